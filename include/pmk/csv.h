@@ -1,0 +1,95 @@
+/* pmk/csv.h: numeric CSV matrices with an integer label column (MNIST's CSV).
+ *
+ * Rows look like `label,p0,...,p783`, optionally under a header line such as
+ * Kaggle's `label,pixel0,...`.  The reader streams the file in chunks of rows,
+ * so a model can be fitted without holding the file in memory; pmk_csv_read_all
+ * loads it whole.  Every error names the file, the line and the column (field).
+ * Thread-safety: one reader per thread; no global state. */
+#ifndef PMK_CSV_H
+#define PMK_CSV_H
+
+#include <stddef.h>
+#include <gsl/gsl_matrix.h>
+#include "pmk/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Header handling: detect, or force. */
+enum { PMK_CSV_HEADER_AUTO = -1, PMK_CSV_HEADER_NO = 0, PMK_CSV_HEADER_YES = 1 };
+
+/** Default for pmk_csv_options.max_line: 16 MiB. */
+#define PMK_CSV_MAX_LINE_DEFAULT ((size_t)16 << 20)
+
+typedef struct pmk_csv_options {
+    int header;          /**< PMK_CSV_HEADER_AUTO [default], _NO or _YES.  Auto:
+                              the first line is a header when any of its fields
+                              is not a number. */
+    long label_col;      /**< 0-based label column [0]; -1 = no label column */
+    size_t chunk_rows;   /**< rows per chunk for pmk_csv_read_chunk [4096] */
+    size_t max_line;     /**< longest line accepted, bytes [PMK_CSV_MAX_LINE_DEFAULT] */
+} pmk_csv_options;
+
+/** Fills @p o with the defaults above. */
+void pmk_csv_options_init_default(pmk_csv_options *o);
+
+/** A labelled data set held in memory. */
+typedef struct pmk_dataset {
+    gsl_matrix *X;       /**< N x D feature values as read (no scaling) */
+    long *y;             /**< N integer labels; NULL when there is no label column */
+    size_t n, d;         /**< N rows, D features */
+} pmk_dataset;
+
+/** Frees X and y and the struct; NULL is accepted. */
+void pmk_dataset_free(pmk_dataset *ds);
+
+/** One chunk of rows, owned by the reader and valid until the next call. */
+typedef struct pmk_csv_chunk {
+    gsl_matrix_view X;   /**< n x D; undefined when n == 0 */
+    const long *y;       /**< n labels, or NULL without a label column */
+    size_t n;            /**< rows in this chunk; 0 at end of file */
+    long first_line;     /**< 1-based file line number of the chunk's first row */
+} pmk_csv_chunk;
+
+typedef struct pmk_csv_reader pmk_csv_reader;
+
+/** Opens @p path ("-" = stdin, gzip by magic bytes) and reads the first line to
+ *  fix D and decide on the header.  An empty file, a header-only file, or a bad
+ *  first row is an error here.  @p opt may be NULL for defaults. */
+pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt,
+                             pmk_error *err);
+
+/** D: the number of feature columns (all columns but the label). */
+size_t pmk_csv_ncols(const pmk_csv_reader *r);
+
+/** 1 when the file's first line was taken as a header. */
+int pmk_csv_has_header(const pmk_csv_reader *r);
+
+/** The path as given ("<stdin>" for "-"). */
+const char *pmk_csv_path(const pmk_csv_reader *r);
+
+/** Parses the next up to chunk_rows rows into @p chunk.  At end of file it
+ *  returns PMK_OK with chunk->n == 0.  Errors carry file:line:column for: a
+ *  ragged row, a non-numeric field, NaN or inf, a label that is not an integer,
+ *  a line longer than max_line. */
+int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err);
+
+/** Closes the reader; NULL is accepted. */
+void pmk_csv_close(pmk_csv_reader *r);
+
+/** Reads the whole file into a new data set (*out, free with pmk_dataset_free). */
+int pmk_csv_read_all(const char *path, const pmk_csv_options *opt,
+                     pmk_dataset **out, pmk_error *err);
+
+/** Writes X (N x D) as CSV to @p path atomically ("-" = stdout).  With @p y
+ *  non-NULL the label is the first column.  @p header, when non-NULL, is
+ *  written as the first line verbatim.  Numbers use the shortest "%.17g"-exact
+ *  form in the C locale (integers print as integers). */
+int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y,
+                  const char *header, pmk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

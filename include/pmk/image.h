@@ -1,0 +1,89 @@
+/* pmk/image.h: binary and grey images: PBM (P1, P4), PGM (P2, P5), PNG.
+ *
+ * In memory an image is a height x width gsl_matrix.  A binary image holds
+ * spins with PBM's convention: 1 = black = +1, 0 = white = -1.  A grey image
+ * holds levels 0..maxval (0 = black).  A grey image becomes binary only through
+ * pmk_image_threshold.  Readers detect the format by magic bytes; writers pick
+ * it from the file extension (.pbm, .pgm, .png) and write atomically.
+ * Thread-safety: no global state. */
+#ifndef PMK_IMAGE_H
+#define PMK_IMAGE_H
+
+#include <stddef.h>
+#include <gsl/gsl_matrix.h>
+#include "pmk/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pmk_image {
+    size_t width, height;
+    int binary;          /**< 1: pix holds +-1 spins (+1 = black); 0: grey levels */
+    unsigned maxval;     /**< 1 for binary images; 1..65535 for grey */
+    gsl_matrix *pix;     /**< height x width */
+} pmk_image;
+
+/** Allocates a zeroed image (a binary one starts all white, -1).  Refuses
+ *  sizes of 0 or whose pixel count overflows (PMK_ELIMIT) before allocating. */
+pmk_image *pmk_image_alloc(size_t width, size_t height, int binary, unsigned maxval,
+                           pmk_error *err);
+
+/** A deep copy of @p img, or NULL when out of memory. */
+pmk_image *pmk_image_copy(const pmk_image *img, pmk_error *err);
+
+/** Frees the image; NULL is accepted. */
+void pmk_image_free(pmk_image *img);
+
+typedef enum pmk_image_format {
+    PMK_IMAGE_AUTO = 0,  /**< writer: from the extension; reader: from magic bytes */
+    PMK_IMAGE_PBM,       /**< P4 (raw) on write */
+    PMK_IMAGE_PGM,       /**< P5 (raw) on write */
+    PMK_IMAGE_PNG
+} pmk_image_format;
+
+/** The format named by @p path's extension (case-insensitive .pbm, .pgm,
+ *  .png), or PMK_EINVAL naming the path when there is none. */
+int pmk_image_format_from_path(const char *path, pmk_image_format *fmt,
+                               pmk_error *err);
+
+/** Reads a PBM (P1/P4), PGM (P2/P5, maxval up to 65535) or PNG file.  A PBM or
+ *  a 1-bit greyscale PNG gives a binary image; the rest give grey images.
+ *  Errors name the file and, for text formats, the line. */
+int pmk_image_read(const char *path, pmk_image **out, pmk_error *err);
+
+/** Writes @p img in format @p fmt (AUTO: from the extension).  A binary image
+ *  can be written as PBM, PGM (black 0, white maxval 255) or 1-bit PNG; a grey
+ *  image as PGM or PNG (8-bit, or 16-bit when maxval > 255); grey to PBM is
+ *  PMK_EINVAL (threshold first). */
+int pmk_image_write(const char *path, const pmk_image *img, pmk_image_format fmt,
+                    pmk_error *err);
+
+/** Binary image from a grey one: a pixel is black (+1) when
+ *  level < t * maxval, with 0 < t <= 1 (t = 0.5 splits at mid-grey). */
+int pmk_image_threshold(const pmk_image *grey, double t, pmk_image **out,
+                        pmk_error *err);
+
+/** Montage contrast modes. */
+enum {
+    PMK_MONTAGE_RANGE = 0,   /**< map [lo, hi] to black..white, clip outside */
+    PMK_MONTAGE_GLOBAL = 1,  /**< map the min..max over all tiles to black..white */
+    PMK_MONTAGE_TILE = 2     /**< map each tile's own min..max (RBM filters) */
+};
+
+/** Lays T tiles (rows of @p tiles, each th*tw values row-major) into a grid of
+ *  @p ncols columns, 1-pixel gaps, as a grey 8-bit image (high values white).
+ *  @p lo / @p hi are used by PMK_MONTAGE_RANGE only.  A constant tile maps to
+ *  mid-grey under PMK_MONTAGE_TILE. */
+int pmk_montage(const gsl_matrix *tiles, size_t th, size_t tw, size_t ncols,
+                int mode, double lo, double hi, pmk_image **out, pmk_error *err);
+
+/** Places images side by side (same height) into one grey 8-bit image with a
+ *  gap of @p gap white pixels; binary images show black ink on white. */
+int pmk_image_hconcat(const pmk_image *const *imgs, size_t n, size_t gap,
+                      pmk_image **out, pmk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,69 @@
+/* pmk/stream.h: byte streams in and out of files, the way every pmk reader and
+ * writer opens them.
+ *
+ * Input: a path or "-" (standard input); gzip is recognised by its magic bytes
+ * (1f 8b), never by the file name.  Output: every file is written to a
+ * temporary name beside the target, flushed and synced, and renamed over the
+ * target only on success, so a failed run never leaves a partial file where a
+ * good one stood.  Thread-safety: each object belongs to one thread. */
+#ifndef PMK_STREAM_H
+#define PMK_STREAM_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include "pmk/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- input */
+
+typedef struct pmk_instream pmk_instream;
+
+/** Opens @p path ("-" = stdin) for reading, transparently gunzipping when the
+ *  first two bytes are 1f 8b.  Errors name the file.  @return NULL on error. */
+pmk_instream *pmk_instream_open(const char *path, pmk_error *err);
+
+/** Reads up to @p n bytes into @p buf.  @return the count read, 0 at end of
+ *  file, or -1 on error (cause in @p err, naming the file; a corrupt or
+ *  truncated gzip stream is PMK_EFORMAT). */
+long pmk_instream_read(pmk_instream *s, void *buf, size_t n, pmk_error *err);
+
+/** The path given to pmk_instream_open ("-" shows as "<stdin>"). */
+const char *pmk_instream_path(const pmk_instream *s);
+
+/** 1 when the stream is being gunzipped. */
+int pmk_instream_is_gzip(const pmk_instream *s);
+
+/** Closes the stream; NULL is accepted. */
+void pmk_instream_close(pmk_instream *s);
+
+/* ---------------------------------------------------------------- output */
+
+/** An output file being written atomically.  Fields are read-only for callers;
+ *  write through @c fp with stdio. */
+typedef struct pmk_outfile {
+    FILE *fp;        /**< the stream to write to */
+    char *path;      /**< the target path ("-" = stdout) */
+    char *tmp;       /**< the temporary file beside the target, NULL for stdout */
+} pmk_outfile;
+
+/** Opens @p path for writing: creates "DIR/.BASE.XXXXXX" beside it (mode as a
+ *  plain fopen would give), or uses stdout for "-".  Errors (unwritable
+ *  directory, ...) name the target.  On failure @p o is left closed. */
+int pmk_outfile_open(pmk_outfile *o, const char *path, pmk_error *err);
+
+/** Flushes, fsyncs and closes the temporary file, then renames it over the
+ *  target.  Any write error seen on the stream (disk full, ...) makes it fail,
+ *  remove the temporary file, and leave the target untouched. */
+int pmk_outfile_commit(pmk_outfile *o, pmk_error *err);
+
+/** Abandons the output: closes and removes the temporary file.  Safe to call
+ *  on a closed or committed pmk_outfile. */
+void pmk_outfile_abort(pmk_outfile *o);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,82 @@
+/* cli.h: what the command files share: messages, progress, option parsing.
+ *
+ * Only the CLI prints.  Messages go to stderr as "pmk <command>: ..."; results
+ * go to stdout.  Exit statuses: 0 success, 1 bad data or runtime failure,
+ * 2 usage error (PMK_EXIT_*). */
+#ifndef PMK_CLI_H
+#define PMK_CLI_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include "pmk/pmk.h"
+
+enum { PMK_EXIT_OK = 0, PMK_EXIT_FAIL = 1, PMK_EXIT_USAGE = 2 };
+
+/* The command's name for messages ("gnb fit", "convert", ...).  Set by main
+ * and by each command when it has parsed its verb. */
+void cli_set_command(const char *name);
+const char *cli_command(void);
+
+/* -q: silence progress and notices (errors are always printed). */
+void cli_set_quiet(int quiet);
+int cli_quiet(void);
+
+/* "pmk <command>: <message>" on stderr.  Returns PMK_EXIT_FAIL. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints err->msg as above.  Returns PMK_EXIT_FAIL. */
+int cli_error_pmk(const pmk_error *err);
+/* A usage error: the message and "Try 'pmk <command> --help'.".  Returns 2. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A notice on stderr ("pmk <command>: ..."), silenced by -q. */
+void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Progress: on a terminal one line rewritten in place; otherwise one plain line
+ * per call.  cli_progress_done ends a rewritten line.  Silenced by -q. */
+void cli_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_progress_done(void);
+
+/* Option parsing.  Each returns 0, or prints a usage error naming --OPT and
+ * returns PMK_EXIT_USAGE. */
+int cli_parse_double(const char *opt, const char *s, double *out);
+int cli_parse_long(const char *opt, const char *s, long *out);
+int cli_parse_size(const char *opt, const char *s, size_t *out);   /* >= 0 */
+int cli_parse_seed(const char *opt, const char *s, unsigned long *out);
+/* Comma-separated doubles ("0.1,0.9"); *out malloc'ed, *n entries. */
+int cli_parse_double_list(const char *opt, const char *s, double **out, size_t *n);
+
+/* An RNG seeded with @p seed when @p have_seed, else from GSL_RNG_TYPE /
+ * GSL_RNG_SEED.  Prints the error and returns NULL on failure. */
+pmk_rng *cli_rng(int have_seed, unsigned long seed);
+
+/* Monotonic wall-clock seconds. */
+double cli_now(void);
+
+/* JSON: writes @p s as a quoted, escaped JSON string; a double as a JSON
+ * number (%.17g; non-finite values as null). */
+void cli_json_string(FILE *f, const char *s);
+void cli_json_double(FILE *f, double x);
+
+/* Locates a file shipped in data/: $PMK_DATADIR, then the source tree's data/
+ * (a build that has not been installed), then the installed pkgdatadir.
+ * Writes the path into buf and returns it, or NULL when not found. */
+const char *cli_data_file(const char *name, char *buf, size_t len);
+
+/* Help text helpers: prints the text and returns PMK_EXIT_OK. */
+int cli_print_help(const char *text);
+
+/* Commands: argv[0] is the command name ("gnb"), argv[1] the verb, if any. */
+int cli_gnb(int argc, char **argv);
+int cli_rbm(int argc, char **argv);
+int cli_ising(int argc, char **argv);
+int cli_convert(int argc, char **argv);
+int cli_demo(int argc, char **argv);
+
+/* Demo parts, one per model: each runs its model on the data in @p datadir,
+ * writes pictures into @p outdir, prints a short report on stdout, and returns
+ * an exit status.  @p seed fixes every random choice. */
+int cli_demo_gnb(const char *datadir, const char *outdir, unsigned long seed);
+int cli_demo_rbm(const char *datadir, const char *outdir, unsigned long seed);
+int cli_demo_ising(const char *datadir, const char *outdir, unsigned long seed);
+
+#endif

@@ -1,0 +1,270 @@
+/* common.c: messages, progress lines, option parsing and small helpers shared
+ * by every command of the CLI. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+/* The CLI is single-threaded; these two globals are the CLI's, never the library's. */
+static char command_name[64] = "";
+static int quiet_flag = 0;
+static int progress_open = 0;   /* a rewritten progress line is on screen */
+
+void cli_set_command(const char *name)
+{
+    snprintf(command_name, sizeof command_name, "%s", name ? name : "");
+}
+
+const char *cli_command(void) { return command_name; }
+void cli_set_quiet(int quiet) { quiet_flag = quiet; }
+int cli_quiet(void) { return quiet_flag; }
+
+static void prefix(FILE *f)
+{
+    if (progress_open) {
+        fputc('\n', stderr);
+        progress_open = 0;
+    }
+    if (command_name[0])
+        fprintf(f, "pmk %s: ", command_name);
+    else
+        fputs("pmk: ", f);
+}
+
+int cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    prefix(stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return PMK_EXIT_FAIL;
+}
+
+int cli_error_pmk(const pmk_error *err)
+{
+    if (err && err->msg[0])
+        return cli_error("%s", err->msg);
+    return cli_error("%s", pmk_strerror(err ? err->code : PMK_EINVAL));
+}
+
+int cli_usage(const char *fmt, ...)
+{
+    va_list ap;
+    prefix(stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (command_name[0])
+        fprintf(stderr, "Try 'pmk %s --help'.\n", command_name);
+    else
+        fputs("Try 'pmk --help'.\n", stderr);
+    return PMK_EXIT_USAGE;
+}
+
+void cli_notice(const char *fmt, ...)
+{
+    if (quiet_flag)
+        return;
+    va_list ap;
+    prefix(stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_progress(const char *fmt, ...)
+{
+    if (quiet_flag)
+        return;
+    int tty = isatty(STDERR_FILENO);
+    va_list ap;
+    if (tty)
+        fputs("\r\033[K", stderr);
+    if (command_name[0])
+        fprintf(stderr, "pmk %s: ", command_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (tty) {
+        progress_open = 1;
+    } else {
+        fputc('\n', stderr);
+    }
+    fflush(stderr);
+}
+
+void cli_progress_done(void)
+{
+    if (progress_open) {
+        fputc('\n', stderr);
+        progress_open = 0;
+    }
+}
+
+int cli_parse_double(const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno == ERANGE || !isfinite(v))
+        return cli_usage("--%s: '%s' is not a finite number", opt, s);
+    *out = v;
+    return 0;
+}
+
+int cli_parse_long(const char *opt, const char *s, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno == ERANGE)
+        return cli_usage("--%s: '%s' is not an integer", opt, s);
+    *out = v;
+    return 0;
+}
+
+int cli_parse_size(const char *opt, const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    if (s[0] == '-')
+        return cli_usage("--%s: '%s' is not a non-negative integer", opt, s);
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *end || errno == ERANGE || v > SIZE_MAX)
+        return cli_usage("--%s: '%s' is not a non-negative integer", opt, s);
+    *out = (size_t)v;
+    return 0;
+}
+
+int cli_parse_seed(const char *opt, const char *s, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    if (s[0] == '-')
+        return cli_usage("--%s: '%s' is not a non-negative integer", opt, s);
+    unsigned long v = strtoul(s, &end, 10);
+    if (end == s || *end || errno == ERANGE)
+        return cli_usage("--%s: '%s' is not a non-negative integer", opt, s);
+    *out = v;
+    return 0;
+}
+
+int cli_parse_double_list(const char *opt, const char *s, double **out, size_t *n)
+{
+    size_t cap = 1;
+    for (const char *p = s; *p; p++)
+        cap += (*p == ',');
+    double *v = malloc(cap * sizeof *v);
+    if (!v)
+        return cli_error("out of memory");
+    size_t k = 0;
+    const char *p = s;
+    for (;;) {
+        char *end;
+        errno = 0;
+        double x = strtod(p, &end);
+        if (end == p || (*end && *end != ',') || errno == ERANGE || !isfinite(x)) {
+            free(v);
+            return cli_usage("--%s: '%s' is not a comma-separated list of numbers", opt, s);
+        }
+        v[k++] = x;
+        if (!*end)
+            break;
+        p = end + 1;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+pmk_rng *cli_rng(int have_seed, unsigned long seed)
+{
+    pmk_error err;
+    pmk_error_clear(&err);
+    pmk_rng *r = have_seed ? pmk_rng_alloc(NULL, seed) : pmk_rng_alloc_env(&err);
+    if (!r) {
+        if (err.code)
+            cli_error_pmk(&err);
+        else
+            cli_error("out of memory");
+    }
+    return r;
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+void cli_json_double(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.17g", x);
+    else
+        fputs("null", f);
+}
+
+static int is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+const char *cli_data_file(const char *name, char *buf, size_t len)
+{
+    const char *dirs[3];
+    size_t nd = 0;
+    const char *env = getenv("PMK_DATADIR");
+    if (env && *env)
+        dirs[nd++] = env;
+    dirs[nd++] = PMK_SRCDATADIR;
+    dirs[nd++] = PMK_DATADIR;
+    for (size_t i = 0; i < nd; i++) {
+        int w = snprintf(buf, len, "%s/%s", dirs[i], name);
+        if (w > 0 && (size_t)w < len && is_file(buf))
+            return buf;
+    }
+    return NULL;
+}
+
+int cli_print_help(const char *text)
+{
+    fputs(text, stdout);
+    return PMK_EXIT_OK;
+}

@@ -1,0 +1,18 @@
+/* ising.c: `pmk ising`: placeholder until the ising issue lands. */
+#include "config.h"
+#include "cli/cli.h"
+
+int cli_ising(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return cli_error("not implemented yet");
+}
+
+int cli_demo_ising(const char *datadir, const char *outdir, unsigned long seed)
+{
+    (void)datadir;
+    (void)outdir;
+    (void)seed;
+    return PMK_EXIT_OK;
+}

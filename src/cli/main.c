@@ -1,0 +1,81 @@
+/* main.c: the `pmk` program: dispatches `pmk <command> [verb] [options] ARGS`. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_version.h>
+
+#include "cli/cli.h"
+
+static const char usage_text[] =
+    "Usage: pmk [-q] <command> [verb] [options] ARGS\n"
+    "\n"
+    "Probabilistic models, exact and fast: a Gaussian class-conditional classifier,\n"
+    "a binary restricted Boltzmann machine, and Ising-MRF image denoising.\n"
+    "\n"
+    "Commands:\n"
+    "  gnb      Gaussian class-conditional classifier: fit, predict, eval, show, merge, export\n"
+    "  rbm      binary RBM: train, hidden, sample, eval, filters, export\n"
+    "  ising    Ising-MRF denoising: denoise, noise, energy\n"
+    "  convert  convert data sets between CSV and IDX\n"
+    "  demo     run every model on the embedded data and write pictures\n"
+    "\n"
+    "Options:\n"
+    "  -q, --quiet     silence progress and notices on stderr\n"
+    "  -h, --help      show this help and exit\n"
+    "  -V, --version   show the version and exit\n"
+    "\n"
+    "Run 'pmk <command> --help' for a command's verbs and options.\n"
+    "Exit status: 0 success, 1 bad data or runtime failure, 2 usage error.\n";
+
+static int print_version(void)
+{
+    printf("pmk %s (libpmk ABI %s, CBLAS: %s, GSL %s)\n", PMK_VERSION, PMK_ABI_VERSION,
+           pmk_cblas_name(), gsl_version);
+    return PMK_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    /* The library reports every GSL failure as a status; GSL must never abort. */
+    gsl_set_error_handler_off();
+    cli_set_command(NULL);
+
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+            cli_set_quiet(1);
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+            return cli_print_help(usage_text);
+        else if (!strcmp(a, "-V") || !strcmp(a, "--version"))
+            return print_version();
+        else
+            return cli_usage("unknown option '%s'", a);
+    }
+    if (i >= argc) {
+        fputs(usage_text, stderr);
+        return PMK_EXIT_USAGE;
+    }
+
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+    } commands[] = {
+        {"gnb", cli_gnb},     {"rbm", cli_rbm},   {"ising", cli_ising},
+        {"convert", cli_convert}, {"demo", cli_demo},
+    };
+    const char *cmd = argv[i];
+    for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+        if (!strcmp(cmd, commands[c].name)) {
+            cli_set_command(cmd);
+            return commands[c].run(argc - i, argv + i);
+        }
+    }
+    if (!strcmp(cmd, "help"))
+        return cli_print_help(usage_text);
+    if (!strcmp(cmd, "version"))
+        return print_version();
+    return cli_usage("unknown command '%s' (commands: gnb, rbm, ising, convert, demo)", cmd);
+}

@@ -1,0 +1,250 @@
+/* stream.c: input streams (plain or gzip, detected by magic bytes) and atomic
+ * output files (temporary file beside the target, renamed on success). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "pmk/stream.h"
+
+/* ---------------------------------------------------------------- input */
+
+struct pmk_instream {
+    gzFile gz;
+    char *path;
+    int gzip;
+    int fd;
+};
+
+pmk_instream *pmk_instream_open(const char *path, pmk_error *err)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *shown = is_stdin ? "<stdin>" : path;
+    pmk_instream *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(shown))) {
+        free(s);
+        pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+        return NULL;
+    }
+    if (is_stdin) {
+        s->fd = dup(STDIN_FILENO);
+    } else {
+        s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    }
+    if (s->fd < 0) {
+        pmk_error_at(err, PMK_EIO, shown, 0, 0, "cannot open: %s", strerror(errno));
+        goto fail;
+    }
+    struct stat st;
+    if (fstat(s->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        pmk_error_at(err, PMK_EIO, shown, 0, 0, "cannot read: is a directory");
+        close(s->fd);
+        goto fail;
+    }
+    s->gz = gzdopen(s->fd, "rb");
+    if (!s->gz) {
+        close(s->fd);
+        pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+        goto fail;
+    }
+    gzbuffer(s->gz, 1 << 18);
+    /* gzdirect looks ahead at the first bytes: 1f 8b means gzip, whatever the name. */
+    s->gzip = !gzdirect(s->gz);
+    return s;
+fail:
+    free(s->path);
+    free(s);
+    return NULL;
+}
+
+long pmk_instream_read(pmk_instream *s, void *buf, size_t n, pmk_error *err)
+{
+    if (n > (size_t)INT_MAX)
+        n = (size_t)INT_MAX;
+    int got = gzread(s->gz, buf, (unsigned)n);
+    int zerr = Z_OK;
+    const char *zmsg = gzerror(s->gz, &zerr);
+    if (got < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
+        if (zerr == Z_ERRNO)
+            return pmk_error_at(err, PMK_EIO, s->path, 0, 0, "cannot read: %s", strerror(errno)),
+                   -1L;
+        if (zerr == Z_BUF_ERROR)
+            return pmk_error_at(err, PMK_EFORMAT, s->path, 0, 0,
+                                "truncated gzip stream (unexpected end of file)"), -1L;
+        return pmk_error_at(err, PMK_EFORMAT, s->path, 0, 0, "corrupt gzip stream: %s",
+                            zmsg ? zmsg : "unknown zlib error"), -1L;
+    }
+    return got;
+}
+
+const char *pmk_instream_path(const pmk_instream *s) { return s->path; }
+int pmk_instream_is_gzip(const pmk_instream *s) { return s->gzip; }
+
+void pmk_instream_close(pmk_instream *s)
+{
+    if (!s)
+        return;
+    gzclose_r(s->gz);   /* closes the descriptor too */
+    free(s->path);
+    free(s);
+}
+
+/* ---------------------------------------------------------------- output */
+
+static void outfile_reset(pmk_outfile *o)
+{
+    free(o->path);
+    free(o->tmp);
+    o->fp = NULL;
+    o->path = NULL;
+    o->tmp = NULL;
+}
+
+/* Creates DIR/.BASE.XXXXXX with O_EXCL and mode 0666 (the umask applies, as for
+ * a plain fopen), trying fresh names until one is free. */
+static int create_temp(const char *target, char **tmp_out, int *fd_out)
+{
+    const char *slash = strrchr(target, '/');
+    size_t dirlen = slash ? (size_t)(slash - target + 1) : 0;
+    const char *base = slash ? slash + 1 : target;
+    size_t len = strlen(target) + 32;
+    char *tmp = malloc(len);
+    if (!tmp)
+        return ENOMEM;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned long x = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16)
+                      ^ (unsigned long)(uintptr_t)tmp;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        x = x * 6364136223846793005UL + 1442695040888963407UL;
+        snprintf(tmp, len, "%.*s.%s.%06lx", (int)dirlen, target, base, (x >> 20) & 0xffffffUL);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            *tmp_out = tmp;
+            *fd_out = fd;
+            return 0;
+        }
+        if (errno != EEXIST) {
+            int e = errno;
+            free(tmp);
+            return e;
+        }
+    }
+    free(tmp);
+    return EEXIST;
+}
+
+int pmk_outfile_open(pmk_outfile *o, const char *path, pmk_error *err)
+{
+    o->fp = NULL;
+    o->path = NULL;
+    o->tmp = NULL;
+    if (!path || !*path)
+        return pmk_error_set(err, PMK_EINVAL, "empty output file name");
+    if (!(o->path = strdup(path)))
+        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
+    if (strcmp(path, "-") == 0) {
+        o->fp = stdout;
+        return PMK_OK;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            outfile_reset(o);
+            return pmk_error_at(err, PMK_EIO, path, 0, 0, "cannot write: is a directory");
+        }
+        if (!S_ISREG(st.st_mode)) {
+            /* A device or a pipe (/dev/null, /dev/full, a FIFO): write straight
+             * to it; renaming over it would replace the device itself. */
+            o->fp = fopen(path, "wb");
+            if (!o->fp) {
+                int e = errno;
+                outfile_reset(o);
+                return pmk_error_at(err, PMK_EIO, path, 0, 0, "cannot write: %s", strerror(e));
+            }
+            return PMK_OK;
+        }
+    }
+    /* Write beside the file a symbolic link points to, so the link survives. */
+    const char *target = path;
+    char *real = NULL;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        real = realpath(path, NULL);
+        if (real)
+            target = real;
+    }
+    int fd = -1, e = create_temp(target, &o->tmp, &fd);
+    if (e == 0 && real) {
+        free(o->path);
+        o->path = real;
+        real = NULL;
+    }
+    free(real);
+    if (e) {
+        outfile_reset(o);
+        return pmk_error_at(err, e == ENOMEM ? PMK_ENOMEM : PMK_EIO, path, 0, 0,
+                            "cannot write: %s", strerror(e));
+    }
+    o->fp = fdopen(fd, "wb");
+    if (!o->fp) {
+        e = errno;
+        close(fd);
+        unlink(o->tmp);
+        outfile_reset(o);
+        return pmk_error_at(err, PMK_EIO, path, 0, 0, "cannot write: %s", strerror(e));
+    }
+    return PMK_OK;
+}
+
+int pmk_outfile_commit(pmk_outfile *o, pmk_error *err)
+{
+    if (!o->fp)
+        return pmk_error_set(err, PMK_EINVAL, "output file is not open");
+    const char *shown = o->path;
+    int e = 0;
+    if (fflush(o->fp) != 0)
+        e = errno ? errno : EIO;
+    if (!e && ferror(o->fp))
+        e = EIO;
+    if (o->fp == stdout) {
+        clearerr(stdout);
+        int code = PMK_OK;
+        if (e)
+            code = pmk_error_at(err, PMK_EIO, "<stdout>", 0, 0, "cannot write: %s", strerror(e));
+        outfile_reset(o);
+        return code;
+    }
+    if (!e && o->tmp && fsync(fileno(o->fp)) != 0 && errno != EINVAL)
+        e = errno;
+    if (fclose(o->fp) != 0 && !e)
+        e = errno ? errno : EIO;
+    o->fp = NULL;
+    if (!e && o->tmp && rename(o->tmp, o->path) != 0)
+        e = errno;
+    if (e) {
+        if (o->tmp)
+            unlink(o->tmp);
+        int code = pmk_error_at(err, PMK_EIO, shown, 0, 0, "cannot write: %s", strerror(e));
+        outfile_reset(o);
+        return code;
+    }
+    outfile_reset(o);
+    return PMK_OK;
+}
+
+void pmk_outfile_abort(pmk_outfile *o)
+{
+    if (o->fp && o->fp != stdout)
+        fclose(o->fp);
+    if (o->tmp)
+        unlink(o->tmp);
+    outfile_reset(o);
+}

@@ -1,0 +1,4 @@
+# src/models/gnb: the gnb model, its CLI command and tests.
+pkginclude_HEADERS += include/pmk/gnb.h
+src_pmk_SOURCES += src/cli/gnb.c
+tests_check_pmk_SOURCES += tests/check_gnb.c

@@ -1,0 +1,32 @@
+/* check_pmk.h: the suites of the one Check runner, and helpers they share. */
+#ifndef PMK_CHECK_PMK_H
+#define PMK_CHECK_PMK_H
+
+#include <check.h>
+#include <stddef.h>
+
+Suite *suite_core(void);
+Suite *suite_stream(void);
+Suite *suite_csv(void);
+Suite *suite_idx(void);
+Suite *suite_image(void);
+Suite *suite_gnb(void);
+Suite *suite_rbm(void);
+Suite *suite_ising(void);
+
+/* Path of a file in the source tree ($PMK_TOP_SRCDIR/<rel>), in a static buffer
+ * that the next call overwrites. */
+const char *test_srcpath(const char *rel);
+
+/* A fresh, empty temporary folder for this test (removed by the OS's /tmp
+ * policy; tests remove what they create). */
+const char *test_tmpdir(void);
+
+/* Writes @p len bytes to @p path (creating or truncating it); aborts the test
+ * on failure. */
+void test_write_file(const char *path, const void *data, size_t len);
+
+/* Reads a whole file into a malloc'ed buffer (NUL-terminated); *len gets its size. */
+char *test_read_file(const char *path, size_t *len);
+
+#endif

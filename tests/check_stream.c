@@ -1,0 +1,159 @@
+/* check_stream.c: gzip detection by magic bytes, and atomic output files. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "check_pmk.h"
+#include "pmk/pmk.h"
+
+static char *read_stream(const char *path, size_t *n, pmk_error *e, int *gzip)
+{
+    pmk_instream *s = pmk_instream_open(path, e);
+    if (!s)
+        return NULL;
+    *gzip = pmk_instream_is_gzip(s);
+    char *buf = malloc(1 << 16);
+    size_t len = 0;
+    long got;
+    while ((got = pmk_instream_read(s, buf + len, (1 << 16) - len, e)) > 0)
+        len += (size_t)got;
+    pmk_instream_close(s);
+    if (got < 0) {
+        free(buf);
+        return NULL;
+    }
+    *n = len;
+    return buf;
+}
+
+START_TEST(test_gzip_by_magic_not_name)
+{
+    const char *dir = test_tmpdir();
+    char plain[512], gz[512];
+    snprintf(plain, sizeof plain, "%s/data.gz", dir);      /* plain text, .gz name */
+    snprintf(gz, sizeof gz, "%s/data.txt", dir);          /* gzip data, .txt name */
+    const char text[] = "1,2,3\n4,5,6\n";
+    test_write_file(plain, text, sizeof text - 1);
+    gzFile g = gzopen(gz, "wb");
+    gzwrite(g, text, sizeof text - 1);
+    gzclose(g);
+
+    pmk_error e;
+    size_t n;
+    int isgz;
+    char *got = read_stream(plain, &n, &e, &isgz);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_int_eq(isgz, 0);
+    ck_assert_uint_eq(n, sizeof text - 1);
+    ck_assert(memcmp(got, text, n) == 0);
+    free(got);
+    got = read_stream(gz, &n, &e, &isgz);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_int_eq(isgz, 1);
+    ck_assert_uint_eq(n, sizeof text - 1);
+    ck_assert(memcmp(got, text, n) == 0);
+    free(got);
+
+    /* a gzip stream cut in half is an error naming the file, not a short read */
+    size_t glen;
+    char *gbytes = test_read_file(gz, &glen);
+    test_write_file(gz, gbytes, glen / 2);
+    free(gbytes);
+    ck_assert_ptr_null(read_stream(gz, &n, &e, &isgz));
+    ck_assert_int_eq(e.code, PMK_EFORMAT);
+    char want[600];
+    snprintf(want, sizeof want, "%s: truncated gzip stream (unexpected end of file)", gz);
+    ck_assert_str_eq(e.msg, want);
+
+    unlink(plain);
+    unlink(gz);
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_instream_missing_file)
+{
+    pmk_error e;
+    ck_assert_ptr_null(pmk_instream_open("/nonexistent/x.csv", &e));
+    ck_assert_int_eq(e.code, PMK_EIO);
+    ck_assert_str_eq(e.msg, "/nonexistent/x.csv: cannot open: No such file or directory");
+    ck_assert_ptr_null(pmk_instream_open("/tmp", &e));
+    ck_assert_str_eq(e.msg, "/tmp: cannot read: is a directory");
+}
+END_TEST
+
+START_TEST(test_outfile_commit_and_abort)
+{
+    const char *dir = test_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/model.txt", dir);
+    test_write_file(path, "good\n", 5);
+
+    pmk_outfile o;
+    pmk_error e;
+    /* abort: the good file stays, no temporary is left behind */
+    ck_assert_int_eq(pmk_outfile_open(&o, path, &e), PMK_OK);
+    ck_assert_ptr_nonnull(o.tmp);
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s", o.tmp);
+    fputs("partial", o.fp);
+    pmk_outfile_abort(&o);
+    ck_assert_int_eq(access(tmp, F_OK), -1);
+    size_t n;
+    char *got = test_read_file(path, &n);
+    ck_assert_str_eq(got, "good\n");
+    free(got);
+
+    /* commit: replaced whole */
+    ck_assert_int_eq(pmk_outfile_open(&o, path, &e), PMK_OK);
+    fputs("better\n", o.fp);
+    ck_assert_int_eq(pmk_outfile_commit(&o, &e), PMK_OK);
+    got = test_read_file(path, &n);
+    ck_assert_str_eq(got, "better\n");
+    free(got);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_mode & 0444, 0444 & ~0 & st.st_mode);   /* readable as fopen would make it */
+    unlink(path);
+
+    /* an unwritable directory is an error naming the target */
+    ck_assert_int_eq(pmk_outfile_open(&o, "/nonexistent-dir/out.csv", &e), PMK_EIO);
+    ck_assert_str_eq(e.msg, "/nonexistent-dir/out.csv: cannot write: No such file or directory");
+    ck_assert_ptr_null(o.fp);
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_outfile_dev_full)
+{
+    if (access("/dev/full", W_OK) != 0)
+        return;   /* no /dev/full on this system: nothing to show */
+    pmk_outfile o;
+    pmk_error e;
+    ck_assert_int_eq(pmk_outfile_open(&o, "/dev/full", &e), PMK_OK);
+    for (int i = 0; i < 10000; i++)
+        fputs("0123456789", o.fp);
+    ck_assert_int_eq(pmk_outfile_commit(&o, &e), PMK_EIO);
+    ck_assert_str_eq(e.msg, "/dev/full: cannot write: No space left on device");
+    struct stat st;
+    ck_assert_int_eq(stat("/dev/full", &st), 0);
+    ck_assert(S_ISCHR(st.st_mode));   /* still the device, never renamed over */
+}
+END_TEST
+
+Suite *suite_stream(void)
+{
+    Suite *s = suite_create("stream");
+    TCase *tc = tcase_create("stream");
+    tcase_add_test(tc, test_gzip_by_magic_not_name);
+    tcase_add_test(tc, test_instream_missing_file);
+    tcase_add_test(tc, test_outfile_commit_and_abort);
+    tcase_add_test(tc, test_outfile_dev_full);
+    suite_add_tcase(s, tc);
+    return s;
+}
