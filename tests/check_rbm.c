@@ -230,6 +230,47 @@ START_TEST(test_pseudo_likelihood)
 }
 END_TEST
 
+/* The pseudo-likelihood's two other paths: a row of probabilities (flips
+ * v_i -> 1 - v_i, as scikit-learn does) against free energies computed by the
+ * library's own F (itself checked by brute force above), and weights beyond
+ * +-40 (one log1p per term) against the brute-force conditionals. */
+START_TEST(test_pseudo_likelihood_other_paths)
+{
+    pmk_rbm *m = random_model(4, 3, 1.0, 18);
+    gsl_matrix *V = gsl_matrix_alloc(5, 4);
+    gsl_vector *F = gsl_vector_alloc(5);
+    const double v[4] = {0.3, 1.0, 0.0, 0.8};
+    for (size_t k = 0; k < 5; k++)
+        memcpy(gsl_matrix_ptr(V, k, 0), v, sizeof v);
+    for (size_t i = 0; i < 4; i++)
+        gsl_matrix_set(V, i + 1, i, 1.0 - v[i]);
+    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F), PMK_OK);
+    double want = 0.0, pl;
+    for (size_t i = 0; i < 4; i++)
+        want += pmk_log_sigmoid(gsl_vector_get(F, i + 1) - gsl_vector_get(F, 0));
+    gsl_matrix_view one = gsl_matrix_submatrix(V, 0, 0, 1, 4);
+    ck_assert_int_eq(pmk_rbm_pseudo_likelihood(m, &one.matrix, &pl, NULL), PMK_OK);
+    ck_assert_msg(fabs(pl - want) <= 1e-12 * fabs(want), "%.17g vs %.17g", pl, want);
+    pmk_rbm_free(m);
+
+    m = random_model(4, 3, 50.0, 19);
+    double row[4] = {0, 1, 1, 0}, vf[4], l = brute_log_marginal_v(m, row);
+    want = 0.0;
+    for (size_t i = 0; i < 4; i++) {
+        memcpy(vf, row, sizeof vf);
+        vf[i] = 1.0 - vf[i];
+        double pair[2] = {l, brute_log_marginal_v(m, vf)};
+        want += l - pmk_logsumexp(pair, 2, 1);
+    }
+    memcpy(gsl_matrix_ptr(V, 0, 0), row, sizeof row);
+    ck_assert_int_eq(pmk_rbm_pseudo_likelihood(m, &one.matrix, &pl, NULL), PMK_OK);
+    ck_assert_msg(fabs(pl - want) <= 1e-10 * (1.0 + fabs(want)), "%.17g vs %.17g", pl, want);
+    gsl_vector_free(F);
+    gsl_matrix_free(V);
+    pmk_rbm_free(m);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- sampling */
 
 /* 40,000 hidden samples for one v of a D=5, H=4 model.  Each unit's frequency
@@ -756,6 +797,7 @@ Suite *suite_rbm(void)
     tcase_add_test(tc, test_free_energy_brute_force);
     tcase_add_test(tc, test_log_z_exact_brute_force);
     tcase_add_test(tc, test_pseudo_likelihood);
+    tcase_add_test(tc, test_pseudo_likelihood_other_paths);
     tcase_add_test(tc, test_init_hinton);
     suite_add_tcase(s, tc);
     tc = tcase_create("stochastic");

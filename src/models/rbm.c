@@ -319,33 +319,58 @@ int pmk_rbm_recon_error(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r,
 /* Pseudo-likelihood (Besag 1975).  With x = W'v + a and delta = 1 - 2 v_i, the
  * flip v~i = v + delta e_i changes x by delta W[i,:], so
  *   F(v~i) - F(v) = -b_i delta - sum_j [softplus(x_j + delta W_ij) - softplus(x_j)]
- * and log p(v_i | v_-i) = log sigmoid(F(v~i) - F(v)) (the two-state softmax). */
-static double flip_gap(const pmk_rbm *m, const double *v, const double *x, size_t i)
+ * and log p(v_i | v_-i) = log sigmoid(F(v~i) - F(v)) (the two-state softmax).
+ * Since (1 + e^{x+d}) / (1 + e^x) = 1 + sigmoid(x) (e^d - 1), each difference
+ * of softplus is log(1 + s_j E_ij) with s = sigmoid(x) per row and
+ * E_ij = expm1(delta W_ij), which for binary v takes only two values per
+ * weight (delta = +-1) and is tabulated once.  The sum of logs is taken as
+ * the log of products of 16 factors at a time: each factor lies in
+ * [e^-|w|, e^|w|], so with max |W| <= 40 no product leaves double range;
+ * wider weights fall back to one log1p per term.  N*D*H multiply-adds. */
+typedef struct pl_work {
+    gsl_matrix *X;        /* N x H: W'v + a, then sigmoid of it */
+    double *ep, *em;      /* D x H: expm1(W), expm1(-W) */
+    int products;         /* max |W| <= 40 */
+} pl_work;
+
+static double sum_log1p(const double *s, const double *e, size_t H, int products)
 {
-    double delta = 1.0 - 2.0 * v[i];
-    const double *w = gsl_matrix_const_ptr(m->W, i, 0);
-    double g = -gsl_vector_get(m->b, i) * delta;
-    for (size_t j = 0; j < m->h; j++)
-        g -= pmk_softplus(x[j] + delta * w[j]) - pmk_softplus(x[j]);
-    return g;
+    double acc = 0.0;
+    if (!products) {
+        for (size_t j = 0; j < H; j++)
+            acc += log1p(s[j] * e[j]);
+        return acc;
+    }
+    size_t j = 0;
+    for (; j + 16 <= H; j += 16) {
+        double p = 1.0;
+        for (size_t t = 0; t < 16; t++)
+            p *= 1.0 + s[j + t] * e[j + t];
+        acc += log(p);
+    }
+    double p = 1.0;
+    for (; j < H; j++)
+        p *= 1.0 + s[j] * e[j];
+    return acc + log(p);
 }
 
-/* X (N x H) <- V W + a, in one allocation the caller frees. */
-static gsl_matrix *hidden_input(const pmk_rbm *m, const gsl_matrix *V)
+/* F(v~i) - F(v) for row v, s = sigmoid(x) of that row; tmp holds H doubles. */
+static double flip_gap(const pmk_rbm *m, const pl_work *w, const double *v, const double *s,
+                       size_t i, double *tmp)
 {
-    gsl_matrix *X = gsl_matrix_alloc(V->size1, m->h);
-    if (!X)
-        return NULL;
-    if (pmk_gemm(CblasNoTrans, CblasNoTrans, 1.0, V, m->W, 0.0, X)) {
-        gsl_matrix_free(X);
-        return NULL;
-    }
-    for (size_t n = 0; n < X->size1; n++) {
-        double *row = gsl_matrix_ptr(X, n, 0);
+    double delta = 1.0 - 2.0 * v[i];
+    const double *e;
+    if (v[i] == 0.0) {
+        e = w->ep + i * m->h;
+    } else if (v[i] == 1.0) {
+        e = w->em + i * m->h;
+    } else {   /* a probability, not a bit: E_ij = expm1(delta W_ij) afresh */
+        const double *wr = gsl_matrix_const_ptr(m->W, i, 0);
         for (size_t j = 0; j < m->h; j++)
-            row[j] += gsl_vector_get(m->a, j);
+            tmp[j] = expm1(delta * wr[j]);
+        e = tmp;
     }
-    return X;
+    return -gsl_vector_get(m->b, i) * delta - sum_log1p(s, e, m->h, w->products);
 }
 
 static int pl_common(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, double *out,
@@ -358,22 +383,47 @@ static int pl_common(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, double *
         *out = NAN;
         return PMK_OK;
     }
-    gsl_matrix *X = hidden_input(m, V);
-    if (!X)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory in the pseudo-likelihood");
+    const size_t D = m->d, H = m->h;
+    pl_work w = {0};
+    double *tmp = malloc(H * sizeof *tmp);
+    w.ep = malloc(D * H * sizeof(double));
+    w.em = malloc(D * H * sizeof(double));
+    w.X = gsl_matrix_alloc(V->size1, H);
+    int rc = (!tmp || !w.ep || !w.em || !w.X) ? PMK_ENOMEM : PMK_OK;
+    if (!rc)
+        rc = pmk_rbm_hidden_prob(m, V, w.X);
     double sum = 0.0;
-    for (size_t n = 0; n < V->size1; n++) {
-        const double *v = gsl_matrix_const_ptr(V, n, 0);
-        const double *x = gsl_matrix_const_ptr(X, n, 0);
-        if (r) {
-            size_t i = (size_t)pmk_rng_uniform_int(r, (unsigned long)m->d);
-            sum += (double)m->d * pmk_log_sigmoid(flip_gap(m, v, x, i));
-        } else {
-            for (size_t i = 0; i < m->d; i++)
-                sum += pmk_log_sigmoid(flip_gap(m, v, x, i));
+    if (!rc) {
+        double wmax = 0.0;
+        for (size_t i = 0; i < D; i++) {
+            const double *wr = gsl_matrix_const_ptr(m->W, i, 0);
+            for (size_t j = 0; j < H; j++) {
+                w.ep[i * H + j] = expm1(wr[j]);
+                w.em[i * H + j] = expm1(-wr[j]);
+                if (fabs(wr[j]) > wmax)
+                    wmax = fabs(wr[j]);
+            }
+        }
+        w.products = wmax <= 40.0;
+        for (size_t n = 0; n < V->size1; n++) {
+            const double *v = gsl_matrix_const_ptr(V, n, 0);
+            const double *s = gsl_matrix_const_ptr(w.X, n, 0);
+            if (r) {
+                size_t i = (size_t)pmk_rng_uniform_int(r, (unsigned long)D);
+                sum += (double)D * pmk_log_sigmoid(flip_gap(m, &w, v, s, i, tmp));
+            } else {
+                for (size_t i = 0; i < D; i++)
+                    sum += pmk_log_sigmoid(flip_gap(m, &w, v, s, i, tmp));
+            }
         }
     }
-    gsl_matrix_free(X);
+    free(tmp);
+    free(w.ep);
+    free(w.em);
+    if (w.X)
+        gsl_matrix_free(w.X);
+    if (rc)
+        return pmk_error_set(err, rc, "pseudo-likelihood: %s", pmk_strerror(rc));
     *out = sum / (double)V->size1;
     return PMK_OK;
 }
