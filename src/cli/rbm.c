@@ -1004,7 +1004,7 @@ static int rbm_eval(int argc, char **argv)
         goto done;
     }
     if (exact && pmk_rbm_log_z_exact(m, &log_z, &err)) {
-        status = cli_error("%s: %s", mpath, err.msg);
+        status = cli_error("%s: %s%s", mpath, err.msg, err.code == PMK_ELIMIT ? " (--ais)" : "");
         goto done;
     }
     if (pmk_rbm_recon_error(m, data.X, r, &recon, &err)
@@ -1219,7 +1219,7 @@ int cli_rbm(int argc, char **argv)
 /* ---------------------------------------------------------------- demo */
 
 /* A few seconds on the embedded MNIST sample: 2,000 digits, 64 hidden units,
- * 5 epochs of CD-1; pictures of the filters, of one digit's hidden samples
+ * 15 epochs of CD-1; pictures of the filters, of one digit's hidden samples
  * seen through p(v|h), and of Gibbs chains. */
 int cli_demo_rbm(const char *datadir, const char *outdir, unsigned long seed)
 {
@@ -1252,7 +1252,7 @@ int cli_demo_rbm(const char *datadir, const char *outdir, unsigned long seed)
     }
     pmk_rbm_options o;
     pmk_rbm_options_init_default(&o);
-    o.epochs = 5;
+    o.epochs = 15;
     o.batch = 20;
     o.momentum = 0.5;
     double t0 = cli_now();

@@ -4,3 +4,5 @@ src_libpmk_la_SOURCES += src/models/rbm.c src/models/rbm_train.c src/models/rbm_
 noinst_HEADERS += src/models/rbm_internal.h
 src_pmk_SOURCES += src/cli/rbm.c
 tests_check_pmk_SOURCES += tests/check_rbm.c
+TESTS += tests/cli_rbm.sh
+EXTRA_DIST += tests/cli_rbm.sh tests/data/rbm-bars.csv tests/data/rbm-bad-range.csv
