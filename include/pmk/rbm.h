@@ -137,7 +137,7 @@ typedef struct pmk_rbm_ais_result {
     double log_z;         /**< log of the mean importance weight times Z_A */
     double log_z_lo;      /**< log(Z^ - 3 sigma^), -inf when that is <= 0 */
     double log_z_hi;      /**< log(Z^ + 3 sigma^) */
-    double log_z_base;    /**< log Z_A of the base-rate model */
+    double log_z_base;    /**< log Z_0 = log Z_A + H log 2, the start of the path */
     size_t runs, steps;   /**< M and the number of intermediate distributions */
 } pmk_rbm_ais_result;
 
@@ -166,7 +166,8 @@ typedef struct pmk_rbm_options {
 
 void pmk_rbm_options_init_default(pmk_rbm_options *o);
 
-/** Checks the options: epochs >= 1 ... ; the message names the field. */
+/** Checks the options (epochs, batch and k >= 1, lr > 0, momentum < 1,
+ *  weight decay >= 0); the message names the offending one. */
 int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err);
 
 /** What pmk_rbm_fit reports after each epoch. */

@@ -1056,8 +1056,9 @@ static int rbm_eval(int argc, char **argv)
         if (exact) {
             printf("log Z (exact)              %.6f\n", log_z);
         } else if (ais) {
-            printf("log Z (AIS, %zu runs)       %.6f  (+-3 sigma: %.6f .. %.6f)\n", res.runs,
-                   log_z, lo, hi);
+            char label[64];
+            snprintf(label, sizeof label, "log Z (AIS, %zu runs)", res.runs);
+            printf("%-27s%.6f  (+-3 sigma: %.6f .. %.6f)\n", label, log_z, lo, hi);
         }
         if (exact || ais)
             printf("mean log p(v)              %.6f\n", lp);

@@ -577,6 +577,24 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
         for (size_t i = 0; i < D; i++)
             v[i] = pmk_rng_uniform(r) < pmk_sigmoid(gsl_vector_get(bA, i)) ? 1.0 : 0.0;
     }
+    /* contiguous copies: bd = b - bA, and the biases */
+    double *bd = malloc(D * sizeof *bd), *bb = malloc(D * sizeof *bb);
+    double *ba = malloc(D * sizeof *ba), *aa = malloc(H * sizeof *aa);
+    if (!bd || !bb || !ba || !aa) {
+        free(bd);
+        free(bb);
+        free(ba);
+        free(aa);
+        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for AIS");
+        goto done;
+    }
+    for (size_t i = 0; i < D; i++) {
+        bb[i] = gsl_vector_get(m->b, i);
+        ba[i] = gsl_vector_get(bA, i);
+        bd[i] = bb[i] - ba[i];
+    }
+    for (size_t j = 0; j < H; j++)
+        aa[j] = gsl_vector_get(m->a, j);
     for (size_t k = 1; k <= K && !rc; k++) {
         double bk = beta[k], bp = beta[k - 1];
         /* Xh = V W + a (M x H) */
@@ -588,10 +606,10 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
             double *x = gsl_matrix_ptr(Xh, n, 0);
             double t = 0.0;
             for (size_t i = 0; i < D; i++)
-                t += (gsl_vector_get(m->b, i) - gsl_vector_get(bA, i)) * v[i];
+                t += bd[i] * v[i];
             t *= bk - bp;
             for (size_t j = 0; j < H; j++) {
-                x[j] += gsl_vector_get(m->a, j);
+                x[j] += aa[j];
                 t += pmk_softplus(bk * x[j]) - pmk_softplus(bp * x[j]);
             }
             logw[n] += t;
@@ -611,12 +629,15 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
         for (size_t n = 0; n < M; n++) {
             double *v = gsl_matrix_ptr(V, n, 0);
             for (size_t i = 0; i < D; i++) {
-                double in = (1.0 - bk) * gsl_vector_get(bA, i)
-                            + bk * (v[i] + gsl_vector_get(m->b, i));
+                double in = (1.0 - bk) * ba[i] + bk * (v[i] + bb[i]);
                 v[i] = pmk_rng_uniform(r) < pmk_sigmoid(in) ? 1.0 : 0.0;
             }
         }
     }
+    free(bd);
+    free(bb);
+    free(ba);
+    free(aa);
     if (rc) {
         rc = pmk_error_set(err, rc, "AIS: %s", pmk_strerror(rc));
         goto done;
