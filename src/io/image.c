@@ -67,12 +67,12 @@ void pmk_image_free(pmk_image *img)
 
 /* ---------------------------------------------------------------- limits */
 
-int img_check_size(const char *path, long line, const char *what, size_t width,
-                   size_t height, pmk_error *err)
+int img_check_size(const char *path, long line, long col, const char *what,
+                   size_t width, size_t height, pmk_error *err)
 {
     size_t npix, nbytes;
     if (pmk_size_mul(width, height, &npix) || pmk_size_mul(npix, sizeof(double), &nbytes))
-        return pmk_error_at(err, PMK_ELIMIT, path, line, 0,
+        return pmk_error_at(err, PMK_ELIMIT, path, line, col,
                             "%s image of %zu x %zu pixels is too large (the pixel count "
                             "overflows)", what, width, height);
     /* The matrix must fit in the machine's physical memory. */
@@ -80,7 +80,7 @@ int img_check_size(const char *path, long line, const char *what, size_t width,
     if (pages > 0 && psize > 0) {
         unsigned long long phys = (unsigned long long)pages * (unsigned long long)psize;
         if ((unsigned long long)nbytes > phys)
-            return pmk_error_at(err, PMK_ELIMIT, path, line, 0,
+            return pmk_error_at(err, PMK_ELIMIT, path, line, col,
                                 "%s image of %zu x %zu pixels is too large (needs %zu bytes, "
                                 "more than the %llu bytes of memory)", what, width, height,
                                 nbytes, phys);

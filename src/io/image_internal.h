@@ -74,9 +74,9 @@ long long img_remaining(const img_in *in);
 
 /* Refuses (PMK_ELIMIT) a width x height image whose pixel matrix (doubles)
  * overflows size_t or exceeds the machine's physical memory.  @p what is
- * the format name for the message; line 0 leaves the line out. */
-int img_check_size(const char *path, long line, const char *what, size_t width,
-                   size_t height, pmk_error *err);
+ * the format name for the message; line 0 leaves the position out. */
+int img_check_size(const char *path, long line, long col, const char *what,
+                   size_t width, size_t height, pmk_error *err);
 
 /* Per-format readers: the magic bytes are still unread in @p in. */
 int img_pnm_read(img_in *in, pmk_image **out, pmk_error *err);

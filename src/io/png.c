@@ -90,10 +90,12 @@ static int png_read_body(png_ctx *ctx, pmk_image **out)
     png_uint_32 w32, h32;
     int depth, ctype, interlace;
     png_get_IHDR(png, info, &w32, &h32, &depth, &ctype, &interlace, NULL, NULL);
-    size_t w = w32, h = h32;
-    int rc = img_check_size(ctx->path, 0, "PNG", w, h, ctx->err);
-    if (rc)
-        return rc;
+    size_t w = w32, h = h32, npix, nbytes;
+    /* Sizes: the pixel count must not overflow, the file must be able to hold
+     * the image data, and the matrix must fit in memory, in that order (the
+     * last depends on the machine), all before allocating. */
+    if (pmk_size_mul(w, h, &npix) || pmk_size_mul(npix, sizeof(double), &nbytes))
+        return img_check_size(ctx->path, 0, 0, "PNG", w, h, ctx->err);
 
     int binary = 0, rgb = 0;
     unsigned maxval;
@@ -124,6 +126,9 @@ static int png_read_body(png_ctx *ctx, pmk_image **out)
         return pmk_error_at(ctx->err, PMK_ELIMIT, ctx->path, 0, 0,
                             "header claims %zu x %zu pixels (%zu bytes of image data) but "
                             "the file has only %lld bytes", w, h, need, total);
+    int rc = img_check_size(ctx->path, 0, 0, "PNG", w, h, ctx->err);
+    if (rc)
+        return rc;
 
     if (passes > 1) {
         /* Interlaced: every pass revisits the rows, so all must exist at once. */

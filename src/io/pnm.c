@@ -101,20 +101,20 @@ static int hdr_uint(img_in *in, const char *what, unsigned long long *val, int *
 }
 
 /* A width or height: 1..IMG_MAX_DIM. */
-static int hdr_dim(img_in *in, const char *what, size_t *out, int *term)
+static int hdr_dim(img_in *in, const char *what, size_t *out, int *term, long *line,
+                   long *col)
 {
     unsigned long long v;
-    long line, col;
-    int rc = hdr_uint(in, what, &v, term, &line, &col);
+    int rc = hdr_uint(in, what, &v, term, line, col);
     if (rc)
         return rc;
     if (v == 0)
-        return pmk_error_at(in->err, PMK_EFORMAT, in->path, line, col, "%s is 0", what);
+        return pmk_error_at(in->err, PMK_EFORMAT, in->path, *line, *col, "%s is 0", what);
     if (v >= (1ULL << 40))
-        return pmk_error_at(in->err, PMK_ELIMIT, in->path, line, col,
+        return pmk_error_at(in->err, PMK_ELIMIT, in->path, *line, *col,
                             "%s is too large (more than %lu)", what, IMG_MAX_DIM);
     if (v > IMG_MAX_DIM)
-        return pmk_error_at(in->err, PMK_ELIMIT, in->path, line, col,
+        return pmk_error_at(in->err, PMK_ELIMIT, in->path, *line, *col,
                             "%s %llu is too large (more than %lu)", what, v, IMG_MAX_DIM);
     *out = (size_t)v;
     return PMK_OK;
@@ -134,19 +134,29 @@ static int raster_plausible(img_in *in, size_t w, size_t h, size_t need, int pla
                         "%lld bytes follow it", w, h, plain ? "at least " : "", need, rem);
 }
 
+/* Bytes a P4 / P5 row takes (w * h * 8 fits in size_t, so these do). */
+static size_t raw_rowbytes(int pbm, size_t w, unsigned maxval)
+{
+    return pbm ? w / 8 + (w % 8 != 0) : w * (size_t)(maxval > 255 ? 2 : 1);
+}
+
+static int raw_plausible(img_in *in, int pbm, size_t w, size_t h, unsigned maxval)
+{
+    return raster_plausible(in, w, h, raw_rowbytes(pbm, w, maxval) * h, 0);
+}
+
+/* Each P1 pixel takes one byte at least, each P2 sample two (but the last). */
+static int plain_plausible(img_in *in, int pbm, size_t w, size_t h)
+{
+    return raster_plausible(in, w, h, pbm ? w * h : 2 * (w * h) - 1, 1);
+}
+
 /* P4 / P5: the raster is read whole, then unpacked row by row. */
 static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pmk_image **out)
 {
-    size_t rowbytes, need;
-    int bps = maxval > 255 ? 2 : 1;
-    if (pbm)
-        rowbytes = w / 8 + (w % 8 != 0);
-    else
-        rowbytes = w * (size_t)bps;  /* w * h * 8 fits, so this does */
-    need = rowbytes * h;
-    int rc = raster_plausible(in, w, h, need, 0);
-    if (rc)
-        return rc;
+    const size_t rowbytes = raw_rowbytes(pbm, w, maxval), need = rowbytes * h;
+    const int bps = maxval > 255 ? 2 : 1;
+    int rc;
     unsigned char *raster;
     size_t got;
     if ((rc = img_read_upto(in, need, &raster, &got)))
@@ -211,16 +221,8 @@ static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pm
 static int plain_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval,
                       pmk_image **out)
 {
-    size_t n = w * h, k = 0, cap, minbytes;
+    size_t n = w * h, k = 0, cap;
     char sb[8];
-    /* Each P1 pixel takes one byte at least, each P2 sample two (but the last). */
-    if (pbm)
-        minbytes = n;
-    else if (pmk_size_mul(n, 2, &minbytes))
-        minbytes = SIZE_MAX;
-    int rc = raster_plausible(in, w, h, pbm ? minbytes : minbytes - 1, 1);
-    if (rc)
-        return rc;
     cap = n < 65536 ? n : 65536;
     uint16_t *s = malloc(cap * sizeof *s);
     if (!s)
@@ -299,7 +301,9 @@ static int plain_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval,
         free(s);
         if (in->failed)
             return in->err ? in->err->code : PMK_EIO;
-        return pmk_error_at(in->err, PMK_EFORMAT, in->path, in->line, 0,
+        /* A file ending in a newline ends on the line before the empty one. */
+        long line = in->line > 1 && img_offset(in) == in->linestart ? in->line - 1 : in->line;
+        return pmk_error_at(in->err, PMK_EFORMAT, in->path, line, 0,
                             "short raster: expected %zu samples, found %zu (end of file)", n, k);
     }
     pmk_image *img = pmk_image_alloc(w, h, pbm, pbm ? 1 : maxval, in->err);
@@ -330,14 +334,15 @@ int img_pnm_read(img_in *in, pmk_image **out, pmk_error *err)
     const char *fmt = pbm ? "PBM" : "PGM";
     size_t w, h;
     int term, rc;
+    long wline, wcol, hline, hcol;
     unsigned maxval = 1;
     (void)err;
-    if ((rc = hdr_dim(in, "width", &w, &term)))
+    if ((rc = hdr_dim(in, "width", &w, &term, &wline, &wcol)))
         return rc;
     if (term < 0)
         return pmk_error_at(in->err, PMK_EFORMAT, in->path, in->line, 0,
                             "end of file in the header, expected the height");
-    if ((rc = hdr_dim(in, "height", &h, &term)))
+    if ((rc = hdr_dim(in, "height", &h, &term, &hline, &hcol)))
         return rc;
     if (!pbm) {
         unsigned long long v;
@@ -356,8 +361,17 @@ int img_pnm_read(img_in *in, pmk_image **out, pmk_error *err)
         }
         maxval = (unsigned)v;
     }
-    /* The header ends with the one whitespace character already read. */
-    if ((rc = img_check_size(in->path, in->line, fmt, w, h, in->err)))
+    /* The header ends with the one whitespace character already read.  The
+     * size is checked in three steps, all before any allocation: the pixel
+     * count must not overflow, the file must plausibly hold the raster, and
+     * the pixel matrix must fit in memory (the last depends on the machine,
+     * so it comes after the checks that depend only on the file). */
+    size_t npix, nbytes;
+    if (pmk_size_mul(w, h, &npix) || pmk_size_mul(npix, sizeof(double), &nbytes))
+        return img_check_size(in->path, wline, wcol, fmt, w, h, in->err);
+    if ((rc = plain ? plain_plausible(in, pbm, w, h) : raw_plausible(in, pbm, w, h, maxval)))
+        return rc;
+    if ((rc = img_check_size(in->path, wline, wcol, fmt, w, h, in->err)))
         return rc;
     if (plain)
         return plain_read(in, pbm, w, h, maxval, out);
