@@ -297,6 +297,38 @@ START_TEST(test_gzip_input)
     ck_assert(gsl_matrix_get(img->pix, 0, 0) == 1.0 && gsl_matrix_get(img->pix, 1, 9) == 1.0);
     ck_assert(gsl_matrix_get(img->pix, 0, 1) == -1.0);
     pmk_image_free(img);
+    /* Compressed, the file size is unknown: a short raster is found after
+     * reading, with the same verdicts as for a plain file (less than half
+     * there: the header is lying). */
+    static const char shortr[] = "P5\n4 2\n255\nabcdef", lying[] = "P5 1000 1000 255\nxyz";
+    char want[1024];
+    pmk_error e2;
+    gz = gzopen(tpath("s.pgm.gz"), "wb");
+    gzwrite(gz, shortr, sizeof shortr - 1);
+    gzclose(gz);
+    img = (pmk_image *)0x1;
+    ck_assert_int_eq(pmk_image_read(tpath("s.pgm.gz"), &img, &e2), PMK_EFORMAT);
+    snprintf(want, sizeof want, "%s: short raster: expected 8 bytes of raster, found 6",
+             tpath("s.pgm.gz"));
+    ck_assert_str_eq(e2.msg, want);
+    ck_assert_ptr_null(img);
+    gz = gzopen(tpath("l.pgm.gz"), "wb");
+    gzwrite(gz, lying, sizeof lying - 1);
+    gzclose(gz);
+    ck_assert_int_eq(pmk_image_read(tpath("l.pgm.gz"), &img, &e2), PMK_ELIMIT);
+    snprintf(want, sizeof want, "%s: header claims 1000 x 1000 pixels (1000000 bytes "
+             "of raster) but only 3 bytes follow it", tpath("l.pgm.gz"));
+    ck_assert_str_eq(e2.msg, want);
+    /* With the size unknown, a matrix beyond the machine's memory is refused
+     * from the header: 2^31-1 x 2^28 pixels need 2^62 bytes or so. */
+    static const char vast[] = "P4 2147483647 268435456\n";
+    gz = gzopen(tpath("v.pbm.gz"), "wb");
+    gzwrite(gz, vast, sizeof vast - 1);
+    gzclose(gz);
+    ck_assert_int_eq(pmk_image_read(tpath("v.pbm.gz"), &img, &e2), PMK_ELIMIT);
+    snprintf(want, sizeof want, "%s:1:4: PBM image of 2147483647 x 268435456 pixels is too "
+             "large (needs 4611686016279904256 bytes, more than the ", tpath("v.pbm.gz"));
+    ck_assert_msg(strncmp(e2.msg, want, strlen(want)) == 0, "%s", e2.msg);
 }
 END_TEST
 
@@ -383,9 +415,9 @@ START_TEST(test_write_conversions)
 END_TEST
 
 /* Writes a PNG of any colour type with libpng, for the colour-type tests. */
-static void write_png(const char *path, unsigned w, unsigned h, int depth, int ctype,
-                      const unsigned char *data, size_t rowbytes, const png_color *pal,
-                      int npal, const unsigned char *trans, int ntrans)
+static void write_png_il(const char *path, unsigned w, unsigned h, int depth, int ctype,
+                         const unsigned char *data, size_t rowbytes, const png_color *pal,
+                         int npal, const unsigned char *trans, int ntrans, int interlace)
 {
     FILE *f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
@@ -395,18 +427,29 @@ static void write_png(const char *path, unsigned w, unsigned h, int depth, int c
     if (setjmp(png_jmpbuf(png)))
         ck_abort_msg("libpng failed writing %s", path);
     png_init_io(png, f);
-    png_set_IHDR(png, info, w, h, depth, ctype, PNG_INTERLACE_NONE,
+    png_set_IHDR(png, info, w, h, depth, ctype,
+                 interlace ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     if (pal)
         png_set_PLTE(png, info, pal, npal);
     if (trans)
         png_set_tRNS(png, info, trans, ntrans, NULL);
     png_write_info(png, info);
+    png_bytep rows[64];
+    ck_assert_uint_le(h, 64);
     for (unsigned r = 0; r < h; r++)
-        png_write_row(png, data + r * rowbytes);
+        rows[r] = (png_bytep)(data + r * rowbytes);
+    png_write_image(png, rows);   /* all Adam7 passes when interlaced */
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
     ck_assert_int_eq(fclose(f), 0);
+}
+
+static void write_png(const char *path, unsigned w, unsigned h, int depth, int ctype,
+                      const unsigned char *data, size_t rowbytes, const png_color *pal,
+                      int npal, const unsigned char *trans, int ntrans)
+{
+    write_png_il(path, w, h, depth, ctype, data, rowbytes, pal, npal, trans, ntrans, 0);
 }
 
 START_TEST(test_png_colour_types)
@@ -480,6 +523,34 @@ START_TEST(test_png_colour_types)
     static const double wb1[] = {1, -1, -1, 1, -1};
     ck_assert_int_eq(img->binary, 1);
     assert_pixels(img, 5, 1, wb1);
+    pmk_image_free(img);
+    /* Interlaced (Adam7): 9 x 9 so that every pass has pixels; 8-bit grey
+     * level 10 r + c, and 1-bit with black where (r + c) % 3 == 0. */
+    unsigned char g8[81], g1[9 * 2];
+    memset(g1, 0, sizeof g1);
+    for (unsigned r = 0; r < 9; r++)
+        for (unsigned c = 0; c < 9; c++) {
+            g8[r * 9 + c] = (unsigned char)(10 * r + c);
+            if ((r + c) % 3 != 0)
+                g1[r * 2 + c / 8] |= (unsigned char)(0x80u >> (c % 8));
+        }
+    write_png_il(tpath("il8.png"), 9, 9, 8, PNG_COLOR_TYPE_GRAY, g8, 9, NULL, 0, NULL, 0, 1);
+    write_png_il(tpath("il1.png"), 9, 9, 1, PNG_COLOR_TYPE_GRAY, g1, 2, NULL, 0, NULL, 0, 1);
+    size_t n;
+    char *d = test_read_file(tpath("il8.png"), &n);
+    ck_assert_int_eq(d[8 + 8 + 12], 1);   /* IHDR's interlace method: Adam7 */
+    free(d);
+    ck_assert_int_eq(pmk_image_read(tpath("il8.png"), &img, &e), PMK_OK);
+    double w8[81], w1[81];
+    for (unsigned k = 0; k < 81; k++) {
+        w8[k] = g8[k];
+        w1[k] = (k / 9 + k % 9) % 3 == 0 ? 1.0 : -1.0;
+    }
+    assert_pixels(img, 9, 9, w8);
+    pmk_image_free(img);
+    ck_assert_int_eq(pmk_image_read(tpath("il1.png"), &img, &e), PMK_OK);
+    ck_assert_int_eq(img->binary, 1);
+    assert_pixels(img, 9, 9, w1);
     pmk_image_free(img);
 }
 END_TEST

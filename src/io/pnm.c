@@ -15,10 +15,12 @@
  * (Netpbm allows several images in one file; pmk reads the first).
  *
  * A lying header must not make the reader allocate what the file cannot
- * back: when the file size is known (a regular, uncompressed file) a raster
- * less than half present is refused (PMK_ELIMIT) before any allocation, and
+ * back: when the file size is known (a regular, uncompressed file) a raw
+ * raster that is not all there is refused before any allocation, and
  * otherwise the raster is read into a buffer that grows only with the bytes
- * that actually arrive; the pixel matrix is allocated once the raster is in. */
+ * that actually arrive; the pixel matrix is allocated once the raster is in.
+ * Less than half of the raster present is PMK_ELIMIT ("header claims ..."),
+ * more is a short raster, PMK_EFORMAT. */
 #include "config.h"
 
 #include <stdint.h>
@@ -122,16 +124,32 @@ static int hdr_dim(img_in *in, const char *what, size_t *out, int *term, long *l
 
 /* ---------------------------------------------------------------- rasters */
 
-/* Refuses, before allocating, a raster that the rest of a file of known size
- * cannot hold even half of: the header is lying, not the file truncated. */
+/* A raster of @p need bytes of which only @p have exist.  Less than half
+ * present means the header is lying rather than the file truncated: that is
+ * a size limit (PMK_ELIMIT), the rest a short raster (PMK_EFORMAT).  Plain
+ * rasters only come here for the first kind, with @p need a lower bound. */
+static int raster_short(img_in *in, size_t w, size_t h, size_t need, size_t have, int plain)
+{
+    if (plain || have < need / 2 + need % 2)
+        return pmk_error_at(in->err, PMK_ELIMIT, in->path, 0, 0,
+                            "header claims %zu x %zu pixels (%s%zu bytes of raster) but only "
+                            "%zu bytes follow it", w, h, plain ? "at least " : "", need, have);
+    return pmk_error_at(in->err, PMK_EFORMAT, in->path, 0, 0,
+                        "short raster: expected %zu bytes of raster, found %zu", need, have);
+}
+
+/* When the file's size is known, a raster it cannot hold is refused here,
+ * before anything is allocated.  For plain rasters only a gross shortfall is
+ * refused here; a plain raster that merely ends early is reported with the
+ * line where it ended, after parsing. */
 static int raster_plausible(img_in *in, size_t w, size_t h, size_t need, int plain)
 {
     long long rem = img_remaining(in);
-    if (rem < 0 || (unsigned long long)rem >= need || (unsigned long long)rem * 2 >= need)
+    if (rem < 0 || (unsigned long long)rem >= need)
         return PMK_OK;
-    return pmk_error_at(in->err, PMK_ELIMIT, in->path, 0, 0,
-                        "header claims %zu x %zu pixels (%s%zu bytes of raster) but only "
-                        "%lld bytes follow it", w, h, plain ? "at least " : "", need, rem);
+    if (plain && (unsigned long long)rem * 2 >= need)
+        return PMK_OK;
+    return raster_short(in, w, h, need, (size_t)rem, plain);
 }
 
 /* Bytes a P4 / P5 row takes (w * h * 8 fits in size_t, so these do). */
@@ -162,9 +180,9 @@ static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pm
     if ((rc = img_read_upto(in, need, &raster, &got)))
         return rc;
     if (got < need) {
+        /* Only when the size was unknown (gzip, a pipe): the same verdict. */
         free(raster);
-        return pmk_error_at(in->err, PMK_EFORMAT, in->path, 0, 0,
-                            "short raster: expected %zu bytes of raster, found %zu", need, got);
+        return raster_short(in, w, h, need, got, 0);
     }
     pmk_image *img = pmk_image_alloc(w, h, pbm, pbm ? 1 : maxval, in->err);
     if (!img) {
