@@ -16,8 +16,8 @@
 
 /* ---------------------------------------------------------------- the type */
 
-pmk_image *pmk_image_alloc(size_t width, size_t height, int binary, unsigned maxval,
-                           pmk_error *err)
+pmk_image *img_alloc_uninit(size_t width, size_t height, int binary, unsigned maxval,
+                            pmk_error *err)
 {
     size_t npix, nbytes;
     if (width == 0 || height == 0) {
@@ -40,7 +40,6 @@ pmk_image *pmk_image_alloc(size_t width, size_t height, int binary, unsigned max
         pmk_error_set(err, PMK_ENOMEM, "out of memory for a %zu x %zu image", width, height);
         return NULL;
     }
-    gsl_matrix_set_all(m, binary ? -1.0 : 0.0);
     img->width = width;
     img->height = height;
     img->binary = binary ? 1 : 0;
@@ -49,9 +48,18 @@ pmk_image *pmk_image_alloc(size_t width, size_t height, int binary, unsigned max
     return img;
 }
 
+pmk_image *pmk_image_alloc(size_t width, size_t height, int binary, unsigned maxval,
+                           pmk_error *err)
+{
+    pmk_image *img = img_alloc_uninit(width, height, binary, maxval, err);
+    if (img)
+        gsl_matrix_set_all(img->pix, binary ? -1.0 : 0.0);
+    return img;
+}
+
 pmk_image *pmk_image_copy(const pmk_image *img, pmk_error *err)
 {
-    pmk_image *c = pmk_image_alloc(img->width, img->height, img->binary, img->maxval, err);
+    pmk_image *c = img_alloc_uninit(img->width, img->height, img->binary, img->maxval, err);
     if (c)
         gsl_matrix_memcpy(c->pix, img->pix);
     return c;
@@ -372,7 +380,7 @@ int pmk_image_threshold(const pmk_image *grey, double t, pmk_image **out, pmk_er
         *out = pmk_image_copy(grey, err);
         return *out ? PMK_OK : PMK_ENOMEM;
     }
-    pmk_image *b = pmk_image_alloc(grey->width, grey->height, 1, 1, err);
+    pmk_image *b = img_alloc_uninit(grey->width, grey->height, 1, 1, err);
     if (!b)
         return err ? err->code : PMK_ENOMEM;
     const double cut = t * grey->maxval;

@@ -78,6 +78,11 @@ long long img_remaining(const img_in *in);
 int img_check_size(const char *path, long line, long col, const char *what,
                    size_t width, size_t height, pmk_error *err);
 
+/* pmk_image_alloc without clearing the pixels, for callers that set every
+ * one (saves a pass over a matrix that may be tens of megabytes). */
+pmk_image *img_alloc_uninit(size_t width, size_t height, int binary, unsigned maxval,
+                            pmk_error *err);
+
 /* Per-format readers: the magic bytes are still unread in @p in. */
 int img_pnm_read(img_in *in, pmk_image **out, pmk_error *err);
 int img_png_read(img_in *in, pmk_image **out, pmk_error *err);

@@ -159,7 +159,7 @@ static int png_read_body(png_ctx *ctx, pmk_image **out)
     }
     png_read_end(png, NULL);
 
-    if (!(ctx->img = pmk_image_alloc(w, h, binary, maxval, ctx->err)))
+    if (!(ctx->img = img_alloc_uninit(w, h, binary, maxval, ctx->err)))
         return ctx->err ? ctx->err->code : PMK_ENOMEM;
     gsl_matrix *m = ctx->img->pix;
     const int wide = depth == 16;

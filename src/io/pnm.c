@@ -184,7 +184,7 @@ static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pm
         free(raster);
         return raster_short(in, w, h, need, got, 0);
     }
-    pmk_image *img = pmk_image_alloc(w, h, pbm, pbm ? 1 : maxval, in->err);
+    pmk_image *img = img_alloc_uninit(w, h, pbm, pbm ? 1 : maxval, in->err);
     if (!img) {
         free(raster);
         return in->err ? in->err->code : PMK_ENOMEM;
@@ -324,7 +324,7 @@ static int plain_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval,
         return pmk_error_at(in->err, PMK_EFORMAT, in->path, line, 0,
                             "short raster: expected %zu samples, found %zu (end of file)", n, k);
     }
-    pmk_image *img = pmk_image_alloc(w, h, pbm, pbm ? 1 : maxval, in->err);
+    pmk_image *img = img_alloc_uninit(w, h, pbm, pbm ? 1 : maxval, in->err);
     if (!img) {
         free(s);
         return in->err ? in->err->code : PMK_ENOMEM;
