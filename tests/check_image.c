@@ -209,6 +209,41 @@ START_TEST(test_raw_known)
     ck_assert_uint_eq(img->maxval, 1000);
     assert_pixels(img, 2, 1, w5);
     pmk_image_free(img);
+    /* A comment as the header's last whitespace: it reads as its newline,
+     * and the raster starts after that newline ('\n' = 10 is not a sample).
+     * Trailing bytes after the raster are ignored. */
+    static const char pc[] = "P5 3 1 255#c\n\x01\x0a\x03trailing";
+    static const double wc[] = {1, 10, 3};
+    ck_assert_int_eq(read_bytes("c.pgm", pc, sizeof pc - 1, &img, &e), PMK_OK);
+    assert_pixels(img, 3, 1, wc);
+    pmk_image_free(img);
+    /* Maxval 1 PGM is grey, not binary: 0 black, 1 white. */
+    static const char p1g[] = "P5\n2 1\n1\n\x00\x01";
+    static const double w1g[] = {0, 1};
+    ck_assert_int_eq(read_bytes("m1.pgm", p1g, sizeof p1g - 1, &img, &e), PMK_OK);
+    ck_assert_int_eq(img->binary, 0);
+    ck_assert_uint_eq(img->maxval, 1);
+    assert_pixels(img, 2, 1, w1g);
+    pmk_image_free(img);
+}
+END_TEST
+
+START_TEST(test_stdin)
+{
+    /* "-" reads standard input, shown as <stdin>; its size is unknown. */
+    static const char f[] = "P2 2 1 9 3 7\n", bad[] = "P5 4 2 255\nabcdef";
+    pmk_error e;
+    pmk_image *img;
+    test_write_file(tpath("in.pgm"), f, sizeof f - 1);
+    ck_assert_ptr_nonnull(freopen(tpath("in.pgm"), "rb", stdin));
+    ck_assert_int_eq(pmk_image_read("-", &img, &e), PMK_OK);
+    static const double w[] = {3, 7};
+    assert_pixels(img, 2, 1, w);
+    pmk_image_free(img);
+    test_write_file(tpath("bad.pgm"), bad, sizeof bad - 1);
+    ck_assert_ptr_nonnull(freopen(tpath("bad.pgm"), "rb", stdin));
+    ck_assert_int_eq(pmk_image_read("-", &img, &e), PMK_EFORMAT);
+    ck_assert_str_eq(e.msg, "<stdin>: short raster: expected 8 bytes of raster, found 6");
 }
 END_TEST
 
@@ -958,6 +993,7 @@ Suite *suite_image(void)
     tcase_add_test(tc, test_raw_known);
     tcase_add_test(tc, test_horse);
     tcase_add_test(tc, test_gzip_input);
+    tcase_add_test(tc, test_stdin);
     suite_add_tcase(s, tc);
     tc = tcase_create("round-trip");
     tcase_add_checked_fixture(tc, setup, teardown);
