@@ -132,7 +132,8 @@ static int png_read_body(png_ctx *ctx, pmk_image **out)
 
     if (passes > 1) {
         /* Interlaced: every pass revisits the rows, so all must exist at once. */
-        if (!(ctx->raw = malloc(need ? need : 1))
+        /* Zeroed: libpng merges each pass into the bytes already there. */
+        if (!(ctx->raw = calloc(need ? need : 1, 1))
             || !(ctx->rows = malloc(h * sizeof *ctx->rows)))
             return pmk_error_at(ctx->err, PMK_ENOMEM, ctx->path, 0, 0, "out of memory");
         for (size_t r = 0; r < h; r++)
