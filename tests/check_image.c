@@ -228,6 +228,88 @@ START_TEST(test_raw_known)
 }
 END_TEST
 
+START_TEST(test_max_memory)
+{
+    /* PMK_MAX_MEMORY lowers the ceiling on the pixel matrix: a 13 x 5 image
+     * needs 13 * 5 * 8 = 520 bytes.  (Each test runs in its own process, so
+     * setenv stays here.) */
+    pmk_image *bin = make_binary(), *img = (pmk_image *)0x1;
+    pmk_error e;
+    char want[1024];
+    ck_assert_int_eq(pmk_image_write(tpath("b.png"), bin, PMK_IMAGE_AUTO, &e), PMK_OK);
+    ck_assert_int_eq(pmk_image_write(tpath("b.pbm"), bin, PMK_IMAGE_AUTO, &e), PMK_OK);
+    setenv("PMK_MAX_MEMORY", "519", 1);
+    ck_assert_int_eq(pmk_image_read(tpath("b.png"), &img, &e), PMK_ELIMIT);
+    snprintf(want, sizeof want, "%s: PNG image of 13 x 5 pixels is too large (needs 520 bytes, "
+             "more than the PMK_MAX_MEMORY limit of 519 bytes)", tpath("b.png"));
+    ck_assert_str_eq(e.msg, want);
+    ck_assert_ptr_null(img);
+    ck_assert_int_eq(pmk_image_read(tpath("b.pbm"), &img, &e), PMK_ELIMIT);
+    snprintf(want, sizeof want, "%s:2:1: PBM image of 13 x 5 pixels is too large (needs 520 "
+             "bytes, more than the PMK_MAX_MEMORY limit of 519 bytes)", tpath("b.pbm"));
+    ck_assert_str_eq(e.msg, want);
+    setenv("PMK_MAX_MEMORY", "520", 1);
+    ck_assert_int_eq(pmk_image_read(tpath("b.png"), &img, &e), PMK_OK);
+    pmk_image_free(img);
+    setenv("PMK_MAX_MEMORY", "1k", 1);
+    ck_assert_int_eq(pmk_image_read(tpath("b.pbm"), &img, &e), PMK_OK);
+    pmk_image_free(img);
+    /* The reason for the variable: a small PNG may describe a huge image.
+     * 4000 x 4000 white pixels at 1 bit: 4000 rows of a filter byte and 500
+     * bytes of ones deflate to a few kB, yet need a 128 MB matrix.  Under a
+     * 64M ceiling that is refused from the header. */
+    setenv("PMK_MAX_MEMORY", "64M", 1);
+    const size_t W = 4000, rb = 1 + W / 8;
+    unsigned char *raw = malloc(rb * W);
+    for (size_t r = 0; r < W; r++) {
+        raw[r * rb] = 0;
+        memset(raw + r * rb + 1, 0xff, rb - 1);
+    }
+    uLongf zlen = compressBound(rb * W);
+    unsigned char *z = malloc(zlen);
+    ck_assert_int_eq(compress2(z, &zlen, raw, rb * W, 9), Z_OK);
+    FILE *f = fopen(tpath("bomb.png"), "wb");
+    unsigned char hdr[8 + 25 + 8];
+    memcpy(hdr, "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16);
+    for (int k = 0; k < 4; k++)
+        hdr[16 + k] = hdr[20 + k] = (unsigned char)(W >> (24 - 8 * k));
+    memcpy(hdr + 24, "\x01\0\0\0\0", 5);   /* depth 1, grey */
+    uLong crc = crc32(0L, hdr + 12, 17);
+    for (int k = 0; k < 4; k++) {
+        hdr[29 + k] = (unsigned char)(crc >> (24 - 8 * k));
+        hdr[33 + k] = (unsigned char)(zlen >> (24 - 8 * k));
+    }
+    memcpy(hdr + 37, "IDAT", 4);
+    fwrite(hdr, 1, sizeof hdr, f);
+    fwrite(z, 1, zlen, f);
+    crc = crc32(crc32(0L, (const Bytef *)"IDAT", 4), z, zlen);
+    unsigned char tail[16] = {0, 0, 0, 0, 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
+    for (int k = 0; k < 4; k++)
+        tail[k] = (unsigned char)(crc >> (24 - 8 * k));
+    fwrite(tail, 1, sizeof tail, f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_uint_lt(zlen, 8000);
+    free(raw);
+    free(z);
+    ck_assert_int_eq(pmk_image_read(tpath("bomb.png"), &img, &e), PMK_ELIMIT);
+    snprintf(want, sizeof want, "%s: PNG image of 4000 x 4000 pixels is too large (needs "
+             "128000000 bytes, more than the PMK_MAX_MEMORY limit of 67108864 bytes)",
+             tpath("bomb.png"));
+    ck_assert_str_eq(e.msg, want);
+    /* With room for it, the same file reads: all white. */
+    setenv("PMK_MAX_MEMORY", "128000000", 1);
+    ck_assert_int_eq(pmk_image_read(tpath("bomb.png"), &img, &e), PMK_OK);
+    ck_assert(gsl_matrix_min(img->pix) == -1.0 && gsl_matrix_max(img->pix) == -1.0);
+    pmk_image_free(img);
+    /* Not a byte count: ignored. */
+    setenv("PMK_MAX_MEMORY", "1x", 1);
+    ck_assert_int_eq(pmk_image_read(tpath("b.pbm"), &img, &e), PMK_OK);
+    pmk_image_free(img);
+    unsetenv("PMK_MAX_MEMORY");
+    pmk_image_free(bin);
+}
+END_TEST
+
 START_TEST(test_stdin)
 {
     /* "-" reads standard input, shown as <stdin>; its size is unknown. */
@@ -1009,6 +1091,7 @@ Suite *suite_image(void)
     tcase_add_test(tc, test_bad_png);
     tcase_add_test(tc, test_write_errors);
     tcase_add_test(tc, test_alloc);
+    tcase_add_test(tc, test_max_memory);
     suite_add_tcase(s, tc);
     tc = tcase_create("pictures");
     tcase_add_test(tc, test_threshold);

@@ -55,8 +55,11 @@ int pmk_image_format_from_path(const char *path, pmk_image_format *fmt,
  *  (colour PNGs are converted to grey, see doc/formats-image.md).  *out is
  *  NULL on failure.  Errors name the file and, for text formats, the line:
  *  PMK_EFORMAT (malformed), PMK_EUNSUP (PPM/PAM), PMK_ELIMIT (dimensions
- *  the file or the memory cannot back, refused before allocating),
- *  PMK_EIO / PMK_ENOMEM. */
+ *  the file or the memory cannot back, refused before allocating: the pixel
+ *  matrix must fit in physical memory and, when the environment variable
+ *  PMK_MAX_MEMORY is set to a byte count with an optional k/M/G/T suffix,
+ *  under that), PMK_EIO / PMK_ENOMEM.  Thread-safe as long as no thread
+ *  changes the environment meanwhile. */
 int pmk_image_read(const char *path, pmk_image **out, pmk_error *err);
 
 /** Writes @p img in format @p fmt (AUTO: from the extension) atomically

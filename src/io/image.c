@@ -3,7 +3,8 @@
  * writing through pmk_outfile, and thresholding grey images to spins. */
 #include "config.h"
 
-#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -75,6 +76,32 @@ void pmk_image_free(pmk_image *img)
 
 /* ---------------------------------------------------------------- limits */
 
+/* PMK_MAX_MEMORY: a byte count with an optional k, M, G or T suffix (powers
+ * of 1024).  @return 0 when unset or not of that form. */
+static unsigned long long env_max_memory(void)
+{
+    const char *s = getenv("PMK_MAX_MEMORY");
+    if (!s || *s < '0' || *s > '9')
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno)
+        return 0;
+    int shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    default: return 0;
+    }
+    if (*end != '\0' || v > (ULLONG_MAX >> shift))
+        return 0;
+    return v << shift;
+}
+
 int img_check_size(const char *path, long line, long col, const char *what,
                    size_t width, size_t height, pmk_error *err)
 {
@@ -83,7 +110,14 @@ int img_check_size(const char *path, long line, long col, const char *what,
         return pmk_error_at(err, PMK_ELIMIT, path, line, col,
                             "%s image of %zu x %zu pixels is too large (the pixel count "
                             "overflows)", what, width, height);
-    /* The matrix must fit in the machine's physical memory. */
+    /* The matrix must fit in the machine's physical memory, and under
+     * PMK_MAX_MEMORY when that is set lower. */
+    unsigned long long cap = env_max_memory();
+    if (cap && (unsigned long long)nbytes > cap)
+        return pmk_error_at(err, PMK_ELIMIT, path, line, col,
+                            "%s image of %zu x %zu pixels is too large (needs %zu bytes, "
+                            "more than the PMK_MAX_MEMORY limit of %llu bytes)", what, width,
+                            height, nbytes, cap);
     long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
     if (pages > 0 && psize > 0) {
         unsigned long long phys = (unsigned long long)pages * (unsigned long long)psize;
