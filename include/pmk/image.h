@@ -24,8 +24,10 @@ typedef struct pmk_image {
     gsl_matrix *pix;     /**< height x width */
 } pmk_image;
 
-/** Allocates a zeroed image (a binary one starts all white, -1).  Refuses
- *  sizes of 0 or whose pixel count overflows (PMK_ELIMIT) before allocating. */
+/** Allocates a zeroed image (a binary one starts all white, -1; its maxval
+ *  is set to 1 whatever is passed).  A width or height of 0, or a grey maxval
+ *  outside 1..65535, is PMK_EINVAL; a pixel count that overflows is
+ *  PMK_ELIMIT, refused before allocating. */
 pmk_image *pmk_image_alloc(size_t width, size_t height, int binary, unsigned maxval,
                            pmk_error *err);
 
