@@ -5,3 +5,4 @@ src_libpmk_la_SOURCES += src/io/image.c src/io/pnm.c src/io/png.c src/io/montage
 tests_check_pmk_SOURCES += tests/check_image.c
 EXTRA_DIST += doc/formats-image.md doc/design-image.md \
 	tests/data/img-comments.pbm tests/data/img-plain.pgm
+EXTRA_DIST += doc/benchmarks-image.md bench/image.sh bench/image_read.c

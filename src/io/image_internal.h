@@ -83,6 +83,15 @@ int img_check_size(const char *path, long line, long col, const char *what,
 pmk_image *img_alloc_uninit(size_t width, size_t height, int binary, unsigned maxval,
                             pmk_error *err);
 
+/* Fills @p lut so that lut[b][j] is the value of bit j (most significant
+ * first) of byte b: @p one where the bit is set, @p zero where it is clear. */
+void img_bits_lut(double lut[256][8], double one, double zero);
+
+/* Unpacks the first @p w bits of @p src (a P4 or 1-bit PNG row) into @p dst
+ * through @p lut: 64 bytes copied per input byte instead of 8 branches. */
+void img_unpack_bits(const unsigned char *src, size_t w, double *dst,
+                     const double lut[256][8]);
+
 /* Per-format readers: the magic bytes are still unread in @p in. */
 int img_pnm_read(img_in *in, pmk_image **out, pmk_error *err);
 int img_png_read(img_in *in, pmk_image **out, pmk_error *err);

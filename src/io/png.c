@@ -167,13 +167,14 @@ static int png_read_body(png_ctx *ctx, pmk_image **out)
     /* Samples a pixel after the transforms: 1 (grey) or 3 (RGB), plus alpha
      * where libpng kept one (a palette's tRNS expands to alpha). */
     const size_t ch = png_get_channels(png, info);
+    double lut[256][8];   /* PNG grey 0 is black: bit 0 -> +1, bit 1 -> -1 */
+    if (binary)
+        img_bits_lut(lut, -1.0, 1.0);
     for (size_t r = 0; r < h; r++) {
         const unsigned char *src = ctx->raw + r * rowbytes;
         double *dst = m->data + r * m->tda;
         if (binary) {
-            /* PNG grey 0 is black: bit 0 -> +1, bit 1 -> -1. */
-            for (size_t c = 0; c < w; c++)
-                dst[c] = (src[c >> 3] >> (7 - (c & 7))) & 1u ? -1.0 : 1.0;
+            img_unpack_bits(src, w, dst, lut);
         } else if (rgb && !wide) {
             for (size_t c = 0; c < w; c++) {
                 const unsigned char *p = src + ch * c;

@@ -190,18 +190,14 @@ static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pm
         return in->err ? in->err->code : PMK_ENOMEM;
     }
     gsl_matrix *m = img->pix;
+    double lut[256][8];   /* PBM bit 1 = black = +1 */
+    if (pbm)
+        img_bits_lut(lut, 1.0, -1.0);
     for (size_t r = 0; r < h; r++) {
         const unsigned char *src = raster + r * rowbytes;
         double *dst = m->data + r * m->tda;
         if (pbm) {
-            size_t c = 0;
-            for (size_t k = 0; k < rowbytes; k++) {
-                unsigned b = src[k];
-                size_t n = w - c < 8 ? w - c : 8;
-                for (size_t j = 0; j < n; j++)
-                    dst[c + j] = (b >> (7 - j)) & 1u ? 1.0 : -1.0;
-                c += n;
-            }
+            img_unpack_bits(src, w, dst, lut);
             continue;
         }
         unsigned worst = 0;
