@@ -112,8 +112,12 @@ void img_unpack_bits(const unsigned char *src, size_t w, double *dst,
     size_t full = w / 8, k;
     for (k = 0; k < full; k++)
         memcpy(dst + 8 * k, lut[src[k]], 8 * sizeof(double));
-    if (w % 8)
-        memcpy(dst + 8 * k, lut[src[k]], (w % 8) * sizeof(double));
+    if (w % 8) {
+        /* The padding bits are masked off: they need not be defined (libpng
+         * merges a row's last byte into what the buffer held). */
+        unsigned last = src[k] & (0xff00u >> (w % 8)) & 0xffu;
+        memcpy(dst + 8 * k, lut[last], (w % 8) * sizeof(double));
+    }
 }
 
 /* ---------------------------------------------------------------- limits */
