@@ -28,7 +28,15 @@ typedef struct pmk_csv_options {
                               is not a number. */
     long label_col;      /**< 0-based label column [0]; -1 = no label column */
     size_t chunk_rows;   /**< rows per chunk for pmk_csv_read_chunk [4096] */
-    size_t max_line;     /**< longest line accepted, bytes [PMK_CSV_MAX_LINE_DEFAULT] */
+    size_t max_line;     /**< longest line accepted, bytes, line end excluded
+                              [PMK_CSV_MAX_LINE_DEFAULT] */
+    /* Optional checks on the values read, each failure an error naming the
+     * line, column and field (PMK_EDATA).  The defaults check nothing. */
+    double value_min;    /**< smallest feature value accepted [-HUGE_VAL] */
+    double value_max;    /**< largest feature value accepted [HUGE_VAL] */
+    int value_integer;   /**< 1: feature values must be integers [0] */
+    long label_min;      /**< smallest label accepted [LONG_MIN] */
+    long label_max;      /**< largest label accepted [LONG_MAX] */
 } pmk_csv_options;
 
 /** Fills @p o with the defaults above. */
@@ -82,10 +90,14 @@ void pmk_csv_close(pmk_csv_reader *r);
 int pmk_csv_read_all(const char *path, const pmk_csv_options *opt,
                      pmk_dataset **out, pmk_error *err);
 
-/** Writes X (N x D) as CSV to @p path atomically ("-" = stdout).  With @p y
- *  non-NULL the label is the first column.  @p header, when non-NULL, is
- *  written as the first line verbatim.  Numbers use the shortest "%.17g"-exact
- *  form in the C locale (integers print as integers). */
+/** Writes X (N x D) as CSV to @p path atomically ("-" = stdout; a name ending
+ *  in ".gz" is gzipped).  With @p y non-NULL the label is the first column.
+ *  @p header, when non-NULL, is written as the first line verbatim (a newline
+ *  is added unless it ends with one).  Numbers are written in the C locale
+ *  whatever the caller's locale: integers (|x| < 2^53) as integers, others as
+ *  "%.15g" when that reads back to the same double, else "%.17g", so reading
+ *  the file gives back X bit for bit.  NaN and infinities are refused
+ *  (PMK_EDATA), since the reader refuses them. */
 int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y,
                   const char *header, pmk_error *err);
 
