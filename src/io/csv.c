@@ -39,6 +39,7 @@
 #include "io/dataout_internal.h"
 
 #define CSV_BLOCK ((size_t)1 << 20)   /* bytes read at a time */
+#define CSV_CHUNK_CELLS ((size_t)8 << 20) /* values in one chunk at most (64 MiB) */
 #define CSV_QUOTE_MAX 40              /* bytes of a bad field quoted in a message */
 
 void pmk_csv_options_init_default(pmk_csv_options *o)
@@ -633,17 +634,16 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
         }
     }
 
-    size_t cells;
-    if (pmk_size_mul(o.chunk_rows, r->d, &cells) || cells > SIZE_MAX / sizeof(double)) {
-        pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "chunk of %zu rows x %zu columns is too large",
-                     o.chunk_rows, r->d);
-        goto fail;
-    }
+    /* A chunk holds at most CSV_CHUNK_CELLS values (64 MiB), whatever
+     * chunk_rows says, so that very wide rows cannot demand gigabytes. */
+    if (r->opt.chunk_rows > CSV_CHUNK_CELLS / r->d)
+        r->opt.chunk_rows = CSV_CHUNK_CELLS / r->d ? CSV_CHUNK_CELLS / r->d : 1;
+    size_t cells = r->opt.chunk_rows * r->d;
     r->X = malloc(cells * sizeof(double));
-    r->y = r->lc != SIZE_MAX ? malloc(o.chunk_rows * sizeof(long)) : NULL;
+    r->y = r->lc != SIZE_MAX ? malloc(r->opt.chunk_rows * sizeof(long)) : NULL;
     if (!r->X || (r->lc != SIZE_MAX && !r->y)) {
         pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0, "out of memory for a chunk of %zu rows",
-                     o.chunk_rows);
+                     r->opt.chunk_rows);
         goto fail;
     }
     /* The first data row is parsed here, so that a bad first row fails the open. */
