@@ -3,7 +3,16 @@
  * Rows look like `label,p0,...,p783`, optionally under a header line such as
  * Kaggle's `label,pixel0,...`.  The reader streams the file in chunks of rows,
  * so a model can be fitted without holding the file in memory; pmk_csv_read_all
- * loads it whole.  Every error names the file, the line and the column (field).
+ * loads it whole.  Every error names the file, the line and the byte column
+ * where the offending field starts, and the field's number.
+ *
+ * Dialect (doc/formats-data.md): ',' separates fields; LF or CRLF ends lines;
+ * a UTF-8 BOM is skipped; spaces and tabs around a field are ignored; a field
+ * may be double-quoted (a header name of any text, or a number); blank lines
+ * are accepted only at the end of the file.  Values are decimal numbers,
+ * converted to the nearest double whatever the caller's locale; NaN, inf and
+ * hexadecimal floats are refused.  Labels are integers within a long.
+ * gzip input is recognised by its magic bytes.
  * Thread-safety: one reader per thread; no global state. */
 #ifndef PMK_CSV_H
 #define PMK_CSV_H
@@ -77,10 +86,13 @@ int pmk_csv_has_header(const pmk_csv_reader *r);
 /** The path as given ("<stdin>" for "-"). */
 const char *pmk_csv_path(const pmk_csv_reader *r);
 
-/** Parses the next up to chunk_rows rows into @p chunk.  At end of file it
- *  returns PMK_OK with chunk->n == 0.  Errors carry file:line:column for: a
- *  ragged row, a non-numeric field, NaN or inf, a label that is not an integer,
- *  a line longer than max_line. */
+/** Parses the next up to chunk_rows rows into @p chunk (fewer when a chunk
+ *  would exceed 8 Mi values, 64 MiB).  At end of file it returns PMK_OK with
+ *  chunk->n == 0.  Errors carry file:line:column for: a ragged row, a
+ *  non-numeric or empty field, NaN or inf, a label that is not an integer, a
+ *  line longer than max_line, a blank line before more data, a value outside
+ *  the optional checks; a corrupt gzip stream names the file.  After an error
+ *  the reader can only be closed. */
 int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err);
 
 /** Closes the reader; NULL is accepted. */
