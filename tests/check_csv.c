@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,6 +393,45 @@ START_TEST(test_roundtrip_decimals_shortest)
 }
 END_TEST
 
+
+START_TEST(test_locale_independent)
+{
+    /* Under a locale whose decimal point is ',' (de_DE, compiled into the
+     * test's folder with localedef when the system has its source), plain
+     * strtod and printf would read "0.1" as 0 and write "0,1"; the reader and
+     * writer must give the C-locale results.  Without localedef or the de_DE
+     * source the test has nothing to check, and says so. */
+    const char *p = PUT("loc.csv", "7,0.1,-2.5e+10,1e-300\n");
+    char path[700], cmd[1400];
+    snprintf(path, sizeof path, "%s", p);
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 '%s/de_DE.UTF-8' >/dev/null 2>&1",
+             tmpdir);
+    if (system(cmd) == -1)
+        return;
+    setenv("LOCPATH", tmpdir, 1);
+    if (!setlocale(LC_ALL, "de_DE.UTF-8")) {
+        fprintf(stderr, "check_csv: no de_DE locale could be built: locale test skipped\n");
+        cleanup();
+        return;
+    }
+    ck_assert_str_eq(localeconv()->decimal_point, ",");
+    pmk_dataset *ds = read_all(path, NULL);
+    ck_assert(gsl_matrix_get(ds->X, 0, 0) == 0.1);
+    ck_assert(gsl_matrix_get(ds->X, 0, 1) == -2.5e10);
+    ck_assert(gsl_matrix_get(ds->X, 0, 2) == 1e-300);
+    gsl_matrix_set(ds->X, 0, 1, 1.0 / 3);
+    pmk_error e;
+    ck_assert_int_eq(pmk_csv_write(path, ds->X, ds->y, NULL, &e), PMK_OK);
+    char *got = test_read_file(path, NULL);
+    ck_assert_str_eq(got, "7,0.1,0.33333333333333331,1e-300\n");
+    free(got);
+    ck_assert_str_eq(localeconv()->decimal_point, ",");   /* the caller's locale is kept */
+    setlocale(LC_ALL, "C");
+    pmk_dataset_free(ds);
+    cleanup();
+}
+END_TEST
+
 /* ---------------------------------------------------------------- errors */
 
 /* Opens and reads @p path through to the end; returns the status and the
@@ -542,8 +582,10 @@ Suite *suite_csv(void)
     tcase_add_test(tc, test_decimal_exact);
     suite_add_tcase(s, tc);
     tc = tcase_create("write");
+    tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_roundtrip_bytes_integer_and_gzip);
     tcase_add_test(tc, test_roundtrip_decimals_shortest);
+    tcase_add_test(tc, test_locale_independent);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_set_timeout(tc, 30);
