@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <png.h>
 #include <zlib.h>
@@ -317,6 +318,8 @@ START_TEST(test_stdin)
     pmk_error e;
     pmk_image *img;
     test_write_file(tpath("in.pgm"), f, sizeof f - 1);
+    int saved = dup(STDIN_FILENO);
+    ck_assert(saved >= 0);
     ck_assert_ptr_nonnull(freopen(tpath("in.pgm"), "rb", stdin));
     ck_assert_int_eq(pmk_image_read("-", &img, &e), PMK_OK);
     static const double w[] = {3, 7};
@@ -324,8 +327,44 @@ START_TEST(test_stdin)
     pmk_image_free(img);
     test_write_file(tpath("bad.pgm"), bad, sizeof bad - 1);
     ck_assert_ptr_nonnull(freopen(tpath("bad.pgm"), "rb", stdin));
-    ck_assert_int_eq(pmk_image_read("-", &img, &e), PMK_EFORMAT);
+    int rc = pmk_image_read("-", &img, &e);
+    dup2(saved, STDIN_FILENO);   /* the runner's stdin back, for CK_FORK=no */
+    close(saved);
+    ck_assert_int_eq(rc, PMK_EFORMAT);
     ck_assert_str_eq(e.msg, "<stdin>: short raster: expected 8 bytes of raster, found 6");
+}
+END_TEST
+
+START_TEST(test_stdout)
+{
+    /* "-" writes to standard output, which has no extension: the format must
+     * be named.  The bytes are those a named file gets. */
+    pmk_image *bin = make_binary();
+    pmk_error e;
+    ck_assert_int_eq(pmk_image_write("-", bin, PMK_IMAGE_AUTO, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "-: cannot tell the image format from the name "
+                            "(use .pbm, .pgm or .png)");
+    ck_assert_int_eq(pmk_image_write(tpath("f.png"), bin, PMK_IMAGE_AUTO, &e), PMK_OK);
+    /* Descriptor 1 is pointed at a file and restored after, so that a run
+     * without fork (CK_FORK=no, valgrind) keeps its own output. */
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    int fd = open(tpath("out.png"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ck_assert(saved >= 0 && fd >= 0);
+    ck_assert_int_eq(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+    close(fd);
+    int rc = pmk_image_write("-", bin, PMK_IMAGE_PNG, &e);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    ck_assert_int_eq(rc, PMK_OK);
+    size_t n1, n2;
+    char *a = test_read_file(tpath("f.png"), &n1), *b = test_read_file(tpath("out.png"), &n2);
+    ck_assert_uint_eq(n1, n2);
+    ck_assert(memcmp(a, b, n1) == 0);
+    free(a);
+    free(b);
+    pmk_image_free(bin);
 }
 END_TEST
 
@@ -1076,6 +1115,7 @@ Suite *suite_image(void)
     tcase_add_test(tc, test_horse);
     tcase_add_test(tc, test_gzip_input);
     tcase_add_test(tc, test_stdin);
+    tcase_add_test(tc, test_stdout);
     suite_add_tcase(s, tc);
     tc = tcase_create("round-trip");
     tcase_add_checked_fixture(tc, setup, teardown);
