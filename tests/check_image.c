@@ -631,7 +631,8 @@ START_TEST(test_png_colour_types)
     assert_pixels(img, 2, 1, wrgba);
     pmk_image_free(img);
     /* RGB 16-bit: maxval 65535; red 65535 * 0.299 = 19594.965 -> 19595. */
-    static const unsigned char rgb16[] = {0xff, 0xff, 0, 0, 0, 0, 0x12, 0x34, 0x12, 0x34, 0x12, 0x34};
+    static const unsigned char rgb16[] = {0xff, 0xff, 0, 0, 0, 0,
+                                          0x12, 0x34, 0x12, 0x34, 0x12, 0x34};
     write_png(tpath("rgb16.png"), 2, 1, 16, PNG_COLOR_TYPE_RGB, rgb16, 12, NULL, 0, NULL, 0);
     ck_assert_int_eq(pmk_image_read(tpath("rgb16.png"), &img, &e), PMK_OK);
     static const double wrgb16[] = {19595, 0x1234};
@@ -807,7 +808,8 @@ END_TEST
  * start of an empty IDAT chunk: 8 + 25 + 8 + 8 = 49 bytes. */
 static void write_ihdr(const char *path, uint32_t w, uint32_t h)
 {
-    unsigned char b[49] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+    unsigned char b[49] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+                           0, 0, 0, 13, 'I', 'H', 'D', 'R'};
     for (int k = 0; k < 4; k++) {
         b[16 + k] = (unsigned char)(w >> (24 - 8 * k));
         b[20 + k] = (unsigned char)(h >> (24 - 8 * k));
