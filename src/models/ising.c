@@ -308,6 +308,9 @@ int pmk_ising_icm_reference(const pmk_ising_params *p, const pmk_ising_options *
     int nb = p->neighbours, rc = PMK_OK;
     ising_rule R;
     rule_init(&R, p);
+    memset(res, 0, sizeof *res);
+    if (o->order == PMK_ISING_RANDOM && !rng)
+        return pmk_error_set(err, PMK_EINVAL, "this method and order need a random generator");
     size_t *idx = malloc(n * sizeof *idx);
     if (!idx)
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", n);
