@@ -105,7 +105,10 @@ static int check_spins(size_t width, size_t height, const int8_t *v, const char 
         return pmk_error_set(err, PMK_EINVAL, "the image is empty (%zux%zu)", width, height);
     if (pmk_size_mul(width, height, n) != PMK_OK || *n > (size_t)INT32_MAX)
         return pmk_error_set(err, PMK_ELIMIT, "the image is too large (%zux%zu)", width, height);
-    for (size_t i = 0; i < *n; i++)
+    unsigned bad = 0;
+    for (size_t i = 0; i < *n; i++) /* vectorisable scan, then locate */
+        bad |= (unsigned)(v[i] != 1 && v[i] != -1);
+    for (size_t i = 0; bad && i < *n; i++)
         if (v[i] != 1 && v[i] != -1)
             return pmk_error_set(err, PMK_EINVAL,
                                  "%s: spin at row %zu, column %zu is %d, not -1 or +1", what,
@@ -143,29 +146,39 @@ static int nsum(const int8_t *x, size_t W, size_t H, size_t r, size_t c, int nb)
     return s;
 }
 
-/* The three integer sums S1, S2, S3 of E over the W x H image.  Per-row int
- * accumulators keep the byte loops vectorisable. */
+/* The three integer sums S1, S2, S3 of E over the W x H image, one fused
+ * byte loop per row with int accumulators (vectorisable); pairs are counted
+ * from each pixel to its right, lower (and lower-right, lower-left) neighbours. */
 ISING_HOT
 static void energy_sums(size_t W, size_t H, const int8_t *x, const int8_t *y, int nb,
                         long long *s1, long long *s2, long long *s3)
 {
     long long a1 = 0, a2 = 0, a3 = 0;
     for (size_t r = 0; r < H; r++) {
-        const int8_t *row = x + r * W, *yr = y + r * W;
-        int b1 = 0, b2 = 0, b3 = 0;
-        for (size_t c = 0; c < W; c++) {
-            b1 += row[c];
-            b3 += row[c] * yr[c];
-        }
-        for (size_t c = 0; c + 1 < W; c++)
-            b2 += row[c] * row[c + 1];
+        const int8_t *restrict row = x + r * W, *restrict yr = y + r * W;
+        int b1 = row[W - 1], b2 = 0, b3 = row[W - 1] * yr[W - 1];
         if (r + 1 < H) {
-            const int8_t *dn = row + W;
-            for (size_t c = 0; c < W; c++)
-                b2 += row[c] * dn[c];
-            if (nb == 8)
-                for (size_t c = 0; c + 1 < W; c++)
-                    b2 += row[c] * dn[c + 1] + row[c + 1] * dn[c];
+            const int8_t *restrict dn = row + W;
+            b2 += row[W - 1] * dn[W - 1];
+            if (nb == 8) {
+                for (size_t c = 0; c + 1 < W; c++) {
+                    b1 += row[c];
+                    b3 += row[c] * yr[c];
+                    b2 += row[c] * (row[c + 1] + dn[c] + dn[c + 1]) + row[c + 1] * dn[c];
+                }
+            } else {
+                for (size_t c = 0; c + 1 < W; c++) {
+                    b1 += row[c];
+                    b3 += row[c] * yr[c];
+                    b2 += row[c] * (row[c + 1] + dn[c]);
+                }
+            }
+        } else {
+            for (size_t c = 0; c + 1 < W; c++) {
+                b1 += row[c];
+                b3 += row[c] * yr[c];
+                b2 += row[c] * row[c + 1];
+            }
         }
         a1 += b1;
         a2 += b2;
@@ -344,48 +357,76 @@ int pmk_ising_icm_reference(const pmk_ising_params *p, const pmk_ising_options *
     return rc;
 }
 
+/* The decision for neighbour sum s and observation yv in threshold form
+ * (beta >= 0): +1 if s >= P_y, -1 if s <= M_y, else keep xo. */
+static inline int8_t decide(const ising_rule *R, int s, int8_t yv, int8_t xo)
+{
+    int yb = yv > 0;
+    return s >= R->pmin[yb] ? 1 : (s <= R->mmax[yb] ? -1 : xo);
+}
+
+/* Sum of the neighbours of (r, c) other than the left one, for a row whose
+ * rows above / below are up / dn (zero rows at the border). */
+static inline int sum_but_left(const int8_t *up, const int8_t *row, const int8_t *dn,
+                               size_t W, size_t c, int nb)
+{
+    int s = up[c] + dn[c];
+    if (c + 1 < W)
+        s += row[c + 1] + (nb == 8 ? up[c + 1] + dn[c + 1] : 0);
+    if (c > 0 && nb == 8)
+        s += up[c - 1] + dn[c - 1];
+    return s;
+}
+
 /* Fast raster sweep (beta >= 0).  Row by row; within a row only the left
  * neighbour is already updated, so with q_c = the sum of the other neighbours
  * (row above: new; row below and right: old) the result for pixel c is
  *     b_c = rm_c | (rp_c & b_{c-1})          (bits: 1 = +1)
  * where rp_c / rm_c are the decisions for a left neighbour of +1 / -1.  The
  * decisions are monotone in s (beta >= 0), so rm_c <= rp_c and the recurrence
- * above is exact.  Computing rp, rm, q and the write-back are byte-parallel;
- * only the two-operation recurrence is serial.  Dimensions: q, rp, rm are W
- * bytes; zero is a row of W zero bytes for the missing rows at the border. */
+ * above is exact.  Computing q, rp, rm and the write-back are byte-parallel
+ * (one fused loop each over the interior columns); only the two-operation
+ * recurrence is serial.  Dimensions: rp, rm are W bytes; zero is a row of W
+ * zero bytes for the missing rows at the border. */
 ISING_HOT
 static size_t icm_raster_sweep(const ising_rule *R, size_t W, size_t H, const int8_t *y,
-                               int8_t *x, int nb, int8_t *restrict q, uint8_t *restrict rp,
-                               uint8_t *restrict rm, const int8_t *zero)
+                               int8_t *x, int nb, uint8_t *restrict rp, uint8_t *restrict rm,
+                               const int8_t *zero)
 {
     const int8_t P0 = R->pmin[0], P1 = R->pmin[1], M0 = R->mmax[0], M1 = R->mmax[1];
     size_t changed = 0;
     for (size_t r = 0; r < H; r++) {
-        const int8_t *up = r > 0 ? x + (r - 1) * W : zero;
-        const int8_t *dn = r + 1 < H ? x + (r + 1) * W : zero;
-        int8_t *row = x + r * W;
-        const int8_t *yr = y + r * W;
-        for (size_t c = 0; c < W; c++)
-            q[c] = (int8_t)(up[c] + dn[c]);
-        for (size_t c = 0; c + 1 < W; c++)
-            q[c] = (int8_t)(q[c] + row[c + 1]);
+        const int8_t *restrict up = r > 0 ? x + (r - 1) * W : zero;
+        const int8_t *restrict dn = r + 1 < H ? x + (r + 1) * W : zero;
+        int8_t *restrict row = x + r * W;
+        const int8_t *restrict yr = y + r * W;
+        /* c = 0 has no left neighbour: its decision is final. */
+        rp[0] = decide(R, sum_but_left(up, row, dn, W, 0, nb), yr[0], row[0]) > 0;
+        if (W > 1) {
+            size_t e = W - 1;
+            int q = sum_but_left(up, row, dn, W, e, nb);
+            rp[e] = decide(R, q + 1, yr[e], row[e]) > 0;
+            rm[e] = decide(R, q - 1, yr[e], row[e]) > 0;
+        }
         if (nb == 8) {
-            for (size_t c = 0; c + 1 < W; c++)
-                q[c] = (int8_t)(q[c] + up[c + 1] + dn[c + 1]);
-            for (size_t c = 1; c < W; c++)
-                q[c] = (int8_t)(q[c] + up[c - 1] + dn[c - 1]);
-        }
-        for (size_t c = 0; c < W; c++) {
-            int8_t P = yr[c] > 0 ? P1 : P0, M = yr[c] > 0 ? M1 : M0;
-            uint8_t xo = row[c] > 0;
-            int8_t sp = (int8_t)(q[c] + 1), sm = (int8_t)(q[c] - 1);
-            rp[c] = sp >= P ? 1 : (sp <= M ? 0 : xo);
-            rm[c] = sm >= P ? 1 : (sm <= M ? 0 : xo);
-        }
-        /* c = 0 has no left neighbour: s = q_0. */
-        {
-            int8_t P = yr[0] > 0 ? P1 : P0, M = yr[0] > 0 ? M1 : M0;
-            rp[0] = q[0] >= P ? 1 : (q[0] <= M ? 0 : (uint8_t)(row[0] > 0));
+            for (size_t c = 1; c + 1 < W; c++) {
+                int8_t q = (int8_t)(up[c - 1] + up[c] + up[c + 1] + dn[c - 1] + dn[c] + dn[c + 1]
+                                    + row[c + 1]);
+                int8_t P = yr[c] > 0 ? P1 : P0, M = yr[c] > 0 ? M1 : M0;
+                uint8_t xo = row[c] > 0;
+                int8_t sp = (int8_t)(q + 1), sm = (int8_t)(q - 1);
+                rp[c] = sp >= P ? 1 : (sp <= M ? 0 : xo);
+                rm[c] = sm >= P ? 1 : (sm <= M ? 0 : xo);
+            }
+        } else {
+            for (size_t c = 1; c + 1 < W; c++) {
+                int8_t q = (int8_t)(up[c] + dn[c] + row[c + 1]);
+                int8_t P = yr[c] > 0 ? P1 : P0, M = yr[c] > 0 ? M1 : M0;
+                uint8_t xo = row[c] > 0;
+                int8_t sp = (int8_t)(q + 1), sm = (int8_t)(q - 1);
+                rp[c] = sp >= P ? 1 : (sp <= M ? 0 : xo);
+                rm[c] = sm >= P ? 1 : (sm <= M ? 0 : xo);
+            }
         }
         uint8_t b = rp[0];
         for (size_t c = 1; c < W; c++) {
@@ -403,60 +444,100 @@ static size_t icm_raster_sweep(const ising_rule *R, size_t W, size_t H, const in
     return changed;
 }
 
-/* Fast checkerboard sweep (beta >= 0): each colour class in turn, all of its
- * pixels at once.  For a row, the decision is computed for every pixel from
- * the current image into tmp and blended with the old row where the colour
- * mask is set; pixels of one class have no neighbours in that class, so this
- * equals updating them one by one.  4 neighbours: classes (r + c) mod 2;
- * 8 neighbours: classes 2 (r mod 2) + (c mod 2).  mask[par][c] is 0xff where
- * c mod 2 == par.  Dimensions: tmp, mask rows W bytes. */
+/* One colour class of one row, checkerboard order: the pixels with
+ * c mod 2 == par get the decision from the current image, the others keep
+ * their value.  The new row goes to tmp first (the loop reads row[c +- 1]),
+ * then back.  Returns the number of pixels changed. */
 ISING_HOT
-static size_t icm_checker_sweep(const ising_rule *R, size_t W, size_t H, const int8_t *y,
-                                int8_t *x, int nb, int8_t *restrict tmp,
-                                const uint8_t *const mask[2], const int8_t *zero)
+static size_t checker_row(const ising_rule *R, size_t W, const int8_t *restrict up,
+                          int8_t *row, const int8_t *restrict dn, const int8_t *restrict yr,
+                          int nb, const uint8_t *restrict m, int8_t *restrict tmp)
 {
     const int8_t P0 = R->pmin[0], P1 = R->pmin[1], M0 = R->mmax[0], M1 = R->mmax[1];
-    int ncol = nb == 8 ? 4 : 2;
-    size_t changed = 0;
-    for (int col = 0; col < ncol; col++) {
-        for (size_t r = 0; r < H; r++) {
-            int par;
-            if (nb == 8) {
-                if ((int)(r & 1) != col / 2)
-                    continue;
-                par = col & 1;
-            } else {
-                par = (int)((col + r) & 1);
-            }
-            const int8_t *up = r > 0 ? x + (r - 1) * W : zero;
-            const int8_t *dn = r + 1 < H ? x + (r + 1) * W : zero;
-            int8_t *row = x + r * W;
-            const int8_t *yr = y + r * W;
-            const uint8_t *m = mask[par];
-            for (size_t c = 0; c < W; c++)
-                tmp[c] = (int8_t)(up[c] + dn[c]);
-            for (size_t c = 0; c + 1 < W; c++)
-                tmp[c] = (int8_t)(tmp[c] + row[c + 1]);
-            for (size_t c = 1; c < W; c++)
-                tmp[c] = (int8_t)(tmp[c] + row[c - 1]);
-            if (nb == 8) {
-                for (size_t c = 0; c + 1 < W; c++)
-                    tmp[c] = (int8_t)(tmp[c] + up[c + 1] + dn[c + 1]);
-                for (size_t c = 1; c < W; c++)
-                    tmp[c] = (int8_t)(tmp[c] + up[c - 1] + dn[c - 1]);
-            }
-            size_t ch = 0;
-            for (size_t c = 0; c < W; c++) {
-                int8_t s = tmp[c], xo = row[c];
-                int8_t P = yr[c] > 0 ? P1 : P0, M = yr[c] > 0 ? M1 : M0;
-                int8_t xn = s >= P ? 1 : (s <= M ? -1 : xo);
-                xn = (int8_t)((xn & m[c]) | (xo & ~m[c]));
-                ch += xn != xo;
-                row[c] = xn;
-            }
-            changed += ch;
+    const int8_t *restrict rw = row;
+    for (size_t c = 0; c < W; c += W > 1 ? W - 1 : 1) { /* the two edge pixels */
+        int s = sum_but_left(up, rw, dn, W, c, nb) + (c > 0 ? rw[c - 1] : 0);
+        tmp[c] = m[c] ? decide(R, s, yr[c], rw[c]) : rw[c];
+    }
+    if (nb == 8) {
+        for (size_t c = 1; c + 1 < W; c++) {
+            int8_t s = (int8_t)(up[c - 1] + up[c] + up[c + 1] + dn[c - 1] + dn[c] + dn[c + 1]
+                                + rw[c - 1] + rw[c + 1]);
+            int8_t xo = rw[c];
+            int8_t P = yr[c] > 0 ? P1 : P0, M = yr[c] > 0 ? M1 : M0;
+            int8_t xn = s >= P ? 1 : (s <= M ? -1 : xo);
+            tmp[c] = (int8_t)((xn & m[c]) | (xo & ~m[c]));
+        }
+    } else {
+        for (size_t c = 1; c + 1 < W; c++) {
+            int8_t s = (int8_t)(up[c] + dn[c] + rw[c - 1] + rw[c + 1]);
+            int8_t xo = rw[c];
+            int8_t P = yr[c] > 0 ? P1 : P0, M = yr[c] > 0 ? M1 : M0;
+            int8_t xn = s >= P ? 1 : (s <= M ? -1 : xo);
+            tmp[c] = (int8_t)((xn & m[c]) | (xo & ~m[c]));
         }
     }
+    size_t ch = 0;
+    for (size_t c = 0; c < W; c++) {
+        ch += tmp[c] != rw[c];
+        row[c] = tmp[c];
+    }
+    return ch;
+}
+
+/* Fast checkerboard sweep (beta >= 0): each colour class in turn, all of its
+ * pixels at once; pixels of one class have no neighbours in that class, so
+ * this equals updating them one by one.  4 neighbours: classes (r + c) mod 2;
+ * 8 neighbours: classes 2 (r mod 2) + (c mod 2).  The classes are run as a
+ * wavefront in one pass over the rows (class k of row r needs class k-1 done
+ * on rows r-1..r+1 only), which gives the same result as one full pass per
+ * class and keeps the rows in cache.  mask[par][c] is 0xff where
+ * c mod 2 == par.  Dimensions: tmp, mask rows W bytes. */
+static size_t icm_checker_sweep(const ising_rule *R, size_t W, size_t H, const int8_t *y,
+                                int8_t *x, int nb, int8_t *tmp, const uint8_t *const mask[2],
+                                const int8_t *zero)
+{
+    size_t changed = 0;
+#define ROWPTRS(rr)                                                                            \
+    const int8_t *up = (rr) > 0 ? x + ((rr) - 1) * W : zero;                                   \
+    const int8_t *dn = (rr) + 1 < H ? x + ((rr) + 1) * W : zero;                               \
+    int8_t *row = x + (rr) * W;                                                                \
+    const int8_t *yr = y + (rr) * W;
+    if (nb == 4) {
+        /* class 0 of row r (c mod 2 == r mod 2), then class 1 of row r - 1. */
+        for (size_t r = 0; r <= H; r++) {
+            if (r < H) {
+                ROWPTRS(r)
+                changed += checker_row(R, W, up, row, dn, yr, nb, mask[r & 1], tmp);
+            }
+            if (r > 0) {
+                ROWPTRS(r - 1)
+                changed += checker_row(R, W, up, row, dn, yr, nb, mask[r & 1], tmp);
+            }
+        }
+    } else {
+        /* classes (even rows, even c), (even, odd), (odd, even), (odd, odd):
+         * classes 0 and 1 of row r (r even); classes 2 and 3 of row r - 1 (odd)
+         * once the even rows r - 2 and r are done. */
+        for (size_t r = 0; r <= H; r += 2) {
+            if (r < H) {
+                ROWPTRS(r)
+                changed += checker_row(R, W, up, row, dn, yr, nb, mask[0], tmp);
+                changed += checker_row(R, W, up, row, dn, yr, nb, mask[1], tmp);
+            }
+            if (r > 0) {
+                ROWPTRS(r - 1)
+                changed += checker_row(R, W, up, row, dn, yr, nb, mask[0], tmp);
+                changed += checker_row(R, W, up, row, dn, yr, nb, mask[1], tmp);
+            }
+        }
+        if (H % 2 == 0) { /* the last odd row */
+            ROWPTRS(H - 1)
+            changed += checker_row(R, W, up, row, dn, yr, nb, mask[0], tmp);
+            changed += checker_row(R, W, up, row, dn, yr, nb, mask[1], tmp);
+        }
+    }
+#undef ROWPTRS
     return changed;
 }
 
@@ -472,7 +553,7 @@ static int icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_
     if (!buf)
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", W);
     const int8_t *zero = (const int8_t *)buf;
-    int8_t *q = (int8_t *)buf + W;
+    int8_t *tmp = (int8_t *)buf + W;
     uint8_t *rp = buf + 2 * W, *rm = buf + 3 * W;
     uint8_t *m0 = buf + 4 * W, *m1 = buf + 5 * W;
     for (size_t c = 0; c < W; c++) {
@@ -484,8 +565,8 @@ static int icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_
     res->energy_initial = energy_fast(p, W, H, x, y);
     for (size_t sw = 1; sw <= o->max_sweeps; sw++) {
         size_t changed = o->order == PMK_ISING_CHECKERBOARD
-                             ? icm_checker_sweep(&R, W, H, y, x, p->neighbours, q, mask, zero)
-                             : icm_raster_sweep(&R, W, H, y, x, p->neighbours, q, rp, rm, zero);
+                             ? icm_checker_sweep(&R, W, H, y, x, p->neighbours, tmp, mask, zero)
+                             : icm_raster_sweep(&R, W, H, y, x, p->neighbours, rp, rm, zero);
         pmk_ising_sweep rec = {sw, changed, energy_fast(p, W, H, x, y), 0, 0};
         if ((rc = trace_push(res, &cap, &rec, err)))
             break;
