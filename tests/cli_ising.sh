@@ -29,6 +29,8 @@ E0=$(json_field energy_initial)
 CH1=$(sed -n 2p "$T/icm.csv" | cut -d, -f2)
 CH2=$(sed -n 3p "$T/icm.csv" | cut -d, -f2)
 [ "$CH1" = "$(json_field changed)" ] && [ "$CH2" = 0 ] || fail "trace changed: $CH1, $CH2"
+PER=$(sed -n 's/.*"changed_per_sweep": \[\([^]]*\)\].*/\1/p' "$T/out")
+[ "$PER" = "$CH1, 0" ] || fail "changed_per_sweep: $PER"
 near "$(sed -n 3p "$T/icm.csv" | cut -d, -f3)" -471189.6 0.05
 
 # The written image has the reported energy (read back through `energy`).

@@ -383,7 +383,15 @@ static int cmd_denoise(int argc, char **argv)
         }
         fputs(", \"seconds\": ", stdout);
         cli_json_double(stdout, secs);
-        fputs("}\n", stdout);
+        fputs(", \"changed_per_sweep\": [", stdout);
+        for (size_t k = 0; k < res.ntrace; k++)
+            printf("%s%zu", k ? ", " : "", res.trace[k].changed);
+        fputs("], \"energy_per_sweep\": [", stdout);
+        for (size_t k = 0; k < res.ntrace; k++) {
+            fputs(k ? ", " : "", stdout);
+            cli_json_double(stdout, res.trace[k].energy);
+        }
+        fputs("]}\n", stdout);
     } else {
         printf("method %s", method_names[o.method]);
         if (o.method != PMK_ISING_MINCUT)
@@ -394,6 +402,10 @@ static int cmd_denoise(int argc, char **argv)
                    o.method == PMK_ISING_ANNEAL ? ""
                    : res.converged              ? " (converged)"
                                                 : " (stopped at --max-sweeps)");
+        if (o.method == PMK_ISING_ICM)
+            for (size_t k = 0; k < res.ntrace; k++)
+                printf("  sweep %zu: changed %zu, energy %.10g\n", res.trace[k].sweep,
+                       res.trace[k].changed, res.trace[k].energy);
         printf("energy %.10g -> %.10g\n", res.energy_initial, res.energy);
         printf("changed %zu of %zu pixels\n", res.changed, n);
         if (t)
