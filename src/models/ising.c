@@ -518,7 +518,8 @@ static size_t icm_checker_sweep(const ising_rule *R, size_t W, size_t H, const i
     } else {
         /* classes (even rows, even c), (even, odd), (odd, even), (odd, odd):
          * classes 0 and 1 of row r (r even); classes 2 and 3 of row r - 1 (odd)
-         * once the even rows r - 2 and r are done. */
+         * once the even rows r - 2 and r are done (r = H, when H is even,
+         * finishes the last odd row). */
         for (size_t r = 0; r <= H; r += 2) {
             if (r < H) {
                 ROWPTRS(r)
@@ -530,11 +531,6 @@ static size_t icm_checker_sweep(const ising_rule *R, size_t W, size_t H, const i
                 changed += checker_row(R, W, up, row, dn, yr, nb, mask[0], tmp);
                 changed += checker_row(R, W, up, row, dn, yr, nb, mask[1], tmp);
             }
-        }
-        if (H % 2 == 0) { /* the last odd row */
-            ROWPTRS(H - 1)
-            changed += checker_row(R, W, up, row, dn, yr, nb, mask[0], tmp);
-            changed += checker_row(R, W, up, row, dn, yr, nb, mask[1], tmp);
         }
     }
 #undef ROWPTRS
