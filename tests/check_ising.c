@@ -196,6 +196,7 @@ START_TEST(test_icm_hand_5x5)
         ck_assert_uint_eq(res.trace[0].changed, 2);
         ck_assert_uint_eq(res.trace[1].changed, 0);
         ck_assert_double_eq_tol(res.trace[0].energy, -64.1, 1e-9);
+        ck_assert_uint_eq(res.trace[0].errors, 0); /* no truth image given */
         if (fast) {
             ck_assert_int_eq(res.converged, 1);
             ck_assert_uint_eq(res.changed, 2);
@@ -204,6 +205,23 @@ START_TEST(test_icm_hand_5x5)
         }
         pmk_ising_result_clear(&res);
     }
+    /* With a truth image the trace counts the errors per sweep: against y the
+     * two changed pixels, against the result none. */
+    o.truth = y;
+    ck_assert_int_eq(pmk_ising_denoise(&p, &o, 5, 5, y, x, NULL, &res, NULL), PMK_OK);
+    ck_assert_uint_eq(res.trace[0].errors, 2);
+    ck_assert_uint_eq(res.trace[1].errors, 2);
+    pmk_ising_result_clear(&res);
+    o.truth = want;
+    o.method = PMK_ISING_ANNEAL; /* every method fills it; anneal from a low T is ICM-like */
+    o.t0 = 1e-3;
+    o.anneal_sweeps = 3;
+    pmk_rng *r = pmk_rng_alloc(NULL, 1);
+    ck_assert_int_eq(pmk_ising_denoise(&p, &o, 5, 5, y, x, r, &res, NULL), PMK_OK);
+    ck_assert_mem_eq(x, want, 25);
+    ck_assert_uint_eq(res.trace[2].errors, 0);
+    pmk_ising_result_clear(&res);
+    pmk_rng_free(r);
 }
 END_TEST
 

@@ -24,7 +24,7 @@ near "$(json_field error)" 0.036524 0.0000005
 # the energy command.
 E0=$(json_field energy_initial)
 [ "$(json_field changed)" -gt 0 ] || fail "ICM changed nothing"
-[ "$(sed -n 1p "$T/icm.csv")" = "sweep,changed,energy" ] || fail "trace header: $(sed -n 1p "$T/icm.csv")"
+[ "$(sed -n 1p "$T/icm.csv")" = "sweep,changed,energy,error" ] || fail "trace header: $(sed -n 1p "$T/icm.csv")"
 [ "$(wc -l <"$T/icm.csv")" -eq 3 ] || fail "trace rows: $(cat "$T/icm.csv")"
 CH1=$(sed -n 2p "$T/icm.csv" | cut -d, -f2)
 CH2=$(sed -n 3p "$T/icm.csv" | cut -d, -f2)
@@ -32,6 +32,11 @@ CH2=$(sed -n 3p "$T/icm.csv" | cut -d, -f2)
 PER=$(sed -n 's/.*"changed_per_sweep": \[\([^]]*\)\].*/\1/p' "$T/out")
 [ "$PER" = "$CH1, 0" ] || fail "changed_per_sweep: $PER"
 near "$(sed -n 3p "$T/icm.csv" | cut -d, -f3)" -471189.6 0.05
+near "$(sed -n 3p "$T/icm.csv" | cut -d, -f4)" 0.036524 0.0000005
+# Without --truth the trace has no error column.
+expect_ok "$PMK" ising denoise "$NOISY" -o "$T/icm2.pbm" --trace "$T/icm2.csv" -q
+[ "$(sed -n 1p "$T/icm2.csv")" = "sweep,changed,energy" ] || fail "trace header: $(sed -n 1p "$T/icm2.csv")"
+same_bytes "$T/icm.pbm" "$T/icm2.pbm"
 
 # The written image has the reported energy (read back through `energy`).
 expect_ok "$PMK" ising energy "$T/icm.pbm" --observed "$NOISY"

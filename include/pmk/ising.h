@@ -62,6 +62,9 @@ typedef struct pmk_ising_options {
     size_t anneal_sweeps;     /**< anneal: sweeps [100] */
     double damping;           /**< mean field: m <- (1-d) m + d tanh(...), 0 < d <= 1 [0.5] */
     double tol;               /**< mean field: stop when max |dm| < tol [1e-6] */
+    const int8_t *truth;      /**< optional clean image (width x height spins, not
+                                   copied): the trace then counts the errors of
+                                   each sweep [NULL] */
 } pmk_ising_options;
 
 /** Sets the defaults shown above. */
@@ -80,6 +83,8 @@ typedef struct pmk_ising_sweep {
     double temperature;   /**< anneal: the temperature used; else 0 */
     double free_energy;   /**< mean field: the variational free energy
                                sum_i E-terms over <x> minus the entropy; else 0 */
+    size_t errors;        /**< pixels differing from options.truth after the
+                               sweep (0 without a truth image) */
 } pmk_ising_sweep;
 
 /** What pmk_ising_denoise reports.  Owns its trace: release with

@@ -188,7 +188,10 @@ static int write_image(const char *path, const pmk_image *img)
     return PMK_EXIT_OK;
 }
 
-static int write_trace(const char *path, pmk_ising_method method, const pmk_ising_result *res)
+/* The trace CSV: sweep,changed,energy[,error][,temperature | ,free_energy];
+ * error (a fraction of the n pixels) when a truth image was given. */
+static int write_trace(const char *path, pmk_ising_method method, const pmk_ising_result *res,
+                       int with_error, size_t n)
 {
     pmk_outfile of;
     pmk_error err;
@@ -196,6 +199,8 @@ static int write_trace(const char *path, pmk_ising_method method, const pmk_isin
     if (pmk_outfile_open(&of, path, &err) != PMK_OK)
         return cli_error_pmk(&err);
     fputs("sweep,changed,energy", of.fp);
+    if (with_error)
+        fputs(",error", of.fp);
     if (method == PMK_ISING_ANNEAL)
         fputs(",temperature", of.fp);
     else if (method == PMK_ISING_MEANFIELD)
@@ -204,6 +209,8 @@ static int write_trace(const char *path, pmk_ising_method method, const pmk_isin
     for (size_t k = 0; k < res->ntrace; k++) {
         const pmk_ising_sweep *s = &res->trace[k];
         fprintf(of.fp, "%zu,%zu,%.17g", s->sweep, s->changed, s->energy);
+        if (with_error)
+            fprintf(of.fp, ",%.17g", (double)s->errors / (double)n);
         if (method == PMK_ISING_ANNEAL)
             fprintf(of.fp, ",%.17g", s->temperature);
         else if (method == PMK_ISING_MEANFIELD)
@@ -348,7 +355,7 @@ static int cmd_denoise(int argc, char **argv)
             goto done;
         }
     }
-    cli_set_command("ising denoise");
+    o.truth = t;
     double t0 = cli_now();
     if (pmk_ising_denoise(&p, &o, W, H, y, x, rng, &res, &err) != PMK_OK) {
         status = cli_error_pmk(&err);
@@ -358,7 +365,7 @@ static int cmd_denoise(int argc, char **argv)
     spins_to(img, x);
     if ((status = write_image(out, img)))
         goto done;
-    if (trace && (status = write_trace(trace, o.method, &res)))
+    if (trace && (status = write_trace(trace, o.method, &res, t != NULL, n)))
         goto done;
     size_t nerr = t ? count_diff(x, t, n) : 0;
     if (json) {
@@ -391,6 +398,13 @@ static int cmd_denoise(int argc, char **argv)
             fputs(k ? ", " : "", stdout);
             cli_json_double(stdout, res.trace[k].energy);
         }
+        if (t) {
+            fputs("], \"error_per_sweep\": [", stdout);
+            for (size_t k = 0; k < res.ntrace; k++) {
+                fputs(k ? ", " : "", stdout);
+                cli_json_double(stdout, (double)res.trace[k].errors / (double)n);
+            }
+        }
         fputs("]}\n", stdout);
     } else {
         printf("method %s", method_names[o.method]);
@@ -403,9 +417,13 @@ static int cmd_denoise(int argc, char **argv)
                    : res.converged              ? " (converged)"
                                                 : " (stopped at --max-sweeps)");
         if (o.method == PMK_ISING_ICM)
-            for (size_t k = 0; k < res.ntrace; k++)
-                printf("  sweep %zu: changed %zu, energy %.10g\n", res.trace[k].sweep,
+            for (size_t k = 0; k < res.ntrace; k++) {
+                printf("  sweep %zu: changed %zu, energy %.10g", res.trace[k].sweep,
                        res.trace[k].changed, res.trace[k].energy);
+                if (t)
+                    printf(", error %.4f%%", 100.0 * (double)res.trace[k].errors / (double)n);
+                putchar('\n');
+            }
         printf("energy %.10g -> %.10g\n", res.energy_initial, res.energy);
         printf("changed %zu of %zu pixels\n", res.changed, n);
         if (t)

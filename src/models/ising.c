@@ -63,6 +63,7 @@ void pmk_ising_options_init_default(pmk_ising_options *o)
     o->anneal_sweeps = 100;
     o->damping = 0.5;
     o->tol = 1e-6;
+    o->truth = NULL;
 }
 
 int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err)
@@ -344,7 +345,8 @@ int pmk_ising_icm_reference(const pmk_ising_params *p, const pmk_ising_options *
                 changed++;
             }
         }
-        pmk_ising_sweep rec = {sw, changed, energy_fast(p, W, H, x, y), 0, 0};
+        pmk_ising_sweep rec = {sw, changed, energy_fast(p, W, H, x, y), 0, 0,
+                               o->truth ? count_diff(x, o->truth, W * H) : 0};
         if ((rc = trace_push(res, &cap, &rec, err)))
             break;
         res->sweeps = sw;
@@ -563,7 +565,8 @@ static int icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_
         size_t changed = o->order == PMK_ISING_CHECKERBOARD
                              ? icm_checker_sweep(&R, W, H, y, x, p->neighbours, tmp, mask, zero)
                              : icm_raster_sweep(&R, W, H, y, x, p->neighbours, rp, rm, zero);
-        pmk_ising_sweep rec = {sw, changed, energy_fast(p, W, H, x, y), 0, 0};
+        pmk_ising_sweep rec = {sw, changed, energy_fast(p, W, H, x, y), 0, 0,
+                               o->truth ? count_diff(x, o->truth, W * H) : 0};
         if ((rc = trace_push(res, &cap, &rec, err)))
             break;
         res->sweeps = sw;
@@ -632,7 +635,7 @@ static int anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t 
             }
         }
         double e = energy_of(p, s1, s2, s3);
-        pmk_ising_sweep rec = {sw, changed, e, T, 0};
+        pmk_ising_sweep rec = {sw, changed, e, T, 0, o->truth ? count_diff(x, o->truth, n) : 0};
         if ((rc = trace_push(res, &cap, &rec, err)))
             break;
         res->sweeps = sw;
@@ -754,7 +757,8 @@ static int meanfield(const pmk_ising_params *p, const pmk_ising_options *o, size
             x[i] = xn;
         }
         pmk_ising_sweep rec = {sw, changed, energy_fast(p, W, H, x, y), 0,
-                               free_energy(p, W, H, m, y)};
+                               free_energy(p, W, H, m, y),
+                               o->truth ? count_diff(x, o->truth, n) : 0};
         if ((rc = trace_push(res, &cap, &rec, err)))
             break;
         res->sweeps = sw;
