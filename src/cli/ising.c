@@ -737,10 +737,10 @@ int cli_demo_ising(const char *datadir, const char *outdir, unsigned long seed)
         double secs = cli_now() - t0;
         spins_to(m ? cut : icm, x);
         if (m)
-            printf("  mincut (exact MAP): energy %.1f, %.2f%% of pixels wrong (%.3f s)\n",
+            printf("  mincut (exact MAP): energy %.1f, %.4f%% of pixels wrong (%.3f s)\n",
                    res.energy, 100.0 * (double)count_diff(x, t, n) / (double)n, secs);
         else
-            printf("  ICM (raster): %zu sweeps, energy %.1f, %.2f%% of pixels wrong (%.3f s)\n",
+            printf("  ICM (raster): %zu sweeps, energy %.1f, %.4f%% of pixels wrong (%.3f s)\n",
                    res.sweeps, res.energy, 100.0 * (double)count_diff(x, t, n) / (double)n, secs);
         pmk_ising_result_clear(&res);
     }
