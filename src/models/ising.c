@@ -23,6 +23,7 @@
 #define ISING_HOT
 #endif
 
+
 /* ------------------------------------------------------------------ model
  *
  * Model (Bishop, PRML §8.3.3, eq. 8.42):
@@ -447,44 +448,47 @@ static size_t icm_raster_sweep(const ising_rule *R, size_t W, size_t H, const in
 }
 
 /* One colour class of one row, checkerboard order: the pixels with
- * c mod 2 == par get the decision from the current image, the others keep
- * their value.  The new row goes to tmp first (the loop reads row[c +- 1]),
- * then back.  Returns the number of pixels changed. */
+ * c mod 2 == par (mask m set) get the decision from the current image, the
+ * others keep their value.  The row is first copied to old (W bytes), so the
+ * vectorised loop reads old and writes row without a dependence between
+ * them.  Returns the number of pixels changed. */
 ISING_HOT
 static size_t checker_row(const ising_rule *R, size_t W, const int8_t *restrict up,
-                          int8_t *row, const int8_t *restrict dn, const int8_t *restrict yr,
-                          int nb, const uint8_t *restrict m, int8_t *restrict tmp)
+                          int8_t *restrict row, const int8_t *restrict dn,
+                          const int8_t *restrict yr, int nb, const int8_t *restrict m,
+                          int8_t *restrict old)
 {
     const int8_t P0 = R->pmin[0], P1 = R->pmin[1], M0 = R->mmax[0], M1 = R->mmax[1];
-    const int8_t *restrict rw = row;
-    for (size_t c = 0; c < W; c += W > 1 ? W - 1 : 1) { /* the two edge pixels */
-        int s = sum_but_left(up, rw, dn, W, c, nb) + (c > 0 ? rw[c - 1] : 0);
-        tmp[c] = m[c] ? decide(R, s, yr[c], rw[c]) : rw[c];
-    }
+    memcpy(old, row, W);
     if (nb == 8) {
         for (size_t c = 1; c + 1 < W; c++) {
             int8_t s = (int8_t)(up[c - 1] + up[c] + up[c + 1] + dn[c - 1] + dn[c] + dn[c + 1]
-                                + rw[c - 1] + rw[c + 1]);
-            int8_t xo = rw[c];
+                                + old[c - 1] + old[c + 1]);
+            int8_t xo = old[c];
             int8_t P = yr[c] > 0 ? P1 : P0, M = yr[c] > 0 ? M1 : M0;
             int8_t xn = s >= P ? 1 : (s <= M ? -1 : xo);
-            tmp[c] = (int8_t)((xn & m[c]) | (xo & ~m[c]));
+            row[c] = m[c] ? xn : xo;
         }
     } else {
         for (size_t c = 1; c + 1 < W; c++) {
-            int8_t s = (int8_t)(up[c] + dn[c] + rw[c - 1] + rw[c + 1]);
-            int8_t xo = rw[c];
+            int8_t s = (int8_t)(up[c] + dn[c] + old[c - 1] + old[c + 1]);
+            int8_t xo = old[c];
             int8_t P = yr[c] > 0 ? P1 : P0, M = yr[c] > 0 ? M1 : M0;
             int8_t xn = s >= P ? 1 : (s <= M ? -1 : xo);
-            tmp[c] = (int8_t)((xn & m[c]) | (xo & ~m[c]));
+            row[c] = m[c] ? xn : xo;
         }
     }
-    size_t ch = 0;
-    for (size_t c = 0; c < W; c++) {
-        ch += tmp[c] != rw[c];
-        row[c] = tmp[c];
+    for (size_t c = 0; c < W; c += W > 1 ? W - 1 : 1) { /* the two edge pixels */
+        if (m[c]) {
+            int s = sum_but_left(up, old, dn, W, c, nb) + (c > 0 ? old[c - 1] : 0);
+            row[c] = decide(R, s, yr[c], old[c]);
+        }
     }
-    return ch;
+    /* Counted apart: a byte-compare reduction into an unsigned vectorises. */
+    unsigned cnt = 0;
+    for (size_t c = 0; c < W; c++)
+        cnt += (unsigned)(old[c] != row[c]);
+    return cnt;
 }
 
 /* Fast checkerboard sweep (beta >= 0): each colour class in turn, all of its
@@ -493,10 +497,10 @@ static size_t checker_row(const ising_rule *R, size_t W, const int8_t *restrict 
  * 8 neighbours: classes 2 (r mod 2) + (c mod 2).  The classes are run as a
  * wavefront in one pass over the rows (class k of row r needs class k-1 done
  * on rows r-1..r+1 only), which gives the same result as one full pass per
- * class and keeps the rows in cache.  mask[par][c] is 0xff where
+ * class and keeps the rows in cache.  mask[par][c] is 1 where
  * c mod 2 == par.  Dimensions: tmp, mask rows W bytes. */
 static size_t icm_checker_sweep(const ising_rule *R, size_t W, size_t H, const int8_t *y,
-                                int8_t *x, int nb, int8_t *tmp, const uint8_t *const mask[2],
+                                int8_t *x, int nb, int8_t *tmp, const int8_t *const mask[2],
                                 const int8_t *zero)
 {
     size_t changed = 0;
@@ -553,12 +557,12 @@ static int icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_
     const int8_t *zero = (const int8_t *)buf;
     int8_t *tmp = (int8_t *)buf + W;
     uint8_t *rp = buf + 2 * W, *rm = buf + 3 * W;
-    uint8_t *m0 = buf + 4 * W, *m1 = buf + 5 * W;
+    int8_t *m0 = (int8_t *)buf + 4 * W, *m1 = (int8_t *)buf + 5 * W;
     for (size_t c = 0; c < W; c++) {
-        m0[c] = (c & 1) ? 0 : 0xff;
-        m1[c] = (c & 1) ? 0xff : 0;
+        m0[c] = (c & 1) ? 0 : 1;
+        m1[c] = (c & 1) ? 1 : 0;
     }
-    const uint8_t *mask[2] = {m0, m1};
+    const int8_t *mask[2] = {m0, m1};
     memcpy(x, y, W * H);
     res->energy_initial = energy_fast(p, W, H, x, y);
     for (size_t sw = 1; sw <= o->max_sweeps; sw++) {
