@@ -462,6 +462,13 @@ END_TEST
 
 /* ---------------------------------------------------------------- anneal, mean field */
 
+/* on_sweep callback: counts calls and asks to stop after *limit sweeps. */
+static int stop_after(const pmk_ising_sweep *s, void *arg)
+{
+    size_t *limit = arg;
+    return s->sweep >= *limit;
+}
+
 START_TEST(test_anneal_reproducible_by_seed)
 {
     const size_t W = 30, H = 20, n = W * H;
@@ -493,6 +500,21 @@ START_TEST(test_anneal_reproducible_by_seed)
     ck_assert_double_eq_tol(ra.energy, energy_direct(a, y, W, H, 8, 1, 2.1, 0), 1e-9);
     pmk_ising_result_clear(&ra);
     pmk_ising_result_clear(&rb);
+    /* A callback that returns non-zero stops the run after that sweep. */
+    size_t limit = 4;
+    o.on_sweep = stop_after;
+    o.on_sweep_arg = &limit;
+    ck_assert_int_eq(pmk_ising_denoise(&p, &o, W, H, y, a, r, &ra, NULL), PMK_OK);
+    ck_assert_uint_eq(ra.sweeps, 4);
+    ck_assert_uint_eq(ra.ntrace, 4);
+    pmk_ising_result_clear(&ra);
+    o.method = PMK_ISING_MEANFIELD;
+    ck_assert_int_eq(pmk_ising_denoise(&p, &o, W, H, y, a, r, &ra, NULL), PMK_OK);
+    ck_assert_uint_eq(ra.sweeps, 4);
+    ck_assert_int_eq(ra.converged, 0);
+    pmk_ising_result_clear(&ra);
+    o.on_sweep = NULL;
+    o.method = PMK_ISING_ANNEAL;
     pmk_error e;
     ck_assert_int_eq(pmk_ising_denoise(&p, &o, W, H, y, a, NULL, NULL, &e), PMK_EINVAL);
     free(y);

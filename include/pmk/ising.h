@@ -52,6 +52,8 @@ typedef enum pmk_ising_order {
                                  neighbours, 4 for 8), each updated at once */
 } pmk_ising_order;
 
+struct pmk_ising_sweep;
+
 /** How to run pmk_ising_denoise. */
 typedef struct pmk_ising_options {
     pmk_ising_method method;  /**< [PMK_ISING_ICM] */
@@ -65,6 +67,11 @@ typedef struct pmk_ising_options {
     const int8_t *truth;      /**< optional clean image (width x height spins, not
                                    copied): the trace then counts the errors of
                                    each sweep [NULL] */
+    /** Optional: called after each sweep with its record (e.g. for a progress
+     *  line); a non-zero return stops the run early, keeping what was done
+     *  (anneal: the best state so far) [NULL]. */
+    int (*on_sweep)(const struct pmk_ising_sweep *s, void *arg);
+    void *on_sweep_arg;       /**< passed to on_sweep [NULL] */
 } pmk_ising_options;
 
 /** Sets the defaults shown above. */

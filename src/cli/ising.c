@@ -224,6 +224,16 @@ static int write_trace(const char *path, pmk_ising_method method, const pmk_isin
 
 /* ------------------------------------------------------------------ denoise */
 
+/* Progress on stderr after each sweep (silenced by -q). */
+static int progress_sweep(const pmk_ising_sweep *s, void *arg)
+{
+    const pmk_ising_options *o = arg;
+    size_t total = o->method == PMK_ISING_ANNEAL ? o->anneal_sweeps : o->max_sweeps;
+    cli_progress("sweep %zu/%zu: changed %zu, energy %.10g", s->sweep, total, s->changed,
+                 s->energy);
+    return 0;
+}
+
 enum {
     OPT_BETA = 256, OPT_ETA, OPT_H, OPT_NEIGH, OPT_ORDER, OPT_MAXSW, OPT_T0, OPT_TFAC,
     OPT_ASW, OPT_DAMP, OPT_TOL, OPT_SEED, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_JSON,
@@ -356,12 +366,15 @@ static int cmd_denoise(int argc, char **argv)
         }
     }
     o.truth = t;
+    o.on_sweep = progress_sweep;
+    o.on_sweep_arg = &o;
     double t0 = cli_now();
     if (pmk_ising_denoise(&p, &o, W, H, y, x, rng, &res, &err) != PMK_OK) {
         status = cli_error_pmk(&err);
         goto done;
     }
     double secs = cli_now() - t0;
+    cli_progress_done();
     spins_to(img, x);
     if ((status = write_image(out, img)))
         goto done;

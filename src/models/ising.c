@@ -65,6 +65,8 @@ void pmk_ising_options_init_default(pmk_ising_options *o)
     o->damping = 0.5;
     o->tol = 1e-6;
     o->truth = NULL;
+    o->on_sweep = NULL;
+    o->on_sweep_arg = NULL;
 }
 
 int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err)
@@ -355,6 +357,8 @@ int pmk_ising_icm_reference(const pmk_ising_params *p, const pmk_ising_options *
             res->converged = 1;
             break;
         }
+        if (o->on_sweep && o->on_sweep(&rec, o->on_sweep_arg))
+            break;
     }
     free(idx);
     return rc;
@@ -578,6 +582,8 @@ static int icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_
             res->converged = 1;
             break;
         }
+        if (o->on_sweep && o->on_sweep(&rec, o->on_sweep_arg))
+            break;
     }
     free(buf);
     return rc;
@@ -648,6 +654,8 @@ static int anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t 
             memcpy(best, x, n);
         }
         T *= o->t_factor;
+        if (o->on_sweep && o->on_sweep(&rec, o->on_sweep_arg))
+            break;
     }
     memcpy(x, best, n);
     free(idx);
@@ -770,6 +778,8 @@ static int meanfield(const pmk_ising_params *p, const pmk_ising_options *o, size
             res->converged = 1;
             break;
         }
+        if (o->on_sweep && o->on_sweep(&rec, o->on_sweep_arg))
+            break;
     }
     free(idx);
     free(m);
