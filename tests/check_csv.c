@@ -509,6 +509,12 @@ START_TEST(test_bad_inputs_more)
     ck_assert_int_eq(read_error(PUT("d.csv", "1,2,3\n1,2,3,4,5,6,7,8\n"), &o, m, sizeof m),
                      PMK_ELIMIT);
     ck_assert_str_eq(m, "F:2:11: line longer than the limit of 10 bytes");
+    /* exactly 10 bytes before a CRLF is within the limit; 11 is not */
+    ck_assert_int_eq(read_error(PUT("d2.csv", "1,2,3\r\n1,2,345678\r\n"), &o, m, sizeof m),
+                     PMK_OK);
+    ck_assert_int_eq(read_error(PUT("d3.csv", "1,2,3\r\n1,2,3456789\r\n"), &o, m, sizeof m),
+                     PMK_ELIMIT);
+    ck_assert_str_eq(m, "F:2:11: line longer than the limit of 10 bytes");
     /* a line longer than the 1 MiB read block, under the default limit, is fine */
     size_t n = (3u << 20) / 2;
     char *big = malloc(2 * n + 16);

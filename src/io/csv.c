@@ -104,8 +104,8 @@ static int next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
         if (nl) {
             size_t len = (size_t)(nl - b);
             r->line++;
-            if (len > r->opt.max_line)
-                break;
+            if (len - (len > 0 && nl[-1] == '\r') > r->opt.max_line)
+                break;   /* (the CR of a CRLF is part of the line end) */
             r->beg += len + (r->beg + len < r->end);
             r->scan = 0;
             if (len > 0 && nl[-1] == '\r') {
@@ -116,7 +116,7 @@ static int next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
             *le = nl;
             return 1;
         }
-        if (avail > r->opt.max_line) {
+        if (avail > r->opt.max_line + 1) {   /* + 1: room for a CR */
             r->line++;
             break;
         }
