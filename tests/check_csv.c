@@ -567,6 +567,19 @@ START_TEST(test_bad_inputs_more)
     free(gz);
     ck_assert_int_eq(read_error(gzp, NULL, m, sizeof m), PMK_EFORMAT);
     ck_assert_str_eq(m, "F: truncated gzip stream (unexpected end of file)");
+    /* a corrupt one: the CRC-32 in the 8-byte trailer no longer matches */
+    g = gzopen(gzp, "wb");
+    gzputs(g, "1,2\n3,4\n");
+    gzclose(g);
+    gz = test_read_file(gzp, &glen);
+    gz[glen - 8] ^= 0x55;
+    test_write_file(gzp, gz, glen);
+    free(gz);
+    ck_assert_int_eq(read_error(gzp, NULL, m, sizeof m), PMK_EFORMAT);
+    /* (the stream layer passes on zlib's "<fd:N>: " name in the middle; the
+     * number varies, so only the ends are compared) */
+    ck_assert(strncmp(m, "F: corrupt gzip stream: ", 24) == 0);
+    ck_assert(strlen(m) > 20 && strcmp(m + strlen(m) - 20, "incorrect data check") == 0);
     /* a missing file */
     ck_assert_int_eq(read_error("/nonexistent/x.csv", NULL, m, sizeof m), PMK_EIO);
     ck_assert_str_eq(m, "F: cannot open: No such file or directory");
