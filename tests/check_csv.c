@@ -614,10 +614,7 @@ START_TEST(test_bad_inputs_more)
     test_write_file(gzp, gz, glen);
     free(gz);
     ck_assert_int_eq(read_error(gzp, NULL, m, sizeof m), PMK_EFORMAT);
-    /* (the stream layer passes on zlib's "<fd:N>: " name in the middle; the
-     * number varies, so only the ends are compared) */
-    ck_assert(strncmp(m, "F: corrupt gzip stream: ", 24) == 0);
-    ck_assert(strlen(m) > 20 && strcmp(m + strlen(m) - 20, "incorrect data check") == 0);
+    ck_assert_str_eq(m, "F: corrupt gzip stream: incorrect data check");
     /* a missing file */
     ck_assert_int_eq(read_error("/nonexistent/x.csv", NULL, m, sizeof m), PMK_EIO);
     ck_assert_str_eq(m, "F: cannot open: No such file or directory");
