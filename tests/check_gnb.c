@@ -281,6 +281,58 @@ START_TEST(test_gemm_matches_direct_formula)
 }
 END_TEST
 
+START_TEST(test_gemm_exact_on_constant_features)
+{
+    /* Class variances, as on MNIST: classes 0 and 1 have features 0..39
+     * always 0 (their variance there is the smoothing, 1e-9 * max Var ~ 6e-11,
+     * a precision ~2e10), class 2 spreads them around 0.5; on features 40..49
+     * classes 0 and 1 overlap, so their posteriors are comparable.  For a row of
+     * class 0 or 1 the direct formula sums exact zeros over features 0..39;
+     * an expansion centred at the class-blind mean (~0.17) would cancel two
+     * terms of ~0.17^2 * 2e10 ~ 5e8 per feature, an error ~40 * 5e8 * 1e-16
+     * ~ 1e-6 in the log-posteriors.  Shifting by the smallest-variance class's
+     * mean keeps those terms exact: the two paths agree to 1e-9. */
+    size_t N = 300, D = 50;
+    gsl_matrix *X = gsl_matrix_calloc(N, D);
+    long y[300];
+    pmk_rng *r = pmk_rng_alloc(NULL, 4);
+    for (size_t i = 0; i < N; i++) {
+        y[i] = (long)(i % 3);
+        for (size_t j = 0; j < D; j++) {
+            if (j >= 40)
+                gsl_matrix_set(X, i, j, 0.05 + 0.02 * (double)y[i] + 0.1 * pmk_rng_gaussian(r));
+            else if (y[i] == 2)
+                gsl_matrix_set(X, i, j, 0.5 + 0.1 * pmk_rng_gaussian(r));
+        }
+    }
+    pmk_rng_free(r);
+    pmk_gnb_options o;
+    pmk_gnb_options_init_default(&o);
+    o.variance = PMK_GNB_VAR_CLASS;
+    pmk_gnb *m = pmk_gnb_fit(X, y, &o, NULL);
+    ck_assert_ptr_nonnull(m);
+    gsl_matrix *L = gsl_matrix_alloc(N, 3);
+    ck_assert_int_eq(pmk_gnb_predict_log_proba(m, X, L, NULL), PMK_OK);
+    size_t mixed = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (y[i] == 2)
+            continue;
+        const double *x = gsl_matrix_const_ptr(X, i, 0);
+        double d[3] = {direct_jll(m, x, 0), direct_jll(m, x, 1), direct_jll(m, x, 2)};
+        double lse = pmk_logsumexp(d, 3, 1);
+        mixed += d[0] - lse > -5 && d[1] - lse > -5;
+        for (size_t k = 0; k < 2; k++)
+            ck_assert_msg(fabs(gsl_matrix_get(L, i, k) - (d[k] - lse)) <= 1e-9,
+                          "row %zu class %zu: %.17g vs %.17g", i, k, gsl_matrix_get(L, i, k),
+                          d[k] - lse);
+    }
+    ck_assert_uint_gt(mixed, 50);   /* the comparison is not between saturated posteriors */
+    gsl_matrix_free(L);
+    gsl_matrix_free(X);
+    pmk_gnb_free(m);
+}
+END_TEST
+
 static void assert_same_model(const pmk_gnb *a, const pmk_gnb *b, double tol)
 {
     ck_assert_uint_eq(pmk_gnb_nclasses(a), pmk_gnb_nclasses(b));
@@ -722,6 +774,7 @@ Suite *suite_gnb(void)
     tcase_add_test(t, test_tiny_class_variance_and_priors);
     tcase_add_test(t, test_tiny_eval_by_hand);
     tcase_add_test(t, test_gemm_matches_direct_formula);
+    tcase_add_test(t, test_gemm_exact_on_constant_features);
     tcase_add_test(t, test_streaming_any_chunk_size);
     tcase_add_test(t, test_merge_equals_fit_on_union);
     tcase_add_test(t, test_scale_is_applied);

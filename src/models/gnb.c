@@ -107,7 +107,8 @@ pmk_gnb *pmk_gnb_alloc(size_t D, const pmk_gnb_options *opt, pmk_error *err)
     }
     m->pop_var = calloc(D, sizeof *m->pop_var);
     m->center = calloc(D, sizeof *m->center);
-    if (!m->pop_var || !m->center)
+    m->shift = calloc(D, sizeof *m->shift);
+    if (!m->pop_var || !m->center || !m->shift)
         goto nomem;
     return m;
 nomem:
@@ -141,6 +142,7 @@ void pmk_gnb_free(pmk_gnb *m)
     free(m->m2);
     free(m->pop_var);
     free(m->center);
+    free(m->shift);
     free(m);
 }
 
@@ -367,10 +369,17 @@ int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_erro
  *   Var(x_d) = (1/N) [sum_k M2_kd + sum_k N_k (mu_kd - c_d)^2]
  * Smoothing as scikit-learn's GaussianNB: every variance gets
  * epsilon * max_d Var(x_d) added; then the absolute floor applies.
- * The prediction coefficients on centred data x' = s x - c, mu' = mu - c:
+ * The prediction coefficients on shifted data x' = s x - t, mu' = mu - t:
  *   W_kd = mu'_kd / v_kd,  P_kd = 1 / v_kd,
  *   c_k  = log alpha_k - 1/2 sum_d [log(2 pi v_kd) + mu'_kd^2 / v_kd]
  * so that log alpha_k + log p(x|k) = c_k + sum_d x'_d W_kd - 1/2 sum_d x'_d^2 P_kd.
+ * The three terms cancel when x is near mu_k, each carrying a rounding error
+ * of about 2^-53 (x'^2 + mu'^2) P; the shift t_d keeps them small.  Shared
+ * variance: t = c (the data's centre, for features far from 0).  Class
+ * variances: t_d = mu_kd of the class with the smallest variance in d, so
+ * the largest precisions (dimensions nearly constant in a class, P up to
+ * 1/(epsilon max Var)) meet mu' = 0 and, for rows at that constant, x' = 0:
+ * exact zeros instead of two ~1e7 terms cancelling (MNIST's border pixels).
  * The training NLL follows from the statistics, sum over class k rows of
  * (x_d - mu_kd)^2 being M2_kd:
  *   NLL = -(1/N) sum_k N_k [log alpha_k - 1/2 sum_d log(2 pi v_kd)]
@@ -452,11 +461,18 @@ int pmk_gnb_finish(pmk_gnb *m, pmk_error *err)
         }
     }
     double nll = 0;
+    for (size_t j = 0; j < D; j++) {
+        size_t best = 0;
+        for (size_t k = 1; o->variance == PMK_GNB_VAR_CLASS && k < K; k++)
+            if (m->var[k * D + j] < m->var[best * D + j])
+                best = k;
+        m->shift[j] = o->variance == PMK_GNB_VAR_CLASS ? m->mean[best * D + j] : m->center[j];
+    }
     for (size_t k = 0; k < K; k++) {
         double logdet = 0, quad = 0, fitq = 0;
         for (size_t j = 0; j < D; j++) {
             size_t i = k * D + j;
-            double v = m->var[i], mu = m->mean[i] - m->center[j];
+            double v = m->var[i], mu = m->mean[i] - m->shift[j];
             m->P[i] = 1.0 / v;
             m->W[i] = mu / v;
             logdet += log(2 * M_PI * v);
@@ -608,13 +624,13 @@ const gsl_vector *pmk_gnb_pop_means(const pmk_gnb *m)
 
 /* ---------------------------------------------------------------- prediction
  *
- * Joint log-likelihood of a block of B rows (B <= GNB_BLOCK), X' = s X - 1 c^T
+ * Joint log-likelihood of a block of B rows (B <= GNB_BLOCK), X' = s X - 1 t^T
  * (B x D, in the scratch), W and P K x D:
  *   J = X' W^T                                   (GEMM, B x K)
  *   shared: J[i,k] += c_k - 1/2 sum_d X'_id^2 P_0d   (one row dot per i)
  *   class:  J += -1/2 (X' o X') P^T + 1 c^T      (second GEMM)
- * Centring before the expansion keeps the cancellation between the three
- * terms of sum (x - mu)^2 / v small when the features sit far from 0. */
+ * The shift t (see pmk_gnb_finish) keeps the cancellation between the three
+ * terms of sum (x - mu)^2 / v small. */
 
 static int jll_block(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J, double *scratch)
 {
@@ -624,7 +640,7 @@ static int jll_block(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J, doubl
         const double *row = gsl_matrix_const_ptr(X, i, 0);
         double *out = scratch + i * D;
         for (size_t j = 0; j < D; j++)
-            out[j] = row[j] * s - m->center[j];
+            out[j] = row[j] * s - m->shift[j];
     }
     gsl_matrix_view Xb = gsl_matrix_view_array(scratch, B, D);
     gsl_matrix_const_view W = gsl_matrix_const_view_array(m->W, K, D);

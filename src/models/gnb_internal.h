@@ -19,10 +19,11 @@ struct pmk_gnb {
     double *var;             /* K x D: variance used (smoothing, floor) */
     double *alpha;           /* K: priors */
     double *pop_var;         /* D: class-blind population variance */
-    double *center;          /* D: class-blind mean, subtracted before the GEMMs */
-    double *W;               /* K x D: (mu_kd - center_d) / var_kd */
+    double *center;          /* D: class-blind mean */
+    double *shift;           /* D: subtracted from s x before the GEMMs (see finish) */
+    double *W;               /* K x D: (mu_kd - shift_d) / var_kd */
     double *P;               /* K x D: 1 / var_kd */
-    double *c;               /* K: log alpha_k - 1/2 sum_d [log(2 pi var_kd) + (mu_kd - center_d)^2 / var_kd] */
+    double *c;               /* K: log alpha_k - 1/2 sum_d [log(2 pi var_kd) + (mu_kd - shift_d)^2 / var_kd] */
     unsigned char *zero_raw; /* K x D: 1 where the fitted variance is zero before smoothing */
     double smooth_add;       /* epsilon * max_d pop_var_d */
     double train_nll;        /* mean training NLL from the statistics */
