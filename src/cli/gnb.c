@@ -60,8 +60,10 @@ static const char fit_help[] =
     "      --no-header         the first line is data\n"
     "                          [detected: a header when a field is not a number]\n"
     "      --chunk-rows N      rows read at a time [1024]\n"
-    "      --no-train-accuracy skip the second pass over DATA that measures the\n"
-    "                          training accuracy (skipped anyway for stdin)\n"
+    "      --no-train-accuracy skip the second pass that measures the training\n"
+    "                          accuracy (over a byte copy of the rows in a temporary\n"
+    "                          file when every value is an integer 0..255, else\n"
+    "                          over DATA again, which stdin cannot give)\n"
     "\n"
     "Output:\n"
     "  -o, --output MODEL      the model file (text; written atomically) [required]\n"
@@ -199,9 +201,110 @@ static void progress_rows(const char *what, double rows, double t0, double *last
     }
 }
 
+/* ---------------------------------------------------------------- spill
+ *
+ * The training accuracy needs the finished model, hence a second pass over
+ * the training rows.  Re-parsing the CSV would cost as much as the fit, so
+ * while fitting, rows whose values are all integers 0..255 (pixels) are also
+ * written to an anonymous temporary file, one byte per value: N*D bytes on
+ * disk, nothing in memory.  The second pass reads that back (and works for
+ * stdin too).  At the first value that is not a byte the spill is dropped and
+ * the second pass re-reads DATA (or, for stdin, is skipped).  Record layout:
+ * size_t n, n longs (labels), n*D bytes. */
+
+typedef struct {
+    FILE *f;
+    unsigned char *bytes;   /* chunk_rows * D */
+    size_t d;
+} spill;
+
+static void spill_drop(spill *sp)
+{
+    if (sp->f)
+        fclose(sp->f);
+    free(sp->bytes);
+    sp->f = NULL;
+    sp->bytes = NULL;
+}
+
+static void spill_init(spill *sp, size_t chunk_rows, size_t d)
+{
+    sp->d = d;
+    sp->f = tmpfile();
+    sp->bytes = malloc(chunk_rows * d);
+    if (!sp->f || !sp->bytes)
+        spill_drop(sp);
+}
+
+static void spill_add(spill *sp, const pmk_csv_chunk *ch)
+{
+    if (!sp->f || !ch->y) {
+        spill_drop(sp);
+        return;
+    }
+    size_t D = sp->d;
+    int ok = 1;
+    for (size_t i = 0; i < ch->n; i++) {
+        const double *row = gsl_matrix_const_ptr(&ch->X.matrix, i, 0);
+        unsigned char *out = sp->bytes + i * D;
+        /* Branch-free: clamp, truncate, and check that the byte gives v back
+         * (the reader never hands over NaN or infinities). */
+        for (size_t j = 0; j < D; j++) {
+            double v = row[j], c = v < 0 ? 0 : v > 255 ? 255 : v;
+            unsigned char b = (unsigned char)c;
+            out[j] = b;
+            ok &= (double)b == v;
+        }
+    }
+    if (!ok) {
+        spill_drop(sp);
+        return;
+    }
+    if (fwrite(&ch->n, sizeof ch->n, 1, sp->f) != 1 ||
+        fwrite(ch->y, sizeof *ch->y, ch->n, sp->f) != ch->n ||
+        fwrite(sp->bytes, D, ch->n, sp->f) != ch->n)
+        spill_drop(sp);
+}
+
+/* The second pass over a complete spill.  Returns 0 and fills *out, or -1
+ * when the spill cannot be read back (the caller then re-reads DATA). */
+static int spill_eval(spill *sp, const pmk_gnb *m, size_t chunk_rows, pmk_gnb_eval **out)
+{
+    size_t D = sp->d, n;
+    if (!sp->f || fflush(sp->f) || fseek(sp->f, 0, SEEK_SET))
+        return -1;
+    pmk_error err;
+    pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, &err);
+    gsl_matrix *X = gsl_matrix_alloc(chunk_rows, D);
+    long *y = malloc(chunk_rows * sizeof *y);
+    int rc = (!e || !X || !y) ? -1 : 0;
+    while (!rc && fread(&n, sizeof n, 1, sp->f) == 1) {
+        if (n == 0 || n > chunk_rows || fread(y, sizeof *y, n, sp->f) != n ||
+            fread(sp->bytes, D, n, sp->f) != n) {
+            rc = -1;
+            break;
+        }
+        for (size_t t = 0; t < n * D; t++)
+            X->data[t] = sp->bytes[t];
+        gsl_matrix_view V = gsl_matrix_submatrix(X, 0, 0, n, D);
+        if (pmk_gnb_eval_add(e, m, &V.matrix, y, &err))
+            rc = -1;
+    }
+    if (!rc && (ferror(sp->f) || e->n == 0))
+        rc = -1;
+    gsl_matrix_free(X);
+    free(y);
+    if (rc) {
+        pmk_gnb_eval_free(e);
+        return -1;
+    }
+    *out = e;
+    return 0;
+}
+
 /* Streams DATA into the model's statistics; finishes the model. */
 static int fit_stream(const char *path, const pmk_csv_options *co, pmk_gnb **out,
-                      const pmk_gnb_options *go)
+                      const pmk_gnb_options *go, spill *sp)
 {
     pmk_error err;
     pmk_error_clear(&err);
@@ -219,6 +322,8 @@ static int fit_stream(const char *path, const pmk_csv_options *co, pmk_gnb **out
     }
     double t0 = cli_now(), last = t0, rows = 0;
     int rc = PMK_EXIT_OK;
+    if (sp)
+        spill_init(sp, co->chunk_rows, pmk_csv_ncols(r));
     for (;;) {
         pmk_csv_chunk ch;
         if (pmk_csv_read_chunk(r, &ch, &err)) {
@@ -231,6 +336,8 @@ static int fit_stream(const char *path, const pmk_csv_options *co, pmk_gnb **out
             rc = chunk_error(r, &ch, &err);
             break;
         }
+        if (sp && sp->f)
+            spill_add(sp, &ch);
         rows += (double)ch.n;
         progress_rows("fit", rows, t0, &last);
     }
@@ -424,25 +531,32 @@ static int cmd_fit(int argc, char **argv)
     }
     const char *data = argv[optind];
     pmk_gnb *m = NULL;
-    rc = fit_stream(data, &co, &m, &go);
+    spill sp = {NULL, NULL, 0};
+    rc = fit_stream(data, &co, &m, &go, no_train ? NULL : &sp);
     free(plist);
-    if (rc)
+    if (rc) {
+        spill_drop(&sp);
         return rc;
+    }
     pmk_error err;
     pmk_error_clear(&err);
     if (pmk_gnb_save(m, out, &err)) {
+        spill_drop(&sp);
         pmk_gnb_free(m);
         return cli_error_pmk(&err);
     }
-    /* The training accuracy needs the finished model: a second pass. */
+    /* The training accuracy needs the finished model: a second pass, over
+     * the spill when there is one, else over DATA again. */
     pmk_gnb_eval *e = NULL;
-    if (!no_train && strcmp(data, "-") != 0) {
+    if (!no_train && spill_eval(&sp, m, co.chunk_rows, &e) != 0 && strcmp(data, "-") != 0) {
         rc = eval_stream(m, out, data, &co, &e);
         if (rc) {
+            spill_drop(&sp);
             pmk_gnb_free(m);
             return rc;
         }
     }
+    spill_drop(&sp);
     printf("rows (N)          %.0f\n", pmk_gnb_ntrain(m));
     printf("classes (K)       %zu\n", pmk_gnb_nclasses(m));
     printf("features (D)      %zu\n", pmk_gnb_nfeatures(m));
@@ -451,7 +565,7 @@ static int cmd_fit(int argc, char **argv)
                e->correct, e->n);
     else
         printf("train accuracy    not measured (%s)\n",
-               no_train ? "--no-train-accuracy" : "data from stdin");
+               no_train ? "--no-train-accuracy" : "data from stdin, not all bytes 0..255");
     printf("train mean NLL    %.6f nats\n", pmk_gnb_train_mean_nll(m));
     printf("model             %s\n", out);
     pmk_gnb_eval_free(e);
@@ -1010,9 +1124,11 @@ int cli_demo_gnb(const char *datadir, const char *outdir, unsigned long seed)
     go.scale = 1.0 / 255.0;
     pmk_gnb *m = NULL;
     pmk_gnb_eval *tr = NULL, *te = NULL;
-    int rc = fit_stream(train, &co, &m, &go);
-    if (!rc)
+    spill sp = {NULL, NULL, 0};
+    int rc = fit_stream(train, &co, &m, &go, &sp);
+    if (!rc && spill_eval(&sp, m, co.chunk_rows, &tr) != 0)
         rc = eval_stream(m, "(demo)", train, &co, &tr);
+    spill_drop(&sp);
     if (!rc)
         rc = eval_stream(m, "(demo)", test, &co, &te);
     if (!rc) {

@@ -25,6 +25,8 @@ struct pmk_gnb {
     double *P;               /* K x D: 1 / var_kd */
     double *c;               /* K: log alpha_k - 1/2 sum_d [log(2 pi var_kd) + (mu_kd - shift_d)^2 / var_kd] */
     unsigned char *zero_raw; /* K x D: 1 where the fitted variance is zero before smoothing */
+    size_t *zero_off;        /* K + 1: class k's such features are zero_dim[zero_off[k] ..] */
+    size_t *zero_dim;        /* those features, class by class */
     double smooth_add;       /* epsilon * max_d pop_var_d */
     double train_nll;        /* mean training NLL from the statistics */
     /* views handed out by the accessors, refreshed whenever the arrays change */
