@@ -1146,6 +1146,10 @@ int cli_demo_gnb(const char *datadir, const char *outdir, unsigned long seed)
                "mean log-posterior %.4f\n",
                te->n, (double)te->correct / (double)te->n, te->sum_nll / (double)te->n,
                te->sum_log_post / (double)te->n);
+        if (te->zero_var_rows)
+            printf("gnb:   (the NLL is dominated by %zu digits with ink on a pixel that is "
+                   "blank in every training digit)\n",
+                   te->zero_var_rows);
         printf("gnb:   class means and sigma: %s\n", png);
     }
     pmk_gnb_eval_free(tr);
