@@ -84,12 +84,34 @@ head -n 1 "$T/exp/priors.csv" | grep -qx 'label,prior,count' || fail "export: pr
 tail -n +2 "$T/exp/priors.csv" | awk -F, '{ p += $2; c += $3 } END { exit !(c == 8000 && p > 1 - 1e-12 && p < 1 + 1e-12) }' ||
     fail "export: priors do not sum to 1 or counts to 8000"
 
+# ---------------------------------------------------------------- input layouts
+# A Kaggle-style header (tests/data/gnb-header.csv: the first 5 test rows under
+# "label,pixel0,...") is detected, and predictions match the plain rows.
+gzip -dc "$TEST" | head -n 5 >"$T/first5.csv"
+expect_ok "$PMK" gnb predict "$T/m.gnb" "$T/first5.csv" -o "$T/p5.csv"
+expect_ok "$PMK" gnb predict "$T/m.gnb" "$FIX/gnb-header.csv" -o "$T/p5h.csv"
+same_bytes "$T/p5.csv" "$T/p5h.csv"
+head -n 6 "$T/p.csv" | cmp -s - "$T/p5.csv" || fail "first 5 predictions differ from the full run"
+# Forcing --no-header on it makes the header a bad data row.
+expect_fail 1 "pmk gnb eval: $FIX/gnb-header.csv:1:1: field 1: label 'label' is not an integer" \
+    "$PMK" gnb eval --no-header "$T/m.gnb" "$FIX/gnb-header.csv"
+# Without labels, predict still works (D columns, --no-labels).
+cut -d, -f2- "$T/first5.csv" >"$T/nolab.csv"
+expect_ok "$PMK" gnb predict --no-labels "$T/m.gnb" "$T/nolab.csv" -o "$T/p5n.csv"
+same_bytes "$T/p5.csv" "$T/p5n.csv"
+expect_fail 1 "pmk gnb predict: $T/nolab.csv: 783 features per row, but the model $T/m.gnb has 784 (no label column? use --no-labels)" \
+    "$PMK" gnb predict "$T/m.gnb" "$T/nolab.csv"
+# The label in the last column (--label-col 2 of 'x1,x2,label') gives the same model.
+awk -F, -v OFS=, '{ print $2, $3, $1 }' "$FIX/gnb-tiny-train.csv" >"$T/last.csv"
+expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 --label-col 2 "$T/last.csv" -o "$T/last.gnb"
+
 # ---------------------------------------------------------------- hand-worked case
 # tests/data/gnb-tiny-*.csv, worked out in tests/check_gnb.c (test_tiny_eval_by_hand):
 # with scale 1 and var_smoothing 0.25 the four test rows are predicted 3, 7, 3, 7
 # against true 3, 7, 7, 7: confusion [[1,0],[1,2]], precision (0.5, 1), recall (1, 2/3).
 expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 "$FIX/gnb-tiny-train.csv" -o "$T/t.gnb"
 grep -qx 'train accuracy    1.000000 (5/5)' "$T/out" || fail "tiny: train accuracy"
+same_bytes "$T/t.gnb" "$T/last.gnb"
 expect_ok "$PMK" gnb eval --json "$T/t.gnb" "$FIX/gnb-tiny-test.csv"
 grep -q '"n": 4, "correct": 3, "accuracy": 0.75,' "$T/out" || fail "tiny eval: $(cat "$T/out")"
 grep -q '"precision": \[0.5, 1\], "recall": \[1, 0.66666666666666663\], "confusion": \[\[1, 0\], \[1, 2\]\]' "$T/out" ||
@@ -160,6 +182,14 @@ cp "$T/t.gnb" "$T/keep.gnb"
 expect_fail 1 "pmk gnb fit: $T/empty.csv: empty file (no header and no rows)" \
     "$PMK" gnb fit "$T/empty.csv" -o "$T/keep.gnb"
 same_bytes "$T/t.gnb" "$T/keep.gnb"
+
+expect_fail 1 "pmk gnb show: $T/t.gnb: 2 features is not a square image; give --shape W,H" \
+    "$PMK" gnb show "$T/t.gnb" -o "$T/x.png"
+expect_fail 1 "pmk gnb show: --shape 3,1 has 3 pixels, but the model $T/t.gnb has 2 features" \
+    "$PMK" gnb show --shape 3,1 "$T/t.gnb" -o "$T/x.png"
+expect_ok "$PMK" gnb show --shape 2,1 "$T/tc.gnb" -o "$T/tc.pgm"
+# Class variances: two means, then two sigma tiles on the next row: 2*2+1 x 2*1+1.
+head -c 20 "$T/tc.pgm" | head -n 2 | tail -n 1 | grep -qx '5 3' || fail "show --shape: $(head -c 20 "$T/tc.pgm")"
 
 # --help: exit 0, and it says what scaling the defaults apply.
 expect_ok "$PMK" gnb fit --help
