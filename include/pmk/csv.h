@@ -3,7 +3,16 @@
  * Rows look like `label,p0,...,p783`, optionally under a header line such as
  * Kaggle's `label,pixel0,...`.  The reader streams the file in chunks of rows,
  * so a model can be fitted without holding the file in memory; pmk_csv_read_all
- * loads it whole.  Every error names the file, the line and the column (field).
+ * loads it whole.  Every error names the file, the line and the byte column
+ * where the offending field starts, and the field's number.
+ *
+ * Dialect (doc/formats-data.md): ',' separates fields; LF or CRLF ends lines;
+ * a UTF-8 BOM is skipped; spaces and tabs around a field are ignored; a field
+ * may be double-quoted (a header name of any text, or a number); blank lines
+ * are accepted only at the end of the file.  Values are decimal numbers,
+ * converted to the nearest double whatever the caller's locale; NaN, inf and
+ * hexadecimal floats are refused.  Labels are integers within a long.
+ * gzip input is recognised by its magic bytes.
  * Thread-safety: one reader per thread; no global state. */
 #ifndef PMK_CSV_H
 #define PMK_CSV_H
@@ -28,7 +37,15 @@ typedef struct pmk_csv_options {
                               is not a number. */
     long label_col;      /**< 0-based label column [0]; -1 = no label column */
     size_t chunk_rows;   /**< rows per chunk for pmk_csv_read_chunk [4096] */
-    size_t max_line;     /**< longest line accepted, bytes [PMK_CSV_MAX_LINE_DEFAULT] */
+    size_t max_line;     /**< longest line accepted, bytes, line end excluded
+                              [PMK_CSV_MAX_LINE_DEFAULT] */
+    /* Optional checks on the values read, each failure an error naming the
+     * line, column and field (PMK_EDATA).  The defaults check nothing. */
+    double value_min;    /**< smallest feature value accepted [-HUGE_VAL] */
+    double value_max;    /**< largest feature value accepted [HUGE_VAL] */
+    int value_integer;   /**< 1: feature values must be integers [0] */
+    long label_min;      /**< smallest label accepted [LONG_MIN] */
+    long label_max;      /**< largest label accepted [LONG_MAX] */
 } pmk_csv_options;
 
 /** Fills @p o with the defaults above. */
@@ -69,10 +86,13 @@ int pmk_csv_has_header(const pmk_csv_reader *r);
 /** The path as given ("<stdin>" for "-"). */
 const char *pmk_csv_path(const pmk_csv_reader *r);
 
-/** Parses the next up to chunk_rows rows into @p chunk.  At end of file it
- *  returns PMK_OK with chunk->n == 0.  Errors carry file:line:column for: a
- *  ragged row, a non-numeric field, NaN or inf, a label that is not an integer,
- *  a line longer than max_line. */
+/** Parses the next up to chunk_rows rows into @p chunk (fewer when a chunk
+ *  would exceed 8 Mi values, 64 MiB).  At end of file it returns PMK_OK with
+ *  chunk->n == 0.  Errors carry file:line:column for: a ragged row, a
+ *  non-numeric or empty field, NaN or inf, a label that is not an integer, a
+ *  line longer than max_line, a blank line before more data, a value outside
+ *  the optional checks; a corrupt gzip stream names the file.  After an error
+ *  the reader can only be closed. */
 int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err);
 
 /** Closes the reader; NULL is accepted. */
@@ -82,10 +102,14 @@ void pmk_csv_close(pmk_csv_reader *r);
 int pmk_csv_read_all(const char *path, const pmk_csv_options *opt,
                      pmk_dataset **out, pmk_error *err);
 
-/** Writes X (N x D) as CSV to @p path atomically ("-" = stdout).  With @p y
- *  non-NULL the label is the first column.  @p header, when non-NULL, is
- *  written as the first line verbatim.  Numbers use the shortest "%.17g"-exact
- *  form in the C locale (integers print as integers). */
+/** Writes X (N x D) as CSV to @p path atomically ("-" = stdout; a name ending
+ *  in ".gz" is gzipped).  With @p y non-NULL the label is the first column.
+ *  @p header, when non-NULL, is written as the first line verbatim (a newline
+ *  is added unless it ends with one).  Numbers are written in the C locale
+ *  whatever the caller's locale: integers (|x| < 2^53) as integers, others as
+ *  "%.15g" when that reads back to the same double, else "%.17g", so reading
+ *  the file gives back X bit for bit.  NaN and infinities are refused
+ *  (PMK_EDATA), since the reader refuses them. */
 int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y,
                   const char *header, pmk_error *err);
 

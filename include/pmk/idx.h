@@ -4,7 +4,10 @@
  * 0x0C i32, 0x0D f32, 0x0E f64), a dimension count, then one u32 per
  * dimension; the body follows.  Gzipped files are recognised by magic bytes.
  * The reader validates the magic, the dimensions and the file length against
- * the header, and refuses sizes that overflow before allocating. */
+ * the header (a short body and trailing bytes are both errors), and refuses
+ * sizes that overflow before allocating; memory grows only as the body
+ * arrives, so a lying header cannot make it allocate more than the file holds.
+ * Thread-safety: no global state; each call is independent. */
 #ifndef PMK_IDX_H
 #define PMK_IDX_H
 
@@ -22,12 +25,14 @@ enum {
 };
 
 /** Reads an IDX file as an N x D matrix: N = dims[0], D = product of the other
- *  dimensions (1 for a label file).  @p dims_out / @p ndim_out, when non-NULL,
+ *  dimensions (1 for a label file).  Any element type; float NaN or infinity
+ *  is refused (PMK_EDATA).  @p dims_out / @p ndim_out, when non-NULL,
  *  receive the header's dimensions (at most 8) and their count. */
 int pmk_idx_read(const char *path, gsl_matrix **X, size_t dims_out[8],
                  size_t *ndim_out, pmk_error *err);
 
-/** Reads a one-dimensional IDX label file into a new array of N longs. */
+/** Reads a one-dimensional IDX label file of an integer type (u8, s8, i16,
+ *  i32) into a new array of N longs (*y, free with free()). */
 int pmk_idx_read_labels(const char *path, long **y, size_t *n, pmk_error *err);
 
 /** Writes X as IDX of element type @p type with the given dimensions
@@ -39,6 +44,11 @@ int pmk_idx_write(const char *path, const gsl_matrix *X, int type,
 
 /** Writes N labels as a one-dimensional u8 IDX file (labels 0..255). */
 int pmk_idx_write_labels(const char *path, const long *y, size_t n, pmk_error *err);
+
+/** Writes @p data (the product of @p dims bytes, row-major) as a u8 IDX file
+ *  with @p ndim (1..8) non-zero dimensions; atomic, gzipped for ".gz". */
+int pmk_idx_write_u8(const char *path, const unsigned char *data, const size_t *dims,
+                     size_t ndim, pmk_error *err);
 
 #ifdef __cplusplus
 }

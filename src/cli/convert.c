@@ -1,10 +1,356 @@
-/* convert.c: `pmk convert`: placeholder until the I/O work lands. */
+/* convert.c: `pmk convert`: data sets from IDX (MNIST's binary format) to CSV
+ * and back.  The input's format is recognised by its content. */
 #include "config.h"
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+
+static const char convert_help[] =
+    "Usage: pmk convert [options] IMAGES.idx [LABELS.idx] -o OUT.csv\n"
+    "       pmk convert [options] IN.csv -o IMAGES.idx [--labels LABELS.idx]\n"
+    "\n"
+    "Converts a data set between IDX (the binary format of MNIST and Fashion-MNIST:\n"
+    "idx3-ubyte images, idx1-ubyte labels) and CSV (one row per item, the label\n"
+    "first: label,p0,p1,...).  The input's format is recognised by its content (an\n"
+    "IDX header starts with two zero bytes; anything else is read as CSV), gzip by\n"
+    "its magic bytes.  An output name ending in .gz is gzipped.  '-' as the input\n"
+    "reads CSV from stdin; '-' as an output writes to stdout.\n"
+    "\n"
+    "Output:\n"
+    "  -o, --out FILE         the CSV file, or the IDX images file [required]\n"
+    "  -l, --labels FILE      CSV to IDX: also write the labels as an idx1-ubyte\n"
+    "                         file [labels are not written]\n"
+    "      --header           IDX to CSV: write a header line label,pixel0,pixel1,...\n"
+    "                         [no header]\n"
+    "\n"
+    "CSV input:\n"
+    "      --input-header W   is the first line a header: auto, yes or no [auto: yes\n"
+    "                         when one of its fields is not a number]\n"
+    "      --label-col K      0-based column of the label, or 'none' [0]\n"
+    "      --shape RxC        shape of one image in the IDX output [RxR when the\n"
+    "                         D values of a row make a square, else D]\n"
+    "      --max-line BYTES   longest CSV line accepted [16777216]\n"
+    "  Values must be integers 0 to 255 (IDX u8), and labels too.\n"
+    "\n"
+    "Other:\n"
+    "  -q, --quiet            no notice on stderr\n"
+    "  -h, --help             show this help and exit\n"
+    "\n"
+    "Examples:\n"
+    "  pmk convert train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz -o train.csv\n"
+    "  pmk convert train.csv -o images.idx3-ubyte.gz --labels labels.idx1-ubyte.gz\n"
+    "\n"
+    "Exit status: 0 success, 1 bad data or runtime failure, 2 usage error.\n";
+
+/* 1 when @p path starts with two zero bytes (an IDX header), 0 otherwise
+ * (text: read as CSV), -1 when it cannot be opened (message printed). */
+static int sniff_idx(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return 0;
+    pmk_error err;
+    pmk_instream *in = pmk_instream_open(path, &err);
+    if (!in) {
+        cli_error_pmk(&err);
+        return -1;
+    }
+    unsigned char b[2];
+    size_t got = 0;
+    long k;
+    while (got < 2 && (k = pmk_instream_read(in, b + got, 2 - got, &err)) > 0)
+        got += (size_t)k;
+    pmk_instream_close(in);
+    return got == 2 && b[0] == 0 && b[1] == 0;
+}
+
+static int idx_to_csv(const char *images, const char *labels, const char *out, int header)
+{
+    pmk_error err;
+    gsl_matrix *X = NULL;
+    long *y = NULL;
+    size_t ny = 0, dims[8], ndim;
+    int status = PMK_EXIT_FAIL;
+    if (pmk_idx_read(images, &X, dims, &ndim, &err)) {
+        cli_error_pmk(&err);
+        goto done;
+    }
+    if (labels) {
+        if (pmk_idx_read_labels(labels, &y, &ny, &err)) {
+            cli_error_pmk(&err);
+            goto done;
+        }
+        if (ny != X->size1) {
+            cli_error("%s has %zu images but %s has %zu labels: the counts must be equal",
+                      images, X->size1, labels, ny);
+            goto done;
+        }
+    }
+    char *head = NULL;
+    if (header) {
+        size_t len = 16 + X->size2 * 16, k = 0;
+        if (!(head = malloc(len))) {
+            cli_error("out of memory");
+            goto done;
+        }
+        if (y)
+            k += (size_t)snprintf(head + k, len - k, "label,");
+        for (size_t j = 0; j < X->size2; j++)
+            k += (size_t)snprintf(head + k, len - k, "pixel%zu,", j);
+        head[k - 1] = '\n';
+    }
+    int rc = pmk_csv_write(out, X, y, head, &err);
+    free(head);
+    if (rc) {
+        cli_error_pmk(&err);
+        goto done;
+    }
+    cli_notice("wrote %zu rows of %s%zu values to %s", X->size1, y ? "a label and " : "",
+               X->size2, strcmp(out, "-") == 0 ? "<stdout>" : out);
+    status = PMK_EXIT_OK;
+done:
+    gsl_matrix_free(X);
+    free(y);
+    return status;
+}
+
+typedef struct csv_opts {
+    int header;
+    long label_col;
+    size_t max_line;
+    size_t shape[2];   /* 0 x 0: automatic */
+} csv_opts;
+
+static int csv_to_idx(const char *in, const char *out, const char *labels, const csv_opts *co)
+{
+    pmk_error err;
+    pmk_csv_options o;
+    pmk_csv_options_init_default(&o);
+    o.header = co->header;
+    o.label_col = co->label_col;
+    o.max_line = co->max_line;
+    o.value_min = 0;
+    o.value_max = 255;
+    o.value_integer = 1;
+    if (labels) {
+        o.label_min = 0;
+        o.label_max = 255;
+    }
+    pmk_csv_reader *r = pmk_csv_open(in, &o, &err);
+    if (!r)
+        return cli_error_pmk(&err);
+    int status = PMK_EXIT_FAIL;
+    const size_t d = pmk_csv_ncols(r);
+    unsigned char *pix = NULL, *lab = NULL;
+    size_t n = 0, cap = 0;
+    size_t dims[3];
+    size_t ndim;
+    if (co->shape[0]) {
+        if (co->shape[0] * co->shape[1] != d) {
+            cli_error("%s: --shape %zux%zu holds %zu values, but rows have %zu", pmk_csv_path(r),
+                      co->shape[0], co->shape[1], co->shape[0] * co->shape[1], d);
+            goto done;
+        }
+        dims[1] = co->shape[0];
+        dims[2] = co->shape[1];
+        ndim = 3;
+    } else {
+        size_t s = 1;
+        while ((s + 1) * (s + 1) <= d)
+            s++;
+        if (d > 1 && s * s == d) {
+            dims[1] = dims[2] = s;
+            ndim = 3;
+        } else {
+            dims[1] = d;
+            ndim = 2;
+        }
+    }
+    pmk_csv_chunk ch;
+    int rc;
+    while ((rc = pmk_csv_read_chunk(r, &ch, &err)) == PMK_OK && ch.n > 0) {
+        if (n + ch.n > cap) {
+            size_t ncap = cap ? 2 * cap : 4096;
+            while (ncap < n + ch.n)
+                ncap *= 2;
+            size_t bytes;
+            unsigned char *np = NULL, *nl = NULL;
+            if (pmk_size_mul(ncap, d, &bytes) == PMK_OK)
+                np = realloc(pix, bytes);
+            if (np)
+                pix = np;
+            if (labels && ch.y && (nl = realloc(lab, ncap)))
+                lab = nl;
+            if (!np || (labels && ch.y && !nl)) {
+                cli_error("%s: out of memory after %zu rows", pmk_csv_path(r), n);
+                goto done;
+            }
+            cap = ncap;
+        }
+        /* the reader checked every value is an integer 0..255 (and each label) */
+        for (size_t i = 0; i < ch.n; i++) {
+            const double *row = gsl_matrix_const_ptr(&ch.X.matrix, i, 0);
+            unsigned char *dst = pix + (n + i) * d;
+            for (size_t j = 0; j < d; j++)
+                dst[j] = (unsigned char)row[j];
+            if (lab)
+                lab[n + i] = (unsigned char)ch.y[i];
+        }
+        n += ch.n;
+    }
+    if (rc) {
+        cli_error_pmk(&err);
+        goto done;
+    }
+    if (labels && !lab) {
+        cli_error("%s: no label column to write to %s (--label-col none)", pmk_csv_path(r),
+                  labels);
+        goto done;
+    }
+    dims[0] = n;
+    if (pmk_idx_write_u8(out, pix, dims, ndim, &err)) {
+        cli_error_pmk(&err);
+        goto done;
+    }
+    if (labels && pmk_idx_write_u8(labels, lab, dims, 1, &err)) {
+        cli_error_pmk(&err);
+        goto done;
+    }
+    if (ndim == 3)
+        cli_notice("wrote %zu images of %zu x %zu to %s", n, dims[1], dims[2],
+                   strcmp(out, "-") == 0 ? "<stdout>" : out);
+    else
+        cli_notice("wrote %zu rows of %zu values to %s", n, dims[1],
+                   strcmp(out, "-") == 0 ? "<stdout>" : out);
+    if (labels)
+        cli_notice("wrote %zu labels to %s", n, labels);
+    else if (o.label_col >= 0)
+        cli_notice("the labels (column %ld) were not written: use --labels FILE to keep them",
+                   o.label_col);
+    status = PMK_EXIT_OK;
+done:
+    pmk_csv_close(r);
+    free(pix);
+    free(lab);
+    return status;
+}
+
+static int parse_shape(const char *s, size_t out[2])
+{
+    char *end;
+    unsigned long long a = 0, b = 0;
+    if (*s >= '1' && *s <= '9') {
+        a = strtoull(s, &end, 10);
+        if ((*end == 'x' || *end == 'X') && end[1] >= '1' && end[1] <= '9') {
+            b = strtoull(end + 1, &end, 10);
+            if (!*end && a <= UINT32_MAX && b <= UINT32_MAX) {
+                out[0] = (size_t)a;
+                out[1] = (size_t)b;
+                return 0;
+            }
+        }
+    }
+    return cli_usage("--shape: '%s' is not ROWSxCOLS (e.g. 28x28)", s);
+}
 
 int cli_convert(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_error("not implemented yet");
+    enum { OPT_HEADER = 256, OPT_INPUT_HEADER, OPT_LABEL_COL, OPT_SHAPE, OPT_MAX_LINE };
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"labels", required_argument, NULL, 'l'},
+        {"header", no_argument, NULL, OPT_HEADER},
+        {"input-header", required_argument, NULL, OPT_INPUT_HEADER},
+        {"label-col", required_argument, NULL, OPT_LABEL_COL},
+        {"shape", required_argument, NULL, OPT_SHAPE},
+        {"max-line", required_argument, NULL, OPT_MAX_LINE},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *out = NULL, *labels = NULL;
+    int header = 0, csv_only = 0, c, rc;
+    csv_opts co = {PMK_CSV_HEADER_AUTO, 0, PMK_CSV_MAX_LINE_DEFAULT, {0, 0}};
+    const char *csv_flag = NULL;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:l:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'l': labels = optarg; break;
+        case OPT_HEADER: header = 1; break;
+        case OPT_INPUT_HEADER:
+            if (!strcmp(optarg, "auto"))
+                co.header = PMK_CSV_HEADER_AUTO;
+            else if (!strcmp(optarg, "yes"))
+                co.header = PMK_CSV_HEADER_YES;
+            else if (!strcmp(optarg, "no"))
+                co.header = PMK_CSV_HEADER_NO;
+            else
+                return cli_usage("--input-header: '%s' is not auto, yes or no", optarg);
+            csv_only = 1;
+            csv_flag = "--input-header";
+            break;
+        case OPT_LABEL_COL:
+            if (!strcmp(optarg, "none"))
+                co.label_col = -1;
+            else if ((rc = cli_parse_long("label-col", optarg, &co.label_col)))
+                return rc;
+            else if (co.label_col < 0)
+                return cli_usage("--label-col: '%s' is not a column number (0, 1, ...) or 'none'",
+                                 optarg);
+            csv_only = 1;
+            csv_flag = "--label-col";
+            break;
+        case OPT_SHAPE:
+            if ((rc = parse_shape(optarg, co.shape)))
+                return rc;
+            csv_only = 1;
+            csv_flag = "--shape";
+            break;
+        case OPT_MAX_LINE:
+            if ((rc = cli_parse_size("max-line", optarg, &co.max_line)))
+                return rc;
+            if (co.max_line == 0)
+                return cli_usage("--max-line: must be at least 1");
+            csv_only = 1;
+            csv_flag = "--max-line";
+            break;
+        case 'q': cli_set_quiet(1); break;
+        case 'h': return cli_print_help(convert_help);
+        case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    int npos = argc - optind;
+    if (npos < 1)
+        return cli_usage("no input file given");
+    if (!out)
+        return cli_usage("no output file given (-o FILE)");
+    if (npos > 2)
+        return cli_usage("unexpected argument '%s'", argv[optind + 2]);
+    const char *in = argv[optind];
+    int is_idx = sniff_idx(in);
+    if (is_idx < 0)
+        return PMK_EXIT_FAIL;
+    if (is_idx) {
+        if (labels)
+            return cli_usage("--labels is for CSV input; give an IDX label file as the second "
+                             "argument");
+        if (csv_only)
+            return cli_usage("%s applies to CSV input, and %s is IDX", csv_flag, in);
+        return idx_to_csv(in, npos == 2 ? argv[optind + 1] : NULL, out, header);
+    }
+    if (npos == 2)
+        return cli_usage("a second argument is for IDX input (the labels), and %s is CSV; "
+                         "use --labels FILE to write the labels", in);
+    if (header)
+        return cli_usage("--header applies to IDX input, and %s is CSV", in);
+    if (labels && co.label_col < 0)
+        return cli_usage("--labels needs a label column, not --label-col none");
+    return csv_to_idx(in, out, labels, &co);
 }

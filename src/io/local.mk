@@ -1,5 +1,28 @@
 # src/io: byte streams, CSV and IDX data sets, images (image.mk), pmk convert.
-src_libpmk_la_SOURCES += src/io/stream.c
+src_libpmk_la_SOURCES += src/io/stream.c src/io/dataout.c src/io/csv.c src/io/idx.c
+noinst_HEADERS += src/io/dataout_internal.h
 pkginclude_HEADERS += include/pmk/stream.h include/pmk/csv.h include/pmk/idx.h
 tests_check_pmk_SOURCES += tests/check_stream.c tests/check_csv.c tests/check_idx.c
 src_pmk_SOURCES += src/cli/convert.c
+
+# bench/csv_parse: the pmk side of bench/csv.sh, built by `make bench-csv`
+# (never installed, never run by make check).
+EXTRA_PROGRAMS = bench/csv_parse
+bench_csv_parse_SOURCES = bench/csv_parse.c
+bench_csv_parse_LDADD = src/libpmk.la $(GSL_LIBS) $(ZLIB_LIBS)
+CLEANFILES += bench/csv_parse$(EXEEXT)
+EXTRA_DIST += bench/csv.sh bench/csv_baseline.py
+.PHONY: bench-csv
+bench-csv: bench/csv_parse$(EXEEXT)
+EXTRA_DIST += tests/data/csv-binary.csv tests/data/csv-blank-middle.csv \
+	tests/data/csv-blank-only.csv tests/data/csv-dialect.csv tests/data/csv-empty-field.csv \
+	tests/data/csv-empty.csv tests/data/csv-header-only.csv tests/data/csv-inf.csv \
+	tests/data/csv-label-float.csv tests/data/csv-long-field.csv \
+	tests/data/csv-mnist-header.csv.gz tests/data/csv-nan.csv tests/data/csv-nonnumeric.csv \
+	tests/data/csv-not-u8.csv tests/data/csv-overflow.csv tests/data/csv-quote-open.csv \
+	tests/data/csv-ragged-long.csv tests/data/csv-ragged-short.csv \
+	tests/data/idx-images.idx3-ubyte tests/data/idx-labels.idx1-ubyte \
+	tests/data/idx-labels2.idx1-ubyte tests/data/idx-short.idx3-ubyte
+TESTS += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh
+EXTRA_DIST += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh \
+	doc/formats-data.md doc/design-data.md doc/benchmarks-data.md

@@ -1,0 +1,907 @@
+/* csv.c: the streaming reader and the writer of numeric CSV matrices with an
+ * integer label column (MNIST's `label,p0,...,p783`, with or without a header).
+ *
+ * Reading.  The file comes through pmk_instream (gzip by magic bytes) into one
+ * buffer of at least 1 MiB; memchr finds each line end and the line is parsed
+ * in place.  Each field first tries the integer fast path: an optional '-',
+ * 1 to 15 digits, then ',' or the line end.  15 digits keep the value below
+ * 2^53, so (double)v is exact and equals what strtod gives.  Anything else
+ * takes the slow path: the field is cut out (surrounding blanks and one pair of
+ * double quotes removed), checked against the decimal syntax
+ *     [+-]? (D+ ('.' D*)? | '.' D+) ([eE] [+-]? D+)?
+ * and converted by strtod_l in a "C" locale the reader makes with newlocale,
+ * so the caller's locale never matters and glibc's correctly rounded
+ * conversion gives the exact nearest double.  Hexadecimal floats, "nan" and
+ * "inf" are refused.  Every line is terminated in the buffer by a '\n'
+ * sentinel (a CR before it is overwritten), so the fast path needs no bounds
+ * checks.
+ *
+ * Dialect (doc/formats-data.md): fields separated by ',', lines by LF or CRLF;
+ * a UTF-8 byte-order mark at the start is skipped; blanks (space, tab) around a
+ * field are ignored; a field may be enclosed in double quotes (a header name of
+ * any text, "" for a quote, or a number); blank lines are accepted only at the
+ * end of the file.  Columns in messages are 1-based byte columns counted from
+ * the start of the line (after a BOM). */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_matrix.h>
+
+#include "pmk/csv.h"
+#include "pmk/stream.h"
+#include "io/dataout_internal.h"
+
+#define CSV_BLOCK ((size_t)1 << 20)   /* bytes read at a time */
+#define CSV_CHUNK_CELLS ((size_t)8 << 20) /* values in one chunk at most (64 MiB) */
+#define CSV_QUOTE_MAX 40              /* bytes of a bad field quoted in a message */
+
+void pmk_csv_options_init_default(pmk_csv_options *o)
+{
+    o->header = PMK_CSV_HEADER_AUTO;
+    o->label_col = 0;
+    o->chunk_rows = 4096;
+    o->max_line = PMK_CSV_MAX_LINE_DEFAULT;
+    o->value_min = -HUGE_VAL;
+    o->value_max = HUGE_VAL;
+    o->value_integer = 0;
+    o->label_min = LONG_MIN;
+    o->label_max = LONG_MAX;
+}
+
+void pmk_dataset_free(pmk_dataset *ds)
+{
+    if (!ds)
+        return;
+    gsl_matrix_free(ds->X);
+    free(ds->y);
+    free(ds);
+}
+
+struct pmk_csv_reader {
+    pmk_instream *in;
+    char *path;               /* as shown in messages */
+    pmk_csv_options opt;
+    locale_t cloc;            /* "C" numeric locale for strtod_l / snprintf */
+    char *buf;                /* cap + 1 bytes: one spare for the '\n' sentinel */
+    size_t cap, beg, end;     /* unread bytes: buf[beg, end) */
+    size_t scan;              /* bytes after beg already searched for '\n' */
+    int eof;
+    long line;                /* number of lines taken so far */
+    size_t ncols;             /* fields per row, label included */
+    size_t d;                 /* feature columns */
+    size_t lc;                /* label column, SIZE_MAX for none */
+    int has_header;
+    int check_values;         /* any of the optional value checks is on */
+    long blank_line;          /* first blank line since the last row, 0 if none */
+    double *X;                /* chunk_rows x d */
+    long *y;                  /* chunk_rows labels (NULL without labels) */
+    size_t prefilled;         /* rows already parsed into X/y by pmk_csv_open */
+    long prefilled_line;
+};
+
+/* ---------------------------------------------------------------- lines */
+
+/* Takes the next line: on return 1, [*ls, *le) is its text without the line
+ * end, *le == '\n' (a sentinel), and r->line is its number.  0 at end of file,
+ * -1 on error (a read error, or a line longer than max_line). */
+static int next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
+{
+    for (;;) {
+        char *b = r->buf + r->beg;
+        size_t avail = r->end - r->beg;
+        char *nl = r->scan < avail ? memchr(b + r->scan, '\n', avail - r->scan) : NULL;
+        if (!nl && r->eof && avail > 0) {
+            nl = b + avail;   /* a last line without a line end */
+            *nl = '\n';
+        }
+        if (nl) {
+            size_t len = (size_t)(nl - b);
+            r->line++;
+            if (len > r->opt.max_line)
+                break;
+            r->beg += len + (r->beg + len < r->end);
+            r->scan = 0;
+            if (len > 0 && nl[-1] == '\r') {
+                nl--;
+                *nl = '\n';
+            }
+            *ls = b;
+            *le = nl;
+            return 1;
+        }
+        if (avail > r->opt.max_line) {
+            r->line++;
+            break;
+        }
+        if (r->eof)
+            return 0;
+        r->scan = avail;
+        if (r->beg > 0) {
+            memmove(r->buf, b, avail);
+            r->beg = 0;
+            r->end = avail;
+        }
+        if (r->cap - r->end < CSV_BLOCK / 2) {
+            if (r->cap > SIZE_MAX / 2 - 1)
+                return pmk_error_at(err, PMK_ENOMEM, r->path, r->line + 1, 0, "out of memory"), -1;
+            char *nb = realloc(r->buf, 2 * r->cap + 1);
+            if (!nb)
+                return pmk_error_at(err, PMK_ENOMEM, r->path, r->line + 1, 0, "out of memory"), -1;
+            r->buf = nb;
+            r->cap *= 2;
+        }
+        long got = pmk_instream_read(r->in, r->buf + r->end, r->cap - r->end, err);
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            r->eof = 1;
+        r->end += (size_t)got;
+    }
+    pmk_error_at(err, PMK_ELIMIT, r->path, r->line, (long)r->opt.max_line + 1,
+                 "line longer than the limit of %zu bytes", r->opt.max_line);
+    return -1;
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t'; }
+
+static int blank_line(const char *ls, const char *le)
+{
+    while (ls < le && is_blank(*ls))
+        ls++;
+    return ls == le;
+}
+
+/* ---------------------------------------------------------------- fields */
+
+/* One field as the slow path sees it. */
+typedef struct field {
+    char *start;     /* where the field starts (its byte column) */
+    char *cs, *ce;   /* its contents: blanks and enclosing quotes removed */
+    char *delim;     /* the ',' after it, or the line end */
+    int quoted;
+} field;
+
+/* Cuts the field starting at @p f out of the line ending at @p le.  Returns
+ * NULL, or a static reason when the quoting is broken. */
+static const char *scan_field(char *f, char *le, field *out)
+{
+    char *p = f;
+    out->start = f;
+    out->quoted = 0;
+    while (p < le && is_blank(*p))
+        p++;
+    if (p < le && *p == '"') {
+        char *q = p + 1;
+        for (;;) {
+            q = memchr(q, '"', (size_t)(le - q));
+            if (!q)
+                return "unterminated quoted field";
+            if (q + 1 < le && q[1] == '"') {
+                q += 2;          /* "" inside quotes is one quote */
+                continue;
+            }
+            break;
+        }
+        out->cs = p + 1;
+        out->ce = q;
+        out->quoted = 1;
+        p = q + 1;
+        while (p < le && is_blank(*p))
+            p++;
+        if (p < le && *p != ',')
+            return "unexpected text after a closing double quote";
+        out->delim = p;
+        return NULL;
+    }
+    char *c = memchr(p, ',', (size_t)(le - p));
+    if (!c)
+        c = le;
+    out->cs = p;
+    out->ce = c;
+    while (out->ce > out->cs && is_blank(out->ce[-1]))
+        out->ce--;
+    out->delim = c;
+    return NULL;
+}
+
+/* Writes [s, e) into @p out as a quoted string for a message: at most
+ * CSV_QUOTE_MAX bytes, then "...", bytes outside printable ASCII as \xNN. */
+static const char *quote(const char *s, const char *e, char *out, size_t outlen)
+{
+    size_t k = 0;
+    out[k++] = '\'';
+    const char *stop = e - s > CSV_QUOTE_MAX ? s + CSV_QUOTE_MAX : e;
+    for (const char *p = s; p < stop && k + 8 < outlen; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            out[k++] = (char)c;
+        else
+            k += (size_t)snprintf(out + k, outlen - k, "\\x%02x", c);
+    }
+    if (stop < e && k + 4 < outlen) {
+        memcpy(out + k, "...", 3);
+        k += 3;
+    }
+    out[k++] = '\'';
+    out[k] = '\0';
+    return out;
+}
+
+enum { NUM_OK = 0, NUM_SYNTAX, NUM_NONFINITE, NUM_RANGE, NUM_EMPTY };
+
+static int ieq(const char *s, const char *e, const char *word)
+{
+    size_t n = strlen(word);
+    if ((size_t)(e - s) != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((s[i] | 0x20) != word[i])
+            return 0;
+    return 1;
+}
+
+/* Does [s, e) follow the decimal syntax in the file comment?  Returns NUM_OK,
+ * NUM_NONFINITE for nan/inf/infinity (any case, optional sign), NUM_EMPTY or
+ * NUM_SYNTAX. */
+static int number_syntax(const char *s, const char *e)
+{
+    if (s == e)
+        return NUM_EMPTY;
+    const char *p = s;
+    if (*p == '+' || *p == '-')
+        p++;
+    if (ieq(p, e, "nan") || ieq(p, e, "inf") || ieq(p, e, "infinity"))
+        return NUM_NONFINITE;
+    size_t mant = 0;
+    while (p < e && (unsigned)(*p - '0') < 10)
+        p++, mant++;
+    if (p < e && *p == '.') {
+        p++;
+        while (p < e && (unsigned)(*p - '0') < 10)
+            p++, mant++;
+    }
+    if (mant == 0)
+        return NUM_SYNTAX;
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-'))
+            p++;
+        size_t ex = 0;
+        while (p < e && (unsigned)(*p - '0') < 10)
+            p++, ex++;
+        if (ex == 0)
+            return NUM_SYNTAX;
+    }
+    return p == e ? NUM_OK : NUM_SYNTAX;
+}
+
+/* Converts [s, e) (inside the reader's buffer, followed by at least one byte
+ * that may be overwritten for a moment) to the nearest double. */
+static int to_double(locale_t loc, char *s, char *e, double *out)
+{
+    int st = number_syntax(s, e);
+    if (st != NUM_OK)
+        return st;
+    char save = *e;
+    *e = '\0';
+    char *end;
+    double v = strtod_l(s, &end, loc);
+    *e = save;
+    if (isinf(v))
+        return NUM_RANGE;   /* beyond DBL_MAX; underflow to 0 or a subnormal is exact */
+    *out = v;
+    return NUM_OK;
+}
+
+static long colno(const char *ls, const char *p) { return (long)(p - ls) + 1; }
+
+/* The error for a field whose text is not a usable number. */
+static int bad_number(pmk_csv_reader *r, int st, const char *ls, const field *fd, size_t k,
+                      pmk_error *err)
+{
+    char q[CSV_QUOTE_MAX * 4 + 16];
+    long col = colno(ls, fd->start);
+    switch (st) {
+    case NUM_EMPTY:
+        return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, col,
+                            "field %zu: empty field, expected a number", k + 1);
+    case NUM_NONFINITE:
+        return pmk_error_at(err, PMK_EDATA, r->path, r->line, col,
+                            "field %zu: %s is not a finite number", k + 1,
+                            quote(fd->cs, fd->ce, q, sizeof q));
+    case NUM_RANGE:
+        return pmk_error_at(err, PMK_EDATA, r->path, r->line, col,
+                            "field %zu: %s is too large for a double", k + 1,
+                            quote(fd->cs, fd->ce, q, sizeof q));
+    default:
+        return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, col,
+                            "field %zu: %s is not a number", k + 1,
+                            quote(fd->cs, fd->ce, q, sizeof q));
+    }
+}
+
+/* The label in [s, e): [+-]? digits, within long. */
+static int parse_label_text(const char *s, const char *e, long *out)
+{
+    const char *p = s;
+    int neg = 0;
+    if (p < e && (*p == '+' || *p == '-'))
+        neg = *p++ == '-';
+    if (p == e)
+        return NUM_SYNTAX;
+    unsigned long v = 0, lim = neg ? (unsigned long)LONG_MAX + 1 : (unsigned long)LONG_MAX;
+    int over = 0;
+    for (; p < e; p++) {
+        unsigned dg = (unsigned)(*p - '0');
+        if (dg >= 10)
+            return NUM_SYNTAX;
+        if (v > (lim - dg) / 10)
+            over = 1;
+        else
+            v = v * 10 + dg;
+    }
+    if (over)
+        return NUM_RANGE;
+    *out = neg ? (v == (unsigned long)LONG_MAX + 1 ? LONG_MIN : -(long)v) : (long)v;
+    return NUM_OK;
+}
+
+/* Counts the fields of a line (quotes respected), for ragged-row messages. */
+static size_t count_fields(char *ls, char *le)
+{
+    size_t n = 0;
+    char *p = ls;
+    for (;;) {
+        field fd;
+        n++;
+        if (scan_field(p, le, &fd)) {   /* broken quotes: count commas from here */
+            for (char *c = p; c < le; c++)
+                n += *c == ',';
+            return n;
+        }
+        if (fd.delim >= le)
+            return n;
+        p = fd.delim + 1;
+    }
+}
+
+/* Finds field @p k (0-based) of a line that parsed, for value-check messages. */
+static void find_field(char *ls, char *le, size_t k, field *fd)
+{
+    char *p = ls;
+    for (size_t i = 0;; i++) {
+        scan_field(p, le, fd);
+        if (i == k || fd->delim >= le)
+            return;
+        p = fd->delim + 1;
+    }
+}
+
+/* ---------------------------------------------------------------- rows */
+
+/* Parses the data line [ls, le) (*le == '\n') into row[0, d) and *label. */
+static int parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *label,
+                     pmk_error *err)
+{
+    const size_t nc = r->ncols, lc = r->lc;
+    char *p = ls;
+    double *dst = row;
+    for (size_t k = 0; k < nc; k++) {
+        char *f = p;
+        if (k != lc) {
+            /* fast path: -?[0-9]{1,15} then ',' or the line end */
+            int neg = *p == '-';
+            p += neg;
+            const char *ds = p;
+            uint64_t v = 0;
+            unsigned dg;
+            while ((dg = (unsigned)(unsigned char)*p - '0') < 10) {
+                v = v * 10 + dg;
+                p++;
+            }
+            size_t nd = (size_t)(p - ds);
+            if (nd - 1 < 15 && (*p == ',' || *p == '\n')) {
+                *dst++ = neg ? -(double)v : (double)v;
+            } else {
+                field fd;
+                const char *why = scan_field(f, le, &fd);
+                if (why)
+                    return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, f),
+                                        "field %zu: %s", k + 1, why);
+                int st = to_double(r->cloc, fd.cs, fd.ce, dst);
+                if (st)
+                    return bad_number(r, st, ls, &fd, k, err);
+                dst++;
+                p = fd.delim;
+            }
+        } else {
+            int neg = *p == '-';
+            p += neg;
+            const char *ds = p;
+            unsigned long v = 0;
+            unsigned dg;
+            while ((dg = (unsigned)(unsigned char)*p - '0') < 10) {
+                v = v * 10 + dg;
+                p++;
+            }
+            size_t nd = (size_t)(p - ds);
+            if (nd - 1 < 18 && (*p == ',' || *p == '\n')) {
+                *label = neg ? -(long)v : (long)v;
+            } else {
+                field fd;
+                char q[CSV_QUOTE_MAX * 4 + 16];
+                const char *why = scan_field(f, le, &fd);
+                if (why)
+                    return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, f),
+                                        "field %zu: %s", k + 1, why);
+                int st = parse_label_text(fd.cs, fd.ce, label);
+                if (st == NUM_RANGE)
+                    return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, f),
+                                        "field %zu: label %s is out of range", k + 1,
+                                        quote(fd.cs, fd.ce, q, sizeof q));
+                if (st)
+                    return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, f),
+                                        "field %zu: label %s is not an integer", k + 1,
+                                        quote(fd.cs, fd.ce, q, sizeof q));
+                p = fd.delim;
+            }
+        }
+        if (*p == ',') {
+            p++;
+            if (k + 1 == nc)
+                return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, p),
+                                    "ragged row: %zu fields, expected %zu",
+                                    count_fields(ls, le), nc);
+        } else if (k + 1 < nc) {
+            return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, le),
+                                "ragged row: %zu fields, expected %zu", k + 1, nc);
+        }
+    }
+    if (!r->check_values)
+        return PMK_OK;
+
+    /* The optional checks, after the fact so that they cost nothing when off. */
+    const pmk_csv_options *o = &r->opt;
+    char q[CSV_QUOTE_MAX * 4 + 16];
+    field fd;
+    if (lc != SIZE_MAX && (*label < o->label_min || *label > o->label_max)) {
+        find_field(ls, le, lc, &fd);
+        return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, fd.start),
+                            "field %zu: label %s is not in the range %ld to %ld", lc + 1,
+                            quote(fd.cs, fd.ce, q, sizeof q), o->label_min, o->label_max);
+    }
+    for (size_t j = 0; j < r->d; j++) {
+        double x = row[j];
+        int bad_range = !(x >= o->value_min && x <= o->value_max);
+        int bad_int = o->value_integer && x != floor(x);
+        if (!bad_range && !bad_int)
+            continue;
+        size_t k = j + (j >= lc);
+        find_field(ls, le, k, &fd);
+        if (bad_int)
+            return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, fd.start),
+                                "field %zu: %s is not an integer", k + 1,
+                                quote(fd.cs, fd.ce, q, sizeof q));
+        return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, fd.start),
+                            "field %zu: %s is not in the range %.17g to %.17g", k + 1,
+                            quote(fd.cs, fd.ce, q, sizeof q), o->value_min, o->value_max);
+    }
+    return PMK_OK;
+}
+
+/* Takes the next line holding data, skipping blank lines at the end of the
+ * file.  Returns 1 with the line, 0 at end of file, -1 on error. */
+static int next_data_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
+{
+    for (;;) {
+        int got = next_line(r, ls, le, err);
+        if (got <= 0)
+            return got;
+        if (blank_line(*ls, *le)) {
+            if (!r->blank_line)
+                r->blank_line = r->line;
+            continue;
+        }
+        if (r->blank_line) {
+            pmk_error_at(err, PMK_EFORMAT, r->path, r->blank_line, 1,
+                         "blank line before more data (blank lines are accepted only "
+                         "at the end of the file)");
+            return -1;
+        }
+        return 1;
+    }
+}
+
+/* ---------------------------------------------------------------- open */
+
+/* Is the first line a header?  Yes when any non-empty field is not a number. */
+static int looks_like_header(char *ls, char *le)
+{
+    char *p = ls;
+    for (;;) {
+        field fd;
+        if (scan_field(p, le, &fd))
+            return 1;
+        int st = number_syntax(fd.cs, fd.ce);
+        if (st == NUM_SYNTAX)
+            return 1;
+        if (fd.delim >= le)
+            return 0;
+        p = fd.delim + 1;
+    }
+}
+
+pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    pmk_csv_options o;
+    if (opt)
+        o = *opt;
+    else
+        pmk_csv_options_init_default(&o);
+    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (o.label_col < -1) {
+        pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "label column %ld is not valid (use -1 for none)",
+                     o.label_col);
+        return NULL;
+    }
+    if (o.chunk_rows == 0 || o.max_line == 0 || o.max_line > SIZE_MAX / 4) {
+        pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "chunk_rows and max_line must be positive");
+        return NULL;
+    }
+    if (o.header < PMK_CSV_HEADER_AUTO || o.header > PMK_CSV_HEADER_YES) {
+        pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "header must be auto, no or yes");
+        return NULL;
+    }
+    pmk_csv_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->path = strdup(shown))) {
+        free(r);
+        pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+        return NULL;
+    }
+    r->opt = o;
+    r->cap = CSV_BLOCK;
+    r->cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    r->buf = malloc(r->cap + 1);
+    if (!r->cloc || !r->buf) {
+        pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+        goto fail;
+    }
+    r->check_values = o.value_min > -HUGE_VAL || o.value_max < HUGE_VAL || o.value_integer
+                      || o.label_min > LONG_MIN || o.label_max < LONG_MAX;
+    if (!(r->in = pmk_instream_open(path, err)))
+        goto fail;
+
+    char *ls, *le;
+    int got = next_data_line(r, &ls, &le, err);
+    if (got < 0)
+        goto fail;
+    if (got == 0) {
+        pmk_error_at(err, PMK_EFORMAT, r->path, 0, 0, "empty file (no header and no rows)");
+        goto fail;
+    }
+    if (r->line == 1 && le - ls >= 3 && memcmp(ls, "\xef\xbb\xbf", 3) == 0)
+        ls += 3;   /* UTF-8 byte-order mark */
+    r->ncols = count_fields(ls, le);
+    if (o.label_col >= 0 && (size_t)o.label_col >= r->ncols) {
+        pmk_error_at(err, PMK_EINVAL, r->path, r->line, 0,
+                     "label column %ld does not exist: the file has %zu columns (0 to %zu)",
+                     o.label_col, r->ncols, r->ncols - 1);
+        goto fail;
+    }
+    r->lc = o.label_col < 0 ? SIZE_MAX : (size_t)o.label_col;
+    r->d = r->ncols - (o.label_col >= 0);
+    if (r->d == 0) {
+        pmk_error_at(err, PMK_EFORMAT, r->path, r->line, 0,
+                     "no feature columns: the only column is the label");
+        goto fail;
+    }
+    if (o.header == PMK_CSV_HEADER_AUTO)
+        r->has_header = looks_like_header(ls, le);
+    else
+        r->has_header = o.header == PMK_CSV_HEADER_YES;
+    if (r->has_header) {
+        /* a header must at least tokenize */
+        char *p = ls;
+        for (size_t k = 0;; k++) {
+            field fd;
+            const char *why = scan_field(p, le, &fd);
+            if (why) {
+                pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, p),
+                             "field %zu: %s", k + 1, why);
+                goto fail;
+            }
+            if (fd.delim >= le)
+                break;
+            p = fd.delim + 1;
+        }
+        long hline = r->line;
+        got = next_data_line(r, &ls, &le, err);
+        if (got < 0)
+            goto fail;
+        if (got == 0) {
+            pmk_error_at(err, PMK_EFORMAT, r->path, hline, 1, "header only, no data rows");
+            goto fail;
+        }
+    }
+
+    /* A chunk holds at most CSV_CHUNK_CELLS values (64 MiB), whatever
+     * chunk_rows says, so that very wide rows cannot demand gigabytes. */
+    if (r->opt.chunk_rows > CSV_CHUNK_CELLS / r->d)
+        r->opt.chunk_rows = CSV_CHUNK_CELLS / r->d ? CSV_CHUNK_CELLS / r->d : 1;
+    size_t cells = r->opt.chunk_rows * r->d;
+    r->X = malloc(cells * sizeof(double));
+    r->y = r->lc != SIZE_MAX ? malloc(r->opt.chunk_rows * sizeof(long)) : NULL;
+    if (!r->X || (r->lc != SIZE_MAX && !r->y)) {
+        pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0, "out of memory for a chunk of %zu rows",
+                     r->opt.chunk_rows);
+        goto fail;
+    }
+    /* The first data row is parsed here, so that a bad first row fails the open. */
+    long lab = 0;
+    if (parse_row(r, ls, le, r->X, &lab, err))
+        goto fail;
+    if (r->y)
+        r->y[0] = lab;
+    r->prefilled = 1;
+    r->prefilled_line = r->line;
+    return r;
+fail:
+    pmk_csv_close(r);
+    return NULL;
+}
+
+size_t pmk_csv_ncols(const pmk_csv_reader *r) { return r->d; }
+int pmk_csv_has_header(const pmk_csv_reader *r) { return r->has_header; }
+const char *pmk_csv_path(const pmk_csv_reader *r) { return r->path; }
+
+int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    size_t n = r->prefilled;
+    long first = n ? r->prefilled_line : 0;
+    r->prefilled = 0;
+    const size_t d = r->d;
+    long dummy;
+    while (n < r->opt.chunk_rows) {
+        char *ls, *le;
+        int got = next_data_line(r, &ls, &le, err);
+        if (got < 0)
+            return err->code;
+        if (got == 0)
+            break;
+        if (n == 0)
+            first = r->line;
+        int rc = parse_row(r, ls, le, r->X + n * d, r->y ? r->y + n : &dummy, err);
+        if (rc)
+            return rc;
+        n++;
+    }
+    chunk->n = n;
+    chunk->first_line = first;
+    chunk->y = n ? r->y : NULL;
+    if (n)
+        chunk->X = gsl_matrix_view_array(r->X, n, d);
+    else
+        memset(&chunk->X, 0, sizeof chunk->X);
+    return PMK_OK;
+}
+
+void pmk_csv_close(pmk_csv_reader *r)
+{
+    if (!r)
+        return;
+    pmk_instream_close(r->in);
+    if (r->cloc)
+        freelocale(r->cloc);
+    free(r->buf);
+    free(r->X);
+    free(r->y);
+    free(r->path);
+    free(r);
+}
+
+/* ---------------------------------------------------------------- whole file */
+
+/* Wraps a malloc'ed n x d array in a gsl_matrix that owns it: GSL's blocks are
+ * malloc'ed and gsl_block_free calls free(), so gsl_matrix_free releases it.
+ * This saves a copy of the whole data set (and twice the memory at the peak). */
+static gsl_matrix *wrap_matrix(double *data, size_t n, size_t d)
+{
+    gsl_block *b = malloc(sizeof *b);
+    if (!b)
+        return NULL;
+    b->size = n * d;
+    b->data = data;
+    gsl_matrix *m = gsl_matrix_alloc_from_block(b, 0, n, d, d);
+    if (!m) {
+        free(b);
+        return NULL;
+    }
+    m->owner = 1;
+    return m;
+}
+
+int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset **out,
+                     pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    *out = NULL;
+    pmk_csv_reader *r = pmk_csv_open(path, opt, err);
+    if (!r)
+        return err->code;
+    const size_t d = r->d;
+    size_t n = 0, cap = 0;
+    double *X = NULL;
+    long *y = NULL;
+    int rc;
+    pmk_csv_chunk ch;
+    while ((rc = pmk_csv_read_chunk(r, &ch, err)) == PMK_OK && ch.n > 0) {
+        if (n + ch.n > cap) {
+            size_t ncap = cap ? cap : ch.n;
+            while (ncap < n + ch.n)
+                ncap *= 2;
+            size_t cells;
+            if (pmk_size_mul(ncap, d, &cells) || cells > SIZE_MAX / sizeof(double)) {
+                rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");
+                break;
+            }
+            double *nX = realloc(X, cells * sizeof(double));
+            if (nX)
+                X = nX;
+            long *ny = r->lc != SIZE_MAX ? realloc(y, ncap * sizeof(long)) : NULL;
+            if (ny)
+                y = ny;
+            if (!nX || (r->lc != SIZE_MAX && !ny)) {
+                rc = pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0,
+                                  "out of memory after %zu rows", n);
+                break;
+            }
+            cap = ncap;
+        }
+        memcpy(X + n * d, ch.X.matrix.data, ch.n * d * sizeof(double));
+        if (y)
+            memcpy(y + n, ch.y, ch.n * sizeof(long));
+        n += ch.n;
+    }
+    pmk_csv_close(r);
+    if (rc) {
+        free(X);
+        free(y);
+        return rc;
+    }
+    /* n >= 1: pmk_csv_open refuses files without rows */
+    double *shrunk = realloc(X, n * d * sizeof(double));
+    if (shrunk)
+        X = shrunk;
+    pmk_dataset *ds = calloc(1, sizeof *ds);
+    gsl_matrix *m = ds ? wrap_matrix(X, n, d) : NULL;
+    if (!m) {
+        free(ds);
+        free(X);
+        free(y);
+        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
+    }
+    ds->X = m;
+    ds->y = y;
+    ds->n = n;
+    ds->d = d;
+    *out = ds;
+    return PMK_OK;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+/* Appends the decimal digits of the integer @p v to @p p; returns the end. */
+static char *put_long(char *p, long v)
+{
+    char tmp[24];
+    int k = 0;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        tmp[k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *p++ = '-';
+    while (k)
+        *p++ = tmp[--k];
+    return p;
+}
+
+/* Appends the shortest of "%.15g" / "%.17g" that reads back as @p x, in the C
+ * locale.  Integers below 2^53 in magnitude print as integers ("-0" for -0). */
+static char *put_double(char *p, double x, locale_t loc)
+{
+    if (x == floor(x) && fabs(x) < 9007199254740992.0) {
+        if (x == 0 && signbit(x)) {
+            *p++ = '-';
+            *p++ = '0';
+            return p;
+        }
+        return put_long(p, (long)x);
+    }
+    locale_t old = uselocale(loc);
+    int n = snprintf(p, 32, "%.15g", x);
+    if (strtod_l(p, NULL, loc) != x)
+        n = snprintf(p, 32, "%.17g", x);
+    uselocale(old);
+    return p + n;
+}
+
+int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y, const char *header,
+                  pmk_error *err)
+{
+    const char *shown = strcmp(path, "-") == 0 ? "<stdout>" : path;
+    const size_t n = X->size1, d = X->size2;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < d; j++)
+            if (!isfinite(gsl_matrix_get(X, i, j)))
+                return pmk_error_at(err, PMK_EDATA, shown, 0, 0,
+                                    "row %zu, column %zu: %s cannot be written (the CSV reader "
+                                    "refuses non-finite values)", i + 1, j + 1,
+                                    isnan(gsl_matrix_get(X, i, j)) ? "NaN" : "an infinity");
+    locale_t loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    /* one line at most: a label and d numbers of up to 25 bytes each */
+    size_t cap;
+    if (pmk_size_mul(d + 1, 32, &cap) || pmk_size_add(cap, 64, &cap))
+        return pmk_error_at(err, PMK_ELIMIT, shown, 0, 0, "rows too wide");
+    size_t bufcap = cap > CSV_BLOCK ? 2 * cap : CSV_BLOCK + cap;
+    char *buf = malloc(bufcap);
+    if (!loc || !buf) {
+        if (loc)
+            freelocale(loc);
+        free(buf);
+        return pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+    }
+    pmk_dataout w;
+    int rc = pmk_dataout_open(&w, path, err);
+    if (rc)
+        goto done;
+    if (header) {
+        size_t hl = strlen(header);
+        rc = pmk_dataout_write(&w, header, hl, err);
+        if (!rc && (hl == 0 || header[hl - 1] != '\n'))
+            rc = pmk_dataout_write(&w, "\n", 1, err);
+    }
+    char *p = buf;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (y) {
+            p = put_long(p, y[i]);
+            *p++ = ',';
+        }
+        const double *row = X->data + i * X->tda;
+        for (size_t j = 0; j < d; j++) {
+            p = put_double(p, row[j], loc);
+            *p++ = ',';
+        }
+        p[-1] = '\n';
+        if ((size_t)(p - buf) + cap > bufcap) {
+            rc = pmk_dataout_write(&w, buf, (size_t)(p - buf), err);
+            p = buf;
+        }
+    }
+    if (!rc)
+        rc = pmk_dataout_write(&w, buf, (size_t)(p - buf), err);
+    if (!rc)
+        rc = pmk_dataout_commit(&w, err);
+    else
+        pmk_dataout_abort(&w);
+done:
+    freelocale(loc);
+    free(buf);
+    return rc;
+}

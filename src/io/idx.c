@@ -1,0 +1,462 @@
+/* idx.c: reading and writing the IDX files of MNIST and Fashion-MNIST
+ * (idx3-ubyte images, idx1-ubyte labels), plain or gzipped.
+ *
+ * Layout (LeCun et al., "THE MNIST DATABASE of handwritten digits"): bytes 0-1
+ * are zero, byte 2 the element type, byte 3 the number of dimensions n; then n
+ * big-endian u32 sizes; then the product of the sizes elements, big-endian,
+ * row-major.  The reader checks every part of that against the file: the body
+ * must be exactly as long as the header says.  The body is read into a buffer
+ * that grows only as bytes arrive (doubling, capped at the announced size), so
+ * a 16-byte file that claims 2^32 x 2^32 x 2^32 elements costs nothing. */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_matrix.h>
+
+#include "pmk/idx.h"
+#include "pmk/stream.h"
+#include "io/dataout_internal.h"
+
+/* The element types: size in bytes and name for messages; 0 = unknown. */
+static size_t type_size(int t)
+{
+    switch (t) {
+    case PMK_IDX_U8: case PMK_IDX_S8: return 1;
+    case PMK_IDX_I16: return 2;
+    case PMK_IDX_I32: case PMK_IDX_F32: return 4;
+    case PMK_IDX_F64: return 8;
+    default: return 0;
+    }
+}
+
+static const char *type_name(int t)
+{
+    switch (t) {
+    case PMK_IDX_U8: return "u8";
+    case PMK_IDX_S8: return "s8";
+    case PMK_IDX_I16: return "i16";
+    case PMK_IDX_I32: return "i32";
+    case PMK_IDX_F32: return "f32";
+    case PMK_IDX_F64: return "f64";
+    default: return "?";
+    }
+}
+
+/* An IDX file as read: the header and the raw (big-endian) body. */
+typedef struct idx_raw {
+    int type;
+    size_t ndim, dims[8];
+    size_t count;            /* elements: the product of dims */
+    unsigned char *body;     /* count * type_size(type) bytes */
+} idx_raw;
+
+/* Reads up to @p n bytes, looping over short reads; returns the count or -1. */
+static long read_full(pmk_instream *in, unsigned char *buf, size_t n, pmk_error *err)
+{
+    size_t got = 0;
+    while (got < n) {
+        long k = pmk_instream_read(in, buf + got, n - got, err);
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    return (long)got;
+}
+
+/* "60000 x 28 x 28" */
+static void dims_text(const size_t *dims, size_t ndim, char *out, size_t len)
+{
+    size_t k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < ndim && k < len; i++)
+        k += (size_t)snprintf(out + k, len - k, i ? " x %zu" : "%zu", dims[i]);
+}
+
+static int idx_load(const char *path, idx_raw *raw, pmk_error *err)
+{
+    memset(raw, 0, sizeof *raw);
+    pmk_instream *in = pmk_instream_open(path, err);
+    if (!in)
+        return err->code;
+    const char *shown = pmk_instream_path(in);
+    const char *after = pmk_instream_is_gzip(in) ? " after gunzip" : "";
+    unsigned char h[36];
+    int rc = PMK_OK;
+    long got = read_full(in, h, 4, err);
+    if (got < 0) {
+        rc = err->code;
+        goto done;
+    }
+    if (got < 4) {
+        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                          "not an IDX file: %ld bytes%s, the header needs at least 4", got, after);
+        goto done;
+    }
+    if (h[0] != 0 || h[1] != 0) {
+        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                          "not an IDX file: magic %02x %02x %02x %02x, expected 00 00 then "
+                          "a type and a dimension count", h[0], h[1], h[2], h[3]);
+        goto done;
+    }
+    raw->type = h[2];
+    size_t esz = type_size(raw->type);
+    if (!esz) {
+        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                          "unknown IDX element type 0x%02x (known: 08 u8, 09 s8, 0b i16, "
+                          "0c i32, 0d f32, 0e f64)", h[2]);
+        goto done;
+    }
+    raw->ndim = h[3];
+    if (raw->ndim < 1 || raw->ndim > 8) {
+        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                          "IDX header gives %zu dimensions, expected 1 to 8", raw->ndim);
+        goto done;
+    }
+    size_t hlen = 4 + 4 * raw->ndim;
+    got = read_full(in, h + 4, hlen - 4, err);
+    if (got < 0) {
+        rc = err->code;
+        goto done;
+    }
+    if ((size_t)got < hlen - 4) {
+        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                          "truncated IDX header: %zu bytes%s, a header with %zu dimensions "
+                          "has %zu", 4 + (size_t)got, after, raw->ndim, hlen);
+        goto done;
+    }
+    raw->count = 1;
+    int overflow = 0;
+    for (size_t i = 0; i < raw->ndim; i++) {
+        const unsigned char *b = h + 4 + 4 * i;
+        raw->dims[i] = (size_t)b[0] << 24 | (size_t)b[1] << 16 | (size_t)b[2] << 8 | b[3];
+        if (raw->dims[i] == 0) {
+            rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                              "IDX dimension %zu of %zu is 0", i + 1, raw->ndim);
+            goto done;
+        }
+        overflow |= pmk_size_mul(raw->count, raw->dims[i], &raw->count) != PMK_OK;
+    }
+    char dt[160];
+    dims_text(raw->dims, raw->ndim, dt, sizeof dt);
+    size_t bytes = 0, total = 0;
+    /* the size as doubles too: pmk_idx_read makes an N x D matrix of them */
+    if (overflow || raw->count > SIZE_MAX / sizeof(double)
+        || pmk_size_mul(raw->count, esz, &bytes) || pmk_size_add(bytes, hlen, &total)) {
+        rc = pmk_error_at(err, PMK_ELIMIT, shown, 0, 0,
+                          "IDX header says %s %s elements: more than memory can hold", dt,
+                          type_name(raw->type));
+        goto done;
+    }
+    size_t cap = bytes < ((size_t)1 << 20) ? bytes : (size_t)1 << 20, have = 0;
+    raw->body = malloc(cap);
+    if (!raw->body) {
+        rc = pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+        goto done;
+    }
+    for (;;) {
+        got = read_full(in, raw->body + have, cap - have, err);
+        if (got < 0) {
+            rc = err->code;
+            goto done;
+        }
+        have += (size_t)got;
+        if (have < cap || cap == bytes)
+            break;
+        size_t ncap = cap > bytes / 2 ? bytes : 2 * cap;
+        unsigned char *nb = realloc(raw->body, ncap);
+        if (!nb) {
+            rc = pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+            goto done;
+        }
+        raw->body = nb;
+        cap = ncap;
+    }
+    size_t extra = 0;
+    if (have == bytes) {
+        unsigned char junk[4096];
+        while ((got = read_full(in, junk, sizeof junk, err)) > 0)
+            extra += (size_t)got;
+        if (got < 0) {
+            rc = err->code;
+            goto done;
+        }
+    }
+    if (have < bytes || extra > 0)
+        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                          "header says %s %s = %zu bytes, file has %zu bytes%s", dt,
+                          type_name(raw->type), total, hlen + have + extra, after);
+done:
+    pmk_instream_close(in);
+    if (rc) {
+        free(raw->body);
+        raw->body = NULL;
+    }
+    return rc;
+}
+
+static uint32_t be32(const unsigned char *b)
+{
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* Element @p i of the body as a double (exact for every IDX type). */
+static double element(const idx_raw *raw, size_t i)
+{
+    const unsigned char *b = raw->body;
+    switch (raw->type) {
+    case PMK_IDX_U8: return b[i];
+    case PMK_IDX_S8: return (signed char)b[i];
+    case PMK_IDX_I16: return (int16_t)(uint16_t)(b[2 * i] << 8 | b[2 * i + 1]);
+    case PMK_IDX_I32: return (int32_t)be32(b + 4 * i);
+    case PMK_IDX_F32: {
+        uint32_t u = be32(b + 4 * i);
+        float f;
+        memcpy(&f, &u, sizeof f);
+        return f;
+    }
+    default: {
+        uint64_t u = (uint64_t)be32(b + 8 * i) << 32 | be32(b + 8 * i + 4);
+        double x;
+        memcpy(&x, &u, sizeof x);
+        return x;
+    }
+    }
+}
+
+int pmk_idx_read(const char *path, gsl_matrix **X, size_t dims_out[8], size_t *ndim_out,
+                 pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    *X = NULL;
+    idx_raw raw;
+    int rc = idx_load(path, &raw, err);
+    if (rc)
+        return rc;
+    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    size_t n = raw.dims[0], d = raw.count / n;
+    gsl_matrix *m = gsl_matrix_alloc(n, d);
+    if (!m) {
+        free(raw.body);
+        return pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory for %zu x %zu values",
+                            n, d);
+    }
+    for (size_t i = 0; i < raw.count; i++) {
+        double x = element(&raw, i);
+        if (!isfinite(x)) {
+            gsl_matrix_free(m);
+            free(raw.body);
+            return pmk_error_at(err, PMK_EDATA, shown, 0, 0,
+                                "element %zu (row %zu, column %zu) is %s", i + 1, i / d + 1,
+                                i % d + 1, isnan(x) ? "NaN" : "infinite");
+        }
+        m->data[i] = x;
+    }
+    if (dims_out)
+        memcpy(dims_out, raw.dims, sizeof raw.dims);
+    if (ndim_out)
+        *ndim_out = raw.ndim;
+    free(raw.body);
+    *X = m;
+    return PMK_OK;
+}
+
+int pmk_idx_read_labels(const char *path, long **y, size_t *n, pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    *y = NULL;
+    *n = 0;
+    idx_raw raw;
+    int rc = idx_load(path, &raw, err);
+    if (rc)
+        return rc;
+    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (raw.ndim != 1) {
+        char dt[160];
+        dims_text(raw.dims, raw.ndim, dt, sizeof dt);
+        free(raw.body);
+        return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                            "not a label file: %zu dimensions (%s), expected 1", raw.ndim, dt);
+    }
+    if (raw.type == PMK_IDX_F32 || raw.type == PMK_IDX_F64) {
+        free(raw.body);
+        return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                            "not a label file: elements are %s, expected integers",
+                            type_name(raw.type));
+    }
+    long *out = malloc(raw.count * sizeof *out);
+    if (!out) {
+        free(raw.body);
+        return pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < raw.count; i++)
+        out[i] = (long)element(&raw, i);
+    free(raw.body);
+    *y = out;
+    *n = raw.count;
+    return PMK_OK;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+/* Writes the header and @p body (already big-endian) through an atomic output. */
+static int idx_store(const char *path, int type, const size_t *dims, size_t ndim,
+                     const unsigned char *body, size_t bytes, pmk_error *err)
+{
+    unsigned char h[36] = {0, 0, (unsigned char)type, (unsigned char)ndim};
+    for (size_t i = 0; i < ndim; i++) {
+        h[4 + 4 * i] = (unsigned char)(dims[i] >> 24);
+        h[5 + 4 * i] = (unsigned char)(dims[i] >> 16);
+        h[6 + 4 * i] = (unsigned char)(dims[i] >> 8);
+        h[7 + 4 * i] = (unsigned char)dims[i];
+    }
+    pmk_dataout w;
+    int rc = pmk_dataout_open(&w, path, err);
+    if (rc)
+        return rc;
+    rc = pmk_dataout_write(&w, h, 4 + 4 * ndim, err);
+    if (!rc)
+        rc = pmk_dataout_write(&w, body, bytes, err);
+    if (!rc)
+        return pmk_dataout_commit(&w, err);
+    pmk_dataout_abort(&w);
+    return rc;
+}
+
+/* Checks @p ndim dims (1..8, each 1..2^32-1) and that their product is @p want. */
+static int check_dims(const char *shown, const size_t *dims, size_t ndim, size_t want,
+                      pmk_error *err)
+{
+    if (ndim < 1 || ndim > 8)
+        return pmk_error_at(err, PMK_EINVAL, shown, 0, 0,
+                            "IDX files have 1 to 8 dimensions, not %zu", ndim);
+    size_t prod = 1;
+    for (size_t i = 0; i < ndim; i++) {
+        if (dims[i] == 0 || dims[i] > UINT32_MAX)
+            return pmk_error_at(err, PMK_EINVAL, shown, 0, 0,
+                                "IDX dimension %zu is %zu, expected 1 to 4294967295", i + 1,
+                                dims[i]);
+        if (pmk_size_mul(prod, dims[i], &prod))
+            return pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "IDX dimensions overflow");
+    }
+    if (prod != want)
+        return pmk_error_at(err, PMK_EINVAL, shown, 0, 0,
+                            "IDX dimensions hold %zu elements, the data has %zu", prod, want);
+    return PMK_OK;
+}
+
+int pmk_idx_write_u8(const char *path, const unsigned char *data, const size_t *dims,
+                     size_t ndim, pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    const char *shown = strcmp(path, "-") == 0 ? "<stdout>" : path;
+    size_t prod = 1;
+    for (size_t i = 0; i < ndim && i < 8; i++)
+        if (pmk_size_mul(prod, dims[i], &prod))
+            break;
+    int rc = check_dims(shown, dims, ndim, prod, err);
+    if (rc)
+        return rc;
+    return idx_store(path, PMK_IDX_U8, dims, ndim, data, prod, err);
+}
+
+int pmk_idx_write(const char *path, const gsl_matrix *X, int type, const size_t *dims,
+                  size_t ndim, pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    const char *shown = strcmp(path, "-") == 0 ? "<stdout>" : path;
+    const size_t n = X->size1, d = X->size2, esz = type_size(type);
+    if (!esz)
+        return pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "unknown IDX element type 0x%02x",
+                            (unsigned)type);
+    size_t nd2[2] = {n, d};
+    if (ndim == 0) {
+        dims = nd2;
+        ndim = 2;
+    }
+    int rc = check_dims(shown, dims, ndim, n * d, err);
+    if (rc)
+        return rc;
+    static const struct { int type; double lo, hi; const char *what; } range[] = {
+        {PMK_IDX_U8, 0, 255, "integers 0 to 255"},
+        {PMK_IDX_S8, -128, 127, "integers -128 to 127"},
+        {PMK_IDX_I16, -32768, 32767, "integers -32768 to 32767"},
+        {PMK_IDX_I32, -2147483648.0, 2147483647.0, "integers -2147483648 to 2147483647"},
+    };
+    unsigned char *body = malloc(n * d * esz);
+    if (!body)
+        return pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+    unsigned char *p = body;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < d; j++) {
+            double x = gsl_matrix_get(X, i, j);
+            const char *bad = NULL;
+            for (size_t t = 0; t < sizeof range / sizeof range[0]; t++)
+                if (range[t].type == type && !(x >= range[t].lo && x <= range[t].hi && x == floor(x)))
+                    bad = range[t].what;
+            if (type == PMK_IDX_F32 && !((double)(float)x == x || isnan(x)))
+                bad = "values a 32-bit float holds exactly";
+            if (bad) {
+                free(body);
+                return pmk_error_at(err, PMK_EDATA, shown, 0, 0,
+                                    "row %zu, column %zu: %.17g does not fit in %s (%s)", i + 1,
+                                    j + 1, x, type_name(type), bad);
+            }
+            uint64_t u = 0;
+            switch (type) {
+            case PMK_IDX_U8: case PMK_IDX_S8: *p++ = (unsigned char)(int)x; continue;
+            case PMK_IDX_I16: u = (uint16_t)(int16_t)x; break;
+            case PMK_IDX_I32: u = (uint32_t)(int32_t)x; break;
+            case PMK_IDX_F32: {
+                float f = (float)x;
+                uint32_t v;
+                memcpy(&v, &f, sizeof v);
+                u = v;
+                break;
+            }
+            default: memcpy(&u, &x, sizeof u); break;
+            }
+            for (size_t b = esz; b-- > 0;)
+                *p++ = (unsigned char)(u >> (8 * b));
+        }
+    }
+    rc = idx_store(path, type, dims, ndim, body, n * d * esz, err);
+    free(body);
+    return rc;
+}
+
+int pmk_idx_write_labels(const char *path, const long *y, size_t n, pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    const char *shown = strcmp(path, "-") == 0 ? "<stdout>" : path;
+    unsigned char *body = malloc(n ? n : 1);
+    if (!body)
+        return pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (y[i] < 0 || y[i] > 255) {
+            free(body);
+            return pmk_error_at(err, PMK_EDATA, shown, 0, 0,
+                                "label %zu is %ld: does not fit in u8 (integers 0 to 255)",
+                                i + 1, y[i]);
+        }
+        body[i] = (unsigned char)y[i];
+    }
+    int rc = pmk_idx_write_u8(path, body, &n, 1, err);
+    free(body);
+    return rc;
+}
