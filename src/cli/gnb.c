@@ -59,7 +59,7 @@ static const char fit_help[] =
     "      --header            the first line is a header\n"
     "      --no-header         the first line is data\n"
     "                          [detected: a header when a field is not a number]\n"
-    "      --chunk-rows N      rows read at a time [1024]\n"
+    "      --chunk-rows N      rows read at a time, 1 to 65536 [1024]\n"
     "      --no-train-accuracy skip the second pass that measures the training\n"
     "                          accuracy (over a byte copy of the rows in a temporary\n"
     "                          file when every value is an integer 0..255, else\n"
@@ -512,8 +512,9 @@ static int cmd_fit(int argc, char **argv)
         case OPT_HEADER: co.header = PMK_CSV_HEADER_YES; break;
         case OPT_NOHEADER: co.header = PMK_CSV_HEADER_NO; break;
         case OPT_CHUNK:
-            if (!(rc = cli_parse_size("chunk-rows", optarg, &co.chunk_rows)) && !co.chunk_rows)
-                rc = cli_usage("--chunk-rows: must be at least 1");
+            if (!(rc = cli_parse_size("chunk-rows", optarg, &co.chunk_rows)) &&
+                (co.chunk_rows < 1 || co.chunk_rows > 65536))
+                rc = cli_usage("--chunk-rows: must be 1 to 65536, not '%s'", optarg);
             break;
         case OPT_NOTRAIN: no_train = 1; break;
         case 'q': cli_set_quiet(1); break;
