@@ -24,8 +24,10 @@ typedef struct pmk_image {
     gsl_matrix *pix;     /**< height x width */
 } pmk_image;
 
-/** Allocates a zeroed image (a binary one starts all white, -1).  Refuses
- *  sizes of 0 or whose pixel count overflows (PMK_ELIMIT) before allocating. */
+/** Allocates a zeroed image (a binary one starts all white, -1; its maxval
+ *  is set to 1 whatever is passed).  A width or height of 0, or a grey maxval
+ *  outside 1..65535, is PMK_EINVAL; a pixel count that overflows is
+ *  PMK_ELIMIT, refused before allocating. */
 pmk_image *pmk_image_alloc(size_t width, size_t height, int binary, unsigned maxval,
                            pmk_error *err);
 
@@ -39,7 +41,9 @@ typedef enum pmk_image_format {
     PMK_IMAGE_AUTO = 0,  /**< writer: from the extension; reader: from magic bytes */
     PMK_IMAGE_PBM,       /**< P4 (raw) on write */
     PMK_IMAGE_PGM,       /**< P5 (raw) on write */
-    PMK_IMAGE_PNG
+    PMK_IMAGE_PNG,
+    PMK_IMAGE_PBM_PLAIN, /**< P1 (plain ASCII); chosen explicitly, never from a name */
+    PMK_IMAGE_PGM_PLAIN  /**< P2 (plain ASCII); chosen explicitly, never from a name */
 } pmk_image_format;
 
 /** The format named by @p path's extension (case-insensitive .pbm, .pgm,
@@ -47,20 +51,32 @@ typedef enum pmk_image_format {
 int pmk_image_format_from_path(const char *path, pmk_image_format *fmt,
                                pmk_error *err);
 
-/** Reads a PBM (P1/P4), PGM (P2/P5, maxval up to 65535) or PNG file.  A PBM or
- *  a 1-bit greyscale PNG gives a binary image; the rest give grey images.
- *  Errors name the file and, for text formats, the line. */
+/** Reads a PBM (P1/P4), PGM (P2/P5, maxval up to 65535) or PNG file ("-" =
+ *  stdin; gzip-compressed input is gunzipped by the stream layer).  A PBM or
+ *  a 1-bit greyscale PNG gives a binary image; the rest give grey images
+ *  (colour PNGs are converted to grey, see doc/formats-image.md).  *out is
+ *  NULL on failure.  Errors name the file and, for text formats, the line:
+ *  PMK_EFORMAT (malformed), PMK_EUNSUP (PPM/PAM), PMK_ELIMIT (dimensions
+ *  the file or the memory cannot back, refused before allocating: the pixel
+ *  matrix must fit in physical memory and, when the environment variable
+ *  PMK_MAX_MEMORY is set to a byte count with an optional k/M/G/T suffix,
+ *  under that), PMK_EIO / PMK_ENOMEM.  Thread-safe as long as no thread
+ *  changes the environment meanwhile. */
 int pmk_image_read(const char *path, pmk_image **out, pmk_error *err);
 
-/** Writes @p img in format @p fmt (AUTO: from the extension).  A binary image
- *  can be written as PBM, PGM (black 0, white maxval 255) or 1-bit PNG; a grey
- *  image as PGM or PNG (8-bit, or 16-bit when maxval > 255); grey to PBM is
- *  PMK_EINVAL (threshold first). */
+/** Writes @p img in format @p fmt (AUTO: from the extension) atomically
+ *  (pmk_outfile: a failed write leaves an existing file untouched).  A binary
+ *  image (pixel > 0 is black) can be written as PBM, PGM (black 0, white
+ *  maxval 255) or 1-bit PNG; a grey image (pixels rounded to the nearest
+ *  integer, which must lie in 0..maxval, else PMK_EINVAL) as PGM or PNG
+ *  (8-bit, or 16-bit when maxval > 255, levels scaled to 255 / 65535); grey
+ *  to PBM is PMK_EINVAL (threshold first). */
 int pmk_image_write(const char *path, const pmk_image *img, pmk_image_format fmt,
                     pmk_error *err);
 
 /** Binary image from a grey one: a pixel is black (+1) when
- *  level < t * maxval, with 0 < t <= 1 (t = 0.5 splits at mid-grey). */
+ *  level < t * maxval, with 0 < t <= 1 (t = 0.5 splits at mid-grey), else
+ *  PMK_EINVAL.  A binary @p grey is copied unchanged. */
 int pmk_image_threshold(const pmk_image *grey, double t, pmk_image **out,
                         pmk_error *err);
 
@@ -72,14 +88,19 @@ enum {
 };
 
 /** Lays T tiles (rows of @p tiles, each th*tw values row-major) into a grid of
- *  @p ncols columns, 1-pixel gaps, as a grey 8-bit image (high values white).
- *  @p lo / @p hi are used by PMK_MONTAGE_RANGE only.  A constant tile maps to
- *  mid-grey under PMK_MONTAGE_TILE. */
+ *  min(@p ncols, T) columns and as many rows as needed, with 1-pixel white
+ *  gaps between tiles (none around the border; empty cells white), as a grey
+ *  8-bit image (high values white): level = round(255 (v - a) / (b - a)),
+ *  clipped, where [a, b] is [lo, hi] (RANGE), the min..max of all tiles
+ *  (GLOBAL) or of each tile (TILE); a constant range gives mid-grey 128.
+ *  @p lo / @p hi are used by PMK_MONTAGE_RANGE only and need lo < hi.
+ *  Non-finite values are PMK_EINVAL. */
 int pmk_montage(const gsl_matrix *tiles, size_t th, size_t tw, size_t ncols,
                 int mode, double lo, double hi, pmk_image **out, pmk_error *err);
 
 /** Places images side by side (same height) into one grey 8-bit image with a
- *  gap of @p gap white pixels; binary images show black ink on white. */
+ *  gap of @p gap white pixels; binary images show black ink on white, grey
+ *  ones are scaled from 0..maxval to 0..255 (rounded). */
 int pmk_image_hconcat(const pmk_image *const *imgs, size_t n, size_t gap,
                       pmk_image **out, pmk_error *err);
 

@@ -6,6 +6,7 @@
 #   FUZZ_TARGETS       harness names [csv idx image gnb rbm]
 #   LIB_SOURCES        libpmk's .c files (relative to srcdir)
 #   DEP_CFLAGS DEP_LIBS  GSL, zlib, libpng flags from configure
+#   PMK_MAX_MEMORY     memory ceiling for the readers [1G], below libFuzzer's 2 GB malloc limit
 # Seeds come from tests/fuzz/corpus/<name>/ (committed) and data/; the working
 # corpus grows under builddir/tests/fuzz/build/work/<name>/.  A crash stops the run
 # with status 1 and its input saved as builddir/tests/fuzz/build/crash-<name>-*.
@@ -38,7 +39,7 @@ for t in $FUZZ_TARGETS; do
     seeds="$srcdir/tests/fuzz/corpus/$t"
     [ -d "$seeds" ] || seeds=""
     echo "make fuzz: fuzz_$t for ${FUZZ_SECONDS}s"
-    if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+    if ! PMK_MAX_MEMORY=${PMK_MAX_MEMORY:-1G} ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
          "$out/fuzz_$t" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 \
             -max_len=65536 -artifact_prefix="$out/crash-$t-" -print_final_stats=1 \
             "$work" $seeds >"$out/fuzz_$t.log" 2>&1; then

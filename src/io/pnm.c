@@ -1,0 +1,490 @@
+/* pnm.c: Netpbm PBM (P1 plain, P4 raw) and PGM (P2 plain, P5 raw) readers and
+ * writers, following the Netpbm format specifications (netpbm.sourceforge.net
+ * doc/pbm.html, doc/pgm.html).
+ *
+ * Header: the magic, then width, height and (PGM only) maxval as ASCII
+ * decimals separated by whitespace (blank, TAB, CR, LF, VT, FF); a '#' starts
+ * a comment running to the end of the line, and reads as that line end, so it
+ * may sit anywhere whitespace may (also as the single whitespace character
+ * that ends the header, as libnetpbm's pm_getc does).  Raw rasters follow that
+ * one character: P4 packs 8 pixels a byte, most significant bit first, each
+ * row padded to a whole byte; P5 stores one byte a sample, or two big-endian
+ * bytes when maxval > 255.  Plain rasters are ASCII: P1 digits 0/1, which need
+ * no separators; P2 decimals separated by whitespace.  Comments are accepted
+ * in plain rasters too (libnetpbm does).  Bytes after the raster are ignored
+ * (Netpbm allows several images in one file; pmk reads the first).
+ *
+ * A lying header must not make the reader allocate what the file cannot
+ * back: when the file size is known (a regular, uncompressed file) a raw
+ * raster that is not all there is refused before any allocation, and
+ * otherwise the raster is read into a buffer that grows only with the bytes
+ * that actually arrive; the pixel matrix is allocated once the raster is in.
+ * Less than half of the raster present is PMK_ELIMIT ("header claims ..."),
+ * more is a short raster, PMK_EFORMAT. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/image_internal.h"
+
+/* ---------------------------------------------------------------- header */
+
+static inline int is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* The next character, with a comment read as its line end and lines counted. */
+static int hdr_getc(img_in *in)
+{
+    int c = img_getc(in);
+    if (c == '#') {
+        do
+            c = img_getc(in);
+        while (c >= 0 && c != '\n' && c != '\r');
+    }
+    if (c == '\n') {
+        in->line++;
+        in->linestart = img_offset(in);
+    }
+    return c;
+}
+
+/* A printable form of byte @p c for messages ('x' or \xNN). */
+static const char *show_char(int c, char buf[8])
+{
+    if (c >= 0x21 && c < 0x7f)
+        snprintf(buf, 8, "'%c'", c);
+    else
+        snprintf(buf, 8, "\\x%02x", (unsigned)c & 0xffu);
+    return buf;
+}
+
+/* Reads one header number naming it @p what.  *term gets the character that
+ * ended it (whitespace, or -1 at end of file); anything else is an error.
+ * *line / *col get the number's position.  Values beyond 2^40 saturate. */
+static int hdr_uint(img_in *in, const char *what, unsigned long long *val, int *term,
+                    long *line, long *col)
+{
+    char sb[8];
+    int c;
+    do
+        c = hdr_getc(in);
+    while (is_space(c));
+    if (c < 0) {
+        if (in->failed)
+            return in->err ? in->err->code : PMK_EIO;
+        return pmk_error_at(in->err, PMK_EFORMAT, in->path, in->line, 0,
+                            "end of file in the header, expected the %s", what);
+    }
+    *line = in->line;
+    *col = img_col(in);
+    if (c < '0' || c > '9')
+        return pmk_error_at(in->err, PMK_EFORMAT, in->path, *line, *col,
+                            "bad %s: expected a decimal number, found %s", what,
+                            show_char(c, sb));
+    unsigned long long v = 0;
+    while (c >= '0' && c <= '9') {
+        if (v < (1ULL << 40))
+            v = v * 10 + (unsigned)(c - '0');
+        c = hdr_getc(in);
+    }
+    if (c >= 0 && !is_space(c))
+        return pmk_error_at(in->err, PMK_EFORMAT, in->path, in->line, img_col(in),
+                            "bad %s: expected whitespace after the number, found %s", what,
+                            show_char(c, sb));
+    if (c < 0 && in->failed)
+        return in->err ? in->err->code : PMK_EIO;
+    *val = v;
+    *term = c;
+    return PMK_OK;
+}
+
+/* A width or height: 1..IMG_MAX_DIM. */
+static int hdr_dim(img_in *in, const char *what, size_t *out, int *term, long *line,
+                   long *col)
+{
+    unsigned long long v;
+    int rc = hdr_uint(in, what, &v, term, line, col);
+    if (rc)
+        return rc;
+    if (v == 0)
+        return pmk_error_at(in->err, PMK_EFORMAT, in->path, *line, *col, "%s is 0", what);
+    if (v >= (1ULL << 40))
+        return pmk_error_at(in->err, PMK_ELIMIT, in->path, *line, *col,
+                            "%s is too large (more than %lu)", what, IMG_MAX_DIM);
+    if (v > IMG_MAX_DIM)
+        return pmk_error_at(in->err, PMK_ELIMIT, in->path, *line, *col,
+                            "%s %llu is too large (more than %lu)", what, v, IMG_MAX_DIM);
+    *out = (size_t)v;
+    return PMK_OK;
+}
+
+/* ---------------------------------------------------------------- rasters */
+
+/* A raster of @p need bytes of which only @p have exist.  Less than half
+ * present means the header is lying rather than the file truncated: that is
+ * a size limit (PMK_ELIMIT), the rest a short raster (PMK_EFORMAT).  Plain
+ * rasters only come here for the first kind, with @p need a lower bound. */
+static int raster_short(img_in *in, size_t w, size_t h, size_t need, size_t have, int plain)
+{
+    if (plain || have < need / 2 + need % 2)
+        return pmk_error_at(in->err, PMK_ELIMIT, in->path, 0, 0,
+                            "header claims %zu x %zu pixels (%s%zu bytes of raster) but only "
+                            "%zu bytes follow it", w, h, plain ? "at least " : "", need, have);
+    return pmk_error_at(in->err, PMK_EFORMAT, in->path, 0, 0,
+                        "short raster: expected %zu bytes of raster, found %zu", need, have);
+}
+
+/* When the file's size is known, a raster it cannot hold is refused here,
+ * before anything is allocated.  For plain rasters only a gross shortfall is
+ * refused here; a plain raster that merely ends early is reported with the
+ * line where it ended, after parsing. */
+static int raster_plausible(img_in *in, size_t w, size_t h, size_t need, int plain)
+{
+    long long rem = img_remaining(in);
+    if (rem < 0 || (unsigned long long)rem >= need)
+        return PMK_OK;
+    if (plain && (unsigned long long)rem * 2 >= need)
+        return PMK_OK;
+    return raster_short(in, w, h, need, (size_t)rem, plain);
+}
+
+/* Bytes a P4 / P5 row takes (w * h * 8 fits in size_t, so these do). */
+static size_t raw_rowbytes(int pbm, size_t w, unsigned maxval)
+{
+    return pbm ? w / 8 + (w % 8 != 0) : w * (size_t)(maxval > 255 ? 2 : 1);
+}
+
+static int raw_plausible(img_in *in, int pbm, size_t w, size_t h, unsigned maxval)
+{
+    return raster_plausible(in, w, h, raw_rowbytes(pbm, w, maxval) * h, 0);
+}
+
+/* Each P1 pixel takes one byte at least, each P2 sample two (but the last). */
+static int plain_plausible(img_in *in, int pbm, size_t w, size_t h)
+{
+    return raster_plausible(in, w, h, pbm ? w * h : 2 * (w * h) - 1, 1);
+}
+
+/* P4 / P5: the raster is read whole, then unpacked row by row. */
+static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pmk_image **out)
+{
+    const size_t rowbytes = raw_rowbytes(pbm, w, maxval), need = rowbytes * h;
+    const int bps = maxval > 255 ? 2 : 1;
+    int rc;
+    unsigned char *raster;
+    size_t got;
+    if ((rc = img_read_upto(in, need, &raster, &got)))
+        return rc;
+    if (got < need) {
+        /* Only when the size was unknown (gzip, a pipe): the same verdict. */
+        free(raster);
+        return raster_short(in, w, h, need, got, 0);
+    }
+    pmk_image *img = img_alloc_uninit(w, h, pbm, pbm ? 1 : maxval, in->err);
+    if (!img) {
+        free(raster);
+        return in->err ? in->err->code : PMK_ENOMEM;
+    }
+    gsl_matrix *m = img->pix;
+    double lut[256][8];   /* PBM bit 1 = black = +1 */
+    if (pbm)
+        img_bits_lut(lut, 1.0, -1.0);
+    for (size_t r = 0; r < h; r++) {
+        const unsigned char *src = raster + r * rowbytes;
+        double *dst = m->data + r * m->tda;
+        if (pbm) {
+            img_unpack_bits(src, w, dst, lut);
+            continue;
+        }
+        unsigned worst = 0;
+        if (bps == 1) {
+            for (size_t c = 0; c < w; c++) {
+                unsigned v = src[c];
+                worst = v > worst ? v : worst;
+                dst[c] = v;
+            }
+        } else {
+            for (size_t c = 0; c < w; c++) {
+                unsigned v = (unsigned)src[2 * c] << 8 | src[2 * c + 1];
+                worst = v > worst ? v : worst;
+                dst[c] = v;
+            }
+        }
+        if (worst > maxval) {
+            size_t c = 0;
+            while (dst[c] <= maxval)
+                c++;
+            rc = pmk_error_at(in->err, PMK_EFORMAT, in->path, 0, 0,
+                              "sample %u at row %zu, column %zu exceeds maxval %u",
+                              (unsigned)dst[c], r + 1, c + 1, maxval);
+            pmk_image_free(img);
+            free(raster);
+            return rc;
+        }
+    }
+    free(raster);
+    *out = img;
+    return PMK_OK;
+}
+
+/* P1 / P2: samples are parsed into a buffer that grows with what arrives. */
+static int plain_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval,
+                      pmk_image **out)
+{
+    size_t n = w * h, k = 0, cap;
+    char sb[8];
+    cap = n < 65536 ? n : 65536;
+    uint16_t *s = malloc(cap * sizeof *s);
+    if (!s)
+        return pmk_error_at(in->err, PMK_ENOMEM, in->path, 0, 0, "out of memory");
+    int c = img_getc(in);
+    while (k < n) {
+        if (c < 0)
+            break;
+        if (c == '\n') {
+            in->line++;
+            in->linestart = img_offset(in);
+            c = img_getc(in);
+            continue;
+        }
+        if (is_space(c)) {
+            c = img_getc(in);
+            continue;
+        }
+        if (c == '#') {
+            do
+                c = img_getc(in);
+            while (c >= 0 && c != '\n' && c != '\r');
+            continue;
+        }
+        if (k == cap) {
+            size_t ncap = cap > n / 2 ? n : cap * 2;
+            uint16_t *ns = realloc(s, ncap * sizeof *s);
+            if (!ns) {
+                free(s);
+                return pmk_error_at(in->err, PMK_ENOMEM, in->path, 0, 0, "out of memory");
+            }
+            s = ns;
+            cap = ncap;
+        }
+        if (pbm) {
+            if (c != '0' && c != '1') {
+                free(s);
+                return pmk_error_at(in->err, PMK_EFORMAT, in->path, in->line, img_col(in),
+                                    "bad character %s in the PBM raster (expected 0 or 1)",
+                                    show_char(c, sb));
+            }
+            s[k++] = (uint16_t)(c - '0');
+            c = img_getc(in);
+            continue;
+        }
+        if (c < '0' || c > '9') {
+            free(s);
+            return pmk_error_at(in->err, PMK_EFORMAT, in->path, in->line, img_col(in),
+                                "bad character %s in the PGM raster (expected a decimal "
+                                "sample)", show_char(c, sb));
+        }
+        long col = img_col(in);
+        unsigned long v = 0;
+        while (c >= '0' && c <= '9') {
+            if (v <= 65535)
+                v = v * 10 + (unsigned)(c - '0');
+            c = img_getc(in);
+        }
+        if (v > maxval) {
+            free(s);
+            if (v > 65535)
+                return pmk_error_at(in->err, PMK_EFORMAT, in->path, in->line, col,
+                                    "sample exceeds maxval %u", maxval);
+            return pmk_error_at(in->err, PMK_EFORMAT, in->path, in->line, col,
+                                "sample %lu exceeds maxval %u", v, maxval);
+        }
+        if (c >= 0 && !is_space(c) && c != '#') {
+            free(s);
+            return pmk_error_at(in->err, PMK_EFORMAT, in->path, in->line, img_col(in),
+                                "bad character %s in the PGM raster (expected a decimal "
+                                "sample)", show_char(c, sb));
+        }
+        s[k++] = (uint16_t)v;
+    }
+    if (k < n) {
+        free(s);
+        if (in->failed)
+            return in->err ? in->err->code : PMK_EIO;
+        /* A file ending in a newline ends on the line before the empty one. */
+        long line = in->line > 1 && img_offset(in) == in->linestart ? in->line - 1 : in->line;
+        return pmk_error_at(in->err, PMK_EFORMAT, in->path, line, 0,
+                            "short raster: expected %zu samples, found %zu (end of file)", n, k);
+    }
+    pmk_image *img = img_alloc_uninit(w, h, pbm, pbm ? 1 : maxval, in->err);
+    if (!img) {
+        free(s);
+        return in->err ? in->err->code : PMK_ENOMEM;
+    }
+    for (size_t r = 0; r < h; r++) {
+        const uint16_t *src = s + r * w;
+        double *dst = img->pix->data + r * img->pix->tda;
+        if (pbm)
+            for (size_t x = 0; x < w; x++)
+                dst[x] = src[x] ? 1.0 : -1.0;
+        else
+            for (size_t x = 0; x < w; x++)
+                dst[x] = src[x];
+    }
+    free(s);
+    *out = img;
+    return PMK_OK;
+}
+
+int img_pnm_read(img_in *in, pmk_image **out, pmk_error *err)
+{
+    int magic[2] = {img_getc(in), img_getc(in)};
+    int kind = magic[1];   /* '1', '2', '4' or '5': checked by the caller */
+    int pbm = kind == '1' || kind == '4', plain = kind == '1' || kind == '2';
+    const char *fmt = pbm ? "PBM" : "PGM";
+    size_t w, h;
+    int term, rc;
+    long wline, wcol, hline, hcol;
+    unsigned maxval = 1;
+    (void)err;
+    if ((rc = hdr_dim(in, "width", &w, &term, &wline, &wcol)))
+        return rc;
+    if (term < 0)
+        return pmk_error_at(in->err, PMK_EFORMAT, in->path, in->line, 0,
+                            "end of file in the header, expected the height");
+    if ((rc = hdr_dim(in, "height", &h, &term, &hline, &hcol)))
+        return rc;
+    if (!pbm) {
+        unsigned long long v;
+        long line, col;
+        if (term < 0)
+            return pmk_error_at(in->err, PMK_EFORMAT, in->path, in->line, 0,
+                                "end of file in the header, expected the maxval");
+        if ((rc = hdr_uint(in, "maxval", &v, &term, &line, &col)))
+            return rc;
+        if (v == 0 || v > 65535) {
+            if (v >= (1ULL << 40))
+                return pmk_error_at(in->err, PMK_EFORMAT, in->path, line, col,
+                                    "maxval is out of range 1..65535");
+            return pmk_error_at(in->err, PMK_EFORMAT, in->path, line, col,
+                                "maxval %llu is out of range 1..65535", v);
+        }
+        maxval = (unsigned)v;
+    }
+    /* The header ends with the one whitespace character already read.  The
+     * size is checked in three steps, all before any allocation: the pixel
+     * count must not overflow, the file must plausibly hold the raster, and
+     * the pixel matrix must fit in memory (the last depends on the machine,
+     * so it comes after the checks that depend only on the file). */
+    size_t npix, nbytes;
+    if (pmk_size_mul(w, h, &npix) || pmk_size_mul(npix, sizeof(double), &nbytes))
+        return img_check_size(in->path, wline, wcol, fmt, w, h, in->err);
+    if ((rc = plain ? plain_plausible(in, pbm, w, h) : raw_plausible(in, pbm, w, h, maxval)))
+        return rc;
+    if ((rc = img_check_size(in->path, wline, wcol, fmt, w, h, in->err)))
+        return rc;
+    if (plain)
+        return plain_read(in, pbm, w, h, maxval, out);
+    return raw_read(in, pbm, w, h, maxval, out);
+}
+
+/* ---------------------------------------------------------------- writers */
+
+int img_pbm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
+                  pmk_error *err)
+{
+    const size_t w = img->width, h = img->height;
+    const gsl_matrix *m = img->pix;
+    fprintf(fp, "%s\n%zu %zu\n", plain ? "P1" : "P4", w, h);
+    if (plain) {
+        /* Digits unseparated, at most 70 to a line, each row on its own lines. */
+        char line[72];
+        for (size_t r = 0; r < h; r++) {
+            const double *src = m->data + r * m->tda;
+            size_t k = 0;
+            for (size_t c = 0; c < w; c++) {
+                line[k++] = src[c] > 0 ? '1' : '0';
+                if (k == 70 || c + 1 == w) {
+                    line[k++] = '\n';
+                    fwrite(line, 1, k, fp);
+                    k = 0;
+                }
+            }
+        }
+        return PMK_OK;
+    }
+    size_t rowbytes = w / 8 + (w % 8 != 0);
+    unsigned char *row = malloc(rowbytes);
+    if (!row)
+        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
+    for (size_t r = 0; r < h; r++) {
+        const double *src = m->data + r * m->tda;
+        memset(row, 0, rowbytes);
+        for (size_t c = 0; c < w; c++)
+            if (src[c] > 0)
+                row[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
+        if (fwrite(row, 1, rowbytes, fp) != rowbytes)
+            break;
+    }
+    free(row);
+    return PMK_OK;
+}
+
+int img_pgm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
+                  pmk_error *err)
+{
+    const size_t w = img->width, h = img->height;
+    const gsl_matrix *m = img->pix;
+    /* A binary image is written black 0, white 255. */
+    const unsigned maxval = img->binary ? 255u : img->maxval;
+    fprintf(fp, "%s\n%zu %zu\n%u\n", plain ? "P2" : "P5", w, h, maxval);
+    const int bps = maxval > 255 ? 2 : 1;
+    size_t rowbytes = plain ? 72 : w * (size_t)bps;
+    unsigned char *row = malloc(rowbytes);
+    if (!row)
+        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
+    for (size_t r = 0; r < h; r++) {
+        const double *src = m->data + r * m->tda;
+        if (plain) {
+            /* Samples separated by blanks, lines of at most 70 characters. */
+            size_t k = 0;
+            for (size_t c = 0; c < w; c++) {
+                unsigned v = img->binary ? (src[c] > 0 ? 0u : 255u) : img_level(img, src[c]);
+                char num[8];
+                int len = snprintf(num, sizeof num, "%u", v);
+                if (k > 0 && k + 1 + (size_t)len > 70) {
+                    row[k++] = '\n';
+                    fwrite(row, 1, k, fp);
+                    k = 0;
+                }
+                if (k > 0)
+                    row[k++] = ' ';
+                memcpy(row + k, num, (size_t)len);
+                k += (size_t)len;
+            }
+            row[k++] = '\n';
+            fwrite(row, 1, k, fp);
+            continue;
+        }
+        if (img->binary)
+            for (size_t c = 0; c < w; c++)
+                row[c] = src[c] > 0 ? 0 : 255;
+        else if (bps == 1)
+            for (size_t c = 0; c < w; c++)
+                row[c] = (unsigned char)(src[c] + 0.5);
+        else
+            for (size_t c = 0; c < w; c++) {
+                unsigned v = (unsigned)(src[c] + 0.5);
+                row[2 * c] = (unsigned char)(v >> 8);
+                row[2 * c + 1] = (unsigned char)(v & 0xffu);
+            }
+        if (fwrite(row, 1, rowbytes, fp) != rowbytes)
+            break;
+    }
+    free(row);
+    return PMK_OK;
+}
