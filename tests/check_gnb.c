@@ -4,6 +4,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,6 +496,62 @@ START_TEST(test_huge_features_stay_finite)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- reentrancy */
+
+struct thread_job {
+    unsigned long seed;
+    int variance;
+    gsl_matrix *L;   /* out: log-posteriors of the training rows */
+    double nll;
+};
+
+static void *fit_job(void *arg)
+{
+    struct thread_job *j = arg;
+    long *y;
+    gsl_matrix *X = random_data(400, 20, five_labels, 5, 1.0, &y, j->seed);
+    pmk_gnb_options o;
+    pmk_gnb_options_init_default(&o);
+    o.variance = j->variance;
+    /* Streamed in chunks of 37 rows, to run the whole partial_fit path. */
+    pmk_gnb *m = pmk_gnb_alloc(20, &o, NULL);
+    for (size_t s = 0; s < 400; s += 37) {
+        size_t n = 400 - s < 37 ? 400 - s : 37;
+        gsl_matrix_view V = gsl_matrix_submatrix(X, s, 0, n, 20);
+        pmk_gnb_partial_fit(m, &V.matrix, y + s, NULL);
+    }
+    pmk_gnb_finish(m, NULL);
+    j->L = gsl_matrix_alloc(400, 5);
+    pmk_gnb_predict_log_proba(m, X, j->L, NULL);
+    j->nll = pmk_gnb_train_mean_nll(m);
+    pmk_gnb_free(m);
+    gsl_matrix_free(X);
+    free(y);
+    return NULL;
+}
+
+START_TEST(test_two_threads_same_as_alone)
+{
+    /* No global state: two different fits run at once in two threads give
+     * bit for bit what each gives alone. */
+    struct thread_job alone[2] = {{31, PMK_GNB_VAR_SHARED, NULL, 0}, {32, PMK_GNB_VAR_CLASS, NULL, 0}};
+    struct thread_job both[2] = {alone[0], alone[1]};
+    fit_job(&alone[0]);
+    fit_job(&alone[1]);
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, fit_job, &both[i]), 0);
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+    for (int i = 0; i < 2; i++) {
+        ck_assert(both[i].nll == alone[i].nll);
+        ck_assert(gsl_matrix_equal(both[i].L, alone[i].L));
+        gsl_matrix_free(both[i].L);
+        gsl_matrix_free(alone[i].L);
+    }
+}
+END_TEST
+
 /* ---------------------------------------------------------------- bad inputs */
 
 START_TEST(test_bad_inputs)
@@ -787,6 +844,7 @@ Suite *suite_gnb(void)
     tcase_add_test(t, test_merge_equals_fit_on_union);
     tcase_add_test(t, test_scale_is_applied);
     tcase_add_test(t, test_huge_features_stay_finite);
+    tcase_add_test(t, test_two_threads_same_as_alone);
     tcase_add_test(t, test_bad_inputs);
     suite_add_tcase(s, t);
     TCase *f = tcase_create("files");
