@@ -191,6 +191,13 @@ expect_ok "$PMK" gnb show --shape 2,1 "$T/tc.gnb" -o "$T/tc.pgm"
 # Class variances: two means, then two sigma tiles on the next row: 2*2+1 x 2*1+1.
 head -c 20 "$T/tc.pgm" | head -n 2 | tail -n 1 | grep -qx '5 3' || fail "show --shape: $(head -c 20 "$T/tc.pgm")"
 
+expect_fail 1 "pmk gnb fit: /nonexistent/m.gnb: cannot write: No such file or directory" \
+    "$PMK" gnb fit --scale 1 "$FIX/gnb-tiny-train.csv" -o /nonexistent/m.gnb
+expect_fail 1 "pmk gnb export: /nonexistent/a/b: cannot create folder: No such file or directory" \
+    "$PMK" gnb export "$T/t.gnb" /nonexistent/a/b
+expect_ok "$PMK" gnb fit --scale 1 --no-train-accuracy "$FIX/gnb-tiny-train.csv" -o "$T/nt.gnb"
+grep -qx 'train accuracy    not measured (--no-train-accuracy)' "$T/out" || fail "--no-train-accuracy: $(cat "$T/out")"
+
 # --help: exit 0, and it says what scaling the defaults apply.
 expect_ok "$PMK" gnb fit --help
 grep -q '1/255' "$T/out" || fail "fit --help does not state the default scale"
