@@ -198,6 +198,14 @@ expect_fail 1 "pmk gnb export: /nonexistent/a/b: cannot create folder: No such f
 expect_ok "$PMK" gnb fit --scale 1 --no-train-accuracy "$FIX/gnb-tiny-train.csv" -o "$T/nt.gnb"
 grep -qx 'train accuracy    not measured (--no-train-accuracy)' "$T/out" || fail "--no-train-accuracy: $(cat "$T/out")"
 
+# A real-valued column taken for labels: the 1001st distinct label is refused
+# at its line; --max-classes raises the guard.
+awk 'BEGIN { for (i = 0; i < 1001; i++) print i "," (i % 7) "," (i % 5) }' >"$T/many.csv"
+expect_fail 1 "pmk gnb fit: $T/many.csv:1001: label 1000 makes more than 1000 classes (is the label column right?)" \
+    "$PMK" gnb fit --scale 1 "$T/many.csv" -o "$T/x.gnb"
+expect_ok "$PMK" gnb fit --scale 1 --max-classes 1001 --no-train-accuracy "$T/many.csv" -o "$T/many.gnb"
+grep -qx 'classes (K)       1001' "$T/out" || fail "--max-classes 1001"
+
 # --help: exit 0, and it says what scaling the defaults apply.
 expect_ok "$PMK" gnb fit --help
 grep -q '1/255' "$T/out" || fail "fit --help does not state the default scale"

@@ -388,6 +388,10 @@ static int load_body(reader *r, pmk_gnb **out, pmk_error *err)
                 goto out;
             }
             *(h == H_FEATURES ? &D : &K) = x;
+            /* The labels and prior_list lines hold K numbers of at most 24
+             * characters each: let them through whatever K is. */
+            if (h == H_CLASSES && K * 32 + 256 > r->max_line)
+                r->max_line = K * 32 + 256;
             if (D && K && D * K > PMK_GNB_MAX_PARAMS) {
                 rc = pmk_error_at(err, PMK_ELIMIT, P, r->lineno, 0,
                                   "%zu classes x %zu features is more than pmk accepts (%zu)", K,
