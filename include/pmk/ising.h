@@ -121,10 +121,13 @@ double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, size_t hei
                              const int8_t *x, const int8_t *y, size_t row, size_t col);
 
 /** Restores @p x (width x height) from the observation @p y with the method in
- *  @p o.  @p x need not be initialised.  @p rng is needed by anneal and by
- *  the random order (NULL is PMK_EINVAL there); @p res (may be NULL) receives
- *  the figures and the trace.  mincut with beta < 0 is PMK_EINVAL (the energy
- *  is then not submodular). */
+ *  @p o.  @p x need not be initialised and must not overlap @p y.  @p rng is
+ *  needed by anneal and by the random order (NULL is PMK_EINVAL there); @p res
+ *  (may be NULL) receives the figures and the trace (cleared on failure).
+ *  Statuses: PMK_EINVAL for bad parameters or options, an empty image or a
+ *  spin of @p y other than +-1, and for mincut with beta < 0 (the energy is
+ *  then not submodular); PMK_ELIMIT for images of 2^31 pixels or more;
+ *  PMK_ENOMEM. */
 int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o,
                       size_t width, size_t height, const int8_t *y, int8_t *x,
                       pmk_rng *rng, pmk_ising_result *res, pmk_error *err);
