@@ -225,6 +225,36 @@ START_TEST(test_icm_hand_5x5)
 }
 END_TEST
 
+START_TEST(test_icm_tie_keeps_pixel)
+{
+    /* y = + - + (1x3), beta 1, eta 2, h 0.  Middle: s = 2, y = -1, field
+     * -0 + 2 - 2 = 0: a tie, so it keeps -1.  Ends: s = -1, y = +1, field
+     * -1 + 2 = 1 > 0: +1.  Nothing changes; with h = -0.001 the middle's field
+     * becomes +0.001 and it flips to +1 (then the ends stay +1). */
+    const int8_t y[3] = {1, -1, 1};
+    int8_t x[3];
+    pmk_ising_options o;
+    pmk_ising_options_init_default(&o);
+    for (int ord = PMK_ISING_RASTER; ord <= PMK_ISING_CHECKERBOARD; ord++) {
+        pmk_rng *r = pmk_rng_alloc(NULL, 1);
+        o.order = (pmk_ising_order)ord;
+        pmk_ising_params p = params(1, 2, 0, 4);
+        pmk_ising_result res;
+        ck_assert_int_eq(pmk_ising_denoise(&p, &o, 3, 1, y, x, r, &res, NULL), PMK_OK);
+        ck_assert_mem_eq(x, y, 3);
+        ck_assert_uint_eq(res.sweeps, 1);
+        pmk_ising_result_clear(&res);
+        p.h = -0.001;
+        ck_assert_int_eq(pmk_ising_denoise(&p, &o, 3, 1, y, x, r, &res, NULL), PMK_OK);
+        ck_assert_int_eq(x[0], 1);
+        ck_assert_int_eq(x[1], 1);
+        ck_assert_int_eq(x[2], 1);
+        pmk_ising_result_clear(&res);
+        pmk_rng_free(r);
+    }
+}
+END_TEST
+
 START_TEST(test_icm_energy_never_increases)
 {
     pmk_rng *r = pmk_rng_alloc(NULL, 3);
@@ -634,6 +664,7 @@ Suite *suite_ising(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("icm");
     tcase_add_test(tc, test_icm_hand_5x5);
+    tcase_add_test(tc, test_icm_tie_keeps_pixel);
     tcase_add_test(tc, test_icm_energy_never_increases);
     tcase_add_test(tc, test_icm_fast_equals_reference);
     tcase_add_test(tc, test_zero_coupling_returns_y);
