@@ -27,8 +27,9 @@ static const char ising_help[] =
 static const char denoise_help[] =
     "Usage: pmk ising denoise [options] NOISY -o OUT\n"
     "\n"
-    "Restores the binary image NOISY (PBM, PGM or PNG) under the Ising model and\n"
-    "writes it to OUT (format from the extension: .pbm, .pgm, .png).\n"
+    "Restores the binary image NOISY (PBM, PGM or PNG, possibly gzipped; '-' reads\n"
+    "stdin) under the Ising model and writes it to OUT (format from the extension:\n"
+    ".pbm, .pgm, .png).\n"
     "\n"
     "Model:\n"
     "      --beta B          coupling between neighbours [1]\n"
