@@ -4,9 +4,11 @@ pmk_csv_read_chunk) against pandas.read_csv and numpy.loadtxt, in one run.
 
 usage: csv_baseline.py CSV_FILE CSV_PARSE_PROGRAM [RUNS]
 
-Each tool parses the whole file into numbers RUNS times; the time is measured
-inside the process (no interpreter or program start-up on either side), and
-the median is reported with MB/s (file bytes / seconds) and the ratio to pmk.
+Each tool parses the whole file into numbers RUNS times, interleaved; the time
+is measured inside the process (no interpreter or program start-up on either
+side), as wall-clock time and as the process's CPU time (which is what one core
+gives when other jobs share the machine).  Medians are reported with MB/s (file
+bytes / seconds) and the ratio to pmk.
 A .gz file is parsed gzipped by every tool; its MB/s count the uncompressed
 CSV bytes (the size of the same name without .gz), so the rates compare.
 """
@@ -21,25 +23,28 @@ import pandas as pd
 
 
 def run_pmk(prog, path):
-    out = subprocess.run([prog, path], check=True, capture_output=True, text=True,
-                         env=dict(os.environ, OPENBLAS_NUM_THREADS="1")).stdout
-    # "60000 rows 0.1849 s 719.2 MB/s (check 0)"
+    res = subprocess.run([prog, path], capture_output=True, text=True,
+                         env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+    if res.returncode != 0:
+        sys.exit("%s failed (%d): %s" % (prog, res.returncode, res.stderr.strip()))
+    out = res.stdout
+    # "60000 rows 0.1849 s 719.2 MB/s cpu 0.1800 s (check 0)"
     f = out.split()
-    return int(f[0]), float(f[2])
+    return int(f[0]), float(f[2]), float(f[7])
 
 
 def run_pandas(path):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     df = pd.read_csv(path, header=None)
-    t = time.perf_counter() - t
-    return df.shape[0], t
+    t, c = time.perf_counter() - t, time.process_time() - c
+    return df.shape[0], t, c
 
 
 def run_numpy(path):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     a = np.loadtxt(path, delimiter=",", dtype=np.float64)
-    t = time.perf_counter() - t
-    return a.shape[0], t
+    t, c = time.perf_counter() - t, time.process_time() - c
+    return a.shape[0], t, c
 
 
 def main():
@@ -56,22 +61,26 @@ def main():
     if not path.endswith(".gz"):
         tools.append(("numpy.loadtxt", lambda: run_numpy(path)))
     times = {name: [] for name, _ in tools}
+    cpus = {name: [] for name, _ in tools}
     rows = {}
     for _ in range(runs):                # interleaved, so load changes hit all alike
         for name, fn in tools:
-            n, t = fn()
+            n, t, c = fn()
             rows[name] = n
             times[name].append(t)
+            cpus[name].append(c)
     if len(set(rows.values())) != 1:
         sys.exit("row counts differ: %r" % rows)
     base = statistics.median(times[tools[0][0]])
+    cbase = statistics.median(cpus[tools[0][0]])
     print("file: %s (%d bytes, %d rows), %d runs each, medians" %
           (path, size, rows[tools[0][0]], runs))
-    print("| parser | median s | MB/s | time vs pmk |")
-    print("|---|---:|---:|---:|")
+    print("| parser | wall s | MB/s (wall) | CPU s | MB/s (CPU) | time vs pmk (wall / CPU) |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, _ in tools:
-        m = statistics.median(times[name])
-        print("| %s | %.3f | %.0f | %.2fx |" % (name, m, size / m / 1e6, m / base))
+        m, c = statistics.median(times[name]), statistics.median(cpus[name])
+        print("| %s | %.3f | %.0f | %.3f | %.0f | %.2fx / %.2fx |" %
+              (name, m, size / m / 1e6, c, size / c / 1e6, m / base, c / cbase))
     print("numpy %s, pandas %s, python %s" %
           (np.__version__, pd.__version__, sys.version.split()[0]))
 

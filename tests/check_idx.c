@@ -196,6 +196,7 @@ static int idx_error(const void *bytes, size_t len, int gzip, char *msg, size_t 
     }
     gsl_matrix *X = NULL;
     pmk_error e;
+    pmk_error_clear(&e);
     int rc = pmk_idx_read(path, &X, NULL, NULL, &e);
     gsl_matrix_free(X);
     size_t pl = strlen(path);
@@ -253,6 +254,15 @@ START_TEST(test_bad_headers_and_bodies)
     longer[sizeof images] = longer[sizeof images + 1] = 0;
     IDX_BAD(longer, sizeof longer, 0, PMK_EFORMAT,
             "F: header says 3 x 2 x 3 u8 = 34 bytes, file has 36 bytes");
+    /* PMK_MAX_MEMORY below the 18 doubles (144 bytes) of the fixture */
+    setenv("PMK_MAX_MEMORY", "100", 1);
+    IDX_BAD(images, sizeof images, 0, PMK_ELIMIT,
+            "F: an IDX body of 3 x 2 x 3 u8 elements (as doubles) needs 144 bytes, more than "
+            "the PMK_MAX_MEMORY limit of 100 bytes");
+    setenv("PMK_MAX_MEMORY", "1k", 1);
+    char m1[PMK_ERROR_MSG_MAX + 8];
+    ck_assert_int_eq(idx_error(images, sizeof images, 0, m1, sizeof m1), PMK_OK);
+    unsetenv("PMK_MAX_MEMORY");
     /* NaN in a float file */
     static const unsigned char nan32[] = {0, 0, 0x0d, 1, 0, 0, 0, 2, 0x3f, 0x80, 0, 0,
                                           0x7f, 0xc0, 0, 0};

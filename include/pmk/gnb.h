@@ -1,4 +1,217 @@
-/* pmk/gnb.h: placeholder, filled in by the gnb issue. */
+/* pmk/gnb.h: the Gaussian class-conditional classifier ("Gaussian naive Bayes").
+ *
+ * Model, for x in R^D (after multiplying by the feature scale s) and K classes:
+ *   p(y = k) = alpha_k,   p(x | y = k) = prod_d N(x_d; mu_kd, sigma2_kd)
+ * with sigma2_kd = sigma2_d shared by all classes (PMK_GNB_VAR_SHARED, the
+ * default) or one variance per class and dimension (PMK_GNB_VAR_CLASS, which is
+ * scikit-learn's GaussianNB).  Fitting is closed-form maximum likelihood from
+ * per-class sufficient statistics (count N_k, mean mu_k, sum of squared
+ * deviations M2_k), streamed chunk by chunk in O(K*D) memory and mergeable:
+ * merge(fit(A), fit(B)) equals fit(A u B) to rounding.
+ *
+ * Usage: pmk_gnb_alloc, pmk_gnb_partial_fit on each chunk, pmk_gnb_finish,
+ * then the prediction functions; or pmk_gnb_fit for data held in memory.
+ * Labels are arbitrary integers; classes are kept in increasing label order.
+ *
+ * Thread-safety: no global state.  A finished model may be used for
+ * prediction by several threads at once (the prediction functions take a const
+ * model and allocate their own scratch); partial_fit / finish / merge need
+ * exclusive access. */
 #ifndef PMK_GNB_H
 #define PMK_GNB_H
+
+#include <stddef.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+#include "pmk/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Variance modes. */
+typedef enum pmk_gnb_variance_mode {
+    PMK_GNB_VAR_SHARED = 0,  /**< sigma2_d, pooled within-class variance [default] */
+    PMK_GNB_VAR_CLASS = 1    /**< sigma2_kd, one per class (scikit-learn GaussianNB) */
+} pmk_gnb_variance_mode;
+
+/** Prior modes. */
+typedef enum pmk_gnb_prior_mode {
+    PMK_GNB_PRIOR_EMPIRICAL = 0, /**< alpha_k = N_k / N [default] */
+    PMK_GNB_PRIOR_UNIFORM = 1,   /**< alpha_k = 1 / K */
+    PMK_GNB_PRIOR_EXPLICIT = 2   /**< a given list, in increasing label order */
+} pmk_gnb_prior_mode;
+
+/** Most classes a model may have by default (a guard against a real-valued
+ *  column taken as labels: memory grows as K*D). */
+#define PMK_GNB_MAX_CLASSES_DEFAULT 1000
+
+/** Largest K*D a model may have (model files claiming more are refused before
+ *  any allocation). */
+#define PMK_GNB_MAX_PARAMS ((size_t)1 << 26)
+
+/** Fitting options.  Copied into the model (the prior list too). */
+typedef struct pmk_gnb_options {
+    double scale;           /**< features are multiplied by this at fit and
+                                 predict time, > 0 [1] */
+    double var_smoothing;   /**< epsilon >= 0: epsilon * max_d Var(x_d) is added to
+                                 every variance, Var the class-blind population
+                                 variance of the training rows [1e-9] */
+    double var_floor;       /**< absolute floor >= 0: a variance below it after
+                                 smoothing is raised to it [0] */
+    int variance;           /**< PMK_GNB_VAR_SHARED [default] or _CLASS */
+    int priors;             /**< PMK_GNB_PRIOR_EMPIRICAL [default], _UNIFORM, _EXPLICIT */
+    const double *prior;    /**< explicit priors (PMK_GNB_PRIOR_EXPLICIT), one per
+                                 class in increasing label order, each > 0,
+                                 summing to 1 within 1e-9 */
+    size_t n_prior;         /**< entries in @c prior */
+    size_t max_classes;     /**< refuse more distinct labels [PMK_GNB_MAX_CLASSES_DEFAULT] */
+} pmk_gnb_options;
+
+/** Fills @p o with the defaults in brackets above. */
+void pmk_gnb_options_init_default(pmk_gnb_options *o);
+
+/** Checks @p o (ranges, prior list entries and sum).  The prior list's
+ *  length is checked against K by pmk_gnb_finish.  @return PMK_OK or PMK_EINVAL. */
+int pmk_gnb_options_check(const pmk_gnb_options *o, pmk_error *err);
+
+typedef struct pmk_gnb pmk_gnb;
+
+/** An empty model for @p D features (no classes yet).  @p opt may be NULL
+ *  for defaults; it is checked and copied.  @return NULL on error. */
+pmk_gnb *pmk_gnb_alloc(size_t D, const pmk_gnb_options *opt, pmk_error *err);
+
+/** Frees the model; NULL is accepted. */
+void pmk_gnb_free(pmk_gnb *m);
+
+/** Adds the N rows of @p X (N x D, unscaled) with labels @p y (N) to the
+ *  statistics: per class, the chunk's count, mean and squared deviations
+ *  (two passes over the chunk) are merged into the running ones with the
+ *  Chan-Golub-LeVeque update.  New labels become new classes.  The model needs
+ *  pmk_gnb_finish before predicting again.  Errors: PMK_EINVAL when X has the
+ *  wrong number of columns; PMK_EDATA for a non-finite value (err->line /
+ *  err->column: 1-based row in the chunk and column) or too many classes
+ *  (err->line: the row).  On error the model is unchanged. */
+int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_error *err);
+
+/** Computes variances, priors and the prediction coefficients from the
+ *  statistics.  PMK_EDATA when no rows were seen, when a variance is zero
+ *  (all features constant and no floor), or when an explicit prior list does
+ *  not have one entry per class. */
+int pmk_gnb_finish(pmk_gnb *m, pmk_error *err);
+
+/** Convenience: alloc + partial_fit + finish on data held in memory. */
+pmk_gnb *pmk_gnb_fit(const gsl_matrix *X, const long *y, const pmk_gnb_options *opt,
+                     pmk_error *err);
+
+/** A new finished model from the pooled statistics of @p a and @p b (same D,
+ *  scale, smoothing, floor, variance mode and prior mode; equal explicit prior
+ *  lists).  Labels are the union.  @return NULL on error (PMK_EINVAL naming the
+ *  mismatch). */
+pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err);
+
+/* ---------------------------------------------------------------- accessors */
+
+size_t pmk_gnb_nfeatures(const pmk_gnb *m);      /**< D */
+size_t pmk_gnb_nclasses(const pmk_gnb *m);       /**< K */
+double pmk_gnb_ntrain(const pmk_gnb *m);         /**< N, rows fitted so far */
+int pmk_gnb_is_finished(const pmk_gnb *m);       /**< 1 when ready to predict */
+const pmk_gnb_options *pmk_gnb_get_options(const pmk_gnb *m);
+const long *pmk_gnb_labels(const pmk_gnb *m);    /**< K labels, increasing */
+/** The class index of @p label, or -1 when the model has no such class. */
+long pmk_gnb_class_index(const pmk_gnb *m, long label);
+const double *pmk_gnb_counts(const pmk_gnb *m);  /**< K counts N_k */
+/** K x D class means, in scaled units.  The views below stay valid until the
+ *  model changes (partial_fit, finish); NULL while the model has no class. */
+const gsl_matrix *pmk_gnb_means(const pmk_gnb *m);
+/** K x D sums of squared deviations from the class means (scaled units). */
+const gsl_matrix *pmk_gnb_m2(const pmk_gnb *m);
+/** K x D variances used for prediction, smoothing and floor included (rows
+ *  identical in shared mode).  NULL unless finished. */
+const gsl_matrix *pmk_gnb_variances(const pmk_gnb *m);
+/** K priors alpha_k.  NULL unless finished. */
+const gsl_vector *pmk_gnb_priors(const pmk_gnb *m);
+/** D class-blind population variances Var(x_d) of the training rows, and
+ *  their means (the centre subtracted before prediction).  Finished models. */
+const gsl_vector *pmk_gnb_pop_variances(const pmk_gnb *m);
+const gsl_vector *pmk_gnb_pop_means(const pmk_gnb *m);
+/** epsilon * max_d Var(x_d): what smoothing added to every variance. */
+double pmk_gnb_smoothing_added(const pmk_gnb *m);
+/** Mean NLL per training row, -(1/N) sum_i [log p(x_i|y_i) + log alpha_{y_i}],
+ *  computed exactly from the statistics (no second pass over the data). */
+double pmk_gnb_train_mean_nll(const pmk_gnb *m);
+
+/* ---------------------------------------------------------------- prediction */
+
+/** Joint log-likelihoods J[i,k] = log alpha_k + log p(x_i | y = k) for the N
+ *  unscaled rows of @p X (N x D); @p J is N x K.  Computed in blocks of rows
+ *  with two GEMMs over centred data using the quadratic expansion
+ *  sum_d (x_d - mu_kd)^2 / s2_kd = sum x^2/s2 - 2 sum x mu/s2 + sum mu^2/s2.
+ *  PMK_EINVAL on a shape mismatch or an unfinished model. */
+int pmk_gnb_joint_log_likelihood(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J,
+                                 pmk_error *err);
+
+/** Log-posteriors log p(y = k | x_i): J normalised row-wise by log-sum-exp. */
+int pmk_gnb_predict_log_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *L,
+                              pmk_error *err);
+
+/** Posteriors p(y = k | x_i); each row sums to 1. */
+int pmk_gnb_predict_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *P,
+                          pmk_error *err);
+
+/** The most probable label for each of the N rows (ties: the smaller label). */
+int pmk_gnb_predict(const pmk_gnb *m, const gsl_matrix *X, long *labels, pmk_error *err);
+
+/* ---------------------------------------------------------------- evaluation */
+
+/** Running evaluation over labelled chunks.  Read the fields; free with
+ *  pmk_gnb_eval_free. */
+typedef struct pmk_gnb_eval {
+    size_t k;               /**< classes (the model's) */
+    size_t n;               /**< rows seen */
+    size_t correct;         /**< rows predicted right */
+    double sum_nll;         /**< sum_i -(log alpha_{y_i} + log p(x_i | y_i)) */
+    double sum_log_post;    /**< sum_i log p(y_i | x_i) */
+    size_t *confusion;      /**< K x K row-major: [true class][predicted class] */
+    size_t zero_var_rows;   /**< rows differing from the class mean in a
+                                 dimension whose fitted variance (before smoothing
+                                 and floor) is zero for their class */
+} pmk_gnb_eval;
+
+/** A zeroed evaluation for model @p m.  @return NULL when out of memory. */
+pmk_gnb_eval *pmk_gnb_eval_alloc(const pmk_gnb *m, pmk_error *err);
+
+/** Frees @p e; NULL is accepted. */
+void pmk_gnb_eval_free(pmk_gnb_eval *e);
+
+/** Adds N rows (X unscaled, y their labels).  A label the model never saw is
+ *  PMK_EDATA naming it, with err->line the 1-based row in the chunk; @p e is
+ *  then unchanged. */
+int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
+                     const long *y, pmk_error *err);
+
+/** Precision and recall of class index @p k (NaN when undefined: no row
+ *  predicted / none of that class). */
+double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k);
+double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
+
+/* ---------------------------------------------------------------- files */
+
+/** Current model file format version. */
+#define PMK_GNB_FORMAT_VERSION 1
+
+/** Writes a finished model as text (see doc/formats.md): magic "pmk-gnb",
+ *  version, key/value header, the statistics in %.17g in the C locale,
+ *  whatever the caller's locale.  Atomic ("-" = stdout). */
+int pmk_gnb_save(const pmk_gnb *m, const char *path, pmk_error *err);
+
+/** Reads a model written by pmk_gnb_save ("-" = stdin, gzip accepted).  Errors
+ *  name the file and line: wrong kind, future version, truncated, or edited
+ *  into an invalid state (bad numbers, counts, labels out of order, ...).
+ *  Save -> load -> save is byte-identical. */
+int pmk_gnb_load(const char *path, pmk_gnb **out, pmk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -104,8 +104,8 @@ static int next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
         if (nl) {
             size_t len = (size_t)(nl - b);
             r->line++;
-            if (len > r->opt.max_line)
-                break;
+            if (len - (len > 0 && nl[-1] == '\r') > r->opt.max_line)
+                break;   /* (the CR of a CRLF is part of the line end) */
             r->beg += len + (r->beg + len < r->end);
             r->scan = 0;
             if (len > 0 && nl[-1] == '\r') {
@@ -116,7 +116,7 @@ static int next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
             *le = nl;
             return 1;
         }
-        if (avail > r->opt.max_line) {
+        if (avail > r->opt.max_line + 1) {   /* + 1: room for a CR */
             r->line++;
             break;
         }
@@ -636,8 +636,12 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
 
     /* A chunk holds at most CSV_CHUNK_CELLS values (64 MiB), whatever
      * chunk_rows says, so that very wide rows cannot demand gigabytes. */
-    if (r->opt.chunk_rows > CSV_CHUNK_CELLS / r->d)
-        r->opt.chunk_rows = CSV_CHUNK_CELLS / r->d ? CSV_CHUNK_CELLS / r->d : 1;
+    size_t max_cells = CSV_CHUNK_CELLS;
+    unsigned long long mcap = pmk_dataio_mem_cap(NULL);
+    if (mcap && mcap / 4 / sizeof(double) < max_cells)   /* PMK_MAX_MEMORY below 256 MiB */
+        max_cells = (size_t)(mcap / 4 / sizeof(double));
+    if (r->opt.chunk_rows > max_cells / r->d)
+        r->opt.chunk_rows = max_cells / r->d ? max_cells / r->d : 1;
     size_t cells = r->opt.chunk_rows * r->d;
     r->X = malloc(cells * sizeof(double));
     r->y = r->lc != SIZE_MAX ? malloc(r->opt.chunk_rows * sizeof(long)) : NULL;
@@ -754,6 +758,21 @@ int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset *
             size_t ncap = cap ? cap : ch.n;
             while (ncap < n + ch.n)
                 ncap *= 2;
+            /* never more rows than the memory ceiling holds (a row is d
+             * doubles and a label): grow less, or stop with a message */
+            unsigned long long mcap = pmk_dataio_mem_cap(NULL);
+            unsigned long long row_bytes = (unsigned long long)(d + 1) * sizeof(double);
+            if (mcap && ncap > mcap / row_bytes)
+                ncap = (size_t)(mcap / row_bytes);
+            if (ncap < n + ch.n) {
+                char what[160];
+                snprintf(what, sizeof what, "reading %zu or more rows of %zu values", n + ch.n, d);
+                rc = pmk_dataio_mem_check(r->path, ch.first_line + (long)ch.n - 1,
+                                          (unsigned long long)(n + ch.n) * row_bytes, what, err);
+                if (!rc)
+                    rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");
+                break;
+            }
             size_t cells;
             if (pmk_size_mul(ncap, d, &cells) || cells > SIZE_MAX / sizeof(double)) {
                 rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");

@@ -153,6 +153,15 @@ static int idx_load(const char *path, idx_raw *raw, pmk_error *err)
                           type_name(raw->type));
         goto done;
     }
+    /* the N x D doubles pmk_idx_read makes must fit the memory ceiling */
+    {
+        char what[320];
+        snprintf(what, sizeof what, "an IDX body of %s %s elements (as doubles)", dt,
+                 type_name(raw->type));
+        if ((rc = pmk_dataio_mem_check(shown, 0, (unsigned long long)raw->count * sizeof(double),
+                                       what, err)))
+            goto done;
+    }
     size_t cap = bytes < ((size_t)1 << 20) ? bytes : (size_t)1 << 20, have = 0;
     raw->body = malloc(cap);
     if (!raw->body) {

@@ -79,8 +79,11 @@ long pmk_instream_read(pmk_instream *s, void *buf, size_t n, pmk_error *err)
         if (zerr == Z_BUF_ERROR)
             return pmk_error_at(err, PMK_EFORMAT, s->path, 0, 0,
                                 "truncated gzip stream (unexpected end of file)"), -1L;
+        /* gzerror prefixes the descriptor's pseudo-name ("<fd:4>: "): drop it. */
+        if (zmsg && strncmp(zmsg, "<fd:", 4) == 0 && strstr(zmsg, ": "))
+            zmsg = strstr(zmsg, ": ") + 2;
         return pmk_error_at(err, PMK_EFORMAT, s->path, 0, 0, "corrupt gzip stream: %s",
-                            zmsg ? zmsg : "unknown zlib error"), -1L;
+                            zmsg && *zmsg ? zmsg : "unknown zlib error"), -1L;
     }
     return got;
 }

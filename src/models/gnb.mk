@@ -1,4 +1,11 @@
 # src/models/gnb: the gnb model, its CLI command and tests.
 pkginclude_HEADERS += include/pmk/gnb.h
+src_libpmk_la_SOURCES += src/models/gnb.c src/models/gnb_io.c
+noinst_HEADERS += src/models/gnb_internal.h
 src_pmk_SOURCES += src/cli/gnb.c
 tests_check_pmk_SOURCES += tests/check_gnb.c
+TESTS += tests/cli_gnb.sh tests/cli_gnb_sklearn.sh
+EXTRA_DIST += tests/cli_gnb.sh tests/cli_gnb_sklearn.sh \
+	tests/data/gnb-tiny-train.csv tests/data/gnb-tiny-test.csv tests/data/gnb-unseen.csv tests/data/gnb-header.csv \
+	tests/data/gnb-wrong-kind.model tests/data/gnb-future.model \
+	doc/formats-gnb.md doc/benchmarks-gnb.md doc/design-gnb.md bench/gnb.py bench/gnb_baseline.py

@@ -1,0 +1,212 @@
+#!/bin/sh
+# cli_gnb.sh: `pmk gnb` end to end: the reference MNIST figures, a hand-worked
+# case, streaming from stdin, merge = fit on the union, predict/show/export,
+# and the exact message and status of each bad input.
+. "$PMK_TOP_SRCDIR/tests/lib.sh"
+set -e
+
+TRAIN="$DATA/mnist-train.csv.gz"
+TEST="$DATA/mnist-test.csv.gz"
+
+# ---------------------------------------------------------------- reference figures
+# data/README (independent of pmk): shared variance, pixels/255, eps 1e-9,
+# empirical priors: train accuracy 0.812125 (6497/8000), test 0.7990 (1598/2000).
+# No flags at all: the default scale is 1/255.
+expect_ok "$PMK" gnb fit "$TRAIN" -o "$T/m.gnb"
+grep -qx 'rows (N)          8000' "$T/out" || fail "fit: N line: $(cat "$T/out")"
+grep -qx 'classes (K)       10' "$T/out" || fail "fit: K line"
+grep -qx 'features (D)      784' "$T/out" || fail "fit: D line"
+grep -qx 'train accuracy    0.812125 (6497/8000)' "$T/out" || fail "fit: train accuracy: $(cat "$T/out")"
+expect_ok "$PMK" gnb eval "$T/m.gnb" "$TEST"
+grep -qx 'accuracy            0.7990 (1598/2000)' "$T/out" || fail "eval: accuracy: $(cat "$T/out")"
+expect_ok "$PMK" gnb eval --json "$T/m.gnb" "$TEST"
+acc=$(sed -n 's/.*"accuracy": \([0-9.e-]*\).*/\1/p' "$T/out")
+near "$acc" 0.799 1e-15
+grep -q '"n": 2000, "correct": 1598,' "$T/out" || fail "eval --json: n/correct: $(cat "$T/out")"
+# The confusion matrix is 10 x 10 and its entries sum to n.
+conf=$(sed 's/.*"confusion": \[\(.*\)\]}/\1/' "$T/out")
+[ "$(echo "$conf" | tr -cd '[' | wc -c)" -eq 10 ] || fail "confusion: not 10 rows"
+sum=$(echo "$conf" | tr -c '0-9' ' ' | awk '{ for (i = 1; i <= NF; i++) s += $i } END { print s }')
+[ "$sum" -eq 2000 ] || fail "confusion sums to $sum"
+
+# The same bytes from stdin; the training accuracy comes from the byte spill.
+run sh -c "gzip -dc '$TRAIN' | '$PMK' gnb fit - -o '$T/stdin.gnb'"
+[ "$rc" -eq 0 ] || fail "fit from stdin: $(cat "$T/err")"
+grep -qx 'train accuracy    0.812125 (6497/8000)' "$T/out" || fail "stdin: $(cat "$T/out")"
+same_bytes "$T/m.gnb" "$T/stdin.gnb"
+# Chunk size does not change the predictions.
+expect_ok "$PMK" gnb fit --chunk-rows 77 --no-train-accuracy "$TRAIN" -o "$T/c77.gnb"
+expect_ok "$PMK" gnb predict "$T/m.gnb" "$TEST" -o "$T/p.csv"
+expect_ok "$PMK" gnb predict "$T/c77.gnb" "$TEST" -o "$T/p77.csv"
+same_bytes "$T/p.csv" "$T/p77.csv"
+
+# ---------------------------------------------------------------- merge
+# Shards of 5,000 and 3,000 rows fitted apart and merged predict every test
+# row as the fit on all 8,000 rows does.
+gzip -dc "$TRAIN" | head -n 5000 >"$T/a.csv"
+gzip -dc "$TRAIN" | tail -n 3000 >"$T/b.csv"
+expect_ok "$PMK" gnb fit -q --no-train-accuracy "$T/a.csv" -o "$T/a.gnb"
+expect_ok "$PMK" gnb fit -q --no-train-accuracy "$T/b.csv" -o "$T/b.gnb"
+expect_ok "$PMK" gnb merge "$T/a.gnb" "$T/b.gnb" -o "$T/ab.gnb"
+expect_ok "$PMK" gnb predict "$T/ab.gnb" "$TEST" -o "$T/pab.csv"
+same_bytes "$T/p.csv" "$T/pab.csv"
+head -n 4 "$T/ab.gnb" | tail -n 1 | grep -qx 'rows 8000' || fail "merged model rows"
+
+# ---------------------------------------------------------------- predict
+expect_ok "$PMK" gnb predict --proba "$T/m.gnb" "$TEST" -o "$T/pp.csv"
+head -n 1 "$T/pp.csv" | grep -qx 'label,p_0,p_1,p_2,p_3,p_4,p_5,p_6,p_7,p_8,p_9' ||
+    fail "predict --proba header: $(head -n 1 "$T/pp.csv")"
+[ "$(wc -l <"$T/pp.csv")" -eq 2001 ] || fail "predict: not 2000 rows"
+# Every row's posteriors sum to 1 and the argmax is the label written.
+awk -F, 'NR > 1 { s = 0; b = 2; for (i = 2; i <= NF; i++) { s += $i; if ($i > $b) b = i }
+          if (s < 1 - 1e-12 || s > 1 + 1e-12 || b - 2 != $1) bad++ }
+         END { exit bad > 0 }' "$T/pp.csv" || fail "predict --proba: rows do not sum to 1"
+# 1598 predicted labels agree with the true ones (as eval says).
+gzip -dc "$TEST" | cut -d, -f1 >"$T/truth"
+agree=$(tail -n +2 "$T/p.csv" | paste -d' ' - "$T/truth" | awk '$1 == $2 { n++ } END { print n }')
+[ "$agree" -eq 1598 ] || fail "predict: $agree labels right, eval says 1598"
+# log-proba is the log of proba.
+expect_ok "$PMK" gnb predict --log-proba "$T/m.gnb" "$TEST" -o "$T/pl.csv"
+paste -d, "$T/pp.csv" "$T/pl.csv" | awk -F, 'NR > 1 { for (i = 2; i <= 11; i++) {
+    p = $i; l = $(i + 11); if (p > 1e-300 && (log(p) - l > 1e-9 || l - log(p) > 1e-9)) bad++ } }
+    END { exit bad > 0 }' || fail "predict --log-proba is not log(--proba)"
+
+# ---------------------------------------------------------------- show, export
+expect_ok "$PMK" gnb show "$T/m.gnb" -o "$T/means.png"
+# PNG signature, then IHDR: width 10*28+9 = 289 (0x121), height 2*28+1 = 57 (0x39):
+# the ten means on one row, the sigma image on the next.
+[ "$(od -An -tx1 -j0 -N8 "$T/means.png" | tr -d ' ')" = 89504e470d0a1a0a ] || fail "show: not a PNG"
+[ "$(od -An -tx1 -j16 -N8 "$T/means.png" | tr -d ' ')" = 0000012100000039 ] || fail "show: size"
+expect_ok "$PMK" gnb export "$T/m.gnb" "$T/exp"
+[ "$(wc -l <"$T/exp/mu.csv")" -eq 11 ] || fail "export: mu.csv rows"
+[ "$(head -n 2 "$T/exp/mu.csv" | tail -n 1 | awk -F, '{ print NF }')" -eq 785 ] || fail "export: mu.csv columns"
+head -n 1 "$T/exp/priors.csv" | grep -qx 'label,prior,count' || fail "export: priors.csv header"
+tail -n +2 "$T/exp/priors.csv" | awk -F, '{ p += $2; c += $3 } END { exit !(c == 8000 && p > 1 - 1e-12 && p < 1 + 1e-12) }' ||
+    fail "export: priors do not sum to 1 or counts to 8000"
+
+# ---------------------------------------------------------------- input layouts
+# A Kaggle-style header (tests/data/gnb-header.csv: the first 5 test rows under
+# "label,pixel0,...") is detected, and predictions match the plain rows.
+gzip -dc "$TEST" | head -n 5 >"$T/first5.csv"
+expect_ok "$PMK" gnb predict "$T/m.gnb" "$T/first5.csv" -o "$T/p5.csv"
+expect_ok "$PMK" gnb predict "$T/m.gnb" "$FIX/gnb-header.csv" -o "$T/p5h.csv"
+same_bytes "$T/p5.csv" "$T/p5h.csv"
+head -n 6 "$T/p.csv" | cmp -s - "$T/p5.csv" || fail "first 5 predictions differ from the full run"
+# Forcing --no-header on it makes the header a bad data row.
+expect_fail 1 "pmk gnb eval: $FIX/gnb-header.csv:1:1: field 1: label 'label' is not an integer" \
+    "$PMK" gnb eval --no-header "$T/m.gnb" "$FIX/gnb-header.csv"
+# Without labels, predict still works (D columns, --no-labels).
+cut -d, -f2- "$T/first5.csv" >"$T/nolab.csv"
+expect_ok "$PMK" gnb predict --no-labels "$T/m.gnb" "$T/nolab.csv" -o "$T/p5n.csv"
+same_bytes "$T/p5.csv" "$T/p5n.csv"
+expect_fail 1 "pmk gnb predict: $T/nolab.csv: 783 features per row, but the model $T/m.gnb has 784 (no label column? use --no-labels)" \
+    "$PMK" gnb predict "$T/m.gnb" "$T/nolab.csv"
+# The label in the last column (--label-col 2 of 'x1,x2,label') gives the same model.
+awk -F, -v OFS=, '{ print $2, $3, $1 }' "$FIX/gnb-tiny-train.csv" >"$T/last.csv"
+expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 --label-col 2 "$T/last.csv" -o "$T/last.gnb"
+
+# ---------------------------------------------------------------- hand-worked case
+# tests/data/gnb-tiny-*.csv, worked out in tests/check_gnb.c (test_tiny_eval_by_hand):
+# with scale 1 and var_smoothing 0.25 the four test rows are predicted 3, 7, 3, 7
+# against true 3, 7, 7, 7: confusion [[1,0],[1,2]], precision (0.5, 1), recall (1, 2/3).
+expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 "$FIX/gnb-tiny-train.csv" -o "$T/t.gnb"
+grep -qx 'train accuracy    1.000000 (5/5)' "$T/out" || fail "tiny: train accuracy"
+same_bytes "$T/t.gnb" "$T/last.gnb"
+expect_ok "$PMK" gnb eval --json "$T/t.gnb" "$FIX/gnb-tiny-test.csv"
+grep -q '"n": 4, "correct": 3, "accuracy": 0.75,' "$T/out" || fail "tiny eval: $(cat "$T/out")"
+grep -q '"precision": \[0.5, 1\], "recall": \[1, 0.66666666666666663\], "confusion": \[\[1, 0\], \[1, 2\]\]' "$T/out" ||
+    fail "tiny eval: $(cat "$T/out")"
+# class variances: class 7 has zero variance in feature 2, and row (5,2) of
+# label 7 is off its mean there: one warned row.
+expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 --variance class "$FIX/gnb-tiny-train.csv" -o "$T/tc.gnb"
+expect_ok "$PMK" gnb eval "$T/tc.gnb" "$FIX/gnb-tiny-test.csv"
+grep -qx 'pmk gnb eval: warning: 1 of 4 rows differ from their class mean in a feature of zero training variance; their NLL terms are huge and dominate the mean NLL' "$T/err" ||
+    fail "zero-variance warning: $(cat "$T/err")"
+# Values that are not bytes: no spill; a file is read again for the training
+# accuracy (same figures, shifted by 0.5 everywhere), stdin cannot be.
+awk -F, -v OFS=, '{ for (i = 2; i <= NF; i++) $i += 0.5; print }' "$FIX/gnb-tiny-train.csv" >"$T/half.csv"
+expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 "$T/half.csv" -o "$T/half.gnb"
+grep -qx 'train accuracy    1.000000 (5/5)' "$T/out" || fail "re-read pass: $(cat "$T/out")"
+run sh -c "'$PMK' gnb fit --scale 1 --var-smoothing 0.25 - -o '$T/half2.gnb' <'$T/half.csv'"
+grep -qx 'train accuracy    not measured (data from stdin, not all bytes 0..255)' "$T/out" ||
+    fail "stdin without spill: $(cat "$T/out")"
+same_bytes "$T/half.gnb" "$T/half2.gnb"
+# explicit priors are stored and used: the equidistant row (3,1) follows them.
+expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 --priors 0.3,0.7 "$FIX/gnb-tiny-train.csv" -o "$T/tp.gnb"
+grep -qx 'prior_list 0.29999999999999999 0.69999999999999996' "$T/tp.gnb" || fail "prior_list line"
+printf '7,3,1\n' >"$T/mid.csv"
+expect_ok "$PMK" gnb predict --proba "$T/tp.gnb" "$T/mid.csv"
+tail -n 1 "$T/out" | awk -F, '{ exit !($1 == 7 && $2 > 0.3 - 1e-12 && $2 < 0.3 + 1e-12) }' ||
+    fail "explicit priors: $(cat "$T/out")"
+
+# ---------------------------------------------------------------- bad inputs
+U="$FIX/gnb-unseen.csv"
+expect_fail 1 "pmk gnb eval: $U:2: label 5 was not seen in training (the model has 2 classes, labels 3 to 7)" \
+    "$PMK" gnb eval "$T/t.gnb" "$U"
+expect_fail 1 "pmk gnb eval: $U: 2 features per row, but the model $T/m.gnb has 784" \
+    "$PMK" gnb eval "$T/m.gnb" "$U"
+expect_fail 1 "pmk gnb predict: $U: 2 features per row, but the model $T/m.gnb has 784" \
+    "$PMK" gnb predict "$T/m.gnb" "$U"
+: >"$T/empty.csv"
+expect_fail 1 "pmk gnb fit: $T/empty.csv: empty file (no header and no rows)" \
+    "$PMK" gnb fit "$T/empty.csv" -o "$T/x.gnb"
+expect_fail 1 "pmk gnb fit: $FIX/gnb-tiny-train.csv: 3 explicit priors given for 2 classes (one per label, in increasing label order)" \
+    "$PMK" gnb fit --priors 0.5,0.25,0.25 "$FIX/gnb-tiny-train.csv" -o "$T/x.gnb"
+expect_err_line 2 "pmk gnb fit: --priors: explicit priors: they sum to 1.1000000000000001, not 1 (within 1e-9)" \
+    "$PMK" gnb fit --priors 0.5,0.6 "$FIX/gnb-tiny-train.csv" -o "$T/x.gnb"
+expect_err_line 2 "pmk gnb fit: --variance: 'shared' or 'class', not 'wide'" \
+    "$PMK" gnb fit --variance wide "$FIX/gnb-tiny-train.csv" -o "$T/x.gnb"
+expect_err_line 2 "pmk gnb fit: missing -o MODEL" "$PMK" gnb fit "$FIX/gnb-tiny-train.csv"
+expect_err_line 2 "pmk gnb: unknown verb 'train' (verbs: fit, predict, eval, show, merge, export)" \
+    "$PMK" gnb train x
+# Model files: truncated, foreign, wrong kind, future version, edited.
+head -n 16 "$T/t.gnb" >"$T/trunc.gnb"
+expect_fail 1 "pmk gnb eval: $T/trunc.gnb:17: truncated model file: expected 'm2' of class 7" \
+    "$PMK" gnb eval "$T/trunc.gnb" "$FIX/gnb-tiny-test.csv"
+expect_fail 1 "pmk gnb eval: $FIX/gnb-tiny-test.csv:1: not a pmk gnb model (the first line is not 'pmk-gnb VERSION')" \
+    "$PMK" gnb eval "$FIX/gnb-tiny-test.csv" "$FIX/gnb-tiny-test.csv"
+expect_fail 1 "pmk gnb show: $FIX/gnb-wrong-kind.model:1: a 'pmk-rbm' file, not a gnb model (wrong kind of model)" \
+    "$PMK" gnb show "$FIX/gnb-wrong-kind.model" -o "$T/x.png"
+expect_fail 1 "pmk gnb predict: $FIX/gnb-future.model:1: model format version 2 is newer than this pmk reads (1): upgrade pmk" \
+    "$PMK" gnb predict "$FIX/gnb-future.model" "$FIX/gnb-tiny-test.csv"
+sed 's/^m2 2 6$/m2 2 -6/' "$T/t.gnb" >"$T/edited.gnb"
+expect_fail 1 "pmk gnb export: $T/edited.gnb:14:3: a sum of squared deviations cannot be negative (-6)" \
+    "$PMK" gnb export "$T/edited.gnb" "$T/exp2"
+sed 's/^rows 5$/rows 6/' "$T/t.gnb" >"$T/edited2.gnb"
+expect_fail 1 "pmk gnb merge: $T/edited2.gnb:4: rows 6 does not match the class counts, which sum to 5" \
+    "$PMK" gnb merge "$T/t.gnb" "$T/edited2.gnb" -o "$T/x.gnb"
+expect_fail 1 "pmk gnb merge: $T/tc.gnb: cannot merge models with different variance modes" \
+    "$PMK" gnb merge "$T/t.gnb" "$T/tc.gnb" -o "$T/x.gnb"
+# A failed fit leaves the existing model untouched.
+cp "$T/t.gnb" "$T/keep.gnb"
+expect_fail 1 "pmk gnb fit: $T/empty.csv: empty file (no header and no rows)" \
+    "$PMK" gnb fit "$T/empty.csv" -o "$T/keep.gnb"
+same_bytes "$T/t.gnb" "$T/keep.gnb"
+
+expect_fail 1 "pmk gnb show: $T/t.gnb: 2 features is not a square image; give --shape W,H" \
+    "$PMK" gnb show "$T/t.gnb" -o "$T/x.png"
+expect_fail 1 "pmk gnb show: --shape 3,1 has 3 pixels, but the model $T/t.gnb has 2 features" \
+    "$PMK" gnb show --shape 3,1 "$T/t.gnb" -o "$T/x.png"
+expect_ok "$PMK" gnb show --shape 2,1 "$T/tc.gnb" -o "$T/tc.pgm"
+# Class variances: two means, then two sigma tiles on the next row: 2*2+1 x 2*1+1.
+head -c 20 "$T/tc.pgm" | head -n 2 | tail -n 1 | grep -qx '5 3' || fail "show --shape: $(head -c 20 "$T/tc.pgm")"
+
+expect_fail 1 "pmk gnb fit: /nonexistent/m.gnb: cannot write: No such file or directory" \
+    "$PMK" gnb fit --scale 1 "$FIX/gnb-tiny-train.csv" -o /nonexistent/m.gnb
+expect_fail 1 "pmk gnb export: /nonexistent/a/b: cannot create folder: No such file or directory" \
+    "$PMK" gnb export "$T/t.gnb" /nonexistent/a/b
+expect_ok "$PMK" gnb fit --scale 1 --no-train-accuracy "$FIX/gnb-tiny-train.csv" -o "$T/nt.gnb"
+grep -qx 'train accuracy    not measured (--no-train-accuracy)' "$T/out" || fail "--no-train-accuracy: $(cat "$T/out")"
+
+# A real-valued column taken for labels: the 1001st distinct label is refused
+# at its line; --max-classes raises the guard.
+awk 'BEGIN { for (i = 0; i < 1001; i++) print i "," (i % 7) "," (i % 5) }' >"$T/many.csv"
+expect_fail 1 "pmk gnb fit: $T/many.csv:1001: label 1000 makes more than 1000 classes (is the label column right?)" \
+    "$PMK" gnb fit --scale 1 "$T/many.csv" -o "$T/x.gnb"
+expect_ok "$PMK" gnb fit --scale 1 --max-classes 1001 --no-train-accuracy "$T/many.csv" -o "$T/many.gnb"
+grep -qx 'classes (K)       1001' "$T/out" || fail "--max-classes 1001"
+
+# --help: exit 0, and it says what scaling the defaults apply.
+expect_ok "$PMK" gnb fit --help
+grep -q '1/255' "$T/out" || fail "fit --help does not state the default scale"
+echo "cli_gnb: all checks passed"

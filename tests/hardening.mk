@@ -1,0 +1,1 @@
+# tests/hardening.mk: the bad-input suite, safe-write and reentrancy tests, valgrind (issue 6).
