@@ -5,6 +5,8 @@
 . "$PMK_TOP_SRCDIR/tests/lib.sh"
 BARS="$FIX/rbm-bars.csv"
 R="$PMK rbm"
+# tiny GEMMs: OpenBLAS threads only add contention on a loaded machine
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 
 # ---- train: progress per epoch on stderr, a model, a log; same seed, same bytes
 expect_ok $R train "$BARS" -o "$T/m.rbm" -H 8 -e 3 -b 10 --seed 5 --log "$T/log.csv"

@@ -1301,9 +1301,17 @@ int cli_demo_rbm(const char *datadir, const char *outdir, unsigned long seed)
         goto done;
     printf("rbm: %s: a digit %ld, then p(v|h) for 10 samples h ~ p(h|v)\n", out,
            data.y ? data.y[pick] : 0L);
-    /* Gibbs chains from random images, a snapshot every 200 sweeps */
-    for (size_t k = 0; k < 10 * D; k++)
-        V->data[k] = pmk_rng_uniform(r) < 0.5 ? 1.0 : 0.0;
+    /* Gibbs chains from one digit of each class (random images without
+     * labels), a snapshot every 200 sweeps */
+    for (size_t c = 0; c < 10; c++) {
+        size_t n = 0;
+        while (data.y && n < N && data.y[n] != (long)c)
+            n++;
+        for (size_t i = 0; i < D; i++) {
+            double p = data.y && n < N ? gsl_matrix_get(data.X, n, i) : 0.5;
+            gsl_matrix_set(V, c, i, pmk_rng_uniform(r) < p ? 1.0 : 0.0);
+        }
+    }
     for (size_t s = 0; s < 5; s++) {
         if (pmk_rbm_gibbs(m, V, 200, mean, r)) {
             status = cli_error("sampling failed");
@@ -1315,7 +1323,9 @@ int cli_demo_rbm(const char *datadir, const char *outdir, unsigned long seed)
     snprintf(out, sizeof out, "%s/rbm-gibbs.png", outdir);
     if ((status = write_montage(out, snaps, side, 10, PMK_MONTAGE_RANGE)))
         goto done;
-    printf("rbm: %s: 10 Gibbs chains, visible means after 200..1000 sweeps\n", out);
+    printf("rbm: %s: 10 Gibbs chains from digits 0-9, visible means after 200..1000 "
+           "sweeps\n",
+           out);
 done:
     if (T)
         gsl_matrix_free(T);

@@ -11,7 +11,8 @@
  *              PH  = sigmoid(V W + a)             (GEMM 3)
  *              H   ~ Bernoulli(PH) when s < k, and always for PCD (the new chains)
  *   update, mu the momentum, eps the learning rate, lambda the weight cost:
- *              dW <- mu dW + eps (V0'PH0 / n - V'PH / P - lambda W)   (GEMMs 4, 5)
+ *              dW <- mu dW + eps (V0'PH0 / n - V'PH / P - lambda W)   (GEMMs 4, 5,
+ *                    mu applied through GEMM 4's beta, lambda in the final pass)
  *              db <- mu db + eps (mean_rows V0 - mean_rows V)
  *              da <- mu da + eps (mean_rows PH0 - mean_rows PH)
  *              W += dW, b += db, a += da.
@@ -324,25 +325,22 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
         }
     }
 
-    /* update: dW <- mu dW - eps lambda W + eps/n V0'PH0 - eps/P Vk'PHk; W += dW */
+    /* update: dW <- mu dW + eps/n V0'PH0 - eps/P Vk'PHk (the momentum scaling
+     * rides on GEMM 4's beta), then one pass dW -= eps lambda W, W += dW */
     const float fmu = (float)mu, decay = t->lr * t->wd;
-    for (size_t i = 0; i < D; i++) {
-        float *dw = gsl_matrix_float_ptr(t->dW, i, 0);
-        const float *w = gsl_matrix_float_const_ptr(t->W, i, 0);
-        for (size_t j = 0; j < H; j++)
-            dw[j] = fmu * dw[j] - decay * w[j];
-    }
     if ((rc = pmk_gemm_float(CblasTrans, CblasNoTrans, t->lr / (float)n, &V0.matrix,
-                             &PH0.matrix, 1.0f, t->dW)))
+                             &PH0.matrix, fmu, t->dW)))
         return rc;
     if ((rc = pmk_gemm_float(CblasTrans, CblasNoTrans, -t->lr / (float)P, Vk, &PHp.matrix,
                              1.0f, t->dW)))
         return rc;
     for (size_t i = 0; i < D; i++) {
         float *w = gsl_matrix_float_ptr(t->W, i, 0);
-        const float *dw = gsl_matrix_float_const_ptr(t->dW, i, 0);
-        for (size_t j = 0; j < H; j++)
+        float *dw = gsl_matrix_float_ptr(t->dW, i, 0);
+        for (size_t j = 0; j < H; j++) {
+            dw[j] -= decay * w[j];
             w[j] += dw[j];
+        }
     }
     col_sums(&V0.matrix, n, t->s1);
     col_sums(Vk, P, t->s2);
