@@ -181,7 +181,7 @@ typedef struct pmk_rbm_epoch_info {
 typedef int (*pmk_rbm_epoch_fn)(const pmk_rbm *m, const pmk_rbm_epoch_info *info,
                                 void *ctx);
 
-/** Trains @p m on X (N x D, values in [0,1]) by CD-k or PCD-k; see rbm.c for
+/** Trains @p m on X (N x D, values in [0,1]) by CD-k or PCD-k; see rbm_train.c for
  *  the update equations.  Continues from @p m as it stands (parameters,
  *  momentum, chains, epoch count), so pmk_rbm_init it first for a fresh run.
  *  Minibatches are a fresh permutation of the rows every epoch.  Computation

@@ -20,9 +20,14 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t);
  * @p n rows from. */
 gsl_matrix_float *pmk_rbm_trainer_batch(pmk_rbm_trainer *t);
 
+/* Seeds the trainer's Bernoulli sampler (xoshiro128**) from @p r;
+ * pmk_rbm_fit does it at the start of every epoch. */
+void pmk_rbm_trainer_seed(pmk_rbm_trainer *t, pmk_rng *r);
+
 /* One CD-k / PCD-k update on the first @p n rows of the batch buffer, with
  * momentum @p mu.  @p h0, when non-NULL (n x H), replaces the hidden sample
- * drawn from p(h | v0) (tests).  Adds the batch's summed squared
+ * drawn from p(h | v0) (tests).  Samples come from the trainer's own sampler
+ * (pmk_rbm_trainer_seed); @p r is unused.  Adds the batch's summed squared
  * reconstruction error to *recon_sum. */
 int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
                          const gsl_matrix_float *h0, pmk_rng *r, double *recon_sum);

@@ -18,7 +18,8 @@
  *              W += dW, b += db, a += da.
  * P = n for CD, the number of chains for PCD.  The reconstruction error of
  * rbm.m, sum (V0 - sigmoid(H0 W' + b))^2, comes from GEMM 2 of CD's first step
- * (PCD spends one more GEMM on it).  The sigmoid uses a Cephes-style expf on
+ * (PCD spends one more GEMM on it).  Bernoulli draws come from an inlined
+ * xoshiro128** seeded from the caller's pmk_rng every epoch.  The sigmoid uses a Cephes-style expf on
  * 4-float vectors (GCC/Clang vector extensions), relative error ~1e-7. */
 #include "config.h"
 
@@ -96,16 +97,53 @@ static void sigmoid_bias(gsl_matrix_float *Y, size_t n, const gsl_vector_float *
         sigmoid_bias_row(gsl_matrix_float_ptr(Y, r, 0), c->data, Y->size2);
 }
 
-/* S (n x k) <- 1 where u < P, else 0, u uniform in [0,1) (32-bit resolution)
- * drawn row-major from r. */
-static void bernoulli(const gsl_matrix_float *P, gsl_matrix_float *S, size_t n, pmk_rng *r)
+/* The training sampler: xoshiro128** (Blackman & Vigna 2018), inlined, so
+ * that the ~30M Bernoulli draws of an epoch do not each pay a call through
+ * gsl_rng.  Its state is seeded from the caller's pmk_rng at the start of
+ * every epoch (four 32-bit draws), so a seed still fixes the whole run and a
+ * run split into several pmk_rbm_fit calls draws the same numbers. */
+typedef struct xo128 {
+    uint32_t s[4];
+} xo128;
+
+static inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+static inline uint32_t xo_next(xo128 *x)
+{
+    uint32_t *s = x->s;
+    const uint32_t result = rotl32(s[1] * 5u, 7) * 9u;
+    const uint32_t t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl32(s[3], 11);
+    return result;
+}
+
+static void xo_seed(xo128 *x, pmk_rng *r)
 {
     gsl_rng *g = pmk_rng_gsl(r);
+    uint32_t any = 0;
+    for (int i = 0; i < 4; i++) {
+        /* 32 bits from the uniform, whatever the generator's range */
+        x->s[i] = (uint32_t)(gsl_rng_uniform(g) * 4294967296.0);
+        any |= x->s[i];
+    }
+    if (!any)
+        x->s[0] = 1u;   /* the all-zero state is xoshiro's only fixed point */
+}
+
+/* S (n x k) <- 1 where u < P, else 0, u = (top 24 bits) / 2^24 uniform on
+ * [0,1) in float, drawn row-major. */
+static void bernoulli(const gsl_matrix_float *P, gsl_matrix_float *S, size_t n, xo128 *x)
+{
     for (size_t i = 0; i < n; i++) {
         const float *p = gsl_matrix_float_const_ptr(P, i, 0);
         float *s = gsl_matrix_float_ptr(S, i, 0);
         for (size_t j = 0; j < P->size2; j++)
-            s[j] = (float)gsl_rng_uniform(g) < p[j] ? 1.0f : 0.0f;
+            s[j] = (float)(xo_next(x) >> 8) * 0x1p-24f < p[j] ? 1.0f : 0.0f;
     }
 }
 
@@ -136,6 +174,7 @@ struct pmk_rbm_trainer {
     gsl_matrix_float *chains;   /* p x H */
     int chains_ready;
     float *s1, *s2;             /* max(D, H) column sums */
+    xo128 rng;                  /* the sampler, seeded by pmk_rbm_trainer_seed */
 };
 
 static gsl_matrix_float *fmat(size_t r, size_t c, int *bad)
@@ -240,6 +279,8 @@ nomem:
 
 gsl_matrix_float *pmk_rbm_trainer_batch(pmk_rbm_trainer *t) { return t->V0; }
 
+void pmk_rbm_trainer_seed(pmk_rbm_trainer *t, pmk_rng *r) { xo_seed(&t->rng, r); }
+
 /* The first n rows of a float matrix as a view. */
 static gsl_matrix_float_view rows_of(gsl_matrix_float *A, size_t n)
 {
@@ -264,7 +305,7 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
     if (h0)
         gsl_matrix_float_memcpy(&Hn.matrix, h0);
     else
-        bernoulli(&PH0.matrix, &Hn.matrix, n, r);
+        bernoulli(&PH0.matrix, &Hn.matrix, n, &t->rng);
 
     /* reconstruction from the data's hidden sample: CD's first chain step */
     if ((rc = pmk_gemm_float(CblasNoTrans, CblasTrans, 1.0f, &Hn.matrix, t->W, 0.0f,
@@ -308,7 +349,7 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
             sigmoid_bias(&PVp.matrix, P, t->b);
         }
         if (s < t->k || t->p) {
-            bernoulli(&PVp.matrix, &Vsp.matrix, P, r);
+            bernoulli(&PVp.matrix, &Vsp.matrix, P, &t->rng);
             Vk = &Vsp.matrix;
         } else {
             Vk = &PVp.matrix;
@@ -318,9 +359,9 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
             return rc;
         sigmoid_bias(&PHp.matrix, P, t->a);
         if (t->p) {
-            bernoulli(&PHp.matrix, t->chains, P, r);
+            bernoulli(&PHp.matrix, t->chains, P, &t->rng);
         } else if (s < t->k) {
-            bernoulli(&PHp.matrix, &hview.matrix, P, r);
+            bernoulli(&PHp.matrix, &hview.matrix, P, &t->rng);
             Hc = &hview.matrix;
         }
     }
@@ -448,6 +489,7 @@ int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
         /* rbm.m: momentum 0.5 while epoch <= 5, then 0.9 */
         double mu = o->momentum >= 0.0 ? o->momentum : (epoch <= 5 ? 0.5 : 0.9);
         pmk_rng_permutation(r, perm, N);
+        pmk_rbm_trainer_seed(t, r);
         double recon = 0.0;
         for (size_t s = 0; s < N && !rc; s += o->batch) {
             size_t n = N - s < o->batch ? N - s : o->batch;
