@@ -722,8 +722,7 @@ static int rbm_hidden(int argc, char **argv)
     if ((rc = load_model(argv[optind], &m)))
         return rc;
     if ((rc = load_data(argv[optind + 1], &dopt, &data)) || (rc = check_dims(m, &data))) {
-        if (!rc)
-            rbm_data_free(&data);
+        rbm_data_free(&data);
         pmk_rbm_free(m);
         return rc;
     }
@@ -983,8 +982,7 @@ static int rbm_eval(int argc, char **argv)
     if ((rc = load_model(mpath, &m)))
         return rc;
     if ((rc = load_data(argv[optind + 1], &dopt, &data)) || (rc = check_dims(m, &data))) {
-        if (!rc)
-            rbm_data_free(&data);
+        rbm_data_free(&data);
         pmk_rbm_free(m);
         return rc;
     }
