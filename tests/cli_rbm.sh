@@ -88,6 +88,16 @@ expect_fail 1 "pmk rbm train: $FIX/rbm-bad-range.csv:3:6: value 300 is outside [
 same_bytes "$T/m.rbm" "$T/m2.rbm"   # the failed run left the old model alone
 expect_fail 1 "pmk rbm eval: $FIX/rbm-bad-range.csv:1:9: value 192 is outside [0,1]" \
     $R eval "$T/m.rbm" "$FIX/rbm-bad-range.csv" --scale 1
+# under a header line the row's file line moves down by one
+{ printf 'label'; for i in $(seq 0 35); do printf ',p%d' "$i"; done; echo; cat "$FIX/rbm-bad-range.csv"; } >"$T/hdr.csv"
+expect_fail 1 "pmk rbm train: $T/hdr.csv:4:6: value 300 is outside [0,1] after scaling by 0.00392157" \
+    $R train "$T/hdr.csv" -o "$T/x.rbm"
+# --no-labels makes the label column a 37th feature
+expect_fail 1 "pmk rbm eval: $BARS: the data have 37 feature columns but the model has 36 visible units" \
+    $R eval "$T/m.rbm" "$BARS" --no-labels
+# --binarize: the same model gives other hidden probabilities on 0/1 data
+expect_ok $R hidden "$T/m.rbm" "$BARS" --binarize 0.5 -o "$T/hb.csv"
+cmp -s "$T/h.csv" "$T/hb.csv" && fail "--binarize changed nothing"
 cut -d, -f1-36 "$BARS" >"$T/narrow.csv"
 expect_fail 1 "pmk rbm eval: $T/narrow.csv: the data have 35 feature columns but the model has 36 visible units" \
     $R eval "$T/m.rbm" "$T/narrow.csv"
