@@ -1,1 +1,5 @@
 # tests/hardening.mk: the bad-input suite, safe-write and reentrancy tests, valgrind (issue 6).
+
+# The bad-input suite: malformed files, their exact messages (tests/bad/MANIFEST).
+TESTS += tests/cli_bad.sh
+EXTRA_DIST += tests/cli_bad.sh tests/bad

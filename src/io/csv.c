@@ -589,8 +589,18 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
         pmk_error_at(err, PMK_EFORMAT, r->path, 0, 0, "empty file (no header and no rows)");
         goto fail;
     }
-    if (r->line == 1 && le - ls >= 3 && memcmp(ls, "\xef\xbb\xbf", 3) == 0)
+    if (r->line == 1 && le - ls >= 3 && memcmp(ls, "\xef\xbb\xbf", 3) == 0) {
         ls += 3;   /* UTF-8 byte-order mark */
+        if (blank_line(ls, le)) {   /* a BOM alone on its line: a blank line */
+            r->blank_line = r->line;
+            if ((got = next_data_line(r, &ls, &le, err)) < 0)
+                goto fail;
+            if (got == 0) {
+                pmk_error_at(err, PMK_EFORMAT, r->path, 0, 0, "empty file (no header and no rows)");
+                goto fail;
+            }
+        }
+    }
     r->ncols = count_fields(ls, le);
     if (o.label_col >= 0 && (size_t)o.label_col >= r->ncols) {
         pmk_error_at(err, PMK_EINVAL, r->path, r->line, 0,
@@ -601,8 +611,18 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
     r->lc = o.label_col < 0 ? SIZE_MAX : (size_t)o.label_col;
     r->d = r->ncols - (o.label_col >= 0);
     if (r->d == 0) {
-        pmk_error_at(err, PMK_EFORMAT, r->path, r->line, 0,
-                     "no feature columns: the only column is the label");
+        /* one column: most often not a CSV at all (IDX, an image) or another separator */
+        const char *nul = memchr(ls, '\0', (size_t)(le - ls));
+        if (nul)
+            pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, nul),
+                         "binary data (a NUL byte), not a CSV file");
+        else if (memchr(ls, ';', (size_t)(le - ls)) || memchr(ls, '\t', (size_t)(le - ls)))
+            pmk_error_at(err, PMK_EFORMAT, r->path, r->line, 0,
+                         "no feature columns: the only column is the label "
+                         "(fields are separated by ',', not ';' or TAB)");
+        else
+            pmk_error_at(err, PMK_EFORMAT, r->path, r->line, 0,
+                         "no feature columns: the only column is the label");
         goto fail;
     }
     if (o.header == PMK_CSV_HEADER_AUTO)
