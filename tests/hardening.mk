@@ -3,3 +3,7 @@
 # The bad-input suite: malformed files, their exact messages (tests/bad/MANIFEST).
 TESTS += tests/cli_bad.sh
 EXTRA_DIST += tests/cli_bad.sh tests/bad
+
+# Safe writes: full disks, /dev/full, unwritable paths leave good files alone.
+TESTS += tests/cli_safe_write.sh
+EXTRA_DIST += tests/cli_safe_write.sh

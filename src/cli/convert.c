@@ -213,6 +213,17 @@ static int csv_to_idx(const char *in, const char *out, const char *labels, const
         goto done;
     }
     dims[0] = n;
+    if (labels) {
+        /* The two files are committed one after the other: find out now, before
+         * the images replace a good file, whether the labels' target can be
+         * created at all (a missing or unwritable folder). */
+        pmk_outfile probe;
+        if (pmk_outfile_open(&probe, labels, &err)) {
+            cli_error_pmk(&err);
+            goto done;
+        }
+        pmk_outfile_abort(&probe);
+    }
     if (pmk_idx_write_u8(out, pix, dims, ndim, &err)) {
         cli_error_pmk(&err);
         goto done;
