@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pmk/limits.h"
 #include "pmk/stream.h"
 #include "models/gnb_internal.h"
 
@@ -397,6 +398,18 @@ static int load_body(reader *r, pmk_gnb **out, pmk_error *err)
                                   "%zu classes x %zu features is more than pmk accepts (%zu)", K,
                                   D, (size_t)PMK_GNB_MAX_PARAMS);
                 goto out;
+            }
+            if (D && K) {
+                /* What pmk_gnb_alloc and the data lines will take, before any
+                 * of it is allocated: five K x D arrays (mean, m2, var, W, P),
+                 * five per class, three per feature, all doubles or longs. */
+                char what[128];
+                snprintf(what, sizeof what, "a model of %zu classes x %zu features", K, D);
+                if (pmk_mem_check(P, r->lineno, 0, 8ull * (5ull * K * D + 5ull * K + 3ull * D),
+                                  what, err)) {
+                    rc = PMK_ELIMIT;
+                    goto out;
+                }
             }
             break;
         }
