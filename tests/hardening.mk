@@ -7,3 +7,7 @@ EXTRA_DIST += tests/cli_bad.sh tests/bad
 # Safe writes: full disks, /dev/full, unwritable paths leave good files alone.
 TESTS += tests/cli_safe_write.sh
 EXTRA_DIST += tests/cli_safe_write.sh
+
+# Resource limits: PMK_MAX_MEMORY, claimed sizes, the CSV line limit.
+TESTS += tests/cli_limits.sh
+EXTRA_DIST += tests/cli_limits.sh

@@ -178,6 +178,17 @@ static int csv_to_idx(const char *in, const char *out, const char *labels, const
             size_t ncap = cap ? 2 * cap : 4096;
             while (ncap < n + ch.n)
                 ncap *= 2;
+            /* the images (and labels) held until the end: under the memory ceiling */
+            unsigned long long per = d + (labels ? 1 : 0), lim = pmk_mem_limit(NULL);
+            char what[96];
+            snprintf(what, sizeof what, "holding %zu rows of %llu bytes", n + ch.n, per);
+            if (pmk_mem_check(pmk_csv_path(r), ch.first_line + (long)ch.n - 1, 0,
+                              (unsigned long long)(n + ch.n) * per, what, &err)) {
+                cli_error_pmk(&err);
+                goto done;
+            }
+            if (lim && ncap > lim / per)
+                ncap = (size_t)(lim / per);
             size_t bytes;
             unsigned char *np = NULL, *nl = NULL;
             if (pmk_size_mul(ncap, d, &bytes) == PMK_OK)
