@@ -11,3 +11,7 @@ EXTRA_DIST += tests/cli_safe_write.sh
 # Resource limits: PMK_MAX_MEMORY, claimed sizes, the CSV line limit.
 TESTS += tests/cli_limits.sh
 EXTRA_DIST += tests/cli_limits.sh
+
+# Reentrancy: jobs of different kinds in two threads equal the same jobs alone.
+tests_check_pmk_SOURCES += tests/check_reentrant.c
+tests_check_pmk_LDADD += -lpthread
