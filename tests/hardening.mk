@@ -15,3 +15,11 @@ EXTRA_DIST += tests/cli_limits.sh
 # Reentrancy: jobs of different kinds in two threads equal the same jobs alone.
 tests_check_pmk_SOURCES += tests/check_reentrant.c
 tests_check_pmk_LDADD += -lpthread
+
+# `make check-valgrind`: the Check runner and a few CLI runs under valgrind.
+EXTRA_DIST += tests/valgrind.sh
+.PHONY: check-valgrind
+check-valgrind: $(check_PROGRAMS) $(bin_PROGRAMS)
+	LIBTOOL='$(LIBTOOL)' VALGRIND='$(VALGRIND)' abs_top_srcdir='$(abs_top_srcdir)' \
+	abs_top_builddir='$(abs_top_builddir)' $(SHELL) $(srcdir)/tests/valgrind.sh
+VALGRIND = valgrind
