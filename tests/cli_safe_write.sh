@@ -92,6 +92,16 @@ keeps "gnb export" ex/mu.csv "$PMK" gnb export m.gnb ex
 old priors" ] || fail "gnb export replaced var.csv or priors.csv after mu.csv failed"
 expect_fail 1 "pmk gnb export: /dev/full/mu.csv: cannot write: Not a directory" "$PMK" gnb export m.gnb /dev/full
 expect_fail 1 "pmk gnb export: file/ex: cannot create folder: Not a directory" "$PMK" gnb export m.gnb file/ex
+# ising denoise and noise (16 kB PBMs); /dev/full through a link named .pbm
+ln -s /dev/full full.pbm
+keeps "ising denoise" den.pbm "$PMK" ising denoise -q "$DATA/horse-noisy10.pbm" -o den.pbm
+expect_fail 1 "pmk ising denoise: full.pbm: cannot write: No space left on device" \
+    "$PMK" ising denoise -q "$DATA/horse-noisy10.pbm" -o full.pbm
+refused "ising denoise" file/den.pbm "$PMK" ising denoise -q "$DATA/horse-noisy10.pbm" -o file/den.pbm
+keeps "ising noise" noisy.pbm "$PMK" ising noise -q --flip 0.1 --seed 1 "$DATA/horse.pbm" -o noisy.pbm
+expect_fail 1 "pmk ising noise: full.pbm: cannot write: No space left on device" \
+    "$PMK" ising noise -q --flip 0.1 --seed 1 "$DATA/horse.pbm" -o full.pbm
+refused "ising noise" file/noisy.pbm "$PMK" ising noise -q --flip 0.1 --seed 1 "$DATA/horse.pbm" -o file/noisy.pbm
 
 # A run that fails on bad data after it started writing leaves the target alone:
 # row 2001 of this CSV is bad, after 2000 good rows were converted or predicted.
@@ -110,5 +120,5 @@ expect_fail 1 "pmk gnb fit: bad-end.csv:2001:6: ragged row: 3 fields, expected 7
 same_bytes m.keep m.gnb
 [ -z "$(ls -a | grep -v -x -e . -e .. -e file -e m.gnb -e tiny.gnb -e img.idx -e lab.idx -e out.idx \
     -e out.csv -e fit.gnb -e pred.csv -e show.png -e merged.gnb -e ex -e bad-end.csv -e good.idx \
-    -e good.keep -e good.csv -e m.keep -e out -e err -e full.png)" ] || fail "temporary files left: $(ls -a)"
+    -e good.keep -e good.csv -e m.keep -e out -e err -e full.png -e full.pbm -e den.pbm -e noisy.pbm)" ] || fail "temporary files left: $(ls -a)"
 echo "safe writes: all checks passed"
