@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,60 @@ static int job_idx(job *j, const char *dir)
     return rc;
 }
 
+/* ising: denoise the noisy horse with METHOD (anneal draws from its own RNG) */
+static int ising_job(job *j, pmk_ising_method method)
+{
+    pmk_error *ep = &j->err;
+    pmk_image *im = NULL;
+    int rc = pmk_image_read(src(j, "data/horse-noisy10.pbm"), &im, ep);
+    if (rc)
+        return rc;
+    size_t n = im->width * im->height;
+    int8_t *y = malloc(n), *x = malloc(n);
+    pmk_rng *rng = pmk_rng_alloc(NULL, 7);
+    if (!y || !x || !rng)
+        rc = PMK_ENOMEM;
+    for (size_t i = 0; !rc && i < n; i++)
+        y[i] = im->pix->data[i] > 0 ? 1 : -1;
+    pmk_ising_params p;
+    pmk_ising_params_init_default(&p);
+    pmk_ising_options o;
+    pmk_ising_options_init_default(&o);
+    o.method = method;
+    o.anneal_sweeps = 20;
+    pmk_ising_result res = {0};
+    if (!rc)
+        rc = pmk_ising_denoise(&p, &o, im->width, im->height, y, x, rng, &res, ep);
+    if (!rc) {
+        append(j, x, n);
+        append(j, &res.energy, sizeof res.energy);
+    }
+    pmk_ising_result_clear(&res);
+    pmk_rng_free(rng);
+    free(x);
+    free(y);
+    pmk_image_free(im);
+    return rc;
+}
+
+static int job_ising_icm(job *j, const char *dir)
+{
+    (void)dir;
+    return ising_job(j, PMK_ISING_ICM);
+}
+
+static int job_ising_mincut(job *j, const char *dir)
+{
+    (void)dir;
+    return ising_job(j, PMK_ISING_MINCUT);
+}
+
+static int job_ising_anneal(job *j, const char *dir)
+{
+    (void)dir;
+    return ising_job(j, PMK_ISING_ANNEAL);
+}
+
 static void *run_job(void *arg)
 {
     job *j = arg;
@@ -241,6 +296,18 @@ START_TEST(test_idx_with_image)
 }
 END_TEST
 
+START_TEST(test_ising_mincut_with_gnb)
+{
+    alone_then_together(job_ising_mincut, "ising-mincut", job_gnb_class, "gnb-class");
+}
+END_TEST
+
+START_TEST(test_ising_icm_with_anneal)
+{
+    alone_then_together(job_ising_icm, "ising-icm", job_ising_anneal, "ising-anneal");
+}
+END_TEST
+
 Suite *suite_reentrant(void)
 {
     Suite *s = suite_create("reentrant");
@@ -249,6 +316,8 @@ Suite *suite_reentrant(void)
     tcase_add_test(tc, test_gnb_class_with_gnb_shared);
     tcase_add_test(tc, test_gnb_with_image);
     tcase_add_test(tc, test_idx_with_image);
+    tcase_add_test(tc, test_ising_mincut_with_gnb);
+    tcase_add_test(tc, test_ising_icm_with_anneal);
     suite_add_tcase(s, tc);
     return s;
 }
