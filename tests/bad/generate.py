@@ -149,3 +149,28 @@ edit('gnb-classes-huge.gnb', b'classes 2', b'classes 99999999999999999999')
 edit('gnb-count.gnb', b'class 3 3', b'class 3 2.5')
 edit('gnb-class-label.gnb', b'class 7 2', b'class 8 2')
 put('gnb-truncated.gnb.gz', gzip.compress(ok, mtime=0)[:60])
+
+# ---------------------------------------------------------------- rbm model files
+# ok.rbm: `pmk rbm train -q --hidden 2 --epochs 1 --seed 1 --holdout 0 ok.csv -o ok.rbm`
+ok = open('ok.rbm', 'rb').read()
+lines = ok.split(b'\n')
+def redit(name, old, new):
+    assert old in ok, old
+    put(name, ok.replace(old, new, 1))
+put('rbm-empty.rbm', b'')
+put('rbm-garbage.rbm', bytes(range(255, -1, -1)))
+put('rbm-gnb-kind.rbm', open('ok.gnb', 'rb').read())
+redit('rbm-future.rbm', b'pmk-rbm 1', b'pmk-rbm 2')
+put('rbm-truncated.rbm', b'\n'.join(lines[:9]) + b'\n')
+put('rbm-no-eol.rbm', ok[:ok.index(b'\nmomentum')])
+redit('rbm-zero-hidden.rbm', b'hidden 2', b'hidden 0')
+redit('rbm-huge.rbm', b'visible 2\nhidden 2', b'visible 100000\nhidden 100000')
+redit('rbm-big.rbm', b'visible 2\nhidden 2', b'visible 30000\nhidden 30000')
+redit('rbm-comma.rbm', b'\n-0.0049063037149608135', b'\n-0,0049063037149608135')
+redit('rbm-nan.rbm', b'-4.2746543884277344', b'nan')
+redit('rbm-short-row.rbm', b'-4.2746543884277344 -5.313206672668457', b'-4.2746543884277344')
+redit('rbm-long-row.rbm', b'-4.2746543884277344 -5.313206672668457', b'-4.2746543884277344 -5.313206672668457 1')
+redit('rbm-misspelt.rbm', b'hidden 2', b'hiden 2')
+redit('rbm-after-end.rbm', b'end\n', b'end\nmore\n')
+redit('rbm-chains.rbm', b'chains 0', b'chains 2\n0 1')
+put('rbm-truncated.rbm.gz', gzip.compress(ok, mtime=0)[:50])
