@@ -74,6 +74,19 @@ expect_ok env PMK_MAX_MEMORY=332816 "$PMK" gnb eval m.gnb "$MN"
 printf 'pmk-gnb 1\nfeatures 60000000\nclasses 1\nrows 1\n' >big.gnb
 expect_fail 1 "pmk gnb eval: big.gnb:3: a model of 1 classes x 60000000 features needs 3840000040 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
     env PMK_MAX_MEMORY=1G "$PMK" gnb eval big.gnb "$MN"
+if "$PMK" rbm --help >/dev/null 2>&1; then
+    # rbm: W and dW of D x H doubles and four vectors: a header of 30000 x 30000
+    # units needs 8 x (2 x 9e8 + 2 x 30000 + 2 x 30000) = 14400960000 bytes
+    printf 'pmk-rbm 1\nvisible 30000\nhidden 30000\nepochs 0\n' >big.rbm
+    expect_fail 1 "pmk rbm eval: big.rbm:3: an RBM of 30000 visible x 30000 hidden units needs 14400960000 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+        env PMK_MAX_MEMORY=1G "$PMK" rbm eval big.rbm "$MN"
+    # a real model: 784 x 16 units need 8 x (2 x 12544 + 2 x 784 + 2 x 16) = 213504 bytes
+    gzip -dc "$MN" | head -n 100 >m100.csv
+    expect_ok "$PMK" rbm train -q --hidden 16 --epochs 1 --seed 1 m100.csv -o r.rbm
+    expect_fail 1 "pmk rbm hidden: r.rbm:3: an RBM of 784 visible x 16 hidden units needs 213504 bytes, more than the PMK_MAX_MEMORY limit of 213503 bytes" \
+        env PMK_MAX_MEMORY=213503 "$PMK" rbm hidden r.rbm m100.csv
+    expect_ok env PMK_MAX_MEMORY=1M "$PMK" rbm hidden r.rbm m100.csv
+fi
 
 # ---------------------------------------------------------------- images
 if "$PMK" ising denoise --help >/dev/null 2>&1; then
