@@ -8,25 +8,43 @@
 set -e
 cd "$PMK_TOP_SRCDIR/tests/bad"
 tab=$(printf '\t')
-n=0 skipped=0 files=""
+n=0 skipped=0 files="" have=""
 while IFS="$tab" read -r file want_rc args want_err; do
     case "$file" in '#'*|'') continue ;; esac
     [ -f "$file" ] || fail "MANIFEST names $file, which is not in tests/bad"
     case " $args " in *" $file "*) ;; *) fail "MANIFEST: the arguments of $file do not name it: $args" ;; esac
     cmd=${args%% *}
-    if ! "$PMK" "$cmd" --help >/dev/null 2>&1; then
-        skipped=$((skipped + 1))
-        continue
-    fi
-    rm -rf "$T/o" && mkdir "$T/o"
-    # shellcheck disable=SC2046
-    set -- $(printf '%s\n' "$args" | sed "s|OUT|$T/o/OUT|g")
+    case " $have " in
+    *" $cmd "*) ;;
+    *" no-$cmd "*) skipped=$((skipped + 1)); continue ;;
+    *)
+        if "$PMK" "$cmd" --help >/dev/null 2>&1; then
+            have="$have $cmd"
+        else
+            have="$have no-$cmd"
+            skipped=$((skipped + 1))
+            continue
+        fi ;;
+    esac
+    o="$T/o$n"               # a fresh folder for the case's outputs
+    mkdir "$o"
+    # shellcheck disable=SC2086
+    set -- $args
+    i=0 nargs=$#
+    while [ "$i" -lt "$nargs" ]; do
+        a=$1
+        shift
+        case "$a" in OUT*) a="$o/$a" ;; esac
+        set -- "$@" "$a"
+        i=$((i + 1))
+    done
     if [ "$want_rc" -eq 0 ]; then
         expect_ok "$PMK" "$@"
         [ ! -s "$T/err" ] || fail "$file: stderr from pmk $args: $(cat "$T/err")"
     else
         expect_fail "$want_rc" "$want_err" "$PMK" "$@"
-        [ -z "$(ls "$T/o")" ] || fail "$file: pmk $args left $(ls "$T/o")"
+        set -- "$o"/*
+        [ ! -e "$1" ] || fail "$file: pmk $args left $*"
     fi
     n=$((n + 1))
     files="$files $file"

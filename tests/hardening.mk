@@ -23,3 +23,5 @@ check-valgrind: $(check_PROGRAMS) $(bin_PROGRAMS)
 	LIBTOOL='$(LIBTOOL)' VALGRIND='$(VALGRIND)' abs_top_srcdir='$(abs_top_srcdir)' \
 	abs_top_builddir='$(abs_top_builddir)' $(SHELL) $(srcdir)/tests/valgrind.sh
 VALGRIND = valgrind
+
+EXTRA_DIST += doc/reliability.md
