@@ -44,6 +44,6 @@ if "$top/src/pmk" rbm --help >/dev/null 2>&1; then
     vg "$top/src/pmk" rbm eval "$T/r.rbm" "$T/m300.csv" >/dev/null
 fi
 if "$top/src/pmk" ising --help >/dev/null 2>&1; then
-    vg "$top/src/pmk" ising denoise -q "$data/horse-noisy10.pbm" -o "$T/d.pbm"
+    vg "$top/src/pmk" ising denoise -q "$data/horse-noisy10.pbm" -o "$T/d.pbm" >/dev/null
 fi
 echo "check-valgrind: no memory errors, no definite leaks"
