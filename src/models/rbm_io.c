@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pmk/limits.h"
 #include "pmk/rbm.h"
 #include "pmk/stream.h"
 
@@ -164,10 +165,19 @@ static int next_line(reader *r)
     return 1;
 }
 
-/* Shows at most 40 characters of a line in a message. */
+/* Shows at most 40 bytes of a line in a message, those outside printable
+ * ASCII as \xNN (a binary file must not put raw bytes on a terminal). */
 static const char *excerpt(const char *s, char *buf, size_t len)
 {
-    snprintf(buf, len, "%.40s%s", s, strlen(s) > 40 ? "..." : "");
+    size_t k = 0, i = 0;
+    for (; s[i] && i < 40 && k + 8 < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f)
+            buf[k++] = (char)c;
+        else
+            k += (size_t)snprintf(buf + k, len - k, "\\x%02x", c);
+    }
+    snprintf(buf + k, len - k, "%s", s[i] ? "..." : "");
     return buf;
 }
 
@@ -271,7 +281,7 @@ static int read_matrix(reader *r, const char *name, gsl_matrix *A)
 
 static int load_body(reader *r, pmk_rbm **out)
 {
-    char ex[64];
+    char ex[176];
     pmk_rbm *m = NULL;
     int rc = need_line(r, "'pmk-rbm 1'");
     if (rc)
@@ -296,6 +306,14 @@ static int load_body(reader *r, pmk_rbm **out)
         return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
                             "an RBM needs at least 1 visible unit");
     if ((rc = expect_count(r, "hidden", PMK_RBM_MAX_WEIGHTS, &h)))
+        return rc;
+    /* pmk_rbm_alloc's W and dW (D x H each) and four vectors, before they
+     * exist (beyond PMK_RBM_MAX_WEIGHTS pmk_rbm_alloc gives its own message) */
+    char what[96];
+    snprintf(what, sizeof what, "an RBM of %zu visible x %zu hidden units", d, h);
+    if ((unsigned long long)d * h <= PMK_RBM_MAX_WEIGHTS
+        && (rc = pmk_mem_check(r->path, r->lineno, 0,
+                               8ull * (2ull * d * h + 2ull * d + 2ull * h), what, r->err)))
         return rc;
     pmk_error e2;
     m = pmk_rbm_alloc(d, h, &e2);
