@@ -229,6 +229,51 @@ static int job_ising_anneal(job *j, const char *dir)
     return ising_job(j, PMK_ISING_ANNEAL);
 }
 
+/* rbm: CD-1 (or PCD-1) on 300 MNIST digits scaled to [0,1], 32 hidden units,
+ * 2 epochs from seed 11; the saved model (parameters and training state) */
+static int rbm_job(job *j, const char *dir, int persistent)
+{
+    pmk_error *ep = &j->err;
+    pmk_dataset *ds = NULL;
+    int rc = pmk_csv_read_all(src(j, "data/mnist-test.csv.gz"), NULL, &ds, ep);
+    if (rc)
+        return rc;
+    gsl_matrix_view X = gsl_matrix_submatrix(ds->X, 0, 0, 300, ds->d);
+    gsl_matrix_scale(&X.matrix, 1.0 / 255);
+    pmk_rng *rng = pmk_rng_alloc(NULL, 11);
+    pmk_rbm *m = pmk_rbm_alloc(ds->d, 32, ep);
+    rc = rng && m ? PMK_OK : PMK_ENOMEM;
+    pmk_rbm_options o;
+    pmk_rbm_options_init_default(&o);
+    o.epochs = 2;
+    o.batch = 50;
+    o.persistent = persistent;
+    if (!rc)
+        rc = pmk_rbm_init(m, &X.matrix, rng, ep);
+    if (!rc)
+        rc = pmk_rbm_fit(m, &X.matrix, &o, rng, NULL, NULL, ep);
+    char path[600];
+    snprintf(path, sizeof path, "%s/m.rbm", dir);
+    if (!rc)
+        rc = pmk_rbm_save(m, path, ep);
+    if (!rc)
+        append_file(j, path);
+    pmk_rbm_free(m);
+    pmk_rng_free(rng);
+    pmk_dataset_free(ds);
+    return rc;
+}
+
+static int job_rbm_cd(job *j, const char *dir)
+{
+    return rbm_job(j, dir, 0);
+}
+
+static int job_rbm_pcd(job *j, const char *dir)
+{
+    return rbm_job(j, dir, 1);
+}
+
 static void *run_job(void *arg)
 {
     job *j = arg;
@@ -308,6 +353,18 @@ START_TEST(test_ising_icm_with_anneal)
 }
 END_TEST
 
+START_TEST(test_rbm_with_gnb)
+{
+    alone_then_together(job_rbm_cd, "rbm-cd", job_gnb_shared, "gnb-shared");
+}
+END_TEST
+
+START_TEST(test_rbm_with_ising)
+{
+    alone_then_together(job_rbm_pcd, "rbm-pcd", job_ising_anneal, "ising-anneal");
+}
+END_TEST
+
 Suite *suite_reentrant(void)
 {
     Suite *s = suite_create("reentrant");
@@ -318,6 +375,8 @@ Suite *suite_reentrant(void)
     tcase_add_test(tc, test_idx_with_image);
     tcase_add_test(tc, test_ising_mincut_with_gnb);
     tcase_add_test(tc, test_ising_icm_with_anneal);
+    tcase_add_test(tc, test_rbm_with_gnb);
+    tcase_add_test(tc, test_rbm_with_ising);
     suite_add_tcase(s, tc);
     return s;
 }
