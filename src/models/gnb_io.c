@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pmk/limits.h"
 #include "pmk/stream.h"
@@ -397,6 +398,16 @@ static int load_body(reader *r, pmk_gnb **out, pmk_error *err)
                 rc = pmk_error_at(err, PMK_ELIMIT, P, r->lineno, 0,
                                   "%zu classes x %zu features is more than pmk accepts (%zu)", K,
                                   D, (size_t)PMK_GNB_MAX_PARAMS);
+                goto out;
+            }
+            struct stat st;
+            if (D && K && !pmk_instream_is_gzip(r->in) && stat(P, &st) == 0
+                && S_ISREG(st.st_mode) && (unsigned long long)st.st_size / 4 < (unsigned long long)K * D) {
+                /* the mean and m2 lines hold 2 K D numbers of at least two bytes */
+                rc = pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 0,
+                                  "%zu classes x %zu features need at least %llu bytes of "
+                                  "text, but the file has only %lld (truncated, or an edited "
+                                  "header)", K, D, 4ull * K * D, (long long)st.st_size);
                 goto out;
             }
             if (D && K) {

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pmk/limits.h"
 #include "pmk/rbm.h"
@@ -307,6 +308,17 @@ static int load_body(reader *r, pmk_rbm **out)
                             "an RBM needs at least 1 visible unit");
     if ((rc = expect_count(r, "hidden", PMK_RBM_MAX_WEIGHTS, &h)))
         return rc;
+    /* A plain file must back the header before D x H doubles are allocated:
+     * W alone is D lines of H numbers of at least two bytes each ("0 ").
+     * (Gzip and pipes give no size; there the memory ceiling is the bound.) */
+    struct stat st;
+    if ((unsigned long long)d * h <= PMK_RBM_MAX_WEIGHTS && !pmk_instream_is_gzip(r->in)
+        && stat(r->path, &st) == 0 && S_ISREG(st.st_mode)
+        && (unsigned long long)st.st_size / 2 < (unsigned long long)d * h)
+        return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
+                            "%zu x %zu weights need at least %llu bytes of text, but the "
+                            "file has only %lld (truncated, or an edited header)", d, h,
+                            2ull * d * h, (long long)st.st_size);
     /* pmk_rbm_alloc's W and dW (D x H each) and four vectors, before they
      * exist (beyond PMK_RBM_MAX_WEIGHTS pmk_rbm_alloc gives its own message) */
     char what[96];
