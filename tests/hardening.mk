@@ -25,3 +25,7 @@ check-valgrind: $(check_PROGRAMS) $(bin_PROGRAMS)
 VALGRIND = valgrind
 
 EXTRA_DIST += doc/reliability.md
+
+# No writable globals in libpmk (objdump on the shared library).
+TESTS += tests/cli_globals.sh
+EXTRA_DIST += tests/cli_globals.sh
