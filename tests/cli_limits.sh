@@ -90,6 +90,11 @@ if "$PMK" rbm --help >/dev/null 2>&1; then
     gzip -c big.rbm >big.rbm.gz
     expect_fail 1 "pmk rbm eval: big.rbm.gz:3: an RBM of 30000 visible x 30000 hidden units needs 14400960000 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
         env PMK_MAX_MEMORY=1G "$PMK" rbm eval big.rbm.gz "$MN"
+    # found by fuzz_rbm: a model of 2 x 2 units claiming 175278664 persistent
+    # chains, 175278664 x 2 x 8 bytes + the model's 8 x (8 + 4 + 4) = 2804458752
+    gzip -c "$PMK_TOP_SRCDIR/tests/bad/rbm-chains-huge.rbm" >chains.rbm.gz
+    expect_fail 1 "pmk rbm eval: chains.rbm.gz:20: an RBM of 2 visible x 2 hidden units with 175278664 chains needs 2804458752 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+        env PMK_MAX_MEMORY=1G "$PMK" rbm eval chains.rbm.gz "$MN"
     # a real model: 784 x 16 units need 8 x (2 x 12544 + 2 x 784 + 2 x 16) = 213504 bytes
     gzip -dc "$MN" | head -n 100 >m100.csv
     expect_ok "$PMK" rbm train -q --hidden 16 --epochs 1 --seed 1 m100.csv -o r.rbm

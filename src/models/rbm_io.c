@@ -360,6 +360,24 @@ static int load_body(reader *r, pmk_rbm **out)
     if ((rc = expect_count(r, "chains", PMK_RBM_MAX_WEIGHTS / h, &p)))
         goto fail;
     if (p) {
+        /* as for W: a plain file must hold P x H numbers of two bytes or more,
+         * and the chains (with the model) must fit under the memory ceiling */
+        struct stat cst;
+        if (!pmk_instream_is_gzip(r->in) && stat(r->path, &cst) == 0 && S_ISREG(cst.st_mode)
+            && (unsigned long long)cst.st_size / 2 < (unsigned long long)p * h) {
+            rc = pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
+                              "%zu chains of %zu hidden units need at least %llu bytes of "
+                              "text, but the file has only %lld (truncated, or an edited "
+                              "header)", p, h, 2ull * p * h, (long long)cst.st_size);
+            goto fail;
+        }
+        char cwhat[128];
+        snprintf(cwhat, sizeof cwhat, "an RBM of %zu visible x %zu hidden units with %zu chains",
+                 d, h, p);
+        if ((rc = pmk_mem_check(r->path, r->lineno, 0,
+                                8ull * (2ull * d * h + 2ull * d + 2ull * h
+                                        + (unsigned long long)p * h), cwhat, r->err)))
+            goto fail;
         m->chains = gsl_matrix_alloc(p, h);
         if (!m->chains) {
             rc = pmk_error_set(r->err, PMK_ENOMEM, "%s: out of memory", r->path);
