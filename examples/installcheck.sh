@@ -1,0 +1,114 @@
+#!/bin/sh
+# installcheck.sh: builds the examples against the INSTALLED libpmk with the flags
+# from its pkg-config file, runs them on the installed data, and checks their
+# output (run by `make installcheck`, hence by `make distcheck`).
+#
+# Environment (from examples/local.mk): CC, PKG_CONFIG, DESTDIR, prefix, libdir,
+# bindir, pkgdatadir, PACKAGE_VERSION.  Arguments: the example sources.
+set -eu
+: "${CC:?}" "${PKG_CONFIG:?}" "${libdir:?}" "${bindir:?}" "${pkgdatadir:?}"
+DESTDIR=${DESTDIR:-}
+LC_ALL=C
+export LC_ALL
+
+fail() { echo "installcheck: FAIL: $*" >&2; exit 1; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/pmk-installcheck-XXXXXX")
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+
+# pkg-config must find the installed pmk.pc, and no other; under DESTDIR the
+# paths it names are relative to the staging root.
+PKG_CONFIG_PATH="$DESTDIR$libdir/pkgconfig"
+PKG_CONFIG_LIBDIR="$DESTDIR$libdir/pkgconfig:$($PKG_CONFIG --variable pc_path pkg-config)"
+export PKG_CONFIG_PATH PKG_CONFIG_LIBDIR
+if [ -n "$DESTDIR" ]; then
+    PKG_CONFIG_SYSROOT_DIR=$DESTDIR
+    export PKG_CONFIG_SYSROOT_DIR
+fi
+[ -f "$DESTDIR$libdir/pkgconfig/pmk.pc" ] || fail "no pmk.pc in $DESTDIR$libdir/pkgconfig"
+v=$($PKG_CONFIG --modversion pmk) || fail "pkg-config cannot read the installed pmk.pc"
+[ "$v" = "${PACKAGE_VERSION:-$v}" ] || fail "pmk.pc says version $v, the package is $PACKAGE_VERSION"
+[ -f "$DESTDIR$(echo "$($PKG_CONFIG --variable includedir pmk)" | sed "s|^$DESTDIR||")/pmk/pmk.h" ] \
+    || fail "pmk/pmk.h is not installed under the includedir pmk.pc names"
+
+CFLAGS_PC=$($PKG_CONFIG --cflags pmk gsl)
+# libpmk first: its CBLAS (OpenBLAS where configured) then comes before the
+# gslcblas that gsl.pc names, and wins the symbol lookup.
+LIBS_PC="$($PKG_CONFIG --libs pmk) $($PKG_CONFIG --libs gsl)"
+LD_LIBRARY_PATH="$DESTDIR$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export LD_LIBRARY_PATH
+DATA="$DESTDIR$pkgdatadir"
+PMK="$DESTDIR$bindir/pmk"
+[ -x "$PMK" ] || fail "no installed pmk in $DESTDIR$bindir"
+
+# The shared library the examples load must be the installed one.
+for src in "$@"; do
+    name=$(basename "$src" .c)
+    echo "installcheck: $CC $name.c \$(pkg-config --cflags --libs pmk gsl)"
+    $CC -std=c11 -Wall -Wextra -Werror $CFLAGS_PC "$src" -o "$T/$name" $LIBS_PC \
+        || fail "$name.c does not build against the installed library"
+done
+
+# ---------------------------------------------------------------- gnb_posteriors
+# The true label of row 0 is the first field of mnist-test's first line (a 3,
+# which the classifier takes for a 9 with p = 0.9995).  The posteriors
+# must sum to 1 (each is a float rounded to 17 digits, K = 10: |sum - 1| < 1e-12),
+# the predicted label must be the one of largest posterior, and the posteriors
+# must match those the installed pmk program computes (`pmk gnb fit` streams the
+# rows in chunks, the example fits them in one: the same statistics up to
+# rounding, so the posteriors agree to 1e-9).
+if [ -x "$T/gnb_posteriors" ]; then
+    "$T/gnb_posteriors" "$DATA/mnist-train.csv.gz" "$DATA/mnist-test.csv.gz" 0 >"$T/gnb.out" \
+        || fail "gnb_posteriors exited $?"
+    cat "$T/gnb.out"
+    ldd "$T/gnb_posteriors" | grep -q "=> $DESTDIR$libdir/libpmk\.so" \
+        || fail "gnb_posteriors does not load $DESTDIR$libdir/libpmk.so"
+    want=$(gzip -dc "$DATA/mnist-test.csv.gz" | head -n 1 | cut -d, -f1)
+    grep -Fqx "row 0 of $DATA/mnist-test.csv.gz, true label $want" "$T/gnb.out" \
+        || fail "gnb_posteriors: wrong true label"
+    grep -Fqx "fitted 8000 rows, 10 classes, 784 features" "$T/gnb.out" \
+        || fail "gnb_posteriors: wrong fit summary"
+    "$PMK" gnb fit -q --no-train-accuracy "$DATA/mnist-train.csv.gz" -o "$T/d.gnb" >/dev/null
+    gzip -dc "$DATA/mnist-test.csv.gz" | head -n 1 | "$PMK" gnb predict -q --proba "$T/d.gnb" - \
+        | tail -n 1 | tr ',' '\n' >"$T/cli.p"
+    awk -v cli="$T/cli.p" '
+        BEGIN { getline cl < cli }             # the CLI predicted label
+        /^p\(y=/ { split($0, a, " = "); n++; p[n] = a[2] + 0; s += p[n]
+                   lab = substr(a[1], 5); sub(/\|x\)$/, "", lab); L[n] = lab
+                   if (n == 1 || p[n] > p[best]) best = n
+                   if ((getline c < cli) <= 0) { print "the CLI printed fewer columns"; exit 1 }
+                   d = p[n] - c; if (d < 0) d = -d
+                   if (d > 1e-9) { printf "p(y=%s|x): example %.17g, pmk %s\n", lab, p[n], c; exit 1 } }
+        /^predicted / { pred = $2 }
+        END {
+            if (n != 10) { print n " posteriors, not 10"; exit 1 }
+            if (s - 1 > 1e-12 || 1 - s > 1e-12) { printf "the posteriors sum to %.17g\n", s; exit 1 }
+            if (pred != L[best]) { print "predicted " pred ", largest posterior " L[best]; exit 1 }
+            if (pred != cl) { print "predicted " pred ", pmk gnb predict says " cl; exit 1 }
+        }' "$T/gnb.out" || fail "gnb_posteriors: output above is wrong"
+    echo "installcheck: gnb_posteriors ok (posteriors sum to 1, argmax predicted, as pmk gnb predict)"
+fi
+
+# ---------------------------------------------------------------- static linking
+# `pkg-config --static` must name everything libpmk.a needs (Requires.private,
+# Libs.private): link one example with the static libpmk, the rest shared, and
+# run it without the installed shared libpmk.
+if [ -f "$DESTDIR$libdir/libpmk.a" ] && [ -x "$T/gnb_posteriors" ]; then
+    src=
+    for s in "$@"; do case $s in *gnb_posteriors.c) src=$s ;; esac; done
+    static_rest=$($PKG_CONFIG --static --libs pmk | sed 's/\(^\| \)-lpmk\( \|$\)/ /')
+    $CC -std=c11 $CFLAGS_PC "$src" -o "$T/gnb_static" \
+        "$DESTDIR$libdir/libpmk.a" $static_rest $($PKG_CONFIG --libs gsl) \
+        || fail "gnb_posteriors does not link with libpmk.a and pkg-config --static --libs pmk"
+    LD_LIBRARY_PATH= "$T/gnb_static" "$DATA/mnist-train.csv.gz" "$DATA/mnist-test.csv.gz" 0 \
+        >"$T/gnb_static.out" || fail "the static gnb_posteriors exited $?"
+    ! ldd "$T/gnb_static" | grep -q libpmk || fail "the static build still loads libpmk.so"
+    # Not byte for byte: linked this way GSL's BLAS calls may bind to gslcblas
+    # rather than OpenBLAS, which rounds differently (|dp| < 1e-9 still).
+    paste -d' ' "$T/gnb.out" "$T/gnb_static.out" | awk '
+        /^p\(y=/ { d = $3 - $6; if (d < 0) d = -d; if (d > 1e-9) bad = 1; next }
+        { h = NF / 2; for (i = 1; i <= h; i++) if ($i != $(i + h)) bad = 1 }
+        END { exit bad }' || fail "static and shared builds print different output"
+    echo "installcheck: pkg-config --static --libs pmk links libpmk.a: ok"
+fi
+echo "installcheck: all examples ok"
