@@ -1,4 +1,5 @@
-/* pmk/gnb.h: the Gaussian class-conditional classifier ("Gaussian naive Bayes").
+/** @file pmk/gnb.h
+ * The Gaussian class-conditional classifier ("Gaussian naive Bayes").
  *
  * Model, for x in R^D (after multiplying by the feature scale s) and K classes:
  *   p(y = k) = alpha_k,   p(x | y = k) = prod_d N(x_d; mu_kd, sigma2_kd)
@@ -75,6 +76,8 @@ void pmk_gnb_options_init_default(pmk_gnb_options *o);
  *  length is checked against K by pmk_gnb_finish.  @return PMK_OK or PMK_EINVAL. */
 int pmk_gnb_options_check(const pmk_gnb_options *o, pmk_error *err);
 
+/** An opaque Gaussian classifier: statistics, and once finished, the
+ *  parameters. */
 typedef struct pmk_gnb pmk_gnb;
 
 /** An empty model for @p D features (no classes yet).  @p opt may be NULL
@@ -116,6 +119,7 @@ size_t pmk_gnb_nfeatures(const pmk_gnb *m);      /**< D */
 size_t pmk_gnb_nclasses(const pmk_gnb *m);       /**< K */
 double pmk_gnb_ntrain(const pmk_gnb *m);         /**< N, rows fitted so far */
 int pmk_gnb_is_finished(const pmk_gnb *m);       /**< 1 when ready to predict */
+/** The options the model was made with (its own copy; valid while it lives). */
 const pmk_gnb_options *pmk_gnb_get_options(const pmk_gnb *m);
 const long *pmk_gnb_labels(const pmk_gnb *m);    /**< K labels, increasing */
 /** The class index of @p label, or -1 when the model has no such class. */
@@ -131,9 +135,11 @@ const gsl_matrix *pmk_gnb_m2(const pmk_gnb *m);
 const gsl_matrix *pmk_gnb_variances(const pmk_gnb *m);
 /** K priors alpha_k.  NULL unless finished. */
 const gsl_vector *pmk_gnb_priors(const pmk_gnb *m);
-/** D class-blind population variances Var(x_d) of the training rows, and
- *  their means (the centre subtracted before prediction).  Finished models. */
+/** D class-blind population variances Var(x_d) of the training rows (scaled
+ *  units).  NULL unless finished. */
 const gsl_vector *pmk_gnb_pop_variances(const pmk_gnb *m);
+/** D class-blind means of the training rows (scaled units): the centre
+ *  subtracted before prediction.  NULL unless finished. */
 const gsl_vector *pmk_gnb_pop_means(const pmk_gnb *m);
 /** epsilon * max_d Var(x_d): what smoothing added to every variance. */
 double pmk_gnb_smoothing_added(const pmk_gnb *m);
@@ -193,6 +199,7 @@ int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
 /** Precision and recall of class index @p k (NaN when undefined: no row
  *  predicted / none of that class). */
 double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k);
+/** Recall of class index @p k: correct / rows of that class (NaN when none). */
 double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
 
 /* ---------------------------------------------------------------- files */

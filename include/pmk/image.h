@@ -1,4 +1,5 @@
-/* pmk/image.h: binary and grey images: PBM (P1, P4), PGM (P2, P5), PNG.
+/** @file pmk/image.h
+ * Binary and grey images: PBM (P1, P4), PGM (P2, P5), PNG.
  *
  * In memory an image is a height x width gsl_matrix.  A binary image holds
  * spins with PBM's convention: 1 = black = +1, 0 = white = -1.  A grey image
@@ -17,8 +18,11 @@
 extern "C" {
 #endif
 
+/** An image in memory; allocate with pmk_image_alloc or a reader, free with
+ *  pmk_image_free. */
 typedef struct pmk_image {
-    size_t width, height;
+    size_t width;        /**< columns */
+    size_t height;       /**< rows */
     int binary;          /**< 1: pix holds +-1 spins (+1 = black); 0: grey levels */
     unsigned maxval;     /**< 1 for binary images; 1..65535 for grey */
     gsl_matrix *pix;     /**< height x width */
@@ -31,12 +35,14 @@ typedef struct pmk_image {
 pmk_image *pmk_image_alloc(size_t width, size_t height, int binary, unsigned maxval,
                            pmk_error *err);
 
-/** A deep copy of @p img, or NULL when out of memory. */
+/** A deep copy of @p img, owned by the caller, or NULL when out of memory
+ *  (PMK_ENOMEM in @p err). */
 pmk_image *pmk_image_copy(const pmk_image *img, pmk_error *err);
 
 /** Frees the image; NULL is accepted. */
 void pmk_image_free(pmk_image *img);
 
+/** File formats for pmk_image_write. */
 typedef enum pmk_image_format {
     PMK_IMAGE_AUTO = 0,  /**< writer: from the extension; reader: from magic bytes */
     PMK_IMAGE_PBM,       /**< P4 (raw) on write */
