@@ -1,4 +1,149 @@
-/* pmk/ising.h: placeholder, filled in by the ising issue. */
+/* pmk/ising.h: Ising-MRF denoising of binary images (Bishop, PRML §8.3.3):
+ * ICM, annealed Gibbs sampling, mean field and the exact MAP by s-t minimum cut.
+ *
+ * Spins live in memory as signed bytes, row-major, height x width, each -1 or
+ * +1 (PBM's convention: +1 = black).  The model over the restored image x given
+ * the observed image y is
+ *
+ *     E(x, y) = h sum_i x_i - beta sum_<ij> x_i x_j - eta sum_i x_i y_i,
+ *
+ * with pairs <ij> over the 4-neighbourhood (or the 8-neighbourhood) and a free
+ * boundary (no pairs leave the image).  Nothing here opens files or prints;
+ * randomness comes only from a caller-passed pmk_rng.  Thread-safety: no global
+ * state; distinct calls on distinct buffers may run concurrently. */
 #ifndef PMK_ISING_H
 #define PMK_ISING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pmk/status.h"
+#include "pmk/rng.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The model's parameters. */
+typedef struct pmk_ising_params {
+    double beta;     /**< coupling between neighbours [1] */
+    double eta;      /**< coupling to the observation [2.1] */
+    double h;        /**< bias; h > 0 favours -1 (white) [0] */
+    int neighbours;  /**< 4 or 8 [4] */
+} pmk_ising_params;
+
+/** Sets Bishop's defaults: beta 1, eta 2.1, h 0, 4 neighbours. */
+void pmk_ising_params_init_default(pmk_ising_params *p);
+
+/** PMK_EINVAL with a readable message unless the parameters are finite and
+ *  neighbours is 4 or 8. */
+int pmk_ising_params_check(const pmk_ising_params *p, pmk_error *err);
+
+typedef enum pmk_ising_method {
+    PMK_ISING_ICM = 0,      /**< iterated conditional modes from x = y */
+    PMK_ISING_ANNEAL,       /**< Gibbs sampling with a geometric temperature schedule */
+    PMK_ISING_MEANFIELD,    /**< damped mean field, thresholded at the end */
+    PMK_ISING_MINCUT        /**< exact MAP by s-t minimum cut (beta >= 0) */
+} pmk_ising_method;
+
+typedef enum pmk_ising_order {
+    PMK_ISING_RASTER = 0,   /**< row by row, left to right, in place */
+    PMK_ISING_RANDOM,       /**< a fresh random permutation per sweep */
+    PMK_ISING_CHECKERBOARD  /**< colour classes in turn (2 colours for 4
+                                 neighbours, 4 for 8), each updated at once */
+} pmk_ising_order;
+
+struct pmk_ising_sweep;
+
+/** How to run pmk_ising_denoise. */
+typedef struct pmk_ising_options {
+    pmk_ising_method method;  /**< [PMK_ISING_ICM] */
+    pmk_ising_order order;    /**< sweep order for ICM, anneal and mean field [raster] */
+    size_t max_sweeps;        /**< ICM and mean field: at most this many sweeps [100] */
+    double t0;                /**< anneal: start temperature [4] */
+    double t_factor;          /**< anneal: T <- T * t_factor after each sweep [0.9] */
+    size_t anneal_sweeps;     /**< anneal: sweeps [100] */
+    double damping;           /**< mean field: m <- (1-d) m + d tanh(...), 0 < d <= 1 [0.5] */
+    double tol;               /**< mean field: stop when max |dm| < tol [1e-6] */
+    const int8_t *truth;      /**< optional clean image (width x height spins, not
+                                   copied): the trace then counts the errors of
+                                   each sweep [NULL] */
+    /** Optional: called after each sweep with its record (e.g. for a progress
+     *  line); a non-zero return stops the run early, keeping what was done
+     *  (anneal: the best state so far) [NULL]. */
+    int (*on_sweep)(const struct pmk_ising_sweep *s, void *arg);
+    void *on_sweep_arg;       /**< passed to on_sweep [NULL] */
+} pmk_ising_options;
+
+/** Sets the defaults shown above. */
+void pmk_ising_options_init_default(pmk_ising_options *o);
+
+/** PMK_EINVAL with a readable message for out-of-range options. */
+int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err);
+
+/** One sweep's record. */
+typedef struct pmk_ising_sweep {
+    size_t sweep;         /**< 1-based */
+    size_t changed;       /**< spins that changed in this sweep (mean field: of the
+                               thresholded image) */
+    double energy;        /**< E(x, y) after the sweep (anneal: of the current
+                               sample; mean field: of the thresholded image) */
+    double temperature;   /**< anneal: the temperature used; else 0 */
+    double free_energy;   /**< mean field: the variational free energy
+                               sum_i E-terms over <x> minus the entropy; else 0 */
+    size_t errors;        /**< pixels differing from options.truth after the
+                               sweep (0 without a truth image) */
+} pmk_ising_sweep;
+
+/** What pmk_ising_denoise reports.  Owns its trace: release with
+ *  pmk_ising_result_clear. */
+typedef struct pmk_ising_result {
+    size_t sweeps;           /**< sweeps run (0 for mincut) */
+    int converged;           /**< ICM / mean field: stopped before max_sweeps */
+    double energy_initial;   /**< E(y, y) */
+    double energy;           /**< E(x, y) of the returned x */
+    size_t changed;          /**< pixels where the returned x differs from y */
+    pmk_ising_sweep *trace;  /**< one record per sweep (malloc'ed) */
+    size_t ntrace;
+} pmk_ising_result;
+
+/** Frees the trace and zeroes @p r; NULL is accepted. */
+void pmk_ising_result_clear(pmk_ising_result *r);
+
+/** E(x, y) for spins @p x and @p y (width x height, row-major, each +-1).
+ *  The three sums are accumulated in integers, so the result is exact up to
+ *  the final three products.  PMK_EINVAL for an empty image or a bad spin. */
+int pmk_ising_energy(const pmk_ising_params *p, size_t width, size_t height,
+                     const int8_t *x, const int8_t *y, double *energy, pmk_error *err);
+
+/** E(x with x_m = +1) - E(x with x_m = -1) at pixel (row, col):
+ *  2h - 2 beta sum_{j in N(m)} x_j - 2 eta y_m.  No checks. */
+double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, size_t height,
+                             const int8_t *x, const int8_t *y, size_t row, size_t col);
+
+/** Restores @p x (width x height) from the observation @p y with the method in
+ *  @p o.  @p x need not be initialised and must not overlap @p y.  @p rng is
+ *  needed by anneal and by the random order (NULL is PMK_EINVAL there); @p res
+ *  (may be NULL) receives the figures and the trace (cleared on failure).
+ *  Statuses: PMK_EINVAL for bad parameters or options, an empty image or a
+ *  spin of @p y other than +-1, and for mincut with beta < 0 (the energy is
+ *  then not submodular); PMK_ELIMIT for images of 2^31 pixels or more;
+ *  PMK_ENOMEM. */
+int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o,
+                      size_t width, size_t height, const int8_t *y, int8_t *x,
+                      pmk_rng *rng, pmk_ising_result *res, pmk_error *err);
+
+/** Flips exactly round(@p prob * n) distinct spins of @p x[0..n), chosen
+ *  uniformly (a partial Fisher-Yates shuffle).  0 <= prob <= 1.  *@p flipped
+ *  (may be NULL) receives the count. */
+int pmk_ising_noise_flip(int8_t *x, size_t n, double prob, pmk_rng *rng,
+                         size_t *flipped, pmk_error *err);
+
+/** Adds N(0, (sigma * maxval)^2) to each grey level of @p v[0..n) and rounds
+ *  and clips the result to 0..maxval.  sigma >= 0. */
+int pmk_ising_noise_gaussian(double *v, size_t n, unsigned maxval, double sigma,
+                             pmk_rng *rng, pmk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -1,4 +1,12 @@
-# src/models/ising: the ising model, its CLI command and tests.
+# src/models/ising: the ising model (ICM, anneal, mean field, min-cut), its
+# CLI command, tests, benchmark and docs.
 pkginclude_HEADERS += include/pmk/ising.h
+src_libpmk_la_SOURCES += src/models/ising.c src/models/ising_maxflow.c
+noinst_HEADERS += src/models/ising_internal.h
 src_pmk_SOURCES += src/cli/ising.c
 tests_check_pmk_SOURCES += tests/check_ising.c
+TESTS += tests/cli_ising.sh
+EXTRA_DIST += tests/cli_ising.sh tests/data/ising-x.pbm tests/data/ising-y.pbm \
+	tests/data/ising-grey.pgm tests/data/ising-bad.pbm \
+	doc/formats-ising.md doc/benchmarks-ising.md doc/design-ising.md \
+	bench/ising.py

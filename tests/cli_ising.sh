@@ -1,0 +1,128 @@
+#!/bin/sh
+# cli_ising.sh: `pmk ising denoise / noise / energy`: the data README's
+# reference figures on the horse, round trips through the energy command, the
+# noise counts, and each bad input with its exact message.
+. "$PMK_TOP_SRCDIR/tests/lib.sh"
+
+NOISY="$DATA/horse-noisy10.pbm"
+CLEAN="$DATA/horse.pbm"
+N=131200   # 400 x 328 pixels
+
+# json_field NAME: the value of "NAME" in the JSON object in $T/out.
+json_field() { sed -n "s/.*\"$1\": \([^,}]*\).*/\1/p" "$T/out"; }
+
+# --- Reference figures (data/README: beta 1, eta 2.1, h 0, 4 neighbours) ----
+# Raster ICM from x = y: one pixel-changing sweep, a second that changes
+# nothing, energy -471,189.6, 3.6524% of pixels differing from horse.pbm.
+expect_ok "$PMK" ising denoise "$NOISY" -o "$T/icm.pbm" --truth "$CLEAN" \
+    --trace "$T/icm.csv" --json
+[ "$(json_field method)" = '"icm"' ] || fail "method: $(cat "$T/out")"
+[ "$(json_field sweeps)" = 2 ] || fail "ICM sweeps: $(json_field sweeps)"
+near "$(json_field energy)" -471189.6 0.05
+near "$(json_field error)" 0.036524 0.0000005
+# y = the noisy image itself: E(y, y) = -beta S2 - 2.1 N, checked below by
+# the energy command.
+E0=$(json_field energy_initial)
+[ "$(json_field changed)" -gt 0 ] || fail "ICM changed nothing"
+[ "$(sed -n 1p "$T/icm.csv")" = "sweep,changed,energy,error" ] || fail "trace header: $(sed -n 1p "$T/icm.csv")"
+[ "$(wc -l <"$T/icm.csv")" -eq 3 ] || fail "trace rows: $(cat "$T/icm.csv")"
+CH1=$(sed -n 2p "$T/icm.csv" | cut -d, -f2)
+CH2=$(sed -n 3p "$T/icm.csv" | cut -d, -f2)
+[ "$CH1" = "$(json_field changed)" ] && [ "$CH2" = 0 ] || fail "trace changed: $CH1, $CH2"
+PER=$(sed -n 's/.*"changed_per_sweep": \[\([^]]*\)\].*/\1/p' "$T/out")
+[ "$PER" = "$CH1, 0" ] || fail "changed_per_sweep: $PER"
+near "$(sed -n 3p "$T/icm.csv" | cut -d, -f3)" -471189.6 0.05
+near "$(sed -n 3p "$T/icm.csv" | cut -d, -f4)" 0.036524 0.0000005
+# Without --truth the trace has no error column.
+expect_ok "$PMK" ising denoise "$NOISY" -o "$T/icm2.pbm" --trace "$T/icm2.csv" -q
+[ "$(sed -n 1p "$T/icm2.csv")" = "sweep,changed,energy" ] || fail "trace header: $(sed -n 1p "$T/icm2.csv")"
+same_bytes "$T/icm.pbm" "$T/icm2.pbm"
+
+# The written image has the reported energy (read back through `energy`).
+expect_ok "$PMK" ising energy "$T/icm.pbm" --observed "$NOISY"
+near "$(cat "$T/out")" -471189.6 0.05
+expect_ok "$PMK" ising energy "$NOISY" --observed "$NOISY"
+near "$(cat "$T/out")" "$E0" 0.05
+
+# Exact MAP by min-cut: energy -477,483.0 (the minimiser may not be unique, so
+# the error rate, 0.4748% in the README, gets a loose bound).
+expect_ok "$PMK" ising denoise "$NOISY" -o "$T/cut.png" --truth "$CLEAN" -m mincut --json
+[ "$(json_field method)" = '"mincut"' ] || fail "method: $(cat "$T/out")"
+near "$(json_field energy)" -477483.0 0.05
+near "$(json_field error)" 0.004748 0.0005
+expect_ok "$PMK" ising energy "$T/cut.png" --observed "$NOISY"
+near "$(cat "$T/out")" -477483.0 0.05
+
+# Anneal and mean field never beat the exact MAP; anneal is reproducible.
+for m in anneal meanfield; do
+    expect_ok "$PMK" ising denoise "$NOISY" -o "$T/$m.pbm" -m $m --seed 5 --anneal-sweeps 40 --json
+    E=$(json_field energy)
+    awk -v e="$E" 'BEGIN { exit !(e >= -477483.05 && e < -471189.6) }' \
+        || fail "$m energy $E outside [MAP, ICM)"
+done
+expect_ok "$PMK" ising denoise "$NOISY" -o "$T/anneal2.pbm" -m anneal --seed 5 --anneal-sweeps 40
+same_bytes "$T/anneal.pbm" "$T/anneal2.pbm"
+
+# beta = h = 0: every method returns y.
+for m in icm anneal meanfield mincut; do
+    expect_ok "$PMK" ising denoise "$NOISY" -o "$T/b0.pbm" -m $m --beta 0 --seed 1 \
+        --anneal-sweeps 5 --json
+    [ "$(json_field changed)" = 0 ] || fail "$m with beta 0 changed $(json_field changed) pixels"
+done
+
+# --- energy: the hand-computed case of tests/check_ising.c --------------------
+expect_ok "$PMK" ising energy "$FIX/ising-x.pbm" --observed "$FIX/ising-y.pbm" --h 0.5
+near "$(cat "$T/out")" -4.2 1e-9
+expect_ok "$PMK" ising energy "$FIX/ising-x.pbm" --observed "$FIX/ising-y.pbm" --h 0.5 \
+    --neighbours 8
+near "$(cat "$T/out")" -2.2 1e-9
+
+# --- a grey input with --threshold: black where level < 0.5 * 255; with
+# beta = 0 the output is the thresholded image itself:
+#   0 10 200 255 -> 1100,  127 128 0 255 -> 1010,  250 5 130 100 -> 0101.
+expect_ok "$PMK" ising denoise "$FIX/ising-grey.pgm" --threshold 0.5 --beta 0 -o "$T/g.pbm"
+printf 'P4\n4 3\n\300\240\120' >"$T/g-want.pbm"
+same_bytes "$T/g.pbm" "$T/g-want.pbm"
+
+# --- noise: exactly round(0.1 N) = 13120 distinct pixels flipped.  With
+# beta = h = 0, eta = 1: E = -sum x y = -(N - 2 d), so d = 13120 gives -104960.
+expect_ok "$PMK" ising noise "$CLEAN" --flip 0.1 --seed 3 -o "$T/n1.pbm"
+expect_ok "$PMK" ising energy "$T/n1.pbm" --observed "$CLEAN" --beta 0 --eta 1
+[ "$(cat "$T/out")" = -104960 ] || fail "noise flipped: energy $(cat "$T/out")"
+expect_ok "$PMK" ising noise "$CLEAN" --flip 0.1 --seed 3 -o "$T/n2.pbm"
+same_bytes "$T/n1.pbm" "$T/n2.pbm"
+expect_ok "$PMK" ising noise "$CLEAN" --flip 0.1 --seed 4 -o "$T/n3.pbm"
+cmp -s "$T/n1.pbm" "$T/n3.pbm" && fail "seeds 3 and 4 gave the same noise"
+# Gaussian mode on a grey image; sigma 0 leaves every level where it was.
+expect_ok "$PMK" ising noise "$FIX/ising-grey.pgm" --gauss 0 --seed 1 -o "$T/gn.pgm"
+expect_ok "$PMK" ising denoise "$T/gn.pgm" --threshold 0.5 --beta 0 -o "$T/gn.pbm"
+same_bytes "$T/gn.pbm" "$T/g-want.pbm"
+expect_ok "$PMK" ising noise "$FIX/ising-grey.pgm" --gauss 0.2 --seed 1 -o "$T/gn2.pgm"
+
+# --- bad inputs, each with its message; no good output overwritten ----------
+echo keep >"$T/keep.pbm"
+expect_fail 1 "pmk ising denoise: $FIX/ising-grey.pgm: grey image (maxval 255): give --threshold T to binarise it" \
+    "$PMK" ising denoise "$FIX/ising-grey.pgm" -o "$T/keep.pbm"
+expect_fail 1 "pmk ising denoise: $FIX/ising-x.pbm is 3x2 but $NOISY is 400x328" \
+    "$PMK" ising denoise "$NOISY" --truth "$FIX/ising-x.pbm" -o "$T/keep.pbm"
+expect_fail 1 "pmk ising denoise: $FIX/ising-bad.pbm:4:3: bad character '2' in the PBM raster (expected 0 or 1)" \
+    "$PMK" ising denoise "$FIX/ising-bad.pbm" -o "$T/keep.pbm"
+expect_err_line 2 "pmk ising denoise: --method mincut needs --beta >= 0 (beta -1 makes the energy non-submodular); use icm, anneal or meanfield" \
+    "$PMK" ising denoise "$NOISY" -m mincut --beta -1 -o "$T/keep.pbm"
+expect_err_line 2 "pmk ising denoise: --method: 'gibbs' is not one of icm, anneal, meanfield, mincut" \
+    "$PMK" ising denoise "$NOISY" -m gibbs -o "$T/keep.pbm"
+expect_err_line 2 "pmk ising denoise: --neighbours: '6' is not 4 or 8" \
+    "$PMK" ising denoise "$NOISY" --neighbours 6 -o "$T/keep.pbm"
+expect_err_line 2 "pmk ising denoise: missing -o OUT" "$PMK" ising denoise "$NOISY"
+[ "$(cat "$T/keep.pbm")" = keep ] || fail "a failed run overwrote its output"
+expect_fail 1 "pmk ising energy: $FIX/ising-y.pbm is 3x2 but $CLEAN is 400x328" \
+    "$PMK" ising energy "$CLEAN" --observed "$FIX/ising-y.pbm"
+expect_fail 1 "pmk ising noise: $CLEAN: --gauss needs a grey image; this one is binary (use --flip)" \
+    "$PMK" ising noise "$CLEAN" --gauss 0.1 -o "$T/keep.pbm"
+expect_err_line 2 "pmk ising noise: --flip: 1.5 is not in [0, 1]" \
+    "$PMK" ising noise "$CLEAN" --flip 1.5 -o "$T/keep.pbm"
+expect_err_line 2 "pmk ising: unknown verb 'smooth' (verbs: denoise, noise, energy)" \
+    "$PMK" ising smooth "$NOISY"
+expect_ok "$PMK" ising denoise --help
+grep -q -- '--method M' "$T/out" || fail "denoise --help lacks --method"
+exit 0
