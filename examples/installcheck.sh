@@ -89,6 +89,44 @@ if [ -x "$T/gnb_posteriors" ]; then
     echo "installcheck: gnb_posteriors ok (posteriors sum to 1, argmax predicted, as pmk gnb predict)"
 fi
 
+# ---------------------------------------------------------------- ising_icm
+# ICM on the shipped noisy horse.  Checked against the installed pmk program:
+# the initial energy E(y, y) is what `pmk ising energy` prints for y against
+# itself; ICM only ever lowers the energy, so the trace must not rise; the last
+# sweep changes nothing; the energy recomputed from the image returned equals
+# the last one of the trace; and the image, its energy and its error count
+# equal those of `pmk ising denoise` (same method, same parameters).
+if [ -x "$T/ising_icm" ]; then
+    "$T/ising_icm" "$DATA/horse-noisy10.pbm" "$DATA/horse.pbm" "$T/icm.pbm" >"$T/icm.out" \
+        || fail "ising_icm exited $?"
+    cat "$T/icm.out"
+    e0=$("$PMK" ising energy "$DATA/horse-noisy10.pbm" --observed "$DATA/horse-noisy10.pbm")
+    "$PMK" ising denoise -q --json "$DATA/horse-noisy10.pbm" -o "$T/cli.pbm" \
+        --truth "$DATA/horse.pbm" >"$T/cli.json"
+    cmp -s "$T/icm.pbm" "$T/cli.pbm" || fail "ising_icm and pmk ising denoise restore different images"
+    e1=$(sed 's/.*"energy": \([^,]*\),.*/\1/' "$T/cli.json")
+    n1=$(sed 's/.*"errors": \([0-9]*\),.*/\1/' "$T/cli.json")
+    awk -v e0="$e0" -v e1="$e1" -v n1="$n1" '
+        # energies are sums of multiples of beta, eta, h: exact to 1e-6 here
+        function near(a, b) { d = a - b; if (d < 0) d = -d; return d <= 1e-6 }
+        /^image / { init = $NF + 0 }
+        /^sweep / { n++; split($0, f, /[:,] */)
+                    ch = f[2]; sub(/changed /, "", ch); en = f[3]; sub(/energy /, "", en)
+                    er = f[4]; sub(/errors /, "", er)
+                    if (n > 1 && en + 0 > last + 1e-6) { print "the energy rose at sweep " n; exit 1 }
+                    last = en + 0; lastch = ch + 0; lasterr = er + 0 }
+        /^converged after / { conv = 1 }
+        /^E\(x, y\) recomputed: / { rec = $NF + 0 }
+        END {
+            if (!near(init, e0)) { print "initial energy " init ", pmk ising energy says " e0; exit 1 }
+            if (n < 2 || lastch != 0 || !conv) { print "ICM did not converge with a sweep changing nothing"; exit 1 }
+            if (!near(rec, last)) { print "recomputed energy " rec " is not the trace'"'"'s " last; exit 1 }
+            if (!near(last, e1)) { print "final energy " last ", pmk ising denoise says " e1; exit 1 }
+            if (lasterr != n1) { print lasterr " errors, pmk ising denoise says " n1; exit 1 }
+        }' "$T/icm.out" || fail "ising_icm: output above is wrong"
+    echo "installcheck: ising_icm ok (E(y,y) = $e0, the energy never rises, ends at $e1 as pmk ising denoise)"
+fi
+
 # ---------------------------------------------------------------- static linking
 # `pkg-config --static` must name everything libpmk.a needs (Requires.private,
 # Libs.private): link one example with the static libpmk, the rest shared, and
