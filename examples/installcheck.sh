@@ -127,6 +127,46 @@ if [ -x "$T/ising_icm" ]; then
     echo "installcheck: ising_icm ok (E(y,y) = $e0, the energy never rises, ends at $e1 as pmk ising denoise)"
 fi
 
+# ---------------------------------------------------------------- rbm_hidden
+# A 784 x 16 RBM, two epochs of CD-1, seed 1.  Checked against the installed pmk
+# program on the model the example saved: `pmk rbm hidden` must print the same
+# p(h=1|v) (to the 4 decimals the example prints), `pmk rbm eval --exact` the
+# same log Z (1e-5) and the mean of the three log p(v) (1e-5: three values
+# rounded to 6 decimals).  Every p is in [0,1] and every sample is 0 or 1,
+# 0 where p(h=1|v) < 5e-5 and 1 where p > 1 - 5e-5 (shown 0.0000 / 1.0000;
+# the chance of another outcome is below 5e-5 per bit).
+if [ -x "$T/rbm_hidden" ]; then
+    "$T/rbm_hidden" "$DATA/mnist-train.csv.gz" "$T/small.rbm" >"$T/rbm.out" \
+        || fail "rbm_hidden exited $?"
+    cat "$T/rbm.out"
+    gzip -dc "$DATA/mnist-train.csv.gz" | head -n 3 >"$T/rows3.csv"
+    "$PMK" rbm hidden -q "$T/small.rbm" "$T/rows3.csv" >"$T/rbm_cli.csv" \
+        || fail "pmk rbm hidden failed on the example's model"
+    "$PMK" rbm eval -q --exact --json "$T/small.rbm" "$T/rows3.csv" >"$T/rbm_cli.json" \
+        || fail "pmk rbm eval failed on the example's model"
+    lz=$(sed 's/.*"log_z": \([^,}]*\).*/\1/' "$T/rbm_cli.json")
+    lp=$(sed 's/.*"mean_log_prob": \([^,}]*\).*/\1/' "$T/rbm_cli.json")
+    awk -v cli="$T/rbm_cli.csv" -v lz="$lz" -v lp="$lp" '
+        function abs(x) { return x < 0 ? -x : x }
+        /^trained / { z = $NF + 0 }
+        /^row / { r++; slp += $NF; if ((getline c < cli) <= 0) { print "pmk printed fewer rows"; exit 1 }
+                  nc = split(c, cf, ",") }
+        /^  p\(h=1\|v\):/ { for (j = 2; j <= NF; j++) { p[r, j - 1] = $j + 0
+                      if ($j < 0 || $j > 1) { print "p " $j " outside [0,1]"; exit 1 }
+                      if (abs($j - cf[j]) > 6e-5) { print "row " r " unit " j - 1 ": " $j ", pmk " cf[j]; exit 1 } }
+                  h = NF - 1; if (nc != h + 1) { print "pmk printed " nc - 1 " units, not " h; exit 1 } }
+        /^  sample:/ { for (j = 2; j <= NF; j++) {
+                      if ($j != 0 && $j != 1) { print "sample " $j " is not 0 or 1"; exit 1 }
+                      q = p[r, j - 1]
+                      if ((q < 5e-5 && $j == 1) || (q > 1 - 5e-5 && $j == 0)) { print "row " r " unit " j - 1 ": p " q ", sample " $j; exit 1 } } }
+        END {
+            if (r != 3 || h != 16) { print r " rows of " h " units, not 3 of 16"; exit 1 }
+            if (abs(z - lz) > 1e-5) { print "log Z " z ", pmk rbm eval --exact says " lz; exit 1 }
+            if (abs(slp / r - lp) > 1e-5) { print "mean log p(v) " slp / r ", pmk says " lp; exit 1 }
+        }' "$T/rbm.out" || fail "rbm_hidden: output above is wrong"
+    echo "installcheck: rbm_hidden ok (p(h|v) and log Z = $lz as pmk rbm hidden / eval --exact)"
+fi
+
 # ---------------------------------------------------------------- static linking
 # `pkg-config --static` must name everything libpmk.a needs (Requires.private,
 # Libs.private): link one example with the static libpmk, the rest shared, and
