@@ -28,7 +28,9 @@ fi
 [ -f "$DESTDIR$libdir/pkgconfig/pmk.pc" ] || fail "no pmk.pc in $DESTDIR$libdir/pkgconfig"
 v=$($PKG_CONFIG --modversion pmk) || fail "pkg-config cannot read the installed pmk.pc"
 [ "$v" = "${PACKAGE_VERSION:-$v}" ] || fail "pmk.pc says version $v, the package is $PACKAGE_VERSION"
-[ -f "$DESTDIR$(echo "$($PKG_CONFIG --variable includedir pmk)" | sed "s|^$DESTDIR||")/pmk/pmk.h" ] \
+# (pkgconf may or may not prefix the sysroot to --variable: strip it, add it.)
+inc=$($PKG_CONFIG --variable includedir pmk | sed "s|^$DESTDIR||")
+[ -f "$DESTDIR$inc/pmk/pmk.h" ] \
     || fail "pmk/pmk.h is not installed under the includedir pmk.pc names"
 
 CFLAGS_PC=$($PKG_CONFIG --cflags pmk gsl)
@@ -41,7 +43,18 @@ DATA="$DESTDIR$pkgdatadir"
 PMK="$DESTDIR$bindir/pmk"
 [ -x "$PMK" ] || fail "no installed pmk in $DESTDIR$bindir"
 
-# The shared library the examples load must be the installed one.
+# Every command the installed pmk has comes with an installed man page.
+if [ -n "${mandir:-}" ]; then
+    [ -f "$DESTDIR$mandir/man1/pmk.1" ] || fail "pmk.1 is not installed in $DESTDIR$mandir/man1"
+    for c in $("$PMK" --help | awk '/^Commands:/ { on = 1; next } on && /^$/ { on = 0 } on { print $1 }'); do
+        if "$PMK" "$c" --help >/dev/null 2>&1; then
+            [ -f "$DESTDIR$mandir/man1/pmk-$c.1" ] || fail "pmk-$c.1 is not installed in $DESTDIR$mandir/man1"
+        fi
+    done
+    echo "installcheck: man pages installed"
+fi
+
+# Build every example against the installed headers and library only.
 for src in "$@"; do
     name=$(basename "$src" .c)
     echo "installcheck: $CC $name.c \$(pkg-config --cflags --libs pmk gsl)"

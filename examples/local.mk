@@ -14,6 +14,6 @@ EXTRA_DIST += examples/installcheck.sh
 
 installcheck-local:
 	CC='$(CC)' PKG_CONFIG='$(PKG_CONFIG)' DESTDIR='$(DESTDIR)' prefix='$(prefix)' \
-	libdir='$(libdir)' bindir='$(bindir)' pkgdatadir='$(pkgdatadir)' \
+	libdir='$(libdir)' bindir='$(bindir)' pkgdatadir='$(pkgdatadir)' mandir='$(mandir)' \
 	PACKAGE_VERSION='$(PACKAGE_VERSION)' \
 	$(SHELL) '$(srcdir)/examples/installcheck.sh' $(PMK_EXAMPLES:%='$(srcdir)/%')
