@@ -81,7 +81,9 @@ int pmk_gnb_options_check(const pmk_gnb_options *o, pmk_error *err);
 typedef struct pmk_gnb pmk_gnb;
 
 /** An empty model for @p D features (no classes yet).  @p opt may be NULL
- *  for defaults; it is checked and copied.  @return NULL on error. */
+ *  for defaults; it is checked and copied.  @return a model owned by the
+ *  caller (pmk_gnb_free), or NULL with PMK_EINVAL (D = 0, bad options) or
+ *  PMK_ENOMEM in @p err. */
 pmk_gnb *pmk_gnb_alloc(size_t D, const pmk_gnb_options *opt, pmk_error *err);
 
 /** Frees the model; NULL is accepted. */
@@ -103,7 +105,9 @@ int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_erro
  *  not have one entry per class. */
 int pmk_gnb_finish(pmk_gnb *m, pmk_error *err);
 
-/** Convenience: alloc + partial_fit + finish on data held in memory. */
+/** Convenience: alloc + partial_fit + finish on data held in memory (X is
+ *  N x D, y has N labels; neither is kept).  @return a finished model owned
+ *  by the caller, or NULL with the status of the step that failed. */
 pmk_gnb *pmk_gnb_fit(const gsl_matrix *X, const long *y, const pmk_gnb_options *opt,
                      pmk_error *err);
 
@@ -209,12 +213,18 @@ double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
 
 /** Writes a finished model as text (see doc/formats.md): magic "pmk-gnb",
  *  version, key/value header, the statistics in %.17g in the C locale,
- *  whatever the caller's locale.  Atomic ("-" = stdout). */
+ *  whatever the caller's locale.  Atomic ("-" = stdout).  Statuses:
+ *  PMK_EINVAL for an unfinished model, PMK_EIO (the target left untouched),
+ *  PMK_ENOMEM; messages name @p path.  Thread-safe (it switches only the
+ *  calling thread's locale, with uselocale). */
 int pmk_gnb_save(const pmk_gnb *m, const char *path, pmk_error *err);
 
-/** Reads a model written by pmk_gnb_save ("-" = stdin, gzip accepted).  Errors
- *  name the file and line: wrong kind, future version, truncated, or edited
- *  into an invalid state (bad numbers, counts, labels out of order, ...).
+/** Reads a model written by pmk_gnb_save ("-" = stdin, gzip accepted) into a
+ *  new finished model, *@p out (owned by the caller: pmk_gnb_free; NULL on
+ *  error).  Errors name the file and line: PMK_EFORMAT for another kind of
+ *  file, a truncated one or one edited into an invalid state (bad numbers,
+ *  counts, labels out of order, ...), PMK_EUNSUP for a newer format version,
+ *  PMK_ELIMIT for sizes beyond PMK_GNB_MAX_PARAMS, PMK_EIO, PMK_ENOMEM.
  *  Save -> load -> save is byte-identical. */
 int pmk_gnb_load(const char *path, pmk_gnb **out, pmk_error *err);
 
