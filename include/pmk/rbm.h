@@ -1,4 +1,205 @@
-/* pmk/rbm.h: placeholder, filled in by the rbm issue. */
+/* pmk/rbm.h: the binary restricted Boltzmann machine: conditionals, sampling,
+ * free energy, CD-k / PCD-k training, pseudo-likelihood, log Z (exact and AIS),
+ * and its text model file.
+ *
+ * Model (D visible units v, H hidden units h, both in {0,1}):
+ *   E(v,h) = -v'Wh - b'v - a'h,   p(v,h) = exp(-E(v,h)) / Z,
+ *   p(h_j = 1 | v) = sigmoid((W'v + a)_j),   p(v_i = 1 | h) = sigmoid((Wh + b)_i),
+ *   F(v) = -b'v - sum_j softplus((W'v + a)_j),   log p(v) = -F(v) - log Z.
+ * W is D x H, b has D entries, a has H.  Data matrices hold one example per
+ * row (N x D); hidden matrices are N x H.
+ *
+ * Thread-safety: no global state.  A pmk_rbm may be read by several threads at
+ * once (every evaluation function takes it const); training, loading into it
+ * and freeing it need exclusive access.  Each thread needs its own pmk_rng. */
 #ifndef PMK_RBM_H
 #define PMK_RBM_H
+
+#include <stddef.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+#include "pmk/status.h"
+#include "pmk/rng.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Format version written by pmk_rbm_save (first line "pmk-rbm 1"). */
+#define PMK_RBM_FORMAT_VERSION 1
+
+/** The widest layer pmk_rbm_log_z_exact enumerates (2^25 states). */
+#define PMK_RBM_EXACT_MAX 25
+
+/** Largest D*H accepted by pmk_rbm_alloc and pmk_rbm_load (2^30 weights). */
+#define PMK_RBM_MAX_WEIGHTS ((size_t)1 << 30)
+
+/** A binary RBM.  Parameters are public and may be edited; the training state
+ *  (momentum, chains, epoch count) is what `--resume` continues from. */
+typedef struct pmk_rbm {
+    size_t d;            /**< D visible units */
+    size_t h;            /**< H hidden units */
+    gsl_matrix *W;       /**< D x H weights */
+    gsl_vector *b;       /**< D visible biases */
+    gsl_vector *a;       /**< H hidden biases */
+    /* Training state, NULL until the first pmk_rbm_fit. */
+    gsl_matrix *dW;      /**< D x H momentum ("increment") of W */
+    gsl_vector *db;      /**< D momentum of b */
+    gsl_vector *da;      /**< H momentum of a */
+    gsl_matrix *chains;  /**< P x H hidden states of the persistent chains (PCD) */
+    size_t epochs;       /**< epochs trained so far (drives the momentum switch) */
+} pmk_rbm;
+
+/** Allocates a D x H model with every parameter 0 and no training state.
+ *  D = 0 or H = 0 is PMK_EINVAL; D*H above PMK_RBM_MAX_WEIGHTS is PMK_ELIMIT
+ *  (refused before allocating).  @return NULL on error. */
+pmk_rbm *pmk_rbm_alloc(size_t d, size_t h, pmk_error *err);
+
+/** Frees the model and its training state; NULL is accepted. */
+void pmk_rbm_free(pmk_rbm *m);
+
+/** A deep copy (training state included), or NULL when out of memory. */
+pmk_rbm *pmk_rbm_copy(const pmk_rbm *m, pmk_error *err);
+
+/** Initialises the parameters as in Hinton's practical guide (2010, sec. 8):
+ *  W_ij ~ N(0, 0.01^2), a = 0, b_i = log(p_i / (1 - p_i)) with p_i the mean of
+ *  column i of @p X (N x D, values in [0,1]) clipped to [0.001, 0.999]; with
+ *  @p X NULL, b = 0.  Drops any training state.  Draws D*H normals from @p r. */
+int pmk_rbm_init(pmk_rbm *m, const gsl_matrix *X, pmk_rng *r, pmk_error *err);
+
+/** Checks that X is N x D with every value in [0,1]; the error names the first
+ *  offending row and column (1-based) as "row R, column C: ...". */
+int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error *err);
+
+/* ---------------------------------------------------------------- conditionals */
+
+/** P (N x H) <- p(h = 1 | v) = sigmoid(V W + a) for V (N x D). */
+int pmk_rbm_hidden_prob(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *P);
+
+/** P (N x D) <- p(v = 1 | h) = sigmoid(Hs W' + b) for Hs (N x H). */
+int pmk_rbm_visible_prob(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *P);
+
+/** S (N x H) <- one sample of h ~ p(h | v) per row of V (N x D). */
+int pmk_rbm_sample_hidden(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *S,
+                          pmk_rng *r);
+
+/** S (N x D) <- one sample of v ~ p(v | h) per row of Hs (N x H). */
+int pmk_rbm_sample_visible(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *S,
+                           pmk_rng *r);
+
+/** @p steps sweeps of block Gibbs sampling v -> h -> v on each row of V (N x D,
+ *  updated in place with binary samples).  When @p mean is non-NULL (N x D) it
+ *  receives p(v = 1 | h) of the last sweep (the "visible means" to display). */
+int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_matrix *mean,
+                  pmk_rng *r);
+
+/** F (N) <- free energy F(v) of each row of V (N x D). */
+int pmk_rbm_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F);
+
+/* ---------------------------------------------------------------- monitoring */
+
+/** Reconstruction error as in Hinton's rbm.m: the mean over rows of
+ *  sum_i (v_i - p(v_i = 1 | h))^2 with h sampled from p(h | v). */
+int pmk_rbm_recon_error(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r,
+                        double *out, pmk_error *err);
+
+/** Pseudo-likelihood, mean over rows of sum_i log p(v_i | v_{-i}), where
+ *  log p(v_i | v_{-i}) = log sigmoid(F(v~i) - F(v)) and v~i is v with bit i
+ *  flipped (v_i -> 1 - v_i).  Exact: every bit of every row (N*D*H work). */
+int pmk_rbm_pseudo_likelihood(const pmk_rbm *m, const gsl_matrix *V, double *out,
+                              pmk_error *err);
+
+/** scikit-learn's stochastic estimate (BernoulliRBM.score_samples): per row one
+ *  bit i drawn uniformly, D * log sigmoid(F(v~i) - F(v)); the mean over rows. */
+int pmk_rbm_pseudo_likelihood_1bit(const pmk_rbm *m, const gsl_matrix *V,
+                                   pmk_rng *r, double *out, pmk_error *err);
+
+/* ---------------------------------------------------------------- log Z */
+
+/** Exact log Z by enumerating the smaller layer (ties: the hidden layer):
+ *    hidden:  log Z = logsumexp_h [a'h + sum_i softplus(b_i + (Wh)_i)],
+ *    visible: log Z = logsumexp_v [b'v + sum_j softplus(a_j + (W'v)_j)],
+ *  in GEMM blocks, accumulated in double.  A smaller layer wider than
+ *  PMK_RBM_EXACT_MAX units is PMK_ELIMIT ("... too wide ...; use AIS"). */
+int pmk_rbm_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err);
+
+/** AIS settings (Salakhutdinov & Murray 2008). */
+typedef struct pmk_rbm_ais_options {
+    size_t runs;          /**< M independent AIS runs [100] */
+    size_t n_betas[3];    /**< intervals on [0,0.5], [0.5,0.9], [0.9,1]
+                               [500, 4000, 10000]: their schedule */
+} pmk_rbm_ais_options;
+
+void pmk_rbm_ais_options_init_default(pmk_rbm_ais_options *o);
+
+/** The result of pmk_rbm_log_z_ais. */
+typedef struct pmk_rbm_ais_result {
+    double log_z;         /**< log of the mean importance weight times Z_A */
+    double log_z_lo;      /**< log(Z^ - 3 sigma^), -inf when that is <= 0 */
+    double log_z_hi;      /**< log(Z^ + 3 sigma^) */
+    double log_z_base;    /**< log Z_0 = log Z_A + H log 2, the start of the path */
+    size_t runs, steps;   /**< M and the number of intermediate distributions */
+} pmk_rbm_ais_result;
+
+/** Estimates log Z by annealed importance sampling from a base-rate RBM A
+ *  (W = 0, no hidden units, visible biases b_A,i = logit of the mean of column
+ *  i of @p X clipped to [0.001, 0.999]; X NULL: b_A = 0) to the model B.
+ *  See rbm.c for the equations. */
+int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
+                      const pmk_rbm_ais_options *o, pmk_rng *r,
+                      pmk_rbm_ais_result *out, pmk_error *err);
+
+/* ---------------------------------------------------------------- training */
+
+/** Training options.  pmk_rbm_options_init_default fills Hinton's rbm.m
+ *  values where it has them. */
+typedef struct pmk_rbm_options {
+    size_t epochs;        /**< passes over the data [10] */
+    size_t batch;         /**< minibatch size B [100] */
+    size_t k;             /**< Gibbs steps of CD-k / PCD-k [1] */
+    int persistent;       /**< 1: PCD (persistent chains, Tieleman 2008) [0] */
+    double lr;            /**< learning rate epsilon [0.1] */
+    double momentum;      /**< fixed momentum in [0,1), or < 0 for 0.5 during
+                               epochs 1-5 then 0.9 (rbm.m) [-1] */
+    double weight_decay;  /**< L2 weight cost on W [0.0002] */
+} pmk_rbm_options;
+
+void pmk_rbm_options_init_default(pmk_rbm_options *o);
+
+/** Checks the options (epochs, batch and k >= 1, lr > 0, momentum < 1,
+ *  weight decay >= 0); the message names the offending one. */
+int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err);
+
+/** What pmk_rbm_fit reports after each epoch. */
+typedef struct pmk_rbm_epoch_info {
+    size_t epoch;         /**< 1-based over the model's life (m->epochs) */
+    double recon_error;   /**< mean over the epoch's rows of rbm.m's error */
+} pmk_rbm_epoch_info;
+
+/** Called after each epoch with the model's parameters up to date; a non-zero
+ *  return stops training and becomes pmk_rbm_fit's status. */
+typedef int (*pmk_rbm_epoch_fn)(const pmk_rbm *m, const pmk_rbm_epoch_info *info,
+                                void *ctx);
+
+/** Trains @p m on X (N x D, values in [0,1]) by CD-k or PCD-k; see rbm_train.c for
+ *  the update equations.  Continues from @p m as it stands (parameters,
+ *  momentum, chains, epoch count), so pmk_rbm_init it first for a fresh run.
+ *  Minibatches are a fresh permutation of the rows every epoch.  Computation
+ *  is in single precision; the model keeps double.  @p cb may be NULL. */
+int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
+                pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx, pmk_error *err);
+
+/* ---------------------------------------------------------------- files */
+
+/** Writes the model (and its training state) as text to @p path atomically
+ *  ("-" = stdout); numbers as %.17g in the C locale whatever the locale. */
+int pmk_rbm_save(const pmk_rbm *m, const char *path, pmk_error *err);
+
+/** Reads a model written by pmk_rbm_save (gzip accepted).  Errors name the
+ *  file and line: truncation, bad numbers, a future version, another kind. */
+int pmk_rbm_load(const char *path, pmk_rbm **out, pmk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

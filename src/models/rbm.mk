@@ -1,4 +1,10 @@
-# src/models/rbm: the rbm model, its CLI command and tests.
+# src/models/rbm: the binary RBM, its CLI command and tests.
 pkginclude_HEADERS += include/pmk/rbm.h
+src_libpmk_la_SOURCES += src/models/rbm.c src/models/rbm_train.c src/models/rbm_io.c
+noinst_HEADERS += src/models/rbm_internal.h
 src_pmk_SOURCES += src/cli/rbm.c
 tests_check_pmk_SOURCES += tests/check_rbm.c
+TESTS += tests/cli_rbm.sh
+EXTRA_DIST += tests/cli_rbm.sh tests/data/rbm-bars.csv tests/data/rbm-bad-range.csv \
+	tests/fuzz/fuzz_rbm.c doc/formats-rbm.md doc/design-rbm.md doc/benchmarks-rbm.md \
+	bench/rbm.sh bench/rbm_figures.sh bench/rbm_gemm.c bench/rbm_sklearn.py bench/rbm_data.py

@@ -1,0 +1,38 @@
+/* rbm_internal.h: the single-precision trainer behind pmk_rbm_fit, exposed to
+ * the tests (a CD step from fixed samples is checked by hand). */
+#ifndef PMK_RBM_INTERNAL_H
+#define PMK_RBM_INTERNAL_H
+
+#include <gsl/gsl_matrix.h>
+#include "pmk/rbm.h"
+
+/* Float copies of the parameters, the momentum and the chains, plus every
+ * per-batch buffer, allocated once per training run. */
+typedef struct pmk_rbm_trainer pmk_rbm_trainer;
+
+/* Copies @p m's parameters and training state into single precision; buffers
+ * for minibatches of up to @p batch rows.  @p o must have passed _check. */
+pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *o,
+                                       pmk_error *err);
+void pmk_rbm_trainer_free(pmk_rbm_trainer *t);
+
+/* The minibatch buffer (batch x D) that pmk_rbm_trainer_step reads its first
+ * @p n rows from. */
+gsl_matrix_float *pmk_rbm_trainer_batch(pmk_rbm_trainer *t);
+
+/* Seeds the trainer's Bernoulli sampler (xoshiro128**) from @p r;
+ * pmk_rbm_fit does it at the start of every epoch. */
+void pmk_rbm_trainer_seed(pmk_rbm_trainer *t, pmk_rng *r);
+
+/* One CD-k / PCD-k update on the first @p n rows of the batch buffer, with
+ * momentum @p mu.  @p h0, when non-NULL (n x H), replaces the hidden sample
+ * drawn from p(h | v0) (tests).  Samples come from the trainer's own sampler
+ * (pmk_rbm_trainer_seed); @p r is unused.  Adds the batch's summed squared
+ * reconstruction error to *recon_sum. */
+int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
+                         const gsl_matrix_float *h0, pmk_rng *r, double *recon_sum);
+
+/* Writes the float parameters and state back into @p m (double). */
+int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err);
+
+#endif

@@ -1,0 +1,524 @@
+/* rbm_train.c: CD-k and PCD-k training of the binary RBM in single precision,
+ * with every buffer allocated once per run.
+ *
+ * One update on a minibatch V0 (n x D), following Hinton's rbm.m and his
+ * practical guide (2010), and Tieleman (2008) for PCD:
+ *   positive:  PH0 = sigmoid(V0 W + a)            (n x H, GEMM 1)
+ *              H   ~ Bernoulli(PH0)               (CD; PCD starts from its P chains)
+ *   chain, s = 1..k:
+ *              PV  = sigmoid(H W' + b)            (GEMM 2)
+ *              V   = Bernoulli(PV) when s < k or PCD; CD's last step keeps V = PV
+ *              PH  = sigmoid(V W + a)             (GEMM 3)
+ *              H   ~ Bernoulli(PH) when s < k, and always for PCD (the new chains)
+ *   update, mu the momentum, eps the learning rate, lambda the weight cost:
+ *              dW <- mu dW + eps (V0'PH0 / n - V'PH / P - lambda W)   (GEMMs 4, 5,
+ *                    mu applied through GEMM 4's beta, lambda in the final pass)
+ *              db <- mu db + eps (mean_rows V0 - mean_rows V)
+ *              da <- mu da + eps (mean_rows PH0 - mean_rows PH)
+ *              W += dW, b += db, a += da.
+ * P = n for CD, the number of chains for PCD.  The reconstruction error of
+ * rbm.m, sum (V0 - sigmoid(H0 W' + b))^2, comes from GEMM 2 of CD's first step
+ * (PCD spends one more GEMM on it).  Bernoulli draws come from an inlined
+ * xoshiro128** seeded from the caller's pmk_rng every epoch.  The sigmoid uses a Cephes-style expf on
+ * 4-float vectors (GCC/Clang vector extensions), relative error ~1e-7. */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_blas.h>
+
+#include "pmk/kernels.h"
+#include "pmk/rbm.h"
+#include "models/rbm_internal.h"
+
+/* ---------------------------------------------------------------- float kernels */
+
+typedef float v4sf __attribute__((vector_size(16)));
+typedef int32_t v4si __attribute__((vector_size(16)));
+#define SPLAT(c) ((v4sf){(c), (c), (c), (c)})
+
+/* Per lane: m ? x : y, with m a comparison result (all ones or all zeros). */
+static inline v4sf select4(v4si m, v4sf x, v4sf y)
+{
+    return (v4sf)(((v4si)x & m) | ((v4si)y & ~m));
+}
+
+/* e^x for 4 floats: x = n ln2 + r, |r| <= ln2/2, e^r by the Cephes minimax
+ * polynomial, 2^n through the exponent bits.  x is clamped to [-87, 88]. */
+static inline v4sf exp4(v4sf x)
+{
+    x = select4(x > SPLAT(88.f), SPLAT(88.f), x);
+    x = select4(x < SPLAT(-87.f), SPLAT(-87.f), x);
+    v4sf fx = x * 1.44269504088896341f + 0.5f;
+    v4si n = __builtin_convertvector(fx, v4si);
+    v4sf tf = __builtin_convertvector(n, v4sf);
+    n += (v4si)(tf > fx);               /* truncation -> floor: true is -1 */
+    tf = __builtin_convertvector(n, v4sf);
+    x = x - tf * 0.693359375f - tf * -2.12194440e-4f;
+    v4sf z = x * x;
+    v4sf y = SPLAT(1.9875691500e-4f);
+    y = y * x + 1.3981999507e-3f;
+    y = y * x + 8.3334519073e-3f;
+    y = y * x + 4.1665795894e-2f;
+    y = y * x + 1.6666665459e-1f;
+    y = y * x + 5.0000001201e-1f;
+    y = y * z + x + 1.0f;
+    v4si e = (n + 127) << 23;
+    return y * (v4sf)e;
+}
+
+/* row[0..k) <- sigmoid(row + c) for one row; the tail goes through a padded
+ * vector so every entry gets the same arithmetic. */
+static void sigmoid_bias_row(float *row, const float *c, size_t k)
+{
+    size_t j = 0;
+    for (; j + 4 <= k; j += 4) {
+        v4sf x, cb;
+        memcpy(&x, row + j, sizeof x);
+        memcpy(&cb, c + j, sizeof cb);
+        x = 1.0f / (1.0f + exp4(-(x + cb)));
+        memcpy(row + j, &x, sizeof x);
+    }
+    if (j < k) {
+        v4sf x = {0}, cb = {0};
+        memcpy(&x, row + j, (k - j) * sizeof(float));
+        memcpy(&cb, c + j, (k - j) * sizeof(float));
+        x = 1.0f / (1.0f + exp4(-(x + cb)));
+        memcpy(row + j, &x, (k - j) * sizeof(float));
+    }
+}
+
+/* Y (n x k) <- sigmoid(Y + c), c of k entries. */
+static void sigmoid_bias(gsl_matrix_float *Y, size_t n, const gsl_vector_float *c)
+{
+    for (size_t r = 0; r < n; r++)
+        sigmoid_bias_row(gsl_matrix_float_ptr(Y, r, 0), c->data, Y->size2);
+}
+
+/* The training sampler: xoshiro128** (Blackman & Vigna 2018), inlined, so
+ * that the ~30M Bernoulli draws of an epoch do not each pay a call through
+ * gsl_rng.  Its state is seeded from the caller's pmk_rng at the start of
+ * every epoch (four 32-bit draws), so a seed still fixes the whole run and a
+ * run split into several pmk_rbm_fit calls draws the same numbers. */
+typedef struct xo128 {
+    uint32_t s[4];
+} xo128;
+
+static inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+static inline uint32_t xo_next(xo128 *x)
+{
+    uint32_t *s = x->s;
+    const uint32_t result = rotl32(s[1] * 5u, 7) * 9u;
+    const uint32_t t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl32(s[3], 11);
+    return result;
+}
+
+static void xo_seed(xo128 *x, pmk_rng *r)
+{
+    gsl_rng *g = pmk_rng_gsl(r);
+    uint32_t any = 0;
+    for (int i = 0; i < 4; i++) {
+        /* 32 bits from the uniform, whatever the generator's range */
+        x->s[i] = (uint32_t)(gsl_rng_uniform(g) * 4294967296.0);
+        any |= x->s[i];
+    }
+    if (!any)
+        x->s[0] = 1u;   /* the all-zero state is xoshiro's only fixed point */
+}
+
+/* S (n x k) <- 1 where u < P, else 0, u = (top 24 bits) / 2^24 uniform on
+ * [0,1) in float, drawn row-major. */
+static void bernoulli(const gsl_matrix_float *P, gsl_matrix_float *S, size_t n, xo128 *x)
+{
+    for (size_t i = 0; i < n; i++) {
+        const float *p = gsl_matrix_float_const_ptr(P, i, 0);
+        float *s = gsl_matrix_float_ptr(S, i, 0);
+        for (size_t j = 0; j < P->size2; j++)
+            s[j] = (float)(xo_next(x) >> 8) * 0x1p-24f < p[j] ? 1.0f : 0.0f;
+    }
+}
+
+/* out[j] = sum over the first n rows of Y[:, j]. */
+static void col_sums(const gsl_matrix_float *Y, size_t n, float *out)
+{
+    memset(out, 0, Y->size2 * sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        const float *y = gsl_matrix_float_const_ptr(Y, i, 0);
+        for (size_t j = 0; j < Y->size2; j++)
+            out[j] += y[j];
+    }
+}
+
+/* ---------------------------------------------------------------- trainer */
+
+struct pmk_rbm_trainer {
+    size_t d, h, batch, k, p;   /* p: persistent chains, 0 for CD */
+    float lr, wd;
+    gsl_matrix_float *W, *dW;   /* D x H */
+    gsl_vector_float *b, *db;   /* D */
+    gsl_vector_float *a, *da;   /* H */
+    gsl_matrix_float *V0;       /* batch x D: the minibatch */
+    gsl_matrix_float *PH0;      /* batch x H */
+    gsl_matrix_float *Hs;       /* rows x H: hidden samples */
+    gsl_matrix_float *PV, *Vs;  /* rows x D: visible probabilities, samples */
+    gsl_matrix_float *PH;       /* rows x H */
+    gsl_matrix_float *chains;   /* p x H */
+    int chains_ready;
+    float *s1, *s2;             /* max(D, H) column sums */
+    xo128 rng;                  /* the sampler, seeded by pmk_rbm_trainer_seed */
+};
+
+static gsl_matrix_float *fmat(size_t r, size_t c, int *bad)
+{
+    gsl_matrix_float *m = gsl_matrix_float_calloc(r, c);
+    *bad |= !m;
+    return m;
+}
+
+static gsl_vector_float *fvec(size_t n, int *bad)
+{
+    gsl_vector_float *v = gsl_vector_float_calloc(n);
+    *bad |= !v;
+    return v;
+}
+
+void pmk_rbm_trainer_free(pmk_rbm_trainer *t)
+{
+    if (!t)
+        return;
+    gsl_matrix_float *ms[] = {t->W, t->dW, t->V0, t->PH0, t->Hs, t->PV, t->Vs, t->PH,
+                              t->chains};
+    for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
+        if (ms[i])
+            gsl_matrix_float_free(ms[i]);
+    gsl_vector_float *vs[] = {t->b, t->db, t->a, t->da};
+    for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
+        if (vs[i])
+            gsl_vector_float_free(vs[i]);
+    free(t->s1);
+    free(t->s2);
+    free(t);
+}
+
+pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *o,
+                                       pmk_error *err)
+{
+    pmk_rbm_trainer *t = calloc(1, sizeof *t);
+    if (!t)
+        goto nomem;
+    int bad = 0;
+    size_t D = m->d, H = m->h;
+    t->d = D;
+    t->h = H;
+    t->batch = o->batch;
+    t->k = o->k;
+    t->lr = (float)o->lr;
+    t->wd = (float)o->weight_decay;
+    if (o->persistent)
+        t->p = m->chains ? m->chains->size1 : o->batch;
+    size_t rows = t->p > t->batch ? t->p : t->batch;
+    t->W = fmat(D, H, &bad);
+    t->dW = fmat(D, H, &bad);
+    t->b = fvec(D, &bad);
+    t->db = fvec(D, &bad);
+    t->a = fvec(H, &bad);
+    t->da = fvec(H, &bad);
+    t->V0 = fmat(t->batch, D, &bad);
+    t->PH0 = fmat(t->batch, H, &bad);
+    t->Hs = fmat(rows, H, &bad);
+    t->PV = fmat(rows, D, &bad);
+    t->Vs = fmat(rows, D, &bad);
+    t->PH = fmat(rows, H, &bad);
+    if (t->p)
+        t->chains = fmat(t->p, H, &bad);
+    t->s1 = malloc((D > H ? D : H) * sizeof(float));
+    t->s2 = malloc((D > H ? D : H) * sizeof(float));
+    if (bad || !t->s1 || !t->s2)
+        goto nomem;
+    for (size_t i = 0; i < D; i++) {
+        const double *w = gsl_matrix_const_ptr(m->W, i, 0);
+        float *wf = gsl_matrix_float_ptr(t->W, i, 0);
+        for (size_t j = 0; j < H; j++)
+            wf[j] = (float)w[j];
+        if (m->dW) {
+            const double *dw = gsl_matrix_const_ptr(m->dW, i, 0);
+            float *dwf = gsl_matrix_float_ptr(t->dW, i, 0);
+            for (size_t j = 0; j < H; j++)
+                dwf[j] = (float)dw[j];
+        }
+        t->b->data[i] = (float)gsl_vector_get(m->b, i);
+        if (m->db)
+            t->db->data[i] = (float)gsl_vector_get(m->db, i);
+    }
+    for (size_t j = 0; j < H; j++) {
+        t->a->data[j] = (float)gsl_vector_get(m->a, j);
+        if (m->da)
+            t->da->data[j] = (float)gsl_vector_get(m->da, j);
+    }
+    if (t->p && m->chains) {
+        for (size_t c = 0; c < t->p; c++)
+            for (size_t j = 0; j < H; j++)
+                gsl_matrix_float_set(t->chains, c, j, (float)gsl_matrix_get(m->chains, c, j));
+        t->chains_ready = 1;
+    }
+    return t;
+nomem:
+    pmk_rbm_trainer_free(t);
+    pmk_error_set(err, PMK_ENOMEM, "out of memory allocating the RBM trainer");
+    return NULL;
+}
+
+gsl_matrix_float *pmk_rbm_trainer_batch(pmk_rbm_trainer *t) { return t->V0; }
+
+void pmk_rbm_trainer_seed(pmk_rbm_trainer *t, pmk_rng *r) { xo_seed(&t->rng, r); }
+
+/* The first n rows of a float matrix as a view. */
+static gsl_matrix_float_view rows_of(gsl_matrix_float *A, size_t n)
+{
+    return gsl_matrix_float_submatrix(A, 0, 0, n, A->size2);
+}
+
+int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
+                         const gsl_matrix_float *h0, pmk_rng *r, double *recon_sum)
+{
+    const size_t D = t->d, H = t->h;
+    if (n == 0 || n > t->batch || (h0 && (h0->size1 != n || h0->size2 != H)))
+        return PMK_EINVAL;
+    gsl_matrix_float_view V0 = rows_of(t->V0, n), PH0 = rows_of(t->PH0, n);
+    gsl_matrix_float_view Hn = rows_of(t->Hs, n), PVn = rows_of(t->PV, n);
+    int rc;
+
+    /* positive phase */
+    if ((rc = pmk_gemm_float(CblasNoTrans, CblasNoTrans, 1.0f, &V0.matrix, t->W, 0.0f,
+                             &PH0.matrix)))
+        return rc;
+    sigmoid_bias(&PH0.matrix, n, t->a);
+    if (h0)
+        gsl_matrix_float_memcpy(&Hn.matrix, h0);
+    else
+        bernoulli(&PH0.matrix, &Hn.matrix, n, &t->rng);
+
+    /* reconstruction from the data's hidden sample: CD's first chain step */
+    if ((rc = pmk_gemm_float(CblasNoTrans, CblasTrans, 1.0f, &Hn.matrix, t->W, 0.0f,
+                             &PVn.matrix)))
+        return rc;
+    sigmoid_bias(&PVn.matrix, n, t->b);
+    double rs = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const float *v = gsl_matrix_float_const_ptr(&V0.matrix, i, 0);
+        const float *p = gsl_matrix_float_const_ptr(&PVn.matrix, i, 0);
+        float s = 0.0f;
+        for (size_t c = 0; c < D; c++)
+            s += (v[c] - p[c]) * (v[c] - p[c]);
+        rs += s;
+    }
+    *recon_sum += rs;
+
+    /* negative phase */
+    size_t P = n;
+    gsl_matrix_float *Hc = &Hn.matrix;          /* current hidden state, P x H */
+    gsl_matrix_float_view hview;
+    if (t->p) {
+        if (!t->chains_ready) {
+            for (size_t c = 0; c < t->p; c++)
+                memcpy(gsl_matrix_float_ptr(t->chains, c, 0),
+                       gsl_matrix_float_const_ptr(&Hn.matrix, c % n, 0), H * sizeof(float));
+            t->chains_ready = 1;
+        }
+        P = t->p;
+        Hc = t->chains;
+    }
+    gsl_matrix_float_view PVp = rows_of(t->PV, P), Vsp = rows_of(t->Vs, P),
+                          PHp = rows_of(t->PH, P);
+    hview = rows_of(t->Hs, P);
+    gsl_matrix_float *Vk = NULL;
+    for (size_t s = 1; s <= t->k; s++) {
+        if (s > 1 || t->p) {
+            if ((rc = pmk_gemm_float(CblasNoTrans, CblasTrans, 1.0f, Hc, t->W, 0.0f,
+                                     &PVp.matrix)))
+                return rc;
+            sigmoid_bias(&PVp.matrix, P, t->b);
+        }
+        if (s < t->k || t->p) {
+            bernoulli(&PVp.matrix, &Vsp.matrix, P, &t->rng);
+            Vk = &Vsp.matrix;
+        } else {
+            Vk = &PVp.matrix;
+        }
+        if ((rc = pmk_gemm_float(CblasNoTrans, CblasNoTrans, 1.0f, Vk, t->W, 0.0f,
+                                 &PHp.matrix)))
+            return rc;
+        sigmoid_bias(&PHp.matrix, P, t->a);
+        if (t->p) {
+            bernoulli(&PHp.matrix, t->chains, P, &t->rng);
+        } else if (s < t->k) {
+            bernoulli(&PHp.matrix, &hview.matrix, P, &t->rng);
+            Hc = &hview.matrix;
+        }
+    }
+
+    /* update: dW <- mu dW + eps/n V0'PH0 - eps/P Vk'PHk (the momentum scaling
+     * rides on GEMM 4's beta), then one pass dW -= eps lambda W, W += dW */
+    const float fmu = (float)mu, decay = t->lr * t->wd;
+    if ((rc = pmk_gemm_float(CblasTrans, CblasNoTrans, t->lr / (float)n, &V0.matrix,
+                             &PH0.matrix, fmu, t->dW)))
+        return rc;
+    if ((rc = pmk_gemm_float(CblasTrans, CblasNoTrans, -t->lr / (float)P, Vk, &PHp.matrix,
+                             1.0f, t->dW)))
+        return rc;
+    for (size_t i = 0; i < D; i++) {
+        float *w = gsl_matrix_float_ptr(t->W, i, 0);
+        float *dw = gsl_matrix_float_ptr(t->dW, i, 0);
+        for (size_t j = 0; j < H; j++) {
+            dw[j] -= decay * w[j];
+            w[j] += dw[j];
+        }
+    }
+    col_sums(&V0.matrix, n, t->s1);
+    col_sums(Vk, P, t->s2);
+    for (size_t i = 0; i < D; i++) {
+        t->db->data[i] = fmu * t->db->data[i]
+                         + t->lr * (t->s1[i] / (float)n - t->s2[i] / (float)P);
+        t->b->data[i] += t->db->data[i];
+    }
+    col_sums(&PH0.matrix, n, t->s1);
+    col_sums(&PHp.matrix, P, t->s2);
+    for (size_t j = 0; j < H; j++) {
+        t->da->data[j] = fmu * t->da->data[j]
+                         + t->lr * (t->s1[j] / (float)n - t->s2[j] / (float)P);
+        t->a->data[j] += t->da->data[j];
+    }
+    return PMK_OK;
+}
+
+int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
+{
+    const size_t D = t->d, H = t->h;
+    if (!m->dW) {
+        m->dW = gsl_matrix_alloc(D, H);
+        m->db = gsl_vector_alloc(D);
+        m->da = gsl_vector_alloc(H);
+    }
+    if (t->p && t->chains_ready && !m->chains)
+        m->chains = gsl_matrix_alloc(t->p, H);
+    if (!m->dW || !m->db || !m->da || (t->p && t->chains_ready && !m->chains))
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory saving the training state");
+    for (size_t i = 0; i < D; i++) {
+        double *w = gsl_matrix_ptr(m->W, i, 0), *dw = gsl_matrix_ptr(m->dW, i, 0);
+        const float *wf = gsl_matrix_float_const_ptr(t->W, i, 0);
+        const float *dwf = gsl_matrix_float_const_ptr(t->dW, i, 0);
+        for (size_t j = 0; j < H; j++) {
+            w[j] = wf[j];
+            dw[j] = dwf[j];
+        }
+        gsl_vector_set(m->b, i, t->b->data[i]);
+        gsl_vector_set(m->db, i, t->db->data[i]);
+    }
+    for (size_t j = 0; j < H; j++) {
+        gsl_vector_set(m->a, j, t->a->data[j]);
+        gsl_vector_set(m->da, j, t->da->data[j]);
+    }
+    if (t->p && t->chains_ready)
+        for (size_t c = 0; c < t->p; c++)
+            for (size_t j = 0; j < H; j++)
+                gsl_matrix_set(m->chains, c, j, gsl_matrix_float_get(t->chains, c, j));
+    return PMK_OK;
+}
+
+/* ---------------------------------------------------------------- fit */
+
+void pmk_rbm_options_init_default(pmk_rbm_options *o)
+{
+    o->epochs = 10;
+    o->batch = 100;
+    o->k = 1;
+    o->persistent = 0;
+    o->lr = 0.1;
+    o->momentum = -1.0;
+    o->weight_decay = 0.0002;
+}
+
+int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
+{
+    if (o->epochs < 1)
+        return pmk_error_set(err, PMK_EINVAL, "epochs must be at least 1");
+    if (o->batch < 1)
+        return pmk_error_set(err, PMK_EINVAL, "the batch size must be at least 1");
+    if (o->k < 1)
+        return pmk_error_set(err, PMK_EINVAL, "the number of Gibbs steps k must be at least 1");
+    if (!(o->lr > 0.0) || !isfinite(o->lr))
+        return pmk_error_set(err, PMK_EINVAL, "the learning rate must be positive, not %g", o->lr);
+    if (!(o->momentum < 1.0) || isnan(o->momentum))
+        return pmk_error_set(err, PMK_EINVAL,
+                             "the momentum must be in [0,1) (or negative for 0.5 then 0.9), not %g",
+                             o->momentum);
+    if (!(o->weight_decay >= 0.0) || !isfinite(o->weight_decay))
+        return pmk_error_set(err, PMK_EINVAL, "the weight decay must be >= 0, not %g",
+                             o->weight_decay);
+    return PMK_OK;
+}
+
+int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
+                pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx, pmk_error *err)
+{
+    int rc;
+    if ((rc = pmk_rbm_options_check(o, err)) || (rc = pmk_rbm_check_data(m, X, err)))
+        return rc;
+    const size_t N = X->size1, D = m->d;
+    if (N == 0)
+        return pmk_error_set(err, PMK_EDATA, "no training rows");
+    size_t *perm = malloc(N * sizeof *perm);
+    pmk_rbm_trainer *t = pmk_rbm_trainer_alloc(m, o, err);
+    if (!perm || !t) {
+        free(perm);
+        pmk_rbm_trainer_free(t);
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory for training");
+    }
+    gsl_matrix_float *batch = pmk_rbm_trainer_batch(t);
+    for (size_t e = 0; e < o->epochs && !rc; e++) {
+        size_t epoch = m->epochs + 1;
+        /* rbm.m: momentum 0.5 while epoch <= 5, then 0.9 */
+        double mu = o->momentum >= 0.0 ? o->momentum : (epoch <= 5 ? 0.5 : 0.9);
+        pmk_rng_permutation(r, perm, N);
+        pmk_rbm_trainer_seed(t, r);
+        double recon = 0.0;
+        for (size_t s = 0; s < N && !rc; s += o->batch) {
+            size_t n = N - s < o->batch ? N - s : o->batch;
+            for (size_t i = 0; i < n; i++) {
+                const double *x = gsl_matrix_const_ptr(X, perm[s + i], 0);
+                float *v = gsl_matrix_float_ptr(batch, i, 0);
+                for (size_t c = 0; c < D; c++)
+                    v[c] = (float)x[c];
+            }
+            rc = pmk_rbm_trainer_step(t, n, mu, NULL, r, &recon);
+        }
+        if (rc) {
+            pmk_error_set(err, rc, "training step: %s", pmk_strerror(rc));
+            break;
+        }
+        if ((rc = pmk_rbm_trainer_sync(t, m, err)))
+            break;
+        m->epochs = epoch;
+        if (!isfinite(recon)) {
+            rc = pmk_error_set(err, PMK_ENUMERIC,
+                               "training diverged in epoch %zu (try a smaller --lr)", epoch);
+            break;
+        }
+        if (cb) {
+            pmk_rbm_epoch_info info = {epoch, recon / (double)N};
+            rc = cb(m, &info, ctx);
+        }
+    }
+    free(perm);
+    pmk_rbm_trainer_free(t);
+    return rc;
+}

@@ -1,0 +1,123 @@
+#!/bin/sh
+# cli_rbm.sh: `pmk rbm` end to end on a 40-row, 6x6-pixel fixture: training
+# (reproducible, resumable, logged), every verb's output shape and values,
+# exact vs AIS log Z, and the exact message and status for each bad input.
+. "$PMK_TOP_SRCDIR/tests/lib.sh"
+BARS="$FIX/rbm-bars.csv"
+R="$PMK rbm"
+# tiny GEMMs: OpenBLAS threads only add contention on a loaded machine
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+
+# ---- train: progress per epoch on stderr, a model, a log; same seed, same bytes
+expect_ok $R train "$BARS" -o "$T/m.rbm" -H 8 -e 3 -b 10 --seed 5 --log "$T/log.csv"
+[ "$(grep -c '^pmk rbm train: epoch [1-3]/3  recon ' "$T/err")" -eq 3 ] || fail "3 progress lines wanted"
+head -n 1 "$T/m.rbm" | grep -qx 'pmk-rbm 1' || fail "model magic"
+grep -qx 'visible 36' "$T/m.rbm" && grep -qx 'hidden 8' "$T/m.rbm" && grep -qx 'epochs 3' "$T/m.rbm" \
+    || fail "model header"
+[ "$(wc -l <"$T/log.csv")" -eq 4 ] || fail "log: header + 3 rows wanted"
+head -n 1 "$T/log.csv" | grep -qx 'epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed' \
+    || fail "log header"
+expect_ok $R train "$BARS" -o "$T/m2.rbm" -H 8 -e 3 -b 10 --seed 5 -q
+[ ! -s "$T/err" ] || fail "-q must silence progress"
+same_bytes "$T/m.rbm" "$T/m2.rbm"
+expect_ok $R train "$BARS" -o "$T/m3.rbm" -H 8 -e 3 -b 10 --seed 6 -q
+cmp -s "$T/m.rbm" "$T/m3.rbm" && fail "another seed gave the same model"
+
+# ---- resume: 3 more epochs continue the count; PCD chains are saved
+expect_ok $R train "$BARS" -o "$T/r.rbm" --resume "$T/m.rbm" -e 2 --seed 1 -q
+grep -qx 'epochs 5' "$T/r.rbm" || fail "resume must continue the epoch count"
+grep -qx 'momentum 1' "$T/r.rbm" || fail "momentum state saved"
+expect_ok $R train "$BARS" -o "$T/p.rbm" -H 4 -e 2 -b 10 -k 2 --persistent --seed 1 -q
+grep -qx 'chains 10' "$T/p.rbm" || fail "PCD chains saved"
+# checkpoints: the model exists after every 1 epoch, and at the end
+expect_ok $R train "$BARS" -o "$T/c.rbm" -H 4 -e 2 --checkpoint-every 1 --seed 1 -q
+grep -qx 'epochs 2' "$T/c.rbm" || fail "checkpointed model"
+
+# ---- hidden: one row per input row, label then H probabilities in [0,1]
+expect_ok $R hidden "$T/m.rbm" "$BARS" -o "$T/h.csv"
+[ "$(wc -l <"$T/h.csv")" -eq 40 ] || fail "hidden: 40 rows wanted"
+awk -F, 'NF != 9 { exit 1 } { for (i = 2; i <= NF; i++) if ($i < 0 || $i > 1) exit 1 }' "$T/h.csv" \
+    || fail "hidden: label + 8 probabilities in [0,1] per row"
+cut -d, -f1 "$BARS" >"$T/lab"
+cut -d, -f1 "$T/h.csv" | cmp -s - "$T/lab" || fail "hidden: labels carried over"
+expect_ok $R hidden "$T/m.rbm" "$BARS" --sample --seed 3
+awk -F, '{ for (i = 2; i <= NF; i++) if ($i != 0 && $i != 1) exit 1 }' "$T/out" || fail "samples are 0/1"
+
+# ---- eval: exact log Z; mean log p = -mean F - log Z; AIS agrees within 0.1 nats
+expect_ok $R eval "$T/m.rbm" "$BARS" --exact --json --seed 1
+for k in n recon_error pseudo_likelihood pseudo_likelihood_1bit mean_free_energy log_z mean_log_prob; do
+    grep -q "\"$k\": " "$T/out" || fail "eval --json lacks $k"
+done
+get() { sed -n "s/.*\"$1\": \\([^,}]*\\).*/\\1/p" "$2"; }
+cp "$T/out" "$T/exact.json"
+[ "$(get n "$T/exact.json")" = 40 ] || fail "n"
+lz=$(get log_z "$T/exact.json"); mf=$(get mean_free_energy "$T/exact.json")
+near "$(get mean_log_prob "$T/exact.json")" "$(awk -v a="$mf" -v b="$lz" 'BEGIN { printf "%.12f", -a - b }')" 1e-9
+# AIS with a shorter schedule, 100 runs: on an 8-hidden model its error is ~0.01
+expect_ok $R eval "$T/m.rbm" "$BARS" --ais --ais-betas 100,800,2000 --json --seed 2
+near "$(get log_z "$T/out")" "$lz" 0.1
+grep -q '"log_z_lo": ' "$T/out" && grep -q '"ais_steps": 2900' "$T/out" || fail "AIS fields"
+expect_ok $R eval "$T/m.rbm" "$BARS" --exact
+grep -q '^log Z (exact) ' "$T/out" || fail "plain eval output"
+
+# ---- sample, filters, export
+expect_ok $R sample "$T/m.rbm" -o "$T/s.csv" --chains 3 --steps 20 --every 5 --seed 1
+[ "$(wc -l <"$T/s.csv")" -eq 12 ] || fail "sample: 4 snapshots x 3 chains"
+[ "$(cut -d, -f1 "$T/s.csv" | tr '\n' ' ')" = "5 5 5 10 10 10 15 15 15 20 20 20 " ] || fail "sweep column"
+expect_ok $R sample "$T/m.rbm" -o "$T/s.png" --chains 3 --steps 20 --init "data:$BARS" --seed 1
+expect_ok $R filters "$T/m.rbm" -o "$T/f.png"
+for f in s.png f.png; do
+    [ "$(head -c 4 "$T/$f" | od -An -c | tr -d ' ')" = "211PNG" ] || fail "$f is not a PNG"
+done
+expect_ok $R export "$T/m.rbm" "$T/ex"
+[ "$(wc -l <"$T/ex/W.csv")" -eq 36 ] && [ "$(wc -l <"$T/ex/b.csv")" -eq 36 ] \
+    && [ "$(wc -l <"$T/ex/a.csv")" -eq 8 ] || fail "export shapes"
+awk -F, 'NF != 8 { exit 1 }' "$T/ex/W.csv" || fail "W.csv: 8 columns"
+# b.csv holds the model's b line, one number per line, the same doubles
+# (the CSV writer may print a shorter form of each: compare as numbers)
+sed -n '/^b$/{n;p;}' "$T/m.rbm" | tr ' ' '\n' >"$T/b-model"
+paste -d' ' "$T/b-model" "$T/ex/b.csv" | awk 'NF != 2 || $1 != $2 { exit 1 } END { exit NR != 36 }' \
+    || fail "b.csv differs from the model"
+
+# ---- bad inputs
+expect_err_line 2 "pmk rbm train: --hidden: an RBM needs at least 1 hidden unit" \
+    $R train "$BARS" -o "$T/x.rbm" -H 0
+expect_err_line 2 "pmk rbm train: missing -o MODEL" $R train "$BARS"
+expect_fail 1 "pmk rbm train: $FIX/rbm-bad-range.csv:3:6: value 300 is outside [0,1] after scaling by 0.00392157" \
+    $R train "$FIX/rbm-bad-range.csv" -o "$T/m.rbm"
+same_bytes "$T/m.rbm" "$T/m2.rbm"   # the failed run left the old model alone
+expect_fail 1 "pmk rbm eval: $FIX/rbm-bad-range.csv:1:9: value 192 is outside [0,1]" \
+    $R eval "$T/m.rbm" "$FIX/rbm-bad-range.csv" --scale 1
+# under a header line the row's file line moves down by one
+{ printf 'label'; for i in $(seq 0 35); do printf ',p%d' "$i"; done; echo; cat "$FIX/rbm-bad-range.csv"; } >"$T/hdr.csv"
+expect_fail 1 "pmk rbm train: $T/hdr.csv:4:6: value 300 is outside [0,1] after scaling by 0.00392157" \
+    $R train "$T/hdr.csv" -o "$T/x.rbm"
+# --no-labels makes the label column a 37th feature
+expect_fail 1 "pmk rbm eval: $BARS: the data have 37 feature columns but the model has 36 visible units" \
+    $R eval "$T/m.rbm" "$BARS" --no-labels
+# --binarize: the same model gives other hidden probabilities on 0/1 data
+expect_ok $R hidden "$T/m.rbm" "$BARS" --binarize 0.5 -o "$T/hb.csv"
+cmp -s "$T/h.csv" "$T/hb.csv" && fail "--binarize changed nothing"
+cut -d, -f1-36 "$BARS" >"$T/narrow.csv"
+expect_fail 1 "pmk rbm eval: $T/narrow.csv: the data have 35 feature columns but the model has 36 visible units" \
+    $R eval "$T/m.rbm" "$T/narrow.csv"
+head -n 10 "$T/m.rbm" >"$T/trunc.rbm"
+expect_fail 1 "pmk rbm eval: $T/trunc.rbm:11: unexpected end of file: expected row 2 of W" \
+    $R eval "$T/trunc.rbm" "$BARS"
+sed '1s/.*/pmk-rbm 9/' "$T/m.rbm" >"$T/future.rbm"
+expect_fail 1 "pmk rbm hidden: $T/future.rbm:1: format version 9 is newer than this pmk reads (1)" \
+    $R hidden "$T/future.rbm" "$BARS"
+sed '1s/.*/pmk-gnb 1/' "$T/m.rbm" >"$T/kind.rbm"
+expect_fail 1 "pmk rbm filters: $T/kind.rbm:1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 1')" \
+    $R filters "$T/kind.rbm" -o "$T/f2.png"
+sed '10s/^[^ ]*/0.1x/' "$T/m.rbm" >"$T/edit.rbm"
+expect_fail 1 "pmk rbm eval: $T/edit.rbm:10:1: row 1 of W: '0.1x' is not a finite number" \
+    $R eval "$T/edit.rbm" "$BARS"
+expect_ok $R train "$BARS" -o "$T/wide.rbm" -H 30 -e 1 --seed 1 -q
+expect_fail 1 "pmk rbm eval: $T/wide.rbm: exact log Z needs a layer of at most 25 units, but the smaller layer has 30; use AIS (--ais)" \
+    $R eval "$T/wide.rbm" "$BARS" --exact
+expect_err_line 2 "pmk rbm eval: --exact and --ais exclude each other" \
+    $R eval "$T/m.rbm" "$BARS" --exact --ais
+expect_err_line 2 "pmk rbm: unknown verb 'fit' (verbs: train, hidden, sample, eval, filters, export)" \
+    $R fit
+echo "rbm CLI: all checks passed"
