@@ -6,10 +6,11 @@
 # LD_LIBRARY_PATH on the installed libdir, and checks what it prints.
 # `make check` also compiles them against the build tree, so an API change that
 # breaks one shows up at once.
-PMK_EXAMPLES = examples/gnb_posteriors.c examples/ising_icm.c
+PMK_EXAMPLES = examples/gnb_posteriors.c examples/ising_icm.c examples/rbm_hidden.c
 check_PROGRAMS += $(PMK_EXAMPLES:.c=)
 examples_gnb_posteriors_LDADD = src/libpmk.la $(GSL_LIBS)
 examples_ising_icm_LDADD = src/libpmk.la $(GSL_LIBS)
+examples_rbm_hidden_LDADD = src/libpmk.la $(GSL_LIBS)
 EXTRA_DIST += examples/installcheck.sh
 
 installcheck-local:
