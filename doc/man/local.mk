@@ -4,5 +4,5 @@ dist_man1_MANS = doc/man/pmk.1 doc/man/pmk-gnb.1 doc/man/pmk-convert.1 doc/man/p
 	doc/man/pmk-ising.1 doc/man/pmk-rbm.1
 TESTS += tests/cli_man.sh
 EXTRA_DIST += tests/cli_man.sh
-# The pictures README shows, made by `pmk demo` (see README).
-EXTRA_DIST += doc/img/gnb-means.png doc/img/ising-horse.png
+# The pictures README shows, made with the built pmk by the commands README gives.
+EXTRA_DIST += doc/img/gnb-means.png doc/img/ising-horse.png doc/img/rbm-filters.png
