@@ -759,10 +759,10 @@ int cli_demo_ising(const char *datadir, const char *outdir, unsigned long seed)
         double secs = cli_now() - t0;
         spins_to(m ? cut : icm, x);
         if (m)
-            printf("  mincut (exact MAP): energy %.1f, %.4f%% of pixels wrong (%.3f s)\n",
+            printf("ising:   mincut (exact MAP): energy %.1f, %.4f%% of pixels wrong (%.3f s)\n",
                    res.energy, 100.0 * (double)count_diff(x, t, n) / (double)n, secs);
         else
-            printf("  ICM (raster): %zu sweeps, energy %.1f, %.4f%% of pixels wrong (%.3f s)\n",
+            printf("ising:   ICM (raster): %zu sweeps, energy %.1f, %.4f%% of pixels wrong (%.3f s)\n",
                    res.sweeps, res.energy, 100.0 * (double)count_diff(x, t, n) / (double)n, secs);
         pmk_ising_result_clear(&res);
     }
@@ -772,7 +772,7 @@ int cli_demo_ising(const char *datadir, const char *outdir, unsigned long seed)
         status = cli_error_pmk(&err);
         goto done;
     }
-    printf("  picture: %s (noisy | ICM | mincut | clean)\n", png);
+    printf("ising:   picture: %s (noisy | ICM | mincut | clean)\n", png);
 done:
     free(y);
     free(t);
