@@ -13,6 +13,7 @@ Suite *suite_image(void);
 Suite *suite_gnb(void);
 Suite *suite_rbm(void);
 Suite *suite_ising(void);
+Suite *suite_reentrant(void);
 
 /* Path of a file in the source tree ($PMK_TOP_SRCDIR/<rel>), in a static buffer
  * that the next call overwrites. */

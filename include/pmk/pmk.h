@@ -12,6 +12,7 @@
 #include "pmk/status.h"
 #include "pmk/rng.h"
 #include "pmk/kernels.h"
+#include "pmk/limits.h"
 #include "pmk/stream.h"
 #include "pmk/csv.h"
 #include "pmk/idx.h"

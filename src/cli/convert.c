@@ -178,6 +178,17 @@ static int csv_to_idx(const char *in, const char *out, const char *labels, const
             size_t ncap = cap ? 2 * cap : 4096;
             while (ncap < n + ch.n)
                 ncap *= 2;
+            /* the images (and labels) held until the end: under the memory ceiling */
+            unsigned long long per = d + (labels ? 1 : 0), lim = pmk_mem_limit(NULL);
+            char what[96];
+            snprintf(what, sizeof what, "holding %zu rows of %llu bytes", n + ch.n, per);
+            if (pmk_mem_check(pmk_csv_path(r), ch.first_line + (long)ch.n - 1, 0,
+                              (unsigned long long)(n + ch.n) * per, what, &err)) {
+                cli_error_pmk(&err);
+                goto done;
+            }
+            if (lim && ncap > lim / per)
+                ncap = (size_t)(lim / per);
             size_t bytes;
             unsigned char *np = NULL, *nl = NULL;
             if (pmk_size_mul(ncap, d, &bytes) == PMK_OK)
@@ -213,6 +224,17 @@ static int csv_to_idx(const char *in, const char *out, const char *labels, const
         goto done;
     }
     dims[0] = n;
+    if (labels) {
+        /* The two files are committed one after the other: find out now, before
+         * the images replace a good file, whether the labels' target can be
+         * created at all (a missing or unwritable folder). */
+        pmk_outfile probe;
+        if (pmk_outfile_open(&probe, labels, &err)) {
+            cli_error_pmk(&err);
+            goto done;
+        }
+        pmk_outfile_abort(&probe);
+    }
     if (pmk_idx_write_u8(out, pix, dims, ndim, &err)) {
         cli_error_pmk(&err);
         goto done;

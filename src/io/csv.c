@@ -34,6 +34,7 @@
 #include <string.h>
 #include <gsl/gsl_matrix.h>
 
+#include "pmk/limits.h"
 #include "pmk/csv.h"
 #include "pmk/stream.h"
 #include "io/dataout_internal.h"
@@ -589,8 +590,18 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
         pmk_error_at(err, PMK_EFORMAT, r->path, 0, 0, "empty file (no header and no rows)");
         goto fail;
     }
-    if (r->line == 1 && le - ls >= 3 && memcmp(ls, "\xef\xbb\xbf", 3) == 0)
+    if (r->line == 1 && le - ls >= 3 && memcmp(ls, "\xef\xbb\xbf", 3) == 0) {
         ls += 3;   /* UTF-8 byte-order mark */
+        if (blank_line(ls, le)) {   /* a BOM alone on its line: a blank line */
+            r->blank_line = r->line;
+            if ((got = next_data_line(r, &ls, &le, err)) < 0)
+                goto fail;
+            if (got == 0) {
+                pmk_error_at(err, PMK_EFORMAT, r->path, 0, 0, "empty file (no header and no rows)");
+                goto fail;
+            }
+        }
+    }
     r->ncols = count_fields(ls, le);
     if (o.label_col >= 0 && (size_t)o.label_col >= r->ncols) {
         pmk_error_at(err, PMK_EINVAL, r->path, r->line, 0,
@@ -601,8 +612,18 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
     r->lc = o.label_col < 0 ? SIZE_MAX : (size_t)o.label_col;
     r->d = r->ncols - (o.label_col >= 0);
     if (r->d == 0) {
-        pmk_error_at(err, PMK_EFORMAT, r->path, r->line, 0,
-                     "no feature columns: the only column is the label");
+        /* one column: most often not a CSV at all (IDX, an image) or another separator */
+        const char *nul = memchr(ls, '\0', (size_t)(le - ls));
+        if (nul)
+            pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, nul),
+                         "binary data (a NUL byte), not a CSV file");
+        else if (memchr(ls, ';', (size_t)(le - ls)) || memchr(ls, '\t', (size_t)(le - ls)))
+            pmk_error_at(err, PMK_EFORMAT, r->path, r->line, 0,
+                         "no feature columns: the only column is the label "
+                         "(fields are separated by ',', not ';' or TAB)");
+        else
+            pmk_error_at(err, PMK_EFORMAT, r->path, r->line, 0,
+                         "no feature columns: the only column is the label");
         goto fail;
     }
     if (o.header == PMK_CSV_HEADER_AUTO)
@@ -637,7 +658,7 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
     /* A chunk holds at most CSV_CHUNK_CELLS values (64 MiB), whatever
      * chunk_rows says, so that very wide rows cannot demand gigabytes. */
     size_t max_cells = CSV_CHUNK_CELLS;
-    unsigned long long mcap = pmk_dataio_mem_cap(NULL);
+    unsigned long long mcap = pmk_mem_limit(NULL);
     if (mcap && mcap / 4 / sizeof(double) < max_cells)   /* PMK_MAX_MEMORY below 256 MiB */
         max_cells = (size_t)(mcap / 4 / sizeof(double));
     if (r->opt.chunk_rows > max_cells / r->d)
@@ -760,15 +781,15 @@ int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset *
                 ncap *= 2;
             /* never more rows than the memory ceiling holds (a row is d
              * doubles and a label): grow less, or stop with a message */
-            unsigned long long mcap = pmk_dataio_mem_cap(NULL);
+            unsigned long long mcap = pmk_mem_limit(NULL);
             unsigned long long row_bytes = (unsigned long long)(d + 1) * sizeof(double);
             if (mcap && ncap > mcap / row_bytes)
                 ncap = (size_t)(mcap / row_bytes);
             if (ncap < n + ch.n) {
                 char what[160];
                 snprintf(what, sizeof what, "reading %zu or more rows of %zu values", n + ch.n, d);
-                rc = pmk_dataio_mem_check(r->path, ch.first_line + (long)ch.n - 1,
-                                          (unsigned long long)(n + ch.n) * row_bytes, what, err);
+                rc = pmk_mem_check(r->path, ch.first_line + (long)ch.n - 1, 0,
+                                   (unsigned long long)(n + ch.n) * row_bytes, what, err);
                 if (!rc)
                     rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");
                 break;

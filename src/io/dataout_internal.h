@@ -1,6 +1,7 @@
 /* dataout_internal.h: what the data-set readers and writers (CSV, IDX) share:
  * the output side (an atomic pmk_outfile, gzipped when the target's name ends
- * in ".gz") and the memory ceiling for a data set held in memory. */
+ * in ".gz").  The memory ceiling is
+ * pmk_mem_limit / pmk_mem_check (pmk/limits.h). */
 #ifndef PMK_DATAOUT_INTERNAL_H
 #define PMK_DATAOUT_INTERNAL_H
 
@@ -25,19 +26,5 @@ int pmk_dataout_commit(pmk_dataout *w, pmk_error *err);
 
 /* Abandons the output: the target is left as it was.  Safe after commit. */
 void pmk_dataout_abort(pmk_dataout *w);
-
-/* The most bytes one data set may take in memory: the machine's physical
- * memory, lowered by the environment variable PMK_MAX_MEMORY (a byte count
- * with an optional k, M, G or T suffix, powers of 1024) when it is set lower;
- * 0 when neither is known.  @p from_env (may be NULL) is set to 1 when the
- * limit comes from PMK_MAX_MEMORY.  (The image readers parse the same
- * variable; the two belong in core.) */
-unsigned long long pmk_dataio_mem_cap(int *from_env);
-
-/* Fills @p err with "F[:LINE]: WHAT needs N bytes, more than the
- * PMK_MAX_MEMORY limit of C bytes" (or "... the C bytes of memory") and
- * returns PMK_ELIMIT when @p bytes is above the cap; else returns PMK_OK. */
-int pmk_dataio_mem_check(const char *file, long line, unsigned long long bytes,
-                         const char *what, pmk_error *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <gsl/gsl_matrix.h>
 
+#include "pmk/limits.h"
 #include "pmk/idx.h"
 #include "pmk/stream.h"
 #include "io/dataout_internal.h"
@@ -158,8 +159,8 @@ static int idx_load(const char *path, idx_raw *raw, pmk_error *err)
         char what[320];
         snprintf(what, sizeof what, "an IDX body of %s %s elements (as doubles)", dt,
                  type_name(raw->type));
-        if ((rc = pmk_dataio_mem_check(shown, 0, (unsigned long long)raw->count * sizeof(double),
-                                       what, err)))
+        if ((rc = pmk_mem_check(shown, 0, 0, (unsigned long long)raw->count * sizeof(double),
+                                what, err)))
             goto done;
     }
     size_t cap = bytes < ((size_t)1 << 20) ? bytes : (size_t)1 << 20, have = 0;

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "pmk/limits.h"
 #include "io/image_internal.h"
 
 /* ---------------------------------------------------------------- the type */
@@ -122,32 +123,6 @@ void img_unpack_bits(const unsigned char *src, size_t w, double *dst,
 
 /* ---------------------------------------------------------------- limits */
 
-/* PMK_MAX_MEMORY: a byte count with an optional k, M, G or T suffix (powers
- * of 1024).  @return 0 when unset or not of that form. */
-static unsigned long long env_max_memory(void)
-{
-    const char *s = getenv("PMK_MAX_MEMORY");
-    if (!s || *s < '0' || *s > '9')
-        return 0;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno)
-        return 0;
-    int shift = 0;
-    switch (*end) {
-    case '\0': break;
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    case 't': case 'T': shift = 40; end++; break;
-    default: return 0;
-    }
-    if (*end != '\0' || v > (ULLONG_MAX >> shift))
-        return 0;
-    return v << shift;
-}
-
 int img_check_size(const char *path, long line, long col, const char *what,
                    size_t width, size_t height, pmk_error *err)
 {
@@ -158,21 +133,14 @@ int img_check_size(const char *path, long line, long col, const char *what,
                             "overflows)", what, width, height);
     /* The matrix must fit in the machine's physical memory, and under
      * PMK_MAX_MEMORY when that is set lower. */
-    unsigned long long cap = env_max_memory();
+    int from_env;
+    unsigned long long cap = pmk_mem_limit(&from_env);
     if (cap && (unsigned long long)nbytes > cap)
         return pmk_error_at(err, PMK_ELIMIT, path, line, col,
                             "%s image of %zu x %zu pixels is too large (needs %zu bytes, "
-                            "more than the PMK_MAX_MEMORY limit of %llu bytes)", what, width,
-                            height, nbytes, cap);
-    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && psize > 0) {
-        unsigned long long phys = (unsigned long long)pages * (unsigned long long)psize;
-        if ((unsigned long long)nbytes > phys)
-            return pmk_error_at(err, PMK_ELIMIT, path, line, col,
-                                "%s image of %zu x %zu pixels is too large (needs %zu bytes, "
-                                "more than the %llu bytes of memory)", what, width, height,
-                                nbytes, phys);
-    }
+                            "more than %s%llu bytes%s)", what, width, height, nbytes,
+                            from_env ? "the PMK_MAX_MEMORY limit of " : "the ", cap,
+                            from_env ? "" : " of memory");
     return PMK_OK;
 }
 

@@ -23,6 +23,7 @@
  * more is a short raster, PMK_EFORMAT. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,8 +428,12 @@ int img_pbm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
         for (size_t c = 0; c < w; c++)
             if (src[c] > 0)
                 row[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
-        if (fwrite(row, 1, rowbytes, fp) != rowbytes)
-            break;
+        if (fwrite(row, 1, rowbytes, fp) != rowbytes) {
+            /* say why now: by the commit, errno would be long gone */
+            int e = errno ? errno : EIO;
+            free(row);
+            return pmk_error_at(err, PMK_EIO, path, 0, 0, "cannot write: %s", strerror(e));
+        }
     }
     free(row);
     return PMK_OK;
@@ -482,8 +487,12 @@ int img_pgm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
                 row[2 * c] = (unsigned char)(v >> 8);
                 row[2 * c + 1] = (unsigned char)(v & 0xffu);
             }
-        if (fwrite(row, 1, rowbytes, fp) != rowbytes)
-            break;
+        if (fwrite(row, 1, rowbytes, fp) != rowbytes) {
+            /* say why now: by the commit, errno would be long gone */
+            int e = errno ? errno : EIO;
+            free(row);
+            return pmk_error_at(err, PMK_EIO, path, 0, 0, "cannot write: %s", strerror(e));
+        }
     }
     free(row);
     return PMK_OK;

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "pmk/limits.h"
 #include "pmk/stream.h"
 #include "models/gnb_internal.h"
 
@@ -397,6 +399,28 @@ static int load_body(reader *r, pmk_gnb **out, pmk_error *err)
                                   "%zu classes x %zu features is more than pmk accepts (%zu)", K,
                                   D, (size_t)PMK_GNB_MAX_PARAMS);
                 goto out;
+            }
+            struct stat st;
+            if (D && K && !pmk_instream_is_gzip(r->in) && stat(P, &st) == 0
+                && S_ISREG(st.st_mode) && (unsigned long long)st.st_size / 4 < (unsigned long long)K * D) {
+                /* the mean and m2 lines hold 2 K D numbers of at least two bytes */
+                rc = pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 0,
+                                  "%zu classes x %zu features need at least %llu bytes of "
+                                  "text, but the file has only %lld (truncated, or an edited "
+                                  "header)", K, D, 4ull * K * D, (long long)st.st_size);
+                goto out;
+            }
+            if (D && K) {
+                /* What pmk_gnb_alloc and the data lines will take, before any
+                 * of it is allocated: five K x D arrays (mean, m2, var, W, P),
+                 * five per class, three per feature, all doubles or longs. */
+                char what[128];
+                snprintf(what, sizeof what, "a model of %zu classes x %zu features", K, D);
+                if (pmk_mem_check(P, r->lineno, 0, 8ull * (5ull * K * D + 5ull * K + 3ull * D),
+                                  what, err)) {
+                    rc = PMK_ELIMIT;
+                    goto out;
+                }
             }
             break;
         }

@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "pmk/limits.h"
 #include "pmk/rbm.h"
 #include "pmk/stream.h"
 
@@ -164,10 +166,19 @@ static int next_line(reader *r)
     return 1;
 }
 
-/* Shows at most 40 characters of a line in a message. */
+/* Shows at most 40 bytes of a line in a message, those outside printable
+ * ASCII as \xNN (a binary file must not put raw bytes on a terminal). */
 static const char *excerpt(const char *s, char *buf, size_t len)
 {
-    snprintf(buf, len, "%.40s%s", s, strlen(s) > 40 ? "..." : "");
+    size_t k = 0, i = 0;
+    for (; s[i] && i < 40 && k + 8 < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f)
+            buf[k++] = (char)c;
+        else
+            k += (size_t)snprintf(buf + k, len - k, "\\x%02x", c);
+    }
+    snprintf(buf + k, len - k, "%s", s[i] ? "..." : "");
     return buf;
 }
 
@@ -271,7 +282,7 @@ static int read_matrix(reader *r, const char *name, gsl_matrix *A)
 
 static int load_body(reader *r, pmk_rbm **out)
 {
-    char ex[64];
+    char ex[176];
     pmk_rbm *m = NULL;
     int rc = need_line(r, "'pmk-rbm 1'");
     if (rc)
@@ -296,6 +307,25 @@ static int load_body(reader *r, pmk_rbm **out)
         return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
                             "an RBM needs at least 1 visible unit");
     if ((rc = expect_count(r, "hidden", PMK_RBM_MAX_WEIGHTS, &h)))
+        return rc;
+    /* A plain file must back the header before D x H doubles are allocated:
+     * W alone is D lines of H numbers of at least two bytes each ("0 ").
+     * (Gzip and pipes give no size; there the memory ceiling is the bound.) */
+    struct stat st;
+    if ((unsigned long long)d * h <= PMK_RBM_MAX_WEIGHTS && !pmk_instream_is_gzip(r->in)
+        && stat(r->path, &st) == 0 && S_ISREG(st.st_mode)
+        && (unsigned long long)st.st_size / 2 < (unsigned long long)d * h)
+        return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
+                            "%zu x %zu weights need at least %llu bytes of text, but the "
+                            "file has only %lld (truncated, or an edited header)", d, h,
+                            2ull * d * h, (long long)st.st_size);
+    /* pmk_rbm_alloc's W and dW (D x H each) and four vectors, before they
+     * exist (beyond PMK_RBM_MAX_WEIGHTS pmk_rbm_alloc gives its own message) */
+    char what[96];
+    snprintf(what, sizeof what, "an RBM of %zu visible x %zu hidden units", d, h);
+    if ((unsigned long long)d * h <= PMK_RBM_MAX_WEIGHTS
+        && (rc = pmk_mem_check(r->path, r->lineno, 0,
+                               8ull * (2ull * d * h + 2ull * d + 2ull * h), what, r->err)))
         return rc;
     pmk_error e2;
     m = pmk_rbm_alloc(d, h, &e2);
@@ -330,6 +360,24 @@ static int load_body(reader *r, pmk_rbm **out)
     if ((rc = expect_count(r, "chains", PMK_RBM_MAX_WEIGHTS / h, &p)))
         goto fail;
     if (p) {
+        /* as for W: a plain file must hold P x H numbers of two bytes or more,
+         * and the chains (with the model) must fit under the memory ceiling */
+        struct stat cst;
+        if (!pmk_instream_is_gzip(r->in) && stat(r->path, &cst) == 0 && S_ISREG(cst.st_mode)
+            && (unsigned long long)cst.st_size / 2 < (unsigned long long)p * h) {
+            rc = pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
+                              "%zu chains of %zu hidden units need at least %llu bytes of "
+                              "text, but the file has only %lld (truncated, or an edited "
+                              "header)", p, h, 2ull * p * h, (long long)cst.st_size);
+            goto fail;
+        }
+        char cwhat[128];
+        snprintf(cwhat, sizeof cwhat, "an RBM of %zu visible x %zu hidden units with %zu chains",
+                 d, h, p);
+        if ((rc = pmk_mem_check(r->path, r->lineno, 0,
+                                8ull * (2ull * d * h + 2ull * d + 2ull * h
+                                        + (unsigned long long)p * h), cwhat, r->err)))
+            goto fail;
         m->chains = gsl_matrix_alloc(p, h);
         if (!m->chains) {
             rc = pmk_error_set(r->err, PMK_ENOMEM, "%s: out of memory", r->path);

@@ -1,0 +1,32 @@
+/* limits.h: the memory ceiling that every reader checks before it allocates
+ * what a file asks for (data sets, images, model files). */
+#ifndef PMK_LIMITS_H
+#define PMK_LIMITS_H
+
+#include "pmk/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The most bytes one object read from a file (a data set, an image, a model)
+ *  may take in memory: the machine's physical memory, lowered by the
+ *  environment variable PMK_MAX_MEMORY when that holds a smaller byte count
+ *  (decimal digits with an optional k, M, G or T suffix, powers of 1024;
+ *  any other value is ignored).  0 when neither is known.  @p from_env (may be
+ *  NULL) is set to 1 when the ceiling comes from PMK_MAX_MEMORY, else 0.
+ *  Reads the environment on every call (getenv): thread-safe as long as no
+ *  thread changes the environment meanwhile. */
+unsigned long long pmk_mem_limit(int *from_env);
+
+/** PMK_OK when @p bytes is within pmk_mem_limit(); else fills @p err with
+ *  "FILE[:LINE[:COL]]: WHAT needs N bytes, more than the PMK_MAX_MEMORY limit
+ *  of C bytes" (or "..., more than the C bytes of memory") and returns
+ *  PMK_ELIMIT.  @p line and @p col are 0 when unknown. */
+int pmk_mem_check(const char *file, long line, long col, unsigned long long bytes,
+                  const char *what, pmk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
