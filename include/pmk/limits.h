@@ -21,9 +21,9 @@ extern "C" {
 unsigned long long pmk_mem_limit(int *from_env);
 
 /** PMK_OK when @p bytes is within pmk_mem_limit() (or no limit is known);
- *  else fills @p err with "FILE[:LINE[:COL]]: WHAT needs N bytes, more than the PMK_MAX_MEMORY limit
- *  of C bytes" (or "..., more than the C bytes of memory") and returns
- *  PMK_ELIMIT.  @p line and @p col are 0 when unknown. */
+ *  else fills @p err with "FILE[:LINE[:COL]]: WHAT needs N bytes, more than
+ *  the PMK_MAX_MEMORY limit of C bytes" (or "..., more than the C bytes of
+ *  memory") and returns PMK_ELIMIT.  @p line and @p col are 0 when unknown. */
 int pmk_mem_check(const char *file, long line, long col, unsigned long long bytes,
                   const char *what, pmk_error *err);
 
