@@ -5,12 +5,12 @@
 #  2. 500-hidden RBMs trained by CD-1, CD-3 and CD-25, their AIS test
 #     log-probabilities (published order: CD1 < CD3 < CD25).
 # Usage: bench/rbm_figures.sh [EPOCHS [LR [WEIGHT_DECAY]]]
-#        (defaults 20, 0.05, 0.001; long: minutes per model)
+#        (defaults 20, 0.01, 0.001; long: minutes per model)
 # Output: bench/out/rbm-figures.txt and the models in bench/out/.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 epochs=${1:-20}
-lr=${2:-0.05}
+lr=${2:-0.01}
 wd=${3:-0.001}
 out="$top/bench/out"
 mkdir -p "$out"

@@ -582,6 +582,76 @@ START_TEST(test_same_seed_same_model)
 }
 END_TEST
 
+/* The --cd-ramp schedule, k = 1 + round((K - 1) e / (E - 1)) for epoch e of E:
+ * K = 3, E = 20: (K-1) e / 19 = 2e/19 passes 0.5 at e = 4.75 and 1.5 at
+ * e = 14.25, so k = 1 for e = 0..4, 2 for 5..14, 3 for 15..19.  K = 25,
+ * E = 20: 24e/19, e = 1 -> 1.26 -> k = 2, e = 10 -> 12.63 -> k = 14, e = 18 ->
+ * 22.74 -> k = 24, e = 19 -> k = 25.  K = 3, E = 3: k = 1, 2, 3.  Without the
+ * ramp, with one epoch, or with K = 1: k = K throughout.  And a ramped fit of
+ * 3 epochs equals three 1-epoch fits with k = 1, 2, 3 on the same RNG stream,
+ * bit for bit (so the ramp changes k and nothing else), and differs from a
+ * plain CD-3 fit. */
+START_TEST(test_cd_ramp)
+{
+    pmk_rbm_options o;
+    pmk_rbm_options_init_default(&o);
+    o.k = 3;
+    o.epochs = 20;
+    for (size_t e = 0; e < 20; e++)
+        ck_assert_uint_eq(pmk_rbm_epoch_k(&o, e), 3);
+    o.k_ramp = 1;
+    for (size_t e = 0; e < 20; e++)
+        ck_assert_uint_eq(pmk_rbm_epoch_k(&o, e), e <= 4 ? 1 : e <= 14 ? 2 : 3);
+    o.k = 25;
+    ck_assert_uint_eq(pmk_rbm_epoch_k(&o, 0), 1);
+    ck_assert_uint_eq(pmk_rbm_epoch_k(&o, 1), 2);
+    ck_assert_uint_eq(pmk_rbm_epoch_k(&o, 10), 14);
+    ck_assert_uint_eq(pmk_rbm_epoch_k(&o, 18), 24);
+    ck_assert_uint_eq(pmk_rbm_epoch_k(&o, 19), 25);
+    o.epochs = 1;
+    ck_assert_uint_eq(pmk_rbm_epoch_k(&o, 0), 25);
+    o.epochs = 20;
+    o.k = 1;
+    ck_assert_uint_eq(pmk_rbm_epoch_k(&o, 7), 1);
+
+    gsl_matrix *X = two_prototypes(5);
+    pmk_rbm *m[3];
+    for (int c = 0; c < 3; c++) {
+        pmk_rng *r = pmk_rng_alloc(NULL, 11);
+        m[c] = pmk_rbm_alloc(8, 5, NULL);
+        ck_assert_int_eq(pmk_rbm_init(m[c], X, r, NULL), PMK_OK);
+        pmk_rbm_options_init_default(&o);
+        o.batch = 16;
+        if (c == 0) {           /* ramped: k = 1, 2, 3 */
+            o.k = 3;
+            o.epochs = 3;
+            o.k_ramp = 1;
+            ck_assert_int_eq(pmk_rbm_fit(m[c], X, &o, r, NULL, NULL, NULL), PMK_OK);
+        } else if (c == 1) {    /* by hand */
+            o.epochs = 1;
+            for (size_t k = 1; k <= 3; k++) {
+                o.k = k;
+                ck_assert_int_eq(pmk_rbm_fit(m[c], X, &o, r, NULL, NULL, NULL), PMK_OK);
+            }
+        } else {                /* plain CD-3 */
+            o.k = 3;
+            o.epochs = 3;
+            ck_assert_int_eq(pmk_rbm_fit(m[c], X, &o, r, NULL, NULL, NULL), PMK_OK);
+        }
+        pmk_rng_free(r);
+    }
+    ck_assert_uint_eq(m[1]->epochs, 3);
+    ck_assert(memcmp(m[0]->W->data, m[1]->W->data, 40 * sizeof(double)) == 0);
+    ck_assert(memcmp(m[0]->dW->data, m[1]->dW->data, 40 * sizeof(double)) == 0);
+    ck_assert(memcmp(m[0]->a->data, m[1]->a->data, 5 * sizeof(double)) == 0);
+    ck_assert(memcmp(m[0]->b->data, m[1]->b->data, 8 * sizeof(double)) == 0);
+    ck_assert(memcmp(m[0]->W->data, m[2]->W->data, 40 * sizeof(double)) != 0);
+    for (int c = 0; c < 3; c++)
+        pmk_rbm_free(m[c]);
+    gsl_matrix_free(X);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- files */
 
 static int same_model(const pmk_rbm *x, const pmk_rbm *y)
@@ -825,6 +895,7 @@ Suite *suite_rbm(void)
     tcase_add_test(tc, test_cd1_step_by_hand);
     tcase_add_test(tc, test_training_learns);
     tcase_add_test(tc, test_same_seed_same_model);
+    tcase_add_test(tc, test_cd_ramp);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_add_test(tc, test_save_load_round_trip);

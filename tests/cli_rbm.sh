@@ -29,6 +29,15 @@ grep -qx 'epochs 5' "$T/r.rbm" || fail "resume must continue the epoch count"
 grep -qx 'momentum 1' "$T/r.rbm" || fail "momentum state saved"
 expect_ok $R train "$BARS" -o "$T/p.rbm" -H 4 -e 2 -b 10 -k 2 --persistent --seed 1 -q
 grep -qx 'chains 10' "$T/p.rbm" || fail "PCD chains saved"
+# --cd-ramp: k climbs 1 -> K over the epochs (1, 2 for -e 2 -k 2), so it differs
+# from plain CD-2; with one epoch the ramp is K at once: the same bytes as CD-3
+expect_ok $R train "$BARS" -o "$T/k2.rbm" -H 4 -e 2 -b 10 -k 2 --seed 1 -q
+expect_ok $R train "$BARS" -o "$T/k2r.rbm" -H 4 -e 2 -b 10 -k 2 --cd-ramp --seed 1
+grep -q ', CD-2 (ramped from 1), batch 10$' "$T/err" || fail "ramp notice"
+cmp -s "$T/k2.rbm" "$T/k2r.rbm" && fail "--cd-ramp changed nothing"
+expect_ok $R train "$BARS" -o "$T/k3.rbm" -H 4 -e 1 -b 10 -k 3 --seed 1 -q
+expect_ok $R train "$BARS" -o "$T/k3r.rbm" -H 4 -e 1 -b 10 -k 3 --cd-ramp --seed 1 -q
+same_bytes "$T/k3.rbm" "$T/k3r.rbm"
 # checkpoints: the model exists after every 1 epoch, and at the end
 expect_ok $R train "$BARS" -o "$T/c.rbm" -H 4 -e 2 --checkpoint-every 1 --seed 1 -q
 grep -qx 'epochs 2' "$T/c.rbm" || fail "checkpointed model"

@@ -180,6 +180,10 @@ typedef struct pmk_rbm_options {
     double momentum;      /**< fixed momentum in [0,1), or < 0 for 0.5 during
                                epochs 1-5 then 0.9 (rbm.m) [-1] */
     double weight_decay;  /**< L2 weight cost on W [0.0002] */
+    int k_ramp;           /**< 1: k grows linearly from 1 in this call's first
+                               epoch to k in its last (pmk_rbm_epoch_k), as
+                               Salakhutdinov & Murray (2008) grew k during
+                               training [0] */
 } pmk_rbm_options;
 
 /** Fills @p o with the defaults in brackets above. */
@@ -188,6 +192,11 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o);
 /** Checks the options (epochs, batch and k >= 1, lr > 0, momentum < 1,
  *  weight decay >= 0); the message names the offending one. */
 int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err);
+
+/** The Gibbs steps used in epoch @p e (0-based within one pmk_rbm_fit call)
+ *  of @p o->epochs: o->k, or with o->k_ramp 1 + round((k - 1) e / (E - 1)),
+ *  which is 1 in the first epoch and k in the last (k when E = 1). */
+size_t pmk_rbm_epoch_k(const pmk_rbm_options *o, size_t e);
 
 /** What pmk_rbm_fit reports after each epoch. */
 typedef struct pmk_rbm_epoch_info {

@@ -55,6 +55,9 @@ static const char train_help[] =
     "  -b, --batch B           minibatch size [100]\n"
     "      --lr EPS            learning rate [0.1]\n"
     "  -k, --cd K              Gibbs steps per update (CD-K) [1]\n"
+    "      --cd-ramp           grow the Gibbs steps linearly from 1 in the first\n"
+    "                          epoch to K in the last (Salakhutdinov & Murray\n"
+    "                          2008) [off: K every epoch]\n"
     "      --persistent        persistent chains (PCD-K, Tieleman 2008) [off]\n"
     "      --momentum M|auto   momentum in [0,1) [auto: 0.5 for epochs 1-5, then 0.9]\n"
     "      --weight-decay L    L2 weight cost on W [0.0002]\n"
@@ -163,7 +166,7 @@ enum {
     OPT_NO_LABELS = 1000, OPT_SCALE, OPT_BINARIZE, OPT_SEED, OPT_LR, OPT_PERSISTENT,
     OPT_MOMENTUM, OPT_WD, OPT_RESUME, OPT_HOLDOUT, OPT_LOG, OPT_CHECKPOINT, OPT_PROB,
     OPT_SAMPLE, OPT_EVERY, OPT_INIT, OPT_EXACT, OPT_AIS, OPT_AIS_RUNS, OPT_AIS_BETAS,
-    OPT_JSON, OPT_COUNT, OPT_COLS
+    OPT_JSON, OPT_COUNT, OPT_COLS, OPT_CD_RAMP
 };
 
 static void data_opts_init(data_opts *d)
@@ -447,6 +450,7 @@ static int rbm_train(int argc, char **argv)
         {"lr", required_argument, NULL, OPT_LR},
         {"cd", required_argument, NULL, 'k'},
         {"persistent", no_argument, NULL, OPT_PERSISTENT},
+        {"cd-ramp", no_argument, NULL, OPT_CD_RAMP},
         {"momentum", required_argument, NULL, OPT_MOMENTUM},
         {"weight-decay", required_argument, NULL, OPT_WD},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -507,6 +511,7 @@ static int rbm_train(int argc, char **argv)
                 return cli_usage("--lr: must be positive");
             break;
         case OPT_PERSISTENT: o.persistent = 1; break;
+        case OPT_CD_RAMP: o.k_ramp = 1; break;
         case OPT_MOMENTUM:
             if (!strcmp(optarg, "auto")) {
                 o.momentum = -1.0;
@@ -636,9 +641,10 @@ static int rbm_train(int argc, char **argv)
     ctx.log = logpath ? logf.fp : NULL;
     ctx.F1 = F1;
     ctx.F2 = F2;
-    cli_notice("%zu rows (%zu for training, %zu held out), D = %zu, H = %zu, %s%zu, "
+    cli_notice("%zu rows (%zu for training, %zu held out), D = %zu, H = %zu, %s%zu%s, "
                "batch %zu",
-               N, ntrain, nheld, D, m->h, o.persistent ? "PCD-" : "CD-", o.k, o.batch);
+               N, ntrain, nheld, D, m->h, o.persistent ? "PCD-" : "CD-", o.k,
+               o.k_ramp && o.k > 1 ? " (ramped from 1)" : "", o.batch);
     ctx.t0 = ctx.t_epoch = cli_now();
     rc = pmk_rbm_fit(m, &train.matrix, &o, r, train_epoch, &ctx, &err);
     cli_progress_done();

@@ -16,7 +16,10 @@
  *              db <- mu db + eps (mean_rows V0 - mean_rows V)
  *              da <- mu da + eps (mean_rows PH0 - mean_rows PH)
  *              W += dW, b += db, a += da.
- * P = n for CD, the number of chains for PCD.  The reconstruction error of
+ * P = n for CD, the number of chains for PCD.  With the k ramp (options
+ * k_ramp, CLI --cd-ramp) epoch e of E uses k_e = 1 + round((K-1) e / (E-1))
+ * steps: CD-1 first, CD-K last, as Salakhutdinov & Murray (2008) increased k
+ * gradually while training their CD3 and CD25 RBMs.  The reconstruction error of
  * rbm.m, sum (V0 - sigmoid(H0 W' + b))^2, comes from GEMM 2 of CD's first step
  * (PCD spends one more GEMM on it).  Bernoulli draws come from an inlined
  * xoshiro128** seeded from the caller's pmk_rng every epoch.  The sigmoid uses a Cephes-style expf on
@@ -445,6 +448,20 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o)
     o->lr = 0.1;
     o->momentum = -1.0;
     o->weight_decay = 0.0002;
+    o->k_ramp = 0;
+}
+
+/* The k schedule: 1 + round((K - 1) e / (E - 1)) in integers, so epoch 0 runs
+ * CD-1, the last epoch CD-K and the epochs between climb evenly (for K = 3,
+ * E = 20: k = 1 in epochs 0-4, 2 in 5-14, 3 in 15-19). */
+size_t pmk_rbm_epoch_k(const pmk_rbm_options *o, size_t e)
+{
+    if (!o->k_ramp || o->epochs < 2 || o->k < 2)
+        return o->k;
+    if (e >= o->epochs - 1)
+        return o->k;
+    size_t E1 = o->epochs - 1;
+    return 1 + ((o->k - 1) * e * 2 + E1) / (2 * E1);
 }
 
 int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
@@ -490,6 +507,7 @@ int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
         double mu = o->momentum >= 0.0 ? o->momentum : (epoch <= 5 ? 0.5 : 0.9);
         pmk_rng_permutation(r, perm, N);
         pmk_rbm_trainer_seed(t, r);
+        t->k = pmk_rbm_epoch_k(o, e);
         double recon = 0.0;
         for (size_t s = 0; s < N && !rc; s += o->batch) {
             size_t n = N - s < o->batch ? N - s : o->batch;
