@@ -1,4 +1,5 @@
-/* pmk/csv.h: numeric CSV matrices with an integer label column (MNIST's CSV).
+/** @file pmk/csv.h
+ * Numeric CSV matrices with an integer label column (MNIST's CSV).
  *
  * Rows look like `label,p0,...,p783`, optionally under a header line such as
  * Kaggle's `label,pixel0,...`.  The reader streams the file in chunks of rows,
@@ -31,6 +32,8 @@ enum { PMK_CSV_HEADER_AUTO = -1, PMK_CSV_HEADER_NO = 0, PMK_CSV_HEADER_YES = 1 }
 /** Default for pmk_csv_options.max_line: 16 MiB. */
 #define PMK_CSV_MAX_LINE_DEFAULT ((size_t)16 << 20)
 
+/** Options of the CSV reader; fill with pmk_csv_options_init_default, then
+ *  change what differs. */
 typedef struct pmk_csv_options {
     int header;          /**< PMK_CSV_HEADER_AUTO [default], _NO or _YES.  Auto:
                               the first line is a header when any of its fields
@@ -55,7 +58,8 @@ void pmk_csv_options_init_default(pmk_csv_options *o);
 typedef struct pmk_dataset {
     gsl_matrix *X;       /**< N x D feature values as read (no scaling) */
     long *y;             /**< N integer labels; NULL when there is no label column */
-    size_t n, d;         /**< N rows, D features */
+    size_t n;            /**< N rows */
+    size_t d;            /**< D features */
 } pmk_dataset;
 
 /** Frees X and y and the struct; NULL is accepted. */
@@ -69,11 +73,15 @@ typedef struct pmk_csv_chunk {
     long first_line;     /**< 1-based file line number of the chunk's first row */
 } pmk_csv_chunk;
 
+/** An opaque streaming CSV reader. */
 typedef struct pmk_csv_reader pmk_csv_reader;
 
 /** Opens @p path ("-" = stdin, gzip by magic bytes) and reads the first line to
  *  fix D and decide on the header.  An empty file, a header-only file, or a bad
- *  first row is an error here.  @p opt may be NULL for defaults. */
+ *  first row is an error here.  @p opt may be NULL for defaults; it is copied.
+ *  @return a reader owned by the caller (close with pmk_csv_close), or NULL
+ *  with @p err filled (PMK_EIO, PMK_EFORMAT, PMK_EDATA, PMK_ELIMIT,
+ *  PMK_EINVAL for a label column the file lacks, PMK_ENOMEM). */
 pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt,
                              pmk_error *err);
 
@@ -98,7 +106,10 @@ int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err);
 /** Closes the reader; NULL is accepted. */
 void pmk_csv_close(pmk_csv_reader *r);
 
-/** Reads the whole file into a new data set (*out, free with pmk_dataset_free). */
+/** Reads the whole file into a new data set: *out is owned by the caller
+ *  (free with pmk_dataset_free), NULL on error.  The statuses are those of
+ *  pmk_csv_open and pmk_csv_read_chunk, plus PMK_ELIMIT when the matrix would
+ *  exceed physical memory or PMK_MAX_MEMORY (see doc/formats.md). */
 int pmk_csv_read_all(const char *path, const pmk_csv_options *opt,
                      pmk_dataset **out, pmk_error *err);
 

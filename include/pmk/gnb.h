@@ -1,4 +1,5 @@
-/* pmk/gnb.h: the Gaussian class-conditional classifier ("Gaussian naive Bayes").
+/** @file pmk/gnb.h
+ * The Gaussian class-conditional classifier ("Gaussian naive Bayes").
  *
  * Model, for x in R^D (after multiplying by the feature scale s) and K classes:
  *   p(y = k) = alpha_k,   p(x | y = k) = prod_d N(x_d; mu_kd, sigma2_kd)
@@ -75,10 +76,14 @@ void pmk_gnb_options_init_default(pmk_gnb_options *o);
  *  length is checked against K by pmk_gnb_finish.  @return PMK_OK or PMK_EINVAL. */
 int pmk_gnb_options_check(const pmk_gnb_options *o, pmk_error *err);
 
+/** An opaque Gaussian classifier: statistics, and once finished, the
+ *  parameters. */
 typedef struct pmk_gnb pmk_gnb;
 
 /** An empty model for @p D features (no classes yet).  @p opt may be NULL
- *  for defaults; it is checked and copied.  @return NULL on error. */
+ *  for defaults; it is checked and copied.  @return a model owned by the
+ *  caller (pmk_gnb_free), or NULL with PMK_EINVAL (D = 0, bad options) or
+ *  PMK_ENOMEM in @p err. */
 pmk_gnb *pmk_gnb_alloc(size_t D, const pmk_gnb_options *opt, pmk_error *err);
 
 /** Frees the model; NULL is accepted. */
@@ -100,7 +105,9 @@ int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_erro
  *  not have one entry per class. */
 int pmk_gnb_finish(pmk_gnb *m, pmk_error *err);
 
-/** Convenience: alloc + partial_fit + finish on data held in memory. */
+/** Convenience: alloc + partial_fit + finish on data held in memory (X is
+ *  N x D, y has N labels; neither is kept).  @return a finished model owned
+ *  by the caller, or NULL with the status of the step that failed. */
 pmk_gnb *pmk_gnb_fit(const gsl_matrix *X, const long *y, const pmk_gnb_options *opt,
                      pmk_error *err);
 
@@ -116,6 +123,7 @@ size_t pmk_gnb_nfeatures(const pmk_gnb *m);      /**< D */
 size_t pmk_gnb_nclasses(const pmk_gnb *m);       /**< K */
 double pmk_gnb_ntrain(const pmk_gnb *m);         /**< N, rows fitted so far */
 int pmk_gnb_is_finished(const pmk_gnb *m);       /**< 1 when ready to predict */
+/** The options the model was made with (its own copy; valid while it lives). */
 const pmk_gnb_options *pmk_gnb_get_options(const pmk_gnb *m);
 const long *pmk_gnb_labels(const pmk_gnb *m);    /**< K labels, increasing */
 /** The class index of @p label, or -1 when the model has no such class. */
@@ -131,9 +139,11 @@ const gsl_matrix *pmk_gnb_m2(const pmk_gnb *m);
 const gsl_matrix *pmk_gnb_variances(const pmk_gnb *m);
 /** K priors alpha_k.  NULL unless finished. */
 const gsl_vector *pmk_gnb_priors(const pmk_gnb *m);
-/** D class-blind population variances Var(x_d) of the training rows, and
- *  their means (the centre subtracted before prediction).  Finished models. */
+/** D class-blind population variances Var(x_d) of the training rows (scaled
+ *  units).  NULL unless finished. */
 const gsl_vector *pmk_gnb_pop_variances(const pmk_gnb *m);
+/** D class-blind means of the training rows (scaled units): the centre
+ *  subtracted before prediction.  NULL unless finished. */
 const gsl_vector *pmk_gnb_pop_means(const pmk_gnb *m);
 /** epsilon * max_d Var(x_d): what smoothing added to every variance. */
 double pmk_gnb_smoothing_added(const pmk_gnb *m);
@@ -193,6 +203,7 @@ int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
 /** Precision and recall of class index @p k (NaN when undefined: no row
  *  predicted / none of that class). */
 double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k);
+/** Recall of class index @p k: correct / rows of that class (NaN when none). */
 double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
 
 /* ---------------------------------------------------------------- files */
@@ -202,12 +213,18 @@ double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
 
 /** Writes a finished model as text (see doc/formats.md): magic "pmk-gnb",
  *  version, key/value header, the statistics in %.17g in the C locale,
- *  whatever the caller's locale.  Atomic ("-" = stdout). */
+ *  whatever the caller's locale.  Atomic ("-" = stdout).  Statuses:
+ *  PMK_EINVAL for an unfinished model, PMK_EIO (the target left untouched),
+ *  PMK_ENOMEM; messages name @p path.  Thread-safe (it switches only the
+ *  calling thread's locale, with uselocale). */
 int pmk_gnb_save(const pmk_gnb *m, const char *path, pmk_error *err);
 
-/** Reads a model written by pmk_gnb_save ("-" = stdin, gzip accepted).  Errors
- *  name the file and line: wrong kind, future version, truncated, or edited
- *  into an invalid state (bad numbers, counts, labels out of order, ...).
+/** Reads a model written by pmk_gnb_save ("-" = stdin, gzip accepted) into a
+ *  new finished model, *@p out (owned by the caller: pmk_gnb_free; NULL on
+ *  error).  Errors name the file and line: PMK_EFORMAT for another kind of
+ *  file, a truncated one or one edited into an invalid state (bad numbers,
+ *  counts, labels out of order, ...), PMK_EUNSUP for a newer format version,
+ *  PMK_ELIMIT for sizes beyond PMK_GNB_MAX_PARAMS, PMK_EIO, PMK_ENOMEM.
  *  Save -> load -> save is byte-identical. */
 int pmk_gnb_load(const char *path, pmk_gnb **out, pmk_error *err);
 

@@ -1,4 +1,5 @@
-/* pmk/idx.h: the IDX format of the original MNIST and Fashion-MNIST files.
+/** @file pmk/idx.h
+ * The IDX format of the original MNIST and Fashion-MNIST files.
  *
  * Big-endian header: two zero bytes, a type byte (0x08 u8, 0x09 s8, 0x0B i16,
  * 0x0C i32, 0x0D f32, 0x0E f64), a dimension count, then one u32 per
@@ -27,12 +28,16 @@ enum {
 /** Reads an IDX file as an N x D matrix: N = dims[0], D = product of the other
  *  dimensions (1 for a label file).  Any element type; float NaN or infinity
  *  is refused (PMK_EDATA).  @p dims_out / @p ndim_out, when non-NULL,
- *  receive the header's dimensions (at most 8) and their count. */
+ *  receive the header's dimensions (at most 8) and their count.  *X is owned
+ *  by the caller (gsl_matrix_free), NULL on error: PMK_EIO, PMK_EFORMAT (bad
+ *  magic, short body, trailing bytes), PMK_EDATA, PMK_ELIMIT, PMK_ENOMEM,
+ *  each naming the file. */
 int pmk_idx_read(const char *path, gsl_matrix **X, size_t dims_out[8],
                  size_t *ndim_out, pmk_error *err);
 
 /** Reads a one-dimensional IDX label file of an integer type (u8, s8, i16,
- *  i32) into a new array of N longs (*y, free with free()). */
+ *  i32) into a new array of N longs (*y, owned by the caller: free with
+ *  free()); *y is NULL and *n 0 on error (statuses as pmk_idx_read). */
 int pmk_idx_read_labels(const char *path, long **y, size_t *n, pmk_error *err);
 
 /** Writes X as IDX of element type @p type with the given dimensions

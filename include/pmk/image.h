@@ -1,4 +1,5 @@
-/* pmk/image.h: binary and grey images: PBM (P1, P4), PGM (P2, P5), PNG.
+/** @file pmk/image.h
+ * Binary and grey images: PBM (P1, P4), PGM (P2, P5), PNG.
  *
  * In memory an image is a height x width gsl_matrix.  A binary image holds
  * spins with PBM's convention: 1 = black = +1, 0 = white = -1.  A grey image
@@ -17,8 +18,11 @@
 extern "C" {
 #endif
 
+/** An image in memory; allocate with pmk_image_alloc or a reader, free with
+ *  pmk_image_free. */
 typedef struct pmk_image {
-    size_t width, height;
+    size_t width;        /**< columns */
+    size_t height;       /**< rows */
     int binary;          /**< 1: pix holds +-1 spins (+1 = black); 0: grey levels */
     unsigned maxval;     /**< 1 for binary images; 1..65535 for grey */
     gsl_matrix *pix;     /**< height x width */
@@ -31,12 +35,14 @@ typedef struct pmk_image {
 pmk_image *pmk_image_alloc(size_t width, size_t height, int binary, unsigned maxval,
                            pmk_error *err);
 
-/** A deep copy of @p img, or NULL when out of memory. */
+/** A deep copy of @p img, owned by the caller, or NULL when out of memory
+ *  (PMK_ENOMEM in @p err). */
 pmk_image *pmk_image_copy(const pmk_image *img, pmk_error *err);
 
 /** Frees the image; NULL is accepted. */
 void pmk_image_free(pmk_image *img);
 
+/** File formats for pmk_image_write. */
 typedef enum pmk_image_format {
     PMK_IMAGE_AUTO = 0,  /**< writer: from the extension; reader: from magic bytes */
     PMK_IMAGE_PBM,       /**< P4 (raw) on write */
@@ -55,7 +61,7 @@ int pmk_image_format_from_path(const char *path, pmk_image_format *fmt,
  *  stdin; gzip-compressed input is gunzipped by the stream layer).  A PBM or
  *  a 1-bit greyscale PNG gives a binary image; the rest give grey images
  *  (colour PNGs are converted to grey, see doc/formats-image.md).  *out is
- *  NULL on failure.  Errors name the file and, for text formats, the line:
+ *  owned by the caller (pmk_image_free), NULL on failure.  Errors name the file and, for text formats, the line:
  *  PMK_EFORMAT (malformed), PMK_EUNSUP (PPM/PAM), PMK_ELIMIT (dimensions
  *  the file or the memory cannot back, refused before allocating: the pixel
  *  matrix must fit in physical memory and, when the environment variable
@@ -76,7 +82,8 @@ int pmk_image_write(const char *path, const pmk_image *img, pmk_image_format fmt
 
 /** Binary image from a grey one: a pixel is black (+1) when
  *  level < t * maxval, with 0 < t <= 1 (t = 0.5 splits at mid-grey), else
- *  PMK_EINVAL.  A binary @p grey is copied unchanged. */
+ *  PMK_EINVAL.  A binary @p grey is copied unchanged.  *out is a new image
+ *  owned by the caller (NULL on error). */
 int pmk_image_threshold(const pmk_image *grey, double t, pmk_image **out,
                         pmk_error *err);
 
@@ -94,13 +101,16 @@ enum {
  *  clipped, where [a, b] is [lo, hi] (RANGE), the min..max of all tiles
  *  (GLOBAL) or of each tile (TILE); a constant range gives mid-grey 128.
  *  @p lo / @p hi are used by PMK_MONTAGE_RANGE only and need lo < hi.
- *  Non-finite values are PMK_EINVAL. */
+ *  Non-finite values are PMK_EINVAL.  *out is a new image owned by the
+ *  caller (NULL on error). */
 int pmk_montage(const gsl_matrix *tiles, size_t th, size_t tw, size_t ncols,
                 int mode, double lo, double hi, pmk_image **out, pmk_error *err);
 
 /** Places images side by side (same height) into one grey 8-bit image with a
  *  gap of @p gap white pixels; binary images show black ink on white, grey
- *  ones are scaled from 0..maxval to 0..255 (rounded). */
+ *  ones are scaled from 0..maxval to 0..255 (rounded).  *out is a new image
+ *  owned by the caller (NULL on error: PMK_EINVAL for n = 0 or different
+ *  heights, PMK_ELIMIT, PMK_ENOMEM). */
 int pmk_image_hconcat(const pmk_image *const *imgs, size_t n, size_t gap,
                       pmk_image **out, pmk_error *err);
 

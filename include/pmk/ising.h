@@ -1,13 +1,14 @@
-/* pmk/ising.h: Ising-MRF denoising of binary images (Bishop, PRML §8.3.3):
+/** @file pmk/ising.h
+ * Ising-MRF denoising of binary images (Bishop, PRML §8.3.3):
  * ICM, annealed Gibbs sampling, mean field and the exact MAP by s-t minimum cut.
  *
  * Spins live in memory as signed bytes, row-major, height x width, each -1 or
  * +1 (PBM's convention: +1 = black).  The model over the restored image x given
  * the observed image y is
  *
- *     E(x, y) = h sum_i x_i - beta sum_<ij> x_i x_j - eta sum_i x_i y_i,
+ *     E(x, y) = h sum_i x_i - beta sum_{i~j} x_i x_j - eta sum_i x_i y_i,
  *
- * with pairs <ij> over the 4-neighbourhood (or the 8-neighbourhood) and a free
+ * with pairs i~j over the 4-neighbourhood (or the 8-neighbourhood) and a free
  * boundary (no pairs leave the image).  Nothing here opens files or prints;
  * randomness comes only from a caller-passed pmk_rng.  Thread-safety: no global
  * state; distinct calls on distinct buffers may run concurrently. */
@@ -38,6 +39,7 @@ void pmk_ising_params_init_default(pmk_ising_params *p);
  *  neighbours is 4 or 8. */
 int pmk_ising_params_check(const pmk_ising_params *p, pmk_error *err);
 
+/** Denoising methods (pmk_ising_options.method). */
 typedef enum pmk_ising_method {
     PMK_ISING_ICM = 0,      /**< iterated conditional modes from x = y */
     PMK_ISING_ANNEAL,       /**< Gibbs sampling with a geometric temperature schedule */
@@ -45,6 +47,7 @@ typedef enum pmk_ising_method {
     PMK_ISING_MINCUT        /**< exact MAP by s-t minimum cut (beta >= 0) */
 } pmk_ising_method;
 
+/** Sweep orders (pmk_ising_options.order). */
 typedef enum pmk_ising_order {
     PMK_ISING_RASTER = 0,   /**< row by row, left to right, in place */
     PMK_ISING_RANDOM,       /**< a fresh random permutation per sweep */
@@ -89,7 +92,8 @@ typedef struct pmk_ising_sweep {
                                sample; mean field: of the thresholded image) */
     double temperature;   /**< anneal: the temperature used; else 0 */
     double free_energy;   /**< mean field: the variational free energy
-                               sum_i E-terms over <x> minus the entropy; else 0 */
+                               sum_i E-terms over the means m = E[x] minus the
+                               entropy; else 0 */
     size_t errors;        /**< pixels differing from options.truth after the
                                sweep (0 without a truth image) */
 } pmk_ising_sweep;
@@ -103,7 +107,7 @@ typedef struct pmk_ising_result {
     double energy;           /**< E(x, y) of the returned x */
     size_t changed;          /**< pixels where the returned x differs from y */
     pmk_ising_sweep *trace;  /**< one record per sweep (malloc'ed) */
-    size_t ntrace;
+    size_t ntrace;           /**< records in @c trace */
 } pmk_ising_result;
 
 /** Frees the trace and zeroes @p r; NULL is accepted. */
@@ -133,13 +137,16 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o,
                       pmk_rng *rng, pmk_ising_result *res, pmk_error *err);
 
 /** Flips exactly round(@p prob * n) distinct spins of @p x[0..n), chosen
- *  uniformly (a partial Fisher-Yates shuffle).  0 <= prob <= 1.  *@p flipped
- *  (may be NULL) receives the count. */
+ *  uniformly (a partial Fisher-Yates shuffle) with @p rng.  *@p flipped
+ *  (may be NULL) receives the count.  Statuses: PMK_EINVAL unless
+ *  0 <= prob <= 1, PMK_ELIMIT when n exceeds the generator's range,
+ *  PMK_ENOMEM; @p x is unchanged on error. */
 int pmk_ising_noise_flip(int8_t *x, size_t n, double prob, pmk_rng *rng,
                          size_t *flipped, pmk_error *err);
 
 /** Adds N(0, (sigma * maxval)^2) to each grey level of @p v[0..n) and rounds
- *  and clips the result to 0..maxval.  sigma >= 0. */
+ *  and clips the result to 0..maxval, drawing from @p rng.  PMK_EINVAL
+ *  unless sigma >= 0 (@p v then unchanged). */
 int pmk_ising_noise_gaussian(double *v, size_t n, unsigned maxval, double sigma,
                              pmk_rng *rng, pmk_error *err);
 

@@ -1,4 +1,5 @@
-/* pmk/kernels.h: numeric kernels shared by every model.
+/** @file pmk/kernels.h
+ * Numeric kernels shared by every model.
  *
  * Log-sum-exp, softmax, sigmoid, softplus, Bernoulli sampling and thin GEMM /
  * GEMV wrappers over gsl_blas.  Dimensions are written as in the maths: a
@@ -30,6 +31,7 @@ double pmk_sigmoid(double x);
 /** log sigmoid(x) = -softplus(-x), accurate for x -> -inf and x -> +inf. */
 double pmk_log_sigmoid(double x);
 
+/** Single-precision pmk_sigmoid. */
 float pmk_sigmoidf(float x);
 
 /* ---------------------------------------------------------------- log-sum-exp */
@@ -45,16 +47,19 @@ double pmk_logsumexp(const double *x, size_t n, size_t stride);
 int pmk_logsumexp_rows(const gsl_matrix *X, gsl_vector *out);
 
 /** In place, row by row: X[i,:] <- log softmax(X[i,:]) = X[i,:] - logsumexp.
- *  A row of all -inf becomes NaN-free -inf (caller decides what that means). */
+ *  A row of all -inf becomes NaN-free -inf (caller decides what that means).
+ *  @return PMK_OK (a status for uniformity with the other row kernels). */
 int pmk_log_softmax_rows(gsl_matrix *X);
 
-/** In place, row by row: X[i,:] <- softmax(X[i,:]); each row sums to 1. */
+/** In place, row by row: X[i,:] <- softmax(X[i,:]); each row sums to 1.
+ *  @return PMK_OK. */
 int pmk_softmax_rows(gsl_matrix *X);
 
 /* ---------------------------------------------------------------- elementwise */
 
 /** In place: every entry x <- sigmoid(x). */
 void pmk_sigmoid_inplace(gsl_matrix *X);
+/** Single-precision pmk_sigmoid_inplace. */
 void pmk_sigmoid_inplace_float(gsl_matrix_float *X);
 
 /** In place: every entry x <- softplus(x). */
@@ -65,6 +70,8 @@ void pmk_softplus_inplace(gsl_matrix *X);
  *  expected in [0,1]; values outside act as clipped.
  *  @return PMK_EINVAL on a shape mismatch. */
 int pmk_bernoulli_sample(const gsl_matrix *P, gsl_matrix *S, pmk_rng *r);
+/** Single-precision pmk_bernoulli_sample (the same uniforms, in the same
+ *  order, from @p r). */
 int pmk_bernoulli_sample_float(const gsl_matrix_float *P, gsl_matrix_float *S,
                                pmk_rng *r);
 
@@ -75,19 +82,24 @@ int pmk_bernoulli_sample_float(const gsl_matrix_float *P, gsl_matrix_float *S,
  *  configured).  @return PMK_EINVAL on a shape mismatch (nothing computed). */
 int pmk_gemm(CBLAS_TRANSPOSE_t transA, CBLAS_TRANSPOSE_t transB, double alpha,
              const gsl_matrix *A, const gsl_matrix *B, double beta, gsl_matrix *C);
+/** Single-precision pmk_gemm (cblas_sgemm). */
 int pmk_gemm_float(CBLAS_TRANSPOSE_t transA, CBLAS_TRANSPOSE_t transB, float alpha,
                    const gsl_matrix_float *A, const gsl_matrix_float *B, float beta,
                    gsl_matrix_float *C);
 
-/** y <- alpha op(A) x + beta y, shapes checked as for pmk_gemm. */
+/** y <- alpha op(A) x + beta y, shapes checked as for pmk_gemm.
+ *  @return PMK_EINVAL on a shape mismatch (nothing computed). */
 int pmk_gemv(CBLAS_TRANSPOSE_t transA, double alpha, const gsl_matrix *A,
              const gsl_vector *x, double beta, gsl_vector *y);
 
-/** Adds v to every row of X (X is N x K, v has K). */
+/** Adds v to every row of X (X is N x K, v has K).
+ *  @return PMK_EINVAL on a length mismatch (X unchanged). */
 int pmk_add_row_vector(gsl_matrix *X, const gsl_vector *v);
+/** Single-precision pmk_add_row_vector. */
 int pmk_add_row_vector_float(gsl_matrix_float *X, const gsl_vector_float *v);
 
-/** The name of the CBLAS libpmk was built against: "openblas" or "gslcblas". */
+/** The name of the CBLAS libpmk was built against: "openblas" or "gslcblas"
+ *  (a static string). */
 const char *pmk_cblas_name(void);
 
 #ifdef __cplusplus

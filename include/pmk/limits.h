@@ -1,4 +1,5 @@
-/* limits.h: the memory ceiling that every reader checks before it allocates
+/** @file pmk/limits.h
+ * The memory ceiling that every reader checks before it allocates
  * what a file asks for (data sets, images, model files). */
 #ifndef PMK_LIMITS_H
 #define PMK_LIMITS_H
@@ -19,10 +20,10 @@ extern "C" {
  *  thread changes the environment meanwhile. */
 unsigned long long pmk_mem_limit(int *from_env);
 
-/** PMK_OK when @p bytes is within pmk_mem_limit(); else fills @p err with
- *  "FILE[:LINE[:COL]]: WHAT needs N bytes, more than the PMK_MAX_MEMORY limit
- *  of C bytes" (or "..., more than the C bytes of memory") and returns
- *  PMK_ELIMIT.  @p line and @p col are 0 when unknown. */
+/** PMK_OK when @p bytes is within pmk_mem_limit() (or no limit is known);
+ *  else fills @p err with "FILE[:LINE[:COL]]: WHAT needs N bytes, more than
+ *  the PMK_MAX_MEMORY limit of C bytes" (or "..., more than the C bytes of
+ *  memory") and returns PMK_ELIMIT.  @p line and @p col are 0 when unknown. */
 int pmk_mem_check(const char *file, long line, long col, unsigned long long bytes,
                   const char *what, pmk_error *err);
 

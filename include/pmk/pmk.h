@@ -1,4 +1,5 @@
-/* pmk/pmk.h: the umbrella header of libpmk, the probabilistic modelling toolkit.
+/** @file pmk/pmk.h
+ * The umbrella header of libpmk, the probabilistic modelling toolkit.
  *
  * Include this one header and link with `pkg-config --libs pmk`.  Modules:
  * status (errors), rng, kernels (shared numerics), stream / csv / idx / image

@@ -1,4 +1,5 @@
-/* pmk/stream.h: byte streams in and out of files, the way every pmk reader and
+/** @file pmk/stream.h
+ * Byte streams in and out of files, the way every pmk reader and
  * writer opens them.
  *
  * Input: a path or "-" (standard input); gzip is recognised by its magic bytes
@@ -19,10 +20,13 @@ extern "C" {
 
 /* ---------------------------------------------------------------- input */
 
+/** An opaque input stream (a file or stdin, gunzipped when needed). */
 typedef struct pmk_instream pmk_instream;
 
 /** Opens @p path ("-" = stdin) for reading, transparently gunzipping when the
- *  first two bytes are 1f 8b.  Errors name the file.  @return NULL on error. */
+ *  first two bytes are 1f 8b.  @return a stream owned by the caller (close
+ *  with pmk_instream_close), or NULL with @p err naming the file (PMK_EIO,
+ *  PMK_ENOMEM). */
 pmk_instream *pmk_instream_open(const char *path, pmk_error *err);
 
 /** Reads up to @p n bytes into @p buf.  @return the count read, 0 at end of
@@ -30,7 +34,8 @@ pmk_instream *pmk_instream_open(const char *path, pmk_error *err);
  *  truncated gzip stream is PMK_EFORMAT). */
 long pmk_instream_read(pmk_instream *s, void *buf, size_t n, pmk_error *err);
 
-/** The path given to pmk_instream_open ("-" shows as "<stdin>"). */
+/** The path given to pmk_instream_open ("-" shows as "<stdin>"), owned by
+ *  the stream. */
 const char *pmk_instream_path(const pmk_instream *s);
 
 /** 1 when the stream is being gunzipped. */
@@ -50,13 +55,18 @@ typedef struct pmk_outfile {
 } pmk_outfile;
 
 /** Opens @p path for writing: creates "DIR/.BASE.XXXXXX" beside it (mode as a
- *  plain fopen would give), or uses stdout for "-".  Errors (unwritable
- *  directory, ...) name the target.  On failure @p o is left closed. */
+ *  plain fopen would give), or uses stdout for "-".  @p o is caller-owned
+ *  storage; end every opened output with pmk_outfile_commit or
+ *  pmk_outfile_abort, which free what it holds.  @return PMK_OK, or PMK_EIO
+ *  (unwritable directory, a directory as the target, ...) / PMK_ENOMEM /
+ *  PMK_EINVAL (empty name) with @p err naming the target; @p o is then left
+ *  closed. */
 int pmk_outfile_open(pmk_outfile *o, const char *path, pmk_error *err);
 
 /** Flushes, fsyncs and closes the temporary file, then renames it over the
- *  target.  Any write error seen on the stream (disk full, ...) makes it fail,
- *  remove the temporary file, and leave the target untouched. */
+ *  target.  Any write error seen on the stream (disk full, ...) makes it fail
+ *  (PMK_EIO naming the target), remove the temporary file, and leave the
+ *  target untouched.  Either way @p o is closed afterwards. */
 int pmk_outfile_commit(pmk_outfile *o, pmk_error *err);
 
 /** Abandons the output: closes and removes the temporary file.  Safe to call
