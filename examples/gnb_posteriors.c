@@ -3,7 +3,7 @@
  * another CSV file.
  *
  * Build against the installed library:
- *   cc -std=c11 gnb_posteriors.c -o gnb_posteriors $(pkg-config --cflags --libs pmk gsl)
+ *   cc -std=c11 gnb_posteriors.c -o gnb_posteriors $(pkg-config --cflags --libs pmk)
  * Run:
  *   ./gnb_posteriors mnist-train.csv.gz mnist-test.csv.gz 0
  *

@@ -33,10 +33,10 @@ inc=$($PKG_CONFIG --variable includedir pmk | sed "s|^$DESTDIR||")
 [ -f "$DESTDIR$inc/pmk/pmk.h" ] \
     || fail "pmk/pmk.h is not installed under the includedir pmk.pc names"
 
-CFLAGS_PC=$($PKG_CONFIG --cflags pmk gsl)
-# libpmk first: its CBLAS (OpenBLAS where configured) then comes before the
-# gslcblas that gsl.pc names, and wins the symbol lookup.
-LIBS_PC="$($PKG_CONFIG --libs pmk) $($PKG_CONFIG --libs gsl)"
+# pmk.pc alone is enough: its Libs name -lgsl (the API takes GSL matrices)
+# without gsl.pc's -lgslcblas, so GSL's BLAS calls reach libpmk's CBLAS.
+CFLAGS_PC=$($PKG_CONFIG --cflags pmk)
+LIBS_PC=$($PKG_CONFIG --libs pmk)
 LD_LIBRARY_PATH="$DESTDIR$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export LD_LIBRARY_PATH
 DATA="$DESTDIR$pkgdatadir"
@@ -57,7 +57,7 @@ fi
 # Build every example against the installed headers and library only.
 for src in "$@"; do
     name=$(basename "$src" .c)
-    echo "installcheck: $CC $name.c \$(pkg-config --cflags --libs pmk gsl)"
+    echo "installcheck: $CC $name.c \$(pkg-config --cflags --libs pmk)"
     $CC -std=c11 -Wall -Wextra -Werror $CFLAGS_PC "$src" -o "$T/$name" $LIBS_PC \
         || fail "$name.c does not build against the installed library"
 done
@@ -189,7 +189,7 @@ if [ -f "$DESTDIR$libdir/libpmk.a" ] && [ -x "$T/gnb_posteriors" ]; then
     for s in "$@"; do case $s in *gnb_posteriors.c) src=$s ;; esac; done
     static_rest=$($PKG_CONFIG --static --libs pmk | sed 's/\(^\| \)-lpmk\( \|$\)/ /')
     $CC -std=c11 $CFLAGS_PC "$src" -o "$T/gnb_static" \
-        "$DESTDIR$libdir/libpmk.a" $static_rest $($PKG_CONFIG --libs gsl) \
+        "$DESTDIR$libdir/libpmk.a" $static_rest \
         || fail "gnb_posteriors does not link with libpmk.a and pkg-config --static --libs pmk"
     LD_LIBRARY_PATH= "$T/gnb_static" "$DATA/mnist-train.csv.gz" "$DATA/mnist-test.csv.gz" 0 \
         >"$T/gnb_static.out" || fail "the static gnb_posteriors exited $?"

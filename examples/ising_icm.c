@@ -2,7 +2,7 @@
  * the Ising model of Bishop's PRML §8.3.3 and print the energy after each sweep.
  *
  * Build against the installed library:
- *   cc -std=c11 ising_icm.c -o ising_icm $(pkg-config --cflags --libs pmk gsl)
+ *   cc -std=c11 ising_icm.c -o ising_icm $(pkg-config --cflags --libs pmk)
  * Run:
  *   ./ising_icm horse-noisy10.pbm horse.pbm restored.pbm
  *

@@ -1,7 +1,7 @@
 # examples/local.mk: C programs built against the installed libpmk; make installcheck (issue 7).
 #
 # `make installcheck` (and so `make distcheck`) runs examples/installcheck.sh:
-# it compiles each example with `pkg-config --cflags --libs pmk gsl` read from
+# it compiles each example with `pkg-config --cflags --libs pmk` read from
 # the installed pmk.pc (under $(DESTDIR)), runs it on the installed data with
 # LD_LIBRARY_PATH on the installed libdir, and checks what it prints.
 # `make check` also compiles them against the build tree, so an API change that

@@ -3,7 +3,7 @@
  * sample of the hidden units, and log p(v) with the exact partition function.
  *
  * Build against the installed library:
- *   cc -std=c11 rbm_hidden.c -o rbm_hidden $(pkg-config --cflags --libs pmk gsl)
+ *   cc -std=c11 rbm_hidden.c -o rbm_hidden $(pkg-config --cflags --libs pmk)
  * Run:
  *   ./rbm_hidden mnist-train.csv.gz [MODEL]
  *
