@@ -10,7 +10,7 @@ taken from os.wait4's rusage of each child.
 Usage (from the top of a built tree):
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/gnb.py [--runs 5] [--pmk src/pmk]
 Writes its CSV files into bench/out/ (ignored by git) and prints a Markdown
-report (the tables of doc/benchmarks-gnb.md).
+report (the tables of doc/benchmarks.md).
 """
 import argparse
 import json

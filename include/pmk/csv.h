@@ -7,7 +7,7 @@
  * loads it whole.  Every error names the file, the line and the byte column
  * where the offending field starts, and the field's number.
  *
- * Dialect (doc/formats-data.md): ',' separates fields; LF or CRLF ends lines;
+ * Dialect (doc/formats.md): ',' separates fields; LF or CRLF ends lines;
  * a UTF-8 BOM is skipped; spaces and tabs around a field are ignored; a field
  * may be double-quoted (a header name of any text, or a number); blank lines
  * are accepted only at the end of the file.  Values are decimal numbers,

@@ -60,7 +60,7 @@ int pmk_image_format_from_path(const char *path, pmk_image_format *fmt,
 /** Reads a PBM (P1/P4), PGM (P2/P5, maxval up to 65535) or PNG file ("-" =
  *  stdin; gzip-compressed input is gunzipped by the stream layer).  A PBM or
  *  a 1-bit greyscale PNG gives a binary image; the rest give grey images
- *  (colour PNGs are converted to grey, see doc/formats-image.md).  *out is
+ *  (colour PNGs are converted to grey, see doc/formats.md).  *out is
  *  owned by the caller (pmk_image_free), NULL on failure.  Errors name the file and, for text formats, the line:
  *  PMK_EFORMAT (malformed), PMK_EUNSUP (PPM/PAM), PMK_ELIMIT (dimensions
  *  the file or the memory cannot back, refused before allocating: the pixel

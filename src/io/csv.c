@@ -16,7 +16,7 @@
  * sentinel (a CR before it is overwritten), so the fast path needs no bounds
  * checks.
  *
- * Dialect (doc/formats-data.md): fields separated by ',', lines by LF or CRLF;
+ * Dialect (doc/formats.md): fields separated by ',', lines by LF or CRLF;
  * a UTF-8 byte-order mark at the start is skipped; blanks (space, tab) around a
  * field are ignored; a field may be enclosed in double quotes (a header name of
  * any text, "" for a quote, or a number); blank lines are accepted only at the

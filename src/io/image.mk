@@ -3,6 +3,6 @@ pkginclude_HEADERS += include/pmk/image.h
 noinst_HEADERS += src/io/image_internal.h
 src_libpmk_la_SOURCES += src/io/image.c src/io/pnm.c src/io/png.c src/io/montage.c
 tests_check_pmk_SOURCES += tests/check_image.c
-EXTRA_DIST += doc/formats-image.md doc/design-image.md \
+EXTRA_DIST += \
 	tests/data/img-comments.pbm tests/data/img-plain.pgm
-EXTRA_DIST += doc/benchmarks-image.md bench/image.sh bench/image_read.c
+EXTRA_DIST += bench/image.sh bench/image_read.c

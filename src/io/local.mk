@@ -24,5 +24,4 @@ EXTRA_DIST += tests/data/csv-binary.csv tests/data/csv-blank-middle.csv \
 	tests/data/idx-images.idx3-ubyte tests/data/idx-labels.idx1-ubyte \
 	tests/data/idx-labels2.idx1-ubyte tests/data/idx-short.idx3-ubyte
 TESTS += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh
-EXTRA_DIST += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh \
-	doc/formats-data.md doc/design-data.md doc/benchmarks-data.md
+EXTRA_DIST += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh

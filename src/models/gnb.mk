@@ -8,4 +8,4 @@ TESTS += tests/cli_gnb.sh tests/cli_gnb_sklearn.sh
 EXTRA_DIST += tests/cli_gnb.sh tests/cli_gnb_sklearn.sh \
 	tests/data/gnb-tiny-train.csv tests/data/gnb-tiny-test.csv tests/data/gnb-unseen.csv tests/data/gnb-header.csv \
 	tests/data/gnb-wrong-kind.model tests/data/gnb-future.model \
-	doc/formats-gnb.md doc/benchmarks-gnb.md doc/design-gnb.md bench/gnb.py bench/gnb_baseline.py
+	bench/gnb.py bench/gnb_baseline.py

@@ -8,5 +8,4 @@ tests_check_pmk_SOURCES += tests/check_ising.c
 TESTS += tests/cli_ising.sh
 EXTRA_DIST += tests/cli_ising.sh tests/data/ising-x.pbm tests/data/ising-y.pbm \
 	tests/data/ising-grey.pgm tests/data/ising-bad.pbm \
-	doc/formats-ising.md doc/benchmarks-ising.md doc/design-ising.md \
 	bench/ising.py

@@ -1,4 +1,4 @@
-/* rbm_io.c: the RBM's text model file (doc/formats-rbm.md): written with %.17g
+/* rbm_io.c: the RBM's text model file (doc/formats.md): written with %.17g
  * in the C locale whatever the process locale, read back bit for bit, every
  * malformed input refused with the file and line.
  *
