@@ -646,11 +646,19 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
             p = fd.delim + 1;
         }
         long hline = r->line;
+        /* A CR inside the only line means CR-only line ends (classic Mac OS):
+         * the whole file reads as one long "header". */
+        int cr_inside = memchr(ls, '\r', (size_t)(le - ls)) != NULL;
         got = next_data_line(r, &ls, &le, err);
         if (got < 0)
             goto fail;
         if (got == 0) {
-            pmk_error_at(err, PMK_EFORMAT, r->path, hline, 1, "header only, no data rows");
+            if (cr_inside)
+                pmk_error_at(err, PMK_EFORMAT, r->path, hline, 1,
+                             "header only, no data rows (the lines end in CR alone; "
+                             "pmk reads LF or CRLF line ends)");
+            else
+                pmk_error_at(err, PMK_EFORMAT, r->path, hline, 1, "header only, no data rows");
             goto fail;
         }
     }
