@@ -119,35 +119,39 @@ static int check_spins(size_t width, size_t height, const int8_t *v, const char 
     return PMK_OK;
 }
 
-/* Neighbour sum s = sum_{j in N(r,c)} x_j with the free boundary (W x H). */
-static int nsum(const int8_t *x, size_t W, size_t H, size_t r, size_t c, int nb)
-{
-    const int8_t *row = x + r * W;
-    int s = 0;
-    if (c > 0)
-        s += row[c - 1];
-    if (c + 1 < W)
-        s += row[c + 1];
-    if (r > 0) {
-        s += row[c - W];
-        if (nb == 8) {
-            if (c > 0)
-                s += row[c - W - 1];
-            if (c + 1 < W)
-                s += row[c - W + 1];
-        }
+/* Neighbour sum s = sum_{j in N(r,c)} x_j with the free boundary (W x H),
+ * for spins (int8_t, summed as int) and for mean-field means (double). */
+#define PMK_ISING_NEIGHBOUR_SUM(NAME, T, S)                                        \
+    static S NAME(const T *x, size_t W, size_t H, size_t r, size_t c, int nb)     \
+    {                                                                             \
+        const T *row = x + r * W;                                                 \
+        S s = 0;                                                                  \
+        if (c > 0)                                                                \
+            s += row[c - 1];                                                      \
+        if (c + 1 < W)                                                            \
+            s += row[c + 1];                                                      \
+        if (r > 0) {                                                              \
+            s += row[c - W];                                                      \
+            if (nb == 8) {                                                        \
+                if (c > 0)                                                        \
+                    s += row[c - W - 1];                                          \
+                if (c + 1 < W)                                                    \
+                    s += row[c - W + 1];                                          \
+            }                                                                     \
+        }                                                                         \
+        if (r + 1 < H) {                                                          \
+            s += row[c + W];                                                      \
+            if (nb == 8) {                                                        \
+                if (c > 0)                                                        \
+                    s += row[c + W - 1];                                          \
+                if (c + 1 < W)                                                    \
+                    s += row[c + W + 1];                                          \
+            }                                                                     \
+        }                                                                         \
+        return s;                                                                 \
     }
-    if (r + 1 < H) {
-        s += row[c + W];
-        if (nb == 8) {
-            if (c > 0)
-                s += row[c + W - 1];
-            if (c + 1 < W)
-                s += row[c + W + 1];
-        }
-    }
-    return s;
-}
+PMK_ISING_NEIGHBOUR_SUM(nsum, int8_t, int)
+PMK_ISING_NEIGHBOUR_SUM(msum, double, double)
 
 /* The three integer sums S1, S2, S3 of E over the W x H image, one fused
  * byte loop per row with int accumulators (vectorisable); pairs are counted
@@ -674,34 +678,6 @@ static int anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t 
  *            + sum_i [p_i ln p_i + (1 - p_i) ln(1 - p_i)],  p_i = (1 + m_i) / 2,
  * is reported after each sweep, with the energy of the thresholded image
  * x_i = sign(m_i) (a tie keeps y_i).  Stop when max_i |dm_i| < tol. */
-static double msum(const double *m, size_t W, size_t H, size_t r, size_t c, int nb)
-{
-    const double *row = m + r * W;
-    double s = 0;
-    if (c > 0)
-        s += row[c - 1];
-    if (c + 1 < W)
-        s += row[c + 1];
-    if (r > 0) {
-        s += row[c - W];
-        if (nb == 8) {
-            if (c > 0)
-                s += row[c - W - 1];
-            if (c + 1 < W)
-                s += row[c - W + 1];
-        }
-    }
-    if (r + 1 < H) {
-        s += row[c + W];
-        if (nb == 8) {
-            if (c > 0)
-                s += row[c + W - 1];
-            if (c + 1 < W)
-                s += row[c + W + 1];
-        }
-    }
-    return s;
-}
 
 static double xlogx(double v) { return v > 0 ? v * log(v) : 0.0; }
 
