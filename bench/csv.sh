@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # bench/csv.sh: CSV parse throughput of pmk against pandas.read_csv and
 # numpy.loadtxt on the 60,000-row Fashion-MNIST training set (785 integer
 # columns), same run, medians.  Run from the top build folder:

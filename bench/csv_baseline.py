@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 """csv_baseline.py: CSV parse throughput of pmk (bench/csv_parse, streaming
 pmk_csv_read_chunk) against pandas.read_csv and numpy.loadtxt, in one run.
 

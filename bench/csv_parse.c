@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* csv_parse.c: streams a CSV file through pmk_csv_read_chunk and prints the
  * wall-clock and CPU seconds and MB/s of the parse (the pmk side of
  * bench/csv.sh). */

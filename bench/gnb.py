@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 """gnb.py: `pmk gnb fit` + `pmk gnb eval` end to end on Fashion-MNIST CSV
 (60,000 / 10,000 rows, made with `pmk convert` from Debian's
 dataset-fashion-mnist) against pandas.read_csv + the numpy closed form and

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 """gnb_baseline.py: the Python a user would otherwise write for `pmk gnb fit` +
 `pmk gnb eval`: pandas.read_csv, then either the numpy closed form (shared
 variance, as pmk's default) or scikit-learn's GaussianNB (class variances, as

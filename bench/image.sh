@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # bench/image.sh: pmk_image_read against numpy on the same files, same run.
 # Run from a configured, built tree: sh bench/image.sh [REPS]
 # Files (in bench/out/, ignored by git): data/horse.pbm (400 x 328 P4) and a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* image_read.c: times pmk_image_read on one file: `image_read FILE REPS`
  * prints the median wall time in milliseconds over REPS reads (each read
  * allocates and frees its matrix, as a program reading one image does). */

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 """bench/ising.py: `pmk ising denoise` against the numpy / scipy code a user
 would write, timed in the same run.
 

@@ -1,2 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # bench/: benchmark scripts (run by hand, never by make check).
 EXTRA_DIST += bench/README

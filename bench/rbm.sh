@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # bench/rbm.sh: one CD-1 epoch on Fashion-MNIST (60,000 x 784, 500 hidden,
 # batch 100): pmk vs scikit-learn's BernoulliRBM, and the GEMM-only floor, all
 # in the same run, medians of REPS runs, for each OpenBLAS thread count.

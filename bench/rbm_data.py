@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 """rbm_data.py: Fashion-MNIST's training images as CSV (label,p0..p783) for pmk
 and as a float64 .npy scaled by 1/255 for scikit-learn (bench/rbm.sh).
 

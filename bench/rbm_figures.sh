@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # bench/rbm_figures.sh: the RBM's likelihood figures on the 8,000/2,000 MNIST
 # split (pixels scaled by 1/255, binarized at 0.5):
 #  1. AIS against the exact log Z for a 20-hidden model (must agree within 0.5 nats);

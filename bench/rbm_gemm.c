@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* rbm_gemm.c: the GEMM-only floor of one CD-1 epoch (bench/rbm.sh): the five
  * GEMMs of each minibatch update with the shapes pmk_rbm_fit uses, N/B times,
  * in single and double precision.  Usage: rbm_gemm N D H B; prints

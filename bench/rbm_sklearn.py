@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 """rbm_sklearn.py: scikit-learn's BernoulliRBM, one epoch, for bench/rbm.sh.
 
 Usage: /usr/bin/python3 bench/rbm_sklearn.py DATA.npy H B REPS

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* gnb_posteriors.c: fit the Gaussian class-conditional classifier on a labelled
  * CSV file and print the posterior p(y = k | x) of every class for one row of
  * another CSV file.

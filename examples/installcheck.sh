@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # installcheck.sh: builds the examples against the INSTALLED libpmk with the flags
 # from its pkg-config file, runs them on the installed data, and checks their
 # output (run by `make installcheck`, hence by `make distcheck`).

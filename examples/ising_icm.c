@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* ising_icm.c: denoise a binary PBM image with iterated conditional modes under
  * the Ising model of Bishop's PRML §8.3.3 and print the energy after each sweep.
  *

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # examples/local.mk: C programs built against the installed libpmk; make installcheck (issue 7).
 #
 # `make installcheck` (and so `make distcheck`) runs examples/installcheck.sh:

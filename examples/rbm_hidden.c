@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* rbm_hidden.c: train a small binary RBM on MNIST digits by contrastive
  * divergence (CD-1), then, for the first few rows, print p(h_j = 1 | v), one
  * sample of the hidden units, and log p(v) with the exact partition function.

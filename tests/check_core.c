@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* check_core.c: status messages, the RNG wrapper and the numeric kernels. */
 #include "config.h"
 

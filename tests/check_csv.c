@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* check_csv.c: the CSV reader and writer: known parses of both MNIST layouts,
  * chunking, exact decimal conversion, round trips, and every bad input with
  * its exact message. */

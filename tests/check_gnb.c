@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* check_gnb.c: the Gaussian class-conditional classifier: a hand-worked case,
  * the GEMM path against the direct formula, streaming and merging, files. */
 #include "config.h"

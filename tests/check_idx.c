@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* check_idx.c: the IDX reader and writer: every element type decoded from
  * bytes written out by hand, byte-exact round trips (plain and gzip), and each
  * malformed header or body with its exact message. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* check_image.c: the image suite: PBM/PGM/PNG round trips and known parses,
  * the horse data, every bad input with its exact message and status,
  * thresholding, montage and side-by-side pictures. */

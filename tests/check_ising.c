@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* check_ising.c: the Ising denoising model: energy and its local difference,
  * ICM (hand-computed case, monotone energy, fast paths against the plain rule),
  * min-cut against brute force, anneal, mean field and the noise models. */

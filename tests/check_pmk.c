@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* check_pmk.c: the one Check runner: a suite per module, all run by `make check`. */
 #include "config.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* check_pmk.h: the suites of the one Check runner, and helpers they share. */
 #ifndef PMK_CHECK_PMK_H
 #define PMK_CHECK_PMK_H

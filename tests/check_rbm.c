@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* check_rbm.c: the binary RBM against brute force over every state of tiny
  * models, a CD-1 step worked by hand, sampling frequencies within stated
  * binomial bounds, AIS against the exact log Z, file round trips, and the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* check_reentrant.c: the library keeps no mutable global state, so jobs of
  * different kinds run in two threads at once give, bit for bit, what each
  * gives alone (issue 6, "Reentrancy"). */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* check_stream.c: gzip detection by magic bytes, and atomic output files. */
 #include "config.h"
 

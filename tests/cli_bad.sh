@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_bad.sh: the bad-input suite.  Runs every case of tests/bad/MANIFEST from
 # inside tests/bad (so messages name the bare file name) and asserts the exit
 # status and the whole stderr; a failing case must not leave its output file.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_convert.sh: pmk convert: help, usage errors (exit 2), IDX <-> CSV round
 # trips byte for byte (plain, gzip, stdin/stdout), and bad data (exit 1).
 . "$PMK_TOP_SRCDIR/tests/lib.sh"

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_convert_fashion.sh: Debian's Fashion-MNIST IDX files become 10,000- and
 # 60,000-row CSV files whose first row matches a Python read of the IDX, and
 # convert back to the same IDX bytes.  Skipped (77) without dataset-fashion-mnist.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_csv_bad.sh: each malformed CSV in tests/data/ through `pmk convert`: exit
 # 1 and exactly one line on stderr naming FILE:LINE:COL and the cause.
 . "$PMK_TOP_SRCDIR/tests/lib.sh"

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_globals.sh: libpmk keeps no mutable global state (thread safety, see
 # doc/reliability.md): the shared library has no object of its own in .data,
 # .bss or thread-local sections.  Allowed: the C runtime's (completed.0,

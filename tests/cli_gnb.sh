@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_gnb.sh: `pmk gnb` end to end: the reference MNIST figures, a hand-worked
 # case, streaming from stdin, merge = fit on the union, predict/show/export,
 # and the exact message and status of each bad input.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_gnb_sklearn.sh: `--variance class` is scikit-learn's GaussianNB: on the
 # 8,000/2,000 MNIST split (pixels/255, eps 1e-9) pmk predicts the same label as
 # GaussianNB().fit(X/255, y) on every test row, and the test accuracy is

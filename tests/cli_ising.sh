@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_ising.sh: `pmk ising denoise / noise / energy`: the data README's
 # reference figures on the horse, round trips through the energy command, the
 # noise counts, and each bad input with its exact message.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_limits.sh: sizes a file claims are checked before anything is allocated;
 # PMK_MAX_MEMORY lowers the ceiling for CSV, IDX, images and model files; a CSV
 # line of unbounded length stops at the line limit.

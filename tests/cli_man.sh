@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_man.sh: every long option a command's --help lists is documented in its man
 # page, and every option the man page documents is in --help, verb by verb.
 #

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_rbm.sh: `pmk rbm` end to end on a 40-row, 6x6-pixel fixture: training
 # (reproducible, resumable, logged), every verb's output shape and values,
 # exact vs AIS log Z, and the exact message and status for each bad input.

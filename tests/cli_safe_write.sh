@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_safe_write.sh: every command that writes a file fails cleanly when the
 # write fails, and leaves an existing target byte-identical with no temporary
 # file beside it.  Three ways to make a write fail:

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # cli_symbols.sh: the shared libpmk exports pmk_-prefixed symbols and nothing else.
 . "$PMK_TOP_SRCDIR/tests/lib.sh"
 so=$(ls "$PMK_TOP_BUILDDIR"/src/.libs/libpmk.so.* 2>/dev/null | head -n 1)

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # tests/hardening.mk: the bad-input suite, safe-write and reentrancy tests, valgrind (issue 6).
 
 # The bad-input suite: malformed files, their exact messages (tests/bad/MANIFEST).

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # tests/lib.sh: helpers for the CLI tests (sourced by tests/cli_*.sh).
 #
 # Environment from `make check`: PMK (the built program), PMK_TOP_SRCDIR.

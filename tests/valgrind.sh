@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # valgrind.sh: `make check-valgrind`.  Runs the Check runner (CK_FORK=no, so
 # the tests run in the process valgrind watches) and a few CLI runs under
 # valgrind; any memory error or definite leak fails it.  Environment from the

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # doc/man/local.mk: man pages pmk(1), pmk-<command>(1) (issue 7), installed by
 # make install and shipped in the dist; tests/cli_man.sh checks them against --help.
 dist_man1_MANS = doc/man/pmk.1 doc/man/pmk-gnb.1 doc/man/pmk-convert.1 doc/man/pmk-demo.1 \

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /** @file pmk/csv.h
  * Numeric CSV matrices with an integer label column (MNIST's CSV).
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /** @file pmk/gnb.h
  * The Gaussian class-conditional classifier ("Gaussian naive Bayes").
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /** @file pmk/idx.h
  * The IDX format of the original MNIST and Fashion-MNIST files.
  *

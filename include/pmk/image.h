@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /** @file pmk/image.h
  * Binary and grey images: PBM (P1, P4), PGM (P2, P5), PNG.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /** @file pmk/ising.h
  * Ising-MRF denoising of binary images (Bishop, PRML §8.3.3):
  * ICM, annealed Gibbs sampling, mean field and the exact MAP by s-t minimum cut.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /** @file pmk/limits.h
  * The memory ceiling that every reader checks before it allocates
  * what a file asks for (data sets, images, model files). */

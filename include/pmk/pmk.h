@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /** @file pmk/pmk.h
  * The umbrella header of libpmk, the probabilistic modelling toolkit.
  *

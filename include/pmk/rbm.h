@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /** @file pmk/rbm.h
  * The binary restricted Boltzmann machine: conditionals, sampling,
  * free energy, CD-k / PCD-k training, pseudo-likelihood, log Z (exact and AIS),

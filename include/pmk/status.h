@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /** @file pmk/status.h
  * Status codes and the error record every fallible pmk call fills.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /** @file pmk/stream.h
  * Byte streams in and out of files, the way every pmk reader and
  * writer opens them.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* cli.h: what the command files share: messages, progress, option parsing.
  *
  * Only the CLI prints.  Messages go to stderr as "pmk <command>: ..."; results

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* common.c: messages, progress lines, option parsing and small helpers shared
  * by every command of the CLI. */
 #include "config.h"

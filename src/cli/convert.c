@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* convert.c: `pmk convert`: data sets from IDX (MNIST's binary format) to CSV
  * and back.  The input's format is recognised by its content. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* demo.c: `pmk demo`: every model on the embedded data in data/, with a short
  * report on stdout and pictures written into one folder. */
 #include "config.h"

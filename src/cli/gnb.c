@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* gnb.c: `pmk gnb`: fit, predict, eval, show, merge and export the Gaussian
  * class-conditional classifier, and its part of `pmk demo`. */
 #include "config.h"

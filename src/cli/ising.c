@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* ising.c: `pmk ising`: denoise a binary image under the Ising model (ICM,
  * anneal, mean field, exact min-cut), add noise to an image, print E(x, y);
  * and the Ising part of `pmk demo`. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* main.c: the `pmk` program: dispatches `pmk <command> [verb] [options] ARGS`. */
 #include "config.h"
 
@@ -27,12 +29,19 @@ static const char usage_text[] =
     "  -V, --version   show the version and exit\n"
     "\n"
     "Run 'pmk <command> --help' for a command's verbs and options.\n"
-    "Exit status: 0 success, 1 bad data or runtime failure, 2 usage error.\n";
+    "Exit status: 0 success, 1 bad data or runtime failure, 2 usage error.\n"
+    "Report bugs as README's \"Reporting bugs\" section says.\n";
 
 static int print_version(void)
 {
-    printf("pmk %s (libpmk ABI %s, CBLAS: %s, GSL %s)\n", PMK_VERSION, PMK_ABI_VERSION,
-           pmk_cblas_name(), gsl_version);
+    /* The GNU form (GNU coding standards, "--version"): name and version, then
+     * copyright, licence and warranty lines. */
+    printf("pmk %s (libpmk ABI %s, CBLAS: %s, GSL %s)\n"
+           "Copyright (C) 2026 The pmk developers.\n"
+           "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+           "This is free software: you are free to change and redistribute it.\n"
+           "There is NO WARRANTY, to the extent permitted by law.\n",
+           PMK_VERSION, PMK_ABI_VERSION, pmk_cblas_name(), gsl_version);
     return PMK_EXIT_OK;
 }
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* rbm.c: `pmk rbm`: train a binary RBM (CD-k, PCD-k), compute hidden features,
  * sample, evaluate (pseudo-likelihood, log Z exact or by AIS), draw filters,
  * export parameters; and the RBM part of `pmk demo`. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* kernels.c: the numeric kernels every model shares (see pmk/kernels.h).
  *
  * Dimensions are named as in the maths: X is N x K.  Nothing here allocates;

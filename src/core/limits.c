@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* limits.c: the memory ceiling (physical memory, lowered by PMK_MAX_MEMORY)
  * that the readers check before allocating what a file claims to hold. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* rng.c: the pmk_rng wrapper over gsl_rng: seeding, GSL's environment
  * conventions without touching GSL's globals, and the few draws models need. */
 #include "config.h"

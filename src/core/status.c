@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* status.c: status codes, the pmk_error record, and overflow-checked sizes. */
 #include "config.h"
 

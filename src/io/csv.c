@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* csv.c: the streaming reader and the writer of numeric CSV matrices with an
  * integer label column (MNIST's `label,p0,...,p783`, with or without a header).
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* dataout.c: atomic, optionally gzipped output files for the data-set writers
  * (CSV and IDX), on top of pmk_outfile. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* dataout_internal.h: what the data-set readers and writers (CSV, IDX) share:
  * the output side (an atomic pmk_outfile, gzipped when the target's name ends
  * in ".gz").  The memory ceiling is

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* idx.c: reading and writing the IDX files of MNIST and Fashion-MNIST
  * (idx3-ubyte images, idx1-ubyte labels), plain or gzipped.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* image.c: the pmk_image type, format detection (magic bytes on read, the
  * extension on write), the buffered read cursor the readers share, atomic
  * writing through pmk_outfile, and thresholding grey images to spins. */

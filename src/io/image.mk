@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # src/io images: PBM/PGM/PNG readers and writers, montage.
 pkginclude_HEADERS += include/pmk/image.h
 noinst_HEADERS += src/io/image_internal.h

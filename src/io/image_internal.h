@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* image_internal.h: what the image readers and writers (image.c, pnm.c, png.c)
  * share inside libpmk: a buffered byte cursor over a pmk_instream that counts
  * lines, the size limits, and the per-format entry points.  Not installed; the

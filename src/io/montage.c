@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* montage.c: pictures made of pictures: a grid of small grey tiles (class
  * means, RBM filters, Gibbs samples) and images placed side by side, both as
  * grey 8-bit images ready for pmk_image_write. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* png.c: PNG reading and writing through libpng 1.6, with libpng's errors
  * turned into pmk_error records (never printed, never aborting).
  *

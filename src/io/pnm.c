@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* pnm.c: Netpbm PBM (P1 plain, P4 raw) and PGM (P2 plain, P5 raw) readers and
  * writers, following the Netpbm format specifications (netpbm.sourceforge.net
  * doc/pbm.html, doc/pgm.html).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* stream.c: input streams (plain or gzip, detected by magic bytes) and atomic
  * output files (temporary file beside the target, renamed on success). */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* gnb.c: the Gaussian class-conditional classifier: streaming mergeable fit,
  * GEMM-based prediction, evaluation.  Save/load live in gnb_io.c. */
 #include "config.h"

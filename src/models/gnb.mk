@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # src/models/gnb: the gnb model, its CLI command and tests.
 pkginclude_HEADERS += include/pmk/gnb.h
 src_libpmk_la_SOURCES += src/models/gnb.c src/models/gnb_io.c

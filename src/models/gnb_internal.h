@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* gnb_internal.h: the layout of a pmk_gnb, shared by gnb.c (fit, predict) and
  * gnb_io.c (save, load).  Not installed. */
 #ifndef PMK_GNB_INTERNAL_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* gnb_io.c: the gnb model file: a line-oriented text format (doc/formats.md),
  * numbers in %.17g in the C locale, whatever the caller's locale. */
 #include "config.h"

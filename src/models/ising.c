@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* ising.c: Ising-MRF denoising of binary images: the energy, ICM (raster,
  * random and checkerboard orders), annealed Gibbs sampling, mean field, and
  * the noise models.  The exact MAP by minimum cut is in ising_maxflow.c. */

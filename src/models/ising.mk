@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # src/models/ising: the ising model (ICM, anneal, mean field, min-cut), its
 # CLI command, tests, benchmark and docs.
 pkginclude_HEADERS += include/pmk/ising.h

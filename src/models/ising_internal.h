@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* ising_internal.h: pieces of the ising module shared between its files and
  * exercised by the unit tests, not part of the installed API. */
 #ifndef PMK_ISING_INTERNAL_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* ising_maxflow.c: the exact MAP of the Ising denoising model by an s-t
  * minimum cut, with a Boykov-Kolmogorov max-flow specialised to grid graphs. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* rbm.c: the binary RBM in double precision: allocation, initialisation, the
  * two conditionals, sampling, free energy, pseudo-likelihood, and log Z by
  * enumeration or by annealed importance sampling.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # src/models/rbm: the binary RBM, its CLI command and tests.
 pkginclude_HEADERS += include/pmk/rbm.h
 src_libpmk_la_SOURCES += src/models/rbm.c src/models/rbm_train.c src/models/rbm_io.c

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* rbm_internal.h: the single-precision trainer behind pmk_rbm_fit, exposed to
  * the tests (a CD step from fixed samples is checked by hand). */
 #ifndef PMK_RBM_INTERNAL_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* rbm_io.c: the RBM's text model file (doc/formats.md): written with %.17g
  * in the C locale whatever the process locale, read back bit for bit, every
  * malformed input refused with the file and line.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* rbm_train.c: CD-k and PCD-k training of the binary RBM in single precision,
  * with every buffer allocated once per run.
  *

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # generate.py: writes the malformed inputs of the bad-input suite (tests/bad/).
 # The files are committed; this script records how each was made.  Run it from
 # tests/bad with Debian's /usr/bin/python3; it needs a valid gnb model (ok.gnb,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* fuzz_common.h: libFuzzer harness helpers: pmk's readers take paths, so each
  * input is written to an anonymous in-memory file and read back through
  * /proc/self/fd/N, exercising the same code a user's file does. */

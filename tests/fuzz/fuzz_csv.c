@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* fuzz_csv.c: libFuzzer harness for the CSV reader (plain and gzip, streamed
  * in small chunks, and the whole-file reader), with header detection on. */
 #include "fuzz_common.h"

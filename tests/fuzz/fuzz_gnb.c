@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* fuzz_gnb.c: libFuzzer harness for the gnb model loader; a model that loads
  * must also save, reload to the same bytes, and predict finite posteriors. */
 #include "fuzz_common.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* fuzz_idx.c: libFuzzer harness for the IDX reader (images and labels). */
 #include "fuzz_common.h"
 #include "pmk/idx.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* fuzz_image.c: libFuzzer harness for the image readers (PBM P1/P4, PGM
  * P2/P5, PNG: the format is chosen by magic bytes, so one harness covers all). */
 #include "fuzz_common.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
 /* fuzz_rbm.c: libFuzzer harness for the RBM model loader (plain and gzip);
  * a model that loads is saved again and must load back. */
 #include "fuzz_common.h"

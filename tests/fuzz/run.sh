@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
 # run.sh: builds the libFuzzer harnesses with clang (ASan + UBSan) and runs each
 # for a bounded time.  Called by `make fuzz`; the environment carries:
 #   srcdir builddir    source and build trees
