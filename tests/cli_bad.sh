@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (C) 2026 The pmk developers
-# cli_bad.sh: the bad-input suite.  Runs every case of tests/bad/MANIFEST from
+# cli_bad.sh: the bad-input suite.  Runs every case of tests/bad/MANIFEST (and
+# of each tests/bad/MANIFEST.<area>, one file an area, same format) from
 # inside tests/bad (so messages name the bare file name) and asserts the exit
 # status and the whole stderr; a failing case must not leave its output file.
 # Cases whose command is not built yet (pmk ising / pmk rbm before they land)
@@ -10,6 +11,7 @@
 set -e
 cd "$PMK_TOP_SRCDIR/tests/bad"
 tab=$(printf '\t')
+cat MANIFEST MANIFEST.* >"$T/manifest" 2>/dev/null || cat MANIFEST >"$T/manifest"
 n=0 skipped=0 files="" have=""
 while IFS="$tab" read -r file want_rc args want_err; do
     case "$file" in '#'*|'') continue ;; esac
@@ -50,7 +52,7 @@ while IFS="$tab" read -r file want_rc args want_err; do
     fi
     n=$((n + 1))
     files="$files $file"
-done <MANIFEST
+done <"$T/manifest"
 nfiles=$(printf '%s\n' $files | sort -u | wc -l)
 [ "$nfiles" -ge 60 ] || fail "only $nfiles distinct bad files were run"
 
