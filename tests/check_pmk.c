@@ -3,6 +3,8 @@
 /* check_pmk.c: the one Check runner: a suite per module, all run by `make check`. */
 #include "config.h"
 
+#include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +21,44 @@ const char *test_srcpath(const char *rel)
     return buf;
 }
 
+/* Every folder test_tmpdir makes lies in one root folder per process,
+ * $TMPDIR/pmk-check-XXXXXX, removed with all it holds when that process exits.
+ * Check runs each test in a forked child that ends with exit() (on success and
+ * on a failed assertion alike), so the handler runs there; with CK_FORK=no it
+ * runs once at the end of the runner. */
+static char tmproot[256];
+static pid_t tmproot_pid;
+static pthread_mutex_t tmproot_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void remove_tmproot(void)
+{
+    if (tmproot_pid == getpid()) /* not a fork's: the parent removes its own */
+        nftw(tmproot, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 const char *test_tmpdir(void)
 {
-    static char buf[256];
-    const char *base = getenv("TMPDIR");
-    snprintf(buf, sizeof buf, "%s/pmk-check-XXXXXX", base && *base ? base : "/tmp");
-    ck_assert_ptr_nonnull(mkdtemp(buf));
+    static _Thread_local char buf[300];
+    pthread_mutex_lock(&tmproot_lock);
+    if (tmproot_pid != getpid()) {
+        const char *base = getenv("TMPDIR");
+        snprintf(tmproot, sizeof tmproot, "%s/pmk-check-XXXXXX", base && *base ? base : "/tmp");
+        int made = mkdtemp(tmproot) != NULL;
+        if (made && tmproot_pid == 0)
+            atexit(remove_tmproot); /* inherited by forks, which check the pid */
+        tmproot_pid = made ? getpid() : 0;
+    }
+    snprintf(buf, sizeof buf, "%s/t-XXXXXX", tmproot);
+    int ok = tmproot_pid != 0 && mkdtemp(buf) != NULL;
+    pthread_mutex_unlock(&tmproot_lock);
+    ck_assert_msg(ok, "cannot make a temporary folder under %s", tmproot);
     return buf;
 }
 
