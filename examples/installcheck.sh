@@ -56,6 +56,26 @@ if [ -n "${mandir:-}" ]; then
     echo "installcheck: man pages installed"
 fi
 
+# No build path in the installed program or library (debug info included),
+# and the installed pmk reads its data from PREFIX/share/pmk, not the build tree.
+if [ -n "${abs_top_builddir:-}" ] && command -v strings >/dev/null; then
+    for f in "$PMK" "$DESTDIR$libdir"/libpmk.so.*.*; do
+        [ -f "$f" ] || continue
+        strings -a "$f" | grep -F -e "$abs_top_builddir" -e "$abs_top_srcdir" \
+            | grep -vF "$prefix" >"$T/paths" || true
+        [ ! -s "$T/paths" ] || fail "$f names the build tree: $(head -n 3 "$T/paths")"
+    done
+    echo "installcheck: no build path in the installed pmk and libpmk"
+fi
+if [ -z "$DESTDIR" ]; then
+    mkdir "$T/demo"
+    (cd "$T/demo" && env -u PMK_DATADIR "$PMK" demo -o out >out.txt 2>err.txt) \
+        || fail "the installed pmk demo failed: $(cat "$T/demo/err.txt")"
+    grep -Fq "data from $pkgdatadir," "$T/demo/err.txt" "$T/demo/out.txt" \
+        || fail "the installed pmk demo does not read $pkgdatadir: $(head -n 1 "$T/demo/err.txt")"
+    echo "installcheck: the installed pmk demo reads $pkgdatadir"
+fi
+
 # Build every example against the installed headers and library only.
 for src in "$@"; do
     name=$(basename "$src" .c)

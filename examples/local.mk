@@ -18,5 +18,6 @@ EXTRA_DIST += examples/installcheck.sh
 installcheck-local:
 	CC='$(CC)' PKG_CONFIG='$(PKG_CONFIG)' DESTDIR='$(DESTDIR)' prefix='$(prefix)' \
 	libdir='$(libdir)' bindir='$(bindir)' pkgdatadir='$(pkgdatadir)' mandir='$(mandir)' \
-	PACKAGE_VERSION='$(PACKAGE_VERSION)' \
+	PACKAGE_VERSION='$(PACKAGE_VERSION)' abs_top_srcdir='$(abs_top_srcdir)' \
+	abs_top_builddir='$(abs_top_builddir)' \
 	$(SHELL) '$(srcdir)/examples/installcheck.sh' $(PMK_EXAMPLES:%='$(srcdir)/%')

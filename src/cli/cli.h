@@ -59,8 +59,9 @@ double cli_now(void);
 void cli_json_string(FILE *f, const char *s);
 void cli_json_double(FILE *f, double x);
 
-/* Locates a file shipped in data/: $PMK_DATADIR, then the source tree's data/
- * (a build that has not been installed), then the installed pkgdatadir.
+/* Locates a file shipped in data/: $PMK_DATADIR, then, for a pmk run from its
+ * build folder and not installed, the source tree's data/ (named by the file
+ * src/pmk-uninstalled that make writes), then the installed pkgdatadir.
  * Writes the path into buf and returns it, or NULL when not found. */
 const char *cli_data_file(const char *name, char *buf, size_t len);
 

@@ -248,14 +248,56 @@ static int is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The data folder of an uninstalled pmk: `make` writes the source tree's data/
+ * path into src/pmk-uninstalled beside the program (never installed), so the
+ * program finds it next to its own executable (/proc/self/exe, one level up
+ * from libtool's .libs/).  An installed pmk has no such file beside it, and no
+ * build path is compiled in.  Returns buf, or NULL. */
+static const char *read_marker(const char *dir, char *buf, size_t len)
+{
+    char marker[PATH_MAX + 32];
+    snprintf(marker, sizeof marker, "%s/pmk-uninstalled", dir);
+    FILE *f = fopen(marker, "r");
+    if (!f)
+        return NULL;
+    int ok = fgets(buf, (int)len, f) != NULL;
+    fclose(f);
+    if (!ok)
+        return NULL;
+    buf[strcspn(buf, "\n")] = '\0';
+    return buf[0] == '/' ? buf : NULL;
+}
+
+static const char *uninstalled_datadir(char *buf, size_t len)
+{
+    char dir[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+    if (n <= 0)
+        return NULL;
+    dir[n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0'; /* the program's folder */
+    if (read_marker(dir, buf, len))
+        return buf;
+    slash = strrchr(dir, '/');
+    if (!slash || strcmp(slash + 1, ".libs") != 0)
+        return NULL;
+    *slash = '\0'; /* libtool's wrapper runs .libs/pmk: the folder above */
+    return read_marker(dir, buf, len);
+}
+
 const char *cli_data_file(const char *name, char *buf, size_t len)
 {
     const char *dirs[3];
+    char built[PATH_MAX];
     size_t nd = 0;
     const char *env = getenv("PMK_DATADIR");
     if (env && *env)
         dirs[nd++] = env;
-    dirs[nd++] = PMK_SRCDATADIR;
+    if (uninstalled_datadir(built, sizeof built))
+        dirs[nd++] = built;
     dirs[nd++] = PMK_DATADIR;
     for (size_t i = 0; i < nd; i++) {
         int w = snprintf(buf, len, "%s/%s", dirs[i], name);

@@ -21,7 +21,8 @@ static const char demo_help[] =
     "Options:\n"
     "  -o, --out DIR      folder for the pictures [pmk-demo]\n"
     "      --data DIR     folder holding the data files [found automatically:\n"
-    "                     $PMK_DATADIR, the source tree's data/, the installed copy]\n"
+    "                     $PMK_DATADIR; for a pmk not installed, run from its\n"
+    "                     build folder, the source tree's data/; the installed copy]\n"
     "      --seed S       seed for every random choice [1]\n"
     "  -q, --quiet        no progress on stderr\n"
     "  -h, --help         show this help and exit\n";
