@@ -127,4 +127,20 @@ expect_err_line 2 "pmk ising: unknown verb 'smooth' (verbs: denoise, noise, ener
     "$PMK" ising smooth "$NOISY"
 expect_ok "$PMK" ising denoise --help
 grep -q -- '--method M' "$T/out" || fail "denoise --help lacks --method"
+
+# `energy --json` prints the three sums (issue 13).  By hand, x = 1 1 1 0 and
+# y = 1 0 1 0 (PBM 1 = black = +1): sum_x = 3 - 1 = 2; the pairs along the row
+# give +1 +1 -1 = 1; sum_xy = +1 -1 +1 +1 = 2; E = 0.5*2 - 1*1 - 2.1*2 = -4.2.
+printf 'P1\n4 1\n1 1 1 0\n' >"$T/x4.pbm"
+printf 'P1\n4 1\n1 0 1 0\n' >"$T/y4.pbm"
+expect_ok "$PMK" ising energy "$T/x4.pbm" --observed "$T/y4.pbm" --h 0.5 --json
+[ "$(json_field sum_x)" = 2 ] || fail "energy --json sum_x: $(cat "$T/out")"
+[ "$(json_field sum_pairs)" = 1 ] || fail "energy --json sum_pairs: $(cat "$T/out")"
+[ "$(json_field sum_xy)" = 2 ] || fail "energy --json sum_xy: $(cat "$T/out")"
+near "$(json_field energy)" -4.2 1e-12
+# The horse against its noisy copy: 13,120 of 131,200 pixels differ, so
+# sum_xy = 131200 - 2 * 13120; E = -sum_pairs - 2.1 sum_xy.
+expect_ok "$PMK" ising energy "$DATA/horse.pbm" --observed "$NOISY" --json
+[ "$(json_field sum_xy)" = 104960 ] || fail "horse sum_xy: $(cat "$T/out")"
+near "$(json_field energy)" "$(awk -v p="$(json_field sum_pairs)" 'BEGIN { printf "%.6f", -p - 2.1 * 104960 }')" 1e-6
 exit 0

@@ -121,6 +121,20 @@ void pmk_ising_result_clear(pmk_ising_result *r);
 int pmk_ising_energy(const pmk_ising_params *p, size_t width, size_t height,
                      const int8_t *x, const int8_t *y, double *energy, pmk_error *err);
 
+/** The three sums E(x, y) = h sum_x - beta sum_pairs - eta sum_xy is made of,
+ *  exact integers, and the energy they give. */
+typedef struct pmk_ising_terms {
+    long long sum_x;      /**< sum_i x_i */
+    long long sum_pairs;  /**< sum over neighbour pairs <ij> (each once) of x_i x_j */
+    long long sum_xy;     /**< sum_i x_i y_i */
+    double energy;        /**< h sum_x - beta sum_pairs - eta sum_xy, as pmk_ising_energy */
+} pmk_ising_terms;
+
+/** pmk_ising_energy with its three sums: fills @p t.  Same checks and
+ *  statuses as pmk_ising_energy. */
+int pmk_ising_energy_terms(const pmk_ising_params *p, size_t width, size_t height,
+                           const int8_t *x, const int8_t *y, pmk_ising_terms *t, pmk_error *err);
+
 /** E(x with x_m = +1) - E(x with x_m = -1) at pixel (row, col):
  *  2h - 2 beta sum_{j in N(m)} x_j - 2 eta y_m.  No checks. */
 double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, size_t height,

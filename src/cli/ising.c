@@ -88,7 +88,8 @@ static const char energy_help[] =
     "      --h H             [0]\n"
     "      --neighbours N    4 or 8 [4]\n"
     "      --threshold T     binarise grey inputs: black where level < T * maxval\n"
-    "      --json            print {\"energy\": ...} and the three sums\n"
+    "      --json            print {\"energy\": ...}, the three sums sum_x, sum_pairs\n"
+    "                        (neighbour pairs, each once) and sum_xy, and the parameters\n"
     "  -h, --help            show this help and exit\n";
 
 /* ------------------------------------------------------------------ helpers */
@@ -657,16 +658,19 @@ static int cmd_energy(int argc, char **argv)
         status = cli_error("out of memory");
         goto done;
     }
-    double e;
+    pmk_ising_terms t;
     pmk_error err;
     pmk_error_clear(&err);
-    if (pmk_ising_energy(&p, xi->width, xi->height, x, y, &e, &err) != PMK_OK) {
+    if (pmk_ising_energy_terms(&p, xi->width, xi->height, x, y, &t, &err) != PMK_OK) {
         status = cli_error_pmk(&err);
         goto done;
     }
+    double e = t.energy;
     if (json) {
         fputs("{\"energy\": ", stdout);
         cli_json_double(stdout, e);
+        printf(", \"sum_x\": %lld, \"sum_pairs\": %lld, \"sum_xy\": %lld", t.sum_x,
+               t.sum_pairs, t.sum_xy);
         printf(", \"neighbours\": %d, \"beta\": ", p.neighbours);
         cli_json_double(stdout, p.beta);
         fputs(", \"eta\": ", stdout);

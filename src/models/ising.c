@@ -223,6 +223,19 @@ int pmk_ising_energy(const pmk_ising_params *p, size_t width, size_t height,
     return PMK_OK;
 }
 
+int pmk_ising_energy_terms(const pmk_ising_params *p, size_t width, size_t height,
+                           const int8_t *x, const int8_t *y, pmk_ising_terms *t, pmk_error *err)
+{
+    size_t n;
+    int rc;
+    if ((rc = pmk_ising_params_check(p, err)) || (rc = check_spins(width, height, x, "x", &n, err))
+        || (rc = check_spins(width, height, y, "y", &n, err)))
+        return rc;
+    energy_sums(width, height, x, y, p->neighbours, &t->sum_x, &t->sum_pairs, &t->sum_xy);
+    t->energy = energy_of(p, t->sum_x, t->sum_pairs, t->sum_xy);
+    return PMK_OK;
+}
+
 double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, size_t height,
                              const int8_t *x, const int8_t *y, size_t row, size_t col)
 {
