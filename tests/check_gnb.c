@@ -602,6 +602,7 @@ START_TEST(test_bad_inputs)
     o.n_prior = 3;
     gsl_matrix_const_view T = gsl_matrix_const_view_array(&tiny_x[0][0], 5, 2);
     ck_assert_ptr_null(pmk_gnb_fit(&T.matrix, tiny_y, &o, &e));
+    ck_assert_int_eq(e.code, PMK_EINVAL);
     ck_assert_str_eq(e.msg, "3 explicit priors given for 2 classes (one per label, in increasing label order)");
     /* Within 1e-9 of 1 is accepted. */
     const double near1[2] = {0.5, 0.5 + 5e-10};

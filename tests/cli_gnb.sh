@@ -152,7 +152,8 @@ expect_fail 1 "pmk gnb predict: $U: 2 features per row, but the model $T/m.gnb h
 : >"$T/empty.csv"
 expect_fail 1 "pmk gnb fit: $T/empty.csv: empty file (no header and no rows)" \
     "$PMK" gnb fit "$T/empty.csv" -o "$T/x.gnb"
-expect_fail 1 "pmk gnb fit: $FIX/gnb-tiny-train.csv: 3 explicit priors given for 2 classes (one per label, in increasing label order)" \
+# A wrong count of --priors is a usage error, as a wrong sum is (exit 2 both).
+expect_err_line 2 "pmk gnb fit: $FIX/gnb-tiny-train.csv: 3 explicit priors given for 2 classes (one per label, in increasing label order)" \
     "$PMK" gnb fit --priors 0.5,0.25,0.25 "$FIX/gnb-tiny-train.csv" -o "$T/x.gnb"
 expect_err_line 2 "pmk gnb fit: --priors: explicit priors: they sum to 1.1000000000000001, not 1 (within 1e-9)" \
     "$PMK" gnb fit --priors 0.5,0.6 "$FIX/gnb-tiny-train.csv" -o "$T/x.gnb"

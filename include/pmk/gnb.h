@@ -102,9 +102,10 @@ void pmk_gnb_free(pmk_gnb *m);
 int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_error *err);
 
 /** Computes variances, priors and the prediction coefficients from the
- *  statistics.  PMK_EDATA when no rows were seen, when a variance is zero
- *  (all features constant and no floor), or when an explicit prior list does
- *  not have one entry per class. */
+ *  statistics.  PMK_EDATA when no rows were seen or when a variance is zero
+ *  (all features constant and no floor); PMK_EINVAL (a bad option, found only
+ *  now that K is known) when an explicit prior list does not have one entry
+ *  per class. */
 int pmk_gnb_finish(pmk_gnb *m, pmk_error *err);
 
 /** Convenience: alloc + partial_fit + finish on data held in memory (X is

@@ -65,6 +65,11 @@ void cli_json_double(FILE *f, double x);
  * Writes the path into buf and returns it, or NULL when not found. */
 const char *cli_data_file(const char *name, char *buf, size_t len);
 
+/* An image output's name must say its format (.pbm, .pgm, .png): the same
+ * usage error (exit 2) in every command, before any work.  Returns 0 or
+ * PMK_EXIT_USAGE. */
+int cli_check_image_output(const char *path);
+
 /* Help text helpers: prints the text and returns PMK_EXIT_OK. */
 int cli_print_help(const char *text);
 

@@ -307,6 +307,16 @@ const char *cli_data_file(const char *name, char *buf, size_t len)
     return NULL;
 }
 
+int cli_check_image_output(const char *path)
+{
+    pmk_image_format fmt;
+    pmk_error err;
+    pmk_error_clear(&err);
+    if (pmk_image_format_from_path(path, &fmt, &err) != PMK_OK)
+        return cli_usage("%s", err.msg);
+    return 0;
+}
+
 int cli_print_help(const char *text)
 {
     fputs(text, stdout);

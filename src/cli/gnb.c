@@ -347,6 +347,8 @@ static int fit_stream(const char *path, const pmk_csv_options *co, pmk_gnb **out
     if (rc == PMK_EXIT_OK && pmk_gnb_finish(m, &err)) {
         if (err.code == PMK_EDATA && !strcmp(err.msg, "no training rows"))
             rc = cli_error("%s: no data rows to fit on", pmk_csv_path(r));
+        else if (err.code == PMK_EINVAL) /* --priors with the wrong count: usage */
+            rc = cli_usage("%s: %s", pmk_csv_path(r), err.msg);
         else
             rc = cli_error("%s: %s", pmk_csv_path(r), err.msg);
     }
@@ -919,6 +921,8 @@ static int cmd_show(int argc, char **argv)
                                  : cli_usage("unexpected argument '%s'", argv[optind + 1]);
     if (!out)
         return cli_usage("missing -o IMAGE");
+    if ((rc = cli_check_image_output(out)))
+        return rc;
     const char *mpath = argv[optind];
     pmk_gnb *m = NULL;
     if ((rc = load_model(mpath, &m)))

@@ -341,9 +341,8 @@ static int cmd_denoise(int argc, char **argv)
         return cli_usage("--method mincut needs --beta >= 0 (beta %g makes the energy "
                          "non-submodular); use icm, anneal or meanfield",
                          p.beta);
-    pmk_image_format fmt;
-    if (pmk_image_format_from_path(out, &fmt, &err) != PMK_OK)
-        return cli_usage("%s", err.msg);
+    if ((rc = cli_check_image_output(out)))
+        return rc;
 
     pmk_image *img = NULL, *clean = NULL;
     int8_t *y = NULL, *x = NULL, *t = NULL;
@@ -522,9 +521,8 @@ static int cmd_noise(int argc, char **argv)
     const char *in = argv[optind];
     pmk_error err;
     pmk_error_clear(&err);
-    pmk_image_format fmt;
-    if (pmk_image_format_from_path(out, &fmt, &err) != PMK_OK)
-        return cli_usage("%s", err.msg);
+    if ((rc = cli_check_image_output(out)))
+        return rc;
 
     pmk_image *img = NULL;
     int8_t *s = NULL;

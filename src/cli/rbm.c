@@ -1119,6 +1119,8 @@ static int rbm_filters(int argc, char **argv)
         return cli_usage("unexpected argument '%s'", argv[optind + 1]);
     if (!out)
         return cli_usage("missing -o FILTERS.png");
+    if ((rc = cli_check_image_output(out)))
+        return rc;
     pmk_rbm *m = NULL;
     if ((rc = load_model(argv[optind], &m)))
         return rc;

@@ -480,7 +480,7 @@ int pmk_gnb_finish(pmk_gnb *m, pmk_error *err)
         return pmk_error_set(err, PMK_EDATA, "no training rows");
     const pmk_gnb_options *o = &m->opt;
     if (o->priors == PMK_GNB_PRIOR_EXPLICIT && o->n_prior != K)
-        return pmk_error_set(err, PMK_EDATA,
+        return pmk_error_set(err, PMK_EINVAL,
                              "%zu explicit priors given for %zu classes (one per label, in "
                              "increasing label order)",
                              o->n_prior, K);
