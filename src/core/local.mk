@@ -4,5 +4,5 @@
 src_libpmk_la_SOURCES += src/core/status.c src/core/rng.c src/core/kernels.c src/core/limits.c
 pkginclude_HEADERS += include/pmk/status.h include/pmk/rng.h include/pmk/kernels.h include/pmk/limits.h
 tests_check_pmk_SOURCES += tests/check_core.c
-TESTS += tests/cli_symbols.sh tests/cli_licence.sh tests/cli_exits.sh
-EXTRA_DIST += tests/cli_symbols.sh tests/cli_licence.sh tests/cli_exits.sh
+TESTS += tests/cli_symbols.sh tests/cli_licence.sh tests/cli_exits.sh tests/cli_readme.sh
+EXTRA_DIST += tests/cli_symbols.sh tests/cli_licence.sh tests/cli_exits.sh tests/cli_readme.sh
