@@ -716,6 +716,10 @@ static void print_eval_json(const pmk_gnb *m, const pmk_gnb_eval *e)
         fputs(k ? ", " : "", stdout);
         cli_json_double(stdout, pmk_gnb_eval_recall(e, k));
     }
+    if (!e->confusion) {   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
+        printf("], \"confusion\": null}\n");
+        return;
+    }
     printf("], \"confusion\": [");
     for (size_t t = 0; t < K; t++) {
         printf("%s[", t ? ", " : "");
@@ -745,13 +749,14 @@ static void print_eval_text(const pmk_gnb *m, const pmk_gnb_eval *e)
     printf("mean log-posterior  %.6f nats (of the true class)\n", e->sum_log_post / n);
     printf("\n   label  precision    recall   support\n");
     for (size_t k = 0; k < K; k++) {
-        size_t support = 0;
-        for (size_t p = 0; p < K; p++)
-            support += e->confusion[k * K + p];
         printf("%8ld ", lab[k]);
         print_metric(pmk_gnb_eval_precision(e, k));
         print_metric(pmk_gnb_eval_recall(e, k));
-        printf("%10zu\n", support);
+        printf("%10zu\n", e->support[k]);
+    }
+    if (!e->confusion) {
+        printf("\nno confusion matrix: more than %d classes\n", PMK_GNB_EVAL_CONFUSION_MAX);
+        return;
     }
     printf("\nconfusion matrix (rows: true label, columns: predicted label)\n");
     size_t w = 5;
