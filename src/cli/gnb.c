@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "pmk/limits.h"
 
 /* Rows per CSV chunk: 1024 x 784 doubles is 6.4 MB, which keeps the peak
  * memory of a fit small whatever N is, while the per-chunk cost stays
@@ -935,14 +937,32 @@ static int cmd_show(int argc, char **argv)
             pmk_gnb_free(m);
             return cli_error("%s: %zu features is not a square image; give --shape W,H", mpath, D);
         }
-    } else if (tw * th != D) {
+    } else if (tw > SIZE_MAX / th || tw * th != D) {
         pmk_gnb_free(m);
+        if (tw > SIZE_MAX / th)
+            return cli_error("--shape %zu,%zu has more pixels than a size_t counts, but the "
+                             "model %s has %zu features", tw, th, mpath, D);
         return cli_error("--shape %zu,%zu has %zu pixels, but the model %s has %zu features", tw,
                          th, tw * th, mpath, D);
     }
     if (!ncols)
         ncols = K < 10 ? K : 10;
     pmk_error err;
+    {
+        /* The tile matrix (slots x D doubles) and the montage (about a byte
+         * per pixel, a gap around each tile): checked before either is made,
+         * since --cols and --shape multiply into them. */
+        size_t nsig = pmk_gnb_get_options(m)->variance == PMK_GNB_VAR_SHARED ? 1 : K;
+        long double slots = ceill((long double)K / ncols) * ncols + nsig;
+        long double bytes = slots * D * 8 + slots * (tw + 2) * (th + 2);
+        char what[160];
+        snprintf(what, sizeof what, "a montage of %.0Lf tiles of %zu x %zu", slots, tw, th);
+        if (pmk_mem_check(NULL, 0, 0, bytes > 1e19L ? ULLONG_MAX : (unsigned long long)bytes,
+                          what, &err)) {
+            pmk_gnb_free(m);
+            return cli_error("%s", err.msg);
+        }
+    }
     pmk_error_clear(&err);
     rc = draw_model(m, tw, th, ncols, out, &err) ? cli_error_pmk(&err) : PMK_EXIT_OK;
     pmk_gnb_free(m);

@@ -134,6 +134,12 @@ static int next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
         if (r->cap - r->end < CSV_BLOCK / 2) {
             if (r->cap > SIZE_MAX / 2 - 1)
                 return pmk_error_at(err, PMK_ENOMEM, r->path, r->line + 1, 0, "out of memory"), -1;
+            /* whatever max_line says, the line buffer stays under the ceiling */
+            char what[96];
+            snprintf(what, sizeof what, "a line of more than %zu bytes", avail);
+            if (pmk_mem_check(r->path, r->line + 1, 0, (unsigned long long)2 * r->cap + 1, what,
+                              err))
+                return -1;
             char *nb = realloc(r->buf, 2 * r->cap + 1);
             if (!nb)
                 return pmk_error_at(err, PMK_ENOMEM, r->path, r->line + 1, 0, "out of memory"), -1;
@@ -604,6 +610,22 @@ static int looks_like_header(char *ls, char *le)
     }
 }
 
+/* Does the line hold at least one name (is_name)? */
+static int any_name(char *ls, char *le)
+{
+    char *p = ls;
+    for (;;) {
+        field fd;
+        if (scan_field(p, le, &fd))
+            return 0;
+        if (is_name(fd.cs, fd.ce))
+            return 1;
+        if (fd.delim >= le)
+            return 0;
+        p = fd.delim + 1;
+    }
+}
+
 pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_error *err)
 {
     pmk_error local;
@@ -752,8 +774,15 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
     }
     /* The first data row is parsed here, so that a bad first row fails the open. */
     long lab = 0;
-    if (parse_row(r, ls, le, r->X, &lab, err))
+    if (parse_row(r, ls, le, r->X, &lab, err)) {
+        /* Line 1 has names but was not all names: say why it was read as data. */
+        if (o.header == PMK_CSV_HEADER_AUTO && r->line == 1 && any_name(ls, le)) {
+            size_t len = strlen(err->msg);
+            snprintf(err->msg + len, sizeof err->msg - len,
+                     " (line 1 is read as data: a header needs every field to be a name)");
+        }
         goto fail;
+    }
     if (r->y)
         r->y[0] = lab;
     r->prefilled = 1;
