@@ -62,7 +62,7 @@ static const char fit_help[] =
     "      --label-col C       0-based column of the integer label [0]\n"
     "      --header            the first line is a header\n"
     "      --no-header         the first line is data\n"
-    "                          [detected: a header when a field is not a number]\n"
+    "                          [detected: a header when every field is a name]\n"
     "      --chunk-rows N      rows read at a time, 1 to 65536 [1024]\n"
     "      --no-train-accuracy skip the second pass that measures the training\n"
     "                          accuracy (over a byte copy of the rows in a temporary\n"
