@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pmk/kernels.h"
+#include "pmk/limits.h"
 #include "models/gnb_internal.h"
 
 /* Rows per block in the prediction GEMMs: bounds the scratch at B x D doubles
@@ -391,6 +392,18 @@ int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_erro
         return pmk_error_set(err, PMK_ELIMIT, "%zu classes x %zu features is too many", K, D);
     }
     UD = nu * D;   /* <= N D: the chunk itself holds that many values */
+    /* The model once finished (5 K x D arrays: mean, m2, var, W, P) and this
+     * chunk's statistics (2 nu x D), under the memory ceiling. */
+    if (nnew) {
+        char what[96];
+        snprintf(what, sizeof what, "a model of %zu classes x %zu features", K, D);
+        int mrc = pmk_mem_check(NULL, 0, 0,
+                                8ULL * (5ULL * KD + 2ULL * UD + 5ULL * K + 3ULL * D), what, err);
+        if (mrc) {
+            free(u), free(v);
+            return mrc;
+        }
+    }
     /* The chunk's statistics over its own nu classes; the model itself is
      * touched only once the chunk has been checked. */
     double *cnt = calloc(nu, sizeof *cnt), *mb = calloc(UD, sizeof *mb),
