@@ -97,6 +97,7 @@ int main(int argc, char **argv)
     SRunner *sr = srunner_create(suite_core());
     srunner_add_suite(sr, suite_stream());
     srunner_add_suite(sr, suite_csv());
+    srunner_add_suite(sr, suite_readers());
     srunner_add_suite(sr, suite_idx());
     srunner_add_suite(sr, suite_image());
     srunner_add_suite(sr, suite_gnb());

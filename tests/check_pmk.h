@@ -10,6 +10,7 @@
 Suite *suite_core(void);
 Suite *suite_stream(void);
 Suite *suite_csv(void);
+Suite *suite_readers(void);
 Suite *suite_idx(void);
 Suite *suite_image(void);
 Suite *suite_gnb(void);

@@ -15,7 +15,8 @@
  * are accepted only at the end of the file.  Values are decimal numbers,
  * converted to the nearest double whatever the caller's locale; NaN, inf and
  * hexadecimal floats are refused.  Labels are integers within a long.
- * gzip input is recognised by its magic bytes.
+ * gzip input is recognised by its magic bytes; bytes after the last gzip
+ * member and expansion beyond 64 times are errors (doc/formats.md).
  * Thread-safety: one reader per thread; no global state. */
 #ifndef PMK_CSV_H
 #define PMK_CSV_H
@@ -38,8 +39,11 @@ enum { PMK_CSV_HEADER_AUTO = -1, PMK_CSV_HEADER_NO = 0, PMK_CSV_HEADER_YES = 1 }
  *  change what differs. */
 typedef struct pmk_csv_options {
     int header;          /**< PMK_CSV_HEADER_AUTO [default], _NO or _YES.  Auto:
-                              the first line is a header when any of its fields
-                              is not a number. */
+                              the first line is a header only when every field
+                              is a name: not empty, no control byte, not
+                              starting like a number (a digit, sign, '.', a
+                              non-ASCII digit or minus) and not a nan/inf
+                              spelling; otherwise it is data (doc/formats.md). */
     long label_col;      /**< 0-based label column [0]; -1 = no label column */
     size_t chunk_rows;   /**< rows per chunk for pmk_csv_read_chunk [4096] */
     size_t max_line;     /**< longest line accepted, bytes, line end excluded

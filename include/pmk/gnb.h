@@ -185,11 +185,20 @@ typedef struct pmk_gnb_eval {
     size_t correct;         /**< rows predicted right */
     double sum_nll;         /**< sum_i -(log alpha_{y_i} + log p(x_i | y_i)) */
     double sum_log_post;    /**< sum_i log p(y_i | x_i) */
-    size_t *confusion;      /**< K x K row-major: [true class][predicted class] */
+    size_t *confusion;      /**< K x K row-major: [true class][predicted class];
+                                 NULL when K > PMK_GNB_EVAL_CONFUSION_MAX (the
+                                 per-class counts below still hold) */
     size_t zero_var_rows;   /**< rows differing from the class mean in a
                                  dimension whose fitted variance (before smoothing
                                  and floor) is zero for their class */
+    size_t *support;        /**< K: rows whose true class is k */
+    size_t *predicted;      /**< K: rows predicted as class k */
+    size_t *hits;           /**< K: rows of class k predicted right */
 } pmk_gnb_eval;
+
+/** The largest K for which pmk_gnb_eval keeps the K x K confusion matrix
+ *  (8 MiB of counts); above it, memory stays O(K). */
+#define PMK_GNB_EVAL_CONFUSION_MAX 1024
 
 /** A zeroed evaluation for model @p m.  @return NULL when out of memory. */
 pmk_gnb_eval *pmk_gnb_eval_alloc(const pmk_gnb *m, pmk_error *err);

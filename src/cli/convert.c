@@ -32,7 +32,7 @@ static const char convert_help[] =
     "\n"
     "CSV input:\n"
     "      --input-header W   is the first line a header: auto, yes or no [auto: yes\n"
-    "                         when one of its fields is not a number]\n"
+    "                         when every field is a name, not a number]\n"
     "      --label-col K      0-based column of the label, or 'none' [0]\n"
     "      --shape RxC        shape of one image in the IDX output [RxR when the\n"
     "                         D values of a row make a square, else D]\n"

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "pmk/limits.h"
 
 /* Rows per CSV chunk: 1024 x 784 doubles is 6.4 MB, which keeps the peak
  * memory of a fit small whatever N is, while the per-chunk cost stays
@@ -60,7 +62,7 @@ static const char fit_help[] =
     "      --label-col C       0-based column of the integer label [0]\n"
     "      --header            the first line is a header\n"
     "      --no-header         the first line is data\n"
-    "                          [detected: a header when a field is not a number]\n"
+    "                          [detected: a header when every field is a name]\n"
     "      --chunk-rows N      rows read at a time, 1 to 65536 [1024]\n"
     "      --no-train-accuracy skip the second pass that measures the training\n"
     "                          accuracy (over a byte copy of the rows in a temporary\n"
@@ -718,6 +720,10 @@ static void print_eval_json(const pmk_gnb *m, const pmk_gnb_eval *e)
         fputs(k ? ", " : "", stdout);
         cli_json_double(stdout, pmk_gnb_eval_recall(e, k));
     }
+    if (!e->confusion) {   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
+        printf("], \"confusion\": null}\n");
+        return;
+    }
     printf("], \"confusion\": [");
     for (size_t t = 0; t < K; t++) {
         printf("%s[", t ? ", " : "");
@@ -747,13 +753,14 @@ static void print_eval_text(const pmk_gnb *m, const pmk_gnb_eval *e)
     printf("mean log-posterior  %.6f nats (of the true class)\n", e->sum_log_post / n);
     printf("\n   label  precision    recall   support\n");
     for (size_t k = 0; k < K; k++) {
-        size_t support = 0;
-        for (size_t p = 0; p < K; p++)
-            support += e->confusion[k * K + p];
         printf("%8ld ", lab[k]);
         print_metric(pmk_gnb_eval_precision(e, k));
         print_metric(pmk_gnb_eval_recall(e, k));
-        printf("%10zu\n", support);
+        printf("%10zu\n", e->support[k]);
+    }
+    if (!e->confusion) {
+        printf("\nno confusion matrix: more than %d classes\n", PMK_GNB_EVAL_CONFUSION_MAX);
+        return;
     }
     printf("\nconfusion matrix (rows: true label, columns: predicted label)\n");
     size_t w = 5;
@@ -934,14 +941,32 @@ static int cmd_show(int argc, char **argv)
             pmk_gnb_free(m);
             return cli_error("%s: %zu features is not a square image; give --shape W,H", mpath, D);
         }
-    } else if (tw * th != D) {
+    } else if (tw > SIZE_MAX / th || tw * th != D) {
         pmk_gnb_free(m);
+        if (tw > SIZE_MAX / th)
+            return cli_error("--shape %zu,%zu has more pixels than a size_t counts, but the "
+                             "model %s has %zu features", tw, th, mpath, D);
         return cli_error("--shape %zu,%zu has %zu pixels, but the model %s has %zu features", tw,
                          th, tw * th, mpath, D);
     }
     if (!ncols)
         ncols = K < 10 ? K : 10;
     pmk_error err;
+    {
+        /* The tile matrix (slots x D doubles) and the montage (about a byte
+         * per pixel, a gap around each tile): checked before either is made,
+         * since --cols and --shape multiply into them. */
+        size_t nsig = pmk_gnb_get_options(m)->variance == PMK_GNB_VAR_SHARED ? 1 : K;
+        long double slots = ceill((long double)K / ncols) * ncols + nsig;
+        long double bytes = slots * D * 8 + slots * (tw + 2) * (th + 2);
+        char what[160];
+        snprintf(what, sizeof what, "a montage of %.0Lf tiles of %zu x %zu", slots, tw, th);
+        if (pmk_mem_check(NULL, 0, 0, bytes > 1e19L ? ULLONG_MAX : (unsigned long long)bytes,
+                          what, &err)) {
+            pmk_gnb_free(m);
+            return cli_error("%s", err.msg);
+        }
+    }
     pmk_error_clear(&err);
     rc = draw_model(m, tw, th, ncols, out, &err) ? cli_error_pmk(&err) : PMK_EXIT_OK;
     pmk_gnb_free(m);

@@ -134,6 +134,12 @@ static int next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
         if (r->cap - r->end < CSV_BLOCK / 2) {
             if (r->cap > SIZE_MAX / 2 - 1)
                 return pmk_error_at(err, PMK_ENOMEM, r->path, r->line + 1, 0, "out of memory"), -1;
+            /* whatever max_line says, the line buffer stays under the ceiling */
+            char what[96];
+            snprintf(what, sizeof what, "a line of more than %zu bytes", avail);
+            if (pmk_mem_check(r->path, r->line + 1, 0, (unsigned long long)2 * r->cap + 1, what,
+                              err))
+                return -1;
             char *nb = realloc(r->buf, 2 * r->cap + 1);
             if (!nb)
                 return pmk_error_at(err, PMK_ENOMEM, r->path, r->line + 1, 0, "out of memory"), -1;
@@ -524,16 +530,95 @@ static int next_data_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *er
 
 /* ---------------------------------------------------------------- open */
 
-/* Is the first line a header?  Yes when any non-empty field is not a number. */
+/* Decodes one UTF-8 sequence at [p, e); returns the code point (0xFFFD for a
+ * malformed sequence). */
+static unsigned long utf8_first(const unsigned char *p, const unsigned char *e)
+{
+    unsigned long c = *p;
+    int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    if (c >= 0x80 && n == 0)
+        return 0xFFFD;
+    c &= n == 3 ? 0x07 : n == 2 ? 0x0F : n == 1 ? 0x1F : 0x7F;
+    for (int i = 1; i <= n; i++) {
+        if (p + i >= e || (p[i] & 0xC0) != 0x80)
+            return 0xFFFD;
+        c = c << 6 | (p[i] & 0x3F);
+    }
+    return c;
+}
+
+/* Is @p c a digit other than ASCII's (Unicode Nd, super- and subscripts,
+ * circled digits) or a minus sign other than '-'?  A field starting with one
+ * is a number typed with the wrong characters, not a column name. */
+static int unicode_digitlike(unsigned long c)
+{
+    /* the zero of each block of ten decimal digits (Unicode 15, category Nd) */
+    static const unsigned long zero[] = {
+        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66,
+        0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810,
+        0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0,
+        0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x11066, 0x1D7CE,
+        0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E950, 0x1FBF0,
+    };
+    for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
+        if (c >= zero[i] && c < zero[i] + 10)
+            return 1;
+    return c == 0xB2 || c == 0xB3 || c == 0xB9 || (c >= 0x2070 && c <= 0x2079)
+           || (c >= 0x2080 && c <= 0x2089) || (c >= 0x2460 && c <= 0x249B)
+           || c == 0x2212 || c == 0xFF0B || c == 0xFF0D || c == 0xFE63;
+}
+
+/* Is [s, e) a column name?  A name is not empty, holds no control byte (below
+ * 0x20 or 0x7F), does not start like a number (an ASCII digit, a sign, '.',
+ * or a non-ASCII digit or minus sign) and is not a NaN or infinity spelling
+ * (nan, inf, infinity in any case, optionally signed or followed by "(...)"). */
+static int is_name(const char *s, const char *e)
+{
+    if (s == e)
+        return 0;
+    for (const char *p = s; p < e; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return 0;
+    unsigned char c = (unsigned char)*s;
+    if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')
+        return 0;
+    if (c >= 0x80 && unicode_digitlike(utf8_first((const unsigned char *)s,
+                                                  (const unsigned char *)e)))
+        return 0;
+    const char *w = memchr(s, '(', (size_t)(e - s));
+    if (w && e[-1] == ')')
+        e = w;
+    return !(ieq(s, e, "nan") || ieq(s, e, "inf") || ieq(s, e, "infinity"));
+}
+
+/* Is the first line a header?  Only when every field, quoted or not, is a
+ * name (is_name).  A line with a number, an empty field, a broken number
+ * (1O, 0x10, 1_000, nan(1), a Unicode digit), a control byte or broken quotes
+ * is data, and parse_row reports its first bad field at FILE:1:COL. */
 static int looks_like_header(char *ls, char *le)
 {
     char *p = ls;
     for (;;) {
         field fd;
         if (scan_field(p, le, &fd))
+            return 0;
+        if (!is_name(fd.cs, fd.ce))
+            return 0;
+        if (fd.delim >= le)
             return 1;
-        int st = number_syntax(fd.cs, fd.ce);
-        if (st == NUM_SYNTAX)
+        p = fd.delim + 1;
+    }
+}
+
+/* Does the line hold at least one name (is_name)? */
+static int any_name(char *ls, char *le)
+{
+    char *p = ls;
+    for (;;) {
+        field fd;
+        if (scan_field(p, le, &fd))
+            return 0;
+        if (is_name(fd.cs, fd.ce))
             return 1;
         if (fd.delim >= le)
             return 0;
@@ -592,6 +677,13 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
         pmk_error_at(err, PMK_EFORMAT, r->path, 0, 0, "empty file (no header and no rows)");
         goto fail;
     }
+    if (r->line == 1 && le - ls >= 2
+        && (memcmp(ls, "\xff\xfe", 2) == 0 || memcmp(ls, "\xfe\xff", 2) == 0)) {
+        pmk_error_at(err, PMK_EFORMAT, r->path, 1, 1,
+                     "UTF-16 text (byte-order mark %s), not ASCII or UTF-8",
+                     ls[0] == '\xff' ? "FF FE" : "FE FF");
+        goto fail;
+    }
     if (r->line == 1 && le - ls >= 3 && memcmp(ls, "\xef\xbb\xbf", 3) == 0) {
         ls += 3;   /* UTF-8 byte-order mark */
         if (blank_line(ls, le)) {   /* a BOM alone on its line: a blank line */
@@ -628,6 +720,13 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
                          "no feature columns: the only column is the label");
         goto fail;
     }
+    const char *cr = memchr(ls, '\r', (size_t)(le - ls));
+    if (cr) {   /* a CR inside the first line: CR-only line ends (classic Mac OS) */
+        pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, cr),
+                     "a CR inside the line (the lines end in CR alone? pmk reads LF or "
+                     "CRLF line ends)");
+        goto fail;
+    }
     if (o.header == PMK_CSV_HEADER_AUTO)
         r->has_header = looks_like_header(ls, le);
     else
@@ -648,19 +747,11 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
             p = fd.delim + 1;
         }
         long hline = r->line;
-        /* A CR inside the only line means CR-only line ends (classic Mac OS):
-         * the whole file reads as one long "header". */
-        int cr_inside = memchr(ls, '\r', (size_t)(le - ls)) != NULL;
         got = next_data_line(r, &ls, &le, err);
         if (got < 0)
             goto fail;
         if (got == 0) {
-            if (cr_inside)
-                pmk_error_at(err, PMK_EFORMAT, r->path, hline, 1,
-                             "header only, no data rows (the lines end in CR alone; "
-                             "pmk reads LF or CRLF line ends)");
-            else
-                pmk_error_at(err, PMK_EFORMAT, r->path, hline, 1, "header only, no data rows");
+            pmk_error_at(err, PMK_EFORMAT, r->path, hline, 1, "header only, no data rows");
             goto fail;
         }
     }
@@ -683,8 +774,15 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
     }
     /* The first data row is parsed here, so that a bad first row fails the open. */
     long lab = 0;
-    if (parse_row(r, ls, le, r->X, &lab, err))
+    if (parse_row(r, ls, le, r->X, &lab, err)) {
+        /* Line 1 has names but was not all names: say why it was read as data. */
+        if (o.header == PMK_CSV_HEADER_AUTO && r->line == 1 && any_name(ls, le)) {
+            size_t len = strlen(err->msg);
+            snprintf(err->msg + len, sizeof err->msg - len,
+                     " (line 1 is read as data: a header needs every field to be a name)");
+        }
         goto fail;
+    }
     if (r->y)
         r->y[0] = lab;
     r->prefilled = 1;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pmk/kernels.h"
+#include "pmk/limits.h"
 #include "models/gnb_internal.h"
 
 /* Rows per block in the prediction GEMMs: bounds the scratch at B x D doubles
@@ -200,23 +201,29 @@ static long find_label(const long *labels, size_t K, long label)
     return (lo < K && labels[lo] == label) ? (long)lo : -1;
 }
 
-/* Makes an empty class for @p label at its sorted place.  Room must exist. */
-static size_t insert_class(pmk_gnb *m, long label)
+/* Adds the @p nnew sorted labels @p u (none already in the model) as empty
+ * classes at their sorted places, in one backward merge: O((K + nnew) D) for
+ * the whole chunk instead of O(K D) per new label.  Room must exist. */
+static void insert_classes(pmk_gnb *m, const long *u, size_t nnew)
 {
-    size_t D = m->d, pos = 0;
-    while (pos < m->k && m->labels[pos] < label)
-        pos++;
-    size_t tail = m->k - pos;
-    memmove(m->labels + pos + 1, m->labels + pos, tail * sizeof *m->labels);
-    memmove(m->count + pos + 1, m->count + pos, tail * sizeof *m->count);
-    memmove(m->mean + (pos + 1) * D, m->mean + pos * D, tail * D * sizeof *m->mean);
-    memmove(m->m2 + (pos + 1) * D, m->m2 + pos * D, tail * D * sizeof *m->m2);
-    m->labels[pos] = label;
-    m->count[pos] = 0;
-    memset(m->mean + pos * D, 0, D * sizeof *m->mean);
-    memset(m->m2 + pos * D, 0, D * sizeof *m->m2);
-    m->k++;
-    return pos;
+    size_t D = m->d, a = m->k, b = nnew, k = m->k + nnew;
+    while (b > 0) {
+        k--;
+        if (a > 0 && m->labels[a - 1] > u[b - 1]) {
+            a--;
+            m->labels[k] = m->labels[a];
+            m->count[k] = m->count[a];
+            memmove(m->mean + k * D, m->mean + a * D, D * sizeof *m->mean);
+            memmove(m->m2 + k * D, m->m2 + a * D, D * sizeof *m->m2);
+        } else {
+            b--;
+            m->labels[k] = u[b];
+            m->count[k] = 0;
+            memset(m->mean + k * D, 0, D * sizeof *m->mean);
+            memset(m->m2 + k * D, 0, D * sizeof *m->m2);
+        }
+    }
+    m->k += nnew;
 }
 
 static int cmp_long(const void *a, const void *b)
@@ -341,10 +348,14 @@ int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_erro
         return PMK_OK;
     const double s = m->opt.scale;
 
-    /* The chunk's distinct labels, and those new to the model. */
-    long *u = malloc(N * sizeof *u);
-    if (!u)
+    /* The chunk's distinct labels (sorted: nu of them), and those new to the
+     * model (nnew, sorted, in @p v).  Everything below is O(N log N + nu D),
+     * plus O(K D) once per chunk that brings new labels: no N x K scan. */
+    long *u = malloc(N * sizeof *u), *v = malloc(N * sizeof *v);
+    if (!u || !v) {
+        free(u), free(v);
         return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    }
     memcpy(u, y, N * sizeof *u);
     qsort(u, N, sizeof *u, cmp_long);
     size_t nu = 0, nnew = 0;
@@ -353,18 +364,18 @@ int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_erro
             u[nu++] = u[i];
     for (size_t i = 0; i < nu; i++)
         if (find_label(m->labels, m->k, u[i]) < 0)
-            u[nnew++] = u[i];   /* nnew <= i: compacting in place is safe */
+            v[nnew++] = u[i];
     if (m->k + nnew > m->opt.max_classes) {
-        /* Name the row whose label is the first one too many. */
+        /* Name the row whose label is the first one too many: walk the rows,
+         * marking each new label the first time it appears. */
         size_t seen = m->k;
         unsigned char *hit = calloc(nnew, 1);
         for (size_t i = 0; hit && i < N; i++) {
-            long pos = find_label(u, nnew, y[i]);
+            long pos = find_label(v, nnew, y[i]);
             if (pos >= 0 && !hit[pos]) {
                 hit[pos] = 1;
                 if (++seen > m->opt.max_classes) {
-                    free(hit);
-                    free(u);
+                    free(hit), free(u), free(v);
                     return pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), 0,
                                         "label %ld makes more than %zu classes (is the label "
                                         "column right?)",
@@ -372,40 +383,51 @@ int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_erro
                 }
             }
         }
-        free(hit);
-        free(u);
+        free(hit), free(u), free(v);
         return pmk_error_set(err, PMK_EDATA, "more than %zu classes", m->opt.max_classes);
     }
-    size_t K = m->k + nnew, KD;
+    size_t K = m->k + nnew, KD, UD;
     if (pmk_size_mul(K, D, &KD) || KD > PMK_GNB_MAX_PARAMS) {
-        free(u);
+        free(u), free(v);
         return pmk_error_set(err, PMK_ELIMIT, "%zu classes x %zu features is too many", K, D);
     }
-    /* The merged label list, and the chunk's statistics over it; the model
-     * itself is touched only once the chunk has been checked. */
-    long *lab = malloc(K * sizeof *lab);
-    double *cnt = calloc(K, sizeof *cnt), *mb = calloc(KD, sizeof *mb),
-           *m2b = calloc(KD, sizeof *m2b);
-    size_t *idx = malloc(N * sizeof *idx);
-    int rc = (!lab || !cnt || !mb || !m2b || !idx) ? PMK_ENOMEM : pmk_gnb_reserve(m, K);
-    if (rc) {
-        free(lab), free(cnt), free(mb), free(m2b), free(idx), free(u);
-        return pmk_error_set(err, rc, "out of memory");
+    UD = nu * D;   /* <= N D: the chunk itself holds that many values */
+    /* The model once finished (5 K x D arrays: mean, m2, var, W, P) and this
+     * chunk's statistics (2 nu x D), under the memory ceiling. */
+    if (nnew) {
+        char what[96];
+        snprintf(what, sizeof what, "a model of %zu classes x %zu features", K, D);
+        int mrc = pmk_mem_check(NULL, 0, 0,
+                                8ULL * (5ULL * KD + 2ULL * UD + 5ULL * K + 3ULL * D), what, err);
+        if (mrc) {
+            free(u), free(v);
+            return mrc;
+        }
     }
-    for (size_t a = 0, b = 0, k = 0; k < K; k++)
-        lab[k] = (b >= nnew || (a < m->k && m->labels[a] < u[b])) ? m->labels[a++] : u[b++];
+    /* The chunk's statistics over its own nu classes; the model itself is
+     * touched only once the chunk has been checked. */
+    double *cnt = calloc(nu, sizeof *cnt), *mb = calloc(UD, sizeof *mb),
+           *m2b = calloc(UD, sizeof *m2b);
+    size_t *idx = malloc(N * sizeof *idx);
+    int rc = (!cnt || !mb || !m2b || !idx) ? PMK_ENOMEM : pmk_gnb_reserve(m, K);
+    if (rc) {
+        free(cnt), free(mb), free(m2b), free(idx), free(u), free(v);
+        return rc == PMK_ELIMIT
+                   ? pmk_error_set(err, rc, "%zu classes x %zu features is too many", K, D)
+                   : pmk_error_set(err, rc, "out of memory");
+    }
 
     /* Pass 1: per-class sums, then means.  A non-finite value makes its
      * class's sum non-finite, so one check of the sums replaces a check per
      * value (the row and column are looked up only then). */
     for (size_t i = 0; i < N; i++) {
-        size_t k = (size_t)find_label(lab, K, y[i]);
+        size_t k = (size_t)find_label(u, nu, y[i]);
         idx[i] = k;
         cnt[k] += 1;
         row_axpy(mb + k * D, gsl_matrix_const_ptr(X, i, 0), s, D);
     }
     int finite = 1;
-    for (size_t t = 0; t < KD; t++)
+    for (size_t t = 0; t < UD; t++)
         finite &= isfinite(mb[t]) != 0;
     if (!finite) {
         rc = pmk_error_set(err, PMK_EDATA, "the sum of a feature overflows");
@@ -419,26 +441,27 @@ int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_erro
                     break;
                 }
         }
-        free(lab), free(cnt), free(mb), free(m2b), free(idx), free(u);
+        free(cnt), free(mb), free(m2b), free(idx), free(u), free(v);
         return rc;
     }
-    for (size_t k = 0; k < K; k++)
-        if (cnt[k] > 0)
-            for (size_t j = 0; j < D; j++)
-                mb[k * D + j] /= cnt[k];
+    for (size_t k = 0; k < nu; k++)
+        for (size_t j = 0; j < D; j++)
+            mb[k * D + j] /= cnt[k];
     /* Pass 2: squared deviations from the chunk's class means. */
     for (size_t i = 0; i < N; i++)
         row_sqdev(m2b + idx[i] * D, gsl_matrix_const_ptr(X, i, 0), s, mb + idx[i] * D, D);
-    /* Commit: the new classes at their sorted places, then the Chan update. */
-    for (size_t i = 0; i < nnew; i++)
-        insert_class(m, u[i]);
+    /* Commit: the new classes at their sorted places, then the Chan update
+     * of each class the chunk holds. */
+    if (nnew)
+        insert_classes(m, v, nnew);
     free_derived(m);
-    for (size_t k = 0; k < K; k++) {
-        chan_merge(m->count[k], m->mean + k * D, m->m2 + k * D, cnt[k], mb + k * D,
-                   m2b + k * D, D);
-        m->count[k] += cnt[k];
+    for (size_t c = 0; c < nu; c++) {
+        size_t k = (size_t)find_label(m->labels, m->k, u[c]);
+        chan_merge(m->count[k], m->mean + k * D, m->m2 + k * D, cnt[c], mb + c * D,
+                   m2b + c * D, D);
+        m->count[k] += cnt[c];
     }
-    free(lab), free(cnt), free(mb), free(m2b), free(idx), free(u);
+    free(cnt), free(mb), free(m2b), free(idx), free(u), free(v);
     pmk_gnb_refresh_views(m);
     return PMK_OK;
 }
@@ -506,6 +529,14 @@ int pmk_gnb_finish(pmk_gnb *m, pmk_error *err)
         for (size_t k = 0; k < K; k++) {
             double dl = m->mean[k * D + j] - c;
             ss += m->m2[k * D + j] + m->count[k] * dl * dl;
+        }
+        if (!isfinite(c) || !isfinite(ss)) {
+            /* e.g. values near 1e200: their squares exceed DBL_MAX */
+            free_derived(m);
+            return pmk_error_set(err, PMK_EDATA,
+                                 "feature %zu: the values overflow double precision (the sum "
+                                 "of squared deviations is %s); scale them down (--scale)",
+                                 j + 1, isnan(ss) ? "not a number" : "infinite");
         }
         m->center[j] = c;
         m->pop_var[j] = ss / N;
@@ -585,6 +616,13 @@ int pmk_gnb_finish(pmk_gnb *m, pmk_error *err)
         }
         double la = log(m->alpha[k]);
         m->c[k] = la - 0.5 * (logdet + quad);
+        if (!isfinite(m->c[k]) || !isfinite(fitq)) {
+            free_derived(m);
+            return pmk_error_set(err, PMK_EDATA,
+                                 "class %ld: the log-density overflows double precision (values "
+                                 "far larger than their standard deviation); scale them down "
+                                 "(--scale)", m->labels[k]);
+        }
         nll += -m->count[k] * (la - 0.5 * logdet) + 0.5 * fitq;
     }
     m->train_nll = nll / N;
@@ -881,13 +919,32 @@ int pmk_gnb_predict(const pmk_gnb *m, const gsl_matrix *X, long *labels, pmk_err
 
 /* ---------------------------------------------------------------- evaluation */
 
+/* The counts of @p e: 3 K-vectors, and the K x K confusion for small K. */
+static int eval_counts_alloc(pmk_gnb_eval *e, size_t K)
+{
+    e->support = calloc(K ? K : 1, sizeof *e->support);
+    e->predicted = calloc(K ? K : 1, sizeof *e->predicted);
+    e->hits = calloc(K ? K : 1, sizeof *e->hits);
+    e->confusion = K <= PMK_GNB_EVAL_CONFUSION_MAX
+                       ? calloc(K ? K * K : 1, sizeof *e->confusion) : NULL;
+    return e->support && e->predicted && e->hits
+           && (e->confusion || K > PMK_GNB_EVAL_CONFUSION_MAX);
+}
+
+static void eval_counts_free(pmk_gnb_eval *e)
+{
+    free(e->confusion);
+    free(e->support);
+    free(e->predicted);
+    free(e->hits);
+}
+
 pmk_gnb_eval *pmk_gnb_eval_alloc(const pmk_gnb *m, pmk_error *err)
 {
     pmk_gnb_eval *e = calloc(1, sizeof *e);
-    size_t kk;
-    if (e && !pmk_size_mul(m->k, m->k, &kk))
-        e->confusion = calloc(kk ? kk : 1, sizeof *e->confusion);
-    if (!e || !e->confusion) {
+    if (!e || !eval_counts_alloc(e, m->k)) {
+        if (e)
+            eval_counts_free(e);
         free(e);
         pmk_error_set(err, PMK_ENOMEM, "out of memory");
         return NULL;
@@ -900,7 +957,7 @@ void pmk_gnb_eval_free(pmk_gnb_eval *e)
 {
     if (!e)
         return;
-    free(e->confusion);
+    eval_counts_free(e);
     free(e);
 }
 
@@ -923,7 +980,11 @@ static int eval_block(void *ctx, size_t start, gsl_matrix *Jb, pmk_error *err)
         double lse = pmk_logsumexp(r, K, 1);
         c->e->n++;
         c->e->correct += p == t;
-        c->e->confusion[t * K + p]++;
+        c->e->support[t]++;
+        c->e->predicted[p]++;
+        c->e->hits[t] += p == t;
+        if (c->e->confusion)
+            c->e->confusion[t * K + p]++;
         c->e->sum_nll -= r[t];
         c->e->sum_log_post += r[t] - lse;
         const double *x = gsl_matrix_const_ptr(c->X, start + i, 0), *mu = m->mean + t * D;
@@ -965,37 +1026,35 @@ int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X, con
     }
     /* Accumulate into a copy so that a failure leaves @p e unchanged. */
     pmk_gnb_eval tmp = *e;
-    size_t kk = m->k * m->k;
-    tmp.confusion = malloc(kk * sizeof *tmp.confusion);
-    if (!tmp.confusion) {
+    size_t K = m->k, kk = K <= PMK_GNB_EVAL_CONFUSION_MAX ? K * K : 0;
+    if (!eval_counts_alloc(&tmp, K)) {
+        eval_counts_free(&tmp);
         free(truth);
         return pmk_error_set(err, PMK_ENOMEM, "out of memory");
     }
-    memcpy(tmp.confusion, e->confusion, kk * sizeof *tmp.confusion);
+    if (kk)
+        memcpy(tmp.confusion, e->confusion, kk * sizeof *tmp.confusion);
+    memcpy(tmp.support, e->support, K * sizeof *tmp.support);
+    memcpy(tmp.predicted, e->predicted, K * sizeof *tmp.predicted);
+    memcpy(tmp.hits, e->hits, K * sizeof *tmp.hits);
     struct eval_ctx c = {m, &tmp, X, truth};
     rc = with_block_scratch(m, X, eval_block, &c, err);
     free(truth);
     if (rc) {
-        free(tmp.confusion);
+        eval_counts_free(&tmp);
         return rc;
     }
-    free(e->confusion);
+    eval_counts_free(e);
     *e = tmp;
     return PMK_OK;
 }
 
 double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k)
 {
-    size_t col = 0;
-    for (size_t t = 0; t < e->k; t++)
-        col += e->confusion[t * e->k + k];
-    return col ? (double)e->confusion[k * e->k + k] / (double)col : NAN;
+    return e->predicted[k] ? (double)e->hits[k] / (double)e->predicted[k] : NAN;
 }
 
 double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k)
 {
-    size_t row = 0;
-    for (size_t p = 0; p < e->k; p++)
-        row += e->confusion[k * e->k + p];
-    return row ? (double)e->confusion[k * e->k + k] / (double)row : NAN;
+    return e->support[k] ? (double)e->hits[k] / (double)e->support[k] : NAN;
 }
