@@ -268,15 +268,20 @@ int pmk_rec_number(pmk_rec_reader *r, const char *w, const pmk_rec_rule *rule,
         return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s'%s' is not a finite number", prefix,
                             sep, pmk_rec_excerpt(tok, ex, sizeof ex));
     }
-    if ((rule->flags & PMK_REC_INTEGER) && v != floor(v))
+    int is_int = v == floor(v);
+    int lo_ok = (rule->flags & PMK_REC_LO_OPEN) ? v > rule->lo : v >= rule->lo;
+    if ((rule->flags & PMK_REC_INTEGER) && rule->lo == 0 && rule->hi == 1
+        && !(is_int && lo_ok && v <= rule->hi))
+        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be 0 or 1, not %s", prefix, sep,
+                            rule->what, tok);
+    if ((rule->flags & PMK_REC_INTEGER) && !is_int)
         return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be an integer, not %s", prefix,
                             sep, rule->what, tok);
-    int lo_ok = (rule->flags & PMK_REC_LO_OPEN) ? v > rule->lo : v >= rule->lo;
+    if (rule->lo == -INFINITY && !(v <= rule->hi))
+        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be at most %.16g, not %s",
+                            prefix, sep, rule->what, rule->hi, tok);
     if (!lo_ok || !(v <= rule->hi)) {
-        if ((rule->flags & PMK_REC_INTEGER) && rule->lo == 0 && rule->hi == 1)
-            return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be 0 or 1, not %s", prefix,
-                                sep, rule->what, tok);
-        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be in %c%g, %g], not %s",
+        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be in %c%.16g, %.16g], not %s",
                             prefix, sep, rule->what, (rule->flags & PMK_REC_LO_OPEN) ? '(' : '[',
                             rule->lo, rule->hi, tok);
     }
@@ -424,7 +429,7 @@ int pmk_rec_put_check(const pmk_rec_rule *rule, const char *name, const double *
         if (!lo_ok || !(v <= rule->hi) || ((rule->flags & PMK_REC_INTEGER) && v != floor(v)))
             return pmk_error_set(err, PMK_EDATA,
                                  "cannot save: %s %zu of %s is %g, which the reader refuses "
-                                 "(%s must be in %c%g, %g]%s)",
+                                 "(%s must be in %c%.16g, %.16g]%s)",
                                  "value", i + 1, name, v, rule->what,
                                  (rule->flags & PMK_REC_LO_OPEN) ? '(' : '[', rule->lo, rule->hi,
                                  (rule->flags & PMK_REC_INTEGER) ? ", an integer" : "");

@@ -327,9 +327,14 @@ static int read_header(pmk_rec_reader *r, header *hd)
 
 /* ---------------------------------------------------------------- read: data */
 
-/* "KEY" then D numbers of @p rule into @p dst. */
+/* Scratch for one class's rows, grown as the numbers arrive. */
+typedef struct rows {
+    double *mean, *m2;
+} rows;
+
+/* "KEY" then D numbers of @p rule into the new or grown *@p dst. */
 static int read_stat_row(pmk_rec_reader *r, const char *key, long lab,
-                         const pmk_rec_rule *rule, double *dst, size_t D)
+                         const pmk_rec_rule *rule, double **dst, size_t D)
 {
     char what[96];
     snprintf(what, sizeof what, "'%s' of class %ld", key, lab);
@@ -340,7 +345,7 @@ static int read_stat_row(pmk_rec_reader *r, const char *key, long lab,
     if (!w || strcmp(w, key))
         return pmk_rec_fail(r, PMK_EFORMAT, 1, "expected %s", what);
     size_t got;
-    if ((rc = pmk_rec_row(r, rule, NULL, dst, D, 1, &got)))
+    if ((rc = pmk_rec_row_alloc(r, rule, NULL, D, dst, &got)))
         return rc;
     if (got < D)
         return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected %zu numbers after '%s', found %zu%s", D,
@@ -351,10 +356,11 @@ static int read_stat_row(pmk_rec_reader *r, const char *key, long lab,
     return PMK_OK;
 }
 
-/* Class k's three lines: "class LABEL COUNT", "mean ...", "m2 ...".  Room for
- * the class is made only now, so memory follows the classes the file really
- * holds, whatever its header claims. */
-static int read_class(pmk_rec_reader *r, const header *hd, pmk_gnb *m, size_t k)
+/* Class k's three lines: "class LABEL COUNT", "mean ...", "m2 ...".  The
+ * model, and room in it for the class, are made only once the class's rows
+ * have been read, so memory follows what the file really holds, whatever
+ * its header claims. */
+static int read_class(pmk_rec_reader *r, const header *hd, rows *sc, pmk_gnb **mp, size_t k)
 {
     size_t D = hd->D;
     long want = hd->labels[k];
@@ -380,23 +386,30 @@ static int read_class(pmk_rec_reader *r, const header *hd, pmk_gnb *m, size_t k)
     if (!(cnt >= 1) || cnt != floor(cnt) || cnt > 9007199254740992.0)
         return pmk_rec_fail(r, PMK_EFORMAT, 3,
                             "the count of class %ld must be a positive integer, not %s", lab, cw);
+    if ((rc = read_stat_row(r, "mean", lab, &rule_mean, &sc->mean, D))
+        || (rc = read_stat_row(r, "m2", lab, &rule_m2, &sc->m2, D)))
+        return rc;
+    for (size_t j = 0; j < D; j++) {
+        if (!(sc->m2[j] >= 0))
+            return pmk_rec_fail(r, PMK_EFORMAT, (long)j + 2,
+                                "a sum of squared deviations cannot be negative (%g)", sc->m2[j]);
+        if (cnt == 1 && sc->m2[j] != 0)
+            return pmk_rec_fail(r, PMK_EFORMAT, (long)j + 2,
+                                "class %ld has one row, so its m2 must be 0", lab);
+    }
+    if (!*mp) {
+        pmk_error e2;
+        if (!(*mp = pmk_gnb_alloc(D, &hd->opt, &e2)))
+            return pmk_rec_fail(r, e2.code, 0, "%s", e2.msg);
+    }
+    pmk_gnb *m = *mp;
     if (pmk_gnb_reserve(m, k + 1))
         return pmk_rec_fail(r, PMK_ENOMEM, 0, "out of memory");
     m->labels[k] = lab;
     m->count[k] = cnt;
-    double *mean = m->mean + k * D, *m2 = m->m2 + k * D;
-    if ((rc = read_stat_row(r, "mean", lab, &rule_mean, mean, D))
-        || (rc = read_stat_row(r, "m2", lab, &rule_m2, m2, D)))
-        return rc;
+    memcpy(m->mean + k * D, sc->mean, D * sizeof *sc->mean);
+    memcpy(m->m2 + k * D, sc->m2, D * sizeof *sc->m2);
     m->k = k + 1;
-    for (size_t j = 0; j < D; j++) {
-        if (!(m2[j] >= 0))
-            return pmk_rec_fail(r, PMK_EFORMAT, (long)j + 2,
-                                "a sum of squared deviations cannot be negative (%g)", m2[j]);
-        if (cnt == 1 && m2[j] != 0)
-            return pmk_rec_fail(r, PMK_EFORMAT, (long)j + 2,
-                                "class %ld has one row, so its m2 must be 0", lab);
-    }
     return PMK_OK;
 }
 
@@ -424,16 +437,14 @@ static int read_body(pmk_rec_reader *r, header *hd, pmk_gnb **out)
     int rc;
     if ((rc = read_magic(r)) || (rc = read_header(r, hd)))
         return rc;
-    pmk_error e2;
-    pmk_gnb *m = pmk_gnb_alloc(hd->D, &hd->opt, &e2);
-    if (!m)
-        return pmk_rec_fail(r, e2.code, 0, "%s", e2.msg);
+    pmk_gnb *m = NULL;
+    rows sc = {NULL, NULL};
     /* Data lines longer than D numbers of 32 characters cannot be ours. */
     pmk_rec_set_max(r, hd->D * 32 + 256);
     /* the data section has no blank lines: class k is on line first + 3k */
     long first = r->lineno + 1;
     for (size_t k = 0; k < hd->K; k++)
-        if ((rc = read_class(r, hd, m, k)))
+        if ((rc = read_class(r, hd, &sc, &m, k)))
             goto fail;
     if ((rc = pmk_rec_need(r, "'end'")))
         goto fail;
@@ -457,9 +468,11 @@ static int read_body(pmk_rec_reader *r, header *hd, pmk_gnb **out)
     }
     if ((rc = check_derived(r, m, first)))
         goto fail;
+    free(sc.mean), free(sc.m2);
     *out = m;
     return PMK_OK;
 fail:
+    free(sc.mean), free(sc.m2);
     pmk_gnb_free(m);
     return rc ? rc : PMK_EFORMAT;
 }

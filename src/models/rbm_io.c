@@ -350,8 +350,10 @@ static int read_body(pmk_rec_reader *r, blocks *k, pmk_rbm **out)
     if ((rc = read_keyed(r, "b", 1, 1, d, &rule_bias, &k->b))
         || (rc = read_keyed(r, "a", 1, 1, h, &rule_bias, &k->a))
         || (rc = read_keyed(r, "W", 0, d, h, &rule_weight, &k->W))
-        || (rc = expect_count(r, "momentum", 1, &k->mom)))
+        || (rc = expect_count(r, "momentum", SIZE_MAX, &k->mom)))
         return rc;
+    if (k->mom > 1)
+        return pmk_rec_fail(r, PMK_EFORMAT, 2, "momentum must be 0 or 1, not %zu", k->mom);
     if (k->mom
         && ((rc = read_keyed(r, "db", 1, 1, d, &rule_step, &k->db))
             || (rc = read_keyed(r, "da", 1, 1, h, &rule_step, &k->da))
