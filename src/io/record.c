@@ -161,7 +161,13 @@ int pmk_rec_need(pmk_rec_reader *r, const char *what)
 int pmk_rec_expect_eof(pmk_rec_reader *r, int quote)
 {
     int k;
+    long first = r->lineno + 1;
     while ((k = pmk_rec_next(r)) > 0) {
+        /* a few blank lines are harmless; gigabytes of them (a gzip bomb of
+         * newlines) would take minutes to read, for nothing */
+        if (pmk_rec_at_end(r) && r->lineno - first >= PMK_REC_MAX_BLANK)
+            return pmk_rec_fail(r, PMK_EFORMAT, 0, "more than %d blank lines after 'end'",
+                                PMK_REC_MAX_BLANK);
         if (pmk_rec_at_end(r))
             continue;
         if (!quote)

@@ -98,9 +98,15 @@ int pmk_rec_next(pmk_rec_reader *r);
  * "LINE: EOF_WHAT: expected WHAT".  PMK_OK or the error's status. */
 int pmk_rec_need(pmk_rec_reader *r, const char *what);
 
+/* The most blank lines accepted in a row where a format allows them (in a
+ * header, after 'end'): a few are harmless, millions (a gzip bomb of
+ * newlines) would only cost time. */
+#define PMK_REC_MAX_BLANK 1000
+
 /* Reads lines to the end of the file: each must be blank (spaces, tabs, a
  * CR).  Otherwise "LINE: unexpected text after 'end'" (or, with @p quote,
- * "unexpected 'EXCERPT' after 'end'"). */
+ * "unexpected 'EXCERPT' after 'end'"); more than PMK_REC_MAX_BLANK lines is
+ * "LINE: more than 1000 blank lines after 'end'". */
 int pmk_rec_expect_eof(pmk_rec_reader *r, int quote);
 
 /* The next word of the current line (NUL-terminated in place) and its column

@@ -284,10 +284,14 @@ static int read_setting(pmk_rec_reader *r, header *hd, int h)
 static int read_header(pmk_rec_reader *r, header *hd)
 {
     int rc;
+    long blank = 0;
     for (;;) {
         if ((rc = pmk_rec_need(r, "a header line or 'data'")))
             return rc;
         char *w = pmk_rec_word(r);
+        if (!w && ++blank > PMK_REC_MAX_BLANK)
+            return pmk_rec_fail(r, PMK_EFORMAT, 0, "more than %d blank lines in the header",
+                                PMK_REC_MAX_BLANK);
         if (!w)
             continue;   /* blank lines are allowed in the header */
         if (!strcmp(w, "data"))

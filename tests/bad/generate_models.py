@@ -106,3 +106,11 @@ r('chain-short', 'chains 0', 'chains 2\n0 1')
 edit('ok.rbm', 'model-rbm-claim.rbm', 'visible 2\nhidden 2', 'visible 2000\nhidden 2000')
 put('model-rbm-claim.rbm.gz', gzip.compress(open('model-rbm-claim.rbm', 'rb').read(), mtime=0))
 put('model-rbm-crlf.rbm', rbm.replace('\n', '\r\n'))
+
+# ---------------------------------------------------------------- blank-line bombs
+# A few blank lines are allowed (in the gnb header, after 'end'); thousands are
+# refused, so that a gzip of gigabytes of newlines cannot keep pmk busy.
+put('model-gnb-blank-header.gnb', gnb.replace('scale ', '\n' * 1001 + 'scale ', 1))
+put('model-gnb-blank-tail.gnb.gz', gzip.compress((gnb + '\n' * 100000).encode(), mtime=0))
+put('model-rbm-blank-tail.rbm', rbm + '\n' * 1001)
+put('model-rbm-blank-ok.rbm', rbm + ' \n\t\n\r\n' + '\n' * 997)
