@@ -295,30 +295,37 @@ int pmk_rec_number(pmk_rec_reader *r, const char *w, const pmk_rec_rule *rule,
     return PMK_OK;
 }
 
+int pmk_rec_is_count(const char *w, size_t *out)
+{
+    unsigned long long v = 0;
+    if (!*w)
+        return 0;
+    for (const char *p = w; *p; p++) {
+        if (*p < '0' || *p > '9' || v > (ULLONG_MAX - 9) / 10)
+            return 0;
+        v = v * 10 + (unsigned)(*p - '0');
+    }
+    if (v > SIZE_MAX)
+        return 0;
+    *out = (size_t)v;
+    return 1;
+}
+
 int pmk_rec_count(pmk_rec_reader *r, const char *w, const char *what, size_t lo, size_t hi,
                   size_t *out)
 {
     char ex[176];
-    const char *p = w;
-    unsigned long long v = 0;
-    int ok = *p != '\0';
-    for (; ok && *p; p++) {
-        if (*p < '0' || *p > '9' || v > (ULLONG_MAX - 9) / 10) {
-            ok = 0;
-            break;
-        }
-        v = v * 10 + (unsigned)(*p - '0');
-    }
-    if (!ok || v > SIZE_MAX)
+    size_t v = 0;
+    if (!pmk_rec_is_count(w, &v))
         return pmk_rec_fail(r, PMK_EFORMAT, r->col, "'%s' is not a %s integer",
                             pmk_rec_excerpt(w, ex, sizeof ex), lo ? "positive" : "non-negative");
     if (v < lo)
         return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s must be at least %zu, not %s", what, lo,
                             pmk_rec_excerpt(w, ex, sizeof ex));
     if (v > hi)
-        return pmk_rec_fail(r, PMK_ELIMIT, r->col, "%s %llu is more than pmk accepts (%zu)", what,
+        return pmk_rec_fail(r, PMK_ELIMIT, r->col, "%s %zu is more than pmk accepts (%zu)", what,
                             v, hi);
-    *out = (size_t)v;
+    *out = v;
     return PMK_OK;
 }
 

@@ -136,6 +136,9 @@ int pmk_rec_fail(pmk_rec_reader *r, int code, long col, const char *fmt, ...)
 int pmk_rec_number(pmk_rec_reader *r, const char *w, const pmk_rec_rule *rule,
                    const char *prefix, double *out);
 
+/* 1 when @p w is decimal digits only and fits a size_t (into *@p out). */
+int pmk_rec_is_count(const char *w, size_t *out);
+
 /* Parses @p w as a count: decimal digits only (no sign, point or exponent).
  *   'TOKEN' is not a positive integer          (not digits, or overflow; lo >= 1)
  *   'TOKEN' is not a non-negative integer      (the same with lo = 0)

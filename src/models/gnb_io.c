@@ -141,10 +141,7 @@ static int read_magic(pmk_rec_reader *r)
                             "not a pmk gnb model (the first line is not '%s VERSION')", MAGIC);
     }
     size_t version;
-    pmk_error e2;
-    pmk_rec_reader quiet = *r;
-    quiet.err = &e2;
-    if (!(w = pmk_rec_word(r)) || pmk_rec_count(&quiet, w, "version", 1, 1000000, &version)
+    if (!(w = pmk_rec_word(r)) || !pmk_rec_is_count(w, &version) || version < 1
         || !pmk_rec_at_end(r))
         return pmk_rec_fail(r, PMK_EFORMAT, 0, "bad format version line");
     if (version > PMK_GNB_FORMAT_VERSION)

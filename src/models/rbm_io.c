@@ -142,14 +142,8 @@ static int expect_count(pmk_rec_reader *r, const char *key, size_t lim, size_t *
         return rc;
     pmk_rec_excerpt(r->line, ex, sizeof ex);
     char *k = pmk_rec_word(r), *v = pmk_rec_word(r);
-    pmk_error quiet;
-    pmk_rec_reader probe = *r;
-    probe.err = &quiet;
     size_t n = 0;
-    int bad = !k || strcmp(k, key) || !v || !pmk_rec_at_end(r);
-    if (!bad && (rc = pmk_rec_count(&probe, v, key, 0, SIZE_MAX, &n)))
-        bad = 1;
-    if (bad)
+    if (!k || strcmp(k, key) || !v || !pmk_rec_at_end(r) || !pmk_rec_is_count(v, &n))
         return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected '%s N', found '%s'", key, ex);
     if (n > lim)
         return pmk_rec_fail(r, PMK_ELIMIT, 0, "%s %zu exceeds the limit of %zu", key, n, lim);
@@ -212,12 +206,8 @@ static int read_magic(pmk_rec_reader *r)
     pmk_rec_excerpt(r->line + 8, ex, sizeof ex);
     pmk_rec_word(r);
     char *v = pmk_rec_word(r);
-    pmk_error quiet;
-    pmk_rec_reader probe = *r;
-    probe.err = &quiet;
     size_t version;
-    if (!v || !pmk_rec_at_end(r)
-        || pmk_rec_count(&probe, v, "version", 1, 1000000, &version))
+    if (!v || !pmk_rec_at_end(r) || !pmk_rec_is_count(v, &version) || version < 1)
         return pmk_rec_fail(r, PMK_EFORMAT, 0, "bad format version '%s'", ex);
     if (version > PMK_RBM_FORMAT_VERSION)
         return pmk_rec_fail(r, PMK_EUNSUP, 0, "format version %zu is newer than this pmk reads (%d)",
