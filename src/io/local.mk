@@ -26,5 +26,6 @@ EXTRA_DIST += tests/data/csv-binary.csv tests/data/csv-blank-middle.csv \
 	tests/data/csv-ragged-long.csv tests/data/csv-ragged-short.csv \
 	tests/data/idx-images.idx3-ubyte tests/data/idx-labels.idx1-ubyte \
 	tests/data/idx-labels2.idx1-ubyte tests/data/idx-short.idx3-ubyte
-TESTS += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh
-EXTRA_DIST += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh
+TESTS += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh tests/cli_models.sh
+EXTRA_DIST += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh \
+	tests/cli_models.sh
