@@ -272,7 +272,7 @@ int pmk_rec_number(pmk_rec_reader *r, const char *w, const pmk_rec_rule *rule,
     if (!decimal_syntax(w) || !isfinite(v)) {
         char ex[176];
         return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s'%s' is not a finite number", prefix,
-                            sep, pmk_rec_excerpt(tok, ex, sizeof ex));
+                            sep, pmk_rec_excerpt(w, ex, sizeof ex));
     }
     int is_int = v == floor(v);
     int lo_ok = (rule->flags & PMK_REC_LO_OPEN) ? v > rule->lo : v >= rule->lo;
