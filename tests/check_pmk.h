@@ -9,6 +9,7 @@
 
 Suite *suite_core(void);
 Suite *suite_stream(void);
+Suite *suite_record(void);
 Suite *suite_csv(void);
 Suite *suite_readers(void);
 Suite *suite_idx(void);

@@ -24,9 +24,11 @@
 #define PMK_GNB_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 #include "pmk/status.h"
+#include "pmk/stream.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -223,12 +225,29 @@ double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
 /** Current model file format version. */
 #define PMK_GNB_FORMAT_VERSION 1
 
+/** Writes a finished model as text (the format of pmk_gnb_save) to @p f at
+ *  its current position; @p f stays open and owned by the caller (a
+ *  pmk_outfile's fp, an open_memstream, ...).  Numbers in %.17g in the C
+ *  locale (the calling thread's, by uselocale).  Statuses: PMK_EINVAL for an
+ *  unfinished model, PMK_EDATA for a value the reader would refuse (a scale
+ *  or mean beyond 1e150, see doc/formats.md) with nothing written, PMK_EIO
+ *  when @p f reports a write error, PMK_ENOMEM. */
+int pmk_gnb_write(const pmk_gnb *m, FILE *f, pmk_error *err);
+
+/** Reads one model (the format of pmk_gnb_save) from @p in, which stays open
+ *  and owned by the caller, to its end: nothing but blank lines may follow
+ *  'end'.  Messages name pmk_instream_path(in), the line and the field.
+ *  *@p out: a new finished model owned by the caller, NULL on error.
+ *  Statuses as pmk_gnb_load. */
+int pmk_gnb_read(pmk_instream *in, pmk_gnb **out, pmk_error *err);
+
 /** Writes a finished model as text (see doc/formats.md): magic "pmk-gnb",
  *  version, key/value header, the statistics in %.17g in the C locale,
  *  whatever the caller's locale.  Atomic ("-" = stdout).  Statuses:
  *  PMK_EINVAL for an unfinished model, PMK_EIO (the target left untouched),
  *  PMK_ENOMEM; messages name @p path.  Thread-safe (it switches only the
- *  calling thread's locale, with uselocale). */
+ *  calling thread's locale, with uselocale).  A path helper over
+ *  pmk_gnb_write. */
 int pmk_gnb_save(const pmk_gnb *m, const char *path, pmk_error *err);
 
 /** Reads a model written by pmk_gnb_save ("-" = stdin, gzip accepted) into a
@@ -237,7 +256,9 @@ int pmk_gnb_save(const pmk_gnb *m, const char *path, pmk_error *err);
  *  file, a truncated one or one edited into an invalid state (bad numbers,
  *  counts, labels out of order, ...), PMK_EUNSUP for a newer format version,
  *  PMK_ELIMIT for sizes beyond PMK_GNB_MAX_PARAMS, PMK_EIO, PMK_ENOMEM.
- *  Save -> load -> save is byte-identical. */
+ *  Every number is checked for its kind and range (doc/formats.md).
+ *  Save -> load -> save is byte-identical.  A path helper over
+ *  pmk_gnb_read. */
 int pmk_gnb_load(const char *path, pmk_gnb **out, pmk_error *err);
 
 #ifdef __cplusplus

@@ -19,10 +19,12 @@
 #define PMK_RBM_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 #include "pmk/status.h"
 #include "pmk/rng.h"
+#include "pmk/stream.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -224,17 +226,41 @@ int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
 
 /* ---------------------------------------------------------------- files */
 
+/** Largest magnitude of a parameter (W, a, b) or momentum increment in a
+ *  model file: sums of up to 2^31 such terms stay finite in the single
+ *  precision training uses (see rbm_io.c). */
+#define PMK_RBM_PARAM_MAX 1e25
+
+/** Writes the model and its training state as text (the format of
+ *  pmk_rbm_save) to @p f at its current position; @p f stays open and owned
+ *  by the caller (a pmk_outfile's fp, an open_memstream, ...).  Numbers as
+ *  %.17g in the C locale (the calling thread's, by uselocale).  Statuses:
+ *  PMK_EDATA with nothing written when a value would be refused on reading
+ *  (a parameter beyond PMK_RBM_PARAM_MAX, a chain state not 0 or 1),
+ *  PMK_EIO when @p f reports a write error, PMK_ENOMEM. */
+int pmk_rbm_write(const pmk_rbm *m, FILE *f, pmk_error *err);
+
+/** Reads one model (the format of pmk_rbm_save) from @p in, which stays open
+ *  and owned by the caller, to its end.  Every number's kind and range is
+ *  checked (parameters finite and within PMK_RBM_PARAM_MAX, chain states 0
+ *  or 1, the momentum flag 0 or 1); memory grows only as the file delivers
+ *  the rows its header announces.  Messages name pmk_instream_path(in), the
+ *  line and the field.  *@p out as pmk_rbm_load; statuses as pmk_rbm_load. */
+int pmk_rbm_read(pmk_instream *in, pmk_rbm **out, pmk_error *err);
+
 /** Writes the model (and its training state) as text to @p path atomically
  *  ("-" = stdout); numbers as %.17g in the C locale whatever the locale (the
  *  calling thread's only, by uselocale).  PMK_EIO (the target left
- *  untouched) or PMK_ENOMEM, naming @p path. */
+ *  untouched), PMK_EDATA (see pmk_rbm_write) or PMK_ENOMEM, naming @p path.
+ *  A path helper over pmk_rbm_write. */
 int pmk_rbm_save(const pmk_rbm *m, const char *path, pmk_error *err);
 
 /** Reads a model written by pmk_rbm_save (gzip accepted) into a new model,
  *  *@p out (owned by the caller: pmk_rbm_free; set only on success).  Errors name
  *  the file and line: PMK_EFORMAT for truncation, bad numbers or another
  *  kind of file, PMK_EUNSUP for a future version, PMK_ELIMIT for sizes
- *  beyond PMK_RBM_MAX_WEIGHTS, PMK_EIO, PMK_ENOMEM. */
+ *  beyond PMK_RBM_MAX_WEIGHTS, PMK_EIO, PMK_ENOMEM.  A path helper over
+ *  pmk_rbm_read. */
 int pmk_rbm_load(const char *path, pmk_rbm **out, pmk_error *err);
 
 #ifdef __cplusplus

@@ -11,7 +11,7 @@
  * takes the slow path: the field is cut out (surrounding blanks and one pair of
  * double quotes removed), checked against the decimal syntax
  *     [+-]? (D+ ('.' D*)? | '.' D+) ([eE] [+-]? D+)?
- * and converted by strtod_l in a "C" locale the reader makes with newlocale,
+ * and converted by strtod_l in a "C" locale from pmk_c_locale_new (record.c),
  * so the caller's locale never matters and glibc's correctly rounded
  * conversion gives the exact nearest double.  Hexadecimal floats, "nan" and
  * "inf" are refused.  Every line is terminated in the buffer by a '\n'
@@ -39,6 +39,7 @@
 #include "pmk/limits.h"
 #include "pmk/csv.h"
 #include "pmk/stream.h"
+#include "io/record_internal.h"
 #include "io/dataout_internal.h"
 
 #define CSV_BLOCK ((size_t)1 << 20)   /* bytes read at a time */
@@ -658,7 +659,7 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
     }
     r->opt = o;
     r->cap = CSV_BLOCK;
-    r->cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    r->cloc = pmk_c_locale_new();
     r->buf = malloc(r->cap + 1);
     if (!r->cloc || !r->buf) {
         pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
@@ -982,11 +983,10 @@ static char *put_double(char *p, double x, locale_t loc)
         }
         return put_long(p, (long)x);
     }
-    locale_t old = uselocale(loc);
+    /* the caller (pmk_csv_write) is in the C locale */
     int n = snprintf(p, 32, "%.15g", x);
     if (strtod_l(p, NULL, loc) != x)
         n = snprintf(p, 32, "%.17g", x);
-    uselocale(old);
     return p + n;
 }
 
@@ -1002,7 +1002,7 @@ int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y, const ch
                                     "row %zu, column %zu: %s cannot be written (the CSV reader "
                                     "refuses non-finite values)", i + 1, j + 1,
                                     isnan(gsl_matrix_get(X, i, j)) ? "NaN" : "an infinity");
-    locale_t loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t loc = pmk_c_locale_new();
     /* one line at most: a label and d numbers of up to 25 bytes each */
     size_t cap;
     if (pmk_size_mul(d + 1, 32, &cap) || pmk_size_add(cap, 64, &cap))
@@ -1026,6 +1026,9 @@ int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y, const ch
             rc = pmk_dataout_write(&w, "\n", 1, err);
     }
     char *p = buf;
+    pmk_c_locale cl = {(locale_t)0, (locale_t)0};
+    if (!rc && (rc = pmk_c_locale_enter(&cl)))
+        pmk_error_at(err, rc, shown, 0, 0, "out of memory");
     for (size_t i = 0; i < n && !rc; i++) {
         if (y) {
             p = put_long(p, y[i]);
@@ -1042,6 +1045,7 @@ int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y, const ch
             p = buf;
         }
     }
+    pmk_c_locale_leave(&cl);
     if (!rc)
         rc = pmk_dataout_write(&w, buf, (size_t)(p - buf), err);
     if (!rc)

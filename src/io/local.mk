@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (C) 2026 The pmk developers
 # src/io: byte streams, CSV and IDX data sets, images (image.mk), pmk convert.
-src_libpmk_la_SOURCES += src/io/stream.c src/io/dataout.c src/io/csv.c src/io/idx.c
-noinst_HEADERS += src/io/dataout_internal.h
+src_libpmk_la_SOURCES += src/io/stream.c src/io/dataout.c src/io/csv.c src/io/idx.c \
+	src/io/record.c src/io/modelfile.c
+noinst_HEADERS += src/io/dataout_internal.h src/io/record_internal.h
 pkginclude_HEADERS += include/pmk/stream.h include/pmk/csv.h include/pmk/idx.h
-tests_check_pmk_SOURCES += tests/check_stream.c tests/check_csv.c tests/check_readers.c tests/check_idx.c
+tests_check_pmk_SOURCES += tests/check_stream.c tests/check_record.c tests/check_csv.c tests/check_readers.c tests/check_idx.c
 src_pmk_SOURCES += src/cli/convert.c
 
 # bench/csv_parse: the pmk side of bench/csv.sh, built by `make bench-csv`
@@ -25,5 +26,6 @@ EXTRA_DIST += tests/data/csv-binary.csv tests/data/csv-blank-middle.csv \
 	tests/data/csv-ragged-long.csv tests/data/csv-ragged-short.csv \
 	tests/data/idx-images.idx3-ubyte tests/data/idx-labels.idx1-ubyte \
 	tests/data/idx-labels2.idx1-ubyte tests/data/idx-short.idx3-ubyte
-TESTS += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh
-EXTRA_DIST += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh
+TESTS += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh tests/cli_models.sh
+EXTRA_DIST += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh \
+	tests/cli_models.sh

@@ -1,50 +1,42 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
-/* gnb_io.c: the gnb model file: a line-oriented text format (doc/formats.md),
- * numbers in %.17g in the C locale, whatever the caller's locale. */
+/* gnb_io.c: the gnb model file on streams (doc/formats.md): written with the
+ * record writer in %.17g in the C locale, read back with the record reader,
+ * every number's kind and range checked and every refusal naming the line.
+ * The model opens no file: pmk_gnb_save / pmk_gnb_load (src/io/modelfile.c)
+ * are the path helpers. */
 #include "config.h"
 
-#include <errno.h>
-#include <locale.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "pmk/limits.h"
-#include "pmk/stream.h"
+#include "io/record_internal.h"
 #include "models/gnb_internal.h"
 
 #define MAGIC "pmk-gnb"
 
-/* ---------------------------------------------------------------- C locale
+/* ---------------------------------------------------------------- rules
  *
- * printf/strtod follow LC_NUMERIC; a program that set, say, de_DE would write
- * "0,5".  uselocale() switches this thread only (POSIX.1-2008), so the library
- * stays thread-safe and leaves the caller's locale as it was. */
+ * Magnitudes: a mean and the scale are at most 1e150, so that a square
+ * ((x - mu)^2, x'^2 in the prediction) stays below 1e300; a sum of squared
+ * deviations, a variance floor and the smoothing at most 1e300.  Counts are
+ * integers up to 2^53 (doubles count exactly that far).  What is derived
+ * from them (variances, the prediction coefficients) is checked after
+ * pmk_gnb_finish (check_derived). */
+static const pmk_rec_rule rule_scale = {"the scale", 0, 1e150, PMK_REC_LO_OPEN};
+static const pmk_rec_rule rule_smoothing = {"var_smoothing", 0, 1e300, 0};
+static const pmk_rec_rule rule_floor = {"var_floor", 0, 1e300, 0};
+static const pmk_rec_rule rule_rows = {"rows", 1, 9007199254740992.0, PMK_REC_INTEGER};
+static const pmk_rec_rule rule_prior = {"a prior", 0, 1, PMK_REC_LO_OPEN};
+static const pmk_rec_rule rule_mean = {"a mean", -1e150, 1e150, 0};
+static const pmk_rec_rule rule_m2 = {"a sum of squared deviations", -INFINITY, 1e300, 0};
+static const pmk_rec_rule rule_count = {"a class count", -INFINITY, INFINITY, 0};
 
-typedef struct {
-    locale_t c, old;
-} c_locale;
-
-static int c_locale_enter(c_locale *l)
-{
-    l->c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    if (l->c == (locale_t)0)
-        return PMK_ENOMEM;
-    l->old = uselocale(l->c);
-    return PMK_OK;
-}
-
-static void c_locale_leave(c_locale *l)
-{
-    uselocale(l->old);
-    freelocale(l->c);
-}
-
-/* ---------------------------------------------------------------- save */
+/* ---------------------------------------------------------------- write */
 
 static const char *variance_name(int v) { return v == PMK_GNB_VAR_CLASS ? "class" : "shared"; }
 
@@ -54,38 +46,18 @@ static const char *priors_name(int p)
                                                                               : "empirical";
 }
 
-static void put_row(FILE *f, const char *key, const double *v, size_t n)
+static void write_body(const pmk_gnb *m, FILE *f)
 {
-    fputs(key, f);
-    for (size_t j = 0; j < n; j++)
-        fprintf(f, " %.17g", v[j]);
-    fputc('\n', f);
-}
-
-int pmk_gnb_save(const pmk_gnb *m, const char *path, pmk_error *err)
-{
-    if (!m->finished)
-        return pmk_error_at(err, PMK_EINVAL, path, 0, 0, "cannot save a model that is not fitted");
-    pmk_outfile o;
-    int rc = pmk_outfile_open(&o, path, err);
-    if (rc)
-        return rc;
-    c_locale loc;
-    if (c_locale_enter(&loc)) {
-        pmk_outfile_abort(&o);
-        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
-    }
-    FILE *f = o.fp;
     const pmk_gnb_options *op = &m->opt;
     size_t K = m->k, D = m->d;
-    fprintf(f, "%s %d\n", MAGIC, PMK_GNB_FORMAT_VERSION);
+    pmk_rec_put_magic(f, MAGIC, PMK_GNB_FORMAT_VERSION);
     fprintf(f, "features %zu\n", D);
     fprintf(f, "classes %zu\n", K);
     fprintf(f, "rows %.17g\n", pmk_gnb_ntrain(m));
     fprintf(f, "variance %s\n", variance_name(op->variance));
     fprintf(f, "priors %s\n", priors_name(op->priors));
     if (op->priors == PMK_GNB_PRIOR_EXPLICIT)
-        put_row(f, "prior_list", op->prior, op->n_prior);
+        pmk_rec_put_row(f, "prior_list", op->prior, op->n_prior, 1);
     fprintf(f, "scale %.17g\n", op->scale);
     fprintf(f, "var_smoothing %.17g\n", op->var_smoothing);
     fprintf(f, "var_floor %.17g\n", op->var_floor);
@@ -95,176 +67,45 @@ int pmk_gnb_save(const pmk_gnb *m, const char *path, pmk_error *err)
     fputs("\ndata\n", f);
     for (size_t k = 0; k < K; k++) {
         fprintf(f, "class %ld %.17g\n", m->labels[k], m->count[k]);
-        put_row(f, "mean", m->mean + k * D, D);
-        put_row(f, "m2", m->m2 + k * D, D);
+        pmk_rec_put_row(f, "mean", m->mean + k * D, D, 1);
+        pmk_rec_put_row(f, "m2", m->m2 + k * D, D, 1);
     }
     fputs("end\n", f);
-    c_locale_leave(&loc);
-    return pmk_outfile_commit(&o, err);
 }
 
-/* ---------------------------------------------------------------- load */
-
-typedef struct {
-    pmk_instream *in;
-    const char *path;
-    char buf[1 << 16];
-    size_t pos, len;
-    int eof;
-    char *line;           /* current line, NUL-terminated, without '\n' */
-    size_t cap;
-    size_t max_line;
-    long lineno;
-} reader;
-
-/* Reads the next line.  1: a line; 0: end of file; <0: error (in err). */
-static int next_line(reader *r, pmk_error *err)
+/* Refuses a model the reader would refuse (a scale or mean beyond the
+ * rules above), so that nothing unreadable is written. */
+static int write_check(const pmk_gnb *m, pmk_error *err)
 {
-    size_t n = 0;
-    for (;;) {
-        if (r->pos == r->len) {
-            if (r->eof)
-                break;
-            long got = pmk_instream_read(r->in, r->buf, sizeof r->buf, err);
-            if (got < 0)
-                return -1;
-            if (got == 0) {
-                r->eof = 1;
-                break;
-            }
-            r->pos = 0;
-            r->len = (size_t)got;
-        }
-        char *nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
-        size_t take = nl ? (size_t)(nl - (r->buf + r->pos)) : r->len - r->pos;
-        if (n + take + 1 > r->max_line) {
-            pmk_error_at(err, PMK_ELIMIT, r->path, r->lineno + 1, 0,
-                         "line longer than %zu bytes", r->max_line);
-            return -1;
-        }
-        if (n + take + 1 > r->cap) {
-            size_t cap = r->cap ? r->cap : 256;
-            while (cap < n + take + 1)
-                cap *= 2;
-            char *p = realloc(r->line, cap);
-            if (!p) {
-                pmk_error_at(err, PMK_ENOMEM, r->path, r->lineno + 1, 0, "out of memory");
-                return -1;
-            }
-            r->line = p;
-            r->cap = cap;
-        }
-        memcpy(r->line + n, r->buf + r->pos, take);
-        n += take;
-        r->pos += take;
-        if (nl) {
-            r->pos++;
-            r->line[n] = '\0';
-            r->lineno++;
-            return 1;
-        }
-    }
-    if (n == 0)
-        return 0;
-    /* A last line without '\n': the file was cut short. */
-    r->line[n] = '\0';
-    r->lineno++;
-    pmk_error_at(err, PMK_EFORMAT, r->path, r->lineno, 0,
-                 "truncated model file: the last line has no end");
-    return -1;
-}
-
-/* Requires another line; at end of file reports truncation, saying what was
- * expected. */
-static int need_line(reader *r, const char *expected, pmk_error *err)
-{
-    int got = next_line(r, err);
-    if (got < 0)
-        return -1;
-    if (got == 0) {
-        pmk_error_at(err, PMK_EFORMAT, r->path, r->lineno + 1, 0,
-                     "truncated model file: expected %s", expected);
-        return -1;
-    }
-    return 0;
-}
-
-/* Splits off the first space-separated word of *s (NUL-terminates it). */
-static char *word(char **s)
-{
-    char *p = *s;
-    while (*p == ' ' || *p == '\t' || *p == '\r')
-        p++;
-    if (!*p) {
-        *s = p;
-        return NULL;
-    }
-    char *w = p;
-    while (*p && *p != ' ' && *p != '\t' && *p != '\r')
-        p++;
-    if (*p)
-        *p++ = '\0';
-    *s = p;
-    return w;
-}
-
-static int parse_double(reader *r, const char *w, long col, double *out, pmk_error *err)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(w, &end);
-    /* ERANGE with a finite result is underflow to a subnormal: %.17g writes those. */
-    if (end == w || *end || !isfinite(v))
-        return pmk_error_at(err, PMK_EFORMAT, r->path, r->lineno, col, "'%s' is not a finite number",
-                            w);
-    *out = v;
+    const pmk_gnb_options *op = &m->opt;
+    int rc;
+    if ((rc = pmk_rec_put_check(&rule_scale, "scale", &op->scale, 1, 1, err))
+        || (rc = pmk_rec_put_check(&rule_smoothing, "var_smoothing", &op->var_smoothing, 1, 1,
+                                   err))
+        || (rc = pmk_rec_put_check(&rule_floor, "var_floor", &op->var_floor, 1, 1, err))
+        || (rc = pmk_rec_put_check(&rule_mean, "the means", m->mean, m->k * m->d, 1, err))
+        || (rc = pmk_rec_put_check(&rule_m2, "the sums of squared deviations", m->m2,
+                                   m->k * m->d, 1, err)))
+        return rc;
     return PMK_OK;
 }
 
-static int parse_long(reader *r, const char *w, long col, long *out, pmk_error *err)
+int pmk_gnb_write(const pmk_gnb *m, FILE *f, pmk_error *err)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(w, &end, 10);
-    if (end == w || *end || errno == ERANGE)
-        return pmk_error_at(err, PMK_EFORMAT, r->path, r->lineno, col, "'%s' is not an integer",
-                            w);
-    *out = v;
-    return PMK_OK;
+    if (!m->finished)
+        return pmk_error_set(err, PMK_EINVAL, "cannot save a model that is not fitted");
+    int rc = write_check(m, err);
+    if (rc)
+        return rc;
+    pmk_c_locale loc;
+    if (pmk_c_locale_enter(&loc))
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    write_body(m, f);
+    pmk_c_locale_leave(&loc);
+    return pmk_rec_put_done(f, NULL, err);
 }
 
-static int parse_size(reader *r, const char *w, size_t *out, pmk_error *err)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = w[0] == '-' ? 0 : strtoull(w, &end, 10);
-    if (w[0] == '-' || end == w || *end || errno == ERANGE || v > SIZE_MAX || v == 0)
-        return pmk_error_at(err, PMK_EFORMAT, r->path, r->lineno, 2,
-                            "'%s' is not a positive integer", w);
-    *out = (size_t)v;
-    return PMK_OK;
-}
-
-/* Parses exactly @p n numbers after the key word into @p v. */
-static int parse_row(reader *r, char *rest, const char *key, double *v, size_t n,
-                     pmk_error *err)
-{
-    size_t got = 0;
-    char *w;
-    while ((w = word(&rest))) {
-        if (got == n)
-            return pmk_error_at(err, PMK_EFORMAT, r->path, r->lineno, 0,
-                                "expected %zu numbers after '%s', found more", n, key);
-        if (parse_double(r, w, (long)got + 2, &v[got], err))
-            return PMK_EFORMAT;
-        got++;
-    }
-    if (got != n)
-        return pmk_error_at(err, PMK_EFORMAT, r->path, r->lineno, 0,
-                            "expected %zu numbers after '%s', found %zu%s", n, key, got,
-                            r->eof && r->pos == r->len ? " (truncated file?)" : "");
-    return PMK_OK;
-}
+/* ---------------------------------------------------------------- read: header */
 
 /* The header's keys, each required once (prior_list only with explicit priors). */
 enum { H_FEATURES, H_CLASSES, H_ROWS, H_VARIANCE, H_PRIORS, H_PRIOR_LIST, H_SCALE,
@@ -274,47 +115,180 @@ static const char *const header_keys[H_NKEYS] = {
     "scale", "var_smoothing", "var_floor", "labels",
 };
 
-static int load_body(reader *r, pmk_gnb **out, pmk_error *err)
+typedef struct header {
+    long seen[H_NKEYS];     /* the line of each key, 0 when not seen */
+    size_t D, K;
+    double rows;
+    pmk_gnb_options opt;
+    double *plist;          /* K explicit priors */
+    long *labels;           /* K labels */
+} header;
+
+static int read_magic(pmk_rec_reader *r)
 {
-    const char *P = r->path;
-    int got = next_line(r, err);
+    int got = pmk_rec_next(r);
     if (got < 0)
-        return PMK_EFORMAT;
+        return r->err->code;
     if (got == 0)
-        return pmk_error_at(err, PMK_EFORMAT, P, 1, 0, "empty file, not a pmk gnb model");
-    char *rest = r->line, *w = word(&rest);
+        return pmk_error_at(r->err, PMK_EFORMAT, r->path, 1, 0,
+                            "empty file, not a pmk gnb model");
+    char *w = pmk_rec_word(r);
     if (!w || strcmp(w, MAGIC) != 0) {
         if (w && !strncmp(w, "pmk-", 4) && strlen(w) < 40)
-            return pmk_error_at(err, PMK_EFORMAT, P, 1, 0,
+            return pmk_rec_fail(r, PMK_EFORMAT, 0,
                                 "a '%s' file, not a gnb model (wrong kind of model)", w);
-        return pmk_error_at(err, PMK_EFORMAT, P, 1, 0,
+        return pmk_rec_fail(r, PMK_EFORMAT, 0,
                             "not a pmk gnb model (the first line is not '%s VERSION')", MAGIC);
     }
-    long version;
-    if (!(w = word(&rest)) || parse_long(r, w, 2, &version, err) || version < 1 || word(&rest))
-        return pmk_error_at(err, PMK_EFORMAT, P, 1, 0, "bad format version line");
+    size_t version;
+    if (!(w = pmk_rec_word(r)) || !pmk_rec_is_count(w, &version) || version < 1
+        || !pmk_rec_at_end(r))
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "bad format version line");
     if (version > PMK_GNB_FORMAT_VERSION)
-        return pmk_error_at(err, PMK_EUNSUP, P, 1, 0,
-                            "model format version %ld is newer than this pmk reads (%d): "
+        return pmk_rec_fail(r, PMK_EUNSUP, 0,
+                            "model format version %zu is newer than this pmk reads (%d): "
                             "upgrade pmk",
                             version, PMK_GNB_FORMAT_VERSION);
+    return PMK_OK;
+}
 
-    /* Header: "key value..." lines up to "data". */
-    long seen[H_NKEYS] = {0};
-    size_t D = 0, K = 0;
-    double rows = 0;
-    pmk_gnb_options opt;
-    pmk_gnb_options_init_default(&opt);
-    opt.max_classes = SIZE_MAX;
-    double *plist = NULL;
-    long *labels = NULL;
-    pmk_gnb *m = NULL;
-    int rc = PMK_EFORMAT;
+/* features / classes: a count in [1, PMK_GNB_MAX_PARAMS]; once both are
+ * known, K x D is capped, a plain file must hold the 2 K D numbers (two
+ * bytes each at least), and what the model will take must fit the memory
+ * ceiling, all before anything is allocated. */
+static int read_dimension(pmk_rec_reader *r, header *hd, int h, const char *v)
+{
+    size_t x;
+    int rc = pmk_rec_count(r, v, header_keys[h], 1, PMK_GNB_MAX_PARAMS, &x);
+    if (rc)
+        return rc;
+    *(h == H_FEATURES ? &hd->D : &hd->K) = x;
+    size_t D = hd->D, K = hd->K;
+    /* The labels and prior_list lines hold K numbers of at most 24
+     * characters each: let them through whatever K is. */
+    if (h == H_CLASSES && K * 32 + 256 > r->max)
+        pmk_rec_set_max(r, K * 32 + 256);
+    if (!D || !K)
+        return PMK_OK;
+    if (D * K > PMK_GNB_MAX_PARAMS)
+        return pmk_rec_fail(r, PMK_ELIMIT, 0,
+                            "%zu classes x %zu features is more than pmk accepts (%zu)", K, D,
+                            (size_t)PMK_GNB_MAX_PARAMS);
+    unsigned long long size;
+    if (pmk_rec_file_size(r, &size) && size / 4 < (unsigned long long)K * D)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0,
+                            "%zu classes x %zu features need at least %llu bytes of text, but "
+                            "the file has only %llu (truncated, or an edited header)",
+                            K, D, 4ull * K * D, size);
+    /* pmk_gnb_alloc and finish: five K x D arrays (mean, m2, var, W, P), five
+     * per class, three per feature, all doubles or longs. */
+    char what[128];
+    snprintf(what, sizeof what, "a model of %zu classes x %zu features", K, D);
+    return pmk_mem_check(r->path, r->lineno, 0, 8ull * (5ull * K * D + 5ull * K + 3ull * D),
+                         what, r->err);
+}
+
+static int read_labels(pmk_rec_reader *r, header *hd)
+{
+    size_t K = hd->K, n = 0, cap = 0;
+    char *t;
+    while ((t = pmk_rec_word(r))) {
+        if (n == K)
+            return pmk_rec_fail(r, PMK_EFORMAT, 0, "more than %zu labels (the 'classes' line)",
+                                K);
+        if (n == cap) {
+            /* grown as labels arrive: a header's K allocates nothing by itself */
+            cap = cap ? (2 * cap < K ? 2 * cap : K) : (K < 1024 ? K : 1024);
+            long *p = realloc(hd->labels, cap * sizeof *p);
+            if (!p)
+                return pmk_rec_fail(r, PMK_ENOMEM, 0, "out of memory");
+            hd->labels = p;
+        }
+        int rc = pmk_rec_long(r, t, &hd->labels[n]);
+        if (rc)
+            return rc;
+        if (n > 0 && hd->labels[n] <= hd->labels[n - 1])
+            return pmk_rec_fail(r, PMK_EFORMAT, r->col,
+                                "labels must increase strictly (%ld after %ld)", hd->labels[n],
+                                hd->labels[n - 1]);
+        n++;
+    }
+    if (n != K)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "%zu labels where 'classes' says %zu", n, K);
+    return PMK_OK;
+}
+
+static int read_prior_list(pmk_rec_reader *r, header *hd)
+{
+    size_t K = hd->K, got;
+    int rc = pmk_rec_row_alloc(r, &rule_prior, NULL, K, &hd->plist, &got);
+    if (rc)
+        return rc;
+    if (got < K)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0,
+                            "expected %zu numbers after 'prior_list', found %zu", K, got);
+    if (!pmk_rec_at_end(r))
+        return pmk_rec_fail(r, PMK_EFORMAT, 0,
+                            "expected %zu numbers after 'prior_list', found more", K);
+    return PMK_OK;
+}
+
+/* One "key value" line whose key is @p h (not labels or prior_list). */
+static int read_setting(pmk_rec_reader *r, header *hd, int h)
+{
+    const char *key = header_keys[h];
+    char *v = pmk_rec_word(r);
+    if (!v || !pmk_rec_at_end(r))
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "'%s' takes exactly one value", key);
+    pmk_gnb_options *o = &hd->opt;
+    switch (h) {
+    case H_FEATURES:
+    case H_CLASSES:
+        return read_dimension(r, hd, h, v);
+    case H_ROWS:
+        return pmk_rec_number(r, v, &rule_rows, NULL, &hd->rows);
+    case H_SCALE:
+        return pmk_rec_number(r, v, &rule_scale, NULL, &o->scale);
+    case H_SMOOTHING:
+        return pmk_rec_number(r, v, &rule_smoothing, NULL, &o->var_smoothing);
+    case H_FLOOR:
+        return pmk_rec_number(r, v, &rule_floor, NULL, &o->var_floor);
+    case H_VARIANCE:
+        if (!strcmp(v, "shared"))
+            o->variance = PMK_GNB_VAR_SHARED;
+        else if (!strcmp(v, "class"))
+            o->variance = PMK_GNB_VAR_CLASS;
+        else
+            return pmk_rec_fail(r, PMK_EFORMAT, 2,
+                                "variance must be 'shared' or 'class', not '%.60s'", v);
+        return PMK_OK;
+    default: /* H_PRIORS */
+        if (!strcmp(v, "empirical"))
+            o->priors = PMK_GNB_PRIOR_EMPIRICAL;
+        else if (!strcmp(v, "uniform"))
+            o->priors = PMK_GNB_PRIOR_UNIFORM;
+        else if (!strcmp(v, "explicit"))
+            o->priors = PMK_GNB_PRIOR_EXPLICIT;
+        else
+            return pmk_rec_fail(r, PMK_EFORMAT, 2,
+                                "priors must be 'empirical', 'uniform' or 'explicit', not "
+                                "'%.60s'", v);
+        return PMK_OK;
+    }
+}
+
+/* "key value..." lines up to "data", then the checks that need all of them. */
+static int read_header(pmk_rec_reader *r, header *hd)
+{
+    int rc;
+    long blank = 0;
     for (;;) {
-        if (need_line(r, "a header line or 'data'", err))
-            goto out;
-        rest = r->line;
-        w = word(&rest);
+        if ((rc = pmk_rec_need(r, "a header line or 'data'")))
+            return rc;
+        char *w = pmk_rec_word(r);
+        if (!w && ++blank > PMK_REC_MAX_BLANK)
+            return pmk_rec_fail(r, PMK_EFORMAT, 0, "more than %d blank lines in the header",
+                                PMK_REC_MAX_BLANK);
         if (!w)
             continue;   /* blank lines are allowed in the header */
         if (!strcmp(w, "data"))
@@ -322,307 +296,210 @@ static int load_body(reader *r, pmk_gnb **out, pmk_error *err)
         int h = 0;
         while (h < H_NKEYS && strcmp(w, header_keys[h]))
             h++;
-        if (h == H_NKEYS) {
-            pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 1, "unknown header key '%.60s'", w);
-            goto out;
-        }
-        if (seen[h]) {
-            pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 1,
-                         "'%s' given twice (first on line %ld)", w, seen[h]);
-            goto out;
-        }
-        seen[h] = r->lineno;
-        if (h == H_LABELS || h == H_PRIOR_LIST) {
-            if (!K) {
-                pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 1, "'%s' before 'classes'", w);
-                goto out;
-            }
-            if (h == H_PRIOR_LIST) {
-                if (!(plist = malloc(K * sizeof *plist))) {
-                    rc = pmk_error_at(err, PMK_ENOMEM, P, r->lineno, 0, "out of memory");
-                    goto out;
-                }
-                if (parse_row(r, rest, w, plist, K, err))
-                    goto out;
-                continue;
-            }
-            if (!(labels = malloc(K * sizeof *labels))) {
-                rc = pmk_error_at(err, PMK_ENOMEM, P, r->lineno, 0, "out of memory");
-                goto out;
-            }
-            size_t n = 0;
-            char *t;
-            while ((t = word(&rest))) {
-                if (n == K) {
-                    pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 0,
-                                 "more than %zu labels (the 'classes' line)", K);
-                    goto out;
-                }
-                if (parse_long(r, t, (long)n + 2, &labels[n], err))
-                    goto out;
-                if (n > 0 && labels[n] <= labels[n - 1]) {
-                    pmk_error_at(err, PMK_EFORMAT, P, r->lineno, (long)n + 2,
-                                 "labels must increase strictly (%ld after %ld)", labels[n],
-                                 labels[n - 1]);
-                    goto out;
-                }
-                n++;
-            }
-            if (n != K) {
-                pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 0,
-                             "%zu labels where 'classes' says %zu", n, K);
-                goto out;
-            }
-            continue;
-        }
-        char *v = word(&rest);
-        if (!v || word(&rest)) {
-            pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 0, "'%s' takes exactly one value", w);
-            goto out;
-        }
-        switch (h) {
-        case H_FEATURES:
-        case H_CLASSES: {
-            size_t x = 0;
-            if (parse_size(r, v, &x, err))
-                goto out;
-            if (x > PMK_GNB_MAX_PARAMS) {
-                rc = pmk_error_at(err, PMK_ELIMIT, P, r->lineno, 2, "%s %zu is more than pmk accepts (%zu)", w, x,
-                                  (size_t)PMK_GNB_MAX_PARAMS);
-                goto out;
-            }
-            *(h == H_FEATURES ? &D : &K) = x;
-            /* The labels and prior_list lines hold K numbers of at most 24
-             * characters each: let them through whatever K is. */
-            if (h == H_CLASSES && K * 32 + 256 > r->max_line)
-                r->max_line = K * 32 + 256;
-            if (D && K && D * K > PMK_GNB_MAX_PARAMS) {
-                rc = pmk_error_at(err, PMK_ELIMIT, P, r->lineno, 0,
-                                  "%zu classes x %zu features is more than pmk accepts (%zu)", K,
-                                  D, (size_t)PMK_GNB_MAX_PARAMS);
-                goto out;
-            }
-            struct stat st;
-            if (D && K && !pmk_instream_is_gzip(r->in) && stat(P, &st) == 0
-                && S_ISREG(st.st_mode) && (unsigned long long)st.st_size / 4 < (unsigned long long)K * D) {
-                /* the mean and m2 lines hold 2 K D numbers of at least two bytes */
-                rc = pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 0,
-                                  "%zu classes x %zu features need at least %llu bytes of "
-                                  "text, but the file has only %lld (truncated, or an edited "
-                                  "header)", K, D, 4ull * K * D, (long long)st.st_size);
-                goto out;
-            }
-            if (D && K) {
-                /* What pmk_gnb_alloc and the data lines will take, before any
-                 * of it is allocated: five K x D arrays (mean, m2, var, W, P),
-                 * five per class, three per feature, all doubles or longs. */
-                char what[128];
-                snprintf(what, sizeof what, "a model of %zu classes x %zu features", K, D);
-                if (pmk_mem_check(P, r->lineno, 0, 8ull * (5ull * K * D + 5ull * K + 3ull * D),
-                                  what, err)) {
-                    rc = PMK_ELIMIT;
-                    goto out;
-                }
-            }
-            break;
-        }
-        case H_ROWS:
-            if (parse_double(r, v, 2, &rows, err))
-                goto out;
-            break;
-        case H_VARIANCE:
-            if (!strcmp(v, "shared"))
-                opt.variance = PMK_GNB_VAR_SHARED;
-            else if (!strcmp(v, "class"))
-                opt.variance = PMK_GNB_VAR_CLASS;
-            else {
-                pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 2,
-                             "variance must be 'shared' or 'class', not '%.60s'", v);
-                goto out;
-            }
-            break;
-        case H_PRIORS:
-            if (!strcmp(v, "empirical"))
-                opt.priors = PMK_GNB_PRIOR_EMPIRICAL;
-            else if (!strcmp(v, "uniform"))
-                opt.priors = PMK_GNB_PRIOR_UNIFORM;
-            else if (!strcmp(v, "explicit"))
-                opt.priors = PMK_GNB_PRIOR_EXPLICIT;
-            else {
-                pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 2,
-                             "priors must be 'empirical', 'uniform' or 'explicit', not '%.60s'",
-                             v);
-                goto out;
-            }
-            break;
-        case H_SCALE:
-            if (parse_double(r, v, 2, &opt.scale, err))
-                goto out;
-            break;
-        case H_SMOOTHING:
-            if (parse_double(r, v, 2, &opt.var_smoothing, err))
-                goto out;
-            break;
-        case H_FLOOR:
-            if (parse_double(r, v, 2, &opt.var_floor, err))
-                goto out;
-            break;
-        }
+        if (h == H_NKEYS)
+            return pmk_rec_fail(r, PMK_EFORMAT, 1, "unknown header key '%.60s'", w);
+        if (hd->seen[h])
+            return pmk_rec_fail(r, PMK_EFORMAT, 1, "'%s' given twice (first on line %ld)", w,
+                                hd->seen[h]);
+        hd->seen[h] = r->lineno;
+        if ((h == H_LABELS || h == H_PRIOR_LIST) && !hd->K)
+            return pmk_rec_fail(r, PMK_EFORMAT, 1, "'%s' before 'classes'", w);
+        rc = h == H_LABELS ? read_labels(r, hd)
+             : h == H_PRIOR_LIST ? read_prior_list(r, hd) : read_setting(r, hd, h);
+        if (rc)
+            return rc;
     }
     for (int h = 0; h < H_NKEYS; h++) {
-        int needed = h != H_PRIOR_LIST || opt.priors == PMK_GNB_PRIOR_EXPLICIT;
-        if (needed && !seen[h]) {
-            pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 0, "the header has no '%s' line",
-                         header_keys[h]);
-            goto out;
-        }
-        if (!needed && seen[h]) {
-            pmk_error_at(err, PMK_EFORMAT, P, seen[h], 0,
-                         "'prior_list' given but the priors are not 'explicit'");
-            goto out;
-        }
+        int needed = h != H_PRIOR_LIST || hd->opt.priors == PMK_GNB_PRIOR_EXPLICIT;
+        if (needed && !hd->seen[h])
+            return pmk_rec_fail(r, PMK_EFORMAT, 0, "the header has no '%s' line",
+                                header_keys[h]);
+        if (!needed && hd->seen[h])
+            return pmk_error_at(r->err, PMK_EFORMAT, r->path, hd->seen[h], 0,
+                                "'prior_list' given but the priors are not 'explicit'");
     }
-    opt.prior = plist;
-    opt.n_prior = plist ? K : 0;
+    hd->opt.prior = hd->plist;
+    hd->opt.n_prior = hd->plist ? hd->K : 0;
     pmk_error e2;
-    if (pmk_gnb_options_check(&opt, &e2)) {
-        pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 0, "bad header: %s", e2.msg);
-        goto out;
-    }
-    m = pmk_gnb_alloc(D, &opt, err);
-    if (!m || pmk_gnb_reserve(m, K)) {
-        rc = pmk_error_at(err, PMK_ENOMEM, P, r->lineno, 0, "out of memory");
-        pmk_gnb_free(m);
-        goto out;
-    }
-    /* Data lines longer than D numbers of 32 characters cannot be ours. */
-    r->max_line = D * 32 + 256;
-    for (size_t k = 0; k < K; k++) {
-        char what[96];
-        snprintf(what, sizeof what, "'class %ld COUNT'", labels[k]);
-        if (need_line(r, what, err))
-            goto fail;
-        rest = r->line;
-        w = word(&rest);
-        long lab;
-        double cnt;
-        char *lw = word(&rest), *cw = word(&rest);
-        if (!w || strcmp(w, "class") || !lw || !cw || word(&rest)) {
-            pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 0, "expected %s", what);
-            goto fail;
-        }
-        if (parse_long(r, lw, 2, &lab, err) || parse_double(r, cw, 3, &cnt, err))
-            goto fail;
-        if (lab != labels[k]) {
-            pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 2,
-                         "class %ld where the labels line has %ld", lab, labels[k]);
-            goto fail;
-        }
-        if (!(cnt >= 1) || cnt != floor(cnt) || cnt > 9007199254740992.0) {
-            pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 3,
-                         "the count of class %ld must be a positive integer, not %s", lab, cw);
-            goto fail;
-        }
-        m->labels[k] = lab;
-        m->count[k] = cnt;
-        m->k = k + 1;
-        static const char *const keys[2] = {"mean", "m2"};
-        double *dst[2] = {m->mean + k * D, m->m2 + k * D};
-        for (int q = 0; q < 2; q++) {
-            snprintf(what, sizeof what, "'%s' of class %ld", keys[q], lab);
-            if (need_line(r, what, err))
-                goto fail;
-            rest = r->line;
-            w = word(&rest);
-            if (!w || strcmp(w, keys[q])) {
-                pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 1, "expected %s", what);
-                goto fail;
-            }
-            if (parse_row(r, rest, keys[q], dst[q], D, err))
-                goto fail;
-        }
-        for (size_t j = 0; j < D; j++) {
-            if (!(dst[1][j] >= 0)) {
-                pmk_error_at(err, PMK_EFORMAT, P, r->lineno, (long)j + 2,
-                             "a sum of squared deviations cannot be negative (%g)", dst[1][j]);
-                goto fail;
-            }
-            if (cnt == 1 && dst[1][j] != 0) {
-                pmk_error_at(err, PMK_EFORMAT, P, r->lineno, (long)j + 2,
-                             "class %ld has one row, so its m2 must be 0", lab);
-                goto fail;
-            }
-        }
-    }
-    if (need_line(r, "'end'", err))
-        goto fail;
-    rest = r->line;
-    w = word(&rest);
-    if (!w || strcmp(w, "end") || word(&rest)) {
-        pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 0, "expected 'end' after the last class");
-        goto fail;
-    }
-    for (;;) {
-        got = next_line(r, err);
-        if (got < 0)
-            goto fail;
-        if (got == 0)
-            break;
-        rest = r->line;
-        if (word(&rest)) {
-            pmk_error_at(err, PMK_EFORMAT, P, r->lineno, 0, "unexpected text after 'end'");
-            goto fail;
-        }
-    }
-    if (pmk_gnb_ntrain(m) != rows) {
-        pmk_error_at(err, PMK_EFORMAT, P, seen[H_ROWS], 0,
-                     "rows %.17g does not match the class counts, which sum to %.17g", rows,
-                     pmk_gnb_ntrain(m));
-        goto fail;
-    }
-    if (pmk_gnb_finish(m, err)) {
-        pmk_error_prefix(err, P);
-        rc = err ? err->code : PMK_EDATA;
-        goto fail;
-    }
-    *out = m;
-    rc = PMK_OK;
-    goto out;
-fail:
-    pmk_gnb_free(m);
-    if (err && err->code)
-        rc = err->code;
-out:
-    free(plist);
-    free(labels);
-    return rc;
+    if (pmk_gnb_options_check(&hd->opt, &e2))
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "bad header: %s", e2.msg);
+    return PMK_OK;
 }
 
-int pmk_gnb_load(const char *path, pmk_gnb **out, pmk_error *err)
+/* ---------------------------------------------------------------- read: data */
+
+/* Scratch for one class's rows, grown as the numbers arrive. */
+typedef struct rows {
+    double *mean, *m2;
+} rows;
+
+/* "KEY" then D numbers of @p rule into the new or grown *@p dst. */
+static int read_stat_row(pmk_rec_reader *r, const char *key, long lab,
+                         const pmk_rec_rule *rule, double **dst, size_t D)
+{
+    char what[96];
+    snprintf(what, sizeof what, "'%s' of class %ld", key, lab);
+    int rc = pmk_rec_need(r, what);
+    if (rc)
+        return rc;
+    char *w = pmk_rec_word(r);
+    if (!w || strcmp(w, key))
+        return pmk_rec_fail(r, PMK_EFORMAT, 1, "expected %s", what);
+    size_t got;
+    if ((rc = pmk_rec_row_alloc(r, rule, NULL, D, dst, &got)))
+        return rc;
+    if (got < D)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected %zu numbers after '%s', found %zu%s", D,
+                            key, got, r->eof && r->pos == r->len ? " (truncated file?)" : "");
+    if (!pmk_rec_at_end(r))
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected %zu numbers after '%s', found more", D,
+                            key);
+    return PMK_OK;
+}
+
+/* Class k's three lines: "class LABEL COUNT", "mean ...", "m2 ...".  The
+ * model, and room in it for the class, are made only once the class's rows
+ * have been read, so memory follows what the file really holds, whatever
+ * its header claims. */
+static int read_class(pmk_rec_reader *r, const header *hd, rows *sc, pmk_gnb **mp, size_t k)
+{
+    size_t D = hd->D;
+    long want = hd->labels[k];
+    char what[96];
+    snprintf(what, sizeof what, "'class %ld COUNT'", want);
+    int rc = pmk_rec_need(r, what);
+    if (rc)
+        return rc;
+    char *w = pmk_rec_word(r), *lw = pmk_rec_word(r), *cw = pmk_rec_word(r);
+    if (!w || strcmp(w, "class") || !lw || !cw || !pmk_rec_at_end(r))
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected %s", what);
+    long lab;
+    double cnt;
+    r->col = 2;
+    if ((rc = pmk_rec_long(r, lw, &lab)))
+        return rc;
+    r->col = 3;
+    if ((rc = pmk_rec_number(r, cw, &rule_count, NULL, &cnt)))
+        return rc;
+    if (lab != want)
+        return pmk_rec_fail(r, PMK_EFORMAT, 2, "class %ld where the labels line has %ld", lab,
+                            want);
+    if (!(cnt >= 1) || cnt != floor(cnt) || cnt > 9007199254740992.0)
+        return pmk_rec_fail(r, PMK_EFORMAT, 3,
+                            "the count of class %ld must be a positive integer, not %s", lab, cw);
+    if ((rc = read_stat_row(r, "mean", lab, &rule_mean, &sc->mean, D))
+        || (rc = read_stat_row(r, "m2", lab, &rule_m2, &sc->m2, D)))
+        return rc;
+    for (size_t j = 0; j < D; j++) {
+        if (!(sc->m2[j] >= 0))
+            return pmk_rec_fail(r, PMK_EFORMAT, (long)j + 2,
+                                "a sum of squared deviations cannot be negative (%g)", sc->m2[j]);
+        if (cnt == 1 && sc->m2[j] != 0)
+            return pmk_rec_fail(r, PMK_EFORMAT, (long)j + 2,
+                                "class %ld has one row, so its m2 must be 0", lab);
+    }
+    if (!*mp) {
+        pmk_error e2;
+        if (!(*mp = pmk_gnb_alloc(D, &hd->opt, &e2)))
+            return pmk_rec_fail(r, e2.code, 0, "%s", e2.msg);
+    }
+    pmk_gnb *m = *mp;
+    if (pmk_gnb_reserve(m, k + 1))
+        return pmk_rec_fail(r, PMK_ENOMEM, 0, "out of memory");
+    m->labels[k] = lab;
+    m->count[k] = cnt;
+    memcpy(m->mean + k * D, sc->mean, D * sizeof *sc->mean);
+    memcpy(m->m2 + k * D, sc->m2, D * sizeof *sc->m2);
+    m->k = k + 1;
+    return PMK_OK;
+}
+
+/* What prediction uses must be finite: the variances (> 0), the priors and
+ * the coefficients W, P, c.  Means near 1e150 over variances near 1e-300
+ * pass every field rule yet overflow here; say so at the class's line. */
+static int check_derived(pmk_rec_reader *r, const pmk_gnb *m, long first_line)
+{
+    size_t K = m->k, D = m->d;
+    for (size_t k = 0; k < K; k++) {
+        int ok = isfinite(m->c[k]) && isfinite(m->alpha[k]);
+        for (size_t j = 0; ok && j < D; j++)
+            ok = isfinite(m->W[k * D + j]) && isfinite(m->P[k * D + j])
+                 && m->var[k * D + j] > 0;
+        if (!ok)
+            return pmk_error_at(r->err, PMK_EFORMAT, r->path, first_line + 3 * (long)k, 0,
+                                "class %ld: its means and variances overflow the prediction "
+                                "coefficients (an edited model?)", m->labels[k]);
+    }
+    return PMK_OK;
+}
+
+static int read_body(pmk_rec_reader *r, header *hd, pmk_gnb **out)
+{
+    int rc;
+    if ((rc = read_magic(r)) || (rc = read_header(r, hd)))
+        return rc;
+    pmk_gnb *m = NULL;
+    rows sc = {NULL, NULL};
+    /* Data lines longer than D numbers of 32 characters cannot be ours. */
+    pmk_rec_set_max(r, hd->D * 32 + 256);
+    /* the data section has no blank lines: class k is on line first + 3k */
+    long first = r->lineno + 1;
+    for (size_t k = 0; k < hd->K; k++)
+        if ((rc = read_class(r, hd, &sc, &m, k)))
+            goto fail;
+    if ((rc = pmk_rec_need(r, "'end'")))
+        goto fail;
+    char *w = pmk_rec_word(r);
+    if (!w || strcmp(w, "end") || !pmk_rec_at_end(r)) {
+        rc = pmk_rec_fail(r, PMK_EFORMAT, 0, "expected 'end' after the last class");
+        goto fail;
+    }
+    if ((rc = pmk_rec_expect_eof(r, 0)))
+        goto fail;
+    if (pmk_gnb_ntrain(m) != hd->rows) {
+        rc = pmk_error_at(r->err, PMK_EFORMAT, r->path, hd->seen[H_ROWS], 0,
+                          "rows %.17g does not match the class counts, which sum to %.17g",
+                          hd->rows, pmk_gnb_ntrain(m));
+        goto fail;
+    }
+    if (pmk_gnb_finish(m, r->err)) {
+        pmk_error_prefix(r->err, r->path);
+        rc = r->err->code ? r->err->code : PMK_EDATA;
+        goto fail;
+    }
+    if ((rc = check_derived(r, m, first)))
+        goto fail;
+    free(sc.mean), free(sc.m2);
+    *out = m;
+    return PMK_OK;
+fail:
+    free(sc.mean), free(sc.m2);
+    pmk_gnb_free(m);
+    return rc ? rc : PMK_EFORMAT;
+}
+
+int pmk_gnb_read(pmk_instream *in, pmk_gnb **out, pmk_error *err)
 {
     *out = NULL;
-    reader *r = calloc(1, sizeof *r);
-    if (!r)
-        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
-    r->in = pmk_instream_open(path, err);
-    if (!r->in) {
-        free(r);
-        return err ? err->code : PMK_EIO;
+    pmk_rec_reader r;
+    int rc = pmk_rec_open(&r, in, (size_t)1 << 20, "truncated model file", 1, err);
+    if (rc) {
+        pmk_rec_close(&r);
+        return rc;
     }
-    r->path = pmk_instream_path(r->in);
-    r->max_line = (size_t)1 << 20;
-    c_locale loc;
-    int rc;
-    if (c_locale_enter(&loc)) {
-        rc = pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0, "out of memory");
-    } else {
-        pmk_error local;
-        pmk_error_clear(&local);
-        rc = load_body(r, out, err ? err : &local);
-        c_locale_leave(&loc);
+    pmk_c_locale loc;
+    if (pmk_c_locale_enter(&loc)) {
+        pmk_rec_close(&r);
+        return pmk_error_at(err, PMK_ENOMEM, r.path, 0, 0, "out of memory");
     }
-    pmk_instream_close(r->in);
-    free(r->line);
-    free(r);
+    header hd;
+    memset(&hd, 0, sizeof hd);
+    pmk_gnb_options_init_default(&hd.opt);
+    hd.opt.max_classes = SIZE_MAX;
+    rc = read_body(&r, &hd, out);
+    pmk_c_locale_leave(&loc);
+    free(hd.plist);
+    free(hd.labels);
+    pmk_rec_close(&r);
     return rc;
 }

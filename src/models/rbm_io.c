@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
-/* rbm_io.c: the RBM's text model file (doc/formats.md): written with %.17g
- * in the C locale whatever the process locale, read back bit for bit, every
- * malformed input refused with the file and line.
+/* rbm_io.c: the RBM's text model file on streams (doc/formats.md): written
+ * with the record writer in %.17g in the C locale, read back bit for bit with
+ * the record reader, every number's kind and range checked and every
+ * malformed input refused with the file and line.  The model opens no file:
+ * pmk_rbm_save / pmk_rbm_load (src/io/modelfile.c) are the path helpers.
  *
  *   pmk-rbm 1              magic and format version
  *   visible D
@@ -12,80 +14,97 @@
  *   a                      then 1 line of H numbers
  *   W                      then D lines of H numbers
  *   momentum 0|1           1: then "db" + 1 line, "da" + 1 line, "dW" + D lines
- *   chains P               then P lines of H numbers (PCD hidden states)
+ *   chains P               then P lines of H numbers, each 0 or 1 (PCD states)
  *   end */
 #include "config.h"
 
-#include <errno.h>
-#include <locale.h>
-#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "pmk/limits.h"
 #include "pmk/rbm.h"
-#include "pmk/stream.h"
+#include "io/record_internal.h"
 
-/* ---------------------------------------------------------------- C locale */
+#define MAGIC "pmk-rbm"
 
-/* Switches this thread to the C locale for numbers (uselocale is per thread,
- * so nothing global changes); returns the previous locale for restore. */
-static locale_t c_locale_enter(locale_t *cl)
-{
-    *cl = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    if (*cl == (locale_t)0)
-        return (locale_t)0;
-    return uselocale(*cl);
-}
+/* ---------------------------------------------------------------- rules
+ *
+ * Training runs in single precision (rbm_train.c): a pre-activation sums D
+ * (or H) products w_ij v_i plus a bias, the energy D*H + D + H terms, and
+ * D*H <= 2^30.  With every parameter within +-1e25 those sums stay below
+ * (2^31 + 1) * 1e25 ~ 2.1e34, four orders of magnitude under FLT_MAX
+ * (3.4e38), which leaves room for the momentum and learning-rate updates.
+ * A weight of 1e39 does not even convert to float.  The momentum increments
+ * are added to the parameters, so they get the same bound.  The chains hold
+ * sampled hidden states: 0 or 1. */
+static const pmk_rec_rule rule_weight = {"a weight", -PMK_RBM_PARAM_MAX, PMK_RBM_PARAM_MAX, 0};
+static const pmk_rec_rule rule_bias = {"a bias", -PMK_RBM_PARAM_MAX, PMK_RBM_PARAM_MAX, 0};
+static const pmk_rec_rule rule_step = {"a momentum increment", -PMK_RBM_PARAM_MAX,
+                                       PMK_RBM_PARAM_MAX, 0};
+static const pmk_rec_rule rule_state = {"a chain state", 0, 1, PMK_REC_INTEGER};
 
-static void c_locale_leave(locale_t old, locale_t cl)
-{
-    if (cl != (locale_t)0) {
-        uselocale(old);
-        freelocale(cl);
-    }
-}
-
-/* ---------------------------------------------------------------- save */
-
-static void put_row(FILE *f, const double *x, size_t n, size_t stride)
-{
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, i ? " %.17g" : "%.17g", x[i * stride]);
-    fputc('\n', f);
-}
+/* ---------------------------------------------------------------- write */
 
 static void put_matrix(FILE *f, const gsl_matrix *A)
 {
     for (size_t i = 0; i < A->size1; i++)
-        put_row(f, gsl_matrix_const_ptr(A, i, 0), A->size2, 1);
+        pmk_rec_put_row(f, NULL, gsl_matrix_const_ptr(A, i, 0), A->size2, 1);
 }
 
-int pmk_rbm_save(const pmk_rbm *m, const char *path, pmk_error *err)
+static int check_matrix(const pmk_rec_rule *rule, const char *name, const gsl_matrix *A,
+                        pmk_error *err)
 {
-    pmk_outfile o;
-    int rc = pmk_outfile_open(&o, path, err);
+    for (size_t i = 0; i < A->size1; i++) {
+        int rc = pmk_rec_put_check(rule, name, gsl_matrix_const_ptr(A, i, 0), A->size2, 1, err);
+        if (rc)
+            return rc;
+    }
+    return PMK_OK;
+}
+
+/* Nothing is written that the reader would refuse (a diverged model). */
+static int write_check(const pmk_rbm *m, int mom, pmk_error *err)
+{
+    int rc;
+    if ((rc = pmk_rec_put_check(&rule_bias, "b", m->b->data, m->d, m->b->stride, err))
+        || (rc = pmk_rec_put_check(&rule_bias, "a", m->a->data, m->h, m->a->stride, err))
+        || (rc = check_matrix(&rule_weight, "W", m->W, err)))
+        return rc;
+    if (mom
+        && ((rc = pmk_rec_put_check(&rule_step, "db", m->db->data, m->d, m->db->stride, err))
+            || (rc = pmk_rec_put_check(&rule_step, "da", m->da->data, m->h, m->da->stride, err))
+            || (rc = check_matrix(&rule_step, "dW", m->dW, err))))
+        return rc;
+    if (m->chains && (rc = check_matrix(&rule_state, "chains", m->chains, err)))
+        return rc;
+    return PMK_OK;
+}
+
+int pmk_rbm_write(const pmk_rbm *m, FILE *f, pmk_error *err)
+{
+    int mom = m->dW && m->db && m->da;
+    int rc = write_check(m, mom, err);
     if (rc)
         return rc;
-    locale_t cl, old = c_locale_enter(&cl);
-    FILE *f = o.fp;
-    fprintf(f, "pmk-rbm %d\nvisible %zu\nhidden %zu\nepochs %zu\n", PMK_RBM_FORMAT_VERSION,
-            m->d, m->h, m->epochs);
+    pmk_c_locale loc;
+    if (pmk_c_locale_enter(&loc))
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    pmk_rec_put_magic(f, MAGIC, PMK_RBM_FORMAT_VERSION);
+    fprintf(f, "visible %zu\nhidden %zu\nepochs %zu\n", m->d, m->h, m->epochs);
     fputs("b\n", f);
-    put_row(f, m->b->data, m->d, m->b->stride);
+    pmk_rec_put_row(f, NULL, m->b->data, m->d, m->b->stride);
     fputs("a\n", f);
-    put_row(f, m->a->data, m->h, m->a->stride);
+    pmk_rec_put_row(f, NULL, m->a->data, m->h, m->a->stride);
     fputs("W\n", f);
     put_matrix(f, m->W);
-    int mom = m->dW && m->db && m->da;
     fprintf(f, "momentum %d\n", mom);
     if (mom) {
         fputs("db\n", f);
-        put_row(f, m->db->data, m->d, m->db->stride);
+        pmk_rec_put_row(f, NULL, m->db->data, m->d, m->db->stride);
         fputs("da\n", f);
-        put_row(f, m->da->data, m->h, m->da->stride);
+        pmk_rec_put_row(f, NULL, m->da->data, m->h, m->da->stride);
         fputs("dW\n", f);
         put_matrix(f, m->dW);
     }
@@ -93,342 +112,267 @@ int pmk_rbm_save(const pmk_rbm *m, const char *path, pmk_error *err)
     if (m->chains)
         put_matrix(f, m->chains);
     fputs("end\n", f);
-    c_locale_leave(old, cl);
-    return pmk_outfile_commit(&o, err);
+    pmk_c_locale_leave(&loc);
+    return pmk_rec_put_done(f, NULL, err);
 }
 
-/* ---------------------------------------------------------------- load */
-
-typedef struct reader {
-    pmk_instream *in;
-    const char *path;
-    char buf[65536];
-    size_t pos, len;
-    int eof;
-    char *line;         /* the current line, NUL-terminated */
-    size_t cap, max;    /* line buffer capacity; longest line accepted */
-    long lineno;
-    pmk_error *err;
-} reader;
-
-/* Reads the next line into r->line (without '\n').  Returns 1 with a line,
- * 0 at end of file, -1 on error (set). */
-static int next_line(reader *r)
-{
-    size_t n = 0;
-    int got = 0;
-    for (;;) {
-        if (r->pos == r->len) {
-            if (r->eof)
-                break;
-            long k = pmk_instream_read(r->in, r->buf, sizeof r->buf, r->err);
-            if (k < 0)
-                return -1;
-            if (k == 0) {
-                r->eof = 1;
-                break;
-            }
-            r->pos = 0;
-            r->len = (size_t)k;
-        }
-        got = 1;
-        char *nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
-        size_t take = (nl ? (size_t)(nl - (r->buf + r->pos)) : r->len - r->pos);
-        if (n + take + 1 > r->max) {
-            pmk_error_at(r->err, PMK_ELIMIT, r->path, r->lineno + 1, 0,
-                         "line longer than %zu bytes", r->max);
-            return -1;
-        }
-        if (n + take + 1 > r->cap) {
-            size_t cap = r->cap ? r->cap : 256;
-            while (cap < n + take + 1)
-                cap *= 2;
-            char *p = realloc(r->line, cap);
-            if (!p) {
-                pmk_error_set(r->err, PMK_ENOMEM, "%s: out of memory", r->path);
-                return -1;
-            }
-            r->line = p;
-            r->cap = cap;
-        }
-        memcpy(r->line + n, r->buf + r->pos, take);
-        n += take;
-        r->pos += take;
-        if (nl) {
-            r->pos++;
-            break;
-        }
-    }
-    if (!got)
-        return 0;
-    r->line[n] = '\0';
-    if (n && r->line[n - 1] == '\r')
-        r->line[n - 1] = '\0';
-    r->lineno++;
-    return 1;
-}
-
-/* Shows at most 40 bytes of a line in a message, those outside printable
- * ASCII as \xNN (a binary file must not put raw bytes on a terminal). */
-static const char *excerpt(const char *s, char *buf, size_t len)
-{
-    size_t k = 0, i = 0;
-    for (; s[i] && i < 40 && k + 8 < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c < 0x7f)
-            buf[k++] = (char)c;
-        else
-            k += (size_t)snprintf(buf + k, len - k, "\\x%02x", c);
-    }
-    snprintf(buf + k, len - k, "%s", s[i] ? "..." : "");
-    return buf;
-}
-
-static int need_line(reader *r, const char *what)
-{
-    int k = next_line(r);
-    if (k < 0)
-        return r->err ? r->err->code : PMK_EFORMAT;
-    if (k == 0)
-        return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno + 1, 0,
-                            "unexpected end of file: expected %s", what);
-    return PMK_OK;
-}
+/* ---------------------------------------------------------------- read: lines */
 
 /* Expects a line "KEY" exactly. */
-static int expect_key(reader *r, const char *key)
+static int expect_key(pmk_rec_reader *r, const char *key)
 {
-    char what[64], ex[64];
+    char what[64], ex[176];
     snprintf(what, sizeof what, "'%s'", key);
-    int rc = need_line(r, what);
+    int rc = pmk_rec_need(r, what);
     if (rc)
         return rc;
     if (strcmp(r->line, key) != 0)
-        return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
-                            "expected '%s', found '%s'", key, excerpt(r->line, ex, sizeof ex));
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected '%s', found '%s'", key,
+                            pmk_rec_excerpt(r->line, ex, sizeof ex));
     return PMK_OK;
 }
 
-/* Expects "KEY N" with N a non-negative integer <= lim. */
-static int expect_count(reader *r, const char *key, size_t lim, size_t *out)
+/* Expects "KEY N" with N decimal digits, N <= lim. */
+static int expect_count(pmk_rec_reader *r, const char *key, size_t lim, size_t *out)
 {
-    char what[64], ex[64];
+    char what[64], ex[176];
     snprintf(what, sizeof what, "'%s N'", key);
-    int rc = need_line(r, what);
+    int rc = pmk_rec_need(r, what);
     if (rc)
         return rc;
-    size_t kl = strlen(key);
-    const char *p = r->line + kl;
-    char *end;
-    errno = 0;
-    unsigned long long v = 0;
-    int ok = strncmp(r->line, key, kl) == 0 && *p == ' ' && p[1] >= '0' && p[1] <= '9';
-    if (ok) {
-        v = strtoull(p + 1, &end, 10);
-        ok = *end == '\0' && errno == 0;
-    }
-    if (!ok)
-        return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
-                            "expected '%s N', found '%s'", key, excerpt(r->line, ex, sizeof ex));
-    if (v > lim)
-        return pmk_error_at(r->err, PMK_ELIMIT, r->path, r->lineno, 0,
-                            "%s %llu exceeds the limit of %zu", key, v, lim);
-    *out = (size_t)v;
+    pmk_rec_excerpt(r->line, ex, sizeof ex);
+    char *k = pmk_rec_word(r), *v = pmk_rec_word(r);
+    size_t n = 0;
+    if (!k || strcmp(k, key) || !v || !pmk_rec_at_end(r) || !pmk_rec_is_count(v, &n))
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected '%s N', found '%s'", key, ex);
+    if (n > lim)
+        return pmk_rec_fail(r, PMK_ELIMIT, 0, "%s %zu exceeds the limit of %zu", key, n, lim);
+    *out = n;
     return PMK_OK;
 }
 
-/* Reads one line of exactly n finite numbers into x[i * stride]. */
-static int read_numbers(reader *r, const char *what, double *x, size_t n, size_t stride)
-{
-    int rc = need_line(r, what);
-    if (rc)
-        return rc;
-    const char *p = r->line;
-    for (size_t i = 0; i < n; i++) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p)
-            return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
-                                "%s: %zu numbers, expected %zu", what, i, n);
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p || (*end && *end != ' ' && *end != '\t') || !isfinite(v)) {
-            char tok[48];
-            size_t tl = strcspn(p, " \t");
-            snprintf(tok, sizeof tok, "%.*s", (int)(tl > 40 ? 40 : tl), p);
-            return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, (long)i + 1,
-                                "%s: '%s' is not a finite number", what, tok);
-        }
-        x[i * stride] = v;
-        p = end;
-    }
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (*p)
-        return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
-                            "%s: more than %zu numbers", what, n);
-    return PMK_OK;
-}
-
-static int read_matrix(reader *r, const char *name, gsl_matrix *A)
+/* Reads @p rows lines of @p cols numbers of @p rule into a new array *@p out
+ * (rows x cols, row-major; the caller frees it, also on error), grown as
+ * the lines arrive: memory follows what the file holds.  Row i is called
+ * "row I of NAME", or "NAME" for a one-row block. */
+static int read_block(pmk_rec_reader *r, const char *name, int one_row, size_t rows, size_t cols,
+                      const pmk_rec_rule *rule, double **out)
 {
     char what[64];
-    for (size_t i = 0; i < A->size1; i++) {
-        snprintf(what, sizeof what, "row %zu of %s", i + 1, name);
-        int rc = read_numbers(r, what, gsl_matrix_ptr(A, i, 0), A->size2, 1);
+    size_t cap = 0;
+    for (size_t i = 0; i < rows; i++) {
+        if (one_row)
+            snprintf(what, sizeof what, "%s", name);
+        else
+            snprintf(what, sizeof what, "row %zu of %s", i + 1, name);
+        int rc = pmk_rec_need(r, what);
+        if (!rc)
+            rc = pmk_rec_grow(r, out, &cap, (i + 1) * cols, rows * cols);
         if (rc)
             return rc;
+        size_t got;
+        if ((rc = pmk_rec_row(r, rule, what, *out + i * cols, cols, 1, &got)))
+            return rc;
+        if (got < cols)
+            return pmk_rec_fail(r, PMK_EFORMAT, 0, "%s: %zu numbers, expected %zu", what, got,
+                                cols);
+        if (!pmk_rec_at_end(r))
+            return pmk_rec_fail(r, PMK_EFORMAT, 0, "%s: more than %zu numbers", what, cols);
     }
     return PMK_OK;
 }
 
-static int load_body(reader *r, pmk_rbm **out)
+/* "KEY" then a block of @p rows x @p cols. */
+static int read_keyed(pmk_rec_reader *r, const char *key, int one_row, size_t rows, size_t cols,
+                      const pmk_rec_rule *rule, double **out)
+{
+    int rc = expect_key(r, key);
+    return rc ? rc : read_block(r, key, one_row, rows, cols, rule, out);
+}
+
+/* ---------------------------------------------------------------- read: sections */
+
+static int read_magic(pmk_rec_reader *r)
 {
     char ex[176];
-    pmk_rbm *m = NULL;
-    int rc = need_line(r, "'pmk-rbm 1'");
+    int rc = pmk_rec_need(r, "'pmk-rbm 1'");
     if (rc)
         return rc;
-    int version;
-    char tail;
-    if (strncmp(r->line, "pmk-rbm ", 8) != 0)
-        return pmk_error_at(r->err, PMK_EFORMAT, r->path, 1, 0,
-                            "not a pmk RBM model (first line '%s', expected 'pmk-rbm %d')",
-                            excerpt(r->line, ex, sizeof ex), PMK_RBM_FORMAT_VERSION);
-    if (sscanf(r->line + 8, "%d%c", &version, &tail) != 1 || version < 1)
-        return pmk_error_at(r->err, PMK_EFORMAT, r->path, 1, 0, "bad format version '%s'",
-                            excerpt(r->line + 8, ex, sizeof ex));
-    if (version > PMK_RBM_FORMAT_VERSION)
-        return pmk_error_at(r->err, PMK_EUNSUP, r->path, 1, 0,
-                            "format version %d is newer than this pmk reads (%d)", version,
+    if (strncmp(r->line, MAGIC " ", 8) != 0)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0,
+                            "not a pmk RBM model (first line '%s', expected '%s %d')",
+                            pmk_rec_excerpt(r->line, ex, sizeof ex), MAGIC,
                             PMK_RBM_FORMAT_VERSION);
-    size_t d, h, epochs, mom, p;
-    if ((rc = expect_count(r, "visible", PMK_RBM_MAX_WEIGHTS, &d)))
+    pmk_rec_excerpt(r->line + 8, ex, sizeof ex);
+    pmk_rec_word(r);
+    char *v = pmk_rec_word(r);
+    size_t version;
+    if (!v || !pmk_rec_at_end(r) || !pmk_rec_is_count(v, &version) || version < 1)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "bad format version '%s'", ex);
+    if (version > PMK_RBM_FORMAT_VERSION)
+        return pmk_rec_fail(r, PMK_EUNSUP, 0, "format version %zu is newer than this pmk reads (%d)",
+                            version, PMK_RBM_FORMAT_VERSION);
+    return PMK_OK;
+}
+
+/* visible D, hidden H: D, H >= 1, D*H <= PMK_RBM_MAX_WEIGHTS; a plain file
+ * must back the header (W alone is D lines of H numbers of at least two
+ * bytes, "0 ") and the model must fit the memory ceiling, before anything
+ * is allocated for it.  (Gzip and pipes give no size: there the blocks grow
+ * only as their lines arrive.) */
+static int read_dims(pmk_rec_reader *r, size_t *d, size_t *h)
+{
+    int rc;
+    if ((rc = expect_count(r, "visible", PMK_RBM_MAX_WEIGHTS, d)))
         return rc;
-    if (d == 0)
-        return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
-                            "an RBM needs at least 1 visible unit");
-    if ((rc = expect_count(r, "hidden", PMK_RBM_MAX_WEIGHTS, &h)))
+    if (*d == 0)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "an RBM needs at least 1 visible unit");
+    if ((rc = expect_count(r, "hidden", PMK_RBM_MAX_WEIGHTS, h)))
         return rc;
-    /* A plain file must back the header before D x H doubles are allocated:
-     * W alone is D lines of H numbers of at least two bytes each ("0 ").
-     * (Gzip and pipes give no size; there the memory ceiling is the bound.) */
-    struct stat st;
-    if ((unsigned long long)d * h <= PMK_RBM_MAX_WEIGHTS && !pmk_instream_is_gzip(r->in)
-        && stat(r->path, &st) == 0 && S_ISREG(st.st_mode)
-        && (unsigned long long)st.st_size / 2 < (unsigned long long)d * h)
-        return pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
+    if (*h == 0)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "an RBM needs at least 1 hidden unit");
+    unsigned long long dh = (unsigned long long)*d * *h, size;
+    if (dh > PMK_RBM_MAX_WEIGHTS)
+        return pmk_rec_fail(r, PMK_ELIMIT, 0, "%zu x %zu weights exceed the limit of %zu", *d,
+                            *h, PMK_RBM_MAX_WEIGHTS);
+    if (pmk_rec_file_size(r, &size) && size / 2 < dh)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0,
                             "%zu x %zu weights need at least %llu bytes of text, but the "
-                            "file has only %lld (truncated, or an edited header)", d, h,
-                            2ull * d * h, (long long)st.st_size);
-    /* pmk_rbm_alloc's W and dW (D x H each) and four vectors, before they
-     * exist (beyond PMK_RBM_MAX_WEIGHTS pmk_rbm_alloc gives its own message) */
+                            "file has only %llu (truncated, or an edited header)", *d, *h,
+                            2ull * dh, size);
+    /* the model's W and dW (D x H each) and four vectors */
     char what[96];
-    snprintf(what, sizeof what, "an RBM of %zu visible x %zu hidden units", d, h);
-    if ((unsigned long long)d * h <= PMK_RBM_MAX_WEIGHTS
-        && (rc = pmk_mem_check(r->path, r->lineno, 0,
-                               8ull * (2ull * d * h + 2ull * d + 2ull * h), what, r->err)))
+    snprintf(what, sizeof what, "an RBM of %zu visible x %zu hidden units", *d, *h);
+    return pmk_mem_check(r->path, r->lineno, 0, 8ull * (2ull * dh + 2ull * *d + 2ull * *h), what,
+                         r->err);
+}
+
+/* chains P, then P rows of H states: as for W, a plain file must hold P x H
+ * numbers of two bytes or more, and the model with its chains must fit
+ * under the memory ceiling. */
+static int read_chains(pmk_rec_reader *r, size_t d, size_t h, size_t *p, double **out)
+{
+    int rc = expect_count(r, "chains", PMK_RBM_MAX_WEIGHTS / h, p);
+    if (rc || !*p)
         return rc;
+    unsigned long long ph = (unsigned long long)*p * h, size;
+    if (pmk_rec_file_size(r, &size) && size / 2 < ph)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0,
+                            "%zu chains of %zu hidden units need at least %llu bytes of text, "
+                            "but the file has only %llu (truncated, or an edited header)", *p, h,
+                            2ull * ph, size);
+    char what[128];
+    snprintf(what, sizeof what, "an RBM of %zu visible x %zu hidden units with %zu chains", d, h,
+             *p);
+    if ((rc = pmk_mem_check(r->path, r->lineno, 0,
+                            8ull * (2ull * d * h + 2ull * d + 2ull * h + ph), what, r->err)))
+        return rc;
+    return read_block(r, "chains", 0, *p, h, &rule_state, out);
+}
+
+/* ---------------------------------------------------------------- read: assembly */
+
+/* What the file holds, block by block, before it becomes a model. */
+typedef struct blocks {
+    size_t d, h, epochs, mom, p;
+    double *b, *a, *W, *db, *da, *dW, *chains;
+} blocks;
+
+static void blocks_free(blocks *k)
+{
+    free(k->b), free(k->a), free(k->W), free(k->db), free(k->da), free(k->dW), free(k->chains);
+}
+
+static void copy_vector(gsl_vector *v, const double *x)
+{
+    for (size_t i = 0; i < v->size; i++)
+        gsl_vector_set(v, i, x[i]);
+}
+
+static void copy_matrix(gsl_matrix *A, const double *x)
+{
+    for (size_t i = 0; i < A->size1; i++)
+        memcpy(gsl_matrix_ptr(A, i, 0), x + i * A->size2, A->size2 * sizeof *x);
+}
+
+/* The model from the blocks read (all of them present and checked). */
+static int assemble(pmk_rec_reader *r, const blocks *k, pmk_rbm **out)
+{
     pmk_error e2;
-    m = pmk_rbm_alloc(d, h, &e2);
+    pmk_rbm *m = pmk_rbm_alloc(k->d, k->h, &e2);
     if (!m)
-        return pmk_error_at(r->err, e2.code == PMK_EINVAL ? PMK_EFORMAT : e2.code, r->path,
-                            r->lineno, 0, "%s", e2.msg);
-    if ((rc = expect_count(r, "epochs", (size_t)-1 / 2, &epochs)))
-        goto fail;
-    m->epochs = epochs;
-    /* A line holds at most max(D, H) numbers of at most 25 characters each. */
-    r->max = 64 + 26 * (d > h ? d : h);
-    if ((rc = expect_key(r, "b")) || (rc = read_numbers(r, "b", m->b->data, d, m->b->stride))
-        || (rc = expect_key(r, "a")) || (rc = read_numbers(r, "a", m->a->data, h, m->a->stride))
-        || (rc = expect_key(r, "W")) || (rc = read_matrix(r, "W", m->W))
-        || (rc = expect_count(r, "momentum", 1, &mom)))
-        goto fail;
-    if (mom) {
-        m->dW = gsl_matrix_alloc(d, h);
-        m->db = gsl_vector_alloc(d);
-        m->da = gsl_vector_alloc(h);
-        if (!m->dW || !m->db || !m->da) {
-            rc = pmk_error_set(r->err, PMK_ENOMEM, "%s: out of memory", r->path);
-            goto fail;
-        }
-        if ((rc = expect_key(r, "db"))
-            || (rc = read_numbers(r, "db", m->db->data, d, m->db->stride))
-            || (rc = expect_key(r, "da"))
-            || (rc = read_numbers(r, "da", m->da->data, h, m->da->stride))
-            || (rc = expect_key(r, "dW")) || (rc = read_matrix(r, "dW", m->dW)))
-            goto fail;
+        return pmk_error_at(r->err, e2.code, r->path, 0, 0, "%s", e2.msg);
+    m->epochs = k->epochs;
+    copy_vector(m->b, k->b);
+    copy_vector(m->a, k->a);
+    copy_matrix(m->W, k->W);
+    if (k->mom) {
+        m->dW = gsl_matrix_alloc(k->d, k->h);
+        m->db = gsl_vector_alloc(k->d);
+        m->da = gsl_vector_alloc(k->h);
+        if (!m->dW || !m->db || !m->da)
+            goto nomem;
+        copy_vector(m->db, k->db);
+        copy_vector(m->da, k->da);
+        copy_matrix(m->dW, k->dW);
     }
-    if ((rc = expect_count(r, "chains", PMK_RBM_MAX_WEIGHTS / h, &p)))
-        goto fail;
-    if (p) {
-        /* as for W: a plain file must hold P x H numbers of two bytes or more,
-         * and the chains (with the model) must fit under the memory ceiling */
-        struct stat cst;
-        if (!pmk_instream_is_gzip(r->in) && stat(r->path, &cst) == 0 && S_ISREG(cst.st_mode)
-            && (unsigned long long)cst.st_size / 2 < (unsigned long long)p * h) {
-            rc = pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
-                              "%zu chains of %zu hidden units need at least %llu bytes of "
-                              "text, but the file has only %lld (truncated, or an edited "
-                              "header)", p, h, 2ull * p * h, (long long)cst.st_size);
-            goto fail;
-        }
-        char cwhat[128];
-        snprintf(cwhat, sizeof cwhat, "an RBM of %zu visible x %zu hidden units with %zu chains",
-                 d, h, p);
-        if ((rc = pmk_mem_check(r->path, r->lineno, 0,
-                                8ull * (2ull * d * h + 2ull * d + 2ull * h
-                                        + (unsigned long long)p * h), cwhat, r->err)))
-            goto fail;
-        m->chains = gsl_matrix_alloc(p, h);
-        if (!m->chains) {
-            rc = pmk_error_set(r->err, PMK_ENOMEM, "%s: out of memory", r->path);
-            goto fail;
-        }
-        if ((rc = read_matrix(r, "chains", m->chains)))
-            goto fail;
-    }
-    if ((rc = expect_key(r, "end")))
-        goto fail;
-    int k;
-    while ((k = next_line(r)) > 0)
-        if (r->line[0]) {
-            rc = pmk_error_at(r->err, PMK_EFORMAT, r->path, r->lineno, 0,
-                              "unexpected '%s' after 'end'", excerpt(r->line, ex, sizeof ex));
-            goto fail;
-        }
-    if (k < 0) {
-        rc = r->err ? r->err->code : PMK_EIO;
-        goto fail;
+    if (k->p) {
+        if (!(m->chains = gsl_matrix_alloc(k->p, k->h)))
+            goto nomem;
+        copy_matrix(m->chains, k->chains);
     }
     *out = m;
     return PMK_OK;
-fail:
+nomem:
     pmk_rbm_free(m);
-    return rc;
+    return pmk_error_at(r->err, PMK_ENOMEM, r->path, 0, 0, "out of memory");
 }
 
-int pmk_rbm_load(const char *path, pmk_rbm **out, pmk_error *err)
+static int read_body(pmk_rec_reader *r, blocks *k, pmk_rbm **out)
 {
-    pmk_error local;
-    if (!err)
-        err = &local;
-    reader *r = calloc(1, sizeof *r);
-    if (!r)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
-    r->err = err;
-    r->max = 4096;
-    r->in = pmk_instream_open(path, err);
-    if (!r->in) {
-        free(r);
-        return err->code ? err->code : PMK_EIO;
+    int rc;
+    if ((rc = read_magic(r)) || (rc = read_dims(r, &k->d, &k->h))
+        || (rc = expect_count(r, "epochs", SIZE_MAX / 2, &k->epochs)))
+        return rc;
+    size_t d = k->d, h = k->h;
+    /* A line holds at most max(D, H) numbers of at most 25 characters each. */
+    pmk_rec_set_max(r, 64 + 26 * (d > h ? d : h));
+    if ((rc = read_keyed(r, "b", 1, 1, d, &rule_bias, &k->b))
+        || (rc = read_keyed(r, "a", 1, 1, h, &rule_bias, &k->a))
+        || (rc = read_keyed(r, "W", 0, d, h, &rule_weight, &k->W))
+        || (rc = expect_count(r, "momentum", SIZE_MAX, &k->mom)))
+        return rc;
+    if (k->mom > 1)
+        return pmk_rec_fail(r, PMK_EFORMAT, 2, "momentum must be 0 or 1, not %zu", k->mom);
+    if (k->mom
+        && ((rc = read_keyed(r, "db", 1, 1, d, &rule_step, &k->db))
+            || (rc = read_keyed(r, "da", 1, 1, h, &rule_step, &k->da))
+            || (rc = read_keyed(r, "dW", 0, d, h, &rule_step, &k->dW))))
+        return rc;
+    if ((rc = read_chains(r, d, h, &k->p, &k->chains)) || (rc = expect_key(r, "end"))
+        || (rc = pmk_rec_expect_eof(r, 1)))
+        return rc;
+    return assemble(r, k, out);
+}
+
+int pmk_rbm_read(pmk_instream *in, pmk_rbm **out, pmk_error *err)
+{
+    pmk_rec_reader r;
+    int rc = pmk_rec_open(&r, in, 4096, "unexpected end of file", 0, err);
+    if (rc) {
+        pmk_rec_close(&r);
+        return rc;
     }
-    r->path = pmk_instream_path(r->in);
-    locale_t cl, old = c_locale_enter(&cl);
-    int rc = load_body(r, out);
-    c_locale_leave(old, cl);
-    pmk_instream_close(r->in);
-    free(r->line);
-    free(r);
+    pmk_c_locale loc;
+    if (pmk_c_locale_enter(&loc)) {
+        pmk_rec_close(&r);
+        return pmk_error_at(err, PMK_ENOMEM, r.path, 0, 0, "out of memory");
+    }
+    blocks k;
+    memset(&k, 0, sizeof k);
+    rc = read_body(&r, &k, out);
+    pmk_c_locale_leave(&loc);
+    blocks_free(&k);
+    pmk_rec_close(&r);
     return rc;
 }

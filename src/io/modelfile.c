@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* modelfile.c: the path helpers of the model files.  The models read and
+ * write streams (pmk_gnb_read/_write, pmk_rbm_read/_write) and open no file;
+ * here a path becomes a pmk_instream, or an atomic pmk_outfile whose
+ * temporary file replaces the target only when the whole model is written. */
+#include "config.h"
+
+#include "pmk/gnb.h"
+#include "pmk/rbm.h"
+#include "pmk/stream.h"
+
+/* Writes through @p put into an atomic output at @p path; a failed write
+ * leaves the target as it was.  Errors name the path. */
+static int save_path(const void *m, int (*put)(const void *, FILE *, pmk_error *),
+                     const char *path, pmk_error *err)
+{
+    pmk_outfile o;
+    int rc = pmk_outfile_open(&o, path, err);
+    if (rc)
+        return rc;
+    if ((rc = put(m, o.fp, err))) {
+        pmk_outfile_abort(&o);
+        pmk_error_prefix(err, path);
+        return rc;
+    }
+    return pmk_outfile_commit(&o, err);
+}
+
+static int put_gnb(const void *m, FILE *f, pmk_error *err) { return pmk_gnb_write(m, f, err); }
+static int put_rbm(const void *m, FILE *f, pmk_error *err) { return pmk_rbm_write(m, f, err); }
+
+int pmk_gnb_save(const pmk_gnb *m, const char *path, pmk_error *err)
+{
+    return save_path(m, put_gnb, path, err);
+}
+
+int pmk_rbm_save(const pmk_rbm *m, const char *path, pmk_error *err)
+{
+    return save_path(m, put_rbm, path, err);
+}
+
+int pmk_gnb_load(const char *path, pmk_gnb **out, pmk_error *err)
+{
+    *out = NULL;
+    pmk_instream *in = pmk_instream_open(path, err);
+    if (!in)
+        return err && err->code ? err->code : PMK_EIO;
+    int rc = pmk_gnb_read(in, out, err);
+    pmk_instream_close(in);
+    return rc;
+}
+
+int pmk_rbm_load(const char *path, pmk_rbm **out, pmk_error *err)
+{
+    pmk_instream *in = pmk_instream_open(path, err);
+    if (!in)
+        return err && err->code ? err->code : PMK_EIO;
+    int rc = pmk_rbm_read(in, out, err);
+    pmk_instream_close(in);
+    return rc;
+}
