@@ -11,7 +11,7 @@ cd "$PMK_TOP_SRCDIR"
 # (make distcheck), the same rule for both: C sources and headers, shell and
 # Python scripts, Makefile fragments, configure.ac, man pages, the scripts
 # without an ending.  Data (CSV, images, IDX, models) and prose are not code.
-if [ -d .git ] && command -v git >/dev/null; then
+if [ -e .git ] && command -v git >/dev/null; then
     git ls-files >"$T/all"
 else
     find . -path ./_build -prune -o -type f -print | sed 's|^\./||' >"$T/all"

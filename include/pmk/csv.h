@@ -58,7 +58,7 @@ typedef struct pmk_csv_options {
 } pmk_csv_options;
 
 /** Fills @p o with the defaults above. */
-void pmk_csv_options_init_default(pmk_csv_options *o);
+PMK_API void pmk_csv_options_init_default(pmk_csv_options *o);
 
 /** A labelled data set held in memory. */
 typedef struct pmk_dataset {
@@ -69,7 +69,7 @@ typedef struct pmk_dataset {
 } pmk_dataset;
 
 /** Frees X and y and the struct; NULL is accepted. */
-void pmk_dataset_free(pmk_dataset *ds);
+PMK_API void pmk_dataset_free(pmk_dataset *ds);
 
 /** One chunk of rows, owned by the reader and valid until the next call. */
 typedef struct pmk_csv_chunk {
@@ -88,17 +88,17 @@ typedef struct pmk_csv_reader pmk_csv_reader;
  *  @return a reader owned by the caller (close with pmk_csv_close), or NULL
  *  with @p err filled (PMK_EIO, PMK_EFORMAT, PMK_EDATA, PMK_ELIMIT,
  *  PMK_EINVAL for a label column the file lacks, PMK_ENOMEM). */
-pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt,
-                             pmk_error *err);
+PMK_API pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt,
+                                     pmk_error *err);
 
 /** D: the number of feature columns (all columns but the label). */
-size_t pmk_csv_ncols(const pmk_csv_reader *r);
+PMK_API size_t pmk_csv_ncols(const pmk_csv_reader *r);
 
 /** 1 when the file's first line was taken as a header. */
-int pmk_csv_has_header(const pmk_csv_reader *r);
+PMK_API int pmk_csv_has_header(const pmk_csv_reader *r);
 
 /** The path as given ("<stdin>" for "-"). */
-const char *pmk_csv_path(const pmk_csv_reader *r);
+PMK_API const char *pmk_csv_path(const pmk_csv_reader *r);
 
 /** Parses the next up to chunk_rows rows into @p chunk (fewer when a chunk
  *  would exceed 8 Mi values, 64 MiB).  At end of file it returns PMK_OK with
@@ -107,17 +107,17 @@ const char *pmk_csv_path(const pmk_csv_reader *r);
  *  line longer than max_line, a blank line before more data, a value outside
  *  the optional checks; a corrupt gzip stream names the file.  After an error
  *  the reader can only be closed. */
-int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err);
+PMK_API int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err);
 
 /** Closes the reader; NULL is accepted. */
-void pmk_csv_close(pmk_csv_reader *r);
+PMK_API void pmk_csv_close(pmk_csv_reader *r);
 
 /** Reads the whole file into a new data set: *out is owned by the caller
  *  (free with pmk_dataset_free), NULL on error.  The statuses are those of
  *  pmk_csv_open and pmk_csv_read_chunk, plus PMK_ELIMIT when the matrix would
  *  exceed physical memory or PMK_MAX_MEMORY (see doc/formats.md). */
-int pmk_csv_read_all(const char *path, const pmk_csv_options *opt,
-                     pmk_dataset **out, pmk_error *err);
+PMK_API int pmk_csv_read_all(const char *path, const pmk_csv_options *opt,
+                             pmk_dataset **out, pmk_error *err);
 
 /** Writes X (N x D) as CSV to @p path atomically ("-" = stdout; a name ending
  *  in ".gz" is gzipped).  With @p y non-NULL the label is the first column.
@@ -127,8 +127,8 @@ int pmk_csv_read_all(const char *path, const pmk_csv_options *opt,
  *  "%.15g" when that reads back to the same double, else "%.17g", so reading
  *  the file gives back X bit for bit.  NaN and infinities are refused
  *  (PMK_EDATA), since the reader refuses them. */
-int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y,
-                  const char *header, pmk_error *err);
+PMK_API int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y,
+                          const char *header, pmk_error *err);
 
 #ifdef __cplusplus
 }

@@ -74,11 +74,11 @@ typedef struct pmk_gnb_options {
 } pmk_gnb_options;
 
 /** Fills @p o with the defaults in brackets above. */
-void pmk_gnb_options_init_default(pmk_gnb_options *o);
+PMK_API void pmk_gnb_options_init_default(pmk_gnb_options *o);
 
 /** Checks @p o (ranges, prior list entries and sum).  The prior list's
  *  length is checked against K by pmk_gnb_finish.  @return PMK_OK or PMK_EINVAL. */
-int pmk_gnb_options_check(const pmk_gnb_options *o, pmk_error *err);
+PMK_API int pmk_gnb_options_check(const pmk_gnb_options *o, pmk_error *err);
 
 /** An opaque Gaussian classifier: statistics, and once finished, the
  *  parameters. */
@@ -88,10 +88,10 @@ typedef struct pmk_gnb pmk_gnb;
  *  for defaults; it is checked and copied.  @return a model owned by the
  *  caller (pmk_gnb_free), or NULL with PMK_EINVAL (D = 0, bad options) or
  *  PMK_ENOMEM in @p err. */
-pmk_gnb *pmk_gnb_alloc(size_t D, const pmk_gnb_options *opt, pmk_error *err);
+PMK_API pmk_gnb *pmk_gnb_alloc(size_t D, const pmk_gnb_options *opt, pmk_error *err);
 
 /** Frees the model; NULL is accepted. */
-void pmk_gnb_free(pmk_gnb *m);
+PMK_API void pmk_gnb_free(pmk_gnb *m);
 
 /** Adds the N rows of @p X (N x D, unscaled) with labels @p y (N) to the
  *  statistics: per class, the chunk's count, mean and squared deviations
@@ -101,60 +101,60 @@ void pmk_gnb_free(pmk_gnb *m);
  *  wrong number of columns; PMK_EDATA for a non-finite value (err->line /
  *  err->column: 1-based row in the chunk and column) or too many classes
  *  (err->line: the row).  On error the model is unchanged. */
-int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_error *err);
+PMK_API int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_error *err);
 
 /** Computes variances, priors and the prediction coefficients from the
  *  statistics.  PMK_EDATA when no rows were seen or when a variance is zero
  *  (all features constant and no floor); PMK_EINVAL (a bad option, found only
  *  now that K is known) when an explicit prior list does not have one entry
  *  per class. */
-int pmk_gnb_finish(pmk_gnb *m, pmk_error *err);
+PMK_API int pmk_gnb_finish(pmk_gnb *m, pmk_error *err);
 
 /** Convenience: alloc + partial_fit + finish on data held in memory (X is
  *  N x D, y has N labels; neither is kept).  @return a finished model owned
  *  by the caller, or NULL with the status of the step that failed. */
-pmk_gnb *pmk_gnb_fit(const gsl_matrix *X, const long *y, const pmk_gnb_options *opt,
-                     pmk_error *err);
+PMK_API pmk_gnb *pmk_gnb_fit(const gsl_matrix *X, const long *y, const pmk_gnb_options *opt,
+                             pmk_error *err);
 
 /** A new finished model from the pooled statistics of @p a and @p b (same D,
  *  scale, smoothing, floor, variance mode and prior mode; equal explicit prior
  *  lists).  Labels are the union.  @return NULL on error (PMK_EINVAL naming the
  *  mismatch). */
-pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err);
+PMK_API pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err);
 
 /* ---------------------------------------------------------------- accessors */
 
-size_t pmk_gnb_nfeatures(const pmk_gnb *m);      /**< D */
-size_t pmk_gnb_nclasses(const pmk_gnb *m);       /**< K */
-double pmk_gnb_ntrain(const pmk_gnb *m);         /**< N, rows fitted so far */
-int pmk_gnb_is_finished(const pmk_gnb *m);       /**< 1 when ready to predict */
+PMK_API size_t pmk_gnb_nfeatures(const pmk_gnb *m);      /**< D */
+PMK_API size_t pmk_gnb_nclasses(const pmk_gnb *m);       /**< K */
+PMK_API double pmk_gnb_ntrain(const pmk_gnb *m);         /**< N, rows fitted so far */
+PMK_API int pmk_gnb_is_finished(const pmk_gnb *m);       /**< 1 when ready to predict */
 /** The options the model was made with (its own copy; valid while it lives). */
-const pmk_gnb_options *pmk_gnb_get_options(const pmk_gnb *m);
-const long *pmk_gnb_labels(const pmk_gnb *m);    /**< K labels, increasing */
+PMK_API const pmk_gnb_options *pmk_gnb_get_options(const pmk_gnb *m);
+PMK_API const long *pmk_gnb_labels(const pmk_gnb *m);    /**< K labels, increasing */
 /** The class index of @p label, or -1 when the model has no such class. */
-long pmk_gnb_class_index(const pmk_gnb *m, long label);
-const double *pmk_gnb_counts(const pmk_gnb *m);  /**< K counts N_k */
+PMK_API long pmk_gnb_class_index(const pmk_gnb *m, long label);
+PMK_API const double *pmk_gnb_counts(const pmk_gnb *m);  /**< K counts N_k */
 /** K x D class means, in scaled units.  The views below stay valid until the
  *  model changes (partial_fit, finish); NULL while the model has no class. */
-const gsl_matrix *pmk_gnb_means(const pmk_gnb *m);
+PMK_API const gsl_matrix *pmk_gnb_means(const pmk_gnb *m);
 /** K x D sums of squared deviations from the class means (scaled units). */
-const gsl_matrix *pmk_gnb_m2(const pmk_gnb *m);
+PMK_API const gsl_matrix *pmk_gnb_m2(const pmk_gnb *m);
 /** K x D variances used for prediction, smoothing and floor included (rows
  *  identical in shared mode).  NULL unless finished. */
-const gsl_matrix *pmk_gnb_variances(const pmk_gnb *m);
+PMK_API const gsl_matrix *pmk_gnb_variances(const pmk_gnb *m);
 /** K priors alpha_k.  NULL unless finished. */
-const gsl_vector *pmk_gnb_priors(const pmk_gnb *m);
+PMK_API const gsl_vector *pmk_gnb_priors(const pmk_gnb *m);
 /** D class-blind population variances Var(x_d) of the training rows (scaled
  *  units).  NULL unless finished. */
-const gsl_vector *pmk_gnb_pop_variances(const pmk_gnb *m);
+PMK_API const gsl_vector *pmk_gnb_pop_variances(const pmk_gnb *m);
 /** D class-blind means of the training rows (scaled units): the centre
  *  subtracted before prediction.  NULL unless finished. */
-const gsl_vector *pmk_gnb_pop_means(const pmk_gnb *m);
+PMK_API const gsl_vector *pmk_gnb_pop_means(const pmk_gnb *m);
 /** epsilon * max_d Var(x_d): what smoothing added to every variance. */
-double pmk_gnb_smoothing_added(const pmk_gnb *m);
+PMK_API double pmk_gnb_smoothing_added(const pmk_gnb *m);
 /** Mean NLL per training row, -(1/N) sum_i [log p(x_i|y_i) + log alpha_{y_i}],
  *  computed exactly from the statistics (no second pass over the data). */
-double pmk_gnb_train_mean_nll(const pmk_gnb *m);
+PMK_API double pmk_gnb_train_mean_nll(const pmk_gnb *m);
 
 /* ---------------------------------------------------------------- prediction */
 
@@ -163,19 +163,19 @@ double pmk_gnb_train_mean_nll(const pmk_gnb *m);
  *  with two GEMMs over centred data using the quadratic expansion
  *  sum_d (x_d - mu_kd)^2 / s2_kd = sum x^2/s2 - 2 sum x mu/s2 + sum mu^2/s2.
  *  PMK_EINVAL on a shape mismatch or an unfinished model. */
-int pmk_gnb_joint_log_likelihood(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J,
-                                 pmk_error *err);
+PMK_API int pmk_gnb_joint_log_likelihood(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J,
+                                         pmk_error *err);
 
 /** Log-posteriors log p(y = k | x_i): J normalised row-wise by log-sum-exp. */
-int pmk_gnb_predict_log_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *L,
-                              pmk_error *err);
+PMK_API int pmk_gnb_predict_log_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *L,
+                                      pmk_error *err);
 
 /** Posteriors p(y = k | x_i); each row sums to 1. */
-int pmk_gnb_predict_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *P,
-                          pmk_error *err);
+PMK_API int pmk_gnb_predict_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *P,
+                                  pmk_error *err);
 
 /** The most probable label for each of the N rows (ties: the smaller label). */
-int pmk_gnb_predict(const pmk_gnb *m, const gsl_matrix *X, long *labels, pmk_error *err);
+PMK_API int pmk_gnb_predict(const pmk_gnb *m, const gsl_matrix *X, long *labels, pmk_error *err);
 
 /* ---------------------------------------------------------------- evaluation */
 
@@ -203,22 +203,22 @@ typedef struct pmk_gnb_eval {
 #define PMK_GNB_EVAL_CONFUSION_MAX 1024
 
 /** A zeroed evaluation for model @p m.  @return NULL when out of memory. */
-pmk_gnb_eval *pmk_gnb_eval_alloc(const pmk_gnb *m, pmk_error *err);
+PMK_API pmk_gnb_eval *pmk_gnb_eval_alloc(const pmk_gnb *m, pmk_error *err);
 
 /** Frees @p e; NULL is accepted. */
-void pmk_gnb_eval_free(pmk_gnb_eval *e);
+PMK_API void pmk_gnb_eval_free(pmk_gnb_eval *e);
 
 /** Adds N rows (X unscaled, y their labels).  A label the model never saw is
  *  PMK_EDATA naming it, with err->line the 1-based row in the chunk; @p e is
  *  then unchanged. */
-int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
-                     const long *y, pmk_error *err);
+PMK_API int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
+                             const long *y, pmk_error *err);
 
 /** Precision and recall of class index @p k (NaN when undefined: no row
  *  predicted / none of that class). */
-double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k);
+PMK_API double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k);
 /** Recall of class index @p k: correct / rows of that class (NaN when none). */
-double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
+PMK_API double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
 
 /* ---------------------------------------------------------------- files */
 
@@ -232,14 +232,14 @@ double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
  *  unfinished model, PMK_EDATA for a value the reader would refuse (a scale
  *  or mean beyond 1e150, see doc/formats.md) with nothing written, PMK_EIO
  *  when @p f reports a write error, PMK_ENOMEM. */
-int pmk_gnb_write(const pmk_gnb *m, FILE *f, pmk_error *err);
+PMK_API int pmk_gnb_write(const pmk_gnb *m, FILE *f, pmk_error *err);
 
 /** Reads one model (the format of pmk_gnb_save) from @p in, which stays open
  *  and owned by the caller, to its end: nothing but blank lines may follow
  *  'end'.  Messages name pmk_instream_path(in), the line and the field.
  *  *@p out: a new finished model owned by the caller, NULL on error.
  *  Statuses as pmk_gnb_load. */
-int pmk_gnb_read(pmk_instream *in, pmk_gnb **out, pmk_error *err);
+PMK_API int pmk_gnb_read(pmk_instream *in, pmk_gnb **out, pmk_error *err);
 
 /** Writes a finished model as text (see doc/formats.md): magic "pmk-gnb",
  *  version, key/value header, the statistics in %.17g in the C locale,
@@ -248,7 +248,7 @@ int pmk_gnb_read(pmk_instream *in, pmk_gnb **out, pmk_error *err);
  *  PMK_ENOMEM; messages name @p path.  Thread-safe (it switches only the
  *  calling thread's locale, with uselocale).  A path helper over
  *  pmk_gnb_write. */
-int pmk_gnb_save(const pmk_gnb *m, const char *path, pmk_error *err);
+PMK_API int pmk_gnb_save(const pmk_gnb *m, const char *path, pmk_error *err);
 
 /** Reads a model written by pmk_gnb_save ("-" = stdin, gzip accepted) into a
  *  new finished model, *@p out (owned by the caller: pmk_gnb_free; NULL on
@@ -259,7 +259,7 @@ int pmk_gnb_save(const pmk_gnb *m, const char *path, pmk_error *err);
  *  Every number is checked for its kind and range (doc/formats.md).
  *  Save -> load -> save is byte-identical.  A path helper over
  *  pmk_gnb_read. */
-int pmk_gnb_load(const char *path, pmk_gnb **out, pmk_error *err);
+PMK_API int pmk_gnb_load(const char *path, pmk_gnb **out, pmk_error *err);
 
 #ifdef __cplusplus
 }

@@ -34,28 +34,28 @@ enum {
  *  by the caller (gsl_matrix_free), NULL on error: PMK_EIO, PMK_EFORMAT (bad
  *  magic, short body, trailing bytes), PMK_EDATA, PMK_ELIMIT, PMK_ENOMEM,
  *  each naming the file. */
-int pmk_idx_read(const char *path, gsl_matrix **X, size_t dims_out[8],
-                 size_t *ndim_out, pmk_error *err);
+PMK_API int pmk_idx_read(const char *path, gsl_matrix **X, size_t dims_out[8],
+                         size_t *ndim_out, pmk_error *err);
 
 /** Reads a one-dimensional IDX label file of an integer type (u8, s8, i16,
  *  i32) into a new array of N longs (*y, owned by the caller: free with
  *  free()); *y is NULL and *n 0 on error (statuses as pmk_idx_read). */
-int pmk_idx_read_labels(const char *path, long **y, size_t *n, pmk_error *err);
+PMK_API int pmk_idx_read_labels(const char *path, long **y, size_t *n, pmk_error *err);
 
 /** Writes X as IDX of element type @p type with the given dimensions
  *  (product must equal N*D; pass ndim = 0 for {N, D}).  Values must be
  *  representable in @p type (u8: integers 0..255, ...), else PMK_EDATA.  Written
  *  atomically; a path ending in ".gz" is gzipped. */
-int pmk_idx_write(const char *path, const gsl_matrix *X, int type,
-                  const size_t *dims, size_t ndim, pmk_error *err);
+PMK_API int pmk_idx_write(const char *path, const gsl_matrix *X, int type,
+                          const size_t *dims, size_t ndim, pmk_error *err);
 
 /** Writes N labels as a one-dimensional u8 IDX file (labels 0..255). */
-int pmk_idx_write_labels(const char *path, const long *y, size_t n, pmk_error *err);
+PMK_API int pmk_idx_write_labels(const char *path, const long *y, size_t n, pmk_error *err);
 
 /** Writes @p data (the product of @p dims bytes, row-major) as a u8 IDX file
  *  with @p ndim (1..8) non-zero dimensions; atomic, gzipped for ".gz". */
-int pmk_idx_write_u8(const char *path, const unsigned char *data, const size_t *dims,
-                     size_t ndim, pmk_error *err);
+PMK_API int pmk_idx_write_u8(const char *path, const unsigned char *data, const size_t *dims,
+                             size_t ndim, pmk_error *err);
 
 #ifdef __cplusplus
 }

@@ -34,15 +34,15 @@ typedef struct pmk_image {
  *  is set to 1 whatever is passed).  A width or height of 0, or a grey maxval
  *  outside 1..65535, is PMK_EINVAL; a pixel count that overflows is
  *  PMK_ELIMIT, refused before allocating. */
-pmk_image *pmk_image_alloc(size_t width, size_t height, int binary, unsigned maxval,
-                           pmk_error *err);
+PMK_API pmk_image *pmk_image_alloc(size_t width, size_t height, int binary, unsigned maxval,
+                                   pmk_error *err);
 
 /** A deep copy of @p img, owned by the caller, or NULL when out of memory
  *  (PMK_ENOMEM in @p err). */
-pmk_image *pmk_image_copy(const pmk_image *img, pmk_error *err);
+PMK_API pmk_image *pmk_image_copy(const pmk_image *img, pmk_error *err);
 
 /** Frees the image; NULL is accepted. */
-void pmk_image_free(pmk_image *img);
+PMK_API void pmk_image_free(pmk_image *img);
 
 /** File formats for pmk_image_write. */
 typedef enum pmk_image_format {
@@ -56,8 +56,8 @@ typedef enum pmk_image_format {
 
 /** The format named by @p path's extension (case-insensitive .pbm, .pgm,
  *  .png), or PMK_EINVAL naming the path when there is none. */
-int pmk_image_format_from_path(const char *path, pmk_image_format *fmt,
-                               pmk_error *err);
+PMK_API int pmk_image_format_from_path(const char *path, pmk_image_format *fmt,
+                                       pmk_error *err);
 
 /** Reads a PBM (P1/P4), PGM (P2/P5, maxval up to 65535) or PNG file ("-" =
  *  stdin; gzip-compressed input is gunzipped by the stream layer).  A PBM or
@@ -70,7 +70,7 @@ int pmk_image_format_from_path(const char *path, pmk_image_format *fmt,
  *  PMK_MAX_MEMORY is set to a byte count with an optional k/M/G/T suffix,
  *  under that), PMK_EIO / PMK_ENOMEM.  Thread-safe as long as no thread
  *  changes the environment meanwhile. */
-int pmk_image_read(const char *path, pmk_image **out, pmk_error *err);
+PMK_API int pmk_image_read(const char *path, pmk_image **out, pmk_error *err);
 
 /** Writes @p img in format @p fmt (AUTO: from the extension) atomically
  *  (pmk_outfile: a failed write leaves an existing file untouched).  A binary
@@ -79,15 +79,15 @@ int pmk_image_read(const char *path, pmk_image **out, pmk_error *err);
  *  integer, which must lie in 0..maxval, else PMK_EINVAL) as PGM or PNG
  *  (8-bit, or 16-bit when maxval > 255, levels scaled to 255 / 65535); grey
  *  to PBM is PMK_EINVAL (threshold first). */
-int pmk_image_write(const char *path, const pmk_image *img, pmk_image_format fmt,
-                    pmk_error *err);
+PMK_API int pmk_image_write(const char *path, const pmk_image *img, pmk_image_format fmt,
+                            pmk_error *err);
 
 /** Binary image from a grey one: a pixel is black (+1) when
  *  level < t * maxval, with 0 < t <= 1 (t = 0.5 splits at mid-grey), else
  *  PMK_EINVAL.  A binary @p grey is copied unchanged.  *out is a new image
  *  owned by the caller (NULL on error). */
-int pmk_image_threshold(const pmk_image *grey, double t, pmk_image **out,
-                        pmk_error *err);
+PMK_API int pmk_image_threshold(const pmk_image *grey, double t, pmk_image **out,
+                                pmk_error *err);
 
 /** Montage contrast modes. */
 enum {
@@ -105,16 +105,16 @@ enum {
  *  @p lo / @p hi are used by PMK_MONTAGE_RANGE only and need lo < hi.
  *  Non-finite values are PMK_EINVAL.  *out is a new image owned by the
  *  caller (NULL on error). */
-int pmk_montage(const gsl_matrix *tiles, size_t th, size_t tw, size_t ncols,
-                int mode, double lo, double hi, pmk_image **out, pmk_error *err);
+PMK_API int pmk_montage(const gsl_matrix *tiles, size_t th, size_t tw, size_t ncols,
+                        int mode, double lo, double hi, pmk_image **out, pmk_error *err);
 
 /** Places images side by side (same height) into one grey 8-bit image with a
  *  gap of @p gap white pixels; binary images show black ink on white, grey
  *  ones are scaled from 0..maxval to 0..255 (rounded).  *out is a new image
  *  owned by the caller (NULL on error: PMK_EINVAL for n = 0 or different
  *  heights, PMK_ELIMIT, PMK_ENOMEM). */
-int pmk_image_hconcat(const pmk_image *const *imgs, size_t n, size_t gap,
-                      pmk_image **out, pmk_error *err);
+PMK_API int pmk_image_hconcat(const pmk_image *const *imgs, size_t n, size_t gap,
+                              pmk_image **out, pmk_error *err);
 
 #ifdef __cplusplus
 }

@@ -35,11 +35,11 @@ typedef struct pmk_ising_params {
 } pmk_ising_params;
 
 /** Sets Bishop's defaults: beta 1, eta 2.1, h 0, 4 neighbours. */
-void pmk_ising_params_init_default(pmk_ising_params *p);
+PMK_API void pmk_ising_params_init_default(pmk_ising_params *p);
 
 /** PMK_EINVAL with a readable message unless the parameters are finite and
  *  neighbours is 4 or 8. */
-int pmk_ising_params_check(const pmk_ising_params *p, pmk_error *err);
+PMK_API int pmk_ising_params_check(const pmk_ising_params *p, pmk_error *err);
 
 /** Denoising methods (pmk_ising_options.method). */
 typedef enum pmk_ising_method {
@@ -80,10 +80,10 @@ typedef struct pmk_ising_options {
 } pmk_ising_options;
 
 /** Sets the defaults shown above. */
-void pmk_ising_options_init_default(pmk_ising_options *o);
+PMK_API void pmk_ising_options_init_default(pmk_ising_options *o);
 
 /** PMK_EINVAL with a readable message for out-of-range options. */
-int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err);
+PMK_API int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err);
 
 /** One sweep's record. */
 typedef struct pmk_ising_sweep {
@@ -113,13 +113,13 @@ typedef struct pmk_ising_result {
 } pmk_ising_result;
 
 /** Frees the trace and zeroes @p r; NULL is accepted. */
-void pmk_ising_result_clear(pmk_ising_result *r);
+PMK_API void pmk_ising_result_clear(pmk_ising_result *r);
 
 /** E(x, y) for spins @p x and @p y (width x height, row-major, each +-1).
  *  The three sums are accumulated in integers, so the result is exact up to
  *  the final three products.  PMK_EINVAL for an empty image or a bad spin. */
-int pmk_ising_energy(const pmk_ising_params *p, size_t width, size_t height,
-                     const int8_t *x, const int8_t *y, double *energy, pmk_error *err);
+PMK_API int pmk_ising_energy(const pmk_ising_params *p, size_t width, size_t height,
+                             const int8_t *x, const int8_t *y, double *energy, pmk_error *err);
 
 /** The three sums E(x, y) = h sum_x - beta sum_pairs - eta sum_xy is made of,
  *  exact integers, and the energy they give. */
@@ -132,13 +132,13 @@ typedef struct pmk_ising_terms {
 
 /** pmk_ising_energy with its three sums: fills @p t.  Same checks and
  *  statuses as pmk_ising_energy. */
-int pmk_ising_energy_terms(const pmk_ising_params *p, size_t width, size_t height,
-                           const int8_t *x, const int8_t *y, pmk_ising_terms *t, pmk_error *err);
+PMK_API int pmk_ising_energy_terms(const pmk_ising_params *p, size_t width, size_t height,
+                                   const int8_t *x, const int8_t *y, pmk_ising_terms *t, pmk_error *err);
 
 /** E(x with x_m = +1) - E(x with x_m = -1) at pixel (row, col):
  *  2h - 2 beta sum_{j in N(m)} x_j - 2 eta y_m.  No checks. */
-double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, size_t height,
-                             const int8_t *x, const int8_t *y, size_t row, size_t col);
+PMK_API double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, size_t height,
+                                     const int8_t *x, const int8_t *y, size_t row, size_t col);
 
 /** Restores @p x (width x height) from the observation @p y with the method in
  *  @p o.  @p x need not be initialised and must not overlap @p y.  @p rng is
@@ -148,23 +148,23 @@ double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, size_t hei
  *  spin of @p y other than +-1, and for mincut with beta < 0 (the energy is
  *  then not submodular); PMK_ELIMIT for images of 2^31 pixels or more;
  *  PMK_ENOMEM. */
-int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o,
-                      size_t width, size_t height, const int8_t *y, int8_t *x,
-                      pmk_rng *rng, pmk_ising_result *res, pmk_error *err);
+PMK_API int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o,
+                              size_t width, size_t height, const int8_t *y, int8_t *x,
+                              pmk_rng *rng, pmk_ising_result *res, pmk_error *err);
 
 /** Flips exactly round(@p prob * n) distinct spins of @p x[0..n), chosen
  *  uniformly (a partial Fisher-Yates shuffle) with @p rng.  *@p flipped
  *  (may be NULL) receives the count.  Statuses: PMK_EINVAL unless
  *  0 <= prob <= 1, PMK_ELIMIT when n exceeds the generator's range,
  *  PMK_ENOMEM; @p x is unchanged on error. */
-int pmk_ising_noise_flip(int8_t *x, size_t n, double prob, pmk_rng *rng,
-                         size_t *flipped, pmk_error *err);
+PMK_API int pmk_ising_noise_flip(int8_t *x, size_t n, double prob, pmk_rng *rng,
+                                 size_t *flipped, pmk_error *err);
 
 /** Adds N(0, (sigma * maxval)^2) to each grey level of @p v[0..n) and rounds
  *  and clips the result to 0..maxval, drawing from @p rng.  PMK_EINVAL
  *  unless sigma >= 0 (@p v then unchanged). */
-int pmk_ising_noise_gaussian(double *v, size_t n, unsigned maxval, double sigma,
-                             pmk_rng *rng, pmk_error *err);
+PMK_API int pmk_ising_noise_gaussian(double *v, size_t n, unsigned maxval, double sigma,
+                                     pmk_rng *rng, pmk_error *err);
 
 #ifdef __cplusplus
 }

@@ -20,14 +20,14 @@ extern "C" {
  *  NULL) is set to 1 when the ceiling comes from PMK_MAX_MEMORY, else 0.
  *  Reads the environment on every call (getenv): thread-safe as long as no
  *  thread changes the environment meanwhile. */
-unsigned long long pmk_mem_limit(int *from_env);
+PMK_API unsigned long long pmk_mem_limit(int *from_env);
 
 /** PMK_OK when @p bytes is within pmk_mem_limit() (or no limit is known);
  *  else fills @p err with "FILE[:LINE[:COL]]: WHAT needs N bytes, more than
  *  the PMK_MAX_MEMORY limit of C bytes" (or "..., more than the C bytes of
  *  memory") and returns PMK_ELIMIT.  @p line and @p col are 0 when unknown. */
-int pmk_mem_check(const char *file, long line, long col, unsigned long long bytes,
-                  const char *what, pmk_error *err);
+PMK_API int pmk_mem_check(const char *file, long line, long col, unsigned long long bytes,
+                          const char *what, pmk_error *err);
 
 #ifdef __cplusplus
 }

@@ -59,14 +59,14 @@ typedef struct pmk_rbm {
  *  D = 0 or H = 0 is PMK_EINVAL; D*H above PMK_RBM_MAX_WEIGHTS is PMK_ELIMIT
  *  (refused before allocating); PMK_ENOMEM.  @return a model owned by the
  *  caller (pmk_rbm_free), or NULL on error. */
-pmk_rbm *pmk_rbm_alloc(size_t d, size_t h, pmk_error *err);
+PMK_API pmk_rbm *pmk_rbm_alloc(size_t d, size_t h, pmk_error *err);
 
 /** Frees the model and its training state; NULL is accepted. */
-void pmk_rbm_free(pmk_rbm *m);
+PMK_API void pmk_rbm_free(pmk_rbm *m);
 
 /** A deep copy (training state included), owned by the caller, or NULL
  *  when out of memory (PMK_ENOMEM). */
-pmk_rbm *pmk_rbm_copy(const pmk_rbm *m, pmk_error *err);
+PMK_API pmk_rbm *pmk_rbm_copy(const pmk_rbm *m, pmk_error *err);
 
 /** Initialises the parameters as in Hinton's practical guide (2010, sec. 8):
  *  W_ij ~ N(0, 0.01^2), a = 0, b_i = log(p_i / (1 - p_i)) with p_i the mean of
@@ -74,63 +74,63 @@ pmk_rbm *pmk_rbm_copy(const pmk_rbm *m, pmk_error *err);
  *  @p X NULL, b = 0.  Drops any training state.  Draws D*H normals from @p r.
  *  @return PMK_OK, or the status of pmk_rbm_check_data on @p X (the model is
  *  then unchanged). */
-int pmk_rbm_init(pmk_rbm *m, const gsl_matrix *X, pmk_rng *r, pmk_error *err);
+PMK_API int pmk_rbm_init(pmk_rbm *m, const gsl_matrix *X, pmk_rng *r, pmk_error *err);
 
 /** Checks that X is N x D with every value in [0,1]: PMK_EDATA otherwise, the
  *  error naming the first offending row and column (1-based) as
  *  "row R, column C: ...". */
-int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error *err);
+PMK_API int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error *err);
 
 /* ---------------------------------------------------------------- conditionals */
 
 /** P (N x H) <- p(h = 1 | v) = sigmoid(V W + a) for V (N x D); P is
  *  caller-allocated.  @return PMK_EINVAL (no message: there is no pmk_error
  *  argument) when a shape does not match. */
-int pmk_rbm_hidden_prob(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *P);
+PMK_API int pmk_rbm_hidden_prob(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *P);
 
 /** P (N x D) <- p(v = 1 | h) = sigmoid(Hs W' + b) for Hs (N x H); P is
  *  caller-allocated.  @return PMK_EINVAL when a shape does not match. */
-int pmk_rbm_visible_prob(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *P);
+PMK_API int pmk_rbm_visible_prob(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *P);
 
 /** S (N x H) <- one sample of h ~ p(h | v) per row of V (N x D), drawing
  *  N*H uniforms from @p r.  @return PMK_EINVAL when a shape does not match. */
-int pmk_rbm_sample_hidden(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *S,
-                          pmk_rng *r);
+PMK_API int pmk_rbm_sample_hidden(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *S,
+                                  pmk_rng *r);
 
 /** S (N x D) <- one sample of v ~ p(v | h) per row of Hs (N x H), drawing
  *  N*D uniforms from @p r.  @return PMK_EINVAL when a shape does not match. */
-int pmk_rbm_sample_visible(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *S,
-                           pmk_rng *r);
+PMK_API int pmk_rbm_sample_visible(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *S,
+                                   pmk_rng *r);
 
 /** @p steps sweeps of block Gibbs sampling v -> h -> v on each row of V (N x D,
  *  updated in place with binary samples).  When @p mean is non-NULL (N x D) it
  *  receives p(v = 1 | h) of the last sweep (the "visible means" to display).
  *  @return PMK_EINVAL when a shape does not match, PMK_ENOMEM. */
-int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_matrix *mean,
-                  pmk_rng *r);
+PMK_API int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_matrix *mean,
+                          pmk_rng *r);
 
 /** F (N) <- free energy F(v) of each row of V (N x D); F is caller-allocated.
  *  @return PMK_EINVAL when a shape does not match, PMK_ENOMEM. */
-int pmk_rbm_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F);
+PMK_API int pmk_rbm_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F);
 
 /* ---------------------------------------------------------------- monitoring */
 
 /** Reconstruction error as in Hinton's rbm.m: the mean over rows of
  *  sum_i (v_i - p(v_i = 1 | h))^2 with h sampled from p(h | v), into *@p out
  *  (NaN for N = 0).  PMK_EINVAL when V is not N x D; PMK_ENOMEM. */
-int pmk_rbm_recon_error(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r,
-                        double *out, pmk_error *err);
+PMK_API int pmk_rbm_recon_error(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r,
+                                double *out, pmk_error *err);
 
 /** Pseudo-likelihood, mean over rows of sum_i log p(v_i | v_{-i}), where
  *  log p(v_i | v_{-i}) = log sigmoid(F(v~i) - F(v)) and v~i is v with bit i
  *  flipped (v_i -> 1 - v_i).  Exact: every bit of every row (N*D*H work). */
-int pmk_rbm_pseudo_likelihood(const pmk_rbm *m, const gsl_matrix *V, double *out,
-                              pmk_error *err);
+PMK_API int pmk_rbm_pseudo_likelihood(const pmk_rbm *m, const gsl_matrix *V, double *out,
+                                      pmk_error *err);
 
 /** scikit-learn's stochastic estimate (BernoulliRBM.score_samples): per row one
  *  bit i drawn uniformly, D * log sigmoid(F(v~i) - F(v)); the mean over rows. */
-int pmk_rbm_pseudo_likelihood_1bit(const pmk_rbm *m, const gsl_matrix *V,
-                                   pmk_rng *r, double *out, pmk_error *err);
+PMK_API int pmk_rbm_pseudo_likelihood_1bit(const pmk_rbm *m, const gsl_matrix *V,
+                                           pmk_rng *r, double *out, pmk_error *err);
 
 /* ---------------------------------------------------------------- log Z */
 
@@ -139,7 +139,7 @@ int pmk_rbm_pseudo_likelihood_1bit(const pmk_rbm *m, const gsl_matrix *V,
  *    visible: log Z = logsumexp_v [b'v + sum_j softplus(a_j + (W'v)_j)],
  *  in GEMM blocks, accumulated in double.  A smaller layer wider than
  *  PMK_RBM_EXACT_MAX units is PMK_ELIMIT ("... too wide ...; use AIS"). */
-int pmk_rbm_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err);
+PMK_API int pmk_rbm_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err);
 
 /** AIS settings (Salakhutdinov & Murray 2008). */
 typedef struct pmk_rbm_ais_options {
@@ -149,7 +149,7 @@ typedef struct pmk_rbm_ais_options {
 } pmk_rbm_ais_options;
 
 /** Fills @p o with the defaults in brackets above. */
-void pmk_rbm_ais_options_init_default(pmk_rbm_ais_options *o);
+PMK_API void pmk_rbm_ais_options_init_default(pmk_rbm_ais_options *o);
 
 /** The result of pmk_rbm_log_z_ais. */
 typedef struct pmk_rbm_ais_result {
@@ -167,9 +167,9 @@ typedef struct pmk_rbm_ais_result {
  *  See rbm.c for the equations.  @p o NULL means the defaults.  Statuses: PMK_EINVAL
  *  for fewer than 2 runs or no intermediate distribution, PMK_EDATA when X
  *  does not have D columns, PMK_ENOMEM.  Draws from @p r only. */
-int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
-                      const pmk_rbm_ais_options *o, pmk_rng *r,
-                      pmk_rbm_ais_result *out, pmk_error *err);
+PMK_API int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
+                              const pmk_rbm_ais_options *o, pmk_rng *r,
+                              pmk_rbm_ais_result *out, pmk_error *err);
 
 /* ---------------------------------------------------------------- training */
 
@@ -191,16 +191,16 @@ typedef struct pmk_rbm_options {
 } pmk_rbm_options;
 
 /** Fills @p o with the defaults in brackets above. */
-void pmk_rbm_options_init_default(pmk_rbm_options *o);
+PMK_API void pmk_rbm_options_init_default(pmk_rbm_options *o);
 
 /** Checks the options (epochs, batch and k >= 1, lr > 0, momentum < 1,
  *  weight decay >= 0); the message names the offending one. */
-int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err);
+PMK_API int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err);
 
 /** The Gibbs steps used in epoch @p e (0-based within one pmk_rbm_fit call)
  *  of @p o->epochs: o->k, or with o->k_ramp 1 + round((k - 1) e / (E - 1)),
  *  which is 1 in the first epoch and k in the last (k when E = 1). */
-size_t pmk_rbm_epoch_k(const pmk_rbm_options *o, size_t e);
+PMK_API size_t pmk_rbm_epoch_k(const pmk_rbm_options *o, size_t e);
 
 /** What pmk_rbm_fit reports after each epoch. */
 typedef struct pmk_rbm_epoch_info {
@@ -221,8 +221,8 @@ typedef int (*pmk_rbm_epoch_fn)(const pmk_rbm *m, const pmk_rbm_epoch_info *info
  *  Statuses: those of pmk_rbm_options_check and pmk_rbm_check_data,
  *  PMK_EDATA for N = 0, PMK_ENUMERIC when an epoch diverges (non-finite
  *  reconstruction error), PMK_ENOMEM, or the callback's non-zero return. */
-int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
-                pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx, pmk_error *err);
+PMK_API int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
+                        pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx, pmk_error *err);
 
 /* ---------------------------------------------------------------- files */
 
@@ -238,7 +238,7 @@ int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
  *  PMK_EDATA with nothing written when a value would be refused on reading
  *  (a parameter beyond PMK_RBM_PARAM_MAX, a chain state not 0 or 1),
  *  PMK_EIO when @p f reports a write error, PMK_ENOMEM. */
-int pmk_rbm_write(const pmk_rbm *m, FILE *f, pmk_error *err);
+PMK_API int pmk_rbm_write(const pmk_rbm *m, FILE *f, pmk_error *err);
 
 /** Reads one model (the format of pmk_rbm_save) from @p in, which stays open
  *  and owned by the caller, to its end.  Every number's kind and range is
@@ -246,14 +246,14 @@ int pmk_rbm_write(const pmk_rbm *m, FILE *f, pmk_error *err);
  *  or 1, the momentum flag 0 or 1); memory grows only as the file delivers
  *  the rows its header announces.  Messages name pmk_instream_path(in), the
  *  line and the field.  *@p out as pmk_rbm_load; statuses as pmk_rbm_load. */
-int pmk_rbm_read(pmk_instream *in, pmk_rbm **out, pmk_error *err);
+PMK_API int pmk_rbm_read(pmk_instream *in, pmk_rbm **out, pmk_error *err);
 
 /** Writes the model (and its training state) as text to @p path atomically
  *  ("-" = stdout); numbers as %.17g in the C locale whatever the locale (the
  *  calling thread's only, by uselocale).  PMK_EIO (the target left
  *  untouched), PMK_EDATA (see pmk_rbm_write) or PMK_ENOMEM, naming @p path.
  *  A path helper over pmk_rbm_write. */
-int pmk_rbm_save(const pmk_rbm *m, const char *path, pmk_error *err);
+PMK_API int pmk_rbm_save(const pmk_rbm *m, const char *path, pmk_error *err);
 
 /** Reads a model written by pmk_rbm_save (gzip accepted) into a new model,
  *  *@p out (owned by the caller: pmk_rbm_free; set only on success).  Errors name
@@ -261,7 +261,7 @@ int pmk_rbm_save(const pmk_rbm *m, const char *path, pmk_error *err);
  *  kind of file, PMK_EUNSUP for a future version, PMK_ELIMIT for sizes
  *  beyond PMK_RBM_MAX_WEIGHTS, PMK_EIO, PMK_ENOMEM.  A path helper over
  *  pmk_rbm_read. */
-int pmk_rbm_load(const char *path, pmk_rbm **out, pmk_error *err);
+PMK_API int pmk_rbm_load(const char *path, pmk_rbm **out, pmk_error *err);
 
 #ifdef __cplusplus
 }

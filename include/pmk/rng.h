@@ -27,7 +27,7 @@ typedef struct pmk_rng pmk_rng;
 /** Allocates a generator of type @p T (NULL = MT19937) seeded with @p seed.
  *  @return a generator owned by the caller (free with pmk_rng_free), or NULL
  *  when out of memory. */
-pmk_rng *pmk_rng_alloc(const gsl_rng_type *T, unsigned long seed);
+PMK_API pmk_rng *pmk_rng_alloc(const gsl_rng_type *T, unsigned long seed);
 
 /** Allocates a generator following GSL's conventions: type from the environment
  *  variable GSL_RNG_TYPE (else MT19937) and seed from GSL_RNG_SEED (else GSL's
@@ -36,37 +36,37 @@ pmk_rng *pmk_rng_alloc(const gsl_rng_type *T, unsigned long seed);
  *  @return a generator owned by the caller, or NULL with @p err filled:
  *  PMK_EINVAL for an unknown type name or a non-numeric seed, PMK_ENOMEM.
  *  Thread-safe as long as no thread changes the environment meanwhile. */
-pmk_rng *pmk_rng_alloc_env(pmk_error *err);
+PMK_API pmk_rng *pmk_rng_alloc_env(pmk_error *err);
 
 /** Frees @p r; NULL is accepted. */
-void pmk_rng_free(pmk_rng *r);
+PMK_API void pmk_rng_free(pmk_rng *r);
 
 /** Re-seeds @p r: the sequence restarts as from pmk_rng_alloc with @p seed. */
-void pmk_rng_seed(pmk_rng *r, unsigned long seed);
+PMK_API void pmk_rng_seed(pmk_rng *r, unsigned long seed);
 
 /** The underlying GSL generator, for gsl_ran_* calls: owned by @p r (do not
  *  free it), valid until pmk_rng_free. */
-gsl_rng *pmk_rng_gsl(pmk_rng *r);
+PMK_API gsl_rng *pmk_rng_gsl(pmk_rng *r);
 
 /** The generator's type name ("mt19937", ...), a static string. */
-const char *pmk_rng_name(const pmk_rng *r);
+PMK_API const char *pmk_rng_name(const pmk_rng *r);
 /** The seed @p r was last given (by pmk_rng_alloc*, or pmk_rng_seed). */
-unsigned long pmk_rng_get_seed(const pmk_rng *r);
+PMK_API unsigned long pmk_rng_get_seed(const pmk_rng *r);
 
 /** A uniform double in [0, 1). */
-double pmk_rng_uniform(pmk_rng *r);
+PMK_API double pmk_rng_uniform(pmk_rng *r);
 
 /** A uniform integer in [0, n); 0 when n <= 1.  @p n may not exceed the
  *  generator's range plus one (2^32 for MT19937); GSL then returns 0. */
-unsigned long pmk_rng_uniform_int(pmk_rng *r, unsigned long n);
+PMK_API unsigned long pmk_rng_uniform_int(pmk_rng *r, unsigned long n);
 
 /** A standard normal deviate N(0, 1). */
-double pmk_rng_gaussian(pmk_rng *r);
+PMK_API double pmk_rng_gaussian(pmk_rng *r);
 
 /** Fills @p perm[0..n) (caller-owned) with a uniformly random permutation of
  *  0..n-1 (Fisher-Yates), drawing n-1 integers from @p r; n <= 2^32 with
  *  MT19937. */
-void pmk_rng_permutation(pmk_rng *r, size_t *perm, size_t n);
+PMK_API void pmk_rng_permutation(pmk_rng *r, size_t *perm, size_t n);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
 #define PMK_STATUS_H
 
 #include <stddef.h>
+#include "pmk/api.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,35 +44,35 @@ typedef struct pmk_error {
 
 /** Resets @p err to PMK_OK with an empty message, line and column 0.
  *  NULL is accepted. */
-void pmk_error_clear(pmk_error *err);
+PMK_API void pmk_error_clear(pmk_error *err);
 
 /** Fills @p err (may be NULL) with @p code and a printf-style message (cut
  *  to PMK_ERROR_MSG_MAX - 1 bytes); line and column are set to 0.
  *  @return @p code, so that callers can write `return pmk_error_set(...)`. */
-int pmk_error_set(pmk_error *err, int code, const char *fmt, ...)
+PMK_API int pmk_error_set(pmk_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /** Like pmk_error_set, prefixing the message with "FILE:LINE:COL: ".
  *  @p file may be NULL (no prefix); @p line / @p column of 0 are left out. */
-int pmk_error_at(pmk_error *err, int code, const char *file, long line, long column,
-                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+PMK_API int pmk_error_at(pmk_error *err, int code, const char *file, long line, long column,
+                         const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /** Prepends "PREFIX: " to an error message already set (e.g. a file name);
  *  the code, line and column stay.  NULL @p err is accepted. */
-void pmk_error_prefix(pmk_error *err, const char *prefix);
+PMK_API void pmk_error_prefix(pmk_error *err, const char *prefix);
 
 /** A short description of a status code ("malformed input", ...): a static
  *  string, never NULL (an unknown code gets a generic one). */
-const char *pmk_strerror(int code);
+PMK_API const char *pmk_strerror(int code);
 
 /** Converts a GSL status (GSL_ENOMEM, GSL_EBADLEN, ...) to a pmk status. */
-int pmk_status_from_gsl(int gsl_status);
+PMK_API int pmk_status_from_gsl(int gsl_status);
 
 /** Overflow-checked size product: stores a*b in *out and returns PMK_OK, or
  *  returns PMK_ELIMIT without touching *out when it overflows. */
-int pmk_size_mul(size_t a, size_t b, size_t *out);
+PMK_API int pmk_size_mul(size_t a, size_t b, size_t *out);
 /** Overflow-checked size sum: as pmk_size_mul, for a+b. */
-int pmk_size_add(size_t a, size_t b, size_t *out);
+PMK_API int pmk_size_add(size_t a, size_t b, size_t *out);
 
 #ifdef __cplusplus
 }

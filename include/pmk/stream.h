@@ -29,22 +29,22 @@ typedef struct pmk_instream pmk_instream;
  *  first two bytes are 1f 8b.  @return a stream owned by the caller (close
  *  with pmk_instream_close), or NULL with @p err naming the file (PMK_EIO,
  *  PMK_ENOMEM). */
-pmk_instream *pmk_instream_open(const char *path, pmk_error *err);
+PMK_API pmk_instream *pmk_instream_open(const char *path, pmk_error *err);
 
 /** Reads up to @p n bytes into @p buf.  @return the count read, 0 at end of
  *  file, or -1 on error (cause in @p err, naming the file; a corrupt or
  *  truncated gzip stream is PMK_EFORMAT). */
-long pmk_instream_read(pmk_instream *s, void *buf, size_t n, pmk_error *err);
+PMK_API long pmk_instream_read(pmk_instream *s, void *buf, size_t n, pmk_error *err);
 
 /** The path given to pmk_instream_open ("-" shows as "<stdin>"), owned by
  *  the stream. */
-const char *pmk_instream_path(const pmk_instream *s);
+PMK_API const char *pmk_instream_path(const pmk_instream *s);
 
 /** 1 when the stream is being gunzipped. */
-int pmk_instream_is_gzip(const pmk_instream *s);
+PMK_API int pmk_instream_is_gzip(const pmk_instream *s);
 
 /** Closes the stream; NULL is accepted. */
-void pmk_instream_close(pmk_instream *s);
+PMK_API void pmk_instream_close(pmk_instream *s);
 
 /* ---------------------------------------------------------------- output */
 
@@ -63,17 +63,17 @@ typedef struct pmk_outfile {
  *  (unwritable directory, a directory as the target, ...) / PMK_ENOMEM /
  *  PMK_EINVAL (empty name) with @p err naming the target; @p o is then left
  *  closed. */
-int pmk_outfile_open(pmk_outfile *o, const char *path, pmk_error *err);
+PMK_API int pmk_outfile_open(pmk_outfile *o, const char *path, pmk_error *err);
 
 /** Flushes, fsyncs and closes the temporary file, then renames it over the
  *  target.  Any write error seen on the stream (disk full, ...) makes it fail
  *  (PMK_EIO naming the target), remove the temporary file, and leave the
  *  target untouched.  Either way @p o is closed afterwards. */
-int pmk_outfile_commit(pmk_outfile *o, pmk_error *err);
+PMK_API int pmk_outfile_commit(pmk_outfile *o, pmk_error *err);
 
 /** Abandons the output: closes and removes the temporary file.  Safe to call
  *  on a closed or committed pmk_outfile. */
-void pmk_outfile_abort(pmk_outfile *o);
+PMK_API void pmk_outfile_abort(pmk_outfile *o);
 
 #ifdef __cplusplus
 }
