@@ -133,8 +133,14 @@ int img_check_size(const char *path, long line, long col, const char *what,
         return pmk_error_at(err, PMK_ELIMIT, path, line, col,
                             "%s image of %zu x %zu pixels is too large (the pixel count "
                             "overflows)", what, width, height);
-    /* The matrix must fit in the machine's physical memory, and under
-     * PMK_MAX_MEMORY when that is set lower. */
+    return img_check_mem(path, line, col, what, width, height, nbytes, err);
+}
+
+int img_check_mem(const char *path, long line, long col, const char *what, size_t width,
+                  size_t height, size_t nbytes, pmk_error *err)
+{
+    /* Under the machine's physical memory, and under PMK_MAX_MEMORY when
+     * that is set lower. */
     int from_env;
     unsigned long long cap = pmk_mem_limit(&from_env);
     if (cap && (unsigned long long)nbytes > cap)
