@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -59,6 +60,12 @@ pmk_image *img_alloc_uninit(size_t width, size_t height, int binary, unsigned ma
         pmk_error_set(err, PMK_EINVAL, "maxval %u is out of range 1..65535", maxval);
         return NULL;
     }
+    /* Every image pmk makes (read, copied, thresholded, a montage) is under
+     * the ceiling; the readers have said so already, with a position. */
+    char what[96];
+    snprintf(what, sizeof what, "an image of %zu x %zu pixels", width, height);
+    if (pmk_mem_check(NULL, 0, 0, nbytes, what, err))
+        return NULL;
     pmk_image *img = malloc(sizeof *img);
     gsl_matrix *m = img ? gsl_matrix_alloc(height, width) : NULL;
     if (!m) {
