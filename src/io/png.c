@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <png.h>
+#include <zlib.h>
 
 #include "pmk/limits.h"
 #include "io/image_internal.h"
@@ -43,7 +44,9 @@ typedef struct png_ctx {
     int have_err;            /* a callback already stored a precise cause */
     int code;                /* its status */
     char warning[200];       /* reading: libpng's first warning, "" if none */
-    const unsigned char *data;   /* reading: the whole PNG, slurped */
+    const unsigned char *data;   /* reading: the PNG's critical chunks, slurped */
+    size_t idat_max;         /* reading: the most IDAT bytes IHDR allows, 0 if unknown */
+    size_t idat_data;        /* reading: the image data IHDR claims */
     size_t len, pos;         /* its length, and libpng's position in it */
     FILE *fp;                /* writing */
     png_structp png;
@@ -186,18 +189,57 @@ static int ihdr_early(png_ctx *ctx, const unsigned char *d, long long filesize)
         return PMK_OK;
     if (pmk_size_mul(w, h, &npix) || pmk_size_mul(npix, sizeof(double), &nbytes))
         return img_check_size(ctx->path, 0, 0, "PNG", w, h, ctx->err);
-    if (filesize >= 0
-        && (png_data_bytes(w, h, ch * depth, interlace, &data)
-            || data / 1032 > (unsigned long long)filesize))
+    int ovf = png_data_bytes(w, h, ch * depth, interlace, &data);
+    if (filesize >= 0 && (ovf || data / 1032 > (unsigned long long)filesize))
         return pmk_error_at(ctx->err, PMK_ELIMIT, ctx->path, 0, 0,
                             "header claims %zu x %zu pixels (%zu bytes of image data) but "
                             "the file has only %lld bytes", w, h, data, filesize);
+    /* No encoder needs more than twice the data (zlib's stored blocks add 5
+     * bytes in 16 K): more IDAT than that is padding (empty deflate blocks)
+     * that would only cost memory. */
+    if (!ovf && data < ((size_t)-1 - 3 * h - ((size_t)1 << 20)) / 2) {
+        ctx->idat_max = 2 * data + 2 * h + ((size_t)1 << 20);
+        ctx->idat_data = data;
+    }
     return PMK_OK;
 }
 
-/* Reads the whole PNG into ctx->file, chunk by chunk, before libpng sees a
- * byte: every chunk must be whole, no chunk may claim more than 2^31-1
- * bytes (the PNG limit), the file must end at IEND, and *idat gets the IDAT
+/* Reads an ancillary chunk's @p clen bytes and CRC without keeping them,
+ * checking the CRC (over the type and the data) as libpng would. */
+static int skip_ancillary(png_ctx *ctx, img_in *in, const char *type, uint32_t clen)
+{
+    unsigned char buf[4096];
+    uLong crc = crc32(0L, (const Bytef *)type, 4);
+    size_t left = clen;
+    while (left > 0) {
+        size_t step = left < sizeof buf ? left : sizeof buf;
+        long r = img_read(in, buf, step);
+        if (r < 0)
+            return in->err ? in->err->code : PMK_EIO;
+        if ((size_t)r < step)
+            return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0,
+                                "truncated PNG (unexpected end of file)");
+        crc = crc32(crc, buf, (uInt)r);
+        left -= step;
+    }
+    long r = img_read(in, buf, 4);
+    if (r < 0)
+        return in->err ? in->err->code : PMK_EIO;
+    if (r < 4)
+        return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0,
+                            "truncated PNG (unexpected end of file)");
+    if (be32(buf) != (uint32_t)crc)
+        return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0, "bad PNG: %s: CRC error",
+                            type);
+    return PMK_OK;
+}
+
+/* Reads the PNG into ctx->file, chunk by chunk, before libpng sees a byte:
+ * every chunk must be whole, no chunk may claim more than 2^31-1 bytes (the
+ * PNG limit), IHDR must come first and IEND last.  Ancillary chunks are
+ * CRC-checked and dropped (libpng would skip them anyway), so what is kept
+ * is IHDR, PLTE, IDAT, IEND (and any unknown critical chunk, for libpng to
+ * refuse); IDAT may not exceed twice the image data.  *idat gets the IDAT
  * bytes, which bound the image data (deflate expands at most 1032:1). */
 static int png_slurp(png_ctx *ctx, img_in *in, size_t *idat)
 {
@@ -226,6 +268,22 @@ static int png_slurp(png_ctx *ctx, img_in *in, size_t *idat)
             return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0,
                                 "bad PNG: the %s chunk at offset %zu claims %lu bytes (more "
                                 "than 2^31-1)", type, at, (unsigned long)clen);
+        if (at == 8 && strcmp(type, "IHDR"))
+            return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0,
+                                "bad PNG: %s: missing IHDR", type);
+        if (type[0] & 0x20) {
+            /* Ancillary (lower-case first letter): pmk uses none, so its
+             * data are checked against the CRC as they stream past and
+             * never kept, whatever the chunk's size. */
+            if ((rc = skip_ancillary(ctx, in, type, clen)))
+                break;
+            len = at;
+            continue;
+        }
+        if (!strcmp(type, "IDAT") && ctx->idat_max && clen > ctx->idat_max - sum)
+            return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0,
+                                "bad PNG: more than %zu bytes of IDAT for %zu bytes of image "
+                                "data", ctx->idat_max, ctx->idat_data);
         if ((rc = slurp_read(ctx, in, (size_t)clen + 4, &len, &cap, &got)))
             break;
         if (got < (size_t)clen + 4)   /* a chunk cut short, or a lying length */

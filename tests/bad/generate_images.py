@@ -101,3 +101,19 @@ put("pgm-plain-comment-end.pgm", b"P2\n2 1\n9\n1 2\n# end\n\n")
 # --- ising / rbm parameters (a good image and small data to run on) --------
 put("ising-ok.pbm", b"P1\n4 2\n0 1 0 1\n1 0 1 0\n")
 put("rbm-data.csv", b"a,b,c,d,label\n0,1,0,1,0\n1,0,1,0,1\n1,1,0,0,0\n0,0,1,1,1\n")
+
+# --- PNG: chunk order and padding ------------------------------------------
+# An ancillary chunk before IHDR.
+put("png-text-first.png", SIG + chunk(b"tEXt", b"k\0v") + ihdr(4, 2) + idat(GOOD_RAW) + IEND)
+# 2 MiB of empty deflate blocks in IDAT before the real data: legal deflate,
+# but no encoder needs more than twice the image data, and holding it would
+# only cost memory.  Gzipped (pmk reads gzip by magic), so the file is small.
+z = zlib.compressobj(9, zlib.DEFLATED, -15)
+body = z.compress(GOOD_RAW) + z.flush()
+padded = b"\x78\x01" + b"\x00\x00\x00\xff\xff" * 420000 + body + struct.pack(">I", zlib.adler32(GOOD_RAW))
+import gzip
+import io
+buf = io.BytesIO()
+with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as g:
+    g.write(SIG + ihdr(4, 2) + chunk(b"IDAT", padded) + IEND)
+put("png-idat-padding.png.gz", buf.getvalue())
