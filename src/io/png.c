@@ -10,11 +10,11 @@
  * rounded (as Netpbm's ppmtopgm does), at maxval 255 (65535 for 16-bit RGB);
  * alpha channels and tRNS are dropped, not composited; gAMA and the other
  * colour chunks are ignored (samples are taken as stored).
- * Hostile files: the file is first read whole, chunk by chunk, into a buffer
- * that grows only with the bytes that arrive; every chunk must be whole and
- * nothing may follow IEND.  Every ancillary chunk is then skipped unread by
- * libpng (so no text, profile or unknown chunk is ever allocated or
- * inflated), the image size from IHDR is checked against the IDAT bytes
+ * Hostile files: the file is first read chunk by chunk, its critical chunks
+ * into a buffer that grows only with the bytes that arrive, its ancillary
+ * ones CRC-checked and dropped (so no text, profile or unknown chunk is ever
+ * held or inflated); every chunk must be whole, IHDR first, IDAT at most
+ * twice the image data, and nothing may follow IEND.  Then the image size from IHDR is checked against the IDAT bytes
  * (deflate expands at most 1032:1) and against the memory ceiling before
  * libpng allocates its rows, and libpng's warnings and benign errors fail
  * the read, as does a palette index past the palette.
