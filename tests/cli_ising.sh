@@ -161,6 +161,12 @@ expect_err_line 2 "pmk ising noise: --gauss: 1e300 is too large (SIGMA * maxval 
 # allocated: anneal on the 400 x 328 horse needs 131200 x 9 bytes.
 expect_fail 1 "pmk ising denoise: the work space of this method needs 1180800 bytes, more than the PMK_MAX_MEMORY limit of 1153433 bytes" \
     env PMK_MAX_MEMORY=1153433 "$PMK" ising denoise -q -m anneal "$NOISY" -o "$T/keep.pbm"
+# So is the trace, one 48-byte record a sweep, up to the sweeps asked for.
+expect_fail 1 "pmk ising denoise: a trace of 100000 sweeps needs 4800000 bytes, more than the PMK_MAX_MEMORY limit of 1048576 bytes" \
+    env PMK_MAX_MEMORY=1M "$PMK" ising denoise -q -m meanfield --max-sweeps 100000 "$Y" -o "$T/keep.pbm"
+expect_fail 1 "pmk ising denoise: a trace of 1000000000000 sweeps needs 48000000000000 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+    env PMK_MAX_MEMORY=1G "$PMK" ising denoise -q -m anneal --anneal-sweeps 1000000000000 "$Y" -o "$T/keep.pbm"
+[ "$(cat "$T/keep.pbm")" = keep ] || fail "a refused run overwrote its output"
 
 expect_ok "$PMK" ising denoise --help
 grep -q -- '--method M' "$T/out" || fail "denoise --help lacks --method"

@@ -142,7 +142,8 @@ double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, size_t hei
  *  spin of @p y other than +-1, for parameters too large for the image
  *  (pmk_ising_params_check_size), and for mincut with beta < 0 (the energy is
  *  then not submodular); PMK_ELIMIT for images of 2^31 pixels or more, or
- *  when the method's work space exceeds the memory ceiling (pmk_mem_check);
+ *  when the method's work space or the trace of the most sweeps the options
+ *  allow exceeds the memory ceiling (pmk_mem_check);
  *  PMK_ENOMEM. */
 int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o,
                       size_t width, size_t height, const int8_t *y, int8_t *x,

@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <float.h>
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -826,6 +828,17 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
                      : 0;
     if (per && (rc = pmk_mem_check(NULL, 0, 0, (unsigned long long)n * per,
                                    "the work space of this method", err)))
+        return rc;
+    /* The trace keeps one record a sweep, up to the sweeps the options allow. */
+    size_t nsw = o->method == PMK_ISING_ANNEAL ? o->anneal_sweeps
+                 : o->method == PMK_ISING_MINCUT ? 0
+                                                 : o->max_sweeps;
+    unsigned long long tb = nsw > ULLONG_MAX / sizeof(pmk_ising_sweep)
+                                ? ULLONG_MAX
+                                : (unsigned long long)nsw * sizeof(pmk_ising_sweep);
+    char what[64];
+    snprintf(what, sizeof what, "a trace of %zu sweeps", nsw);
+    if ((rc = pmk_mem_check(NULL, 0, 0, tb, what, err)))
         return rc;
     int needs_rng = o->method == PMK_ISING_ANNEAL
                     || (o->order == PMK_ISING_RANDOM && o->method != PMK_ISING_MINCUT);
