@@ -256,19 +256,20 @@ static int png_slurp(png_ctx *ctx, img_in *in, size_t *idat)
         if (got < 8)
             return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0,
                                 "truncated PNG (unexpected end of file)");
-        const size_t at = len - 8;
+        const size_t at = len - 8;              /* in the kept buffer */
+        const size_t foff = img_offset(in) - 8;  /* in the file, for messages */
         const unsigned char *h = ctx->file + at;
         const uint32_t clen = be32(h);
         if (!chunk_type_ok(h + 4))
             return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0,
                                 "bad PNG: the chunk at offset %zu has an invalid type "
-                                "(%02x %02x %02x %02x)", at, h[4], h[5], h[6], h[7]);
+                                "(%02x %02x %02x %02x)", foff, h[4], h[5], h[6], h[7]);
         char type[5] = {(char)h[4], (char)h[5], (char)h[6], (char)h[7], 0};
         if (clen > 0x7fffffffUL)
             return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0,
                                 "bad PNG: the %s chunk at offset %zu claims %lu bytes (more "
-                                "than 2^31-1)", type, at, (unsigned long)clen);
-        if (at == 8 && strcmp(type, "IHDR"))
+                                "than 2^31-1)", type, foff, (unsigned long)clen);
+        if (foff == 8 && strcmp(type, "IHDR"))
             return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0,
                                 "bad PNG: %s: missing IHDR", type);
         if (type[0] & 0x20) {
@@ -289,7 +290,8 @@ static int png_slurp(png_ctx *ctx, img_in *in, size_t *idat)
         if (got < (size_t)clen + 4)   /* a chunk cut short, or a lying length */
             return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0,
                                 "truncated PNG (unexpected end of file)");
-        if (!strcmp(type, "IHDR") && clen == 13 && (rc = ihdr_early(ctx, ctx->file + at + 8, known)))
+        if (!strcmp(type, "IHDR") && clen == 13
+            && (rc = ihdr_early(ctx, ctx->file + at + 8, known)))
             break;
         if (!strcmp(type, "IDAT"))
             sum += clen;
@@ -304,8 +306,8 @@ static int png_slurp(png_ctx *ctx, img_in *in, size_t *idat)
         return in->err ? in->err->code : PMK_EIO;
     if (r > 0)
         return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0,
-                            "data after the IEND chunk (at offset %zu): pmk reads one image a file",
-                            len);
+                            "data after the IEND chunk (at offset %zu): pmk reads one image a "
+                            "file", img_offset(in) - 1);
     ctx->data = ctx->file;
     ctx->len = len;
     ctx->pos = 0;

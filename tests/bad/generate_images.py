@@ -117,3 +117,7 @@ buf = io.BytesIO()
 with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as g:
     g.write(SIG + ihdr(4, 2) + chunk(b"IDAT", padded) + IEND)
 put("png-idat-padding.png.gz", buf.getvalue())
+# Offsets in messages count every byte of the file, dropped ancillary chunks
+# included: the trailing byte is at offset 88, the bad length at 52.
+put("png-text-trailing.png", SIG + ihdr(4, 2) + chunk(b"tEXt", b"k\0value") + idat(GOOD_RAW) + IEND + b"x")
+put("png-text-len.png", SIG + ihdr(4, 2) + chunk(b"tEXt", b"k\0value") + struct.pack(">I", 0xFFFFFFFF) + b"zTXt")
