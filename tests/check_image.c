@@ -214,12 +214,28 @@ START_TEST(test_raw_known)
     pmk_image_free(img);
     /* A comment as the header's last whitespace: it reads as its newline,
      * and the raster starts after that newline ('\n' = 10 is not a sample).
-     * Trailing bytes after the raster are ignored. */
-    static const char pc[] = "P5 3 1 255#c\n\x01\x0a\x03trailing";
+     * Blanks may follow the raster (Netpbm skips them between images). */
+    static const char pc[] = "P5 3 1 255#c\n\x01\x0a\x03\n \t\r\n";
     static const double wc[] = {1, 10, 3};
     ck_assert_int_eq(read_bytes("c.pgm", pc, sizeof pc - 1, &img, &e), PMK_OK);
     assert_pixels(img, 3, 1, wc);
     pmk_image_free(img);
+    /* Anything else after the raster is an error, at its byte offset: the
+     * 3 raster bytes end at offset 16, the blank is 16, 't' is 17. */
+    static const char pt[] = "P5 3 1 255#c\n\x01\x0a\x03 trailing";
+    expect_bad("t.pgm", pt, sizeof pt - 1, PMK_EFORMAT,
+               ": data after the end of the image (at offset 17): pmk reads one image a file");
+    /* A second image, raw or plain, is named as such; a plain one at its line
+     * and column. */
+    static const char p2[] = "P5 1 1 255\n\x07P5 1 1 255\n\x07";
+    expect_bad("two.pgm", p2, sizeof p2 - 1, PMK_EFORMAT,
+               ": a second image follows the first (at offset 12): pmk reads one image a file");
+    static const char p1two[] = "P1\n2 1\n0 1\n# next\nP1\n2 1\n0 1\n";
+    expect_bad("two.pbm", p1two, sizeof p1two - 1, PMK_EFORMAT,
+               ":5:1: a second image follows the first: pmk reads one image a file");
+    static const char p2x[] = "P2\n2 1\n9\n1 2 3\n";
+    expect_bad("x.pgm", p2x, sizeof p2x - 1, PMK_EFORMAT,
+               ":4:5: data after the end of the image: pmk reads one image a file");
     /* Maxval 1 PGM is grey, not binary: 0 black, 1 white. */
     static const char p1g[] = "P5\n2 1\n1\n\x00\x01";
     static const double w1g[] = {0, 1};
@@ -234,8 +250,10 @@ END_TEST
 START_TEST(test_max_memory)
 {
     /* PMK_MAX_MEMORY lowers the ceiling on the pixel matrix: a 13 x 5 image
-     * needs 13 * 5 * 8 = 520 bytes.  (Each test runs in its own process, so
-     * setenv stays here.) */
+     * needs 13 * 5 * 8 = 520 bytes.  The PNG reader also counts its decoded
+     * rows (1 bit a pixel: 2 bytes a row, 10) and libpng's two row buffers
+     * (at most 16 bytes a pixel of width, 208): 738 bytes.  (Each test runs in
+     * its own process, so setenv stays here.) */
     pmk_image *bin = make_binary(), *img = (pmk_image *)0x1;
     pmk_error e;
     char want[1024];
@@ -243,7 +261,7 @@ START_TEST(test_max_memory)
     ck_assert_int_eq(pmk_image_write(tpath("b.pbm"), bin, PMK_IMAGE_AUTO, &e), PMK_OK);
     setenv("PMK_MAX_MEMORY", "519", 1);
     ck_assert_int_eq(pmk_image_read(tpath("b.png"), &img, &e), PMK_ELIMIT);
-    snprintf(want, sizeof want, "%s: PNG image of 13 x 5 pixels is too large (needs 520 bytes, "
+    snprintf(want, sizeof want, "%s: PNG image of 13 x 5 pixels is too large (needs 738 bytes, "
              "more than the PMK_MAX_MEMORY limit of 519 bytes)", tpath("b.png"));
     ck_assert_str_eq(e.msg, want);
     ck_assert_ptr_null(img);
@@ -251,7 +269,9 @@ START_TEST(test_max_memory)
     snprintf(want, sizeof want, "%s:2:1: PBM image of 13 x 5 pixels is too large (needs 520 "
              "bytes, more than the PMK_MAX_MEMORY limit of 519 bytes)", tpath("b.pbm"));
     ck_assert_str_eq(e.msg, want);
-    setenv("PMK_MAX_MEMORY", "520", 1);
+    setenv("PMK_MAX_MEMORY", "737", 1);
+    ck_assert_int_eq(pmk_image_read(tpath("b.png"), &img, &e), PMK_ELIMIT);
+    setenv("PMK_MAX_MEMORY", "738", 1);
     ck_assert_int_eq(pmk_image_read(tpath("b.png"), &img, &e), PMK_OK);
     pmk_image_free(img);
     setenv("PMK_MAX_MEMORY", "1k", 1);
@@ -295,12 +315,14 @@ START_TEST(test_max_memory)
     free(raw);
     free(z);
     ck_assert_int_eq(pmk_image_read(tpath("bomb.png"), &img, &e), PMK_ELIMIT);
+    /* The matrix (128000000 bytes), the decoded rows (4000 x 500) and
+     * libpng's two rows (16 x 4000): 130064000. */
     snprintf(want, sizeof want, "%s: PNG image of 4000 x 4000 pixels is too large (needs "
-             "128000000 bytes, more than the PMK_MAX_MEMORY limit of 67108864 bytes)",
+             "130064000 bytes, more than the PMK_MAX_MEMORY limit of 67108864 bytes)",
              tpath("bomb.png"));
     ck_assert_str_eq(e.msg, want);
     /* With room for it, the same file reads: all white. */
-    setenv("PMK_MAX_MEMORY", "128000000", 1);
+    setenv("PMK_MAX_MEMORY", "130064000", 1);
     ck_assert_int_eq(pmk_image_read(tpath("bomb.png"), &img, &e), PMK_OK);
     ck_assert(gsl_matrix_min(img->pix) == -1.0 && gsl_matrix_max(img->pix) == -1.0);
     pmk_image_free(img);

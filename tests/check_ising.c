@@ -5,6 +5,7 @@
  * min-cut against brute force, anneal, mean field and the noise models. */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -655,6 +656,56 @@ START_TEST(test_noise_gaussian_clips)
 }
 END_TEST
 
+/* The parameters' size bound: B = |h| + K |beta| + |eta| at most
+ * DBL_MAX / 4 / n.  On 2 x 2 (n = 4) that is DBL_MAX / 16 = 1.12e+307:
+ * beta = DBL_MAX / 64 (K = 4: B = DBL_MAX / 16 exactly, plus eta = 0) is
+ * the largest accepted, and its energy is finite; the next double up is
+ * refused, naming beta; NaN names its parameter. */
+START_TEST(test_params_size_bound)
+{
+    const int8_t x[4] = {1, 1, 1, 1};
+    pmk_ising_params p = params(DBL_MAX / 64, 0, 0, 4);
+    pmk_error e;
+    double en;
+    ck_assert_int_eq(pmk_ising_params_check_size(&p, 2, 2, &e), PMK_OK);
+    ck_assert_int_eq(pmk_ising_energy(&p, 2, 2, x, x, &en, &e), PMK_OK);
+    /* 4 pairs of +1 spins: E = -4 beta = -DBL_MAX / 16. */
+    ck_assert(en == -DBL_MAX / 16);
+    p.beta = nextafter(DBL_MAX / 64, INFINITY);
+    ck_assert_int_eq(pmk_ising_energy(&p, 2, 2, x, x, &en, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "beta 2.8089e+306 is too large for a 2 x 2 image: the energy would "
+                            "overflow (|h| + 4 |beta| + |eta| must be at most 1.12e+307)");
+    /* The largest term is named: here h. */
+    p = params(1, 1, -2e307, 8);
+    ck_assert_int_eq(pmk_ising_params_check_size(&p, 2, 2, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "h -2e+307 is too large for a 2 x 2 image: the energy would "
+                            "overflow (|h| + 8 |beta| + |eta| must be at most 1.12e+307)");
+    int8_t xo[4];
+    pmk_ising_options o;
+    pmk_ising_options_init_default(&o);
+    ck_assert_int_eq(pmk_ising_denoise(&p, &o, 2, 2, x, xo, NULL, NULL, &e), PMK_EINVAL);
+    p.eta = NAN;
+    ck_assert_int_eq(pmk_ising_params_check(&p, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "eta must be a finite number, not nan");
+}
+END_TEST
+
+START_TEST(test_noise_gaussian_too_large)
+{
+    pmk_rng *r = pmk_rng_alloc(NULL, 6);
+    double v[2] = {1, 2};
+    pmk_error e;
+    /* sd = sigma * maxval: 1e15 is allowed, beyond it refused, v unchanged. */
+    ck_assert_int_eq(pmk_ising_noise_gaussian(v, 2, 255, 2e13, r, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the noise level 2e+13 is too large (sigma * maxval must be at "
+                            "most 1e15)");
+    ck_assert(v[0] == 1 && v[1] == 2);
+    ck_assert_int_eq(pmk_ising_noise_gaussian(v, 2, 1, 1e15, r, &e), PMK_OK);
+    ck_assert(v[0] >= 0 && v[0] <= 1 && v[1] >= 0 && v[1] <= 1);
+    pmk_rng_free(r);
+}
+END_TEST
+
 Suite *suite_ising(void)
 {
     Suite *s = suite_create("ising");
@@ -686,6 +737,8 @@ Suite *suite_ising(void)
     tcase_add_test(tc, test_noise_flip_exact_count);
     tcase_add_test(tc, test_noise_flip_uniform);
     tcase_add_test(tc, test_noise_gaussian_clips);
+    tcase_add_test(tc, test_noise_gaussian_too_large);
+    tcase_add_test(tc, test_params_size_bound);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -876,6 +876,46 @@ START_TEST(test_init_hinton)
 }
 END_TEST
 
+/* Sizes from options are checked against the ceiling before anything is
+ * allocated.  D = 3, H = 2: training floats 2 D H + 2 (D + H) + 3 B (D + H)
+ * + 2 max(D, H) = 28 + 15 B; B = 10^15 needs 4 (28 + 15 10^15) bytes.  AIS
+ * with M runs: 8 (M (D + 2 H + 1) + K + 1 + 4 D + H) with K = 3 (1,1,1):
+ * M = 10^15 needs 8 (8 10^15 + 18). */
+START_TEST(test_option_sizes_checked)
+{
+    setenv("PMK_MAX_MEMORY", "1G", 1);
+    pmk_rbm *m = random_model(3, 2, 0.1, 1);
+    gsl_matrix *X = gsl_matrix_calloc(4, 3);
+    pmk_rng *r = pmk_rng_alloc(NULL, 1);
+    pmk_rbm_options o;
+    pmk_rbm_options_init_default(&o);
+    o.batch = 1000000000000000;
+    o.epochs = 1;
+    pmk_error e;
+    ck_assert_int_eq(pmk_rbm_fit(m, X, &o, r, NULL, NULL, &e), PMK_ELIMIT);
+    ck_assert_str_eq(e.msg, "training 3 x 2 units with batches of 1000000000000000 rows needs "
+                            "60000000000000112 bytes, more than the PMK_MAX_MEMORY limit of "
+                            "1073741824 bytes");
+    ck_assert_uint_eq(m->epochs, 0);
+    pmk_rbm_ais_options ao;
+    pmk_rbm_ais_options_init_default(&ao);
+    ao.runs = 1000000000000000;
+    ao.n_betas[0] = ao.n_betas[1] = ao.n_betas[2] = 1;
+    pmk_rbm_ais_result res;
+    ck_assert_int_eq(pmk_rbm_log_z_ais(m, X, &ao, r, &res, &e), PMK_ELIMIT);
+    ck_assert_str_eq(e.msg, "AIS with 1000000000000000 runs needs 64000000000000144 bytes, more "
+                            "than the PMK_MAX_MEMORY limit of 1073741824 bytes");
+    /* The model itself: 8 (D H + D + H) = 8 (3 10^8 + 3 + 10^8) > 1 GiB. */
+    ck_assert_ptr_null(pmk_rbm_alloc(3, 100000000, &e));
+    ck_assert_str_eq(e.msg, "an RBM of 3 visible x 100000000 hidden units needs 3200000024 "
+                            "bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes");
+    unsetenv("PMK_MAX_MEMORY");
+    pmk_rng_free(r);
+    gsl_matrix_free(X);
+    pmk_rbm_free(m);
+}
+END_TEST
+
 Suite *suite_rbm(void)
 {
     Suite *s = suite_create("rbm");
@@ -886,6 +926,7 @@ Suite *suite_rbm(void)
     tcase_add_test(tc, test_pseudo_likelihood);
     tcase_add_test(tc, test_pseudo_likelihood_other_paths);
     tcase_add_test(tc, test_init_hinton);
+    tcase_add_test(tc, test_option_sizes_checked);
     suite_add_tcase(s, tc);
     tc = tcase_create("stochastic");
     tcase_set_timeout(tc, 60);

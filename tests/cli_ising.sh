@@ -125,6 +125,49 @@ expect_err_line 2 "pmk ising noise: --flip: 1.5 is not in [0, 1]" \
     "$PMK" ising noise "$CLEAN" --flip 1.5 -o "$T/keep.pbm"
 expect_err_line 2 "pmk ising: unknown verb 'smooth' (verbs: denoise, noise, energy)" \
     "$PMK" ising smooth "$NOISY"
+# Parameters for which the energy overflows on the given image are usage
+# errors naming the largest term: with n = 6 pixels the bound on
+# |h| + K |beta| + |eta| is DBL_MAX / 4 / 6 = 7.49e+306.  Just under it runs.
+Y="$FIX/ising-y.pbm"
+expect_err_line 2 "pmk ising denoise: beta 1e+308 is too large for a 3 x 2 image: the energy would overflow (|h| + 4 |beta| + |eta| must be at most 7.49e+306)" \
+    "$PMK" ising denoise --beta 1e308 "$Y" -o "$T/keep.pbm"
+expect_err_line 2 "pmk ising denoise: eta -7.5e+306 is too large for a 3 x 2 image: the energy would overflow (|h| + 4 |beta| + |eta| must be at most 7.49e+306)" \
+    "$PMK" ising denoise --eta -7.5e306 --beta 0 "$Y" -o "$T/keep.pbm"
+expect_err_line 2 "pmk ising denoise: beta 1e+306 is too large for a 3 x 2 image: the energy would overflow (|h| + 8 |beta| + |eta| must be at most 7.49e+306)" \
+    "$PMK" ising denoise -m anneal --beta 1e306 --neighbours 8 "$Y" -o "$T/keep.pbm"
+expect_err_line 2 "pmk ising energy: h 1e+307 is too large for a 3 x 2 image: the energy would overflow (|h| + 4 |beta| + |eta| must be at most 7.49e+306)" \
+    "$PMK" ising energy --h 1e307 "$Y" --observed "$Y"
+expect_err_line 2 "pmk ising denoise: --beta: 'nan' is not a finite number" \
+    "$PMK" ising denoise --beta nan "$Y" -o "$T/keep.pbm"
+expect_err_line 2 "pmk ising denoise: --t0: 'inf' is not a finite number" \
+    "$PMK" ising denoise -m anneal --t0 inf "$Y" -o "$T/keep.pbm"
+expect_err_line 2 "pmk ising noise: --flip: 'nan' is not a finite number" \
+    "$PMK" ising noise "$Y" --flip nan -o "$T/keep.pbm"
+[ "$(cat "$T/keep.pbm")" = keep ] || fail "a refused run overwrote its output"
+for m in icm anneal meanfield mincut; do
+    expect_ok "$PMK" ising denoise -q --json -m $m --beta 1e306 --eta 0 "$Y" -o "$T/big.pbm"
+    grep -q '"energy": -[0-9.e+]*,' "$T/out" || fail "$m: the energy is not finite: $(cat "$T/out")"
+done
+# A schedule long enough for T to underflow to 0 still runs (ties at T = 0
+# are a fair coin, not NaN) and gives a finite energy.
+expect_ok "$PMK" ising denoise -q --json -m anneal --t0 1e-300 --t-factor 0.5 --anneal-sweeps 200 \
+    "$Y" -o "$T/cold.pbm"
+grep -q '"energy": -[0-9.e+]*,' "$T/out" || fail "anneal to T = 0: $(cat "$T/out")"
+# Gaussian noise whose standard deviation, in levels, is not finite.
+expect_ok "$PMK" ising noise "$Y" --flip 0 -o "$T/g.pgm"
+expect_err_line 2 "pmk ising noise: --gauss: 1e300 is too large (SIGMA * maxval must be at most 1e15)" \
+    "$PMK" ising noise "$T/g.pgm" --gauss 1e300 -o "$T/keep.pbm"
+# The work space of a method is checked against the ceiling before it is
+# allocated: anneal on the 400 x 328 horse needs 131200 x 9 bytes.
+expect_fail 1 "pmk ising denoise: the work space of this method needs 1180800 bytes, more than the PMK_MAX_MEMORY limit of 1153433 bytes" \
+    env PMK_MAX_MEMORY=1153433 "$PMK" ising denoise -q -m anneal "$NOISY" -o "$T/keep.pbm"
+# So is the trace, one 48-byte record a sweep, up to the sweeps asked for.
+expect_fail 1 "pmk ising denoise: a trace of 100000 sweeps needs 4800000 bytes, more than the PMK_MAX_MEMORY limit of 1048576 bytes" \
+    env PMK_MAX_MEMORY=1M "$PMK" ising denoise -q -m meanfield --max-sweeps 100000 "$Y" -o "$T/keep.pbm"
+expect_fail 1 "pmk ising denoise: a trace of 1000000000000 sweeps needs 48000000000000 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+    env PMK_MAX_MEMORY=1G "$PMK" ising denoise -q -m anneal --anneal-sweeps 1000000000000 "$Y" -o "$T/keep.pbm"
+[ "$(cat "$T/keep.pbm")" = keep ] || fail "a refused run overwrote its output"
+
 expect_ok "$PMK" ising denoise --help
 grep -q -- '--method M' "$T/out" || fail "denoise --help lacks --method"
 

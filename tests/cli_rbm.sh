@@ -131,4 +131,36 @@ expect_err_line 2 "pmk rbm eval: --exact and --ais exclude each other" \
     $R eval "$T/m.rbm" "$BARS" --exact --ais
 expect_err_line 2 "pmk rbm: unknown verb 'fit' (verbs: train, hidden, sample, eval, filters, export)" \
     $R fit
+# ---- sizes from options: checked against the ceiling before anything is
+# allocated (exit 1, naming the need), or impossible whatever the data (2).
+# m.rbm is D = 36, H = 8.  Training floats: 2 D H + 2 (D + H) + B (D + H)
+# + 2 B (D + H) + 2 max(D, H) = 736 + 132 B, 4 bytes each; with
+# --persistent, B chains of H more: 736 + 140 B.
+expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 1000000000000 rows needs 528000000002944 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+    env PMK_MAX_MEMORY=1G $R train -q "$BARS" -o "$T/big.rbm" -H 8 -b 1000000000000
+expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 100000000000 rows needs 56000000002944 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+    env PMK_MAX_MEMORY=1G $R train -q "$BARS" -o "$T/big.rbm" -H 8 -b 100000000000 --persistent
+expect_err_line 2 "pmk rbm train: --hidden: 1000000000000 is more than the 1073741824 weights an RBM may have" \
+    $R train "$BARS" -o "$T/big.rbm" -H 1000000000000
+expect_fail 1 "pmk rbm train: 36 x 1000000000 weights exceed the limit of 1073741824" \
+    $R train -q "$BARS" -o "$T/big.rbm" -H 1000000000
+# an RBM within the weight limit but over the ceiling: 8 (D H + D + H)
+# = 8 (36000000 + 36 + 1000000)
+expect_fail 1 "pmk rbm train: an RBM of 36 visible x 1000000 hidden units needs 296000288 bytes, more than the PMK_MAX_MEMORY limit of 268435456 bytes" \
+    env PMK_MAX_MEMORY=256M $R train -q "$BARS" -o "$T/big.rbm" -H 1000000
+# sampling: (2 + snapshots) x chains rows of 8 D + 8 bytes (10 snapshots by default)
+expect_fail 1 "pmk rbm sample: 1000000000000 chains with 10 snapshots needs 3552000000000000 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+    env PMK_MAX_MEMORY=1G $R sample "$T/m.rbm" -n 1000000000000 -o "$T/big.csv"
+expect_fail 1 "pmk rbm sample: 1000000 chains with 1000000 snapshots needs 296000592000000 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+    env PMK_MAX_MEMORY=1G $R sample "$T/m.rbm" -n 1000000 -s 1000000 --every 1 -o "$T/big.png"
+# the montage of 100 chains x 1000 snapshots of 6 x 6 tiles with 1-pixel gaps:
+# 699 x 6999 pixels of 8 bytes (the samples themselves, 29659200 bytes, fit)
+expect_fail 1 "pmk rbm sample: an image of 699 x 6999 pixels needs 39138408 bytes, more than the PMK_MAX_MEMORY limit of 36700160 bytes" \
+    env PMK_MAX_MEMORY=35M $R sample "$T/m.rbm" -n 100 -s 1000 --every 1 --seed 1 -o "$T/big.png"
+[ ! -e "$T/big.png" ] && [ ! -e "$T/big.csv" ] && [ ! -e "$T/big.rbm" ] || fail "a refused run left an output"
+# AIS: runs x (D + 2 H + 1) doubles, plus the K + 1 = 14501 betas and 4 D + H:
+# 8 (53 x 10^12 + 14501 + 152)
+expect_fail 1 "pmk rbm eval: AIS with 1000000000000 runs needs 424000000117224 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+    env PMK_MAX_MEMORY=1G $R eval "$T/m.rbm" "$BARS" --ais --ais-runs 1000000000000
+
 echo "rbm CLI: all checks passed"

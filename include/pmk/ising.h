@@ -41,6 +41,14 @@ PMK_API void pmk_ising_params_init_default(pmk_ising_params *p);
  *  neighbours is 4 or 8. */
 PMK_API int pmk_ising_params_check(const pmk_ising_params *p, pmk_error *err);
 
+/** pmk_ising_params_check, and PMK_EINVAL, naming the largest term, unless
+ *  the energy and every quantity the methods compute stay finite on a
+ *  width x height image: B n <= DBL_MAX / 4 with B = |h| + K |beta| + |eta|
+ *  (K neighbours, n pixels).  pmk_ising_energy and pmk_ising_denoise call
+ *  it; a caller that knows the size early may call it first. */
+PMK_API int pmk_ising_params_check_size(const pmk_ising_params *p, size_t width, size_t height,
+                                        pmk_error *err);
+
 /** Denoising methods (pmk_ising_options.method). */
 typedef enum pmk_ising_method {
     PMK_ISING_ICM = 0,      /**< iterated conditional modes from x = y */
@@ -145,8 +153,11 @@ PMK_API double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, si
  *  needed by anneal and by the random order (NULL is PMK_EINVAL there); @p res
  *  (may be NULL) receives the figures and the trace (cleared on failure).
  *  Statuses: PMK_EINVAL for bad parameters or options, an empty image or a
- *  spin of @p y other than +-1, and for mincut with beta < 0 (the energy is
- *  then not submodular); PMK_ELIMIT for images of 2^31 pixels or more;
+ *  spin of @p y other than +-1, for parameters too large for the image
+ *  (pmk_ising_params_check_size), and for mincut with beta < 0 (the energy is
+ *  then not submodular); PMK_ELIMIT for images of 2^31 pixels or more, or
+ *  when the method's work space or the trace of the most sweeps the options
+ *  allow exceeds the memory ceiling (pmk_mem_check);
  *  PMK_ENOMEM. */
 PMK_API int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o,
                               size_t width, size_t height, const int8_t *y, int8_t *x,
@@ -155,14 +166,14 @@ PMK_API int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options
 /** Flips exactly round(@p prob * n) distinct spins of @p x[0..n), chosen
  *  uniformly (a partial Fisher-Yates shuffle) with @p rng.  *@p flipped
  *  (may be NULL) receives the count.  Statuses: PMK_EINVAL unless
- *  0 <= prob <= 1, PMK_ELIMIT when n exceeds the generator's range,
- *  PMK_ENOMEM; @p x is unchanged on error. */
+ *  0 <= prob <= 1, PMK_ELIMIT when n exceeds the generator's range or its
+ *  n indices the memory ceiling, PMK_ENOMEM; @p x is unchanged on error. */
 PMK_API int pmk_ising_noise_flip(int8_t *x, size_t n, double prob, pmk_rng *rng,
                                  size_t *flipped, pmk_error *err);
 
 /** Adds N(0, (sigma * maxval)^2) to each grey level of @p v[0..n) and rounds
  *  and clips the result to 0..maxval, drawing from @p rng.  PMK_EINVAL
- *  unless sigma >= 0 (@p v then unchanged). */
+ *  unless 0 <= sigma and sigma * maxval <= 1e15 (@p v then unchanged). */
 PMK_API int pmk_ising_noise_gaussian(double *v, size_t n, unsigned maxval, double sigma,
                                      pmk_rng *rng, pmk_error *err);
 

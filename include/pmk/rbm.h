@@ -56,7 +56,8 @@ typedef struct pmk_rbm {
 } pmk_rbm;
 
 /** Allocates a D x H model with every parameter 0 and no training state.
- *  D = 0 or H = 0 is PMK_EINVAL; D*H above PMK_RBM_MAX_WEIGHTS is PMK_ELIMIT
+ *  D = 0 or H = 0 is PMK_EINVAL; D*H above PMK_RBM_MAX_WEIGHTS, or
+ *  8 (D H + D + H) bytes above the memory ceiling, is PMK_ELIMIT
  *  (refused before allocating); PMK_ENOMEM.  @return a model owned by the
  *  caller (pmk_rbm_free), or NULL on error. */
 PMK_API pmk_rbm *pmk_rbm_alloc(size_t d, size_t h, pmk_error *err);
@@ -166,7 +167,8 @@ typedef struct pmk_rbm_ais_result {
  *  i of @p X clipped to [0.001, 0.999]; X NULL: b_A = 0) to the model B.
  *  See rbm.c for the equations.  @p o NULL means the defaults.  Statuses: PMK_EINVAL
  *  for fewer than 2 runs or no intermediate distribution, PMK_EDATA when X
- *  does not have D columns, PMK_ENOMEM.  Draws from @p r only. */
+ *  does not have D columns, PMK_ELIMIT when the runs' states exceed the
+ *  memory ceiling (pmk_mem_check), PMK_ENOMEM.  Draws from @p r only. */
 PMK_API int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
                               const pmk_rbm_ais_options *o, pmk_rng *r,
                               pmk_rbm_ais_result *out, pmk_error *err);
@@ -220,7 +222,9 @@ typedef int (*pmk_rbm_epoch_fn)(const pmk_rbm *m, const pmk_rbm_epoch_info *info
  *  is in single precision; the model keeps double.  @p cb may be NULL.
  *  Statuses: those of pmk_rbm_options_check and pmk_rbm_check_data,
  *  PMK_EDATA for N = 0, PMK_ENUMERIC when an epoch diverges (non-finite
- *  reconstruction error), PMK_ENOMEM, or the callback's non-zero return. */
+ *  reconstruction error), PMK_ELIMIT when the trainer's buffers (sized by
+ *  the batch and the persistent chains) exceed the memory ceiling,
+ *  PMK_ENOMEM, or the callback's non-zero return. */
 PMK_API int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
                         pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx, pmk_error *err);
 

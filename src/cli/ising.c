@@ -362,6 +362,11 @@ static int cmd_denoise(int argc, char **argv)
         }
     }
     size_t W = img->width, H = img->height, n = W * H;
+    /* Parameters that overflow the energy on this image are a usage error. */
+    if (pmk_ising_params_check_size(&p, W, H, &err) != PMK_OK) {
+        status = cli_usage("%s", err.msg);
+        goto done;
+    }
     y = spins_of(img);
     x = malloc(n);
     if (clean)
@@ -479,7 +484,7 @@ static int cmd_noise(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *out = NULL;
+    const char *out = NULL, *optarg_gauss = NULL;
     double flip = -1, gauss = -1, threshold = 0;
     unsigned long seed = 0;
     int have_seed = 0, c, rc;
@@ -493,6 +498,7 @@ static int cmd_noise(int argc, char **argv)
                 rc = cli_usage("--flip: %s is not in [0, 1]", optarg);
             break;
         case OPT_GAUSS:
+            optarg_gauss = optarg;
             if (!(rc = cli_parse_double("gauss", optarg, &gauss)) && !(gauss >= 0))
                 rc = cli_usage("--gauss: %s is negative", optarg);
             break;
@@ -541,6 +547,11 @@ static int cmd_noise(int argc, char **argv)
         if (img->binary) {
             status = cli_error("%s: --gauss needs a grey image; this one is binary (use --flip)",
                                in);
+            goto done;
+        }
+        if (!(gauss * img->maxval <= 1e15)) {
+            status = cli_usage("--gauss: %s is too large (SIGMA * maxval must be at most 1e15)",
+                               optarg_gauss);
             goto done;
         }
         /* gsl_matrix rows may be padded (tda); noise row by row. */
@@ -650,6 +661,12 @@ static int cmd_energy(int argc, char **argv)
                            xi->width, xi->height);
         goto done;
     }
+    pmk_error err;
+    pmk_error_clear(&err);
+    if (pmk_ising_params_check_size(&p, xi->width, xi->height, &err) != PMK_OK) {
+        status = cli_usage("%s", err.msg);
+        goto done;
+    }
     x = spins_of(xi);
     y = spins_of(yi);
     if (!x || !y) {
@@ -657,8 +674,6 @@ static int cmd_energy(int argc, char **argv)
         goto done;
     }
     pmk_ising_terms t;
-    pmk_error err;
-    pmk_error_clear(&err);
     if (pmk_ising_energy_terms(&p, xi->width, xi->height, x, y, &t, &err) != PMK_OK) {
         status = cli_error_pmk(&err);
         goto done;

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -487,6 +488,9 @@ static int rbm_train(int argc, char **argv)
                 return rc;
             if (hidden == 0)
                 return cli_usage("--hidden: an RBM needs at least 1 hidden unit");
+            if (hidden > PMK_RBM_MAX_WEIGHTS)
+                return cli_usage("--hidden: %s is more than the %zu weights an RBM may have",
+                                 optarg, PMK_RBM_MAX_WEIGHTS);
             break;
         case 'e':
             if ((rc = cli_parse_size("epochs", optarg, &o.epochs)))
@@ -843,8 +847,22 @@ static int rbm_sample(int argc, char **argv)
         return cli_error("%s: %zu visible units are not a square image; write a .csv",
                          argv[optind], m->d);
     }
-    pmk_rng *r = cli_rng(have_seed, seed);
     size_t nsnap = steps / every;
+    /* V, the means and the snapshots: 8 D chains (2 + snapshots) bytes, and
+     * a label a snapshot row; sized by the options, so checked first. */
+    {
+        pmk_error merr;
+        unsigned long long rows = 2 + (unsigned long long)nsnap, per = 8ull * m->d + 8;
+        unsigned long long need = chains > ULLONG_MAX / rows ? ULLONG_MAX : chains * rows;
+        need = need > ULLONG_MAX / per ? ULLONG_MAX : need * per;
+        char what[96];
+        snprintf(what, sizeof what, "%zu chains with %zu snapshots", chains, nsnap);
+        if (pmk_mem_check(NULL, 0, 0, need, what, &merr)) {
+            pmk_rbm_free(m);
+            return cli_error_pmk(&merr);
+        }
+    }
+    pmk_rng *r = cli_rng(have_seed, seed);
     gsl_matrix *V = gsl_matrix_alloc(chains, m->d), *mean = gsl_matrix_alloc(chains, m->d);
     gsl_matrix *snaps = nsnap ? gsl_matrix_alloc(nsnap * chains, m->d) : NULL;
     long *lab = malloc((nsnap ? nsnap : 1) * chains * sizeof *lab);

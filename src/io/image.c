@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -59,6 +60,12 @@ pmk_image *img_alloc_uninit(size_t width, size_t height, int binary, unsigned ma
         pmk_error_set(err, PMK_EINVAL, "maxval %u is out of range 1..65535", maxval);
         return NULL;
     }
+    /* Every image pmk makes (read, copied, thresholded, a montage) is under
+     * the ceiling; the readers have said so already, with a position. */
+    char what[96];
+    snprintf(what, sizeof what, "an image of %zu x %zu pixels", width, height);
+    if (pmk_mem_check(NULL, 0, 0, nbytes, what, err))
+        return NULL;
     pmk_image *img = malloc(sizeof *img);
     gsl_matrix *m = img ? gsl_matrix_alloc(height, width) : NULL;
     if (!m) {
@@ -133,8 +140,14 @@ int img_check_size(const char *path, long line, long col, const char *what,
         return pmk_error_at(err, PMK_ELIMIT, path, line, col,
                             "%s image of %zu x %zu pixels is too large (the pixel count "
                             "overflows)", what, width, height);
-    /* The matrix must fit in the machine's physical memory, and under
-     * PMK_MAX_MEMORY when that is set lower. */
+    return img_check_mem(path, line, col, what, width, height, nbytes, err);
+}
+
+int img_check_mem(const char *path, long line, long col, const char *what, size_t width,
+                  size_t height, size_t nbytes, pmk_error *err)
+{
+    /* Under the machine's physical memory, and under PMK_MAX_MEMORY when
+     * that is set lower. */
     int from_env;
     unsigned long long cap = pmk_mem_limit(&from_env);
     if (cap && (unsigned long long)nbytes > cap)

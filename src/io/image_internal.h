@@ -80,6 +80,11 @@ long long img_remaining(const img_in *in);
 int img_check_size(const char *path, long line, long col, const char *what,
                    size_t width, size_t height, pmk_error *err);
 
+/* The same ceiling for @p nbytes that a reader holds for a width x height
+ * image (the pixel matrix and its own buffers), with the same message. */
+int img_check_mem(const char *path, long line, long col, const char *what, size_t width,
+                  size_t height, size_t nbytes, pmk_error *err);
+
 /* pmk_image_alloc without clearing the pixels, for callers that set every
  * one (saves a pass over a matrix that may be tens of megabytes). */
 pmk_image *img_alloc_uninit(size_t width, size_t height, int binary, unsigned maxval,

@@ -13,8 +13,10 @@
  * row padded to a whole byte; P5 stores one byte a sample, or two big-endian
  * bytes when maxval > 255.  Plain rasters are ASCII: P1 digits 0/1, which need
  * no separators; P2 decimals separated by whitespace.  Comments are accepted
- * in plain rasters too (libnetpbm does).  Bytes after the raster are ignored
- * (Netpbm allows several images in one file; pmk reads the first).
+ * in plain rasters too (libnetpbm does).  After the raster only whitespace
+ * may follow (and comments, after a plain raster): Netpbm allows several
+ * images in one file, but pmk reads one image a file, so anything else, a
+ * second image included, is an error rather than silently dropped.
  *
  * A lying header must not make the reader allocate what the file cannot
  * back: when the file size is known (a regular, uncompressed file) a raw
@@ -172,6 +174,81 @@ static int plain_plausible(img_in *in, int pbm, size_t w, size_t h)
     return raster_plausible(in, w, h, pbm ? w * h : 2 * (w * h) - 1, 1);
 }
 
+/* The error for data after the image at byte offset @p off (raw) or at the
+ * current line and column (plain), naming a second image when one starts
+ * there ("P1".."P7"). */
+static int trailing_error(img_in *in, int plain, size_t off, long line, long col, int second)
+{
+    const char *what = second ? "a second image follows the first"
+                              : "data after the end of the image";
+    if (plain)
+        return pmk_error_at(in->err, PMK_EFORMAT, in->path, line, col,
+                            "%s: pmk reads one image a file", what);
+    return pmk_error_at(in->err, PMK_EFORMAT, in->path, 0, 0,
+                        "%s (at offset %zu): pmk reads one image a file", what, off);
+}
+
+/* Reads what follows the raster to the end of the file: whitespace (and, in
+ * plain files, comments) only.  @p c is the byte already read after the
+ * raster (plain), or -2 when none was (raw).  The window is scanned in
+ * place, so megabytes of trailing blanks cost one pass. */
+static int check_trailing(img_in *in, int plain, int c)
+{
+    int comment = 0;
+    if (c >= 0) {
+        if (c == '\n') {
+            in->line++;
+            in->linestart = img_offset(in);
+        } else if (c == '#') {
+            comment = 1;
+        } else if (!is_space(c)) {
+            int second = c == 'P';
+            if (second) {
+                long n = img_ensure(in, 1);
+                second = n > 0 && in->buf[in->pos] >= '1' && in->buf[in->pos] <= '7';
+            }
+            return trailing_error(in, plain, img_offset(in) - 1, in->line, img_col(in), second);
+        }
+    } else if (c == -1) {
+        return in->failed ? (in->err ? in->err->code : PMK_EIO) : PMK_OK;
+    }
+    for (;;) {
+        if (in->pos == in->len) {
+            long r = img_fill(in);
+            if (r < 0)
+                return in->err ? in->err->code : PMK_EIO;
+            if (r == 0)
+                return PMK_OK;
+        }
+        const unsigned char *b = in->buf;
+        size_t i = in->pos, e = in->len;
+        for (; i < e; i++) {
+            unsigned char ch = b[i];
+            if (ch == '\n') {
+                in->line++;
+                in->linestart = in->base + i + 1;
+                comment = 0;
+            } else if (comment) {
+                comment = ch != '\r';
+            } else if (plain && ch == '#') {
+                comment = 1;
+            } else if (!is_space(ch)) {
+                break;
+            }
+        }
+        in->pos = i;
+        if (i < e) {
+            int second = b[i] == 'P';
+            in->pos++;   /* the offending byte, for the column */
+            if (second) {
+                long n = img_ensure(in, 1);
+                second = n > 0 && in->buf[in->pos] >= '1' && in->buf[in->pos] <= '7';
+            }
+            return trailing_error(in, plain, img_offset(in) - 1, in->line, img_col(in), second);
+        }
+    }
+}
+
 /* P4 / P5: the raster is read whole, then unpacked row by row. */
 static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pmk_image **out)
 {
@@ -186,6 +263,10 @@ static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pm
         /* Only when the size was unknown (gzip, a pipe): the same verdict. */
         free(raster);
         return raster_short(in, w, h, need, got, 0);
+    }
+    if ((rc = check_trailing(in, 0, -2))) {
+        free(raster);
+        return rc;
     }
     pmk_image *img = img_alloc_uninit(w, h, pbm, pbm ? 1 : maxval, in->err);
     if (!img) {
@@ -322,6 +403,11 @@ static int plain_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval,
         long line = in->line > 1 && img_offset(in) == in->linestart ? in->line - 1 : in->line;
         return pmk_error_at(in->err, PMK_EFORMAT, in->path, line, 0,
                             "short raster: expected %zu samples, found %zu (end of file)", n, k);
+    }
+    int rc = check_trailing(in, 1, c);
+    if (rc) {
+        free(s);
+        return rc;
     }
     pmk_image *img = img_alloc_uninit(w, h, pbm, pbm ? 1 : maxval, in->err);
     if (!img) {

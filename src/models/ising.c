@@ -5,11 +5,15 @@
  * the noise models.  The exact MAP by minimum cut is in ising_maxflow.c. */
 #include "config.h"
 
+#include <float.h>
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pmk/ising.h"
+#include "pmk/limits.h"
 #include "models/ising_internal.h"
 
 /* The hot loops below work on signed bytes and are written so that the
@@ -47,12 +51,41 @@ void pmk_ising_params_init_default(pmk_ising_params *p)
 
 int pmk_ising_params_check(const pmk_ising_params *p, pmk_error *err)
 {
-    if (!isfinite(p->beta) || !isfinite(p->eta) || !isfinite(p->h))
-        return pmk_error_set(err, PMK_EINVAL, "beta, eta and h must be finite numbers");
+    if (!isfinite(p->beta))
+        return pmk_error_set(err, PMK_EINVAL, "beta must be a finite number, not %g", p->beta);
+    if (!isfinite(p->eta))
+        return pmk_error_set(err, PMK_EINVAL, "eta must be a finite number, not %g", p->eta);
+    if (!isfinite(p->h))
+        return pmk_error_set(err, PMK_EINVAL, "h must be a finite number, not %g", p->h);
     if (p->neighbours != 4 && p->neighbours != 8)
         return pmk_error_set(err, PMK_EINVAL, "neighbours must be 4 or 8, not %d",
                              p->neighbours);
     return PMK_OK;
+}
+
+/* Every quantity the methods compute is bounded by B n or 2 B, with
+ * B = |h| + K |beta| + |eta| (K neighbours) and n pixels: |E| <= B n (the
+ * three sums are at most n, K n / 2 and n), the local difference
+ * |dE_i| <= 2 B, the mean-field argument and free energy, the min-cut
+ * capacities 2 |beta| and 2 |eta - h| and their flow (at most 2 B n).  So
+ * B n <= DBL_MAX / 4 keeps all of them finite. */
+int pmk_ising_params_check_size(const pmk_ising_params *p, size_t width, size_t height,
+                                pmk_error *err)
+{
+    int rc = pmk_ising_params_check(p, err);
+    if (rc)
+        return rc;
+    const double n = (double)width * (double)height;
+    const double th = fabs(p->h), tb = p->neighbours * fabs(p->beta), te = fabs(p->eta);
+    const double most = DBL_MAX / 4 / (n > 1 ? n : 1);
+    if (th + tb + te <= most)
+        return PMK_OK;
+    const char *name = tb >= th && tb >= te ? "beta" : te >= th ? "eta" : "h";
+    double v = tb >= th && tb >= te ? p->beta : te >= th ? p->eta : p->h;
+    return pmk_error_set(err, PMK_EINVAL,
+                         "%s %g is too large for a %zu x %zu image: the energy would overflow "
+                         "(|h| + %d |beta| + |eta| must be at most %.3g)",
+                         name, v, width, height, p->neighbours, most);
 }
 
 void pmk_ising_options_init_default(pmk_ising_options *o)
@@ -217,7 +250,8 @@ int pmk_ising_energy(const pmk_ising_params *p, size_t width, size_t height,
     size_t n;
     int rc;
     if ((rc = pmk_ising_params_check(p, err)) || (rc = check_spins(width, height, x, "x", &n, err))
-        || (rc = check_spins(width, height, y, "y", &n, err)))
+        || (rc = check_spins(width, height, y, "y", &n, err))
+        || (rc = pmk_ising_params_check_size(p, width, height, err)))
         return rc;
     *energy = energy_fast(p, width, height, x, y);
     return PMK_OK;
@@ -644,7 +678,11 @@ static int anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t 
         for (int yb = 0; yb < 2; yb++)
             for (int s = -8; s <= 8; s++) {
                 double e = (2 * p->h - 2 * p->beta * s - 2 * p->eta * (yb ? 1 : -1)) / T;
-                pplus[yb][s + 8] = e > 0 ? exp(-e) / (1 + exp(-e)) : 1 / (1 + exp(e));
+                /* T may underflow to 0 on a long schedule: a tie (0 / 0) is
+                 * then a fair coin, anything else a sure step (e = +-inf). */
+                pplus[yb][s + 8] = isnan(e) ? 0.5
+                                   : e > 0  ? exp(-e) / (1 + exp(-e))
+                                            : 1 / (1 + exp(e));
             }
         if (o->order == PMK_ISING_RANDOM)
             visit_order(o->order, W, H, nb, rng, idx);
@@ -789,7 +827,31 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
         res = &local;
     memset(res, 0, sizeof *res);
     if ((rc = pmk_ising_params_check(p, err)) || (rc = pmk_ising_options_check(o, err))
-        || (rc = check_spins(width, height, y, "observed image", &n, err)))
+        || (rc = check_spins(width, height, y, "observed image", &n, err))
+        || (rc = pmk_ising_params_check_size(p, width, height, err)))
+        return rc;
+    /* The method's own buffers, beside the caller's x and y: a visiting
+     * order (size_t a pixel) for the reference ICM, anneal and mean field,
+     * plus the best state (anneal) or the means (mean field); the fast ICM
+     * needs six rows only; the min-cut graph checks its own. */
+    size_t per = o->method == PMK_ISING_ANNEAL      ? sizeof(size_t) + 1
+                 : o->method == PMK_ISING_MEANFIELD ? sizeof(size_t) + sizeof(double)
+                 : o->method == PMK_ISING_ICM && (p->beta < 0 || o->order == PMK_ISING_RANDOM)
+                     ? sizeof(size_t)
+                     : 0;
+    if (per && (rc = pmk_mem_check(NULL, 0, 0, (unsigned long long)n * per,
+                                   "the work space of this method", err)))
+        return rc;
+    /* The trace keeps one record a sweep, up to the sweeps the options allow. */
+    size_t nsw = o->method == PMK_ISING_ANNEAL ? o->anneal_sweeps
+                 : o->method == PMK_ISING_MINCUT ? 0
+                                                 : o->max_sweeps;
+    unsigned long long tb = nsw > ULLONG_MAX / sizeof(pmk_ising_sweep)
+                                ? ULLONG_MAX
+                                : (unsigned long long)nsw * sizeof(pmk_ising_sweep);
+    char what[64];
+    snprintf(what, sizeof what, "a trace of %zu sweeps", nsw);
+    if ((rc = pmk_mem_check(NULL, 0, 0, tb, what, err)))
         return rc;
     int needs_rng = o->method == PMK_ISING_ANNEAL
                     || (o->order == PMK_ISING_RANDOM && o->method != PMK_ISING_MINCUT);
@@ -842,6 +904,10 @@ int pmk_ising_noise_flip(int8_t *x, size_t n, double prob, pmk_rng *rng, size_t 
     size_t k = (size_t)floor(prob * (double)n + 0.5);
     if (k > n)
         k = n;
+    int rc = pmk_mem_check(NULL, 0, 0, (unsigned long long)n * sizeof(size_t),
+                           "choosing the pixels to flip", err);
+    if (rc)
+        return rc;
     size_t *idx = malloc((n ? n : 1) * sizeof *idx);
     if (!idx)
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", n);
@@ -867,6 +933,10 @@ int pmk_ising_noise_gaussian(double *v, size_t n, unsigned maxval, double sigma,
     if (!(sigma >= 0) || !isfinite(sigma))
         return pmk_error_set(err, PMK_EINVAL, "the noise level must be >= 0, not %g", sigma);
     double sd = sigma * maxval;
+    if (!isfinite(sd) || sd > 1e15)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "the noise level %g is too large (sigma * maxval must be at most "
+                             "1e15)", sigma);
     for (size_t i = 0; i < n; i++) {
         double t = floor(v[i] + sd * pmk_rng_gaussian(rng) + 0.5);
         v[i] = t < 0 ? 0 : t > maxval ? maxval : t;

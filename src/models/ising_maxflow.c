@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pmk/limits.h"
 #include "models/ising_internal.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -324,6 +325,12 @@ int pmk_ising_mincut(const pmk_ising_params *p, size_t W, size_t H, const int8_t
     if (pmk_size_mul(WP, HP, &np) != PMK_OK || np > (size_t)INT32_MAX / 8)
         return pmk_error_set(err, PMK_ELIMIT, "the image is too large for mincut (%zux%zu)", W,
                              H);
+    /* Per padded pixel: K capacities and the terminal residual (doubles),
+     * three flag bytes, the timestamp, distance and two queue entries. */
+    int rc = pmk_mem_check(NULL, 0, 0, (unsigned long long)np * (8ULL * (unsigned)K + 27),
+                           "the min-cut graph", err);
+    if (rc)
+        return rc;
     bk_graph g;
     memset(&g, 0, sizeof g);
     g.K = K;
@@ -341,7 +348,6 @@ int pmk_ising_mincut(const pmk_ising_params *p, size_t W, size_t H, const int8_t
     g.dist = calloc(np, sizeof *g.dist);
     g.aq = malloc(np * sizeof *g.aq);
     g.oq = malloc(np * sizeof *g.oq);
-    int rc = PMK_OK;
     if (!g.cap || !g.tr || !g.par || !g.sink || !g.act || !g.ts || !g.dist || !g.aq || !g.oq) {
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for the mincut graph (%zux%zu)", W, H);
         goto done;

@@ -12,16 +12,30 @@
  * symmetrically p(v_i = 1 | h) = sigmoid((Wh + b)_i). */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_blas.h>
 
 #include "pmk/kernels.h"
+#include "pmk/limits.h"
 #include "pmk/rbm.h"
 
 /* Clip for the logit of pixel means: keeps biases within +-6.9. */
 #define RBM_P_CLIP 0.001
+
+/* a * b, or ULLONG_MAX when that overflows (a byte count "too large"). */
+static unsigned long long sat_mul(unsigned long long a, unsigned long long b)
+{
+    return b && a > ULLONG_MAX / b ? ULLONG_MAX : a * b;
+}
+
+static unsigned long long sat_add(unsigned long long a, unsigned long long b)
+{
+    return a > ULLONG_MAX - b ? ULLONG_MAX : a + b;
+}
 
 /* ---------------------------------------------------------------- life cycle */
 
@@ -37,6 +51,11 @@ pmk_rbm *pmk_rbm_alloc(size_t d, size_t h, pmk_error *err)
                       PMK_RBM_MAX_WEIGHTS);
         return NULL;
     }
+    /* W, b and a: 8 (D H + D + H) bytes, under the memory ceiling. */
+    char what[96];
+    snprintf(what, sizeof what, "an RBM of %zu visible x %zu hidden units", d, h);
+    if (pmk_mem_check(NULL, 0, 0, sat_mul(8, sat_add(dh, sat_add(d, h))), what, err))
+        return NULL;
     pmk_rbm *m = calloc(1, sizeof *m);
     if (!m)
         goto nomem;
@@ -549,6 +568,16 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
                              "the data have %zu columns but the model has %zu visible units",
                              X->size2, m->d);
     size_t M = o->runs, D = m->d, H = m->h;
+    /* The runs' states V (M x D), Xh and Hs (M x H each) and weights, and
+     * the schedule: all sized by the options, so checked first. */
+    unsigned long long per_run = sat_add(D, sat_add(sat_mul(2, H), 1));
+    unsigned long long need = sat_mul(8, sat_add(sat_mul(M, per_run),
+                                                 sat_add(K + 1, sat_mul(4, D) + H)));
+    char what[64];
+    snprintf(what, sizeof what, "AIS with %zu runs", M);
+    int rc0 = pmk_mem_check(NULL, 0, 0, need, what, err);
+    if (rc0)
+        return rc0;
     double *beta = malloc((K + 1) * sizeof *beta);
     double *logw = calloc(M, sizeof *logw);
     gsl_vector *bA = gsl_vector_alloc(D);

@@ -28,13 +28,16 @@
  * 4-float vectors (GCC/Clang vector extensions), relative error ~1e-7. */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_blas.h>
 
 #include "pmk/kernels.h"
+#include "pmk/limits.h"
 #include "pmk/rbm.h"
 #include "models/rbm_internal.h"
 
@@ -214,9 +217,38 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t)
     free(t);
 }
 
+/* a * b, or ULLONG_MAX when that overflows. */
+static unsigned long long sat_mul(unsigned long long a, unsigned long long b)
+{
+    return b && a > ULLONG_MAX / b ? ULLONG_MAX : a * b;
+}
+
+static unsigned long long sat_add(unsigned long long a, unsigned long long b)
+{
+    return a > ULLONG_MAX - b ? ULLONG_MAX : a + b;
+}
+
 pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *o,
                                        pmk_error *err)
 {
+    /* Floats: W and dW (2 D H), four vectors (2 D + 2 H), the batch V0 and
+     * PH0 (B (D + H)), four work matrices of max(B, P) rows (2 D + 2 H each),
+     * the P persistent chains (P H) and two column sums; B and P come from
+     * the options, so the total is checked against the ceiling first. */
+    {
+        unsigned long long D = m->d, H = m->h, B = o->batch;
+        unsigned long long P = o->persistent ? (m->chains ? m->chains->size1 : B) : 0;
+        unsigned long long R = P > B ? P : B, DH = sat_add(D, H);
+        unsigned long long f = sat_add(sat_mul(2, sat_mul(D, H)), sat_mul(2, DH));
+        f = sat_add(f, sat_mul(B, DH));
+        f = sat_add(f, sat_mul(R, sat_mul(2, DH)));
+        f = sat_add(f, sat_add(sat_mul(P, H), 2 * (D > H ? D : H)));
+        char what[128];
+        snprintf(what, sizeof what, "training %llu x %llu units with batches of %llu rows", D,
+                 H, B);
+        if (pmk_mem_check(NULL, 0, 0, sat_mul(4, f), what, err))
+            return NULL;
+    }
     pmk_rbm_trainer *t = calloc(1, sizeof *t);
     if (!t)
         goto nomem;
@@ -495,10 +527,11 @@ int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
     const size_t N = X->size1, D = m->d;
     if (N == 0)
         return pmk_error_set(err, PMK_EDATA, "no training rows");
-    size_t *perm = malloc(N * sizeof *perm);
     pmk_rbm_trainer *t = pmk_rbm_trainer_alloc(m, o, err);
-    if (!perm || !t) {
-        free(perm);
+    if (!t)
+        return err ? err->code : PMK_ENOMEM;
+    size_t *perm = malloc(N * sizeof *perm);
+    if (!perm) {
         pmk_rbm_trainer_free(t);
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for training");
     }

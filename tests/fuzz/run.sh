@@ -8,7 +8,12 @@
 #   FUZZ_TARGETS       harness names [csv idx image gnb rbm]
 #   LIB_SOURCES        libpmk's .c files (relative to srcdir)
 #   DEP_CFLAGS DEP_LIBS  GSL, zlib, libpng flags from configure
-#   PMK_MAX_MEMORY     memory ceiling for the readers [1G], below libFuzzer's 2 GB malloc limit
+#   PMK_MAX_MEMORY     memory ceiling for the readers [200M]: below the 256 MB
+#                      malloc limit, so that an allocation a file asks for is
+#                      refused by pmk's checks; one that gets past them (an
+#                      unchecked size from the input) trips libFuzzer's
+#                      -malloc_limit_mb=256 or -rss_limit_mb=512 and counts as
+#                      a crash
 # Seeds come from tests/fuzz/corpus/<name>/ (committed) and data/; the working
 # corpus grows under builddir/tests/fuzz/build/work/<name>/.  A crash stops the run
 # with status 1 and its input saved as builddir/tests/fuzz/build/crash-<name>-*.
@@ -41,8 +46,8 @@ for t in $FUZZ_TARGETS; do
     seeds="$srcdir/tests/fuzz/corpus/$t"
     [ -d "$seeds" ] || seeds=""
     echo "make fuzz: fuzz_$t for ${FUZZ_SECONDS}s"
-    if ! PMK_MAX_MEMORY=${PMK_MAX_MEMORY:-1G} ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
-         "$out/fuzz_$t" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 \
+    if ! PMK_MAX_MEMORY=${PMK_MAX_MEMORY:-200M} ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+         "$out/fuzz_$t" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=512 -malloc_limit_mb=256 -timeout=10 \
             -max_len=65536 -artifact_prefix="$out/crash-$t-" -print_final_stats=1 \
             "$work" $seeds >"$out/fuzz_$t.log" 2>&1; then
         status=1
