@@ -104,8 +104,9 @@ PMK_API void pmk_gnb_free(pmk_gnb *m);
 PMK_API int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_error *err);
 
 /** Computes variances, priors and the prediction coefficients from the
- *  statistics.  PMK_EDATA when no rows were seen or when a variance is zero
- *  (all features constant and no floor); PMK_EINVAL (a bad option, found only
+ *  statistics.  PMK_EDATA when no rows were seen, when a variance is zero
+ *  (all features constant and no floor), or when a class's log-density
+ *  overflows (err->line is then that class's 1-based index); PMK_EINVAL (a bad option, found only
  *  now that K is known) when an explicit prior list does not have one entry
  *  per class. */
 PMK_API int pmk_gnb_finish(pmk_gnb *m, pmk_error *err);

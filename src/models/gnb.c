@@ -618,10 +618,13 @@ int pmk_gnb_finish(pmk_gnb *m, pmk_error *err)
         m->c[k] = la - 0.5 * (logdet + quad);
         if (!isfinite(m->c[k]) || !isfinite(fitq)) {
             free_derived(m);
-            return pmk_error_set(err, PMK_EDATA,
-                                 "class %ld: the log-density overflows double precision (values "
-                                 "far larger than their standard deviation); scale them down "
-                                 "(--scale)", m->labels[k]);
+            pmk_error_set(err, PMK_EDATA,
+                          "class %ld: the log-density overflows double precision (values "
+                          "far larger than their standard deviation); scale them down "
+                          "(--scale)", m->labels[k]);
+            if (err)
+                err->line = (long)k + 1; /* the class, for callers that map it to a place */
+            return PMK_EDATA;
         }
         nll += -m->count[k] * (la - 0.5 * logdet) + 0.5 * fitq;
     }

@@ -417,6 +417,13 @@ static int read_class(pmk_rec_reader *r, const header *hd, rows *sc, pmk_gnb **m
 /* What prediction uses must be finite: the variances (> 0), the priors and
  * the coefficients W, P, c.  Means near 1e150 over variances near 1e-300
  * pass every field rule yet overflow here; say so at the class's line. */
+static int overflow_at(pmk_rec_reader *r, const pmk_gnb *m, long first_line, size_t k)
+{
+    return pmk_error_at(r->err, PMK_EFORMAT, r->path, first_line + 3 * (long)k, 0,
+                        "class %ld: its means and variances overflow the prediction "
+                        "coefficients (an edited model?)", m->labels[k]);
+}
+
 static int check_derived(pmk_rec_reader *r, const pmk_gnb *m, long first_line)
 {
     size_t K = m->k, D = m->d;
@@ -426,9 +433,7 @@ static int check_derived(pmk_rec_reader *r, const pmk_gnb *m, long first_line)
             ok = isfinite(m->W[k * D + j]) && isfinite(m->P[k * D + j])
                  && m->var[k * D + j] > 0;
         if (!ok)
-            return pmk_error_at(r->err, PMK_EFORMAT, r->path, first_line + 3 * (long)k, 0,
-                                "class %ld: its means and variances overflow the prediction "
-                                "coefficients (an edited model?)", m->labels[k]);
+            return overflow_at(r, m, first_line, k);
     }
     return PMK_OK;
 }
@@ -463,6 +468,11 @@ static int read_body(pmk_rec_reader *r, header *hd, pmk_gnb **out)
         goto fail;
     }
     if (pmk_gnb_finish(m, r->err)) {
+        if (r->err->code == PMK_EDATA && r->err->line > 0) {
+            /* A class whose coefficients overflow: name its line, as check_derived does. */
+            rc = overflow_at(r, m, first, (size_t)(r->err->line - 1));
+            goto fail;
+        }
         pmk_error_prefix(r->err, r->path);
         rc = r->err->code ? r->err->code : PMK_EDATA;
         goto fail;
