@@ -58,6 +58,8 @@ static const char denoise_help[] =
     "      --trace FILE      write one CSV row per sweep (sweep,changed,energy,...)\n"
     "      --json            print the figures as one JSON object\n"
     "  -q, --quiet           no progress on stderr\n"
+    "      --max-memory SIZE refuse inputs needing more memory: bytes, with an\n"
+    "                        optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help            show this help and exit\n";
 
 static const char noise_help[] =
@@ -74,6 +76,8 @@ static const char noise_help[] =
     "      --seed S          seed [GSL_RNG_SEED or 0]\n"
     "  -o, --output NOISY    the noisy image (required)\n"
     "  -q, --quiet           no notices on stderr\n"
+    "      --max-memory SIZE refuse inputs needing more memory: bytes, with an\n"
+    "                        optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help            show this help and exit\n";
 
 static const char energy_help[] =
@@ -89,6 +93,8 @@ static const char energy_help[] =
     "      --neighbours N    4 or 8 [4]\n"
     "      --threshold T     binarise grey inputs: black where level < T * maxval\n"
     "      --json            print {\"energy\": ...} and the three sums\n"
+    "      --max-memory SIZE refuse inputs needing more memory: bytes, with an\n"
+    "                        optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help            show this help and exit\n";
 
 /* ------------------------------------------------------------------ helpers */
@@ -267,6 +273,7 @@ static int cmd_denoise(int argc, char **argv)
         {"trace", required_argument, NULL, OPT_TRACE},
         {"json", no_argument, NULL, OPT_JSON},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -315,6 +322,7 @@ static int cmd_denoise(int argc, char **argv)
         case OPT_JSON: json = 1; break;
         case 'q': cli_set_quiet(1); break;
         case 'h': return cli_print_help(denoise_help);
+        case CLI_OPT_MAX_MEMORY: rc = cli_set_max_memory(optarg); break;
         case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage("unknown option '%s'", argv[optind - 1]);
         }
@@ -332,6 +340,9 @@ static int cmd_denoise(int argc, char **argv)
     if (!out)
         return cli_usage("missing -o OUT");
     const char *in = argv[optind];
+    const char *den_in[] = {in, truth}, *den_out[] = {out, trace};
+    if ((rc = cli_check_files(den_in, 2, den_out, 2)))
+        return rc;
     pmk_error err;
     pmk_error_clear(&err);
     if (pmk_ising_params_check(&p, &err) || pmk_ising_options_check(&o, &err))
@@ -476,6 +487,7 @@ static int cmd_noise(int argc, char **argv)
         {"seed", required_argument, NULL, OPT_SEED},
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -504,6 +516,7 @@ static int cmd_noise(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'q': cli_set_quiet(1); break;
         case 'h': return cli_print_help(noise_help);
+        case CLI_OPT_MAX_MEMORY: rc = cli_set_max_memory(optarg); break;
         case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage("unknown option '%s'", argv[optind - 1]);
         }
@@ -519,6 +532,8 @@ static int cmd_noise(int argc, char **argv)
     if ((flip >= 0) == (gauss >= 0))
         return cli_usage("give exactly one of --flip P and --gauss SIGMA");
     const char *in = argv[optind];
+    if ((rc = cli_check_files(&in, 1, &out, 1)))
+        return rc;
     pmk_error err;
     pmk_error_clear(&err);
     pmk_image_format fmt;
@@ -606,6 +621,7 @@ static int cmd_energy(int argc, char **argv)
         {"threshold", required_argument, NULL, OPT_THRESH},
         {"json", no_argument, NULL, OPT_JSON},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -628,6 +644,7 @@ static int cmd_energy(int argc, char **argv)
         case OPT_JSON: json = 1; break;
         case 'q': cli_set_quiet(1); break;
         case 'h': return cli_print_help(energy_help);
+        case CLI_OPT_MAX_MEMORY: rc = cli_set_max_memory(optarg); break;
         case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage("unknown option '%s'", argv[optind - 1]);
         }
