@@ -74,6 +74,14 @@ int pmk_outfile_open(pmk_outfile *o, const char *path, pmk_error *err);
  *  target untouched.  Either way @p o is closed afterwards. */
 int pmk_outfile_commit(pmk_outfile *o, pmk_error *err);
 
+/** Flushes and fsyncs the output without renaming it: the first half of a
+ *  commit, for a program that writes several files and wants every write
+ *  error seen before any target is replaced (sync each, then commit each:
+ *  only a failed rename can then leave some targets replaced).  @return
+ *  PMK_OK with @p o still open, or PMK_EIO naming the target with @p o
+ *  aborted (closed, temporary file removed). */
+int pmk_outfile_sync(pmk_outfile *o, pmk_error *err);
+
 /** Abandons the output: closes and removes the temporary file.  Safe to call
  *  on a closed or committed pmk_outfile. */
 void pmk_outfile_abort(pmk_outfile *o);

@@ -84,6 +84,9 @@ int cli_set_max_memory(const char *s);
  * error turns a success into "cannot write standard output: ..." and exit 1. */
 void cli_stdio_init(void);
 int cli_finish(int status);
+/* fflush(stdout) in the middle of a run, remembering the cause of a failure
+ * for cli_finish's message. */
+void cli_flush_stdout(void);
 
 /* Help text helpers: prints the text and returns PMK_EXIT_OK. */
 int cli_print_help(const char *text);

@@ -335,13 +335,23 @@ void cli_stdio_init(void)
     }
 }
 
+/* The cause of the first failed flush of stdout, for cli_finish. */
+static int stdout_errno;
+
+void cli_flush_stdout(void)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 && !stdout_errno)
+        stdout_errno = errno ? errno : EIO;
+}
+
 int cli_finish(int status)
 {
     /* As GNU's close_stdout: a report that could not be written (a full disk,
      * a closed descriptor) is a failure, not a success. */
-    int e = 0;
+    int e = stdout_errno;
     errno = 0;
-    if (fflush(stdout) != 0)
+    if (fflush(stdout) != 0 && !e)
         e = errno ? errno : EIO;
     if (ferror(stdout) && !e)
         e = EIO;

@@ -104,7 +104,7 @@ int cli_demo(int argc, char **argv)
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         cli_set_command("demo");
         rc = parts[i](datadir, outdir, seed);
-        fflush(stdout);
+        cli_flush_stdout();
         if (rc != PMK_EXIT_OK)
             status = rc;
     }

@@ -199,9 +199,11 @@ static int write_image(const char *path, const pmk_image *img)
 }
 
 /* The trace CSV: sweep,changed,energy[,error][,temperature | ,free_energy];
- * error (a fraction of the n pixels) when a truth image was given. */
+ * error (a fraction of the n pixels) when a truth image was given.  Written
+ * and synced into @p of, left for the caller to commit once the image is
+ * written, so that a trace that cannot be written leaves the image alone. */
 static int write_trace(const char *path, pmk_ising_method method, const pmk_ising_result *res,
-                       int with_error, size_t n)
+                       int with_error, size_t n, pmk_outfile *of_out)
 {
     pmk_outfile of;
     pmk_error err;
@@ -227,8 +229,9 @@ static int write_trace(const char *path, pmk_ising_method method, const pmk_isin
             fprintf(of.fp, ",%.17g", s->free_energy);
         fputc('\n', of.fp);
     }
-    if (pmk_outfile_commit(&of, &err) != PMK_OK)
+    if (pmk_outfile_sync(&of, &err) != PMK_OK)
         return cli_error_pmk(&err);
+    *of_out = of;
     return PMK_EXIT_OK;
 }
 
@@ -360,6 +363,7 @@ static int cmd_denoise(int argc, char **argv)
     pmk_rng *rng = NULL;
     pmk_ising_result res;
     memset(&res, 0, sizeof res);
+    pmk_outfile tracef = {NULL, NULL, NULL};
     int status = PMK_EXIT_OK;
     if ((status = read_binary(in, threshold, &img)))
         goto done;
@@ -398,10 +402,14 @@ static int cmd_denoise(int argc, char **argv)
     double secs = cli_now() - t0;
     cli_progress_done();
     spins_to(img, x);
+    if (trace && (status = write_trace(trace, o.method, &res, t != NULL, n, &tracef)))
+        goto done;
     if ((status = write_image(out, img)))
         goto done;
-    if (trace && (status = write_trace(trace, o.method, &res, t != NULL, n)))
+    if (trace && pmk_outfile_commit(&tracef, &err) != PMK_OK) {
+        status = cli_error_pmk(&err);
         goto done;
+    }
     size_t nerr = t ? count_diff(x, t, n) : 0;
     if (json) {
         printf("{\"method\": \"%s\", \"order\": \"%s\", \"neighbours\": %d, \"beta\": ",
@@ -466,6 +474,7 @@ static int cmd_denoise(int argc, char **argv)
                    100.0 * (double)nerr / (double)n, nerr, n, truth);
     }
 done:
+    pmk_outfile_abort(&tracef);   /* nothing when committed or never opened */
     pmk_ising_result_clear(&res);
     pmk_rng_free(rng);
     free(y);

@@ -676,6 +676,12 @@ static int rbm_train(int argc, char **argv)
         status = rc == PMK_EIO && !err.msg[0] ? PMK_EXIT_FAIL : cli_error_pmk(&err);
         goto done;
     }
+    /* Every write error of the log is seen before the model is replaced;
+     * the log's rename follows the model's. */
+    if (logpath && pmk_outfile_sync(&logf, &err)) {
+        status = cli_error_pmk(&err);
+        goto done;
+    }
     if (pmk_rbm_save(m, out, &err)) {
         status = cli_error_pmk(&err);
         goto done;

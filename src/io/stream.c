@@ -340,6 +340,28 @@ int pmk_outfile_commit(pmk_outfile *o, pmk_error *err)
     return PMK_OK;
 }
 
+int pmk_outfile_sync(pmk_outfile *o, pmk_error *err)
+{
+    if (!o->fp)
+        return pmk_error_set(err, PMK_EINVAL, "output file is not open");
+    int e = 0;
+    errno = 0;
+    if (fflush(o->fp) != 0)
+        e = errno ? errno : EIO;
+    if (!e && ferror(o->fp))
+        e = EIO;
+    if (!e && o->tmp && fsync(fileno(o->fp)) != 0 && errno != EINVAL)
+        e = errno;
+    if (!e)
+        return PMK_OK;
+    int code = pmk_error_at(err, PMK_EIO, o->fp == stdout ? "<stdout>" : o->path, 0, 0,
+                            "cannot write: %s", strerror(e));
+    if (o->fp == stdout)
+        clearerr(stdout);
+    pmk_outfile_abort(o);
+    return code;
+}
+
 void pmk_outfile_abort(pmk_outfile *o)
 {
     if (o->fp && o->fp != stdout)
