@@ -148,6 +148,91 @@ START_TEST(test_outfile_dev_full)
 }
 END_TEST
 
+/* pmk_outfile_check_paths: the same file under other names clashes; "-",
+ * devices and distinct files do not. */
+START_TEST(test_check_paths)
+{
+    const char *dir = test_tmpdir();
+    char in[512], lnk[512], hard[512], dots[512], fresh[512], fresh2[512], sub[512];
+    snprintf(in, sizeof in, "%s/in.csv", dir);
+    snprintf(lnk, sizeof lnk, "%s/link.csv", dir);
+    snprintf(hard, sizeof hard, "%s/hard.csv", dir);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    snprintf(dots, sizeof dots, "%s/sub/../in.csv", dir);
+    snprintf(fresh, sizeof fresh, "%s/new.csv", dir);
+    snprintf(fresh2, sizeof fresh2, "%s/sub/../new.csv", dir);
+    test_write_file(in, "1,2\n", 4);
+    ck_assert_int_eq(symlink("in.csv", lnk), 0);
+    ck_assert_int_eq(link(in, hard), 0);
+    ck_assert_int_eq(mkdir(sub, 0777), 0);
+    pmk_error e;
+    char want[2048];
+    const char *ins[] = {in, NULL, "-"};
+    const char *clash[] = {in, lnk, hard, dots};
+    for (size_t k = 0; k < 4; k++) {
+        const char *outs[] = {"-", clash[k]};
+        ck_assert_int_eq(pmk_outfile_check_paths(ins, 3, outs, 2, &e), PMK_EINVAL);
+        snprintf(want, sizeof want, "output '%s' is the same file as input '%s'", clash[k], in);
+        ck_assert_str_eq(e.msg, want);
+    }
+    /* two outputs: the same new file by two spellings, or one existing file */
+    const char *o2[] = {fresh, fresh2};
+    ck_assert_int_eq(pmk_outfile_check_paths(NULL, 0, o2, 2, &e), PMK_EINVAL);
+    snprintf(want, sizeof want, "output '%s' is the same file as output '%s'", fresh2, fresh);
+    ck_assert_str_eq(e.msg, want);
+    const char *o3[] = {lnk, hard};
+    ck_assert_int_eq(pmk_outfile_check_paths(NULL, 0, o3, 2, &e), PMK_EINVAL);
+    /* no clash: stdin and stdout, a device twice, distinct files */
+    const char *ok_in[] = {"-", in};
+    const char *ok_out[] = {"-", "/dev/null", "/dev/null", fresh, sub};
+    ck_assert_int_eq(pmk_outfile_check_paths(ok_in, 2, ok_out, 5, &e), PMK_OK);
+    ck_assert_int_eq(access(fresh, F_OK), -1);   /* nothing was created */
+    unlink(lnk);
+    unlink(hard);
+    unlink(in);
+    rmdir(sub);
+    rmdir(dir);
+}
+END_TEST
+
+/* A 255-byte target (NAME_MAX on Linux file systems) gets a temporary name
+ * that fits beside it; a killed writer's temporary file is removed by the
+ * next open of the same target, but not one whose writer is alive. */
+START_TEST(test_outfile_temp_names)
+{
+    const char *dir = test_tmpdir();
+    char path[1024], stale[1024], live[1024], name[256];
+    memset(name, 'n', 255);
+    name[255] = '\0';
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    pmk_outfile o;
+    pmk_error e;
+    ck_assert_msg(pmk_outfile_open(&o, path, &e) == PMK_OK, "%s", e.msg);
+    const char *base = strrchr(o.tmp, '/') + 1;
+    ck_assert_uint_le(strlen(base), 255);
+    ck_assert(strncmp(base, ".nnnn", 5) == 0);
+    ck_assert_ptr_nonnull(strstr(base, ".pmk-"));
+    fputs("x\n", o.fp);
+    ck_assert_int_eq(pmk_outfile_commit(&o, &e), PMK_OK);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    unlink(path);
+
+    /* pid 0x7ffffffe: beyond any pid_max, so never a running process; the
+     * test's own pid: alive */
+    snprintf(path, sizeof path, "%s/m.rbm", dir);
+    snprintf(stale, sizeof stale, "%s/.m.rbm.pmk-2147483646-abcdef", dir);
+    snprintf(live, sizeof live, "%s/.m.rbm.pmk-%ld-abcdef", dir, (long)getppid());
+    test_write_file(stale, "half", 4);
+    test_write_file(live, "half", 4);
+    ck_assert_int_eq(pmk_outfile_open(&o, path, &e), PMK_OK);
+    ck_assert_int_eq(access(stale, F_OK), -1);
+    ck_assert_int_eq(access(live, F_OK), 0);
+    pmk_outfile_abort(&o);
+    unlink(live);
+    rmdir(dir);
+}
+END_TEST
+
 Suite *suite_stream(void)
 {
     Suite *s = suite_create("stream");
@@ -156,6 +241,8 @@ Suite *suite_stream(void)
     tcase_add_test(tc, test_instream_missing_file);
     tcase_add_test(tc, test_outfile_commit_and_abort);
     tcase_add_test(tc, test_outfile_dev_full);
+    tcase_add_test(tc, test_check_paths);
+    tcase_add_test(tc, test_outfile_temp_names);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -99,8 +99,8 @@ expect_fail 1 "pmk convert: $T/a.csv: --shape 2x2 holds 4 values, but rows have 
     "$PMK" convert "$T/a.csv" -o "$T/keep" --shape 2x2
 printf '3,1\n300,2\n' >"$T/l300.csv"
 expect_fail 1 "pmk convert: $T/l300.csv:2:1: field 1: label '300' is not in the range 0 to 255" \
-    "$PMK" convert "$T/l300.csv" -o "$T/keep" --labels "$T/keep"
-[ "$(cat "$T/keep")" = keep ] || fail "a failed conversion changed its output"
+    "$PMK" convert "$T/l300.csv" -o "$T/keep" --labels "$T/keepl"
+[ "$(cat "$T/keep")" = keep ] && [ ! -e "$T/keepl" ] || fail "a failed conversion changed its output"
 expect_fail 1 "pmk convert: /dev/full: cannot write: No space left on device" \
     "$PMK" convert -q "$IMG" "$LAB" -o /dev/full
 echo "pmk convert: all checks passed"

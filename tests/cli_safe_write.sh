@@ -138,8 +138,79 @@ if "$PMK" rbm --help >/dev/null 2>&1; then
     head -n 4 prev.rbm | grep -q '^epochs [1-9][0-9]*$' || fail "the checkpoint has no epoch count"
     # training resumes from it
     expect_ok "$PMK" rbm train -q --resume prev.rbm --epochs 1 --seed 3 m300.csv -o next.rbm
-    rm -f .prev.rbm.*           # the temporary file of a checkpoint cut short, if any
+    # the temporary file of a checkpoint cut short, if the kill left one, is
+    # removed by the next run on the same target
+    expect_ok "$PMK" rbm train -q --hidden 4 --epochs 1 --seed 3 m300.csv -o prev.rbm
+    [ -z "$(ls -a | grep '^\.prev\.rbm\.')" ] || fail "temporary files left: $(ls -a | grep '^\.prev\.')"
 fi
+
+# A writer killed by SIGKILL leaves its temporary file .NAME.pmk-PID-XXXXXX;
+# the next run on NAME removes it, but never the file of a writer still
+# running.  A writer is held at work by a FIFO that the test keeps open: gnb
+# predict reads its first chunk, creates the temporary file, and waits for
+# more rows.  Every wait is bounded by an event (the file appears), not a timer.
+yes 3,0,0 | head -n 400000 >rows.csv       # 2.4 MB: more than the reader's first buffer
+mkfifo feed1 feed2
+is_temp() { ls -a | grep -x '\.pk\.csv\.pmk-[0-9]*-[0-9a-f]\{6\}' || true; }
+# start_writer FIFO OLD: a predict writing pk.csv from FIFO; waits until a
+# temporary file other than OLD is there; sets $wpid, $cpid.
+start_writer() {
+    "$PMK" gnb predict -q tiny.gnb "$1" -o pk.csv 2>/dev/null &
+    wpid=$!
+    exec 3>"$1"
+    cat rows.csv >&3 &
+    cpid=$!
+    while [ -z "$(is_temp | grep -v -x -e "$2")" ]; do
+        kill -0 "$wpid" 2>/dev/null || fail "gnb predict ended before it wrote its temporary file"
+        if ls -a | grep '^\.pk\.csv\.' | grep -q -v -x '\.pk\.csv\.pmk-[0-9]*-[0-9a-f]\{6\}'; then
+            kill -9 "$wpid"
+            fail "a temporary file not named .pk.csv.pmk-PID-XXXXXX: $(ls -a | grep '^\.pk\.csv\.')"
+        fi
+        sleep 0.05
+    done
+}
+printf 'an old prediction\n' >pk.csv && cp pk.csv pk.keep
+start_writer feed1 none
+first=$(is_temp)
+kill -9 "$wpid"
+wait "$wpid" 2>/dev/null || true
+kill "$cpid" 2>/dev/null || true
+exec 3>&-
+[ "$(is_temp)" = "$first" ] || fail "the killed writer left no temporary file to test with"
+same_bytes pk.keep pk.csv
+# the next writer of pk.csv removes the dead one's file as it starts
+start_writer feed2 "$first"
+live=$(is_temp)
+[ "$(printf '%s\n' "$live" | grep -c -x -e "$first")" -eq 0 ] \
+    || fail "the killed writer's temporary file is still there: $live"
+# a third run on the same target, while the second runs: the live writer's
+# file stays
+expect_ok "$PMK" gnb predict -q tiny.gnb "$FIX/gnb-tiny-test.csv" -o pk.csv
+[ "$(is_temp)" = "$live" ] || fail "after a run on pk.csv, temporary files are: $(is_temp | tr '\n' ' ') (wanted $live)"
+kill -9 "$wpid"
+wait "$wpid" 2>/dev/null || true
+kill "$cpid" 2>/dev/null || true
+exec 3>&-
+expect_ok "$PMK" gnb predict -q tiny.gnb "$FIX/gnb-tiny-test.csv" -o pk.csv
+[ -z "$(is_temp)" ] || fail "temporary files left: $(is_temp)"
+[ "$(head -n 1 pk.csv)" = label ] || fail "pk.csv is not a prediction"
+rm -f feed1 feed2 rows.csv pk.csv pk.keep
+
+# Names of 255 bytes (NAME_MAX) are written: the temporary name is cut to
+# fit.  256 bytes is the system's refusal, with its own message.
+long=$(printf '%0251d' 0).csv
+expect_ok "$PMK" gnb predict -q tiny.gnb "$FIX/gnb-tiny-test.csv" -o "$long"
+expect_ok "$PMK" gnb predict -q tiny.gnb "$FIX/gnb-tiny-test.csv" -o pk.csv
+same_bytes pk.csv "$long"
+long_gnb=$(printf '%0251d' 0).gnb
+expect_ok "$PMK" gnb fit -q "$FIX/gnb-tiny-train.csv" -o "$long_gnb"
+same_bytes tiny.gnb "$long_gnb"
+long_pbm=$(printf 'x%0250d' 0).pbm
+expect_ok "$PMK" ising denoise -q "$FIX/ising-y.pbm" -o "$long_pbm"
+expect_fail 1 "pmk gnb predict: 0$long: cannot write: File name too long" \
+    "$PMK" gnb predict -q tiny.gnb "$FIX/gnb-tiny-test.csv" -o "0$long"
+[ "$(ls -a | grep -c '\.pmk-')" -eq 0 ] || fail "temporary files left: $(ls -a | grep '\.pmk-')"
+rm -f "$long" "$long_gnb" "$long_pbm" pk.csv
 
 # A run that fails on bad data after it started writing leaves the target alone:
 # row 2001 of this CSV is bad, after 2000 good rows were converted or predicted.

@@ -10,6 +10,11 @@ EXTRA_DIST += tests/cli_bad.sh tests/bad
 TESTS += tests/cli_safe_write.sh
 EXTRA_DIST += tests/cli_safe_write.sh
 
+# Outputs (issue 10): an output that is an input or another output is refused;
+# a report that cannot be written to stdout is a failure.
+TESTS += tests/cli_alias.sh tests/cli_stdout.sh tests/cli_errors.sh
+EXTRA_DIST += tests/cli_alias.sh tests/cli_stdout.sh tests/cli_errors.sh
+
 # Resource limits: PMK_MAX_MEMORY, claimed sizes, the CSV line limit.
 TESTS += tests/cli_limits.sh
 EXTRA_DIST += tests/cli_limits.sh

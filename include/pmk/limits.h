@@ -22,6 +22,12 @@ extern "C" {
  *  thread changes the environment meanwhile. */
 PMK_API unsigned long long pmk_mem_limit(int *from_env);
 
+/** Parses a byte count as PMK_MAX_MEMORY takes it: decimal digits with an
+ *  optional k, M, G or T suffix (either case; powers of 1024), nothing else.
+ *  @return PMK_OK with *@p bytes set, or PMK_EINVAL (NULL, empty, a sign,
+ *  blanks, another suffix, overflow) leaving it alone. */
+PMK_API int pmk_mem_parse(const char *s, unsigned long long *bytes);
+
 /** PMK_OK when @p bytes is within pmk_mem_limit() (or no limit is known);
  *  else fills @p err with "FILE[:LINE[:COL]]: WHAT needs N bytes, more than
  *  the PMK_MAX_MEMORY limit of C bytes" (or "..., more than the C bytes of

@@ -56,8 +56,11 @@ typedef struct pmk_outfile {
     char *tmp;       /**< the temporary file beside the target, NULL for stdout */
 } pmk_outfile;
 
-/** Opens @p path for writing: creates "DIR/.BASE.XXXXXX" beside it (mode as a
- *  plain fopen would give), or uses stdout for "-".  @p o is caller-owned
+/** Opens @p path for writing: creates "DIR/.BASE.pmk-PID-XXXXXX" beside it
+ *  (mode as a plain fopen would give; BASE cut short when the name would
+ *  exceed NAME_MAX), locked with flock while open, or uses stdout for "-".
+ *  Temporary files of the same target left by writers that have ended
+ *  (killed: their pid is gone and their lock free) are removed first.  @p o is caller-owned
  *  storage; end every opened output with pmk_outfile_commit or
  *  pmk_outfile_abort, which free what it holds.  @return PMK_OK, or PMK_EIO
  *  (unwritable directory, a directory as the target, ...) / PMK_ENOMEM /
@@ -71,9 +74,31 @@ PMK_API int pmk_outfile_open(pmk_outfile *o, const char *path, pmk_error *err);
  *  target untouched.  Either way @p o is closed afterwards. */
 PMK_API int pmk_outfile_commit(pmk_outfile *o, pmk_error *err);
 
+/** Flushes and fsyncs the output without renaming it: the first half of a
+ *  commit, for a program that writes several files and wants every write
+ *  error seen before any target is replaced (sync each, then commit each:
+ *  only a failed rename can then leave some targets replaced).  @return
+ *  PMK_OK with @p o still open, or PMK_EIO naming the target with @p o
+ *  aborted (closed, temporary file removed). */
+PMK_API int pmk_outfile_sync(pmk_outfile *o, pmk_error *err);
+
 /** Abandons the output: closes and removes the temporary file.  Safe to call
  *  on a closed or committed pmk_outfile. */
 PMK_API void pmk_outfile_abort(pmk_outfile *o);
+
+/** Checks, before a program reads or writes anything, that none of the files
+ *  it will write is one it reads or another it writes.  Two names are the
+ *  same file when they reach one regular file (same device and inode, links
+ *  followed: a symbolic or hard link, "d/../f"), or, for an output that does
+ *  not exist yet, when the real path of its directory and its last name
+ *  agree.  "-" (stdin, stdout), devices, pipes and directories never clash,
+ *  so /dev/null may be named twice.  NULL entries are skipped.
+ *  @return PMK_OK, or PMK_EINVAL with @p err reading "output 'OUT' is the same
+ *  file as input 'IN'" (or "... as output 'OTHER'", OTHER given earlier in
+ *  @p outputs), naming the paths as given; PMK_ENOMEM.  It checks names, not
+ *  a lock: a file renamed meanwhile by another program is not seen. */
+PMK_API int pmk_outfile_check_paths(const char *const *inputs, size_t n_in,
+                                    const char *const *outputs, size_t n_out, pmk_error *err);
 
 #ifdef __cplusplus
 }

@@ -69,6 +69,29 @@ const char *cli_data_file(const char *name, char *buf, size_t len);
  * usage error (exit 2) in every command, before any work.  Returns 0 or
  * PMK_EXIT_USAGE. */
 int cli_check_image_output(const char *path);
+/* Refuses (usage error, exit 2) a command line in which an output is an input
+ * or another output: pmk_outfile_check_paths, called once per verb after its
+ * options are parsed and before anything is read or written.  Returns 0 or
+ * the exit status. */
+int cli_check_files(const char *const *inputs, size_t n_in, const char *const *outputs,
+                    size_t n_out);
+
+/* --max-memory SIZE: sets PMK_MAX_MEMORY for this run to SIZE, or keeps the
+ * variable's value when that is smaller (both are ceilings).  A second
+ * --max-memory replaces the first.  Returns 0 or PMK_EXIT_USAGE. */
+int cli_set_max_memory(const char *s);
+/* The getopt value of --max-memory in every verb's option table. */
+#define CLI_OPT_MAX_MEMORY 0x4d4d
+#define CLI_LONGOPT_MAX_MEMORY {"max-memory", required_argument, NULL, CLI_OPT_MAX_MEMORY}
+
+/* Start of main: descriptors 0-2 that are closed are filled so that they stay
+ * unusable (see common.c).  End of main: flushes and closes stdout; a write
+ * error turns a success into "cannot write standard output: ..." and exit 1. */
+void cli_stdio_init(void);
+int cli_finish(int status);
+/* fflush(stdout) in the middle of a run, remembering the cause of a failure
+ * for cli_finish's message. */
+void cli_flush_stdout(void);
 
 /* Help text helpers: prints the text and returns PMK_EXIT_OK. */
 int cli_print_help(const char *text);

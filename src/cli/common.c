@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -321,4 +322,99 @@ int cli_print_help(const char *text)
 {
     fputs(text, stdout);
     return PMK_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- files */
+
+int cli_check_files(const char *const *inputs, size_t n_in, const char *const *outputs,
+                    size_t n_out)
+{
+    pmk_error err;
+    pmk_error_clear(&err);
+    int rc = pmk_outfile_check_paths(inputs, n_in, outputs, n_out, &err);
+    if (rc == PMK_EINVAL)
+        return cli_usage("%s", err.msg);
+    if (rc)
+        return cli_error_pmk(&err);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- memory */
+
+/* PMK_MAX_MEMORY as the program found it (NULL: unset), so that a second
+ * --max-memory replaces the first instead of tightening it. */
+static const char *env_max_memory;
+static int env_max_memory_saved;
+
+int cli_set_max_memory(const char *s)
+{
+    unsigned long long want, have;
+    if (pmk_mem_parse(s, &want) || want == 0)
+        return cli_usage("--max-memory: '%s' is not a positive byte count (digits with an "
+                         "optional k, M, G or T suffix)", s);
+    if (!env_max_memory_saved) {
+        env_max_memory = getenv("PMK_MAX_MEMORY");
+        env_max_memory_saved = 1;
+    }
+    /* Both are ceilings: the smaller one applies. */
+    if (env_max_memory && pmk_mem_parse(env_max_memory, &have) == PMK_OK && have > 0
+        && have < want)
+        want = have;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%llu", want);
+    if (setenv("PMK_MAX_MEMORY", buf, 1) != 0)
+        return cli_error("--max-memory: cannot set PMK_MAX_MEMORY: %s", strerror(errno));
+    return 0;
+}
+
+/* ---------------------------------------------------------------- stdio */
+
+void cli_stdio_init(void)
+{
+    /* A descriptor 0, 1 or 2 closed by the caller (`pmk ... >&-`) would be
+     * handed out again by the next open(): the model being written could
+     * become "standard output" and receive the report.  Fill each with
+     * /dev/null opened the wrong way round, as gnulib's stdopen does, so that
+     * using it fails with EBADF, as the closed descriptor would have. */
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        int nfd = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+        if (nfd >= 0 && nfd != fd) {
+            dup2(nfd, fd);
+            close(nfd);
+        }
+    }
+}
+
+/* The cause of the first failed flush of stdout, for cli_finish. */
+static int stdout_errno;
+
+void cli_flush_stdout(void)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 && !stdout_errno)
+        stdout_errno = errno ? errno : EIO;
+}
+
+int cli_finish(int status)
+{
+    /* As GNU's close_stdout: a report that could not be written (a full disk,
+     * a closed descriptor) is a failure, not a success. */
+    int e = stdout_errno;
+    errno = 0;
+    if (fflush(stdout) != 0 && !e)
+        e = errno ? errno : EIO;
+    if (ferror(stdout) && !e)
+        e = EIO;
+    errno = 0;
+    if (fclose(stdout) != 0 && !e)
+        e = errno ? errno : EIO;
+    if (!e)
+        return status;
+    if (status == PMK_EXIT_OK) {
+        cli_error("cannot write standard output: %s", strerror(e));
+        return PMK_EXIT_FAIL;
+    }
+    return status;   /* the failure is already reported */
 }

@@ -42,6 +42,8 @@ static const char convert_help[] =
     "\n"
     "Other:\n"
     "  -q, --quiet            no notice on stderr\n"
+    "      --max-memory SIZE  refuse inputs needing more memory: bytes, with an\n"
+    "                         optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help             show this help and exit\n"
     "\n"
     "Examples:\n"
@@ -294,6 +296,7 @@ int cli_convert(int argc, char **argv)
         {"shape", required_argument, NULL, OPT_SHAPE},
         {"max-line", required_argument, NULL, OPT_MAX_LINE},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -347,6 +350,10 @@ int cli_convert(int argc, char **argv)
             break;
         case 'q': cli_set_quiet(1); break;
         case 'h': return cli_print_help(convert_help);
+        case CLI_OPT_MAX_MEMORY:
+            if ((rc = cli_set_max_memory(optarg)))
+                return rc;
+            break;
         case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage("unknown option '%s'", argv[optind - 1]);
         }
@@ -359,6 +366,9 @@ int cli_convert(int argc, char **argv)
     if (npos > 2)
         return cli_usage("unexpected argument '%s'", argv[optind + 2]);
     const char *in = argv[optind];
+    const char *conv_in[] = {in, npos == 2 ? argv[optind + 1] : NULL}, *conv_out[] = {out, labels};
+    if ((rc = cli_check_files(conv_in, 2, conv_out, 2)))
+        return rc;
     int is_idx = sniff_idx(in);
     if (is_idx < 0)
         return PMK_EXIT_FAIL;

@@ -25,6 +25,8 @@ static const char demo_help[] =
     "                     build folder, the source tree's data/; the installed copy]\n"
     "      --seed S       seed for every random choice [1]\n"
     "  -q, --quiet        no progress on stderr\n"
+    "      --max-memory SIZE  refuse inputs needing more memory: bytes, with an\n"
+    "                     optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help         show this help and exit\n";
 
 int cli_demo(int argc, char **argv)
@@ -34,6 +36,7 @@ int cli_demo(int argc, char **argv)
         {"data", required_argument, NULL, 'd'},
         {"seed", required_argument, NULL, 's'},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -53,6 +56,10 @@ int cli_demo(int argc, char **argv)
             break;
         case 'q': cli_set_quiet(1); break;
         case 'h': return cli_print_help(demo_help);
+        case CLI_OPT_MAX_MEMORY:
+            if ((rc = cli_set_max_memory(optarg)))
+                return rc;
+            break;
         case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage("unknown option '%s'", argv[optind - 1]);
         }
@@ -68,6 +75,25 @@ int cli_demo(int argc, char **argv)
         snprintf(dirbuf, sizeof dirbuf, "%.*s", (int)(slash - probe), probe);
         datadir = dirbuf;
     }
+    /* The files the parts read and write (cli_demo_gnb, _rbm, _ising): a
+     * --out folder that is the data folder must not replace the data. */
+    static const char *const in_names[] = {"mnist-train.csv.gz", "mnist-test.csv.gz",
+                                           "horse.pbm", "horse-noisy10.pbm"};
+    static const char *const out_names[] = {"gnb-means.png", "rbm-filters.png",
+                                            "rbm-hidden.png", "rbm-gibbs.png",
+                                            "ising-horse.png"};
+    char in_path[4][4096 + 32], out_path[5][4096 + 32];
+    const char *ins[4], *outs[5];
+    for (size_t k = 0; k < 4; k++) {
+        snprintf(in_path[k], sizeof in_path[k], "%s/%s", datadir, in_names[k]);
+        ins[k] = in_path[k];
+    }
+    for (size_t k = 0; k < 5; k++) {
+        snprintf(out_path[k], sizeof out_path[k], "%s/%s", outdir, out_names[k]);
+        outs[k] = out_path[k];
+    }
+    if ((rc = cli_check_files(ins, 4, outs, 5)))
+        return rc;
     if (mkdir(outdir, 0777) != 0 && errno != EEXIST)
         return cli_error("%s: cannot create folder: %s", outdir, strerror(errno));
 
@@ -79,7 +105,7 @@ int cli_demo(int argc, char **argv)
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         cli_set_command("demo");
         rc = parts[i](datadir, outdir, seed);
-        fflush(stdout);
+        cli_flush_stdout();
         if (rc != PMK_EXIT_OK)
             status = rc;
     }

@@ -72,6 +72,8 @@ static const char fit_help[] =
     "Output:\n"
     "  -o, --output MODEL      the model file (text; written atomically) [required]\n"
     "  -q, --quiet             no progress on stderr\n"
+    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
+    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help              show this help and exit\n";
 
 static const char predict_help[] =
@@ -88,6 +90,8 @@ static const char predict_help[] =
     "      --no-labels         DATA has no label column\n"
     "      --header, --no-header   as for fit [detected]\n"
     "  -q, --quiet             no progress on stderr\n"
+    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
+    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help              show this help and exit\n";
 
 static const char eval_help[] =
@@ -104,6 +108,8 @@ static const char eval_help[] =
     "      --label-col C       0-based column of the label [0]\n"
     "      --header, --no-header   as for fit [detected]\n"
     "  -q, --quiet             no warning or progress on stderr\n"
+    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
+    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help              show this help and exit\n";
 
 static const char show_help[] =
@@ -117,6 +123,8 @@ static const char show_help[] =
     "  -o, --output IMAGE      .png, .pgm [required]\n"
     "      --shape W,H         tile size [square root of D when D is a square]\n"
     "      --cols N            tiles per row [min(K, 10)]\n"
+    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
+    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help              show this help and exit\n";
 
 static const char merge_help[] =
@@ -130,6 +138,8 @@ static const char merge_help[] =
     "Options:\n"
     "  -o, --output MODEL      the merged model [required]\n"
     "  -q, --quiet             no summary on stderr\n"
+    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
+    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help              show this help and exit\n";
 
 static const char export_help[] =
@@ -140,7 +150,12 @@ static const char export_help[] =
     "  mu.csv      label,mu0,...     the class means (scaled units)\n"
     "  var.csv     label,var0,...    the variances used (smoothing, floor included)\n"
     "  priors.csv  label,prior,count\n"
-    "Read them with numpy.loadtxt(..., delimiter=',', skiprows=1) or pandas.read_csv.\n";
+    "Read them with numpy.loadtxt(..., delimiter=',', skiprows=1) or pandas.read_csv.\n"
+    "\n"
+    "Options:\n"
+    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
+    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
+    "  -h, --help              show this help and exit\n";
 
 /* ---------------------------------------------------------------- shared */
 
@@ -153,6 +168,8 @@ enum {
 
 static int bad_option(int c, char **argv)
 {
+    if (c == CLI_OPT_MAX_MEMORY)   /* every verb's, not a bad one */
+        return cli_set_max_memory(optarg);
     if (c == ':')
         return cli_usage("option '%s' needs a value", argv[optind - 1]);
     return cli_usage("unknown option '%s'", argv[optind - 1]);
@@ -463,6 +480,7 @@ static int cmd_fit(int argc, char **argv)
         {"chunk-rows", required_argument, NULL, OPT_CHUNK},
         {"no-train-accuracy", no_argument, NULL, OPT_NOTRAIN},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -537,6 +555,11 @@ static int cmd_fit(int argc, char **argv)
         return rc;
     }
     const char *data = argv[optind];
+    const char *fit_in[] = {data}, *fit_out[] = {out};
+    if ((rc = cli_check_files(fit_in, 1, fit_out, 1))) {
+        free(plist);
+        return rc;
+    }
     pmk_gnb *m = NULL;
     spill sp = {NULL, NULL, 0};
     rc = fit_stream(data, &co, &m, &go, no_train ? NULL : &sp);
@@ -593,6 +616,7 @@ static int cmd_predict(int argc, char **argv)
         {"header", no_argument, NULL, OPT_HEADER},
         {"no-header", no_argument, NULL, OPT_NOHEADER},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -630,6 +654,9 @@ static int cmd_predict(int argc, char **argv)
         return argc - optind < 2 ? cli_usage("need MODEL and DATA")
                                  : cli_usage("unexpected argument '%s'", argv[optind + 2]);
     const char *mpath = argv[optind], *data = argv[optind + 1];
+    const char *pred_in[] = {mpath, data}, *pred_out[] = {out};
+    if ((rc = cli_check_files(pred_in, 2, pred_out, 1)))
+        return rc;
     pmk_gnb *m = NULL;
     if ((rc = load_model(mpath, &m)))
         return rc;
@@ -793,6 +820,7 @@ static int cmd_eval(int argc, char **argv)
         {"header", no_argument, NULL, OPT_HEADER},
         {"no-header", no_argument, NULL, OPT_NOHEADER},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -886,6 +914,7 @@ static int cmd_show(int argc, char **argv)
         {"shape", required_argument, NULL, OPT_SHAPE},
         {"cols", required_argument, NULL, OPT_COLS},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -931,6 +960,8 @@ static int cmd_show(int argc, char **argv)
     if ((rc = cli_check_image_output(out)))
         return rc;
     const char *mpath = argv[optind];
+    if ((rc = cli_check_files(&mpath, 1, &out, 1)))
+        return rc;
     pmk_gnb *m = NULL;
     if ((rc = load_model(mpath, &m)))
         return rc;
@@ -980,6 +1011,7 @@ static int cmd_merge(int argc, char **argv)
     static const struct option lo[] = {
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -1001,6 +1033,9 @@ static int cmd_merge(int argc, char **argv)
         return cli_usage("need at least two models to merge");
     if (!out)
         return cli_usage("missing -o MODEL");
+    if ((rc = cli_check_files((const char *const *)argv + optind, (size_t)(argc - optind), &out,
+                              1)))
+        return rc;
     pmk_gnb *acc = NULL;
     if ((rc = load_model(argv[optind], &acc)))
         return rc;
@@ -1047,6 +1082,7 @@ static int cmd_export(int argc, char **argv)
 {
     static const struct option lo[] = {
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -1066,6 +1102,13 @@ static int cmd_export(int argc, char **argv)
         return argc - optind < 2 ? cli_usage("need MODEL and DIR")
                                  : cli_usage("unexpected argument '%s'", argv[optind + 2]);
     const char *mpath = argv[optind], *dir = argv[optind + 1];
+    char path[3][4096];
+    const char *outs[3] = {path[0], path[1], path[2]};
+    snprintf(path[0], sizeof path[0], "%s/mu.csv", dir);
+    snprintf(path[1], sizeof path[1], "%s/var.csv", dir);
+    snprintf(path[2], sizeof path[2], "%s/priors.csv", dir);
+    if ((rc = cli_check_files(&mpath, 1, outs, 3)))
+        return rc;
     pmk_gnb *m = NULL;
     if ((rc = load_model(mpath, &m)))
         return rc;
@@ -1077,7 +1120,6 @@ static int cmd_export(int argc, char **argv)
     const long *lab = pmk_gnb_labels(m);
     pmk_error err;
     pmk_error_clear(&err);
-    char path[4096];
     char *hmu = numbered_header("mu", D), *hvar = numbered_header("var", D);
     gsl_matrix *pc = gsl_matrix_alloc(K, 2);
     if (!hmu || !hvar || !pc) {
@@ -1088,14 +1130,11 @@ static int cmd_export(int argc, char **argv)
         gsl_matrix_set(pc, k, 0, gsl_vector_get(pmk_gnb_priors(m), k));
         gsl_matrix_set(pc, k, 1, pmk_gnb_counts(m)[k]);
     }
-    snprintf(path, sizeof path, "%s/mu.csv", dir);
-    if (pmk_csv_write(path, pmk_gnb_means(m), lab, hmu, &err))
+    if (pmk_csv_write(path[0], pmk_gnb_means(m), lab, hmu, &err))
         goto fail;
-    snprintf(path, sizeof path, "%s/var.csv", dir);
-    if (pmk_csv_write(path, pmk_gnb_variances(m), lab, hvar, &err))
+    if (pmk_csv_write(path[1], pmk_gnb_variances(m), lab, hvar, &err))
         goto fail;
-    snprintf(path, sizeof path, "%s/priors.csv", dir);
-    if (pmk_csv_write(path, pc, lab, "label,prior,count", &err))
+    if (pmk_csv_write(path[2], pc, lab, "label,prior,count", &err))
         goto fail;
     goto done;
 fail:

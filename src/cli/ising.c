@@ -58,6 +58,8 @@ static const char denoise_help[] =
     "      --trace FILE      write one CSV row per sweep (sweep,changed,energy,...)\n"
     "      --json            print the figures as one JSON object\n"
     "  -q, --quiet           no progress on stderr\n"
+    "      --max-memory SIZE refuse inputs needing more memory: bytes, with an\n"
+    "                        optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help            show this help and exit\n";
 
 static const char noise_help[] =
@@ -74,6 +76,8 @@ static const char noise_help[] =
     "      --seed S          seed [GSL_RNG_SEED or 0]\n"
     "  -o, --output NOISY    the noisy image (required)\n"
     "  -q, --quiet           no notices on stderr\n"
+    "      --max-memory SIZE refuse inputs needing more memory: bytes, with an\n"
+    "                        optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help            show this help and exit\n";
 
 static const char energy_help[] =
@@ -90,6 +94,8 @@ static const char energy_help[] =
     "      --threshold T     binarise grey inputs: black where level < T * maxval\n"
     "      --json            print {\"energy\": ...}, the three sums sum_x, sum_pairs\n"
     "                        (neighbour pairs, each once) and sum_xy, and the parameters\n"
+    "      --max-memory SIZE refuse inputs needing more memory: bytes, with an\n"
+    "                        optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help            show this help and exit\n";
 
 /* ------------------------------------------------------------------ helpers */
@@ -194,9 +200,11 @@ static int write_image(const char *path, const pmk_image *img)
 }
 
 /* The trace CSV: sweep,changed,energy[,error][,temperature | ,free_energy];
- * error (a fraction of the n pixels) when a truth image was given. */
+ * error (a fraction of the n pixels) when a truth image was given.  Written
+ * and synced into @p of, left for the caller to commit once the image is
+ * written, so that a trace that cannot be written leaves the image alone. */
 static int write_trace(const char *path, pmk_ising_method method, const pmk_ising_result *res,
-                       int with_error, size_t n)
+                       int with_error, size_t n, pmk_outfile *of_out)
 {
     pmk_outfile of;
     pmk_error err;
@@ -222,8 +230,9 @@ static int write_trace(const char *path, pmk_ising_method method, const pmk_isin
             fprintf(of.fp, ",%.17g", s->free_energy);
         fputc('\n', of.fp);
     }
-    if (pmk_outfile_commit(&of, &err) != PMK_OK)
+    if (pmk_outfile_sync(&of, &err) != PMK_OK)
         return cli_error_pmk(&err);
+    *of_out = of;
     return PMK_EXIT_OK;
 }
 
@@ -268,6 +277,7 @@ static int cmd_denoise(int argc, char **argv)
         {"trace", required_argument, NULL, OPT_TRACE},
         {"json", no_argument, NULL, OPT_JSON},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -316,6 +326,7 @@ static int cmd_denoise(int argc, char **argv)
         case OPT_JSON: json = 1; break;
         case 'q': cli_set_quiet(1); break;
         case 'h': return cli_print_help(denoise_help);
+        case CLI_OPT_MAX_MEMORY: rc = cli_set_max_memory(optarg); break;
         case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage("unknown option '%s'", argv[optind - 1]);
         }
@@ -333,6 +344,9 @@ static int cmd_denoise(int argc, char **argv)
     if (!out)
         return cli_usage("missing -o OUT");
     const char *in = argv[optind];
+    const char *den_in[] = {in, truth}, *den_out[] = {out, trace};
+    if ((rc = cli_check_files(den_in, 2, den_out, 2)))
+        return rc;
     pmk_error err;
     pmk_error_clear(&err);
     if (pmk_ising_params_check(&p, &err) || pmk_ising_options_check(&o, &err))
@@ -349,6 +363,7 @@ static int cmd_denoise(int argc, char **argv)
     pmk_rng *rng = NULL;
     pmk_ising_result res;
     memset(&res, 0, sizeof res);
+    pmk_outfile tracef = {NULL, NULL, NULL};
     int status = PMK_EXIT_OK;
     if ((status = read_binary(in, threshold, &img)))
         goto done;
@@ -392,10 +407,14 @@ static int cmd_denoise(int argc, char **argv)
     double secs = cli_now() - t0;
     cli_progress_done();
     spins_to(img, x);
+    if (trace && (status = write_trace(trace, o.method, &res, t != NULL, n, &tracef)))
+        goto done;
     if ((status = write_image(out, img)))
         goto done;
-    if (trace && (status = write_trace(trace, o.method, &res, t != NULL, n)))
+    if (trace && pmk_outfile_commit(&tracef, &err) != PMK_OK) {
+        status = cli_error_pmk(&err);
         goto done;
+    }
     size_t nerr = t ? count_diff(x, t, n) : 0;
     if (json) {
         printf("{\"method\": \"%s\", \"order\": \"%s\", \"neighbours\": %d, \"beta\": ",
@@ -460,6 +479,7 @@ static int cmd_denoise(int argc, char **argv)
                    100.0 * (double)nerr / (double)n, nerr, n, truth);
     }
 done:
+    pmk_outfile_abort(&tracef);   /* nothing when committed or never opened */
     pmk_ising_result_clear(&res);
     pmk_rng_free(rng);
     free(y);
@@ -481,6 +501,7 @@ static int cmd_noise(int argc, char **argv)
         {"seed", required_argument, NULL, OPT_SEED},
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -510,6 +531,7 @@ static int cmd_noise(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'q': cli_set_quiet(1); break;
         case 'h': return cli_print_help(noise_help);
+        case CLI_OPT_MAX_MEMORY: rc = cli_set_max_memory(optarg); break;
         case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage("unknown option '%s'", argv[optind - 1]);
         }
@@ -525,6 +547,8 @@ static int cmd_noise(int argc, char **argv)
     if ((flip >= 0) == (gauss >= 0))
         return cli_usage("give exactly one of --flip P and --gauss SIGMA");
     const char *in = argv[optind];
+    if ((rc = cli_check_files(&in, 1, &out, 1)))
+        return rc;
     pmk_error err;
     pmk_error_clear(&err);
     if ((rc = cli_check_image_output(out)))
@@ -616,6 +640,7 @@ static int cmd_energy(int argc, char **argv)
         {"threshold", required_argument, NULL, OPT_THRESH},
         {"json", no_argument, NULL, OPT_JSON},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -638,6 +663,7 @@ static int cmd_energy(int argc, char **argv)
         case OPT_JSON: json = 1; break;
         case 'q': cli_set_quiet(1); break;
         case 'h': return cli_print_help(energy_help);
+        case CLI_OPT_MAX_MEMORY: rc = cli_set_max_memory(optarg); break;
         case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage("unknown option '%s'", argv[optind - 1]);
         }

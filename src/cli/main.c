@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 
 static const char usage_text[] =
-    "Usage: pmk [-q] <command> [verb] [options] ARGS\n"
+    "Usage: pmk [-q] [--max-memory SIZE] <command> [verb] [options] ARGS\n"
     "\n"
     "Probabilistic models, exact and fast: a Gaussian class-conditional classifier,\n"
     "a binary restricted Boltzmann machine, and Ising-MRF image denoising.\n"
@@ -25,6 +25,8 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -q, --quiet     silence progress and notices on stderr\n"
+    "      --max-memory SIZE  refuse inputs needing more memory: bytes, with an\n"
+    "                  optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help      show this help and exit\n"
     "  -V, --version   show the version and exit\n"
     "\n"
@@ -45,17 +47,23 @@ static int print_version(void)
     return PMK_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-    /* The library reports every GSL failure as a status; GSL must never abort. */
-    gsl_set_error_handler_off();
-    cli_set_command(NULL);
-
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
             cli_set_quiet(1);
+        else if (!strcmp(a, "--max-memory") && i + 1 < argc) {
+            int rc = cli_set_max_memory(argv[++i]);
+            if (rc)
+                return rc;
+        } else if (!strncmp(a, "--max-memory=", 13)) {
+            int rc = cli_set_max_memory(a + 13);
+            if (rc)
+                return rc;
+        } else if (!strcmp(a, "--max-memory"))
+            return cli_usage("option '%s' needs a value", a);
         else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
             return cli_print_help(usage_text);
         else if (!strcmp(a, "-V") || !strcmp(a, "--version"))
@@ -87,4 +95,13 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "version"))
         return print_version();
     return cli_usage("unknown command '%s' (commands: gnb, rbm, ising, convert, demo)", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    /* The library reports every GSL failure as a status; GSL must never abort. */
+    gsl_set_error_handler_off();
+    cli_set_command(NULL);
+    cli_stdio_init();
+    return cli_finish(run(argc, argv));
 }

@@ -75,6 +75,8 @@ static const char train_help[] =
     "      --log FILE.csv      write the per-epoch figures as CSV\n"
     "      --checkpoint-every N  also write MODEL every N epochs [0 = only at the end]\n"
     "  -q, --quiet             no progress lines\n"
+    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
+    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "\n"
     DATA_HELP
     "\n"
@@ -96,6 +98,8 @@ static const char hidden_help[] =
     "      --sample        one sample of h ~ p(h|v) per row (0/1)\n"
     "      --seed S        seed for --sample [GSL_RNG_SEED, else 0]\n"
     "  -o, --output OUT    CSV file to write [-: stdout]\n"
+    "      --max-memory SIZE  refuse inputs needing more memory: bytes, with an\n"
+    "                      optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "\n"
     DATA_HELP;
 
@@ -115,6 +119,8 @@ static const char sample_help[] =
     "      --init random|data:FILE  start from v ~ Bernoulli(1/2), or from the\n"
     "                          first N rows of FILE [random]\n"
     "      --seed S            [GSL_RNG_SEED, else 0]\n"
+    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
+    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "\n"
     DATA_HELP;
 
@@ -135,6 +141,8 @@ static const char eval_help[] =
     "                          [0.9,1] [500,4000,10000]\n"
     "      --seed S            for sampling and AIS [GSL_RNG_SEED, else 0]\n"
     "      --json              one JSON object on stdout\n"
+    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
+    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "\n"
     DATA_HELP;
 
@@ -147,13 +155,19 @@ static const char filters_help[] =
     "Options:\n"
     "  -o, --output PNG    image to write (.png, .pgm) [required]\n"
     "      --count N       first N hidden units [all]\n"
-    "      --cols C        tiles per row [ceil(sqrt(N))]\n";
+    "      --cols C        tiles per row [ceil(sqrt(N))]\n"
+    "      --max-memory SIZE  refuse inputs needing more memory: bytes, with an\n"
+    "                      optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n";
 
 static const char export_help[] =
     "Usage: pmk rbm export MODEL DIR\n"
     "\n"
     "Writes DIR/W.csv (D rows of H weights), DIR/b.csv (D visible biases, one per\n"
-    "line) and DIR/a.csv (H hidden biases, one per line); creates DIR if needed.\n";
+    "line) and DIR/a.csv (H hidden biases, one per line); creates DIR if needed.\n"
+    "\n"
+    "Options:\n"
+    "      --max-memory SIZE  refuse inputs needing more memory: bytes, with an\n"
+    "                      optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n";
 
 /* ---------------------------------------------------------------- data */
 
@@ -387,6 +401,10 @@ static int write_montage(const char *path, const gsl_matrix *tiles, size_t side,
         break;                                                                     \
     case 'h':                                                                      \
         return cli_print_help(help);                                               \
+    case CLI_OPT_MAX_MEMORY:                                                       \
+        if ((rc = cli_set_max_memory(optarg)))                                     \
+            return rc;                                                             \
+        break;                                                                     \
     case ':':                                                                      \
         return cli_usage("option '%s' needs a value", argv[optind - 1]);           \
     case '?':                                                                      \
@@ -463,6 +481,7 @@ static int rbm_train(int argc, char **argv)
         {"checkpoint-every", required_argument, NULL, OPT_CHECKPOINT},
         DATA_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -563,6 +582,9 @@ static int rbm_train(int argc, char **argv)
     if (!out)
         return cli_usage("missing -o MODEL");
     const char *path = argv[optind];
+    const char *train_in[] = {path, resume}, *train_out[] = {out, logpath};
+    if ((rc = cli_check_files(train_in, 2, train_out, 2)))
+        return rc;
 
     rbm_data data;
     pmk_rbm *m = NULL;
@@ -658,6 +680,12 @@ static int rbm_train(int argc, char **argv)
         status = rc == PMK_EIO && !err.msg[0] ? PMK_EXIT_FAIL : cli_error_pmk(&err);
         goto done;
     }
+    /* Every write error of the log is seen before the model is replaced;
+     * the log's rename follows the model's. */
+    if (logpath && pmk_outfile_sync(&logf, &err)) {
+        status = cli_error_pmk(&err);
+        goto done;
+    }
     if (pmk_rbm_save(m, out, &err)) {
         status = cli_error_pmk(&err);
         goto done;
@@ -697,6 +725,7 @@ static int rbm_hidden(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         DATA_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -729,6 +758,8 @@ static int rbm_hidden(int argc, char **argv)
         return cli_usage("expected MODEL DATA");
     if (argc - optind > 2)
         return cli_usage("unexpected argument '%s'", argv[optind + 2]);
+    if ((rc = cli_check_files((const char *const *)argv + optind, 2, &out, 1)))
+        return rc;
     pmk_rbm *m = NULL;
     rbm_data data;
     if ((rc = load_model(argv[optind], &m)))
@@ -777,6 +808,7 @@ static int rbm_sample(int argc, char **argv)
         {"seed", required_argument, NULL, OPT_SEED},
         DATA_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -838,14 +870,18 @@ static int rbm_sample(int argc, char **argv)
         return cli_usage("-o: '%s' must end in .png, .pgm or .csv", out);
     if (!every)
         every = steps / 10 ? steps / 10 : 1;
+    const char *sample_in[] = {argv[optind], strncmp(init, "data:", 5) ? NULL : init + 5};
+    if ((rc = cli_check_files(sample_in, 2, &out, 1)))
+        return rc;
     pmk_rbm *m = NULL;
     if ((rc = load_model(argv[optind], &m)))
         return rc;
     size_t side = square_side(m->d);
     if (png && !side) {
-        pmk_rbm_free(m);
-        return cli_error("%s: %zu visible units are not a square image; write a .csv",
-                         argv[optind], m->d);
+        rc = cli_error("%s: %zu visible units are not a square image; write a .csv",
+                       argv[optind], m->d);
+        pmk_rbm_free(m);   /* after the message, which reads m->d */
+        return rc;
     }
     size_t nsnap = steps / every;
     /* V, the means and the snapshots: 8 D chains (2 + snapshots) bytes, and
@@ -942,6 +978,7 @@ static int rbm_eval(int argc, char **argv)
         {"json", no_argument, NULL, OPT_JSON},
         DATA_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -1105,6 +1142,7 @@ static int rbm_filters(int argc, char **argv)
         {"count", required_argument, NULL, OPT_COUNT},
         {"cols", required_argument, NULL, OPT_COLS},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -1137,15 +1175,17 @@ static int rbm_filters(int argc, char **argv)
         return cli_usage("unexpected argument '%s'", argv[optind + 1]);
     if (!out)
         return cli_usage("missing -o FILTERS.png");
-    if ((rc = cli_check_image_output(out)))
+    if ((rc = cli_check_image_output(out))
+        || (rc = cli_check_files((const char *const *)argv + optind, 1, &out, 1)))
         return rc;
     pmk_rbm *m = NULL;
     if ((rc = load_model(argv[optind], &m)))
         return rc;
     size_t side = square_side(m->d);
     if (!side) {
-        pmk_rbm_free(m);
-        return cli_error("%s: %zu visible units are not a square image", argv[optind], m->d);
+        rc = cli_error("%s: %zu visible units are not a square image", argv[optind], m->d);
+        pmk_rbm_free(m);   /* after the message, which reads m->d */
+        return rc;
     }
     if (!count || count > m->h)
         count = m->h;
@@ -1171,6 +1211,7 @@ static int rbm_export(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"quiet", no_argument, NULL, 'q'},
+        CLI_LONGOPT_MAX_MEMORY,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -1186,6 +1227,15 @@ static int rbm_export(int argc, char **argv)
         return argc - optind < 2 ? cli_usage("expected MODEL DIR")
                                  : cli_usage("unexpected argument '%s'", argv[optind + 2]);
     const char *dir = argv[optind + 1];
+    static const char *const names[3] = {"W.csv", "b.csv", "a.csv"};
+    char path[3][4096];
+    const char *outs[3];
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(path[k], sizeof path[k], "%s/%s", dir, names[k]);
+        outs[k] = path[k];
+    }
+    if ((rc = cli_check_files((const char *const *)argv + optind, 1, outs, 3)))
+        return rc;
     pmk_rbm *m = NULL;
     if ((rc = load_model(argv[optind], &m)))
         return rc;
@@ -1193,18 +1243,13 @@ static int rbm_export(int argc, char **argv)
         pmk_rbm_free(m);
         return cli_error("%s: cannot create folder: %s", dir, strerror(errno));
     }
-    char path[4096];
     pmk_error err;
     gsl_matrix_view b = gsl_matrix_view_vector(m->b, m->d, 1);
     gsl_matrix_view a = gsl_matrix_view_vector(m->a, m->h, 1);
-    const struct {
-        const char *name;
-        const gsl_matrix *M;
-    } files[] = {{"W.csv", m->W}, {"b.csv", &b.matrix}, {"a.csv", &a.matrix}};
+    const gsl_matrix *files[3] = {m->W, &b.matrix, &a.matrix};
     int status = PMK_EXIT_OK;
     for (size_t k = 0; k < 3 && status == PMK_EXIT_OK; k++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[k].name);
-        if (pmk_csv_write(path, files[k].M, NULL, NULL, &err))
+        if (pmk_csv_write(path[k], files[k], NULL, NULL, &err))
             status = cli_error_pmk(&err);
     }
     pmk_rbm_free(m);

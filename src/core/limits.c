@@ -11,18 +11,15 @@
 
 #include "pmk/limits.h"
 
-/* PMK_MAX_MEMORY: a byte count with an optional k, M, G or T suffix (powers
- * of 1024).  @return 0 when unset or not of that form. */
-static unsigned long long env_max_memory(void)
+int pmk_mem_parse(const char *s, unsigned long long *bytes)
 {
-    const char *s = getenv("PMK_MAX_MEMORY");
     if (!s || *s < '0' || *s > '9')
-        return 0;
+        return PMK_EINVAL;
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno)
-        return 0;
+        return PMK_EINVAL;
     int shift = 0;
     switch (*end) {
     case '\0': break;
@@ -30,11 +27,19 @@ static unsigned long long env_max_memory(void)
     case 'm': case 'M': shift = 20; end++; break;
     case 'g': case 'G': shift = 30; end++; break;
     case 't': case 'T': shift = 40; end++; break;
-    default: return 0;
+    default: return PMK_EINVAL;
     }
     if (*end != '\0' || v > (ULLONG_MAX >> shift))
-        return 0;
-    return v << shift;
+        return PMK_EINVAL;
+    *bytes = v << shift;
+    return PMK_OK;
+}
+
+/* PMK_MAX_MEMORY: 0 when unset or not of pmk_mem_parse's form. */
+static unsigned long long env_max_memory(void)
+{
+    unsigned long long v;
+    return pmk_mem_parse(getenv("PMK_MAX_MEMORY"), &v) == PMK_OK ? v : 0;
 }
 
 unsigned long long pmk_mem_limit(int *from_env)
