@@ -71,7 +71,7 @@ done <<'TABLE'
 2|gnb fit tiny.csv|pmk gnb fit: missing -o MODEL
 1|gnb fit --max-classes 1 tiny.csv -o o.gnb|pmk gnb fit: tiny.csv:4: label 7 makes more than 1 classes (is the label column right?)
 1|gnb fit one.csv -o o.gnb|pmk gnb fit: one.csv:1: no feature columns: the only column is the label
-1|gnb fit --priors 0.5,0.2,0.3 tiny.csv -o o.gnb|pmk gnb fit: tiny.csv: 3 explicit priors given for 2 classes (one per label, in increasing label order)
+2|gnb fit --priors 0.5,0.2,0.3 tiny.csv -o o.gnb|pmk gnb fit: tiny.csv: 3 explicit priors given for 2 classes (one per label, in increasing label order)
 1|gnb fit tiny.csv -o file/o.gnb|pmk gnb fit: file/o.gnb: cannot write: Not a directory
 2|gnb predict --proba --log-proba m.gnb tiny.csv|pmk gnb predict: --proba and --log-proba exclude each other
 2|gnb predict --label-col -1 m.gnb tiny.csv|pmk gnb predict: --label-col: must be >= 0, not '-1'

@@ -85,6 +85,11 @@ expect_ok "$PMK" gnb export "$T/m.gnb" "$T/exp"
 head -n 1 "$T/exp/priors.csv" | grep -qx 'label,prior,count' || fail "export: priors.csv header"
 tail -n +2 "$T/exp/priors.csv" | awk -F, '{ p += $2; c += $3 } END { exit !(c == 8000 && p > 1 - 1e-12 && p < 1 + 1e-12) }' ||
     fail "export: priors do not sum to 1 or counts to 8000"
+# The transform beside the parameters (issue 13): pixels/255 by default.
+[ "$(sed -n 1p "$T/exp/transform.csv")" = scale ] || fail "export: transform.csv header"
+[ "$(wc -l <"$T/exp/transform.csv")" -eq 2 ] || fail "export: transform.csv rows"
+awk -F, 'NR == 2 { d = $1 * 255 - 1; exit !(NF == 1 && d < 1e-15 && d > -1e-15) }' "$T/exp/transform.csv" ||
+    fail "export: transform.csv scale is not 1/255: $(cat "$T/exp/transform.csv")"
 
 # ---------------------------------------------------------------- input layouts
 # A Kaggle-style header (tests/data/gnb-header.csv: the first 5 test rows under

@@ -150,6 +150,8 @@ static const char export_help[] =
     "  mu.csv      label,mu0,...     the class means (scaled units)\n"
     "  var.csv     label,var0,...    the variances used (smoothing, floor included)\n"
     "  priors.csv  label,prior,count\n"
+    "  transform.csv  scale          what multiplies each raw feature before the\n"
+    "                                model sees it: x_scaled = scale * x\n"
     "Read them with numpy.loadtxt(..., delimiter=',', skiprows=1) or pandas.read_csv.\n"
     "\n"
     "Options:\n"
@@ -1102,12 +1104,13 @@ static int cmd_export(int argc, char **argv)
         return argc - optind < 2 ? cli_usage("need MODEL and DIR")
                                  : cli_usage("unexpected argument '%s'", argv[optind + 2]);
     const char *mpath = argv[optind], *dir = argv[optind + 1];
-    char path[3][4096];
-    const char *outs[3] = {path[0], path[1], path[2]};
+    char path[4][4096];
+    const char *outs[4] = {path[0], path[1], path[2], path[3]};
     snprintf(path[0], sizeof path[0], "%s/mu.csv", dir);
     snprintf(path[1], sizeof path[1], "%s/var.csv", dir);
     snprintf(path[2], sizeof path[2], "%s/priors.csv", dir);
-    if ((rc = cli_check_files(&mpath, 1, outs, 3)))
+    snprintf(path[3], sizeof path[3], "%s/transform.csv", dir);
+    if ((rc = cli_check_files(&mpath, 1, outs, 4)))
         return rc;
     pmk_gnb *m = NULL;
     if ((rc = load_model(mpath, &m)))
@@ -1135,6 +1138,12 @@ static int cmd_export(int argc, char **argv)
     if (pmk_csv_write(path[1], pmk_gnb_variances(m), lab, hvar, &err))
         goto fail;
     if (pmk_csv_write(path[2], pc, lab, "label,prior,count", &err))
+        goto fail;
+    /* The transform the model applies to raw data, so that mu and var can be
+     * used on raw features: x_scaled = scale * x. */
+    double scale = pmk_gnb_get_options(m)->scale;
+    gsl_matrix_view sv = gsl_matrix_view_array(&scale, 1, 1);
+    if (pmk_csv_write(path[3], &sv.matrix, NULL, "scale", &err))
         goto fail;
     goto done;
 fail:
