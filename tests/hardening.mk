@@ -7,8 +7,8 @@ TESTS += tests/cli_bad.sh
 EXTRA_DIST += tests/cli_bad.sh tests/bad
 
 # Safe writes: full disks, /dev/full, unwritable paths leave good files alone.
-TESTS += tests/cli_safe_write.sh
-EXTRA_DIST += tests/cli_safe_write.sh
+TESTS += tests/cli_safe_write.sh tests/cli_outset.sh
+EXTRA_DIST += tests/cli_safe_write.sh tests/cli_outset.sh
 
 # Outputs (issue 10): an output that is an input or another output is refused;
 # a report that cannot be written to stdout is a failure.

@@ -228,25 +228,23 @@ static int csv_to_idx(const char *in, const char *out, const char *labels, const
         goto done;
     }
     dims[0] = n;
-    if (labels) {
-        /* The two files are committed one after the other: find out now, before
-         * the images replace a good file, whether the labels' target can be
-         * created at all (a missing or unwritable folder). */
-        pmk_outfile probe;
-        if (pmk_outfile_open(&probe, labels, &err)) {
-            cli_error_pmk(&err);
-            goto done;
-        }
-        pmk_outfile_abort(&probe);
-    }
-    if (pmk_idx_write_u8(out, pix, dims, ndim, &err)) {
-        cli_error_pmk(&err);
+    /* Images and labels are one set: both staged, then both renamed, so a
+     * failure in either leaves both targets as they were. */
+    cli_outset set = {0};
+    const char *out_w = cli_outset_add(&set, out);
+    const char *lab_w = out_w && labels ? cli_outset_add(&set, labels) : NULL;
+    if (!out_w || (labels && !lab_w)) {
+        cli_outset_abort(&set);
         goto done;
     }
-    if (labels && pmk_idx_write_u8(labels, lab, dims, 1, &err)) {
-        cli_error_pmk(&err);
+    if (pmk_idx_write_u8(out_w, pix, dims, ndim, &err)
+        || (labels && pmk_idx_write_u8(lab_w, lab, dims, 1, &err))) {
+        cli_outset_error(&set, &err);
+        cli_outset_abort(&set);
         goto done;
     }
+    if (cli_outset_commit(&set))
+        goto done;
     if (ndim == 3)
         cli_notice("wrote %zu images of %zu x %zu to %s", n, dims[1], dims[2],
                    strcmp(out, "-") == 0 ? "<stdout>" : out);

@@ -1133,21 +1133,28 @@ static int cmd_export(int argc, char **argv)
         gsl_matrix_set(pc, k, 0, gsl_vector_get(pmk_gnb_priors(m), k));
         gsl_matrix_set(pc, k, 1, pmk_gnb_counts(m)[k]);
     }
-    if (pmk_csv_write(path[0], pmk_gnb_means(m), lab, hmu, &err))
-        goto fail;
-    if (pmk_csv_write(path[1], pmk_gnb_variances(m), lab, hvar, &err))
-        goto fail;
-    if (pmk_csv_write(path[2], pc, lab, "label,prior,count", &err))
-        goto fail;
+    /* The four files change together or not at all. */
+    cli_outset set = {0};
+    const char *w[4];
+    for (size_t i = 0; i < 4; i++)
+        if (!(w[i] = cli_outset_add(&set, path[i]))) {
+            cli_outset_abort(&set);
+            rc = PMK_EXIT_FAIL;
+            goto done;
+        }
     /* The transform the model applies to raw data, so that mu and var can be
      * used on raw features: x_scaled = scale * x. */
     double scale = pmk_gnb_get_options(m)->scale;
     gsl_matrix_view sv = gsl_matrix_view_array(&scale, 1, 1);
-    if (pmk_csv_write(path[3], &sv.matrix, NULL, "scale", &err))
-        goto fail;
-    goto done;
-fail:
-    rc = cli_error_pmk(&err);
+    if (pmk_csv_write(w[0], pmk_gnb_means(m), lab, hmu, &err)
+        || pmk_csv_write(w[1], pmk_gnb_variances(m), lab, hvar, &err)
+        || pmk_csv_write(w[2], pc, lab, "label,prior,count", &err)
+        || pmk_csv_write(w[3], &sv.matrix, NULL, "scale", &err)) {
+        rc = cli_outset_error(&set, &err);
+        cli_outset_abort(&set);
+        goto done;
+    }
+    rc = cli_outset_commit(&set) ? PMK_EXIT_FAIL : PMK_EXIT_OK;
 done:
     free(hmu);
     free(hvar);

@@ -1248,10 +1248,18 @@ static int rbm_export(int argc, char **argv)
     gsl_matrix_view a = gsl_matrix_view_vector(m->a, m->h, 1);
     const gsl_matrix *files[3] = {m->W, &b.matrix, &a.matrix};
     int status = PMK_EXIT_OK;
+    cli_outset set = {0}; /* the three files change together or not at all */
     for (size_t k = 0; k < 3 && status == PMK_EXIT_OK; k++) {
-        if (pmk_csv_write(path[k], files[k], NULL, NULL, &err))
-            status = cli_error_pmk(&err);
+        const char *w = cli_outset_add(&set, path[k]);
+        if (!w)
+            status = PMK_EXIT_FAIL;
+        else if (pmk_csv_write(w, files[k], NULL, NULL, &err))
+            status = cli_outset_error(&set, &err);
     }
+    if (status == PMK_EXIT_OK)
+        status = cli_outset_commit(&set) ? PMK_EXIT_FAIL : PMK_EXIT_OK;
+    else
+        cli_outset_abort(&set);
     pmk_rbm_free(m);
     return status;
 }

@@ -269,7 +269,7 @@ static int temp_is_stale(const char *name, const char *base, size_t blen, long *
     for (int k = 1; k <= 6; k++)
         if (!((p[k] >= '0' && p[k] <= '9') || (p[k] >= 'a' && p[k] <= 'f')))
             return 0;
-    if (p[7] != '\0')
+    if (p[7] != '\0' && strcmp(p + 7, ".gz") != 0) /* ".gz": a CLI output set's stage */
         return 0;
     *pid = strtol(digits, NULL, 10);
     if (*pid <= 0 || *pid == (long)getpid())
