@@ -54,13 +54,17 @@ int pmk_rec_open(pmk_rec_reader *r, pmk_instream *in, size_t max_line, const cha
     r->eof_what = eof_what;
     r->need_eol = need_eol;
     r->buf = malloc(REC_BUF);
-    if (!r->buf)
+    if (!r->buf || pmk_c_locale_enter(&r->loc))
         return pmk_error_at(r->err, PMK_ENOMEM, r->path, 0, 0, "out of memory");
+    r->in_locale = 1;
     return PMK_OK;
 }
 
 void pmk_rec_close(pmk_rec_reader *r)
 {
+    if (r->in_locale)
+        pmk_c_locale_leave(&r->loc);
+    r->in_locale = 0;
     free(r->buf);
     free(r->line);
     r->buf = r->line = NULL;

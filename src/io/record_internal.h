@@ -75,17 +75,22 @@ typedef struct pmk_rec_reader {
     long col;               /* the column (word index) of the last word taken */
     const char *eof_what;   /* what an early end of file is called in messages */
     int need_eol;           /* 1: a last line without '\n' is a truncated file */
+    pmk_c_locale loc;       /* the C numeric locale, entered by pmk_rec_open */
+    int in_locale;          /* 1 while the thread is switched to it */
     pmk_error local;        /* used when the caller gives no pmk_error */
 } pmk_rec_reader;
 
-/* Starts reading @p in (not owned).  @p max_line bounds a line until
+/* Starts reading @p in (not owned), switching the calling thread to the C
+ * numeric locale until pmk_rec_close.  @p max_line bounds a line until
  * pmk_rec_set_max changes it; @p eof_what names an early end of file
  * ("truncated model file"); with @p need_eol a last line without '\n' is
- * refused.  @p err may be NULL.  PMK_OK or PMK_ENOMEM. */
+ * refused.  @p err may be NULL.  PMK_OK or PMK_ENOMEM; call pmk_rec_close
+ * either way. */
 int pmk_rec_open(pmk_rec_reader *r, pmk_instream *in, size_t max_line, const char *eof_what,
                  int need_eol, pmk_error *err);
 
-/* Frees the reader's buffers (not the stream). */
+/* Frees the reader's buffers (not the stream) and restores the thread's
+ * locale. */
 void pmk_rec_close(pmk_rec_reader *r);
 
 /* Raises or lowers the line limit (e.g. from a header's dimensions). */

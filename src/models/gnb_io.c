@@ -497,17 +497,11 @@ int pmk_gnb_read(pmk_instream *in, pmk_gnb **out, pmk_error *err)
         pmk_rec_close(&r);
         return rc;
     }
-    pmk_c_locale loc;
-    if (pmk_c_locale_enter(&loc)) {
-        pmk_rec_close(&r);
-        return pmk_error_at(err, PMK_ENOMEM, r.path, 0, 0, "out of memory");
-    }
     header hd;
     memset(&hd, 0, sizeof hd);
     pmk_gnb_options_init_default(&hd.opt);
     hd.opt.max_classes = SIZE_MAX;
     rc = read_body(&r, &hd, out);
-    pmk_c_locale_leave(&loc);
     free(hd.plist);
     free(hd.labels);
     pmk_rec_close(&r);

@@ -363,15 +363,9 @@ int pmk_rbm_read(pmk_instream *in, pmk_rbm **out, pmk_error *err)
         pmk_rec_close(&r);
         return rc;
     }
-    pmk_c_locale loc;
-    if (pmk_c_locale_enter(&loc)) {
-        pmk_rec_close(&r);
-        return pmk_error_at(err, PMK_ENOMEM, r.path, 0, 0, "out of memory");
-    }
     blocks k;
     memset(&k, 0, sizeof k);
     rc = read_body(&r, &k, out);
-    pmk_c_locale_leave(&loc);
     blocks_free(&k);
     pmk_rec_close(&r);
     return rc;
