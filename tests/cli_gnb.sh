@@ -91,6 +91,22 @@ tail -n +2 "$T/exp/priors.csv" | awk -F, '{ p += $2; c += $3 } END { exit !(c ==
 awk -F, 'NR == 2 { d = $1 * 255 - 1; exit !(NF == 1 && d < 1e-15 && d > -1e-15) }' "$T/exp/transform.csv" ||
     fail "export: transform.csv scale is not 1/255: $(cat "$T/exp/transform.csv")"
 
+# ---------------------------------------------------------------- -o - pipeline
+# The model on stdout keeps stdout to itself: the report goes to stderr, the
+# model is the same bytes as written to a file, and `fit -o - | eval -` works.
+run sh -c "'$PMK' gnb fit '$FIX/gnb-tiny-train.csv' -o - 2>'$T/fit.err'"
+[ "$rc" -eq 0 ] || fail "gnb fit -o - exited $rc"
+cp "$T/out" "$T/piped.gnb"
+expect_ok "$PMK" gnb fit -q "$FIX/gnb-tiny-train.csv" -o "$T/tiny.gnb"
+same_bytes "$T/piped.gnb" "$T/tiny.gnb"
+grep -qx 'model             <stdout>' "$T/fit.err" || fail "gnb fit -o -: report not on stderr: $(cat "$T/fit.err")"
+run sh -c "'$PMK' gnb fit -q '$FIX/gnb-tiny-train.csv' -o - 2>/dev/null | '$PMK' gnb eval --json - '$FIX/gnb-tiny-test.csv'"
+[ "$rc" -eq 0 ] || fail "gnb fit -o - | gnb eval - exited $rc"
+expect_ok "$PMK" gnb eval --json "$T/tiny.gnb" "$FIX/gnb-tiny-test.csv"
+cp "$T/out" "$T/file.json"
+run sh -c "'$PMK' gnb fit -q '$FIX/gnb-tiny-train.csv' -o - 2>/dev/null | '$PMK' gnb eval --json - '$FIX/gnb-tiny-test.csv'"
+same_bytes "$T/out" "$T/file.json"
+
 # ---------------------------------------------------------------- input layouts
 # A Kaggle-style header (tests/data/gnb-header.csv: the first 5 test rows under
 # "label,pixel0,...") is detected, and predictions match the plain rows.

@@ -70,7 +70,8 @@ static const char fit_help[] =
     "                          over DATA again, which stdin cannot give)\n"
     "\n"
     "Output:\n"
-    "  -o, --output MODEL      the model file (text; written atomically) [required]\n"
+    "  -o, --output MODEL      the model file (text; written atomically) [required];\n"
+    "                          '-' writes it to stdout and the report to stderr\n"
     "  -q, --quiet             no progress on stderr\n"
     "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
     "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
@@ -589,17 +590,20 @@ static int cmd_fit(int argc, char **argv)
         }
     }
     spill_drop(&sp);
-    printf("rows (N)          %.0f\n", pmk_gnb_ntrain(m));
-    printf("classes (K)       %zu\n", pmk_gnb_nclasses(m));
-    printf("features (D)      %zu\n", pmk_gnb_nfeatures(m));
+    /* The model on stdout (-o -) keeps stdout to itself: the report goes to
+     * stderr then, so that `gnb fit DATA -o - | gnb eval - TEST` works. */
+    FILE *rep = strcmp(out, "-") == 0 ? stderr : stdout;
+    fprintf(rep, "rows (N)          %.0f\n", pmk_gnb_ntrain(m));
+    fprintf(rep, "classes (K)       %zu\n", pmk_gnb_nclasses(m));
+    fprintf(rep, "features (D)      %zu\n", pmk_gnb_nfeatures(m));
     if (e)
-        printf("train accuracy    %.6f (%zu/%zu)\n", (double)e->correct / (double)e->n,
-               e->correct, e->n);
+        fprintf(rep, "train accuracy    %.6f (%zu/%zu)\n", (double)e->correct / (double)e->n,
+                e->correct, e->n);
     else
-        printf("train accuracy    not measured (%s)\n",
-               no_train ? "--no-train-accuracy" : "data from stdin, not all bytes 0..255");
-    printf("train mean NLL    %.6f nats\n", pmk_gnb_train_mean_nll(m));
-    printf("model             %s\n", out);
+        fprintf(rep, "train accuracy    not measured (%s)\n",
+                no_train ? "--no-train-accuracy" : "data from stdin, not all bytes 0..255");
+    fprintf(rep, "train mean NLL    %.6f nats\n", pmk_gnb_train_mean_nll(m));
+    fprintf(rep, "model             %s\n", strcmp(out, "-") == 0 ? "<stdout>" : out);
     pmk_gnb_eval_free(e);
     pmk_gnb_free(m);
     return PMK_EXIT_OK;
