@@ -319,6 +319,14 @@ int pmk_data_read_all(const char *path, const pmk_data_options *o, pmk_table **o
     const int u8 = pmk_data_is_u8(r);
     /* IDX: the rows are known; check the whole table against the ceiling at once */
     size_t known = pmk_data_range_rows(r);
+    if (u8 && known) {
+        char what[160];
+        snprintf(what, sizeof what, "a table of %zu rows of %zu bytes", known, b.t->d);
+        if ((rc = pmk_mem_check(b.shown, 0, 0,
+                                (unsigned long long)known * (b.t->d + 2 * sizeof(long)), what,
+                                err)))
+            goto done;
+    }
     if (known && (rc = reserve(&b, known, pmk_data_has_labels(r), 0, err)))
         goto done;
     pmk_data_chunk ch;
