@@ -17,6 +17,7 @@
 #include "pmk/limits.h"
 #include "io/csv_internal.h"
 #include "io/record_internal.h"
+#include "io/dataset_internal.h"
 
 void pmk_csv_options_init_default(pmk_csv_options *o)
 {
@@ -343,24 +344,11 @@ int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset *
     pmk_csv_chunk ch;
     while ((rc = pmk_csv_read_chunk(r, &ch, err)) == PMK_OK && ch.n > 0) {
         if (n + ch.n > cap) {
-            size_t ncap = cap ? cap : ch.n;
-            while (ncap < n + ch.n)
-                ncap *= 2;
-            /* never more rows than the memory ceiling holds (a row is d
-             * doubles and a label): grow less, or stop with a message */
-            unsigned long long mcap = pmk_mem_limit(NULL);
-            unsigned long long row_bytes = (unsigned long long)(d + 1) * sizeof(double);
-            if (mcap && ncap > mcap / row_bytes)
-                ncap = (size_t)(mcap / row_bytes);
-            if (ncap < n + ch.n) {
-                char what[160];
-                snprintf(what, sizeof what, "reading %zu or more rows of %zu values", n + ch.n, d);
-                rc = pmk_mem_check(r->path, ch.first_line + (long)ch.n - 1, 0,
-                                   (unsigned long long)(n + ch.n) * row_bytes, what, err);
-                if (!rc)
-                    rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");
+            size_t ncap;
+            if ((rc = pmk_data_grow(r->path, n + ch.n, cap,
+                                    (unsigned long long)(d + 1) * sizeof(double), d,
+                                    ch.first_line + (long)ch.n - 1, &ncap, err)))
                 break;
-            }
             size_t cells;
             if (pmk_size_mul(ncap, d, &cells) || cells > SIZE_MAX / sizeof(double)) {
                 rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");
