@@ -412,6 +412,16 @@ START_TEST(test_idx_body_length)
     ck_assert_int_eq(read_rows(img, &o, &r, &e), PMK_EFORMAT);
     snprintf(want, sizeof want, "%s: header says 5 x 2 x 2 u8 = 36 bytes, file has 33 bytes", img);
     ck_assert_str_eq(e.msg, want);
+    /* a header claiming one record of 2^31 bytes costs no memory: the
+     * buffers grow as bytes arrive, and the body is 4 bytes */
+    static const unsigned char liar[] = {0, 0, 8, 2, 0, 0, 0, 1, 0x80, 0, 0, 0, 1, 2, 3, 4};
+    img = FILE_WITH("liar.idx", liar);
+    o.label_col = -1;
+    o.begin = 0;
+    ck_assert_int_eq(read_rows(img, &o, &r, &e), PMK_EFORMAT);
+    snprintf(want, sizeof want,
+             "%s: header says 1 x 2147483648 u8 = 2147483660 bytes, file has 16 bytes", img);
+    ck_assert_str_eq(e.msg, want);
     /* a CSV file read as IDX */
     const char *csv = TEXT("c.csv", "label,a\n1,2\n");
     o.format = PMK_DATA_IDX;

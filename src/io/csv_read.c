@@ -307,25 +307,6 @@ void pmk_csv_close(pmk_csv_reader *r)
 
 /* ---------------------------------------------------------------- whole file */
 
-/* Wraps a malloc'ed n x d array in a gsl_matrix that owns it: GSL's blocks are
- * malloc'ed and gsl_block_free calls free(), so gsl_matrix_free releases it.
- * This saves a copy of the whole data set (and twice the memory at the peak). */
-static gsl_matrix *wrap_matrix(double *data, size_t n, size_t d)
-{
-    gsl_block *b = malloc(sizeof *b);
-    if (!b)
-        return NULL;
-    b->size = n * d;
-    b->data = data;
-    gsl_matrix *m = gsl_matrix_alloc_from_block(b, 0, n, d, d);
-    if (!m) {
-        free(b);
-        return NULL;
-    }
-    m->owner = 1;
-    return m;
-}
-
 int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset **out,
                      pmk_error *err)
 {
@@ -383,7 +364,7 @@ int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset *
     if (shrunk)
         X = shrunk;
     pmk_dataset *ds = calloc(1, sizeof *ds);
-    gsl_matrix *m = ds ? wrap_matrix(X, n, d) : NULL;
+    gsl_matrix *m = ds ? pmk_matrix_wrap(X, n, d) : NULL;
     if (!m) {
         free(ds);
         free(X);

@@ -161,3 +161,20 @@ int pmk_data_grow(const char *shown, size_t need, size_t cap, unsigned long long
     *ncap = n;
     return PMK_OK;
 }
+
+gsl_matrix *pmk_matrix_wrap(double *data, size_t n, size_t d)
+{
+    /* GSL's blocks are malloc'ed and gsl_block_free calls free() */
+    gsl_block *b = malloc(sizeof *b);
+    if (!b)
+        return NULL;
+    b->size = n * d;
+    b->data = data;
+    gsl_matrix *m = gsl_matrix_alloc_from_block(b, 0, n, d, d);
+    if (!m) {
+        free(b);
+        return NULL;
+    }
+    m->owner = 1;
+    return m;
+}

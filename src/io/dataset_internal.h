@@ -8,6 +8,7 @@
 #define PMK_DATASET_INTERNAL_H
 
 #include "pmk/dataset.h"
+#include "io/idx_internal.h"
 
 /* 1 when the reader is on an IDX file of u8 elements. */
 int pmk_data_is_u8(const pmk_data_reader *r);
@@ -19,6 +20,14 @@ size_t pmk_data_range_rows(const pmk_data_reader *r);
  * (*X: n x D, row-major, owned by the reader); chunk->X is not filled. */
 int pmk_data_read_chunk_u8(pmk_data_reader *r, const unsigned char **X, pmk_data_chunk *chunk,
                            pmk_error *err);
+
+/* An IDX reader's images header (NULL for CSV). */
+const pmk_idx_header *pmk_data_idx_header(const pmk_data_reader *r);
+
+/* Wraps a malloc'ed n x d array in a gsl_matrix that owns it (gsl_matrix_free
+ * frees it), saving a copy of a whole data set; NULL when out of memory (the
+ * array is then still the caller's). */
+gsl_matrix *pmk_matrix_wrap(double *data, size_t n, size_t d);
 
 /* The capacity, in rows, for @p need rows of @p row_bytes each when @p cap
  * are allocated: doubled from @p cap (or @p need when 0) until @p need fit,

@@ -293,7 +293,8 @@ int pmk_data_read_all(const char *path, const pmk_data_options *o, pmk_table **o
     b.t->label_col = b.t->format == PMK_DATA_CSV && pmk_data_has_labels(r)
                      ? (o ? o->label_col : 0) : -1;
     const int u8 = pmk_data_is_u8(r);
-    /* IDX: the rows are known; check the whole table against the ceiling at once */
+    /* IDX: the rows are known; check the whole table against the ceiling at
+     * once (it still grows only as rows arrive: a header may lie) */
     size_t known = pmk_data_range_rows(r);
     if (u8 && known) {
         char what[160];
@@ -303,8 +304,6 @@ int pmk_data_read_all(const char *path, const pmk_data_options *o, pmk_table **o
                                 err)))
             goto done;
     }
-    if (known && (rc = reserve(&b, known, pmk_data_has_labels(r), 0, err)))
-        goto done;
     pmk_data_chunk ch;
     for (;;) {
         const unsigned char *X = NULL;
