@@ -137,6 +137,7 @@ enum {
     CLI_G_COMMON = 1u << 0, CLI_G_INPUT = 1u << 1, CLI_G_LABELS = 1u << 2,
     CLI_G_TRANSFORM = 1u << 3, CLI_G_OUTPUT = 1u << 4, CLI_G_FORMAT = 1u << 5,
     CLI_G_JSON = 1u << 6, CLI_G_SEED = 1u << 7,
+    CLI_G_STOP = 1u << 8,   /* not a group: stop at the first argument (pmk's own options) */
     CLI_G_DATA = CLI_G_INPUT | CLI_G_LABELS | CLI_G_TRANSFORM
 };
 

@@ -79,7 +79,9 @@ void cli_parse_begin(cli_parser *p, int argc, char **argv, const char *help, uns
     p->help = help;
     p->args = a;
     p->groups = groups | CLI_G_COMMON;
-    strcpy(p->shortopts, ":");   /* a missing value is ':', not '?' */
+    /* a missing value is ':', not '?'; '+' stops at the first argument that
+     * is not an option (the command after pmk's own options) */
+    strcpy(p->shortopts, groups & CLI_G_STOP ? "+:" : ":");
     for (const cli_option *o = opts; o && o->name; o++)
         add_option(p, o);
     for (size_t g = 0; g < sizeof group_options / sizeof group_options[0]; g++)
