@@ -152,6 +152,14 @@ int cli_parse_next(cli_parser *p, const char **arg)
         if (key == -1) {
             p->args->pos = p->argv + optind;
             p->args->npos = (size_t)(p->argc - optind);
+            if (p->groups & CLI_G_STOP) {
+                /* GNU getopt keeps the '+' (stop at the first argument) mode
+                 * until it is initialised again: leave it in its default
+                 * mode for whoever parses next. */
+                char empty[] = "", *none[] = {empty, NULL};
+                optind = 0;
+                getopt(1, none, ":");
+            }
             return 0;
         }
         if (key == ':' || key == '?') {
