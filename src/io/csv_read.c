@@ -179,7 +179,8 @@ pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void 
         pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
         goto fail;
     }
-    memcpy(r->buf, pre, npre);
+    if (npre)
+        memcpy(r->buf, pre, npre);
     r->end = npre;
     r->check_values = o.value_min > -HUGE_VAL || o.value_max < HUGE_VAL || o.value_integer
                       || o.label_min > LONG_MIN || o.label_max < LONG_MAX;

@@ -84,7 +84,8 @@ int pmk_idx_header_read(pmk_instream *in, const unsigned char *pre, size_t npre,
     const char *shown = pmk_instream_path(in);
     const char *after = pmk_instream_is_gzip(in) ? " after gunzip" : "";
     unsigned char h[36];
-    memcpy(h, pre, npre);
+    if (npre)
+        memcpy(h, pre, npre);
     long got = pmk_idx_read_full(in, h + npre, 4 - npre, err);
     if (got < 0)
         return err->code;
