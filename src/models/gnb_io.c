@@ -398,14 +398,12 @@ static int read_class(pmk_rec_reader *r, const header *hd, rows *sc, pmk_gnb **m
             return pmk_rec_fail(r, PMK_EFORMAT, (long)j + 2,
                                 "class %ld has one row, so its m2 must be 0", lab);
     }
-    if (!*mp) {
-        pmk_error e2;
-        if (!(*mp = pmk_gnb_alloc(D, &hd->opt, &e2)))
-            return pmk_rec_fail(r, e2.code, 0, "%s", e2.msg);
-    }
+    pmk_error e2;
+    if (!*mp && !(*mp = pmk_gnb_alloc(D, &hd->opt, &e2)))
+        return pmk_rec_fail(r, e2.code, 0, "%s", e2.msg);
     pmk_gnb *m = *mp;
-    if (pmk_gnb_reserve(m, k + 1))
-        return pmk_rec_fail(r, PMK_ENOMEM, 0, "out of memory");
+    if (pmk_gnb_reserve(m, k + 1, &e2))
+        return pmk_rec_fail(r, e2.code, 0, "%s", e2.msg);
     m->labels[k] = lab;
     m->count[k] = cnt;
     memcpy(m->mean + k * D, sc->mean, D * sizeof *sc->mean);
