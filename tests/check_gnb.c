@@ -59,6 +59,7 @@ static pmk_gnb *fit_tiny(int variance, int priors, const double *plist, size_t n
     gsl_matrix_const_view X = gsl_matrix_const_view_array(&tiny_x[0][0], 5, 2);
     pmk_gnb_options o;
     pmk_gnb_options_init_default(&o);
+    o.transform.scale = 1;   /* the hand-worked figures are in raw units */
     o.var_smoothing = 0.25;
     o.variance = variance;
     o.priors = priors;
@@ -225,7 +226,7 @@ static gsl_matrix *random_data(size_t N, size_t D, const long *labs, size_t K, d
 static double direct_jll(const pmk_gnb *m, const double *x, size_t k)
 {
     const gsl_matrix *mu = pmk_gnb_means(m), *v = pmk_gnb_variances(m);
-    double s = pmk_gnb_get_options(m)->scale, t = log(gsl_vector_get(pmk_gnb_priors(m), k));
+    double s = pmk_gnb_get_options(m)->transform.scale, t = log(gsl_vector_get(pmk_gnb_priors(m), k));
     for (size_t d = 0; d < pmk_gnb_nfeatures(m); d++) {
         double vv = gsl_matrix_get(v, k, d), dx = s * x[d] - gsl_matrix_get(mu, k, d);
         t += -0.5 * log(2 * M_PI * vv) - 0.5 * dx * dx / vv;
@@ -244,7 +245,7 @@ START_TEST(test_gemm_matches_direct_formula)
         pmk_gnb_options o;
         pmk_gnb_options_init_default(&o);
         o.variance = mode ? PMK_GNB_VAR_CLASS : PMK_GNB_VAR_SHARED;
-        o.scale = 0.5;
+        o.transform.scale = 0.5;
         pmk_gnb *m = pmk_gnb_fit(X, y, &o, NULL);
         ck_assert_ptr_nonnull(m);
         gsl_matrix *J = gsl_matrix_alloc(600, 5), *L = gsl_matrix_alloc(600, 5);
@@ -441,7 +442,7 @@ START_TEST(test_scale_is_applied)
     gsl_matrix_scale(H, 0.5);
     pmk_gnb_options o;
     pmk_gnb_options_init_default(&o);
-    o.scale = 0.5;
+    o.transform.scale = 0.5;
     pmk_gnb *a = pmk_gnb_fit(X, y, &o, NULL), *b = pmk_gnb_fit(H, y, NULL, NULL);
     assert_same_model(a, b, 1e-15);
     gsl_matrix *Ja = gsl_matrix_alloc(80, 3), *Jb = gsl_matrix_alloc(80, 3);
@@ -653,7 +654,7 @@ START_TEST(test_save_load_round_trip)
     for (int mode = 0; mode < 3; mode++) {
         pmk_gnb_options o;
         pmk_gnb_options_init_default(&o);
-        o.scale = 1.0 / 255;
+        o.transform.scale = 1.0 / 255;
         o.var_floor = mode == 1 ? 0.5 : 0;
         o.variance = mode == 1 ? PMK_GNB_VAR_CLASS : PMK_GNB_VAR_SHARED;
         if (mode == 2) {
@@ -672,7 +673,7 @@ START_TEST(test_save_load_round_trip)
         ck_assert(memcmp(b1, b2, n1) == 0);
         /* Loading restores every double exactly. */
         assert_same_model(l, m, 0);
-        ck_assert(pmk_gnb_get_options(l)->scale == 1.0 / 255);
+        ck_assert(pmk_gnb_get_options(l)->transform.scale == 1.0 / 255);
         ck_assert_int_eq(pmk_gnb_get_options(l)->variance, o.variance);
         ck_assert_int_eq(pmk_gnb_get_options(l)->priors, o.priors);
         free(b1);
@@ -779,8 +780,8 @@ START_TEST(test_load_bad_files)
                       "1: not a pmk gnb model (the first line is not 'pmk-gnb VERSION')");
     expect_load_error("pmk-rbm 1\nvisible 784\n", PMK_EFORMAT,
                       "1: a 'pmk-rbm' file, not a gnb model (wrong kind of model)");
-    expect_load_error("pmk-gnb 2\nfeatures 2\n", PMK_EUNSUP,
-                      "1: model format version 2 is newer than this pmk reads (1): upgrade pmk");
+    expect_load_error("pmk-gnb 3\nfeatures 2\n", PMK_EUNSUP,
+                      "1: model format version 3 is newer than this pmk reads (2): upgrade pmk");
     expect_load_error("pmk-gnb x\n", PMK_EFORMAT, "1: bad format version line");
     /* Truncated: mid-header, mid-class, before 'end', and mid-line. */
     expect_load_error("pmk-gnb 1\nfeatures 2\n", PMK_EFORMAT,

@@ -18,7 +18,8 @@
 
 void pmk_gnb_options_init_default(pmk_gnb_options *o)
 {
-    o->scale = 1.0;
+    pmk_transform_init(&o->transform);
+    o->transform.scale = 0;   /* automatic */
     o->var_smoothing = 1e-9;
     o->var_floor = 0.0;
     o->variance = PMK_GNB_VAR_SHARED;
@@ -30,9 +31,17 @@ void pmk_gnb_options_init_default(pmk_gnb_options *o)
 
 int pmk_gnb_options_check(const pmk_gnb_options *o, pmk_error *err)
 {
-    if (!(o->scale > 0) || !isfinite(o->scale))
-        return pmk_error_set(err, PMK_EINVAL, "the feature scale must be a positive number, not %g",
-                             o->scale);
+    const pmk_transform *tf = &o->transform;
+    if (tf->scale == 0 && (tf->threshold != 0 || tf->check01))
+        return pmk_error_set(err, PMK_EINVAL,
+                             "%s needs an explicit scale: a streaming fit chooses the automatic "
+                             "scale only after the last row", tf->threshold != 0
+                                 ? "binarizing" : "the [0,1] check");
+    if (tf->scale != 0) {
+        int rc = pmk_transform_check(tf, err);
+        if (rc)
+            return rc;
+    }
     if (!(o->var_smoothing >= 0) || !isfinite(o->var_smoothing))
         return pmk_error_set(err, PMK_EINVAL, "var_smoothing must be >= 0, not %g",
                              o->var_smoothing);
@@ -94,6 +103,8 @@ pmk_gnb *pmk_gnb_alloc(size_t D, const pmk_gnb_options *opt, pmk_error *err)
         goto nomem;
     m->d = D;
     m->opt = *opt;
+    m->scale_open = opt->transform.scale == 0;
+    pmk_data_stats_init(&m->stats);
     m->opt.prior = NULL;
     if (opt->priors == PMK_GNB_PRIOR_EXPLICIT) {
         m->prior_buf = malloc(opt->n_prior * sizeof *m->prior_buf);
@@ -189,7 +200,69 @@ long pmk_gnb_find_label(const long *labels, size_t K, long label)
     return (lo < K && labels[lo] == label) ? (long)lo : -1;
 }
 
+/* ---------------------------------------------------------------- input */
+
+int pmk_gnb_input_open(const pmk_gnb *m, const gsl_matrix *X, double s, pmk_gnb_input *in,
+                       pmk_error *err)
+{
+    const pmk_transform *tf = &m->opt.transform;
+    in->X = X;
+    in->s = s;
+    in->own = NULL;
+    if ((tf->threshold == 0 && !tf->check01) || X->size1 == 0)
+        return PMK_OK;
+    /* An explicit scale here (pmk_gnb_options_check): s is tf->scale. */
+    if (!(in->own = gsl_matrix_alloc(X->size1, X->size2)))
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < X->size1; i++) {
+        const double *x = gsl_matrix_const_ptr(X, i, 0);
+        double *out = gsl_matrix_ptr(in->own, i, 0);
+        for (size_t j = 0; j < X->size2; j++) {
+            double v = s * x[j];
+            if (tf->check01 && !(v >= 0 && v <= 1)) {
+                char by[64] = "";
+                if (s != 1)
+                    snprintf(by, sizeof by, ", after scaling by %g", s);
+                return pmk_error_at(err, PMK_EDATA, NULL, (long)i + 1, (long)j + 1,
+                                    "value %g is outside [0,1]%s", x[j], by);
+            }
+            out[j] = tf->threshold > 0 ? (v >= tf->threshold) : v;
+        }
+    }
+    in->X = in->own;
+    in->s = 1;
+    return PMK_OK;
+}
+
+void pmk_gnb_input_close(pmk_gnb_input *in)
+{
+    if (in->own)
+        gsl_matrix_free(in->own);
+    in->own = NULL;
+}
+
 /* ---------------------------------------------------------------- accessors */
+
+int pmk_gnb_check_transform(const pmk_gnb *m, const pmk_transform *asked, pmk_error *err)
+{
+    const pmk_transform *tf = &m->opt.transform;
+    if (m->scale_open)
+        return pmk_error_set(err, PMK_EINVAL, "the model is not fitted");
+    if (asked->scale > 0 && fabs(asked->scale - tf->scale) > 1e-12 * tf->scale)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "scale %.17g contradicts the model's scale %.17g (it was fitted "
+                             "with it)", asked->scale, tf->scale);
+    if (asked->threshold > 0 && asked->threshold != tf->threshold) {
+        if (tf->threshold > 0)
+            return pmk_error_set(err, PMK_EINVAL,
+                                 "binarizing at %.17g contradicts the model's threshold %.17g",
+                                 asked->threshold, tf->threshold);
+        return pmk_error_set(err, PMK_EINVAL,
+                             "binarizing at %.17g contradicts the model, which was fitted on "
+                             "values not binarized", asked->threshold);
+    }
+    return PMK_OK;
+}
 
 size_t pmk_gnb_nfeatures(const pmk_gnb *m) { return m->d; }
 size_t pmk_gnb_nclasses(const pmk_gnb *m) { return m->k; }

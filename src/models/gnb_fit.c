@@ -115,6 +115,123 @@ static void chan_merge(double na, double *mean_a, double *m2a, double nb, const 
     }
 }
 
+/* One chunk's work: its distinct labels, its statistics over them, and the
+ * scratch, freed together. */
+typedef struct chunk_stats {
+    long *u, *v;        /* N: the chunk's nu distinct labels, sorted; the nnew new ones */
+    size_t nu, nnew;
+    double *cnt;        /* nu: rows per chunk class */
+    double *mb, *m2b;   /* nu x D: the chunk's class means and M2 */
+    size_t *idx;        /* N: each row's chunk class */
+} chunk_stats;
+
+static void chunk_stats_free(chunk_stats *c)
+{
+    free(c->u), free(c->v), free(c->cnt), free(c->mb), free(c->m2b), free(c->idx);
+}
+
+/* The row whose label is the first one too many: walk the rows, marking each
+ * new label the first time it appears. */
+static int too_many_classes(const pmk_gnb *m, const chunk_stats *c, const long *y, size_t N,
+                            pmk_error *err)
+{
+    size_t seen = m->k, max = m->opt.max_classes;
+    unsigned char *hit = calloc(c->nnew, 1);
+    for (size_t i = 0; hit && i < N; i++) {
+        long pos = pmk_gnb_find_label(c->v, c->nnew, y[i]);
+        if (pos >= 0 && !hit[pos]) {
+            hit[pos] = 1;
+            if (++seen > max) {
+                free(hit);
+                return pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), 0,
+                                    "label %ld makes more than %zu classes (is the label column "
+                                    "right?)", y[i], max);
+            }
+        }
+    }
+    free(hit);
+    return pmk_error_set(err, PMK_EDATA, "more than %zu classes", max);
+}
+
+/* The chunk's distinct labels (sorted: nu of them), and those new to the
+ * model (nnew, sorted, in c->v); the limits on K; the scratch; room in the
+ * model for K classes.  Everything is O(N log N + nu D), plus O(K D) once
+ * per chunk that brings new labels: no N x K scan. */
+static int chunk_labels(pmk_gnb *m, const long *y, size_t N, chunk_stats *c, pmk_error *err)
+{
+    size_t D = m->d;
+    c->u = malloc(N * sizeof *c->u);
+    c->v = malloc(N * sizeof *c->v);
+    if (!c->u || !c->v)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    memcpy(c->u, y, N * sizeof *c->u);
+    qsort(c->u, N, sizeof *c->u, cmp_long);
+    for (size_t i = 0; i < N; i++)
+        if (i == 0 || c->u[i] != c->u[i - 1])
+            c->u[c->nu++] = c->u[i];
+    for (size_t i = 0; i < c->nu; i++)
+        if (pmk_gnb_find_label(m->labels, m->k, c->u[i]) < 0)
+            c->v[c->nnew++] = c->u[i];
+    if (m->k + c->nnew > m->opt.max_classes)
+        return too_many_classes(m, c, y, N, err);
+    size_t K = m->k + c->nnew, KD, UD = c->nu * D;   /* UD <= N D: the chunk holds as many */
+    if (pmk_size_mul(K, D, &KD) || KD > PMK_GNB_MAX_PARAMS)
+        return pmk_error_set(err, PMK_ELIMIT, "%zu classes x %zu features is too many", K, D);
+    /* The model once finished (5 K x D arrays: mean, m2, var, W, P) and this
+     * chunk's statistics (2 nu x D), under the memory ceiling. */
+    if (c->nnew) {
+        char what[96];
+        snprintf(what, sizeof what, "a model of %zu classes x %zu features", K, D);
+        int rc = pmk_mem_check(NULL, 0, 0, 8ULL * (5ULL * KD + 2ULL * UD + 5ULL * K + 3ULL * D),
+                               what, err);
+        if (rc)
+            return rc;
+    }
+    c->cnt = calloc(c->nu, sizeof *c->cnt);
+    c->mb = calloc(UD, sizeof *c->mb);
+    c->m2b = calloc(UD, sizeof *c->m2b);
+    c->idx = malloc(N * sizeof *c->idx);
+    if (!c->cnt || !c->mb || !c->m2b || !c->idx)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    return pmk_gnb_reserve(m, K, err);
+}
+
+/* The chunk's class means and M2 in two passes over its rows (x scaled by
+ * @p s).  A non-finite value makes its class's sum non-finite, so one check
+ * of the sums replaces a check per value (the row and column are looked up
+ * only then). */
+static int chunk_moments(const gsl_matrix *X, double s, const long *y, chunk_stats *c,
+                         pmk_error *err)
+{
+    size_t N = X->size1, D = X->size2, UD = c->nu * D;
+    for (size_t i = 0; i < N; i++) {
+        size_t k = (size_t)pmk_gnb_find_label(c->u, c->nu, y[i]);
+        c->idx[i] = k;
+        c->cnt[k] += 1;
+        row_axpy(c->mb + k * D, gsl_matrix_const_ptr(X, i, 0), s, D);
+    }
+    int finite = 1;
+    for (size_t t = 0; t < UD; t++)
+        finite &= isfinite(c->mb[t]) != 0;
+    if (!finite) {
+        for (size_t i = 0; i < N; i++) {
+            const double *row = gsl_matrix_const_ptr(X, i, 0);
+            for (size_t j = 0; j < D; j++)
+                if (!isfinite(row[j] * s))
+                    return pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), (long)(j + 1),
+                                        "value %g is not finite after scaling", row[j]);
+        }
+        return pmk_error_set(err, PMK_EDATA, "the sum of a feature overflows");
+    }
+    for (size_t k = 0; k < c->nu; k++)
+        for (size_t j = 0; j < D; j++)
+            c->mb[k * D + j] /= c->cnt[k];
+    for (size_t i = 0; i < N; i++)
+        row_sqdev(c->m2b + c->idx[i] * D, gsl_matrix_const_ptr(X, i, 0), s,
+                  c->mb + c->idx[i] * D, D);
+    return PMK_OK;
+}
+
 int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_error *err)
 {
     size_t N = X->size1, D = m->d;
@@ -123,123 +240,32 @@ int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_erro
                              X->size2, D);
     if (N == 0)
         return PMK_OK;
-    const double s = m->opt.scale;
-
-    /* The chunk's distinct labels (sorted: nu of them), and those new to the
-     * model (nnew, sorted, in @p v).  Everything below is O(N log N + nu D),
-     * plus O(K D) once per chunk that brings new labels: no N x K scan. */
-    long *u = malloc(N * sizeof *u), *v = malloc(N * sizeof *v);
-    if (!u || !v) {
-        free(u), free(v);
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
-    }
-    memcpy(u, y, N * sizeof *u);
-    qsort(u, N, sizeof *u, cmp_long);
-    size_t nu = 0, nnew = 0;
-    for (size_t i = 0; i < N; i++)
-        if (i == 0 || u[i] != u[i - 1])
-            u[nu++] = u[i];
-    for (size_t i = 0; i < nu; i++)
-        if (pmk_gnb_find_label(m->labels, m->k, u[i]) < 0)
-            v[nnew++] = u[i];
-    if (m->k + nnew > m->opt.max_classes) {
-        /* Name the row whose label is the first one too many: walk the rows,
-         * marking each new label the first time it appears. */
-        size_t seen = m->k;
-        unsigned char *hit = calloc(nnew, 1);
-        for (size_t i = 0; hit && i < N; i++) {
-            long pos = pmk_gnb_find_label(v, nnew, y[i]);
-            if (pos >= 0 && !hit[pos]) {
-                hit[pos] = 1;
-                if (++seen > m->opt.max_classes) {
-                    free(hit), free(u), free(v);
-                    return pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), 0,
-                                        "label %ld makes more than %zu classes (is the label "
-                                        "column right?)",
-                                        y[i], m->opt.max_classes);
-                }
-            }
+    /* The model itself is touched only once the chunk has been checked. */
+    pmk_gnb_input in;
+    chunk_stats c;
+    memset(&c, 0, sizeof c);
+    int rc = pmk_gnb_input_open(m, X, pmk_gnb_fit_scale(m), &in, err);
+    if (!rc && !(rc = chunk_labels(m, y, N, &c, err)))
+        rc = chunk_moments(in.X, in.s, y, &c, err);
+    if (!rc) {
+        /* Commit: the new classes at their sorted places, then the Chan
+         * update of each class the chunk holds. */
+        if (c.nnew)
+            insert_classes(m, c.v, c.nnew);
+        pmk_gnb_free_derived(m);
+        for (size_t i = 0; i < c.nu; i++) {
+            size_t k = (size_t)pmk_gnb_find_label(m->labels, m->k, c.u[i]);
+            chan_merge(m->count[k], m->mean + k * D, m->m2 + k * D, c.cnt[i], c.mb + i * D,
+                       c.m2b + i * D, D);
+            m->count[k] += c.cnt[i];
         }
-        free(hit), free(u), free(v);
-        return pmk_error_set(err, PMK_EDATA, "more than %zu classes", m->opt.max_classes);
+        if (m->scale_open)
+            pmk_data_stats_add(&m->stats, X);
+        pmk_gnb_refresh_views(m);
     }
-    size_t K = m->k + nnew, KD, UD;
-    if (pmk_size_mul(K, D, &KD) || KD > PMK_GNB_MAX_PARAMS) {
-        free(u), free(v);
-        return pmk_error_set(err, PMK_ELIMIT, "%zu classes x %zu features is too many", K, D);
-    }
-    UD = nu * D;   /* <= N D: the chunk itself holds that many values */
-    /* The model once finished (5 K x D arrays: mean, m2, var, W, P) and this
-     * chunk's statistics (2 nu x D), under the memory ceiling. */
-    if (nnew) {
-        char what[96];
-        snprintf(what, sizeof what, "a model of %zu classes x %zu features", K, D);
-        int mrc = pmk_mem_check(NULL, 0, 0,
-                                8ULL * (5ULL * KD + 2ULL * UD + 5ULL * K + 3ULL * D), what, err);
-        if (mrc) {
-            free(u), free(v);
-            return mrc;
-        }
-    }
-    /* The chunk's statistics over its own nu classes; the model itself is
-     * touched only once the chunk has been checked. */
-    double *cnt = calloc(nu, sizeof *cnt), *mb = calloc(UD, sizeof *mb),
-           *m2b = calloc(UD, sizeof *m2b);
-    size_t *idx = malloc(N * sizeof *idx);
-    int rc = (!cnt || !mb || !m2b || !idx) ? pmk_error_set(err, PMK_ENOMEM, "out of memory")
-                                             : pmk_gnb_reserve(m, K, err);
-    if (rc) {
-        free(cnt), free(mb), free(m2b), free(idx), free(u), free(v);
-        return rc;
-    }
-
-    /* Pass 1: per-class sums, then means.  A non-finite value makes its
-     * class's sum non-finite, so one check of the sums replaces a check per
-     * value (the row and column are looked up only then). */
-    for (size_t i = 0; i < N; i++) {
-        size_t k = (size_t)pmk_gnb_find_label(u, nu, y[i]);
-        idx[i] = k;
-        cnt[k] += 1;
-        row_axpy(mb + k * D, gsl_matrix_const_ptr(X, i, 0), s, D);
-    }
-    int finite = 1;
-    for (size_t t = 0; t < UD; t++)
-        finite &= isfinite(mb[t]) != 0;
-    if (!finite) {
-        rc = pmk_error_set(err, PMK_EDATA, "the sum of a feature overflows");
-        for (size_t i = 0; i < N; i++) {
-            const double *row = gsl_matrix_const_ptr(X, i, 0);
-            for (size_t j = 0; j < D; j++)
-                if (!isfinite(row[j] * s)) {
-                    rc = pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), (long)(j + 1),
-                                      "value %g is not finite after scaling", row[j]);
-                    i = N;
-                    break;
-                }
-        }
-        free(cnt), free(mb), free(m2b), free(idx), free(u), free(v);
-        return rc;
-    }
-    for (size_t k = 0; k < nu; k++)
-        for (size_t j = 0; j < D; j++)
-            mb[k * D + j] /= cnt[k];
-    /* Pass 2: squared deviations from the chunk's class means. */
-    for (size_t i = 0; i < N; i++)
-        row_sqdev(m2b + idx[i] * D, gsl_matrix_const_ptr(X, i, 0), s, mb + idx[i] * D, D);
-    /* Commit: the new classes at their sorted places, then the Chan update
-     * of each class the chunk holds. */
-    if (nnew)
-        insert_classes(m, v, nnew);
-    pmk_gnb_free_derived(m);
-    for (size_t c = 0; c < nu; c++) {
-        size_t k = (size_t)pmk_gnb_find_label(m->labels, m->k, u[c]);
-        chan_merge(m->count[k], m->mean + k * D, m->m2 + k * D, cnt[c], mb + c * D,
-                   m2b + c * D, D);
-        m->count[k] += cnt[c];
-    }
-    free(cnt), free(mb), free(m2b), free(idx), free(u), free(v);
-    pmk_gnb_refresh_views(m);
-    return PMK_OK;
+    chunk_stats_free(&c);
+    pmk_gnb_input_close(&in);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- finish
@@ -399,6 +425,22 @@ static int coefficients(pmk_gnb *m, double N, pmk_error *err)
     return PMK_OK;
 }
 
+/* With an automatic scale still open: the data layer's one policy over
+ * the raw values fitted, then the statistics rescaled (they are linear in
+ * x: mean by s, M2 by s^2); from now on the scale is fixed. */
+static void close_scale(pmk_gnb *m)
+{
+    pmk_transform_auto(&m->stats, &m->opt.transform);
+    double s = m->opt.transform.scale;
+    m->scale_open = 0;
+    if (s == 1)
+        return;
+    for (size_t t = 0; t < m->k * m->d; t++) {
+        m->mean[t] *= s;
+        m->m2[t] *= s * s;
+    }
+}
+
 int pmk_gnb_finish(pmk_gnb *m, pmk_error *err)
 {
     size_t K = m->k, D = m->d;
@@ -414,6 +456,8 @@ int pmk_gnb_finish(pmk_gnb *m, pmk_error *err)
                              "increasing label order)",
                              o->n_prior, K);
     pmk_gnb_free_derived(m);
+    if (m->scale_open)
+        close_scale(m);
     size_t KD = K * D;
     unsigned char *zero_raw = malloc(KD);
     m->derived = malloc((3 * KD + 2 * K) * sizeof *m->derived);
@@ -458,11 +502,19 @@ pmk_gnb *pmk_gnb_fit(const gsl_matrix *X, const long *y, const pmk_gnb_options *
 pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
 {
     const pmk_gnb_options *oa = &a->opt, *ob = &b->opt;
+    const pmk_transform *ta = &oa->transform, *tb = &ob->transform;
     const char *what = NULL;
+    if (a->scale_open || b->scale_open) {
+        pmk_error_set(err, PMK_EINVAL, "cannot merge a model whose automatic scale is not "
+                      "chosen yet (finish it first)");
+        return NULL;
+    }
     if (a->d != b->d)
         what = "numbers of features";
-    else if (oa->scale != ob->scale)
+    else if (ta->scale != tb->scale)
         what = "feature scales";
+    else if (ta->threshold != tb->threshold || ta->check01 != tb->check01)
+        what = "transforms";
     else if (oa->var_smoothing != ob->var_smoothing)
         what = "var_smoothing values";
     else if (oa->var_floor != ob->var_floor)

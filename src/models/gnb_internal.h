@@ -12,10 +12,13 @@ struct pmk_gnb {
     size_t d, k, cap;        /* D features, K classes, rows allocated */
     pmk_gnb_options opt;     /* opt.prior points at prior_buf */
     double *prior_buf;       /* n_prior explicit priors, owned */
+    int scale_open;          /* 1 while an automatic scale is undecided: the
+                                statistics are then in raw units */
+    pmk_data_stats stats;    /* the raw values fitted while scale_open */
     /* sufficient statistics, cap rows each, first k used, increasing labels */
     long *labels;            /* K */
     double *count;           /* K: N_k */
-    double *mean;            /* K x D: mu_kd (scaled units) */
+    double *mean;            /* K x D: mu_kd (scaled units; raw while scale_open) */
     double *m2;              /* K x D: sum over class k of (x_d - mu_kd)^2 */
     /* derived by pmk_gnb_finish, valid when finished */
     int finished;
@@ -38,6 +41,28 @@ struct pmk_gnb {
     gsl_matrix_view mean_v, m2_v, var_v;
     gsl_vector_view alpha_v, pop_var_v, center_v;
 };
+
+/* The scale partial_fit applies: 1 while the automatic scale is open. */
+static inline double pmk_gnb_fit_scale(const pmk_gnb *m)
+{
+    return m->scale_open ? 1.0 : m->opt.transform.scale;
+}
+
+/* Rows as the fit and prediction read them: @c X itself, scaled by @c s as
+ * the kernels go, or, for a transform that binarizes or checks [0,1], a
+ * transformed copy (@c own) with s = 1. */
+typedef struct pmk_gnb_input {
+    const gsl_matrix *X;
+    double s;
+    gsl_matrix *own;
+} pmk_gnb_input;
+
+/* Prepares @p X (raw rows) for @p m with the scale @p s.  PMK_EDATA naming
+ * the row (err->line, 1-based in X) and column for a value outside [0,1]
+ * with check01; PMK_ENOMEM.  Close @p in in every case. */
+int pmk_gnb_input_open(const pmk_gnb *m, const gsl_matrix *X, double s, pmk_gnb_input *in,
+                       pmk_error *err);
+void pmk_gnb_input_close(pmk_gnb_input *in);
 
 /* Points the accessor views at the current arrays (after any change). */
 void pmk_gnb_refresh_views(pmk_gnb *m);

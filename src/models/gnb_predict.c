@@ -68,10 +68,10 @@ static double row_shift(double *restrict out, const double *restrict x, double s
  * The shift t (see pmk_gnb_finish) keeps the cancellation between the three
  * terms of sum (x - mu)^2 / v small. */
 
-static int jll_block(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J, double *scratch)
+static int jll_block(const pmk_gnb *m, const gsl_matrix *X, double s, gsl_matrix *J,
+                     double *scratch)
 {
     size_t B = X->size1, D = m->d, K = m->k;
-    const double s = m->opt.scale;
     int shared = m->opt.variance == PMK_GNB_VAR_SHARED;
     double *q = scratch + B * D;   /* B: -1/2 sum_d x'^2 P_0d, shared mode */
     for (size_t i = 0; i < B; i++)
@@ -112,10 +112,12 @@ static int check_predict(const pmk_gnb *m, const gsl_matrix *X, size_t jrows, si
     return PMK_OK;
 }
 
-/* Runs jll_block over X in blocks of GNB_BLOCK rows.  @p J is N x K, or, when
- * @p per_block is non-NULL, GNB_BLOCK x K scratch handed with each block (rows
- * [start, start+B)) to @p per_block. */
-typedef int (*block_fn)(void *ctx, size_t start, gsl_matrix *Jb, pmk_error *err);
+/* Runs jll_block over the raw rows X, transformed as the model was, in
+ * blocks of GNB_BLOCK rows.  @p J is N x K, or, when @p per_block is
+ * non-NULL, GNB_BLOCK x K scratch handed with each block (rows [start,
+ * start+B)) to @p per_block, with the transformed rows @p in. */
+typedef int (*block_fn)(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_input *in,
+                        pmk_error *err);
 
 static int jll_blocks(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J, block_fn per_block,
                       void *ctx, pmk_error *err)
@@ -124,21 +126,23 @@ static int jll_blocks(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J, bloc
     if (N == 0)
         return PMK_OK;
     size_t B = N < GNB_BLOCK ? N : GNB_BLOCK;
-    double *scratch = malloc(B * (m->d + 1) * sizeof *scratch);
-    if (!scratch)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
-    int rc = PMK_OK;
+    pmk_gnb_input in;
+    int rc = pmk_gnb_input_open(m, X, m->opt.transform.scale, &in, err);
+    double *scratch = rc ? NULL : malloc(B * (m->d + 1) * sizeof *scratch);
+    if (!rc && !scratch)
+        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
     for (size_t start = 0; start < N && !rc; start += B) {
         size_t nb = N - start < B ? N - start : B;
-        gsl_matrix_const_view Xb = gsl_matrix_const_submatrix(X, start, 0, nb, m->d);
+        gsl_matrix_const_view Xb = gsl_matrix_const_submatrix(in.X, start, 0, nb, m->d);
         gsl_matrix_view Jb = gsl_matrix_submatrix(J, per_block ? 0 : start, 0, nb, m->k);
-        rc = jll_block(m, &Xb.matrix, &Jb.matrix, scratch);
+        rc = jll_block(m, &Xb.matrix, in.s, &Jb.matrix, scratch);
         if (rc)
             rc = pmk_error_set(err, rc, "GEMM failed: %s", pmk_strerror(rc));
         else if (per_block)
-            rc = per_block(ctx, start, &Jb.matrix, err);
+            rc = per_block(ctx, start, &Jb.matrix, &in, err);
     }
     free(scratch);
+    pmk_gnb_input_close(&in);
     return rc;
 }
 
@@ -178,10 +182,11 @@ struct predict_ctx {
     long *labels;
 };
 
-static int predict_block(void *ctx, size_t start, gsl_matrix *Jb, pmk_error *err)
+static int predict_block(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_input *in,
+                         pmk_error *err)
 {
     struct predict_ctx *p = ctx;
-    (void)err;
+    (void)in, (void)err;
     for (size_t i = 0; i < Jb->size1; i++)
         p->labels[start + i] = p->m->labels[argmax_row(Jb, i)];
     return PMK_OK;
@@ -258,11 +263,11 @@ void pmk_gnb_eval_free(pmk_gnb_eval *e)
 struct eval_ctx {
     const pmk_gnb *m;
     pmk_gnb_eval *e;
-    const gsl_matrix *X;
     const size_t *truth;
 };
 
-static int eval_block(void *ctx, size_t start, gsl_matrix *Jb, pmk_error *err)
+static int eval_block(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_input *in,
+                      pmk_error *err)
 {
     struct eval_ctx *c = ctx;
     const pmk_gnb *m = c->m;
@@ -281,10 +286,10 @@ static int eval_block(void *ctx, size_t start, gsl_matrix *Jb, pmk_error *err)
             c->e->confusion[t * K + p]++;
         c->e->sum_nll -= r[t];
         c->e->sum_log_post += r[t] - lse;
-        const double *x = gsl_matrix_const_ptr(c->X, start + i, 0), *mu = m->mean + t * D;
+        const double *x = gsl_matrix_const_ptr(in->X, start + i, 0), *mu = m->mean + t * D;
         for (size_t z = m->zero_off[t]; z < m->zero_off[t + 1]; z++) {
             size_t j = m->zero_dim[z];
-            if (x[j] * m->opt.scale != mu[j]) {
+            if (x[j] * in->s != mu[j]) {
                 c->e->zero_var_rows++;
                 break;
             }
@@ -331,7 +336,7 @@ int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X, con
     memcpy(tmp.support, e->support, K * sizeof *tmp.support);
     memcpy(tmp.predicted, e->predicted, K * sizeof *tmp.predicted);
     memcpy(tmp.hits, e->hits, K * sizeof *tmp.hits);
-    struct eval_ctx c = {m, &tmp, X, truth};
+    struct eval_ctx c = {m, &tmp, truth};
     rc = with_block_scratch(m, X, eval_block, &c, err);
     free(truth);
     if (rc) {
