@@ -231,6 +231,37 @@ expect_fail 1 "pmk gnb fit: $T/many.csv:1001: label 1000 makes more than 1000 cl
 expect_ok "$PMK" gnb fit --scale 1 --max-classes 1001 --no-train-accuracy "$T/many.csv" -o "$T/many.gnb"
 grep -qx 'classes (K)       1001' "$T/out" || fail "--max-classes 1001"
 
+# ---------------------------------------------------------------- IDX input
+# The same rows as IDX (pmk convert): fit reads them through the data layer,
+# its labels file found by the standard pairing, and gives the same model
+# byte for byte, and the same figures; eval and predict read IDX too.
+gzip -dc "$TRAIN" >"$T/train.csv"
+gzip -dc "$TEST" >"$T/test.csv"
+expect_ok "$PMK" convert -q "$T/train.csv" -o "$T/mnist-images-idx3-ubyte" --labels "$T/mnist-labels-idx1-ubyte"
+expect_ok "$PMK" convert -q "$T/test.csv" -o "$T/t10k-images-idx3-ubyte.gz" --labels "$T/t10k-labels-idx1-ubyte.gz"
+expect_ok "$PMK" gnb fit "$T/mnist-images-idx3-ubyte" -o "$T/idx.gnb"
+grep -qx 'train accuracy    0.812125 (6497/8000)' "$T/out" || fail "fit on IDX: $(cat "$T/out")"
+same_bytes "$T/m.gnb" "$T/idx.gnb"
+expect_ok "$PMK" gnb eval "$T/idx.gnb" "$T/t10k-images-idx3-ubyte.gz"
+grep -qx 'accuracy            0.7990 (1598/2000)' "$T/out" || fail "eval on IDX: $(cat "$T/out")"
+expect_ok "$PMK" gnb predict "$T/m.gnb" "$T/t10k-images-idx3-ubyte.gz" -o "$T/pidx.csv"
+same_bytes "$T/p.csv" "$T/pidx.csv"
+expect_ok "$PMK" gnb predict --no-labels "$T/m.gnb" "$T/t10k-images-idx3-ubyte.gz" -o "$T/pidx2.csv"
+same_bytes "$T/p.csv" "$T/pidx2.csv"
+# A labels file of another name: --labels.  The tiny case, as CSV and as IDX.
+expect_ok "$PMK" convert -q "$FIX/gnb-tiny-train.csv" -o "$T/tiny.idx" --labels "$T/tiny-lab.idx"
+expect_ok "$PMK" gnb fit -q --scale 1 --var-smoothing 0.25 --labels "$T/tiny-lab.idx" "$T/tiny.idx" -o "$T/tidx.gnb"
+expect_ok "$PMK" gnb fit -q --scale 1 --var-smoothing 0.25 "$FIX/gnb-tiny-train.csv" -o "$T/tcsv.gnb"
+same_bytes "$T/tcsv.gnb" "$T/tidx.gnb"
+# Errors name the IDX record: the second image's label 5 is unseen.
+expect_ok "$PMK" convert -q "$FIX/gnb-unseen.csv" -o "$T/unseen-images-idx3-ubyte" --labels "$T/unseen-labels-idx1-ubyte"
+expect_fail 1 "pmk gnb eval: $T/unseen-images-idx3-ubyte: record 2: label 5 was not seen in training (the model has 2 classes, labels 3 to 7)" \
+    "$PMK" gnb eval "$T/tcsv.gnb" "$T/unseen-images-idx3-ubyte"
+# Without its labels file, fit refuses IDX images (the data layer's message).
+rm "$T/unseen-labels-idx1-ubyte"
+expect_fail 1 "pmk gnb fit: $T/unseen-images-idx3-ubyte: its labels file $T/unseen-labels-idx1-ubyte (by the standard pairing) does not exist; name the labels file, or read without labels" \
+    "$PMK" gnb fit "$T/unseen-images-idx3-ubyte" -o "$T/x.gnb"
+
 # ---------------------------------------------------------------- the transform
 # The default scale is the data layer's one policy (issue 11): 1/255 when
 # every value is an integer 0..255 and some exceeds 1, else 1.  The tiny

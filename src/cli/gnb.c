@@ -317,8 +317,8 @@ static int fit_data(const char *path, const pmk_data_options *o, const pmk_gnb_o
     pmk_error err;
     pmk_error_clear(&err);
     pmk_gnb_fitter *f = pmk_gnb_fitter_open(path, o, go, !no_train, &err);
-    if (!f)
-        return fail_pmk(&err);
+    if (!f)   /* the options are checked: the data are at fault */
+        return cli_error_pmk(&err);
     double t0 = cli_now(), last = t0;
     int done = 0, rc;
     while (!(rc = pmk_gnb_fitter_iterate(f, &done, &err)) && !done) {
