@@ -49,11 +49,11 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    /* Fit: pixels scaled to 0..1, one variance per pixel shared by the classes,
-     * 1e-9 of the largest variance added to all (the defaults but the scale). */
+    /* Fit: pixels scaled to 0..1 (the default transform chooses 1/255 for
+     * values that are all integers 0..255), one variance per pixel shared by
+     * the classes, 1e-9 of the largest variance added to all: the defaults. */
     pmk_gnb_options opt;
     pmk_gnb_options_init_default(&opt);
-    opt.scale = 1.0 / 255.0;
     pmk_gnb *model = pmk_gnb_fit(train->X, train->y, &opt, &err);
     pmk_dataset_free(train);
     if (!model) {

@@ -59,6 +59,7 @@ static pmk_gnb *fit_tiny(int variance, int priors, const double *plist, size_t n
     gsl_matrix_const_view X = gsl_matrix_const_view_array(&tiny_x[0][0], 5, 2);
     pmk_gnb_options o;
     pmk_gnb_options_init_default(&o);
+    o.transform.scale = 1;   /* the hand-worked figures are in raw units */
     o.var_smoothing = 0.25;
     o.variance = variance;
     o.priors = priors;
@@ -225,7 +226,7 @@ static gsl_matrix *random_data(size_t N, size_t D, const long *labs, size_t K, d
 static double direct_jll(const pmk_gnb *m, const double *x, size_t k)
 {
     const gsl_matrix *mu = pmk_gnb_means(m), *v = pmk_gnb_variances(m);
-    double s = pmk_gnb_get_options(m)->scale, t = log(gsl_vector_get(pmk_gnb_priors(m), k));
+    double s = pmk_gnb_get_options(m)->transform.scale, t = log(gsl_vector_get(pmk_gnb_priors(m), k));
     for (size_t d = 0; d < pmk_gnb_nfeatures(m); d++) {
         double vv = gsl_matrix_get(v, k, d), dx = s * x[d] - gsl_matrix_get(mu, k, d);
         t += -0.5 * log(2 * M_PI * vv) - 0.5 * dx * dx / vv;
@@ -244,7 +245,7 @@ START_TEST(test_gemm_matches_direct_formula)
         pmk_gnb_options o;
         pmk_gnb_options_init_default(&o);
         o.variance = mode ? PMK_GNB_VAR_CLASS : PMK_GNB_VAR_SHARED;
-        o.scale = 0.5;
+        o.transform.scale = 0.5;
         pmk_gnb *m = pmk_gnb_fit(X, y, &o, NULL);
         ck_assert_ptr_nonnull(m);
         gsl_matrix *J = gsl_matrix_alloc(600, 5), *L = gsl_matrix_alloc(600, 5);
@@ -441,7 +442,7 @@ START_TEST(test_scale_is_applied)
     gsl_matrix_scale(H, 0.5);
     pmk_gnb_options o;
     pmk_gnb_options_init_default(&o);
-    o.scale = 0.5;
+    o.transform.scale = 0.5;
     pmk_gnb *a = pmk_gnb_fit(X, y, &o, NULL), *b = pmk_gnb_fit(H, y, NULL, NULL);
     assert_same_model(a, b, 1e-15);
     gsl_matrix *Ja = gsl_matrix_alloc(80, 3), *Jb = gsl_matrix_alloc(80, 3);
@@ -454,6 +455,100 @@ START_TEST(test_scale_is_applied)
     free(y);
     pmk_gnb_free(a);
     pmk_gnb_free(b);
+}
+END_TEST
+
+START_TEST(test_auto_scale)
+{
+    /* The default scale is pmk_transform_auto, chosen at finish from the raw
+     * values: tiny_x is integers 0..6, so 1/255, and the statistics gathered
+     * raw and rescaled equal a fit with the scale given (to rounding); x + 0.5
+     * is not bytes, so 1, exactly the fit with scale 1. */
+    gsl_matrix_const_view X = gsl_matrix_const_view_array(&tiny_x[0][0], 5, 2);
+    pmk_gnb_options o;
+    pmk_gnb_options_init_default(&o);
+    ck_assert(o.transform.scale == 0);
+    pmk_gnb *a = pmk_gnb_fit(&X.matrix, tiny_y, &o, NULL);
+    ck_assert(pmk_gnb_get_options(a)->transform.scale == 1.0 / 255);
+    o.transform.scale = 1.0 / 255;
+    pmk_gnb *b = pmk_gnb_fit(&X.matrix, tiny_y, &o, NULL);
+    assert_same_model(a, b, 1e-15);
+    /* a scale the user asks for is checked against the model's */
+    pmk_error e;
+    pmk_transform asked;
+    pmk_transform_init(&asked);
+    ck_assert_int_eq(pmk_gnb_check_transform(a, &asked, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "scale 1 contradicts the model's scale 0.0039215686274509803 (it "
+                            "was fitted with it)");
+    asked.scale = 0;
+    ck_assert_int_eq(pmk_gnb_check_transform(a, &asked, &e), PMK_OK);
+    asked.scale = 1.0 / 255;
+    ck_assert_int_eq(pmk_gnb_check_transform(a, &asked, &e), PMK_OK);
+    pmk_gnb_free(a);
+    pmk_gnb_free(b);
+    gsl_matrix *H = gsl_matrix_alloc(5, 2);
+    gsl_matrix_memcpy(H, &X.matrix);
+    gsl_matrix_add_constant(H, 0.5);
+    o.transform.scale = 0;
+    a = pmk_gnb_fit(H, tiny_y, &o, NULL);
+    o.transform.scale = 1;
+    b = pmk_gnb_fit(H, tiny_y, &o, NULL);
+    ck_assert(pmk_gnb_get_options(a)->transform.scale == 1);
+    assert_same_model(a, b, 0);
+    pmk_gnb_free(a);
+    pmk_gnb_free(b);
+    gsl_matrix_free(H);
+}
+END_TEST
+
+START_TEST(test_binarize_and_check01)
+{
+    pmk_gnb_options o;
+    pmk_gnb_options_init_default(&o);
+    pmk_error e;
+    /* a threshold or the check needs the scale before the first row */
+    o.transform.threshold = 0.5;
+    ck_assert_int_eq(pmk_gnb_options_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "binarizing needs an explicit scale: a streaming fit chooses the "
+                            "automatic scale only after the last row");
+    /* x/5 >= 0.5 binarizes tiny_x to (0,0) (0,0) (0,1) | (1,0) (1,0) */
+    o.transform.scale = 0.2;
+    o.var_smoothing = 0.25;
+    gsl_matrix_const_view X = gsl_matrix_const_view_array(&tiny_x[0][0], 5, 2);
+    pmk_gnb *m = pmk_gnb_fit(&X.matrix, tiny_y, &o, &e);
+    ck_assert_msg(m != NULL, "%s", e.msg);
+    const gsl_matrix *mu = pmk_gnb_means(m);
+    ck_assert(gsl_matrix_get(mu, 0, 0) == 0 && gsl_matrix_get(mu, 0, 1) == 1.0 / 3);
+    ck_assert(gsl_matrix_get(mu, 1, 0) == 1 && gsl_matrix_get(mu, 1, 1) == 0);
+    /* saved as format version 2 with the transform, loaded back the same */
+    const char *dir = test_tmpdir();
+    char p[512];
+    snprintf(p, sizeof p, "%s/bin.gnb", dir);
+    ck_assert_int_eq(pmk_gnb_save(m, p, &e), PMK_OK);
+    pmk_gnb *l = NULL;
+    ck_assert_int_eq(pmk_gnb_load(p, &l, &e), PMK_OK);
+    const pmk_transform *tf = &pmk_gnb_get_options(l)->transform;
+    ck_assert(tf->scale == 0.2 && tf->threshold == 0.5 && tf->check01 == 0);
+    FILE *f = fopen(p, "r");
+    char line[64];
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    ck_assert_str_eq(line, "pmk-gnb 2\n");
+    fclose(f);
+    unlink(p);
+    rmdir(dir);
+    pmk_gnb_free(l);
+    pmk_gnb_free(m);
+    /* the [0,1] check names the row and column (x = 2 on row 2, scale 1/5 is
+     * fine, scale 1 is not) and leaves the model unchanged */
+    o.transform.threshold = 0;
+    o.transform.check01 = 1;
+    o.transform.scale = 1;
+    m = pmk_gnb_alloc(2, &o, NULL);
+    ck_assert_int_eq(pmk_gnb_partial_fit(m, &X.matrix, tiny_y, &e), PMK_EDATA);
+    ck_assert_str_eq(e.msg, "value 2 is outside [0,1]");
+    ck_assert(e.line == 2 && e.column == 1);
+    ck_assert(pmk_gnb_ntrain(m) == 0);
+    pmk_gnb_free(m);
 }
 END_TEST
 
@@ -653,7 +748,7 @@ START_TEST(test_save_load_round_trip)
     for (int mode = 0; mode < 3; mode++) {
         pmk_gnb_options o;
         pmk_gnb_options_init_default(&o);
-        o.scale = 1.0 / 255;
+        o.transform.scale = 1.0 / 255;
         o.var_floor = mode == 1 ? 0.5 : 0;
         o.variance = mode == 1 ? PMK_GNB_VAR_CLASS : PMK_GNB_VAR_SHARED;
         if (mode == 2) {
@@ -672,7 +767,7 @@ START_TEST(test_save_load_round_trip)
         ck_assert(memcmp(b1, b2, n1) == 0);
         /* Loading restores every double exactly. */
         assert_same_model(l, m, 0);
-        ck_assert(pmk_gnb_get_options(l)->scale == 1.0 / 255);
+        ck_assert(pmk_gnb_get_options(l)->transform.scale == 1.0 / 255);
         ck_assert_int_eq(pmk_gnb_get_options(l)->variance, o.variance);
         ck_assert_int_eq(pmk_gnb_get_options(l)->priors, o.priors);
         free(b1);
@@ -779,8 +874,8 @@ START_TEST(test_load_bad_files)
                       "1: not a pmk gnb model (the first line is not 'pmk-gnb VERSION')");
     expect_load_error("pmk-rbm 1\nvisible 784\n", PMK_EFORMAT,
                       "1: a 'pmk-rbm' file, not a gnb model (wrong kind of model)");
-    expect_load_error("pmk-gnb 2\nfeatures 2\n", PMK_EUNSUP,
-                      "1: model format version 2 is newer than this pmk reads (1): upgrade pmk");
+    expect_load_error("pmk-gnb 3\nfeatures 2\n", PMK_EUNSUP,
+                      "1: model format version 3 is newer than this pmk reads (2): upgrade pmk");
     expect_load_error("pmk-gnb x\n", PMK_EFORMAT, "1: bad format version line");
     /* Truncated: mid-header, mid-class, before 'end', and mid-line. */
     expect_load_error("pmk-gnb 1\nfeatures 2\n", PMK_EFORMAT,
@@ -846,6 +941,8 @@ Suite *suite_gnb(void)
     tcase_add_test(t, test_streaming_any_chunk_size);
     tcase_add_test(t, test_merge_equals_fit_on_union);
     tcase_add_test(t, test_scale_is_applied);
+    tcase_add_test(t, test_auto_scale);
+    tcase_add_test(t, test_binarize_and_check01);
     tcase_add_test(t, test_huge_features_stay_finite);
     tcase_add_test(t, test_two_threads_same_as_alone);
     tcase_add_test(t, test_bad_inputs);

@@ -289,7 +289,7 @@ static pmk_gnb *tiny_gnb(void)
     long y[5] = {3, 7, 7, 7, 3};
     pmk_gnb_options o;
     pmk_gnb_options_init_default(&o);
-    o.scale = 1.0 / 255;
+    o.transform.scale = 1.0 / 255;
     o.variance = PMK_GNB_VAR_CLASS;
     pmk_gnb *m = pmk_gnb_fit(X, y, &o, NULL);
     gsl_matrix_free(X);

@@ -53,16 +53,16 @@ done <<'TABLE'
 2|--max-memory=12q gnb --help|pmk: --max-memory: '12q' is not a positive byte count (digits with an optional k, M, G or T suffix)
 2|bogus|pmk: unknown command 'bogus' (commands: gnb, rbm, ising, convert, demo)
 2|gnb fit --scale abc tiny.csv -o o.gnb|pmk gnb fit: --scale: 'abc' is not a finite number
-2|gnb fit --scale 0 tiny.csv -o o.gnb|pmk gnb fit: --scale: must be positive, not '0'
-2|gnb fit --var-smoothing -1 tiny.csv -o o.gnb|pmk gnb fit: --var-smoothing: must be >= 0, not '-1'
-2|gnb fit --var-floor -1 tiny.csv -o o.gnb|pmk gnb fit: --var-floor: must be >= 0, not '-1'
+2|gnb fit --scale 0 tiny.csv -o o.gnb|pmk gnb fit: transform: scale 0 is not a positive number
+2|gnb fit --var-smoothing -1 tiny.csv -o o.gnb|pmk gnb fit: var_smoothing must be >= 0, not -1
+2|gnb fit --var-floor -1 tiny.csv -o o.gnb|pmk gnb fit: the variance floor must be >= 0, not -1
 2|gnb fit --variance both tiny.csv -o o.gnb|pmk gnb fit: --variance: 'shared' or 'class', not 'both'
 2|gnb fit --priors 0.5,x tiny.csv -o o.gnb|pmk gnb fit: --priors: '0.5,x' is not a comma-separated list of numbers
 2|gnb fit --priors 0.5,0.6 tiny.csv -o o.gnb|pmk gnb fit: --priors: explicit priors: they sum to 1.1000000000000001, not 1 (within 1e-9)
-2|gnb fit --max-classes 0 tiny.csv -o o.gnb|pmk gnb fit: --max-classes: must be at least 1
+2|gnb fit --max-classes 0 tiny.csv -o o.gnb|pmk gnb fit: max_classes must be at least 1
 2|gnb fit --max-classes -3 tiny.csv -o o.gnb|pmk gnb fit: --max-classes: '-3' is not a non-negative integer
 2|gnb fit --label-col x tiny.csv -o o.gnb|pmk gnb fit: --label-col: 'x' is not an integer
-2|gnb fit --label-col -1 tiny.csv -o o.gnb|pmk gnb fit: --label-col: must be >= 0, not '-1'
+2|gnb fit --label-col -1 tiny.csv -o o.gnb|pmk gnb fit: --label-col: '-1' is not a column number (0, 1, ...) or 'none'
 2|gnb fit --chunk-rows 0 tiny.csv -o o.gnb|pmk gnb fit: --chunk-rows: must be 1 to 65536, not '0'
 2|gnb fit --bogus tiny.csv -o o.gnb|pmk gnb fit: unknown option '--bogus'
 2|gnb fit tiny.csv -o|pmk gnb fit: option '-o' needs a value
@@ -74,7 +74,7 @@ done <<'TABLE'
 2|gnb fit --priors 0.5,0.2,0.3 tiny.csv -o o.gnb|pmk gnb fit: tiny.csv: 3 explicit priors given for 2 classes (one per label, in increasing label order)
 1|gnb fit tiny.csv -o file/o.gnb|pmk gnb fit: file/o.gnb: cannot write: Not a directory
 2|gnb predict --proba --log-proba m.gnb tiny.csv|pmk gnb predict: --proba and --log-proba exclude each other
-2|gnb predict --label-col -1 m.gnb tiny.csv|pmk gnb predict: --label-col: must be >= 0, not '-1'
+2|gnb predict --label-col -1 m.gnb tiny.csv|pmk gnb predict: --label-col: '-1' is not a column number (0, 1, ...) or 'none'
 2|gnb predict --bogus m.gnb tiny.csv|pmk gnb predict: unknown option '--bogus'
 2|gnb predict m.gnb|pmk gnb predict: need MODEL and DATA
 2|gnb predict m.gnb tiny.csv extra|pmk gnb predict: unexpected argument 'extra'
@@ -82,21 +82,21 @@ done <<'TABLE'
 1|gnb predict m.gnb bars.csv|pmk gnb predict: bars.csv: 36 features per row, but the model m.gnb has 2
 1|gnb predict --no-labels m.gnb tiny.csv|pmk gnb predict: tiny.csv: 3 features per row, but the model m.gnb has 2 (is there a label column?)
 1|gnb predict m.gnb ragged.csv -o p.csv|pmk gnb predict: ragged.csv: 1 features per row, but the model m.gnb has 2 (no label column? use --no-labels)
-2|gnb eval --label-col -1 m.gnb tiny.csv|pmk gnb eval: --label-col: must be >= 0, not '-1'
+2|gnb eval --label-col -1 m.gnb tiny.csv|pmk gnb eval: --label-col: '-1' is not a column number (0, 1, ...) or 'none'
 2|gnb eval --bogus m.gnb tiny.csv|pmk gnb eval: unknown option '--bogus'
 2|gnb eval m.gnb|pmk gnb eval: need MODEL and DATA
 2|gnb eval m.gnb tiny.csv extra|pmk gnb eval: unexpected argument 'extra'
 1|gnb eval m.gnb ragged.csv|pmk gnb eval: ragged.csv: 1 features per row, but the model m.gnb has 2 (no label column? use --no-labels)
-2|gnb show --shape 2 m.gnb -o s.pgm|pmk gnb show: --shape: 'W,H' with positive integers, not '2'
-2|gnb show --shape 0,1 m.gnb -o s.pgm|pmk gnb show: --shape: 'W,H' with positive integers, not '0,1'
+2|gnb show --shape 2 m.gnb -o s.pgm|pmk gnb show: --shape: '2' is not ROWSxCOLS (e.g. 28x28)
+2|gnb show --shape 0x1 m.gnb -o s.pgm|pmk gnb show: --shape: '0x1' is not ROWSxCOLS (e.g. 28x28)
 2|gnb show --cols 0 m.gnb -o s.pgm|pmk gnb show: --cols: must be at least 1
 2|gnb show --bogus m.gnb -o s.pgm|pmk gnb show: unknown option '--bogus'
 2|gnb show -o s.pgm|pmk gnb show: missing MODEL
 2|gnb show m.gnb extra -o s.pgm|pmk gnb show: unexpected argument 'extra'
 2|gnb show m.gnb|pmk gnb show: missing -o IMAGE
-1|gnb show m.gnb -o s.pgm|pmk gnb show: m.gnb: 2 features is not a square image; give --shape W,H
-1|gnb show --shape 3,1 m.gnb -o s.pgm|pmk gnb show: --shape 3,1 has 3 pixels, but the model m.gnb has 2 features
-1|gnb show --shape 2,1 m.gnb -o file/s.pgm|pmk gnb show: file/s.pgm: cannot write: Not a directory
+1|gnb show m.gnb -o s.pgm|pmk gnb show: m.gnb: 2 features is not a square image; give --shape RxC
+1|gnb show --shape 1x3 m.gnb -o s.pgm|pmk gnb show: --shape 1x3 has 3 pixels, but the model m.gnb has 2 features
+1|gnb show --shape 1x2 m.gnb -o file/s.pgm|pmk gnb show: file/s.pgm: cannot write: Not a directory
 2|gnb merge --bogus m.gnb m.gnb -o mm.gnb|pmk gnb merge: unknown option '--bogus'
 2|gnb merge m.gnb -o mm.gnb|pmk gnb merge: need at least two models to merge
 2|gnb merge m.gnb m.gnb|pmk gnb merge: missing -o MODEL
@@ -250,7 +250,7 @@ done <<'TABLE'
 1|gnb predict m.gnb tiny.csv -o full.csv|pmk gnb predict: full.csv: cannot write: No space left on device
 1|gnb predict m.gnb nosuch.csv|pmk gnb predict: nosuch.csv: cannot open: No such file or directory
 1|gnb eval nosuch.gnb tiny.csv|pmk gnb eval: nosuch.gnb: cannot open: No such file or directory
-1|gnb show --shape 2,1 m.gnb -o full.png|pmk gnb show: full.png: cannot write: No space left on device
+1|gnb show --shape 1x2 m.gnb -o full.png|pmk gnb show: full.png: cannot write: No space left on device
 1|ising denoise -q y.pbm -o full.pbm|pmk ising denoise: full.pbm: cannot write: No space left on device
 1|ising noise --flip 0.1 y.pbm -o full.pbm|pmk ising noise: full.pbm: cannot write: No space left on device
 1|rbm filters m.rbm -o full.png|pmk rbm filters: full.png: cannot write: No space left on device

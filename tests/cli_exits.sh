@@ -10,9 +10,12 @@ cd "$T"
 fmt="cannot tell the image format from the name (use .pbm, .pgm or .png)"
 
 expect_ok "$PMK" gnb fit -q "$FIX/gnb-tiny-train.csv" -o m.gnb
-for f in means.jpg means -; do
+for f in means.jpg means; do
     expect_err_line 2 "pmk gnb show: $f: $fmt" "$PMK" gnb show m.gnb -o "$f"
 done
+# '-' is stdout, which takes an image with its format named (issue 11)
+expect_err_line 2 "pmk gnb show: an image on standard output needs its format: --format png|pgm|pbm, or -o png:-" \
+    "$PMK" gnb show m.gnb -o -
 [ ! -e means.jpg ] && [ ! -e means ] || fail "gnb show wrote an output it refused"
 
 expect_ok "$PMK" rbm train -q --hidden 3 --epochs 1 --seed 1 "$FIX/rbm-bars.csv" -o m.rbm

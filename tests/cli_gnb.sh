@@ -191,7 +191,7 @@ expect_fail 1 "pmk gnb eval: $FIX/gnb-tiny-test.csv:1: not a pmk gnb model (the 
     "$PMK" gnb eval "$FIX/gnb-tiny-test.csv" "$FIX/gnb-tiny-test.csv"
 expect_fail 1 "pmk gnb show: $FIX/gnb-wrong-kind.model:1: a 'pmk-rbm' file, not a gnb model (wrong kind of model)" \
     "$PMK" gnb show "$FIX/gnb-wrong-kind.model" -o "$T/x.png"
-expect_fail 1 "pmk gnb predict: $FIX/gnb-future.model:1: model format version 2 is newer than this pmk reads (1): upgrade pmk" \
+expect_fail 1 "pmk gnb predict: $FIX/gnb-future.model:1: model format version 3 is newer than this pmk reads (2): upgrade pmk" \
     "$PMK" gnb predict "$FIX/gnb-future.model" "$FIX/gnb-tiny-test.csv"
 sed 's/^m2 2 6$/m2 2 -6/' "$T/t.gnb" >"$T/edited.gnb"
 expect_fail 1 "pmk gnb export: $T/edited.gnb:14:3: a sum of squared deviations cannot be negative (-6)" \
@@ -207,11 +207,12 @@ expect_fail 1 "pmk gnb fit: $T/empty.csv: empty file (no header and no rows)" \
     "$PMK" gnb fit "$T/empty.csv" -o "$T/keep.gnb"
 same_bytes "$T/t.gnb" "$T/keep.gnb"
 
-expect_fail 1 "pmk gnb show: $T/t.gnb: 2 features is not a square image; give --shape W,H" \
+expect_fail 1 "pmk gnb show: $T/t.gnb: 2 features is not a square image; give --shape RxC" \
     "$PMK" gnb show "$T/t.gnb" -o "$T/x.png"
-expect_fail 1 "pmk gnb show: --shape 3,1 has 3 pixels, but the model $T/t.gnb has 2 features" \
-    "$PMK" gnb show --shape 3,1 "$T/t.gnb" -o "$T/x.png"
-expect_ok "$PMK" gnb show --shape 2,1 "$T/tc.gnb" -o "$T/tc.pgm"
+# --shape is ROWSxCOLS, as in every command (it was W,H).
+expect_fail 1 "pmk gnb show: --shape 1x3 has 3 pixels, but the model $T/t.gnb has 2 features" \
+    "$PMK" gnb show --shape 1x3 "$T/t.gnb" -o "$T/x.png"
+expect_ok "$PMK" gnb show --shape 1x2 "$T/tc.gnb" -o "$T/tc.pgm"
 # Class variances: two means, then two sigma tiles on the next row: 2*2+1 x 2*1+1.
 head -c 20 "$T/tc.pgm" | head -n 2 | tail -n 1 | grep -qx '5 3' || fail "show --shape: $(head -c 20 "$T/tc.pgm")"
 
@@ -229,6 +230,99 @@ expect_fail 1 "pmk gnb fit: $T/many.csv:1001: label 1000 makes more than 1000 cl
     "$PMK" gnb fit --scale 1 "$T/many.csv" -o "$T/x.gnb"
 expect_ok "$PMK" gnb fit --scale 1 --max-classes 1001 --no-train-accuracy "$T/many.csv" -o "$T/many.gnb"
 grep -qx 'classes (K)       1001' "$T/out" || fail "--max-classes 1001"
+
+# ---------------------------------------------------------------- IDX input
+# The same rows as IDX (pmk convert): fit reads them through the data layer,
+# its labels file found by the standard pairing, and gives the same model
+# byte for byte, and the same figures; eval and predict read IDX too.
+gzip -dc "$TRAIN" >"$T/train.csv"
+gzip -dc "$TEST" >"$T/test.csv"
+expect_ok "$PMK" convert -q "$T/train.csv" -o "$T/mnist-images-idx3-ubyte" --labels "$T/mnist-labels-idx1-ubyte"
+expect_ok "$PMK" convert -q "$T/test.csv" -o "$T/t10k-images-idx3-ubyte.gz" --labels "$T/t10k-labels-idx1-ubyte.gz"
+expect_ok "$PMK" gnb fit "$T/mnist-images-idx3-ubyte" -o "$T/idx.gnb"
+grep -qx 'train accuracy    0.812125 (6497/8000)' "$T/out" || fail "fit on IDX: $(cat "$T/out")"
+same_bytes "$T/m.gnb" "$T/idx.gnb"
+expect_ok "$PMK" gnb eval "$T/idx.gnb" "$T/t10k-images-idx3-ubyte.gz"
+grep -qx 'accuracy            0.7990 (1598/2000)' "$T/out" || fail "eval on IDX: $(cat "$T/out")"
+expect_ok "$PMK" gnb predict "$T/m.gnb" "$T/t10k-images-idx3-ubyte.gz" -o "$T/pidx.csv"
+same_bytes "$T/p.csv" "$T/pidx.csv"
+expect_ok "$PMK" gnb predict --no-labels "$T/m.gnb" "$T/t10k-images-idx3-ubyte.gz" -o "$T/pidx2.csv"
+same_bytes "$T/p.csv" "$T/pidx2.csv"
+# A labels file of another name: --labels.  The tiny case, as CSV and as IDX.
+expect_ok "$PMK" convert -q "$FIX/gnb-tiny-train.csv" -o "$T/tiny.idx" --labels "$T/tiny-lab.idx"
+expect_ok "$PMK" gnb fit -q --scale 1 --var-smoothing 0.25 --labels "$T/tiny-lab.idx" "$T/tiny.idx" -o "$T/tidx.gnb"
+expect_ok "$PMK" gnb fit -q --scale 1 --var-smoothing 0.25 "$FIX/gnb-tiny-train.csv" -o "$T/tcsv.gnb"
+same_bytes "$T/tcsv.gnb" "$T/tidx.gnb"
+# Errors name the IDX record: the second image's label 5 is unseen.
+expect_ok "$PMK" convert -q "$FIX/gnb-unseen.csv" -o "$T/unseen-images-idx3-ubyte" --labels "$T/unseen-labels-idx1-ubyte"
+expect_fail 1 "pmk gnb eval: $T/unseen-images-idx3-ubyte: record 2: label 5 was not seen in training (the model has 2 classes, labels 3 to 7)" \
+    "$PMK" gnb eval "$T/tcsv.gnb" "$T/unseen-images-idx3-ubyte"
+# Without its labels file, fit refuses IDX images (the data layer's message).
+rm "$T/unseen-labels-idx1-ubyte"
+expect_fail 1 "pmk gnb fit: $T/unseen-images-idx3-ubyte: its labels file $T/unseen-labels-idx1-ubyte (by the standard pairing) does not exist; name the labels file, or read without labels" \
+    "$PMK" gnb fit "$T/unseen-images-idx3-ubyte" -o "$T/x.gnb"
+
+# ---------------------------------------------------------------- the transform
+# The default scale is the data layer's one policy (issue 11): 1/255 when
+# every value is an integer 0..255 and some exceeds 1, else 1.  The tiny
+# fixture is integers 0..5: 1/255, the same model as an explicit --scale.
+expect_ok "$PMK" gnb fit -q "$FIX/gnb-tiny-train.csv" -o "$T/auto.gnb"
+grep -qx 'scale 0.0039215686274509803' "$T/auto.gnb" || fail "auto scale of 0..255 data: $(grep scale "$T/auto.gnb")"
+expect_ok "$PMK" gnb fit --json "$FIX/gnb-tiny-train.csv" -o "$T/auto.gnb"
+grep -q '"scale": 0.0039215686274509803, "scale_auto": true,' "$T/out" || fail "fit report: scale: $(cat "$T/out")"
+expect_ok "$PMK" gnb fit -q --scale 0.0039215686274509803 "$FIX/gnb-tiny-train.csv" -o "$T/s255.gnb"
+expect_ok "$PMK" gnb predict --log-proba "$T/auto.gnb" "$FIX/gnb-tiny-test.csv" -o "$T/pa.csv"
+expect_ok "$PMK" gnb predict --log-proba "$T/s255.gnb" "$FIX/gnb-tiny-test.csv" -o "$T/ps.csv"
+# the statistics are rescaled at the end instead of scaled row by row: equal to rounding
+paste -d, "$T/pa.csv" "$T/ps.csv" | awk -F, 'NR > 1 { for (i = 2; i <= 3; i++) { d = $i - $(i + 3)
+    if (d < 0) d = -d; if (d > 1e-9 * (1 + ($i < 0 ? -$i : $i))) bad++ } if ($1 != $4) bad++ }
+    END { exit bad > 0 }' || fail "auto scale and --scale 1/255 predict differently"
+# Values that are not all bytes (half.csv: x + 0.5) now get scale 1 by
+# default, where gnb fit used to divide by 255 whatever the data: the same
+# model, byte for byte, as --scale 1.
+expect_ok "$PMK" gnb fit -q --var-smoothing 0.25 "$T/half.csv" -o "$T/half-auto.gnb"
+same_bytes "$T/half.gnb" "$T/half-auto.gnb"
+# 0/1 data: no value exceeds 1, scale 1.
+printf '0,0,1\n0,1,1\n1,1,0\n1,0,0\n' >"$T/bits.csv"
+expect_ok "$PMK" gnb fit -q "$T/bits.csv" -o "$T/bits.gnb"
+grep -qx 'scale 1' "$T/bits.gnb" || fail "auto scale of 0/1 data: $(grep scale "$T/bits.gnb")"
+# The model records the transform and every verb applies it; a --scale that
+# contradicts it is refused naming both values, the same one is accepted.
+expect_fail 2 "pmk gnb eval: $T/auto.gnb: scale 1 contradicts the model's scale 0.0039215686274509803 (it was fitted with it)
+Try 'pmk gnb eval --help'." \
+    "$PMK" gnb eval --scale 1 "$T/auto.gnb" "$FIX/gnb-tiny-test.csv"
+expect_fail 2 "pmk gnb predict: $T/half.gnb: scale 0.5 contradicts the model's scale 1 (it was fitted with it)
+Try 'pmk gnb predict --help'." \
+    "$PMK" gnb predict --scale 0.5 "$T/half.gnb" "$FIX/gnb-tiny-test.csv"
+expect_ok "$PMK" gnb predict --log-proba --scale 0.0039215686274509803 "$T/auto.gnb" "$FIX/gnb-tiny-test.csv" -o "$T/pa2.csv"
+same_bytes "$T/pa.csv" "$T/pa2.csv"
+# Binarizing needs a scale chosen before the first row (a streaming fit).
+expect_fail 2 "pmk gnb fit: binarizing needs an explicit scale: a streaming fit chooses the automatic scale only after the last row
+Try 'pmk gnb fit --help'." \
+    "$PMK" gnb fit --binarize 0.5 "$FIX/gnb-tiny-train.csv" -o "$T/x.gnb"
+# With one, the model is format version 2 and records the threshold: tiny
+# rows binarized where 0.2 x >= 0.5 (x >= 2.5) are (0,0) (0,0) (0,1) for
+# label 3, (1,0) (1,0) for label 7.
+expect_ok "$PMK" gnb fit -q --scale 0.2 --binarize 0.5 --var-smoothing 0.25 "$FIX/gnb-tiny-train.csv" -o "$T/bin.gnb"
+sed -n '1p;/^threshold/p;/^check01/p' "$T/bin.gnb" >"$T/binhead"
+printf 'pmk-gnb 2\nthreshold 0.5\ncheck01 0\n' | cmp -s - "$T/binhead" || fail "binarized model header: $(cat "$T/binhead")"
+grep -qx 'mean 0 0.33333333333333331' "$T/bin.gnb" || fail "binarized class 3 mean: $(cat "$T/bin.gnb")"
+grep -qx 'mean 1 0' "$T/bin.gnb" || fail "binarized class 7 mean: $(cat "$T/bin.gnb")"
+expect_fail 2 "pmk gnb eval: $T/bin.gnb: binarizing at 0.25 contradicts the model's threshold 0.5
+Try 'pmk gnb eval --help'." \
+    "$PMK" gnb eval --binarize 0.25 "$T/bin.gnb" "$FIX/gnb-tiny-test.csv"
+# Test rows binarized: (0,0) (1,0) (1,0) (1,0): predicted 3, 7, 7, 7, all right.
+expect_ok "$PMK" gnb eval --json "$T/bin.gnb" "$FIX/gnb-tiny-test.csv"
+grep -q '"n": 4, "correct": 4,' "$T/out" || fail "binarized eval: $(cat "$T/out")"
+expect_ok "$PMK" gnb merge "$T/bin.gnb" "$T/bin.gnb" -o "$T/bin2.gnb"
+sed -n '1p;/^threshold/p;/^check01/p' "$T/bin2.gnb" | cmp -s - "$T/binhead" || fail "merge loses the transform"
+
+# ---------------------------------------------------------------- fit --json
+expect_ok "$PMK" gnb fit --json --scale 1 --var-smoothing 0.25 "$FIX/gnb-tiny-train.csv" -o "$T/j.gnb"
+grep -q '^{"rows": 5, "classes": 2, "features": 2, "scale": 1, "scale_auto": false, "train_correct": 5, "train_accuracy": 1, "train_mean_nll": [-0-9.e]*, "model": "'"$T"'/j.gnb"}$' "$T/out" ||
+    fail "fit --json: $(cat "$T/out")"
+run sh -c "'$PMK' gnb fit --json --no-train-accuracy '$FIX/gnb-tiny-train.csv' -o - 2>'$T/j.err' >/dev/null"
+grep -q '"train_accuracy": null, .*"model": "-"}$' "$T/j.err" || fail "fit --json -o -: $(cat "$T/j.err")"
 
 # --help: exit 0, and it says what scaling the defaults apply.
 expect_ok "$PMK" gnb fit --help

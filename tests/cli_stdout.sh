@@ -82,7 +82,7 @@ set -e
 expect_ok "$PMK" ising denoise -q "$Y" -o den3.pbm
 same_bytes den2.pbm den3.pbm
 # a command that prints nothing succeeds with stdout closed, as true(1) does
-"$PMK" gnb show m.gnb --shape 2,1 -o show.pgm >&- 2>err || fail "gnb show with stdout closed: $(cat err)"
+"$PMK" gnb show m.gnb --shape 1x2 -o show.pgm >&- 2>err || fail "gnb show with stdout closed: $(cat err)"
 # and a working stdout is not reported
 expect_ok "$PMK" ising energy "$X" --observed "$Y"
 [ ! -s "$T/err" ] || fail "stderr on success: $(cat "$T/err")"

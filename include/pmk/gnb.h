@@ -3,7 +3,8 @@
 /** @file pmk/gnb.h
  * The Gaussian class-conditional classifier ("Gaussian naive Bayes").
  *
- * Model, for x in R^D (after multiplying by the feature scale s) and K classes:
+ * Model, for x in R^D (raw values after the model's transform, x = s x_raw
+ * by default) and K classes:
  *   p(y = k) = alpha_k,   p(x | y = k) = prod_d N(x_d; mu_kd, sigma2_kd)
  * with sigma2_kd = sigma2_d shared by all classes (PMK_GNB_VAR_SHARED, the
  * default) or one variance per class and dimension (PMK_GNB_VAR_CLASS, which is
@@ -14,6 +15,13 @@
  *
  * Usage: pmk_gnb_alloc, pmk_gnb_partial_fit on each chunk, pmk_gnb_finish,
  * then the prediction functions; or pmk_gnb_fit for data held in memory.
+ * Every function takes raw rows and applies the model's transform
+ * (pmk/dataset.h), which the model file records.  By default the scale is
+ * the data layer's one policy, pmk_transform_auto (1/255 for pixels 0..255,
+ * else 1): a streaming fit cannot know it before the last row, so the
+ * statistics are gathered on raw values and, the statistics being linear,
+ * rescaled at the first pmk_gnb_finish (means by s, M2 by s^2); smoothing
+ * and the floor then apply in scaled units.
  * Labels are arbitrary integers; classes are kept in increasing label order.
  *
  * Thread-safety: no global state.  A finished model may be used for
@@ -27,6 +35,8 @@
 #include <stdio.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
+#include "pmk/dataset.h"
+#include "pmk/image.h"
 #include "pmk/status.h"
 #include "pmk/stream.h"
 
@@ -57,8 +67,12 @@ typedef enum pmk_gnb_prior_mode {
 
 /** Fitting options.  Copied into the model (the prior list too). */
 typedef struct pmk_gnb_options {
-    double scale;           /**< features are multiplied by this at fit and
-                                 predict time, > 0 [1] */
+    pmk_transform transform; /**< applied to every raw value at fit and predict
+                                 time (pmk/dataset.h).  scale 0 = the default
+                                 policy, pmk_transform_auto over the rows fitted
+                                 until the first pmk_gnb_finish, which fixes it;
+                                 a threshold or check01 needs an explicit scale
+                                 [scale 0 (auto), threshold 0, check01 0] */
     double var_smoothing;   /**< epsilon >= 0: epsilon * max_d Var(x_d) is added to
                                  every variance, Var the class-blind population
                                  variance of the training rows [1e-9] */
@@ -76,8 +90,9 @@ typedef struct pmk_gnb_options {
 /** Fills @p o with the defaults in brackets above. */
 PMK_API void pmk_gnb_options_init_default(pmk_gnb_options *o);
 
-/** Checks @p o (ranges, prior list entries and sum).  The prior list's
- *  length is checked against K by pmk_gnb_finish.  @return PMK_OK or PMK_EINVAL. */
+/** Checks @p o (the transform, ranges, prior list entries and sum).  The
+ *  prior list's length is checked against K by pmk_gnb_finish.
+ *  @return PMK_OK or PMK_EINVAL. */
 PMK_API int pmk_gnb_options_check(const pmk_gnb_options *o, pmk_error *err);
 
 /** An opaque Gaussian classifier: statistics, and once finished, the
@@ -93,22 +108,25 @@ PMK_API pmk_gnb *pmk_gnb_alloc(size_t D, const pmk_gnb_options *opt, pmk_error *
 /** Frees the model; NULL is accepted. */
 PMK_API void pmk_gnb_free(pmk_gnb *m);
 
-/** Adds the N rows of @p X (N x D, unscaled) with labels @p y (N) to the
+/** Adds the N rows of @p X (N x D, raw) with labels @p y (N) to the
  *  statistics: per class, the chunk's count, mean and squared deviations
  *  (two passes over the chunk) are merged into the running ones with the
  *  Chan-Golub-LeVeque update.  New labels become new classes.  The model needs
  *  pmk_gnb_finish before predicting again.  Errors: PMK_EINVAL when X has the
- *  wrong number of columns; PMK_EDATA for a non-finite value (err->line /
- *  err->column: 1-based row in the chunk and column) or too many classes
- *  (err->line: the row).  On error the model is unchanged. */
+ *  wrong number of columns; PMK_EDATA for a non-finite value or, with
+ *  check01, a transformed value outside [0,1] (err->line / err->column:
+ *  1-based row in the chunk and column) or too many classes (err->line: the
+ *  row).  On error the model is unchanged. */
 PMK_API int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_error *err);
 
 /** Computes variances, priors and the prediction coefficients from the
+ *  statistics; with an automatic scale, the first call chooses it
+ *  (pmk_transform_auto over the raw values fitted) and rescales the
  *  statistics.  PMK_EDATA when no rows were seen, when a variance is zero
  *  (all features constant and no floor), or when a class's log-density
- *  overflows (err->line is then that class's 1-based index); PMK_EINVAL (a bad option, found only
- *  now that K is known) when an explicit prior list does not have one entry
- *  per class. */
+ *  overflows (err->line is then that class's 1-based index); PMK_EINVAL (a
+ *  bad option, found only now that K is known) when an explicit prior list
+ *  does not have one entry per class. */
 PMK_API int pmk_gnb_finish(pmk_gnb *m, pmk_error *err);
 
 /** Convenience: alloc + partial_fit + finish on data held in memory (X is
@@ -117,8 +135,8 @@ PMK_API int pmk_gnb_finish(pmk_gnb *m, pmk_error *err);
 PMK_API pmk_gnb *pmk_gnb_fit(const gsl_matrix *X, const long *y, const pmk_gnb_options *opt,
                              pmk_error *err);
 
-/** A new finished model from the pooled statistics of @p a and @p b (same D,
- *  scale, smoothing, floor, variance mode and prior mode; equal explicit prior
+/** A new finished model from the pooled statistics of two finished models
+ *  @p a and @p b (same D, transform, smoothing, floor, variance mode and prior mode; equal explicit prior
  *  lists).  Labels are the union.  @return NULL on error (PMK_EINVAL naming the
  *  mismatch). */
 PMK_API pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err);
@@ -129,14 +147,18 @@ PMK_API size_t pmk_gnb_nfeatures(const pmk_gnb *m);      /**< D */
 PMK_API size_t pmk_gnb_nclasses(const pmk_gnb *m);       /**< K */
 PMK_API double pmk_gnb_ntrain(const pmk_gnb *m);         /**< N, rows fitted so far */
 PMK_API int pmk_gnb_is_finished(const pmk_gnb *m);       /**< 1 when ready to predict */
-/** The options the model was made with (its own copy; valid while it lives). */
+/** The options the model was made with (its own copy; valid while it
+ *  lives).  Once finished, transform.scale is the scale in use (an automatic
+ *  one resolved). */
 PMK_API const pmk_gnb_options *pmk_gnb_get_options(const pmk_gnb *m);
 PMK_API const long *pmk_gnb_labels(const pmk_gnb *m);    /**< K labels, increasing */
 /** The class index of @p label, or -1 when the model has no such class. */
 PMK_API long pmk_gnb_class_index(const pmk_gnb *m, long label);
 PMK_API const double *pmk_gnb_counts(const pmk_gnb *m);  /**< K counts N_k */
-/** K x D class means, in scaled units.  The views below stay valid until the
- *  model changes (partial_fit, finish); NULL while the model has no class. */
+/** K x D class means, in scaled units (in raw units while an automatic
+ *  scale is still open, before the first finish).  The views below stay valid
+ *  until the model changes (partial_fit, finish); NULL while the model has no
+ *  class. */
 PMK_API const gsl_matrix *pmk_gnb_means(const pmk_gnb *m);
 /** K x D sums of squared deviations from the class means (scaled units). */
 PMK_API const gsl_matrix *pmk_gnb_m2(const pmk_gnb *m);
@@ -157,13 +179,23 @@ PMK_API double pmk_gnb_smoothing_added(const pmk_gnb *m);
  *  computed exactly from the statistics (no second pass over the data). */
 PMK_API double pmk_gnb_train_mean_nll(const pmk_gnb *m);
 
+/** Checks a transform asked for by a user of a finished model (a CLI option)
+ *  against the model's: @p asked->scale > 0 and @p asked->threshold > 0 are
+ *  requests (0 = not asked, use the model's); check01 is not compared.
+ *  PMK_EINVAL naming both values when a request differs from the model's
+ *  (a scale by more than 1e-12 relative): data transformed otherwise than
+ *  the training rows would be scored wrongly. */
+PMK_API int pmk_gnb_check_transform(const pmk_gnb *m, const pmk_transform *asked, pmk_error *err);
+
 /* ---------------------------------------------------------------- prediction */
 
 /** Joint log-likelihoods J[i,k] = log alpha_k + log p(x_i | y = k) for the N
- *  unscaled rows of @p X (N x D); @p J is N x K.  Computed in blocks of rows
+ *  raw rows of @p X (N x D), transformed as the model was; @p J is N x K.  Computed in blocks of rows
  *  with two GEMMs over centred data using the quadratic expansion
  *  sum_d (x_d - mu_kd)^2 / s2_kd = sum x^2/s2 - 2 sum x mu/s2 + sum mu^2/s2.
- *  PMK_EINVAL on a shape mismatch or an unfinished model. */
+ *  PMK_EINVAL on a shape mismatch or an unfinished model; PMK_EDATA, with
+ *  check01, for a transformed value outside [0,1] (err->line / err->column
+ *  as pmk_gnb_partial_fit). */
 PMK_API int pmk_gnb_joint_log_likelihood(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J,
                                          pmk_error *err);
 
@@ -209,7 +241,7 @@ PMK_API pmk_gnb_eval *pmk_gnb_eval_alloc(const pmk_gnb *m, pmk_error *err);
 /** Frees @p e; NULL is accepted. */
 PMK_API void pmk_gnb_eval_free(pmk_gnb_eval *e);
 
-/** Adds N rows (X unscaled, y their labels).  A label the model never saw is
+/** Adds N rows (X raw, y their labels).  A label the model never saw is
  *  PMK_EDATA naming it, with err->line the 1-based row in the chunk; @p e is
  *  then unchanged. */
 PMK_API int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
@@ -221,10 +253,90 @@ PMK_API double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k);
 /** Recall of class index @p k: correct / rows of that class (NaN when none). */
 PMK_API double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
 
+/* ---------------------------------------------------------------- data sets
+ *
+ * The model over the data-set layer (pmk/dataset.h): what `pmk gnb` does,
+ * for any program.  CSV or IDX, chunk by chunk; messages name the file and
+ * the row's place: "FILE:LINE: cause" (CSV), "FILE: record R: cause" (IDX),
+ * with " (feature C)" when a value is at fault. */
+
+/** A streaming fit of a data set, iterate-style:
+ *      f = pmk_gnb_fitter_open(path, dopt, gopt, 1, err);
+ *      do rc = pmk_gnb_fitter_iterate(f, &done, err);   (report progress)
+ *      while (!rc && !done);
+ *      pmk_gnb_fitter_train_eval(f, &e, err);   (optional)
+ *      m = pmk_gnb_fitter_take(f);  pmk_gnb_fitter_free(f);
+ *  Memory: the model's O(K D) and one chunk, whatever the number of rows. */
+typedef struct pmk_gnb_fitter pmk_gnb_fitter;
+
+/** Opens @p path ("-" = stdin) with @p dopt (NULL: defaults; copied) for a
+ *  fit with @p gopt (NULL: defaults).  With @p train_pass, rows whose values
+ *  are all integers 0..255 are also copied as bytes to an anonymous
+ *  temporary file as they are fitted, so that pmk_gnb_fitter_train_eval
+ *  needs no second parse.  @return NULL with the reader's or the options'
+ *  error (PMK_EINVAL for data without labels). */
+PMK_API pmk_gnb_fitter *pmk_gnb_fitter_open(const char *path, const pmk_data_options *dopt,
+                                            const pmk_gnb_options *gopt, int train_pass,
+                                            pmk_error *err);
+
+/** Reads and fits the next chunk; at the end of the data finishes the
+ *  model and sets *@p done.  Errors as pmk_data_read_chunk,
+ *  pmk_gnb_partial_fit and pmk_gnb_finish, placed in the file; "no data
+ *  rows to fit on" (PMK_EDATA) for a data set without rows. */
+PMK_API int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err);
+
+/** Rows fitted so far. */
+PMK_API double pmk_gnb_fitter_rows(const pmk_gnb_fitter *f);
+
+/** The model being fitted (finished once done; owned by the fitter). */
+PMK_API const pmk_gnb *pmk_gnb_fitter_model(const pmk_gnb_fitter *f);
+
+/** Once done: the finished model evaluated on its own training rows, from
+ *  the byte copy, else by reading the file again.  *@p out (caller's, NULL on
+ *  error) stays NULL with PMK_OK when neither can be: stdin whose values are
+ *  not all bytes. */
+PMK_API int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *err);
+
+/** Once done: hands the finished model to the caller (NULL before). */
+PMK_API pmk_gnb *pmk_gnb_fitter_take(pmk_gnb_fitter *f);
+
+/** Frees the fitter (and its model unless taken); NULL is accepted. */
+PMK_API void pmk_gnb_fitter_free(pmk_gnb_fitter *f);
+
+/** Evaluates @p m on every remaining labelled row of @p r: *@p out a new
+ *  evaluation (caller's), NULL on error.  PMK_EINVAL for a reader without
+ *  labels, PMK_EDATA for a data set without rows ("no data rows to
+ *  evaluate") or a label the model never saw; the reader's errors. */
+PMK_API int pmk_gnb_eval_reader(const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out,
+                                pmk_error *err);
+
+/** What pmk_gnb_predict_write adds after each predicted label. */
+enum { PMK_GNB_LABELS = 0, PMK_GNB_PROBA = 1, PMK_GNB_LOG_PROBA = 2 };
+
+/** Writes to @p out a CSV with a header line ("label", then "p_LABEL" or
+ *  "logp_LABEL" per class) and, for every remaining row of @p r, its most
+ *  probable label and with @p columns PMK_GNB_PROBA / _LOG_PROBA each
+ *  class's posterior / log-posterior (%.17g).  Stops at the first error
+ *  (rows before it are written); the caller checks @p out for write errors. */
+PMK_API int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FILE *out,
+                                  pmk_error *err);
+
+/** The picture `pmk gnb show` draws: the K class means as tiles of @p th
+ *  rows x @p tw columns (black at the smallest mean, white at the largest),
+ *  @p ncols tiles to a row in increasing label order, then on a new row the
+ *  standard deviation image(s) sqrt(var), one in shared mode, K in class
+ *  mode (white = the largest).  th x tw must be D.  *@p out: a new image
+ *  (pmk_image_free), NULL on error: PMK_EINVAL (a shape that does not hold
+ *  D, an unfinished model), PMK_ELIMIT (the memory ceiling), PMK_ENOMEM. */
+PMK_API int pmk_gnb_montage(const pmk_gnb *m, size_t th, size_t tw, size_t ncols,
+                            pmk_image **out, pmk_error *err);
+
 /* ---------------------------------------------------------------- files */
 
-/** Current model file format version. */
-#define PMK_GNB_FORMAT_VERSION 1
+/** Current model file format version.  A model whose transform is a plain
+ *  scale (no threshold, no check01) is written as version 1, which every pmk
+ *  reads; version 2 adds the 'threshold' and 'check01' lines. */
+#define PMK_GNB_FORMAT_VERSION 2
 
 /** Writes a finished model as text (the format of pmk_gnb_save) to @p f at
  *  its current position; @p f stays open and owned by the caller (a

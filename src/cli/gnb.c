@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
 /* gnb.c: `pmk gnb`: fit, predict, eval, show, merge and export the Gaussian
- * class-conditional classifier, and its part of `pmk demo`. */
+ * class-conditional classifier, and its part of `pmk demo`.  Each verb reads
+ * its options, makes one or two library calls (the data path is the
+ * library's: pmk_gnb_fitter, pmk_gnb_eval_reader, pmk_gnb_predict_write) and
+ * reports through the emitter. */
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,9 +18,9 @@
 #include "cli/cli.h"
 #include "pmk/limits.h"
 
-/* Rows per CSV chunk: 1024 x 784 doubles is 6.4 MB, which keeps the peak
- * memory of a fit small whatever N is, while the per-chunk cost stays
- * negligible next to parsing. */
+/* Rows per chunk: 1024 x 784 doubles is 6.4 MB, which keeps the peak memory
+ * of a fit small whatever N is, while the per-chunk cost stays negligible
+ * next to parsing. */
 #define GNB_CHUNK_ROWS 1024
 
 static const char gnb_help[] =
@@ -28,7 +30,7 @@ static const char gnb_help[] =
     "a per-feature variance shared by the classes (or one per class), class priors.\n"
     "\n"
     "Verbs:\n"
-    "  fit DATA -o MODEL         fit on a labelled CSV in one streaming pass\n"
+    "  fit DATA -o MODEL         fit on a labelled CSV or IDX in one streaming pass\n"
     "  predict MODEL DATA        predicted labels (and posteriors) as CSV\n"
     "  eval MODEL DATA           accuracy, NLL, precision/recall, confusion matrix\n"
     "  show MODEL -o IMAGE       the class means and the sigma image as a montage\n"
@@ -37,16 +39,38 @@ static const char gnb_help[] =
     "\n"
     "Run 'pmk gnb <verb> --help' for a verb's options.\n";
 
+/* The data group, as fit, predict and eval take it. */
+#define DATA_HELP                                                                          \
+    "Data (CSV: 'label,x1,...,xD', gzip or plain, '-' = stdin; or an IDX images\n"        \
+    "file, its labels found by the standard pairing or given by --labels):\n"             \
+    "      --label-col C       0-based column of the integer label, or 'none' [0]\n"      \
+    "      --no-labels         the same as --label-col none\n"                            \
+    "      --header            the first line is a header\n"                              \
+    "      --no-header         the first line is data\n"                                  \
+    "                          [detected: a header when every field is a name]\n"        \
+    "      --labels FILE       the labels file of IDX images [X-labels-idx1-ubyte\n"     \
+    "                          beside X-images-idx3-ubyte]\n"
+
+#define COMMON_HELP                                                                        \
+    "  -q, --quiet             no progress or notice on stderr\n"                         \
+    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"      \
+    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"       \
+    "  -h, --help              show this help and exit\n"
+
 static const char fit_help[] =
     "Usage: pmk gnb fit [options] DATA -o MODEL\n"
     "\n"
-    "Fits the classifier on DATA, a CSV of rows 'label,x1,...,xD' (gzip or plain;\n"
-    "'-' = stdin), streaming it in chunks: memory grows with classes x features,\n"
-    "not with rows.  Prints N, K, D, the training accuracy and the mean NLL.\n"
+    "Fits the classifier on DATA, streaming it in chunks: memory grows with\n"
+    "classes x features, not with rows.  Reports N, K, D, the training accuracy\n"
+    "and the mean NLL (with --json also the scale).\n"
     "\n"
     "Model:\n"
-    "      --scale S           multiply every feature by S, at fit and predict time\n"
-    "                          [1/255 = 0.00392..., pixels 0..255 to 0..1]\n"
+    "      --scale S|auto      multiply every feature by S, at fit and predict time;\n"
+    "                          the model records it [auto: 1/255 = 0.00392... when\n"
+    "                          every value is an integer 0..255 and some exceeds 1\n"
+    "                          (pixels to 0..1), else 1]\n"
+    "      --binarize T        features become 1 where S x >= T, else 0; needs an\n"
+    "                          explicit scale [no]\n"
     "      --var-smoothing E   add E x (largest per-feature variance) to every\n"
     "                          variance, as scikit-learn's GaussianNB [1e-9]\n"
     "      --var-floor F       raise every variance below F to F [0]\n"
@@ -58,11 +82,7 @@ static const char fit_help[] =
     "                          label order, summing to 1 [empirical]\n"
     "      --max-classes N     refuse more distinct labels [1000]\n"
     "\n"
-    "Input:\n"
-    "      --label-col C       0-based column of the integer label [0]\n"
-    "      --header            the first line is a header\n"
-    "      --no-header         the first line is data\n"
-    "                          [detected: a header when every field is a name]\n"
+    DATA_HELP
     "      --chunk-rows N      rows read at a time, 1 to 65536 [1024]\n"
     "      --no-train-accuracy skip the second pass that measures the training\n"
     "                          accuracy (over a byte copy of the rows in a temporary\n"
@@ -72,46 +92,39 @@ static const char fit_help[] =
     "Output:\n"
     "  -o, --output MODEL      the model file (text; written atomically) [required];\n"
     "                          '-' writes it to stdout and the report to stderr\n"
-    "  -q, --quiet             no progress on stderr\n"
-    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
-    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help              show this help and exit\n";
+    "      --json              the report as one JSON object\n"
+    COMMON_HELP;
 
 static const char predict_help[] =
     "Usage: pmk gnb predict [options] MODEL DATA\n"
     "\n"
     "Writes one CSV row per row of DATA: the predicted label, then with --proba\n"
-    "or --log-proba one column per class.  The model's feature scale is applied.\n"
+    "or --log-proba one column per class.  The model's transform is applied.\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE       where to write [-: stdout]\n"
     "      --proba             add the posterior probability of every class\n"
     "      --log-proba         add the log-posterior of every class (nats)\n"
-    "      --label-col C       0-based column of DATA's label [0]\n"
-    "      --no-labels         DATA has no label column\n"
-    "      --header, --no-header   as for fit [detected]\n"
-    "  -q, --quiet             no progress on stderr\n"
-    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
-    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help              show this help and exit\n";
+    "      --scale S|auto      refused unless S is the model's scale [the model's]\n"
+    "      --binarize T        refused unless the model binarizes at T [the model's]\n"
+    DATA_HELP
+    COMMON_HELP;
 
 static const char eval_help[] =
     "Usage: pmk gnb eval [options] MODEL DATA\n"
     "\n"
-    "Evaluates the model on a labelled CSV: accuracy, mean NLL per row (nats, on\n"
-    "the scaled features), mean log-posterior of the true class, per-class\n"
+    "Evaluates the model on labelled DATA: accuracy, mean NLL per row (nats, on\n"
+    "the transformed features), mean log-posterior of the true class, per-class\n"
     "precision and recall, and the confusion matrix.  Warns about rows that are\n"
     "off the class mean in a feature of zero training variance: they dominate the\n"
     "NLL.\n"
     "\n"
     "Options:\n"
     "      --json              one JSON object on stdout\n"
-    "      --label-col C       0-based column of the label [0]\n"
-    "      --header, --no-header   as for fit [detected]\n"
-    "  -q, --quiet             no warning or progress on stderr\n"
-    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
-    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help              show this help and exit\n";
+    "      --scale S|auto      refused unless S is the model's scale [the model's]\n"
+    "      --binarize T        refused unless the model binarizes at T [the model's]\n"
+    DATA_HELP
+    COMMON_HELP;
 
 static const char show_help[] =
     "Usage: pmk gnb show [options] MODEL -o IMAGE\n"
@@ -121,27 +134,24 @@ static const char show_help[] =
     "one for a shared variance, one per class otherwise (white = largest).\n"
     "\n"
     "Options:\n"
-    "  -o, --output IMAGE      .png, .pgm [required]\n"
-    "      --shape W,H         tile size [square root of D when D is a square]\n"
+    "  -o, --output IMAGE      .png, .pgm; 'png:-' or --format with '-' for stdout\n"
+    "                          [required]\n"
+    "      --format F          png, pgm or pbm [from the name]\n"
+    "      --shape RxC         tile size, rows x columns [RxR when D = R x R]\n"
     "      --cols N            tiles per row [min(K, 10)]\n"
-    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
-    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help              show this help and exit\n";
+    COMMON_HELP;
 
 static const char merge_help[] =
     "Usage: pmk gnb merge [options] A B... -o MODEL\n"
     "\n"
     "Pools the statistics of models fitted on disjoint shards of a data set: the\n"
     "result equals a fit on all the shards together (to rounding).  The models\n"
-    "must share D, the scale, the smoothing, the floor, the variance and prior\n"
+    "must share D, the transform, the smoothing, the floor, the variance and prior\n"
     "modes.\n"
     "\n"
     "Options:\n"
-    "  -o, --output MODEL      the merged model [required]\n"
-    "  -q, --quiet             no summary on stderr\n"
-    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
-    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help              show this help and exit\n";
+    "  -o, --output MODEL      the merged model [required]; '-' = stdout\n"
+    COMMON_HELP;
 
 static const char export_help[] =
     "Usage: pmk gnb export MODEL DIR\n"
@@ -156,273 +166,35 @@ static const char export_help[] =
     "Read them with numpy.loadtxt(..., delimiter=',', skiprows=1) or pandas.read_csv.\n"
     "\n"
     "Options:\n"
-    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"
-    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help              show this help and exit\n";
+    COMMON_HELP;
 
 /* ---------------------------------------------------------------- shared */
 
-/* Long options without a short form. */
-enum {
-    OPT_SCALE = 256, OPT_SMOOTH, OPT_FLOOR, OPT_VARIANCE, OPT_PRIORS, OPT_MAXK, OPT_LABELCOL,
-    OPT_HEADER, OPT_NOHEADER, OPT_CHUNK, OPT_NOTRAIN, OPT_PROBA, OPT_LOGPROBA, OPT_NOLABELS,
-    OPT_JSON, OPT_SHAPE, OPT_COLS
-};
-
-static int bad_option(int c, char **argv)
+/* The data layer's options from the data group. */
+static void data_options(const cli_args *a, size_t chunk_rows, pmk_data_options *o)
 {
-    if (c == CLI_OPT_MAX_MEMORY)   /* every verb's, not a bad one */
-        return cli_set_max_memory(optarg);
-    if (c == ':')
-        return cli_usage("option '%s' needs a value", argv[optind - 1]);
-    return cli_usage("unknown option '%s'", argv[optind - 1]);
+    pmk_data_options_init_default(o);
+    o->header = a->data.header;
+    o->label_col = a->data.label_col;
+    o->labels = a->data.labels;
+    o->chunk_rows = chunk_rows;
 }
 
-/* Opens DATA, refusing a file whose feature count differs from the model's. */
-static pmk_csv_reader *open_data(const char *path, const pmk_csv_options *co, size_t want_d,
-                                 const char *model_path)
+/* The transform asked for on the command line into *@p tf, 0 for what was
+ * not given; what was given is checked by the library (a usage error). */
+static int asked_transform(const cli_args *a, pmk_transform *tf)
 {
+    pmk_transform_init(tf);
+    if (a->data.have_scale)
+        tf->scale = a->data.scale;
+    if (a->data.have_threshold)
+        tf->threshold = a->data.threshold;
     pmk_error err;
-    pmk_error_clear(&err);
-    pmk_csv_reader *r = pmk_csv_open(path, co, &err);
-    if (!r) {
-        cli_error_pmk(&err);
-        return NULL;
-    }
-    size_t d = pmk_csv_ncols(r);
-    if (want_d && d != want_d) {
-        cli_error("%s: %zu features per row, but the model %s has %zu%s", pmk_csv_path(r), d,
-                  model_path, want_d,
-                  co->label_col < 0 && d == want_d + 1 ? " (is there a label column?)"
-                  : co->label_col >= 0 && d + 1 == want_d ? " (no label column? use --no-labels)"
-                                                           : "");
-        pmk_csv_close(r);
-        return NULL;
-    }
-    return r;
-}
-
-/* A library error about row err->line of a chunk, shown at its file line. */
-static int chunk_error(const pmk_csv_reader *r, const pmk_csv_chunk *ch, const pmk_error *err)
-{
-    if (err->line > 0) {
-        long line = ch->first_line + err->line - 1;
-        if (err->column > 0)
-            return cli_error("%s:%ld: %s (feature %ld)", pmk_csv_path(r), line, err->msg,
-                             err->column);
-        return cli_error("%s:%ld: %s", pmk_csv_path(r), line, err->msg);
-    }
-    return cli_error("%s: %s", pmk_csv_path(r), err->msg);
-}
-
-/* Progress at most about once a second. */
-static void progress_rows(const char *what, double rows, double t0, double *last)
-{
-    double now = cli_now();
-    if (now - *last >= 1.0) {
-        *last = now;
-        cli_progress("%s: %.0f rows, %.1f s", what, rows, now - t0);
-    }
-}
-
-/* ---------------------------------------------------------------- spill
- *
- * The training accuracy needs the finished model, hence a second pass over
- * the training rows.  Re-parsing the CSV would cost as much as the fit, so
- * while fitting, rows whose values are all integers 0..255 (pixels) are also
- * written to an anonymous temporary file, one byte per value: N*D bytes on
- * disk, nothing in memory.  The second pass reads that back (and works for
- * stdin too).  At the first value that is not a byte the spill is dropped and
- * the second pass re-reads DATA (or, for stdin, is skipped).  Record layout:
- * size_t n, n longs (labels), n*D bytes. */
-
-typedef struct {
-    FILE *f;
-    unsigned char *bytes;   /* chunk_rows * D */
-    size_t d;
-} spill;
-
-static void spill_drop(spill *sp)
-{
-    if (sp->f)
-        fclose(sp->f);
-    free(sp->bytes);
-    sp->f = NULL;
-    sp->bytes = NULL;
-}
-
-static void spill_init(spill *sp, size_t chunk_rows, size_t d)
-{
-    sp->d = d;
-    sp->f = tmpfile();
-    sp->bytes = malloc(chunk_rows * d);
-    if (!sp->f || !sp->bytes)
-        spill_drop(sp);
-}
-
-static void spill_add(spill *sp, const pmk_csv_chunk *ch)
-{
-    if (!sp->f || !ch->y) {
-        spill_drop(sp);
-        return;
-    }
-    size_t D = sp->d;
-    int ok = 1;
-    for (size_t i = 0; i < ch->n; i++) {
-        const double *row = gsl_matrix_const_ptr(&ch->X.matrix, i, 0);
-        unsigned char *out = sp->bytes + i * D;
-        /* Branch-free: clamp, truncate, and check that the byte gives v back
-         * (the reader never hands over NaN or infinities). */
-        for (size_t j = 0; j < D; j++) {
-            double v = row[j], c = v < 0 ? 0 : v > 255 ? 255 : v;
-            unsigned char b = (unsigned char)c;
-            out[j] = b;
-            ok &= (double)b == v;
-        }
-    }
-    if (!ok) {
-        spill_drop(sp);
-        return;
-    }
-    if (fwrite(&ch->n, sizeof ch->n, 1, sp->f) != 1 ||
-        fwrite(ch->y, sizeof *ch->y, ch->n, sp->f) != ch->n ||
-        fwrite(sp->bytes, D, ch->n, sp->f) != ch->n)
-        spill_drop(sp);
-}
-
-/* The second pass over a complete spill.  Returns 0 and fills *out, or -1
- * when the spill cannot be read back (the caller then re-reads DATA). */
-static int spill_eval(spill *sp, const pmk_gnb *m, size_t chunk_rows, pmk_gnb_eval **out)
-{
-    size_t D = sp->d, n;
-    if (!sp->f || fflush(sp->f) || fseek(sp->f, 0, SEEK_SET))
-        return -1;
-    pmk_error err;
-    pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, &err);
-    gsl_matrix *X = gsl_matrix_alloc(chunk_rows, D);
-    long *y = malloc(chunk_rows * sizeof *y);
-    int rc = (!e || !X || !y) ? -1 : 0;
-    while (!rc && fread(&n, sizeof n, 1, sp->f) == 1) {
-        if (n == 0 || n > chunk_rows || fread(y, sizeof *y, n, sp->f) != n ||
-            fread(sp->bytes, D, n, sp->f) != n) {
-            rc = -1;
-            break;
-        }
-        for (size_t t = 0; t < n * D; t++)
-            X->data[t] = sp->bytes[t];
-        gsl_matrix_view V = gsl_matrix_submatrix(X, 0, 0, n, D);
-        if (pmk_gnb_eval_add(e, m, &V.matrix, y, &err))
-            rc = -1;
-    }
-    if (!rc && (ferror(sp->f) || e->n == 0))
-        rc = -1;
-    gsl_matrix_free(X);
-    free(y);
-    if (rc) {
-        pmk_gnb_eval_free(e);
-        return -1;
-    }
-    *out = e;
+    if (pmk_transform_check(tf, &err))
+        return cli_usage_pmk(&err);
+    if (!a->data.have_scale)
+        tf->scale = 0;   /* automatic */
     return 0;
-}
-
-/* Streams DATA into the model's statistics; finishes the model. */
-static int fit_stream(const char *path, const pmk_csv_options *co, pmk_gnb **out,
-                      const pmk_gnb_options *go, spill *sp)
-{
-    pmk_error err;
-    pmk_error_clear(&err);
-    pmk_csv_reader *r = open_data(path, co, 0, NULL);
-    if (!r)
-        return PMK_EXIT_FAIL;
-    if (co->label_col >= 0 && pmk_csv_ncols(r) == 0) {
-        pmk_csv_close(r);
-        return cli_error("%s: no feature columns besides the label", path);
-    }
-    pmk_gnb *m = pmk_gnb_alloc(pmk_csv_ncols(r), go, &err);
-    if (!m) {
-        pmk_csv_close(r);
-        return cli_error_pmk(&err);
-    }
-    double t0 = cli_now(), last = t0, rows = 0;
-    int rc = PMK_EXIT_OK;
-    if (sp)
-        spill_init(sp, co->chunk_rows, pmk_csv_ncols(r));
-    for (;;) {
-        pmk_csv_chunk ch;
-        if (pmk_csv_read_chunk(r, &ch, &err)) {
-            rc = cli_error_pmk(&err);
-            break;
-        }
-        if (ch.n == 0)
-            break;
-        if (pmk_gnb_partial_fit(m, &ch.X.matrix, ch.y, &err)) {
-            rc = chunk_error(r, &ch, &err);
-            break;
-        }
-        if (sp && sp->f)
-            spill_add(sp, &ch);
-        rows += (double)ch.n;
-        progress_rows("fit", rows, t0, &last);
-    }
-    cli_progress_done();
-    if (rc == PMK_EXIT_OK && pmk_gnb_finish(m, &err)) {
-        if (err.code == PMK_EDATA && !strcmp(err.msg, "no training rows"))
-            rc = cli_error("%s: no data rows to fit on", pmk_csv_path(r));
-        else if (err.code == PMK_EINVAL) /* --priors with the wrong count: usage */
-            rc = cli_usage("%s: %s", pmk_csv_path(r), err.msg);
-        else
-            rc = cli_error("%s: %s", pmk_csv_path(r), err.msg);
-    }
-    pmk_csv_close(r);
-    if (rc != PMK_EXIT_OK) {
-        pmk_gnb_free(m);
-        return rc;
-    }
-    *out = m;
-    return PMK_EXIT_OK;
-}
-
-/* Evaluates the model on labelled DATA (streaming). */
-static int eval_stream(const pmk_gnb *m, const char *model_path, const char *path,
-                       const pmk_csv_options *co, pmk_gnb_eval **out)
-{
-    pmk_error err;
-    pmk_error_clear(&err);
-    pmk_csv_reader *r = open_data(path, co, pmk_gnb_nfeatures(m), model_path);
-    if (!r)
-        return PMK_EXIT_FAIL;
-    pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, &err);
-    if (!e) {
-        pmk_csv_close(r);
-        return cli_error_pmk(&err);
-    }
-    double t0 = cli_now(), last = t0;
-    int rc = PMK_EXIT_OK;
-    for (;;) {
-        pmk_csv_chunk ch;
-        if (pmk_csv_read_chunk(r, &ch, &err)) {
-            rc = cli_error_pmk(&err);
-            break;
-        }
-        if (ch.n == 0)
-            break;
-        if (pmk_gnb_eval_add(e, m, &ch.X.matrix, ch.y, &err)) {
-            rc = chunk_error(r, &ch, &err);
-            break;
-        }
-        progress_rows("eval", (double)e->n, t0, &last);
-    }
-    cli_progress_done();
-    if (rc == PMK_EXIT_OK && e->n == 0)
-        rc = cli_error("%s: no data rows to evaluate", pmk_csv_path(r));
-    pmk_csv_close(r);
-    if (rc != PMK_EXIT_OK) {
-        pmk_gnb_eval_free(e);
-        return rc;
-    }
-    *out = e;
-    return PMK_EXIT_OK;
 }
 
 static int load_model(const char *path, pmk_gnb **m)
@@ -434,478 +206,370 @@ static int load_model(const char *path, pmk_gnb **m)
     return PMK_EXIT_OK;
 }
 
-static void zero_var_warning(const pmk_gnb_eval *e)
+/* MODEL and DATA of predict and eval: the model loaded, the transform asked
+ * for checked against it, DATA opened and its feature count checked. */
+static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
 {
-    if (e->zero_var_rows)
-        cli_notice("warning: %zu of %zu rows differ from their class mean in a feature of "
-                   "zero training variance; their NLL terms are huge and dominate the mean NLL",
-                   e->zero_var_rows, e->n);
+    const char *mpath = a->pos[0], *path = a->pos[1];
+    int rc = load_model(mpath, m);
+    if (rc)
+        return rc;
+    pmk_error err;
+    pmk_error_clear(&err);
+    pmk_transform tf;
+    if ((rc = asked_transform(a, &tf)))
+        return rc;
+    if (pmk_gnb_check_transform(*m, &tf, &err))
+        return cli_usage("%s: %s", mpath, err.msg);
+    pmk_data_options o;
+    data_options(a, GNB_CHUNK_ROWS, &o);
+    if (!(*r = pmk_data_open(path, &o, &err)))
+        return cli_error_pmk(&err);
+    size_t d = pmk_data_nfeatures(*r), want = pmk_gnb_nfeatures(*m);
+    if (d != want)
+        return cli_error("%s: %zu features per row, but the model %s has %zu%s",
+                         pmk_data_path(*r), d, mpath, want,
+                         !pmk_data_has_labels(*r) && d == want + 1 ? " (is there a label column?)"
+                         : pmk_data_has_labels(*r) && d + 1 == want
+                             ? " (no label column? use --no-labels)" : "");
+    return PMK_EXIT_OK;
+}
+
+/* The options of a verb without options of its own.  1 when the run ends
+ * here (--help, or a usage error printed), with the exit status in *@p rc;
+ * cli_parse cannot tell --help (status 0) from a parse to go on with. */
+static int parse_ends(int argc, char **argv, const char *help, unsigned groups, cli_args *a,
+                      int *rc)
+{
+    cli_parser p;
+    const char *arg;
+    cli_args_init(a);
+    cli_parse_begin(&p, argc, argv, help, groups, NULL, a);
+    *rc = 0;
+    if (cli_parse_next(&p, &arg) >= 0)
+        return 0;
+    *rc = p.status;
+    return 1;
+}
+
+/* A library error: its message; a bad option found only now (an explicit
+ * prior list of the wrong length) is a usage error. */
+static int fail_pmk(const pmk_error *err)
+{
+    return err->code == PMK_EINVAL ? cli_usage_pmk(err) : cli_error_pmk(err);
 }
 
 /* ---------------------------------------------------------------- fit */
 
+enum {
+    OPT_SMOOTH = 256, OPT_FLOOR, OPT_VARIANCE, OPT_PRIORS, OPT_MAXK, OPT_CHUNK, OPT_NOTRAIN,
+    OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS
+};
+
 static int parse_priors(const char *s, pmk_gnb_options *o, double **list)
 {
-    if (!strcmp(s, "empirical")) {
-        o->priors = PMK_GNB_PRIOR_EMPIRICAL;
+    free(*list);
+    *list = NULL;
+    o->prior = NULL;
+    o->n_prior = 0;
+    if (!strcmp(s, "empirical") || !strcmp(s, "uniform")) {
+        o->priors = s[0] == 'e' ? PMK_GNB_PRIOR_EMPIRICAL : PMK_GNB_PRIOR_UNIFORM;
         return 0;
     }
-    if (!strcmp(s, "uniform")) {
-        o->priors = PMK_GNB_PRIOR_UNIFORM;
-        return 0;
-    }
-    size_t n;
-    int rc = cli_parse_double_list("priors", s, list, &n);
+    int rc = cli_parse_double_list("priors", s, list, &o->n_prior);
     if (rc)
         return rc;
     o->priors = PMK_GNB_PRIOR_EXPLICIT;
     o->prior = *list;
-    o->n_prior = n;
     pmk_error err;
-    if (pmk_gnb_options_check(o, &err))
-        return cli_usage("--priors: %s", err.msg);
-    return 0;
+    return pmk_gnb_options_check(o, &err) ? cli_usage("--priors: %s", err.msg) : 0;
+}
+
+/* Fit's own options into @p go and the chunk size; 0 or an exit status. */
+static int fit_option(int key, const char *arg, pmk_gnb_options *go, double **plist,
+                      size_t *chunk, int *no_train)
+{
+    switch (key) {
+    case OPT_SMOOTH: return cli_parse_double("var-smoothing", arg, &go->var_smoothing);
+    case OPT_FLOOR: return cli_parse_double("var-floor", arg, &go->var_floor);
+    case OPT_VARIANCE:
+        if (strcmp(arg, "shared") && strcmp(arg, "class"))
+            return cli_usage("--variance: 'shared' or 'class', not '%s'", arg);
+        go->variance = arg[0] == 's' ? PMK_GNB_VAR_SHARED : PMK_GNB_VAR_CLASS;
+        return 0;
+    case OPT_PRIORS: return parse_priors(arg, go, plist);
+    case OPT_MAXK: return cli_parse_size("max-classes", arg, &go->max_classes);
+    case OPT_CHUNK:
+        if (cli_parse_size("chunk-rows", arg, chunk))
+            return PMK_EXIT_USAGE;
+        if (*chunk < 1 || *chunk > 65536)
+            return cli_usage("--chunk-rows: must be 1 to 65536, not '%s'", arg);
+        return 0;
+    default: *no_train = 1; return 0;   /* OPT_NOTRAIN */
+    }
+}
+
+/* Streams DATA into a model (progress on stderr at most once a second) and,
+ * unless @p no_train, measures the training accuracy. */
+static int fit_data(const char *path, const pmk_data_options *o, const pmk_gnb_options *go,
+                    int no_train, pmk_gnb **out, pmk_gnb_eval **train)
+{
+    pmk_error err;
+    pmk_error_clear(&err);
+    pmk_gnb_fitter *f = pmk_gnb_fitter_open(path, o, go, !no_train, &err);
+    if (!f)   /* the options are checked: the data are at fault */
+        return cli_error_pmk(&err);
+    double t0 = cli_now(), last = t0;
+    int done = 0, rc;
+    while (!(rc = pmk_gnb_fitter_iterate(f, &done, &err)) && !done) {
+        double now = cli_now();
+        if (now - last >= 1.0) {
+            last = now;
+            cli_progress("fit: %.0f rows, %.1f s", pmk_gnb_fitter_rows(f), now - t0);
+        }
+    }
+    cli_progress_done();
+    if (!rc && !no_train)
+        rc = pmk_gnb_fitter_train_eval(f, train, &err);
+    if (!rc)
+        *out = pmk_gnb_fitter_take(f);
+    pmk_gnb_fitter_free(f);
+    return rc ? fail_pmk(&err) : PMK_EXIT_OK;
+}
+
+static void report_fit(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, int auto_scale,
+                       int no_train, const char *out)
+{
+    double s = pmk_gnb_get_options(m)->transform.scale;
+    cli_report_num(r, "rows", pmk_gnb_ntrain(m), "rows (N)          %.0f\n", pmk_gnb_ntrain(m));
+    cli_report_int(r, "classes", (long long)pmk_gnb_nclasses(m), "classes (K)       %zu\n",
+                   pmk_gnb_nclasses(m));
+    cli_report_int(r, "features", (long long)pmk_gnb_nfeatures(m), "features (D)      %zu\n",
+                   pmk_gnb_nfeatures(m));
+    cli_report_num(r, "scale", s, NULL);
+    cli_report_bool(r, "scale_auto", auto_scale, NULL);
+    if (e) {
+        cli_report_int(r, "train_correct", (long long)e->correct, NULL);
+        cli_report_num(r, "train_accuracy", (double)e->correct / (double)e->n,
+                       "train accuracy    %.6f (%zu/%zu)\n", (double)e->correct / (double)e->n,
+                       e->correct, e->n);
+    } else {
+        cli_report_null(r, "train_accuracy");
+        cli_report_text(r, "train accuracy    not measured (%s)\n",
+                        no_train ? "--no-train-accuracy" : "data from stdin, not all bytes 0..255");
+    }
+    cli_report_num(r, "train_mean_nll", pmk_gnb_train_mean_nll(m),
+                   "train mean NLL    %.6f nats\n", pmk_gnb_train_mean_nll(m));
+    cli_report_str(r, "model", out, "model             %s\n", strcmp(out, "-") ? out : "<stdout>");
 }
 
 static int cmd_fit(int argc, char **argv)
 {
-    static const struct option lo[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"scale", required_argument, NULL, OPT_SCALE},
-        {"var-smoothing", required_argument, NULL, OPT_SMOOTH},
-        {"var-floor", required_argument, NULL, OPT_FLOOR},
-        {"variance", required_argument, NULL, OPT_VARIANCE},
-        {"priors", required_argument, NULL, OPT_PRIORS},
-        {"max-classes", required_argument, NULL, OPT_MAXK},
-        {"label-col", required_argument, NULL, OPT_LABELCOL},
-        {"header", no_argument, NULL, OPT_HEADER},
-        {"no-header", no_argument, NULL, OPT_NOHEADER},
-        {"chunk-rows", required_argument, NULL, OPT_CHUNK},
-        {"no-train-accuracy", no_argument, NULL, OPT_NOTRAIN},
-        {"quiet", no_argument, NULL, 'q'},
-        CLI_LONGOPT_MAX_MEMORY,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_option opts[] = {
+        {"var-smoothing", OPT_SMOOTH, 1}, {"var-floor", OPT_FLOOR, 1},
+        {"variance", OPT_VARIANCE, 1},    {"priors", OPT_PRIORS, 1},
+        {"max-classes", OPT_MAXK, 1},     {"chunk-rows", OPT_CHUNK, 1},
+        {"no-train-accuracy", OPT_NOTRAIN, 0}, {NULL, 0, 0},
     };
+    cli_args a;
+    cli_parser p;
+    cli_args_init(&a);
     pmk_gnb_options go;
     pmk_gnb_options_init_default(&go);
-    go.scale = 1.0 / 255.0;
-    pmk_csv_options co;
-    pmk_csv_options_init_default(&co);
-    co.chunk_rows = GNB_CHUNK_ROWS;
-    const char *out = NULL;
     double *plist = NULL;
-    int no_train = 0, c, rc = 0;
-    optind = 1;
-    opterr = 0;
-    while (!rc && (c = getopt_long(argc, argv, ":o:qh", lo, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case OPT_SCALE:
-            if (!(rc = cli_parse_double("scale", optarg, &go.scale)) && !(go.scale > 0))
-                rc = cli_usage("--scale: must be positive, not '%s'", optarg);
-            break;
-        case OPT_SMOOTH:
-            if (!(rc = cli_parse_double("var-smoothing", optarg, &go.var_smoothing)) &&
-                go.var_smoothing < 0)
-                rc = cli_usage("--var-smoothing: must be >= 0, not '%s'", optarg);
-            break;
-        case OPT_FLOOR:
-            if (!(rc = cli_parse_double("var-floor", optarg, &go.var_floor)) && go.var_floor < 0)
-                rc = cli_usage("--var-floor: must be >= 0, not '%s'", optarg);
-            break;
-        case OPT_VARIANCE:
-            if (!strcmp(optarg, "shared"))
-                go.variance = PMK_GNB_VAR_SHARED;
-            else if (!strcmp(optarg, "class"))
-                go.variance = PMK_GNB_VAR_CLASS;
-            else
-                rc = cli_usage("--variance: 'shared' or 'class', not '%s'", optarg);
-            break;
-        case OPT_PRIORS:
-            free(plist);
-            plist = NULL;
-            rc = parse_priors(optarg, &go, &plist);
-            break;
-        case OPT_MAXK:
-            if (!(rc = cli_parse_size("max-classes", optarg, &go.max_classes)) &&
-                go.max_classes == 0)
-                rc = cli_usage("--max-classes: must be at least 1");
-            break;
-        case OPT_LABELCOL:
-            if (!(rc = cli_parse_long("label-col", optarg, &co.label_col)) && co.label_col < 0)
-                rc = cli_usage("--label-col: must be >= 0, not '%s'", optarg);
-            break;
-        case OPT_HEADER: co.header = PMK_CSV_HEADER_YES; break;
-        case OPT_NOHEADER: co.header = PMK_CSV_HEADER_NO; break;
-        case OPT_CHUNK:
-            if (!(rc = cli_parse_size("chunk-rows", optarg, &co.chunk_rows)) &&
-                (co.chunk_rows < 1 || co.chunk_rows > 65536))
-                rc = cli_usage("--chunk-rows: must be 1 to 65536, not '%s'", optarg);
-            break;
-        case OPT_NOTRAIN: no_train = 1; break;
-        case 'q': cli_set_quiet(1); break;
-        case 'h': free(plist); return cli_print_help(fit_help);
-        default: rc = bad_option(c, argv);
-        }
+    size_t chunk = GNB_CHUNK_ROWS;
+    int no_train = 0, key, rc = 0;
+    const char *arg;
+    cli_parse_begin(&p, argc, argv, fit_help, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_JSON, opts, &a);
+    while (!rc && (key = cli_parse_next(&p, &arg)) > 0)
+        rc = fit_option(key, arg, &go, &plist, &chunk, &no_train);
+    if (!rc && key < 0) {
+        free(plist);
+        return p.status;
     }
-    if (!rc && optind + 1 != argc)
-        rc = optind >= argc ? cli_usage("missing DATA") : cli_usage("unexpected argument '%s'", argv[optind + 1]);
-    if (!rc && !out)
+    if (!rc && a.npos == 0)
+        rc = cli_usage("missing DATA");
+    if (!rc)
+        rc = cli_args_max(&a, 1);
+    if (!rc && !a.output)
         rc = cli_usage("missing -o MODEL");
-    if (rc) {
-        free(plist);
-        return rc;
-    }
-    const char *data = argv[optind];
-    const char *fit_in[] = {data}, *fit_out[] = {out};
-    if ((rc = cli_check_files(fit_in, 1, fit_out, 1))) {
-        free(plist);
-        return rc;
-    }
-    pmk_gnb *m = NULL;
-    spill sp = {NULL, NULL, 0};
-    rc = fit_stream(data, &co, &m, &go, no_train ? NULL : &sp);
-    free(plist);
-    if (rc) {
-        spill_drop(&sp);
-        return rc;
-    }
+    pmk_transform tf;
+    pmk_transform_init(&tf);
+    if (!rc)
+        rc = asked_transform(&a, &tf);
+    go.transform = tf;
     pmk_error err;
-    pmk_error_clear(&err);
-    if (pmk_gnb_save(m, out, &err)) {
-        spill_drop(&sp);
-        pmk_gnb_free(m);
-        return cli_error_pmk(&err);
-    }
-    /* The training accuracy needs the finished model: a second pass, over
-     * the spill when there is one, else over DATA again. */
+    if (!rc && pmk_gnb_options_check(&go, &err))
+        rc = cli_usage_pmk(&err);
+    if (!rc)
+        rc = cli_check_files((const char *const *)a.pos, 1, &a.output, 1);
+    pmk_gnb *m = NULL;
     pmk_gnb_eval *e = NULL;
-    if (!no_train && spill_eval(&sp, m, co.chunk_rows, &e) != 0 && strcmp(data, "-") != 0) {
-        rc = eval_stream(m, out, data, &co, &e);
-        if (rc) {
-            spill_drop(&sp);
-            pmk_gnb_free(m);
-            return rc;
-        }
+    pmk_data_options o;
+    data_options(&a, chunk, &o);
+    if (!rc)
+        rc = fit_data(a.pos[0], &o, &go, no_train, &m, &e);
+    free(plist);
+    pmk_error_clear(&err);
+    if (!rc && pmk_gnb_save(m, a.output, &err))
+        rc = cli_error_pmk(&err);
+    if (!rc) {
+        /* The model on stdout (-o -) keeps stdout to itself: the report goes
+         * to stderr, so that `gnb fit DATA -o - | gnb eval - TEST` works. */
+        cli_report *r = cli_report_new();
+        report_fit(r, m, e, tf.scale == 0, no_train, a.output);
+        rc = cli_report_emit(r, strcmp(a.output, "-") ? stdout : stderr, a.json);
+        cli_report_free(r);
     }
-    spill_drop(&sp);
-    /* The model on stdout (-o -) keeps stdout to itself: the report goes to
-     * stderr then, so that `gnb fit DATA -o - | gnb eval - TEST` works. */
-    FILE *rep = strcmp(out, "-") == 0 ? stderr : stdout;
-    fprintf(rep, "rows (N)          %.0f\n", pmk_gnb_ntrain(m));
-    fprintf(rep, "classes (K)       %zu\n", pmk_gnb_nclasses(m));
-    fprintf(rep, "features (D)      %zu\n", pmk_gnb_nfeatures(m));
-    if (e)
-        fprintf(rep, "train accuracy    %.6f (%zu/%zu)\n", (double)e->correct / (double)e->n,
-                e->correct, e->n);
-    else
-        fprintf(rep, "train accuracy    not measured (%s)\n",
-                no_train ? "--no-train-accuracy" : "data from stdin, not all bytes 0..255");
-    fprintf(rep, "train mean NLL    %.6f nats\n", pmk_gnb_train_mean_nll(m));
-    fprintf(rep, "model             %s\n", strcmp(out, "-") == 0 ? "<stdout>" : out);
     pmk_gnb_eval_free(e);
     pmk_gnb_free(m);
-    return PMK_EXIT_OK;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- predict */
 
 static int cmd_predict(int argc, char **argv)
 {
-    static const struct option lo[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"proba", no_argument, NULL, OPT_PROBA},
-        {"log-proba", no_argument, NULL, OPT_LOGPROBA},
-        {"label-col", required_argument, NULL, OPT_LABELCOL},
-        {"no-labels", no_argument, NULL, OPT_NOLABELS},
-        {"header", no_argument, NULL, OPT_HEADER},
-        {"no-header", no_argument, NULL, OPT_NOHEADER},
-        {"quiet", no_argument, NULL, 'q'},
-        CLI_LONGOPT_MAX_MEMORY,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_option opts[] = {
+        {"proba", OPT_PROBA, 0}, {"log-proba", OPT_LOGPROBA, 0}, {NULL, 0, 0},
     };
-    pmk_csv_options co;
-    pmk_csv_options_init_default(&co);
-    co.chunk_rows = GNB_CHUNK_ROWS;
-    const char *out = "-";
-    int cols = 0, c, rc = 0;   /* cols: 0 labels only, 1 proba, 2 log-proba */
-    optind = 1;
-    opterr = 0;
-    while (!rc && (c = getopt_long(argc, argv, ":o:qh", lo, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case OPT_PROBA:
-        case OPT_LOGPROBA:
-            if (cols && cols != (c == OPT_PROBA ? 1 : 2))
-                rc = cli_usage("--proba and --log-proba exclude each other");
-            cols = c == OPT_PROBA ? 1 : 2;
-            break;
-        case OPT_LABELCOL:
-            if (!(rc = cli_parse_long("label-col", optarg, &co.label_col)) && co.label_col < 0)
-                rc = cli_usage("--label-col: must be >= 0, not '%s'", optarg);
-            break;
-        case OPT_NOLABELS: co.label_col = -1; break;
-        case OPT_HEADER: co.header = PMK_CSV_HEADER_YES; break;
-        case OPT_NOHEADER: co.header = PMK_CSV_HEADER_NO; break;
-        case 'q': cli_set_quiet(1); break;
-        case 'h': return cli_print_help(predict_help);
-        default: rc = bad_option(c, argv);
-        }
+    cli_args a;
+    cli_parser p;
+    cli_args_init(&a);
+    int cols = PMK_GNB_LABELS, key;
+    const char *arg;
+    cli_parse_begin(&p, argc, argv, predict_help, CLI_G_DATA | CLI_G_OUTPUT, opts, &a);
+    while ((key = cli_parse_next(&p, &arg)) > 0) {
+        int want = key == OPT_PROBA ? PMK_GNB_PROBA : PMK_GNB_LOG_PROBA;
+        if (cols && cols != want)
+            return cli_usage("--proba and --log-proba exclude each other");
+        cols = want;
     }
-    if (rc)
-        return rc;
-    if (argc - optind != 2)
-        return argc - optind < 2 ? cli_usage("need MODEL and DATA")
-                                 : cli_usage("unexpected argument '%s'", argv[optind + 2]);
-    const char *mpath = argv[optind], *data = argv[optind + 1];
-    const char *pred_in[] = {mpath, data}, *pred_out[] = {out};
-    if ((rc = cli_check_files(pred_in, 2, pred_out, 1)))
+    if (key < 0)
+        return p.status;
+    if (a.npos < 2)
+        return cli_usage("need MODEL and DATA");
+    const char *out = a.output ? a.output : "-";
+    int rc = cli_args_max(&a, 2);
+    if (rc || (rc = cli_check_files((const char *const *)a.pos, 2, &out, 1)))
         return rc;
     pmk_gnb *m = NULL;
-    if ((rc = load_model(mpath, &m)))
-        return rc;
-    pmk_csv_reader *r = open_data(data, &co, pmk_gnb_nfeatures(m), mpath);
-    if (!r) {
-        pmk_gnb_free(m);
-        return PMK_EXIT_FAIL;
-    }
-    size_t K = pmk_gnb_nclasses(m);
-    const long *labels = pmk_gnb_labels(m);
+    pmk_data_reader *r = NULL;
     pmk_error err;
     pmk_error_clear(&err);
     pmk_outfile of;
-    gsl_matrix *L = gsl_matrix_alloc(co.chunk_rows, K);
-    long *pred = malloc(co.chunk_rows * sizeof *pred);
-    if (!L || !pred) {
-        rc = cli_error("out of memory");
-        goto done;
-    }
-    if (pmk_outfile_open(&of, out, &err)) {
-        rc = cli_error_pmk(&err);
-        goto done;
-    }
-    fputs("label", of.fp);
-    for (size_t k = 0; cols && k < K; k++)
-        fprintf(of.fp, ",%s%ld", cols == 1 ? "p_" : "logp_", labels[k]);
-    fputc('\n', of.fp);
-    for (;;) {
-        pmk_csv_chunk ch;
-        if (pmk_csv_read_chunk(r, &ch, &err)) {
+    if (!(rc = open_model_data(&a, &m, &r))) {
+        if (pmk_outfile_open(&of, out, &err))
             rc = cli_error_pmk(&err);
-            break;
-        }
-        if (ch.n == 0)
-            break;
-        gsl_matrix_view Lv = gsl_matrix_submatrix(L, 0, 0, ch.n, K);
-        if (pmk_gnb_predict_log_proba(m, &ch.X.matrix, &Lv.matrix, &err)) {
-            rc = chunk_error(r, &ch, &err);
-            break;
-        }
-        for (size_t i = 0; i < ch.n; i++) {
-            const double *row = gsl_matrix_const_ptr(&Lv.matrix, i, 0);
-            size_t best = 0;
-            for (size_t k = 1; k < K; k++)
-                if (row[k] > row[best])
-                    best = k;
-            fprintf(of.fp, "%ld", labels[best]);
-            for (size_t k = 0; cols && k < K; k++)
-                fprintf(of.fp, ",%.17g", cols == 1 ? exp(row[k]) : row[k]);
-            fputc('\n', of.fp);
-        }
+        else if (pmk_gnb_predict_write(m, r, cols, of.fp, &err)) {
+            rc = cli_error_pmk(&err);
+            pmk_outfile_abort(&of);
+        } else if (pmk_outfile_commit(&of, &err))
+            rc = cli_error_pmk(&err);
     }
-    if (rc)
-        pmk_outfile_abort(&of);
-    else if (pmk_outfile_commit(&of, &err))
-        rc = cli_error_pmk(&err);
-done:
-    gsl_matrix_free(L);
-    free(pred);
-    pmk_csv_close(r);
+    pmk_data_close(r);
     pmk_gnb_free(m);
     return rc;
 }
 
 /* ---------------------------------------------------------------- eval */
 
-static void print_eval_json(const pmk_gnb *m, const pmk_gnb_eval *e)
+/* The evaluation's fields: text as before, JSON with the same keys. */
+static void report_eval(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e)
 {
     size_t K = e->k;
     const long *lab = pmk_gnb_labels(m);
-    double n = (double)e->n;
-    printf("{\"n\": %zu, \"correct\": %zu, \"accuracy\": ", e->n, e->correct);
-    cli_json_double(stdout, (double)e->correct / n);
-    printf(", \"mean_nll\": ");
-    cli_json_double(stdout, e->sum_nll / n);
-    printf(", \"mean_log_posterior\": ");
-    cli_json_double(stdout, e->sum_log_post / n);
-    printf(", \"zero_variance_rows\": %zu, \"labels\": [", e->zero_var_rows);
-    for (size_t k = 0; k < K; k++)
-        printf("%s%ld", k ? ", " : "", lab[k]);
-    printf("], \"precision\": [");
-    for (size_t k = 0; k < K; k++) {
-        fputs(k ? ", " : "", stdout);
-        cli_json_double(stdout, pmk_gnb_eval_precision(e, k));
+    double n = (double)e->n, *prec = malloc((K + !K) * sizeof *prec),
+           *rec = malloc((K + !K) * sizeof *rec);
+    cli_report_int(r, "n", (long long)e->n, "rows                %zu\n", e->n);
+    cli_report_int(r, "correct", (long long)e->correct, NULL);
+    cli_report_num(r, "accuracy", (double)e->correct / n, "accuracy            %.4f (%zu/%zu)\n",
+                   (double)e->correct / n, e->correct, e->n);
+    cli_report_num(r, "mean_nll", e->sum_nll / n, "mean NLL            %.6f nats\n",
+                   e->sum_nll / n);
+    cli_report_num(r, "mean_log_posterior", e->sum_log_post / n,
+                   "mean log-posterior  %.6f nats (of the true class)\n", e->sum_log_post / n);
+    cli_report_int(r, "zero_variance_rows", (long long)e->zero_var_rows, NULL);
+    cli_report_longs(r, "labels", lab, K);
+    cli_report_text(r, "\n   label  precision    recall   support\n");
+    for (size_t k = 0; prec && rec && k < K; k++) {
+        prec[k] = pmk_gnb_eval_precision(e, k);
+        rec[k] = pmk_gnb_eval_recall(e, k);
+        char p[16] = "         -", q[16] = "         -";
+        if (!isnan(prec[k]))
+            snprintf(p, sizeof p, "%10.4f", prec[k]);
+        if (!isnan(rec[k]))
+            snprintf(q, sizeof q, "%10.4f", rec[k]);
+        cli_report_text(r, "%8ld %s%s%10zu\n", lab[k], p, q, e->support[k]);
     }
-    printf("], \"recall\": [");
-    for (size_t k = 0; k < K; k++) {
-        fputs(k ? ", " : "", stdout);
-        cli_json_double(stdout, pmk_gnb_eval_recall(e, k));
-    }
+    cli_report_nums(r, "precision", prec, prec && rec ? K : 0);
+    cli_report_nums(r, "recall", rec, prec && rec ? K : 0);
+    free(prec);
+    free(rec);
     if (!e->confusion) {   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
-        printf("], \"confusion\": null}\n");
+        cli_report_null(r, "confusion");
+        cli_report_text(r, "\nno confusion matrix: more than %d classes\n",
+                        PMK_GNB_EVAL_CONFUSION_MAX);
         return;
     }
-    printf("], \"confusion\": [");
-    for (size_t t = 0; t < K; t++) {
-        printf("%s[", t ? ", " : "");
-        for (size_t p = 0; p < K; p++)
-            printf("%s%zu", p ? ", " : "", e->confusion[t * K + p]);
-        putchar(']');
-    }
-    printf("]}\n");
-}
-
-static void print_metric(double x)
-{
-    if (isnan(x))
-        printf("%10s", "-");
-    else
-        printf("%10.4f", x);
-}
-
-static void print_eval_text(const pmk_gnb *m, const pmk_gnb_eval *e)
-{
-    size_t K = e->k;
-    const long *lab = pmk_gnb_labels(m);
-    double n = (double)e->n;
-    printf("rows                %zu\n", e->n);
-    printf("accuracy            %.4f (%zu/%zu)\n", (double)e->correct / n, e->correct, e->n);
-    printf("mean NLL            %.6f nats\n", e->sum_nll / n);
-    printf("mean log-posterior  %.6f nats (of the true class)\n", e->sum_log_post / n);
-    printf("\n   label  precision    recall   support\n");
-    for (size_t k = 0; k < K; k++) {
-        printf("%8ld ", lab[k]);
-        print_metric(pmk_gnb_eval_precision(e, k));
-        print_metric(pmk_gnb_eval_recall(e, k));
-        printf("%10zu\n", e->support[k]);
-    }
-    if (!e->confusion) {
-        printf("\nno confusion matrix: more than %d classes\n", PMK_GNB_EVAL_CONFUSION_MAX);
-        return;
-    }
-    printf("\nconfusion matrix (rows: true label, columns: predicted label)\n");
-    size_t w = 5;
+    cli_report_size_matrix(r, "confusion", e->confusion, K, K);
+    int w = 5;
     for (size_t k = 0; k < K; k++) {
         char b[32];
-        size_t l = (size_t)snprintf(b, sizeof b, "%ld", lab[k]);
+        int l = snprintf(b, sizeof b, "%ld", lab[k]);
         w = l + 1 > w ? l + 1 : w;
         for (size_t p = 0; p < K; p++) {
-            l = (size_t)snprintf(b, sizeof b, "%zu", e->confusion[k * K + p]);
+            l = snprintf(b, sizeof b, "%zu", e->confusion[k * K + p]);
             w = l + 1 > w ? l + 1 : w;
         }
     }
-    printf("%*s", (int)w, "");
+    cli_report_text(r, "\nconfusion matrix (rows: true label, columns: predicted label)\n%*s",
+                    w, "");
     for (size_t p = 0; p < K; p++)
-        printf("%*ld", (int)w, lab[p]);
-    putchar('\n');
+        cli_report_text(r, "%*ld", w, lab[p]);
+    cli_report_text(r, "\n");
     for (size_t t = 0; t < K; t++) {
-        printf("%*ld", (int)w, lab[t]);
+        cli_report_text(r, "%*ld", w, lab[t]);
         for (size_t p = 0; p < K; p++)
-            printf("%*zu", (int)w, e->confusion[t * K + p]);
-        putchar('\n');
+            cli_report_text(r, "%*zu", w, e->confusion[t * K + p]);
+        cli_report_text(r, "\n");
     }
 }
 
 static int cmd_eval(int argc, char **argv)
 {
-    static const struct option lo[] = {
-        {"json", no_argument, NULL, OPT_JSON},
-        {"label-col", required_argument, NULL, OPT_LABELCOL},
-        {"header", no_argument, NULL, OPT_HEADER},
-        {"no-header", no_argument, NULL, OPT_NOHEADER},
-        {"quiet", no_argument, NULL, 'q'},
-        CLI_LONGOPT_MAX_MEMORY,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    pmk_csv_options co;
-    pmk_csv_options_init_default(&co);
-    co.chunk_rows = GNB_CHUNK_ROWS;
-    int json = 0, c, rc = 0;
-    optind = 1;
-    opterr = 0;
-    while (!rc && (c = getopt_long(argc, argv, ":qh", lo, NULL)) != -1) {
-        switch (c) {
-        case OPT_JSON: json = 1; break;
-        case OPT_LABELCOL:
-            if (!(rc = cli_parse_long("label-col", optarg, &co.label_col)) && co.label_col < 0)
-                rc = cli_usage("--label-col: must be >= 0, not '%s'", optarg);
-            break;
-        case OPT_HEADER: co.header = PMK_CSV_HEADER_YES; break;
-        case OPT_NOHEADER: co.header = PMK_CSV_HEADER_NO; break;
-        case 'q': cli_set_quiet(1); break;
-        case 'h': return cli_print_help(eval_help);
-        default: rc = bad_option(c, argv);
-        }
-    }
-    if (rc)
+    cli_args a;
+    int rc;
+    if (parse_ends(argc, argv, eval_help, CLI_G_DATA | CLI_G_JSON, &a, &rc))
         return rc;
-    if (argc - optind != 2)
-        return argc - optind < 2 ? cli_usage("need MODEL and DATA")
-                                 : cli_usage("unexpected argument '%s'", argv[optind + 2]);
-    const char *mpath = argv[optind], *data = argv[optind + 1];
+    if (a.npos < 2)
+        return cli_usage("need MODEL and DATA");
+    if ((rc = cli_args_max(&a, 2)))
+        return rc;
     pmk_gnb *m = NULL;
-    if ((rc = load_model(mpath, &m)))
-        return rc;
+    pmk_data_reader *r = NULL;
     pmk_gnb_eval *e = NULL;
-    rc = eval_stream(m, mpath, data, &co, &e);
+    pmk_error err;
+    pmk_error_clear(&err);
+    if (!(rc = open_model_data(&a, &m, &r)) && pmk_gnb_eval_reader(m, r, &e, &err))
+        rc = fail_pmk(&err);
     if (!rc) {
-        if (json)
-            print_eval_json(m, e);
-        else
-            print_eval_text(m, e);
-        zero_var_warning(e);
+        cli_report *rep = cli_report_new();
+        report_eval(rep, m, e);
+        rc = cli_report_emit(rep, stdout, a.json);
+        cli_report_free(rep);
+        if (e->zero_var_rows)
+            cli_notice("warning: %zu of %zu rows differ from their class mean in a feature of "
+                       "zero training variance; their NLL terms are huge and dominate the mean "
+                       "NLL", e->zero_var_rows, e->n);
     }
     pmk_gnb_eval_free(e);
+    pmk_data_close(r);
     pmk_gnb_free(m);
     return rc;
 }
 
 /* ---------------------------------------------------------------- show */
-
-/* The means (scaled to 0..1 by their largest value) in rows of @p ncols
- * tiles, then on a new row sqrt(var) (scaled by its largest value). */
-static int draw_model(const pmk_gnb *m, size_t tw, size_t th, size_t ncols, const char *path,
-                      pmk_error *err)
-{
-    size_t K = pmk_gnb_nclasses(m), D = pmk_gnb_nfeatures(m);
-    int shared = pmk_gnb_get_options(m)->variance == PMK_GNB_VAR_SHARED;
-    size_t nsig = shared ? 1 : K, mean_slots = (K + ncols - 1) / ncols * ncols;
-    const gsl_matrix *mu = pmk_gnb_means(m), *var = pmk_gnb_variances(m);
-    gsl_matrix *tiles = gsl_matrix_alloc(mean_slots + nsig, D);
-    if (!tiles)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
-    double mu_lo = gsl_matrix_min(mu), mu_hi = gsl_matrix_max(mu);
-    double sd_hi = sqrt(gsl_matrix_max(var));
-    if (!(mu_hi > mu_lo))
-        mu_hi = mu_lo + 1;
-    gsl_matrix_set_all(tiles, 1.0);   /* empty slots: white */
-    for (size_t k = 0; k < K; k++)
-        for (size_t j = 0; j < D; j++)
-            gsl_matrix_set(tiles, k, j, (gsl_matrix_get(mu, k, j) - mu_lo) / (mu_hi - mu_lo));
-    for (size_t k = 0; k < nsig; k++)
-        for (size_t j = 0; j < D; j++)
-            gsl_matrix_set(tiles, mean_slots + k, j, sqrt(gsl_matrix_get(var, k, j)) / sd_hi);
-    pmk_image *img = NULL;
-    int rc = pmk_montage(tiles, th, tw, ncols, PMK_MONTAGE_RANGE, 0.0, 1.0, &img, err);
-    gsl_matrix_free(tiles);
-    if (!rc)
-        rc = pmk_image_write(path, img, PMK_IMAGE_AUTO, err);
-    pmk_image_free(img);
-    return rc;
-}
 
 static size_t isqrt_exact(size_t d)
 {
@@ -913,99 +577,61 @@ static size_t isqrt_exact(size_t d)
     return s * s == d ? s : 0;
 }
 
+/* The picture of the model into @p path. */
+static int draw_model(const pmk_gnb *m, size_t th, size_t tw, size_t ncols, const char *path,
+                      pmk_image_format fmt, pmk_error *err)
+{
+    pmk_image *img = NULL;
+    int rc = pmk_gnb_montage(m, th, tw, ncols, &img, err);
+    if (!rc)
+        rc = pmk_image_write(path, img, fmt, err);
+    pmk_image_free(img);
+    return rc;
+}
+
 static int cmd_show(int argc, char **argv)
 {
-    static const struct option lo[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"shape", required_argument, NULL, OPT_SHAPE},
-        {"cols", required_argument, NULL, OPT_COLS},
-        {"quiet", no_argument, NULL, 'q'},
-        CLI_LONGOPT_MAX_MEMORY,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *out = NULL;
+    static const cli_option opts[] = {{"shape", OPT_SHAPE, 1}, {"cols", OPT_COLS, 1}, {NULL, 0, 0}};
+    cli_args a;
+    cli_parser p;
+    cli_args_init(&a);
     size_t tw = 0, th = 0, ncols = 0;
-    int c, rc = 0;
-    optind = 1;
-    opterr = 0;
-    while (!rc && (c = getopt_long(argc, argv, ":o:qh", lo, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case OPT_SHAPE: {
-            char *end;
-            unsigned long w = strtoul(optarg, &end, 10), h = 0;
-            if (end != optarg && *end == ',') {
-                char *e2;
-                h = strtoul(end + 1, &e2, 10);
-                if (e2 == end + 1 || *e2)
-                    h = 0;
-            }
-            if (!w || !h || optarg[0] == '-')
-                rc = cli_usage("--shape: 'W,H' with positive integers, not '%s'", optarg);
-            tw = w;
-            th = h;
-            break;
-        }
-        case OPT_COLS:
-            if (!(rc = cli_parse_size("cols", optarg, &ncols)) && !ncols)
-                rc = cli_usage("--cols: must be at least 1");
-            break;
-        case 'q': cli_set_quiet(1); break;
-        case 'h': return cli_print_help(show_help);
-        default: rc = bad_option(c, argv);
-        }
+    int key, rc = 0;
+    const char *arg, *out;
+    pmk_image_format fmt;
+    cli_parse_begin(&p, argc, argv, show_help, CLI_G_OUTPUT | CLI_G_FORMAT, opts, &a);
+    while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
+        if (key == OPT_SHAPE)
+            rc = cli_parse_shape("shape", arg, &th, &tw);
+        else if (!(rc = cli_parse_size("cols", arg, &ncols)) && !ncols)
+            rc = cli_usage("--cols: must be at least 1");
     }
-    if (rc)
+    if (rc || key < 0)
+        return rc ? rc : p.status;
+    if (a.npos < 1)
+        return cli_usage("missing MODEL");
+    if ((rc = cli_args_max(&a, 1)) || (rc = cli_image_output(&a, &out, &fmt))
+        || (rc = cli_check_files((const char *const *)a.pos, 1, &out, 1)))
         return rc;
-    if (argc - optind != 1)
-        return argc - optind < 1 ? cli_usage("missing MODEL")
-                                 : cli_usage("unexpected argument '%s'", argv[optind + 1]);
-    if (!out)
-        return cli_usage("missing -o IMAGE");
-    if ((rc = cli_check_image_output(out)))
-        return rc;
-    const char *mpath = argv[optind];
-    if ((rc = cli_check_files(&mpath, 1, &out, 1)))
-        return rc;
+    const char *mpath = a.pos[0];
     pmk_gnb *m = NULL;
     if ((rc = load_model(mpath, &m)))
         return rc;
     size_t D = pmk_gnb_nfeatures(m), K = pmk_gnb_nclasses(m);
-    if (!tw) {
-        tw = th = isqrt_exact(D);
-        if (!tw) {
-            pmk_gnb_free(m);
-            return cli_error("%s: %zu features is not a square image; give --shape W,H", mpath, D);
-        }
-    } else if (tw > SIZE_MAX / th || tw * th != D) {
-        pmk_gnb_free(m);
-        if (tw > SIZE_MAX / th)
-            return cli_error("--shape %zu,%zu has more pixels than a size_t counts, but the "
-                             "model %s has %zu features", tw, th, mpath, D);
-        return cli_error("--shape %zu,%zu has %zu pixels, but the model %s has %zu features", tw,
-                         th, tw * th, mpath, D);
-    }
+    if (!tw && !(tw = th = isqrt_exact(D)))
+        rc = cli_error("%s: %zu features is not a square image; give --shape RxC", mpath, D);
+    else if (tw > SIZE_MAX / th)
+        rc = cli_error("--shape %zux%zu has more pixels than a size_t counts, but the model %s "
+                       "has %zu features", th, tw, mpath, D);
+    else if (tw * th != D)
+        rc = cli_error("--shape %zux%zu has %zu pixels, but the model %s has %zu features", th,
+                       tw, tw * th, mpath, D);
     if (!ncols)
         ncols = K < 10 ? K : 10;
     pmk_error err;
-    {
-        /* The tile matrix (slots x D doubles) and the montage (about a byte
-         * per pixel, a gap around each tile): checked before either is made,
-         * since --cols and --shape multiply into them. */
-        size_t nsig = pmk_gnb_get_options(m)->variance == PMK_GNB_VAR_SHARED ? 1 : K;
-        long double slots = ceill((long double)K / ncols) * ncols + nsig;
-        long double bytes = slots * D * 8 + slots * (tw + 2) * (th + 2);
-        char what[160];
-        snprintf(what, sizeof what, "a montage of %.0Lf tiles of %zu x %zu", slots, tw, th);
-        if (pmk_mem_check(NULL, 0, 0, bytes > 1e19L ? ULLONG_MAX : (unsigned long long)bytes,
-                          what, &err)) {
-            pmk_gnb_free(m);
-            return cli_error("%s", err.msg);
-        }
-    }
     pmk_error_clear(&err);
-    rc = draw_model(m, tw, th, ncols, out, &err) ? cli_error_pmk(&err) : PMK_EXIT_OK;
+    if (!rc && draw_model(m, th, tw, ncols, out, fmt, &err))
+        rc = cli_error_pmk(&err);
     pmk_gnb_free(m);
     return rc;
 }
@@ -1014,57 +640,37 @@ static int cmd_show(int argc, char **argv)
 
 static int cmd_merge(int argc, char **argv)
 {
-    static const struct option lo[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        CLI_LONGOPT_MAX_MEMORY,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *out = NULL;
-    int c, rc = 0;
-    optind = 1;
-    opterr = 0;
-    while (!rc && (c = getopt_long(argc, argv, ":o:qh", lo, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'q': cli_set_quiet(1); break;
-        case 'h': return cli_print_help(merge_help);
-        default: rc = bad_option(c, argv);
-        }
-    }
-    if (rc)
+    cli_args a;
+    int rc;
+    if (parse_ends(argc, argv, merge_help, CLI_G_OUTPUT, &a, &rc))
         return rc;
-    if (argc - optind < 2)
+    if (a.npos < 2)
         return cli_usage("need at least two models to merge");
-    if (!out)
+    if (!a.output)
         return cli_usage("missing -o MODEL");
-    if ((rc = cli_check_files((const char *const *)argv + optind, (size_t)(argc - optind), &out,
-                              1)))
+    if ((rc = cli_check_files((const char *const *)a.pos, a.npos, &a.output, 1)))
         return rc;
     pmk_gnb *acc = NULL;
-    if ((rc = load_model(argv[optind], &acc)))
+    if ((rc = load_model(a.pos[0], &acc)))
         return rc;
     pmk_error err;
     pmk_error_clear(&err);
-    for (int i = optind + 1; i < argc; i++) {
-        pmk_gnb *b = NULL, *mm;
-        if ((rc = load_model(argv[i], &b)))
-            break;
-        mm = pmk_gnb_merge(acc, b, &err);
+    for (size_t i = 1; i < a.npos && !rc; i++) {
+        pmk_gnb *b = NULL, *mm = NULL;
+        if (!(rc = load_model(a.pos[i], &b)) && !(mm = pmk_gnb_merge(acc, b, &err)))
+            rc = cli_error("%s: %s", a.pos[i], err.msg);
         pmk_gnb_free(b);
-        if (!mm) {
-            rc = cli_error("%s: %s", argv[i], err.msg);
-            break;
+        if (mm) {
+            pmk_gnb_free(acc);
+            acc = mm;
         }
-        pmk_gnb_free(acc);
-        acc = mm;
     }
-    if (!rc && pmk_gnb_save(acc, out, &err))
+    if (!rc && pmk_gnb_save(acc, a.output, &err))
         rc = cli_error_pmk(&err);
     if (!rc)
-        cli_notice("merged %d models: %.0f rows, %zu classes, %zu features into %s", argc - optind,
-                   pmk_gnb_ntrain(acc), pmk_gnb_nclasses(acc), pmk_gnb_nfeatures(acc), out);
+        cli_notice("merged %zu models: %.0f rows, %zu classes, %zu features into %s", a.npos,
+                   pmk_gnb_ntrain(acc), pmk_gnb_nclasses(acc), pmk_gnb_nfeatures(acc),
+                   strcmp(a.output, "-") ? a.output : "<stdout>");
     pmk_gnb_free(acc);
     return rc;
 }
@@ -1084,85 +690,69 @@ static char *numbered_header(const char *prefix, size_t D)
     return h;
 }
 
-static int cmd_export(int argc, char **argv)
+/* The four files, written as a set: they change together or not at all. */
+static int export_files(const pmk_gnb *m, char path[4][4096])
 {
-    static const struct option lo[] = {
-        {"quiet", no_argument, NULL, 'q'},
-        CLI_LONGOPT_MAX_MEMORY,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c, rc = 0;
-    optind = 1;
-    opterr = 0;
-    while (!rc && (c = getopt_long(argc, argv, ":qh", lo, NULL)) != -1) {
-        switch (c) {
-        case 'q': cli_set_quiet(1); break;
-        case 'h': return cli_print_help(export_help);
-        default: rc = bad_option(c, argv);
-        }
-    }
-    if (rc)
-        return rc;
-    if (argc - optind != 2)
-        return argc - optind < 2 ? cli_usage("need MODEL and DIR")
-                                 : cli_usage("unexpected argument '%s'", argv[optind + 2]);
-    const char *mpath = argv[optind], *dir = argv[optind + 1];
-    char path[4][4096];
-    const char *outs[4] = {path[0], path[1], path[2], path[3]};
-    snprintf(path[0], sizeof path[0], "%s/mu.csv", dir);
-    snprintf(path[1], sizeof path[1], "%s/var.csv", dir);
-    snprintf(path[2], sizeof path[2], "%s/priors.csv", dir);
-    snprintf(path[3], sizeof path[3], "%s/transform.csv", dir);
-    if ((rc = cli_check_files(&mpath, 1, outs, 4)))
-        return rc;
-    pmk_gnb *m = NULL;
-    if ((rc = load_model(mpath, &m)))
-        return rc;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        pmk_gnb_free(m);
-        return cli_error("%s: cannot create folder: %s", dir, strerror(errno));
-    }
     size_t K = pmk_gnb_nclasses(m), D = pmk_gnb_nfeatures(m);
     const long *lab = pmk_gnb_labels(m);
     pmk_error err;
     pmk_error_clear(&err);
     char *hmu = numbered_header("mu", D), *hvar = numbered_header("var", D);
     gsl_matrix *pc = gsl_matrix_alloc(K, 2);
-    if (!hmu || !hvar || !pc) {
-        rc = cli_error("out of memory");
-        goto done;
-    }
-    for (size_t k = 0; k < K; k++) {
+    cli_outset set = {0};
+    const char *w[4];
+    int rc = (!hmu || !hvar || !pc) ? cli_error("out of memory") : PMK_EXIT_OK;
+    for (size_t k = 0; !rc && k < K; k++) {
         gsl_matrix_set(pc, k, 0, gsl_vector_get(pmk_gnb_priors(m), k));
         gsl_matrix_set(pc, k, 1, pmk_gnb_counts(m)[k]);
     }
-    /* The four files change together or not at all. */
-    cli_outset set = {0};
-    const char *w[4];
-    for (size_t i = 0; i < 4; i++)
-        if (!(w[i] = cli_outset_add(&set, path[i]))) {
-            cli_outset_abort(&set);
+    for (size_t i = 0; !rc && i < 4; i++)
+        if (!(w[i] = cli_outset_add(&set, path[i])))
             rc = PMK_EXIT_FAIL;
-            goto done;
-        }
     /* The transform the model applies to raw data, so that mu and var can be
      * used on raw features: x_scaled = scale * x. */
-    double scale = pmk_gnb_get_options(m)->scale;
+    double scale = pmk_gnb_get_options(m)->transform.scale;
     gsl_matrix_view sv = gsl_matrix_view_array(&scale, 1, 1);
-    if (pmk_csv_write(w[0], pmk_gnb_means(m), lab, hmu, &err)
-        || pmk_csv_write(w[1], pmk_gnb_variances(m), lab, hvar, &err)
-        || pmk_csv_write(w[2], pc, lab, "label,prior,count", &err)
-        || pmk_csv_write(w[3], &sv.matrix, NULL, "scale", &err)) {
+    if (!rc && (pmk_csv_write(w[0], pmk_gnb_means(m), lab, hmu, &err)
+                || pmk_csv_write(w[1], pmk_gnb_variances(m), lab, hvar, &err)
+                || pmk_csv_write(w[2], pc, lab, "label,prior,count", &err)
+                || pmk_csv_write(w[3], &sv.matrix, NULL, "scale", &err)))
         rc = cli_outset_error(&set, &err);
+    if (rc)
         cli_outset_abort(&set);
-        goto done;
-    }
-    rc = cli_outset_commit(&set) ? PMK_EXIT_FAIL : PMK_EXIT_OK;
-done:
+    else
+        rc = cli_outset_commit(&set) ? PMK_EXIT_FAIL : PMK_EXIT_OK;
     free(hmu);
     free(hvar);
     gsl_matrix_free(pc);
+    return rc;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    cli_args a;
+    int rc;
+    if (parse_ends(argc, argv, export_help, 0, &a, &rc))
+        return rc;
+    if (a.npos < 2)
+        return cli_usage("need MODEL and DIR");
+    if ((rc = cli_args_max(&a, 2)))
+        return rc;
+    const char *mpath = a.pos[0], *dir = a.pos[1];
+    char path[4][4096];
+    const char *outs[4] = {path[0], path[1], path[2], path[3]};
+    static const char *const names[4] = {"mu.csv", "var.csv", "priors.csv", "transform.csv"};
+    for (size_t i = 0; i < 4; i++)
+        snprintf(path[i], sizeof path[i], "%s/%s", dir, names[i]);
+    if ((rc = cli_check_files(&mpath, 1, outs, 4)))
+        return rc;
+    pmk_gnb *m = NULL;
+    if ((rc = load_model(mpath, &m)))
+        return rc;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        rc = cli_error("%s: cannot create folder: %s", dir, strerror(errno));
+    else
+        rc = export_files(m, path);
     pmk_gnb_free(m);
     return rc;
 }
@@ -1171,29 +761,12 @@ done:
 
 int cli_gnb(int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        int (*run)(int, char **);
-    } verbs[] = {
-        {"fit", cmd_fit},     {"predict", cmd_predict}, {"eval", cmd_eval},
-        {"show", cmd_show},   {"merge", cmd_merge},     {"export", cmd_export},
+    static const cli_verb verbs[] = {
+        {"fit", cmd_fit},   {"predict", cmd_predict}, {"eval", cmd_eval},
+        {"show", cmd_show}, {"merge", cmd_merge},     {"export", cmd_export},
+        {NULL, NULL},
     };
-    if (argc < 2) {
-        fputs(gnb_help, stderr);
-        return PMK_EXIT_USAGE;
-    }
-    const char *verb = argv[1];
-    if (!strcmp(verb, "-h") || !strcmp(verb, "--help") || !strcmp(verb, "help"))
-        return cli_print_help(gnb_help);
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
-        if (!strcmp(verb, verbs[i].name)) {
-            char name[32];
-            snprintf(name, sizeof name, "gnb %s", verb);
-            cli_set_command(name);
-            return verbs[i].run(argc - 1, argv + 1);
-        }
-    }
-    return cli_usage("unknown verb '%s' (verbs: fit, predict, eval, show, merge, export)", verb);
+    return cli_dispatch(verbs, gnb_help, argc, argv);
 }
 
 /* ---------------------------------------------------------------- demo */
@@ -1206,28 +779,22 @@ int cli_demo_gnb(const char *datadir, const char *outdir, unsigned long seed)
     snprintf(test, sizeof test, "%s/mnist-test.csv.gz", datadir);
     snprintf(png, sizeof png, "%s/gnb-means.png", outdir);
     cli_set_command("demo gnb");
-    pmk_csv_options co;
-    pmk_csv_options_init_default(&co);
-    co.chunk_rows = GNB_CHUNK_ROWS;
-    co.header = PMK_CSV_HEADER_NO;
-    pmk_gnb_options go;
-    pmk_gnb_options_init_default(&go);
-    go.scale = 1.0 / 255.0;
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.chunk_rows = GNB_CHUNK_ROWS;
+    o.header = PMK_CSV_HEADER_NO;
     pmk_gnb *m = NULL;
     pmk_gnb_eval *tr = NULL, *te = NULL;
-    spill sp = {NULL, NULL, 0};
-    int rc = fit_stream(train, &co, &m, &go, &sp);
-    if (!rc && spill_eval(&sp, m, co.chunk_rows, &tr) != 0)
-        rc = eval_stream(m, "(demo)", train, &co, &tr);
-    spill_drop(&sp);
-    if (!rc)
-        rc = eval_stream(m, "(demo)", test, &co, &te);
-    if (!rc) {
-        pmk_error err;
-        pmk_error_clear(&err);
-        if (draw_model(m, 28, 28, 10, png, &err))
-            rc = cli_error_pmk(&err);
-    }
+    pmk_data_reader *r = NULL;
+    pmk_error err;
+    pmk_error_clear(&err);
+    int rc = fit_data(train, &o, NULL, 0, &m, &tr);
+    if (!rc && !(r = pmk_data_open(test, &o, &err)))
+        rc = cli_error_pmk(&err);
+    if (!rc && pmk_gnb_eval_reader(m, r, &te, &err))
+        rc = cli_error_pmk(&err);
+    if (!rc && draw_model(m, 28, 28, 10, png, PMK_IMAGE_AUTO, &err))
+        rc = cli_error_pmk(&err);
     if (!rc) {
         printf("gnb: Gaussian classifier, shared variance, pixels/255, var_smoothing 1e-9\n");
         printf("gnb:   fit on %zu digits (%zu classes, %zu pixels): train accuracy %.6f\n",
@@ -1243,6 +810,7 @@ int cli_demo_gnb(const char *datadir, const char *outdir, unsigned long seed)
                    te->zero_var_rows);
         printf("gnb:   class means and sigma: %s\n", png);
     }
+    pmk_data_close(r);
     pmk_gnb_eval_free(tr);
     pmk_gnb_eval_free(te);
     pmk_gnb_free(m);

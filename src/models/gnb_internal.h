@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
-/* gnb_internal.h: the layout of a pmk_gnb, shared by gnb.c (fit, predict) and
- * gnb_io.c (save, load).  Not installed. */
+/* gnb_internal.h: the layout of a pmk_gnb and the helpers shared by gnb.c
+ * (memory, accessors), gnb_fit.c, gnb_predict.c and gnb_io.c.  Not
+ * installed, not exported. */
 #ifndef PMK_GNB_INTERNAL_H
 #define PMK_GNB_INTERNAL_H
 
@@ -11,24 +12,29 @@ struct pmk_gnb {
     size_t d, k, cap;        /* D features, K classes, rows allocated */
     pmk_gnb_options opt;     /* opt.prior points at prior_buf */
     double *prior_buf;       /* n_prior explicit priors, owned */
+    int scale_open;          /* 1 while an automatic scale is undecided: the
+                                statistics are then in raw units */
+    pmk_data_stats stats;    /* the raw values fitted while scale_open */
     /* sufficient statistics, cap rows each, first k used, increasing labels */
     long *labels;            /* K */
     double *count;           /* K: N_k */
-    double *mean;            /* K x D: mu_kd (scaled units) */
+    double *mean;            /* K x D: mu_kd (scaled units; raw while scale_open) */
     double *m2;              /* K x D: sum over class k of (x_d - mu_kd)^2 */
     /* derived by pmk_gnb_finish, valid when finished */
     int finished;
+    double *derived;         /* one block: var, W, P, then alpha, c */
     double *var;             /* K x D: variance used (smoothing, floor) */
+    double *W;               /* K x D: (mu_kd - shift_d) / var_kd */
+    double *P;               /* K x D: 1 / var_kd */
     double *alpha;           /* K: priors */
+    double *c;               /* K: log alpha_k - 1/2 sum_d [log(2 pi var_kd) + (mu_kd - shift_d)^2 / var_kd] */
+    size_t *zero_off;        /* K + 1: class k's features of zero fitted variance
+                                (before smoothing) are zero_dim[zero_off[k] ..] */
+    size_t *zero_dim;        /* those features, class by class (same block) */
+    double *feat;            /* one block of 3 D, allocated with the model: */
     double *pop_var;         /* D: class-blind population variance */
     double *center;          /* D: class-blind mean */
     double *shift;           /* D: subtracted from s x before the GEMMs (see finish) */
-    double *W;               /* K x D: (mu_kd - shift_d) / var_kd */
-    double *P;               /* K x D: 1 / var_kd */
-    double *c;               /* K: log alpha_k - 1/2 sum_d [log(2 pi var_kd) + (mu_kd - shift_d)^2 / var_kd] */
-    unsigned char *zero_raw; /* K x D: 1 where the fitted variance is zero before smoothing */
-    size_t *zero_off;        /* K + 1: class k's such features are zero_dim[zero_off[k] ..] */
-    size_t *zero_dim;        /* those features, class by class */
     double smooth_add;       /* epsilon * max_d pop_var_d */
     double train_nll;        /* mean training NLL from the statistics */
     /* views handed out by the accessors, refreshed whenever the arrays change */
@@ -36,11 +42,40 @@ struct pmk_gnb {
     gsl_vector_view alpha_v, pop_var_v, center_v;
 };
 
+/* The scale partial_fit applies: 1 while the automatic scale is open. */
+static inline double pmk_gnb_fit_scale(const pmk_gnb *m)
+{
+    return m->scale_open ? 1.0 : m->opt.transform.scale;
+}
+
+/* Rows as the fit and prediction read them: @c X itself, scaled by @c s as
+ * the kernels go, or, for a transform that binarizes or checks [0,1], a
+ * transformed copy (@c own) with s = 1. */
+typedef struct pmk_gnb_input {
+    const gsl_matrix *X;
+    double s;
+    gsl_matrix *own;
+} pmk_gnb_input;
+
+/* Prepares @p X (raw rows) for @p m with the scale @p s.  PMK_EDATA naming
+ * the row (err->line, 1-based in X) and column for a value outside [0,1]
+ * with check01; PMK_ENOMEM.  Close @p in in every case. */
+int pmk_gnb_input_open(const pmk_gnb *m, const gsl_matrix *X, double s, pmk_gnb_input *in,
+                       pmk_error *err);
+void pmk_gnb_input_close(pmk_gnb_input *in);
+
 /* Points the accessor views at the current arrays (after any change). */
 void pmk_gnb_refresh_views(pmk_gnb *m);
 
-/* Makes room for @p k classes (keeps the statistics).  PMK_ENOMEM on failure,
- * model unchanged. */
-int pmk_gnb_reserve(pmk_gnb *m, size_t k);
+/* Makes room for @p k classes (keeps the statistics).  PMK_ENOMEM, or
+ * PMK_ELIMIT when k x D exceeds PMK_GNB_MAX_PARAMS; the model is then
+ * unchanged. */
+int pmk_gnb_reserve(pmk_gnb *m, size_t k, pmk_error *err);
+
+/* Frees what pmk_gnb_finish derived; the model is then not finished. */
+void pmk_gnb_free_derived(pmk_gnb *m);
+
+/* Index of @p label among the @p K increasing @p labels, or -1. */
+long pmk_gnb_find_label(const long *labels, size_t K, long label);
 
 #endif

@@ -28,6 +28,7 @@
  * from them (variances, the prediction coefficients) is checked after
  * pmk_gnb_finish (check_derived). */
 static const pmk_rec_rule rule_scale = {"the scale", 0, 1e150, PMK_REC_LO_OPEN};
+static const pmk_rec_rule rule_threshold = {"the threshold", 0, 1, 0};
 static const pmk_rec_rule rule_smoothing = {"var_smoothing", 0, 1e300, 0};
 static const pmk_rec_rule rule_floor = {"var_floor", 0, 1e300, 0};
 static const pmk_rec_rule rule_rows = {"rows", 1, 9007199254740992.0, PMK_REC_INTEGER};
@@ -49,8 +50,12 @@ static const char *priors_name(int p)
 static void write_body(const pmk_gnb *m, FILE *f)
 {
     const pmk_gnb_options *op = &m->opt;
+    const pmk_transform *tf = &op->transform;
     size_t K = m->k, D = m->d;
-    pmk_rec_put_magic(f, MAGIC, PMK_GNB_FORMAT_VERSION);
+    /* A plain scale is version 1, which every pmk reads, byte for byte as
+     * before the transform had more fields. */
+    int plain = tf->threshold == 0 && !tf->check01;
+    pmk_rec_put_magic(f, MAGIC, plain ? 1 : PMK_GNB_FORMAT_VERSION);
     fprintf(f, "features %zu\n", D);
     fprintf(f, "classes %zu\n", K);
     fprintf(f, "rows %.17g\n", pmk_gnb_ntrain(m));
@@ -58,7 +63,9 @@ static void write_body(const pmk_gnb *m, FILE *f)
     fprintf(f, "priors %s\n", priors_name(op->priors));
     if (op->priors == PMK_GNB_PRIOR_EXPLICIT)
         pmk_rec_put_row(f, "prior_list", op->prior, op->n_prior, 1);
-    fprintf(f, "scale %.17g\n", op->scale);
+    fprintf(f, "scale %.17g\n", tf->scale);
+    if (!plain)
+        fprintf(f, "threshold %.17g\ncheck01 %d\n", tf->threshold, tf->check01);
     fprintf(f, "var_smoothing %.17g\n", op->var_smoothing);
     fprintf(f, "var_floor %.17g\n", op->var_floor);
     fputs("labels", f);
@@ -79,7 +86,7 @@ static int write_check(const pmk_gnb *m, pmk_error *err)
 {
     const pmk_gnb_options *op = &m->opt;
     int rc;
-    if ((rc = pmk_rec_put_check(&rule_scale, "scale", &op->scale, 1, 1, err))
+    if ((rc = pmk_rec_put_check(&rule_scale, "scale", &op->transform.scale, 1, 1, err))
         || (rc = pmk_rec_put_check(&rule_smoothing, "var_smoothing", &op->var_smoothing, 1, 1,
                                    err))
         || (rc = pmk_rec_put_check(&rule_floor, "var_floor", &op->var_floor, 1, 1, err))
@@ -109,10 +116,10 @@ int pmk_gnb_write(const pmk_gnb *m, FILE *f, pmk_error *err)
 
 /* The header's keys, each required once (prior_list only with explicit priors). */
 enum { H_FEATURES, H_CLASSES, H_ROWS, H_VARIANCE, H_PRIORS, H_PRIOR_LIST, H_SCALE,
-       H_SMOOTHING, H_FLOOR, H_LABELS, H_NKEYS };
+       H_THRESHOLD, H_CHECK01, H_SMOOTHING, H_FLOOR, H_LABELS, H_NKEYS };
 static const char *const header_keys[H_NKEYS] = {
     "features", "classes", "rows", "variance", "priors", "prior_list",
-    "scale", "var_smoothing", "var_floor", "labels",
+    "scale", "threshold", "check01", "var_smoothing", "var_floor", "labels",
 };
 
 typedef struct header {
@@ -248,7 +255,15 @@ static int read_setting(pmk_rec_reader *r, header *hd, int h)
     case H_ROWS:
         return pmk_rec_number(r, v, &rule_rows, NULL, &hd->rows);
     case H_SCALE:
-        return pmk_rec_number(r, v, &rule_scale, NULL, &o->scale);
+        return pmk_rec_number(r, v, &rule_scale, NULL, &o->transform.scale);
+    case H_THRESHOLD:
+        return pmk_rec_number(r, v, &rule_threshold, NULL, &o->transform.threshold);
+    case H_CHECK01: {
+        size_t c = 0;
+        int rc = pmk_rec_count(r, v, key, 0, 1, &c);
+        o->transform.check01 = (int)c;
+        return rc;
+    }
     case H_SMOOTHING:
         return pmk_rec_number(r, v, &rule_smoothing, NULL, &o->var_smoothing);
     case H_FLOOR:
@@ -311,6 +326,8 @@ static int read_header(pmk_rec_reader *r, header *hd)
     }
     for (int h = 0; h < H_NKEYS; h++) {
         int needed = h != H_PRIOR_LIST || hd->opt.priors == PMK_GNB_PRIOR_EXPLICIT;
+        if (h == H_THRESHOLD || h == H_CHECK01)   /* version 2, optional: none, no check */
+            continue;
         if (needed && !hd->seen[h])
             return pmk_rec_fail(r, PMK_EFORMAT, 0, "the header has no '%s' line",
                                 header_keys[h]);
@@ -398,14 +415,12 @@ static int read_class(pmk_rec_reader *r, const header *hd, rows *sc, pmk_gnb **m
             return pmk_rec_fail(r, PMK_EFORMAT, (long)j + 2,
                                 "class %ld has one row, so its m2 must be 0", lab);
     }
-    if (!*mp) {
-        pmk_error e2;
-        if (!(*mp = pmk_gnb_alloc(D, &hd->opt, &e2)))
-            return pmk_rec_fail(r, e2.code, 0, "%s", e2.msg);
-    }
+    pmk_error e2;
+    if (!*mp && !(*mp = pmk_gnb_alloc(D, &hd->opt, &e2)))
+        return pmk_rec_fail(r, e2.code, 0, "%s", e2.msg);
     pmk_gnb *m = *mp;
-    if (pmk_gnb_reserve(m, k + 1))
-        return pmk_rec_fail(r, PMK_ENOMEM, 0, "out of memory");
+    if (pmk_gnb_reserve(m, k + 1, &e2))
+        return pmk_rec_fail(r, e2.code, 0, "%s", e2.msg);
     m->labels[k] = lab;
     m->count[k] = cnt;
     memcpy(m->mean + k * D, sc->mean, D * sizeof *sc->mean);

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* gnb_data.c: the Gaussian classifier over the data-set layer: the streaming
+ * fit of a CSV or IDX file (iterate-style, with the byte spill that gives the
+ * training accuracy a cheap second pass), evaluation and prediction of every
+ * row of a reader, and the picture of the model.  Messages name the file and
+ * the row's line or record. */
+#include "config.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmk/image.h"
+#include "pmk/limits.h"
+#include "models/gnb_internal.h"
+
+/* A model error about row err->line (1-based in @p ch) moved to its place in
+ * the file: "FILE:LINE: cause" for CSV, "FILE: record R: cause" for IDX,
+ * " (feature C)" added when the error names a column. */
+static int at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_error *err)
+{
+    if (!err)
+        return PMK_EDATA;
+    char msg[PMK_ERROR_MSG_MAX];
+    snprintf(msg, sizeof msg, "%s", err->msg);
+    long pos = err->line > 0 ? ch->first_pos + err->line - 1 : 0, col = err->column;
+    const char *path = pmk_data_path(r);
+    char feat[48] = "";
+    if (pos && col > 0)
+        snprintf(feat, sizeof feat, " (feature %ld)", col);
+    if (!pos)
+        pmk_error_set(err, err->code, "%s: %s", path, msg);
+    else if (pmk_data_format(r) == PMK_DATA_IDX)
+        pmk_error_set(err, err->code, "%s: record %ld: %s%s", path, pos, msg, feat);
+    else
+        pmk_error_set(err, err->code, "%s:%ld: %s%s", path, pos, msg, feat);
+    err->line = pos;
+    err->column = col;
+    return err->code;
+}
+
+/* ---------------------------------------------------------------- spill
+ *
+ * The training accuracy needs the finished model, hence a second pass over
+ * the training rows.  Re-parsing a CSV would cost as much as the fit, so
+ * while fitting, rows whose values are all integers 0..255 (pixels) are also
+ * written to an anonymous temporary file, one byte per value: N*D bytes on
+ * disk, nothing in memory.  The second pass reads that back (and works for
+ * stdin too).  At the first value that is not a byte the spill is dropped and
+ * the second pass re-reads the file (or, for stdin, is skipped).  Record
+ * layout: size_t n, n longs (labels), n*D bytes. */
+
+typedef struct spill {
+    FILE *f;
+    unsigned char *bytes;   /* chunk_rows * D */
+    size_t d, chunk_rows;
+} spill;
+
+static void spill_drop(spill *sp)
+{
+    if (sp->f)
+        fclose(sp->f);
+    free(sp->bytes);
+    sp->f = NULL;
+    sp->bytes = NULL;
+}
+
+static void spill_init(spill *sp, size_t chunk_rows, size_t d)
+{
+    sp->d = d;
+    sp->chunk_rows = chunk_rows;
+    sp->f = tmpfile();
+    sp->bytes = malloc(chunk_rows * d);
+    if (!sp->f || !sp->bytes)
+        spill_drop(sp);
+}
+
+static void spill_add(spill *sp, const pmk_data_chunk *ch)
+{
+    if (!sp->f)
+        return;
+    if (!ch->y || ch->n > sp->chunk_rows) {
+        spill_drop(sp);
+        return;
+    }
+    size_t D = sp->d;
+    int ok = 1;
+    for (size_t i = 0; i < ch->n; i++) {
+        const double *row = gsl_matrix_const_ptr(&ch->X.matrix, i, 0);
+        unsigned char *out = sp->bytes + i * D;
+        /* Branch-free: clamp, truncate, and check that the byte gives v back
+         * (the readers never hand over NaN or infinities). */
+        for (size_t j = 0; j < D; j++) {
+            double v = row[j], c = v < 0 ? 0 : v > 255 ? 255 : v;
+            unsigned char b = (unsigned char)c;
+            out[j] = b;
+            ok &= (double)b == v;
+        }
+    }
+    if (!ok || fwrite(&ch->n, sizeof ch->n, 1, sp->f) != 1
+        || fwrite(ch->y, sizeof *ch->y, ch->n, sp->f) != ch->n
+        || fwrite(sp->bytes, D, ch->n, sp->f) != ch->n)
+        spill_drop(sp);
+}
+
+/* The second pass over a complete spill: PMK_OK and *out, or -1 when the
+ * spill cannot be read back (the caller then re-reads the file), or a model
+ * error (check01). */
+static int spill_eval(spill *sp, const pmk_gnb *m, pmk_gnb_eval **out, pmk_error *err)
+{
+    size_t D = sp->d, n, cap = sp->chunk_rows;
+    if (!sp->f || fflush(sp->f) || fseek(sp->f, 0, SEEK_SET))
+        return -1;
+    pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, err);
+    gsl_matrix *X = gsl_matrix_alloc(cap, D);
+    long *y = malloc(cap * sizeof *y);
+    int rc = (!e || !X || !y) ? -1 : 0;
+    while (!rc && fread(&n, sizeof n, 1, sp->f) == 1) {
+        if (n == 0 || n > cap || fread(y, sizeof *y, n, sp->f) != n
+            || fread(sp->bytes, D, n, sp->f) != n) {
+            rc = -1;
+            break;
+        }
+        for (size_t t = 0; t < n * D; t++)
+            X->data[t] = sp->bytes[t];
+        gsl_matrix_view V = gsl_matrix_submatrix(X, 0, 0, n, D);
+        rc = pmk_gnb_eval_add(e, m, &V.matrix, y, err) ? -1 : 0;
+    }
+    if (!rc && (ferror(sp->f) || !e || e->n == 0))
+        rc = -1;
+    gsl_matrix_free(X);
+    free(y);
+    if (rc) {
+        pmk_gnb_eval_free(e);
+        return -1;
+    }
+    *out = e;
+    return PMK_OK;
+}
+
+/* ---------------------------------------------------------------- fitter */
+
+struct pmk_gnb_fitter {
+    char *path, *labels;      /* copies, for a second reading of the file */
+    pmk_data_options dopt;
+    pmk_data_reader *r;
+    pmk_gnb *m;
+    spill sp;
+    int spilling, done;
+    double rows;
+};
+
+pmk_gnb_fitter *pmk_gnb_fitter_open(const char *path, const pmk_data_options *dopt,
+                                    const pmk_gnb_options *gopt, int train_pass, pmk_error *err)
+{
+    pmk_gnb_fitter *f = calloc(1, sizeof *f);
+    if (!f)
+        goto nomem;
+    if (dopt)
+        f->dopt = *dopt;
+    else
+        pmk_data_options_init_default(&f->dopt);
+    if (!(f->path = strdup(path)) || (f->dopt.labels && !(f->labels = strdup(f->dopt.labels))))
+        goto nomem;
+    f->dopt.labels = f->labels;
+    if (!(f->r = pmk_data_open(path, &f->dopt, err)))
+        goto fail;
+    if (!pmk_data_has_labels(f->r)) {
+        pmk_error_set(err, PMK_EINVAL, "%s: a fit needs labels (no label column or labels file)",
+                      pmk_data_path(f->r));
+        goto fail;
+    }
+    if (!(f->m = pmk_gnb_alloc(pmk_data_nfeatures(f->r), gopt, err)))
+        goto fail;
+    if (train_pass) {
+        spill_init(&f->sp, f->dopt.chunk_rows, pmk_data_nfeatures(f->r));
+        f->spilling = 1;
+    }
+    return f;
+nomem:
+    pmk_error_set(err, PMK_ENOMEM, "out of memory");
+fail:
+    pmk_gnb_fitter_free(f);
+    return NULL;
+}
+
+int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
+{
+    *done = f->done;
+    if (f->done)
+        return PMK_OK;
+    pmk_data_chunk ch;
+    int rc = pmk_data_read_chunk(f->r, &ch, err);
+    if (rc)
+        return rc;
+    if (ch.n == 0) {
+        if ((rc = pmk_gnb_finish(f->m, err))) {
+            if (rc == PMK_EDATA && f->rows == 0)
+                return pmk_error_set(err, rc, "%s: no data rows to fit on", pmk_data_path(f->r));
+            pmk_error_prefix(err, pmk_data_path(f->r));
+            return rc;
+        }
+        f->done = *done = 1;
+        return PMK_OK;
+    }
+    if ((rc = pmk_gnb_partial_fit(f->m, &ch.X.matrix, ch.y, err)))
+        return at_chunk(f->r, &ch, err);
+    if (f->spilling)
+        spill_add(&f->sp, &ch);
+    f->rows += (double)ch.n;
+    return PMK_OK;
+}
+
+double pmk_gnb_fitter_rows(const pmk_gnb_fitter *f) { return f->rows; }
+const pmk_gnb *pmk_gnb_fitter_model(const pmk_gnb_fitter *f) { return f->m; }
+
+int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *err)
+{
+    *out = NULL;
+    if (!f->done || !f->m)
+        return pmk_error_set(err, PMK_EINVAL, "the fit is not done");
+    int rc = spill_eval(&f->sp, f->m, out, err);
+    spill_drop(&f->sp);
+    if (rc != -1)
+        return rc;
+    if (!strcmp(f->path, "-"))
+        return PMK_OK;   /* stdin cannot be read twice */
+    pmk_data_reader *r = pmk_data_open(f->path, &f->dopt, err);
+    if (!r)
+        return err ? err->code : PMK_EIO;
+    rc = pmk_gnb_eval_reader(f->m, r, out, err);
+    pmk_data_close(r);
+    return rc;
+}
+
+pmk_gnb *pmk_gnb_fitter_take(pmk_gnb_fitter *f)
+{
+    pmk_gnb *m = f->done ? f->m : NULL;
+    if (m)
+        f->m = NULL;
+    return m;
+}
+
+void pmk_gnb_fitter_free(pmk_gnb_fitter *f)
+{
+    if (!f)
+        return;
+    spill_drop(&f->sp);
+    pmk_data_close(f->r);
+    pmk_gnb_free(f->m);
+    free(f->path);
+    free(f->labels);
+    free(f);
+}
+
+/* ---------------------------------------------------------------- readers */
+
+int pmk_gnb_eval_reader(const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out,
+                        pmk_error *err)
+{
+    *out = NULL;
+    if (!pmk_data_has_labels(r))
+        return pmk_error_set(err, PMK_EINVAL, "%s: evaluation needs labels", pmk_data_path(r));
+    pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, err);
+    if (!e)
+        return PMK_ENOMEM;
+    int rc;
+    for (;;) {
+        pmk_data_chunk ch;
+        if ((rc = pmk_data_read_chunk(r, &ch, err)) || ch.n == 0)
+            break;
+        if ((rc = pmk_gnb_eval_add(e, m, &ch.X.matrix, ch.y, err))) {
+            at_chunk(r, &ch, err);
+            break;
+        }
+    }
+    if (!rc && e->n == 0)
+        rc = pmk_error_set(err, PMK_EDATA, "%s: no data rows to evaluate", pmk_data_path(r));
+    if (rc) {
+        pmk_gnb_eval_free(e);
+        return rc;
+    }
+    *out = e;
+    return PMK_OK;
+}
+
+int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FILE *out,
+                          pmk_error *err)
+{
+    size_t K = m->k, cap = 0;
+    gsl_matrix *L = NULL;
+    fputs("label", out);
+    for (size_t k = 0; columns && k < K; k++)
+        fprintf(out, ",%s%ld", columns == PMK_GNB_PROBA ? "p_" : "logp_", m->labels[k]);
+    fputc('\n', out);
+    int rc;
+    for (;;) {
+        pmk_data_chunk ch;
+        if ((rc = pmk_data_read_chunk(r, &ch, err)) || ch.n == 0)
+            break;
+        if (ch.n > cap) {
+            gsl_matrix_free(L);
+            cap = ch.n;
+            if (!(L = gsl_matrix_alloc(cap, K))) {
+                rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
+                break;
+            }
+        }
+        gsl_matrix_view Lv = gsl_matrix_submatrix(L, 0, 0, ch.n, K);
+        if ((rc = pmk_gnb_predict_log_proba(m, &ch.X.matrix, &Lv.matrix, err))) {
+            at_chunk(r, &ch, err);
+            break;
+        }
+        for (size_t i = 0; i < ch.n; i++) {
+            const double *row = gsl_matrix_const_ptr(&Lv.matrix, i, 0);
+            size_t best = 0;
+            for (size_t k = 1; k < K; k++)
+                if (row[k] > row[best])
+                    best = k;
+            fprintf(out, "%ld", m->labels[best]);
+            for (size_t k = 0; columns && k < K; k++)
+                fprintf(out, ",%.17g", columns == PMK_GNB_PROBA ? exp(row[k]) : row[k]);
+            fputc('\n', out);
+        }
+    }
+    gsl_matrix_free(L);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- picture */
+
+int pmk_gnb_montage(const pmk_gnb *m, size_t th, size_t tw, size_t ncols, pmk_image **out,
+                    pmk_error *err)
+{
+    *out = NULL;
+    size_t K = m->k, D = m->d;
+    if (!m->finished)
+        return pmk_error_set(err, PMK_EINVAL, "the model is not fitted");
+    if (!ncols || !th || !tw || tw > SIZE_MAX / th || th * tw != D)
+        return pmk_error_set(err, PMK_EINVAL, "tiles of %zu x %zu do not hold the %zu features",
+                             th, tw, D);
+    size_t nsig = m->opt.variance == PMK_GNB_VAR_SHARED ? 1 : K;
+    size_t mean_slots = (K + ncols - 1) / ncols * ncols;
+    /* The tile matrix (slots x D doubles) and the montage (about a byte per
+     * pixel, a gap around each tile), checked before either is made, since
+     * the caller's ncols and tile shape multiply into them. */
+    long double slots = (long double)mean_slots + nsig;
+    long double bytes = slots * D * 8 + slots * (tw + 2) * (th + 2);
+    char what[160];
+    snprintf(what, sizeof what, "a montage of %.0Lf tiles of %zu x %zu", slots, tw, th);
+    int rc = pmk_mem_check(NULL, 0, 0, bytes > 1e19L ? ULLONG_MAX : (unsigned long long)bytes,
+                           what, err);
+    if (rc)
+        return rc;
+    gsl_matrix *tiles = gsl_matrix_alloc(mean_slots + nsig, D);
+    if (!tiles)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    const gsl_matrix *mu = pmk_gnb_means(m), *var = pmk_gnb_variances(m);
+    double mu_lo = gsl_matrix_min(mu), mu_hi = gsl_matrix_max(mu);
+    double sd_hi = sqrt(gsl_matrix_max(var));
+    if (!(mu_hi > mu_lo))
+        mu_hi = mu_lo + 1;
+    gsl_matrix_set_all(tiles, 1.0);   /* empty slots: white */
+    for (size_t k = 0; k < K; k++)
+        for (size_t j = 0; j < D; j++)
+            gsl_matrix_set(tiles, k, j, (gsl_matrix_get(mu, k, j) - mu_lo) / (mu_hi - mu_lo));
+    for (size_t k = 0; k < nsig; k++)
+        for (size_t j = 0; j < D; j++)
+            gsl_matrix_set(tiles, mean_slots + k, j, sqrt(gsl_matrix_get(var, k, j)) / sd_hi);
+    rc = pmk_montage(tiles, th, tw, ncols, PMK_MONTAGE_RANGE, 0.0, 1.0, out, err);
+    gsl_matrix_free(tiles);
+    return rc;
+}

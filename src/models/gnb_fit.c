@@ -1,0 +1,569 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* gnb_fit.c: the streaming, mergeable fit of the Gaussian classifier:
+ * per-class sufficient statistics (partial_fit), the closed-form parameters
+ * (finish), and the merge of two models' statistics. */
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmk/kernels.h"
+#include "pmk/limits.h"
+#include "models/gnb_internal.h"
+
+/* Adds the @p nnew sorted labels @p u (none already in the model) as empty
+ * classes at their sorted places, in one backward merge: O((K + nnew) D) for
+ * the whole chunk instead of O(K D) per new label.  Room must exist. */
+static void insert_classes(pmk_gnb *m, const long *u, size_t nnew)
+{
+    size_t D = m->d, a = m->k, b = nnew, k = m->k + nnew;
+    while (b > 0) {
+        k--;
+        if (a > 0 && m->labels[a - 1] > u[b - 1]) {
+            a--;
+            m->labels[k] = m->labels[a];
+            m->count[k] = m->count[a];
+            memmove(m->mean + k * D, m->mean + a * D, D * sizeof *m->mean);
+            memmove(m->m2 + k * D, m->m2 + a * D, D * sizeof *m->m2);
+        } else {
+            b--;
+            m->labels[k] = u[b];
+            m->count[k] = 0;
+            memset(m->mean + k * D, 0, D * sizeof *m->mean);
+            memset(m->m2 + k * D, 0, D * sizeof *m->m2);
+        }
+    }
+    m->k += nnew;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* Row kernels of the fit, unrolled by four so that GCC's basic-block
+ * vectorizer packs them at -O2 (the loop vectorizer is off there); D is any
+ * length.  Each is a pure elementwise loop over one row of D values. */
+
+/* acc += s x */
+static void row_axpy(double *restrict acc, const double *restrict x, double s, size_t D)
+{
+    size_t j = 0;
+    for (; j + 4 <= D; j += 4) {
+        acc[j] += x[j] * s;
+        acc[j + 1] += x[j + 1] * s;
+        acc[j + 2] += x[j + 2] * s;
+        acc[j + 3] += x[j + 3] * s;
+    }
+    for (; j < D; j++)
+        acc[j] += x[j] * s;
+}
+
+/* acc += (s x - mu)^2 */
+static void row_sqdev(double *restrict acc, const double *restrict x, double s,
+                      const double *restrict mu, size_t D)
+{
+    size_t j = 0;
+    for (; j + 4 <= D; j += 4) {
+        double d0 = x[j] * s - mu[j], d1 = x[j + 1] * s - mu[j + 1];
+        double d2 = x[j + 2] * s - mu[j + 2], d3 = x[j + 3] * s - mu[j + 3];
+        acc[j] += d0 * d0;
+        acc[j + 1] += d1 * d1;
+        acc[j + 2] += d2 * d2;
+        acc[j + 3] += d3 * d3;
+    }
+    for (; j < D; j++) {
+        double d = x[j] * s - mu[j];
+        acc[j] += d * d;
+    }
+}
+
+/* ---------------------------------------------------------------- fit
+ *
+ * Streaming sufficient statistics (Chan, Golub & LeVeque, "Algorithms for
+ * computing the sample variance: analysis and recommendations", The American
+ * Statistician 37(3), 1983, eq. 2.1).  For one class and dimension, a set A
+ * with (n_A, mean_A, M2_A) and a chunk B with (n_B, mean_B, M2_B), where
+ * M2 = sum (x - mean)^2:
+ *   n     = n_A + n_B,   delta = mean_B - mean_A
+ *   mean  = mean_A + delta * n_B / n
+ *   M2    = M2_A + M2_B + delta^2 * n_A * n_B / n
+ * The chunk's own mean and M2 come from two passes over its rows (exact up to
+ * rounding, no raw sum of squares).  Dimensions: the chunk is N x D, the
+ * statistics K x D, the chunk's temporary statistics K x D: memory is
+ * O(K * D) whatever the number of rows.  The same update merges two models. */
+
+static void chan_merge(double na, double *mean_a, double *m2a, double nb, const double *mean_b,
+                       const double *m2b, size_t D)
+{
+    if (nb == 0)
+        return;
+    if (na == 0) {
+        memcpy(mean_a, mean_b, D * sizeof *mean_a);
+        memcpy(m2a, m2b, D * sizeof *m2a);
+        return;
+    }
+    double n = na + nb, fb = nb / n, fab = na * nb / n;
+    for (size_t j = 0; j < D; j++) {
+        double delta = mean_b[j] - mean_a[j];
+        mean_a[j] += delta * fb;
+        m2a[j] += m2b[j] + delta * delta * fab;
+    }
+}
+
+/* One chunk's work: its distinct labels, its statistics over them, and the
+ * scratch, freed together. */
+typedef struct chunk_stats {
+    long *u, *v;        /* N: the chunk's nu distinct labels, sorted; the nnew new ones */
+    size_t nu, nnew;
+    double *cnt;        /* nu: rows per chunk class */
+    double *mb, *m2b;   /* nu x D: the chunk's class means and M2 */
+    size_t *idx;        /* N: each row's chunk class */
+} chunk_stats;
+
+static void chunk_stats_free(chunk_stats *c)
+{
+    free(c->u), free(c->v), free(c->cnt), free(c->mb), free(c->m2b), free(c->idx);
+}
+
+/* The row whose label is the first one too many: walk the rows, marking each
+ * new label the first time it appears. */
+static int too_many_classes(const pmk_gnb *m, const chunk_stats *c, const long *y, size_t N,
+                            pmk_error *err)
+{
+    size_t seen = m->k, max = m->opt.max_classes;
+    unsigned char *hit = calloc(c->nnew, 1);
+    for (size_t i = 0; hit && i < N; i++) {
+        long pos = pmk_gnb_find_label(c->v, c->nnew, y[i]);
+        if (pos >= 0 && !hit[pos]) {
+            hit[pos] = 1;
+            if (++seen > max) {
+                free(hit);
+                return pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), 0,
+                                    "label %ld makes more than %zu classes (is the label column "
+                                    "right?)", y[i], max);
+            }
+        }
+    }
+    free(hit);
+    return pmk_error_set(err, PMK_EDATA, "more than %zu classes", max);
+}
+
+/* The chunk's distinct labels (sorted: nu of them), and those new to the
+ * model (nnew, sorted, in c->v); the limits on K; the scratch; room in the
+ * model for K classes.  Everything is O(N log N + nu D), plus O(K D) once
+ * per chunk that brings new labels: no N x K scan. */
+static int chunk_labels(pmk_gnb *m, const long *y, size_t N, chunk_stats *c, pmk_error *err)
+{
+    size_t D = m->d;
+    c->u = malloc(N * sizeof *c->u);
+    c->v = malloc(N * sizeof *c->v);
+    if (!c->u || !c->v)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    memcpy(c->u, y, N * sizeof *c->u);
+    qsort(c->u, N, sizeof *c->u, cmp_long);
+    for (size_t i = 0; i < N; i++)
+        if (i == 0 || c->u[i] != c->u[i - 1])
+            c->u[c->nu++] = c->u[i];
+    for (size_t i = 0; i < c->nu; i++)
+        if (pmk_gnb_find_label(m->labels, m->k, c->u[i]) < 0)
+            c->v[c->nnew++] = c->u[i];
+    if (m->k + c->nnew > m->opt.max_classes)
+        return too_many_classes(m, c, y, N, err);
+    size_t K = m->k + c->nnew, KD, UD = c->nu * D;   /* UD <= N D: the chunk holds as many */
+    if (pmk_size_mul(K, D, &KD) || KD > PMK_GNB_MAX_PARAMS)
+        return pmk_error_set(err, PMK_ELIMIT, "%zu classes x %zu features is too many", K, D);
+    /* The model once finished (5 K x D arrays: mean, m2, var, W, P) and this
+     * chunk's statistics (2 nu x D), under the memory ceiling. */
+    if (c->nnew) {
+        char what[96];
+        snprintf(what, sizeof what, "a model of %zu classes x %zu features", K, D);
+        int rc = pmk_mem_check(NULL, 0, 0, 8ULL * (5ULL * KD + 2ULL * UD + 5ULL * K + 3ULL * D),
+                               what, err);
+        if (rc)
+            return rc;
+    }
+    c->cnt = calloc(c->nu, sizeof *c->cnt);
+    c->mb = calloc(UD, sizeof *c->mb);
+    c->m2b = calloc(UD, sizeof *c->m2b);
+    c->idx = malloc(N * sizeof *c->idx);
+    if (!c->cnt || !c->mb || !c->m2b || !c->idx)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    return pmk_gnb_reserve(m, K, err);
+}
+
+/* The chunk's class means and M2 in two passes over its rows (x scaled by
+ * @p s).  A non-finite value makes its class's sum non-finite, so one check
+ * of the sums replaces a check per value (the row and column are looked up
+ * only then). */
+static int chunk_moments(const gsl_matrix *X, double s, const long *y, chunk_stats *c,
+                         pmk_error *err)
+{
+    size_t N = X->size1, D = X->size2, UD = c->nu * D;
+    for (size_t i = 0; i < N; i++) {
+        size_t k = (size_t)pmk_gnb_find_label(c->u, c->nu, y[i]);
+        c->idx[i] = k;
+        c->cnt[k] += 1;
+        row_axpy(c->mb + k * D, gsl_matrix_const_ptr(X, i, 0), s, D);
+    }
+    int finite = 1;
+    for (size_t t = 0; t < UD; t++)
+        finite &= isfinite(c->mb[t]) != 0;
+    if (!finite) {
+        for (size_t i = 0; i < N; i++) {
+            const double *row = gsl_matrix_const_ptr(X, i, 0);
+            for (size_t j = 0; j < D; j++)
+                if (!isfinite(row[j] * s))
+                    return pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), (long)(j + 1),
+                                        "value %g is not finite after scaling", row[j]);
+        }
+        return pmk_error_set(err, PMK_EDATA, "the sum of a feature overflows");
+    }
+    for (size_t k = 0; k < c->nu; k++)
+        for (size_t j = 0; j < D; j++)
+            c->mb[k * D + j] /= c->cnt[k];
+    for (size_t i = 0; i < N; i++)
+        row_sqdev(c->m2b + c->idx[i] * D, gsl_matrix_const_ptr(X, i, 0), s,
+                  c->mb + c->idx[i] * D, D);
+    return PMK_OK;
+}
+
+int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_error *err)
+{
+    size_t N = X->size1, D = m->d;
+    if (X->size2 != D)
+        return pmk_error_set(err, PMK_EINVAL, "the data have %zu features, the model %zu",
+                             X->size2, D);
+    if (N == 0)
+        return PMK_OK;
+    /* The model itself is touched only once the chunk has been checked. */
+    pmk_gnb_input in;
+    chunk_stats c;
+    memset(&c, 0, sizeof c);
+    int rc = pmk_gnb_input_open(m, X, pmk_gnb_fit_scale(m), &in, err);
+    if (!rc && !(rc = chunk_labels(m, y, N, &c, err)))
+        rc = chunk_moments(in.X, in.s, y, &c, err);
+    if (!rc) {
+        /* Commit: the new classes at their sorted places, then the Chan
+         * update of each class the chunk holds. */
+        if (c.nnew)
+            insert_classes(m, c.v, c.nnew);
+        pmk_gnb_free_derived(m);
+        for (size_t i = 0; i < c.nu; i++) {
+            size_t k = (size_t)pmk_gnb_find_label(m->labels, m->k, c.u[i]);
+            chan_merge(m->count[k], m->mean + k * D, m->m2 + k * D, c.cnt[i], c.mb + i * D,
+                       c.m2b + i * D, D);
+            m->count[k] += c.cnt[i];
+        }
+        if (m->scale_open)
+            pmk_data_stats_add(&m->stats, X);
+        pmk_gnb_refresh_views(m);
+    }
+    chunk_stats_free(&c);
+    pmk_gnb_input_close(&in);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- finish
+ *
+ * Maximum likelihood (the closed form; Murphy, "Machine Learning: a
+ * Probabilistic Perspective", 2012, sec. 3.5.1.1 and 4.2.4):
+ *   mu_kd = mean of class k,  alpha_k = N_k / N,
+ *   shared: sigma2_d  = (1/N) sum_k M2_kd     class: sigma2_kd = M2_kd / N_k
+ * Class-blind statistics from the per-class ones (the same Chan update):
+ *   c_d = (1/N) sum_k N_k mu_kd,
+ *   Var(x_d) = (1/N) [sum_k M2_kd + sum_k N_k (mu_kd - c_d)^2]
+ * Smoothing as scikit-learn's GaussianNB: every variance gets
+ * epsilon * max_d Var(x_d) added; then the absolute floor applies.
+ * The prediction coefficients on shifted data x' = s x - t, mu' = mu - t:
+ *   W_kd = mu'_kd / v_kd,  P_kd = 1 / v_kd,
+ *   c_k  = log alpha_k - 1/2 sum_d [log(2 pi v_kd) + mu'_kd^2 / v_kd]
+ * so that log alpha_k + log p(x|k) = c_k + sum_d x'_d W_kd - 1/2 sum_d x'_d^2 P_kd.
+ * The three terms cancel when x is near mu_k, each carrying a rounding error
+ * of about 2^-53 (x'^2 + mu'^2) P; the shift t_d keeps them small.  Shared
+ * variance: t = c (the data's centre, for features far from 0).  Class
+ * variances: t_d = mu_kd of the class with the smallest variance in d, so
+ * the largest precisions (dimensions nearly constant in a class, P up to
+ * 1/(epsilon max Var)) meet mu' = 0 and, for rows at that constant, x' = 0:
+ * exact zeros instead of two ~1e7 terms cancelling (MNIST's border pixels).
+ * The training NLL follows from the statistics, sum over class k rows of
+ * (x_d - mu_kd)^2 being M2_kd:
+ *   NLL = -(1/N) sum_k N_k [log alpha_k - 1/2 sum_d log(2 pi v_kd)]
+ *         + (1/2N) sum_k sum_d M2_kd / v_kd. */
+
+/* The class-blind centre c_d and population variance Var(x_d); the
+ * smoothing epsilon * max_d Var(x_d). */
+static int class_blind(pmk_gnb *m, double N, pmk_error *err)
+{
+    size_t K = m->k, D = m->d;
+    double maxvar = 0;
+    for (size_t j = 0; j < D; j++) {
+        double c = 0, ss = 0;
+        for (size_t k = 0; k < K; k++)
+            c += m->count[k] * m->mean[k * D + j];
+        c /= N;
+        for (size_t k = 0; k < K; k++) {
+            double dl = m->mean[k * D + j] - c;
+            ss += m->m2[k * D + j] + m->count[k] * dl * dl;
+        }
+        if (!isfinite(c) || !isfinite(ss))   /* e.g. values near 1e200: their squares exceed DBL_MAX */
+            return pmk_error_set(err, PMK_EDATA,
+                                 "feature %zu: the values overflow double precision (the sum "
+                                 "of squared deviations is %s); scale them down (--scale)",
+                                 j + 1, isnan(ss) ? "not a number" : "infinite");
+        m->center[j] = c;
+        m->pop_var[j] = ss / N;
+        if (m->pop_var[j] > maxvar)
+            maxvar = m->pop_var[j];
+    }
+    m->smooth_add = m->opt.var_smoothing * maxvar;
+    return PMK_OK;
+}
+
+/* The variances used (pooled or per class, smoothing, floor); @p zero_raw
+ * (K x D) marks those zero before smoothing. */
+static int variances(pmk_gnb *m, double N, unsigned char *zero_raw, pmk_error *err)
+{
+    size_t K = m->k, D = m->d;
+    const pmk_gnb_options *o = &m->opt;
+    for (size_t j = 0; j < D; j++) {
+        double pooled = 0;
+        if (o->variance == PMK_GNB_VAR_SHARED) {
+            for (size_t k = 0; k < K; k++)
+                pooled += m->m2[k * D + j];
+            pooled /= N;
+        }
+        for (size_t k = 0; k < K; k++) {
+            double raw = o->variance == PMK_GNB_VAR_SHARED ? pooled : m->m2[k * D + j] / m->count[k];
+            double mu = m->mean[k * D + j], tol = 4 * DBL_EPSILON * fabs(mu);
+            zero_raw[k * D + j] = raw <= tol * tol;
+            double v = raw + m->smooth_add;
+            if (v < o->var_floor)
+                v = o->var_floor;
+            if (!(v > 0) || !isfinite(v))
+                return pmk_error_set(err, PMK_EDATA,
+                                     "feature %zu has zero variance and there is no smoothing "
+                                     "or floor to raise it (every feature is constant?)",
+                                     j + 1);
+            m->var[k * D + j] = v;
+        }
+    }
+    return PMK_OK;
+}
+
+/* The zero-variance features of each class as index lists, for eval's
+ * warning (a few dozen per class on MNIST instead of a scan of all D). */
+static int zero_lists(pmk_gnb *m, const unsigned char *zero_raw, pmk_error *err)
+{
+    size_t K = m->k, D = m->d, nz = 0;
+    for (size_t t = 0; t < K * D; t++)
+        nz += zero_raw[t];
+    if (!(m->zero_off = malloc((K + 1 + nz) * sizeof *m->zero_off)))
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    m->zero_dim = m->zero_off + K + 1;
+    nz = 0;
+    for (size_t k = 0; k < K; k++) {
+        m->zero_off[k] = nz;
+        for (size_t j = 0; j < D; j++)
+            if (zero_raw[k * D + j])
+                m->zero_dim[nz++] = j;
+    }
+    m->zero_off[K] = nz;
+    return PMK_OK;
+}
+
+/* Priors, the shift, the prediction coefficients W, P, c and the training
+ * NLL. */
+static int coefficients(pmk_gnb *m, double N, pmk_error *err)
+{
+    size_t K = m->k, D = m->d;
+    const pmk_gnb_options *o = &m->opt;
+    for (size_t k = 0; k < K; k++) {
+        switch (o->priors) {
+        case PMK_GNB_PRIOR_UNIFORM: m->alpha[k] = 1.0 / (double)K; break;
+        case PMK_GNB_PRIOR_EXPLICIT: m->alpha[k] = o->prior[k]; break;
+        default: m->alpha[k] = m->count[k] / N;
+        }
+    }
+    for (size_t j = 0; j < D; j++) {
+        size_t best = 0;
+        for (size_t k = 1; o->variance == PMK_GNB_VAR_CLASS && k < K; k++)
+            if (m->var[k * D + j] < m->var[best * D + j])
+                best = k;
+        m->shift[j] = o->variance == PMK_GNB_VAR_CLASS ? m->mean[best * D + j] : m->center[j];
+    }
+    double nll = 0;
+    for (size_t k = 0; k < K; k++) {
+        double logdet = 0, quad = 0, fitq = 0;
+        for (size_t j = 0; j < D; j++) {
+            size_t i = k * D + j;
+            double v = m->var[i], mu = m->mean[i] - m->shift[j];
+            m->P[i] = 1.0 / v;
+            m->W[i] = mu / v;
+            logdet += log(2 * M_PI * v);
+            quad += mu * mu / v;
+            fitq += m->m2[i] / v;
+        }
+        double la = log(m->alpha[k]);
+        m->c[k] = la - 0.5 * (logdet + quad);
+        if (!isfinite(m->c[k]) || !isfinite(fitq)) {
+            pmk_error_set(err, PMK_EDATA,
+                          "class %ld: the log-density overflows double precision (values "
+                          "far larger than their standard deviation); scale them down "
+                          "(--scale)", m->labels[k]);
+            if (err)
+                err->line = (long)k + 1; /* the class, for callers that map it to a place */
+            return PMK_EDATA;
+        }
+        nll += -m->count[k] * (la - 0.5 * logdet) + 0.5 * fitq;
+    }
+    m->train_nll = nll / N;
+    return PMK_OK;
+}
+
+/* With an automatic scale still open: the data layer's one policy over
+ * the raw values fitted, then the statistics rescaled (they are linear in
+ * x: mean by s, M2 by s^2); from now on the scale is fixed. */
+static void close_scale(pmk_gnb *m)
+{
+    pmk_transform_auto(&m->stats, &m->opt.transform);
+    double s = m->opt.transform.scale;
+    m->scale_open = 0;
+    if (s == 1)
+        return;
+    for (size_t t = 0; t < m->k * m->d; t++) {
+        m->mean[t] *= s;
+        m->m2[t] *= s * s;
+    }
+}
+
+int pmk_gnb_finish(pmk_gnb *m, pmk_error *err)
+{
+    size_t K = m->k, D = m->d;
+    double N = 0;
+    for (size_t k = 0; k < K; k++)
+        N += m->count[k];
+    if (K == 0 || N == 0)
+        return pmk_error_set(err, PMK_EDATA, "no training rows");
+    const pmk_gnb_options *o = &m->opt;
+    if (o->priors == PMK_GNB_PRIOR_EXPLICIT && o->n_prior != K)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "%zu explicit priors given for %zu classes (one per label, in "
+                             "increasing label order)",
+                             o->n_prior, K);
+    pmk_gnb_free_derived(m);
+    if (m->scale_open)
+        close_scale(m);
+    size_t KD = K * D;
+    unsigned char *zero_raw = malloc(KD);
+    m->derived = malloc((3 * KD + 2 * K) * sizeof *m->derived);
+    int rc = (!m->derived || !zero_raw) ? pmk_error_set(err, PMK_ENOMEM, "out of memory") : 0;
+    if (!rc) {
+        m->var = m->derived;
+        m->W = m->var + KD;
+        m->P = m->W + KD;
+        m->alpha = m->P + KD;
+        m->c = m->alpha + K;
+        rc = class_blind(m, N, err);
+    }
+    if (!rc && !(rc = variances(m, N, zero_raw, err)))
+        rc = zero_lists(m, zero_raw, err);
+    free(zero_raw);
+    if (!rc)
+        rc = coefficients(m, N, err);
+    if (rc) {
+        pmk_gnb_free_derived(m);
+        return rc;
+    }
+    m->finished = 1;
+    pmk_gnb_refresh_views(m);
+    return PMK_OK;
+}
+
+pmk_gnb *pmk_gnb_fit(const gsl_matrix *X, const long *y, const pmk_gnb_options *opt,
+                     pmk_error *err)
+{
+    pmk_gnb *m = pmk_gnb_alloc(X->size2, opt, err);
+    if (!m)
+        return NULL;
+    if (pmk_gnb_partial_fit(m, X, y, err) || pmk_gnb_finish(m, err)) {
+        pmk_gnb_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* ---------------------------------------------------------------- merge */
+
+pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
+{
+    const pmk_gnb_options *oa = &a->opt, *ob = &b->opt;
+    const pmk_transform *ta = &oa->transform, *tb = &ob->transform;
+    const char *what = NULL;
+    if (a->scale_open || b->scale_open) {
+        pmk_error_set(err, PMK_EINVAL, "cannot merge a model whose automatic scale is not "
+                      "chosen yet (finish it first)");
+        return NULL;
+    }
+    if (a->d != b->d)
+        what = "numbers of features";
+    else if (ta->scale != tb->scale)
+        what = "feature scales";
+    else if (ta->threshold != tb->threshold || ta->check01 != tb->check01)
+        what = "transforms";
+    else if (oa->var_smoothing != ob->var_smoothing)
+        what = "var_smoothing values";
+    else if (oa->var_floor != ob->var_floor)
+        what = "variance floors";
+    else if (oa->variance != ob->variance)
+        what = "variance modes";
+    else if (oa->priors != ob->priors)
+        what = "prior modes";
+    else if (oa->priors == PMK_GNB_PRIOR_EXPLICIT &&
+             (oa->n_prior != ob->n_prior ||
+              memcmp(oa->prior, ob->prior, oa->n_prior * sizeof *oa->prior)))
+        what = "explicit prior lists";
+    if (what) {
+        pmk_error_set(err, PMK_EINVAL, "cannot merge models with different %s", what);
+        return NULL;
+    }
+    pmk_gnb *m = pmk_gnb_alloc(a->d, oa, err);
+    if (!m)
+        return NULL;
+    size_t D = a->d, cap = a->k + b->k;
+    if (pmk_gnb_reserve(m, cap ? cap : 1, err)) {
+        pmk_gnb_free(m);
+        return NULL;
+    }
+    /* Union of the two sorted label lists, merging classes present in both. */
+    size_t i = 0, j = 0, k = 0;
+    while (i < a->k || j < b->k) {
+        int take_a = j >= b->k || (i < a->k && a->labels[i] <= b->labels[j]);
+        int take_b = i >= a->k || (j < b->k && b->labels[j] <= a->labels[i]);
+        const pmk_gnb *src = take_a ? a : b;
+        size_t si = take_a ? i : j;
+        m->labels[k] = src->labels[si];
+        m->count[k] = src->count[si];
+        memcpy(m->mean + k * D, src->mean + si * D, D * sizeof *m->mean);
+        memcpy(m->m2 + k * D, src->m2 + si * D, D * sizeof *m->m2);
+        if (take_a && take_b) {
+            chan_merge(m->count[k], m->mean + k * D, m->m2 + k * D, b->count[j],
+                       b->mean + j * D, b->m2 + j * D, D);
+            m->count[k] += b->count[j];
+        }
+        i += take_a;
+        j += take_b;
+        k++;
+    }
+    m->k = k;
+    if (pmk_gnb_finish(m, err)) {
+        pmk_gnb_free(m);
+        return NULL;
+    }
+    return m;
+}
+

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* gnb_predict.c: prediction with the Gaussian classifier (joint
+ * log-likelihoods by blocked GEMMs, posteriors, labels) and the running
+ * evaluation over labelled chunks. */
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmk/kernels.h"
+#include "pmk/limits.h"
+#include "models/gnb_internal.h"
+
+/* Rows per block in the prediction GEMMs: bounds the scratch at B x D doubles
+ * (1.6 MB for MNIST) whatever N is, while keeping the GEMMs large enough for
+ * BLAS to run near peak. */
+#define GNB_BLOCK 256
+
+/* The row kernel of prediction, unrolled by four so that GCC's basic-block
+ * vectorizer packs it at -O2 (the loop vectorizer is off there); D is any
+ * length.
+ * out = s x - t; returns sum_j out_j^2 p_j when p is non-NULL (else 0). */
+static double row_shift(double *restrict out, const double *restrict x, double s,
+                        const double *restrict t, const double *restrict p, size_t D)
+{
+    size_t j = 0;
+    if (!p) {
+        for (; j + 4 <= D; j += 4) {
+            out[j] = x[j] * s - t[j];
+            out[j + 1] = x[j + 1] * s - t[j + 1];
+            out[j + 2] = x[j + 2] * s - t[j + 2];
+            out[j + 3] = x[j + 3] * s - t[j + 3];
+        }
+        for (; j < D; j++)
+            out[j] = x[j] * s - t[j];
+        return 0;
+    }
+    double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+    for (; j + 4 <= D; j += 4) {
+        double a0 = x[j] * s - t[j], a1 = x[j + 1] * s - t[j + 1];
+        double a2 = x[j + 2] * s - t[j + 2], a3 = x[j + 3] * s - t[j + 3];
+        out[j] = a0;
+        out[j + 1] = a1;
+        out[j + 2] = a2;
+        out[j + 3] = a3;
+        q0 += a0 * a0 * p[j];
+        q1 += a1 * a1 * p[j + 1];
+        q2 += a2 * a2 * p[j + 2];
+        q3 += a3 * a3 * p[j + 3];
+    }
+    for (; j < D; j++) {
+        out[j] = x[j] * s - t[j];
+        q0 += out[j] * out[j] * p[j];
+    }
+    return (q0 + q1) + (q2 + q3);
+}
+
+/* ---------------------------------------------------------------- prediction
+ *
+ * Joint log-likelihood of a block of B rows (B <= GNB_BLOCK), X' = s X - 1 t^T
+ * (B x D, in the scratch), W and P K x D:
+ *   J = X' W^T                                   (GEMM, B x K)
+ *   shared: J[i,k] += c_k - 1/2 sum_d X'_id^2 P_0d   (one row dot per i)
+ *   class:  J += -1/2 (X' o X') P^T + 1 c^T      (second GEMM)
+ * The shift t (see pmk_gnb_finish) keeps the cancellation between the three
+ * terms of sum (x - mu)^2 / v small. */
+
+static int jll_block(const pmk_gnb *m, const gsl_matrix *X, double s, gsl_matrix *J,
+                     double *scratch)
+{
+    size_t B = X->size1, D = m->d, K = m->k;
+    int shared = m->opt.variance == PMK_GNB_VAR_SHARED;
+    double *q = scratch + B * D;   /* B: -1/2 sum_d x'^2 P_0d, shared mode */
+    for (size_t i = 0; i < B; i++)
+        q[i] = -0.5 * row_shift(scratch + i * D, gsl_matrix_const_ptr(X, i, 0), s, m->shift,
+                                shared ? m->P : NULL, D);
+    gsl_matrix_view Xb = gsl_matrix_view_array(scratch, B, D);
+    gsl_matrix_const_view W = gsl_matrix_const_view_array(m->W, K, D);
+    int rc = pmk_gemm(CblasNoTrans, CblasTrans, 1.0, &Xb.matrix, &W.matrix, 0.0, J);
+    if (rc)
+        return rc;
+    if (!shared) {
+        for (size_t t = 0; t < B * D; t++)
+            scratch[t] *= scratch[t];
+        gsl_matrix_const_view P = gsl_matrix_const_view_array(m->P, K, D);
+        rc = pmk_gemm(CblasNoTrans, CblasTrans, -0.5, &Xb.matrix, &P.matrix, 1.0, J);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < B; i++) {
+        double *out = gsl_matrix_ptr(J, i, 0), qi = shared ? q[i] : 0;
+        for (size_t k = 0; k < K; k++)
+            out[k] += m->c[k] + qi;
+    }
+    return PMK_OK;
+}
+
+static int check_predict(const pmk_gnb *m, const gsl_matrix *X, size_t jrows, size_t jcols,
+                         pmk_error *err)
+{
+    if (!m->finished)
+        return pmk_error_set(err, PMK_EINVAL, "the model is not fitted");
+    if (X->size2 != m->d)
+        return pmk_error_set(err, PMK_EINVAL, "the data have %zu features, the model %zu",
+                             X->size2, m->d);
+    if (jrows != X->size1 || jcols != m->k)
+        return pmk_error_set(err, PMK_EINVAL, "the output is %zu x %zu, expected %zu x %zu",
+                             jrows, jcols, X->size1, m->k);
+    return PMK_OK;
+}
+
+/* Runs jll_block over the raw rows X, transformed as the model was, in
+ * blocks of GNB_BLOCK rows.  @p J is N x K, or, when @p per_block is
+ * non-NULL, GNB_BLOCK x K scratch handed with each block (rows [start,
+ * start+B)) to @p per_block, with the transformed rows @p in. */
+typedef int (*block_fn)(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_input *in,
+                        pmk_error *err);
+
+static int jll_blocks(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J, block_fn per_block,
+                      void *ctx, pmk_error *err)
+{
+    size_t N = X->size1;
+    if (N == 0)
+        return PMK_OK;
+    size_t B = N < GNB_BLOCK ? N : GNB_BLOCK;
+    pmk_gnb_input in;
+    int rc = pmk_gnb_input_open(m, X, m->opt.transform.scale, &in, err);
+    double *scratch = rc ? NULL : malloc(B * (m->d + 1) * sizeof *scratch);
+    if (!rc && !scratch)
+        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    for (size_t start = 0; start < N && !rc; start += B) {
+        size_t nb = N - start < B ? N - start : B;
+        gsl_matrix_const_view Xb = gsl_matrix_const_submatrix(in.X, start, 0, nb, m->d);
+        gsl_matrix_view Jb = gsl_matrix_submatrix(J, per_block ? 0 : start, 0, nb, m->k);
+        rc = jll_block(m, &Xb.matrix, in.s, &Jb.matrix, scratch);
+        if (rc)
+            rc = pmk_error_set(err, rc, "GEMM failed: %s", pmk_strerror(rc));
+        else if (per_block)
+            rc = per_block(ctx, start, &Jb.matrix, &in, err);
+    }
+    free(scratch);
+    pmk_gnb_input_close(&in);
+    return rc;
+}
+
+int pmk_gnb_joint_log_likelihood(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J,
+                                 pmk_error *err)
+{
+    int rc = check_predict(m, X, J->size1, J->size2, err);
+    return rc ? rc : jll_blocks(m, X, J, NULL, NULL, err);
+}
+
+int pmk_gnb_predict_log_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *L,
+                              pmk_error *err)
+{
+    int rc = pmk_gnb_joint_log_likelihood(m, X, L, err);
+    return rc ? rc : pmk_log_softmax_rows(L);
+}
+
+int pmk_gnb_predict_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *P,
+                          pmk_error *err)
+{
+    int rc = pmk_gnb_joint_log_likelihood(m, X, P, err);
+    return rc ? rc : pmk_softmax_rows(P);
+}
+
+static size_t argmax_row(const gsl_matrix *J, size_t i)
+{
+    const double *r = gsl_matrix_const_ptr(J, i, 0);
+    size_t best = 0;
+    for (size_t k = 1; k < J->size2; k++)
+        if (r[k] > r[best])
+            best = k;
+    return best;
+}
+
+struct predict_ctx {
+    const pmk_gnb *m;
+    long *labels;
+};
+
+static int predict_block(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_input *in,
+                         pmk_error *err)
+{
+    struct predict_ctx *p = ctx;
+    (void)in, (void)err;
+    for (size_t i = 0; i < Jb->size1; i++)
+        p->labels[start + i] = p->m->labels[argmax_row(Jb, i)];
+    return PMK_OK;
+}
+
+/* The GNB_BLOCK x K scratch that jll_blocks fills block by block. */
+static int with_block_scratch(const pmk_gnb *m, const gsl_matrix *X, block_fn fn, void *ctx,
+                              pmk_error *err)
+{
+    size_t B = X->size1 < GNB_BLOCK ? X->size1 : GNB_BLOCK;
+    if (B == 0)
+        return PMK_OK;
+    gsl_matrix *J = gsl_matrix_alloc(B, m->k);
+    if (!J)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    int rc = jll_blocks(m, X, J, fn, ctx, err);
+    gsl_matrix_free(J);
+    return rc;
+}
+
+int pmk_gnb_predict(const pmk_gnb *m, const gsl_matrix *X, long *labels, pmk_error *err)
+{
+    int rc = check_predict(m, X, X->size1, m->k, err);
+    if (rc)
+        return rc;
+    struct predict_ctx p = {m, labels};
+    return with_block_scratch(m, X, predict_block, &p, err);
+}
+
+/* ---------------------------------------------------------------- evaluation */
+
+/* The counts of @p e: 3 K-vectors, and the K x K confusion for small K. */
+static int eval_counts_alloc(pmk_gnb_eval *e, size_t K)
+{
+    e->support = calloc(K ? K : 1, sizeof *e->support);
+    e->predicted = calloc(K ? K : 1, sizeof *e->predicted);
+    e->hits = calloc(K ? K : 1, sizeof *e->hits);
+    e->confusion = K <= PMK_GNB_EVAL_CONFUSION_MAX
+                       ? calloc(K ? K * K : 1, sizeof *e->confusion) : NULL;
+    return e->support && e->predicted && e->hits
+           && (e->confusion || K > PMK_GNB_EVAL_CONFUSION_MAX);
+}
+
+static void eval_counts_free(pmk_gnb_eval *e)
+{
+    free(e->confusion);
+    free(e->support);
+    free(e->predicted);
+    free(e->hits);
+}
+
+pmk_gnb_eval *pmk_gnb_eval_alloc(const pmk_gnb *m, pmk_error *err)
+{
+    pmk_gnb_eval *e = calloc(1, sizeof *e);
+    if (!e || !eval_counts_alloc(e, m->k)) {
+        if (e)
+            eval_counts_free(e);
+        free(e);
+        pmk_error_set(err, PMK_ENOMEM, "out of memory");
+        return NULL;
+    }
+    e->k = m->k;
+    return e;
+}
+
+void pmk_gnb_eval_free(pmk_gnb_eval *e)
+{
+    if (!e)
+        return;
+    eval_counts_free(e);
+    free(e);
+}
+
+struct eval_ctx {
+    const pmk_gnb *m;
+    pmk_gnb_eval *e;
+    const size_t *truth;
+};
+
+static int eval_block(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_input *in,
+                      pmk_error *err)
+{
+    struct eval_ctx *c = ctx;
+    const pmk_gnb *m = c->m;
+    size_t K = m->k, D = m->d;
+    (void)err;
+    for (size_t i = 0; i < Jb->size1; i++) {
+        size_t t = c->truth[start + i], p = argmax_row(Jb, i);
+        const double *r = gsl_matrix_const_ptr(Jb, i, 0);
+        double lse = pmk_logsumexp(r, K, 1);
+        c->e->n++;
+        c->e->correct += p == t;
+        c->e->support[t]++;
+        c->e->predicted[p]++;
+        c->e->hits[t] += p == t;
+        if (c->e->confusion)
+            c->e->confusion[t * K + p]++;
+        c->e->sum_nll -= r[t];
+        c->e->sum_log_post += r[t] - lse;
+        const double *x = gsl_matrix_const_ptr(in->X, start + i, 0), *mu = m->mean + t * D;
+        for (size_t z = m->zero_off[t]; z < m->zero_off[t + 1]; z++) {
+            size_t j = m->zero_dim[z];
+            if (x[j] * in->s != mu[j]) {
+                c->e->zero_var_rows++;
+                break;
+            }
+        }
+    }
+    return PMK_OK;
+}
+
+int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X, const long *y,
+                     pmk_error *err)
+{
+    int rc = check_predict(m, X, X->size1, m->k, err);
+    if (rc)
+        return rc;
+    if (e->k != m->k)
+        return pmk_error_set(err, PMK_EINVAL, "the evaluation was made for another model");
+    size_t N = X->size1;
+    if (N == 0)
+        return PMK_OK;
+    size_t *truth = malloc(N * sizeof *truth);
+    if (!truth)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < N; i++) {
+        long k = pmk_gnb_find_label(m->labels, m->k, y[i]);
+        if (k < 0) {
+            free(truth);
+            return pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), 0,
+                                "label %ld was not seen in training (the model has %zu "
+                                "classes, labels %ld to %ld)",
+                                y[i], m->k, m->labels[0], m->labels[m->k - 1]);
+        }
+        truth[i] = (size_t)k;
+    }
+    /* Accumulate into a copy so that a failure leaves @p e unchanged. */
+    pmk_gnb_eval tmp = *e;
+    size_t K = m->k, kk = K <= PMK_GNB_EVAL_CONFUSION_MAX ? K * K : 0;
+    if (!eval_counts_alloc(&tmp, K)) {
+        eval_counts_free(&tmp);
+        free(truth);
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    }
+    if (kk)
+        memcpy(tmp.confusion, e->confusion, kk * sizeof *tmp.confusion);
+    memcpy(tmp.support, e->support, K * sizeof *tmp.support);
+    memcpy(tmp.predicted, e->predicted, K * sizeof *tmp.predicted);
+    memcpy(tmp.hits, e->hits, K * sizeof *tmp.hits);
+    struct eval_ctx c = {m, &tmp, truth};
+    rc = with_block_scratch(m, X, eval_block, &c, err);
+    free(truth);
+    if (rc) {
+        eval_counts_free(&tmp);
+        return rc;
+    }
+    eval_counts_free(e);
+    *e = tmp;
+    return PMK_OK;
+}
+
+double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k)
+{
+    return e->predicted[k] ? (double)e->hits[k] / (double)e->predicted[k] : NAN;
+}
+
+double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k)
+{
+    return e->support[k] ? (double)e->hits[k] / (double)e->support[k] : NAN;
+}
