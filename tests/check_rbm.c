@@ -84,7 +84,7 @@ START_TEST(test_factorization_brute_force)
         bits(sv, v, 4);
         for (size_t i = 0; i < 4; i++)
             gsl_matrix_set(V, 0, i, v[i]);
-        ck_assert_int_eq(pmk_rbm_hidden_prob(m, V, P), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_hidden_prob(m, V, P, NULL), PMK_OK);
         double lz = brute_log_marginal_v(m, v);
         for (size_t sh = 0; sh < 8; sh++) {
             bits(sh, h, 3);
@@ -102,7 +102,7 @@ START_TEST(test_factorization_brute_force)
         bits(sh, h, 3);
         for (size_t j = 0; j < 3; j++)
             gsl_matrix_set(Hm, 0, j, h[j]);
-        ck_assert_int_eq(pmk_rbm_visible_prob(m, Hm, Q), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_visible_prob(m, Hm, Q, NULL), PMK_OK);
         double terms[16];
         for (size_t sv = 0; sv < 16; sv++) {
             bits(sv, v, 4);
@@ -136,7 +136,7 @@ START_TEST(test_free_energy_brute_force)
     gsl_vector *F = gsl_vector_alloc(32);
     for (size_t s = 0; s < 32; s++)
         bits(s, gsl_matrix_ptr(V, s, 0), 5);
-    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F, NULL), PMK_OK);
     for (size_t s = 0; s < 32; s++) {
         double want = -brute_log_marginal_v(m, gsl_matrix_ptr(V, s, 0));
         ck_assert_msg(fabs(gsl_vector_get(F, s) - want) <= 1e-12 * (1.0 + fabs(want)),
@@ -246,7 +246,7 @@ START_TEST(test_pseudo_likelihood_other_paths)
         memcpy(gsl_matrix_ptr(V, k, 0), v, sizeof v);
     for (size_t i = 0; i < 4; i++)
         gsl_matrix_set(V, i + 1, i, 1.0 - v[i]);
-    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F, NULL), PMK_OK);
     double want = 0.0, pl;
     for (size_t i = 0; i < 4; i++)
         want += pmk_log_sigmoid(gsl_vector_get(F, i + 1) - gsl_vector_get(F, 0));
@@ -291,9 +291,9 @@ START_TEST(test_hidden_sample_frequencies)
     for (size_t n = 0; n < N; n++)
         memcpy(gsl_matrix_ptr(V, n, 0), v, sizeof v);
     gsl_matrix_view v1 = gsl_matrix_submatrix(V, 0, 0, 1, 5);
-    ck_assert_int_eq(pmk_rbm_hidden_prob(m, &v1.matrix, P), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_hidden_prob(m, &v1.matrix, P, NULL), PMK_OK);
     pmk_rng *r = pmk_rng_alloc(NULL, 99);
-    ck_assert_int_eq(pmk_rbm_sample_hidden(m, V, S, r), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_sample_hidden(m, V, S, r, NULL), PMK_OK);
     double cnt[4] = {0}, pat[16] = {0};
     for (size_t n = 0; n < N; n++) {
         size_t s = 0;
@@ -335,11 +335,11 @@ START_TEST(test_gibbs_matches_marginal)
     gsl_matrix *V = gsl_matrix_calloc(N, 3), *All = gsl_matrix_alloc(8, 3);
     gsl_vector *F = gsl_vector_alloc(8);
     pmk_rng *r = pmk_rng_alloc(NULL, 3);
-    ck_assert_int_eq(pmk_rbm_gibbs(m, V, 30, NULL, r), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_gibbs(m, V, 30, NULL, r, NULL), PMK_OK);
     for (size_t s = 0; s < 8; s++)
         bits(s, gsl_matrix_ptr(All, s, 0), 3);
     double lz;
-    ck_assert_int_eq(pmk_rbm_free_energy(m, All, F), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_free_energy(m, All, F, NULL), PMK_OK);
     ck_assert_int_eq(pmk_rbm_log_z_exact(m, &lz, NULL), PMK_OK);
     double cnt[8] = {0};
     for (size_t n = 0; n < N; n++) {
@@ -480,7 +480,7 @@ static double mean_loglik(const pmk_rbm *m, const gsl_matrix *X)
 {
     gsl_vector *F = gsl_vector_alloc(X->size1);
     double lz, s = 0;
-    ck_assert_int_eq(pmk_rbm_free_energy(m, X, F), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_free_energy(m, X, F, NULL), PMK_OK);
     ck_assert_int_eq(pmk_rbm_log_z_exact(m, &lz, NULL), PMK_OK);
     for (size_t n = 0; n < X->size1; n++)
         s += gsl_vector_get(F, n);
@@ -803,6 +803,60 @@ START_TEST(test_bad_model_files)
 }
 END_TEST
 
+/* Every conditional, sampler and score refuses a wrong shape with a message
+ * naming both sizes (each would otherwise read or write out of bounds), and
+ * the mean free energy is the mean of the per-row free energies. */
+START_TEST(test_shapes_refused)
+{
+    pmk_rbm *m = random_model(4, 3, 1.0, 21);
+    pmk_rng *r = pmk_rng_alloc(NULL, 1);
+    pmk_error e;
+    gsl_matrix *V5 = gsl_matrix_calloc(2, 5), *V = gsl_matrix_calloc(2, 4);
+    gsl_matrix *P = gsl_matrix_alloc(2, 3), *P4 = gsl_matrix_alloc(3, 3), *H = gsl_matrix_calloc(2, 3);
+    gsl_matrix *Q = gsl_matrix_alloc(2, 4), *Q3 = gsl_matrix_alloc(2, 3);
+    gsl_vector *F = gsl_vector_alloc(2), *F3 = gsl_vector_alloc(3);
+    ck_assert_int_eq(pmk_rbm_hidden_prob(m, V5, P, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    ck_assert_int_eq(pmk_rbm_hidden_prob(m, V, P4, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the output is 3 x 3, expected 2 x 3");
+    ck_assert_int_eq(pmk_rbm_sample_hidden(m, V5, P, r, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    ck_assert_int_eq(pmk_rbm_visible_prob(m, V, Q, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 4 columns but the model has 3 hidden units");
+    ck_assert_int_eq(pmk_rbm_sample_visible(m, H, Q3, r, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the output is 2 x 3, expected 2 x 4");
+    ck_assert_int_eq(pmk_rbm_gibbs(m, V, 1, Q3, r, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the output is 2 x 3, expected 2 x 4");
+    ck_assert_int_eq(pmk_rbm_gibbs(m, V5, 1, NULL, r, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F3, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the output has 3 entries, expected 2");
+    double x;
+    ck_assert_int_eq(pmk_rbm_mean_free_energy(m, V5, &x, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    ck_assert_int_eq(pmk_rbm_recon_error(m, V5, r, &x, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    ck_assert_int_eq(pmk_rbm_pseudo_likelihood(m, V5, &x, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    /* the mean: rows 0110 and 1001 */
+    gsl_matrix_set(V, 0, 1, 1.0);
+    gsl_matrix_set(V, 0, 2, 1.0);
+    gsl_matrix_set(V, 1, 0, 1.0);
+    gsl_matrix_set(V, 1, 3, 1.0);
+    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F, &e), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_mean_free_energy(m, V, &x, &e), PMK_OK);
+    ck_assert_double_eq_tol(x, 0.5 * (gsl_vector_get(F, 0) + gsl_vector_get(F, 1)), 1e-15);
+    gsl_matrix_view one = gsl_matrix_submatrix(V, 0, 0, 1, 4);
+    ck_assert_int_eq(pmk_rbm_mean_free_energy(m, &one.matrix, &x, &e), PMK_OK);
+    ck_assert_double_eq(x, gsl_vector_get(F, 0));
+    gsl_matrix_free(V5), gsl_matrix_free(V), gsl_matrix_free(P), gsl_matrix_free(P4);
+    gsl_matrix_free(H), gsl_matrix_free(Q), gsl_matrix_free(Q3);
+    gsl_vector_free(F), gsl_vector_free(F3);
+    pmk_rng_free(r);
+    pmk_rbm_free(m);
+}
+END_TEST
+
 /* Bad arguments and data, each with its message. */
 START_TEST(test_bad_inputs)
 {
@@ -944,6 +998,7 @@ Suite *suite_rbm(void)
     tcase_add_test(tc, test_save_load_round_trip);
     tcase_add_test(tc, test_bad_model_files);
     tcase_add_test(tc, test_bad_inputs);
+    tcase_add_test(tc, test_shapes_refused);
     suite_add_tcase(s, tc);
     return s;
 }

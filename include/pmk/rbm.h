@@ -82,37 +82,46 @@ PMK_API int pmk_rbm_init(pmk_rbm *m, const gsl_matrix *X, pmk_rng *r, pmk_error 
  *  "row R, column C: ...". */
 PMK_API int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error *err);
 
-/* ---------------------------------------------------------------- conditionals */
+/* ---------------------------------------------------------------- conditionals
+ *
+ * Shapes are checked: an input whose width is not the model's layer, or an
+ * output of the wrong size, is PMK_EINVAL with a message naming both sizes;
+ * a failed GEMM passes its status up.  Outputs are caller-allocated. */
 
-/** P (N x H) <- p(h = 1 | v) = sigmoid(V W + a) for V (N x D); P is
- *  caller-allocated.  @return PMK_EINVAL (no message: there is no pmk_error
- *  argument) when a shape does not match. */
-PMK_API int pmk_rbm_hidden_prob(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *P);
+/** P (N x H) <- p(h = 1 | v) = sigmoid(V W + a) for V (N x D). */
+PMK_API int pmk_rbm_hidden_prob(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *P,
+                                pmk_error *err);
 
-/** P (N x D) <- p(v = 1 | h) = sigmoid(Hs W' + b) for Hs (N x H); P is
- *  caller-allocated.  @return PMK_EINVAL when a shape does not match. */
-PMK_API int pmk_rbm_visible_prob(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *P);
+/** P (N x D) <- p(v = 1 | h) = sigmoid(Hs W' + b) for Hs (N x H). */
+PMK_API int pmk_rbm_visible_prob(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *P,
+                                 pmk_error *err);
 
 /** S (N x H) <- one sample of h ~ p(h | v) per row of V (N x D), drawing
- *  N*H uniforms from @p r.  @return PMK_EINVAL when a shape does not match. */
+ *  N*H uniforms from @p r.  Statuses as pmk_rbm_hidden_prob. */
 PMK_API int pmk_rbm_sample_hidden(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *S,
-                                  pmk_rng *r);
+                                  pmk_rng *r, pmk_error *err);
 
 /** S (N x D) <- one sample of v ~ p(v | h) per row of Hs (N x H), drawing
- *  N*D uniforms from @p r.  @return PMK_EINVAL when a shape does not match. */
+ *  N*D uniforms from @p r.  Statuses as pmk_rbm_visible_prob. */
 PMK_API int pmk_rbm_sample_visible(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *S,
-                                   pmk_rng *r);
+                                   pmk_rng *r, pmk_error *err);
 
 /** @p steps sweeps of block Gibbs sampling v -> h -> v on each row of V (N x D,
  *  updated in place with binary samples).  When @p mean is non-NULL (N x D) it
  *  receives p(v = 1 | h) of the last sweep (the "visible means" to display).
  *  @return PMK_EINVAL when a shape does not match, PMK_ENOMEM. */
 PMK_API int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_matrix *mean,
-                          pmk_rng *r);
+                          pmk_rng *r, pmk_error *err);
 
 /** F (N) <- free energy F(v) of each row of V (N x D); F is caller-allocated.
  *  @return PMK_EINVAL when a shape does not match, PMK_ENOMEM. */
-PMK_API int pmk_rbm_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F);
+PMK_API int pmk_rbm_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F,
+                                pmk_error *err);
+
+/** The mean of F(v) over the rows of V (N x D) into *@p out (NaN for N = 0);
+ *  statuses as pmk_rbm_free_energy. */
+PMK_API int pmk_rbm_mean_free_energy(const pmk_rbm *m, const gsl_matrix *V, double *out,
+                                     pmk_error *err);
 
 /* ---------------------------------------------------------------- monitoring */
 

@@ -420,17 +420,12 @@ typedef struct train_ctx {
     pmk_rng *r;
     FILE *log;
     double t0, t_epoch;
-    gsl_vector *F1, *F2;
 } train_ctx;
 
-static double mean_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F)
+static double mean_free_energy(const pmk_rbm *m, const gsl_matrix *V)
 {
-    if (pmk_rbm_free_energy(m, V, F))
-        return NAN;
-    double s = 0.0;
-    for (size_t n = 0; n < F->size; n++)
-        s += gsl_vector_get(F, n);
-    return s / (double)F->size;
+    double f;
+    return pmk_rbm_mean_free_energy(m, V, &f, NULL) ? NAN : f;
 }
 
 static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *vctx)
@@ -441,7 +436,7 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
     if (pmk_rbm_pseudo_likelihood_1bit(m, c->mon, c->r, &pl, &err))
         pl = NAN;
     if (c->held)
-        gap = mean_free_energy(m, c->held, c->F2) - mean_free_energy(m, c->mon, c->F1);
+        gap = mean_free_energy(m, c->held) - mean_free_energy(m, c->mon);
     double now = cli_now(), secs = now - c->t_epoch;
     c->t_epoch = now;
     cli_progress("epoch %zu/%zu  recon %.4f  pseudo-likelihood %.4f  free-energy gap %.4f  "
@@ -614,20 +609,16 @@ static int rbm_train(int argc, char **argv)
         nheld = N - 1;
     size_t ntrain = N - nheld;
     gsl_matrix *Xs = NULL, *mon = NULL, *held = NULL;
-    gsl_vector *F1 = NULL, *F2 = NULL;
     size_t *perm = malloc(N * sizeof *perm);
     Xs = gsl_matrix_alloc(N, D);
     size_t nmon = ntrain < 1000 ? ntrain : 1000;
     mon = gsl_matrix_alloc(nmon, D);
-    F1 = gsl_vector_alloc(nmon);
-    if (nheld) {
+    if (nheld)
         held = gsl_matrix_alloc(nheld, D);
-        F2 = gsl_vector_alloc(nheld);
-    }
     train_ctx ctx = {0};
     pmk_outfile logf = {0};
     int status = PMK_EXIT_OK;
-    if (!perm || !Xs || !mon || !F1 || (nheld && (!held || !F2))) {
+    if (!perm || !Xs || !mon || (nheld && !held)) {
         status = cli_error("out of memory");
         goto done;
     }
@@ -667,8 +658,6 @@ static int rbm_train(int argc, char **argv)
     ctx.held = held;
     ctx.r = r;
     ctx.log = logpath ? logf.fp : NULL;
-    ctx.F1 = F1;
-    ctx.F2 = F2;
     cli_notice("%zu rows (%zu for training, %zu held out), D = %zu, H = %zu, %s%zu%s, "
                "batch %zu",
                N, ntrain, nheld, D, m->h, o.persistent ? "PCD-" : "CD-", o.k,
@@ -704,10 +693,6 @@ done:
         gsl_matrix_free(mon);
     if (held)
         gsl_matrix_free(held);
-    if (F1)
-        gsl_vector_free(F1);
-    if (F2)
-        gsl_vector_free(F2);
     pmk_rng_free(r);
     pmk_rbm_free(m);
     rbm_data_free(&data);
@@ -777,8 +762,9 @@ static int rbm_hidden(int argc, char **argv)
         status = PMK_EXIT_FAIL;
     else if (!P)
         status = cli_error("out of memory");
-    else if (sample ? pmk_rbm_sample_hidden(m, data.X, P, r) : pmk_rbm_hidden_prob(m, data.X, P))
-        status = cli_error("computing the hidden units failed");
+    else if (sample ? pmk_rbm_sample_hidden(m, data.X, P, r, &err)
+                    : pmk_rbm_hidden_prob(m, data.X, P, &err))
+        status = cli_error_pmk(&err);
     else if (pmk_csv_write(out, P, data.y, NULL, &err))
         status = cli_error_pmk(&err);
     if (P)
@@ -935,8 +921,8 @@ static int rbm_sample(int argc, char **argv)
             V->data[k] = pmk_rng_uniform(r) < 0.5 ? 1.0 : 0.0;
     }
     for (size_t s = 0; s < nsnap; s++) {
-        if (pmk_rbm_gibbs(m, V, every, mean, r)) {
-            status = cli_error("sampling failed");
+        if (pmk_rbm_gibbs(m, V, every, mean, r, &err)) {
+            status = cli_error_pmk(&err);
             goto done;
         }
         gsl_matrix_view dst = gsl_matrix_submatrix(snaps, s * chains, 0, chains, m->d);
@@ -1054,14 +1040,9 @@ static int rbm_eval(int argc, char **argv)
     double recon = NAN, pl = NAN, pl1 = NAN, mfe = NAN, log_z = NAN, lo = NAN, hi = NAN;
     const size_t N = data.X->size1;
     pmk_rng *r = cli_rng(have_seed, seed);
-    gsl_vector *F = gsl_vector_alloc(N);
     pmk_rbm_ais_result res;
     if (!r) {
         status = PMK_EXIT_FAIL;
-        goto done;
-    }
-    if (!F) {
-        status = cli_error("out of memory");
         goto done;
     }
     if (exact && pmk_rbm_log_z_exact(m, &log_z, &err)) {
@@ -1074,7 +1055,10 @@ static int rbm_eval(int argc, char **argv)
         status = cli_error_pmk(&err);
         goto done;
     }
-    mfe = mean_free_energy(m, data.X, F);
+    if (pmk_rbm_mean_free_energy(m, data.X, &mfe, &err)) {
+        status = cli_error_pmk(&err);
+        goto done;
+    }
     if (ais) {
         if (pmk_rbm_log_z_ais(m, data.X, &ao, r, &res, &err)) {
             status = cli_error_pmk(&err);
@@ -1125,8 +1109,6 @@ static int rbm_eval(int argc, char **argv)
             printf("mean log p(v)              %.6f\n", lp);
     }
 done:
-    if (F)
-        gsl_vector_free(F);
     pmk_rng_free(r);
     pmk_rbm_free(m);
     rbm_data_free(&data);
@@ -1370,8 +1352,9 @@ int cli_demo_rbm(const char *datadir, const char *outdir, unsigned long seed)
     for (size_t k = 0; k < 10; k++)
         gsl_matrix_set_row(V, k, &digit.vector);
     gsl_matrix_view rest = gsl_matrix_submatrix(row, 1, 0, 10, D);
-    if (pmk_rbm_sample_hidden(m, V, Hs, r) || pmk_rbm_visible_prob(m, Hs, &rest.matrix)) {
-        status = cli_error("sampling failed");
+    if (pmk_rbm_sample_hidden(m, V, Hs, r, &err)
+        || pmk_rbm_visible_prob(m, Hs, &rest.matrix, &err)) {
+        status = cli_error_pmk(&err);
         goto done;
     }
     gsl_matrix_set_row(row, 0, &digit.vector);
@@ -1392,8 +1375,8 @@ int cli_demo_rbm(const char *datadir, const char *outdir, unsigned long seed)
         }
     }
     for (size_t s = 0; s < 5; s++) {
-        if (pmk_rbm_gibbs(m, V, 200, mean, r)) {
-            status = cli_error("sampling failed");
+        if (pmk_rbm_gibbs(m, V, 200, mean, r, &err)) {
+            status = cli_error_pmk(&err);
             goto done;
         }
         gsl_matrix_view dst = gsl_matrix_submatrix(snaps, s * 10, 0, 10, D);

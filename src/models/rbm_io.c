@@ -26,6 +26,7 @@
 #include "pmk/limits.h"
 #include "pmk/rbm.h"
 #include "io/record_internal.h"
+#include "models/rbm_internal.h"
 
 #define MAGIC "pmk-rbm"
 
@@ -306,26 +307,19 @@ static int assemble(pmk_rec_reader *r, const blocks *k, pmk_rbm **out)
     copy_vector(m->b, k->b);
     copy_vector(m->a, k->a);
     copy_matrix(m->W, k->W);
+    if (pmk_rbm_state_alloc(m, (int)k->mom, k->p, &e2)) {
+        pmk_rbm_free(m);
+        return pmk_error_at(r->err, PMK_ENOMEM, r->path, 0, 0, "out of memory");
+    }
     if (k->mom) {
-        m->dW = gsl_matrix_alloc(k->d, k->h);
-        m->db = gsl_vector_alloc(k->d);
-        m->da = gsl_vector_alloc(k->h);
-        if (!m->dW || !m->db || !m->da)
-            goto nomem;
         copy_vector(m->db, k->db);
         copy_vector(m->da, k->da);
         copy_matrix(m->dW, k->dW);
     }
-    if (k->p) {
-        if (!(m->chains = gsl_matrix_alloc(k->p, k->h)))
-            goto nomem;
+    if (k->p)
         copy_matrix(m->chains, k->chains);
-    }
     *out = m;
     return PMK_OK;
-nomem:
-    pmk_rbm_free(m);
-    return pmk_error_at(r->err, PMK_ENOMEM, r->path, 0, 0, "out of memory");
 }
 
 static int read_body(pmk_rec_reader *r, blocks *k, pmk_rbm **out)

@@ -217,17 +217,6 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t)
     free(t);
 }
 
-/* a * b, or ULLONG_MAX when that overflows. */
-static unsigned long long sat_mul(unsigned long long a, unsigned long long b)
-{
-    return b && a > ULLONG_MAX / b ? ULLONG_MAX : a * b;
-}
-
-static unsigned long long sat_add(unsigned long long a, unsigned long long b)
-{
-    return a > ULLONG_MAX - b ? ULLONG_MAX : a + b;
-}
-
 pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *o,
                                        pmk_error *err)
 {
@@ -238,15 +227,15 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
     {
         unsigned long long D = m->d, H = m->h, B = o->batch;
         unsigned long long P = o->persistent ? (m->chains ? m->chains->size1 : B) : 0;
-        unsigned long long R = P > B ? P : B, DH = sat_add(D, H);
-        unsigned long long f = sat_add(sat_mul(2, sat_mul(D, H)), sat_mul(2, DH));
-        f = sat_add(f, sat_mul(B, DH));
-        f = sat_add(f, sat_mul(R, sat_mul(2, DH)));
-        f = sat_add(f, sat_add(sat_mul(P, H), 2 * (D > H ? D : H)));
+        unsigned long long R = P > B ? P : B, DH = rbm_sat_add(D, H);
+        unsigned long long f = rbm_sat_add(rbm_sat_mul(2, rbm_sat_mul(D, H)), rbm_sat_mul(2, DH));
+        f = rbm_sat_add(f, rbm_sat_mul(B, DH));
+        f = rbm_sat_add(f, rbm_sat_mul(R, rbm_sat_mul(2, DH)));
+        f = rbm_sat_add(f, rbm_sat_add(rbm_sat_mul(P, H), 2 * (D > H ? D : H)));
         char what[128];
         snprintf(what, sizeof what, "training %llu x %llu units with batches of %llu rows", D,
                  H, B);
-        if (pmk_mem_check(NULL, 0, 0, sat_mul(4, f), what, err))
+        if (pmk_mem_check(NULL, 0, 0, rbm_sat_mul(4, f), what, err))
             return NULL;
     }
     pmk_rbm_trainer *t = calloc(1, sizeof *t);
@@ -440,15 +429,9 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
 int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
 {
     const size_t D = t->d, H = t->h;
-    if (!m->dW) {
-        m->dW = gsl_matrix_alloc(D, H);
-        m->db = gsl_vector_alloc(D);
-        m->da = gsl_vector_alloc(H);
-    }
-    if (t->p && t->chains_ready && !m->chains)
-        m->chains = gsl_matrix_alloc(t->p, H);
-    if (!m->dW || !m->db || !m->da || (t->p && t->chains_ready && !m->chains))
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory saving the training state");
+    int rc = pmk_rbm_state_alloc(m, 1, t->p && t->chains_ready ? t->p : 0, err);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < D; i++) {
         double *w = gsl_matrix_ptr(m->W, i, 0), *dw = gsl_matrix_ptr(m->dW, i, 0);
         const float *wf = gsl_matrix_float_const_ptr(t->W, i, 0);
