@@ -13,6 +13,7 @@ Suite *suite_record(void);
 Suite *suite_csv(void);
 Suite *suite_readers(void);
 Suite *suite_idx(void);
+Suite *suite_dataset(void);
 Suite *suite_image(void);
 Suite *suite_gnb(void);
 Suite *suite_rbm(void);

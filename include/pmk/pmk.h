@@ -35,6 +35,7 @@
 #include "pmk/stream.h"
 #include "pmk/csv.h"
 #include "pmk/idx.h"
+#include "pmk/dataset.h"
 #include "pmk/image.h"
 #include "pmk/gnb.h"
 #include "pmk/rbm.h"

@@ -23,9 +23,9 @@
 #include "pmk/idx.h"
 #include "pmk/stream.h"
 #include "io/dataout_internal.h"
+#include "io/idx_internal.h"
 
-/* The element types: size in bytes and name for messages; 0 = unknown. */
-static size_t type_size(int t)
+size_t pmk_idx_type_size(int t)
 {
     switch (t) {
     case PMK_IDX_U8: case PMK_IDX_S8: return 1;
@@ -36,7 +36,7 @@ static size_t type_size(int t)
     }
 }
 
-static const char *type_name(int t)
+const char *pmk_idx_type_name(int t)
 {
     switch (t) {
     case PMK_IDX_U8: return "u8";
@@ -49,16 +49,12 @@ static const char *type_name(int t)
     }
 }
 
-/* An IDX file as read: the header and the raw (big-endian) body. */
-typedef struct idx_raw {
-    int type;
-    size_t ndim, dims[8];
-    size_t count;            /* elements: the product of dims */
-    unsigned char *body;     /* count * type_size(type) bytes */
-} idx_raw;
+int pmk_idx_magic_ok(const unsigned char *b)
+{
+    return b[0] == 0 && b[1] == 0 && pmk_idx_type_size(b[2]) && b[3] >= 1 && b[3] <= 8;
+}
 
-/* Reads up to @p n bytes, looping over short reads; returns the count or -1. */
-static long read_full(pmk_instream *in, unsigned char *buf, size_t n, pmk_error *err)
+long pmk_idx_read_full(pmk_instream *in, unsigned char *buf, size_t n, pmk_error *err)
 {
     size_t got = 0;
     while (got < n) {
@@ -72,8 +68,7 @@ static long read_full(pmk_instream *in, unsigned char *buf, size_t n, pmk_error 
     return (long)got;
 }
 
-/* "60000 x 28 x 28" */
-static void dims_text(const size_t *dims, size_t ndim, char *out, size_t len)
+void pmk_idx_dims_text(const size_t *dims, size_t ndim, char *out, size_t len)
 {
     size_t k = 0;
     out[0] = '\0';
@@ -81,98 +76,116 @@ static void dims_text(const size_t *dims, size_t ndim, char *out, size_t len)
         k += (size_t)snprintf(out + k, len - k, i ? " x %zu" : "%zu", dims[i]);
 }
 
-static int idx_load(const char *path, idx_raw *raw, pmk_error *err)
+int pmk_idx_header_read(pmk_instream *in, const unsigned char *pre, size_t npre,
+                        pmk_idx_header *hd, pmk_error *err)
+{
+    memset(hd, 0, sizeof *hd);
+    const char *shown = pmk_instream_path(in);
+    const char *after = pmk_instream_is_gzip(in) ? " after gunzip" : "";
+    unsigned char h[36];
+    memcpy(h, pre, npre);
+    long got = pmk_idx_read_full(in, h + npre, 4 - npre, err);
+    if (got < 0)
+        return err->code;
+    got += (long)npre;
+    if (got < 4)
+        return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                            "not an IDX file: %ld bytes%s, the header needs at least 4", got,
+                            after);
+    if (h[0] != 0 || h[1] != 0)
+        return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                            "not an IDX file: magic %02x %02x %02x %02x, expected 00 00 then "
+                            "a type and a dimension count", h[0], h[1], h[2], h[3]);
+    hd->type = h[2];
+    hd->esz = pmk_idx_type_size(hd->type);
+    if (!hd->esz)
+        return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                            "unknown IDX element type 0x%02x (known: 08 u8, 09 s8, 0b i16, "
+                            "0c i32, 0d f32, 0e f64)", h[2]);
+    hd->ndim = h[3];
+    if (hd->ndim < 1 || hd->ndim > 8)
+        return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                            "IDX header gives %zu dimensions, expected 1 to 8", hd->ndim);
+    hd->hlen = 4 + 4 * hd->ndim;
+    got = pmk_idx_read_full(in, h + 4, hd->hlen - 4, err);
+    if (got < 0)
+        return err->code;
+    if ((size_t)got < hd->hlen - 4)
+        return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                            "truncated IDX header: %zu bytes%s, a header with %zu dimensions "
+                            "has %zu", 4 + (size_t)got, after, hd->ndim, hd->hlen);
+    hd->count = 1;
+    int overflow = 0;
+    for (size_t i = 0; i < hd->ndim; i++) {
+        const unsigned char *b = h + 4 + 4 * i;
+        hd->dims[i] = (size_t)b[0] << 24 | (size_t)b[1] << 16 | (size_t)b[2] << 8 | b[3];
+        if (hd->dims[i] == 0)
+            return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0, "IDX dimension %zu of %zu is 0",
+                                i + 1, hd->ndim);
+        overflow |= pmk_size_mul(hd->count, hd->dims[i], &hd->count) != PMK_OK;
+    }
+    /* the size as doubles too: pmk_idx_read makes an N x D matrix of them */
+    if (overflow || hd->count > SIZE_MAX / sizeof(double)
+        || pmk_size_mul(hd->count, hd->esz, &hd->bytes)
+        || pmk_size_add(hd->bytes, hd->hlen, &hd->total)) {
+        char dt[160];
+        pmk_idx_dims_text(hd->dims, hd->ndim, dt, sizeof dt);
+        return pmk_error_at(err, PMK_ELIMIT, shown, 0, 0,
+                            "IDX header says %s %s elements: more than memory can hold", dt,
+                            pmk_idx_type_name(hd->type));
+    }
+    return PMK_OK;
+}
+
+int pmk_idx_length_error(pmk_instream *in, const pmk_idx_header *h, size_t have,
+                         pmk_error *err)
+{
+    char dt[160];
+    pmk_idx_dims_text(h->dims, h->ndim, dt, sizeof dt);
+    return pmk_error_at(err, PMK_EFORMAT, pmk_instream_path(in), 0, 0,
+                        "header says %s %s = %zu bytes, file has %zu bytes%s", dt,
+                        pmk_idx_type_name(h->type), h->total, have,
+                        pmk_instream_is_gzip(in) ? " after gunzip" : "");
+}
+
+/* An IDX file as read: the header and the raw (big-endian) body. */
+typedef struct idx_raw {
+    pmk_idx_header h;
+    unsigned char *body;     /* h.bytes bytes */
+} idx_raw;
+
+/* Reads the whole file at @p path; @p value_bytes is what one element will
+ * take in memory once decoded (8 for doubles), for the memory ceiling. */
+static int idx_load(const char *path, idx_raw *raw, size_t value_bytes, pmk_error *err)
 {
     memset(raw, 0, sizeof *raw);
     pmk_instream *in = pmk_instream_open(path, err);
     if (!in)
         return err->code;
     const char *shown = pmk_instream_path(in);
-    const char *after = pmk_instream_is_gzip(in) ? " after gunzip" : "";
-    unsigned char h[36];
-    int rc = PMK_OK;
-    long got = read_full(in, h, 4, err);
-    if (got < 0) {
-        rc = err->code;
+    int rc = pmk_idx_header_read(in, NULL, 0, &raw->h, err);
+    if (rc)
         goto done;
-    }
-    if (got < 4) {
-        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
-                          "not an IDX file: %ld bytes%s, the header needs at least 4", got, after);
-        goto done;
-    }
-    if (h[0] != 0 || h[1] != 0) {
-        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
-                          "not an IDX file: magic %02x %02x %02x %02x, expected 00 00 then "
-                          "a type and a dimension count", h[0], h[1], h[2], h[3]);
-        goto done;
-    }
-    raw->type = h[2];
-    size_t esz = type_size(raw->type);
-    if (!esz) {
-        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
-                          "unknown IDX element type 0x%02x (known: 08 u8, 09 s8, 0b i16, "
-                          "0c i32, 0d f32, 0e f64)", h[2]);
-        goto done;
-    }
-    raw->ndim = h[3];
-    if (raw->ndim < 1 || raw->ndim > 8) {
-        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
-                          "IDX header gives %zu dimensions, expected 1 to 8", raw->ndim);
-        goto done;
-    }
-    size_t hlen = 4 + 4 * raw->ndim;
-    got = read_full(in, h + 4, hlen - 4, err);
-    if (got < 0) {
-        rc = err->code;
-        goto done;
-    }
-    if ((size_t)got < hlen - 4) {
-        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
-                          "truncated IDX header: %zu bytes%s, a header with %zu dimensions "
-                          "has %zu", 4 + (size_t)got, after, raw->ndim, hlen);
-        goto done;
-    }
-    raw->count = 1;
-    int overflow = 0;
-    for (size_t i = 0; i < raw->ndim; i++) {
-        const unsigned char *b = h + 4 + 4 * i;
-        raw->dims[i] = (size_t)b[0] << 24 | (size_t)b[1] << 16 | (size_t)b[2] << 8 | b[3];
-        if (raw->dims[i] == 0) {
-            rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
-                              "IDX dimension %zu of %zu is 0", i + 1, raw->ndim);
-            goto done;
-        }
-        overflow |= pmk_size_mul(raw->count, raw->dims[i], &raw->count) != PMK_OK;
-    }
-    char dt[160];
-    dims_text(raw->dims, raw->ndim, dt, sizeof dt);
-    size_t bytes = 0, total = 0;
-    /* the size as doubles too: pmk_idx_read makes an N x D matrix of them */
-    if (overflow || raw->count > SIZE_MAX / sizeof(double)
-        || pmk_size_mul(raw->count, esz, &bytes) || pmk_size_add(bytes, hlen, &total)) {
-        rc = pmk_error_at(err, PMK_ELIMIT, shown, 0, 0,
-                          "IDX header says %s %s elements: more than memory can hold", dt,
-                          type_name(raw->type));
-        goto done;
-    }
-    /* the N x D doubles pmk_idx_read makes must fit the memory ceiling */
+    const pmk_idx_header *h = &raw->h;
     {
-        char what[320];
-        snprintf(what, sizeof what, "an IDX body of %s %s elements (as doubles)", dt,
-                 type_name(raw->type));
-        if ((rc = pmk_mem_check(shown, 0, 0, (unsigned long long)raw->count * sizeof(double),
-                                what, err)))
+        char dt[160], what[320];
+        pmk_idx_dims_text(h->dims, h->ndim, dt, sizeof dt);
+        snprintf(what, sizeof what, "an IDX body of %s %s elements%s", dt,
+                 pmk_idx_type_name(h->type), value_bytes == 8 ? " (as doubles)" : "");
+        if ((rc = pmk_mem_check(shown, 0, 0, (unsigned long long)h->count * value_bytes, what,
+                                err)))
             goto done;
     }
+    const size_t bytes = h->bytes;
     size_t cap = bytes < ((size_t)1 << 20) ? bytes : (size_t)1 << 20, have = 0;
     raw->body = malloc(cap);
     if (!raw->body) {
         rc = pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
         goto done;
     }
+    long got;
     for (;;) {
-        got = read_full(in, raw->body + have, cap - have, err);
+        got = pmk_idx_read_full(in, raw->body + have, cap - have, err);
         if (got < 0) {
             rc = err->code;
             goto done;
@@ -192,7 +205,7 @@ static int idx_load(const char *path, idx_raw *raw, pmk_error *err)
     size_t extra = 0;
     if (have == bytes) {
         unsigned char junk[4096];
-        while ((got = read_full(in, junk, sizeof junk, err)) > 0)
+        while ((got = pmk_idx_read_full(in, junk, sizeof junk, err)) > 0)
             extra += (size_t)got;
         if (got < 0) {
             rc = err->code;
@@ -200,9 +213,7 @@ static int idx_load(const char *path, idx_raw *raw, pmk_error *err)
         }
     }
     if (have < bytes || extra > 0)
-        rc = pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
-                          "header says %s %s = %zu bytes, file has %zu bytes%s", dt,
-                          type_name(raw->type), total, hlen + have + extra, after);
+        rc = pmk_idx_length_error(in, h, h->hlen + have + extra, err);
 done:
     pmk_instream_close(in);
     if (rc) {
@@ -217,11 +228,9 @@ static uint32_t be32(const unsigned char *b)
     return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
-/* Element @p i of the body as a double (exact for every IDX type). */
-static double element(const idx_raw *raw, size_t i)
+double pmk_idx_element(int type, const unsigned char *b, size_t i)
 {
-    const unsigned char *b = raw->body;
-    switch (raw->type) {
+    switch (type) {
     case PMK_IDX_U8: return b[i];
     case PMK_IDX_S8: return (signed char)b[i];
     case PMK_IDX_I16: return (int16_t)(uint16_t)(b[2 * i] << 8 | b[2 * i + 1]);
@@ -249,34 +258,54 @@ int pmk_idx_read(const char *path, gsl_matrix **X, size_t dims_out[8], size_t *n
         err = &local;
     *X = NULL;
     idx_raw raw;
-    int rc = idx_load(path, &raw, err);
+    int rc = idx_load(path, &raw, sizeof(double), err);
     if (rc)
         return rc;
     const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    size_t n = raw.dims[0], d = raw.count / n;
+    const pmk_idx_header *h = &raw.h;
+    size_t n = h->dims[0], d = h->count / n;
     gsl_matrix *m = gsl_matrix_alloc(n, d);
     if (!m) {
         free(raw.body);
         return pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory for %zu x %zu values",
                             n, d);
     }
-    for (size_t i = 0; i < raw.count; i++) {
-        double x = element(&raw, i);
+    for (size_t i = 0; i < h->count; i++) {
+        double x = pmk_idx_element(h->type, raw.body, i);
         if (!isfinite(x)) {
             gsl_matrix_free(m);
             free(raw.body);
-            return pmk_error_at(err, PMK_EDATA, shown, 0, 0,
-                                "element %zu (row %zu, column %zu) is %s", i + 1, i / d + 1,
-                                i % d + 1, isnan(x) ? "NaN" : "infinite");
+            return pmk_idx_nonfinite(shown, i, d, x, err);
         }
         m->data[i] = x;
     }
     if (dims_out)
-        memcpy(dims_out, raw.dims, sizeof raw.dims);
+        memcpy(dims_out, h->dims, sizeof h->dims);
     if (ndim_out)
-        *ndim_out = raw.ndim;
+        *ndim_out = h->ndim;
     free(raw.body);
     *X = m;
+    return PMK_OK;
+}
+
+int pmk_idx_nonfinite(const char *shown, size_t i, size_t d, double x, pmk_error *err)
+{
+    return pmk_error_at(err, PMK_EDATA, shown, 0, 0, "element %zu (row %zu, column %zu) is %s",
+                        i + 1, i / d + 1, i % d + 1, isnan(x) ? "NaN" : "infinite");
+}
+
+int pmk_idx_labels_check(const char *shown, const pmk_idx_header *h, pmk_error *err)
+{
+    if (h->ndim != 1) {
+        char dt[160];
+        pmk_idx_dims_text(h->dims, h->ndim, dt, sizeof dt);
+        return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                            "not a label file: %zu dimensions (%s), expected 1", h->ndim, dt);
+    }
+    if (h->type == PMK_IDX_F32 || h->type == PMK_IDX_F64)
+        return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
+                            "not a label file: elements are %s, expected integers",
+                            pmk_idx_type_name(h->type));
     return PMK_OK;
 }
 
@@ -288,33 +317,22 @@ int pmk_idx_read_labels(const char *path, long **y, size_t *n, pmk_error *err)
     *y = NULL;
     *n = 0;
     idx_raw raw;
-    int rc = idx_load(path, &raw, err);
+    int rc = idx_load(path, &raw, sizeof(long), err);
     if (rc)
         return rc;
     const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    if (raw.ndim != 1) {
-        char dt[160];
-        dims_text(raw.dims, raw.ndim, dt, sizeof dt);
-        free(raw.body);
-        return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
-                            "not a label file: %zu dimensions (%s), expected 1", raw.ndim, dt);
-    }
-    if (raw.type == PMK_IDX_F32 || raw.type == PMK_IDX_F64) {
-        free(raw.body);
-        return pmk_error_at(err, PMK_EFORMAT, shown, 0, 0,
-                            "not a label file: elements are %s, expected integers",
-                            type_name(raw.type));
-    }
-    long *out = malloc(raw.count * sizeof *out);
-    if (!out) {
-        free(raw.body);
-        return pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
-    }
-    for (size_t i = 0; i < raw.count; i++)
-        out[i] = (long)element(&raw, i);
+    long *out = NULL;
+    if (!(rc = pmk_idx_labels_check(shown, &raw.h, err))
+        && !(out = malloc(raw.h.count * sizeof *out)))
+        rc = pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+    if (!rc)
+        for (size_t i = 0; i < raw.h.count; i++)
+            out[i] = (long)pmk_idx_element(raw.h.type, raw.body, i);
     free(raw.body);
+    if (rc)
+        return rc;
     *y = out;
-    *n = raw.count;
+    *n = raw.h.count;
     return PMK_OK;
 }
 
@@ -390,7 +408,7 @@ int pmk_idx_write(const char *path, const gsl_matrix *X, int type, const size_t 
     if (!err)
         err = &local;
     const char *shown = strcmp(path, "-") == 0 ? "<stdout>" : path;
-    const size_t n = X->size1, d = X->size2, esz = type_size(type);
+    const size_t n = X->size1, d = X->size2, esz = pmk_idx_type_size(type);
     if (!esz)
         return pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "unknown IDX element type 0x%02x",
                             (unsigned)type);
@@ -425,7 +443,7 @@ int pmk_idx_write(const char *path, const gsl_matrix *X, int type, const size_t 
                 free(body);
                 return pmk_error_at(err, PMK_EDATA, shown, 0, 0,
                                     "row %zu, column %zu: %.17g does not fit in %s (%s)", i + 1,
-                                    j + 1, x, type_name(type), bad);
+                                    j + 1, x, pmk_idx_type_name(type), bad);
             }
             uint64_t u = 0;
             switch (type) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
-/* csv.c: the streaming reader and the writer of numeric CSV matrices with an
- * integer label column (MNIST's `label,p0,...,p783`, with or without a header).
+/* csv_parse.c: the CSV reader's line and field parser: line splitting over
+ * the reader's buffer, the integer fast path and the decimal slow path, label
+ * parsing, header detection, and every positioned message they give.
  *
  * Reading.  The file comes through pmk_instream (gzip by magic bytes) into one
  * buffer of at least 1 MiB; memchr finds each line end and the line is parsed
@@ -25,8 +26,8 @@
  * end of the file.  Columns in messages are 1-based byte columns counted from
  * the start of the line (after a BOM). */
 #include "config.h"
+#include "config.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
@@ -34,68 +35,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_matrix.h>
 
 #include "pmk/limits.h"
-#include "pmk/csv.h"
-#include "pmk/stream.h"
-#include "io/record_internal.h"
-#include "io/dataout_internal.h"
-
-#define CSV_BLOCK ((size_t)1 << 20)   /* bytes read at a time */
-#define CSV_CHUNK_CELLS ((size_t)8 << 20) /* values in one chunk at most (64 MiB) */
-#define CSV_QUOTE_MAX 40              /* bytes of a bad field quoted in a message */
-
-void pmk_csv_options_init_default(pmk_csv_options *o)
-{
-    o->header = PMK_CSV_HEADER_AUTO;
-    o->label_col = 0;
-    o->chunk_rows = 4096;
-    o->max_line = PMK_CSV_MAX_LINE_DEFAULT;
-    o->value_min = -HUGE_VAL;
-    o->value_max = HUGE_VAL;
-    o->value_integer = 0;
-    o->label_min = LONG_MIN;
-    o->label_max = LONG_MAX;
-}
-
-void pmk_dataset_free(pmk_dataset *ds)
-{
-    if (!ds)
-        return;
-    gsl_matrix_free(ds->X);
-    free(ds->y);
-    free(ds);
-}
-
-struct pmk_csv_reader {
-    pmk_instream *in;
-    char *path;               /* as shown in messages */
-    pmk_csv_options opt;
-    locale_t cloc;            /* "C" numeric locale for strtod_l / snprintf */
-    char *buf;                /* cap + 1 bytes: one spare for the '\n' sentinel */
-    size_t cap, beg, end;     /* unread bytes: buf[beg, end) */
-    size_t scan;              /* bytes after beg already searched for '\n' */
-    int eof;
-    long line;                /* number of lines taken so far */
-    size_t ncols;             /* fields per row, label included */
-    size_t d;                 /* feature columns */
-    size_t lc;                /* label column, SIZE_MAX for none */
-    int has_header;
-    int check_values;         /* any of the optional value checks is on */
-    long blank_line;          /* first blank line since the last row, 0 if none */
-    double *X;                /* chunk_rows x d */
-    long *y;                  /* chunk_rows labels (NULL without labels) */
-    size_t prefilled;         /* rows already parsed into X/y by pmk_csv_open */
-    long prefilled_line;
-};
+#include "io/csv_internal.h"
 
 /* ---------------------------------------------------------------- lines */
 
 /* Takes the next line: on return 1, [*ls, *le) is its text without the line
  * end, *le == '\n' (a sentinel), and r->line is its number.  0 at end of file,
  * -1 on error (a read error, or a line longer than max_line). */
-static int next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
+int pmk_csv_next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
 {
     for (;;) {
         char *b = r->buf + r->beg;
@@ -116,6 +65,8 @@ static int next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
                 nl--;
                 *nl = '\n';
             }
+            if (pmk_csv_offset(r, b) < r->skip_before)
+                continue;   /* before the range: counted, not parsed */
             *ls = b;
             *le = nl;
             return 1;
@@ -129,6 +80,7 @@ static int next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
         r->scan = avail;
         if (r->beg > 0) {
             memmove(r->buf, b, avail);
+            r->off0 += r->beg;
             r->beg = 0;
             r->end = avail;
         }
@@ -161,7 +113,7 @@ static int next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
 
 static int is_blank(char c) { return c == ' ' || c == '\t'; }
 
-static int blank_line(const char *ls, const char *le)
+int pmk_csv_blank_line(const char *ls, const char *le)
 {
     while (ls < le && is_blank(*ls))
         ls++;
@@ -364,7 +316,7 @@ static int parse_label_text(const char *s, const char *e, long *out)
 }
 
 /* Counts the fields of a line (quotes respected), for ragged-row messages. */
-static size_t count_fields(char *ls, char *le)
+size_t pmk_csv_count_fields(char *ls, char *le)
 {
     size_t n = 0;
     char *p = ls;
@@ -397,7 +349,7 @@ static void find_field(char *ls, char *le, size_t k, field *fd)
 /* ---------------------------------------------------------------- rows */
 
 /* Parses the data line [ls, le) (*le == '\n') into row[0, d) and *label. */
-static int parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *label,
+int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *label,
                      pmk_error *err)
 {
     const size_t nc = r->ncols, lc = r->lc;
@@ -468,7 +420,7 @@ static int parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *l
             if (k + 1 == nc)
                 return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, p),
                                     "ragged row: %zu fields, expected %zu",
-                                    count_fields(ls, le), nc);
+                                    pmk_csv_count_fields(ls, le), nc);
         } else if (k + 1 < nc) {
             return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, le),
                                 "ragged row: %zu fields, expected %zu", k + 1, nc);
@@ -508,13 +460,22 @@ static int parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *l
 
 /* Takes the next line holding data, skipping blank lines at the end of the
  * file.  Returns 1 with the line, 0 at end of file, -1 on error. */
-static int next_data_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
+int pmk_csv_next_data_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
 {
+    if (r->range_done)
+        return 0;
     for (;;) {
-        int got = next_line(r, ls, le, err);
+        int got = pmk_csv_next_line(r, ls, le, err);
         if (got <= 0)
             return got;
-        if (blank_line(*ls, *le)) {
+        /* A line starting at or after the range's end belongs to the next
+         * range; but after blank lines, read on until data (an error, as for
+         * the whole file) or the end of the file. */
+        if (pmk_csv_offset(r, *ls) >= r->range_end && !r->blank_line) {
+            r->range_done = 1;
+            return 0;
+        }
+        if (pmk_csv_blank_line(*ls, *le)) {
             if (!r->blank_line)
                 r->blank_line = r->line;
             continue;
@@ -596,7 +557,7 @@ static int is_name(const char *s, const char *e)
  * name (is_name).  A line with a number, an empty field, a broken number
  * (1O, 0x10, 1_000, nan(1), a Unicode digit), a control byte or broken quotes
  * is data, and parse_row reports its first bad field at FILE:1:COL. */
-static int looks_like_header(char *ls, char *le)
+int pmk_csv_looks_like_header(char *ls, char *le)
 {
     char *p = ls;
     for (;;) {
@@ -612,7 +573,7 @@ static int looks_like_header(char *ls, char *le)
 }
 
 /* Does the line hold at least one name (is_name)? */
-static int any_name(char *ls, char *le)
+int pmk_csv_any_name(char *ls, char *le)
 {
     char *p = ls;
     for (;;) {
@@ -627,433 +588,17 @@ static int any_name(char *ls, char *le)
     }
 }
 
-pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_error *err)
+int pmk_csv_header_check(pmk_csv_reader *r, char *ls, char *le, pmk_error *err)
 {
-    pmk_error local;
-    if (!err)
-        err = &local;
-    pmk_csv_options o;
-    if (opt)
-        o = *opt;
-    else
-        pmk_csv_options_init_default(&o);
-    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    if (o.label_col < -1) {
-        pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "label column %ld is not valid (use -1 for none)",
-                     o.label_col);
-        return NULL;
+    char *p = ls;
+    for (size_t k = 0;; k++) {
+        field fd;
+        const char *why = scan_field(p, le, &fd);
+        if (why)
+            return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, p),
+                                "field %zu: %s", k + 1, why);
+        if (fd.delim >= le)
+            return PMK_OK;
+        p = fd.delim + 1;
     }
-    if (o.chunk_rows == 0 || o.max_line == 0 || o.max_line > SIZE_MAX / 4) {
-        pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "chunk_rows and max_line must be positive");
-        return NULL;
-    }
-    if (o.header < PMK_CSV_HEADER_AUTO || o.header > PMK_CSV_HEADER_YES) {
-        pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "header must be auto, no or yes");
-        return NULL;
-    }
-    pmk_csv_reader *r = calloc(1, sizeof *r);
-    if (!r || !(r->path = strdup(shown))) {
-        free(r);
-        pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
-        return NULL;
-    }
-    r->opt = o;
-    r->cap = CSV_BLOCK;
-    r->cloc = pmk_c_locale_new();
-    r->buf = malloc(r->cap + 1);
-    if (!r->cloc || !r->buf) {
-        pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
-        goto fail;
-    }
-    r->check_values = o.value_min > -HUGE_VAL || o.value_max < HUGE_VAL || o.value_integer
-                      || o.label_min > LONG_MIN || o.label_max < LONG_MAX;
-    if (!(r->in = pmk_instream_open(path, err)))
-        goto fail;
-
-    char *ls, *le;
-    int got = next_data_line(r, &ls, &le, err);
-    if (got < 0)
-        goto fail;
-    if (got == 0) {
-        pmk_error_at(err, PMK_EFORMAT, r->path, 0, 0, "empty file (no header and no rows)");
-        goto fail;
-    }
-    if (r->line == 1 && le - ls >= 2
-        && (memcmp(ls, "\xff\xfe", 2) == 0 || memcmp(ls, "\xfe\xff", 2) == 0)) {
-        pmk_error_at(err, PMK_EFORMAT, r->path, 1, 1,
-                     "UTF-16 text (byte-order mark %s), not ASCII or UTF-8",
-                     ls[0] == '\xff' ? "FF FE" : "FE FF");
-        goto fail;
-    }
-    if (r->line == 1 && le - ls >= 3 && memcmp(ls, "\xef\xbb\xbf", 3) == 0) {
-        ls += 3;   /* UTF-8 byte-order mark */
-        if (blank_line(ls, le)) {   /* a BOM alone on its line: a blank line */
-            r->blank_line = r->line;
-            if ((got = next_data_line(r, &ls, &le, err)) < 0)
-                goto fail;
-            if (got == 0) {
-                pmk_error_at(err, PMK_EFORMAT, r->path, 0, 0, "empty file (no header and no rows)");
-                goto fail;
-            }
-        }
-    }
-    r->ncols = count_fields(ls, le);
-    if (o.label_col >= 0 && (size_t)o.label_col >= r->ncols) {
-        pmk_error_at(err, PMK_EINVAL, r->path, r->line, 0,
-                     "label column %ld does not exist: the file has %zu columns (0 to %zu)",
-                     o.label_col, r->ncols, r->ncols - 1);
-        goto fail;
-    }
-    r->lc = o.label_col < 0 ? SIZE_MAX : (size_t)o.label_col;
-    r->d = r->ncols - (o.label_col >= 0);
-    if (r->d == 0) {
-        /* one column: most often not a CSV at all (IDX, an image) or another separator */
-        const char *nul = memchr(ls, '\0', (size_t)(le - ls));
-        if (nul)
-            pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, nul),
-                         "binary data (a NUL byte), not a CSV file");
-        else if (memchr(ls, ';', (size_t)(le - ls)) || memchr(ls, '\t', (size_t)(le - ls)))
-            pmk_error_at(err, PMK_EFORMAT, r->path, r->line, 0,
-                         "no feature columns: the only column is the label "
-                         "(fields are separated by ',', not ';' or TAB)");
-        else
-            pmk_error_at(err, PMK_EFORMAT, r->path, r->line, 0,
-                         "no feature columns: the only column is the label");
-        goto fail;
-    }
-    const char *cr = memchr(ls, '\r', (size_t)(le - ls));
-    if (cr) {   /* a CR inside the first line: CR-only line ends (classic Mac OS) */
-        pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, cr),
-                     "a CR inside the line (the lines end in CR alone? pmk reads LF or "
-                     "CRLF line ends)");
-        goto fail;
-    }
-    if (o.header == PMK_CSV_HEADER_AUTO)
-        r->has_header = looks_like_header(ls, le);
-    else
-        r->has_header = o.header == PMK_CSV_HEADER_YES;
-    if (r->has_header) {
-        /* a header must at least tokenize */
-        char *p = ls;
-        for (size_t k = 0;; k++) {
-            field fd;
-            const char *why = scan_field(p, le, &fd);
-            if (why) {
-                pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, p),
-                             "field %zu: %s", k + 1, why);
-                goto fail;
-            }
-            if (fd.delim >= le)
-                break;
-            p = fd.delim + 1;
-        }
-        long hline = r->line;
-        got = next_data_line(r, &ls, &le, err);
-        if (got < 0)
-            goto fail;
-        if (got == 0) {
-            pmk_error_at(err, PMK_EFORMAT, r->path, hline, 1, "header only, no data rows");
-            goto fail;
-        }
-    }
-
-    /* A chunk holds at most CSV_CHUNK_CELLS values (64 MiB), whatever
-     * chunk_rows says, so that very wide rows cannot demand gigabytes. */
-    size_t max_cells = CSV_CHUNK_CELLS;
-    unsigned long long mcap = pmk_mem_limit(NULL);
-    if (mcap && mcap / 4 / sizeof(double) < max_cells)   /* PMK_MAX_MEMORY below 256 MiB */
-        max_cells = (size_t)(mcap / 4 / sizeof(double));
-    if (r->opt.chunk_rows > max_cells / r->d)
-        r->opt.chunk_rows = max_cells / r->d ? max_cells / r->d : 1;
-    size_t cells = r->opt.chunk_rows * r->d;
-    r->X = malloc(cells * sizeof(double));
-    r->y = r->lc != SIZE_MAX ? malloc(r->opt.chunk_rows * sizeof(long)) : NULL;
-    if (!r->X || (r->lc != SIZE_MAX && !r->y)) {
-        pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0, "out of memory for a chunk of %zu rows",
-                     r->opt.chunk_rows);
-        goto fail;
-    }
-    /* The first data row is parsed here, so that a bad first row fails the open. */
-    long lab = 0;
-    if (parse_row(r, ls, le, r->X, &lab, err)) {
-        /* Line 1 has names but was not all names: say why it was read as data. */
-        if (o.header == PMK_CSV_HEADER_AUTO && r->line == 1 && any_name(ls, le)) {
-            size_t len = strlen(err->msg);
-            snprintf(err->msg + len, sizeof err->msg - len,
-                     " (line 1 is read as data: a header needs every field to be a name)");
-        }
-        goto fail;
-    }
-    if (r->y)
-        r->y[0] = lab;
-    r->prefilled = 1;
-    r->prefilled_line = r->line;
-    return r;
-fail:
-    pmk_csv_close(r);
-    return NULL;
-}
-
-size_t pmk_csv_ncols(const pmk_csv_reader *r) { return r->d; }
-int pmk_csv_has_header(const pmk_csv_reader *r) { return r->has_header; }
-const char *pmk_csv_path(const pmk_csv_reader *r) { return r->path; }
-
-int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err)
-{
-    pmk_error local;
-    if (!err)
-        err = &local;
-    size_t n = r->prefilled;
-    long first = n ? r->prefilled_line : 0;
-    r->prefilled = 0;
-    const size_t d = r->d;
-    long dummy;
-    while (n < r->opt.chunk_rows) {
-        char *ls, *le;
-        int got = next_data_line(r, &ls, &le, err);
-        if (got < 0)
-            return err->code;
-        if (got == 0)
-            break;
-        if (n == 0)
-            first = r->line;
-        int rc = parse_row(r, ls, le, r->X + n * d, r->y ? r->y + n : &dummy, err);
-        if (rc)
-            return rc;
-        n++;
-    }
-    chunk->n = n;
-    chunk->first_line = first;
-    chunk->y = n ? r->y : NULL;
-    if (n)
-        chunk->X = gsl_matrix_view_array(r->X, n, d);
-    else
-        memset(&chunk->X, 0, sizeof chunk->X);
-    return PMK_OK;
-}
-
-void pmk_csv_close(pmk_csv_reader *r)
-{
-    if (!r)
-        return;
-    pmk_instream_close(r->in);
-    if (r->cloc)
-        freelocale(r->cloc);
-    free(r->buf);
-    free(r->X);
-    free(r->y);
-    free(r->path);
-    free(r);
-}
-
-/* ---------------------------------------------------------------- whole file */
-
-/* Wraps a malloc'ed n x d array in a gsl_matrix that owns it: GSL's blocks are
- * malloc'ed and gsl_block_free calls free(), so gsl_matrix_free releases it.
- * This saves a copy of the whole data set (and twice the memory at the peak). */
-static gsl_matrix *wrap_matrix(double *data, size_t n, size_t d)
-{
-    gsl_block *b = malloc(sizeof *b);
-    if (!b)
-        return NULL;
-    b->size = n * d;
-    b->data = data;
-    gsl_matrix *m = gsl_matrix_alloc_from_block(b, 0, n, d, d);
-    if (!m) {
-        free(b);
-        return NULL;
-    }
-    m->owner = 1;
-    return m;
-}
-
-int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset **out,
-                     pmk_error *err)
-{
-    pmk_error local;
-    if (!err)
-        err = &local;
-    *out = NULL;
-    pmk_csv_reader *r = pmk_csv_open(path, opt, err);
-    if (!r)
-        return err->code;
-    const size_t d = r->d;
-    size_t n = 0, cap = 0;
-    double *X = NULL;
-    long *y = NULL;
-    int rc;
-    pmk_csv_chunk ch;
-    while ((rc = pmk_csv_read_chunk(r, &ch, err)) == PMK_OK && ch.n > 0) {
-        if (n + ch.n > cap) {
-            size_t ncap = cap ? cap : ch.n;
-            while (ncap < n + ch.n)
-                ncap *= 2;
-            /* never more rows than the memory ceiling holds (a row is d
-             * doubles and a label): grow less, or stop with a message */
-            unsigned long long mcap = pmk_mem_limit(NULL);
-            unsigned long long row_bytes = (unsigned long long)(d + 1) * sizeof(double);
-            if (mcap && ncap > mcap / row_bytes)
-                ncap = (size_t)(mcap / row_bytes);
-            if (ncap < n + ch.n) {
-                char what[160];
-                snprintf(what, sizeof what, "reading %zu or more rows of %zu values", n + ch.n, d);
-                rc = pmk_mem_check(r->path, ch.first_line + (long)ch.n - 1, 0,
-                                   (unsigned long long)(n + ch.n) * row_bytes, what, err);
-                if (!rc)
-                    rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");
-                break;
-            }
-            size_t cells;
-            if (pmk_size_mul(ncap, d, &cells) || cells > SIZE_MAX / sizeof(double)) {
-                rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");
-                break;
-            }
-            double *nX = realloc(X, cells * sizeof(double));
-            if (nX)
-                X = nX;
-            long *ny = r->lc != SIZE_MAX ? realloc(y, ncap * sizeof(long)) : NULL;
-            if (ny)
-                y = ny;
-            if (!nX || (r->lc != SIZE_MAX && !ny)) {
-                rc = pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0,
-                                  "out of memory after %zu rows", n);
-                break;
-            }
-            cap = ncap;
-        }
-        memcpy(X + n * d, ch.X.matrix.data, ch.n * d * sizeof(double));
-        if (y)
-            memcpy(y + n, ch.y, ch.n * sizeof(long));
-        n += ch.n;
-    }
-    pmk_csv_close(r);
-    if (rc) {
-        free(X);
-        free(y);
-        return rc;
-    }
-    /* n >= 1: pmk_csv_open refuses files without rows */
-    double *shrunk = realloc(X, n * d * sizeof(double));
-    if (shrunk)
-        X = shrunk;
-    pmk_dataset *ds = calloc(1, sizeof *ds);
-    gsl_matrix *m = ds ? wrap_matrix(X, n, d) : NULL;
-    if (!m) {
-        free(ds);
-        free(X);
-        free(y);
-        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
-    }
-    ds->X = m;
-    ds->y = y;
-    ds->n = n;
-    ds->d = d;
-    *out = ds;
-    return PMK_OK;
-}
-
-/* ---------------------------------------------------------------- writing */
-
-/* Appends the decimal digits of the integer @p v to @p p; returns the end. */
-static char *put_long(char *p, long v)
-{
-    char tmp[24];
-    int k = 0;
-    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    do {
-        tmp[k++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        *p++ = '-';
-    while (k)
-        *p++ = tmp[--k];
-    return p;
-}
-
-/* Appends the shortest of "%.15g" / "%.17g" that reads back as @p x, in the C
- * locale.  Integers below 2^53 in magnitude print as integers ("-0" for -0). */
-static char *put_double(char *p, double x, locale_t loc)
-{
-    if (x == floor(x) && fabs(x) < 9007199254740992.0) {
-        if (x == 0 && signbit(x)) {
-            *p++ = '-';
-            *p++ = '0';
-            return p;
-        }
-        return put_long(p, (long)x);
-    }
-    /* the caller (pmk_csv_write) is in the C locale */
-    int n = snprintf(p, 32, "%.15g", x);
-    if (strtod_l(p, NULL, loc) != x)
-        n = snprintf(p, 32, "%.17g", x);
-    return p + n;
-}
-
-int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y, const char *header,
-                  pmk_error *err)
-{
-    const char *shown = strcmp(path, "-") == 0 ? "<stdout>" : path;
-    const size_t n = X->size1, d = X->size2;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < d; j++)
-            if (!isfinite(gsl_matrix_get(X, i, j)))
-                return pmk_error_at(err, PMK_EDATA, shown, 0, 0,
-                                    "row %zu, column %zu: %s cannot be written (the CSV reader "
-                                    "refuses non-finite values)", i + 1, j + 1,
-                                    isnan(gsl_matrix_get(X, i, j)) ? "NaN" : "an infinity");
-    locale_t loc = pmk_c_locale_new();
-    /* one line at most: a label and d numbers of up to 25 bytes each */
-    size_t cap;
-    if (pmk_size_mul(d + 1, 32, &cap) || pmk_size_add(cap, 64, &cap))
-        return pmk_error_at(err, PMK_ELIMIT, shown, 0, 0, "rows too wide");
-    size_t bufcap = cap > CSV_BLOCK ? 2 * cap : CSV_BLOCK + cap;
-    char *buf = malloc(bufcap);
-    if (!loc || !buf) {
-        if (loc)
-            freelocale(loc);
-        free(buf);
-        return pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
-    }
-    pmk_dataout w;
-    int rc = pmk_dataout_open(&w, path, err);
-    if (rc)
-        goto done;
-    if (header) {
-        size_t hl = strlen(header);
-        rc = pmk_dataout_write(&w, header, hl, err);
-        if (!rc && (hl == 0 || header[hl - 1] != '\n'))
-            rc = pmk_dataout_write(&w, "\n", 1, err);
-    }
-    char *p = buf;
-    pmk_c_locale cl = {(locale_t)0, (locale_t)0};
-    if (!rc && (rc = pmk_c_locale_enter(&cl)))
-        pmk_error_at(err, rc, shown, 0, 0, "out of memory");
-    for (size_t i = 0; i < n && !rc; i++) {
-        if (y) {
-            p = put_long(p, y[i]);
-            *p++ = ',';
-        }
-        const double *row = X->data + i * X->tda;
-        for (size_t j = 0; j < d; j++) {
-            p = put_double(p, row[j], loc);
-            *p++ = ',';
-        }
-        p[-1] = '\n';
-        if ((size_t)(p - buf) + cap > bufcap) {
-            rc = pmk_dataout_write(&w, buf, (size_t)(p - buf), err);
-            p = buf;
-        }
-    }
-    pmk_c_locale_leave(&cl);
-    if (!rc)
-        rc = pmk_dataout_write(&w, buf, (size_t)(p - buf), err);
-    if (!rc)
-        rc = pmk_dataout_commit(&w, err);
-    else
-        pmk_dataout_abort(&w);
-done:
-    freelocale(loc);
-    free(buf);
-    return rc;
 }

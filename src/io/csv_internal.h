@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* csv_internal.h: what the CSV reader's parts share: the reader itself
+ * (csv_read.c: open, chunks, whole file) and the line and field parser
+ * (csv_parse.c).  Not installed, not exported. */
+#ifndef PMK_CSV_INTERNAL_H
+#define PMK_CSV_INTERNAL_H
+
+#include <locale.h>
+#include <stddef.h>
+#include "pmk/csv.h"
+#include "pmk/stream.h"
+
+#define CSV_BLOCK ((size_t)1 << 20)   /* bytes read at a time */
+#define CSV_CHUNK_CELLS ((size_t)8 << 20) /* values in one chunk at most (64 MiB) */
+#define CSV_QUOTE_MAX 40              /* bytes of a bad field quoted in a message */
+
+struct pmk_csv_reader {
+    pmk_instream *in;
+    char *path;               /* as shown in messages */
+    pmk_csv_options opt;
+    locale_t cloc;            /* "C" numeric locale for strtod_l / snprintf */
+    char *buf;                /* cap + 1 bytes: one spare for the '\n' sentinel */
+    size_t cap, beg, end;     /* unread bytes: buf[beg, end) */
+    size_t scan;              /* bytes after beg already searched for '\n' */
+    int eof;
+    long line;                /* number of lines taken so far */
+    size_t ncols;             /* fields per row, label included */
+    size_t d;                 /* feature columns */
+    size_t lc;                /* label column, SIZE_MAX for none */
+    int has_header;
+    int check_values;         /* any of the optional value checks is on */
+    long blank_line;          /* first blank line since the last row, 0 if none */
+    double *X;                /* chunk_rows x d */
+    long *y;                  /* chunk_rows labels (NULL without labels) */
+    size_t prefilled;         /* rows already parsed into X/y by pmk_csv_open */
+    long prefilled_line;
+    /* The range: rows whose first byte lies in [begin, end) of the file.
+     * off0 is the file offset of buf[0]; lines starting before skip_before
+     * are passed over (counted, not parsed). */
+    unsigned long long off0, skip_before, range_end;
+    int range_done;           /* a line at or after range_end was reached */
+};
+
+/* Takes the next line: on return 1, [*ls, *le) is its text without the line
+ * end, *le == '\n' (a sentinel), and r->line is its number.  0 at end of
+ * file, -1 on error (a read error, or a line longer than max_line).  Lines
+ * that start before r->skip_before are passed over. */
+int pmk_csv_next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err);
+
+/* Takes the next line holding data of the range, skipping blank lines at the
+ * end of the file.  Returns 1 with the line, 0 at the end of the range, -1 on
+ * error. */
+int pmk_csv_next_data_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err);
+
+/* Is [ls, le) only blanks? */
+int pmk_csv_blank_line(const char *ls, const char *le);
+
+/* Counts the fields of a line (quotes respected), for ragged-row messages. */
+size_t pmk_csv_count_fields(char *ls, char *le);
+
+/* Is the first line a header?  Only when every field is a name. */
+int pmk_csv_looks_like_header(char *ls, char *le);
+
+/* Does the line hold at least one name? */
+int pmk_csv_any_name(char *ls, char *le);
+
+/* Checks that a header line tokenizes (quotes closed): PMK_OK or PMK_EFORMAT
+ * naming the line and column. */
+int pmk_csv_header_check(pmk_csv_reader *r, char *ls, char *le, pmk_error *err);
+
+/* Parses the data line [ls, le) (*le == '\n') into row[0, d) and *label. */
+int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *label,
+                      pmk_error *err);
+
+/* The file offset where the line starting at @p ls (in r->buf) starts. */
+static inline unsigned long long pmk_csv_offset(const pmk_csv_reader *r, const char *ls)
+{
+    return r->off0 + (unsigned long long)(ls - r->buf);
+}
+
+/* Opens a reader on the stream @p in (taken over: closed with the reader,
+ * also on failure), whose first @p npre bytes were already read into @p pre,
+ * for the rows whose first byte lies in [begin, end).  Messages name @p shown.
+ * As pmk_csv_open otherwise; an empty range is not an error. */
+pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void *pre,
+                                size_t npre, const pmk_csv_options *opt,
+                                unsigned long long begin, unsigned long long end,
+                                pmk_error *err);
+
+#endif

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* csv_read.c: the streaming CSV reader (open, chunks, close) and the
+ * whole-file read into a pmk_dataset; the parsing is in csv_parse.c, the
+ * dialect in doc/formats.md. */
+#include "config.h"
+
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_matrix.h>
+
+#include "pmk/limits.h"
+#include "io/csv_internal.h"
+#include "io/record_internal.h"
+
+void pmk_csv_options_init_default(pmk_csv_options *o)
+{
+    o->header = PMK_CSV_HEADER_AUTO;
+    o->label_col = 0;
+    o->chunk_rows = 4096;
+    o->max_line = PMK_CSV_MAX_LINE_DEFAULT;
+    o->value_min = -HUGE_VAL;
+    o->value_max = HUGE_VAL;
+    o->value_integer = 0;
+    o->label_min = LONG_MIN;
+    o->label_max = LONG_MAX;
+}
+
+void pmk_dataset_free(pmk_dataset *ds)
+{
+    if (!ds)
+        return;
+    gsl_matrix_free(ds->X);
+    free(ds->y);
+    free(ds);
+}
+
+static int check_options(const char *shown, const pmk_csv_options *o, pmk_error *err)
+{
+    if (o->label_col < -1)
+        return pmk_error_at(err, PMK_EINVAL, shown, 0, 0,
+                            "label column %ld is not valid (use -1 for none)", o->label_col);
+    if (o->chunk_rows == 0 || o->max_line == 0 || o->max_line > SIZE_MAX / 4)
+        return pmk_error_at(err, PMK_EINVAL, shown, 0, 0,
+                            "chunk_rows and max_line must be positive");
+    if (o->header < PMK_CSV_HEADER_AUTO || o->header > PMK_CSV_HEADER_YES)
+        return pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "header must be auto, no or yes");
+    return PMK_OK;
+}
+
+pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    pmk_csv_options o;
+    if (opt)
+        o = *opt;
+    else
+        pmk_csv_options_init_default(&o);
+    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (check_options(shown, &o, err))
+        return NULL;
+    pmk_instream *in = pmk_instream_open(path, err);
+    if (!in)
+        return NULL;
+    return pmk_csv_open_in(in, shown, NULL, 0, &o, 0, (unsigned long long)-1, err);
+}
+
+/* The first line: a UTF-16 BOM is refused, a UTF-8 one skipped (a BOM alone
+ * on its line is a blank line).  1 with the line, 0 for an empty file, -1 on
+ * error. */
+static int first_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
+{
+    int got = pmk_csv_next_data_line(r, ls, le, err);
+    if (got <= 0)
+        return got;
+    if (r->line == 1 && *le - *ls >= 2
+        && (memcmp(*ls, "\xff\xfe", 2) == 0 || memcmp(*ls, "\xfe\xff", 2) == 0)) {
+        pmk_error_at(err, PMK_EFORMAT, r->path, 1, 1,
+                     "UTF-16 text (byte-order mark %s), not ASCII or UTF-8",
+                     (*ls)[0] == '\xff' ? "FF FE" : "FE FF");
+        return -1;
+    }
+    if (r->line == 1 && *le - *ls >= 3 && memcmp(*ls, "\xef\xbb\xbf", 3) == 0) {
+        *ls += 3;   /* UTF-8 byte-order mark */
+        if (pmk_csv_blank_line(*ls, *le)) {   /* a BOM alone on its line: a blank line */
+            r->blank_line = r->line;
+            return pmk_csv_next_data_line(r, ls, le, err);
+        }
+    }
+    return 1;
+}
+
+/* Fixes the columns from the first line [ls, le): PMK_OK or an error. */
+static int set_columns(pmk_csv_reader *r, char *ls, char *le, pmk_error *err)
+{
+    const long label_col = r->opt.label_col;
+    r->ncols = pmk_csv_count_fields(ls, le);
+    if (label_col >= 0 && (size_t)label_col >= r->ncols)
+        return pmk_error_at(err, PMK_EINVAL, r->path, r->line, 0,
+                            "label column %ld does not exist: the file has %zu columns (0 to %zu)",
+                            label_col, r->ncols, r->ncols - 1);
+    r->lc = label_col < 0 ? SIZE_MAX : (size_t)label_col;
+    r->d = r->ncols - (label_col >= 0);
+    if (r->d == 0) {
+        /* one column: most often not a CSV at all (IDX, an image) or another separator */
+        const char *nul = memchr(ls, '\0', (size_t)(le - ls));
+        if (nul)
+            return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, (long)(nul - ls) + 1,
+                                "binary data (a NUL byte), not a CSV file");
+        if (memchr(ls, ';', (size_t)(le - ls)) || memchr(ls, '\t', (size_t)(le - ls)))
+            return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, 0,
+                                "no feature columns: the only column is the label "
+                                "(fields are separated by ',', not ';' or TAB)");
+        return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, 0,
+                            "no feature columns: the only column is the label");
+    }
+    const char *cr = memchr(ls, '\r', (size_t)(le - ls));
+    if (cr)   /* a CR inside the first line: CR-only line ends (classic Mac OS) */
+        return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, (long)(cr - ls) + 1,
+                            "a CR inside the line (the lines end in CR alone? pmk reads LF or "
+                            "CRLF line ends)");
+    return PMK_OK;
+}
+
+/* Allocates the chunk buffers: at most CSV_CHUNK_CELLS values (64 MiB)
+ * whatever chunk_rows says, so that very wide rows cannot demand gigabytes. */
+static int alloc_chunk(pmk_csv_reader *r, pmk_error *err)
+{
+    size_t max_cells = CSV_CHUNK_CELLS;
+    unsigned long long mcap = pmk_mem_limit(NULL);
+    if (mcap && mcap / 4 / sizeof(double) < max_cells)   /* PMK_MAX_MEMORY below 256 MiB */
+        max_cells = (size_t)(mcap / 4 / sizeof(double));
+    if (r->opt.chunk_rows > max_cells / r->d)
+        r->opt.chunk_rows = max_cells / r->d ? max_cells / r->d : 1;
+    size_t cells = r->opt.chunk_rows * r->d;
+    r->X = malloc(cells * sizeof(double));
+    r->y = r->lc != SIZE_MAX ? malloc(r->opt.chunk_rows * sizeof(long)) : NULL;
+    if (!r->X || (r->lc != SIZE_MAX && !r->y))
+        return pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0,
+                            "out of memory for a chunk of %zu rows", r->opt.chunk_rows);
+    return PMK_OK;
+}
+
+pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void *pre,
+                                size_t npre, const pmk_csv_options *opt,
+                                unsigned long long begin, unsigned long long end,
+                                pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    const pmk_csv_options o = *opt;
+    if (check_options(shown, &o, err)) {
+        pmk_instream_close(in);
+        return NULL;
+    }
+    pmk_csv_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->path = strdup(shown))) {
+        free(r);
+        pmk_instream_close(in);
+        pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+        return NULL;
+    }
+    r->in = in;
+    r->opt = o;
+    r->range_end = (unsigned long long)-1;   /* in force once the header is read */
+    r->cap = CSV_BLOCK;
+    r->cloc = pmk_c_locale_new();
+    r->buf = malloc(r->cap + 1);
+    if (!r->cloc || !r->buf) {
+        pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+        goto fail;
+    }
+    memcpy(r->buf, pre, npre);
+    r->end = npre;
+    r->check_values = o.value_min > -HUGE_VAL || o.value_max < HUGE_VAL || o.value_integer
+                      || o.label_min > LONG_MIN || o.label_max < LONG_MAX;
+    if ((begin > 0 || end != (unsigned long long)-1) && pmk_instream_is_gzip(in)) {
+        pmk_error_at(err, PMK_EUNSUP, shown, 0, 0,
+                     "a byte range cannot be read from gzip input (the offsets would be "
+                     "those of the uncompressed text): gunzip it first");
+        goto fail;
+    }
+
+    char *ls, *le;
+    int got = first_line(r, &ls, &le, err);
+    if (got < 0)
+        goto fail;
+    if (got == 0) {
+        pmk_error_at(err, PMK_EFORMAT, r->path, 0, 0, "empty file (no header and no rows)");
+        goto fail;
+    }
+    if (set_columns(r, ls, le, err))
+        goto fail;
+    if (o.header == PMK_CSV_HEADER_AUTO)
+        r->has_header = pmk_csv_looks_like_header(ls, le);
+    else
+        r->has_header = o.header == PMK_CSV_HEADER_YES;
+    if (r->has_header) {
+        if (pmk_csv_header_check(r, ls, le, err))   /* a header must at least tokenize */
+            goto fail;
+        long hline = r->line;
+        /* a header-only file is an error for every range */
+        got = pmk_csv_next_data_line(r, &ls, &le, err);
+        if (got < 0)
+            goto fail;
+        if (got == 0) {
+            pmk_error_at(err, PMK_EFORMAT, r->path, hline, 1, "header only, no data rows");
+            goto fail;
+        }
+    }
+    if (alloc_chunk(r, err))
+        goto fail;
+    /* The range: rows starting before begin are passed over. */
+    r->range_end = end;
+    if (pmk_csv_offset(r, ls) < begin) {
+        r->skip_before = begin;
+        r->blank_line = 0;
+        if ((got = pmk_csv_next_data_line(r, &ls, &le, err)) < 0)
+            goto fail;
+        if (got == 0)
+            return r;   /* an empty range */
+    } else if (pmk_csv_offset(r, ls) >= end) {
+        r->range_done = 1;
+        return r;
+    }
+    /* The first data row is parsed here, so that a bad first row fails the open. */
+    long lab = 0;
+    if (pmk_csv_parse_row(r, ls, le, r->X, &lab, err)) {
+        /* Line 1 has names but was not all names: say why it was read as data. */
+        if (o.header == PMK_CSV_HEADER_AUTO && r->line == 1 && pmk_csv_any_name(ls, le)) {
+            size_t len = strlen(err->msg);
+            snprintf(err->msg + len, sizeof err->msg - len,
+                     " (line 1 is read as data: a header needs every field to be a name)");
+        }
+        goto fail;
+    }
+    if (r->y)
+        r->y[0] = lab;
+    r->prefilled = 1;
+    r->prefilled_line = r->line;
+    return r;
+fail:
+    pmk_csv_close(r);
+    return NULL;
+}
+
+size_t pmk_csv_ncols(const pmk_csv_reader *r) { return r->d; }
+int pmk_csv_has_header(const pmk_csv_reader *r) { return r->has_header; }
+const char *pmk_csv_path(const pmk_csv_reader *r) { return r->path; }
+
+int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    size_t n = r->prefilled;
+    long first = n ? r->prefilled_line : 0;
+    r->prefilled = 0;
+    const size_t d = r->d;
+    long dummy;
+    while (n < r->opt.chunk_rows) {
+        char *ls, *le;
+        int got = pmk_csv_next_data_line(r, &ls, &le, err);
+        if (got < 0)
+            return err->code;
+        if (got == 0)
+            break;
+        if (n == 0)
+            first = r->line;
+        int rc = pmk_csv_parse_row(r, ls, le, r->X + n * d, r->y ? r->y + n : &dummy, err);
+        if (rc)
+            return rc;
+        n++;
+    }
+    chunk->n = n;
+    chunk->first_line = first;
+    chunk->y = n ? r->y : NULL;
+    if (n)
+        chunk->X = gsl_matrix_view_array(r->X, n, d);
+    else
+        memset(&chunk->X, 0, sizeof chunk->X);
+    return PMK_OK;
+}
+
+void pmk_csv_close(pmk_csv_reader *r)
+{
+    if (!r)
+        return;
+    pmk_instream_close(r->in);
+    if (r->cloc)
+        freelocale(r->cloc);
+    free(r->buf);
+    free(r->X);
+    free(r->y);
+    free(r->path);
+    free(r);
+}
+
+/* ---------------------------------------------------------------- whole file */
+
+/* Wraps a malloc'ed n x d array in a gsl_matrix that owns it: GSL's blocks are
+ * malloc'ed and gsl_block_free calls free(), so gsl_matrix_free releases it.
+ * This saves a copy of the whole data set (and twice the memory at the peak). */
+static gsl_matrix *wrap_matrix(double *data, size_t n, size_t d)
+{
+    gsl_block *b = malloc(sizeof *b);
+    if (!b)
+        return NULL;
+    b->size = n * d;
+    b->data = data;
+    gsl_matrix *m = gsl_matrix_alloc_from_block(b, 0, n, d, d);
+    if (!m) {
+        free(b);
+        return NULL;
+    }
+    m->owner = 1;
+    return m;
+}
+
+int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset **out,
+                     pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    *out = NULL;
+    pmk_csv_reader *r = pmk_csv_open(path, opt, err);
+    if (!r)
+        return err->code;
+    const size_t d = r->d;
+    size_t n = 0, cap = 0;
+    double *X = NULL;
+    long *y = NULL;
+    int rc;
+    pmk_csv_chunk ch;
+    while ((rc = pmk_csv_read_chunk(r, &ch, err)) == PMK_OK && ch.n > 0) {
+        if (n + ch.n > cap) {
+            size_t ncap = cap ? cap : ch.n;
+            while (ncap < n + ch.n)
+                ncap *= 2;
+            /* never more rows than the memory ceiling holds (a row is d
+             * doubles and a label): grow less, or stop with a message */
+            unsigned long long mcap = pmk_mem_limit(NULL);
+            unsigned long long row_bytes = (unsigned long long)(d + 1) * sizeof(double);
+            if (mcap && ncap > mcap / row_bytes)
+                ncap = (size_t)(mcap / row_bytes);
+            if (ncap < n + ch.n) {
+                char what[160];
+                snprintf(what, sizeof what, "reading %zu or more rows of %zu values", n + ch.n, d);
+                rc = pmk_mem_check(r->path, ch.first_line + (long)ch.n - 1, 0,
+                                   (unsigned long long)(n + ch.n) * row_bytes, what, err);
+                if (!rc)
+                    rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");
+                break;
+            }
+            size_t cells;
+            if (pmk_size_mul(ncap, d, &cells) || cells > SIZE_MAX / sizeof(double)) {
+                rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");
+                break;
+            }
+            double *nX = realloc(X, cells * sizeof(double));
+            if (nX)
+                X = nX;
+            long *ny = r->lc != SIZE_MAX ? realloc(y, ncap * sizeof(long)) : NULL;
+            if (ny)
+                y = ny;
+            if (!nX || (r->lc != SIZE_MAX && !ny)) {
+                rc = pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0,
+                                  "out of memory after %zu rows", n);
+                break;
+            }
+            cap = ncap;
+        }
+        memcpy(X + n * d, ch.X.matrix.data, ch.n * d * sizeof(double));
+        if (y)
+            memcpy(y + n, ch.y, ch.n * sizeof(long));
+        n += ch.n;
+    }
+    pmk_csv_close(r);
+    if (rc) {
+        free(X);
+        free(y);
+        return rc;
+    }
+    /* n >= 1: pmk_csv_open refuses files without rows */
+    double *shrunk = realloc(X, n * d * sizeof(double));
+    if (shrunk)
+        X = shrunk;
+    pmk_dataset *ds = calloc(1, sizeof *ds);
+    gsl_matrix *m = ds ? wrap_matrix(X, n, d) : NULL;
+    if (!m) {
+        free(ds);
+        free(X);
+        free(y);
+        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
+    }
+    ds->X = m;
+    ds->y = y;
+    ds->n = n;
+    ds->d = d;
+    *out = ds;
+    return PMK_OK;
+}
+

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* dataset.c: the transform every model applies to its data, the one default
+ * policy that picks its scale, the statistics that policy reads, the reader's
+ * options, and the IDX images -> labels file-name pairing.
+ *
+ * Transform: x' = scale * x, then with threshold t > 0, x' = [scale * x >= t].
+ * Default policy (pmk_transform_auto): pixels are integers 0..255, and only
+ * they get the scale 1/255; data already in [0,1] (all 0/1, or fractions)
+ * keep the scale 1, and so does anything else (a value of 256 or 0.5 among
+ * integers says these are not pixels). */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmk/dataset.h"
+
+void pmk_transform_init(pmk_transform *tf)
+{
+    tf->scale = 1.0;
+    tf->threshold = 0.0;
+    tf->check01 = 0;
+}
+
+int pmk_transform_check(const pmk_transform *tf, pmk_error *err)
+{
+    if (!(tf->scale > 0) || !isfinite(tf->scale))
+        return pmk_error_set(err, PMK_EINVAL, "transform: scale %g is not a positive number",
+                             tf->scale);
+    if (!(tf->threshold >= 0 && tf->threshold <= 1))
+        return pmk_error_set(err, PMK_EINVAL,
+                             "transform: threshold %g is not in [0,1] (0 = no binarizing)",
+                             tf->threshold);
+    if (tf->check01 != 0 && tf->check01 != 1)
+        return pmk_error_set(err, PMK_EINVAL, "transform: check01 is %d, not 0 or 1",
+                             tf->check01);
+    return PMK_OK;
+}
+
+double pmk_transform_apply(const pmk_transform *tf, double x)
+{
+    double s = tf->scale * x;
+    if (tf->threshold > 0)
+        return s >= tf->threshold ? 1.0 : 0.0;
+    return s;
+}
+
+void pmk_data_stats_init(pmk_data_stats *s)
+{
+    s->count = 0;
+    s->min = s->max = 0.0;
+    s->all_u8 = 1;
+}
+
+void pmk_data_stats_add(pmk_data_stats *s, const gsl_matrix *X)
+{
+    for (size_t i = 0; i < X->size1; i++) {
+        const double *row = X->data + i * X->tda;
+        for (size_t j = 0; j < X->size2; j++) {
+            double x = row[j];
+            if (s->count == 0 || x < s->min)
+                s->min = x;
+            if (s->count == 0 || x > s->max)
+                s->max = x;
+            s->count++;
+            if (s->all_u8 && !(x >= 0 && x <= 255 && x == floor(x)))
+                s->all_u8 = 0;
+        }
+    }
+}
+
+void pmk_transform_auto(const pmk_data_stats *s, pmk_transform *tf)
+{
+    tf->scale = s->count > 0 && s->all_u8 && s->max > 1 ? 1.0 / 255.0 : 1.0;
+}
+
+void pmk_data_options_init_default(pmk_data_options *o)
+{
+    o->format = PMK_DATA_AUTO;
+    o->header = PMK_CSV_HEADER_AUTO;
+    o->label_col = 0;
+    o->labels = NULL;
+    o->chunk_rows = 4096;
+    o->max_line = PMK_CSV_MAX_LINE_DEFAULT;
+    o->begin = 0;
+    o->end = PMK_DATA_END;
+}
+
+int pmk_data_options_check(const pmk_data_options *o, pmk_error *err)
+{
+    if (o->format < PMK_DATA_AUTO || o->format > PMK_DATA_IDX)
+        return pmk_error_set(err, PMK_EINVAL, "format %d is not auto, csv or idx", o->format);
+    if (o->header < PMK_CSV_HEADER_AUTO || o->header > PMK_CSV_HEADER_YES)
+        return pmk_error_set(err, PMK_EINVAL, "header must be auto, no or yes");
+    if (o->label_col < -1)
+        return pmk_error_set(err, PMK_EINVAL, "label column %ld is not valid (use -1 for none)",
+                             o->label_col);
+    if (o->chunk_rows == 0 || o->max_line == 0 || o->max_line > SIZE_MAX / 4)
+        return pmk_error_set(err, PMK_EINVAL, "chunk_rows and max_line must be positive");
+    if (o->begin > o->end)
+        return pmk_error_set(err, PMK_EINVAL, "range [%llu, %llu): the start is after the end",
+                             o->begin, o->end);
+    if (o->labels && o->label_col < 0)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "a labels file (%s) is given but labels are not wanted "
+                             "(label column -1)", o->labels);
+    return PMK_OK;
+}
+
+/* The standard MNIST names: "train-images-idx3-ubyte" pairs with
+ * "train-labels-idx1-ubyte", also in the dotted spelling
+ * "train-images.idx3-ubyte" -> "train-labels.idx1-ubyte", each optionally
+ * ending in ".gz" (kept).  Only the last occurrence counts, and it must end
+ * the name (or precede ".gz"). */
+char *pmk_data_pair_labels(const char *images_path)
+{
+    static const char *const from[] = {"-images-idx3-ubyte", "-images.idx3-ubyte"};
+    static const char *const to[] = {"-labels-idx1-ubyte", "-labels.idx1-ubyte"};
+    size_t n = strlen(images_path);
+    size_t base = n >= 3 && strcmp(images_path + n - 3, ".gz") == 0 ? n - 3 : n;
+    for (size_t k = 0; k < 2; k++) {
+        size_t m = strlen(from[k]);
+        if (base < m || memcmp(images_path + base - m, from[k], m) != 0)
+            continue;
+        const char *slash = strrchr(images_path, '/');
+        size_t stem = base - m - (slash ? (size_t)(slash + 1 - images_path) : 0);
+        if (stem == 0)
+            return NULL;   /* "-images-idx3-ubyte" alone names no data set */
+        char *out = malloc(n + 1);
+        if (!out)
+            return NULL;
+        memcpy(out, images_path, n + 1);
+        memcpy(out + base - m, to[k], m);   /* same length */
+        return out;
+    }
+    return NULL;
+}

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* dataset_read.c: one reader for CSV and IDX data sets, in chunks of rows.
+ *
+ * The format is the file's: the first four bytes (after gunzip) are an IDX
+ * magic (00 00, a known element type, 1 to 8 dimensions) or the file is read
+ * as CSV.  Those bytes are handed on to the CSV reader, so standard input
+ * works as well as a file.  CSV goes through pmk_csv_open_in, with its
+ * messages and its byte range.  IDX is streamed: the header is checked, the
+ * rows before the range are read past, and each chunk is decoded from the
+ * body's big-endian elements; the labels file (given, or found by the
+ * standard pairing) is streamed beside it, its count checked against the
+ * images.  The body's length is checked as pmk_idx_read checks it whenever
+ * the range runs to the end of the file. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pmk/dataset.h"
+#include "pmk/idx.h"
+#include "io/csv_internal.h"
+#include "io/idx_internal.h"
+#include "io/dataset_internal.h"
+
+/* One side of an IDX data set: the images or the labels. */
+typedef struct idx_side {
+    pmk_instream *in;
+    pmk_idx_header h;
+    size_t rowbytes;          /* bytes of one record */
+    unsigned char *raw;       /* chunk_rows records */
+} idx_side;
+
+struct pmk_data_reader {
+    int format;
+    char *path;               /* as shown in messages */
+    size_t d;
+    int has_labels;
+    pmk_csv_reader *csv;
+    /* IDX */
+    idx_side img, lab;
+    size_t chunk_rows;
+    size_t next, end;         /* the next record (0-based) and the range's end */
+    double *X;                /* chunk_rows x d, made on the first double read */
+    long *y;                  /* chunk_rows labels */
+    int failed;
+};
+
+static const char *shown_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+void pmk_data_close(pmk_data_reader *r)
+{
+    if (!r)
+        return;
+    pmk_csv_close(r->csv);
+    pmk_instream_close(r->img.in);
+    pmk_instream_close(r->lab.in);
+    free(r->img.raw);
+    free(r->lab.raw);
+    free(r->X);
+    free(r->y);
+    free(r->path);
+    free(r);
+}
+
+size_t pmk_data_nfeatures(const pmk_data_reader *r) { return r->d; }
+int pmk_data_has_labels(const pmk_data_reader *r) { return r->has_labels; }
+int pmk_data_format(const pmk_data_reader *r) { return r->format; }
+const char *pmk_data_path(const pmk_data_reader *r) { return r->path; }
+int pmk_data_is_u8(const pmk_data_reader *r)
+{
+    return r->format == PMK_DATA_IDX && r->img.h.type == PMK_IDX_U8;
+}
+size_t pmk_data_range_rows(const pmk_data_reader *r)
+{
+    return r->format == PMK_DATA_IDX ? r->end - r->next : 0;
+}
+
+/* ---------------------------------------------------------------- IDX */
+
+/* Reads @p n bytes of @p s's body into @p buf; a short body is the length
+ * error, @p done bytes of the body having been read before. */
+static int side_read(idx_side *s, unsigned char *buf, size_t n, size_t done, pmk_error *err)
+{
+    long got = pmk_idx_read_full(s->in, buf, n, err);
+    if (got < 0)
+        return err->code;
+    if ((size_t)got < n)
+        return pmk_idx_length_error(s->in, &s->h, s->h.hlen + done + (size_t)got, err);
+    return PMK_OK;
+}
+
+/* Reads past records [0, @p k) of @p s. */
+static int side_skip(idx_side *s, size_t k, size_t cap_rows, pmk_error *err)
+{
+    size_t done = 0, total = k * s->rowbytes, block = cap_rows * s->rowbytes;
+    while (done < total) {
+        size_t n = total - done < block ? total - done : block;
+        int rc = side_read(s, s->raw, n, done, err);
+        if (rc)
+            return rc;
+        done += n;
+    }
+    return PMK_OK;
+}
+
+/* After the last record: nothing may follow. */
+static int side_tail(idx_side *s, pmk_error *err)
+{
+    unsigned char junk[4096];
+    size_t extra = 0;
+    long got;
+    while ((got = pmk_idx_read_full(s->in, junk, sizeof junk, err)) > 0)
+        extra += (size_t)got;
+    if (got < 0)
+        return err->code;
+    return extra ? pmk_idx_length_error(s->in, &s->h, s->h.total + extra, err) : PMK_OK;
+}
+
+/* Opens the labels of the IDX reader @p r: @p given, or the standard pair. */
+static int open_labels(pmk_data_reader *r, const char *images, const char *given, pmk_error *err)
+{
+    char *paired = NULL;
+    const char *path = given;
+    if (!path) {
+        paired = strcmp(images, "-") == 0 ? NULL : pmk_data_pair_labels(images);
+        if (!paired)
+            return pmk_error_at(err, PMK_EINVAL, r->path, 0, 0,
+                                "no labels file pairs with this name (the standard pairing "
+                                "needs a name ending in -images-idx3-ubyte or "
+                                "-images.idx3-ubyte); name the labels file, or read without "
+                                "labels");
+        if (access(paired, F_OK) != 0) {
+            pmk_error_at(err, PMK_EINVAL, r->path, 0, 0,
+                         "its labels file %s (by the standard pairing) does not exist; name "
+                         "the labels file, or read without labels", paired);
+            free(paired);
+            return PMK_EINVAL;
+        }
+        path = paired;
+    }
+    int rc = PMK_OK;
+    if (!(r->lab.in = pmk_instream_open(path, err)))
+        rc = err->code;
+    else if (!(rc = pmk_idx_header_read(r->lab.in, NULL, 0, &r->lab.h, err))
+             && !(rc = pmk_idx_labels_check(pmk_instream_path(r->lab.in), &r->lab.h, err))
+             && r->lab.h.dims[0] != r->img.h.dims[0])
+        rc = pmk_error_at(err, PMK_EDATA, NULL, 0, 0,
+                          "%s has %zu images but %s has %zu labels: the counts must be equal",
+                          r->path, r->img.h.dims[0], pmk_instream_path(r->lab.in),
+                          r->lab.h.dims[0]);
+    free(paired);
+    r->lab.rowbytes = r->lab.h.esz;
+    return rc;
+}
+
+static int open_idx(pmk_data_reader *r, const char *path, const unsigned char *pre, size_t npre,
+                    const pmk_data_options *o, pmk_error *err)
+{
+    int rc = pmk_idx_header_read(r->img.in, pre, npre, &r->img.h, err);
+    if (rc)
+        return rc;
+    const pmk_idx_header *h = &r->img.h;
+    const size_t N = h->dims[0];
+    r->d = h->count / N;
+    r->img.rowbytes = r->d * h->esz;
+    if (o->label_col >= 0) {
+        if ((rc = open_labels(r, path, o->labels, err)))
+            return rc;
+        r->has_labels = 1;
+    }
+    /* a chunk holds at most CSV_CHUNK_CELLS values, as for CSV */
+    r->chunk_rows = o->chunk_rows;
+    if (r->d && r->chunk_rows > CSV_CHUNK_CELLS / r->d)
+        r->chunk_rows = CSV_CHUNK_CELLS / r->d ? CSV_CHUNK_CELLS / r->d : 1;
+    r->next = o->begin < N ? (size_t)o->begin : N;
+    r->end = o->end < N ? (size_t)o->end : N;
+    if (r->end < r->next)
+        r->end = r->next;
+    r->img.raw = malloc(r->chunk_rows * r->img.rowbytes);
+    r->lab.raw = r->has_labels ? malloc(r->chunk_rows * r->lab.rowbytes) : NULL;
+    r->y = r->has_labels ? malloc(r->chunk_rows * sizeof(long)) : NULL;
+    if (!r->img.raw || (r->has_labels && (!r->lab.raw || !r->y)))
+        return pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0, "out of memory for a chunk of %zu rows",
+                            r->chunk_rows);
+    if ((rc = side_skip(&r->img, r->next, r->chunk_rows, err)))
+        return rc;
+    if (r->has_labels && (rc = side_skip(&r->lab, r->next, r->chunk_rows, err)))
+        return rc;
+    return PMK_OK;
+}
+
+/* Reads the next chunk's records as bytes into img.raw (and the labels). */
+static int idx_chunk_raw(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *err)
+{
+    size_t n = r->end - r->next < r->chunk_rows ? r->end - r->next : r->chunk_rows;
+    int rc;
+    memset(chunk, 0, sizeof *chunk);
+    if (n == 0) {
+        /* the range ran to the end of the file: check nothing follows */
+        if (r->next == r->img.h.dims[0] && r->img.in) {
+            if ((rc = side_tail(&r->img, err)) || (r->has_labels && (rc = side_tail(&r->lab, err))))
+                return rc;
+            pmk_instream_close(r->img.in);
+            r->img.in = NULL;
+        }
+        return PMK_OK;
+    }
+    if ((rc = side_read(&r->img, r->img.raw, n * r->img.rowbytes, r->next * r->img.rowbytes,
+                        err)))
+        return rc;
+    if (r->has_labels) {
+        if ((rc = side_read(&r->lab, r->lab.raw, n * r->lab.rowbytes, r->next * r->lab.rowbytes,
+                            err)))
+            return rc;
+        for (size_t i = 0; i < n; i++)
+            r->y[i] = (long)pmk_idx_element(r->lab.h.type, r->lab.raw, i);
+        chunk->y = r->y;
+    }
+    chunk->n = n;
+    chunk->first_pos = (long)r->next + 1;
+    r->next += n;
+    return PMK_OK;
+}
+
+int pmk_data_read_chunk_u8(pmk_data_reader *r, const unsigned char **X, pmk_data_chunk *chunk,
+                           pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    if (r->failed)
+        return pmk_error_set(err, PMK_EINVAL, "%s: read after an error", r->path);
+    int rc = idx_chunk_raw(r, chunk, err);
+    r->failed = rc != PMK_OK;
+    *X = r->img.raw;
+    return rc;
+}
+
+static int idx_chunk(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *err)
+{
+    if (!r->X && !(r->X = malloc(r->chunk_rows * r->d * sizeof(double))))
+        return pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0, "out of memory for a chunk of %zu rows",
+                            r->chunk_rows);
+    int rc = idx_chunk_raw(r, chunk, err);
+    if (rc || chunk->n == 0)
+        return rc;
+    const size_t cells = chunk->n * r->d, first = ((size_t)chunk->first_pos - 1) * r->d;
+    for (size_t i = 0; i < cells; i++) {
+        double x = pmk_idx_element(r->img.h.type, r->img.raw, i);
+        if (!isfinite(x))
+            return pmk_idx_nonfinite(r->path, first + i, r->d, x, err);
+        r->X[i] = x;
+    }
+    chunk->X = gsl_matrix_view_array(r->X, chunk->n, r->d);
+    return PMK_OK;
+}
+
+/* ---------------------------------------------------------------- both */
+
+pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    pmk_data_options o;
+    if (opt)
+        o = *opt;
+    else
+        pmk_data_options_init_default(&o);
+    const char *shown = shown_name(path);
+    if (pmk_data_options_check(&o, err)) {
+        pmk_error_prefix(err, shown);
+        return NULL;
+    }
+    pmk_data_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->path = strdup(shown))) {
+        free(r);
+        pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
+        return NULL;
+    }
+    pmk_instream *in = pmk_instream_open(path, err);
+    if (!in)
+        goto fail;
+    unsigned char pre[4];
+    long npre = pmk_idx_read_full(in, pre, sizeof pre, err);
+    if (npre < 0) {
+        pmk_instream_close(in);
+        goto fail;
+    }
+    r->format = o.format;
+    if (r->format == PMK_DATA_AUTO)
+        r->format = npre == 4 && pmk_idx_magic_ok(pre) ? PMK_DATA_IDX : PMK_DATA_CSV;
+    if (r->format == PMK_DATA_IDX) {
+        r->img.in = in;
+        if (open_idx(r, path, pre, (size_t)npre, &o, err))
+            goto fail;
+        return r;
+    }
+    if (o.labels) {
+        pmk_instream_close(in);
+        pmk_error_at(err, PMK_EINVAL, shown, 0, 0,
+                     "a labels file (%s) is for IDX input, and this is CSV; its labels are "
+                     "a column", o.labels);
+        goto fail;
+    }
+    pmk_csv_options co;
+    pmk_csv_options_init_default(&co);
+    co.header = o.header;
+    co.label_col = o.label_col;
+    co.chunk_rows = o.chunk_rows;
+    co.max_line = o.max_line;
+    if (!(r->csv = pmk_csv_open_in(in, shown, pre, (size_t)npre, &co, o.begin, o.end, err)))
+        goto fail;
+    r->d = pmk_csv_ncols(r->csv);
+    r->has_labels = o.label_col >= 0;
+    return r;
+fail:
+    pmk_data_close(r);
+    return NULL;
+}
+
+int pmk_data_read_chunk(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *err)
+{
+    pmk_error local;
+    if (!err)
+        err = &local;
+    if (r->failed)
+        return pmk_error_set(err, PMK_EINVAL, "%s: read after an error", r->path);
+    int rc;
+    if (r->csv) {
+        pmk_csv_chunk c;
+        rc = pmk_csv_read_chunk(r->csv, &c, err);
+        if (!rc) {
+            chunk->X = c.X;
+            chunk->y = c.y;
+            chunk->n = c.n;
+            chunk->first_pos = c.first_line;
+        }
+    } else {
+        rc = idx_chunk(r, chunk, err);
+    }
+    r->failed = rc != PMK_OK;
+    return rc;
+}
