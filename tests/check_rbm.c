@@ -759,9 +759,19 @@ START_TEST(test_bad_model_files)
         const char *text;
         const char *msg;   /* after "PATH:" */
     } cases[] = {
-        {"", "1: unexpected end of file: expected 'pmk-rbm 1'"},
-        {"pmk-gnb 1\n", "1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 1')"},
-        {"pmk-rbm 2\n", "1: format version 2 is newer than this pmk reads (1)"},
+        {"", "1: unexpected end of file: expected 'pmk-rbm 2'"},
+        {"pmk-gnb 1\n", "1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 2')"},
+        {"pmk-rbm 3\n", "1: format version 3 is newer than this pmk reads (2)"},
+        /* version 2: the transform lines after the epochs, each checked */
+        {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nb\n", "5: expected 'scale X', found 'b'"},
+        {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nscale 0\n",
+         "5:2: the scale must be in (0, 1e+150], not 0"},
+        {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nscale 1\nthreshold 1.5\n",
+         "6:2: the threshold must be in [0, 1], not 1.5"},
+        {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nscale 1\nthreshold 0\ncheck01 2\n",
+         "7:2: check01 must be 0 or 1, not 2"},
+        {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nscale 1\nthreshold 0\n",
+         "7: unexpected end of file: expected 'check01 X'"},
         {"pmk-rbm x\n", "1: bad format version 'x'"},
         {"pmk-rbm 1\nvisible 2\nhidden 0\n", "3: an RBM needs at least 1 hidden unit"},
         {"pmk-rbm 1\nvisible 0\nhidden 2\n", "2: an RBM needs at least 1 visible unit"},
@@ -853,6 +863,161 @@ START_TEST(test_shapes_refused)
     gsl_matrix_free(H), gsl_matrix_free(Q), gsl_matrix_free(Q3);
     gsl_vector_free(F), gsl_vector_free(F3);
     pmk_rng_free(r);
+    pmk_rbm_free(m);
+}
+END_TEST
+
+static int keep_info(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *ctx)
+{
+    (void)m;
+    *(pmk_rbm_epoch_info *)ctx = *info;
+    return 0;
+}
+
+/* Training from a compact table (bytes 0/255, transform 1/255, converted a
+ * minibatch at a time) gives the model pmk_rbm_fit gives on the matrix of the
+ * same transformed rows, bit for bit, and records the transform; the epoch
+ * info carries the monitoring figures. */
+START_TEST(test_fit_table_equals_matrix)
+{
+    gsl_matrix *X = two_prototypes(5), *Xs = gsl_matrix_alloc(200, 8);
+    gsl_matrix_scale(X, 255.0);
+    pmk_table *t = NULL;
+    pmk_error e;
+    ck_assert_int_eq(pmk_table_from_matrix(X, NULL, &t, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_storage(t), PMK_TABLE_U8);
+    pmk_transform tf;
+    ck_assert_int_eq(pmk_rbm_transform_for(NULL, pmk_table_stats(t), NULL, &tf, &e), PMK_OK);
+    ck_assert(tf.scale == 1.0 / 255.0 && tf.threshold == 0.0 && tf.check01 == 1);
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_gather(t, NULL, 200, Xs, &e), PMK_OK);
+    pmk_rbm_options o;
+    pmk_rbm_options_init_default(&o);
+    o.epochs = 3;
+    o.batch = 16;
+    o.k = 2;
+    o.persistent = 1;
+    pmk_rbm *a = pmk_rbm_alloc(8, 5, NULL), *b = pmk_rbm_alloc(8, 5, NULL);
+    pmk_rng *ra = pmk_rng_alloc(NULL, 9), *rb = pmk_rng_alloc(NULL, 9);
+    pmk_rbm_epoch_info ia, ib;
+    ck_assert_int_eq(pmk_rbm_init(a, Xs, ra, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_fit(a, Xs, &o, ra, keep_info, &ia, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_init_table(b, t, rb, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_fit_table(b, t, NULL, &o, rb, NULL, NULL, &e), PMK_OK);
+    ck_assert(same_model(a, b));
+    ck_assert(!a->transform_known && b->transform_known);
+    ck_assert(b->transform.scale == 1.0 / 255.0 && b->transform.check01 == 1);
+    ck_assert(isnan(ia.pseudo_likelihood) && isnan(ia.free_energy_gap));
+    /* with a callback the monitoring pseudo-likelihood draws from the rng after
+     * each epoch (as the CLI's progress line always did); the first epoch
+     * still matches */
+    pmk_rbm_free(b);
+    b = pmk_rbm_alloc(8, 5, NULL);
+    pmk_rng_free(rb);
+    rb = pmk_rng_alloc(NULL, 9);
+    ck_assert_int_eq(pmk_rbm_init_table(b, t, rb, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_fit_table(b, t, NULL, &o, rb, keep_info, &ib, &e), PMK_OK);
+    ck_assert(ib.epoch == 3 && isfinite(ib.recon_error));
+    ck_assert(isfinite(ib.pseudo_likelihood) && ib.pseudo_likelihood < 0);
+    ck_assert(isnan(ib.free_energy_gap));   /* no held-out rows */
+
+    /* with a holdout: the gap is mean F(held) - mean F(first training rows) */
+    pmk_table *tr = NULL, *ho = NULL;
+    pmk_rng *rs = pmk_rng_alloc(NULL, 3);
+    ck_assert_int_eq(pmk_table_split(t, 0.1, rs, &tr, &ho, &e), PMK_OK);
+    pmk_rbm *c = pmk_rbm_alloc(8, 5, NULL);
+    ck_assert_int_eq(pmk_rbm_init_table(c, tr, rs, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_fit_table(c, tr, ho, &o, rs, keep_info, &ib, &e), PMK_OK);
+    gsl_matrix *H = gsl_matrix_alloc(20, 8), *M = gsl_matrix_alloc(180, 8);
+    ck_assert_int_eq(pmk_table_gather(ho, NULL, 20, H, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_gather(tr, NULL, 180, M, &e), PMK_OK);
+    double fh, fm;
+    ck_assert_int_eq(pmk_rbm_mean_free_energy(c, H, &fh, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_mean_free_energy(c, M, &fm, NULL), PMK_OK);
+    ck_assert_double_eq(ib.free_energy_gap, fh - fm);
+
+    /* a model that records another transform refuses the table */
+    pmk_rbm_free(c);
+    c = pmk_rbm_copy(b, NULL);
+    ck_assert(c->transform_known);
+    c->transform.scale = 1.0;
+    ck_assert_int_eq(pmk_rbm_fit_table(c, t, NULL, &o, rs, NULL, NULL, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the data's transform (scale 0.0039215686274509803, threshold 0) "
+                            "differs from the model's (scale 1, threshold 0)");
+    pmk_transform asked = {1.0, 0.0, 0};
+    ck_assert_int_eq(pmk_rbm_check_transform(b, &asked, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "scale 1 contradicts the model's scale 0.0039215686274509803 (it "
+                            "was trained with it)");
+    ck_assert_int_eq(pmk_rbm_transform_for(b, pmk_table_stats(t), &asked, &tf, &e), PMK_EINVAL);
+    asked = (pmk_transform){0.0, 0.5, 0};
+    ck_assert_int_eq(pmk_rbm_check_transform(b, &asked, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "binarizing at 0.5 contradicts the model, which was trained on "
+                            "values not binarized");
+    /* no transform recorded: what is asked, else the auto rule */
+    ck_assert_int_eq(pmk_rbm_transform_for(a, pmk_table_stats(t), &asked, &tf, &e), PMK_OK);
+    ck_assert(tf.scale == 1.0 / 255.0 && tf.threshold == 0.5 && tf.check01 == 1);
+    asked.scale = 0.5;
+    ck_assert_int_eq(pmk_rbm_transform_for(a, pmk_table_stats(t), &asked, &tf, &e), PMK_OK);
+    ck_assert(tf.scale == 0.5 && tf.threshold == 0.5);
+    /* a table without the [0,1] check is refused */
+    pmk_transform plain;
+    pmk_transform_init(&plain);
+    plain.scale = 1.0 / 255.0;
+    pmk_table *u = NULL;
+    ck_assert_int_eq(pmk_table_from_matrix(X, NULL, &u, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_set_transform(u, &plain, &e), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_fit_table(a, u, NULL, &o, rs, NULL, NULL, &e), PMK_EINVAL);
+
+    pmk_table_free(u);
+    gsl_matrix_free(H);
+    gsl_matrix_free(M);
+    pmk_table_free(tr);
+    pmk_table_free(ho);
+    pmk_rng_free(rs);
+    pmk_rbm_free(c);
+    pmk_rng_free(ra);
+    pmk_rng_free(rb);
+    pmk_rbm_free(a);
+    pmk_rbm_free(b);
+    pmk_table_free(t);
+    gsl_matrix_free(X);
+    gsl_matrix_free(Xs);
+}
+END_TEST
+
+/* Format 2 records the transform: written after the epochs, read back
+ * exactly; a model that records none is written as format 1, and a format 1
+ * file loads with the transform unknown. */
+START_TEST(test_transform_in_file)
+{
+    pmk_rbm *m = random_model(2, 2, 1.0, 3), *back = NULL;
+    char p[512];
+    snprintf(p, sizeof p, "%s/t.rbm", test_tmpdir());
+    pmk_error e;
+    ck_assert_int_eq(pmk_rbm_save(m, p, &e), PMK_OK);
+    size_t n;
+    char *txt = test_read_file(p, &n);
+    ck_assert(strncmp(txt, "pmk-rbm 1\nvisible 2\nhidden 2\nepochs 0\nb\n", 38) == 0);
+    free(txt);
+    ck_assert_int_eq(pmk_rbm_load(p, &back, &e), PMK_OK);
+    ck_assert(!back->transform_known);
+    pmk_rbm_free(back);
+    m->transform = (pmk_transform){1.0 / 255.0, 0.5, 1};
+    m->transform_known = 1;
+    ck_assert_int_eq(pmk_rbm_save(m, p, &e), PMK_OK);
+    txt = test_read_file(p, &n);
+    const char *want = "pmk-rbm 2\nvisible 2\nhidden 2\nepochs 0\nscale 0.0039215686274509803\n"
+                       "threshold 0.5\ncheck01 1\nb\n";
+    ck_assert(strncmp(txt, want, strlen(want)) == 0);
+    free(txt);
+    ck_assert_int_eq(pmk_rbm_load(p, &back, &e), PMK_OK);
+    ck_assert(same_model(m, back) && back->transform_known);
+    ck_assert(back->transform.scale == 1.0 / 255.0 && back->transform.threshold == 0.5
+              && back->transform.check01 == 1);
+    pmk_rbm_free(back);
+    m->transform.scale = 0.0;   /* the reader would refuse it: nothing written */
+    ck_assert_int_eq(pmk_rbm_save(m, p, &e), PMK_EDATA);
+    unlink(p);
     pmk_rbm_free(m);
 }
 END_TEST
@@ -999,6 +1164,8 @@ Suite *suite_rbm(void)
     tcase_add_test(tc, test_bad_model_files);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_shapes_refused);
+    tcase_add_test(tc, test_fit_table_equals_matrix);
+    tcase_add_test(tc, test_transform_in_file);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -28,6 +28,9 @@
 /* Clip for the logit of pixel means: keeps biases within +-6.9. */
 #define RBM_P_CLIP 0.001
 
+/* Rows in blocks of RBM_BLOCK: each block is one GEMM (or one gather). */
+#define RBM_BLOCK 256
+
 /* ---------------------------------------------------------------- life cycle */
 
 pmk_rbm *pmk_rbm_alloc(size_t d, size_t h, pmk_error *err)
@@ -111,6 +114,8 @@ pmk_rbm *pmk_rbm_copy(const pmk_rbm *m, pmk_error *err)
     gsl_vector_memcpy(c->b, m->b);
     gsl_vector_memcpy(c->a, m->a);
     c->epochs = m->epochs;
+    c->transform = m->transform;
+    c->transform_known = m->transform_known;
     if (pmk_rbm_state_alloc(c, m->dW != NULL, m->chains ? m->chains->size1 : 0, err)) {
         pmk_rbm_free(c);
         return NULL;
@@ -142,25 +147,81 @@ int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error *err)
     return PMK_OK;
 }
 
-/* b_i = logit(p_i), p_i = clip(mean_n X[n,i]), the base rates (Hinton 2010, sec. 8.1). */
-void pmk_rbm_base_rates(const gsl_matrix *X, gsl_vector *b)
+/* b_i = logit(p_i), p_i = clip(sum_n / N), from the column sums of N rows. */
+static void logit_of_means(gsl_vector *b, size_t N)
 {
-    gsl_vector_set_zero(b);
-    if (!X || X->size1 == 0)
-        return;
-    for (size_t n = 0; n < X->size1; n++) {
-        const double *row = gsl_matrix_const_ptr(X, n, 0);
-        for (size_t i = 0; i < b->size; i++)
-            b->data[i * b->stride] += row[i];
-    }
     for (size_t i = 0; i < b->size; i++) {
-        double p = gsl_vector_get(b, i) / (double)X->size1;
+        double p = gsl_vector_get(b, i) / (double)N;
         if (p < RBM_P_CLIP)
             p = RBM_P_CLIP;
         if (p > 1.0 - RBM_P_CLIP)
             p = 1.0 - RBM_P_CLIP;
         gsl_vector_set(b, i, log(p / (1.0 - p)));
     }
+}
+
+/* b += the column sums of X, row after row (the order fixes the rounding). */
+static void add_column_sums(const gsl_matrix *X, gsl_vector *b)
+{
+    for (size_t n = 0; n < X->size1; n++) {
+        const double *row = gsl_matrix_const_ptr(X, n, 0);
+        for (size_t i = 0; i < b->size; i++)
+            b->data[i * b->stride] += row[i];
+    }
+}
+
+/* b_i = logit(p_i), p_i = clip(mean_n X[n,i]), the base rates (Hinton 2010, sec. 8.1). */
+void pmk_rbm_base_rates(const gsl_matrix *X, gsl_vector *b)
+{
+    gsl_vector_set_zero(b);
+    if (!X || X->size1 == 0)
+        return;
+    add_column_sums(X, b);
+    logit_of_means(b, X->size1);
+}
+
+/* W_ij ~ N(0, 0.01^2), a = 0; the caller sets b. */
+static void init_weights(pmk_rbm *m, pmk_rng *r)
+{
+    drop_state(m);
+    for (size_t i = 0; i < m->d; i++) {
+        double *row = gsl_matrix_ptr(m->W, i, 0);
+        for (size_t j = 0; j < m->h; j++)
+            row[j] = 0.01 * pmk_rng_gaussian(r);
+    }
+    gsl_vector_set_zero(m->a);
+}
+
+int pmk_rbm_init_table(pmk_rbm *m, const pmk_table *t, pmk_rng *r, pmk_error *err)
+{
+    size_t N = pmk_table_nrows(t), D = pmk_table_nfeatures(t);
+    if (D != m->d)
+        return pmk_error_set(err, PMK_EDATA,
+                             "the data have %zu columns but the model has %zu visible units", D,
+                             m->d);
+    if (N == 0)
+        return pmk_error_set(err, PMK_EDATA, "no training rows");
+    gsl_vector *b = gsl_vector_calloc(D);
+    gsl_matrix *B = gsl_matrix_alloc(N < RBM_BLOCK ? N : RBM_BLOCK, D);
+    int rc = !b || !B ? pmk_error_set(err, PMK_ENOMEM, "out of memory for the base rates") : 0;
+    for (size_t n0 = 0; n0 < N && !rc; n0 += RBM_BLOCK) {
+        size_t nb = N - n0 < RBM_BLOCK ? N - n0 : RBM_BLOCK;
+        size_t rows[RBM_BLOCK];
+        for (size_t k = 0; k < nb; k++)
+            rows[k] = n0 + k;
+        if (!(rc = pmk_table_gather(t, rows, nb, B, err))) {
+            gsl_matrix_view Bv = gsl_matrix_submatrix(B, 0, 0, nb, D);
+            add_column_sums(&Bv.matrix, b);
+        }
+    }
+    if (!rc) {
+        logit_of_means(b, N);
+        init_weights(m, r);
+        gsl_vector_memcpy(m->b, b);
+    }
+    rbm_vector_free(b);
+    rbm_matrix_free(B);
+    return rc;
 }
 
 int pmk_rbm_init(pmk_rbm *m, const gsl_matrix *X, pmk_rng *r, pmk_error *err)
@@ -170,15 +231,57 @@ int pmk_rbm_init(pmk_rbm *m, const gsl_matrix *X, pmk_rng *r, pmk_error *err)
         if (rc)
             return rc;
     }
-    drop_state(m);
-    for (size_t i = 0; i < m->d; i++) {
-        double *row = gsl_matrix_ptr(m->W, i, 0);
-        for (size_t j = 0; j < m->h; j++)
-            row[j] = 0.01 * pmk_rng_gaussian(r);
-    }
-    gsl_vector_set_zero(m->a);
+    init_weights(m, r);
     pmk_rbm_base_rates(X, m->b);
     return PMK_OK;
+}
+
+/* ---------------------------------------------------------------- transform */
+
+int pmk_rbm_check_transform(const pmk_rbm *m, const pmk_transform *asked, pmk_error *err)
+{
+    const pmk_transform *tf = &m->transform;
+    if (!m->transform_known || !asked)
+        return PMK_OK;
+    if (asked->scale > 0 && fabs(asked->scale - tf->scale) > 1e-12 * tf->scale)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "scale %.17g contradicts the model's scale %.17g (it was trained "
+                             "with it)",
+                             asked->scale, tf->scale);
+    if (asked->threshold > 0 && asked->threshold != tf->threshold) {
+        if (tf->threshold > 0)
+            return pmk_error_set(err, PMK_EINVAL,
+                                 "binarizing at %.17g contradicts the model's threshold %.17g",
+                                 asked->threshold, tf->threshold);
+        return pmk_error_set(err, PMK_EINVAL,
+                             "binarizing at %.17g contradicts the model, which was trained on "
+                             "values not binarized",
+                             asked->threshold);
+    }
+    return PMK_OK;
+}
+
+int pmk_rbm_transform_for(const pmk_rbm *m, const pmk_data_stats *stats,
+                          const pmk_transform *asked, pmk_transform *out, pmk_error *err)
+{
+    if (m && m->transform_known) {
+        int rc = pmk_rbm_check_transform(m, asked, err);
+        if (!rc)
+            *out = m->transform;
+        return rc;
+    }
+    pmk_transform tf;
+    pmk_transform_init(&tf);
+    if (asked && asked->scale > 0)
+        tf.scale = asked->scale;
+    else if (stats)
+        pmk_transform_auto(stats, &tf);
+    tf.threshold = asked ? asked->threshold : 0.0;
+    tf.check01 = 1;
+    int rc = pmk_transform_check(&tf, err);
+    if (!rc)
+        *out = tf;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- conditionals */
@@ -273,9 +376,6 @@ int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_matrix *mea
 }
 
 /* ---------------------------------------------------------------- free energy */
-
-/* Rows of V in blocks of RBM_BLOCK: each block is one GEMM. */
-#define RBM_BLOCK 256
 
 /* F(v) = -b'v - sum_j softplus((W'v + a)_j) for each row, through X = V W
  * (one GEMM of nb x D by D x H per block); F may be NULL, *sum gets the total. */

@@ -217,6 +217,21 @@ void pmk_rbm_ais_options_init_default(pmk_rbm_ais_options *o)
     o->n_betas[2] = 10000;
 }
 
+int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err)
+{
+    if (o->runs < 2)
+        return pmk_error_set(err, PMK_EINVAL, "AIS needs at least 2 runs");
+    /* each count at most 10^7, so that their sum cannot wrap */
+    for (int s = 0; s < 3; s++)
+        if (o->n_betas[s] > 10000000)
+            return pmk_error_set(err, PMK_EINVAL,
+                                 "AIS: %zu intermediate distributions on one interval exceed "
+                                 "the limit of 10000000", o->n_betas[s]);
+    if (o->n_betas[0] + o->n_betas[1] + o->n_betas[2] == 0)
+        return pmk_error_set(err, PMK_EINVAL, "AIS needs at least 1 intermediate distribution");
+    return PMK_OK;
+}
+
 /* Annealed importance sampling (Neal 2001; Salakhutdinov & Murray 2008, sec. 3).
  * Base model A: no hidden units, W = 0, visible biases bA (data base rates), so
  *   Z_A = prod_i (1 + e^{bA_i}) and v ~ p_A draws each bit from sigmoid(bA_i).
@@ -239,10 +254,9 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
         o = &def;
     }
     size_t K = o->n_betas[0] + o->n_betas[1] + o->n_betas[2];
-    if (o->runs < 2)
-        return pmk_error_set(err, PMK_EINVAL, "AIS needs at least 2 runs");
-    if (K == 0)
-        return pmk_error_set(err, PMK_EINVAL, "AIS needs at least 1 intermediate distribution");
+    int rc0 = pmk_rbm_ais_options_check(o, err);
+    if (rc0)
+        return rc0;
     if (X && X->size2 != m->d)
         return pmk_error_set(err, PMK_EDATA,
                              "the data have %zu columns but the model has %zu visible units",
@@ -255,8 +269,7 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
                                                  rbm_sat_add(K + 1, rbm_sat_mul(4, D) + H)));
     char what[64];
     snprintf(what, sizeof what, "AIS with %zu runs", M);
-    int rc0 = pmk_mem_check(NULL, 0, 0, need, what, err);
-    if (rc0)
+    if ((rc0 = pmk_mem_check(NULL, 0, 0, need, what, err)))
         return rc0;
     double *beta = malloc((K + 1) * sizeof *beta);
     double *logw = calloc(M, sizeof *logw);
