@@ -5,7 +5,7 @@ pkginclude_HEADERS += include/pmk/rbm.h
 src_libpmk_la_SOURCES += src/models/rbm.c src/models/rbm_score.c src/models/rbm_train.c \
 	src/models/rbm_io.c
 noinst_HEADERS += src/models/rbm_internal.h
-src_pmk_SOURCES += src/cli/rbm.c
+src_pmk_SOURCES += src/cli/rbm.c src/cli/rbm_draw.c src/cli/rbm_cli.h
 tests_check_pmk_SOURCES += tests/check_rbm.c
 TESTS += tests/cli_rbm.sh
 EXTRA_DIST += tests/cli_rbm.sh tests/data/rbm-bars.csv tests/data/rbm-bad-range.csv \
