@@ -68,6 +68,14 @@ static const char export_help[] =
 
 /* ---------------------------------------------------------------- shared */
 
+/* Frees the @p n matrices of @p ms, skipping NULLs. */
+static void free_matrices(gsl_matrix *const *ms, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (ms[k])
+            gsl_matrix_free(ms[k]);
+}
+
 /* The side of a square image of D pixels, or 0. */
 static size_t square_side(size_t d)
 {
@@ -249,12 +257,7 @@ int rbm_sample(int argc, char **argv)
     else if (!status)
         status = image ? write_montage(out, fmt, snaps, side, chains, PMK_MONTAGE_RANGE)
                        : rbm_write_csv(out, snaps, lab, "sweep", "v");
-    if (V)
-        gsl_matrix_free(V);
-    if (mean)
-        gsl_matrix_free(mean);
-    if (snaps)
-        gsl_matrix_free(snaps);
+    free_matrices((gsl_matrix *[]){V, mean, snaps}, 3);
     free(lab);
     pmk_rng_free(r);
     pmk_rbm_free(m);
@@ -497,18 +500,7 @@ int cli_demo_rbm(const char *datadir, const char *outdir, unsigned long seed)
            "sweeps\n",
            out);
 done:
-    if (T)
-        gsl_matrix_free(T);
-    if (V)
-        gsl_matrix_free(V);
-    if (row)
-        gsl_matrix_free(row);
-    if (Hs)
-        gsl_matrix_free(Hs);
-    if (snaps)
-        gsl_matrix_free(snaps);
-    if (mean)
-        gsl_matrix_free(mean);
+    free_matrices((gsl_matrix *[]){T, V, row, Hs, snaps, mean}, 6);
     pmk_rbm_free(m);
     pmk_rng_free(r);
     rbm_data_free(&data);
