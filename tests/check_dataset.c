@@ -13,21 +13,38 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
+#include <zlib.h>
 
 #include "check_pmk.h"
 #include "pmk/pmk.h"
 
-/* A file named @p name in a fresh folder, holding @p len bytes. */
+/* A file named @p name in this test's folder, holding @p len bytes (in a
+ * static buffer: 4 paths live at once). */
+static char dir[512];
 static const char *fixture(const char *name, const void *bytes, size_t len)
 {
     static char path[4][700];
     static int k;
+    if (!dir[0])
+        snprintf(dir, sizeof dir, "%s", test_tmpdir());
     k = (k + 1) % 4;
-    snprintf(path[k], sizeof path[k], "%s/%s", test_tmpdir(), name);
+    snprintf(path[k], sizeof path[k], "%s/%s", dir, name);
     test_write_file(path[k], bytes, len);
     return path[k];
 }
+
+/* As fixture, gzipped. */
+static const char *gz_fixture(const char *name, const void *bytes, size_t len)
+{
+    const char *path = fixture(name, "", 0);
+    gzFile g = gzopen(path, "wb");
+    ck_assert_ptr_nonnull(g);
+    ck_assert_int_eq(gzwrite(g, bytes, (unsigned)len), (int)len);
+    ck_assert_int_eq(gzclose(g), Z_OK);
+    return path;
+}
 #define TEXT(name, s) fixture(name, s, strlen(s))
+#define FILE_WITH(name, arr) fixture(name, arr, sizeof arr)
 
 /* ---------------------------------------------------------------- policy */
 
@@ -200,6 +217,626 @@ START_TEST(test_csv_ranges_concatenate)
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------- IDX */
+
+/* 5 images of 2 x 2 u8 pixels: image i holds 10i, 10i+1, 10i+2, 255-i. */
+static const unsigned char images5[] = {
+    0, 0, 8, 3, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 2,
+    0, 1, 2, 255, 10, 11, 12, 254, 20, 21, 22, 253, 30, 31, 32, 252, 40, 41, 42, 251,
+};
+/* their 5 labels: 9, 8, 7, 6, 5 */
+static const unsigned char labels5[] = {0, 0, 8, 1, 0, 0, 0, 5, 9, 8, 7, 6, 5};
+static const unsigned char labels4[] = {0, 0, 8, 1, 0, 0, 0, 4, 9, 8, 7, 6};
+
+static void assert_images5(const rows *r, size_t from, size_t n, int labels)
+{
+    ck_assert_uint_eq(r->n, n);
+    ck_assert_uint_eq(r->d, 4);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = from + i;
+        ck_assert(r->x[4 * i] == 10.0 * (double)k);
+        ck_assert(r->x[4 * i + 2] == 10.0 * (double)k + 2);
+        ck_assert(r->x[4 * i + 3] == 255.0 - (double)k);
+        ck_assert_int_eq(r->pos[i], (long)k + 1);
+        ck_assert_int_eq(r->y[i], labels ? 9 - (long)k : -999);
+    }
+}
+
+START_TEST(test_idx_pairing)
+{
+    pmk_error e;
+    rows r;
+    /* MNIST's names, plain, dotted and gzipped: the labels come by pairing */
+    const char *img = FILE_WITH("t10k-images-idx3-ubyte", images5);
+    FILE_WITH("t10k-labels-idx1-ubyte", labels5);
+    ck_assert_int_eq(read_rows(img, NULL, &r, &e), PMK_OK);
+    assert_images5(&r, 0, 5, 1);
+    rows_free(&r);
+    img = FILE_WITH("x-images.idx3-ubyte", images5);
+    FILE_WITH("x-labels.idx1-ubyte", labels5);
+    ck_assert_int_eq(read_rows(img, NULL, &r, &e), PMK_OK);
+    assert_images5(&r, 0, 5, 1);
+    rows_free(&r);
+    img = gz_fixture("g-images-idx3-ubyte.gz", images5, sizeof images5);
+    gz_fixture("g-labels-idx1-ubyte.gz", labels5, sizeof labels5);
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.chunk_rows = 2;
+    ck_assert_int_eq(read_rows(img, &o, &r, &e), PMK_OK);
+    assert_images5(&r, 0, 5, 1);
+    rows_free(&r);
+    /* the names themselves */
+    struct { const char *in, *out; } names[] = {
+        {"a/train-images-idx3-ubyte", "a/train-labels-idx1-ubyte"},
+        {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"},
+        {"t10k-images.idx3-ubyte", "t10k-labels.idx1-ubyte"},
+        {"x-images-idx3-ubyte-images-idx3-ubyte", "x-images-idx3-ubyte-labels-idx1-ubyte"},
+        {"-images-idx3-ubyte", NULL},
+        {"a/-images-idx3-ubyte", NULL},
+        {"train-images-idx3-ubyte.bak", NULL},
+        {"train-images.idx3", NULL},
+        {"train.csv", NULL},
+    };
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        char *got = pmk_data_pair_labels(names[k].in);
+        if (names[k].out)
+            ck_assert_str_eq(got, names[k].out);
+        else
+            ck_assert_ptr_null(got);
+        free(got);
+    }
+}
+END_TEST
+
+START_TEST(test_idx_labels_failures)
+{
+    pmk_error e;
+    rows r;
+    char want[1600];
+    const char *img = FILE_WITH("imgs.idx", images5);
+    ck_assert_int_eq(read_rows(img, NULL, &r, &e), PMK_EINVAL);
+    snprintf(want, sizeof want,
+             "%s: no labels file pairs with this name (the standard pairing needs a name ending "
+             "in -images-idx3-ubyte or -images.idx3-ubyte); name the labels file, or read "
+             "without labels", img);
+    ck_assert_str_eq(e.msg, want);
+    img = FILE_WITH("m-images-idx3-ubyte", images5);
+    ck_assert_int_eq(read_rows(img, NULL, &r, &e), PMK_EINVAL);
+    snprintf(want, sizeof want,
+             "%s: its labels file %s/m-labels-idx1-ubyte (by the standard pairing) does not "
+             "exist; name the labels file, or read without labels", img, dir);
+    ck_assert_str_eq(e.msg, want);
+    /* without labels: the images alone */
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.label_col = -1;
+    ck_assert_int_eq(read_rows(img, &o, &r, &e), PMK_OK);
+    assert_images5(&r, 0, 5, 0);
+    rows_free(&r);
+    /* a labels file given, with too few labels */
+    pmk_data_options_init_default(&o);
+    char imgpath[700];
+    snprintf(imgpath, sizeof imgpath, "%s", img);
+    o.labels = FILE_WITH("four.idx1-ubyte", labels4);
+    ck_assert_int_eq(read_rows(imgpath, &o, &r, &e), PMK_EDATA);
+    snprintf(want, sizeof want,
+             "%s has 5 images but %s has 4 labels: the counts must be equal", imgpath, o.labels);
+    ck_assert_str_eq(e.msg, want);
+    /* an images file as the labels */
+    o.labels = imgpath;
+    ck_assert_int_eq(read_rows(imgpath, &o, &r, &e), PMK_EFORMAT);
+    snprintf(want, sizeof want, "%s: not a label file: 3 dimensions (5 x 2 x 2), expected 1",
+             imgpath);
+    ck_assert_str_eq(e.msg, want);
+    /* a labels file for CSV input */
+    const char *csv = TEXT("l.csv", "1,2\n");
+    ck_assert_int_eq(read_rows(csv, &o, &r, &e), PMK_EINVAL);
+    snprintf(want, sizeof want,
+             "%s: a labels file (%s) is for IDX input, and this is CSV; its labels are a "
+             "column", csv, imgpath);
+    ck_assert_str_eq(e.msg, want);
+    /* labels given but not wanted */
+    o.label_col = -1;
+    ck_assert_int_eq(read_rows(imgpath, &o, &r, &e), PMK_EINVAL);
+    snprintf(want, sizeof want,
+             "%s: a labels file (%s) is given but labels are not wanted (label column -1)",
+             imgpath, imgpath);
+    ck_assert_str_eq(e.msg, want);
+}
+END_TEST
+
+/* Row ranges [0,a) [a,b) [b,end) concatenate to the whole file, plain and
+ * gzipped, with chunks of 1 and 2 rows; the labels follow. */
+START_TEST(test_idx_ranges_concatenate)
+{
+    pmk_error e;
+    for (int gz = 0; gz < 2; gz++) {
+        const char *img = gz ? gz_fixture("r-images-idx3-ubyte.gz", images5, sizeof images5)
+                             : FILE_WITH("r-images-idx3-ubyte", images5);
+        char path[700];
+        snprintf(path, sizeof path, "%s", img);
+        if (gz)
+            gz_fixture("r-labels-idx1-ubyte.gz", labels5, sizeof labels5);
+        else
+            FILE_WITH("r-labels-idx1-ubyte", labels5);
+        for (size_t a = 0; a <= 6; a++)
+            for (size_t b = a; b <= 7; b++) {
+                unsigned long long cut[4] = {0, a, b, PMK_DATA_END};
+                size_t n = 0;
+                for (int k = 0; k < 3; k++) {
+                    pmk_data_options o;
+                    pmk_data_options_init_default(&o);
+                    o.chunk_rows = 1 + (size_t)(a % 2);
+                    o.begin = cut[k];
+                    o.end = cut[k + 1];
+                    rows part;
+                    ck_assert_int_eq(read_rows(path, &o, &part, &e), PMK_OK);
+                    size_t from = n < 5 ? n : 5;
+                    assert_images5(&part, from, part.n, 1);
+                    n += part.n;
+                    rows_free(&part);
+                }
+                ck_assert_uint_eq(n, 5);
+            }
+    }
+}
+END_TEST
+
+START_TEST(test_idx_body_length)
+{
+    pmk_error e;
+    rows r;
+    char want[800];
+    unsigned char longer[sizeof images5 + 1];
+    memcpy(longer, images5, sizeof images5);
+    longer[sizeof images5] = 7;
+    const char *img = FILE_WITH("long-images-idx3-ubyte", longer);
+    FILE_WITH("long-labels-idx1-ubyte", labels5);
+    /* the whole file: the byte after the body is an error, as pmk_idx_read says */
+    ck_assert_int_eq(read_rows(img, NULL, &r, &e), PMK_EFORMAT);
+    snprintf(want, sizeof want, "%s: header says 5 x 2 x 2 u8 = 36 bytes, file has 37 bytes", img);
+    ck_assert_str_eq(e.msg, want);
+    /* a range that stops short of the end does not look there */
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.end = 4;
+    ck_assert_int_eq(read_rows(img, &o, &r, &e), PMK_OK);
+    assert_images5(&r, 0, 4, 1);
+    rows_free(&r);
+    /* a short body: the rows that are there are read, then the error */
+    img = fixture("short-images-idx3-ubyte", images5, sizeof images5 - 3);
+    FILE_WITH("short-labels-idx1-ubyte", labels5);
+    o.begin = 3;
+    o.end = PMK_DATA_END;
+    ck_assert_int_eq(read_rows(img, &o, &r, &e), PMK_EFORMAT);
+    snprintf(want, sizeof want, "%s: header says 5 x 2 x 2 u8 = 36 bytes, file has 33 bytes", img);
+    ck_assert_str_eq(e.msg, want);
+    /* a header claiming one record of 2^31 bytes costs no memory: the
+     * buffers grow as bytes arrive, and the body is 4 bytes */
+    static const unsigned char liar[] = {0, 0, 8, 2, 0, 0, 0, 1, 0x80, 0, 0, 0, 1, 2, 3, 4};
+    img = FILE_WITH("liar.idx", liar);
+    o.label_col = -1;
+    o.begin = 0;
+    ck_assert_int_eq(read_rows(img, &o, &r, &e), PMK_EFORMAT);
+    snprintf(want, sizeof want,
+             "%s: header says 1 x 2147483648 u8 = 2147483660 bytes, file has 16 bytes", img);
+    ck_assert_str_eq(e.msg, want);
+    /* a CSV file read as IDX */
+    const char *csv = TEXT("c.csv", "label,a\n1,2\n");
+    o.format = PMK_DATA_IDX;
+    o.begin = 0;
+    ck_assert_int_eq(read_rows(csv, &o, &r, &e), PMK_EFORMAT);
+    snprintf(want, sizeof want,
+             "%s: not an IDX file: magic 6c 61 62 65, expected 00 00 then a type and a "
+             "dimension count", csv);
+    ck_assert_str_eq(e.msg, want);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- CSV extra */
+
+START_TEST(test_csv_messages_and_ranges)
+{
+    pmk_error e1, e2;
+    rows r;
+    char want[800];
+    /* the data reader gives the CSV reader's messages */
+    const char *bad[] = {"tests/data/csv-ragged-short.csv", "tests/data/csv-empty.csv",
+                         "tests/data/csv-nan.csv", "tests/data/csv-header-only.csv"};
+    for (size_t k = 0; k < 4; k++) {
+        char path[700];
+        snprintf(path, sizeof path, "%s", test_srcpath(bad[k]));
+        pmk_csv_reader *cr = pmk_csv_open(path, NULL, &e1);
+        int rc1 = e1.code;
+        if (cr) {
+            pmk_csv_chunk ch;
+            rc1 = pmk_csv_read_chunk(cr, &ch, &e1);
+            pmk_csv_close(cr);
+        }
+        ck_assert_int_ne(rc1, PMK_OK);
+        ck_assert_int_eq(read_rows(path, NULL, &r, &e2), rc1);
+        ck_assert_str_eq(e2.msg, e1.msg);
+    }
+    /* gzip input refuses a byte range */
+    const char *gz = gz_fixture("z.csv.gz", csv_text, strlen(csv_text));
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    ck_assert_int_eq(read_rows(gz, &o, &r, &e1), PMK_OK);
+    ck_assert_uint_eq(r.n, 5);
+    rows_free(&r);
+    o.begin = 10;
+    ck_assert_int_eq(read_rows(gz, &o, &r, &e1), PMK_EUNSUP);
+    snprintf(want, sizeof want,
+             "%s: a byte range cannot be read from gzip input (the offsets would be those of "
+             "the uncompressed text): gunzip it first", gz);
+    ck_assert_str_eq(e1.msg, want);
+    /* a range with its start after its end */
+    const char *path = TEXT("s.csv", csv_text);
+    o.begin = 5;
+    o.end = 3;
+    ck_assert_int_eq(read_rows(path, &o, &r, &e1), PMK_EINVAL);
+    snprintf(want, sizeof want, "%s: range [5, 3): the start is after the end", path);
+    ck_assert_str_eq(e1.msg, want);
+    /* by hand: "label,a,b\n" is bytes 0-9, "1,2,3\n" 10-15, "0, 4 ,\"5\"\r\n" 16-27:
+     * [11, 17) holds the row starting at 16 (line 3) only */
+    o.begin = 11;
+    o.end = 17;
+    ck_assert_int_eq(read_rows(path, &o, &r, &e1), PMK_OK);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_int_eq(r.pos[0], 3);
+    ck_assert(r.x[0] == 4 && r.x[1] == 5);
+    rows_free(&r);
+    /* [10, 16) holds the row starting at 10 (line 2) */
+    o.begin = 10;
+    o.end = 16;
+    ck_assert_int_eq(read_rows(path, &o, &r, &e1), PMK_OK);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_int_eq(r.pos[0], 2);
+    rows_free(&r);
+    /* a blank line inside the file is found by the range holding it, even
+     * when the data after it lies in the next range */
+    path = TEXT("b.csv", "1,2\n\n3,4\n");
+    o.begin = 0;
+    o.end = 5;
+    ck_assert_int_eq(read_rows(path, &o, &r, &e1), PMK_EFORMAT);
+    snprintf(want, sizeof want,
+             "%s:2:1: blank line before more data (blank lines are accepted only at the end "
+             "of the file)", path);
+    ck_assert_str_eq(e1.msg, want);
+    o.begin = 5;
+    o.end = PMK_DATA_END;
+    ck_assert_int_eq(read_rows(path, &o, &r, &e1), PMK_OK);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_int_eq(r.pos[0], 3);
+    rows_free(&r);
+}
+END_TEST
+
+/* Ranges of a header-less file with no trailing line end. */
+START_TEST(test_csv_ranges_no_header)
+{
+    static const char text[] = "1,2\n3,4\n5,6";
+    const char *path = TEXT("n.csv", text);
+    pmk_error e;
+    for (size_t a = 0; a <= sizeof text; a++) {
+        pmk_data_options o;
+        pmk_data_options_init_default(&o);
+        rows p1, p2;
+        o.end = a;
+        ck_assert_int_eq(read_rows(path, &o, &p1, &e), PMK_OK);
+        o.begin = a;
+        o.end = PMK_DATA_END;
+        ck_assert_int_eq(read_rows(path, &o, &p2, &e), PMK_OK);
+        ck_assert_uint_eq(p1.n + p2.n, 3);
+        /* rows starting at 0, 4, 8: the first range holds those before a */
+        size_t want1 = a == 0 ? 0 : a <= 4 ? 1 : a <= 8 ? 2 : 3;
+        ck_assert_uint_eq(p1.n, want1);
+        for (size_t i = 0; i < p2.n; i++)
+            ck_assert_int_eq(p2.y[i], 2 * (long)(want1 + i) + 1);
+        rows_free(&p1);
+        rows_free(&p2);
+    }
+}
+END_TEST
+
+/* ---------------------------------------------------------------- table */
+
+START_TEST(test_table_storage)
+{
+    pmk_error e;
+    pmk_table *t;
+    const char *path = TEXT("t.csv", csv_text);
+    ck_assert_int_eq(pmk_data_read_all(path, NULL, &t, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_storage(t), PMK_TABLE_U8);
+    ck_assert_uint_eq(pmk_table_nrows(t), 5);
+    ck_assert_uint_eq(pmk_table_nfeatures(t), 2);
+    ck_assert_uint_eq(pmk_table_bytes(t), 10);
+    ck_assert_str_eq(pmk_table_path(t), path);
+    const pmk_data_stats *st = pmk_table_stats(t);
+    ck_assert(st->count == 10 && st->min == 0 && st->max == 255 && st->all_u8);
+    ck_assert_int_eq(pmk_table_labels(t)[2], 7);
+    ck_assert_int_eq(pmk_table_positions(t)[4], 6);
+    pmk_transform tf;
+    pmk_transform_init(&tf);
+    pmk_transform_auto(st, &tf);
+    ck_assert(tf.scale == 1.0 / 255.0);
+    pmk_table_free(t);
+
+    /* a value that is not a byte after some rows of bytes: doubles, exact */
+    path = TEXT("f.csv", "1,2,3\n4,5,6\n7,0.5,256\n8,-1,1e300\n");
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.chunk_rows = 1;
+    ck_assert_int_eq(pmk_data_read_all(path, &o, &t, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_storage(t), PMK_TABLE_F64);
+    ck_assert_uint_eq(pmk_table_bytes(t), 4 * 2 * sizeof(double));
+    gsl_matrix *X = gsl_matrix_alloc(4, 2);
+    ck_assert_int_eq(pmk_table_gather(t, NULL, 4, X, &e), PMK_OK);
+    const double want[] = {2, 3, 5, 6, 0.5, 256, -1, 1e300};
+    for (size_t k = 0; k < 8; k++)
+        ck_assert(X->data[k] == want[k]);
+    st = pmk_table_stats(t);
+    ck_assert(st->min == -1 && st->max == 1e300 && !st->all_u8);
+    /* rows in any order, any count */
+    size_t pick[] = {3, 0};
+    ck_assert_int_eq(pmk_table_gather(t, pick, 2, X, &e), PMK_OK);
+    ck_assert(X->data[0] == -1 && X->data[2] == 2);
+    pick[0] = 4;
+    ck_assert_int_eq(pmk_table_gather(t, pick, 2, X, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "gather: row 4 of a table of 4 rows");
+    gsl_matrix_free(X);
+    pmk_table_free(t);
+
+    /* IDX u8: bytes straight from the file */
+    const char *img = FILE_WITH("s-images-idx3-ubyte", images5);
+    FILE_WITH("s-labels-idx1-ubyte", labels5);
+    ck_assert_int_eq(pmk_data_read_all(img, NULL, &t, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_storage(t), PMK_TABLE_U8);
+    ck_assert_uint_eq(pmk_table_bytes(t), 20);
+    ck_assert_int_eq(pmk_table_labels(t)[1], 8);
+    ck_assert_int_eq(pmk_table_positions(t)[1], 2);
+    X = gsl_matrix_alloc(5, 4);
+    ck_assert_int_eq(pmk_table_gather(t, NULL, 5, X, &e), PMK_OK);
+    ck_assert(gsl_matrix_get(X, 4, 3) == 251 && gsl_matrix_get(X, 2, 1) == 21);
+    gsl_matrix_free(X);
+    pmk_table_free(t);
+
+    /* an empty range is no table */
+    o.begin = 1000;
+    ck_assert_int_eq(pmk_data_read_all(path, &o, &t, &e), PMK_EFORMAT);
+    char msg[800];
+    snprintf(msg, sizeof msg, "%s: no data rows in the range", path);
+    ck_assert_str_eq(e.msg, msg);
+    ck_assert_ptr_null(t);
+}
+END_TEST
+
+START_TEST(test_table_check01)
+{
+    pmk_error e;
+    pmk_table *t;
+    char want[800];
+    char path[700];
+    snprintf(path, sizeof path, "%s", test_srcpath("tests/data/rbm-bad-range.csv"));
+    ck_assert_int_eq(pmk_data_read_all(path, NULL, &t, &e), PMK_OK);
+    /* the messages `pmk rbm train` gave (tests/cli_rbm.sh) */
+    pmk_transform tf = {1.0 / 255.0, 0, 1};
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_EDATA);
+    snprintf(want, sizeof want, "%s:3:6: value 300 is outside [0,1] after scaling by 0.00392157",
+             path);
+    ck_assert_str_eq(e.msg, want);
+    ck_assert_int_eq(e.line, 3);
+    ck_assert_int_eq(e.column, 6);
+    tf.scale = 1;
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_EDATA);
+    snprintf(want, sizeof want, "%s:1:9: value 192 is outside [0,1]", path);
+    ck_assert_str_eq(e.msg, want);
+    ck_assert(pmk_table_transform(t)->scale == 1 && !pmk_table_transform(t)->check01);
+    pmk_table_free(t);
+
+    /* the field number counts the label column where it lies */
+    const char *csv = TEXT("lc.csv", "0,7,1\n1,4,2\n");
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.label_col = 1;
+    ck_assert_int_eq(pmk_data_read_all(csv, &o, &t, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_EDATA);
+    snprintf(want, sizeof want, "%s:2:3: value 2 is outside [0,1]", csv);
+    ck_assert_str_eq(e.msg, want);
+    pmk_table_free(t);
+
+    /* IDX: record and column */
+    const char *img = FILE_WITH("c-images-idx3-ubyte", images5);
+    FILE_WITH("c-labels-idx1-ubyte", labels5);
+    ck_assert_int_eq(pmk_data_read_all(img, NULL, &t, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_EDATA);
+    snprintf(want, sizeof want, "%s: record 1, column 3: value 2 is outside [0,1]", img);
+    ck_assert_str_eq(e.msg, want);
+    tf.scale = 1.0 / 255.0;
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_OK);
+    pmk_table_free(t);
+
+    /* a matrix: row and column */
+    double v[] = {0, 1, 0, 1, 0, 1.5};
+    gsl_matrix_view m = gsl_matrix_view_array(v, 2, 3);
+    ck_assert_int_eq(pmk_table_from_matrix(&m.matrix, NULL, &t, &e), PMK_OK);
+    ck_assert_ptr_null(pmk_table_labels(t));
+    ck_assert_ptr_null(pmk_table_path(t));
+    tf.scale = 1;
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_EDATA);
+    ck_assert_str_eq(e.msg, "row 2, column 3: value 1.5 is outside [0,1]");
+    pmk_table_free(t);
+}
+END_TEST
+
+START_TEST(test_table_bits_and_f32)
+{
+    pmk_error e;
+    pmk_table *t;
+    const char *path = TEXT("b.csv", csv_text);
+    ck_assert_int_eq(pmk_data_read_all(path, NULL, &t, &e), PMK_OK);
+    /* 2/255 .. 255/255 against 0.5: only 255 and none else reach it */
+    pmk_transform tf = {1.0 / 255.0, 0.5, 1};
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_storage(t), PMK_TABLE_BITS);
+    ck_assert_uint_eq(pmk_table_bytes(t), 5);
+    gsl_matrix *X = gsl_matrix_alloc(5, 2);
+    ck_assert_int_eq(pmk_table_gather(t, NULL, 5, X, &e), PMK_OK);
+    const double want[] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 0};
+    for (size_t k = 0; k < 10; k++)
+        ck_assert(X->data[k] == want[k]);
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_OK);
+    tf.threshold = 0.25;
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the table is binarized (scale 0.00392157, threshold 0.5) and cannot "
+                            "take another transform (scale 0.00392157, threshold 0.25)");
+    /* a split of a bits table keeps the bits */
+    pmk_rng *r = pmk_rng_alloc(gsl_rng_mt19937, 3);
+    pmk_table *tr, *ho;
+    ck_assert_int_eq(pmk_table_split(t, 0.4, r, &tr, &ho, &e), PMK_OK);
+    ck_assert_uint_eq(pmk_table_nrows(tr), 3);
+    ck_assert_uint_eq(pmk_table_nrows(ho), 2);
+    ck_assert_int_eq(pmk_table_storage(ho), PMK_TABLE_BITS);
+    pmk_rng_free(r);
+    pmk_table_free(tr);
+    pmk_table_free(ho);
+    pmk_table_free(t);
+
+    /* wider than a byte: bits cross byte boundaries */
+    gsl_matrix *W = gsl_matrix_alloc(3, 19);
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 19; j++)
+            gsl_matrix_set(W, i, j, (double)((i * 7 + j * 3) % 5) / 4.0);
+    ck_assert_int_eq(pmk_table_from_matrix(W, NULL, &t, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_storage(t), PMK_TABLE_F64);
+    tf = (pmk_transform){1, 0.5, 0};
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_OK);
+    ck_assert_uint_eq(pmk_table_bytes(t), 9);
+    gsl_matrix *G = gsl_matrix_alloc(3, 19);
+    ck_assert_int_eq(pmk_table_gather(t, NULL, 3, G, &e), PMK_OK);
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 19; j++)
+            ck_assert(gsl_matrix_get(G, i, j) == (gsl_matrix_get(W, i, j) >= 0.5 ? 1.0 : 0.0));
+    pmk_table_free(t);
+
+    /* f32: the double gather rounded to float, for doubles and bytes */
+    ck_assert_int_eq(pmk_table_from_matrix(W, NULL, &t, &e), PMK_OK);
+    tf = (pmk_transform){1.0 / 3.0, 0, 0};
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_OK);
+    float f[3 * 19];
+    ck_assert_int_eq(pmk_table_gather(t, NULL, 3, G, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_gather_f32(t, NULL, 3, f, &e), PMK_OK);
+    for (size_t k = 0; k < 3 * 19; k++)
+        ck_assert(f[k] == (float)G->data[k]);
+    pmk_table_free(t);
+    const char *img = FILE_WITH("f-images-idx3-ubyte", images5);
+    FILE_WITH("f-labels-idx1-ubyte", labels5);
+    ck_assert_int_eq(pmk_data_read_all(img, NULL, &t, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_OK);
+    gsl_matrix *I = gsl_matrix_alloc(5, 4);
+    ck_assert_int_eq(pmk_table_gather(t, NULL, 5, I, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_gather_f32(t, NULL, 5, f, &e), PMK_OK);
+    for (size_t k = 0; k < 20; k++) {
+        ck_assert(I->data[k] == (1.0 / 3.0) * (double)images5[16 + k]);
+        ck_assert(f[k] == (float)I->data[k]);
+    }
+    gsl_matrix_free(I);
+    pmk_table_free(t);
+    gsl_matrix_free(G);
+    gsl_matrix_free(W);
+    gsl_matrix_free(X);
+}
+END_TEST
+
+/* Written by pmk's writers and read back as a table: the same values, bit
+ * for bit, and the same labels. */
+START_TEST(test_table_round_trips)
+{
+    pmk_error e;
+    pmk_rng *r = pmk_rng_alloc(gsl_rng_mt19937, 11);
+    gsl_matrix *X = gsl_matrix_alloc(40, 7), *Y = gsl_matrix_alloc(40, 7);
+    long y[40];
+    for (size_t i = 0; i < 40; i++) {
+        y[i] = (long)pmk_rng_uniform_int(r, 10);
+        for (size_t j = 0; j < 7; j++)
+            gsl_matrix_set(X, i, j, pmk_rng_gaussian(r) * pow(10, (double)j - 3));
+    }
+    char path[700];
+    snprintf(path, sizeof path, "%s/rt.csv", test_tmpdir());
+    ck_assert_int_eq(pmk_csv_write(path, X, y, NULL, &e), PMK_OK);
+    pmk_table *t;
+    ck_assert_int_eq(pmk_data_read_all(path, NULL, &t, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_gather(t, NULL, 40, Y, &e), PMK_OK);
+    ck_assert(memcmp(X->data, Y->data, 40 * 7 * sizeof(double)) == 0);
+    ck_assert(memcmp(pmk_table_labels(t), y, sizeof y) == 0);
+    pmk_table_free(t);
+    /* bytes through IDX files */
+    for (size_t k = 0; k < 40 * 7; k++)
+        X->data[k] = (double)pmk_rng_uniform_int(r, 256);
+    char img[700], lab[700];
+    snprintf(img, sizeof img, "%s/rt-images-idx3-ubyte.gz", test_tmpdir());
+    snprintf(lab, sizeof lab, "%s/rt-labels.idx", test_tmpdir());
+    ck_assert_int_eq(pmk_idx_write(img, X, PMK_IDX_U8, NULL, 0, &e), PMK_OK);
+    ck_assert_int_eq(pmk_idx_write_labels(lab, y, 40, &e), PMK_OK);
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.labels = lab;
+    ck_assert_int_eq(pmk_data_read_all(img, &o, &t, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_storage(t), PMK_TABLE_U8);
+    ck_assert_int_eq(pmk_table_gather(t, NULL, 40, Y, &e), PMK_OK);
+    ck_assert(gsl_matrix_equal(X, Y));
+    ck_assert(memcmp(pmk_table_labels(t), y, sizeof y) == 0);
+    pmk_table_free(t);
+    gsl_matrix_free(X);
+    gsl_matrix_free(Y);
+    pmk_rng_free(r);
+}
+END_TEST
+
+/* An MNIST-shaped file of 6,000 rows of 784 bytes: as a table it takes its
+ * 4.7 MB, within a 6 MiB ceiling that its 37.6 MB of doubles exceed. */
+START_TEST(test_table_memory)
+{
+    const size_t N = 6000, D = 784;
+    size_t len = 16 + N * D;
+    unsigned char *b = malloc(len);
+    const unsigned char h[16] = {0, 0, 8, 3, 0, 0, 0x17, 0x70, 0, 0, 0, 28, 0, 0, 0, 28};
+    memcpy(b, h, 16);
+    for (size_t k = 0; k < N * D; k++)
+        b[16 + k] = (unsigned char)(k * 7 % 251);
+    const char *img = fixture("big-images-idx3-ubyte", b, len);
+    free(b);
+    char path[700];
+    snprintf(path, sizeof path, "%s", img);
+    pmk_error e;
+    pmk_table *t;
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.label_col = -1;
+    setenv("PMK_MAX_MEMORY", "6M", 1);
+    ck_assert_int_eq(pmk_data_read_all(path, &o, &t, &e), PMK_OK);
+    ck_assert_uint_eq(pmk_table_bytes(t), N * D);
+    ck_assert_int_eq(pmk_table_storage(t), PMK_TABLE_U8);
+    pmk_table_free(t);
+    gsl_matrix *X = NULL;
+    ck_assert_int_eq(pmk_idx_read(path, &X, NULL, NULL, &e), PMK_ELIMIT);
+    setenv("PMK_MAX_MEMORY", "4M", 1);
+    ck_assert_int_eq(pmk_data_read_all(path, &o, &t, &e), PMK_ELIMIT);
+    char want[900];
+    snprintf(want, sizeof want,
+             "%s: a table of 6000 rows of 784 bytes needs 4800000 bytes, more than the "
+             "PMK_MAX_MEMORY limit of 4194304 bytes", path);
+    ck_assert_str_eq(e.msg, want);
+    /* CSV grows as it reads, within the same ceiling */
+    const char *csv = TEXT("w.csv", "1,2\n");
+    setenv("PMK_MAX_MEMORY", "1k", 1);
+    ck_assert_int_eq(pmk_data_read_all(csv, NULL, &t, &e), PMK_OK);
+    pmk_table_free(t);
+    unsetenv("PMK_MAX_MEMORY");
+}
+END_TEST
+
 /* ---------------------------------------------------------------- split */
 
 /* The holdout split as src/cli/rbm.c made it before pmk_table_split: rows
@@ -304,6 +941,19 @@ Suite *suite_dataset(void)
     tc = tcase_create("reader");
     tcase_add_test(tc, test_csv_reader);
     tcase_add_test(tc, test_csv_ranges_concatenate);
+    tcase_add_test(tc, test_csv_ranges_no_header);
+    tcase_add_test(tc, test_csv_messages_and_ranges);
+    tcase_add_test(tc, test_idx_pairing);
+    tcase_add_test(tc, test_idx_labels_failures);
+    tcase_add_test(tc, test_idx_ranges_concatenate);
+    tcase_add_test(tc, test_idx_body_length);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("table");
+    tcase_add_test(tc, test_table_storage);
+    tcase_add_test(tc, test_table_check01);
+    tcase_add_test(tc, test_table_bits_and_f32);
+    tcase_add_test(tc, test_table_round_trips);
+    tcase_add_test(tc, test_table_memory);
     suite_add_tcase(s, tc);
     tc = tcase_create("split");
     tcase_add_test(tc, test_split_as_before);

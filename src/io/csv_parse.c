@@ -348,6 +348,25 @@ static void find_field(char *ls, char *le, size_t k, field *fd)
 
 /* ---------------------------------------------------------------- rows */
 
+/* The fast paths' scan: an optional '-', then ASCII digits.  Returns the
+ * first byte after them; *nd is the digit count and *v their value (exact up
+ * to 19 digits; the callers take at most 18). */
+static inline char *scan_int(char *p, int *neg, uint64_t *v, size_t *nd)
+{
+    *neg = *p == '-';
+    p += *neg;
+    const char *ds = p;
+    uint64_t x = 0;
+    unsigned dg;
+    while ((dg = (unsigned)(unsigned char)*p - '0') < 10) {
+        x = x * 10 + dg;
+        p++;
+    }
+    *v = x;
+    *nd = (size_t)(p - ds);
+    return p;
+}
+
 /* Parses the data line [ls, le) (*le == '\n') into row[0, d) and *label. */
 int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *label,
                      pmk_error *err)
@@ -359,16 +378,10 @@ int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *
         char *f = p;
         if (k != lc) {
             /* fast path: -?[0-9]{1,15} then ',' or the line end */
-            int neg = *p == '-';
-            p += neg;
-            const char *ds = p;
-            uint64_t v = 0;
-            unsigned dg;
-            while ((dg = (unsigned)(unsigned char)*p - '0') < 10) {
-                v = v * 10 + dg;
-                p++;
-            }
-            size_t nd = (size_t)(p - ds);
+            int neg;
+            size_t nd;
+            uint64_t v;
+            p = scan_int(p, &neg, &v, &nd);
             if (nd - 1 < 15 && (*p == ',' || *p == '\n')) {
                 *dst++ = neg ? -(double)v : (double)v;
             } else {
@@ -384,16 +397,11 @@ int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *
                 p = fd.delim;
             }
         } else {
-            int neg = *p == '-';
-            p += neg;
-            const char *ds = p;
-            unsigned long v = 0;
-            unsigned dg;
-            while ((dg = (unsigned)(unsigned char)*p - '0') < 10) {
-                v = v * 10 + dg;
-                p++;
-            }
-            size_t nd = (size_t)(p - ds);
+            /* fast path: -?[0-9]{1,18} then ',' or the line end (within a long) */
+            int neg;
+            size_t nd;
+            uint64_t v;
+            p = scan_int(p, &neg, &v, &nd);
             if (nd - 1 < 18 && (*p == ',' || *p == '\n')) {
                 *label = neg ? -(long)v : (long)v;
             } else {

@@ -17,6 +17,7 @@
 #include "pmk/limits.h"
 #include "io/csv_internal.h"
 #include "io/record_internal.h"
+#include "io/dataset_internal.h"
 
 void pmk_csv_options_init_default(pmk_csv_options *o)
 {
@@ -178,7 +179,8 @@ pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void 
         pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
         goto fail;
     }
-    memcpy(r->buf, pre, npre);
+    if (npre)
+        memcpy(r->buf, pre, npre);
     r->end = npre;
     r->check_values = o.value_min > -HUGE_VAL || o.value_max < HUGE_VAL || o.value_integer
                       || o.label_min > LONG_MIN || o.label_max < LONG_MAX;
@@ -306,25 +308,6 @@ void pmk_csv_close(pmk_csv_reader *r)
 
 /* ---------------------------------------------------------------- whole file */
 
-/* Wraps a malloc'ed n x d array in a gsl_matrix that owns it: GSL's blocks are
- * malloc'ed and gsl_block_free calls free(), so gsl_matrix_free releases it.
- * This saves a copy of the whole data set (and twice the memory at the peak). */
-static gsl_matrix *wrap_matrix(double *data, size_t n, size_t d)
-{
-    gsl_block *b = malloc(sizeof *b);
-    if (!b)
-        return NULL;
-    b->size = n * d;
-    b->data = data;
-    gsl_matrix *m = gsl_matrix_alloc_from_block(b, 0, n, d, d);
-    if (!m) {
-        free(b);
-        return NULL;
-    }
-    m->owner = 1;
-    return m;
-}
-
 int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset **out,
                      pmk_error *err)
 {
@@ -343,24 +326,11 @@ int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset *
     pmk_csv_chunk ch;
     while ((rc = pmk_csv_read_chunk(r, &ch, err)) == PMK_OK && ch.n > 0) {
         if (n + ch.n > cap) {
-            size_t ncap = cap ? cap : ch.n;
-            while (ncap < n + ch.n)
-                ncap *= 2;
-            /* never more rows than the memory ceiling holds (a row is d
-             * doubles and a label): grow less, or stop with a message */
-            unsigned long long mcap = pmk_mem_limit(NULL);
-            unsigned long long row_bytes = (unsigned long long)(d + 1) * sizeof(double);
-            if (mcap && ncap > mcap / row_bytes)
-                ncap = (size_t)(mcap / row_bytes);
-            if (ncap < n + ch.n) {
-                char what[160];
-                snprintf(what, sizeof what, "reading %zu or more rows of %zu values", n + ch.n, d);
-                rc = pmk_mem_check(r->path, ch.first_line + (long)ch.n - 1, 0,
-                                   (unsigned long long)(n + ch.n) * row_bytes, what, err);
-                if (!rc)
-                    rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");
+            size_t ncap;
+            if ((rc = pmk_data_grow(r->path, n + ch.n, cap,
+                                    (unsigned long long)(d + 1) * sizeof(double), d,
+                                    ch.first_line + (long)ch.n - 1, &ncap, err)))
                 break;
-            }
             size_t cells;
             if (pmk_size_mul(ncap, d, &cells) || cells > SIZE_MAX / sizeof(double)) {
                 rc = pmk_error_at(err, PMK_ELIMIT, r->path, 0, 0, "too many rows for memory");
@@ -395,7 +365,7 @@ int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset *
     if (shrunk)
         X = shrunk;
     pmk_dataset *ds = calloc(1, sizeof *ds);
-    gsl_matrix *m = ds ? wrap_matrix(X, n, d) : NULL;
+    gsl_matrix *m = ds ? pmk_matrix_wrap(X, n, d) : NULL;
     if (!m) {
         free(ds);
         free(X);

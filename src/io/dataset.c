@@ -12,11 +12,14 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pmk/dataset.h"
+#include "pmk/limits.h"
+#include "io/dataset_internal.h"
 
 void pmk_transform_init(pmk_transform *tf)
 {
@@ -137,4 +140,41 @@ char *pmk_data_pair_labels(const char *images_path)
         return out;
     }
     return NULL;
+}
+
+int pmk_data_grow(const char *shown, size_t need, size_t cap, unsigned long long row_bytes,
+                  size_t d, long line, size_t *ncap, pmk_error *err)
+{
+    size_t n = cap ? cap : need;
+    while (n < need)
+        n = n > SIZE_MAX / 2 ? SIZE_MAX : 2 * n;
+    /* never more rows than the memory ceiling holds: grow less, or stop */
+    unsigned long long mcap = pmk_mem_limit(NULL);
+    if (mcap && n > mcap / row_bytes)
+        n = (size_t)(mcap / row_bytes);
+    if (n < need) {
+        char what[160];
+        snprintf(what, sizeof what, "reading %zu or more rows of %zu values", need, d);
+        int rc = pmk_mem_check(shown, line, 0, (unsigned long long)need * row_bytes, what, err);
+        return rc ? rc : pmk_error_at(err, PMK_ELIMIT, shown, 0, 0, "too many rows for memory");
+    }
+    *ncap = n;
+    return PMK_OK;
+}
+
+gsl_matrix *pmk_matrix_wrap(double *data, size_t n, size_t d)
+{
+    /* GSL's blocks are malloc'ed and gsl_block_free calls free() */
+    gsl_block *b = malloc(sizeof *b);
+    if (!b)
+        return NULL;
+    b->size = n * d;
+    b->data = data;
+    gsl_matrix *m = gsl_matrix_alloc_from_block(b, 0, n, d, d);
+    if (!m) {
+        free(b);
+        return NULL;
+    }
+    m->owner = 1;
+    return m;
 }

@@ -31,7 +31,8 @@ typedef struct idx_side {
     pmk_instream *in;
     pmk_idx_header h;
     size_t rowbytes;          /* bytes of one record */
-    unsigned char *raw;       /* chunk_rows records */
+    unsigned char *raw;       /* up to chunk_rows records, grown as bytes arrive */
+    size_t rawcap;
 } idx_side;
 
 struct pmk_data_reader {
@@ -77,6 +78,10 @@ int pmk_data_is_u8(const pmk_data_reader *r)
 {
     return r->format == PMK_DATA_IDX && r->img.h.type == PMK_IDX_U8;
 }
+const pmk_idx_header *pmk_data_idx_header(const pmk_data_reader *r)
+{
+    return r->format == PMK_DATA_IDX ? &r->img.h : NULL;
+}
 size_t pmk_data_range_rows(const pmk_data_reader *r)
 {
     return r->format == PMK_DATA_IDX ? r->end - r->next : 0;
@@ -84,25 +89,40 @@ size_t pmk_data_range_rows(const pmk_data_reader *r)
 
 /* ---------------------------------------------------------------- IDX */
 
-/* Reads @p n bytes of @p s's body into @p buf; a short body is the length
- * error, @p done bytes of the body having been read before. */
-static int side_read(idx_side *s, unsigned char *buf, size_t n, size_t done, pmk_error *err)
+/* Reads @p n bytes of @p s's body into s->raw, which grows only as the
+ * bytes arrive (from 1 MiB, doubling), so that a header claiming huge
+ * records costs nothing; a short body is the length error, @p done bytes of
+ * the body having been read before. */
+static int side_read(idx_side *s, size_t n, size_t done, pmk_error *err)
 {
-    long got = pmk_idx_read_full(s->in, buf, n, err);
-    if (got < 0)
-        return err->code;
-    if ((size_t)got < n)
-        return pmk_idx_length_error(s->in, &s->h, s->h.hlen + done + (size_t)got, err);
-    return PMK_OK;
+    size_t have = 0;
+    for (;;) {
+        size_t want = n < s->rawcap ? n : s->rawcap;
+        long got = pmk_idx_read_full(s->in, s->raw + have, want - have, err);
+        if (got < 0)
+            return err->code;
+        have += (size_t)got;
+        if (have < want)
+            return pmk_idx_length_error(s->in, &s->h, s->h.hlen + done + have, err);
+        if (have == n)
+            return PMK_OK;
+        size_t ncap = s->rawcap > n / 2 ? n : 2 * s->rawcap;
+        unsigned char *nr = realloc(s->raw, ncap);
+        if (!nr)
+            return pmk_error_at(err, PMK_ENOMEM, pmk_instream_path(s->in), 0, 0,
+                                "out of memory");
+        s->raw = nr;
+        s->rawcap = ncap;
+    }
 }
 
 /* Reads past records [0, @p k) of @p s. */
-static int side_skip(idx_side *s, size_t k, size_t cap_rows, pmk_error *err)
+static int side_skip(idx_side *s, size_t k, pmk_error *err)
 {
-    size_t done = 0, total = k * s->rowbytes, block = cap_rows * s->rowbytes;
+    size_t done = 0, total = k * s->rowbytes;
     while (done < total) {
-        size_t n = total - done < block ? total - done : block;
-        int rc = side_read(s, s->raw, n, done, err);
+        size_t n = total - done < s->rawcap ? total - done : s->rawcap;
+        int rc = side_read(s, n, done, err);
         if (rc)
             return rc;
         done += n;
@@ -183,15 +203,19 @@ static int open_idx(pmk_data_reader *r, const char *path, const unsigned char *p
     r->end = o->end < N ? (size_t)o->end : N;
     if (r->end < r->next)
         r->end = r->next;
-    r->img.raw = malloc(r->chunk_rows * r->img.rowbytes);
-    r->lab.raw = r->has_labels ? malloc(r->chunk_rows * r->lab.rowbytes) : NULL;
+    /* the buffers start small and grow as bytes arrive (side_read) */
+    const size_t mib = (size_t)1 << 20;
+    r->img.rawcap = r->chunk_rows * r->img.rowbytes < mib ? r->chunk_rows * r->img.rowbytes : mib;
+    r->lab.rawcap = r->chunk_rows * r->lab.rowbytes;
+    r->img.raw = malloc(r->img.rawcap);
+    r->lab.raw = r->has_labels ? malloc(r->lab.rawcap) : NULL;
     r->y = r->has_labels ? malloc(r->chunk_rows * sizeof(long)) : NULL;
     if (!r->img.raw || (r->has_labels && (!r->lab.raw || !r->y)))
         return pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0, "out of memory for a chunk of %zu rows",
                             r->chunk_rows);
-    if ((rc = side_skip(&r->img, r->next, r->chunk_rows, err)))
+    if ((rc = side_skip(&r->img, r->next, err)))
         return rc;
-    if (r->has_labels && (rc = side_skip(&r->lab, r->next, r->chunk_rows, err)))
+    if (r->has_labels && (rc = side_skip(&r->lab, r->next, err)))
         return rc;
     return PMK_OK;
 }
@@ -212,12 +236,10 @@ static int idx_chunk_raw(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *e
         }
         return PMK_OK;
     }
-    if ((rc = side_read(&r->img, r->img.raw, n * r->img.rowbytes, r->next * r->img.rowbytes,
-                        err)))
+    if ((rc = side_read(&r->img, n * r->img.rowbytes, r->next * r->img.rowbytes, err)))
         return rc;
     if (r->has_labels) {
-        if ((rc = side_read(&r->lab, r->lab.raw, n * r->lab.rowbytes, r->next * r->lab.rowbytes,
-                            err)))
+        if ((rc = side_read(&r->lab, n * r->lab.rowbytes, r->next * r->lab.rowbytes, err)))
             return rc;
         for (size_t i = 0; i < n; i++)
             r->y[i] = (long)pmk_idx_element(r->lab.h.type, r->lab.raw, i);
@@ -245,12 +267,13 @@ int pmk_data_read_chunk_u8(pmk_data_reader *r, const unsigned char **X, pmk_data
 
 static int idx_chunk(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *err)
 {
-    if (!r->X && !(r->X = malloc(r->chunk_rows * r->d * sizeof(double))))
-        return pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0, "out of memory for a chunk of %zu rows",
-                            r->chunk_rows);
     int rc = idx_chunk_raw(r, chunk, err);
     if (rc || chunk->n == 0)
         return rc;
+    /* the doubles, once the bytes they come from are there */
+    if (!r->X && !(r->X = malloc(r->chunk_rows * r->d * sizeof(double))))
+        return pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0, "out of memory for a chunk of %zu rows",
+                            r->chunk_rows);
     const size_t cells = chunk->n * r->d, first = ((size_t)chunk->first_pos - 1) * r->d;
     for (size_t i = 0; i < cells; i++) {
         double x = pmk_idx_element(r->img.h.type, r->img.raw, i);

@@ -161,20 +161,12 @@ static int reserve(builder *b, size_t more, int labels, long line, pmk_error *er
     pmk_table *t = b->t;
     if (t->n + more <= b->cap)
         return PMK_OK;
-    size_t ncap = b->cap ? b->cap : more;
-    while (ncap < t->n + more)
-        ncap = ncap > SIZE_MAX / 2 ? SIZE_MAX : 2 * ncap;
-    unsigned long long row_bytes = (unsigned long long)t->st->stride + 2 * sizeof(long);
-    unsigned long long mcap = pmk_mem_limit(NULL);
-    if (mcap && ncap > mcap / row_bytes)
-        ncap = (size_t)(mcap / row_bytes);
-    if (ncap < t->n + more) {
-        char what[160];
-        snprintf(what, sizeof what, "reading %zu or more rows of %zu values", t->n + more, t->d);
-        int rc = pmk_mem_check(b->shown, line, 0,
-                               (unsigned long long)(t->n + more) * row_bytes, what, err);
-        return rc ? rc : pmk_error_at(err, PMK_ELIMIT, b->shown, 0, 0, "too many rows for memory");
-    }
+    size_t ncap;
+    int rc = pmk_data_grow(b->shown, t->n + more, b->cap,
+                           (unsigned long long)t->st->stride + 2 * sizeof(long), t->d, line,
+                           &ncap, err);
+    if (rc)
+        return rc;
     size_t bytes;
     if (pmk_size_mul(ncap, t->st->stride, &bytes) || ncap > SIZE_MAX / sizeof(long))
         return pmk_error_at(err, PMK_ELIMIT, b->shown, 0, 0, "too many rows for memory");
@@ -223,8 +215,9 @@ static int widen(builder *b, pmk_error *err)
 
 static int is_u8(double x) { return x >= 0 && x <= 255 && x == floor(x); }
 
-/* Appends a chunk of doubles. */
-static int append(builder *b, const pmk_data_chunk *ch, pmk_error *err)
+/* Appends a chunk: its rows as bytes (@p X, IDX u8) or, with X NULL, as the
+ * chunk's doubles (kept as bytes while every value is one). */
+static int append(builder *b, const unsigned char *X, const pmk_data_chunk *ch, pmk_error *err)
 {
     pmk_table *t = b->t;
     const size_t d = t->d;
@@ -232,7 +225,7 @@ static int append(builder *b, const pmk_data_chunk *ch, pmk_error *err)
     if (rc)
         return rc;
     int fits = t->st->kind == PMK_TABLE_U8;
-    for (size_t i = 0; i < ch->n && fits; i++) {
+    for (size_t i = 0; i < ch->n && fits && !X; i++) {
         const double *row = gsl_matrix_const_ptr(&ch->X.matrix, i, 0);
         for (size_t j = 0; j < d && fits; j++)
             fits = is_u8(row[j]);
@@ -241,32 +234,15 @@ static int append(builder *b, const pmk_data_chunk *ch, pmk_error *err)
     if (t->st->kind == PMK_TABLE_U8 && !fits && (rc = widen(b, err)))
         return rc;
     for (size_t i = 0; i < ch->n; i++) {
-        const double *row = gsl_matrix_const_ptr(&ch->X.matrix, i, 0);
         unsigned char *dst = t->st->data + (t->n + i) * t->st->stride;
-        if (t->st->kind == PMK_TABLE_U8)
+        const double *row = X ? NULL : gsl_matrix_const_ptr(&ch->X.matrix, i, 0);
+        if (X)
+            memcpy(dst, X + i * d, d);
+        else if (t->st->kind == PMK_TABLE_U8)
             for (size_t j = 0; j < d; j++)
                 dst[j] = (unsigned char)row[j];
         else
             memcpy(dst, row, d * sizeof(double));
-        t->pos[t->n + i] = ch->first_pos + (long)i;
-        if (t->y)
-            t->y[t->n + i] = ch->y[i];
-    }
-    t->n += ch->n;
-    t->st->nrows = t->n;
-    return PMK_OK;
-}
-
-/* Appends a chunk of bytes (IDX u8). */
-static int append_u8(builder *b, const unsigned char *X, const pmk_data_chunk *ch,
-                     pmk_error *err)
-{
-    pmk_table *t = b->t;
-    int rc = reserve(b, ch->n, ch->y != NULL, ch->first_pos + (long)ch->n - 1, err);
-    if (rc)
-        return rc;
-    memcpy(t->st->data + t->n * t->d, X, ch->n * t->d);
-    for (size_t i = 0; i < ch->n; i++) {
         t->pos[t->n + i] = ch->first_pos + (long)i;
         if (t->y)
             t->y[t->n + i] = ch->y[i];
@@ -317,17 +293,24 @@ int pmk_data_read_all(const char *path, const pmk_data_options *o, pmk_table **o
     b.t->label_col = b.t->format == PMK_DATA_CSV && pmk_data_has_labels(r)
                      ? (o ? o->label_col : 0) : -1;
     const int u8 = pmk_data_is_u8(r);
-    /* IDX: the rows are known; check the whole table against the ceiling at once */
+    /* IDX: the rows are known; check the whole table against the ceiling at
+     * once (it still grows only as rows arrive: a header may lie) */
     size_t known = pmk_data_range_rows(r);
-    if (known && (rc = reserve(&b, known, pmk_data_has_labels(r), 0, err)))
-        goto done;
+    if (u8 && known) {
+        char what[160];
+        snprintf(what, sizeof what, "a table of %zu rows of %zu bytes", known, b.t->d);
+        if ((rc = pmk_mem_check(b.shown, 0, 0,
+                                (unsigned long long)known * (b.t->d + 2 * sizeof(long)), what,
+                                err)))
+            goto done;
+    }
     pmk_data_chunk ch;
     for (;;) {
         const unsigned char *X = NULL;
         rc = u8 ? pmk_data_read_chunk_u8(r, &X, &ch, err) : pmk_data_read_chunk(r, &ch, err);
         if (rc || ch.n == 0)
             break;
-        if ((rc = u8 ? append_u8(&b, X, &ch, err) : append(&b, &ch, err)))
+        if ((rc = append(&b, X, &ch, err)))
             break;
     }
     if (!rc && b.t->n == 0)
@@ -493,64 +476,51 @@ static int gather_check(const pmk_table *t, const size_t *rows, size_t n, size_t
     return PMK_OK;
 }
 
+/* One row, transformed, into dst[0, D) of type T: bytes through the lookup
+ * table LUT, bits as 0/1, doubles through the transform.  Written once for
+ * the double and the float gather. */
+#define GATHER_ROW(T, LUT)                                                     \
+    switch (t->st->kind) {                                                   \
+    case PMK_TABLE_U8:                                                       \
+        for (size_t j = 0; j < d; j++)                                       \
+            dst[j] = t->LUT[p[j]];                                           \
+        break;                                                               \
+    case PMK_TABLE_BITS:                                                     \
+        for (size_t j = 0; j < d; j++)                                       \
+            dst[j] = (T)((p[j >> 3] >> (j & 7)) & 1u);                       \
+        break;                                                               \
+    default:                                                                 \
+        for (size_t j = 0; j < d; j++) {                                     \
+            double x;                                                        \
+            memcpy(&x, p + j * sizeof x, sizeof x);                          \
+            dst[j] = (T)pmk_transform_apply(&t->tf, x);                      \
+        }                                                                    \
+    }
+
 int pmk_table_gather(const pmk_table *t, const size_t *rows, size_t n, gsl_matrix *out,
                      pmk_error *err)
 {
     int rc = gather_check(t, rows, n, out->size1, out->size2, err);
-    if (rc)
-        return rc;
     const size_t d = t->d;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !rc; i++) {
         const unsigned char *p = row_ptr(t, rows ? rows[i] : i);
         double *dst = out->data + i * out->tda;
-        switch (t->st->kind) {
-        case PMK_TABLE_U8:
-            for (size_t j = 0; j < d; j++)
-                dst[j] = t->lut[p[j]];
-            break;
-        case PMK_TABLE_BITS:
-            for (size_t j = 0; j < d; j++)
-                dst[j] = (p[j >> 3] >> (j & 7)) & 1u ? 1.0 : 0.0;
-            break;
-        default:
-            for (size_t j = 0; j < d; j++) {
-                double x;
-                memcpy(&x, p + j * sizeof x, sizeof x);
-                dst[j] = pmk_transform_apply(&t->tf, x);
-            }
-        }
+        GATHER_ROW(double, lut)
     }
-    return PMK_OK;
+    return rc;
 }
 
 int pmk_table_gather_f32(const pmk_table *t, const size_t *rows, size_t n, float *out,
                          pmk_error *err)
 {
     int rc = gather_check(t, rows, n, n, t->d, err);
-    if (rc)
-        return rc;
     const size_t d = t->d;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !rc; i++) {
         const unsigned char *p = row_ptr(t, rows ? rows[i] : i);
         float *dst = out + i * d;
-        switch (t->st->kind) {
-        case PMK_TABLE_U8:
-            for (size_t j = 0; j < d; j++)
-                dst[j] = t->lutf[p[j]];
-            break;
-        case PMK_TABLE_BITS:
-            for (size_t j = 0; j < d; j++)
-                dst[j] = (p[j >> 3] >> (j & 7)) & 1u ? 1.0f : 0.0f;
-            break;
-        default:
-            for (size_t j = 0; j < d; j++) {
-                double x;
-                memcpy(&x, p + j * sizeof x, sizeof x);
-                dst[j] = (float)pmk_transform_apply(&t->tf, x);
-            }
-        }
+        GATHER_ROW(float, lutf)
     }
-    return PMK_OK;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- accessors */

@@ -24,6 +24,7 @@
 #include "pmk/stream.h"
 #include "io/dataout_internal.h"
 #include "io/idx_internal.h"
+#include "io/dataset_internal.h"
 
 size_t pmk_idx_type_size(int t)
 {
@@ -83,7 +84,8 @@ int pmk_idx_header_read(pmk_instream *in, const unsigned char *pre, size_t npre,
     const char *shown = pmk_instream_path(in);
     const char *after = pmk_instream_is_gzip(in) ? " after gunzip" : "";
     unsigned char h[36];
-    memcpy(h, pre, npre);
+    if (npre)
+        memcpy(h, pre, npre);
     long got = pmk_idx_read_full(in, h + npre, 4 - npre, err);
     if (got < 0)
         return err->code;
@@ -148,81 +150,6 @@ int pmk_idx_length_error(pmk_instream *in, const pmk_idx_header *h, size_t have,
                         pmk_instream_is_gzip(in) ? " after gunzip" : "");
 }
 
-/* An IDX file as read: the header and the raw (big-endian) body. */
-typedef struct idx_raw {
-    pmk_idx_header h;
-    unsigned char *body;     /* h.bytes bytes */
-} idx_raw;
-
-/* Reads the whole file at @p path; @p value_bytes is what one element will
- * take in memory once decoded (8 for doubles), for the memory ceiling. */
-static int idx_load(const char *path, idx_raw *raw, size_t value_bytes, pmk_error *err)
-{
-    memset(raw, 0, sizeof *raw);
-    pmk_instream *in = pmk_instream_open(path, err);
-    if (!in)
-        return err->code;
-    const char *shown = pmk_instream_path(in);
-    int rc = pmk_idx_header_read(in, NULL, 0, &raw->h, err);
-    if (rc)
-        goto done;
-    const pmk_idx_header *h = &raw->h;
-    {
-        char dt[160], what[320];
-        pmk_idx_dims_text(h->dims, h->ndim, dt, sizeof dt);
-        snprintf(what, sizeof what, "an IDX body of %s %s elements%s", dt,
-                 pmk_idx_type_name(h->type), value_bytes == 8 ? " (as doubles)" : "");
-        if ((rc = pmk_mem_check(shown, 0, 0, (unsigned long long)h->count * value_bytes, what,
-                                err)))
-            goto done;
-    }
-    const size_t bytes = h->bytes;
-    size_t cap = bytes < ((size_t)1 << 20) ? bytes : (size_t)1 << 20, have = 0;
-    raw->body = malloc(cap);
-    if (!raw->body) {
-        rc = pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
-        goto done;
-    }
-    long got;
-    for (;;) {
-        got = pmk_idx_read_full(in, raw->body + have, cap - have, err);
-        if (got < 0) {
-            rc = err->code;
-            goto done;
-        }
-        have += (size_t)got;
-        if (have < cap || cap == bytes)
-            break;
-        size_t ncap = cap > bytes / 2 ? bytes : 2 * cap;
-        unsigned char *nb = realloc(raw->body, ncap);
-        if (!nb) {
-            rc = pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
-            goto done;
-        }
-        raw->body = nb;
-        cap = ncap;
-    }
-    size_t extra = 0;
-    if (have == bytes) {
-        unsigned char junk[4096];
-        while ((got = pmk_idx_read_full(in, junk, sizeof junk, err)) > 0)
-            extra += (size_t)got;
-        if (got < 0) {
-            rc = err->code;
-            goto done;
-        }
-    }
-    if (have < bytes || extra > 0)
-        rc = pmk_idx_length_error(in, h, h->hlen + have + extra, err);
-done:
-    pmk_instream_close(in);
-    if (rc) {
-        free(raw->body);
-        raw->body = NULL;
-    }
-    return rc;
-}
-
 static uint32_t be32(const unsigned char *b)
 {
     return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
@@ -250,6 +177,60 @@ double pmk_idx_element(int type, const unsigned char *b, size_t i)
     }
 }
 
+/* Reads the IDX file at @p path as doubles into *@p data (N x D, malloc'ed,
+ * the caller's) with its header in *@p hd; @p labels: it must be a labels
+ * file.  The array grows as the body arrives (doubling, capped at N x D;
+ * realloc moves no pages for large blocks), so neither a lying header nor
+ * the raw body costs memory: the peak is the doubles and one chunk. */
+static int read_doubles(const char *path, int labels, double **data, pmk_idx_header *hd,
+                        pmk_error *err)
+{
+    *data = NULL;
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.format = PMK_DATA_IDX;
+    o.label_col = -1;
+    pmk_data_reader *r = pmk_data_open(path, &o, err);
+    if (!r)
+        return err->code;
+    const char *shown = pmk_data_path(r);
+    const pmk_idx_header *h = pmk_data_idx_header(r);
+    *hd = *h;
+    const size_t n = h->dims[0], d = h->count / n;
+    size_t have = 0, cap = 0;
+    char dt[160], what[320];
+    pmk_idx_dims_text(h->dims, h->ndim, dt, sizeof dt);
+    snprintf(what, sizeof what, "an IDX body of %s %s elements (as doubles)", dt,
+             pmk_idx_type_name(h->type));
+    int rc = labels ? pmk_idx_labels_check(shown, h, err) : PMK_OK;
+    if (!rc)
+        rc = pmk_mem_check(shown, 0, 0, (unsigned long long)h->count * sizeof(double), what, err);
+    pmk_data_chunk ch;
+    while (!rc && !(rc = pmk_data_read_chunk(r, &ch, err)) && ch.n > 0) {
+        if (have + ch.n > cap) {
+            size_t ncap = cap ? cap : ch.n;
+            while (ncap < have + ch.n)
+                ncap = ncap > n / 2 ? n : 2 * ncap;
+            double *nd = realloc(*data, ncap * d * sizeof(double));
+            if (!nd) {
+                rc = pmk_error_at(err, PMK_ENOMEM, shown, 0, 0,
+                                  "out of memory for %zu x %zu values", n, d);
+                break;
+            }
+            *data = nd;
+            cap = ncap;
+        }
+        memcpy(*data + have * d, ch.X.matrix.data, ch.n * d * sizeof(double));
+        have += ch.n;
+    }
+    pmk_data_close(r);
+    if (rc) {
+        free(*data);
+        *data = NULL;
+    }
+    return rc;
+}
+
 int pmk_idx_read(const char *path, gsl_matrix **X, size_t dims_out[8], size_t *ndim_out,
                  pmk_error *err)
 {
@@ -257,33 +238,21 @@ int pmk_idx_read(const char *path, gsl_matrix **X, size_t dims_out[8], size_t *n
     if (!err)
         err = &local;
     *X = NULL;
-    idx_raw raw;
-    int rc = idx_load(path, &raw, sizeof(double), err);
+    double *data;
+    pmk_idx_header h;
+    int rc = read_doubles(path, 0, &data, &h, err);
     if (rc)
         return rc;
-    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    const pmk_idx_header *h = &raw.h;
-    size_t n = h->dims[0], d = h->count / n;
-    gsl_matrix *m = gsl_matrix_alloc(n, d);
+    gsl_matrix *m = pmk_matrix_wrap(data, h.dims[0], h.count / h.dims[0]);
     if (!m) {
-        free(raw.body);
-        return pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory for %zu x %zu values",
-                            n, d);
-    }
-    for (size_t i = 0; i < h->count; i++) {
-        double x = pmk_idx_element(h->type, raw.body, i);
-        if (!isfinite(x)) {
-            gsl_matrix_free(m);
-            free(raw.body);
-            return pmk_idx_nonfinite(shown, i, d, x, err);
-        }
-        m->data[i] = x;
+        free(data);
+        return pmk_error_at(err, PMK_ENOMEM, strcmp(path, "-") ? path : "<stdin>", 0, 0,
+                            "out of memory");
     }
     if (dims_out)
-        memcpy(dims_out, h->dims, sizeof h->dims);
+        memcpy(dims_out, h.dims, sizeof h.dims);
     if (ndim_out)
-        *ndim_out = h->ndim;
-    free(raw.body);
+        *ndim_out = h.ndim;
     *X = m;
     return PMK_OK;
 }
@@ -316,23 +285,22 @@ int pmk_idx_read_labels(const char *path, long **y, size_t *n, pmk_error *err)
         err = &local;
     *y = NULL;
     *n = 0;
-    idx_raw raw;
-    int rc = idx_load(path, &raw, sizeof(long), err);
+    double *data;
+    pmk_idx_header h;
+    int rc = read_doubles(path, 1, &data, &h, err);
     if (rc)
         return rc;
-    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    long *out = NULL;
-    if (!(rc = pmk_idx_labels_check(shown, &raw.h, err))
-        && !(out = malloc(raw.h.count * sizeof *out)))
-        rc = pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
-    if (!rc)
-        for (size_t i = 0; i < raw.h.count; i++)
-            out[i] = (long)pmk_idx_element(raw.h.type, raw.body, i);
-    free(raw.body);
-    if (rc)
-        return rc;
+    long *out = malloc(h.count * sizeof *out);
+    if (!out) {
+        free(data);
+        return pmk_error_at(err, PMK_ENOMEM, strcmp(path, "-") ? path : "<stdin>", 0, 0,
+                            "out of memory");
+    }
+    for (size_t i = 0; i < h.count; i++)
+        out[i] = (long)data[i];
+    free(data);
     *y = out;
-    *n = raw.h.count;
+    *n = h.count;
     return PMK_OK;
 }
 
