@@ -16,7 +16,7 @@ if [ -e .git ] && command -v git >/dev/null; then
 else
     find . -path ./_build -prune -o -type f -print | sed 's|^\./||' >"$T/all"
 fi
-grep -E '\.(c|h|h\.in|sh|py|mk|am|ac|1)$|^(quickstart|bootstrap|\.ci/run|bench/csv_parse|pmk\.pc\.in)$' "$T/all" |
+grep -E '\.(c|h|h\.in|sh|py|mk|am|ac|1)$|^doc/help/.*\.txt$|^(quickstart|bootstrap|\.ci/run|bench/csv_parse|pmk\.pc\.in)$' "$T/all" |
     grep -vE '^(_build|pmk-[0-9])|/Makefile\.in$|^Makefile\.in$|^aclocal|^build-aux/|^m4/|^config\.h|^configure$|^include/pmk/version\.h$' >"$T/src"
 [ "$(wc -l <"$T/src")" -ge 100 ] || fail "only $(wc -l <"$T/src") source files found: the file list is wrong"
 : >"$T/bad"

@@ -10,48 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-
-static const char convert_help[] =
-    "Usage: pmk convert [options] IMAGES.idx [LABELS.idx] -o OUT.csv\n"
-    "       pmk convert [options] IN.csv -o IMAGES.idx [--labels LABELS.idx]\n"
-    "\n"
-    "Converts a data set between IDX (the binary format of MNIST and Fashion-MNIST:\n"
-    "idx3-ubyte images, idx1-ubyte labels) and CSV (one row per item, the label\n"
-    "first: label,p0,p1,...).  The input's format is recognised by its content (an\n"
-    "IDX header starts with two zero bytes; anything else is read as CSV), gzip by\n"
-    "its magic bytes.  An output name ending in .gz is gzipped.  '-' as the input\n"
-    "reads CSV from stdin; '-' as an output writes to stdout.  The CSV written\n"
-    "starts with a header line, label,pixel0,pixel1,..., as every CSV pmk writes.\n"
-    "\n"
-    "Output:\n"
-    "  -o, --output FILE      the CSV file, or the IDX images file [required]\n"
-    "  -l, --labels FILE      the IDX labels file beside the IDX images: read with\n"
-    "                         IDX input (or give it as the second argument), written\n"
-    "                         with IDX output [IDX output: labels are not written]\n"
-    "\n"
-    "CSV input:\n"
-    "      --header           the first line is a header\n"
-    "      --no-header        the first line is data\n"
-    "                         [detected: a header when every field is a name]\n"
-    "      --label-col K      0-based column of the label, or 'none' [0]\n"
-    "      --no-labels        the same as --label-col none\n"
-    "      --shape RxC        shape of one image in the IDX output [RxR when the\n"
-    "                         D values of a row make a square, else D]\n"
-    "      --max-line BYTES   longest CSV line accepted [16777216]\n"
-    "  Values must be integers 0 to 255 (IDX u8), and so must labels written\n"
-    "  with --labels.\n"
-    "\n"
-    "Other:\n"
-    "  -q, --quiet            no notice on stderr\n"
-    "      --max-memory SIZE  refuse inputs needing more memory: bytes, with an\n"
-    "                         optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help             show this help and exit\n"
-    "\n"
-    "Examples:\n"
-    "  pmk convert train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz -o train.csv\n"
-    "  pmk convert train.csv -o images.idx3-ubyte.gz --labels labels.idx1-ubyte.gz\n"
-    "\n"
-    "Exit status: 0 success, 1 bad data or runtime failure, 2 usage error.\n";
+#include "cli/help.h"
 
 /* 1 when @p path starts with two zero bytes (an IDX header), 0 otherwise
  * (text: read as CSV), -1 when it cannot be opened (message printed). */
@@ -282,7 +241,7 @@ int cli_convert(int argc, char **argv)
     cli_parser p;
     int key, rc;
     cli_args_init(&a);
-    cli_parse_begin(&p, argc, argv, convert_help, CLI_G_INPUT | CLI_G_OUTPUT, opts, &a);
+    cli_parse_begin(&p, argc, argv, pmk_help_convert, CLI_G_INPUT | CLI_G_OUTPUT, opts, &a);
     while ((key = cli_parse_next(&p, &arg)) > 0) {
         switch (key) {
         case 'l': labels = arg; break;

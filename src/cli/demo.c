@@ -10,23 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-
-static const char demo_help[] =
-    "Usage: pmk demo [options]\n"
-    "\n"
-    "Runs every model on the data shipped in data/ (MNIST digits as CSV, the horse\n"
-    "silhouette as PBM), prints a short report and writes its pictures into a folder.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output DIR   folder for the pictures [pmk-demo]\n"
-    "      --data DIR     folder holding the data files [found automatically:\n"
-    "                     $PMK_DATADIR; for a pmk not installed, run from its\n"
-    "                     build folder, the source tree's data/; the installed copy]\n"
-    "      --seed S       seed for every random choice [1]\n"
-    "  -q, --quiet        no progress on stderr\n"
-    "      --max-memory SIZE  refuse inputs needing more memory: bytes, with an\n"
-    "                     optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help         show this help and exit\n";
+#include "cli/help.h"
 
 int cli_demo(int argc, char **argv)
 {
@@ -36,7 +20,7 @@ int cli_demo(int argc, char **argv)
     cli_parser p;
     int key, rc;
     cli_args_init(&a);
-    cli_parse_begin(&p, argc, argv, demo_help, CLI_G_OUTPUT | CLI_G_SEED, opts, &a);
+    cli_parse_begin(&p, argc, argv, pmk_help_demo, CLI_G_OUTPUT | CLI_G_SEED, opts, &a);
     while ((key = cli_parse_next(&p, &arg)) > 0)
         if (key == 'd')
             datadir = arg;

@@ -3,3 +3,17 @@
 # src/cli: the pmk program: dispatch, shared helpers, demo.
 src_pmk_SOURCES += src/cli/main.c src/cli/common.c src/cli/opt.c src/cli/report.c src/cli/demo.c
 noinst_HEADERS += src/cli/cli.h
+
+# The --help texts live in doc/help/ beside the man pages (one file a command
+# or verb); doc/help/help2c.sh turns them into C strings at build time.
+PMK_HELP_TXT = $(sort $(wildcard $(srcdir)/doc/help/*.txt))
+nodist_src_pmk_SOURCES = src/cli/help.c src/cli/help.h
+BUILT_SOURCES = src/cli/help.c src/cli/help.h
+CLEANFILES += src/cli/help.c src/cli/help.h
+EXTRA_DIST += doc/help/help2c.sh $(PMK_HELP_TXT)
+src/cli/help.c: $(PMK_HELP_TXT) $(srcdir)/doc/help/help2c.sh
+	$(AM_V_GEN)$(MKDIR_P) src/cli && \
+	$(SHELL) $(srcdir)/doc/help/help2c.sh -c $(PMK_HELP_TXT) >$@-t && mv $@-t $@
+src/cli/help.h: $(PMK_HELP_TXT) $(srcdir)/doc/help/help2c.sh
+	$(AM_V_GEN)$(MKDIR_P) src/cli && \
+	$(SHELL) $(srcdir)/doc/help/help2c.sh -h $(PMK_HELP_TXT) >$@-t && mv $@-t $@

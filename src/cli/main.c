@@ -9,30 +9,7 @@
 #include <gsl/gsl_version.h>
 
 #include "cli/cli.h"
-
-static const char usage_text[] =
-    "Usage: pmk [-q] [--max-memory SIZE] <command> [verb] [options] ARGS\n"
-    "\n"
-    "Probabilistic models, exact and fast: a Gaussian class-conditional classifier,\n"
-    "a binary restricted Boltzmann machine, and Ising-MRF image denoising.\n"
-    "\n"
-    "Commands:\n"
-    "  gnb      Gaussian class-conditional classifier: fit, predict, eval, show, merge, export\n"
-    "  rbm      binary RBM: train, hidden, sample, eval, filters, export\n"
-    "  ising    Ising-MRF denoising: denoise, noise, energy\n"
-    "  convert  convert data sets between CSV and IDX\n"
-    "  demo     run every model on the embedded data and write pictures\n"
-    "\n"
-    "Options:\n"
-    "  -q, --quiet     silence progress and notices on stderr\n"
-    "      --max-memory SIZE  refuse inputs needing more memory: bytes, with an\n"
-    "                  optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help      show this help and exit\n"
-    "  -V, --version   show the version and exit\n"
-    "\n"
-    "Run 'pmk <command> --help' for a command's verbs and options.\n"
-    "Exit status: 0 success, 1 bad data or runtime failure, 2 usage error.\n"
-    "Report bugs as README's \"Reporting bugs\" section says.\n";
+#include "cli/help.h"
 
 static int print_version(void)
 {
@@ -55,14 +32,14 @@ static int run(int argc, char **argv)
     const char *arg;
     int key;
     cli_args_init(&a);
-    cli_parse_begin(&p, argc, argv, usage_text, CLI_G_STOP, opts, &a);
+    cli_parse_begin(&p, argc, argv, pmk_help_pmk, CLI_G_STOP, opts, &a);
     while ((key = cli_parse_next(&p, &arg)) > 0)
         if (key == 'V')
             return print_version();
     if (key < 0)
         return p.status;
     if (a.npos == 0) {
-        fputs(usage_text, stderr);
+        fputs(pmk_help_pmk, stderr);
         return PMK_EXIT_USAGE;
     }
     static const struct {
@@ -80,7 +57,7 @@ static int run(int argc, char **argv)
         }
     }
     if (!strcmp(cmd, "help"))
-        return cli_print_help(usage_text);
+        return cli_print_help(pmk_help_pmk);
     if (!strcmp(cmd, "version"))
         return print_version();
     return cli_usage("unknown command '%s' (commands: gnb, rbm, ising, convert, demo)", cmd);
