@@ -73,9 +73,10 @@ int main(int argc, char **argv)
     F = gsl_vector_alloc(ROWS);
     if (!P || !S || !F)
         goto fail;
-    if (pmk_rbm_hidden_prob(m, &V.matrix, P) || pmk_rbm_sample_hidden(m, &V.matrix, S, rng)
-        || pmk_rbm_free_energy(m, &V.matrix, F)) {
-        fprintf(stderr, "rbm_hidden: shape mismatch\n");
+    if (pmk_rbm_hidden_prob(m, &V.matrix, P, &err)
+        || pmk_rbm_sample_hidden(m, &V.matrix, S, rng, &err)
+        || pmk_rbm_free_energy(m, &V.matrix, F, &err)) {
+        fprintf(stderr, "rbm_hidden: %s\n", err.msg);
         goto out;
     }
     for (size_t i = 0; i < ROWS; i++) {

@@ -84,7 +84,7 @@ START_TEST(test_factorization_brute_force)
         bits(sv, v, 4);
         for (size_t i = 0; i < 4; i++)
             gsl_matrix_set(V, 0, i, v[i]);
-        ck_assert_int_eq(pmk_rbm_hidden_prob(m, V, P), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_hidden_prob(m, V, P, NULL), PMK_OK);
         double lz = brute_log_marginal_v(m, v);
         for (size_t sh = 0; sh < 8; sh++) {
             bits(sh, h, 3);
@@ -102,7 +102,7 @@ START_TEST(test_factorization_brute_force)
         bits(sh, h, 3);
         for (size_t j = 0; j < 3; j++)
             gsl_matrix_set(Hm, 0, j, h[j]);
-        ck_assert_int_eq(pmk_rbm_visible_prob(m, Hm, Q), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_visible_prob(m, Hm, Q, NULL), PMK_OK);
         double terms[16];
         for (size_t sv = 0; sv < 16; sv++) {
             bits(sv, v, 4);
@@ -136,7 +136,7 @@ START_TEST(test_free_energy_brute_force)
     gsl_vector *F = gsl_vector_alloc(32);
     for (size_t s = 0; s < 32; s++)
         bits(s, gsl_matrix_ptr(V, s, 0), 5);
-    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F, NULL), PMK_OK);
     for (size_t s = 0; s < 32; s++) {
         double want = -brute_log_marginal_v(m, gsl_matrix_ptr(V, s, 0));
         ck_assert_msg(fabs(gsl_vector_get(F, s) - want) <= 1e-12 * (1.0 + fabs(want)),
@@ -246,7 +246,7 @@ START_TEST(test_pseudo_likelihood_other_paths)
         memcpy(gsl_matrix_ptr(V, k, 0), v, sizeof v);
     for (size_t i = 0; i < 4; i++)
         gsl_matrix_set(V, i + 1, i, 1.0 - v[i]);
-    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F, NULL), PMK_OK);
     double want = 0.0, pl;
     for (size_t i = 0; i < 4; i++)
         want += pmk_log_sigmoid(gsl_vector_get(F, i + 1) - gsl_vector_get(F, 0));
@@ -291,9 +291,9 @@ START_TEST(test_hidden_sample_frequencies)
     for (size_t n = 0; n < N; n++)
         memcpy(gsl_matrix_ptr(V, n, 0), v, sizeof v);
     gsl_matrix_view v1 = gsl_matrix_submatrix(V, 0, 0, 1, 5);
-    ck_assert_int_eq(pmk_rbm_hidden_prob(m, &v1.matrix, P), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_hidden_prob(m, &v1.matrix, P, NULL), PMK_OK);
     pmk_rng *r = pmk_rng_alloc(NULL, 99);
-    ck_assert_int_eq(pmk_rbm_sample_hidden(m, V, S, r), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_sample_hidden(m, V, S, r, NULL), PMK_OK);
     double cnt[4] = {0}, pat[16] = {0};
     for (size_t n = 0; n < N; n++) {
         size_t s = 0;
@@ -335,11 +335,11 @@ START_TEST(test_gibbs_matches_marginal)
     gsl_matrix *V = gsl_matrix_calloc(N, 3), *All = gsl_matrix_alloc(8, 3);
     gsl_vector *F = gsl_vector_alloc(8);
     pmk_rng *r = pmk_rng_alloc(NULL, 3);
-    ck_assert_int_eq(pmk_rbm_gibbs(m, V, 30, NULL, r), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_gibbs(m, V, 30, NULL, r, NULL), PMK_OK);
     for (size_t s = 0; s < 8; s++)
         bits(s, gsl_matrix_ptr(All, s, 0), 3);
     double lz;
-    ck_assert_int_eq(pmk_rbm_free_energy(m, All, F), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_free_energy(m, All, F, NULL), PMK_OK);
     ck_assert_int_eq(pmk_rbm_log_z_exact(m, &lz, NULL), PMK_OK);
     double cnt[8] = {0};
     for (size_t n = 0; n < N; n++) {
@@ -480,7 +480,7 @@ static double mean_loglik(const pmk_rbm *m, const gsl_matrix *X)
 {
     gsl_vector *F = gsl_vector_alloc(X->size1);
     double lz, s = 0;
-    ck_assert_int_eq(pmk_rbm_free_energy(m, X, F), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_free_energy(m, X, F, NULL), PMK_OK);
     ck_assert_int_eq(pmk_rbm_log_z_exact(m, &lz, NULL), PMK_OK);
     for (size_t n = 0; n < X->size1; n++)
         s += gsl_vector_get(F, n);
@@ -759,9 +759,19 @@ START_TEST(test_bad_model_files)
         const char *text;
         const char *msg;   /* after "PATH:" */
     } cases[] = {
-        {"", "1: unexpected end of file: expected 'pmk-rbm 1'"},
-        {"pmk-gnb 1\n", "1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 1')"},
-        {"pmk-rbm 2\n", "1: format version 2 is newer than this pmk reads (1)"},
+        {"", "1: unexpected end of file: expected 'pmk-rbm 2'"},
+        {"pmk-gnb 1\n", "1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 2')"},
+        {"pmk-rbm 3\n", "1: format version 3 is newer than this pmk reads (2)"},
+        /* version 2: the transform lines after the epochs, each checked */
+        {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nb\n", "5: expected 'scale X', found 'b'"},
+        {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nscale 0\n",
+         "5:2: the scale must be in (0, 1e+150], not 0"},
+        {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nscale 1\nthreshold 1.5\n",
+         "6:2: the threshold must be in [0, 1], not 1.5"},
+        {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nscale 1\nthreshold 0\ncheck01 2\n",
+         "7:2: check01 must be 0 or 1, not 2"},
+        {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nscale 1\nthreshold 0\n",
+         "7: unexpected end of file: expected 'check01 X'"},
         {"pmk-rbm x\n", "1: bad format version 'x'"},
         {"pmk-rbm 1\nvisible 2\nhidden 0\n", "3: an RBM needs at least 1 hidden unit"},
         {"pmk-rbm 1\nvisible 0\nhidden 2\n", "2: an RBM needs at least 1 visible unit"},
@@ -800,6 +810,215 @@ START_TEST(test_bad_model_files)
     }
     unlink(p);
     rmdir(dir);
+}
+END_TEST
+
+/* Every conditional, sampler and score refuses a wrong shape with a message
+ * naming both sizes (each would otherwise read or write out of bounds), and
+ * the mean free energy is the mean of the per-row free energies. */
+START_TEST(test_shapes_refused)
+{
+    pmk_rbm *m = random_model(4, 3, 1.0, 21);
+    pmk_rng *r = pmk_rng_alloc(NULL, 1);
+    pmk_error e;
+    gsl_matrix *V5 = gsl_matrix_calloc(2, 5), *V = gsl_matrix_calloc(2, 4);
+    gsl_matrix *P = gsl_matrix_alloc(2, 3), *P4 = gsl_matrix_alloc(3, 3), *H = gsl_matrix_calloc(2, 3);
+    gsl_matrix *Q = gsl_matrix_alloc(2, 4), *Q3 = gsl_matrix_alloc(2, 3);
+    gsl_vector *F = gsl_vector_alloc(2), *F3 = gsl_vector_alloc(3);
+    ck_assert_int_eq(pmk_rbm_hidden_prob(m, V5, P, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    ck_assert_int_eq(pmk_rbm_hidden_prob(m, V, P4, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the output is 3 x 3, expected 2 x 3");
+    ck_assert_int_eq(pmk_rbm_sample_hidden(m, V5, P, r, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    ck_assert_int_eq(pmk_rbm_visible_prob(m, V, Q, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 4 columns but the model has 3 hidden units");
+    ck_assert_int_eq(pmk_rbm_sample_visible(m, H, Q3, r, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the output is 2 x 3, expected 2 x 4");
+    ck_assert_int_eq(pmk_rbm_gibbs(m, V, 1, Q3, r, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the output is 2 x 3, expected 2 x 4");
+    ck_assert_int_eq(pmk_rbm_gibbs(m, V5, 1, NULL, r, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F3, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the output has 3 entries, expected 2");
+    double x;
+    ck_assert_int_eq(pmk_rbm_mean_free_energy(m, V5, &x, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    ck_assert_int_eq(pmk_rbm_recon_error(m, V5, r, &x, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    ck_assert_int_eq(pmk_rbm_pseudo_likelihood(m, V5, &x, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the input has 5 columns but the model has 4 visible units");
+    /* the mean: rows 0110 and 1001 */
+    gsl_matrix_set(V, 0, 1, 1.0);
+    gsl_matrix_set(V, 0, 2, 1.0);
+    gsl_matrix_set(V, 1, 0, 1.0);
+    gsl_matrix_set(V, 1, 3, 1.0);
+    ck_assert_int_eq(pmk_rbm_free_energy(m, V, F, &e), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_mean_free_energy(m, V, &x, &e), PMK_OK);
+    ck_assert_double_eq_tol(x, 0.5 * (gsl_vector_get(F, 0) + gsl_vector_get(F, 1)), 1e-15);
+    gsl_matrix_view one = gsl_matrix_submatrix(V, 0, 0, 1, 4);
+    ck_assert_int_eq(pmk_rbm_mean_free_energy(m, &one.matrix, &x, &e), PMK_OK);
+    ck_assert_double_eq(x, gsl_vector_get(F, 0));
+    gsl_matrix_free(V5), gsl_matrix_free(V), gsl_matrix_free(P), gsl_matrix_free(P4);
+    gsl_matrix_free(H), gsl_matrix_free(Q), gsl_matrix_free(Q3);
+    gsl_vector_free(F), gsl_vector_free(F3);
+    pmk_rng_free(r);
+    pmk_rbm_free(m);
+}
+END_TEST
+
+static int keep_info(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *ctx)
+{
+    (void)m;
+    *(pmk_rbm_epoch_info *)ctx = *info;
+    return 0;
+}
+
+/* Training from a compact table (bytes 0/255, transform 1/255, converted a
+ * minibatch at a time) gives the model pmk_rbm_fit gives on the matrix of the
+ * same transformed rows, bit for bit, and records the transform; the epoch
+ * info carries the monitoring figures. */
+START_TEST(test_fit_table_equals_matrix)
+{
+    gsl_matrix *X = two_prototypes(5), *Xs = gsl_matrix_alloc(200, 8);
+    gsl_matrix_scale(X, 255.0);
+    pmk_table *t = NULL;
+    pmk_error e;
+    ck_assert_int_eq(pmk_table_from_matrix(X, NULL, &t, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_storage(t), PMK_TABLE_U8);
+    pmk_transform tf;
+    ck_assert_int_eq(pmk_rbm_transform_for(NULL, pmk_table_stats(t), NULL, &tf, &e), PMK_OK);
+    ck_assert(tf.scale == 1.0 / 255.0 && tf.threshold == 0.0 && tf.check01 == 1);
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_gather(t, NULL, 200, Xs, &e), PMK_OK);
+    pmk_rbm_options o;
+    pmk_rbm_options_init_default(&o);
+    o.epochs = 3;
+    o.batch = 16;
+    o.k = 2;
+    o.persistent = 1;
+    pmk_rbm *a = pmk_rbm_alloc(8, 5, NULL), *b = pmk_rbm_alloc(8, 5, NULL);
+    pmk_rng *ra = pmk_rng_alloc(NULL, 9), *rb = pmk_rng_alloc(NULL, 9);
+    pmk_rbm_epoch_info ia, ib;
+    ck_assert_int_eq(pmk_rbm_init(a, Xs, ra, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_fit(a, Xs, &o, ra, keep_info, &ia, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_init_table(b, t, rb, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_fit_table(b, t, NULL, &o, rb, NULL, NULL, &e), PMK_OK);
+    ck_assert(same_model(a, b));
+    ck_assert(!a->transform_known && b->transform_known);
+    ck_assert(b->transform.scale == 1.0 / 255.0 && b->transform.check01 == 1);
+    ck_assert(isnan(ia.pseudo_likelihood) && isnan(ia.free_energy_gap));
+    /* with a callback the monitoring pseudo-likelihood draws from the rng after
+     * each epoch (as the CLI's progress line always did); the first epoch
+     * still matches */
+    pmk_rbm_free(b);
+    b = pmk_rbm_alloc(8, 5, NULL);
+    pmk_rng_free(rb);
+    rb = pmk_rng_alloc(NULL, 9);
+    ck_assert_int_eq(pmk_rbm_init_table(b, t, rb, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_fit_table(b, t, NULL, &o, rb, keep_info, &ib, &e), PMK_OK);
+    ck_assert(ib.epoch == 3 && isfinite(ib.recon_error));
+    ck_assert(isfinite(ib.pseudo_likelihood) && ib.pseudo_likelihood < 0);
+    ck_assert(isnan(ib.free_energy_gap));   /* no held-out rows */
+
+    /* with a holdout: the gap is mean F(held) - mean F(first training rows) */
+    pmk_table *tr = NULL, *ho = NULL;
+    pmk_rng *rs = pmk_rng_alloc(NULL, 3);
+    ck_assert_int_eq(pmk_table_split(t, 0.1, rs, &tr, &ho, &e), PMK_OK);
+    pmk_rbm *c = pmk_rbm_alloc(8, 5, NULL);
+    ck_assert_int_eq(pmk_rbm_init_table(c, tr, rs, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_fit_table(c, tr, ho, &o, rs, keep_info, &ib, &e), PMK_OK);
+    gsl_matrix *H = gsl_matrix_alloc(20, 8), *M = gsl_matrix_alloc(180, 8);
+    ck_assert_int_eq(pmk_table_gather(ho, NULL, 20, H, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_gather(tr, NULL, 180, M, &e), PMK_OK);
+    double fh, fm;
+    ck_assert_int_eq(pmk_rbm_mean_free_energy(c, H, &fh, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_mean_free_energy(c, M, &fm, NULL), PMK_OK);
+    ck_assert_double_eq(ib.free_energy_gap, fh - fm);
+
+    /* a model that records another transform refuses the table */
+    pmk_rbm_free(c);
+    c = pmk_rbm_copy(b, NULL);
+    ck_assert(c->transform_known);
+    c->transform.scale = 1.0;
+    ck_assert_int_eq(pmk_rbm_fit_table(c, t, NULL, &o, rs, NULL, NULL, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the data's transform (scale 0.0039215686274509803, threshold 0) "
+                            "differs from the model's (scale 1, threshold 0)");
+    pmk_transform asked = {1.0, 0.0, 0};
+    ck_assert_int_eq(pmk_rbm_check_transform(b, &asked, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "scale 1 contradicts the model's scale 0.0039215686274509803 (it "
+                            "was trained with it)");
+    ck_assert_int_eq(pmk_rbm_transform_for(b, pmk_table_stats(t), &asked, &tf, &e), PMK_EINVAL);
+    asked = (pmk_transform){0.0, 0.5, 0};
+    ck_assert_int_eq(pmk_rbm_check_transform(b, &asked, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "binarizing at 0.5 contradicts the model, which was trained on "
+                            "values not binarized");
+    /* no transform recorded: what is asked, else the auto rule */
+    ck_assert_int_eq(pmk_rbm_transform_for(a, pmk_table_stats(t), &asked, &tf, &e), PMK_OK);
+    ck_assert(tf.scale == 1.0 / 255.0 && tf.threshold == 0.5 && tf.check01 == 1);
+    asked.scale = 0.5;
+    ck_assert_int_eq(pmk_rbm_transform_for(a, pmk_table_stats(t), &asked, &tf, &e), PMK_OK);
+    ck_assert(tf.scale == 0.5 && tf.threshold == 0.5);
+    /* a table without the [0,1] check is refused */
+    pmk_transform plain;
+    pmk_transform_init(&plain);
+    plain.scale = 1.0 / 255.0;
+    pmk_table *u = NULL;
+    ck_assert_int_eq(pmk_table_from_matrix(X, NULL, &u, &e), PMK_OK);
+    ck_assert_int_eq(pmk_table_set_transform(u, &plain, &e), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_fit_table(a, u, NULL, &o, rs, NULL, NULL, &e), PMK_EINVAL);
+
+    pmk_table_free(u);
+    gsl_matrix_free(H);
+    gsl_matrix_free(M);
+    pmk_table_free(tr);
+    pmk_table_free(ho);
+    pmk_rng_free(rs);
+    pmk_rbm_free(c);
+    pmk_rng_free(ra);
+    pmk_rng_free(rb);
+    pmk_rbm_free(a);
+    pmk_rbm_free(b);
+    pmk_table_free(t);
+    gsl_matrix_free(X);
+    gsl_matrix_free(Xs);
+}
+END_TEST
+
+/* Format 2 records the transform: written after the epochs, read back
+ * exactly; a model that records none is written as format 1, and a format 1
+ * file loads with the transform unknown. */
+START_TEST(test_transform_in_file)
+{
+    pmk_rbm *m = random_model(2, 2, 1.0, 3), *back = NULL;
+    char p[512];
+    snprintf(p, sizeof p, "%s/t.rbm", test_tmpdir());
+    pmk_error e;
+    ck_assert_int_eq(pmk_rbm_save(m, p, &e), PMK_OK);
+    size_t n;
+    char *txt = test_read_file(p, &n);
+    ck_assert(strncmp(txt, "pmk-rbm 1\nvisible 2\nhidden 2\nepochs 0\nb\n", 38) == 0);
+    free(txt);
+    ck_assert_int_eq(pmk_rbm_load(p, &back, &e), PMK_OK);
+    ck_assert(!back->transform_known);
+    pmk_rbm_free(back);
+    m->transform = (pmk_transform){1.0 / 255.0, 0.5, 1};
+    m->transform_known = 1;
+    ck_assert_int_eq(pmk_rbm_save(m, p, &e), PMK_OK);
+    txt = test_read_file(p, &n);
+    const char *want = "pmk-rbm 2\nvisible 2\nhidden 2\nepochs 0\nscale 0.0039215686274509803\n"
+                       "threshold 0.5\ncheck01 1\nb\n";
+    ck_assert(strncmp(txt, want, strlen(want)) == 0);
+    free(txt);
+    ck_assert_int_eq(pmk_rbm_load(p, &back, &e), PMK_OK);
+    ck_assert(same_model(m, back) && back->transform_known);
+    ck_assert(back->transform.scale == 1.0 / 255.0 && back->transform.threshold == 0.5
+              && back->transform.check01 == 1);
+    pmk_rbm_free(back);
+    m->transform.scale = 0.0;   /* the reader would refuse it: nothing written */
+    ck_assert_int_eq(pmk_rbm_save(m, p, &e), PMK_EDATA);
+    unlink(p);
+    pmk_rbm_free(m);
 }
 END_TEST
 
@@ -944,6 +1163,9 @@ Suite *suite_rbm(void)
     tcase_add_test(tc, test_save_load_round_trip);
     tcase_add_test(tc, test_bad_model_files);
     tcase_add_test(tc, test_bad_inputs);
+    tcase_add_test(tc, test_shapes_refused);
+    tcase_add_test(tc, test_fit_table_equals_matrix);
+    tcase_add_test(tc, test_transform_in_file);
     suite_add_tcase(s, tc);
     return s;
 }

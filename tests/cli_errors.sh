@@ -108,17 +108,17 @@ done <<'TABLE'
 1|gnb export m.gnb file/ex|pmk gnb export: file/ex: cannot create folder: Not a directory
 1|gnb export m.gnb /dev/full|pmk gnb export: /dev/full/mu.csv: cannot write: Not a directory
 2|gnb bogus|pmk gnb: unknown verb 'bogus' (verbs: fit, predict, eval, show, merge, export)
-2|rbm train --scale 0 bars.csv -o o.rbm|pmk rbm train: --scale: '0' is not positive
-2|rbm train --binarize 2 bars.csv -o o.rbm|pmk rbm train: --binarize: '2' is not in (0,1]
+2|rbm train --scale 0 bars.csv -o o.rbm|pmk rbm train: transform: scale 0 is not a positive number
+2|rbm train --binarize 2 bars.csv -o o.rbm|pmk rbm train: transform: threshold 2 is not in [0,1] (0 = no binarizing)
 2|rbm train -H -1 bars.csv -o o.rbm|pmk rbm train: --hidden: '-1' is not a non-negative integer
 2|rbm train -H x bars.csv -o o.rbm|pmk rbm train: --hidden: 'x' is not a non-negative integer
 2|rbm train -H 0 bars.csv -o o.rbm|pmk rbm train: --hidden: an RBM needs at least 1 hidden unit
-2|rbm train -e 0 bars.csv -o o.rbm|pmk rbm train: --epochs: must be at least 1
-2|rbm train -b 0 bars.csv -o o.rbm|pmk rbm train: --batch: must be at least 1
-2|rbm train -k 0 bars.csv -o o.rbm|pmk rbm train: --cd: must be at least 1
-2|rbm train --lr 0 bars.csv -o o.rbm|pmk rbm train: --lr: must be positive
-2|rbm train --momentum 1 bars.csv -o o.rbm|pmk rbm train: --momentum: '1' is not in [0,1) or 'auto'
-2|rbm train --weight-decay -1 bars.csv -o o.rbm|pmk rbm train: --weight-decay: must be >= 0
+2|rbm train -e 0 bars.csv -o o.rbm|pmk rbm train: epochs must be at least 1
+2|rbm train -b 0 bars.csv -o o.rbm|pmk rbm train: the batch size must be at least 1
+2|rbm train -k 0 bars.csv -o o.rbm|pmk rbm train: the number of Gibbs steps k must be at least 1
+2|rbm train --lr 0 bars.csv -o o.rbm|pmk rbm train: the learning rate must be positive, not 0
+2|rbm train --momentum 1 bars.csv -o o.rbm|pmk rbm train: the momentum must be in [0,1) (or negative for 0.5 then 0.9), not 1
+2|rbm train --weight-decay -1 bars.csv -o o.rbm|pmk rbm train: the weight decay must be >= 0, not -1
 2|rbm train --seed -1 bars.csv -o o.rbm|pmk rbm train: --seed: '-1' is not a non-negative integer
 2|rbm train --seed x bars.csv -o o.rbm|pmk rbm train: --seed: 'x' is not a non-negative integer
 2|rbm train --holdout 1 bars.csv -o o.rbm|pmk rbm train: --holdout: '1' is not in [0,1)
@@ -156,9 +156,9 @@ done <<'TABLE'
 1|rbm sample --every 20 -s 10 m.rbm -o s.csv|pmk rbm sample: no snapshot: --every 20 exceeds --steps 10
 1|rbm sample -n 2 -s 2 m.rbm -o full.csv|pmk rbm sample: full.csv: cannot write: No space left on device
 1|rbm sample -n 2 -s 2 m.rbm -o file/s.png|pmk rbm sample: file/s.png: cannot write: Not a directory
-2|rbm eval --ais-runs 1 m.rbm bars.csv|pmk rbm eval: --ais-runs: must be at least 2
-2|rbm eval --ais-betas 1,2 m.rbm bars.csv|pmk rbm eval: --ais-betas: '1,2' is not three counts A,B,C (not all 0)
-2|rbm eval --ais-betas 0,0,0 m.rbm bars.csv|pmk rbm eval: --ais-betas: '0,0,0' is not three counts A,B,C (not all 0)
+2|rbm eval --ais-runs 1 m.rbm bars.csv|pmk rbm eval: AIS needs at least 2 runs
+2|rbm eval --ais-betas 1,2 m.rbm bars.csv|pmk rbm eval: --ais-betas: '1,2' is not three counts A,B,C
+2|rbm eval --ais-betas 0,0,0 m.rbm bars.csv|pmk rbm eval: AIS needs at least 1 intermediate distribution
 2|rbm eval --ais-betas 1,x,3 m.rbm bars.csv|pmk rbm eval: --ais-betas: '1,x,3' is not a comma-separated list of numbers
 2|rbm eval --bogus m.rbm bars.csv|pmk rbm eval: unknown option '--bogus'
 2|rbm eval m.rbm|pmk rbm eval: expected MODEL DATA

@@ -13,7 +13,10 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 # ---- train: progress per epoch on stderr, a model, a log; same seed, same bytes
 expect_ok $R train "$BARS" -o "$T/m.rbm" -H 8 -e 3 -b 10 --seed 5 --log "$T/log.csv"
 [ "$(grep -c '^pmk rbm train: epoch [1-3]/3  recon ' "$T/err")" -eq 3 ] || fail "3 progress lines wanted"
-head -n 1 "$T/m.rbm" | grep -qx 'pmk-rbm 1' || fail "model magic"
+head -n 1 "$T/m.rbm" | grep -qx 'pmk-rbm 2' || fail "model magic"
+# the transform it was trained with: the auto rule, 1/255 for 0..255 pixels
+sed -n 5,7p "$T/m.rbm" | tr '\n' ' ' | grep -qx 'scale 0.0039215686274509803 threshold 0 check01 1 ' \
+    || fail "model transform lines"
 grep -qx 'visible 36' "$T/m.rbm" && grep -qx 'hidden 8' "$T/m.rbm" && grep -qx 'epochs 3' "$T/m.rbm" \
     || fail "model header"
 [ "$(wc -l <"$T/log.csv")" -eq 4 ] || fail "log: header + 3 rows wanted"
@@ -44,15 +47,18 @@ same_bytes "$T/k3.rbm" "$T/k3r.rbm"
 expect_ok $R train "$BARS" -o "$T/c.rbm" -H 4 -e 2 --checkpoint-every 1 --seed 1 -q
 grep -qx 'epochs 2' "$T/c.rbm" || fail "checkpointed model"
 
-# ---- hidden: one row per input row, label then H probabilities in [0,1]
+# ---- hidden: a header line, then one row per input row, label then H
+# probabilities in [0,1]
 expect_ok $R hidden "$T/m.rbm" "$BARS" -o "$T/h.csv"
-[ "$(wc -l <"$T/h.csv")" -eq 40 ] || fail "hidden: 40 rows wanted"
-awk -F, 'NF != 9 { exit 1 } { for (i = 2; i <= NF; i++) if ($i < 0 || $i > 1) exit 1 }' "$T/h.csv" \
-    || fail "hidden: label + 8 probabilities in [0,1] per row"
+[ "$(wc -l <"$T/h.csv")" -eq 41 ] || fail "hidden: a header and 40 rows wanted"
+head -n 1 "$T/h.csv" | grep -qx 'label,h0,h1,h2,h3,h4,h5,h6,h7' || fail "hidden: header line"
+awk -F, 'NR > 1 && NF != 9 { exit 1 } NR > 1 { for (i = 2; i <= NF; i++) if ($i < 0 || $i > 1) exit 1 }' \
+    "$T/h.csv" || fail "hidden: label + 8 probabilities in [0,1] per row"
 cut -d, -f1 "$BARS" >"$T/lab"
-cut -d, -f1 "$T/h.csv" | cmp -s - "$T/lab" || fail "hidden: labels carried over"
+tail -n +2 "$T/h.csv" | cut -d, -f1 | cmp -s - "$T/lab" || fail "hidden: labels carried over"
 expect_ok $R hidden "$T/m.rbm" "$BARS" --sample --seed 3
-awk -F, '{ for (i = 2; i <= NF; i++) if ($i != 0 && $i != 1) exit 1 }' "$T/out" || fail "samples are 0/1"
+awk -F, 'NR > 1 { for (i = 2; i <= NF; i++) if ($i != 0 && $i != 1) exit 1 }' "$T/out" \
+    || fail "samples are 0/1"
 
 # ---- eval: exact log Z; mean log p = -mean F - log Z; AIS agrees within 0.1 nats
 expect_ok $R eval "$T/m.rbm" "$BARS" --exact --json --seed 1
@@ -73,56 +79,130 @@ grep -q '^log Z (exact) ' "$T/out" || fail "plain eval output"
 
 # ---- sample, filters, export
 expect_ok $R sample "$T/m.rbm" -o "$T/s.csv" --chains 3 --steps 20 --every 5 --seed 1
-[ "$(wc -l <"$T/s.csv")" -eq 12 ] || fail "sample: 4 snapshots x 3 chains"
-[ "$(cut -d, -f1 "$T/s.csv" | tr '\n' ' ')" = "5 5 5 10 10 10 15 15 15 20 20 20 " ] || fail "sweep column"
+[ "$(wc -l <"$T/s.csv")" -eq 13 ] || fail "sample: a header and 4 snapshots x 3 chains"
+[ "$(head -n 1 "$T/s.csv" | cut -d, -f1-3,37)" = "sweep,v0,v1,v35" ] || fail "sample: header line"
+[ "$(tail -n +2 "$T/s.csv" | cut -d, -f1 | tr '\n' ' ')" = "5 5 5 10 10 10 15 15 15 20 20 20 " ] \
+    || fail "sweep column"
 expect_ok $R sample "$T/m.rbm" -o "$T/s.png" --chains 3 --steps 20 --init "data:$BARS" --seed 1
 expect_ok $R filters "$T/m.rbm" -o "$T/f.png"
 for f in s.png f.png; do
     [ "$(head -c 4 "$T/$f" | od -An -c | tr -d ' ')" = "211PNG" ] || fail "$f is not a PNG"
 done
 expect_ok $R export "$T/m.rbm" "$T/ex"
-[ "$(wc -l <"$T/ex/W.csv")" -eq 36 ] && [ "$(wc -l <"$T/ex/b.csv")" -eq 36 ] \
-    && [ "$(wc -l <"$T/ex/a.csv")" -eq 8 ] || fail "export shapes"
+[ "$(wc -l <"$T/ex/W.csv")" -eq 37 ] && [ "$(wc -l <"$T/ex/b.csv")" -eq 37 ] \
+    && [ "$(wc -l <"$T/ex/a.csv")" -eq 9 ] || fail "export shapes: a header and D, D, H rows"
 awk -F, 'NF != 8 { exit 1 }' "$T/ex/W.csv" || fail "W.csv: 8 columns"
+head -n 1 "$T/ex/W.csv" | grep -qx 'h0,h1,h2,h3,h4,h5,h6,h7' || fail "W.csv header"
+[ "$(head -n 1 "$T/ex/b.csv")$(head -n 1 "$T/ex/a.csv")" = ba ] || fail "b.csv, a.csv headers"
+# transform.csv: the model's scale (1/255, the same double) and threshold
+[ "$(head -n 1 "$T/ex/transform.csv")" = scale,threshold ] && [ "$(wc -l <"$T/ex/transform.csv")" -eq 2 ] \
+    || fail "transform.csv: header and one row"
+sed -n 2p "$T/ex/transform.csv" | awk -F, '$1 != 1/255 || $2 != 0 { exit 1 }' || fail "transform.csv values"
 # b.csv holds the model's b line, one number per line, the same doubles
 # (the CSV writer may print a shorter form of each: compare as numbers)
 sed -n '/^b$/{n;p;}' "$T/m.rbm" | tr ' ' '\n' >"$T/b-model"
-paste -d' ' "$T/b-model" "$T/ex/b.csv" | awk 'NF != 2 || $1 != $2 { exit 1 } END { exit NR != 36 }' \
+tail -n +2 "$T/ex/b.csv" | paste -d' ' "$T/b-model" - | awk 'NF != 2 || $1 != $2 { exit 1 } END { exit NR != 36 }' \
     || fail "b.csv differs from the model"
 
 # ---- bad inputs
 expect_err_line 2 "pmk rbm train: --hidden: an RBM needs at least 1 hidden unit" \
     $R train "$BARS" -o "$T/x.rbm" -H 0
 expect_err_line 2 "pmk rbm train: missing -o MODEL" $R train "$BARS"
-expect_fail 1 "pmk rbm train: $FIX/rbm-bad-range.csv:3:6: value 300 is outside [0,1] after scaling by 0.00392157" \
+# 300 is not a byte, so the one auto rule keeps the scale 1 (issue 11): the
+# first value above 1 is refused
+expect_fail 1 "pmk rbm train: $FIX/rbm-bad-range.csv:1:9: value 192 is outside [0,1]" \
     $R train "$FIX/rbm-bad-range.csv" -o "$T/m.rbm"
 same_bytes "$T/m.rbm" "$T/m2.rbm"   # the failed run left the old model alone
-expect_fail 1 "pmk rbm eval: $FIX/rbm-bad-range.csv:1:9: value 192 is outside [0,1]" \
-    $R eval "$T/m.rbm" "$FIX/rbm-bad-range.csv" --scale 1
-# under a header line the row's file line moves down by one
+# under a header line the row's file line moves down by one; with 1/255 asked
+# for, 300 is the value out of range
 { printf 'label'; for i in $(seq 0 35); do printf ',p%d' "$i"; done; echo; cat "$FIX/rbm-bad-range.csv"; } >"$T/hdr.csv"
 expect_fail 1 "pmk rbm train: $T/hdr.csv:4:6: value 300 is outside [0,1] after scaling by 0.00392157" \
-    $R train "$T/hdr.csv" -o "$T/x.rbm"
+    $R train "$T/hdr.csv" -o "$T/x.rbm" --scale 0.0039215686274509803
+# a model trained on scale 1 applies it to every file: eval refuses 192
+sed '5s/.*/scale 1/' "$T/m.rbm" >"$T/s1.rbm"
+expect_fail 1 "pmk rbm eval: $FIX/rbm-bad-range.csv:1:9: value 192 is outside [0,1]" \
+    $R eval "$T/s1.rbm" "$FIX/rbm-bad-range.csv"
 # --no-labels makes the label column a 37th feature
 expect_fail 1 "pmk rbm eval: $BARS: the data have 37 feature columns but the model has 36 visible units" \
     $R eval "$T/m.rbm" "$BARS" --no-labels
-# --binarize: the same model gives other hidden probabilities on 0/1 data
-expect_ok $R hidden "$T/m.rbm" "$BARS" --binarize 0.5 -o "$T/hb.csv"
-cmp -s "$T/h.csv" "$T/hb.csv" && fail "--binarize changed nothing"
+# ---- the transform is the model's: an option that contradicts it is refused
+# (exit 2, naming both); one that agrees is accepted
+expect_err_line 2 "pmk rbm hidden: $T/m.rbm: binarizing at 0.5 contradicts the model, which was trained on values not binarized" \
+    $R hidden "$T/m.rbm" "$BARS" --binarize 0.5
+expect_err_line 2 "pmk rbm eval: $T/m.rbm: scale 1 contradicts the model's scale 0.0039215686274509803 (it was trained with it)" \
+    $R eval "$T/m.rbm" "$BARS" --scale 1
+expect_err_line 2 "pmk rbm sample: $T/m.rbm: scale 0.5 contradicts the model's scale 0.0039215686274509803 (it was trained with it)" \
+    $R sample "$T/m.rbm" -o "$T/x.csv" --init "data:$BARS" --scale 0.5
+expect_err_line 2 "pmk rbm train: $T/m.rbm: scale 1 contradicts the model's scale 0.0039215686274509803 (it was trained with it)" \
+    $R train "$BARS" --resume "$T/m.rbm" -o "$T/x.rbm" --scale 1
+expect_ok $R hidden "$T/m.rbm" "$BARS" --scale 0.0039215686274509803 -o "$T/h2.csv"
+same_bytes "$T/h.csv" "$T/h2.csv"
+# a binarized model: every verb binarizes its data without being told
+expect_ok $R train "$BARS" -o "$T/mb.rbm" -H 8 -e 3 -b 10 --seed 5 -q --binarize 0.5
+sed -n 6p "$T/mb.rbm" | grep -qx 'threshold 0.5' || fail "threshold recorded"
+expect_ok $R hidden "$T/mb.rbm" "$BARS" -o "$T/hb.csv"
+expect_ok $R hidden "$T/mb.rbm" "$BARS" --binarize 0.5 -o "$T/hb2.csv"
+same_bytes "$T/hb.csv" "$T/hb2.csv"
+expect_err_line 2 "pmk rbm hidden: $T/mb.rbm: binarizing at 0.25 contradicts the model's threshold 0.5" \
+    $R hidden "$T/mb.rbm" "$BARS" --binarize 0.25
+# binarized bars are the same 0/1 data scaled by 1/255 the other way round:
+# a model trained on the 0/1 file with scale 1 gives the same hidden units
+awk -F, -v OFS=, '{ for (i = 2; i <= NF; i++) $i = ($i / 255 >= 0.5); print }' "$BARS" >"$T/bits.csv"
+expect_ok $R train "$T/bits.csv" -o "$T/mbits.rbm" -H 8 -e 3 -b 10 --seed 5 -q
+sed -n 5,6p "$T/mbits.rbm" | tr '\n' ' ' | grep -qx 'scale 1 threshold 0 ' || fail "0/1 data: scale 1"
+expect_ok $R hidden "$T/mbits.rbm" "$T/bits.csv" -o "$T/hbits.csv"
+same_bytes "$T/hb.csv" "$T/hbits.csv"
+
+# ---- a version 1 model (no transform lines) still loads: the options apply,
+# with a notice; the default gives what the version 2 model gives
+sed -e '1s/.*/pmk-rbm 1/' -e 5,7d "$T/m.rbm" >"$T/v1.rbm"
+expect_ok $R hidden "$T/v1.rbm" "$BARS" -o "$T/h1.csv"
+same_bytes "$T/h.csv" "$T/h1.csv"
+grep -qx "pmk rbm hidden: $T/v1.rbm records no transform (a version 1 model): $BARS is scaled by 0.0039215686274509803, as the options say" \
+    "$T/err" || fail "version 1 notice"
+expect_ok $R hidden "$T/v1.rbm" "$BARS" -o "$T/h1b.csv" --binarize 0.5 -q
+cmp -s "$T/h.csv" "$T/h1b.csv" && fail "version 1: --binarize changed nothing"
+[ ! -s "$T/err" ] || fail "-q silences the notice"
+# resuming it records the transform: the result is version 2
+expect_ok $R train "$BARS" --resume "$T/v1.rbm" -e 1 -o "$T/v1r.rbm" -q
+head -n 1 "$T/v1r.rbm" | grep -qx 'pmk-rbm 2' || fail "resumed version 1 model is version 2"
+
+# ---- IDX input: the same model and features as from the equivalent CSV
+$PMK convert -q "$BARS" -o "$T/bars-images-idx3-ubyte" --labels "$T/bars-labels-idx1-ubyte" \
+    || fail "convert to IDX"
+expect_ok $R train "$T/bars-images-idx3-ubyte" -o "$T/mi.rbm" -H 8 -e 3 -b 10 --seed 5 -q
+same_bytes "$T/m2.rbm" "$T/mi.rbm"
+expect_ok $R hidden "$T/m.rbm" "$T/bars-images-idx3-ubyte" -o "$T/hi.csv"
+same_bytes "$T/h.csv" "$T/hi.csv"
+expect_ok $R eval "$T/m.rbm" "$T/bars-images-idx3-ubyte" --exact --json --seed 1
+same_bytes "$T/exact.json" "$T/out"
+
+# ---- train --json, and -o -: the model on stdout, the report on stderr
+expect_ok $R train "$BARS" -o "$T/mj.rbm" -H 8 -e 3 -b 10 --seed 5 -q --json
+same_bytes "$T/m2.rbm" "$T/mj.rbm"
+for k in rows train_rows held_out visible hidden epochs method k batch scale threshold recon_error \
+    pseudo_likelihood_1bit free_energy_gap seconds model; do
+    grep -q "\"$k\": " "$T/out" || fail "train --json lacks $k"
+done
+[ "$(get rows "$T/out") $(get train_rows "$T/out") $(get held_out "$T/out") $(get epochs "$T/out")" = "40 38 2 3" ] \
+    || fail "train --json: rows, split, epochs"
+expect_ok $R train "$BARS" -o - -H 8 -e 3 -b 10 --seed 5 -q --json
+same_bytes "$T/m2.rbm" "$T/out"
+grep -q '"model": "<stdout>"' "$T/err" || fail "train -o -: the report on stderr"
 cut -d, -f1-36 "$BARS" >"$T/narrow.csv"
 expect_fail 1 "pmk rbm eval: $T/narrow.csv: the data have 35 feature columns but the model has 36 visible units" \
     $R eval "$T/m.rbm" "$T/narrow.csv"
-head -n 10 "$T/m.rbm" >"$T/trunc.rbm"
-expect_fail 1 "pmk rbm eval: $T/trunc.rbm:11: unexpected end of file: expected row 2 of W" \
+head -n 13 "$T/m.rbm" >"$T/trunc.rbm"
+expect_fail 1 "pmk rbm eval: $T/trunc.rbm:14: unexpected end of file: expected row 2 of W" \
     $R eval "$T/trunc.rbm" "$BARS"
 sed '1s/.*/pmk-rbm 9/' "$T/m.rbm" >"$T/future.rbm"
-expect_fail 1 "pmk rbm hidden: $T/future.rbm:1: format version 9 is newer than this pmk reads (1)" \
+expect_fail 1 "pmk rbm hidden: $T/future.rbm:1: format version 9 is newer than this pmk reads (2)" \
     $R hidden "$T/future.rbm" "$BARS"
 sed '1s/.*/pmk-gnb 1/' "$T/m.rbm" >"$T/kind.rbm"
-expect_fail 1 "pmk rbm filters: $T/kind.rbm:1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 1')" \
+expect_fail 1 "pmk rbm filters: $T/kind.rbm:1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 2')" \
     $R filters "$T/kind.rbm" -o "$T/f2.png"
-sed '10s/^[^ ]*/0.1x/' "$T/m.rbm" >"$T/edit.rbm"
-expect_fail 1 "pmk rbm eval: $T/edit.rbm:10:1: row 1 of W: '0.1x' is not a finite number" \
+sed '13s/^[^ ]*/0.1x/' "$T/m.rbm" >"$T/edit.rbm"
+expect_fail 1 "pmk rbm eval: $T/edit.rbm:13:1: row 1 of W: '0.1x' is not a finite number" \
     $R eval "$T/edit.rbm" "$BARS"
 expect_ok $R train "$BARS" -o "$T/wide.rbm" -H 30 -e 1 --seed 1 -q
 expect_fail 1 "pmk rbm eval: $T/wide.rbm: exact log Z needs a layer of at most 25 units, but the smaller layer has 30; use AIS (--ais)" \

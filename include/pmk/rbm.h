@@ -25,13 +25,15 @@
 #include "pmk/status.h"
 #include "pmk/rng.h"
 #include "pmk/stream.h"
+#include "pmk/dataset.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** Format version written by pmk_rbm_save (first line "pmk-rbm 1"). */
-#define PMK_RBM_FORMAT_VERSION 1
+/** Format version written by pmk_rbm_save (first line "pmk-rbm 2") for a model
+ *  that records its transform; one that does not is written as version 1. */
+#define PMK_RBM_FORMAT_VERSION 2
 
 /** The widest layer pmk_rbm_log_z_exact enumerates (2^25 states). */
 #define PMK_RBM_EXACT_MAX 25
@@ -53,9 +55,13 @@ typedef struct pmk_rbm {
     gsl_vector *da;      /**< H momentum of a */
     gsl_matrix *chains;  /**< P x H hidden states of the persistent chains (PCD) */
     size_t epochs;       /**< epochs trained so far (drives the momentum switch) */
+    /* What is done to raw data before the model sees it (doc/formats.md). */
+    pmk_transform transform; /**< set by pmk_rbm_fit_table; every use applies it */
+    int transform_known; /**< 0: none recorded (a new model, a version 1 file) */
 } pmk_rbm;
 
-/** Allocates a D x H model with every parameter 0 and no training state.
+/** Allocates a D x H model with every parameter 0, no training state and no
+ *  transform recorded.
  *  D = 0 or H = 0 is PMK_EINVAL; D*H above PMK_RBM_MAX_WEIGHTS, or
  *  8 (D H + D + H) bytes above the memory ceiling, is PMK_ELIMIT
  *  (refused before allocating); PMK_ENOMEM.  @return a model owned by the
@@ -77,42 +83,57 @@ PMK_API pmk_rbm *pmk_rbm_copy(const pmk_rbm *m, pmk_error *err);
  *  then unchanged). */
 PMK_API int pmk_rbm_init(pmk_rbm *m, const gsl_matrix *X, pmk_rng *r, pmk_error *err);
 
+/** pmk_rbm_init with the base rates of the rows of @p t (transformed by its
+ *  transform, gathered in blocks): the same model as pmk_rbm_init on the
+ *  matrix those rows make.  PMK_EDATA when @p t does not have D columns or
+ *  has no rows; the statuses of pmk_table_gather. */
+PMK_API int pmk_rbm_init_table(pmk_rbm *m, const pmk_table *t, pmk_rng *r, pmk_error *err);
+
 /** Checks that X is N x D with every value in [0,1]: PMK_EDATA otherwise, the
  *  error naming the first offending row and column (1-based) as
  *  "row R, column C: ...". */
 PMK_API int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error *err);
 
-/* ---------------------------------------------------------------- conditionals */
+/* ---------------------------------------------------------------- conditionals
+ *
+ * Shapes are checked: an input whose width is not the model's layer, or an
+ * output of the wrong size, is PMK_EINVAL with a message naming both sizes;
+ * a failed GEMM passes its status up.  Outputs are caller-allocated. */
 
-/** P (N x H) <- p(h = 1 | v) = sigmoid(V W + a) for V (N x D); P is
- *  caller-allocated.  @return PMK_EINVAL (no message: there is no pmk_error
- *  argument) when a shape does not match. */
-PMK_API int pmk_rbm_hidden_prob(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *P);
+/** P (N x H) <- p(h = 1 | v) = sigmoid(V W + a) for V (N x D). */
+PMK_API int pmk_rbm_hidden_prob(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *P,
+                                pmk_error *err);
 
-/** P (N x D) <- p(v = 1 | h) = sigmoid(Hs W' + b) for Hs (N x H); P is
- *  caller-allocated.  @return PMK_EINVAL when a shape does not match. */
-PMK_API int pmk_rbm_visible_prob(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *P);
+/** P (N x D) <- p(v = 1 | h) = sigmoid(Hs W' + b) for Hs (N x H). */
+PMK_API int pmk_rbm_visible_prob(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *P,
+                                 pmk_error *err);
 
 /** S (N x H) <- one sample of h ~ p(h | v) per row of V (N x D), drawing
- *  N*H uniforms from @p r.  @return PMK_EINVAL when a shape does not match. */
+ *  N*H uniforms from @p r.  Statuses as pmk_rbm_hidden_prob. */
 PMK_API int pmk_rbm_sample_hidden(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *S,
-                                  pmk_rng *r);
+                                  pmk_rng *r, pmk_error *err);
 
 /** S (N x D) <- one sample of v ~ p(v | h) per row of Hs (N x H), drawing
- *  N*D uniforms from @p r.  @return PMK_EINVAL when a shape does not match. */
+ *  N*D uniforms from @p r.  Statuses as pmk_rbm_visible_prob. */
 PMK_API int pmk_rbm_sample_visible(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *S,
-                                   pmk_rng *r);
+                                   pmk_rng *r, pmk_error *err);
 
 /** @p steps sweeps of block Gibbs sampling v -> h -> v on each row of V (N x D,
  *  updated in place with binary samples).  When @p mean is non-NULL (N x D) it
  *  receives p(v = 1 | h) of the last sweep (the "visible means" to display).
  *  @return PMK_EINVAL when a shape does not match, PMK_ENOMEM. */
 PMK_API int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_matrix *mean,
-                          pmk_rng *r);
+                          pmk_rng *r, pmk_error *err);
 
 /** F (N) <- free energy F(v) of each row of V (N x D); F is caller-allocated.
  *  @return PMK_EINVAL when a shape does not match, PMK_ENOMEM. */
-PMK_API int pmk_rbm_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F);
+PMK_API int pmk_rbm_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F,
+                                pmk_error *err);
+
+/** The mean of F(v) over the rows of V (N x D) into *@p out (NaN for N = 0);
+ *  statuses as pmk_rbm_free_energy. */
+PMK_API int pmk_rbm_mean_free_energy(const pmk_rbm *m, const gsl_matrix *V, double *out,
+                                     pmk_error *err);
 
 /* ---------------------------------------------------------------- monitoring */
 
@@ -152,6 +173,10 @@ typedef struct pmk_rbm_ais_options {
 /** Fills @p o with the defaults in brackets above. */
 PMK_API void pmk_rbm_ais_options_init_default(pmk_rbm_ais_options *o);
 
+/** Checks @p o: at least 2 runs, at least one intermediate distribution, at
+ *  most 10^7 on each interval; PMK_EINVAL with a message naming the setting. */
+PMK_API int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err);
+
 /** The result of pmk_rbm_log_z_ais. */
 typedef struct pmk_rbm_ais_result {
     double log_z;         /**< log of the mean importance weight times Z_A */
@@ -165,8 +190,8 @@ typedef struct pmk_rbm_ais_result {
 /** Estimates log Z by annealed importance sampling from a base-rate RBM A
  *  (W = 0, no hidden units, visible biases b_A,i = logit of the mean of column
  *  i of @p X clipped to [0.001, 0.999]; X NULL: b_A = 0) to the model B.
- *  See rbm.c for the equations.  @p o NULL means the defaults.  Statuses: PMK_EINVAL
- *  for fewer than 2 runs or no intermediate distribution, PMK_EDATA when X
+ *  See rbm_score.c for the equations.  @p o NULL means the defaults.  Statuses:
+ *  those of pmk_rbm_ais_options_check, PMK_EDATA when X
  *  does not have D columns, PMK_ELIMIT when the runs' states exceed the
  *  memory ceiling (pmk_mem_check), PMK_ENOMEM.  Draws from @p r only. */
 PMK_API int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
@@ -208,6 +233,13 @@ PMK_API size_t pmk_rbm_epoch_k(const pmk_rbm_options *o, size_t e);
 typedef struct pmk_rbm_epoch_info {
     size_t epoch;         /**< 1-based over the model's life (m->epochs) */
     double recon_error;   /**< mean over the epoch's rows of rbm.m's error */
+    double pseudo_likelihood; /**< pmk_rbm_fit_table: scikit-learn's one-bit
+                               estimate on the first min(N, 1000) training
+                               rows (drawing from the fit's rng); else NaN */
+    double free_energy_gap;   /**< pmk_rbm_fit_table with held-out rows: mean
+                               F(held out) - mean F(those training rows), the
+                               overfitting monitor of Hinton's guide, sec. 6;
+                               else NaN */
 } pmk_rbm_epoch_info;
 
 /** Called after each epoch with the model's parameters up to date; a non-zero
@@ -227,6 +259,42 @@ typedef int (*pmk_rbm_epoch_fn)(const pmk_rbm *m, const pmk_rbm_epoch_info *info
  *  PMK_ENOMEM, or the callback's non-zero return. */
 PMK_API int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
                         pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx, pmk_error *err);
+
+/** Trains on the rows of @p t as pmk_rbm_fit does on a matrix, converting one
+ *  minibatch at a time from the table's compact storage
+ *  (pmk_table_gather_f32), so that no N x D copy of the data is made: the
+ *  same model, bit for bit, as pmk_rbm_fit on the matrix of @p t's
+ *  transformed rows.  With @p cb, each epoch's info carries the monitoring
+ *  figures (the pseudo-likelihood, and with @p hold, rows held out of
+ *  training, e.g. by pmk_table_split, the free-energy gap); @p hold may be
+ *  NULL.  The table's transform must check [0,1] (check01) or
+ *  binarize, else PMK_EINVAL; the model records it (m->transform), and a
+ *  model that records another is PMK_EINVAL (see pmk_rbm_check_transform).
+ *  Statuses otherwise as pmk_rbm_fit. */
+PMK_API int pmk_rbm_fit_table(pmk_rbm *m, const pmk_table *t, const pmk_table *hold,
+                              const pmk_rbm_options *o, pmk_rng *r, pmk_rbm_epoch_fn cb,
+                              void *ctx, pmk_error *err);
+
+/* ---------------------------------------------------------------- transform */
+
+/** Checks a transform asked for by a user of a model (a CLI option) against
+ *  the one the model records: @p asked->scale > 0 and @p asked->threshold > 0
+ *  are requests (0 = not asked); check01 is not compared.  PMK_EINVAL naming
+ *  both values when a request differs from the model's (a scale by more than
+ *  1e-12 relative); PMK_OK when the model records no transform. */
+PMK_API int pmk_rbm_check_transform(const pmk_rbm *m, const pmk_transform *asked,
+                                    pmk_error *err);
+
+/** The transform to apply to data for model @p m (NULL: a model still to be
+ *  trained), into *@p out: the model's when it records one (after
+ *  pmk_rbm_check_transform of @p asked); otherwise @p asked->scale when > 0,
+ *  else the data layer's one policy (pmk_transform_auto over @p stats), with
+ *  @p asked->threshold, and check01 set: an RBM's units lie in [0,1].  @p
+ *  asked may be NULL (nothing asked).  PMK_EINVAL as pmk_rbm_check_transform
+ *  and pmk_transform_check. */
+PMK_API int pmk_rbm_transform_for(const pmk_rbm *m, const pmk_data_stats *stats,
+                                  const pmk_transform *asked, pmk_transform *out,
+                                  pmk_error *err);
 
 /* ---------------------------------------------------------------- files */
 

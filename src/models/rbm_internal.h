@@ -1,12 +1,49 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
-/* rbm_internal.h: the single-precision trainer behind pmk_rbm_fit, exposed to
- * the tests (a CD step from fixed samples is checked by hand). */
+/* rbm_internal.h: what the RBM's source files share and the tests reach, not
+ * exported (no PMK_API): small helpers, and the single-precision trainer
+ * behind pmk_rbm_fit (a CD step from fixed samples is checked by hand). */
 #ifndef PMK_RBM_INTERNAL_H
 #define PMK_RBM_INTERNAL_H
 
+#include <limits.h>
 #include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
 #include "pmk/rbm.h"
+
+/* a * b and a + b, or ULLONG_MAX when that overflows (a byte count "too
+ * large" for pmk_mem_check). */
+static inline unsigned long long rbm_sat_mul(unsigned long long a, unsigned long long b)
+{
+    return b && a > ULLONG_MAX / b ? ULLONG_MAX : a * b;
+}
+
+static inline unsigned long long rbm_sat_add(unsigned long long a, unsigned long long b)
+{
+    return a > ULLONG_MAX - b ? ULLONG_MAX : a + b;
+}
+
+/* gsl_*_free that accept NULL whatever the GSL version. */
+static inline void rbm_matrix_free(gsl_matrix *A)
+{
+    if (A)
+        gsl_matrix_free(A);
+}
+
+static inline void rbm_vector_free(gsl_vector *v)
+{
+    if (v)
+        gsl_vector_free(v);
+}
+
+/* Allocates what is missing of the training state: the momentum dW, db, da
+ * when @p momentum, @p chains persistent chains (P x H) when non-zero.
+ * PMK_ENOMEM (what was allocated stays in the model for pmk_rbm_free). */
+int pmk_rbm_state_alloc(pmk_rbm *m, int momentum, size_t chains, pmk_error *err);
+
+/* b_i = logit(p_i), p_i the mean of column i of X (N x D) clipped to
+ * [0.001, 0.999] (Hinton 2010, sec. 8.1); b = 0 when X is NULL or empty. */
+void pmk_rbm_base_rates(const gsl_matrix *X, gsl_vector *b);
 
 /* Float copies of the parameters, the momentum and the chains, plus every
  * per-batch buffer, allocated once per training run. */

@@ -6,10 +6,13 @@
  * malformed input refused with the file and line.  The model opens no file:
  * pmk_rbm_save / pmk_rbm_load (src/io/modelfile.c) are the path helpers.
  *
- *   pmk-rbm 1              magic and format version
+ *   pmk-rbm 2              magic and format version (1: no transform lines)
  *   visible D
  *   hidden H
  *   epochs E               epochs trained (momentum switch on --resume)
+ *   scale S                version 2: the transform the model was trained with,
+ *   threshold T              v = S x, binarized at T when T > 0, S x checked
+ *   check01 0|1              to lie in [0,1] when check01 is 1
  *   b                      then 1 line of D numbers
  *   a                      then 1 line of H numbers
  *   W                      then D lines of H numbers
@@ -26,6 +29,7 @@
 #include "pmk/limits.h"
 #include "pmk/rbm.h"
 #include "io/record_internal.h"
+#include "models/rbm_internal.h"
 
 #define MAGIC "pmk-rbm"
 
@@ -44,6 +48,10 @@ static const pmk_rec_rule rule_bias = {"a bias", -PMK_RBM_PARAM_MAX, PMK_RBM_PAR
 static const pmk_rec_rule rule_step = {"a momentum increment", -PMK_RBM_PARAM_MAX,
                                        PMK_RBM_PARAM_MAX, 0};
 static const pmk_rec_rule rule_state = {"a chain state", 0, 1, PMK_REC_INTEGER};
+/* The transform: a positive scale (as the gnb file's), a threshold in [0,1]. */
+static const pmk_rec_rule rule_scale = {"the scale", 0, 1e150, PMK_REC_LO_OPEN};
+static const pmk_rec_rule rule_threshold = {"the threshold", 0, 1, 0};
+static const pmk_rec_rule rule_check = {"check01", 0, 1, PMK_REC_INTEGER};
 
 /* ---------------------------------------------------------------- write */
 
@@ -79,6 +87,11 @@ static int write_check(const pmk_rbm *m, int mom, pmk_error *err)
         return rc;
     if (m->chains && (rc = check_matrix(&rule_state, "chains", m->chains, err)))
         return rc;
+    if (m->transform_known
+        && ((rc = pmk_rec_put_check(&rule_scale, "scale", &m->transform.scale, 1, 1, err))
+            || (rc = pmk_rec_put_check(&rule_threshold, "threshold", &m->transform.threshold, 1,
+                                       1, err))))
+        return rc;
     return PMK_OK;
 }
 
@@ -91,8 +104,13 @@ int pmk_rbm_write(const pmk_rbm *m, FILE *f, pmk_error *err)
     pmk_c_locale loc;
     if (pmk_c_locale_enter(&loc))
         return pmk_error_set(err, PMK_ENOMEM, "out of memory");
-    pmk_rec_put_magic(f, MAGIC, PMK_RBM_FORMAT_VERSION);
+    /* A model that records no transform (one read from a version 1 file) is
+     * written as version 1, byte for byte as before. */
+    pmk_rec_put_magic(f, MAGIC, m->transform_known ? PMK_RBM_FORMAT_VERSION : 1);
     fprintf(f, "visible %zu\nhidden %zu\nepochs %zu\n", m->d, m->h, m->epochs);
+    if (m->transform_known)
+        fprintf(f, "scale %.17g\nthreshold %.17g\ncheck01 %d\n", m->transform.scale,
+                m->transform.threshold, m->transform.check01 != 0);
     fputs("b\n", f);
     pmk_rec_put_row(f, NULL, m->b->data, m->d, m->b->stride);
     fputs("a\n", f);
@@ -192,10 +210,10 @@ static int read_keyed(pmk_rec_reader *r, const char *key, int one_row, size_t ro
 
 /* ---------------------------------------------------------------- read: sections */
 
-static int read_magic(pmk_rec_reader *r)
+static int read_magic(pmk_rec_reader *r, size_t *version)
 {
     char ex[176];
-    int rc = pmk_rec_need(r, "'pmk-rbm 1'");
+    int rc = pmk_rec_need(r, "'pmk-rbm 2'");
     if (rc)
         return rc;
     if (strncmp(r->line, MAGIC " ", 8) != 0)
@@ -206,12 +224,44 @@ static int read_magic(pmk_rec_reader *r)
     pmk_rec_excerpt(r->line + 8, ex, sizeof ex);
     pmk_rec_word(r);
     char *v = pmk_rec_word(r);
-    size_t version;
-    if (!v || !pmk_rec_at_end(r) || !pmk_rec_is_count(v, &version) || version < 1)
+    if (!v || !pmk_rec_at_end(r) || !pmk_rec_is_count(v, version) || *version < 1)
         return pmk_rec_fail(r, PMK_EFORMAT, 0, "bad format version '%s'", ex);
-    if (version > PMK_RBM_FORMAT_VERSION)
+    if (*version > PMK_RBM_FORMAT_VERSION)
         return pmk_rec_fail(r, PMK_EUNSUP, 0, "format version %zu is newer than this pmk reads (%d)",
-                            version, PMK_RBM_FORMAT_VERSION);
+                            *version, PMK_RBM_FORMAT_VERSION);
+    return PMK_OK;
+}
+
+/* "KEY VALUE": *v is the value's word (in r->line). */
+static int expect_value(pmk_rec_reader *r, const char *key, char **v)
+{
+    char what[64], ex[176];
+    snprintf(what, sizeof what, "'%s X'", key);
+    int rc = pmk_rec_need(r, what);
+    if (rc)
+        return rc;
+    pmk_rec_excerpt(r->line, ex, sizeof ex);
+    char *k = pmk_rec_word(r);
+    *v = pmk_rec_word(r);
+    if (!k || strcmp(k, key) || !*v || !pmk_rec_at_end(r))
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected '%s X', found '%s'", key, ex);
+    return PMK_OK;
+}
+
+/* Version 2: scale S, threshold T, check01 0|1. */
+static int read_transform(pmk_rec_reader *r, pmk_transform *tf)
+{
+    double check = 0;
+    char *v;
+    int rc;
+    if ((rc = expect_value(r, "scale", &v)) || (rc = pmk_rec_number(r, v, &rule_scale, NULL,
+                                                                    &tf->scale))
+        || (rc = expect_value(r, "threshold", &v))
+        || (rc = pmk_rec_number(r, v, &rule_threshold, NULL, &tf->threshold))
+        || (rc = expect_value(r, "check01", &v))
+        || (rc = pmk_rec_number(r, v, &rule_check, NULL, &check)))
+        return rc;
+    tf->check01 = (int)check;
     return PMK_OK;
 }
 
@@ -274,7 +324,8 @@ static int read_chains(pmk_rec_reader *r, size_t d, size_t h, size_t *p, double 
 
 /* What the file holds, block by block, before it becomes a model. */
 typedef struct blocks {
-    size_t d, h, epochs, mom, p;
+    size_t version, d, h, epochs, mom, p;
+    pmk_transform tf;
     double *b, *a, *W, *db, *da, *dW, *chains;
 } blocks;
 
@@ -303,36 +354,32 @@ static int assemble(pmk_rec_reader *r, const blocks *k, pmk_rbm **out)
     if (!m)
         return pmk_error_at(r->err, e2.code, r->path, 0, 0, "%s", e2.msg);
     m->epochs = k->epochs;
+    m->transform = k->tf;
+    m->transform_known = k->version >= 2;
     copy_vector(m->b, k->b);
     copy_vector(m->a, k->a);
     copy_matrix(m->W, k->W);
+    if (pmk_rbm_state_alloc(m, (int)k->mom, k->p, &e2)) {
+        pmk_rbm_free(m);
+        return pmk_error_at(r->err, PMK_ENOMEM, r->path, 0, 0, "out of memory");
+    }
     if (k->mom) {
-        m->dW = gsl_matrix_alloc(k->d, k->h);
-        m->db = gsl_vector_alloc(k->d);
-        m->da = gsl_vector_alloc(k->h);
-        if (!m->dW || !m->db || !m->da)
-            goto nomem;
         copy_vector(m->db, k->db);
         copy_vector(m->da, k->da);
         copy_matrix(m->dW, k->dW);
     }
-    if (k->p) {
-        if (!(m->chains = gsl_matrix_alloc(k->p, k->h)))
-            goto nomem;
+    if (k->p)
         copy_matrix(m->chains, k->chains);
-    }
     *out = m;
     return PMK_OK;
-nomem:
-    pmk_rbm_free(m);
-    return pmk_error_at(r->err, PMK_ENOMEM, r->path, 0, 0, "out of memory");
 }
 
 static int read_body(pmk_rec_reader *r, blocks *k, pmk_rbm **out)
 {
     int rc;
-    if ((rc = read_magic(r)) || (rc = read_dims(r, &k->d, &k->h))
-        || (rc = expect_count(r, "epochs", SIZE_MAX / 2, &k->epochs)))
+    if ((rc = read_magic(r, &k->version)) || (rc = read_dims(r, &k->d, &k->h))
+        || (rc = expect_count(r, "epochs", SIZE_MAX / 2, &k->epochs))
+        || (k->version >= 2 && (rc = read_transform(r, &k->tf))))
         return rc;
     size_t d = k->d, h = k->h;
     /* A line holds at most max(D, H) numbers of at most 25 characters each. */

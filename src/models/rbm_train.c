@@ -217,17 +217,6 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t)
     free(t);
 }
 
-/* a * b, or ULLONG_MAX when that overflows. */
-static unsigned long long sat_mul(unsigned long long a, unsigned long long b)
-{
-    return b && a > ULLONG_MAX / b ? ULLONG_MAX : a * b;
-}
-
-static unsigned long long sat_add(unsigned long long a, unsigned long long b)
-{
-    return a > ULLONG_MAX - b ? ULLONG_MAX : a + b;
-}
-
 pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *o,
                                        pmk_error *err)
 {
@@ -238,15 +227,15 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
     {
         unsigned long long D = m->d, H = m->h, B = o->batch;
         unsigned long long P = o->persistent ? (m->chains ? m->chains->size1 : B) : 0;
-        unsigned long long R = P > B ? P : B, DH = sat_add(D, H);
-        unsigned long long f = sat_add(sat_mul(2, sat_mul(D, H)), sat_mul(2, DH));
-        f = sat_add(f, sat_mul(B, DH));
-        f = sat_add(f, sat_mul(R, sat_mul(2, DH)));
-        f = sat_add(f, sat_add(sat_mul(P, H), 2 * (D > H ? D : H)));
+        unsigned long long R = P > B ? P : B, DH = rbm_sat_add(D, H);
+        unsigned long long f = rbm_sat_add(rbm_sat_mul(2, rbm_sat_mul(D, H)), rbm_sat_mul(2, DH));
+        f = rbm_sat_add(f, rbm_sat_mul(B, DH));
+        f = rbm_sat_add(f, rbm_sat_mul(R, rbm_sat_mul(2, DH)));
+        f = rbm_sat_add(f, rbm_sat_add(rbm_sat_mul(P, H), 2 * (D > H ? D : H)));
         char what[128];
         snprintf(what, sizeof what, "training %llu x %llu units with batches of %llu rows", D,
                  H, B);
-        if (pmk_mem_check(NULL, 0, 0, sat_mul(4, f), what, err))
+        if (pmk_mem_check(NULL, 0, 0, rbm_sat_mul(4, f), what, err))
             return NULL;
     }
     pmk_rbm_trainer *t = calloc(1, sizeof *t);
@@ -440,15 +429,9 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
 int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
 {
     const size_t D = t->d, H = t->h;
-    if (!m->dW) {
-        m->dW = gsl_matrix_alloc(D, H);
-        m->db = gsl_vector_alloc(D);
-        m->da = gsl_vector_alloc(H);
-    }
-    if (t->p && t->chains_ready && !m->chains)
-        m->chains = gsl_matrix_alloc(t->p, H);
-    if (!m->dW || !m->db || !m->da || (t->p && t->chains_ready && !m->chains))
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory saving the training state");
+    int rc = pmk_rbm_state_alloc(m, 1, t->p && t->chains_ready ? t->p : 0, err);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < D; i++) {
         double *w = gsl_matrix_ptr(m->W, i, 0), *dw = gsl_matrix_ptr(m->dW, i, 0);
         const float *wf = gsl_matrix_float_const_ptr(t->W, i, 0);
@@ -518,15 +501,68 @@ int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
     return PMK_OK;
 }
 
-int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
-                pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx, pmk_error *err)
+/* The rows a fit trains on: a matrix of values in [0,1], or a table whose
+ * transform maps them there (converted to float a minibatch at a time). */
+typedef struct rows_src {
+    const gsl_matrix *X;
+    const pmk_table *t;
+} rows_src;
+
+/* B's first n rows (B is batch x D, contiguous) <- rows idx[0..n) of the source. */
+static int fill_batch(const rows_src *s, const size_t *idx, size_t n, gsl_matrix_float *B,
+                      pmk_error *err)
 {
-    int rc;
-    if ((rc = pmk_rbm_options_check(o, err)) || (rc = pmk_rbm_check_data(m, X, err)))
-        return rc;
-    const size_t N = X->size1, D = m->d;
-    if (N == 0)
-        return pmk_error_set(err, PMK_EDATA, "no training rows");
+    if (s->t)
+        return pmk_table_gather_f32(s->t, idx, n, B->data, err);
+    for (size_t i = 0; i < n; i++) {
+        const double *x = gsl_matrix_const_ptr(s->X, idx[i], 0);
+        float *v = gsl_matrix_float_ptr(B, i, 0);
+        for (size_t c = 0; c < B->size2; c++)
+            v[c] = (float)x[c];
+    }
+    return PMK_OK;
+}
+
+/* Monitoring rows as doubles: up to 1,000 training rows, the held-out rows. */
+typedef struct monitor {
+    gsl_matrix *mon, *held;
+} monitor;
+
+static void monitor_free(monitor *w)
+{
+    rbm_matrix_free(w->mon);
+    rbm_matrix_free(w->held);
+}
+
+/* The first min(N, @p max) rows of @p t, transformed, as a new matrix. */
+static int table_rows(const pmk_table *t, size_t max, gsl_matrix **out, pmk_error *err)
+{
+    size_t n = pmk_table_nrows(t) < max ? pmk_table_nrows(t) : max;
+    if (!(*out = gsl_matrix_alloc(n, pmk_table_nfeatures(t))))
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu monitoring rows", n);
+    return pmk_table_gather(t, NULL, n, *out, err);
+}
+
+/* The epoch's pseudo-likelihood and free-energy gap (NaN where not computed). */
+static void monitor_epoch(const pmk_rbm *m, const monitor *w, pmk_rng *r,
+                          pmk_rbm_epoch_info *info)
+{
+    double fm, fh;
+    info->pseudo_likelihood = info->free_energy_gap = NAN;
+    if (!w || !w->mon)
+        return;
+    if (pmk_rbm_pseudo_likelihood_1bit(m, w->mon, r, &info->pseudo_likelihood, NULL))
+        info->pseudo_likelihood = NAN;
+    if (w->held && !pmk_rbm_mean_free_energy(m, w->held, &fh, NULL)
+        && !pmk_rbm_mean_free_energy(m, w->mon, &fm, NULL))
+        info->free_energy_gap = fh - fm;
+}
+
+/* The epochs of pmk_rbm_fit and pmk_rbm_fit_table on N rows (N >= 1). */
+static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
+                    const pmk_rbm_options *o, pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx,
+                    pmk_error *err)
+{
     pmk_rbm_trainer *t = pmk_rbm_trainer_alloc(m, o, err);
     if (!t)
         return err ? err->code : PMK_ENOMEM;
@@ -536,6 +572,7 @@ int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for training");
     }
     gsl_matrix_float *batch = pmk_rbm_trainer_batch(t);
+    int rc = PMK_OK;
     for (size_t e = 0; e < o->epochs && !rc; e++) {
         size_t epoch = m->epochs + 1;
         /* rbm.m: momentum 0.5 while epoch <= 5, then 0.9 */
@@ -546,19 +583,12 @@ int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
         double recon = 0.0;
         for (size_t s = 0; s < N && !rc; s += o->batch) {
             size_t n = N - s < o->batch ? N - s : o->batch;
-            for (size_t i = 0; i < n; i++) {
-                const double *x = gsl_matrix_const_ptr(X, perm[s + i], 0);
-                float *v = gsl_matrix_float_ptr(batch, i, 0);
-                for (size_t c = 0; c < D; c++)
-                    v[c] = (float)x[c];
-            }
-            rc = pmk_rbm_trainer_step(t, n, mu, NULL, r, &recon);
+            if ((rc = fill_batch(src, perm + s, n, batch, err)))
+                break;
+            if ((rc = pmk_rbm_trainer_step(t, n, mu, NULL, r, &recon)))
+                pmk_error_set(err, rc, "training step: %s", pmk_strerror(rc));
         }
-        if (rc) {
-            pmk_error_set(err, rc, "training step: %s", pmk_strerror(rc));
-            break;
-        }
-        if ((rc = pmk_rbm_trainer_sync(t, m, err)))
+        if (rc || (rc = pmk_rbm_trainer_sync(t, m, err)))
             break;
         m->epochs = epoch;
         if (!isfinite(recon)) {
@@ -567,11 +597,68 @@ int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o,
             break;
         }
         if (cb) {
-            pmk_rbm_epoch_info info = {epoch, recon / (double)N};
+            pmk_rbm_epoch_info info = {epoch, recon / (double)N, NAN, NAN};
+            monitor_epoch(m, w, r, &info);
             rc = cb(m, &info, ctx);
         }
     }
     free(perm);
     pmk_rbm_trainer_free(t);
+    return rc;
+}
+
+int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o, pmk_rng *r,
+                pmk_rbm_epoch_fn cb, void *ctx, pmk_error *err)
+{
+    int rc;
+    if ((rc = pmk_rbm_options_check(o, err)) || (rc = pmk_rbm_check_data(m, X, err)))
+        return rc;
+    if (X->size1 == 0)
+        return pmk_error_set(err, PMK_EDATA, "no training rows");
+    rows_src src = {X, NULL};
+    return fit_rows(m, &src, X->size1, NULL, o, r, cb, ctx, err);
+}
+
+int pmk_rbm_fit_table(pmk_rbm *m, const pmk_table *t, const pmk_table *hold,
+                      const pmk_rbm_options *o, pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx,
+                      pmk_error *err)
+{
+    const pmk_transform *tf = pmk_table_transform(t);
+    int rc;
+    if ((rc = pmk_rbm_options_check(o, err)))
+        return rc;
+    if (pmk_table_nfeatures(t) != m->d)
+        return pmk_error_set(err, PMK_EDATA,
+                             "the data have %zu columns but the model has %zu visible units",
+                             pmk_table_nfeatures(t), m->d);
+    if (!tf->check01 && !(tf->threshold > 0))
+        return pmk_error_set(err, PMK_EINVAL,
+                             "the table's transform must check [0,1] or binarize: an RBM's "
+                             "visible units lie in [0,1]");
+    const pmk_transform *mt = &m->transform;
+    if (m->transform_known
+        && (fabs(tf->scale - mt->scale) > 1e-12 * mt->scale || tf->threshold != mt->threshold))
+        return pmk_error_set(err, PMK_EINVAL,
+                             "the data's transform (scale %.17g, threshold %.17g) differs from "
+                             "the model's (scale %.17g, threshold %.17g)",
+                             tf->scale, tf->threshold, mt->scale, mt->threshold);
+    if (pmk_table_nrows(t) == 0)
+        return pmk_error_set(err, PMK_EDATA, "no training rows");
+    if (hold && pmk_table_nfeatures(hold) != m->d)
+        return pmk_error_set(err, PMK_EDATA,
+                             "the held-out rows have %zu columns but the model has %zu visible "
+                             "units", pmk_table_nfeatures(hold), m->d);
+    monitor w = {NULL, NULL};
+    if (cb && ((rc = table_rows(t, 1000, &w.mon, err))
+               || (hold && pmk_table_nrows(hold)
+                   && (rc = table_rows(hold, SIZE_MAX, &w.held, err))))) {
+        monitor_free(&w);
+        return rc;
+    }
+    m->transform = *tf;
+    m->transform_known = 1;
+    rows_src src = {NULL, t};
+    rc = fit_rows(m, &src, pmk_table_nrows(t), &w, o, r, cb, ctx, err);
+    monitor_free(&w);
     return rc;
 }

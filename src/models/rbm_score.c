@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* rbm_score.c: how well a binary RBM models data, in double precision: the
+ * pseudo-likelihood (exact over every bit, and scikit-learn's one-bit
+ * estimate), log Z by enumerating the smaller layer, and log Z by annealed
+ * importance sampling.  Notation of pmk/rbm.h; the conditionals and the free
+ * energy are in rbm.c. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_blas.h>
+
+#include "pmk/kernels.h"
+#include "pmk/limits.h"
+#include "pmk/rbm.h"
+#include "models/rbm_internal.h"
+
+/* ---------------------------------------------------------------- pseudo-likelihood */
+
+/* Pseudo-likelihood (Besag 1975).  With x = W'v + a and delta = 1 - 2 v_i, the
+ * flip v~i = v + delta e_i changes x by delta W[i,:], so
+ *   F(v~i) - F(v) = -b_i delta - sum_j [softplus(x_j + delta W_ij) - softplus(x_j)]
+ * and log p(v_i | v_-i) = log sigmoid(F(v~i) - F(v)) (the two-state softmax).
+ * Since (1 + e^{x+d}) / (1 + e^x) = 1 + sigmoid(x) (e^d - 1), each difference
+ * of softplus is log(1 + s_j E_ij) with s = sigmoid(x) per row and
+ * E_ij = expm1(delta W_ij), which for binary v takes only two values per
+ * weight (delta = +-1) and is tabulated once.  The sum of logs is taken as
+ * the log of products of 16 factors at a time: each factor lies in
+ * [e^-|w|, e^|w|], so with max |W| <= 40 no product leaves double range;
+ * wider weights fall back to one log1p per term.  N*D*H multiply-adds. */
+typedef struct pl_work {
+    gsl_matrix *X;        /* N x H: W'v + a, then sigmoid of it */
+    double *ep, *em;      /* D x H: expm1(W), expm1(-W) */
+    int products;         /* max |W| <= 40 */
+} pl_work;
+
+static double sum_log1p(const double *s, const double *e, size_t H, int products)
+{
+    double acc = 0.0;
+    if (!products) {
+        for (size_t j = 0; j < H; j++)
+            acc += log1p(s[j] * e[j]);
+        return acc;
+    }
+    size_t j = 0;
+    for (; j + 16 <= H; j += 16) {
+        double p = 1.0;
+        for (size_t t = 0; t < 16; t++)
+            p *= 1.0 + s[j + t] * e[j + t];
+        acc += log(p);
+    }
+    double p = 1.0;
+    for (; j < H; j++)
+        p *= 1.0 + s[j] * e[j];
+    return acc + log(p);
+}
+
+/* F(v~i) - F(v) for row v, s = sigmoid(x) of that row; tmp holds H doubles. */
+static double flip_gap(const pmk_rbm *m, const pl_work *w, const double *v, const double *s,
+                       size_t i, double *tmp)
+{
+    double delta = 1.0 - 2.0 * v[i];
+    const double *e;
+    if (v[i] == 0.0) {
+        e = w->ep + i * m->h;
+    } else if (v[i] == 1.0) {
+        e = w->em + i * m->h;
+    } else {   /* a probability, not a bit: E_ij = expm1(delta W_ij) afresh */
+        const double *wr = gsl_matrix_const_ptr(m->W, i, 0);
+        for (size_t j = 0; j < m->h; j++)
+            tmp[j] = expm1(delta * wr[j]);
+        e = tmp;
+    }
+    return -gsl_vector_get(m->b, i) * delta - sum_log1p(s, e, m->h, w->products);
+}
+
+static int pl_common(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, double *out,
+                     pmk_error *err)
+{
+    if (V->size2 != m->d)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "the input has %zu columns but the model has %zu visible units",
+                             V->size2, m->d);
+    if (V->size1 == 0) {
+        *out = NAN;
+        return PMK_OK;
+    }
+    const size_t D = m->d, H = m->h;
+    pl_work w = {0};
+    double *tmp = malloc(H * sizeof *tmp);
+    w.ep = malloc(D * H * sizeof(double));
+    w.em = malloc(D * H * sizeof(double));
+    w.X = gsl_matrix_alloc(V->size1, H);
+    int rc = PMK_OK;
+    if (!tmp || !w.ep || !w.em || !w.X)
+        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for the pseudo-likelihood");
+    else
+        rc = pmk_rbm_hidden_prob(m, V, w.X, err);
+    double sum = 0.0;
+    if (!rc) {
+        double wmax = 0.0;
+        for (size_t i = 0; i < D; i++) {
+            const double *wr = gsl_matrix_const_ptr(m->W, i, 0);
+            for (size_t j = 0; j < H; j++) {
+                w.ep[i * H + j] = expm1(wr[j]);
+                w.em[i * H + j] = expm1(-wr[j]);
+                if (fabs(wr[j]) > wmax)
+                    wmax = fabs(wr[j]);
+            }
+        }
+        w.products = wmax <= 40.0;
+        for (size_t n = 0; n < V->size1; n++) {
+            const double *v = gsl_matrix_const_ptr(V, n, 0);
+            const double *s = gsl_matrix_const_ptr(w.X, n, 0);
+            if (r) {
+                size_t i = (size_t)pmk_rng_uniform_int(r, (unsigned long)D);
+                sum += (double)D * pmk_log_sigmoid(flip_gap(m, &w, v, s, i, tmp));
+            } else {
+                for (size_t i = 0; i < D; i++)
+                    sum += pmk_log_sigmoid(flip_gap(m, &w, v, s, i, tmp));
+            }
+        }
+    }
+    free(tmp);
+    free(w.ep);
+    free(w.em);
+    rbm_matrix_free(w.X);
+    if (!rc)
+        *out = sum / (double)V->size1;
+    return rc;
+}
+
+int pmk_rbm_pseudo_likelihood(const pmk_rbm *m, const gsl_matrix *V, double *out,
+                              pmk_error *err)
+{
+    return pl_common(m, V, NULL, out, err);
+}
+
+int pmk_rbm_pseudo_likelihood_1bit(const pmk_rbm *m, const gsl_matrix *V,
+                                   pmk_rng *r, double *out, pmk_error *err)
+{
+    return pl_common(m, V, r, out, err);
+}
+
+/* ---------------------------------------------------------------- exact log Z */
+
+/* Enumerating the hidden layer (K = H states bits, the other layer L = D):
+ *   log Z = logsumexp_{h in {0,1}^H} [a'h + sum_i softplus(b_i + (W h)_i)],
+ * and with the roles swapped for the visible layer.  States go in blocks of up
+ * to 4096 rows S (nb x K), G = S A' (nb x L) by one GEMM, then one term per
+ * row; block sums are merged with a running log-sum-exp in double. */
+int pmk_rbm_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err)
+{
+    int hidden = m->h <= m->d;
+    size_t K = hidden ? m->h : m->d, L = hidden ? m->d : m->h;
+    if (K > PMK_RBM_EXACT_MAX)
+        return pmk_error_set(err, PMK_ELIMIT,
+                             "exact log Z needs a layer of at most %d units, but the "
+                             "smaller layer has %zu; use AIS",
+                             PMK_RBM_EXACT_MAX, K);
+    const gsl_vector *ck = hidden ? m->a : m->b;   /* biases of the enumerated layer */
+    const gsl_vector *cl = hidden ? m->b : m->a;   /* biases of the summed-out layer */
+    size_t nstates = (size_t)1 << K;
+    size_t block = nstates < 4096 ? nstates : 4096;
+    gsl_matrix *S = gsl_matrix_alloc(block, K), *G = gsl_matrix_alloc(block, L);
+    double *val = malloc(block * sizeof *val);
+    double total = -INFINITY;
+    int rc = PMK_OK;
+    if (!S || !G || !val)
+        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory computing log Z");
+    for (size_t s0 = 0; s0 < nstates && !rc; s0 += block) {
+        for (size_t r = 0; r < block; r++) {
+            size_t s = s0 + r;
+            double *row = gsl_matrix_ptr(S, r, 0);
+            for (size_t k = 0; k < K; k++)
+                row[k] = (double)((s >> k) & 1u);
+        }
+        /* hidden: G = S W' (block x D); visible: G = S W (block x H) */
+        if ((rc = pmk_gemm(CblasNoTrans, hidden ? CblasTrans : CblasNoTrans, 1.0, S, m->W, 0.0,
+                           G)))
+            rc = pmk_error_set(err, rc, "log Z: %s", pmk_strerror(rc));
+        for (size_t r = 0; r < block && !rc; r++) {
+            const double *srow = gsl_matrix_const_ptr(S, r, 0);
+            const double *grow = gsl_matrix_const_ptr(G, r, 0);
+            double t = 0.0;
+            for (size_t k = 0; k < K; k++)
+                t += gsl_vector_get(ck, k) * srow[k];
+            for (size_t l = 0; l < L; l++)
+                t += pmk_softplus(gsl_vector_get(cl, l) + grow[l]);
+            val[r] = t;
+        }
+        double part = pmk_logsumexp(val, block, 1);
+        double pair[2] = {total, part};
+        total = pmk_logsumexp(pair, 2, 1);
+    }
+    rbm_matrix_free(S);
+    rbm_matrix_free(G);
+    free(val);
+    if (rc)
+        return rc;
+    if (!isfinite(total))
+        return pmk_error_set(err, PMK_ENUMERIC, "log Z is not finite");
+    *log_z = total;
+    return PMK_OK;
+}
+
+/* ---------------------------------------------------------------- AIS */
+
+void pmk_rbm_ais_options_init_default(pmk_rbm_ais_options *o)
+{
+    o->runs = 100;
+    o->n_betas[0] = 500;
+    o->n_betas[1] = 4000;
+    o->n_betas[2] = 10000;
+}
+
+int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err)
+{
+    if (o->runs < 2)
+        return pmk_error_set(err, PMK_EINVAL, "AIS needs at least 2 runs");
+    /* each count at most 10^7, so that their sum cannot wrap */
+    for (int s = 0; s < 3; s++)
+        if (o->n_betas[s] > 10000000)
+            return pmk_error_set(err, PMK_EINVAL,
+                                 "AIS: %zu intermediate distributions on one interval exceed "
+                                 "the limit of 10000000", o->n_betas[s]);
+    if (o->n_betas[0] + o->n_betas[1] + o->n_betas[2] == 0)
+        return pmk_error_set(err, PMK_EINVAL, "AIS needs at least 1 intermediate distribution");
+    return PMK_OK;
+}
+
+/* Annealed importance sampling (Neal 2001; Salakhutdinov & Murray 2008, sec. 3).
+ * Base model A: no hidden units, W = 0, visible biases bA (data base rates), so
+ *   Z_A = prod_i (1 + e^{bA_i}) and v ~ p_A draws each bit from sigmoid(bA_i).
+ * The path, with x = W'v + a of the target B (the B hidden units summed out):
+ *   log p*_k(v) = (1 - beta_k) bA'v + beta_k b'v + sum_j softplus(beta_k x_j),
+ * so p*_0 = 2^H p*_A (Z_0 = 2^H Z_A) and p*_K = p*_B (Z_K = Z_B).
+ * Run: v_1 ~ p_0; for k = 1..K: log w += log p*_k(v_k) - log p*_{k-1}(v_k), then
+ * (k < K) v_{k+1} ~ T_k(v_k), one Gibbs sweep leaving p_k invariant:
+ *   h_j ~ sigmoid(beta_k x_j),  v_i ~ sigmoid((1 - beta_k) bA_i + beta_k (Wh + b)_i).
+ * Then Z_B / Z_0 ~= mean_m w_m, log Z_B ~= log Z_A + H log 2 + log mean w, and
+ * the interval uses sigma^ = std(w) / sqrt(M).  The M runs go as the rows of an
+ * M x D matrix, so each sweep is two GEMMs (M x D by D x H, M x H by H x D). */
+int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
+                      const pmk_rbm_ais_options *o, pmk_rng *r,
+                      pmk_rbm_ais_result *out, pmk_error *err)
+{
+    pmk_rbm_ais_options def;
+    if (!o) {
+        pmk_rbm_ais_options_init_default(&def);
+        o = &def;
+    }
+    size_t K = o->n_betas[0] + o->n_betas[1] + o->n_betas[2];
+    int rc0 = pmk_rbm_ais_options_check(o, err);
+    if (rc0)
+        return rc0;
+    if (X && X->size2 != m->d)
+        return pmk_error_set(err, PMK_EDATA,
+                             "the data have %zu columns but the model has %zu visible units",
+                             X->size2, m->d);
+    size_t M = o->runs, D = m->d, H = m->h;
+    /* The runs' states V (M x D), Xh and Hs (M x H each) and weights, and
+     * the schedule: all sized by the options, so checked first. */
+    unsigned long long per_run = rbm_sat_add(D, rbm_sat_add(rbm_sat_mul(2, H), 1));
+    unsigned long long need = rbm_sat_mul(8, rbm_sat_add(rbm_sat_mul(M, per_run),
+                                                 rbm_sat_add(K + 1, rbm_sat_mul(4, D) + H)));
+    char what[64];
+    snprintf(what, sizeof what, "AIS with %zu runs", M);
+    if ((rc0 = pmk_mem_check(NULL, 0, 0, need, what, err)))
+        return rc0;
+    double *beta = malloc((K + 1) * sizeof *beta);
+    double *logw = calloc(M, sizeof *logw);
+    gsl_vector *bA = gsl_vector_alloc(D);
+    gsl_matrix *V = gsl_matrix_alloc(M, D), *Xh = gsl_matrix_alloc(M, H);
+    gsl_matrix *Hs = gsl_matrix_alloc(M, H);
+    int rc = PMK_OK;
+    if (!beta || !logw || !bA || !V || !Xh || !Hs) {
+        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for AIS");
+        goto done;
+    }
+    /* The schedule: n_betas[s] equal steps across each of the three segments. */
+    {
+        const double edge[4] = {0.0, 0.5, 0.9, 1.0};
+        size_t k = 0;
+        beta[k++] = 0.0;
+        for (int s = 0; s < 3; s++)
+            for (size_t t = 1; t <= o->n_betas[s]; t++)
+                beta[k++] = edge[s] + (edge[s + 1] - edge[s]) * (double)t / (double)o->n_betas[s];
+        beta[K] = 1.0;
+    }
+    pmk_rbm_base_rates(X, bA);
+    double log_za = (double)H * M_LN2;
+    for (size_t i = 0; i < D; i++)
+        log_za += pmk_softplus(gsl_vector_get(bA, i));
+    /* v_1 ~ p_0 = p_A */
+    for (size_t n = 0; n < M; n++) {
+        double *v = gsl_matrix_ptr(V, n, 0);
+        for (size_t i = 0; i < D; i++)
+            v[i] = pmk_rng_uniform(r) < pmk_sigmoid(gsl_vector_get(bA, i)) ? 1.0 : 0.0;
+    }
+    /* contiguous copies: bd = b - bA, and the biases */
+    double *bd = malloc(D * sizeof *bd), *bb = malloc(D * sizeof *bb);
+    double *ba = malloc(D * sizeof *ba), *aa = malloc(H * sizeof *aa);
+    if (!bd || !bb || !ba || !aa) {
+        free(bd);
+        free(bb);
+        free(ba);
+        free(aa);
+        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for AIS");
+        goto done;
+    }
+    for (size_t i = 0; i < D; i++) {
+        bb[i] = gsl_vector_get(m->b, i);
+        ba[i] = gsl_vector_get(bA, i);
+        bd[i] = bb[i] - ba[i];
+    }
+    for (size_t j = 0; j < H; j++)
+        aa[j] = gsl_vector_get(m->a, j);
+    for (size_t k = 1; k <= K && !rc; k++) {
+        double bk = beta[k], bp = beta[k - 1];
+        /* Xh = V W + a (M x H) */
+        rc = pmk_gemm(CblasNoTrans, CblasNoTrans, 1.0, V, m->W, 0.0, Xh);
+        if (rc)
+            break;
+        for (size_t n = 0; n < M; n++) {
+            const double *v = gsl_matrix_const_ptr(V, n, 0);
+            double *x = gsl_matrix_ptr(Xh, n, 0);
+            double t = 0.0;
+            for (size_t i = 0; i < D; i++)
+                t += bd[i] * v[i];
+            t *= bk - bp;
+            for (size_t j = 0; j < H; j++) {
+                x[j] += aa[j];
+                t += pmk_softplus(bk * x[j]) - pmk_softplus(bp * x[j]);
+            }
+            logw[n] += t;
+        }
+        if (k == K)
+            break;
+        /* T_k: h ~ sigmoid(beta_k x), then v ~ sigmoid((1-beta_k) bA + beta_k (W h + b)) */
+        for (size_t n = 0; n < M; n++) {
+            const double *x = gsl_matrix_const_ptr(Xh, n, 0);
+            double *hrow = gsl_matrix_ptr(Hs, n, 0);
+            for (size_t j = 0; j < H; j++)
+                hrow[j] = pmk_rng_uniform(r) < pmk_sigmoid(bk * x[j]) ? 1.0 : 0.0;
+        }
+        rc = pmk_gemm(CblasNoTrans, CblasTrans, 1.0, Hs, m->W, 0.0, V);
+        if (rc)
+            break;
+        for (size_t n = 0; n < M; n++) {
+            double *v = gsl_matrix_ptr(V, n, 0);
+            for (size_t i = 0; i < D; i++) {
+                double in = (1.0 - bk) * ba[i] + bk * (v[i] + bb[i]);
+                v[i] = pmk_rng_uniform(r) < pmk_sigmoid(in) ? 1.0 : 0.0;
+            }
+        }
+    }
+    free(bd);
+    free(bb);
+    free(ba);
+    free(aa);
+    if (rc) {
+        rc = pmk_error_set(err, rc, "AIS: %s", pmk_strerror(rc));
+        goto done;
+    }
+    {
+        double L = -INFINITY;
+        for (size_t n = 0; n < M; n++)
+            if (logw[n] > L)
+                L = logw[n];
+        if (!isfinite(L)) {
+            rc = pmk_error_set(err, PMK_ENUMERIC, "AIS: the importance weights are not finite");
+            goto done;
+        }
+        double mean = 0.0, var = 0.0;
+        for (size_t n = 0; n < M; n++)
+            mean += exp(logw[n] - L);
+        mean /= (double)M;
+        for (size_t n = 0; n < M; n++) {
+            double d = exp(logw[n] - L) - mean;
+            var += d * d;
+        }
+        var /= (double)(M - 1);
+        double sigma = sqrt(var / (double)M);
+        out->log_z_base = log_za;
+        out->log_z = log_za + L + log(mean);
+        out->log_z_hi = log_za + L + log(mean + 3.0 * sigma);
+        out->log_z_lo = mean - 3.0 * sigma > 0.0 ? log_za + L + log(mean - 3.0 * sigma)
+                                                   : -INFINITY;
+        out->runs = M;
+        out->steps = K;
+    }
+done:
+    free(beta);
+    free(logw);
+    rbm_vector_free(bA);
+    rbm_matrix_free(V);
+    rbm_matrix_free(Xh);
+    rbm_matrix_free(Hs);
+    return rc;
+}
