@@ -249,6 +249,46 @@ static int check_trailing(img_in *in, int plain, int c)
     }
 }
 
+/* Whether every sample of a P5 raster is 0 or maxval (a binary image written
+ * as PGM). */
+static int raw_is_binary(const unsigned char *raster, size_t n, int bps, unsigned maxval)
+{
+    unsigned bad = 0;
+    if (bps == 1) {
+        const unsigned char top = (unsigned char)maxval;
+        for (size_t i = 0; i < n; i++) /* vectorisable: no early exit */
+            bad |= (unsigned)(raster[i] != 0 && raster[i] != top);
+    } else {
+        for (size_t i = 0; i + 1 < n; i += 2) {
+            unsigned v = (unsigned)raster[i] << 8 | raster[i + 1];
+            bad |= (unsigned)(v != 0 && v != maxval);
+        }
+    }
+    return !bad;
+}
+
+/* A P4 raster, or a P5 one of 0/maxval samples (0 black), as spins. */
+static int raw_spins(img_in *in, const unsigned char *raster, int pbm, size_t w, size_t h,
+                     size_t rowbytes, int bps)
+{
+    pmk_spin_image *sp = img_spins_uninit(w, h, in->err);
+    if (!sp)
+        return in->err ? in->err->code : PMK_ENOMEM;
+    if (pbm) {
+        int8_t lut[256][8];   /* PBM bit 1 = black = +1 */
+        img_spin_lut(lut, 1);
+        for (size_t r = 0; r < h; r++)
+            img_unpack_spins(raster + r * rowbytes, w, sp->spins + r * w, lut);
+    } else {
+        const size_t n = w * h;
+        for (size_t i = 0; i < n; i++)
+            sp->spins[i] = (raster[(size_t)bps * i] | raster[(size_t)bps * i + (size_t)bps - 1])
+                               ? -1 : 1;
+    }
+    *in->spins = sp;
+    return PMK_OK;
+}
+
 /* P4 / P5: the raster is read whole, then unpacked row by row. */
 static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pmk_image **out)
 {
@@ -265,6 +305,11 @@ static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pm
         return raster_short(in, w, h, need, got, 0);
     }
     if ((rc = check_trailing(in, 0, -2))) {
+        free(raster);
+        return rc;
+    }
+    if (in->spins && (pbm || raw_is_binary(raster, need, bps, maxval))) {
+        rc = raw_spins(in, raster, pbm, w, h, rowbytes, bps);
         free(raster);
         return rc;
     }
@@ -409,6 +454,24 @@ static int plain_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval,
         free(s);
         return rc;
     }
+    if (in->spins) {
+        /* P1, or P2 of 0/maxval samples only: spins (PBM 1 and PGM 0 are black). */
+        unsigned bad = 0;
+        for (size_t i = 0; !pbm && i < n; i++)
+            bad |= (unsigned)(s[i] != 0 && s[i] != maxval);
+        if (!bad) {
+            pmk_spin_image *sp = img_spins_uninit(w, h, in->err);
+            if (!sp) {
+                free(s);
+                return in->err ? in->err->code : PMK_ENOMEM;
+            }
+            for (size_t i = 0; i < n; i++)
+                sp->spins[i] = (int8_t)(pbm ? (s[i] ? 1 : -1) : (s[i] ? -1 : 1));
+            free(s);
+            *in->spins = sp;
+            return PMK_OK;
+        }
+    }
     pmk_image *img = img_alloc_uninit(w, h, pbm, pbm ? 1 : maxval, in->err);
     if (!img) {
         free(s);
@@ -483,20 +546,18 @@ int img_pnm_read(img_in *in, pmk_image **out, pmk_error *err)
 
 /* ---------------------------------------------------------------- writers */
 
-int img_pbm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
+int img_pbm_write(FILE *fp, const char *path, const img_view *img, int plain,
                   pmk_error *err)
 {
     const size_t w = img->width, h = img->height;
-    const gsl_matrix *m = img->pix;
     fprintf(fp, "%s\n%zu %zu\n", plain ? "P1" : "P4", w, h);
     if (plain) {
         /* Digits unseparated, at most 70 to a line, each row on its own lines. */
         char line[72];
         for (size_t r = 0; r < h; r++) {
-            const double *src = m->data + r * m->tda;
             size_t k = 0;
             for (size_t c = 0; c < w; c++) {
-                line[k++] = src[c] > 0 ? '1' : '0';
+                line[k++] = img_view_black(img, r, c) ? '1' : '0';
                 if (k == 70 || c + 1 == w) {
                     line[k++] = '\n';
                     fwrite(line, 1, k, fp);
@@ -506,32 +567,41 @@ int img_pbm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
         }
         return PMK_OK;
     }
-    size_t rowbytes = w / 8 + (w % 8 != 0);
-    unsigned char *row = malloc(rowbytes);
-    if (!row)
+    /* Packed rows, gathered into blocks of about 64 KiB per fwrite. */
+    const size_t rowbytes = w / 8 + (w % 8 != 0);
+    size_t rows = rowbytes >= 65536 ? 1 : 65536 / rowbytes;
+    rows = rows > h ? h : rows;
+    unsigned char *buf = malloc(rows * rowbytes);
+    if (!buf)
         return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
-    for (size_t r = 0; r < h; r++) {
-        const double *src = m->data + r * m->tda;
-        memset(row, 0, rowbytes);
-        for (size_t c = 0; c < w; c++)
-            if (src[c] > 0)
-                row[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
-        if (fwrite(row, 1, rowbytes, fp) != rowbytes) {
+    for (size_t r0 = 0; r0 < h; r0 += rows) {
+        size_t nr = h - r0 < rows ? h - r0 : rows;
+        for (size_t k = 0; k < nr; k++)
+            img_view_bits(img, r0 + k, buf + k * rowbytes);
+        if (fwrite(buf, 1, nr * rowbytes, fp) != nr * rowbytes) {
             /* say why now: by the commit, errno would be long gone */
             int e = errno ? errno : EIO;
-            free(row);
+            free(buf);
             return pmk_error_at(err, PMK_EIO, path, 0, 0, "cannot write: %s", strerror(e));
         }
     }
-    free(row);
+    free(buf);
     return PMK_OK;
 }
 
-int img_pgm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
+/* Grey level of pixel (r, c) of a valid view, 0..maxval; a binary one is
+ * written black 0, white 255. */
+static inline unsigned view_level(const img_view *img, size_t r, size_t c)
+{
+    if (img->binary)
+        return img_view_black(img, r, c) ? 0u : 255u;
+    return (unsigned)(img->pix->data[r * img->pix->tda + c] + 0.5);
+}
+
+int img_pgm_write(FILE *fp, const char *path, const img_view *img, int plain,
                   pmk_error *err)
 {
     const size_t w = img->width, h = img->height;
-    const gsl_matrix *m = img->pix;
     /* A binary image is written black 0, white 255. */
     const unsigned maxval = img->binary ? 255u : img->maxval;
     fprintf(fp, "%s\n%zu %zu\n%u\n", plain ? "P2" : "P5", w, h, maxval);
@@ -541,12 +611,11 @@ int img_pgm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
     if (!row)
         return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
     for (size_t r = 0; r < h; r++) {
-        const double *src = m->data + r * m->tda;
         if (plain) {
             /* Samples separated by blanks, lines of at most 70 characters. */
             size_t k = 0;
             for (size_t c = 0; c < w; c++) {
-                unsigned v = img->binary ? (src[c] > 0 ? 0u : 255u) : img_level(img, src[c]);
+                unsigned v = view_level(img, r, c);
                 char num[8];
                 int len = snprintf(num, sizeof num, "%u", v);
                 if (k > 0 && k + 1 + (size_t)len > 70) {
@@ -563,18 +632,26 @@ int img_pgm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
             fwrite(row, 1, k, fp);
             continue;
         }
-        if (img->binary)
+        if (img->spins) {
+            /* -1 (0xff) >> 7 is 0xff, white; +1 >> 7 is 0, black. */
+            const int8_t *src = img->spins + r * w;
             for (size_t c = 0; c < w; c++)
-                row[c] = src[c] > 0 ? 0 : 255;
-        else if (bps == 1)
-            for (size_t c = 0; c < w; c++)
-                row[c] = (unsigned char)(src[c] + 0.5);
-        else
-            for (size_t c = 0; c < w; c++) {
-                unsigned v = (unsigned)(src[c] + 0.5);
-                row[2 * c] = (unsigned char)(v >> 8);
-                row[2 * c + 1] = (unsigned char)(v & 0xffu);
-            }
+                row[c] = (unsigned char)(src[c] >> 7);
+        } else {
+            const double *src = img->pix->data + r * img->pix->tda;
+            if (img->binary)
+                for (size_t c = 0; c < w; c++)
+                    row[c] = src[c] > 0 ? 0 : 255;
+            else if (bps == 1)
+                for (size_t c = 0; c < w; c++)
+                    row[c] = (unsigned char)(src[c] + 0.5);
+            else
+                for (size_t c = 0; c < w; c++) {
+                    unsigned v = (unsigned)(src[c] + 0.5);
+                    row[2 * c] = (unsigned char)(v >> 8);
+                    row[2 * c + 1] = (unsigned char)(v & 0xffu);
+                }
+        }
         if (fwrite(row, 1, rowbytes, fp) != rowbytes) {
             /* say why now: by the commit, errno would be long gone */
             int e = errno ? errno : EIO;
