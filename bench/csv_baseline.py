@@ -14,6 +14,7 @@ bytes / seconds) and the ratio to pmk.
 A .gz file is parsed gzipped by every tool; its MB/s count the uncompressed
 CSV bytes (the size of the same name without .gz), so the rates compare.
 """
+import gzip
 import os
 import statistics
 import subprocess
@@ -23,6 +24,13 @@ import time
 import numpy as np
 import pandas as pd
 
+
+
+def header_lines(path):
+    """1 when the CSV starts with a header line (pmk convert writes one), else 0."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt") as f:
+        return 1 if f.readline()[:1].isalpha() else 0
 
 def run_pmk(prog, path):
     res = subprocess.run([prog, path], capture_output=True, text=True,
@@ -37,14 +45,14 @@ def run_pmk(prog, path):
 
 def run_pandas(path):
     t, c = time.perf_counter(), time.process_time()
-    df = pd.read_csv(path, header=None)
+    df = pd.read_csv(path, header=0 if header_lines(path) else None)
     t, c = time.perf_counter() - t, time.process_time() - c
     return df.shape[0], t, c
 
 
 def run_numpy(path):
     t, c = time.perf_counter(), time.process_time()
-    a = np.loadtxt(path, delimiter=",", dtype=np.float64)
+    a = np.loadtxt(path, delimiter=",", dtype=np.float64, skiprows=header_lines(path))
     t, c = time.perf_counter() - t, time.process_time() - c
     return a.shape[0], t, c
 

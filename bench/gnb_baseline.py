@@ -11,6 +11,7 @@ the in-script times (imports excluded) and the figures, so that the driver
 
 Usage: gnb_baseline.py numpy|sklearn TRAIN.csv TEST.csv
 """
+import gzip
 import json
 import sys
 import time
@@ -22,8 +23,15 @@ import pandas as pd  # noqa: E402
 EPS = 1e-9
 
 
+
+def header_lines(path):
+    """1 when the CSV starts with a header line (pmk convert writes one), else 0."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt") as f:
+        return 1 if f.readline()[:1].isalpha() else 0
+
 def read(path):
-    a = pd.read_csv(path, header=None).to_numpy()
+    a = pd.read_csv(path, header=0 if header_lines(path) else None).to_numpy()
     return a[:, 1:] / 255.0, a[:, 0].astype(np.int64)
 
 

@@ -24,18 +24,21 @@ expect_err_line 2 "pmk convert: option '-o' needs a value" "$PMK" convert "$IMG"
 expect_err_line 2 "pmk convert: unexpected argument 'c'" "$PMK" convert a b c -o x
 expect_err_line 2 "pmk convert: --shape: '28' is not ROWSxCOLS (e.g. 28x28)" \
     "$PMK" convert --shape 28 "$IMG" -o x
-expect_err_line 2 "pmk convert: --input-header: 'maybe' is not auto, yes or no" \
-    "$PMK" convert --input-header maybe "$IMG" -o x
+expect_err_line 2 "pmk convert: unknown option '--input-header'" \
+    "$PMK" convert --input-header yes "$IMG" -o x
+expect_err_line 2 "pmk convert: --header applies to CSV input, and $IMG is IDX" \
+    "$PMK" convert --header "$IMG" -o x
+expect_err_line 2 "pmk convert: option '--out' needs a value" "$PMK" convert "$IMG" --out
 expect_err_line 2 "pmk convert: --label-col: '-3' is not a column number (0, 1, ...) or 'none'" \
     "$PMK" convert --label-col -3 "$IMG" -o x
-expect_err_line 2 "pmk convert: --labels is for CSV input; give an IDX label file as the second argument" \
-    "$PMK" convert "$IMG" -o "$T/x.csv" --labels "$T/y.idx"
+expect_err_line 2 "pmk convert: the labels are given twice: as $LAB and --labels $LAB2" \
+    "$PMK" convert "$IMG" "$LAB" -o "$T/x.csv" --labels "$LAB2"
 expect_err_line 2 "pmk convert: --shape applies to CSV input, and $IMG is IDX" \
     "$PMK" convert --shape 2x3 "$IMG" -o "$T/x.csv"
 printf '1,2\n' >"$T/small.csv"
 expect_err_line 2 "pmk convert: a second argument is for IDX input (the labels), and $T/small.csv is CSV; use --labels FILE to write the labels" \
     "$PMK" convert "$T/small.csv" "$LAB" -o "$T/x.idx"
-expect_err_line 2 "pmk convert: --header applies to IDX input, and $T/small.csv is CSV" \
+expect_err_line 1 "pmk convert: $T/small.csv:1:1: header only, no data rows" \
     "$PMK" convert --header "$T/small.csv" -o "$T/x.idx"
 expect_err_line 2 "pmk convert: --labels needs a label column, not --label-col none" \
     "$PMK" convert --label-col none "$T/small.csv" -o "$T/x.idx" --labels "$T/y.idx"
@@ -43,17 +46,21 @@ expect_err_line 2 "pmk convert: --labels needs a label column, not --label-col n
 
 # ---- IDX -> CSV: the exact text (label first), quiet
 expect_ok "$PMK" convert -q "$IMG" "$LAB" -o "$T/a.csv"
-printf '9,0,1,2,3,4,5\n0,255,254,253,252,251,250\n7,10,20,30,40,50,60\n' >"$T/want.csv"
+printf 'label,pixel0,pixel1,pixel2,pixel3,pixel4,pixel5\n9,0,1,2,3,4,5\n0,255,254,253,252,251,250\n7,10,20,30,40,50,60\n' >"$T/want.csv"
 same_bytes "$T/a.csv" "$T/want.csv"
 [ ! -s "$T/err" ] || fail "-q printed: $(cat "$T/err")"
-# a Kaggle header, to stdout; the notice names <stdout>
-expect_ok "$PMK" convert --header "$IMG" "$LAB" -o -
+# --labels FILE names the same labels file as the second argument; --output
+expect_ok "$PMK" convert -q "$IMG" --labels "$LAB" --output "$T/a2.csv"
+same_bytes "$T/a2.csv" "$T/want.csv"
+# every CSV pmk writes has its header (Kaggle's names), also to stdout; the notice names <stdout>
+expect_ok "$PMK" convert "$IMG" "$LAB" -o -
 [ "$(head -n 1 "$T/out")" = "label,pixel0,pixel1,pixel2,pixel3,pixel4,pixel5" ] || fail "header line"
 [ "$(sed -n 2p "$T/out")" = "9,0,1,2,3,4,5" ] || fail "first row after the header"
 [ "$(cat "$T/err")" = "pmk convert: wrote 3 rows of a label and 6 values to <stdout>" ] || fail "notice: $(cat "$T/err")"
 # without labels: pixels only
 expect_ok "$PMK" convert -q "$IMG" -o -
-[ "$(sed -n 3p "$T/out")" = "10,20,30,40,50,60" ] || fail "rows without labels"
+[ "$(sed -n 1p "$T/out")" = "pixel0,pixel1,pixel2,pixel3,pixel4,pixel5" ] || fail "header without labels"
+[ "$(sed -n 4p "$T/out")" = "10,20,30,40,50,60" ] || fail "rows without labels"
 
 # ---- CSV -> IDX: byte for byte the hand-written fixtures, through gzip
 expect_ok "$PMK" convert "$T/a.csv" -o "$T/b.idx.gz" --labels "$T/bl.idx.gz" --shape 2x3
@@ -64,7 +71,7 @@ gzip -dc "$T/bl.idx.gz" >"$T/bl.idx"
 same_bytes "$T/b.idx" "$IMG"
 same_bytes "$T/bl.idx" "$LAB"
 # the header written above is detected and skipped; CSV from stdin
-"$PMK" convert -q --header "$IMG" "$LAB" -o "$T/h.csv"
+"$PMK" convert -q "$IMG" "$LAB" -o "$T/h.csv"
 expect_ok "$PMK" convert -q - -o "$T/c.idx" --labels "$T/cl.idx" --shape 2x3 <"$T/h.csv"
 same_bytes "$T/c.idx" "$IMG"
 same_bytes "$T/cl.idx" "$LAB"
@@ -81,9 +88,10 @@ expect_ok "$PMK" convert -q "$DATA/mnist-test.csv.gz" -o "$T/m.idx" --labels "$T
 [ "$(wc -c <"$T/m.idx")" -eq $((16 + 2000 * 784)) ] || fail "image file size"
 [ "$(wc -c <"$T/ml.idx")" -eq $((8 + 2000)) ] || fail "label file size"
 expect_ok "$PMK" convert -q "$T/m.idx" "$T/ml.idx" -o "$T/m.csv.gz"
-gzip -dc "$T/m.csv.gz" >"$T/m.csv"
+gzip -dc "$T/m.csv.gz" | tail -n +2 >"$T/m.csv"
 gzip -dc "$DATA/mnist-test.csv.gz" >"$T/m0.csv"
 same_bytes "$T/m.csv" "$T/m0.csv"
+[ "$(gzip -dc "$T/m.csv.gz" | head -n 1 | cut -d, -f1,2,785)" = "label,pixel0,pixel783" ] || fail "MNIST header line"
 
 # ---- bad data: exit 1, one message, nothing overwritten
 echo keep >"$T/keep"

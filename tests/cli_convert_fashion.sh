@@ -15,7 +15,9 @@ for split in t10k:10000 train:60000; do
     s=${split%%:*}
     n=${split#*:}
     expect_ok "$PMK" convert -q "$D/$s-images-idx3-ubyte.gz" "$D/$s-labels-idx1-ubyte.gz" -o "$T/$s.csv"
-    [ "$(wc -l <"$T/$s.csv")" -eq "$n" ] || fail "$s: $(wc -l <"$T/$s.csv") rows, wanted $n"
+    # a header line, then one row per image
+    [ "$(wc -l <"$T/$s.csv")" -eq $((n + 1)) ] || fail "$s: $(wc -l <"$T/$s.csv") lines, wanted 1 + $n"
+    [ "$(head -n 1 "$T/$s.csv" | cut -d, -f1,2,785)" = "label,pixel0,pixel783" ] || fail "$s: header line"
     [ "$(head -n 1 "$T/$s.csv" | tr ',' '\n' | wc -l)" -eq 785 ] || fail "$s: not 785 columns"
     if [ -x "$PY" ]; then
         want=$("$PY" -c '
@@ -25,7 +27,7 @@ lab = gzip.open(sys.argv[2]).read(9)
 assert img[:4] == b"\0\0\x08\x03" and lab[:4] == b"\0\0\x08\x01"
 print(",".join([str(lab[8])] + [str(b) for b in img[16:]]))
 ' "$D/$s-images-idx3-ubyte.gz" "$D/$s-labels-idx1-ubyte.gz")
-        [ "$(head -n 1 "$T/$s.csv")" = "$want" ] || fail "$s: first row differs from Python's read"
+        [ "$(sed -n 2p "$T/$s.csv")" = "$want" ] || fail "$s: first row differs from Python's read"
     fi
     # and back: the same bytes as the gunzipped originals
     expect_ok "$PMK" convert -q "$T/$s.csv" -o "$T/$s.idx" --labels "$T/$s-l.idx"

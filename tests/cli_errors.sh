@@ -222,7 +222,7 @@ done <<'TABLE'
 1|ising energy nosuch.pbm --observed y.pbm|pmk ising energy: nosuch.pbm: cannot open: No such file or directory
 1|ising energy x.pbm --observed tiny.csv|pmk ising energy: tiny.csv: not a PBM, PGM or PNG image (unknown magic bytes 33 2c)
 2|ising bogus|pmk ising: unknown verb 'bogus' (verbs: denoise, noise, energy)
-2|convert --input-header maybe tiny.csv -o c.idx|pmk convert: --input-header: 'maybe' is not auto, yes or no
+2|convert --input-header maybe tiny.csv -o c.idx|pmk convert: unknown option '--input-header'
 2|convert --label-col x tiny.csv -o c.idx|pmk convert: --label-col: 'x' is not an integer
 2|convert --label-col -2 tiny.csv -o c.idx|pmk convert: --label-col: '-2' is not a column number (0, 1, ...) or 'none'
 2|convert --shape 2y3 tiny.csv -o c.idx|pmk convert: --shape: '2y3' is not ROWSxCOLS (e.g. 28x28)
@@ -234,10 +234,10 @@ done <<'TABLE'
 2|convert tiny.csv|pmk convert: no output file given (-o FILE)
 2|convert img.idx lab.idx extra -o c.csv|pmk convert: unexpected argument 'extra'
 1|convert nosuch.csv -o c.idx|pmk convert: nosuch.csv: cannot open: No such file or directory
-2|convert img.idx -o c.csv --labels l.idx|pmk convert: --labels is for CSV input; give an IDX label file as the second argument
+2|convert img.idx lab.idx -o c.csv --labels l.idx|pmk convert: the labels are given twice: as lab.idx and --labels l.idx
 2|convert --shape 2x3 img.idx -o c.csv|pmk convert: --shape applies to CSV input, and img.idx is IDX
 2|convert tiny.csv lab.idx -o c.idx|pmk convert: a second argument is for IDX input (the labels), and tiny.csv is CSV; use --labels FILE to write the labels
-2|convert --header tiny.csv -o c.idx|pmk convert: --header applies to IDX input, and tiny.csv is CSV
+2|convert --header img.idx -o c.csv|pmk convert: --header applies to CSV input, and img.idx is IDX
 2|convert --label-col none tiny.csv -o c.idx --labels l.idx|pmk convert: --labels needs a label column, not --label-col none
 1|convert tiny.csv -o c.idx --labels file/l.idx|pmk convert: file/l.idx: cannot write: Not a directory
 1|convert tiny.csv -o /dev/full|pmk convert: /dev/full: cannot write: No space left on device

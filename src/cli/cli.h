@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <stddef.h>
+#include <getopt.h>
 #include "pmk/pmk.h"
 
 enum { PMK_EXIT_OK = 0, PMK_EXIT_FAIL = 1, PMK_EXIT_USAGE = 2 };
@@ -117,6 +118,145 @@ void cli_outset_abort(cli_outset *s);
 
 /* Help text helpers: prints the text and returns PMK_EXIT_OK. */
 int cli_print_help(const char *text);
+
+/* ------------------------------------------------------------ verbs and options
+ * (opt.c).  Every command is a table of verbs; every verb lists its own options
+ * and names the option groups it takes, which are defined once in opt.c and
+ * parsed into one cli_args:
+ *   CLI_G_COMMON     -q/--quiet, --max-memory SIZE, -h/--help (always)
+ *   CLI_G_INPUT      --header, --no-header, --label-col C|none, --no-labels
+ *   CLI_G_LABELS     --labels FILE (an IDX data set's labels file)
+ *   CLI_G_TRANSFORM  --scale S|auto, --binarize T
+ *   CLI_G_OUTPUT     -o/--output FILE
+ *   CLI_G_FORMAT     --format png|pgm|pbm (for -o -; also -o png:-)
+ *   CLI_G_JSON       --json
+ *   CLI_G_SEED       --seed N
+ * A verb's own keys are letters other than q, h and o, or values from 256 to
+ * 0xfff; an own option with a group option's name replaces it. */
+enum {
+    CLI_G_COMMON = 1u << 0, CLI_G_INPUT = 1u << 1, CLI_G_LABELS = 1u << 2,
+    CLI_G_TRANSFORM = 1u << 3, CLI_G_OUTPUT = 1u << 4, CLI_G_FORMAT = 1u << 5,
+    CLI_G_JSON = 1u << 6, CLI_G_SEED = 1u << 7,
+    CLI_G_DATA = CLI_G_INPUT | CLI_G_LABELS | CLI_G_TRANSFORM
+};
+
+/* One option of a verb: long name, key (a letter gives the short form too),
+ * 1 when it takes a value.  Tables end with {NULL, 0, 0}. */
+typedef struct cli_option {
+    const char *name;
+    int key;
+    int arg;
+} cli_option;
+
+/* What the groups parse to.  Defaults: header auto, label column 0, no labels
+ * file, scale not given (1.0), no threshold, no output, text report, no seed. */
+typedef struct cli_data_args {
+    int header;            /* PMK_CSV_HEADER_AUTO, _NO or _YES */
+    long label_col;        /* 0-based; -1 for --no-labels / --label-col none */
+    const char *labels;    /* --labels FILE, or NULL */
+    int have_scale;        /* --scale S given (--scale auto clears it) */
+    double scale;
+    int have_threshold;    /* --binarize T given */
+    double threshold;
+} cli_data_args;
+
+typedef struct cli_args {
+    cli_data_args data;
+    const char *output;    /* -o/--output, or NULL */
+    const char *format;    /* --format, or NULL */
+    int json;              /* --json */
+    int have_seed;
+    unsigned long seed;
+    char **pos;            /* the arguments that are not options */
+    size_t npos;
+} cli_args;
+
+void cli_args_init(cli_args *a);
+
+enum { CLI_MAX_OPTIONS = 64 };
+typedef struct cli_parser {
+    int argc;
+    char **argv;
+    const char *help;
+    unsigned groups;
+    cli_args *args;
+    struct option longopts[CLI_MAX_OPTIONS + 1];
+    size_t nlong;
+    char shortopts[3 * CLI_MAX_OPTIONS + 2];
+    int status;            /* the exit status once cli_parse_next returned -1 */
+} cli_parser;
+
+/* Parsing: argv[0] is the verb.  The loop is
+ *     cli_parse_begin(&p, argc, argv, help, CLI_G_DATA | CLI_G_OUTPUT, opts, &a);
+ *     while ((key = cli_parse_next(&p, &arg)) > 0)
+ *         switch (key) { ... a bad value: return cli_usage(...); }
+ *     if (key < 0)
+ *         return p.status;
+ * cli_parse_next handles the group options itself and returns the next own
+ * option's key (its value in *arg), 0 at the end (a->pos, a->npos set), or -1
+ * when the run ends here: after --help (p.status 0) or a usage error, already
+ * printed (p.status 2). */
+void cli_parse_begin(cli_parser *p, int argc, char **argv, const char *help, unsigned groups,
+                     const cli_option *opts, cli_args *a);
+int cli_parse_next(cli_parser *p, const char **arg);
+/* The loop above for a verb with no options of its own: 0, or the status. */
+int cli_parse(int argc, char **argv, const char *help, unsigned groups, cli_args *a);
+/* "unexpected argument 'X'" (exit 2) when more than @p max arguments remain. */
+int cli_args_max(const cli_args *a, size_t max);
+
+/* A command's verbs.  Tables end with {NULL, NULL}. */
+typedef struct cli_verb {
+    const char *name;
+    int (*run)(int argc, char **argv);   /* argv[0] is the verb */
+} cli_verb;
+/* argv[0] is the command, argv[1] the verb: sets the message prefix to
+ * "COMMAND VERB" and runs it; --help / help prints @p help; no verb prints
+ * it on stderr (exit 2); an unknown verb is a usage error listing them. */
+int cli_dispatch(const cli_verb *verbs, const char *help, int argc, char **argv);
+
+/* A library check's message (pmk_*_options_check) as a usage error: the
+ * message, "Try ...", exit 2. */
+int cli_usage_pmk(const pmk_error *err);
+/* --shape ROWSxCOLS (positive integers): the one shape syntax of every verb. */
+int cli_parse_shape(const char *opt, const char *s, size_t *rows, size_t *cols);
+/* The image output of -o / --format: "-o png:-" or "--format png -o -" for
+ * stdout, an explicit format before any name ("pgm:out.img"), else the
+ * name's extension.  Sets *path (without the prefix) and *fmt (AUTO: from the
+ * extension); 0 or a usage error (exit 2). */
+int cli_image_output(const cli_args *a, const char **path, pmk_image_format *fmt);
+
+/* ------------------------------------------------------------ reports (report.c)
+ * A verb fills one list of fields and cli_report_emit prints it as text or as
+ * JSON.  Each field has a JSON key (NULL inside a list) and an optional text
+ * line: a printf format with its arguments, newline included (NULL: JSON only).
+ * cli_report_text adds a text-only line.  Objects and lists nest with
+ * begin/end.  Out of memory is remembered and reported by emit (exit 1). */
+typedef struct cli_report cli_report;
+cli_report *cli_report_new(void);
+void cli_report_free(cli_report *r);
+void cli_report_text(cli_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_report_num(cli_report *r, const char *key, double v, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void cli_report_int(cli_report *r, const char *key, long long v, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void cli_report_str(cli_report *r, const char *key, const char *v, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void cli_report_bool(cli_report *r, const char *key, int v, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void cli_report_null(cli_report *r, const char *key);
+void cli_report_nums(cli_report *r, const char *key, const double *v, size_t n);
+void cli_report_longs(cli_report *r, const char *key, const long *v, size_t n);
+void cli_report_sizes(cli_report *r, const char *key, const size_t *v, size_t n);
+void cli_report_size_matrix(cli_report *r, const char *key, const size_t *v, size_t rows,
+                            size_t cols);
+void cli_report_begin(cli_report *r, const char *key);
+void cli_report_end(cli_report *r);
+void cli_report_begin_list(cli_report *r, const char *key);
+void cli_report_end_list(cli_report *r);
+/* Prints the report on @p out: the text lines in order, or one JSON object
+ * and a newline.  Returns 0, or 1 (message printed) when a field could not
+ * be stored. */
+int cli_report_emit(const cli_report *r, FILE *out, int json);
 
 /* Commands: argv[0] is the command name ("gnb"), argv[1] the verb, if any. */
 int cli_gnb(int argc, char **argv);

@@ -4,7 +4,6 @@
  * and back.  The input's format is recognised by its content. */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,19 +20,21 @@ static const char convert_help[] =
     "first: label,p0,p1,...).  The input's format is recognised by its content (an\n"
     "IDX header starts with two zero bytes; anything else is read as CSV), gzip by\n"
     "its magic bytes.  An output name ending in .gz is gzipped.  '-' as the input\n"
-    "reads CSV from stdin; '-' as an output writes to stdout.\n"
+    "reads CSV from stdin; '-' as an output writes to stdout.  The CSV written\n"
+    "starts with a header line, label,pixel0,pixel1,..., as every CSV pmk writes.\n"
     "\n"
     "Output:\n"
-    "  -o, --out FILE         the CSV file, or the IDX images file [required]\n"
-    "  -l, --labels FILE      CSV to IDX: also write the labels as an idx1-ubyte\n"
-    "                         file [labels are not written]\n"
-    "      --header           IDX to CSV: write a header line label,pixel0,pixel1,...\n"
-    "                         [no header]\n"
+    "  -o, --output FILE      the CSV file, or the IDX images file [required]\n"
+    "  -l, --labels FILE      the IDX labels file beside the IDX images: read with\n"
+    "                         IDX input (or give it as the second argument), written\n"
+    "                         with IDX output [IDX output: labels are not written]\n"
     "\n"
     "CSV input:\n"
-    "      --input-header W   is the first line a header: auto, yes or no [auto: yes\n"
-    "                         when every field is a name, not a number]\n"
+    "      --header           the first line is a header\n"
+    "      --no-header        the first line is data\n"
+    "                         [detected: a header when every field is a name]\n"
     "      --label-col K      0-based column of the label, or 'none' [0]\n"
+    "      --no-labels        the same as --label-col none\n"
     "      --shape RxC        shape of one image in the IDX output [RxR when the\n"
     "                         D values of a row make a square, else D]\n"
     "      --max-line BYTES   longest CSV line accepted [16777216]\n"
@@ -73,7 +74,7 @@ static int sniff_idx(const char *path)
     return got == 2 && b[0] == 0 && b[1] == 0;
 }
 
-static int idx_to_csv(const char *images, const char *labels, const char *out, int header)
+static int idx_to_csv(const char *images, const char *labels, const char *out)
 {
     pmk_error err;
     gsl_matrix *X = NULL;
@@ -95,8 +96,9 @@ static int idx_to_csv(const char *images, const char *labels, const char *out, i
             goto done;
         }
     }
+    /* Every CSV pmk writes starts with a header line (doc/formats.md). */
     char *head = NULL;
-    if (header) {
+    {
         size_t len = 16 + X->size2 * 16, k = 0;
         if (!(head = malloc(len))) {
             cli_error("out of memory");
@@ -264,125 +266,82 @@ done:
     return status;
 }
 
-static int parse_shape(const char *s, size_t out[2])
-{
-    char *end;
-    unsigned long long a = 0, b = 0;
-    if (*s >= '1' && *s <= '9') {
-        a = strtoull(s, &end, 10);
-        if ((*end == 'x' || *end == 'X') && end[1] >= '1' && end[1] <= '9') {
-            b = strtoull(end + 1, &end, 10);
-            if (!*end && a <= UINT32_MAX && b <= UINT32_MAX) {
-                out[0] = (size_t)a;
-                out[1] = (size_t)b;
-                return 0;
-            }
-        }
-    }
-    return cli_usage("--shape: '%s' is not ROWSxCOLS (e.g. 28x28)", s);
-}
-
 int cli_convert(int argc, char **argv)
 {
-    enum { OPT_HEADER = 256, OPT_INPUT_HEADER, OPT_LABEL_COL, OPT_SHAPE, OPT_MAX_LINE };
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"labels", required_argument, NULL, 'l'},
-        {"header", no_argument, NULL, OPT_HEADER},
-        {"input-header", required_argument, NULL, OPT_INPUT_HEADER},
-        {"label-col", required_argument, NULL, OPT_LABEL_COL},
-        {"shape", required_argument, NULL, OPT_SHAPE},
-        {"max-line", required_argument, NULL, OPT_MAX_LINE},
-        {"quiet", no_argument, NULL, 'q'},
-        CLI_LONGOPT_MAX_MEMORY,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    enum { OPT_SHAPE = 256, OPT_MAX_LINE };
+    static const cli_option opts[] = {
+        {"labels", 'l', 1},
+        {"shape", OPT_SHAPE, 1},
+        {"max-line", OPT_MAX_LINE, 1},
+        {NULL, 0, 0},
     };
-    const char *out = NULL, *labels = NULL;
-    int header = 0, csv_only = 0, c, rc;
+    const char *labels = NULL, *arg;
+    const char *csv_flag = NULL;   /* an option that only CSV input takes */
     csv_opts co = {PMK_CSV_HEADER_AUTO, 0, PMK_CSV_MAX_LINE_DEFAULT, {0, 0}};
-    const char *csv_flag = NULL;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:l:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'l': labels = optarg; break;
-        case OPT_HEADER: header = 1; break;
-        case OPT_INPUT_HEADER:
-            if (!strcmp(optarg, "auto"))
-                co.header = PMK_CSV_HEADER_AUTO;
-            else if (!strcmp(optarg, "yes"))
-                co.header = PMK_CSV_HEADER_YES;
-            else if (!strcmp(optarg, "no"))
-                co.header = PMK_CSV_HEADER_NO;
-            else
-                return cli_usage("--input-header: '%s' is not auto, yes or no", optarg);
-            csv_only = 1;
-            csv_flag = "--input-header";
-            break;
-        case OPT_LABEL_COL:
-            if (!strcmp(optarg, "none"))
-                co.label_col = -1;
-            else if ((rc = cli_parse_long("label-col", optarg, &co.label_col)))
-                return rc;
-            else if (co.label_col < 0)
-                return cli_usage("--label-col: '%s' is not a column number (0, 1, ...) or 'none'",
-                                 optarg);
-            csv_only = 1;
-            csv_flag = "--label-col";
-            break;
+    cli_args a;
+    cli_parser p;
+    int key, rc;
+    cli_args_init(&a);
+    cli_parse_begin(&p, argc, argv, convert_help, CLI_G_INPUT | CLI_G_OUTPUT, opts, &a);
+    while ((key = cli_parse_next(&p, &arg)) > 0) {
+        switch (key) {
+        case 'l': labels = arg; break;
         case OPT_SHAPE:
-            if ((rc = parse_shape(optarg, co.shape)))
+            if ((rc = cli_parse_shape("shape", arg, &co.shape[0], &co.shape[1])))
                 return rc;
-            csv_only = 1;
             csv_flag = "--shape";
             break;
         case OPT_MAX_LINE:
-            if ((rc = cli_parse_size("max-line", optarg, &co.max_line)))
+            if ((rc = cli_parse_size("max-line", arg, &co.max_line)))
                 return rc;
             if (co.max_line == 0)
                 return cli_usage("--max-line: must be at least 1");
-            csv_only = 1;
             csv_flag = "--max-line";
             break;
-        case 'q': cli_set_quiet(1); break;
-        case 'h': return cli_print_help(convert_help);
-        case CLI_OPT_MAX_MEMORY:
-            if ((rc = cli_set_max_memory(optarg)))
-                return rc;
-            break;
-        case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
-    int npos = argc - optind;
+    if (key < 0)
+        return p.status;
+    co.header = a.data.header;
+    co.label_col = a.data.label_col;
+    if (co.header != PMK_CSV_HEADER_AUTO)
+        csv_flag = co.header == PMK_CSV_HEADER_YES ? "--header" : "--no-header";
+    else if (co.label_col > 0)
+        csv_flag = "--label-col";
+    const char *out = a.output;
+    char **pos = a.pos;
+    size_t npos = a.npos;
     if (npos < 1)
         return cli_usage("no input file given");
     if (!out)
         return cli_usage("no output file given (-o FILE)");
     if (npos > 2)
-        return cli_usage("unexpected argument '%s'", argv[optind + 2]);
-    const char *in = argv[optind];
-    const char *conv_in[] = {in, npos == 2 ? argv[optind + 1] : NULL}, *conv_out[] = {out, labels};
-    if ((rc = cli_check_files(conv_in, 2, conv_out, 2)))
-        return rc;
+        return cli_usage("unexpected argument '%s'", pos[2]);
+    const char *in = pos[0];
+    if (npos == 2 && labels)
+        return cli_usage("the labels are given twice: as %s and --labels %s", pos[1], labels);
+    if (npos == 2)
+        labels = pos[1];
+    const char *conv_in[] = {in, NULL}, *conv_out[] = {out, NULL};
     int is_idx = sniff_idx(in);
     if (is_idx < 0)
         return PMK_EXIT_FAIL;
+    /* --labels names the IDX labels file that goes with the IDX images: read
+     * with IDX input, written with IDX output. */
+    if (is_idx)
+        conv_in[1] = labels;
+    else
+        conv_out[1] = labels;
+    if ((rc = cli_check_files(conv_in, 2, conv_out, 2)))
+        return rc;
     if (is_idx) {
-        if (labels)
-            return cli_usage("--labels is for CSV input; give an IDX label file as the second "
-                             "argument");
-        if (csv_only)
+        if (csv_flag)
             return cli_usage("%s applies to CSV input, and %s is IDX", csv_flag, in);
-        return idx_to_csv(in, npos == 2 ? argv[optind + 1] : NULL, out, header);
+        return idx_to_csv(in, co.label_col < 0 ? NULL : labels, out);
     }
     if (npos == 2)
         return cli_usage("a second argument is for IDX input (the labels), and %s is CSV; "
                          "use --labels FILE to write the labels", in);
-    if (header)
-        return cli_usage("--header applies to IDX input, and %s is CSV", in);
     if (labels && co.label_col < 0)
         return cli_usage("--labels needs a label column, not --label-col none");
     return csv_to_idx(in, out, labels, &co);

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* report.c: the one report emitter.  A verb fills a list of fields, each with
+ * its JSON key and, optionally, the text line that shows it; text lines with no
+ * key are prose for people only.  cli_report_emit prints the list either as
+ * text (the lines, in order) or as one JSON object (the keyed fields, in
+ * order, nested where the verb opened an object), so the two forms cannot
+ * drift apart. */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+typedef enum { F_TEXT, F_NUM, F_INT, F_STR, F_BOOL, F_NULL, F_NUMS, F_INTS, F_IMATRIX, F_BEGIN,
+               F_END, F_BEGIN_LIST, F_END_LIST } kind;
+
+typedef struct field {
+    kind kind;
+    char *key;     /* JSON key; NULL: text only (or a list element) */
+    char *text;    /* the text line, formatted; NULL: JSON only */
+    double num;
+    long long i;
+    char *str;
+    double *nums;  /* F_NUMS */
+    long long *ints;   /* F_INTS, F_IMATRIX (rows x cols) */
+    size_t n, cols;
+} field;
+
+struct cli_report {
+    field *f;
+    size_t n, cap;
+    int failed;    /* out of memory: emit reports it */
+};
+
+cli_report *cli_report_new(void)
+{
+    return calloc(1, sizeof(cli_report));
+}
+
+void cli_report_free(cli_report *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->f[i].key);
+        free(r->f[i].text);
+        free(r->f[i].str);
+        free(r->f[i].nums);
+        free(r->f[i].ints);
+    }
+    free(r->f);
+    free(r);
+}
+
+static char *dup_or_null(cli_report *r, const char *s)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        r->failed = 1;
+    return d;
+}
+
+static char *vformat(cli_report *r, const char *fmt, va_list ap)
+{
+    if (!fmt)
+        return NULL;
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0) {
+        r->failed = 1;
+        return NULL;
+    }
+    return s;
+}
+
+static field *push(cli_report *r, kind k, const char *key)
+{
+    if (r->failed)
+        return NULL;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 32;
+        field *f = realloc(r->f, cap * sizeof *f);
+        if (!f) {
+            r->failed = 1;
+            return NULL;
+        }
+        r->f = f;
+        r->cap = cap;
+    }
+    field *f = &r->f[r->n++];
+    memset(f, 0, sizeof *f);
+    f->kind = k;
+    f->key = dup_or_null(r, key);
+    return f;
+}
+
+void cli_report_text(cli_report *r, const char *fmt, ...)
+{
+    field *f = push(r, F_TEXT, NULL);
+    if (!f)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    f->text = vformat(r, fmt, ap);
+    va_end(ap);
+}
+
+void cli_report_num(cli_report *r, const char *key, double v, const char *fmt, ...)
+{
+    field *f = push(r, F_NUM, key);
+    if (!f)
+        return;
+    f->num = v;
+    va_list ap;
+    va_start(ap, fmt);
+    f->text = vformat(r, fmt, ap);
+    va_end(ap);
+}
+
+void cli_report_int(cli_report *r, const char *key, long long v, const char *fmt, ...)
+{
+    field *f = push(r, F_INT, key);
+    if (!f)
+        return;
+    f->i = v;
+    va_list ap;
+    va_start(ap, fmt);
+    f->text = vformat(r, fmt, ap);
+    va_end(ap);
+}
+
+void cli_report_str(cli_report *r, const char *key, const char *v, const char *fmt, ...)
+{
+    field *f = push(r, v ? F_STR : F_NULL, key);
+    if (!f)
+        return;
+    f->str = dup_or_null(r, v);
+    va_list ap;
+    va_start(ap, fmt);
+    f->text = vformat(r, fmt, ap);
+    va_end(ap);
+}
+
+void cli_report_bool(cli_report *r, const char *key, int v, const char *fmt, ...)
+{
+    field *f = push(r, F_BOOL, key);
+    if (!f)
+        return;
+    f->i = v != 0;
+    va_list ap;
+    va_start(ap, fmt);
+    f->text = vformat(r, fmt, ap);
+    va_end(ap);
+}
+
+void cli_report_null(cli_report *r, const char *key)
+{
+    push(r, F_NULL, key);
+}
+
+void cli_report_nums(cli_report *r, const char *key, const double *v, size_t n)
+{
+    field *f = push(r, F_NUMS, key);
+    if (!f)
+        return;
+    if (n && !(f->nums = malloc(n * sizeof *v))) {
+        r->failed = 1;
+        return;
+    }
+    if (n)
+        memcpy(f->nums, v, n * sizeof *v);
+    f->n = n;
+}
+
+static void put_ints(cli_report *r, field *f, const void *v, size_t n, size_t size, int is_signed)
+{
+    if (n && !(f->ints = malloc(n * sizeof *f->ints))) {
+        r->failed = 1;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *p = (const char *)v + i * size;
+        if (size == sizeof(long) && is_signed)
+            f->ints[i] = *(const long *)(const void *)p;
+        else if (size == sizeof(size_t))
+            f->ints[i] = (long long)*(const size_t *)(const void *)p;
+        else
+            f->ints[i] = *(const int *)(const void *)p;
+    }
+    f->n = n;
+}
+
+void cli_report_longs(cli_report *r, const char *key, const long *v, size_t n)
+{
+    field *f = push(r, F_INTS, key);
+    if (f)
+        put_ints(r, f, v, n, sizeof *v, 1);
+}
+
+void cli_report_sizes(cli_report *r, const char *key, const size_t *v, size_t n)
+{
+    field *f = push(r, F_INTS, key);
+    if (f)
+        put_ints(r, f, v, n, sizeof *v, 0);
+}
+
+void cli_report_size_matrix(cli_report *r, const char *key, const size_t *v, size_t rows,
+                            size_t cols)
+{
+    field *f = push(r, F_IMATRIX, key);
+    if (!f)
+        return;
+    put_ints(r, f, v, rows * cols, sizeof *v, 0);
+    f->n = rows;
+    f->cols = cols;
+}
+
+void cli_report_begin(cli_report *r, const char *key)
+{
+    push(r, F_BEGIN, key);
+}
+
+void cli_report_end(cli_report *r)
+{
+    push(r, F_END, NULL);
+}
+
+void cli_report_begin_list(cli_report *r, const char *key)
+{
+    push(r, F_BEGIN_LIST, key);
+}
+
+void cli_report_end_list(cli_report *r)
+{
+    push(r, F_END_LIST, NULL);
+}
+
+static void json_int_list(FILE *f, const long long *v, size_t n)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%lld", i ? ", " : "", v[i]);
+    fputc(']', f);
+}
+
+static void emit_json(const cli_report *r, FILE *out)
+{
+    int first = 1;   /* no comma before the first member of an object or list */
+    fputc('{', out);
+    for (size_t i = 0; i < r->n; i++) {
+        const field *f = &r->f[i];
+        if (f->kind == F_TEXT)
+            continue;
+        if (f->kind == F_END || f->kind == F_END_LIST) {
+            fputc(f->kind == F_END ? '}' : ']', out);
+            first = 0;
+            continue;
+        }
+        if (!first)
+            fputs(", ", out);
+        first = 0;
+        if (f->key) {
+            cli_json_string(out, f->key);
+            fputs(": ", out);
+        }
+        switch (f->kind) {
+        case F_NUM: cli_json_double(out, f->num); break;
+        case F_INT: fprintf(out, "%lld", f->i); break;
+        case F_STR: cli_json_string(out, f->str); break;
+        case F_BOOL: fputs(f->i ? "true" : "false", out); break;
+        case F_NULL: fputs("null", out); break;
+        case F_NUMS:
+            fputc('[', out);
+            for (size_t k = 0; k < f->n; k++) {
+                fputs(k ? ", " : "", out);
+                cli_json_double(out, f->nums[k]);
+            }
+            fputc(']', out);
+            break;
+        case F_INTS: json_int_list(out, f->ints, f->n); break;
+        case F_IMATRIX:
+            fputc('[', out);
+            for (size_t k = 0; k < f->n; k++) {
+                fputs(k ? ", " : "", out);
+                json_int_list(out, f->ints + k * f->cols, f->cols);
+            }
+            fputc(']', out);
+            break;
+        case F_BEGIN: fputc('{', out); first = 1; break;
+        case F_BEGIN_LIST: fputc('[', out); first = 1; break;
+        default: break;
+        }
+    }
+    fputs("}\n", out);
+}
+
+int cli_report_emit(const cli_report *r, FILE *out, int json)
+{
+    if (!r || r->failed)
+        return cli_error("out of memory");
+    if (json) {
+        emit_json(r, out);
+        return PMK_EXIT_OK;
+    }
+    for (size_t i = 0; i < r->n; i++)
+        if (r->f[i].text)
+            fputs(r->f[i].text, out);
+    return PMK_EXIT_OK;
+}
