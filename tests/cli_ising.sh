@@ -113,7 +113,7 @@ expect_err_line 2 "pmk ising denoise: --method mincut needs --beta >= 0 (beta -1
     "$PMK" ising denoise "$NOISY" -m mincut --beta -1 -o "$T/keep.pbm"
 expect_err_line 2 "pmk ising denoise: --method: 'gibbs' is not one of icm, anneal, meanfield, mincut" \
     "$PMK" ising denoise "$NOISY" -m gibbs -o "$T/keep.pbm"
-expect_err_line 2 "pmk ising denoise: --neighbours: '6' is not 4 or 8" \
+expect_err_line 2 "pmk ising denoise: neighbours must be 4 or 8, not 6" \
     "$PMK" ising denoise "$NOISY" --neighbours 6 -o "$T/keep.pbm"
 expect_err_line 2 "pmk ising denoise: missing -o OUT" "$PMK" ising denoise "$NOISY"
 [ "$(cat "$T/keep.pbm")" = keep ] || fail "a failed run overwrote its output"
