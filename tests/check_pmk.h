@@ -14,6 +14,7 @@ Suite *suite_csv(void);
 Suite *suite_readers(void);
 Suite *suite_idx(void);
 Suite *suite_image(void);
+Suite *suite_spins(void);
 Suite *suite_gnb(void);
 Suite *suite_rbm(void);
 Suite *suite_ising(void);
