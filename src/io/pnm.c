@@ -289,6 +289,57 @@ static int raw_spins(img_in *in, const unsigned char *raster, int pbm, size_t w,
     return PMK_OK;
 }
 
+/* P4 into spins when the file is known to hold the whole raster: unpacked
+ * straight from the read window, with no raster buffer (whose fresh pages
+ * would cost more than the unpacking). */
+static int p4_stream_spins(img_in *in, size_t w, size_t h, size_t rowbytes)
+{
+    pmk_spin_image *sp = img_spins_uninit(w, h, in->err);
+    if (!sp)
+        return in->err ? in->err->code : PMK_ENOMEM;
+    int8_t lut[256][8];   /* PBM bit 1 = black = +1 */
+    img_spin_lut(lut, 1);
+    const size_t full = w / 8;
+    const unsigned tail = (unsigned)(w % 8), mask = (0xff00u >> tail) & 0xffu;
+    size_t r = 0, k = 0, got = 0;   /* row, byte within it, bytes so far */
+    int rc = PMK_OK;
+    while (r < h) {
+        if (in->pos == in->len) {
+            long n = img_fill(in);
+            if (n <= 0) {   /* the file shrank since it was measured */
+                rc = n < 0 ? (in->err ? in->err->code : PMK_EIO)
+                           : raster_short(in, w, h, rowbytes * h, got, 0);
+                break;
+            }
+        }
+        size_t take = in->len - in->pos;
+        if (take > rowbytes - k)
+            take = rowbytes - k;
+        const unsigned char *src = in->buf + in->pos;
+        int8_t *dst = sp->spins + r * w;
+        for (size_t j = 0; j < take; j++, k++) {
+            if (k < full)
+                memcpy(dst + 8 * k, lut[src[j]], 8);
+            else   /* padding bits masked off */
+                memcpy(dst + 8 * k, lut[src[j] & mask], tail);
+        }
+        in->pos += take;
+        got += take;
+        if (k == rowbytes) {
+            r++;
+            k = 0;
+        }
+    }
+    if (rc == PMK_OK)
+        rc = check_trailing(in, 0, -2);
+    if (rc != PMK_OK) {
+        pmk_spin_image_free(sp);
+        return rc;
+    }
+    *in->spins = sp;
+    return PMK_OK;
+}
+
 /* P4 / P5: the raster is read whole, then unpacked row by row. */
 static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pmk_image **out)
 {
@@ -297,6 +348,9 @@ static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pm
     int rc;
     unsigned char *raster;
     size_t got;
+    long long rem = img_remaining(in);
+    if (in->spins && pbm && rem >= 0 && (unsigned long long)rem >= need)
+        return p4_stream_spins(in, w, h, rowbytes);
     if ((rc = img_read_upto(in, need, &raster, &got)))
         return rc;
     if (got < need) {

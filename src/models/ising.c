@@ -883,7 +883,12 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
         break;
     }
     if (rc == PMK_OK) {
-        res->energy = energy_fast(p, width, height, x, y);
+        /* ICM and mean field return the image of their last sweep, whose
+         * energy (the same sums) the trace holds already. */
+        int last = (o->method == PMK_ISING_ICM || o->method == PMK_ISING_MEANFIELD)
+                   && res->ntrace > 0;
+        res->energy = last ? res->trace[res->ntrace - 1].energy
+                           : energy_fast(p, width, height, x, y);
         res->changed = count_diff(x, y, n);
     }
     if (rc != PMK_OK || res == &local)
