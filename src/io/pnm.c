@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
-/* pnm.c: Netpbm PBM (P1 plain, P4 raw) and PGM (P2 plain, P5 raw) readers and
- * writers, following the Netpbm format specifications (netpbm.sourceforge.net
+/* pnm.c: Netpbm PBM (P1 plain, P4 raw) and PGM (P2 plain, P5 raw) readers
+ * (the writers are in pnm_write.c), following the Netpbm format
+ * specifications (netpbm.sourceforge.net
  * doc/pbm.html, doc/pgm.html).
  *
  * Header: the magic, then width, height and (PGM only) maxval as ASCII
@@ -24,7 +25,11 @@
  * otherwise the raster is read into a buffer that grows only with the bytes
  * that actually arrive; the pixel matrix is allocated once the raster is in.
  * Less than half of the raster present is PMK_ELIMIT ("header claims ..."),
- * more is a short raster, PMK_EFORMAT. */
+ * more is a short raster, PMK_EFORMAT.
+ *
+ * Read as spins (img_in.spins): a P4 raster the file is known to hold is
+ * unpacked straight from the read window into the spin image; a P5, P2 or P1
+ * raster as above, and a PGM whose samples are all 0 or maxval is binary. */
 #include "config.h"
 
 #include <errno.h>
@@ -596,123 +601,4 @@ int img_pnm_read(img_in *in, pmk_image **out, pmk_error *err)
     if (plain)
         return plain_read(in, pbm, w, h, maxval, out);
     return raw_read(in, pbm, w, h, maxval, out);
-}
-
-/* ---------------------------------------------------------------- writers */
-
-int img_pbm_write(FILE *fp, const char *path, const img_view *img, int plain,
-                  pmk_error *err)
-{
-    const size_t w = img->width, h = img->height;
-    fprintf(fp, "%s\n%zu %zu\n", plain ? "P1" : "P4", w, h);
-    if (plain) {
-        /* Digits unseparated, at most 70 to a line, each row on its own lines. */
-        char line[72];
-        for (size_t r = 0; r < h; r++) {
-            size_t k = 0;
-            for (size_t c = 0; c < w; c++) {
-                line[k++] = img_view_black(img, r, c) ? '1' : '0';
-                if (k == 70 || c + 1 == w) {
-                    line[k++] = '\n';
-                    fwrite(line, 1, k, fp);
-                    k = 0;
-                }
-            }
-        }
-        return PMK_OK;
-    }
-    /* Packed rows, gathered into blocks of about 64 KiB per fwrite. */
-    const size_t rowbytes = w / 8 + (w % 8 != 0);
-    size_t rows = rowbytes >= 65536 ? 1 : 65536 / rowbytes;
-    rows = rows > h ? h : rows;
-    unsigned char *buf = malloc(rows * rowbytes);
-    if (!buf)
-        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
-    for (size_t r0 = 0; r0 < h; r0 += rows) {
-        size_t nr = h - r0 < rows ? h - r0 : rows;
-        for (size_t k = 0; k < nr; k++)
-            img_view_bits(img, r0 + k, buf + k * rowbytes);
-        if (fwrite(buf, 1, nr * rowbytes, fp) != nr * rowbytes) {
-            /* say why now: by the commit, errno would be long gone */
-            int e = errno ? errno : EIO;
-            free(buf);
-            return pmk_error_at(err, PMK_EIO, path, 0, 0, "cannot write: %s", strerror(e));
-        }
-    }
-    free(buf);
-    return PMK_OK;
-}
-
-/* Grey level of pixel (r, c) of a valid view, 0..maxval; a binary one is
- * written black 0, white 255. */
-static inline unsigned view_level(const img_view *img, size_t r, size_t c)
-{
-    if (img->binary)
-        return img_view_black(img, r, c) ? 0u : 255u;
-    return (unsigned)(img->pix->data[r * img->pix->tda + c] + 0.5);
-}
-
-int img_pgm_write(FILE *fp, const char *path, const img_view *img, int plain,
-                  pmk_error *err)
-{
-    const size_t w = img->width, h = img->height;
-    /* A binary image is written black 0, white 255. */
-    const unsigned maxval = img->binary ? 255u : img->maxval;
-    fprintf(fp, "%s\n%zu %zu\n%u\n", plain ? "P2" : "P5", w, h, maxval);
-    const int bps = maxval > 255 ? 2 : 1;
-    size_t rowbytes = plain ? 72 : w * (size_t)bps;
-    unsigned char *row = malloc(rowbytes);
-    if (!row)
-        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
-    for (size_t r = 0; r < h; r++) {
-        if (plain) {
-            /* Samples separated by blanks, lines of at most 70 characters. */
-            size_t k = 0;
-            for (size_t c = 0; c < w; c++) {
-                unsigned v = view_level(img, r, c);
-                char num[8];
-                int len = snprintf(num, sizeof num, "%u", v);
-                if (k > 0 && k + 1 + (size_t)len > 70) {
-                    row[k++] = '\n';
-                    fwrite(row, 1, k, fp);
-                    k = 0;
-                }
-                if (k > 0)
-                    row[k++] = ' ';
-                memcpy(row + k, num, (size_t)len);
-                k += (size_t)len;
-            }
-            row[k++] = '\n';
-            fwrite(row, 1, k, fp);
-            continue;
-        }
-        if (img->spins) {
-            /* -1 (0xff) >> 7 is 0xff, white; +1 >> 7 is 0, black. */
-            const int8_t *src = img->spins + r * w;
-            for (size_t c = 0; c < w; c++)
-                row[c] = (unsigned char)(src[c] >> 7);
-        } else {
-            const double *src = img->pix->data + r * img->pix->tda;
-            if (img->binary)
-                for (size_t c = 0; c < w; c++)
-                    row[c] = src[c] > 0 ? 0 : 255;
-            else if (bps == 1)
-                for (size_t c = 0; c < w; c++)
-                    row[c] = (unsigned char)(src[c] + 0.5);
-            else
-                for (size_t c = 0; c < w; c++) {
-                    unsigned v = (unsigned)(src[c] + 0.5);
-                    row[2 * c] = (unsigned char)(v >> 8);
-                    row[2 * c + 1] = (unsigned char)(v & 0xffu);
-                }
-        }
-        if (fwrite(row, 1, rowbytes, fp) != rowbytes) {
-            /* say why now: by the commit, errno would be long gone */
-            int e = errno ? errno : EIO;
-            free(row);
-            return pmk_error_at(err, PMK_EIO, path, 0, 0, "cannot write: %s", strerror(e));
-        }
-    }
-    free(row);
-    return PMK_OK;
 }
