@@ -155,7 +155,7 @@ expect_ok "$PMK" ising denoise -q --json -m anneal --t0 1e-300 --t-factor 0.5 --
 grep -q '"energy": -[0-9.e+]*,' "$T/out" || fail "anneal to T = 0: $(cat "$T/out")"
 # Gaussian noise whose standard deviation, in levels, is not finite.
 expect_ok "$PMK" ising noise "$Y" --flip 0 -o "$T/g.pgm"
-expect_err_line 2 "pmk ising noise: --gauss: 1e300 is too large (SIGMA * maxval must be at most 1e15)" \
+expect_err_line 2 "pmk ising noise: the noise level 1e+300 is too large (sigma * maxval must be at most 1e15)" \
     "$PMK" ising noise "$T/g.pgm" --gauss 1e300 -o "$T/keep.pbm"
 # The work space of a method is checked against the ceiling before it is
 # allocated: anneal on the 400 x 328 horse needs 131200 x 9 bytes.

@@ -397,10 +397,34 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
         res->energy = last ? res->trace[res->ntrace - 1].energy
                            : ising_energy(p, width, height, x, y);
         res->changed = ising_count_diff(x, y, n);
+        res->errors = o->truth ? ising_count_diff(x, o->truth, n) : 0;
     }
     if (rc != PMK_OK || res == &local)
         pmk_ising_result_clear(res);
     return rc;
+}
+
+/* ------------------------------------------------------------------ trace */
+
+int pmk_ising_trace_write(FILE *fp, const pmk_ising_result *res, pmk_ising_method method,
+                          size_t npixels, int with_error, pmk_error *err)
+{
+    const char *last = method == PMK_ISING_ANNEAL      ? ",temperature"
+                       : method == PMK_ISING_MEANFIELD ? ",free_energy"
+                                                       : "";
+    fprintf(fp, "sweep,changed,energy%s%s\n", with_error ? ",error" : "", last);
+    for (size_t k = 0; k < res->ntrace; k++) {
+        const pmk_ising_sweep *s = &res->trace[k];
+        fprintf(fp, "%zu,%zu,%.17g", s->sweep, s->changed, s->energy);
+        if (with_error)
+            fprintf(fp, ",%.17g", (double)s->errors / (double)npixels);
+        if (*last)
+            fprintf(fp, ",%.17g", method == PMK_ISING_ANNEAL ? s->temperature : s->free_energy);
+        fputc('\n', fp);
+    }
+    if (ferror(fp))
+        return pmk_error_set(err, PMK_EIO, "cannot write the sweep trace");
+    return PMK_OK;
 }
 
 /* ------------------------------------------------------------------ noise */
