@@ -233,6 +233,66 @@ START_TEST(test_outfile_temp_names)
 }
 END_TEST
 
+/* An output set: members staged under .NAME.pmk-PID-000000 (".gz" kept),
+ * nothing at the targets until the commit; an abort leaves the old target
+ * bytes; a writer's message about a staged member names the target. */
+START_TEST(test_outset)
+{
+    const char *dir = test_tmpdir();
+    char a[1024], b[1024], want[1100];
+    snprintf(a, sizeof a, "%s/a.csv", dir);
+    snprintf(b, sizeof b, "%s/b.csv.gz", dir);
+    test_write_file(a, "old\n", 4);
+    pmk_outset set;
+    pmk_error e;
+    pmk_outset_init(&set);
+    const char *wa = pmk_outset_add(&set, a, &e), *wb = pmk_outset_add(&set, b, &e);
+    ck_assert_ptr_nonnull(wa);
+    ck_assert_ptr_nonnull(wb);
+    snprintf(want, sizeof want, "%s/.a.csv.pmk-%ld-000000", dir, (long)getpid());
+    ck_assert_str_eq(wa, want);
+    snprintf(want, sizeof want, "%s/.b.csv.gz.pmk-%ld-000000.gz", dir, (long)getpid());
+    ck_assert_str_eq(wb, want);
+    test_write_file(wa, "new\n", 4);
+    test_write_file(wb, "x", 1);
+    pmk_error_set(&e, PMK_EIO, "%s: cannot write: No space left on device", wb);
+    pmk_outset_name_target(&set, &e);
+    snprintf(want, sizeof want, "%s: cannot write: No space left on device", b);
+    ck_assert_str_eq(e.msg, want);
+    /* abort: the staged files go, the old target stays */
+    pmk_outset_abort(&set);
+    ck_assert_int_eq(access(b, F_OK), -1);
+    char *got = test_read_file(a, NULL);
+    ck_assert_str_eq(got, "old\n");
+    free(got);
+    /* commit: both renamed */
+    pmk_outset_init(&set);
+    wa = pmk_outset_add(&set, a, &e);
+    wb = pmk_outset_add(&set, b, &e);
+    test_write_file(wa, "new\n", 4);
+    test_write_file(wb, "x", 1);
+    ck_assert_int_eq(pmk_outset_commit(&set, &e), PMK_OK);
+    got = test_read_file(a, NULL);
+    ck_assert_str_eq(got, "new\n");
+    free(got);
+    ck_assert_int_eq(access(b, F_OK), 0);
+    ck_assert_uint_eq(set.n, 0);
+    /* "-" is written directly; the ninth member is refused */
+    pmk_outset_init(&set);
+    ck_assert_str_eq(pmk_outset_add(&set, "-", &e), "-");
+    for (int i = 1; i < PMK_OUTSET_MAX; i++)
+        ck_assert_ptr_nonnull(pmk_outset_add(&set, a, &e));
+    ck_assert_ptr_null(pmk_outset_add(&set, b, &e));
+    ck_assert_int_eq(e.code, PMK_ELIMIT);
+    snprintf(want, sizeof want, "%s: more than 8 outputs in one set", b);
+    ck_assert_str_eq(e.msg, want);
+    pmk_outset_abort(&set);
+    unlink(a);
+    unlink(b);
+    rmdir(dir);
+}
+END_TEST
+
 Suite *suite_stream(void)
 {
     Suite *s = suite_create("stream");
@@ -243,6 +303,7 @@ Suite *suite_stream(void)
     tcase_add_test(tc, test_outfile_dev_full);
     tcase_add_test(tc, test_check_paths);
     tcase_add_test(tc, test_outfile_temp_names);
+    tcase_add_test(tc, test_outset);
     suite_add_tcase(s, tc);
     return s;
 }

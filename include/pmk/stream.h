@@ -86,6 +86,38 @@ PMK_API int pmk_outfile_sync(pmk_outfile *o, pmk_error *err);
  *  on a closed or committed pmk_outfile. */
 PMK_API void pmk_outfile_abort(pmk_outfile *o);
 
+/** Most members of one pmk_outset. */
+#define PMK_OUTSET_MAX 8
+
+/** Output files written as a set (a data set's images and labels, a model's
+ *  exported tables): each member is written to a staging name beside its
+ *  target, DIR/.BASE.pmk-PID-000000 (".gz" kept for a gzip target), and
+ *  pmk_outset_commit renames them onto their targets only once every write
+ *  has succeeded, so a failed run changes none of them; a later writer of the
+ *  same target removes a staging file whose process has died.  "-", devices
+ *  and FIFOs are written directly.  Fields are read-only for callers. */
+typedef struct pmk_outset {
+    size_t n;
+    char *target[PMK_OUTSET_MAX];  /**< where each member ends up */
+    char *stage[PMK_OUTSET_MAX];   /**< what to write to; NULL: the target itself */
+} pmk_outset;
+
+/** An empty set. */
+PMK_API void pmk_outset_init(pmk_outset *s);
+/** Adds @p path to the set.  @return the name to write the member to (owned
+ *  by the set, or @p path itself), or NULL with @p err filled (PMK_ELIMIT
+ *  past PMK_OUTSET_MAX members, PMK_ENOMEM). */
+PMK_API const char *pmk_outset_add(pmk_outset *s, const char *path, pmk_error *err);
+/** Renames every staged member onto its target and empties the set.
+ *  @return PMK_OK, or PMK_EIO naming the target that could not be renamed
+ *  (the members not yet renamed are removed). */
+PMK_API int pmk_outset_commit(pmk_outset *s, pmk_error *err);
+/** A writer's error about a member names its staging file: this makes it name
+ *  the member's target instead. */
+PMK_API void pmk_outset_name_target(const pmk_outset *s, pmk_error *err);
+/** Removes what was staged and empties the set; the targets stay as they were. */
+PMK_API void pmk_outset_abort(pmk_outset *s);
+
 /** Checks, before a program reads or writes anything, that none of the files
  *  it will write is one it reads or another it writes.  Two names are the
  *  same file when they reach one regular file (same device and inode, links

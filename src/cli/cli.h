@@ -95,25 +95,15 @@ int cli_finish(int status);
 void cli_flush_stdout(void);
 
 /* Outputs written as a set (convert's images and labels, the export files):
- * each member is written to a staging name beside its target
- * (".NAME.pmk-PID-000000", ".gz" added for a gzip target, which a later run
- * recognises as stale if this one is killed), and cli_outset_commit renames them onto their targets only
- * once every write has succeeded, so a failed run changes none of them.
- * Devices, FIFOs and "-" are written directly.  At most CLI_OUTSET_MAX. */
-enum { CLI_OUTSET_MAX = 8 };
-typedef struct cli_outset {
-    size_t n;
-    char *target[CLI_OUTSET_MAX]; /* where each member ends up (malloc'ed) */
-    char *stage[CLI_OUTSET_MAX];  /* what to write to; NULL: the target itself */
-} cli_outset;
-/* Adds @p path; returns the name to write it to, or NULL (message printed). */
+ * the library's pmk_outset, with each failure printed.  cli_outset_add
+ * returns the name to write the member to, or NULL (message printed);
+ * cli_outset_commit renames the set onto its targets (0 or PMK_EXIT_FAIL);
+ * cli_outset_error prints a writer's error under the member's target name;
+ * cli_outset_abort removes what was staged. */
+typedef pmk_outset cli_outset;
 const char *cli_outset_add(cli_outset *s, const char *path);
-/* Renames every staged member onto its target; 0 or PMK_EXIT_FAIL. */
 int cli_outset_commit(cli_outset *s);
-/* Prints a writer's error about a member under its target's name (the
- * message names the staging file).  Returns PMK_EXIT_FAIL. */
 int cli_outset_error(const cli_outset *s, const pmk_error *err);
-/* Removes what was staged; the targets stay as they were.  Frees @p s. */
 void cli_outset_abort(cli_outset *s);
 
 /* Help text helpers: prints the text and returns PMK_EXIT_OK. */
@@ -137,6 +127,7 @@ enum {
     CLI_G_COMMON = 1u << 0, CLI_G_INPUT = 1u << 1, CLI_G_LABELS = 1u << 2,
     CLI_G_TRANSFORM = 1u << 3, CLI_G_OUTPUT = 1u << 4, CLI_G_FORMAT = 1u << 5,
     CLI_G_JSON = 1u << 6, CLI_G_SEED = 1u << 7,
+    CLI_G_STOP = 1u << 8,   /* not a group: stop at the first argument (pmk's own options) */
     CLI_G_DATA = CLI_G_INPUT | CLI_G_LABELS | CLI_G_TRANSFORM
 };
 

@@ -318,103 +318,31 @@ int cli_check_image_output(const char *path)
     return 0;
 }
 
-/* The staging name of target DIR/BASE: DIR/.BASE.pmk-PID-000000, BASE cut
- * (at a UTF-8 boundary) as pmk_outfile cuts its temporary names, so that the
- * name fits NAME_MAX and a later writer of the same target removes it when
- * this process has died (src/io/stream.c, remove_stale_temps). */
-static char *stage_name(const char *target)
-{
-    const char *slash = strrchr(target, '/');
-    size_t dirlen = slash ? (size_t)(slash - target + 1) : 0;
-    const char *base = slash ? slash + 1 : target;
-    size_t blen = strlen(base), room = 255 - 1 - 22;
-    if (blen > room) {
-        blen = room;
-        while (blen > 0 && ((unsigned char)base[blen] & 0xC0) == 0x80)
-            blen--;
-    }
-    /* A gzip target's staging name ends in .gz too: writers choose gzip by name. */
-    size_t tl = strlen(base);
-    const char *gz = tl > 3 && strcmp(base + tl - 3, ".gz") == 0 ? ".gz" : "";
-    size_t len = dirlen + blen + 40;
-    char *st = malloc(len);
-    if (st)
-        snprintf(st, len, "%.*s.%.*s.pmk-%ld-000000%s", (int)dirlen, target, (int)blen, base,
-                 (long)getpid(), gz);
-    return st;
-}
-
 const char *cli_outset_add(cli_outset *s, const char *path)
 {
-    if (s->n >= CLI_OUTSET_MAX) {
-        cli_error("too many outputs in one set");
-        return NULL;
-    }
-    struct stat st;
-    char *target = NULL, *stage = NULL;
-    if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
-        target = strdup(path); /* stdout, a device, a FIFO (or a folder: its writer says so) */
-    } else {
-        /* Beside the file a symbolic link points to, as pmk_outfile writes. */
-        if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-            target = realpath(path, NULL);
-        if (!target)
-            target = strdup(path);
-        if (target && !(stage = stage_name(target))) {
-            free(target);
-            target = NULL;
-        }
-    }
-    if (!target) {
-        cli_error("out of memory");
-        return NULL;
-    }
-    s->target[s->n] = target;
-    s->stage[s->n] = stage;
-    s->n++;
-    return stage ? stage : path;
-}
-
-static void outset_free(cli_outset *s)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        free(s->target[i]);
-        free(s->stage[i]);
-    }
-    s->n = 0;
+    pmk_error err;
+    const char *w = pmk_outset_add(s, path, &err);
+    if (!w)
+        cli_error_pmk(&err);
+    return w;
 }
 
 int cli_outset_commit(cli_outset *s)
 {
-    int rc = 0;
-    for (size_t i = 0; i < s->n && !rc; i++) {
-        if (s->stage[i] && rename(s->stage[i], s->target[i]) != 0) {
-            rc = cli_error("%s: cannot write: %s", s->target[i], strerror(errno));
-            for (size_t j = i; j < s->n; j++)
-                if (s->stage[j])
-                    unlink(s->stage[j]);
-        }
-    }
-    outset_free(s);
-    return rc;
+    pmk_error err;
+    return pmk_outset_commit(s, &err) ? cli_error_pmk(&err) : 0;
 }
 
 int cli_outset_error(const cli_outset *s, const pmk_error *err)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        size_t sl = s->stage[i] ? strlen(s->stage[i]) : 0;
-        if (sl && strncmp(err->msg, s->stage[i], sl) == 0)
-            return cli_error("%s%s", s->target[i], err->msg + sl);
-    }
-    return cli_error_pmk(err);
+    pmk_error e = *err;
+    pmk_outset_name_target(s, &e);
+    return cli_error_pmk(&e);
 }
 
 void cli_outset_abort(cli_outset *s)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (s->stage[i])
-            unlink(s->stage[i]);
-    outset_free(s);
+    pmk_outset_abort(s);
 }
 
 int cli_print_help(const char *text)

@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,7 +18,7 @@ static const char demo_help[] =
     "silhouette as PBM), prints a short report and writes its pictures into a folder.\n"
     "\n"
     "Options:\n"
-    "  -o, --out DIR      folder for the pictures [pmk-demo]\n"
+    "  -o, --output DIR   folder for the pictures [pmk-demo]\n"
     "      --data DIR     folder holding the data files [found automatically:\n"
     "                     $PMK_DATADIR; for a pmk not installed, run from its\n"
     "                     build folder, the source tree's data/; the installed copy]\n"
@@ -31,41 +30,22 @@ static const char demo_help[] =
 
 int cli_demo(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"data", required_argument, NULL, 'd'},
-        {"seed", required_argument, NULL, 's'},
-        {"quiet", no_argument, NULL, 'q'},
-        CLI_LONGOPT_MAX_MEMORY,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *outdir = "pmk-demo";
-    const char *datadir = NULL;
-    unsigned long seed = 1;
-    int c, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o': outdir = optarg; break;
-        case 'd': datadir = optarg; break;
-        case 's':
-            if ((rc = cli_parse_seed("seed", optarg, &seed)))
-                return rc;
-            break;
-        case 'q': cli_set_quiet(1); break;
-        case 'h': return cli_print_help(demo_help);
-        case CLI_OPT_MAX_MEMORY:
-            if ((rc = cli_set_max_memory(optarg)))
-                return rc;
-            break;
-        case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_usage("unexpected argument '%s'", argv[optind]);
+    static const cli_option opts[] = {{"data", 'd', 1}, {NULL, 0, 0}};
+    const char *datadir = NULL, *arg;
+    cli_args a;
+    cli_parser p;
+    int key, rc;
+    cli_args_init(&a);
+    cli_parse_begin(&p, argc, argv, demo_help, CLI_G_OUTPUT | CLI_G_SEED, opts, &a);
+    while ((key = cli_parse_next(&p, &arg)) > 0)
+        if (key == 'd')
+            datadir = arg;
+    if (key < 0)
+        return p.status;
+    if ((rc = cli_args_max(&a, 0)))
+        return rc;
+    const char *outdir = a.output ? a.output : "pmk-demo";
+    unsigned long seed = a.have_seed ? a.seed : 1;
 
     char probe[4096], dirbuf[4096];
     if (!datadir) {
@@ -75,8 +55,8 @@ int cli_demo(int argc, char **argv)
         snprintf(dirbuf, sizeof dirbuf, "%.*s", (int)(slash - probe), probe);
         datadir = dirbuf;
     }
-    /* The files the parts read and write (cli_demo_gnb, _rbm, _ising): a
-     * --out folder that is the data folder must not replace the data. */
+    /* The files the parts read and write (cli_demo_gnb, _rbm, _ising): an
+     * --output folder that is the data folder must not replace the data. */
     static const char *const in_names[] = {"mnist-train.csv.gz", "mnist-test.csv.gz",
                                            "horse.pbm", "horse-noisy10.pbm"};
     static const char *const out_names[] = {"gnb-means.png", "rbm-filters.png",

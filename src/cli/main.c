@@ -49,33 +49,22 @@ static int print_version(void)
 
 static int run(int argc, char **argv)
 {
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
-            cli_set_quiet(1);
-        else if (!strcmp(a, "--max-memory") && i + 1 < argc) {
-            int rc = cli_set_max_memory(argv[++i]);
-            if (rc)
-                return rc;
-        } else if (!strncmp(a, "--max-memory=", 13)) {
-            int rc = cli_set_max_memory(a + 13);
-            if (rc)
-                return rc;
-        } else if (!strcmp(a, "--max-memory"))
-            return cli_usage("option '%s' needs a value", a);
-        else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-            return cli_print_help(usage_text);
-        else if (!strcmp(a, "-V") || !strcmp(a, "--version"))
+    static const cli_option opts[] = {{"version", 'V', 0}, {NULL, 0, 0}};
+    cli_args a;
+    cli_parser p;
+    const char *arg;
+    int key;
+    cli_args_init(&a);
+    cli_parse_begin(&p, argc, argv, usage_text, CLI_G_STOP, opts, &a);
+    while ((key = cli_parse_next(&p, &arg)) > 0)
+        if (key == 'V')
             return print_version();
-        else
-            return cli_usage("unknown option '%s'", a);
-    }
-    if (i >= argc) {
+    if (key < 0)
+        return p.status;
+    if (a.npos == 0) {
         fputs(usage_text, stderr);
         return PMK_EXIT_USAGE;
     }
-
     static const struct {
         const char *name;
         int (*run)(int, char **);
@@ -83,11 +72,11 @@ static int run(int argc, char **argv)
         {"gnb", cli_gnb},     {"rbm", cli_rbm},   {"ising", cli_ising},
         {"convert", cli_convert}, {"demo", cli_demo},
     };
-    const char *cmd = argv[i];
+    const char *cmd = a.pos[0];
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
         if (!strcmp(cmd, commands[c].name)) {
             cli_set_command(cmd);
-            return commands[c].run(argc - i, argv + i);
+            return commands[c].run((int)a.npos, a.pos);
         }
     }
     if (!strcmp(cmd, "help"))

@@ -79,7 +79,9 @@ void cli_parse_begin(cli_parser *p, int argc, char **argv, const char *help, uns
     p->help = help;
     p->args = a;
     p->groups = groups | CLI_G_COMMON;
-    strcpy(p->shortopts, ":");   /* a missing value is ':', not '?' */
+    /* a missing value is ':', not '?'; '+' stops at the first argument that
+     * is not an option (the command after pmk's own options) */
+    strcpy(p->shortopts, groups & CLI_G_STOP ? "+:" : ":");
     for (const cli_option *o = opts; o && o->name; o++)
         add_option(p, o);
     for (size_t g = 0; g < sizeof group_options / sizeof group_options[0]; g++)
@@ -150,6 +152,14 @@ int cli_parse_next(cli_parser *p, const char **arg)
         if (key == -1) {
             p->args->pos = p->argv + optind;
             p->args->npos = (size_t)(p->argc - optind);
+            if (p->groups & CLI_G_STOP) {
+                /* GNU getopt keeps the '+' (stop at the first argument) mode
+                 * until it is initialised again: leave it in its default
+                 * mode for whoever parses next. */
+                char empty[] = "", *none[] = {empty, NULL};
+                optind = 0;
+                getopt(1, none, ":");
+            }
             return 0;
         }
         if (key == ':' || key == '?') {

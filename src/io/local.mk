@@ -29,3 +29,6 @@ EXTRA_DIST += tests/data/csv-binary.csv tests/data/csv-blank-middle.csv \
 TESTS += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh tests/cli_models.sh
 EXTRA_DIST += tests/cli_convert.sh tests/cli_csv_bad.sh tests/cli_convert_fashion.sh \
 	tests/cli_models.sh
+# output sets (outset.c) share the temporary-name rule with stream.c
+src_libpmk_la_SOURCES += src/io/outset.c
+noinst_HEADERS += src/io/stream_internal.h

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "io/stream_internal.h"
 #include "pmk/stream.h"
 
 /* ---------------------------------------------------------------- input */
@@ -230,14 +231,11 @@ static void outfile_reset(pmk_outfile *o)
 /* The temporary file of target DIR/BASE is DIR/.BASE.pmk-PID-XXXXXX: PID the
  * writer's process id, XXXXXX six random hex digits.  When that name would be
  * longer than the directory allows (NAME_MAX, 255 on most file systems), BASE
- * is cut (at a UTF-8 character boundary) so that the name fits with any PID;
- * the cut depends only on BASE, so every run on one target uses the same
- * prefix.  TMP_SUFFIX_MAX: ".pmk-" + 10 digits + "-" + 6 hex digits. */
-#define TMP_SUFFIX_MAX (5 + 10 + 1 + 6)
+ * is cut (at a UTF-8 character boundary) so that the name fits with any PID
+ * (pmk_temp_base_len). */
+#define TMP_SUFFIX_MAX PMK_TMP_SUFFIX_MAX
 
-/* The length of BASE's part of the temporary name in a directory whose names
- * may have @p name_max bytes. */
-static size_t temp_base_len(const char *base, long name_max)
+size_t pmk_temp_base_len(const char *base, long name_max)
 {
     size_t blen = strlen(base);
     long room = name_max - 1 - TMP_SUFFIX_MAX;
@@ -324,7 +322,7 @@ static int create_temp(const char *target, char **tmp_out, int *fd_out)
     long name_max = pathconf(dir, _PC_NAME_MAX);
     if (name_max <= 0)
         name_max = 255;
-    size_t blen = temp_base_len(base, name_max);
+    size_t blen = pmk_temp_base_len(base, name_max);
     remove_stale_temps(dir, base, blen);
     free(dir);
     struct timespec ts;
