@@ -13,24 +13,7 @@
  * and ICM lowers it pixel by pixel, so the trace never rises. */
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <pmk/pmk.h>
-
-/* A binary pmk_image holds +1 (black) / -1 (white) as doubles; the Ising
- * routines take the same spins as int8_t, row-major.  Returns NULL when out of
- * memory or when the image is grey. */
-static int8_t *spins_of(const pmk_image *img)
-{
-    if (!img->binary)
-        return NULL;
-    int8_t *s = malloc(img->width * img->height);
-    if (!s)
-        return NULL;
-    for (size_t r = 0; r < img->height; r++)
-        for (size_t c = 0; c < img->width; c++)
-            s[r * img->width + c] = gsl_matrix_get(img->pix, r, c) > 0 ? 1 : -1;
-    return s;
-}
 
 int main(int argc, char **argv)
 {
@@ -40,30 +23,27 @@ int main(int argc, char **argv)
     }
     pmk_error err;
     pmk_error_clear(&err);
-    pmk_image *noisy = NULL, *clean = NULL;
-    int8_t *y = NULL, *x = NULL, *truth = NULL;
+    pmk_spin_image *noisy = NULL, *clean = NULL, *restored = NULL;
     pmk_ising_result res = {0};
     int rc = 1;
 
-    /* The observation y, and optionally the clean image to count errors. */
-    if (pmk_image_read(argv[1], &noisy, &err))
+    /* The observation y, and optionally the clean image to count errors,
+     * read straight into spins (int8_t, +1 black, -1 white, row-major): a
+     * PBM, a 1-bit PNG or a PGM of 0/255 only.  A threshold of 0 refuses a
+     * grey image; 0.5 would binarise it at mid-grey. */
+    if (pmk_spin_image_read(argv[1], 0, &noisy, &err))
         goto fail;
-    if (argc >= 3 && pmk_image_read(argv[2], &clean, &err))
+    if (argc >= 3 && pmk_spin_image_read(argv[2], 0, &clean, &err))
         goto fail;
     size_t W = noisy->width, H = noisy->height;
-    y = spins_of(noisy);
-    x = malloc(W * H);
-    if (!y || !x) {
-        fprintf(stderr, "ising_icm: %s is not a binary image, or out of memory\n", argv[1]);
+    if (clean && (clean->width != W || clean->height != H)) {
+        fprintf(stderr, "ising_icm: %s is not a %zux%zu image\n", argv[2], W, H);
         goto out;
     }
-    if (clean) {
-        truth = spins_of(clean);
-        if (!truth || clean->width != W || clean->height != H) {
-            fprintf(stderr, "ising_icm: %s is not a binary %zux%zu image\n", argv[2], W, H);
-            goto out;
-        }
-    }
+    if (!(restored = pmk_spin_image_alloc(W, H, &err)))
+        goto fail;
+    const int8_t *y = noisy->spins, *truth = clean ? clean->spins : NULL;
+    int8_t *x = restored->spins;
 
     /* Bishop's parameters (beta 1, eta 2.1, h 0, 4 neighbours) and ICM in
      * raster order, at most 100 sweeps.  ICM draws no random numbers, so no
@@ -94,24 +74,17 @@ int main(int argc, char **argv)
         goto fail;
     printf("E(x, y) recomputed: %.1f\n", e);
 
-    /* Write the restored image: back into the pmk_image, then atomically. */
-    if (argc == 4) {
-        for (size_t r = 0; r < H; r++)
-            for (size_t c = 0; c < W; c++)
-                gsl_matrix_set(noisy->pix, r, c, x[r * W + c]);
-        if (pmk_image_write(argv[3], noisy, PMK_IMAGE_AUTO, &err))
-            goto fail;
-    }
+    /* Write the restored image, atomically, in the format of its extension. */
+    if (argc == 4 && pmk_spin_image_write(argv[3], restored, PMK_IMAGE_AUTO, &err))
+        goto fail;
     rc = 0;
     goto out;
 fail:
     fprintf(stderr, "ising_icm: %s\n", err.msg);
 out:
     pmk_ising_result_clear(&res);
-    free(x);
-    free(y);
-    free(truth);
-    pmk_image_free(noisy);
-    pmk_image_free(clean);
+    pmk_spin_image_free(noisy);
+    pmk_spin_image_free(clean);
+    pmk_spin_image_free(restored);
     return rc;
 }

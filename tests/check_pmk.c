@@ -102,6 +102,7 @@ int main(int argc, char **argv)
     srunner_add_suite(sr, suite_idx());
     srunner_add_suite(sr, suite_dataset());
     srunner_add_suite(sr, suite_image());
+    srunner_add_suite(sr, suite_spins());
     srunner_add_suite(sr, suite_gnb());
     srunner_add_suite(sr, suite_rbm());
     srunner_add_suite(sr, suite_ising());

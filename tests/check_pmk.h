@@ -15,6 +15,7 @@ Suite *suite_readers(void);
 Suite *suite_idx(void);
 Suite *suite_dataset(void);
 Suite *suite_image(void);
+Suite *suite_spins(void);
 Suite *suite_gnb(void);
 Suite *suite_rbm(void);
 Suite *suite_ising(void);

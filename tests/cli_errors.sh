@@ -181,7 +181,7 @@ done <<'TABLE'
 2|rbm bogus|pmk rbm: unknown verb 'bogus' (verbs: train, hidden, sample, eval, filters, export)
 2|ising denoise --method best y.pbm -o d.pbm|pmk ising denoise: --method: 'best' is not one of icm, anneal, meanfield, mincut
 2|ising denoise --order spiral y.pbm -o d.pbm|pmk ising denoise: --order: 'spiral' is not one of raster, random, checkerboard
-2|ising denoise --neighbours 6 y.pbm -o d.pbm|pmk ising denoise: --neighbours: '6' is not 4 or 8
+2|ising denoise --neighbours 6 y.pbm -o d.pbm|pmk ising denoise: neighbours must be 4 or 8, not 6
 2|ising denoise --threshold 2 y.pbm -o d.pbm|pmk ising denoise: --threshold: 2 is not in (0, 1]
 2|ising denoise --bogus y.pbm -o d.pbm|pmk ising denoise: unknown option '--bogus'
 2|ising denoise -q y.pbm -o|pmk ising denoise: option '-o' needs a value

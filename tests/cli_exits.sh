@@ -22,10 +22,13 @@ expect_ok "$PMK" rbm train -q --hidden 3 --epochs 1 --seed 1 "$FIX/rbm-bars.csv"
 expect_err_line 2 "pmk rbm filters: f.jpg: $fmt" "$PMK" rbm filters m.rbm -o f.jpg
 [ ! -e f.jpg ] || fail "rbm filters wrote an output it refused"
 
-for f in x.jpg -; do
-    expect_err_line 2 "pmk ising denoise: $f: $fmt" "$PMK" ising denoise "$FIX/ising-y.pbm" -o "$f"
-    expect_err_line 2 "pmk ising noise: $f: $fmt" "$PMK" ising noise "$FIX/ising-y.pbm" -o "$f" --seed 1 --flip 0.1
-done
+f=x.jpg
+expect_err_line 2 "pmk ising denoise: $f: $fmt" "$PMK" ising denoise "$FIX/ising-y.pbm" -o "$f"
+expect_err_line 2 "pmk ising noise: $f: $fmt" "$PMK" ising noise "$FIX/ising-y.pbm" -o "$f" --seed 1 --flip 0.1
+# An image on stdout names its format (issue 11: -o png:- or --format png -o -).
+stdout_fmt="an image on standard output needs its format: --format png|pgm|pbm, or -o png:-"
+expect_err_line 2 "pmk ising denoise: $stdout_fmt" "$PMK" ising denoise "$FIX/ising-y.pbm" -o -
+expect_err_line 2 "pmk ising noise: $stdout_fmt" "$PMK" ising noise "$FIX/ising-y.pbm" -o - --seed 1 --flip 0.1
 
 # --priors: a wrong count and a wrong sum, both exit 2.
 expect_err_line 2 "pmk gnb fit: $FIX/gnb-tiny-train.csv: 3 explicit priors given for 2 classes (one per label, in increasing label order)" \

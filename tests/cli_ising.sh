@@ -113,7 +113,7 @@ expect_err_line 2 "pmk ising denoise: --method mincut needs --beta >= 0 (beta -1
     "$PMK" ising denoise "$NOISY" -m mincut --beta -1 -o "$T/keep.pbm"
 expect_err_line 2 "pmk ising denoise: --method: 'gibbs' is not one of icm, anneal, meanfield, mincut" \
     "$PMK" ising denoise "$NOISY" -m gibbs -o "$T/keep.pbm"
-expect_err_line 2 "pmk ising denoise: --neighbours: '6' is not 4 or 8" \
+expect_err_line 2 "pmk ising denoise: neighbours must be 4 or 8, not 6" \
     "$PMK" ising denoise "$NOISY" --neighbours 6 -o "$T/keep.pbm"
 expect_err_line 2 "pmk ising denoise: missing -o OUT" "$PMK" ising denoise "$NOISY"
 [ "$(cat "$T/keep.pbm")" = keep ] || fail "a failed run overwrote its output"
@@ -155,7 +155,7 @@ expect_ok "$PMK" ising denoise -q --json -m anneal --t0 1e-300 --t-factor 0.5 --
 grep -q '"energy": -[0-9.e+]*,' "$T/out" || fail "anneal to T = 0: $(cat "$T/out")"
 # Gaussian noise whose standard deviation, in levels, is not finite.
 expect_ok "$PMK" ising noise "$Y" --flip 0 -o "$T/g.pgm"
-expect_err_line 2 "pmk ising noise: --gauss: 1e300 is too large (SIGMA * maxval must be at most 1e15)" \
+expect_err_line 2 "pmk ising noise: the noise level 1e+300 is too large (sigma * maxval must be at most 1e15)" \
     "$PMK" ising noise "$T/g.pgm" --gauss 1e300 -o "$T/keep.pbm"
 # The work space of a method is checked against the ceiling before it is
 # allocated: anneal on the 400 x 328 horse needs 131200 x 9 bytes.
@@ -186,4 +186,63 @@ near "$(json_field energy)" -4.2 1e-12
 expect_ok "$PMK" ising energy "$DATA/horse.pbm" --observed "$NOISY" --json
 [ "$(json_field sum_xy)" = 104960 ] || fail "horse sum_xy: $(cat "$T/out")"
 near "$(json_field energy)" "$(awk -v p="$(json_field sum_pairs)" 'BEGIN { printf "%.6f", -p - 2.1 * 104960 }')" 1e-6
+# --- images to stdout (issue 11): -o FMT:- or --format FMT -o -, byte for
+# byte the file the same run writes; the report then goes to stderr.
+expect_ok "$PMK" ising denoise -q "$NOISY" -o "$T/f.png"
+for spec in "-o png:-" "--format png -o -" "-o png:-  --format png"; do
+    expect_ok "$PMK" ising denoise -q "$NOISY" $spec
+    same_bytes "$T/out" "$T/f.png"
+done
+for f in pbm pgm; do
+    expect_ok "$PMK" ising denoise -q "$NOISY" -o "$T/f.$f"
+    expect_ok "$PMK" ising denoise -q "$NOISY" -o "$f:-"
+    same_bytes "$T/out" "$T/f.$f"
+done
+expect_ok "$PMK" ising denoise "$NOISY" -o pbm:- --json
+same_bytes "$T/out" "$T/f.pbm"
+grep -q '^{"method": "icm", "order": "raster", ' "$T/err" || fail "no JSON report on stderr: $(cat "$T/err")"
+expect_ok "$PMK" ising denoise -q "$NOISY" -o "pgm:$T/named.img"
+same_bytes "$T/named.img" "$T/f.pgm"
+expect_ok "$PMK" ising noise "$CLEAN" --flip 0.1 --seed 3 -o pbm:-
+same_bytes "$T/out" "$T/n1.pbm"
+expect_err_line 2 "pmk ising denoise: an image on standard output needs its format: --format png|pgm|pbm, or -o png:-" \
+    "$PMK" ising denoise "$NOISY" -o -
+expect_err_line 2 "pmk ising denoise: --format: 'jpg' is not png, pgm or pbm" \
+    "$PMK" ising denoise "$NOISY" --format jpg -o -
+expect_err_line 2 "pmk ising noise: --format png contradicts -o pbm:-" \
+    "$PMK" ising noise "$CLEAN" --flip 0.1 --format png -o pbm:-
+
+# --- a binary image written as PGM (0 and 255 only) reads back as binary,
+# without --threshold, and restores to the same pixels as its PBM.
+expect_ok "$PMK" ising noise "$CLEAN" --flip 0.1 --seed 3 -o "$T/n1.pgm"
+expect_ok "$PMK" ising denoise -q "$T/n1.pgm" -o "$T/n1-pgm.pbm" --json
+E_PGM=$(json_field energy)
+expect_ok "$PMK" ising denoise -q "$T/n1.pbm" -o "$T/n1-pbm.pbm" --json
+[ "$E_PGM" = "$(json_field energy)" ] || fail "PGM and PBM inputs differ: $E_PGM"
+same_bytes "$T/n1-pgm.pbm" "$T/n1-pbm.pbm"
+expect_ok "$PMK" ising energy "$T/n1.pgm" --observed "$CLEAN" --beta 0 --eta 1
+[ "$(cat "$T/out")" = -104960 ] || fail "PGM as binary: energy $(cat "$T/out")"
+# One level other than 0 and maxval makes it grey again.
+printf 'P2\n3 1\n255\n0 255 0\n' >"$T/b.pgm"
+printf 'P2\n3 1\n255\n0 254 0\n' >"$T/g3.pgm"
+expect_ok "$PMK" ising energy "$T/b.pgm" --observed "$T/b.pgm" --beta 0 --eta 1
+[ "$(cat "$T/out")" = -3 ] || fail "0/255 PGM: $(cat "$T/out")"
+expect_fail 1 "pmk ising energy: $T/g3.pgm: grey image (maxval 255): give --threshold T to binarise it" \
+    "$PMK" ising energy "$T/g3.pgm" --observed "$T/b.pgm"
+# --gauss still takes such a PGM as the grey image it is.
+expect_ok "$PMK" ising noise "$T/b.pgm" --gauss 0 -o "$T/b2.pgm"
+expect_ok "$PMK" ising energy "$T/b2.pgm" --observed "$T/b.pgm" --beta 0 --eta 1
+[ "$(cat "$T/out")" = -3 ] || fail "--gauss 0 on a 0/255 PGM: $(cat "$T/out")"
+
+# --- progress, throttled: the first sweep, then every tenth of the sweeps
+# allowed (sweeps 4, 8, ..., 40 of 40), plus a line a second when sweeps are
+# slow (not on this 3 x 2 image, but the bound allows for a stalled machine).
+expect_ok "$PMK" ising denoise -m anneal --anneal-sweeps 40 --seed 1 "$FIX/ising-y.pbm" -o "$T/p.pbm"
+n=$(grep -c '^pmk ising denoise: sweep [0-9]*/40: ' "$T/err")
+[ "$n" -ge 11 ] && [ "$n" -le 20 ] || fail "progress lines: $n"
+grep -q '^pmk ising denoise: sweep 1/40: ' "$T/err" || fail "no line for sweep 1"
+grep -q '^pmk ising denoise: sweep 20/40: ' "$T/err" || fail "no line for sweep 20"
+grep -q '^pmk ising denoise: sweep 3/40: ' "$T/err" && [ "$n" -eq 11 ] && fail "sweep 3 printed"
+expect_ok "$PMK" ising denoise -q -m anneal --anneal-sweeps 40 --seed 1 "$FIX/ising-y.pbm" -o "$T/p.pbm"
+[ ! -s "$T/err" ] || fail "-q must silence progress"
 exit 0

@@ -7,12 +7,19 @@
  * spins with PBM's convention: 1 = black = +1, 0 = white = -1.  A grey image
  * holds levels 0..maxval (0 = black).  A grey image becomes binary only through
  * pmk_image_threshold.  Readers detect the format by magic bytes; writers pick
- * it from the file extension (.pbm, .pgm, .png) and write atomically.
+ * it from the file extension (.pbm, .pgm, .png) or a "FMT:" prefix and write
+ * atomically.
+ *
+ * A binary image can also be held as a pmk_spin_image: one signed byte a
+ * pixel, the layout the Ising routines (pmk/ising.h) take, read from and
+ * written to files directly (PBM bits are unpacked and packed a byte at a
+ * time), with no double matrix in between.
  * Thread-safety: no global state. */
 #ifndef PMK_IMAGE_H
 #define PMK_IMAGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <gsl/gsl_matrix.h>
 #include "pmk/status.h"
 
@@ -54,6 +61,21 @@ typedef enum pmk_image_format {
     PMK_IMAGE_PGM_PLAIN  /**< P2 (plain ASCII); chosen explicitly, never from a name */
 } pmk_image_format;
 
+/** The format called @p name: "pbm", "pgm", "png" (case-insensitive; the raw
+ *  variants), or PMK_EINVAL naming it. */
+PMK_API int pmk_image_format_parse(const char *name, pmk_image_format *fmt, pmk_error *err);
+
+/** Where and how to write an image named @p spec, as a command line gives it:
+ *  "FMT:PATH" (FMT a name pmk_image_format_parse knows, e.g. "png:-" for
+ *  standard output) gives that format and PATH; otherwise the path is @p spec
+ *  and the format *@p fmt as passed in (an explicit choice), or, when that is
+ *  PMK_IMAGE_AUTO, the one named by the extension.  On return *@p fmt is never
+ *  AUTO and *@p path points into @p spec.  PMK_EINVAL: a prefix that
+ *  contradicts an explicit *@p fmt, "-" (standard output) with no format, or
+ *  a name whose extension says none. */
+PMK_API int pmk_image_output_parse(const char *spec, pmk_image_format *fmt, const char **path,
+                                   pmk_error *err);
+
 /** The format named by @p path's extension (case-insensitive .pbm, .pgm,
  *  .png), or PMK_EINVAL naming the path when there is none. */
 PMK_API int pmk_image_format_from_path(const char *path, pmk_image_format *fmt,
@@ -88,6 +110,58 @@ PMK_API int pmk_image_write(const char *path, const pmk_image *img, pmk_image_fo
  *  owned by the caller (NULL on error). */
 PMK_API int pmk_image_threshold(const pmk_image *grey, double t, pmk_image **out,
                                 pmk_error *err);
+
+/** A binary image as spins: width x height signed bytes, row-major, each +1
+ *  (black, PBM bit 1) or -1 (white): what pmk_ising_denoise takes and gives.
+ *  Allocate with pmk_spin_image_alloc or a reader; free with
+ *  pmk_spin_image_free. */
+typedef struct pmk_spin_image {
+    size_t width;    /**< columns */
+    size_t height;   /**< rows */
+    int8_t *spins;   /**< width * height spins */
+} pmk_spin_image;
+
+/** Allocates an all-white (-1) spin image.  PMK_EINVAL for a width or height
+ *  of 0, PMK_ELIMIT when the pixel count overflows or exceeds the memory
+ *  ceiling (pmk_mem_check), PMK_ENOMEM. */
+PMK_API pmk_spin_image *pmk_spin_image_alloc(size_t width, size_t height, pmk_error *err);
+
+/** Frees the spin image; NULL is accepted. */
+PMK_API void pmk_spin_image_free(pmk_spin_image *s);
+
+/** Reads @p path as pmk_image_read does, giving a binary image as spins in
+ *  *@p spins (and *@p grey NULL), any other as a grey image in *@p grey (and
+ *  *@p spins NULL).  Binary are: PBM (P1/P4), 1-bit greyscale PNG, and a PGM
+ *  whose every sample is 0 or maxval (0 black, maxval white: what
+ *  pmk_image_write makes of a binary image), see doc/formats.md.  Other grey
+ *  images, PNG included, stay grey.  Same statuses and messages as
+ *  pmk_image_read; both outputs are NULL on failure. */
+PMK_API int pmk_image_read_binary(const char *path, pmk_spin_image **spins, pmk_image **grey,
+                                  pmk_error *err);
+
+/** Spins from an image: a binary @p img's own spins, or a grey one
+ *  thresholded as pmk_image_threshold does (black where level < t * maxval,
+ *  0 < t <= 1).  A grey image with @p t = 0 is PMK_EDATA ("grey image (maxval
+ *  M): a threshold is needed to binarise it"); t outside [0, 1] PMK_EINVAL.
+ *  *@p out is owned by the caller (NULL on error). */
+PMK_API int pmk_spin_image_from_image(const pmk_image *img, double t, pmk_spin_image **out,
+                                      pmk_error *err);
+
+/** pmk_image_read_binary, then pmk_spin_image_from_image with @p t for a grey
+ *  image: every image as spins.  Errors name @p path. */
+PMK_API int pmk_spin_image_read(const char *path, double t, pmk_spin_image **out,
+                                pmk_error *err);
+
+/** A binary pmk_image holding the same spins (for montages and side-by-side
+ *  pictures); *@p out owned by the caller (NULL on error). */
+PMK_API int pmk_spin_image_to_image(const pmk_spin_image *s, pmk_image **out, pmk_error *err);
+
+/** Writes spins as pmk_image_write writes a binary image, byte for byte (PBM
+ *  bits, PGM 0/255, 1-bit PNG), in format @p fmt (AUTO: from the
+ *  extension), atomically; "-" is standard output.  PMK_EINVAL for a spin
+ *  other than +-1. */
+PMK_API int pmk_spin_image_write(const char *path, const pmk_spin_image *s, pmk_image_format fmt,
+                                 pmk_error *err);
 
 /** Montage contrast modes. */
 enum {

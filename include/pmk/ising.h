@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "pmk/status.h"
 #include "pmk/rng.h"
 
@@ -116,6 +117,8 @@ typedef struct pmk_ising_result {
     double energy_initial;   /**< E(y, y) */
     double energy;           /**< E(x, y) of the returned x */
     size_t changed;          /**< pixels where the returned x differs from y */
+    size_t errors;           /**< pixels where it differs from options.truth (0
+                                  without a truth image) */
     pmk_ising_sweep *trace;  /**< one record per sweep (malloc'ed) */
     size_t ntrace;           /**< records in @c trace */
 } pmk_ising_result;
@@ -162,6 +165,15 @@ PMK_API double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, si
 PMK_API int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o,
                               size_t width, size_t height, const int8_t *y, int8_t *x,
                               pmk_rng *rng, pmk_ising_result *res, pmk_error *err);
+
+/** Writes the trace of @p res (a run of @p method on @p npixels pixels) to
+ *  @p fp as CSV: the header sweep,changed,energy, then ,error (the fraction
+ *  of pixels differing from the truth image) when @p with_error, then
+ *  ,temperature (anneal) or ,free_energy (mean field); one row a sweep,
+ *  numbers with %.17g.  Call it in the C locale.  PMK_EIO when a write fails
+ *  (stdio's error flag of @p fp is then set). */
+PMK_API int pmk_ising_trace_write(FILE *fp, const pmk_ising_result *res, pmk_ising_method method,
+                                  size_t npixels, int with_error, pmk_error *err);
 
 /** Flips exactly round(@p prob * n) distinct spins of @p x[0..n), chosen
  *  uniformly (a partial Fisher-Yates shuffle) with @p rng.  *@p flipped

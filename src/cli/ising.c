@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
 /* ising.c: `pmk ising`: denoise a binary image under the Ising model (ICM,
- * anneal, mean field, exact min-cut), add noise to an image, print E(x, y);
- * and the Ising part of `pmk demo`. */
+ * anneal, mean field, exact min-cut), add noise to an image, print E(x, y).
+ * The Ising part of `pmk demo` is in ising_demo.c. */
 #include "config.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,7 +30,8 @@ static const char denoise_help[] =
     "\n"
     "Restores the binary image NOISY (PBM, PGM or PNG, possibly gzipped; '-' reads\n"
     "stdin) under the Ising model and writes it to OUT (format from the extension:\n"
-    ".pbm, .pgm, .png).\n"
+    ".pbm, .pgm, .png; or FMT:OUT, e.g. png:- for stdout, the report then going to\n"
+    "stderr).  A PGM of levels 0 and maxval only is binary (0 black).\n"
     "\n"
     "Model:\n"
     "      --beta B          coupling between neighbours [1]\n"
@@ -53,11 +53,13 @@ static const char denoise_help[] =
     "\n"
     "Input and output:\n"
     "  -o, --output OUT      the restored image (required)\n"
+    "      --format F        its format: pbm, pgm or png [from OUT's extension]\n"
     "      --threshold T     binarise a grey input: black where level < T * maxval\n"
     "      --truth CLEAN     report the error rate against this clean image\n"
     "      --trace FILE      write one CSV row per sweep (sweep,changed,energy,...)\n"
     "      --json            print the figures as one JSON object\n"
-    "  -q, --quiet           no progress on stderr\n"
+    "  -q, --quiet           no progress on stderr (progress: the first sweep, then\n"
+    "                        one line per tenth of the sweeps allowed or per second)\n"
     "      --max-memory SIZE refuse inputs needing more memory: bytes, with an\n"
     "                        optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
     "  -h, --help            show this help and exit\n";
@@ -74,7 +76,8 @@ static const char noise_help[] =
     "      --gauss SIGMA     noise level as a fraction of maxval (grey images)\n"
     "      --threshold T     binarise a grey input first (then --flip applies)\n"
     "      --seed S          seed [GSL_RNG_SEED or 0]\n"
-    "  -o, --output NOISY    the noisy image (required)\n"
+    "  -o, --output NOISY    the noisy image (required; FMT:NOISY, e.g. pbm:-)\n"
+    "      --format F        its format: pbm, pgm or png [from the extension]\n"
     "  -q, --quiet           no notices on stderr\n"
     "      --max-memory SIZE refuse inputs needing more memory: bytes, with an\n"
     "                        optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
@@ -100,62 +103,28 @@ static const char energy_help[] =
 
 /* ------------------------------------------------------------------ helpers */
 
-/* Reads PATH as a binary image, thresholding a grey one when threshold > 0. */
-static int read_binary(const char *path, double threshold, pmk_image **out)
+/* Reads PATH as spins: a binary image (PBM, 1-bit PNG, a PGM of 0/maxval
+ * only) as it is, a grey one thresholded when threshold > 0. */
+static int read_spins(const char *path, double threshold, pmk_spin_image **out)
 {
     pmk_error err;
-    pmk_error_clear(&err);
-    pmk_image *img = NULL;
-    if (pmk_image_read(path, &img, &err) != PMK_OK)
+    pmk_image *grey = NULL;
+    if (pmk_image_read_binary(path, out, &grey, &err) != PMK_OK)
         return cli_error_pmk(&err);
-    if (!img->binary) {
-        if (!(threshold > 0)) {
-            unsigned mv = img->maxval;
-            pmk_image_free(img);
-            return cli_error("%s: grey image (maxval %u): give --threshold T to binarise it", path,
-                             mv);
-        }
-        pmk_image *b = NULL;
-        int rc = pmk_image_threshold(img, threshold, &b, &err);
-        pmk_image_free(img);
-        if (rc != PMK_OK)
-            return cli_error_pmk(&err);
-        img = b;
-    }
-    *out = img;
-    return PMK_EXIT_OK;
+    if (*out)
+        return PMK_EXIT_OK;
+    int status = PMK_EXIT_OK;
+    if (!(threshold > 0))
+        status = cli_error("%s: grey image (maxval %u): give --threshold T to binarise it", path,
+                           grey->maxval);
+    else if (pmk_spin_image_from_image(grey, threshold, out, &err) != PMK_OK)
+        status = cli_error_pmk(&err);
+    pmk_image_free(grey);
+    return status;
 }
 
-static int8_t *spins_of(const pmk_image *img)
-{
-    size_t W = img->width, H = img->height;
-    int8_t *s = malloc(W * H);
-    if (!s)
-        return NULL;
-    for (size_t r = 0; r < H; r++)
-        for (size_t c = 0; c < W; c++)
-            s[r * W + c] = gsl_matrix_get(img->pix, r, c) > 0 ? 1 : -1;
-    return s;
-}
-
-static void spins_to(pmk_image *img, const int8_t *s)
-{
-    size_t W = img->width, H = img->height;
-    for (size_t r = 0; r < H; r++)
-        for (size_t c = 0; c < W; c++)
-            gsl_matrix_set(img->pix, r, c, s[r * W + c]);
-}
-
-static size_t count_diff(const int8_t *a, const int8_t *b, size_t n)
-{
-    size_t d = 0;
-    for (size_t i = 0; i < n; i++)
-        d += a[i] != b[i];
-    return d;
-}
-
-static const char *method_names[] = {"icm", "anneal", "meanfield", "mincut"};
-static const char *order_names[] = {"raster", "random", "checkerboard"};
+static const char *const method_names[] = {"icm", "anneal", "meanfield", "mincut"};
+static const char *const order_names[] = {"raster", "random", "checkerboard"};
 
 static int parse_name(const char *opt, const char *s, const char *const *names, int n, int *out)
 {
@@ -164,20 +133,11 @@ static int parse_name(const char *opt, const char *s, const char *const *names, 
             *out = i;
             return 0;
         }
-    if (n == 3)
-        return cli_usage("--%s: '%s' is not one of %s, %s, %s", opt, s, names[0], names[1],
-                         names[2]);
-    return cli_usage("--%s: '%s' is not one of %s, %s, %s, %s", opt, s, names[0], names[1],
-                     names[2], names[3]);
-}
-
-static int parse_neighbours(const char *s, int *out)
-{
-    if (!strcmp(s, "4") || !strcmp(s, "8")) {
-        *out = atoi(s);
-        return 0;
-    }
-    return cli_usage("--neighbours: '%s' is not 4 or 8", s);
+    char list[64];
+    size_t k = 0;
+    for (int i = 0; i < n; i++)
+        k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", names[i]);
+    return cli_usage("--%s: '%s' is not one of %s", opt, s, list);
 }
 
 static int parse_threshold(const char *s, double *t)
@@ -190,439 +150,395 @@ static int parse_threshold(const char *s, double *t)
     return 0;
 }
 
-static int write_image(const char *path, const pmk_image *img)
+/* The image output: -o (whose absence is reported as @p missing), a FMT:
+ * prefix or --format; *path and *fmt get where and how to write. */
+static int image_output(const cli_args *a, const char *missing, const char **path,
+                        pmk_image_format *fmt)
 {
-    pmk_error err;
-    pmk_error_clear(&err);
-    if (pmk_image_write(path, img, PMK_IMAGE_AUTO, &err) != PMK_OK)
-        return cli_error_pmk(&err);
-    return PMK_EXIT_OK;
+    if (!a->output)
+        return cli_usage("missing -o %s", missing);
+    return cli_image_output(a, path, fmt);
 }
 
-/* The trace CSV: sweep,changed,energy[,error][,temperature | ,free_energy];
- * error (a fraction of the n pixels) when a truth image was given.  Written
- * and synced into @p of, left for the caller to commit once the image is
- * written, so that a trace that cannot be written leaves the image alone. */
+/* The trace CSV (pmk_ising_trace_write), synced into @p of and left for the
+ * caller to commit once the image is written, so that a trace that cannot
+ * be written leaves the image alone. */
 static int write_trace(const char *path, pmk_ising_method method, const pmk_ising_result *res,
-                       int with_error, size_t n, pmk_outfile *of_out)
+                       int with_error, size_t n, pmk_outfile *of)
 {
-    pmk_outfile of;
     pmk_error err;
-    pmk_error_clear(&err);
-    if (pmk_outfile_open(&of, path, &err) != PMK_OK)
+    if (pmk_outfile_open(of, path, &err) != PMK_OK)
         return cli_error_pmk(&err);
-    fputs("sweep,changed,energy", of.fp);
-    if (with_error)
-        fputs(",error", of.fp);
-    if (method == PMK_ISING_ANNEAL)
-        fputs(",temperature", of.fp);
-    else if (method == PMK_ISING_MEANFIELD)
-        fputs(",free_energy", of.fp);
-    fputc('\n', of.fp);
-    for (size_t k = 0; k < res->ntrace; k++) {
-        const pmk_ising_sweep *s = &res->trace[k];
-        fprintf(of.fp, "%zu,%zu,%.17g", s->sweep, s->changed, s->energy);
-        if (with_error)
-            fprintf(of.fp, ",%.17g", (double)s->errors / (double)n);
-        if (method == PMK_ISING_ANNEAL)
-            fprintf(of.fp, ",%.17g", s->temperature);
-        else if (method == PMK_ISING_MEANFIELD)
-            fprintf(of.fp, ",%.17g", s->free_energy);
-        fputc('\n', of.fp);
-    }
-    if (pmk_outfile_sync(&of, &err) != PMK_OK)
+    pmk_ising_trace_write(of->fp, res, method, n, with_error, NULL);
+    /* a write error shows in the sync, with the file's name */
+    if (pmk_outfile_sync(of, &err) != PMK_OK)
         return cli_error_pmk(&err);
-    *of_out = of;
     return PMK_EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ denoise */
 
-/* Progress on stderr after each sweep (silenced by -q). */
+/* Progress on stderr (silenced by -q), throttled: the first sweep, then a
+ * line when the sweep count reaches the next tenth of the sweeps allowed or a
+ * second has passed since the last line, so a run of a thousand mean-field
+ * sweeps prints about a dozen lines to a log, not a thousand. */
+typedef struct progress {
+    size_t total, next;  /* sweeps allowed; the next sweep that prints */
+    double last;         /* cli_now() of the last line */
+} progress;
+
 static int progress_sweep(const pmk_ising_sweep *s, void *arg)
 {
-    const pmk_ising_options *o = arg;
-    size_t total = o->method == PMK_ISING_ANNEAL ? o->anneal_sweeps : o->max_sweeps;
-    cli_progress("sweep %zu/%zu: changed %zu, energy %.10g", s->sweep, total, s->changed,
+    progress *p = arg;
+    double now = cli_now();
+    if (s->sweep > 1 && s->sweep < p->next && now - p->last < 1.0)
+        return 0;
+    cli_progress("sweep %zu/%zu: changed %zu, energy %.10g", s->sweep, p->total, s->changed,
                  s->energy);
+    size_t step = p->total / 10 ? p->total / 10 : 1;
+    p->next = (s->sweep / step + 1) * step;
+    p->last = now;
     return 0;
 }
 
 enum {
     OPT_BETA = 256, OPT_ETA, OPT_H, OPT_NEIGH, OPT_ORDER, OPT_MAXSW, OPT_T0, OPT_TFAC,
-    OPT_ASW, OPT_DAMP, OPT_TOL, OPT_SEED, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_JSON,
-    OPT_FLIP, OPT_GAUSS, OPT_OBS
+    OPT_ASW, OPT_DAMP, OPT_TOL, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_FLIP, OPT_GAUSS, OPT_OBS
 };
+
+/* The model's options, shared by denoise and energy. */
+#define MODEL_OPTIONS                                                                          \
+    {"beta", OPT_BETA, 1}, {"eta", OPT_ETA, 1}, {"h", OPT_H, 1}, {"neighbours", OPT_NEIGH, 1}, \
+        {"neighbors", OPT_NEIGH, 1}, {"threshold", OPT_THRESH, 1}
+
+/* A model option: 1 when @p key is one (*rc set), else 0. */
+static int model_option(int key, const char *arg, pmk_ising_params *p, double *threshold,
+                        int *rc)
+{
+    long nb;
+    switch (key) {
+    case OPT_BETA: *rc = cli_parse_double("beta", arg, &p->beta); return 1;
+    case OPT_ETA: *rc = cli_parse_double("eta", arg, &p->eta); return 1;
+    case OPT_H: *rc = cli_parse_double("h", arg, &p->h); return 1;
+    case OPT_NEIGH:
+        /* any integer: pmk_ising_params_check says which are allowed */
+        if (!(*rc = cli_parse_long("neighbours", arg, &nb)))
+            p->neighbours = nb < -1000 ? -1000 : nb > 1000 ? 1000 : (int)nb;
+        return 1;
+    case OPT_THRESH: *rc = parse_threshold(arg, threshold); return 1;
+    default: return 0;
+    }
+}
+
+/* The figures of a run, as text or JSON. */
+static void report_denoise(cli_report *r, const pmk_ising_params *p, const pmk_ising_options *o,
+                           size_t W, size_t H, const pmk_ising_result *res, const char *truth,
+                           double secs)
+{
+    const size_t n = W * H, nt = res->ntrace;
+    const int cut = o->method == PMK_ISING_MINCUT;
+    cli_report_str(r, "method", method_names[o->method], "method %s", method_names[o->method]);
+    cli_report_str(r, "order", order_names[o->order], cut ? NULL : " (%s order)",
+                   order_names[o->order]);
+    cli_report_int(r, "neighbours", p->neighbours, ", %d neighbours", p->neighbours);
+    cli_report_num(r, "beta", p->beta, ", beta %g", p->beta);
+    cli_report_num(r, "eta", p->eta, ", eta %g", p->eta);
+    cli_report_num(r, "h", p->h, ", h %g\n", p->h);
+    cli_report_int(r, "width", (long long)W, NULL);
+    cli_report_int(r, "height", (long long)H, NULL);
+    cli_report_int(r, "sweeps", (long long)res->sweeps, cut ? NULL : "sweeps %zu%s\n",
+                   res->sweeps,
+                   o->method == PMK_ISING_ANNEAL ? ""
+                   : res->converged              ? " (converged)"
+                                                 : " (stopped at --max-sweeps)");
+    cli_report_bool(r, "converged", cut || res->converged, NULL);
+    for (size_t k = 0; o->method == PMK_ISING_ICM && k < nt; k++) {
+        const pmk_ising_sweep *s = &res->trace[k];
+        cli_report_text(r, "  sweep %zu: changed %zu, energy %.10g", s->sweep, s->changed,
+                        s->energy);
+        if (o->truth)
+            cli_report_text(r, ", error %.4f%%", 100.0 * (double)s->errors / (double)n);
+        cli_report_text(r, "\n");
+    }
+    cli_report_num(r, "energy_initial", res->energy_initial, "energy %.10g",
+                   res->energy_initial);
+    cli_report_num(r, "energy", res->energy, " -> %.10g\n", res->energy);
+    cli_report_int(r, "changed", (long long)res->changed, "changed %zu of %zu pixels\n",
+                   res->changed, n);
+    if (o->truth) {
+        cli_report_int(r, "errors", (long long)res->errors, NULL);
+        cli_report_num(r, "error", (double)res->errors / (double)n,
+                       "error %.4f%% (%zu of %zu pixels differ from %s)\n",
+                       100.0 * (double)res->errors / (double)n, res->errors, n, truth);
+    }
+    cli_report_num(r, "seconds", secs, NULL);
+    cli_report_begin_list(r, "changed_per_sweep");
+    for (size_t k = 0; k < nt; k++)
+        cli_report_int(r, NULL, (long long)res->trace[k].changed, NULL);
+    cli_report_end_list(r);
+    cli_report_begin_list(r, "energy_per_sweep");
+    for (size_t k = 0; k < nt; k++)
+        cli_report_num(r, NULL, res->trace[k].energy, NULL);
+    cli_report_end_list(r);
+    if (o->truth) {
+        cli_report_begin_list(r, "error_per_sweep");
+        for (size_t k = 0; k < nt; k++)
+            cli_report_num(r, NULL, (double)res->trace[k].errors / (double)n, NULL);
+        cli_report_end_list(r);
+    }
+}
 
 static int cmd_denoise(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"beta", required_argument, NULL, OPT_BETA},
-        {"eta", required_argument, NULL, OPT_ETA},
-        {"h", required_argument, NULL, OPT_H},
-        {"neighbours", required_argument, NULL, OPT_NEIGH},
-        {"neighbors", required_argument, NULL, OPT_NEIGH},
-        {"method", required_argument, NULL, 'm'},
-        {"order", required_argument, NULL, OPT_ORDER},
-        {"max-sweeps", required_argument, NULL, OPT_MAXSW},
-        {"t0", required_argument, NULL, OPT_T0},
-        {"t-factor", required_argument, NULL, OPT_TFAC},
-        {"anneal-sweeps", required_argument, NULL, OPT_ASW},
-        {"damping", required_argument, NULL, OPT_DAMP},
-        {"tol", required_argument, NULL, OPT_TOL},
-        {"seed", required_argument, NULL, OPT_SEED},
-        {"output", required_argument, NULL, 'o'},
-        {"threshold", required_argument, NULL, OPT_THRESH},
-        {"truth", required_argument, NULL, OPT_TRUTH},
-        {"trace", required_argument, NULL, OPT_TRACE},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"quiet", no_argument, NULL, 'q'},
-        CLI_LONGOPT_MAX_MEMORY,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    static const cli_option opts[] = {
+        MODEL_OPTIONS, {"method", 'm', 1}, {"order", OPT_ORDER, 1},
+        {"max-sweeps", OPT_MAXSW, 1}, {"t0", OPT_T0, 1}, {"t-factor", OPT_TFAC, 1},
+        {"anneal-sweeps", OPT_ASW, 1}, {"damping", OPT_DAMP, 1}, {"tol", OPT_TOL, 1},
+        {"truth", OPT_TRUTH, 1}, {"trace", OPT_TRACE, 1}, {NULL, 0, 0}};
     pmk_ising_params p;
     pmk_ising_options o;
     pmk_ising_params_init_default(&p);
     pmk_ising_options_init_default(&o);
-    const char *out = NULL, *truth = NULL, *trace = NULL;
+    const char *truth = NULL, *trace = NULL, *arg;
     double threshold = 0;
-    int json = 0, have_seed = 0, have_max_sweeps = 0, c, rc, v = 0;
-    unsigned long seed = 0;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":m:o:qh", longopts, NULL)) != -1) {
-        rc = 0;
-        switch (c) {
-        case OPT_BETA: rc = cli_parse_double("beta", optarg, &p.beta); break;
-        case OPT_ETA: rc = cli_parse_double("eta", optarg, &p.eta); break;
-        case OPT_H: rc = cli_parse_double("h", optarg, &p.h); break;
-        case OPT_NEIGH: rc = parse_neighbours(optarg, &p.neighbours); break;
+    int have_max_sweeps = 0, key, rc = 0, v = 0;
+    cli_args a;
+    cli_parser ps;
+    cli_args_init(&a);
+    cli_parse_begin(&ps, argc, argv, denoise_help,
+                    CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_JSON | CLI_G_SEED, opts, &a);
+    while ((key = cli_parse_next(&ps, &arg)) > 0) {
+        if (model_option(key, arg, &p, &threshold, &rc)) {
+            if (rc)
+                return rc;
+            continue;
+        }
+        switch (key) {
         case 'm':
-            if (!(rc = parse_name("method", optarg, method_names, 4, &v)))
+            if (!(rc = parse_name("method", arg, method_names, 4, &v)))
                 o.method = (pmk_ising_method)v;
             break;
         case OPT_ORDER:
-            if (!(rc = parse_name("order", optarg, order_names, 3, &v)))
+            if (!(rc = parse_name("order", arg, order_names, 3, &v)))
                 o.order = (pmk_ising_order)v;
             break;
         case OPT_MAXSW:
-            rc = cli_parse_size("max-sweeps", optarg, &o.max_sweeps);
+            rc = cli_parse_size("max-sweeps", arg, &o.max_sweeps);
             have_max_sweeps = 1;
             break;
-        case OPT_T0: rc = cli_parse_double("t0", optarg, &o.t0); break;
-        case OPT_TFAC: rc = cli_parse_double("t-factor", optarg, &o.t_factor); break;
-        case OPT_ASW: rc = cli_parse_size("anneal-sweeps", optarg, &o.anneal_sweeps); break;
-        case OPT_DAMP: rc = cli_parse_double("damping", optarg, &o.damping); break;
-        case OPT_TOL: rc = cli_parse_double("tol", optarg, &o.tol); break;
-        case OPT_SEED:
-            rc = cli_parse_seed("seed", optarg, &seed);
-            have_seed = 1;
-            break;
-        case 'o': out = optarg; break;
-        case OPT_THRESH: rc = parse_threshold(optarg, &threshold); break;
-        case OPT_TRUTH: truth = optarg; break;
-        case OPT_TRACE: trace = optarg; break;
-        case OPT_JSON: json = 1; break;
-        case 'q': cli_set_quiet(1); break;
-        case 'h': return cli_print_help(denoise_help);
-        case CLI_OPT_MAX_MEMORY: rc = cli_set_max_memory(optarg); break;
-        case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage("unknown option '%s'", argv[optind - 1]);
+        case OPT_T0: rc = cli_parse_double("t0", arg, &o.t0); break;
+        case OPT_TFAC: rc = cli_parse_double("t-factor", arg, &o.t_factor); break;
+        case OPT_ASW: rc = cli_parse_size("anneal-sweeps", arg, &o.anneal_sweeps); break;
+        case OPT_DAMP: rc = cli_parse_double("damping", arg, &o.damping); break;
+        case OPT_TOL: rc = cli_parse_double("tol", arg, &o.tol); break;
+        case OPT_TRUTH: truth = arg; break;
+        case OPT_TRACE: trace = arg; break;
         }
         if (rc)
             return rc;
     }
+    if (key < 0)
+        return ps.status;
     /* Damped mean field needs a few hundred sweeps to meet --tol on the horse
      * (698 at damping 0.5); ICM stops within a handful. */
     if (!have_max_sweeps && o.method == PMK_ISING_MEANFIELD)
         o.max_sweeps = 1000;
-    if (optind >= argc)
+    if (a.npos < 1)
         return cli_usage("missing the noisy image");
-    if (optind + 1 < argc)
-        return cli_usage("unexpected argument '%s'", argv[optind + 1]);
-    if (!out)
-        return cli_usage("missing -o OUT");
-    const char *in = argv[optind];
+    if ((rc = cli_args_max(&a, 1)))
+        return rc;
+    const char *in = a.pos[0], *out;
+    pmk_image_format fmt;
+    if ((rc = image_output(&a, "OUT", &out, &fmt)))
+        return rc;
     const char *den_in[] = {in, truth}, *den_out[] = {out, trace};
     if ((rc = cli_check_files(den_in, 2, den_out, 2)))
         return rc;
     pmk_error err;
-    pmk_error_clear(&err);
     if (pmk_ising_params_check(&p, &err) || pmk_ising_options_check(&o, &err))
-        return cli_usage("%s", err.msg);
+        return cli_usage_pmk(&err);
     if (o.method == PMK_ISING_MINCUT && p.beta < 0)
         return cli_usage("--method mincut needs --beta >= 0 (beta %g makes the energy "
                          "non-submodular); use icm, anneal or meanfield",
                          p.beta);
-    if ((rc = cli_check_image_output(out)))
-        return rc;
 
-    pmk_image *img = NULL, *clean = NULL;
-    int8_t *y = NULL, *x = NULL, *t = NULL;
+    pmk_spin_image *y = NULL, *x = NULL, *t = NULL;
     pmk_rng *rng = NULL;
     pmk_ising_result res;
     memset(&res, 0, sizeof res);
+    cli_report *rep = NULL;
     pmk_outfile tracef = {NULL, NULL, NULL};
-    int status = PMK_EXIT_OK;
-    if ((status = read_binary(in, threshold, &img)))
+    int status;
+    if ((status = read_spins(in, threshold, &y)))
         goto done;
     if (truth) {
-        if ((status = read_binary(truth, threshold, &clean)))
+        if ((status = read_spins(truth, threshold, &t)))
             goto done;
-        if (clean->width != img->width || clean->height != img->height) {
-            status = cli_error("%s is %zux%zu but %s is %zux%zu", truth, clean->width,
-                               clean->height, in, img->width, img->height);
+        if (t->width != y->width || t->height != y->height) {
+            status = cli_error("%s is %zux%zu but %s is %zux%zu", truth, t->width, t->height,
+                               in, y->width, y->height);
             goto done;
         }
     }
-    size_t W = img->width, H = img->height, n = W * H;
+    size_t W = y->width, H = y->height, n = W * H;
     /* Parameters that overflow the energy on this image are a usage error. */
     if (pmk_ising_params_check_size(&p, W, H, &err) != PMK_OK) {
-        status = cli_usage("%s", err.msg);
+        status = cli_usage_pmk(&err);
         goto done;
     }
-    y = spins_of(img);
-    x = malloc(n);
-    if (clean)
-        t = spins_of(clean);
-    if (!y || !x || (clean && !t)) {
-        status = cli_error("out of memory for %zux%zu pixels", W, H);
+    if (!(x = pmk_spin_image_alloc(W, H, &err))) {
+        status = cli_error_pmk(&err);
         goto done;
     }
-    if (o.method == PMK_ISING_ANNEAL || o.order == PMK_ISING_RANDOM) {
-        if (!(rng = cli_rng(have_seed, seed))) {
-            status = PMK_EXIT_FAIL;
-            goto done;
-        }
+    if ((o.method == PMK_ISING_ANNEAL || o.order == PMK_ISING_RANDOM)
+        && !(rng = cli_rng(a.have_seed, a.seed))) {
+        status = PMK_EXIT_FAIL;
+        goto done;
     }
-    o.truth = t;
+    progress prog = {o.method == PMK_ISING_ANNEAL ? o.anneal_sweeps : o.max_sweeps, 0, 0};
+    o.truth = t ? t->spins : NULL;
     o.on_sweep = progress_sweep;
-    o.on_sweep_arg = &o;
+    o.on_sweep_arg = &prog;
     double t0 = cli_now();
-    if (pmk_ising_denoise(&p, &o, W, H, y, x, rng, &res, &err) != PMK_OK) {
+    if (pmk_ising_denoise(&p, &o, W, H, y->spins, x->spins, rng, &res, &err) != PMK_OK) {
         status = cli_error_pmk(&err);
         goto done;
     }
     double secs = cli_now() - t0;
     cli_progress_done();
-    spins_to(img, x);
     if (trace && (status = write_trace(trace, o.method, &res, t != NULL, n, &tracef)))
         goto done;
-    if ((status = write_image(out, img)))
+    if (pmk_spin_image_write(out, x, fmt, &err) != PMK_OK) {
+        status = cli_error_pmk(&err);
         goto done;
+    }
     if (trace && pmk_outfile_commit(&tracef, &err) != PMK_OK) {
         status = cli_error_pmk(&err);
         goto done;
     }
-    size_t nerr = t ? count_diff(x, t, n) : 0;
-    if (json) {
-        printf("{\"method\": \"%s\", \"order\": \"%s\", \"neighbours\": %d, \"beta\": ",
-               method_names[o.method], order_names[o.order], p.neighbours);
-        cli_json_double(stdout, p.beta);
-        fputs(", \"eta\": ", stdout);
-        cli_json_double(stdout, p.eta);
-        fputs(", \"h\": ", stdout);
-        cli_json_double(stdout, p.h);
-        printf(", \"width\": %zu, \"height\": %zu, \"sweeps\": %zu, \"converged\": %s, "
-               "\"energy_initial\": ",
-               W, H, res.sweeps,
-               (o.method == PMK_ISING_MINCUT || res.converged) ? "true" : "false");
-        cli_json_double(stdout, res.energy_initial);
-        fputs(", \"energy\": ", stdout);
-        cli_json_double(stdout, res.energy);
-        printf(", \"changed\": %zu", res.changed);
-        if (t) {
-            printf(", \"errors\": %zu, \"error\": ", nerr);
-            cli_json_double(stdout, (double)nerr / (double)n);
-        }
-        fputs(", \"seconds\": ", stdout);
-        cli_json_double(stdout, secs);
-        fputs(", \"changed_per_sweep\": [", stdout);
-        for (size_t k = 0; k < res.ntrace; k++)
-            printf("%s%zu", k ? ", " : "", res.trace[k].changed);
-        fputs("], \"energy_per_sweep\": [", stdout);
-        for (size_t k = 0; k < res.ntrace; k++) {
-            fputs(k ? ", " : "", stdout);
-            cli_json_double(stdout, res.trace[k].energy);
-        }
-        if (t) {
-            fputs("], \"error_per_sweep\": [", stdout);
-            for (size_t k = 0; k < res.ntrace; k++) {
-                fputs(k ? ", " : "", stdout);
-                cli_json_double(stdout, (double)res.trace[k].errors / (double)n);
-            }
-        }
-        fputs("]}\n", stdout);
-    } else {
-        printf("method %s", method_names[o.method]);
-        if (o.method != PMK_ISING_MINCUT)
-            printf(" (%s order)", order_names[o.order]);
-        printf(", %d neighbours, beta %g, eta %g, h %g\n", p.neighbours, p.beta, p.eta, p.h);
-        if (o.method != PMK_ISING_MINCUT)
-            printf("sweeps %zu%s\n", res.sweeps,
-                   o.method == PMK_ISING_ANNEAL ? ""
-                   : res.converged              ? " (converged)"
-                                                : " (stopped at --max-sweeps)");
-        if (o.method == PMK_ISING_ICM)
-            for (size_t k = 0; k < res.ntrace; k++) {
-                printf("  sweep %zu: changed %zu, energy %.10g", res.trace[k].sweep,
-                       res.trace[k].changed, res.trace[k].energy);
-                if (t)
-                    printf(", error %.4f%%", 100.0 * (double)res.trace[k].errors / (double)n);
-                putchar('\n');
-            }
-        printf("energy %.10g -> %.10g\n", res.energy_initial, res.energy);
-        printf("changed %zu of %zu pixels\n", res.changed, n);
-        if (t)
-            printf("error %.4f%% (%zu of %zu pixels differ from %s)\n",
-                   100.0 * (double)nerr / (double)n, nerr, n, truth);
+    if (!(rep = cli_report_new())) {
+        status = cli_error("out of memory");
+        goto done;
     }
+    /* The image on stdout: the report goes to stderr. */
+    report_denoise(rep, &p, &o, W, H, &res, truth, secs);
+    status = cli_report_emit(rep, strcmp(out, "-") ? stdout : stderr, a.json);
 done:
     pmk_outfile_abort(&tracef);   /* nothing when committed or never opened */
+    cli_report_free(rep);
     pmk_ising_result_clear(&res);
     pmk_rng_free(rng);
-    free(y);
-    free(x);
-    free(t);
-    pmk_image_free(img);
-    pmk_image_free(clean);
+    pmk_spin_image_free(x);
+    pmk_spin_image_free(y);
+    pmk_spin_image_free(t);
     return status;
 }
 
 /* ------------------------------------------------------------------ noise */
 
+/* Gaussian noise on a grey image. */
+static int noise_gauss(const char *in, const char *out, pmk_image_format fmt, double gauss,
+                       pmk_rng *rng)
+{
+    pmk_error err;
+    pmk_image *img = NULL;
+    int status = PMK_EXIT_OK;
+    if (pmk_image_read(in, &img, &err) != PMK_OK)
+        return cli_error_pmk(&err);
+    if (img->binary) {
+        status = cli_error("%s: --gauss needs a grey image; this one is binary (use --flip)", in);
+    } else {
+        /* row by row: gsl_matrix rows may be padded; a level the library
+         * refuses (SIGMA * maxval too large) is a usage error */
+        for (size_t r = 0; r < img->height && !status; r++)
+            if (pmk_ising_noise_gaussian(gsl_matrix_ptr(img->pix, r, 0), img->width, img->maxval,
+                                         gauss, rng, &err))
+                status = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
+        if (!status && pmk_image_write(out, img, fmt, &err) != PMK_OK)
+            status = cli_error_pmk(&err);
+        if (!status)
+            cli_notice("added Gaussian noise (sd %g levels) to %zu pixels", gauss * img->maxval,
+                       img->width * img->height);
+    }
+    pmk_image_free(img);
+    return status;
+}
+
+/* Flips on a binary image (a grey one thresholded first). */
+static int noise_flip(const char *in, const char *out, pmk_image_format fmt, double flip,
+                      double threshold, pmk_rng *rng)
+{
+    pmk_error err;
+    pmk_spin_image *s = NULL;
+    pmk_image *grey = NULL;
+    int status = PMK_EXIT_OK;
+    if (pmk_image_read_binary(in, &s, &grey, &err) != PMK_OK)
+        return cli_error_pmk(&err);
+    if (grey && !(threshold > 0))
+        status = cli_error("%s: grey image (maxval %u): give --threshold T to binarise it, "
+                           "or use --gauss",
+                           in, grey->maxval);
+    else if (grey && pmk_spin_image_from_image(grey, threshold, &s, &err) != PMK_OK)
+        status = cli_error_pmk(&err);
+    size_t flipped = 0;
+    if (!status && (pmk_ising_noise_flip(s->spins, s->width * s->height, flip, rng, &flipped,
+                                         &err) != PMK_OK
+                    || pmk_spin_image_write(out, s, fmt, &err) != PMK_OK))
+        status = cli_error_pmk(&err);
+    if (!status)
+        cli_notice("flipped %zu of %zu pixels", flipped, s->width * s->height);
+    pmk_image_free(grey);
+    pmk_spin_image_free(s);
+    return status;
+}
+
 static int cmd_noise(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"flip", required_argument, NULL, OPT_FLIP},
-        {"gauss", required_argument, NULL, OPT_GAUSS},
-        {"threshold", required_argument, NULL, OPT_THRESH},
-        {"seed", required_argument, NULL, OPT_SEED},
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        CLI_LONGOPT_MAX_MEMORY,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *out = NULL, *optarg_gauss = NULL;
+    static const cli_option opts[] = {
+        {"flip", OPT_FLIP, 1}, {"gauss", OPT_GAUSS, 1}, {"threshold", OPT_THRESH, 1}, {NULL, 0, 0}};
+    const char *arg;
     double flip = -1, gauss = -1, threshold = 0;
-    unsigned long seed = 0;
-    int have_seed = 0, c, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
-        rc = 0;
-        switch (c) {
+    int key, rc = 0;
+    cli_args a;
+    cli_parser ps;
+    cli_args_init(&a);
+    cli_parse_begin(&ps, argc, argv, noise_help, CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_SEED, opts,
+                    &a);
+    while ((key = cli_parse_next(&ps, &arg)) > 0) {
+        switch (key) {
         case OPT_FLIP:
-            if (!(rc = cli_parse_double("flip", optarg, &flip)) && !(flip >= 0 && flip <= 1))
-                rc = cli_usage("--flip: %s is not in [0, 1]", optarg);
+            if (!(rc = cli_parse_double("flip", arg, &flip)) && !(flip >= 0 && flip <= 1))
+                rc = cli_usage("--flip: %s is not in [0, 1]", arg);
             break;
         case OPT_GAUSS:
-            optarg_gauss = optarg;
-            if (!(rc = cli_parse_double("gauss", optarg, &gauss)) && !(gauss >= 0))
-                rc = cli_usage("--gauss: %s is negative", optarg);
+            if (!(rc = cli_parse_double("gauss", arg, &gauss)) && !(gauss >= 0))
+                rc = cli_usage("--gauss: %s is negative", arg);
             break;
-        case OPT_THRESH: rc = parse_threshold(optarg, &threshold); break;
-        case OPT_SEED:
-            rc = cli_parse_seed("seed", optarg, &seed);
-            have_seed = 1;
-            break;
-        case 'o': out = optarg; break;
-        case 'q': cli_set_quiet(1); break;
-        case 'h': return cli_print_help(noise_help);
-        case CLI_OPT_MAX_MEMORY: rc = cli_set_max_memory(optarg); break;
-        case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage("unknown option '%s'", argv[optind - 1]);
+        case OPT_THRESH: rc = parse_threshold(arg, &threshold); break;
         }
         if (rc)
             return rc;
     }
-    if (optind >= argc)
+    if (key < 0)
+        return ps.status;
+    if (a.npos < 1)
         return cli_usage("missing the clean image");
-    if (optind + 1 < argc)
-        return cli_usage("unexpected argument '%s'", argv[optind + 1]);
-    if (!out)
+    if ((rc = cli_args_max(&a, 1)))
+        return rc;
+    if (!a.output)
         return cli_usage("missing -o NOISY");
     if ((flip >= 0) == (gauss >= 0))
         return cli_usage("give exactly one of --flip P and --gauss SIGMA");
-    const char *in = argv[optind];
-    if ((rc = cli_check_files(&in, 1, &out, 1)))
+    const char *in = a.pos[0], *out;
+    pmk_image_format fmt;
+    if ((rc = image_output(&a, "NOISY", &out, &fmt)) || (rc = cli_check_files(&in, 1, &out, 1)))
         return rc;
-    pmk_error err;
-    pmk_error_clear(&err);
-    if ((rc = cli_check_image_output(out)))
-        return rc;
-
-    pmk_image *img = NULL;
-    int8_t *s = NULL;
-    pmk_rng *rng = NULL;
-    int status = PMK_EXIT_OK;
-    if (pmk_image_read(in, &img, &err) != PMK_OK) {
-        status = cli_error_pmk(&err);
-        goto done;
-    }
-    if (!(rng = cli_rng(have_seed, seed))) {
-        status = PMK_EXIT_FAIL;
-        goto done;
-    }
-    size_t W = img->width, H = img->height, n = W * H;
-    if (gauss >= 0) {
-        if (img->binary) {
-            status = cli_error("%s: --gauss needs a grey image; this one is binary (use --flip)",
-                               in);
-            goto done;
-        }
-        if (!(gauss * img->maxval <= 1e15)) {
-            status = cli_usage("--gauss: %s is too large (SIGMA * maxval must be at most 1e15)",
-                               optarg_gauss);
-            goto done;
-        }
-        /* gsl_matrix rows may be padded (tda); noise row by row. */
-        for (size_t r = 0; r < H; r++) {
-            gsl_vector_view row = gsl_matrix_row(img->pix, r);
-            if (pmk_ising_noise_gaussian(row.vector.data, W, img->maxval, gauss, rng, &err)) {
-                status = cli_error_pmk(&err);
-                goto done;
-            }
-        }
-        if ((status = write_image(out, img)))
-            goto done;
-        cli_notice("added Gaussian noise (sd %g levels) to %zu pixels", gauss * img->maxval, n);
-        goto done;
-    }
-    if (!img->binary) {
-        if (!(threshold > 0)) {
-            status = cli_error("%s: grey image (maxval %u): give --threshold T to binarise it, "
-                               "or use --gauss",
-                               in, img->maxval);
-            goto done;
-        }
-        pmk_image *b = NULL;
-        if (pmk_image_threshold(img, threshold, &b, &err) != PMK_OK) {
-            status = cli_error_pmk(&err);
-            goto done;
-        }
-        pmk_image_free(img);
-        img = b;
-    }
-    if (!(s = spins_of(img))) {
-        status = cli_error("out of memory for %zux%zu pixels", W, H);
-        goto done;
-    }
-    size_t flipped = 0;
-    if (pmk_ising_noise_flip(s, n, flip, rng, &flipped, &err) != PMK_OK) {
-        status = cli_error_pmk(&err);
-        goto done;
-    }
-    spins_to(img, s);
-    if ((status = write_image(out, img)))
-        goto done;
-    cli_notice("flipped %zu of %zu pixels", flipped, n);
-done:
-    free(s);
+    pmk_rng *rng = cli_rng(a.have_seed, a.seed);
+    if (!rng)
+        return PMK_EXIT_FAIL;
+    int status = gauss >= 0 ? noise_gauss(in, out, fmt, gauss, rng)
+                            : noise_flip(in, out, fmt, flip, threshold, rng);
     pmk_rng_free(rng);
-    pmk_image_free(img);
     return status;
 }
 
@@ -630,202 +546,81 @@ done:
 
 static int cmd_energy(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"observed", required_argument, NULL, OPT_OBS},
-        {"beta", required_argument, NULL, OPT_BETA},
-        {"eta", required_argument, NULL, OPT_ETA},
-        {"h", required_argument, NULL, OPT_H},
-        {"neighbours", required_argument, NULL, OPT_NEIGH},
-        {"neighbors", required_argument, NULL, OPT_NEIGH},
-        {"threshold", required_argument, NULL, OPT_THRESH},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"quiet", no_argument, NULL, 'q'},
-        CLI_LONGOPT_MAX_MEMORY,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    static const cli_option opts[] = {MODEL_OPTIONS, {"observed", OPT_OBS, 1}, {NULL, 0, 0}};
     pmk_ising_params p;
     pmk_ising_params_init_default(&p);
-    const char *obs = NULL;
+    const char *obs = NULL, *arg;
     double threshold = 0;
-    int json = 0, c, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-        rc = 0;
-        switch (c) {
-        case OPT_OBS: obs = optarg; break;
-        case OPT_BETA: rc = cli_parse_double("beta", optarg, &p.beta); break;
-        case OPT_ETA: rc = cli_parse_double("eta", optarg, &p.eta); break;
-        case OPT_H: rc = cli_parse_double("h", optarg, &p.h); break;
-        case OPT_NEIGH: rc = parse_neighbours(optarg, &p.neighbours); break;
-        case OPT_THRESH: rc = parse_threshold(optarg, &threshold); break;
-        case OPT_JSON: json = 1; break;
-        case 'q': cli_set_quiet(1); break;
-        case 'h': return cli_print_help(energy_help);
-        case CLI_OPT_MAX_MEMORY: rc = cli_set_max_memory(optarg); break;
-        case ':': return cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage("unknown option '%s'", argv[optind - 1]);
+    int key, rc = 0;
+    cli_args a;
+    cli_parser ps;
+    cli_args_init(&a);
+    cli_parse_begin(&ps, argc, argv, energy_help, CLI_G_JSON, opts, &a);
+    while ((key = cli_parse_next(&ps, &arg)) > 0) {
+        if (model_option(key, arg, &p, &threshold, &rc)) {
+            if (rc)
+                return rc;
+        } else if (key == OPT_OBS) {
+            obs = arg;
         }
-        if (rc)
-            return rc;
     }
-    if (optind >= argc)
+    if (key < 0)
+        return ps.status;
+    if (a.npos < 1)
         return cli_usage("missing the image");
-    if (optind + 1 < argc)
-        return cli_usage("unexpected argument '%s'", argv[optind + 1]);
+    if ((rc = cli_args_max(&a, 1)))
+        return rc;
     if (!obs)
         return cli_usage("missing --observed Y");
-    const char *in = argv[optind];
-    pmk_image *xi = NULL, *yi = NULL;
-    int8_t *x = NULL, *y = NULL;
-    int status;
-    if ((status = read_binary(in, threshold, &xi)) || (status = read_binary(obs, threshold, &yi)))
-        goto done;
-    if (xi->width != yi->width || xi->height != yi->height) {
-        status = cli_error("%s is %zux%zu but %s is %zux%zu", obs, yi->width, yi->height, in,
-                           xi->width, xi->height);
-        goto done;
-    }
     pmk_error err;
-    pmk_error_clear(&err);
-    if (pmk_ising_params_check_size(&p, xi->width, xi->height, &err) != PMK_OK) {
-        status = cli_usage("%s", err.msg);
+    if (pmk_ising_params_check(&p, &err))
+        return cli_usage_pmk(&err);
+    const char *in = a.pos[0];
+    pmk_spin_image *x = NULL, *y = NULL;
+    cli_report *rep = NULL;
+    int status;
+    if ((status = read_spins(in, threshold, &x)) || (status = read_spins(obs, threshold, &y)))
+        goto done;
+    if (x->width != y->width || x->height != y->height) {
+        status = cli_error("%s is %zux%zu but %s is %zux%zu", obs, y->width, y->height, in,
+                           x->width, x->height);
         goto done;
     }
-    x = spins_of(xi);
-    y = spins_of(yi);
-    if (!x || !y) {
-        status = cli_error("out of memory");
+    if (pmk_ising_params_check_size(&p, x->width, x->height, &err) != PMK_OK) {
+        status = cli_usage_pmk(&err);
         goto done;
     }
     pmk_ising_terms t;
-    if (pmk_ising_energy_terms(&p, xi->width, xi->height, x, y, &t, &err) != PMK_OK) {
+    if (pmk_ising_energy_terms(&p, x->width, x->height, x->spins, y->spins, &t, &err)
+        != PMK_OK) {
         status = cli_error_pmk(&err);
         goto done;
     }
-    double e = t.energy;
-    if (json) {
-        fputs("{\"energy\": ", stdout);
-        cli_json_double(stdout, e);
-        printf(", \"sum_x\": %lld, \"sum_pairs\": %lld, \"sum_xy\": %lld", t.sum_x,
-               t.sum_pairs, t.sum_xy);
-        printf(", \"neighbours\": %d, \"beta\": ", p.neighbours);
-        cli_json_double(stdout, p.beta);
-        fputs(", \"eta\": ", stdout);
-        cli_json_double(stdout, p.eta);
-        fputs(", \"h\": ", stdout);
-        cli_json_double(stdout, p.h);
-        printf(", \"width\": %zu, \"height\": %zu}\n", xi->width, xi->height);
-    } else {
-        printf("%.10g\n", e);
+    if (!(rep = cli_report_new())) {
+        status = cli_error("out of memory");
+        goto done;
     }
+    cli_report_num(rep, "energy", t.energy, "%.10g\n", t.energy);
+    const char *ikey[] = {"sum_x", "sum_pairs", "sum_xy", "neighbours"};
+    long long ival[] = {t.sum_x, t.sum_pairs, t.sum_xy, p.neighbours};
+    for (int k = 0; k < 4; k++)
+        cli_report_int(rep, ikey[k], ival[k], NULL);
+    cli_report_num(rep, "beta", p.beta, NULL);
+    cli_report_num(rep, "eta", p.eta, NULL);
+    cli_report_num(rep, "h", p.h, NULL);
+    cli_report_int(rep, "width", (long long)x->width, NULL);
+    cli_report_int(rep, "height", (long long)x->height, NULL);
+    status = cli_report_emit(rep, stdout, a.json);
 done:
-    free(x);
-    free(y);
-    pmk_image_free(xi);
-    pmk_image_free(yi);
+    cli_report_free(rep);
+    pmk_spin_image_free(x);
+    pmk_spin_image_free(y);
     return status;
 }
 
 int cli_ising(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        if (argc < 2) {
-            fputs(ising_help, stderr);
-            return PMK_EXIT_USAGE;
-        }
-        return cli_print_help(ising_help);
-    }
-    const char *verb = argv[1];
-    if (!strcmp(verb, "denoise")) {
-        cli_set_command("ising denoise");
-        return cmd_denoise(argc - 1, argv + 1);
-    }
-    if (!strcmp(verb, "noise")) {
-        cli_set_command("ising noise");
-        return cmd_noise(argc - 1, argv + 1);
-    }
-    if (!strcmp(verb, "energy")) {
-        cli_set_command("ising energy");
-        return cmd_energy(argc - 1, argv + 1);
-    }
-    return cli_usage("unknown verb '%s' (verbs: denoise, noise, energy)", verb);
-}
-
-/* ------------------------------------------------------------------ demo */
-
-int cli_demo_ising(const char *datadir, const char *outdir, unsigned long seed)
-{
-    (void)seed; /* ICM and mincut are deterministic */
-    char noisy_path[4096], clean_path[4096], png[4096];
-    snprintf(noisy_path, sizeof noisy_path, "%s/horse-noisy10.pbm", datadir);
-    snprintf(clean_path, sizeof clean_path, "%s/horse.pbm", datadir);
-    snprintf(png, sizeof png, "%s/ising-horse.png", outdir);
-    cli_set_command("demo");
-    pmk_error err;
-    pmk_error_clear(&err);
-    pmk_image *noisy = NULL, *clean = NULL, *icm = NULL, *cut = NULL, *side = NULL;
-    int8_t *y = NULL, *t = NULL, *x = NULL;
-    int status = PMK_EXIT_OK;
-    if (pmk_image_read(noisy_path, &noisy, &err) || pmk_image_read(clean_path, &clean, &err)) {
-        status = cli_error_pmk(&err);
-        goto done;
-    }
-    if (!noisy->binary || !clean->binary || noisy->width != clean->width
-        || noisy->height != clean->height) {
-        status = cli_error("%s and %s are not binary images of one size", noisy_path, clean_path);
-        goto done;
-    }
-    size_t W = noisy->width, H = noisy->height, n = W * H;
-    y = spins_of(noisy);
-    t = spins_of(clean);
-    x = malloc(n);
-    icm = pmk_image_copy(noisy, &err);
-    cut = pmk_image_copy(noisy, &err);
-    if (!y || !t || !x || !icm || !cut) {
-        status = cli_error("out of memory");
-        goto done;
-    }
-    printf("ising: %s (%zux%zu), %.2f%% of pixels differ from horse.pbm; beta 1, eta 2.1, h 0\n",
-           "horse-noisy10.pbm", W, H, 100.0 * (double)count_diff(y, t, n) / (double)n);
-    pmk_ising_params p;
-    pmk_ising_options o;
-    pmk_ising_params_init_default(&p);
-    pmk_ising_options_init_default(&o);
-    pmk_ising_result res;
-    for (int m = 0; m < 2; m++) {
-        o.method = m ? PMK_ISING_MINCUT : PMK_ISING_ICM;
-        double t0 = cli_now();
-        if (pmk_ising_denoise(&p, &o, W, H, y, x, NULL, &res, &err) != PMK_OK) {
-            status = cli_error_pmk(&err);
-            goto done;
-        }
-        double secs = cli_now() - t0;
-        spins_to(m ? cut : icm, x);
-        if (m)
-            printf("ising:   mincut (exact MAP): energy %.1f, %.4f%% of pixels wrong (%.3f s)\n",
-                   res.energy, 100.0 * (double)count_diff(x, t, n) / (double)n, secs);
-        else
-            printf("ising:   ICM (raster): %zu sweeps, energy %.1f, %.4f%% of pixels wrong (%.3f s)\n",
-                   res.sweeps, res.energy, 100.0 * (double)count_diff(x, t, n) / (double)n, secs);
-        pmk_ising_result_clear(&res);
-    }
-    const pmk_image *row[4] = {noisy, icm, cut, clean};
-    if (pmk_image_hconcat(row, 4, 8, &side, &err) != PMK_OK
-        || pmk_image_write(png, side, PMK_IMAGE_PNG, &err) != PMK_OK) {
-        status = cli_error_pmk(&err);
-        goto done;
-    }
-    printf("ising:   picture: %s (noisy | ICM | mincut | clean)\n", png);
-done:
-    free(y);
-    free(t);
-    free(x);
-    pmk_image_free(noisy);
-    pmk_image_free(clean);
-    pmk_image_free(icm);
-    pmk_image_free(cut);
-    pmk_image_free(side);
-    return status;
+    static const cli_verb verbs[] = {
+        {"denoise", cmd_denoise}, {"noise", cmd_noise}, {"energy", cmd_energy}, {NULL, NULL}};
+    return cli_dispatch(verbs, ising_help, argc, argv);
 }

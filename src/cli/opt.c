@@ -256,16 +256,12 @@ bad:
 /* "png:-", "pgm:out.img": an explicit format before the name. */
 static int format_name(const char *s, size_t len, pmk_image_format *fmt)
 {
-    static const struct {
-        const char *name;
-        pmk_image_format fmt;
-    } names[] = {{"png", PMK_IMAGE_PNG}, {"pgm", PMK_IMAGE_PGM}, {"pbm", PMK_IMAGE_PBM}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strlen(names[i].name) == len && !strncmp(s, names[i].name, len)) {
-            *fmt = names[i].fmt;
-            return 1;
-        }
-    return 0;
+    char name[8];
+    if (len >= sizeof name)
+        return 0;
+    memcpy(name, s, len);
+    name[len] = '\0';
+    return pmk_image_format_parse(name, fmt, NULL) == PMK_OK;   /* the library's names */
 }
 
 int cli_image_output(const cli_args *a, const char **path, pmk_image_format *fmt)

@@ -43,6 +43,24 @@ static void advise_huge(void *p, size_t n)
 #endif
 }
 
+void *img_alloc_huge(size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const size_t huge = (size_t)1 << 21;
+    if (n >= huge && n <= SIZE_MAX - huge) {
+        /* Whole huge pages: a 4 MiB spin image is then 2 page faults, not
+         * 1025 (each costs tens of microseconds on a virtual machine). */
+        void *p = NULL;
+        size_t len = (n + huge - 1) & ~(huge - 1);
+        if (posix_memalign(&p, huge, len) != 0)
+            return NULL;
+        advise_huge(p, len);
+        return p;
+    }
+#endif
+    return malloc(n ? n : 1);
+}
+
 pmk_image *img_alloc_uninit(size_t width, size_t height, int binary, unsigned maxval,
                             pmk_error *err)
 {
@@ -292,9 +310,13 @@ long long img_remaining(const img_in *in)
 
 /* ---------------------------------------------------------------- read */
 
-int pmk_image_read(const char *path, pmk_image **out, pmk_error *err)
+/* Reads @p path; with @p spins non-NULL a binary image comes back there
+ * (see img_in.spins) and *out stays NULL. */
+int img_read_any(const char *path, pmk_image **out, pmk_spin_image **spins, pmk_error *err)
 {
     *out = NULL;
+    if (spins)
+        *spins = NULL;
     pmk_instream *s = pmk_instream_open(path, err);
     if (!s)
         return err ? err->code : PMK_EIO;
@@ -305,6 +327,7 @@ int pmk_image_read(const char *path, pmk_image **out, pmk_error *err)
     in.line = 1;
     in.size = -1;
     in.err = err;
+    in.spins = spins;
     struct stat st;
     if (strcmp(path, "-") != 0 && !pmk_instream_is_gzip(s) && stat(path, &st) == 0
         && S_ISREG(st.st_mode))
@@ -345,14 +368,78 @@ int pmk_image_read(const char *path, pmk_image **out, pmk_error *err)
 done:
     free(in.buf);
     pmk_instream_close(s);
-    if (rc != PMK_OK && *out) {
+    if (rc != PMK_OK) {
         pmk_image_free(*out);
         *out = NULL;
+        if (spins) {
+            pmk_spin_image_free(*spins);
+            *spins = NULL;
+        }
     }
     return rc;
 }
 
+int pmk_image_read(const char *path, pmk_image **out, pmk_error *err)
+{
+    return img_read_any(path, out, NULL, err);
+}
+
 /* ---------------------------------------------------------------- write */
+
+static const struct {
+    const char *name;
+    pmk_image_format fmt;
+} format_names[] = {{"pbm", PMK_IMAGE_PBM}, {"pgm", PMK_IMAGE_PGM}, {"png", PMK_IMAGE_PNG}};
+
+int pmk_image_format_parse(const char *name, pmk_image_format *fmt, pmk_error *err)
+{
+    for (size_t k = 0; k < sizeof format_names / sizeof format_names[0]; k++)
+        if (strcasecmp(name, format_names[k].name) == 0) {
+            *fmt = format_names[k].fmt;
+            return PMK_OK;
+        }
+    return pmk_error_set(err, PMK_EINVAL, "unknown image format '%s' (use pbm, pgm or png)",
+                         name);
+}
+
+static const char *format_name(pmk_image_format fmt)
+{
+    return fmt == PMK_IMAGE_PBM || fmt == PMK_IMAGE_PBM_PLAIN   ? "pbm"
+           : fmt == PMK_IMAGE_PGM || fmt == PMK_IMAGE_PGM_PLAIN ? "pgm"
+                                                                : "png";
+}
+
+int pmk_image_output_parse(const char *spec, pmk_image_format *fmt, const char **path,
+                           pmk_error *err)
+{
+    const char *colon = strchr(spec, ':');
+    *path = spec;
+    if (colon && colon - spec == 3) {
+        char name[4];
+        memcpy(name, spec, 3);
+        name[3] = '\0';
+        pmk_image_format pre;
+        if (pmk_image_format_parse(name, &pre, NULL) == PMK_OK) {
+            if (*fmt != PMK_IMAGE_AUTO && strcmp(format_name(*fmt), format_name(pre)) != 0)
+                return pmk_error_set(err, PMK_EINVAL,
+                                     "the format %s contradicts the output '%s'",
+                                     format_name(*fmt), spec);
+            if (*fmt == PMK_IMAGE_AUTO)
+                *fmt = pre;
+            *path = colon + 1;
+            if (!**path)
+                return pmk_error_set(err, PMK_EINVAL, "'%s' names no file (use %s:- for "
+                                     "standard output)", spec, name);
+        }
+    }
+    if (*fmt != PMK_IMAGE_AUTO)
+        return PMK_OK;
+    if (strcmp(*path, "-") == 0)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "an image written to standard output needs a format "
+                             "(pbm:-, pgm:- or png:-)");
+    return pmk_image_format_from_path(*path, fmt, err);
+}
 
 int pmk_image_format_from_path(const char *path, pmk_image_format *fmt, pmk_error *err)
 {
@@ -400,15 +487,12 @@ static int image_validate(const char *path, const pmk_image *img, pmk_error *err
     return PMK_OK;
 }
 
-int pmk_image_write(const char *path, const pmk_image *img, pmk_image_format fmt,
-                    pmk_error *err)
+int img_write_view(const char *path, const img_view *v, pmk_image_format fmt, pmk_error *err)
 {
     int rc;
     if (fmt == PMK_IMAGE_AUTO && (rc = pmk_image_format_from_path(path, &fmt, err)))
         return rc;
-    if ((rc = image_validate(path, img, err)))
-        return rc;
-    if ((fmt == PMK_IMAGE_PBM || fmt == PMK_IMAGE_PBM_PLAIN) && !img->binary)
+    if ((fmt == PMK_IMAGE_PBM || fmt == PMK_IMAGE_PBM_PLAIN) && !v->binary)
         return pmk_error_at(err, PMK_EINVAL, path, 0, 0,
                             "cannot write a grey image as PBM: threshold it first");
     if (fmt != PMK_IMAGE_PBM && fmt != PMK_IMAGE_PBM_PLAIN && fmt != PMK_IMAGE_PGM
@@ -418,17 +502,31 @@ int pmk_image_write(const char *path, const pmk_image *img, pmk_image_format fmt
     if ((rc = pmk_outfile_open(&o, path, err)))
         return rc;
     switch (fmt) {
-    case PMK_IMAGE_PBM: rc = img_pbm_write(o.fp, path, img, 0, err); break;
-    case PMK_IMAGE_PBM_PLAIN: rc = img_pbm_write(o.fp, path, img, 1, err); break;
-    case PMK_IMAGE_PGM: rc = img_pgm_write(o.fp, path, img, 0, err); break;
-    case PMK_IMAGE_PGM_PLAIN: rc = img_pgm_write(o.fp, path, img, 1, err); break;
-    default: rc = img_png_write(o.fp, path, img, err); break;
+    case PMK_IMAGE_PBM: rc = img_pbm_write(o.fp, path, v, 0, err); break;
+    case PMK_IMAGE_PBM_PLAIN: rc = img_pbm_write(o.fp, path, v, 1, err); break;
+    case PMK_IMAGE_PGM: rc = img_pgm_write(o.fp, path, v, 0, err); break;
+    case PMK_IMAGE_PGM_PLAIN: rc = img_pgm_write(o.fp, path, v, 1, err); break;
+    default: rc = img_png_write(o.fp, path, v, err); break;
     }
     if (rc) {
         pmk_outfile_abort(&o);
         return rc;
     }
     return pmk_outfile_commit(&o, err);
+}
+
+int pmk_image_write(const char *path, const pmk_image *img, pmk_image_format fmt,
+                    pmk_error *err)
+{
+    int rc;
+    pmk_image_format f = fmt;
+    if (f == PMK_IMAGE_AUTO && (rc = pmk_image_format_from_path(path, &f, err)))
+        return rc;
+    if ((rc = image_validate(path, img, err)))
+        return rc;
+    img_view v = {img->width, img->height, img->binary, img->binary ? 1u : img->maxval,
+                  img->pix, NULL};
+    return img_write_view(path, &v, f, err);
 }
 
 /* ---------------------------------------------------------------- threshold */

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pmk/image.h"
 #include "pmk/stream.h"
@@ -31,6 +32,9 @@ typedef struct img_in {
     int eof;                 /* the stream has no more bytes */
     int failed;              /* a read error was stored in *err */
     pmk_error *err;
+    /* Non-NULL: a binary image is delivered here as spins (the reader's
+     * pmk_image out stays NULL), and so is a PGM of 0/maxval samples only. */
+    pmk_spin_image **spins;
 } img_in;
 
 /* Refills the window (keeping nothing already consumed).  @return the number
@@ -99,26 +103,61 @@ void img_bits_lut(double lut[256][8], double one, double zero);
 void img_unpack_bits(const unsigned char *src, size_t w, double *dst,
                      const double lut[256][8]);
 
+/* The same for spins: lut[b][j] is +1 where bit j of b is @p set_is (+1 for
+ * PBM, whose bit 1 is black; -1 for PNG, whose 1 is white), else -@p set_is,
+ * and a row is unpacked 8 bytes per input byte. */
+void img_spin_lut(int8_t lut[256][8], int set_is);
+void img_unpack_spins(const unsigned char *src, size_t w, int8_t *dst,
+                      const int8_t lut[256][8]);
+
+/* malloc for large pixel buffers: a block of @p n bytes (freed with free)
+ * made of whole, 2 MiB-aligned huge pages advised to the kernel when n is
+ * 2 MiB or more (see advise_huge in image.c). */
+void *img_alloc_huge(size_t n);
+
+/* pmk_spin_image_alloc without clearing the spins. */
+pmk_spin_image *img_spins_uninit(size_t width, size_t height, pmk_error *err);
+
+/* What the writers write: a pmk_image, or spins (then pix is NULL). */
+typedef struct img_view {
+    size_t width, height;
+    int binary;              /* spins, or a binary pmk_image */
+    unsigned maxval;         /* 1 when binary */
+    const gsl_matrix *pix;   /* the pmk_image's pixels, or NULL */
+    const int8_t *spins;     /* width * height spins, or NULL */
+} img_view;
+
+/* Row @p r of a binary view packed 8 pixels a byte, most significant bit
+ * first, a bit set where the pixel is black (PBM's convention), the padding
+ * bits of the last byte clear.  @p row holds ceil(width / 8) bytes. */
+void img_view_bits(const img_view *v, size_t r, unsigned char *row);
+
+/* Whether pixel (r, c) of a binary view is black. */
+static inline int img_view_black(const img_view *v, size_t r, size_t c)
+{
+    if (v->spins)
+        return v->spins[r * v->width + c] > 0;
+    return v->pix->data[r * v->pix->tda + c] > 0;
+}
+
+/* pmk_image_read, with binary images as spins when @p spins is non-NULL. */
+int img_read_any(const char *path, pmk_image **out, pmk_spin_image **spins, pmk_error *err);
+
+/* Writes a validated view in format @p fmt (AUTO: from the extension)
+ * through pmk_outfile. */
+int img_write_view(const char *path, const img_view *v, pmk_image_format fmt, pmk_error *err);
+
 /* Per-format readers: the magic bytes are still unread in @p in. */
 int img_pnm_read(img_in *in, pmk_image **out, pmk_error *err);
 int img_png_read(img_in *in, pmk_image **out, pmk_error *err);
 
 /* Per-format writers onto an open stream; @p path names the file in messages.
- * The image has been validated (image_validate) already.  @p plain selects
- * P1/P2 instead of P4/P5. */
-int img_pbm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
+ * The image has been validated already.  @p plain selects P1/P2 instead of
+ * P4/P5. */
+int img_pbm_write(FILE *fp, const char *path, const img_view *img, int plain,
                   pmk_error *err);
-int img_pgm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
+int img_pgm_write(FILE *fp, const char *path, const img_view *img, int plain,
                   pmk_error *err);
-int img_png_write(FILE *fp, const char *path, const pmk_image *img, pmk_error *err);
-
-/* Grey level of pixel value @p v of a valid image as an integer 0..maxval
- * (binary: black +1 -> 0, white -> 1, i.e. maxval 1). */
-static inline unsigned img_level(const pmk_image *img, double v)
-{
-    if (img->binary)
-        return v > 0 ? 0u : 1u;
-    return (unsigned)(v + 0.5);
-}
+int img_png_write(FILE *fp, const char *path, const img_view *img, pmk_error *err);
 
 #endif

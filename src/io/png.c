@@ -56,6 +56,7 @@ typedef struct png_ctx {
     png_bytep *rows;         /* interlaced reading: row pointers into raw */
     unsigned char *row;      /* writing: one packed row */
     pmk_image *img;
+    pmk_spin_image **spins;  /* reading: where a binary image goes as spins, or NULL */
 } png_ctx;
 
 static void PNGCBAPI on_error(png_structp png, png_const_charp msg)
@@ -450,6 +451,17 @@ static int png_read_body(png_ctx *ctx, size_t idat, pmk_image **out)
         return pmk_error_at(ctx->err, PMK_EFORMAT, ctx->path, 0, 0, "bad PNG: %s",
                             ctx->warning);
 
+    if (binary && ctx->spins) {
+        pmk_spin_image *sp = img_spins_uninit(w, h, ctx->err);
+        if (!sp)
+            return ctx->err ? ctx->err->code : PMK_ENOMEM;
+        int8_t slut[256][8];   /* PNG grey 0 is black: bit 1 -> -1 */
+        img_spin_lut(slut, -1);
+        for (size_t r = 0; r < h; r++)
+            img_unpack_spins(ctx->raw + r * rowbytes, w, sp->spins + r * w, slut);
+        *ctx->spins = sp;
+        return PMK_OK;
+    }
     if (!(ctx->img = img_alloc_uninit(w, h, binary, maxval, ctx->err)))
         return ctx->err ? ctx->err->code : PMK_ENOMEM;
     gsl_matrix *m = ctx->img->pix;
@@ -506,6 +518,7 @@ int img_png_read(img_in *in, pmk_image **out, pmk_error *err)
         return pmk_error_at(err, PMK_ENOMEM, in->path, 0, 0, "out of memory");
     ctx->path = in->path;
     ctx->err = err;
+    ctx->spins = in->spins;
     int rc;
     size_t idat = 0;
     if ((rc = png_slurp(ctx, in, &idat))) {
@@ -549,7 +562,7 @@ static void PNGCBAPI flush_data(png_structp png)
     fflush(ctx->fp);
 }
 
-static int png_write_body(png_ctx *ctx, const pmk_image *img)
+static int png_write_body(png_ctx *ctx, const img_view *img)
 {
     png_structp png = ctx->png;
     const size_t w = img->width, h = img->height;
@@ -568,15 +581,17 @@ static int png_write_body(png_ctx *ctx, const pmk_image *img)
         return pmk_error_at(ctx->err, PMK_ENOMEM, ctx->path, 0, 0, "out of memory");
     const unsigned long maxval = img->maxval, top = depth == 16 ? 65535ul : 255ul;
     for (size_t r = 0; r < h; r++) {
-        const double *src = m->data + r * m->tda;
         unsigned char *row = ctx->row;
         if (depth == 1) {
-            /* Spin +1 (black) is PNG grey 0; white sets the bit. */
-            memset(row, 0, rowbytes);
-            for (size_t c = 0; c < w; c++)
-                if (!(src[c] > 0))
-                    row[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
+            /* Spin +1 (black) is PNG grey 0: the PBM bits complemented,
+             * padding bits clear. */
+            img_view_bits(img, r, row);
+            for (size_t k = 0; k < rowbytes; k++)
+                row[k] = (unsigned char)~row[k];
+            if (w % 8)
+                row[rowbytes - 1] &= (unsigned char)(0xff00u >> (w % 8));
         } else {
+            const double *src = m->data + r * m->tda;
             for (size_t c = 0; c < w; c++) {
                 unsigned long v = (unsigned long)(src[c] + 0.5);
                 if (maxval != top)
@@ -595,7 +610,7 @@ static int png_write_body(png_ctx *ctx, const pmk_image *img)
     return PMK_OK;
 }
 
-int img_png_write(FILE *fp, const char *path, const pmk_image *img, pmk_error *err)
+int img_png_write(FILE *fp, const char *path, const img_view *img, pmk_error *err)
 {
     png_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
-/* pnm.c: Netpbm PBM (P1 plain, P4 raw) and PGM (P2 plain, P5 raw) readers and
- * writers, following the Netpbm format specifications (netpbm.sourceforge.net
+/* pnm.c: Netpbm PBM (P1 plain, P4 raw) and PGM (P2 plain, P5 raw) readers
+ * (the writers are in pnm_write.c), following the Netpbm format
+ * specifications (netpbm.sourceforge.net
  * doc/pbm.html, doc/pgm.html).
  *
  * Header: the magic, then width, height and (PGM only) maxval as ASCII
@@ -24,7 +25,11 @@
  * otherwise the raster is read into a buffer that grows only with the bytes
  * that actually arrive; the pixel matrix is allocated once the raster is in.
  * Less than half of the raster present is PMK_ELIMIT ("header claims ..."),
- * more is a short raster, PMK_EFORMAT. */
+ * more is a short raster, PMK_EFORMAT.
+ *
+ * Read as spins (img_in.spins): a P4 raster the file is known to hold is
+ * unpacked straight from the read window into the spin image; a P5, P2 or P1
+ * raster as above, and a PGM whose samples are all 0 or maxval is binary. */
 #include "config.h"
 
 #include <errno.h>
@@ -249,6 +254,97 @@ static int check_trailing(img_in *in, int plain, int c)
     }
 }
 
+/* Whether every sample of a P5 raster is 0 or maxval (a binary image written
+ * as PGM). */
+static int raw_is_binary(const unsigned char *raster, size_t n, int bps, unsigned maxval)
+{
+    unsigned bad = 0;
+    if (bps == 1) {
+        const unsigned char top = (unsigned char)maxval;
+        for (size_t i = 0; i < n; i++) /* vectorisable: no early exit */
+            bad |= (unsigned)(raster[i] != 0 && raster[i] != top);
+    } else {
+        for (size_t i = 0; i + 1 < n; i += 2) {
+            unsigned v = (unsigned)raster[i] << 8 | raster[i + 1];
+            bad |= (unsigned)(v != 0 && v != maxval);
+        }
+    }
+    return !bad;
+}
+
+/* A P4 raster, or a P5 one of 0/maxval samples (0 black), as spins. */
+static int raw_spins(img_in *in, const unsigned char *raster, int pbm, size_t w, size_t h,
+                     size_t rowbytes, int bps)
+{
+    pmk_spin_image *sp = img_spins_uninit(w, h, in->err);
+    if (!sp)
+        return in->err ? in->err->code : PMK_ENOMEM;
+    if (pbm) {
+        int8_t lut[256][8];   /* PBM bit 1 = black = +1 */
+        img_spin_lut(lut, 1);
+        for (size_t r = 0; r < h; r++)
+            img_unpack_spins(raster + r * rowbytes, w, sp->spins + r * w, lut);
+    } else {
+        const size_t n = w * h;
+        for (size_t i = 0; i < n; i++)
+            sp->spins[i] = (raster[(size_t)bps * i] | raster[(size_t)bps * i + (size_t)bps - 1])
+                               ? -1 : 1;
+    }
+    *in->spins = sp;
+    return PMK_OK;
+}
+
+/* P4 into spins when the file is known to hold the whole raster: unpacked
+ * straight from the read window, with no raster buffer (whose fresh pages
+ * would cost more than the unpacking). */
+static int p4_stream_spins(img_in *in, size_t w, size_t h, size_t rowbytes)
+{
+    pmk_spin_image *sp = img_spins_uninit(w, h, in->err);
+    if (!sp)
+        return in->err ? in->err->code : PMK_ENOMEM;
+    int8_t lut[256][8];   /* PBM bit 1 = black = +1 */
+    img_spin_lut(lut, 1);
+    const size_t full = w / 8;
+    const unsigned tail = (unsigned)(w % 8), mask = (0xff00u >> tail) & 0xffu;
+    size_t r = 0, k = 0, got = 0;   /* row, byte within it, bytes so far */
+    int rc = PMK_OK;
+    while (r < h) {
+        if (in->pos == in->len) {
+            long n = img_fill(in);
+            if (n <= 0) {   /* the file shrank since it was measured */
+                rc = n < 0 ? (in->err ? in->err->code : PMK_EIO)
+                           : raster_short(in, w, h, rowbytes * h, got, 0);
+                break;
+            }
+        }
+        size_t take = in->len - in->pos;
+        if (take > rowbytes - k)
+            take = rowbytes - k;
+        const unsigned char *src = in->buf + in->pos;
+        int8_t *dst = sp->spins + r * w;
+        for (size_t j = 0; j < take; j++, k++) {
+            if (k < full)
+                memcpy(dst + 8 * k, lut[src[j]], 8);
+            else   /* padding bits masked off */
+                memcpy(dst + 8 * k, lut[src[j] & mask], tail);
+        }
+        in->pos += take;
+        got += take;
+        if (k == rowbytes) {
+            r++;
+            k = 0;
+        }
+    }
+    if (rc == PMK_OK)
+        rc = check_trailing(in, 0, -2);
+    if (rc != PMK_OK) {
+        pmk_spin_image_free(sp);
+        return rc;
+    }
+    *in->spins = sp;
+    return PMK_OK;
+}
+
 /* P4 / P5: the raster is read whole, then unpacked row by row. */
 static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pmk_image **out)
 {
@@ -257,6 +353,9 @@ static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pm
     int rc;
     unsigned char *raster;
     size_t got;
+    long long rem = img_remaining(in);
+    if (in->spins && pbm && rem >= 0 && (unsigned long long)rem >= need)
+        return p4_stream_spins(in, w, h, rowbytes);
     if ((rc = img_read_upto(in, need, &raster, &got)))
         return rc;
     if (got < need) {
@@ -265,6 +364,11 @@ static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pm
         return raster_short(in, w, h, need, got, 0);
     }
     if ((rc = check_trailing(in, 0, -2))) {
+        free(raster);
+        return rc;
+    }
+    if (in->spins && (pbm || raw_is_binary(raster, need, bps, maxval))) {
+        rc = raw_spins(in, raster, pbm, w, h, rowbytes, bps);
         free(raster);
         return rc;
     }
@@ -409,6 +513,24 @@ static int plain_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval,
         free(s);
         return rc;
     }
+    if (in->spins) {
+        /* P1, or P2 of 0/maxval samples only: spins (PBM 1 and PGM 0 are black). */
+        unsigned bad = 0;
+        for (size_t i = 0; !pbm && i < n; i++)
+            bad |= (unsigned)(s[i] != 0 && s[i] != maxval);
+        if (!bad) {
+            pmk_spin_image *sp = img_spins_uninit(w, h, in->err);
+            if (!sp) {
+                free(s);
+                return in->err ? in->err->code : PMK_ENOMEM;
+            }
+            for (size_t i = 0; i < n; i++)
+                sp->spins[i] = (int8_t)(pbm ? (s[i] ? 1 : -1) : (s[i] ? -1 : 1));
+            free(s);
+            *in->spins = sp;
+            return PMK_OK;
+        }
+    }
     pmk_image *img = img_alloc_uninit(w, h, pbm, pbm ? 1 : maxval, in->err);
     if (!img) {
         free(s);
@@ -479,109 +601,4 @@ int img_pnm_read(img_in *in, pmk_image **out, pmk_error *err)
     if (plain)
         return plain_read(in, pbm, w, h, maxval, out);
     return raw_read(in, pbm, w, h, maxval, out);
-}
-
-/* ---------------------------------------------------------------- writers */
-
-int img_pbm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
-                  pmk_error *err)
-{
-    const size_t w = img->width, h = img->height;
-    const gsl_matrix *m = img->pix;
-    fprintf(fp, "%s\n%zu %zu\n", plain ? "P1" : "P4", w, h);
-    if (plain) {
-        /* Digits unseparated, at most 70 to a line, each row on its own lines. */
-        char line[72];
-        for (size_t r = 0; r < h; r++) {
-            const double *src = m->data + r * m->tda;
-            size_t k = 0;
-            for (size_t c = 0; c < w; c++) {
-                line[k++] = src[c] > 0 ? '1' : '0';
-                if (k == 70 || c + 1 == w) {
-                    line[k++] = '\n';
-                    fwrite(line, 1, k, fp);
-                    k = 0;
-                }
-            }
-        }
-        return PMK_OK;
-    }
-    size_t rowbytes = w / 8 + (w % 8 != 0);
-    unsigned char *row = malloc(rowbytes);
-    if (!row)
-        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
-    for (size_t r = 0; r < h; r++) {
-        const double *src = m->data + r * m->tda;
-        memset(row, 0, rowbytes);
-        for (size_t c = 0; c < w; c++)
-            if (src[c] > 0)
-                row[c >> 3] |= (unsigned char)(0x80u >> (c & 7));
-        if (fwrite(row, 1, rowbytes, fp) != rowbytes) {
-            /* say why now: by the commit, errno would be long gone */
-            int e = errno ? errno : EIO;
-            free(row);
-            return pmk_error_at(err, PMK_EIO, path, 0, 0, "cannot write: %s", strerror(e));
-        }
-    }
-    free(row);
-    return PMK_OK;
-}
-
-int img_pgm_write(FILE *fp, const char *path, const pmk_image *img, int plain,
-                  pmk_error *err)
-{
-    const size_t w = img->width, h = img->height;
-    const gsl_matrix *m = img->pix;
-    /* A binary image is written black 0, white 255. */
-    const unsigned maxval = img->binary ? 255u : img->maxval;
-    fprintf(fp, "%s\n%zu %zu\n%u\n", plain ? "P2" : "P5", w, h, maxval);
-    const int bps = maxval > 255 ? 2 : 1;
-    size_t rowbytes = plain ? 72 : w * (size_t)bps;
-    unsigned char *row = malloc(rowbytes);
-    if (!row)
-        return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
-    for (size_t r = 0; r < h; r++) {
-        const double *src = m->data + r * m->tda;
-        if (plain) {
-            /* Samples separated by blanks, lines of at most 70 characters. */
-            size_t k = 0;
-            for (size_t c = 0; c < w; c++) {
-                unsigned v = img->binary ? (src[c] > 0 ? 0u : 255u) : img_level(img, src[c]);
-                char num[8];
-                int len = snprintf(num, sizeof num, "%u", v);
-                if (k > 0 && k + 1 + (size_t)len > 70) {
-                    row[k++] = '\n';
-                    fwrite(row, 1, k, fp);
-                    k = 0;
-                }
-                if (k > 0)
-                    row[k++] = ' ';
-                memcpy(row + k, num, (size_t)len);
-                k += (size_t)len;
-            }
-            row[k++] = '\n';
-            fwrite(row, 1, k, fp);
-            continue;
-        }
-        if (img->binary)
-            for (size_t c = 0; c < w; c++)
-                row[c] = src[c] > 0 ? 0 : 255;
-        else if (bps == 1)
-            for (size_t c = 0; c < w; c++)
-                row[c] = (unsigned char)(src[c] + 0.5);
-        else
-            for (size_t c = 0; c < w; c++) {
-                unsigned v = (unsigned)(src[c] + 0.5);
-                row[2 * c] = (unsigned char)(v >> 8);
-                row[2 * c + 1] = (unsigned char)(v & 0xffu);
-            }
-        if (fwrite(row, 1, rowbytes, fp) != rowbytes) {
-            /* say why now: by the commit, errno would be long gone */
-            int e = errno ? errno : EIO;
-            free(row);
-            return pmk_error_at(err, PMK_EIO, path, 0, 0, "cannot write: %s", strerror(e));
-        }
-    }
-    free(row);
-    return PMK_OK;
 }

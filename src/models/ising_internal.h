@@ -8,6 +8,90 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "pmk/ising.h"
+#include "pmk/rng.h"
+
+/* An AVX2 clone of a hot loop, chosen at load time (the baseline ISA
+ * otherwise); not under ASan, whose instrumentation clones do not take. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__) \
+    && !defined(__SANITIZE_ADDRESS__)
+#define ISING_HOT __attribute__((target_clones("avx2", "default")))
+#else
+#define ISING_HOT
+#endif
+
+
+/* Neighbour sum s = sum_{j in N(r,c)} x_j with the free boundary (W x H),
+ * for spins (int8_t, summed as int) and for mean-field means (double). */
+#define ISING_NEIGHBOUR_SUM(NAME, T, S)                                        \
+    static inline S NAME(const T *x, size_t W, size_t H, size_t r, size_t c, int nb)     \
+    {                                                                             \
+        const T *row = x + r * W;                                                 \
+        S s = 0;                                                                  \
+        if (c > 0)                                                                \
+            s += row[c - 1];                                                      \
+        if (c + 1 < W)                                                            \
+            s += row[c + 1];                                                      \
+        if (r > 0) {                                                              \
+            s += row[c - W];                                                      \
+            if (nb == 8) {                                                        \
+                if (c > 0)                                                        \
+                    s += row[c - W - 1];                                          \
+                if (c + 1 < W)                                                    \
+                    s += row[c - W + 1];                                          \
+            }                                                                     \
+        }                                                                         \
+        if (r + 1 < H) {                                                          \
+            s += row[c + W];                                                      \
+            if (nb == 8) {                                                        \
+                if (c > 0)                                                        \
+                    s += row[c + W - 1];                                          \
+                if (c + 1 < W)                                                    \
+                    s += row[c + W + 1];                                          \
+            }                                                                     \
+        }                                                                         \
+        return s;                                                                 \
+    }
+ISING_NEIGHBOUR_SUM(ising_nsum, int8_t, int)
+ISING_NEIGHBOUR_SUM(ising_msum, double, double)
+
+
+/* The integer sums S1 = sum x_i, S2 = sum_<ij> x_i x_j, S3 = sum x_i y_i of
+ * E over the W x H image, and E = h S1 - beta S2 - eta S3 from them. */
+void ising_energy_sums(size_t W, size_t H, const int8_t *x, const int8_t *y, int nb,
+                       long long *s1, long long *s2, long long *s3);
+double ising_energy_of(const pmk_ising_params *p, long long s1, long long s2, long long s3);
+/* E(x, y), no checks. */
+double ising_energy(const pmk_ising_params *p, size_t W, size_t H, const int8_t *x,
+                    const int8_t *y);
+
+/* Pixels where a and b differ. */
+size_t ising_count_diff(const int8_t *a, const int8_t *b, size_t n);
+
+/* The visiting order of one sweep as pixel indices (n = W H of them):
+ * raster, a fresh random permutation (rng), or the colour classes in turn. */
+void ising_visit_order(pmk_ising_order order, size_t W, size_t H, int nb, pmk_rng *rng,
+                       size_t *idx);
+
+/* Ends a sweep: appends @p rec to the trace (capacity *cap), sets
+ * res->sweeps, and sets *stop when the method has converged (res->converged
+ * then set) or the caller's on_sweep asks to stop.  PMK_ENOMEM when the trace
+ * cannot grow (*stop set too). */
+int ising_sweep_end(pmk_ising_result *res, size_t *cap, const pmk_ising_options *o,
+                    const pmk_ising_sweep *rec, int converged, int *stop, pmk_error *err);
+
+/* The methods behind pmk_ising_denoise, on checked arguments (W H pixels
+ * under 2^31, y spins, parameters and options valid, rng where needed):
+ * ICM by the byte-parallel sweeps (beta >= 0, raster or checkerboard order),
+ * annealed Gibbs sampling, damped mean field.  Each sets x and fills res
+ * (energy_initial, the trace, sweeps, converged). */
+int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
+                   const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err);
+int ising_anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
+                 const int8_t *y, int8_t *x, pmk_rng *rng, pmk_ising_result *res,
+                 pmk_error *err);
+int ising_meanfield(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
+                    const int8_t *y, int8_t *x, pmk_rng *rng, pmk_ising_result *res,
+                    pmk_error *err);
 
 /* Exact MAP by s-t minimum cut (Boykov-Kolmogorov max-flow on the grid).
  * x receives width*height spins.  beta >= 0 (checked by the caller). */
