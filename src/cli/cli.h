@@ -185,8 +185,8 @@ typedef struct cli_parser {
  *         return p.status;
  * cli_parse_next handles the group options itself and returns the next own
  * option's key (its value in *arg), 0 at the end (a->pos, a->npos set), or -1
- * when the run ends here: after --help (p.status 0) or a usage error, already
- * printed (p.status 2). */
+ * after a usage error, already printed (p.status 2).  --help prints the help
+ * and ends the program with exit status 0 (cli_finish). */
 void cli_parse_begin(cli_parser *p, int argc, char **argv, const char *help, unsigned groups,
                      const cli_option *opts, cli_args *a);
 int cli_parse_next(cli_parser *p, const char **arg);

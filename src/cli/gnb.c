@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/help.h"
 #include "pmk/limits.h"
 
 /* Rows per chunk: 1024 x 784 doubles is 6.4 MB, which keeps the peak memory
@@ -23,150 +24,7 @@
  * next to parsing. */
 #define GNB_CHUNK_ROWS 1024
 
-static const char gnb_help[] =
-    "Usage: pmk gnb <verb> [options] ARGS\n"
-    "\n"
-    "Gaussian class-conditional classifier (Gaussian naive Bayes): per-class means,\n"
-    "a per-feature variance shared by the classes (or one per class), class priors.\n"
-    "\n"
-    "Verbs:\n"
-    "  fit DATA -o MODEL         fit on a labelled CSV or IDX in one streaming pass\n"
-    "  predict MODEL DATA        predicted labels (and posteriors) as CSV\n"
-    "  eval MODEL DATA           accuracy, NLL, precision/recall, confusion matrix\n"
-    "  show MODEL -o IMAGE       the class means and the sigma image as a montage\n"
-    "  merge A B... -o MODEL     pool models fitted on shards of a data set\n"
-    "  export MODEL DIR          mu.csv, var.csv, priors.csv for numpy/pandas\n"
-    "\n"
-    "Run 'pmk gnb <verb> --help' for a verb's options.\n";
-
 /* The data group, as fit, predict and eval take it. */
-#define DATA_HELP                                                                          \
-    "Data (CSV: 'label,x1,...,xD', gzip or plain, '-' = stdin; or an IDX images\n"        \
-    "file, its labels found by the standard pairing or given by --labels):\n"             \
-    "      --label-col C       0-based column of the integer label, or 'none' [0]\n"      \
-    "      --no-labels         the same as --label-col none\n"                            \
-    "      --header            the first line is a header\n"                              \
-    "      --no-header         the first line is data\n"                                  \
-    "                          [detected: a header when every field is a name]\n"        \
-    "      --labels FILE       the labels file of IDX images [X-labels-idx1-ubyte\n"     \
-    "                          beside X-images-idx3-ubyte]\n"
-
-#define COMMON_HELP                                                                        \
-    "  -q, --quiet             no progress or notice on stderr\n"                         \
-    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n"      \
-    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"       \
-    "  -h, --help              show this help and exit\n"
-
-static const char fit_help[] =
-    "Usage: pmk gnb fit [options] DATA -o MODEL\n"
-    "\n"
-    "Fits the classifier on DATA, streaming it in chunks: memory grows with\n"
-    "classes x features, not with rows.  Reports N, K, D, the training accuracy\n"
-    "and the mean NLL (with --json also the scale).\n"
-    "\n"
-    "Model:\n"
-    "      --scale S|auto      multiply every feature by S, at fit and predict time;\n"
-    "                          the model records it [auto: 1/255 = 0.00392... when\n"
-    "                          every value is an integer 0..255 and some exceeds 1\n"
-    "                          (pixels to 0..1), else 1]\n"
-    "      --binarize T        features become 1 where S x >= T, else 0; needs an\n"
-    "                          explicit scale [no]\n"
-    "      --var-smoothing E   add E x (largest per-feature variance) to every\n"
-    "                          variance, as scikit-learn's GaussianNB [1e-9]\n"
-    "      --var-floor F       raise every variance below F to F [0]\n"
-    "      --variance MODE     'shared': one variance per feature, pooled over the\n"
-    "                          classes; 'class': one per class and feature\n"
-    "                          (= scikit-learn GaussianNB) [shared]\n"
-    "      --priors P          'empirical' (class frequencies), 'uniform', or a\n"
-    "                          comma-separated list, one per label in increasing\n"
-    "                          label order, summing to 1 [empirical]\n"
-    "      --max-classes N     refuse more distinct labels [1000]\n"
-    "\n"
-    DATA_HELP
-    "      --chunk-rows N      rows read at a time, 1 to 65536 [1024]\n"
-    "      --no-train-accuracy skip the second pass that measures the training\n"
-    "                          accuracy (over a byte copy of the rows in a temporary\n"
-    "                          file when every value is an integer 0..255, else\n"
-    "                          over DATA again, which stdin cannot give)\n"
-    "\n"
-    "Output:\n"
-    "  -o, --output MODEL      the model file (text; written atomically) [required];\n"
-    "                          '-' writes it to stdout and the report to stderr\n"
-    "      --json              the report as one JSON object\n"
-    COMMON_HELP;
-
-static const char predict_help[] =
-    "Usage: pmk gnb predict [options] MODEL DATA\n"
-    "\n"
-    "Writes one CSV row per row of DATA: the predicted label, then with --proba\n"
-    "or --log-proba one column per class.  The model's transform is applied.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output FILE       where to write [-: stdout]\n"
-    "      --proba             add the posterior probability of every class\n"
-    "      --log-proba         add the log-posterior of every class (nats)\n"
-    "      --scale S|auto      refused unless S is the model's scale [the model's]\n"
-    "      --binarize T        refused unless the model binarizes at T [the model's]\n"
-    DATA_HELP
-    COMMON_HELP;
-
-static const char eval_help[] =
-    "Usage: pmk gnb eval [options] MODEL DATA\n"
-    "\n"
-    "Evaluates the model on labelled DATA: accuracy, mean NLL per row (nats, on\n"
-    "the transformed features), mean log-posterior of the true class, per-class\n"
-    "precision and recall, and the confusion matrix.  Warns about rows that are\n"
-    "off the class mean in a feature of zero training variance: they dominate the\n"
-    "NLL.\n"
-    "\n"
-    "Options:\n"
-    "      --json              one JSON object on stdout\n"
-    "      --scale S|auto      refused unless S is the model's scale [the model's]\n"
-    "      --binarize T        refused unless the model binarizes at T [the model's]\n"
-    DATA_HELP
-    COMMON_HELP;
-
-static const char show_help[] =
-    "Usage: pmk gnb show [options] MODEL -o IMAGE\n"
-    "\n"
-    "Draws the class means (black 0 to white at the largest mean) in increasing\n"
-    "label order, then on a new row the standard deviation image(s) sqrt(var),\n"
-    "one for a shared variance, one per class otherwise (white = largest).\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output IMAGE      .png, .pgm; 'png:-' or --format with '-' for stdout\n"
-    "                          [required]\n"
-    "      --format F          png, pgm or pbm [from the name]\n"
-    "      --shape RxC         tile size, rows x columns [RxR when D = R x R]\n"
-    "      --cols N            tiles per row [min(K, 10)]\n"
-    COMMON_HELP;
-
-static const char merge_help[] =
-    "Usage: pmk gnb merge [options] A B... -o MODEL\n"
-    "\n"
-    "Pools the statistics of models fitted on disjoint shards of a data set: the\n"
-    "result equals a fit on all the shards together (to rounding).  The models\n"
-    "must share D, the transform, the smoothing, the floor, the variance and prior\n"
-    "modes.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output MODEL      the merged model [required]; '-' = stdout\n"
-    COMMON_HELP;
-
-static const char export_help[] =
-    "Usage: pmk gnb export MODEL DIR\n"
-    "\n"
-    "Writes into DIR (created if needed), one row per class in increasing label\n"
-    "order, the label first:\n"
-    "  mu.csv      label,mu0,...     the class means (scaled units)\n"
-    "  var.csv     label,var0,...    the variances used (smoothing, floor included)\n"
-    "  priors.csv  label,prior,count\n"
-    "  transform.csv  scale          what multiplies each raw feature before the\n"
-    "                                model sees it: x_scaled = scale * x\n"
-    "Read them with numpy.loadtxt(..., delimiter=',', skiprows=1) or pandas.read_csv.\n"
-    "\n"
-    "Options:\n"
-    COMMON_HELP;
 
 /* ---------------------------------------------------------------- shared */
 
@@ -380,7 +238,7 @@ static int cmd_fit(int argc, char **argv)
     size_t chunk = GNB_CHUNK_ROWS;
     int no_train = 0, key, rc = 0;
     const char *arg;
-    cli_parse_begin(&p, argc, argv, fit_help, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_JSON, opts, &a);
+    cli_parse_begin(&p, argc, argv, pmk_help_gnb_fit, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_JSON, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0)
         rc = fit_option(key, arg, &go, &plist, &chunk, &no_train);
     if (!rc && key < 0) {
@@ -438,7 +296,7 @@ static int cmd_predict(int argc, char **argv)
     cli_args_init(&a);
     int cols = PMK_GNB_LABELS, key;
     const char *arg;
-    cli_parse_begin(&p, argc, argv, predict_help, CLI_G_DATA | CLI_G_OUTPUT, opts, &a);
+    cli_parse_begin(&p, argc, argv, pmk_help_gnb_predict, CLI_G_DATA | CLI_G_OUTPUT, opts, &a);
     while ((key = cli_parse_next(&p, &arg)) > 0) {
         int want = key == OPT_PROBA ? PMK_GNB_PROBA : PMK_GNB_LOG_PROBA;
         if (cols && cols != want)
@@ -540,7 +398,7 @@ static int cmd_eval(int argc, char **argv)
 {
     cli_args a;
     int rc;
-    if (parse_ends(argc, argv, eval_help, CLI_G_DATA | CLI_G_JSON, &a, &rc))
+    if (parse_ends(argc, argv, pmk_help_gnb_eval, CLI_G_DATA | CLI_G_JSON, &a, &rc))
         return rc;
     if (a.npos < 2)
         return cli_usage("need MODEL and DATA");
@@ -599,7 +457,7 @@ static int cmd_show(int argc, char **argv)
     int key, rc = 0;
     const char *arg, *out;
     pmk_image_format fmt;
-    cli_parse_begin(&p, argc, argv, show_help, CLI_G_OUTPUT | CLI_G_FORMAT, opts, &a);
+    cli_parse_begin(&p, argc, argv, pmk_help_gnb_show, CLI_G_OUTPUT | CLI_G_FORMAT, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
         if (key == OPT_SHAPE)
             rc = cli_parse_shape("shape", arg, &th, &tw);
@@ -642,7 +500,7 @@ static int cmd_merge(int argc, char **argv)
 {
     cli_args a;
     int rc;
-    if (parse_ends(argc, argv, merge_help, CLI_G_OUTPUT, &a, &rc))
+    if (parse_ends(argc, argv, pmk_help_gnb_merge, CLI_G_OUTPUT, &a, &rc))
         return rc;
     if (a.npos < 2)
         return cli_usage("need at least two models to merge");
@@ -732,7 +590,7 @@ static int cmd_export(int argc, char **argv)
 {
     cli_args a;
     int rc;
-    if (parse_ends(argc, argv, export_help, 0, &a, &rc))
+    if (parse_ends(argc, argv, pmk_help_gnb_export, 0, &a, &rc))
         return rc;
     if (a.npos < 2)
         return cli_usage("need MODEL and DIR");
@@ -766,7 +624,7 @@ int cli_gnb(int argc, char **argv)
         {"show", cmd_show}, {"merge", cmd_merge},     {"export", cmd_export},
         {NULL, NULL},
     };
-    return cli_dispatch(verbs, gnb_help, argc, argv);
+    return cli_dispatch(verbs, pmk_help_gnb, argc, argv);
 }
 
 /* ---------------------------------------------------------------- demo */

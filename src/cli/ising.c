@@ -11,95 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-
-static const char ising_help[] =
-    "Usage: pmk ising <verb> [options] ARGS\n"
-    "\n"
-    "Ising-MRF denoising of binary images (Bishop, PRML 8.3.3):\n"
-    "  E(x, y) = h sum x_i - beta sum_<ij> x_i x_j - eta sum x_i y_i,  PBM black = +1.\n"
-    "\n"
-    "Verbs:\n"
-    "  denoise NOISY -o OUT       restore an image (ICM, anneal, meanfield, mincut)\n"
-    "  noise CLEAN -o NOISY       flip pixels, or add Gaussian noise to a grey image\n"
-    "  energy IMAGE --observed Y  print E(IMAGE, Y)\n"
-    "\n"
-    "Run 'pmk ising <verb> --help' for a verb's options.\n";
-
-static const char denoise_help[] =
-    "Usage: pmk ising denoise [options] NOISY -o OUT\n"
-    "\n"
-    "Restores the binary image NOISY (PBM, PGM or PNG, possibly gzipped; '-' reads\n"
-    "stdin) under the Ising model and writes it to OUT (format from the extension:\n"
-    ".pbm, .pgm, .png; or FMT:OUT, e.g. png:- for stdout, the report then going to\n"
-    "stderr).  A PGM of levels 0 and maxval only is binary (0 black).\n"
-    "\n"
-    "Model:\n"
-    "      --beta B          coupling between neighbours [1]\n"
-    "      --eta E           coupling to the observed image [2.1]\n"
-    "      --h H             bias (h > 0 favours white) [0]\n"
-    "      --neighbours N    4 or 8 [4]\n"
-    "\n"
-    "Method:\n"
-    "  -m, --method M        icm, anneal, meanfield or mincut (exact MAP, beta >= 0) [icm]\n"
-    "      --order O         sweep order: raster, random or checkerboard [raster]\n"
-    "      --max-sweeps N    icm, meanfield: at most N sweeps [icm 100,\n"
-    "                        meanfield 1000: its means settle slowly]\n"
-    "      --t0 T            anneal: start temperature [4]\n"
-    "      --t-factor F      anneal: temperature factor per sweep [0.9]\n"
-    "      --anneal-sweeps N anneal: sweeps [100]\n"
-    "      --damping D       meanfield: damping in (0, 1] [0.5]\n"
-    "      --tol T           meanfield: stop when no mean moves by T [1e-6]\n"
-    "      --seed S          seed for anneal and the random order [GSL_RNG_SEED or 0]\n"
-    "\n"
-    "Input and output:\n"
-    "  -o, --output OUT      the restored image (required)\n"
-    "      --format F        its format: pbm, pgm or png [from OUT's extension]\n"
-    "      --threshold T     binarise a grey input: black where level < T * maxval\n"
-    "      --truth CLEAN     report the error rate against this clean image\n"
-    "      --trace FILE      write one CSV row per sweep (sweep,changed,energy,...)\n"
-    "      --json            print the figures as one JSON object\n"
-    "  -q, --quiet           no progress on stderr (progress: the first sweep, then\n"
-    "                        one line per tenth of the sweeps allowed or per second)\n"
-    "      --max-memory SIZE refuse inputs needing more memory: bytes, with an\n"
-    "                        optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help            show this help and exit\n";
-
-static const char noise_help[] =
-    "Usage: pmk ising noise [options] CLEAN -o NOISY\n"
-    "\n"
-    "Binary image: flips exactly round(P * pixels) distinct pixels chosen uniformly.\n"
-    "Grey image: adds Gaussian noise of standard deviation SIGMA * maxval to every\n"
-    "level, rounded and clipped to 0..maxval.\n"
-    "\n"
-    "Options:\n"
-    "      --flip P          fraction of pixels to flip, 0 <= P <= 1 (binary images)\n"
-    "      --gauss SIGMA     noise level as a fraction of maxval (grey images)\n"
-    "      --threshold T     binarise a grey input first (then --flip applies)\n"
-    "      --seed S          seed [GSL_RNG_SEED or 0]\n"
-    "  -o, --output NOISY    the noisy image (required; FMT:NOISY, e.g. pbm:-)\n"
-    "      --format F        its format: pbm, pgm or png [from the extension]\n"
-    "  -q, --quiet           no notices on stderr\n"
-    "      --max-memory SIZE refuse inputs needing more memory: bytes, with an\n"
-    "                        optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help            show this help and exit\n";
-
-static const char energy_help[] =
-    "Usage: pmk ising energy [options] IMAGE --observed Y\n"
-    "\n"
-    "Prints E(IMAGE, Y) = h sum x_i - beta sum_<ij> x_i x_j - eta sum x_i y_i.\n"
-    "\n"
-    "Options:\n"
-    "      --observed Y      the observed image y (required)\n"
-    "      --beta B          [1]\n"
-    "      --eta E           [2.1]\n"
-    "      --h H             [0]\n"
-    "      --neighbours N    4 or 8 [4]\n"
-    "      --threshold T     binarise grey inputs: black where level < T * maxval\n"
-    "      --json            print {\"energy\": ...}, the three sums sum_x, sum_pairs\n"
-    "                        (neighbour pairs, each once) and sum_xy, and the parameters\n"
-    "      --max-memory SIZE refuse inputs needing more memory: bytes, with an\n"
-    "                        optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"
-    "  -h, --help            show this help and exit\n";
+#include "cli/help.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -305,7 +217,7 @@ static int cmd_denoise(int argc, char **argv)
     cli_args a;
     cli_parser ps;
     cli_args_init(&a);
-    cli_parse_begin(&ps, argc, argv, denoise_help,
+    cli_parse_begin(&ps, argc, argv, pmk_help_ising_denoise,
                     CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_JSON | CLI_G_SEED, opts, &a);
     while ((key = cli_parse_next(&ps, &arg)) > 0) {
         if (model_option(key, arg, &p, &threshold, &rc)) {
@@ -502,7 +414,7 @@ static int cmd_noise(int argc, char **argv)
     cli_args a;
     cli_parser ps;
     cli_args_init(&a);
-    cli_parse_begin(&ps, argc, argv, noise_help, CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_SEED, opts,
+    cli_parse_begin(&ps, argc, argv, pmk_help_ising_noise, CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_SEED, opts,
                     &a);
     while ((key = cli_parse_next(&ps, &arg)) > 0) {
         switch (key) {
@@ -555,7 +467,7 @@ static int cmd_energy(int argc, char **argv)
     cli_args a;
     cli_parser ps;
     cli_args_init(&a);
-    cli_parse_begin(&ps, argc, argv, energy_help, CLI_G_JSON, opts, &a);
+    cli_parse_begin(&ps, argc, argv, pmk_help_ising_energy, CLI_G_JSON, opts, &a);
     while ((key = cli_parse_next(&ps, &arg)) > 0) {
         if (model_option(key, arg, &p, &threshold, &rc)) {
             if (rc)
@@ -622,5 +534,5 @@ int cli_ising(int argc, char **argv)
 {
     static const cli_verb verbs[] = {
         {"denoise", cmd_denoise}, {"noise", cmd_noise}, {"energy", cmd_energy}, {NULL, NULL}};
-    return cli_dispatch(verbs, ising_help, argc, argv);
+    return cli_dispatch(verbs, pmk_help_ising, argc, argv);
 }

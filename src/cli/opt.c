@@ -170,8 +170,9 @@ int cli_parse_next(cli_parser *p, const char **arg)
             return -1;
         }
         if (key == K_HELP) {
-            p->status = cli_print_help(p->help);
-            return -1;
+            /* --help ends the run here, whatever else the line holds */
+            cli_print_help(p->help);
+            exit(cli_finish(PMK_EXIT_OK));
         }
         int rc = group_option(p, key, optarg);
         if (rc > 0) {

@@ -17,108 +17,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "cli/help.h"
 #include "cli/rbm_cli.h"
 
 /* ---------------------------------------------------------------- help */
 
-static const char rbm_help[] =
-    "Usage: pmk rbm <verb> [options] ARGS\n"
-    "\n"
-    "A binary restricted Boltzmann machine: p(v,h) = exp(v'Wh + b'v + a'h) / Z.\n"
-    "\n"
-    "Verbs:\n"
-    "  train DATA -o MODEL         train by CD-k or persistent CD (PCD-k)\n"
-    "  hidden MODEL DATA           p(h=1|v) or samples of h for each row, as CSV\n"
-    "  sample MODEL -o OUT         block Gibbs samples as a PNG montage or CSV\n"
-    "  eval MODEL DATA             reconstruction error, pseudo-likelihood, free\n"
-    "                              energy, log Z (--exact or --ais), log p(v)\n"
-    "  filters MODEL -o PNG        the columns of W as a montage of images\n"
-    "  export MODEL DIR            W.csv, b.csv, a.csv and transform.csv\n"
-    "\n"
-    "Run 'pmk rbm <verb> --help' for a verb's options.\n";
-
-static const char train_help[] =
-    "Usage: pmk rbm train [options] DATA -o MODEL\n"
-    "\n"
-    "Trains a binary RBM on DATA by contrastive divergence.  MNIST trains with no\n"
-    "options: pixels are scaled by 1/255 and used as probabilities.\n"
-    "\n"
-    "Model and training:\n"
-    "  -o, --output MODEL      model file to write (atomically; - for stdout, the\n"
-    "                          report then on stderr) [required]\n"
-    "  -H, --hidden H          hidden units [500]\n"
-    "  -e, --epochs E          passes over the training rows [10]\n"
-    "  -b, --batch B           minibatch size [100]\n"
-    "      --lr EPS            learning rate [0.1]\n"
-    "  -k, --cd K              Gibbs steps per update (CD-K) [1]\n"
-    "      --cd-ramp           grow the Gibbs steps linearly from 1 in the first\n"
-    "                          epoch to K in the last (Salakhutdinov & Murray\n"
-    "                          2008) [off: K every epoch]\n"
-    "      --persistent        persistent chains (PCD-K, Tieleman 2008) [off]\n"
-    "      --momentum M|auto   momentum in [0,1) [auto: 0.5 for epochs 1-5, then 0.9]\n"
-    "      --weight-decay L    L2 weight cost on W [0.0002]\n"
-    "      --seed S            seed for initialisation, minibatches and sampling\n"
-    "                          [GSL_RNG_SEED, else 0]\n"
-    "      --resume MODEL      continue training MODEL (its parameters, momentum,\n"
-    "                          persistent chains, epoch count and transform);\n"
-    "                          --hidden ignored\n"
-    "\n"
-    "Monitoring:\n"
-    "      --holdout F         fraction of rows held out of training for the\n"
-    "                          free-energy gap [0.05; 0 = none]\n"
-    "      --log FILE.csv      write the per-epoch figures as CSV\n"
-    "      --checkpoint-every N  also write MODEL every N epochs [0 = only at the end]\n"
-    "      --json              a JSON report of the run on stdout\n"
-    COMMON_HELP
-    "\n"
-    DATA_HELP
-    "\n"
-    "Each epoch prints on stderr: the reconstruction error (mean over rows of\n"
-    "sum_i (v_i - p(v_i|h))^2, as in Hinton's rbm.m), the stochastic\n"
-    "pseudo-likelihood of scikit-learn on up to 1,000 training rows, the\n"
-    "free-energy gap mean F(held out) - mean F(training rows) (growing = overfitting),\n"
-    "and the epoch's seconds (--log adds the elapsed time).  Training runs in single\n"
-    "precision; the same seed gives a byte-identical model.\n";
-
-static const char hidden_help[] =
-    "Usage: pmk rbm hidden [options] MODEL DATA\n"
-    "\n"
-    "Writes a CSV with the header line [label,]h0,...,hH-1, then one row per row of\n"
-    "DATA: its label (when DATA has labels) then p(h_j = 1 | v) for each hidden\n"
-    "unit, or one sample of h with --sample.\n"
-    "\n"
-    "Options:\n"
-    "      --prob              probabilities p(h=1|v) [default]\n"
-    "      --sample            one sample of h ~ p(h|v) per row (0/1)\n"
-    "      --seed S            seed for --sample [GSL_RNG_SEED, else 0]\n"
-    "  -o, --output OUT        CSV file to write [-: stdout]\n"
-    COMMON_HELP
-    "\n"
-    DATA_HELP;
-
-static const char eval_help[] =
-    "Usage: pmk rbm eval [options] MODEL DATA\n"
-    "\n"
-    "Reports on DATA: the reconstruction error, the pseudo-likelihood (exact over\n"
-    "every bit, and scikit-learn's one-random-bit estimate), the mean free energy,\n"
-    "and with --exact or --ais log Z and the mean log-probability -F(v) - log Z.\n"
-    "\n"
-    "Options:\n"
-    "      --exact             log Z by enumerating the smaller layer (at most 25\n"
-    "                          units wide)\n"
-    "      --ais               log Z by annealed importance sampling (Salakhutdinov &\n"
-    "                          Murray 2008), base rates from DATA; prints +-3 sigma\n"
-    "      --ais-runs M        AIS runs [100]\n"
-    "      --ais-betas A,B,C   intermediate distributions on [0,0.5], [0.5,0.9],\n"
-    "                          [0.9,1] [500,4000,10000]\n"
-    "      --seed S            for sampling and AIS [GSL_RNG_SEED, else 0]\n"
-    "      --json              one JSON object on stdout\n"
-    COMMON_HELP
-    "\n"
-    DATA_HELP;
-
 /* ---------------------------------------------------------------- shared */
-
 
 /* "pmk rbm VERB: PATH: the data have ..." when DATA does not fit the model. */
 static int rbm_check_dims(const pmk_rbm *m, size_t d, const char *path)
@@ -168,7 +72,6 @@ int rbm_expect_args(const cli_args *a, size_t min, size_t max, const char *missi
 }
 
 /* ---------------------------------------------------------------- data */
-
 
 void rbm_data_free(rbm_data *d)
 {
@@ -328,7 +231,7 @@ static int rbm_train(int argc, char **argv)
     pmk_error err;
     int key, rc = 0;
     cli_args_init(&a);
-    cli_parse_begin(&p, argc, argv, train_help, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_JSON | CLI_G_SEED,
+    cli_parse_begin(&p, argc, argv, pmk_help_rbm_train, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_JSON | CLI_G_SEED,
                     opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
         switch (key) {
@@ -451,7 +354,7 @@ static int rbm_hidden(int argc, char **argv)
     cli_parser p;
     int key, rc, sample = 0;
     cli_args_init(&a);
-    cli_parse_begin(&p, argc, argv, hidden_help, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_SEED, opts,
+    cli_parse_begin(&p, argc, argv, pmk_help_rbm_hidden, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_SEED, opts,
                     &a);
     while ((key = cli_parse_next(&p, &arg)) > 0)
         sample = key == OPT_SAMPLE;
@@ -550,7 +453,7 @@ static int rbm_eval(int argc, char **argv)
     pmk_rbm_ais_options_init_default(&ao);
     pmk_error err;
     cli_args_init(&a);
-    cli_parse_begin(&p, argc, argv, eval_help, CLI_G_DATA | CLI_G_JSON | CLI_G_SEED, opts, &a);
+    cli_parse_begin(&p, argc, argv, pmk_help_rbm_eval, CLI_G_DATA | CLI_G_JSON | CLI_G_SEED, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
         switch (key) {
         case OPT_EXACT: exact = 1; break;
@@ -611,6 +514,6 @@ int cli_rbm(int argc, char **argv)
         {"eval", rbm_eval},     {"filters", rbm_filters}, {"export", rbm_export},
         {NULL, NULL},
     };
-    return cli_dispatch(verbs, rbm_help, argc, argv);
+    return cli_dispatch(verbs, pmk_help_rbm, argc, argv);
 }
 

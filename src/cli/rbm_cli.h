@@ -8,30 +8,6 @@
 
 #include "cli/cli.h"
 
-#define DATA_HELP                                                                      \
-    "Data (CSV rows 'label,x1,...,xD', gzip accepted; or IDX images, their labels\n"   \
-    "beside them as X-labels-idx1-ubyte):\n"                                            \
-    "      --header        the first line is a header\n"                              \
-    "      --no-header     the first line is data [detected: a header when every\n"   \
-    "                      field is a name]\n"                                         \
-    "      --label-col K   0-based label column, or 'none' [0]\n"                      \
-    "      --no-labels     every column is a feature (--label-col none)\n"             \
-    "      --labels FILE   the labels of IDX images [the standard pairing]\n"          \
-    "      --scale S|auto  multiply every value by S [train: auto, 1/255 when every\n" \
-    "                      value is an integer 0-255 and some exceeds 1, else 1;\n"    \
-    "                      other verbs: the model's]\n"                                \
-    "      --binarize T    after scaling, v = 1 where x >= T, else 0 [train: off,\n"  \
-    "                      the values in [0,1] are probabilities; others: the model's]\n" \
-    "  Values outside [0,1] after scaling are an error.  The model records its\n"     \
-    "  transform and every verb applies it; a --scale or --binarize that differs\n"    \
-    "  from it is refused.\n"
-
-#define COMMON_HELP                                                                \
-    "  -q, --quiet             no progress lines or notices\n"                    \
-    "      --max-memory SIZE   refuse inputs needing more memory: bytes, with an\n" \
-    "                          optional k, M, G or T [PMK_MAX_MEMORY, else RAM]\n"  \
-    "  -h, --help              show this help and exit\n"
-
 /* Own option keys: above the letters, below the groups' keys (opt.c). */
 enum {
     OPT_LR = 256, OPT_PERSISTENT, OPT_CD_RAMP, OPT_MOMENTUM, OPT_WD, OPT_RESUME, OPT_HOLDOUT,

@@ -14,57 +14,10 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "cli/help.h"
 #include "cli/rbm_cli.h"
 
 /* ---------------------------------------------------------------- help */
-
-static const char sample_help[] =
-    "Usage: pmk rbm sample [options] MODEL -o OUT.png|OUT.csv\n"
-    "\n"
-    "Runs N block Gibbs chains v -> h -> v for K sweeps and records the visible\n"
-    "means p(v=1|h) every M sweeps.  A PNG is a montage with one row per snapshot\n"
-    "(needs D to be a square image size); a CSV has the header line\n"
-    "sweep,v0,...,vD-1 and one row per chain and snapshot.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output OUT        .png, .pgm or .csv; - is CSV on stdout [required]\n"
-    "      --format png|pgm    an image on stdout with -o -\n"
-    "  -n, --chains N          chains [10]\n"
-    "  -s, --steps K           Gibbs sweeps [1000]\n"
-    "      --every M           snapshot every M sweeps [K/10, at least 1]\n"
-    "      --init random|data:FILE  start from v ~ Bernoulli(1/2), or from the\n"
-    "                          first N rows of FILE [random]\n"
-    "      --seed S            [GSL_RNG_SEED, else 0]\n"
-    COMMON_HELP
-    "\n"
-    DATA_HELP;
-
-static const char filters_help[] =
-    "Usage: pmk rbm filters [options] MODEL -o FILTERS.png\n"
-    "\n"
-    "Draws each column of W (one hidden unit's weights) as a square image, each\n"
-    "with its own contrast (min black, max white).  D must be a square (784 = 28x28).\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output PNG        image to write (.png, .pgm; png:- for stdout) [required]\n"
-    "      --format png|pgm    the image's format with -o -\n"
-    "      --count N           first N hidden units [all]\n"
-    "      --cols C            tiles per row [ceil(sqrt(N))]\n"
-    COMMON_HELP;
-
-static const char export_help[] =
-    "Usage: pmk rbm export MODEL DIR\n"
-    "\n"
-    "Writes into DIR (created if needed) CSV files with a header line:\n"
-    "  W.csv          h0,...   D rows of H weights\n"
-    "  b.csv          b        D visible biases, one a line\n"
-    "  a.csv          a        H hidden biases, one a line\n"
-    "  transform.csv  scale,threshold  what the model does to each raw value:\n"
-    "                 v = scale * x, then (threshold > 0) v = (v >= threshold)\n"
-    "                 (no data row when the model does not record it)\n"
-    "\n"
-    "Options:\n"
-    COMMON_HELP;
 
 /* ---------------------------------------------------------------- shared */
 
@@ -174,7 +127,7 @@ int rbm_sample(int argc, char **argv)
     int key, rc = 0, image = 0;
     pmk_image_format fmt = PMK_IMAGE_AUTO;
     cli_args_init(&a);
-    cli_parse_begin(&p, argc, argv, sample_help,
+    cli_parse_begin(&p, argc, argv, pmk_help_rbm_sample,
                     CLI_G_DATA | CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_SEED, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
         switch (key) {
@@ -277,7 +230,7 @@ int rbm_filters(int argc, char **argv)
     pmk_image_format fmt;
     int key, rc = 0;
     cli_args_init(&a);
-    cli_parse_begin(&p, argc, argv, filters_help, CLI_G_OUTPUT | CLI_G_FORMAT, opts, &a);
+    cli_parse_begin(&p, argc, argv, pmk_help_rbm_filters, CLI_G_OUTPUT | CLI_G_FORMAT, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
         const char *name = key == OPT_COUNT ? "count" : "cols";
         size_t *v = key == OPT_COUNT ? &count : &cols;
@@ -325,7 +278,7 @@ int rbm_export(int argc, char **argv)
     const char *arg;
     int rc;
     cli_args_init(&a);
-    cli_parse_begin(&p, argc, argv, export_help, 0, NULL, &a);
+    cli_parse_begin(&p, argc, argv, pmk_help_rbm_export, 0, NULL, &a);
     if (cli_parse_next(&p, &arg) < 0)   /* --help (exit 0) or a usage error */
         return p.status;
     if ((rc = rbm_expect_args(&a, 2, 2, "expected MODEL DIR")))
