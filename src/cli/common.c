@@ -44,14 +44,20 @@ static void prefix(FILE *f)
         fputs("pmk: ", f);
 }
 
+/* "pmk COMMAND: message" and a newline on stderr. */
+static void vmessage(const char *fmt, va_list ap)
+{
+    prefix(stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int cli_error(const char *fmt, ...)
 {
     va_list ap;
-    prefix(stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return PMK_EXIT_FAIL;
 }
 
@@ -65,11 +71,9 @@ int cli_error_pmk(const pmk_error *err)
 int cli_usage(const char *fmt, ...)
 {
     va_list ap;
-    prefix(stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     if (command_name[0])
         fprintf(stderr, "Try 'pmk %s --help'.\n", command_name);
     else
@@ -82,11 +86,9 @@ void cli_notice(const char *fmt, ...)
     if (quiet_flag)
         return;
     va_list ap;
-    prefix(stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void cli_progress(const char *fmt, ...)

@@ -99,63 +99,61 @@ static field *push(cli_report *r, kind k, const char *key)
     return f;
 }
 
+/* A scalar field: its kind and key, then its text line from fmt. */
+static field *scalar(cli_report *r, kind k, const char *key, const char *fmt, va_list ap)
+{
+    field *f = push(r, k, key);
+    if (f)
+        f->text = vformat(r, fmt, ap);
+    return f;
+}
+
 void cli_report_text(cli_report *r, const char *fmt, ...)
 {
-    field *f = push(r, F_TEXT, NULL);
-    if (!f)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    f->text = vformat(r, fmt, ap);
+    scalar(r, F_TEXT, NULL, fmt, ap);
     va_end(ap);
 }
 
 void cli_report_num(cli_report *r, const char *key, double v, const char *fmt, ...)
 {
-    field *f = push(r, F_NUM, key);
-    if (!f)
-        return;
-    f->num = v;
     va_list ap;
     va_start(ap, fmt);
-    f->text = vformat(r, fmt, ap);
+    field *f = scalar(r, F_NUM, key, fmt, ap);
     va_end(ap);
+    if (f)
+        f->num = v;
 }
 
 void cli_report_int(cli_report *r, const char *key, long long v, const char *fmt, ...)
 {
-    field *f = push(r, F_INT, key);
-    if (!f)
-        return;
-    f->i = v;
     va_list ap;
     va_start(ap, fmt);
-    f->text = vformat(r, fmt, ap);
+    field *f = scalar(r, F_INT, key, fmt, ap);
     va_end(ap);
+    if (f)
+        f->i = v;
 }
 
 void cli_report_str(cli_report *r, const char *key, const char *v, const char *fmt, ...)
 {
-    field *f = push(r, v ? F_STR : F_NULL, key);
-    if (!f)
-        return;
-    f->str = dup_or_null(r, v);
     va_list ap;
     va_start(ap, fmt);
-    f->text = vformat(r, fmt, ap);
+    field *f = scalar(r, v ? F_STR : F_NULL, key, fmt, ap);
     va_end(ap);
+    if (f)
+        f->str = dup_or_null(r, v);
 }
 
 void cli_report_bool(cli_report *r, const char *key, int v, const char *fmt, ...)
 {
-    field *f = push(r, F_BOOL, key);
-    if (!f)
-        return;
-    f->i = v != 0;
     va_list ap;
     va_start(ap, fmt);
-    f->text = vformat(r, fmt, ap);
+    field *f = scalar(r, F_BOOL, key, fmt, ap);
     va_end(ap);
+    if (f)
+        f->i = v != 0;
 }
 
 void cli_report_null(cli_report *r, const char *key)
