@@ -936,12 +936,44 @@ START_TEST(test_split_as_before)
 }
 END_TEST
 
+/* One rule for an option against a model's transform: 0 asks nothing, an
+ * equal value agrees (scale to 1e-12 relative), anything else is refused
+ * naming both values. */
+START_TEST(test_transform_agrees)
+{
+    pmk_transform model, asked;
+    pmk_error e;
+    pmk_transform_init(&model);
+    model.scale = 1.0 / 255.0;
+    pmk_transform_init(&asked);
+    asked.scale = 0;
+    ck_assert_int_eq(pmk_transform_agrees(&model, &asked, "fitted", &e), PMK_OK);
+    asked.scale = 1.0 / 255.0 * (1 + 1e-13);
+    ck_assert_int_eq(pmk_transform_agrees(&model, &asked, "fitted", &e), PMK_OK);
+    asked.scale = 1;
+    ck_assert_int_eq(pmk_transform_agrees(&model, &asked, "fitted", &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "scale 1 contradicts the model's scale 0.0039215686274509803 "
+                            "(it was fitted with it)");
+    asked.scale = 0;
+    asked.threshold = 0.5;
+    ck_assert_int_eq(pmk_transform_agrees(&model, &asked, "trained", &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "binarizing at 0.5 contradicts the model, which was trained on "
+                            "values not binarized");
+    model.threshold = 0.25;
+    ck_assert_int_eq(pmk_transform_agrees(&model, &asked, "trained", &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "binarizing at 0.5 contradicts the model's threshold 0.25");
+    asked.threshold = 0.25;
+    ck_assert_int_eq(pmk_transform_agrees(&model, &asked, "trained", &e), PMK_OK);
+}
+END_TEST
+
 Suite *suite_dataset(void)
 {
     Suite *s = suite_create("dataset");
     TCase *tc = tcase_create("policy");
     tcase_add_test(tc, test_auto_policy);
     tcase_add_test(tc, test_transform_check);
+    tcase_add_test(tc, test_transform_agrees);
     suite_add_tcase(s, tc);
     tc = tcase_create("reader");
     tcase_set_timeout(tc, 60);   /* hundreds of opens: slow under ASan and valgrind */

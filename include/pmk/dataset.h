@@ -82,6 +82,14 @@ PMK_API void pmk_transform_auto(const pmk_data_stats *s, pmk_transform *tf);
 /** Applies @p tf to one value (no check). */
 PMK_API double pmk_transform_apply(const pmk_transform *tf, double x);
 
+/** The one rule for an option that contradicts a model's transform: a
+ *  positive @p asked->scale must equal @p model's scale (to 1e-12 relative),
+ *  and a positive @p asked->threshold its threshold; 0 asks nothing.
+ *  @p how completes "(it was ... with it)": "fitted" or "trained".
+ *  @return PMK_OK, or PMK_EINVAL with a message naming both values. */
+PMK_API int pmk_transform_agrees(const pmk_transform *model, const pmk_transform *asked,
+                                 const char *how, pmk_error *err);
+
 /* ---------------------------------------------------------------- reader */
 
 /** The file formats. */

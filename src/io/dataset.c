@@ -178,3 +178,22 @@ gsl_matrix *pmk_matrix_wrap(double *data, size_t n, size_t d)
     m->owner = 1;
     return m;
 }
+
+int pmk_transform_agrees(const pmk_transform *model, const pmk_transform *asked,
+                         const char *how, pmk_error *err)
+{
+    if (asked->scale > 0 && fabs(asked->scale - model->scale) > 1e-12 * model->scale)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "scale %.17g contradicts the model's scale %.17g (it was %s with it)",
+                             asked->scale, model->scale, how);
+    if (asked->threshold > 0 && asked->threshold != model->threshold) {
+        if (model->threshold > 0)
+            return pmk_error_set(err, PMK_EINVAL,
+                                 "binarizing at %.17g contradicts the model's threshold %.17g",
+                                 asked->threshold, model->threshold);
+        return pmk_error_set(err, PMK_EINVAL,
+                             "binarizing at %.17g contradicts the model, which was %s on "
+                             "values not binarized", asked->threshold, how);
+    }
+    return PMK_OK;
+}

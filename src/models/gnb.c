@@ -248,20 +248,7 @@ int pmk_gnb_check_transform(const pmk_gnb *m, const pmk_transform *asked, pmk_er
     const pmk_transform *tf = &m->opt.transform;
     if (m->scale_open)
         return pmk_error_set(err, PMK_EINVAL, "the model is not fitted");
-    if (asked->scale > 0 && fabs(asked->scale - tf->scale) > 1e-12 * tf->scale)
-        return pmk_error_set(err, PMK_EINVAL,
-                             "scale %.17g contradicts the model's scale %.17g (it was fitted "
-                             "with it)", asked->scale, tf->scale);
-    if (asked->threshold > 0 && asked->threshold != tf->threshold) {
-        if (tf->threshold > 0)
-            return pmk_error_set(err, PMK_EINVAL,
-                                 "binarizing at %.17g contradicts the model's threshold %.17g",
-                                 asked->threshold, tf->threshold);
-        return pmk_error_set(err, PMK_EINVAL,
-                             "binarizing at %.17g contradicts the model, which was fitted on "
-                             "values not binarized", asked->threshold);
-    }
-    return PMK_OK;
+    return pmk_transform_agrees(tf, asked, "fitted", err);
 }
 
 size_t pmk_gnb_nfeatures(const pmk_gnb *m) { return m->d; }

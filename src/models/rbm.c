@@ -243,22 +243,7 @@ int pmk_rbm_check_transform(const pmk_rbm *m, const pmk_transform *asked, pmk_er
     const pmk_transform *tf = &m->transform;
     if (!m->transform_known || !asked)
         return PMK_OK;
-    if (asked->scale > 0 && fabs(asked->scale - tf->scale) > 1e-12 * tf->scale)
-        return pmk_error_set(err, PMK_EINVAL,
-                             "scale %.17g contradicts the model's scale %.17g (it was trained "
-                             "with it)",
-                             asked->scale, tf->scale);
-    if (asked->threshold > 0 && asked->threshold != tf->threshold) {
-        if (tf->threshold > 0)
-            return pmk_error_set(err, PMK_EINVAL,
-                                 "binarizing at %.17g contradicts the model's threshold %.17g",
-                                 asked->threshold, tf->threshold);
-        return pmk_error_set(err, PMK_EINVAL,
-                             "binarizing at %.17g contradicts the model, which was trained on "
-                             "values not binarized",
-                             asked->threshold);
-    }
-    return PMK_OK;
+    return pmk_transform_agrees(tf, asked, "trained", err);
 }
 
 int pmk_rbm_transform_for(const pmk_rbm *m, const pmk_data_stats *stats,
