@@ -6,7 +6,7 @@ pkginclude_HEADERS += include/pmk/ising.h
 src_libpmk_la_SOURCES += src/models/ising.c src/models/ising_icm.c src/models/ising_anneal.c \
 	src/models/ising_meanfield.c src/models/ising_maxflow.c
 noinst_HEADERS += src/models/ising_internal.h
-src_pmk_SOURCES += src/cli/ising.c src/cli/ising_demo.c
+src_pmk_SOURCES += src/cli/ising.c
 tests_check_pmk_SOURCES += tests/check_ising.c
 TESTS += tests/cli_ising.sh
 EXTRA_DIST += tests/cli_ising.sh tests/data/ising-x.pbm tests/data/ising-y.pbm \
