@@ -11,29 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_pmk.h"
-#include "pmk/pmk.h"
-
-static char dir[256];
-static char pathbuf[512];
-
-static void setup(void)
-{
-    snprintf(dir, sizeof dir, "%s", test_tmpdir());
-}
-
-static void teardown(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *tpath(const char *name)
-{
-    snprintf(pathbuf, sizeof pathbuf, "%s/%s", dir, name);
-    return pathbuf;
-}
+#include "check_image.h"
 
 /* A W x H spin image with an irregular pattern (W not a multiple of 8, so
  * P4 and 1-bit PNG rows end in padding bits). */
@@ -95,9 +73,9 @@ START_TEST(test_round_trips)
         ck_assert_int_eq(pmk_spin_image_to_image(s, &img, &e), PMK_OK);
         for (size_t f = 0; f < sizeof fmts / sizeof fmts[0]; f++) {
             char p1[600], p2[600], p3[600];
-            snprintf(p1, sizeof p1, "%s/s%zu-%zu.img", dir, k, f);
-            snprintf(p2, sizeof p2, "%s/i%zu-%zu.img", dir, k, f);
-            snprintf(p3, sizeof p3, "%s/t%zu-%zu.img", dir, k, f);
+            snprintf(p1, sizeof p1, "%s/s%zu-%zu.img", img_dir, k, f);
+            snprintf(p2, sizeof p2, "%s/i%zu-%zu.img", img_dir, k, f);
+            snprintf(p3, sizeof p3, "%s/t%zu-%zu.img", img_dir, k, f);
             ck_assert_int_eq(pmk_spin_image_write(p1, s, fmts[f], &e), PMK_OK);
             ck_assert_int_eq(pmk_image_write(p2, img, fmts[f], &e), PMK_OK);
             assert_same_file(p1, p2);
@@ -121,22 +99,22 @@ START_TEST(test_known_bits)
     static const unsigned char p4[] = "P4\n10 2\n\xA5\xFF\x01\x7F";
     static const int8_t want[20] = {1, -1, 1, -1, -1, 1, -1, 1, 1, 1,
                                     -1, -1, -1, -1, -1, -1, -1, 1, -1, 1};
-    test_write_file(tpath("k.pbm"), p4, sizeof p4 - 1);
-    pmk_spin_image *s = read_spins(tpath("k.pbm"));
+    test_write_file(img_tpath("k.pbm"), p4, sizeof p4 - 1);
+    pmk_spin_image *s = read_spins(img_tpath("k.pbm"));
     ck_assert_uint_eq(s->width, 10);
     ck_assert_uint_eq(s->height, 2);
     for (int i = 0; i < 20; i++)
         ck_assert_msg(s->spins[i] == want[i], "spin %d is %d", i, s->spins[i]);
     pmk_error e;
-    ck_assert_int_eq(pmk_spin_image_write(tpath("k2.pbm"), s, PMK_IMAGE_AUTO, &e), PMK_OK);
+    ck_assert_int_eq(pmk_spin_image_write(img_tpath("k2.pbm"), s, PMK_IMAGE_AUTO, &e), PMK_OK);
     size_t n;
-    char *d = test_read_file(tpath("k2.pbm"), &n);
+    char *d = test_read_file(img_tpath("k2.pbm"), &n);
     ck_assert_uint_eq(n, 12);
     ck_assert(memcmp(d, "P4\n10 2\n\xA5\xC0\x01\x40", 12) == 0);
     free(d);
     /* The same pixels as PGM: black 0, white 255. */
-    ck_assert_int_eq(pmk_spin_image_write(tpath("k.pgm"), s, PMK_IMAGE_AUTO, &e), PMK_OK);
-    d = test_read_file(tpath("k.pgm"), &n);
+    ck_assert_int_eq(pmk_spin_image_write(img_tpath("k.pgm"), s, PMK_IMAGE_AUTO, &e), PMK_OK);
+    d = test_read_file(img_tpath("k.pgm"), &n);
     ck_assert_uint_eq(n, 12 + 20);
     ck_assert(memcmp(d, "P5\n10 2\n255\n", 12) == 0);
     for (int i = 0; i < 20; i++)
@@ -167,10 +145,10 @@ START_TEST(test_pgm_binary_rule)
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char name[32];
         snprintf(name, sizeof name, "c%zu.pgm", k);
-        test_write_file(tpath(name), cases[k].bytes, cases[k].len);
+        test_write_file(img_tpath(name), cases[k].bytes, cases[k].len);
         pmk_spin_image *s = NULL;
         pmk_image *g = NULL;
-        ck_assert_int_eq(pmk_image_read_binary(tpath(name), &s, &g, &e), PMK_OK);
+        ck_assert_int_eq(pmk_image_read_binary(img_tpath(name), &s, &g, &e), PMK_OK);
         ck_assert_msg((s != NULL) == cases[k].binary && (g != NULL) == !cases[k].binary,
                       "case %zu", k);
         if (s) {
@@ -182,7 +160,7 @@ START_TEST(test_pgm_binary_rule)
         pmk_spin_image_free(s);
         pmk_image_free(g);
         pmk_image *img = NULL;
-        ck_assert_int_eq(pmk_image_read(tpath(name), &img, &e), PMK_OK);
+        ck_assert_int_eq(pmk_image_read(img_tpath(name), &img, &e), PMK_OK);
         ck_assert_int_eq(img->binary, 0);
         pmk_image_free(img);
     }
@@ -196,20 +174,20 @@ START_TEST(test_grey)
     /* levels 0 10 200 255 / 127 128 0 255: black where level < 127.5 */
     static const char pgm[] = "P2\n4 2\n255\n0 10 200 255\n127 128 0 255\n";
     static const int8_t want[8] = {1, 1, -1, -1, 1, -1, 1, -1};
-    test_write_file(tpath("g.pgm"), pgm, sizeof pgm - 1);
+    test_write_file(img_tpath("g.pgm"), pgm, sizeof pgm - 1);
     pmk_spin_image *s = (pmk_spin_image *)0x1;
-    ck_assert_int_eq(pmk_spin_image_read(tpath("g.pgm"), 0, &s, &e), PMK_EDATA);
+    ck_assert_int_eq(pmk_spin_image_read(img_tpath("g.pgm"), 0, &s, &e), PMK_EDATA);
     ck_assert_ptr_null(s);
     char msg[700];
     snprintf(msg, sizeof msg, "%s: grey image (maxval 255): a threshold is needed to binarise it",
-             tpath("g.pgm"));
+             img_tpath("g.pgm"));
     ck_assert_str_eq(e.msg, msg);
-    ck_assert_int_eq(pmk_spin_image_read(tpath("g.pgm"), 0.5, &s, &e), PMK_OK);
+    ck_assert_int_eq(pmk_spin_image_read(img_tpath("g.pgm"), 0.5, &s, &e), PMK_OK);
     ck_assert(memcmp(s->spins, want, 8) == 0);
     pmk_spin_image_free(s);
     /* the same as pmk_image_threshold */
     pmk_image *g = NULL, *b = NULL;
-    ck_assert_int_eq(pmk_image_read(tpath("g.pgm"), &g, &e), PMK_OK);
+    ck_assert_int_eq(pmk_image_read(img_tpath("g.pgm"), &g, &e), PMK_OK);
     ck_assert_int_eq(pmk_image_threshold(g, 0.5, &b, &e), PMK_OK);
     ck_assert_int_eq(pmk_spin_image_from_image(b, 0, &s, &e), PMK_OK);
     ck_assert(memcmp(s->spins, want, 8) == 0);
@@ -229,13 +207,13 @@ START_TEST(test_write_errors)
     for (int i = 0; i < 6; i++)
         ck_assert_int_eq(s->spins[i], -1);   /* allocated white */
     s->spins[4] = 0;
-    ck_assert_int_eq(pmk_spin_image_write(tpath("z.pbm"), s, PMK_IMAGE_AUTO, &e), PMK_EINVAL);
+    ck_assert_int_eq(pmk_spin_image_write(img_tpath("z.pbm"), s, PMK_IMAGE_AUTO, &e), PMK_EINVAL);
     char msg[700];
     snprintf(msg, sizeof msg, "%s: cannot write: spin at row 2, column 2 is 0, not -1 or +1",
-             tpath("z.pbm"));
+             img_tpath("z.pbm"));
     ck_assert_str_eq(e.msg, msg);
     s->spins[4] = 1;
-    ck_assert_int_eq(pmk_spin_image_write(tpath("z.txt"), s, PMK_IMAGE_AUTO, &e), PMK_EINVAL);
+    ck_assert_int_eq(pmk_spin_image_write(img_tpath("z.txt"), s, PMK_IMAGE_AUTO, &e), PMK_EINVAL);
     ck_assert_ptr_null(pmk_spin_image_alloc(0, 2, &e));
     ck_assert_int_eq(e.code, PMK_EINVAL);
     pmk_spin_image_free(s);
@@ -289,7 +267,7 @@ Suite *suite_spins(void)
 {
     Suite *s = suite_create("spins");
     TCase *tc = tcase_create("spins");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, img_setup, img_teardown);
     tcase_add_test(tc, test_round_trips);
     tcase_add_test(tc, test_known_bits);
     tcase_add_test(tc, test_pgm_binary_rule);
