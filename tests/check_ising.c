@@ -11,13 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_pmk.h"
-#include "pmk/pmk.h"
+#include "check_ising.h"
 #include "models/ising_internal.h"
 
 /* ---------------------------------------------------------------- helpers */
 
-static void random_spins(pmk_rng *r, int8_t *v, size_t n, double pplus)
+void ising_random_spins(pmk_rng *r, int8_t *v, size_t n, double pplus)
 {
     for (size_t i = 0; i < n; i++)
         v[i] = pmk_rng_uniform(r) < pplus ? 1 : -1;
@@ -57,7 +56,7 @@ static double energy_direct(const int8_t *x, const int8_t *y, size_t W, size_t H
     return e;
 }
 
-static pmk_ising_params params(double beta, double eta, double h, int nb)
+pmk_ising_params ising_params(double beta, double eta, double h, int nb)
 {
     pmk_ising_params p = {beta, eta, h, nb};
     return p;
@@ -77,7 +76,7 @@ START_TEST(test_energy_hand)
      * beta 1, eta 2.1, h 0.5:  E4 = 0.5*2 - 1 - 2.1*2 = -4.2,
      *                          E8 = 0.5*2 + 1 - 2.1*2 = -2.2. */
     const int8_t x[6] = {1, 1, 1, 1, -1, -1}, y[6] = {1, -1, 1, 1, 1, -1};
-    pmk_ising_params p = params(1, 2.1, 0.5, 4);
+    pmk_ising_params p = ising_params(1, 2.1, 0.5, 4);
     double e;
     ck_assert_int_eq(pmk_ising_energy(&p, 3, 2, x, y, &e, NULL), PMK_OK);
     ck_assert_double_eq_tol(e, -4.2, 1e-12);
@@ -95,9 +94,9 @@ START_TEST(test_energy_matches_direct)
         for (int nb = 4; nb <= 8; nb += 4) {
             size_t W = dims[t][0], H = dims[t][1], n = W * H;
             int8_t *x = malloc(n), *y = malloc(n);
-            random_spins(r, x, n, 0.5);
-            random_spins(r, y, n, 0.3);
-            pmk_ising_params p = params(0.7, 1.3, -0.4, nb);
+            ising_random_spins(r, x, n, 0.5);
+            ising_random_spins(r, y, n, 0.3);
+            pmk_ising_params p = ising_params(0.7, 1.3, -0.4, nb);
             double e;
             ck_assert_int_eq(pmk_ising_energy(&p, W, H, x, y, &e, NULL), PMK_OK);
             ck_assert_double_eq_tol(e, energy_direct(x, y, W, H, nb, 0.7, 1.3, -0.4), 1e-9);
@@ -120,9 +119,9 @@ START_TEST(test_local_delta_every_pixel)
             for (int nb = 4; nb <= 8; nb += 4) {
                 size_t W = dims[t][0], H = dims[t][1], n = W * H;
                 int8_t *x = malloc(n), *y = malloc(n);
-                random_spins(r, x, n, 0.5);
-                random_spins(r, y, n, 0.5);
-                pmk_ising_params p = params(par[k][0], par[k][1], par[k][2], nb);
+                ising_random_spins(r, x, n, 0.5);
+                ising_random_spins(r, y, n, 0.5);
+                pmk_ising_params p = ising_params(par[k][0], par[k][1], par[k][2], nb);
                 for (size_t m = 0; m < n; m++) {
                     double ep, em;
                     int8_t save = x[m];
@@ -147,7 +146,7 @@ END_TEST
 START_TEST(test_energy_rejects_bad_spin)
 {
     const int8_t x[4] = {1, 0, 1, 1}, y[4] = {1, 1, 1, 1};
-    pmk_ising_params p = params(1, 2.1, 0, 4);
+    pmk_ising_params p = ising_params(1, 2.1, 0, 4);
     pmk_error e;
     double en;
     ck_assert_int_eq(pmk_ising_energy(&p, 2, 2, x, y, &en, &e), PMK_EINVAL);
@@ -182,7 +181,7 @@ START_TEST(test_icm_hand_5x5)
     memcpy(want, y, 25);
     want[1 * 5 + 1] = -1;
     want[3 * 5 + 3] = 1;
-    pmk_ising_params p = params(1, 2.1, 0, 4);
+    pmk_ising_params p = ising_params(1, 2.1, 0, 4);
     pmk_ising_options o;
     pmk_ising_options_init_default(&o);
     pmk_ising_result res;
@@ -241,7 +240,7 @@ START_TEST(test_icm_tie_keeps_pixel)
     for (int ord = PMK_ISING_RASTER; ord <= PMK_ISING_CHECKERBOARD; ord++) {
         pmk_rng *r = pmk_rng_alloc(NULL, 1);
         o.order = (pmk_ising_order)ord;
-        pmk_ising_params p = params(1, 2, 0, 4);
+        pmk_ising_params p = ising_params(1, 2, 0, 4);
         pmk_ising_result res;
         ck_assert_int_eq(pmk_ising_denoise(&p, &o, 3, 1, y, x, r, &res, NULL), PMK_OK);
         ck_assert_mem_eq(x, y, 3);
@@ -268,7 +267,7 @@ START_TEST(test_icm_energy_never_increases)
         for (int nb = 4; nb <= 8; nb += 4)
             for (int ord = PMK_ISING_RASTER; ord <= PMK_ISING_CHECKERBOARD; ord++) {
                 noisy_blobs(r, y, W, H, 0.25);
-                pmk_ising_params p = params(par[k][0], par[k][1], par[k][2], nb);
+                pmk_ising_params p = ising_params(par[k][0], par[k][1], par[k][2], nb);
                 pmk_ising_options o;
                 pmk_ising_options_init_default(&o);
                 o.order = (pmk_ising_order)ord;
@@ -315,7 +314,7 @@ START_TEST(test_icm_fast_equals_reference)
                     size_t W = dims[t][0], H = dims[t][1], n = W * H;
                     int8_t *y = malloc(n), *a = malloc(n), *b = malloc(n);
                     noisy_blobs(r, y, W, H, 0.3);
-                    pmk_ising_params p = params(par[k][0], par[k][1], par[k][2], nb);
+                    pmk_ising_params p = ising_params(par[k][0], par[k][1], par[k][2], nb);
                     pmk_ising_options o;
                     pmk_ising_options_init_default(&o);
                     o.order = (pmk_ising_order)ord;
@@ -348,13 +347,13 @@ START_TEST(test_zero_coupling_returns_y)
     pmk_rng *r = pmk_rng_alloc(NULL, 9);
     const size_t W = 19, H = 13, n = W * H;
     int8_t *y = malloc(n), *x = malloc(n);
-    random_spins(r, y, n, 0.4);
+    ising_random_spins(r, y, n, 0.4);
     const double etas[] = {2.1, 0.0};
     for (size_t k = 0; k < 2; k++)
         for (int nb = 4; nb <= 8; nb += 4)
             for (int m = PMK_ISING_ICM; m <= PMK_ISING_MINCUT; m++)
                 for (int ord = PMK_ISING_RASTER; ord <= PMK_ISING_CHECKERBOARD; ord++) {
-                    pmk_ising_params p = params(0, etas[k], 0, nb);
+                    pmk_ising_params p = ising_params(0, etas[k], 0, nb);
                     pmk_ising_options o;
                     pmk_ising_options_init_default(&o);
                     o.method = (pmk_ising_method)m;
@@ -380,7 +379,7 @@ START_TEST(test_random_order_reproducible)
     int8_t *y = malloc(n), *a = malloc(n), *b = malloc(n);
     pmk_rng *r = pmk_rng_alloc(NULL, 1);
     noisy_blobs(r, y, W, H, 0.2);
-    pmk_ising_params p = params(1, 2.1, 0, 4);
+    pmk_ising_params p = ising_params(1, 2.1, 0, 4);
     pmk_ising_options o;
     pmk_ising_options_init_default(&o);
     o.order = PMK_ISING_RANDOM;
@@ -412,7 +411,7 @@ START_TEST(test_mincut_brute_force)
             for (int trial = 0; trial < 5; trial++) {
                 size_t W = dims[t][0], H = dims[t][1], n = W * H;
                 int8_t y[16], x[16], z[16];
-                random_spins(r, y, n, 0.5);
+                ising_random_spins(r, y, n, 0.5);
                 double beta, eta, h;
                 if (trial == 0) { /* integer ties */
                     beta = 1, eta = 2, h = 0;
@@ -423,7 +422,7 @@ START_TEST(test_mincut_brute_force)
                     eta = 4 * pmk_rng_uniform(r) - 1;
                     h = 4 * pmk_rng_uniform(r) - 2;
                 }
-                pmk_ising_params p = params(beta, eta, h, nb);
+                pmk_ising_params p = ising_params(beta, eta, h, nb);
                 pmk_ising_options o;
                 pmk_ising_options_init_default(&o);
                 o.method = PMK_ISING_MINCUT;
@@ -456,7 +455,7 @@ START_TEST(test_mincut_at_most_icm)
     int8_t *y = malloc(n), *x = malloc(n);
     for (int nb = 4; nb <= 8; nb += 4) {
         noisy_blobs(r, y, W, H, 0.15);
-        pmk_ising_params p = params(1, 2.1, 0.1, nb);
+        pmk_ising_params p = ising_params(1, 2.1, 0.1, nb);
         pmk_ising_options o;
         pmk_ising_options_init_default(&o);
         pmk_ising_result res;
@@ -482,7 +481,7 @@ START_TEST(test_mincut_rejects_negative_beta)
 {
     const int8_t y[4] = {1, -1, 1, 1};
     int8_t x[4];
-    pmk_ising_params p = params(-0.5, 2.1, 0, 4);
+    pmk_ising_params p = ising_params(-0.5, 2.1, 0, 4);
     pmk_ising_options o;
     pmk_ising_options_init_default(&o);
     o.method = PMK_ISING_MINCUT;
@@ -508,7 +507,7 @@ START_TEST(test_anneal_reproducible_by_seed)
     int8_t *y = malloc(n), *a = malloc(n), *b = malloc(n);
     pmk_rng *r = pmk_rng_alloc(NULL, 2);
     noisy_blobs(r, y, W, H, 0.2);
-    pmk_ising_params p = params(1, 2.1, 0, 8);
+    pmk_ising_params p = ising_params(1, 2.1, 0, 8);
     pmk_ising_options o;
     pmk_ising_options_init_default(&o);
     o.method = PMK_ISING_ANNEAL;
@@ -564,8 +563,8 @@ START_TEST(test_meanfield_strong_bias)
     const size_t W = 6, H = 5, n = W * H;
     int8_t y[30], x[30];
     pmk_rng *r = pmk_rng_alloc(NULL, 4);
-    random_spins(r, y, n, 0.5);
-    pmk_ising_params p = params(0.1, 1, 10, 4);
+    ising_random_spins(r, y, n, 0.5);
+    pmk_ising_params p = ising_params(0.1, 1, 10, 4);
     pmk_ising_options o;
     pmk_ising_options_init_default(&o);
     o.method = PMK_ISING_MEANFIELD;
@@ -578,130 +577,6 @@ START_TEST(test_meanfield_strong_bias)
     /* Damped updates converge: the free energy at the end is below the first. */
     ck_assert(res.trace[res.ntrace - 1].free_energy <= res.trace[0].free_energy);
     pmk_ising_result_clear(&res);
-    pmk_rng_free(r);
-}
-END_TEST
-
-/* ---------------------------------------------------------------- noise */
-
-START_TEST(test_noise_flip_exact_count)
-{
-    pmk_rng *r = pmk_rng_alloc(NULL, 21);
-    const size_t n = 1000;
-    int8_t *x = malloc(n), *x0 = malloc(n);
-    /* round(P n): 0.1 -> 100, 0.0125 -> 12.5 rounds to 13, 0 -> 0, 1 -> 1000. */
-    const double ps[] = {0.1, 0.0125, 0.0, 1.0};
-    const size_t want[] = {100, 13, 0, 1000};
-    for (size_t k = 0; k < 4; k++) {
-        random_spins(r, x0, n, 0.5);
-        memcpy(x, x0, n);
-        size_t flipped = 0;
-        ck_assert_int_eq(pmk_ising_noise_flip(x, n, ps[k], r, &flipped, NULL), PMK_OK);
-        ck_assert_uint_eq(flipped, want[k]);
-        size_t d = 0;
-        for (size_t i = 0; i < n; i++) {
-            ck_assert(x[i] == x0[i] || x[i] == -x0[i]);
-            d += x[i] != x0[i];
-        }
-        ck_assert_uint_eq(d, want[k]); /* distinct pixels: no pixel flipped twice */
-    }
-    pmk_error e;
-    ck_assert_int_eq(pmk_ising_noise_flip(x, n, 1.5, r, NULL, &e), PMK_EINVAL);
-    ck_assert_str_eq(e.msg, "the flip probability must be in [0, 1], not 1.5");
-    free(x);
-    free(x0);
-    pmk_rng_free(r);
-}
-END_TEST
-
-START_TEST(test_noise_flip_uniform)
-{
-    /* 3 of 10 pixels per draw, 20000 draws: each pixel's count is
-     * Binomial(20000, 0.3), mean 6000, sd 64.8; 5 sd = 324. */
-    pmk_rng *r = pmk_rng_alloc(NULL, 8);
-    int8_t x[10];
-    long count[10] = {0};
-    for (int t = 0; t < 20000; t++) {
-        memset(x, 1, sizeof x);
-        ck_assert_int_eq(pmk_ising_noise_flip(x, 10, 0.3, r, NULL, NULL), PMK_OK);
-        for (int i = 0; i < 10; i++)
-            count[i] += x[i] < 0;
-    }
-    for (int i = 0; i < 10; i++)
-        ck_assert_msg(labs(count[i] - 6000) <= 324, "pixel %d: %ld", i, count[i]);
-    pmk_rng_free(r);
-}
-END_TEST
-
-START_TEST(test_noise_gaussian_clips)
-{
-    /* sigma 0 changes nothing; sigma 1e4 (sd 2.55e6 levels) drives a level
-     * strictly inside 0..255 with probability below 1e-4 per pixel, so of 200
-     * pixels at most a few stay inside: assert >= 190 at the ends. */
-    pmk_rng *r = pmk_rng_alloc(NULL, 6);
-    double v[200];
-    for (int i = 0; i < 200; i++)
-        v[i] = i % 256;
-    ck_assert_int_eq(pmk_ising_noise_gaussian(v, 200, 255, 0, r, NULL), PMK_OK);
-    for (int i = 0; i < 200; i++)
-        ck_assert(v[i] == i % 256);
-    ck_assert_int_eq(pmk_ising_noise_gaussian(v, 200, 255, 1e4, r, NULL), PMK_OK);
-    int ends = 0;
-    for (int i = 0; i < 200; i++) {
-        ck_assert(v[i] >= 0 && v[i] <= 255 && v[i] == floor(v[i]));
-        ends += v[i] == 0 || v[i] == 255;
-    }
-    ck_assert_int_ge(ends, 190);
-    pmk_rng_free(r);
-}
-END_TEST
-
-/* The parameters' size bound: B = |h| + K |beta| + |eta| at most
- * DBL_MAX / 4 / n.  On 2 x 2 (n = 4) that is DBL_MAX / 16 = 1.12e+307:
- * beta = DBL_MAX / 64 (K = 4: B = DBL_MAX / 16 exactly, plus eta = 0) is
- * the largest accepted, and its energy is finite; the next double up is
- * refused, naming beta; NaN names its parameter. */
-START_TEST(test_params_size_bound)
-{
-    const int8_t x[4] = {1, 1, 1, 1};
-    pmk_ising_params p = params(DBL_MAX / 64, 0, 0, 4);
-    pmk_error e;
-    double en;
-    ck_assert_int_eq(pmk_ising_params_check_size(&p, 2, 2, &e), PMK_OK);
-    ck_assert_int_eq(pmk_ising_energy(&p, 2, 2, x, x, &en, &e), PMK_OK);
-    /* 4 pairs of +1 spins: E = -4 beta = -DBL_MAX / 16. */
-    ck_assert(en == -DBL_MAX / 16);
-    p.beta = nextafter(DBL_MAX / 64, INFINITY);
-    ck_assert_int_eq(pmk_ising_energy(&p, 2, 2, x, x, &en, &e), PMK_EINVAL);
-    ck_assert_str_eq(e.msg, "beta 2.8089e+306 is too large for a 2 x 2 image: the energy would "
-                            "overflow (|h| + 4 |beta| + |eta| must be at most 1.12e+307)");
-    /* The largest term is named: here h. */
-    p = params(1, 1, -2e307, 8);
-    ck_assert_int_eq(pmk_ising_params_check_size(&p, 2, 2, &e), PMK_EINVAL);
-    ck_assert_str_eq(e.msg, "h -2e+307 is too large for a 2 x 2 image: the energy would "
-                            "overflow (|h| + 8 |beta| + |eta| must be at most 1.12e+307)");
-    int8_t xo[4];
-    pmk_ising_options o;
-    pmk_ising_options_init_default(&o);
-    ck_assert_int_eq(pmk_ising_denoise(&p, &o, 2, 2, x, xo, NULL, NULL, &e), PMK_EINVAL);
-    p.eta = NAN;
-    ck_assert_int_eq(pmk_ising_params_check(&p, &e), PMK_EINVAL);
-    ck_assert_str_eq(e.msg, "eta must be a finite number, not nan");
-}
-END_TEST
-
-START_TEST(test_noise_gaussian_too_large)
-{
-    pmk_rng *r = pmk_rng_alloc(NULL, 6);
-    double v[2] = {1, 2};
-    pmk_error e;
-    /* sd = sigma * maxval: 1e15 is allowed, beyond it refused, v unchanged. */
-    ck_assert_int_eq(pmk_ising_noise_gaussian(v, 2, 255, 2e13, r, &e), PMK_EINVAL);
-    ck_assert_str_eq(e.msg, "the noise level 2e+13 is too large (sigma * maxval must be at "
-                            "most 1e15)");
-    ck_assert(v[0] == 1 && v[1] == 2);
-    ck_assert_int_eq(pmk_ising_noise_gaussian(v, 2, 1, 1e15, r, &e), PMK_OK);
-    ck_assert(v[0] >= 0 && v[0] <= 1 && v[1] >= 0 && v[1] <= 1);
     pmk_rng_free(r);
 }
 END_TEST
@@ -733,12 +608,6 @@ Suite *suite_ising(void)
     tcase_add_test(tc, test_anneal_reproducible_by_seed);
     tcase_add_test(tc, test_meanfield_strong_bias);
     suite_add_tcase(s, tc);
-    tc = tcase_create("noise");
-    tcase_add_test(tc, test_noise_flip_exact_count);
-    tcase_add_test(tc, test_noise_flip_uniform);
-    tcase_add_test(tc, test_noise_gaussian_clips);
-    tcase_add_test(tc, test_noise_gaussian_too_large);
-    tcase_add_test(tc, test_params_size_bound);
-    suite_add_tcase(s, tc);
+    suite_ising_noise(s);   /* check_ising_noise.c */
     return s;
 }

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* check_ising_noise.c: the ising suite's noise models (exact flip counts,
+ * uniform flips, Gaussian clipping and its bounds) and the size bound of the
+ * parameters. */
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_ising.h"
+
+/* ---------------------------------------------------------------- noise */
+
+START_TEST(test_noise_flip_exact_count)
+{
+    pmk_rng *r = pmk_rng_alloc(NULL, 21);
+    const size_t n = 1000;
+    int8_t *x = malloc(n), *x0 = malloc(n);
+    /* round(P n): 0.1 -> 100, 0.0125 -> 12.5 rounds to 13, 0 -> 0, 1 -> 1000. */
+    const double ps[] = {0.1, 0.0125, 0.0, 1.0};
+    const size_t want[] = {100, 13, 0, 1000};
+    for (size_t k = 0; k < 4; k++) {
+        ising_random_spins(r, x0, n, 0.5);
+        memcpy(x, x0, n);
+        size_t flipped = 0;
+        ck_assert_int_eq(pmk_ising_noise_flip(x, n, ps[k], r, &flipped, NULL), PMK_OK);
+        ck_assert_uint_eq(flipped, want[k]);
+        size_t d = 0;
+        for (size_t i = 0; i < n; i++) {
+            ck_assert(x[i] == x0[i] || x[i] == -x0[i]);
+            d += x[i] != x0[i];
+        }
+        ck_assert_uint_eq(d, want[k]); /* distinct pixels: no pixel flipped twice */
+    }
+    pmk_error e;
+    ck_assert_int_eq(pmk_ising_noise_flip(x, n, 1.5, r, NULL, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the flip probability must be in [0, 1], not 1.5");
+    free(x);
+    free(x0);
+    pmk_rng_free(r);
+}
+END_TEST
+
+START_TEST(test_noise_flip_uniform)
+{
+    /* 3 of 10 pixels per draw, 20000 draws: each pixel's count is
+     * Binomial(20000, 0.3), mean 6000, sd 64.8; 5 sd = 324. */
+    pmk_rng *r = pmk_rng_alloc(NULL, 8);
+    int8_t x[10];
+    long count[10] = {0};
+    for (int t = 0; t < 20000; t++) {
+        memset(x, 1, sizeof x);
+        ck_assert_int_eq(pmk_ising_noise_flip(x, 10, 0.3, r, NULL, NULL), PMK_OK);
+        for (int i = 0; i < 10; i++)
+            count[i] += x[i] < 0;
+    }
+    for (int i = 0; i < 10; i++)
+        ck_assert_msg(labs(count[i] - 6000) <= 324, "pixel %d: %ld", i, count[i]);
+    pmk_rng_free(r);
+}
+END_TEST
+
+START_TEST(test_noise_gaussian_clips)
+{
+    /* sigma 0 changes nothing; sigma 1e4 (sd 2.55e6 levels) drives a level
+     * strictly inside 0..255 with probability below 1e-4 per pixel, so of 200
+     * pixels at most a few stay inside: assert >= 190 at the ends. */
+    pmk_rng *r = pmk_rng_alloc(NULL, 6);
+    double v[200];
+    for (int i = 0; i < 200; i++)
+        v[i] = i % 256;
+    ck_assert_int_eq(pmk_ising_noise_gaussian(v, 200, 255, 0, r, NULL), PMK_OK);
+    for (int i = 0; i < 200; i++)
+        ck_assert(v[i] == i % 256);
+    ck_assert_int_eq(pmk_ising_noise_gaussian(v, 200, 255, 1e4, r, NULL), PMK_OK);
+    int ends = 0;
+    for (int i = 0; i < 200; i++) {
+        ck_assert(v[i] >= 0 && v[i] <= 255 && v[i] == floor(v[i]));
+        ends += v[i] == 0 || v[i] == 255;
+    }
+    ck_assert_int_ge(ends, 190);
+    pmk_rng_free(r);
+}
+END_TEST
+
+/* The parameters' size bound: B = |h| + K |beta| + |eta| at most
+ * DBL_MAX / 4 / n.  On 2 x 2 (n = 4) that is DBL_MAX / 16 = 1.12e+307:
+ * beta = DBL_MAX / 64 (K = 4: B = DBL_MAX / 16 exactly, plus eta = 0) is
+ * the largest accepted, and its energy is finite; the next double up is
+ * refused, naming beta; NaN names its parameter. */
+START_TEST(test_params_size_bound)
+{
+    const int8_t x[4] = {1, 1, 1, 1};
+    pmk_ising_params p = ising_params(DBL_MAX / 64, 0, 0, 4);
+    pmk_error e;
+    double en;
+    ck_assert_int_eq(pmk_ising_params_check_size(&p, 2, 2, &e), PMK_OK);
+    ck_assert_int_eq(pmk_ising_energy(&p, 2, 2, x, x, &en, &e), PMK_OK);
+    /* 4 pairs of +1 spins: E = -4 beta = -DBL_MAX / 16. */
+    ck_assert(en == -DBL_MAX / 16);
+    p.beta = nextafter(DBL_MAX / 64, INFINITY);
+    ck_assert_int_eq(pmk_ising_energy(&p, 2, 2, x, x, &en, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "beta 2.8089e+306 is too large for a 2 x 2 image: the energy would "
+                            "overflow (|h| + 4 |beta| + |eta| must be at most 1.12e+307)");
+    /* The largest term is named: here h. */
+    p = ising_params(1, 1, -2e307, 8);
+    ck_assert_int_eq(pmk_ising_params_check_size(&p, 2, 2, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "h -2e+307 is too large for a 2 x 2 image: the energy would "
+                            "overflow (|h| + 8 |beta| + |eta| must be at most 1.12e+307)");
+    int8_t xo[4];
+    pmk_ising_options o;
+    pmk_ising_options_init_default(&o);
+    ck_assert_int_eq(pmk_ising_denoise(&p, &o, 2, 2, x, xo, NULL, NULL, &e), PMK_EINVAL);
+    p.eta = NAN;
+    ck_assert_int_eq(pmk_ising_params_check(&p, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "eta must be a finite number, not nan");
+}
+END_TEST
+
+START_TEST(test_noise_gaussian_too_large)
+{
+    pmk_rng *r = pmk_rng_alloc(NULL, 6);
+    double v[2] = {1, 2};
+    pmk_error e;
+    /* sd = sigma * maxval: 1e15 is allowed, beyond it refused, v unchanged. */
+    ck_assert_int_eq(pmk_ising_noise_gaussian(v, 2, 255, 2e13, r, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the noise level 2e+13 is too large (sigma * maxval must be at "
+                            "most 1e15)");
+    ck_assert(v[0] == 1 && v[1] == 2);
+    ck_assert_int_eq(pmk_ising_noise_gaussian(v, 2, 1, 1e15, r, &e), PMK_OK);
+    ck_assert(v[0] >= 0 && v[0] <= 1 && v[1] >= 0 && v[1] <= 1);
+    pmk_rng_free(r);
+}
+END_TEST
+
+void suite_ising_noise(Suite *s)
+{
+    TCase *tc = tcase_create("noise");
+    tcase_add_test(tc, test_noise_flip_exact_count);
+    tcase_add_test(tc, test_noise_flip_uniform);
+    tcase_add_test(tc, test_noise_gaussian_clips);
+    tcase_add_test(tc, test_noise_gaussian_too_large);
+    tcase_add_test(tc, test_params_size_bound);
+    suite_add_tcase(s, tc);
+}
