@@ -624,6 +624,58 @@ START_TEST(test_bad_inputs_more)
 }
 END_TEST
 
+/* The streaming writer: rows given in blocks of any size give the bytes of one
+ * pmk_csv_write of the whole matrix; a non-finite value is refused naming its
+ * row counted from the first row written, and an aborted writer leaves the
+ * target as it was. */
+START_TEST(test_writer_blocks_same_bytes)
+{
+    gsl_matrix *X = gsl_matrix_alloc(5, 3);
+    long y[5] = {3, -1, 0, 7, 12};
+    for (size_t i = 0; i < 5; i++)
+        for (size_t j = 0; j < 3; j++)
+            gsl_matrix_set(X, i, j, (double)(i * 3 + j) / 8.0 - 0.5);
+    const char *p = PUT("whole.csv", "");
+    char whole[700], part[700];
+    snprintf(whole, sizeof whole, "%s", p);
+    snprintf(part, sizeof part, "%s", PUT("part.csv", "old\n"));
+    pmk_error e;
+    ck_assert_int_eq(pmk_csv_write(whole, X, y, "label,a,b,c", &e), PMK_OK);
+    char *want = test_read_file(whole, NULL);
+    for (size_t block = 1; block <= 5; block++) {
+        pmk_csv_writer *w = pmk_csv_writer_open(part, 3, "label,a,b,c", &e);
+        ck_assert_ptr_nonnull(w);
+        for (size_t i = 0; i < 5; i += block) {
+            size_t n = i + block > 5 ? 5 - i : block;
+            gsl_matrix_view v = gsl_matrix_submatrix(X, i, 0, n, 3);
+            ck_assert_int_eq(pmk_csv_writer_rows(w, &v.matrix, y + i, &e), PMK_OK);
+        }
+        ck_assert_int_eq(pmk_csv_writer_commit(w, &e), PMK_OK);
+        char *got = test_read_file(part, NULL);
+        ck_assert_str_eq(got, want);
+        free(got);
+    }
+    /* row 4 of the file is row 2 of the second block */
+    pmk_csv_writer *w = pmk_csv_writer_open(part, 3, NULL, &e);
+    gsl_matrix_view top = gsl_matrix_submatrix(X, 0, 0, 2, 3);
+    gsl_matrix_view rest = gsl_matrix_submatrix(X, 2, 0, 3, 3);
+    ck_assert_int_eq(pmk_csv_writer_rows(w, &top.matrix, NULL, &e), PMK_OK);
+    gsl_matrix_set(X, 3, 1, INFINITY);
+    ck_assert_int_eq(pmk_csv_writer_rows(w, &rest.matrix, NULL, &e), PMK_EDATA);
+    char msg[800];
+    snprintf(msg, sizeof msg, "%s: row 4, column 2: an infinity cannot be written (the CSV "
+                              "reader refuses non-finite values)", part);
+    ck_assert_str_eq(e.msg, msg);
+    pmk_csv_writer_abort(w);
+    char *got = test_read_file(part, NULL);
+    ck_assert_str_eq(got, want);   /* the last commit's file, untouched */
+    free(got);
+    free(want);
+    gsl_matrix_free(X);
+    cleanup();
+}
+END_TEST
+
 Suite *suite_csv(void)
 {
     Suite *s = suite_create("csv");
@@ -642,6 +694,7 @@ Suite *suite_csv(void)
     tcase_add_test(tc, test_roundtrip_bytes_integer_and_gzip);
     tcase_add_test(tc, test_roundtrip_decimals_shortest);
     tcase_add_test(tc, test_locale_independent);
+    tcase_add_test(tc, test_writer_blocks_same_bytes);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_set_timeout(tc, 30);

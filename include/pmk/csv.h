@@ -130,6 +130,26 @@ PMK_API int pmk_csv_read_all(const char *path, const pmk_csv_options *opt,
 PMK_API int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y,
                           const char *header, pmk_error *err);
 
+/** A CSV written a block of rows at a time, with pmk_csv_write's number
+ *  format and atomic commit: for rows that are never all in memory. */
+typedef struct pmk_csv_writer pmk_csv_writer;
+
+/** Opens @p path ("-" = stdout; ".gz" gzips) for rows of @p d values and
+ *  writes @p header (when non-NULL) as the first line.  @return the writer,
+ *  or NULL with @p err filled (PMK_EIO, PMK_ELIMIT, PMK_ENOMEM). */
+PMK_API pmk_csv_writer *pmk_csv_writer_open(const char *path, size_t d, const char *header,
+                                            pmk_error *err);
+/** Appends the rows of X (n x d), each after its label y[i] when @p y is
+ *  non-NULL.  Non-finite values are refused (PMK_EDATA, naming the row
+ *  counted from the first written); the rows of this call are then not
+ *  written.  After an error, abort the writer. */
+PMK_API int pmk_csv_writer_rows(pmk_csv_writer *w, const gsl_matrix *X, const long *y,
+                                pmk_error *err);
+/** Renames the file onto its target and frees the writer. */
+PMK_API int pmk_csv_writer_commit(pmk_csv_writer *w, pmk_error *err);
+/** Leaves the target as it was and frees the writer; NULL is accepted. */
+PMK_API void pmk_csv_writer_abort(pmk_csv_writer *w);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,54 +33,63 @@ static int sniff_idx(const char *path)
     return got == 2 && b[0] == 0 && b[1] == 0;
 }
 
+/* IDX to CSV, streamed: a chunk of images at a time from the data-set reader
+ * to the CSV writer, so memory does not grow with the number of images. */
 static int idx_to_csv(const char *images, const char *labels, const char *out)
 {
     pmk_error err;
-    gsl_matrix *X = NULL;
-    long *y = NULL;
-    size_t ny = 0, dims[8], ndim;
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.format = PMK_DATA_IDX;
+    o.labels = labels;
+    o.label_col = labels ? 0 : -1;
+    pmk_data_reader *r = pmk_data_open(images, &o, &err);
+    if (!r)
+        return cli_error_pmk(&err);
+    size_t d = pmk_data_nfeatures(r), n = 0;
+    int has_y = pmk_data_has_labels(r);
+    /* Every CSV pmk writes starts with a header line (doc/formats.md). */
+    size_t len = 16 + d * 16, k = 0;
+    char *head = malloc(len);
+    pmk_csv_writer *w = NULL;
     int status = PMK_EXIT_FAIL;
-    if (pmk_idx_read(images, &X, dims, &ndim, &err)) {
+    if (!head) {
+        cli_error("out of memory");
+        goto done;
+    }
+    if (has_y)
+        k += (size_t)snprintf(head + k, len - k, "label,");
+    for (size_t j = 0; j < d; j++)
+        k += (size_t)snprintf(head + k, len - k, "pixel%zu,", j);
+    head[k - 1] = '\n';
+    if (!(w = pmk_csv_writer_open(out, d, head, &err))) {
         cli_error_pmk(&err);
         goto done;
     }
-    if (labels) {
-        if (pmk_idx_read_labels(labels, &y, &ny, &err)) {
-            cli_error_pmk(&err);
-            goto done;
-        }
-        if (ny != X->size1) {
-            cli_error("%s has %zu images but %s has %zu labels: the counts must be equal",
-                      images, X->size1, labels, ny);
-            goto done;
-        }
+    pmk_data_chunk ch;
+    int rc;
+    while ((rc = pmk_data_read_chunk(r, &ch, &err)) == PMK_OK && ch.n > 0) {
+        if ((rc = pmk_csv_writer_rows(w, &ch.X.matrix, ch.y, &err)))
+            break;
+        n += ch.n;
     }
-    /* Every CSV pmk writes starts with a header line (doc/formats.md). */
-    char *head = NULL;
-    {
-        size_t len = 16 + X->size2 * 16, k = 0;
-        if (!(head = malloc(len))) {
-            cli_error("out of memory");
-            goto done;
-        }
-        if (y)
-            k += (size_t)snprintf(head + k, len - k, "label,");
-        for (size_t j = 0; j < X->size2; j++)
-            k += (size_t)snprintf(head + k, len - k, "pixel%zu,", j);
-        head[k - 1] = '\n';
-    }
-    int rc = pmk_csv_write(out, X, y, head, &err);
-    free(head);
     if (rc) {
         cli_error_pmk(&err);
         goto done;
     }
-    cli_notice("wrote %zu rows of %s%zu values to %s", X->size1, y ? "a label and " : "",
-               X->size2, strcmp(out, "-") == 0 ? "<stdout>" : out);
+    rc = pmk_csv_writer_commit(w, &err);
+    w = NULL;
+    if (rc) {
+        cli_error_pmk(&err);
+        goto done;
+    }
+    cli_notice("wrote %zu rows of %s%zu values to %s", n, has_y ? "a label and " : "", d,
+               strcmp(out, "-") == 0 ? "<stdout>" : out);
     status = PMK_EXIT_OK;
 done:
-    gsl_matrix_free(X);
-    free(y);
+    pmk_csv_writer_abort(w);
+    pmk_data_close(r);
+    free(head);
     return status;
 }
 
