@@ -183,6 +183,8 @@ if [ -x "$T/rbm_hidden" ]; then
     lp=$(sed 's/.*"mean_log_prob": \([^,}]*\).*/\1/' "$T/rbm_cli.json")
     awk -v cli="$T/rbm_cli.csv" -v lz="$lz" -v lp="$lp" '
         function abs(x) { return x < 0 ? -x : x }
+        # the CSV starts with its header line (label,h0,h1,...), as every CSV pmk writes
+        BEGIN { if ((getline hdr < cli) <= 0 || hdr !~ /(^|,)h0(,|$)/) { print "no header line in pmk rbm hidden output"; bad = 1; exit 1 } }
         /^trained / { z = $NF + 0 }
         /^row / { r++; slp += $NF; if ((getline c < cli) <= 0) { print "pmk printed fewer rows"; exit 1 }
                   nc = split(c, cf, ",") }
@@ -195,6 +197,7 @@ if [ -x "$T/rbm_hidden" ]; then
                       q = p[r, j - 1]
                       if ((q < 5e-5 && $j == 1) || (q > 1 - 5e-5 && $j == 0)) { print "row " r " unit " j - 1 ": p " q ", sample " $j; exit 1 } } }
         END {
+            if (bad) exit 1
             if (r != 3 || h != 16) { print r " rows of " h " units, not 3 of 16"; exit 1 }
             if (abs(z - lz) > 1e-5) { print "log Z " z ", pmk rbm eval --exact says " lz; exit 1 }
             if (abs(slp / r - lp) > 1e-5) { print "mean log p(v) " slp / r ", pmk says " lp; exit 1 }
