@@ -14,52 +14,13 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "pmk/limits.h"
+#include "core/core_internal.h"
 #include "io/image_internal.h"
 
 /* ---------------------------------------------------------------- the type */
-
-/* Asks the kernel for transparent huge pages over the 2 MiB-aligned interior
- * of a large, not yet touched pixel buffer.  With THP in "madvise" mode (the
- * Debian default) a 32 MiB matrix otherwise costs 8192 page faults, more than
- * reading the image itself (numpy does the same for its large arrays).  A
- * hint only: failure changes nothing. */
-static void advise_huge(void *p, size_t n)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)1 << 21;
-    if (n < 2 * huge)
-        return;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
-    if (b > a)
-        (void)madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)n;
-#endif
-}
-
-void *img_alloc_huge(size_t n)
-{
-#ifdef MADV_HUGEPAGE
-    const size_t huge = (size_t)1 << 21;
-    if (n >= huge && n <= SIZE_MAX - huge) {
-        /* Whole huge pages: a 4 MiB spin image is then 2 page faults, not
-         * 1025 (each costs tens of microseconds on a virtual machine). */
-        void *p = NULL;
-        size_t len = (n + huge - 1) & ~(huge - 1);
-        if (posix_memalign(&p, huge, len) != 0)
-            return NULL;
-        advise_huge(p, len);
-        return p;
-    }
-#endif
-    return malloc(n ? n : 1);
-}
 
 pmk_image *img_alloc_uninit(size_t width, size_t height, int binary, unsigned maxval,
                             pmk_error *err)
@@ -91,7 +52,7 @@ pmk_image *img_alloc_uninit(size_t width, size_t height, int binary, unsigned ma
         pmk_error_set(err, PMK_ENOMEM, "out of memory for a %zu x %zu image", width, height);
         return NULL;
     }
-    advise_huge(m->data, nbytes);
+    core_advise_huge(m->data, nbytes);
     img->width = width;
     img->height = height;
     img->binary = binary ? 1 : 0;

@@ -110,11 +110,6 @@ void img_spin_lut(int8_t lut[256][8], int set_is);
 void img_unpack_spins(const unsigned char *src, size_t w, int8_t *dst,
                       const int8_t lut[256][8]);
 
-/* malloc for large pixel buffers: a block of @p n bytes (freed with free)
- * made of whole, 2 MiB-aligned huge pages advised to the kernel when n is
- * 2 MiB or more (see advise_huge in image.c). */
-void *img_alloc_huge(size_t n);
-
 /* pmk_spin_image_alloc without clearing the spins. */
 pmk_spin_image *img_spins_uninit(size_t width, size_t height, pmk_error *err);
 

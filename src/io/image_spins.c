@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pmk/limits.h"
+#include "core/core_internal.h"
 #include "io/image_internal.h"
 
 /* The byte loops below (packing, the spin check) vectorise at -O3 only. */
@@ -35,7 +36,7 @@ pmk_spin_image *img_spins_uninit(size_t width, size_t height, pmk_error *err)
     if (pmk_mem_check(NULL, 0, 0, n, what, err))
         return NULL;
     pmk_spin_image *s = malloc(sizeof *s);
-    int8_t *v = s ? img_alloc_huge(n) : NULL;
+    int8_t *v = s ? core_alloc_huge(n) : NULL;
     if (!v) {
         free(s);
         pmk_error_set(err, PMK_ENOMEM, "out of memory for a %zu x %zu image", width, height);
