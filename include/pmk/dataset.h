@@ -114,6 +114,8 @@ typedef struct pmk_data_options {
     size_t max_line;     /**< CSV: longest line, bytes [PMK_CSV_MAX_LINE_DEFAULT] */
     unsigned long long begin; /**< range start: CSV byte offset, IDX row [0] */
     unsigned long long end;   /**< range end (exclusive) [PMK_DATA_END] */
+    pmk_progress_fn progress; /**< called after each chunk read (pmk/progress.h) [NULL] */
+    void *progress_ctx;  /**< passed to progress [NULL] */
 } pmk_data_options;
 
 /** Fills @p o with the defaults above. */
