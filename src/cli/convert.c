@@ -43,6 +43,7 @@ static int idx_to_csv(const char *images, const char *labels, const char *out)
     o.format = PMK_DATA_IDX;
     o.labels = labels;
     o.label_col = labels ? 0 : -1;
+    o.progress = cli_progress_fn;
     pmk_data_reader *r = pmk_data_open(images, &o, &err);
     if (!r)
         return cli_error_pmk(&err);
@@ -111,6 +112,7 @@ static int csv_to_idx(const char *in, const char *out, const char *labels, const
     o.value_min = 0;
     o.value_max = 255;
     o.value_integer = 1;
+    o.progress = cli_progress_fn;
     if (labels) {
         o.label_min = 0;
         o.label_max = 255;

@@ -36,6 +36,7 @@ static void data_options(const cli_args *a, size_t chunk_rows, pmk_data_options 
     o->label_col = a->data.label_col;
     o->labels = a->data.labels;
     o->chunk_rows = chunk_rows;
+    o->progress = cli_progress_fn;
 }
 
 /* The transform asked for on the command line into *@p tf, 0 for what was
@@ -167,7 +168,7 @@ static int fit_option(int key, const char *arg, pmk_gnb_options *go, double **pl
     }
 }
 
-/* Streams DATA into a model (progress on stderr at most once a second) and,
+/* Streams DATA into a model (the reader's progress on stderr) and,
  * unless @p no_train, measures the training accuracy. */
 static int fit_data(const char *path, const pmk_data_options *o, const pmk_gnb_options *go,
                     int no_train, pmk_gnb **out, pmk_gnb_eval **train)
@@ -177,15 +178,9 @@ static int fit_data(const char *path, const pmk_data_options *o, const pmk_gnb_o
     pmk_gnb_fitter *f = pmk_gnb_fitter_open(path, o, go, !no_train, &err);
     if (!f)   /* the options are checked: the data are at fault */
         return cli_error_pmk(&err);
-    double t0 = cli_now(), last = t0;
     int done = 0, rc;
-    while (!(rc = pmk_gnb_fitter_iterate(f, &done, &err)) && !done) {
-        double now = cli_now();
-        if (now - last >= 1.0) {
-            last = now;
-            cli_progress("fit: %.0f rows, %.1f s", pmk_gnb_fitter_rows(f), now - t0);
-        }
-    }
+    while (!(rc = pmk_gnb_fitter_iterate(f, &done, &err)) && !done)
+        ;
     cli_progress_done();
     if (!rc && !no_train)
         rc = pmk_gnb_fitter_train_eval(f, train, &err);
