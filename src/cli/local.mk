@@ -18,3 +18,7 @@ src/cli/help.c: $(PMK_HELP_TXT) $(srcdir)/doc/help/help2c.sh
 src/cli/help.h: $(PMK_HELP_TXT) $(srcdir)/doc/help/help2c.sh
 	$(AM_V_GEN)$(MKDIR_P) src/cli && \
 	$(SHELL) $(srcdir)/doc/help/help2c.sh -h $(PMK_HELP_TXT) >$@-t && mv $@-t $@
+
+# Progress on stderr, on a pseudo-terminal (script(1), util-linux) and off it.
+TESTS += tests/cli_progress.sh
+EXTRA_DIST += tests/cli_progress.sh
