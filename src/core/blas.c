@@ -18,15 +18,15 @@
 
 #include "core/core_internal.h"
 
-static core_blas the_blas;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
+static core_blas blas_choice;
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-    the_blas.dgemm = cblas_dgemm;
-    the_blas.sgemm = cblas_sgemm;
-    the_blas.dgemv = cblas_dgemv;
-    the_blas.name = "gslcblas";
+    blas_choice.dgemm = cblas_dgemm;
+    blas_choice.sgemm = cblas_sgemm;
+    blas_choice.dgemv = cblas_dgemv;
+    blas_choice.name = "gslcblas";
 #ifdef PMK_OPENBLAS_SONAME
     /* PMK_CBLAS=gslcblas keeps the reference CBLAS (for comparisons). */
     const char *want = getenv("PMK_CBLAS");
@@ -35,7 +35,7 @@ static void load(void)
     void *h = dlopen(PMK_OPENBLAS_SONAME, RTLD_NOW | RTLD_LOCAL);
     if (!h)
         return;
-    core_blas b = the_blas;
+    core_blas b = blas_choice;
     *(void **)&b.dgemm = dlsym(h, "cblas_dgemm");
     *(void **)&b.sgemm = dlsym(h, "cblas_sgemm");
     *(void **)&b.dgemv = dlsym(h, "cblas_dgemv");
@@ -45,12 +45,12 @@ static void load(void)
         return;
     }
     b.name = "openblas";
-    the_blas = b;
+    blas_choice = b;
 #endif
 }
 
 const core_blas *core_blas_get(void)
 {
-    (void)pthread_once(&once, load);
-    return &the_blas;
+    (void)pthread_once(&blas_once, load);
+    return &blas_choice;
 }
