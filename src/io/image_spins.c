@@ -136,12 +136,20 @@ int pmk_image_read_binary(const char *path, pmk_spin_image **spins, pmk_image **
     return img_read_any(path, grey, spins, err);
 }
 
+int pmk_spin_threshold_check(double t, pmk_error *err)
+{
+    if (!(t >= 0.0 && t <= 1.0))
+        return pmk_error_set(err, PMK_EINVAL, "threshold %g is not in [0, 1] (0 = none)", t);
+    return PMK_OK;
+}
+
 int pmk_spin_image_from_image(const pmk_image *img, double t, pmk_spin_image **out,
                               pmk_error *err)
 {
     *out = NULL;
-    if (!(t >= 0.0 && t <= 1.0))
-        return pmk_error_set(err, PMK_EINVAL, "threshold %g is out of range (0, 1]", t);
+    int rc = pmk_spin_threshold_check(t, err);
+    if (rc)
+        return rc;
     if (!img->binary && t == 0.0)
         return pmk_error_set(err, PMK_EDATA,
                              "grey image (maxval %u): a threshold is needed to binarise it",
