@@ -182,35 +182,35 @@ done <<'TABLE'
 2|ising denoise --method best y.pbm -o d.pbm|pmk ising denoise: --method: 'best' is not one of icm, anneal, meanfield, mincut
 2|ising denoise --order spiral y.pbm -o d.pbm|pmk ising denoise: --order: 'spiral' is not one of raster, random, checkerboard
 2|ising denoise --neighbours 6 y.pbm -o d.pbm|pmk ising denoise: neighbours must be 4 or 8, not 6
-2|ising denoise --threshold 2 y.pbm -o d.pbm|pmk ising denoise: --threshold: 2 is not in (0, 1]
+2|ising denoise --threshold 2 y.pbm -o d.pbm|pmk ising denoise: threshold 2 is not in [0, 1] (0 = none)
 2|ising denoise --bogus y.pbm -o d.pbm|pmk ising denoise: unknown option '--bogus'
 2|ising denoise -q y.pbm -o|pmk ising denoise: option '-o' needs a value
 2|ising denoise -o d.pbm|pmk ising denoise: missing the noisy image
 2|ising denoise -q y.pbm extra -o d.pbm|pmk ising denoise: unexpected argument 'extra'
 2|ising denoise -q y.pbm|pmk ising denoise: missing -o OUT
 2|ising denoise --t0 -1 y.pbm -o d.pbm|pmk ising denoise: the start temperature must be positive, not -1
-2|ising denoise --method mincut --beta -1 y.pbm -o d.pbm|pmk ising denoise: --method mincut needs --beta >= 0 (beta -1 makes the energy non-submodular); use icm, anneal or meanfield
+2|ising denoise --method mincut --beta -1 y.pbm -o d.pbm|pmk ising denoise: mincut needs beta >= 0 (beta = -1 makes the energy non-submodular); use icm, anneal or meanfield
 2|ising denoise -q y.pbm -o d.txt|pmk ising denoise: d.txt: cannot tell the image format from the name (use .pbm, .pgm or .png)
-1|ising denoise grey.pgm -o d.pbm|pmk ising denoise: grey.pgm: grey image (maxval 255): give --threshold T to binarise it
-1|ising denoise --truth grey.pgm y.pbm -o d.pbm|pmk ising denoise: grey.pgm: grey image (maxval 255): give --threshold T to binarise it
+1|ising denoise grey.pgm -o d.pbm|pmk ising denoise: grey.pgm: grey image (maxval 255): a threshold is needed to binarise it
+1|ising denoise --truth grey.pgm y.pbm -o d.pbm|pmk ising denoise: grey.pgm: grey image (maxval 255): a threshold is needed to binarise it
 1|ising denoise --truth tiny.csv y.pbm -o d.pbm|pmk ising denoise: tiny.csv: not a PBM, PGM or PNG image (unknown magic bytes 33 2c)
 1|ising denoise --truth x.pbm grey.pgm --threshold 0.5 -o d.pbm|pmk ising denoise: x.pbm is 3x2 but grey.pgm is 4x3
 1|ising denoise -q y.pbm -o file/d.pbm|pmk ising denoise: file/d.pbm: cannot write: Not a directory
 1|ising denoise -q y.pbm -o d.pbm --trace file/t.csv|pmk ising denoise: file/t.csv: cannot write: Not a directory
 1|ising denoise -q y.pbm -o d.pbm --trace /dev/full|pmk ising denoise: /dev/full: cannot write: No space left on device
-2|ising noise --flip 2 y.pbm -o n.pbm|pmk ising noise: --flip: 2 is not in [0, 1]
-2|ising noise --gauss -1 y.pbm -o n.pbm|pmk ising noise: --gauss: -1 is negative
+2|ising noise --flip 2 y.pbm -o n.pbm|pmk ising noise: the flip probability must be in [0, 1], not 2
+2|ising noise --gauss -1 y.pbm -o n.pbm|pmk ising noise: the noise level must be >= 0, not -1
 2|ising noise --bogus y.pbm -o n.pbm|pmk ising noise: unknown option '--bogus'
 2|ising noise --flip|pmk ising noise: option '--flip' needs a value
 2|ising noise --flip 0.1 -o n.pbm|pmk ising noise: missing the clean image
 2|ising noise --flip 0.1 y.pbm extra -o n.pbm|pmk ising noise: unexpected argument 'extra'
 2|ising noise --flip 0.1 y.pbm|pmk ising noise: missing -o NOISY
-2|ising noise y.pbm -o n.pbm|pmk ising noise: give exactly one of --flip P and --gauss SIGMA
-2|ising noise --flip 0.1 --gauss 0.1 y.pbm -o n.pbm|pmk ising noise: give exactly one of --flip P and --gauss SIGMA
+2|ising noise y.pbm -o n.pbm|pmk ising noise: give exactly one of flip and gauss
+2|ising noise --flip 0.1 --gauss 0.1 y.pbm -o n.pbm|pmk ising noise: give exactly one of flip and gauss
 2|ising noise --flip 0.1 y.pbm -o n.txt|pmk ising noise: n.txt: cannot tell the image format from the name (use .pbm, .pgm or .png)
 1|ising noise --flip 0.1 nosuch.pbm -o n.pbm|pmk ising noise: nosuch.pbm: cannot open: No such file or directory
-1|ising noise --gauss 0.1 y.pbm -o n.pbm|pmk ising noise: y.pbm: --gauss needs a grey image; this one is binary (use --flip)
-1|ising noise --flip 0.1 grey.pgm -o n.pbm|pmk ising noise: grey.pgm: grey image (maxval 255): give --threshold T to binarise it, or use --gauss
+1|ising noise --gauss 0.1 y.pbm -o n.pbm|pmk ising noise: y.pbm: Gaussian noise needs a grey image; this one is binary (flip its pixels instead)
+1|ising noise --flip 0.1 grey.pgm -o n.pbm|pmk ising noise: grey.pgm: grey image (maxval 255): a threshold is needed to binarise it
 1|ising noise --flip 0.1 y.pbm -o file/n.pbm|pmk ising noise: file/n.pbm: cannot write: Not a directory
 1|ising noise --gauss 0.1 grey.pgm -o file/n.pgm|pmk ising noise: file/n.pgm: cannot write: Not a directory
 2|ising energy --bogus x.pbm --observed y.pbm|pmk ising energy: unknown option '--bogus'
@@ -218,7 +218,7 @@ done <<'TABLE'
 2|ising energy --observed y.pbm|pmk ising energy: missing the image
 2|ising energy x.pbm extra --observed y.pbm|pmk ising energy: unexpected argument 'extra'
 2|ising energy x.pbm|pmk ising energy: missing --observed Y
-1|ising energy x.pbm --observed grey.pgm|pmk ising energy: grey.pgm: grey image (maxval 255): give --threshold T to binarise it
+1|ising energy x.pbm --observed grey.pgm|pmk ising energy: grey.pgm: grey image (maxval 255): a threshold is needed to binarise it
 1|ising energy nosuch.pbm --observed y.pbm|pmk ising energy: nosuch.pbm: cannot open: No such file or directory
 1|ising energy x.pbm --observed tiny.csv|pmk ising energy: tiny.csv: not a PBM, PGM or PNG image (unknown magic bytes 33 2c)
 2|ising bogus|pmk ising: unknown verb 'bogus' (verbs: denoise, noise, energy)

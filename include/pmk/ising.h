@@ -232,11 +232,12 @@ PMK_API void pmk_ising_noise_init_default(pmk_ising_noise *o);
  *  (pmk_spin_threshold_check). */
 PMK_API int pmk_ising_noise_check(const pmk_ising_noise *o, pmk_error *err);
 
-/** Adds the noise of @p o to an image as pmk_image_read_binary gives it:
- *  spins in *@p spins or grey levels in *@p grey (the other NULL).  Flips
- *  need spins: a grey image is binarised at o->threshold into a new
- *  *@p spins and *@p grey freed and set to NULL.  Gaussian noise needs grey
- *  levels.  The result is in whichever of the two is not NULL; *@p count
+/** Adds the noise of @p o to an image as pmk_image_read_binary gives it
+ *  (spins in *@p spins or grey levels in *@p grey, the other NULL) or as
+ *  pmk_image_read does (*@p grey, *@p spins NULL).  Flips need spins: an
+ *  image in *@p grey becomes a new *@p spins (its own spins when binary,
+ *  else binarised at o->threshold), *@p grey freed and set to NULL.
+ *  Gaussian noise needs grey levels in *@p grey.  The result is in whichever of the two is not NULL; *@p count
  *  (may be NULL) receives the pixels flipped or noised.  Randomness from
  *  @p rng only.  Statuses: PMK_EINVAL for bad options (pmk_ising_noise_check)
  *  or a Gaussian level too large (pmk_ising_noise_gaussian); PMK_EDATA for

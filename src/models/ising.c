@@ -293,7 +293,8 @@ int pmk_ising_energy_terms(const pmk_ising_params *p, size_t width, size_t heigh
     size_t n;
     int rc;
     if ((rc = pmk_ising_params_check(p, err)) || (rc = check_spins(width, height, x, "x", &n, err))
-        || (rc = check_spins(width, height, y, "y", &n, err)))
+        || (rc = check_spins(width, height, y, "y", &n, err))
+        || (rc = pmk_ising_params_check_size(p, width, height, err)))
         return rc;
     ising_energy_sums(width, height, x, y, p->neighbours, &t->sum_x, &t->sum_pairs, &t->sum_xy);
     t->energy = ising_energy_of(p, t->sum_x, t->sum_pairs, t->sum_xy);

@@ -95,7 +95,7 @@ int pmk_ising_noise_image(const pmk_ising_noise *o, pmk_spin_image **spins, pmk_
         return rc;
     if (!isnan(o->gauss)) {
         pmk_image *g = *grey;
-        if (!g)
+        if (!g || g->binary)
             return pmk_error_set(err, PMK_EDATA, "Gaussian noise needs a grey image; this one "
                                                  "is binary (flip its pixels instead)");
         /* row by row: gsl_matrix rows may be padded */
@@ -107,7 +107,7 @@ int pmk_ising_noise_image(const pmk_ising_noise *o, pmk_spin_image **spins, pmk_
             *count = g->width * g->height;
         return PMK_OK;
     }
-    if (!*spins) {
+    if (!*spins) {   /* grey levels, or a binary pmk_image */
         if ((rc = pmk_spin_image_from_image(*grey, o->threshold, spins, err)))
             return rc;
         pmk_image_free(*grey);
