@@ -32,16 +32,6 @@ static int read_spins(const char *path, double threshold, const pmk_spin_image *
     return PMK_EXIT_OK;
 }
 
-/* The image output: -o (whose absence is reported as @p missing), a FMT:
- * prefix or --format; *path and *fmt get where and how to write. */
-static int image_output(const cli_args *a, const char *missing, const char **path,
-                        pmk_image_format *fmt)
-{
-    if (!a->output)
-        return cli_usage("missing -o %s", missing);
-    return cli_image_output(a, path, fmt);
-}
-
 /* The trace CSV (pmk_ising_trace_write), synced into @p of and left for the
  * caller to commit once the image is written, so that a trace that cannot
  * be written leaves the image alone. */
@@ -88,39 +78,64 @@ enum {
     OPT_ASW, OPT_DAMP, OPT_TOL, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_FLIP, OPT_GAUSS, OPT_OBS
 };
 
-/* The model's options, shared by denoise and energy. */
+/* The verbs' options: the model's (denoise and energy), then each verb's. */
 #define MODEL_OPTIONS                                                                          \
     {"beta", OPT_BETA, 1}, {"eta", OPT_ETA, 1}, {"h", OPT_H, 1}, {"neighbours", OPT_NEIGH, 1}, \
         {"neighbors", OPT_NEIGH, 1}, {"threshold", OPT_THRESH, 1}
+static const cli_option denoise_opts[] = {
+    MODEL_OPTIONS, {"method", 'm', 1}, {"order", OPT_ORDER, 1}, {"max-sweeps", OPT_MAXSW, 1},
+    {"t0", OPT_T0, 1}, {"t-factor", OPT_TFAC, 1}, {"anneal-sweeps", OPT_ASW, 1},
+    {"damping", OPT_DAMP, 1}, {"tol", OPT_TOL, 1}, {"truth", OPT_TRUTH, 1},
+    {"trace", OPT_TRACE, 1}, {NULL, 0, 0}};
+static const cli_option noise_opts[] = {
+    {"flip", OPT_FLIP, 1}, {"gauss", OPT_GAUSS, 1}, {"threshold", OPT_THRESH, 1}, {NULL, 0, 0}};
+static const cli_option energy_opts[] = {MODEL_OPTIONS, {"observed", OPT_OBS, 1}, {NULL, 0, 0}};
 
-/* What the three verbs' options parse to. */
+/* Each verb's command line: help, option groups and table, what its one
+ * argument is, what its -o is. */
+enum { DENOISE, NOISE, ENERGY };
+static const struct verb_spec {
+    const char *help;
+    unsigned groups;
+    const cli_option *opts;
+    const char *what, *out;
+} verb_specs[] = {
+    {pmk_help_ising_denoise, CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_JSON | CLI_G_SEED, denoise_opts,
+     "the noisy image", "OUT"},
+    {pmk_help_ising_noise, CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_SEED, noise_opts,
+     "the clean image", "NOISY"},
+    {pmk_help_ising_energy, CLI_G_JSON, energy_opts, "the image", NULL}};
+
+/* What a verb's command line gives. */
 typedef struct ising_args {
     cli_args a;
     pmk_ising_params p;
     pmk_ising_options o;
     pmk_ising_noise noise;
-    double threshold;      /* --threshold [0: none] */
-    const char *truth, *trace, *observed;
+    double threshold;        /* --threshold [0: none] */
+    const char *in, *truth, *trace, *observed;
+    const char *out;         /* -o without its FMT: prefix */
+    pmk_image_format fmt;
 } ising_args;
 
-/* Parses a verb's options (its table @p opts, the groups @p groups) into
- * @p v, and its one argument ("missing @p what" when absent).  Only the
- * syntax is checked here; the ranges by the library's checks. */
-static int parse_args(int argc, char **argv, const char *help, unsigned groups,
-                      const cli_option *opts, const char *what, ising_args *v)
+/* Parses and checks verb @p verb's command line into @p v: the syntax here,
+ * the ranges by the library's checks (their messages as usage errors), then
+ * that no output is an input or another output.  0 or the exit status. */
+static int parse_verb(int argc, char **argv, int verb, ising_args *v)
 {
+    const struct verb_spec *vs = &verb_specs[verb];
     pmk_ising_params_init_default(&v->p);
     pmk_ising_options_init_default(&v->o);
     pmk_ising_noise_init_default(&v->noise);
     v->threshold = 0;
-    v->truth = v->trace = v->observed = NULL;
+    v->truth = v->trace = v->observed = v->out = NULL;
     const char *arg;
     int key = 0, rc = 0, have_max_sweeps = 0;
     long nb;
     pmk_error err;
     cli_parser ps;
     cli_args_init(&v->a);
-    cli_parse_begin(&ps, argc, argv, help, groups, opts, &v->a);
+    cli_parse_begin(&ps, argc, argv, vs->help, vs->groups, vs->opts, &v->a);
     while (!rc && (key = cli_parse_next(&ps, &arg)) > 0) {
         switch (key) {
         case OPT_BETA: rc = cli_parse_double("beta", arg, &v->p.beta); break;
@@ -168,8 +183,23 @@ static int parse_args(int argc, char **argv, const char *help, unsigned groups,
     if (!have_max_sweeps && v->o.method == PMK_ISING_MEANFIELD)
         v->o.max_sweeps = 1000;
     if (v->a.npos < 1)
-        return cli_usage("missing %s", what);
-    return cli_args_max(&v->a, 1);
+        return cli_usage("missing %s", vs->what);
+    if ((rc = cli_args_max(&v->a, 1)))
+        return rc;
+    v->in = v->a.pos[0];
+    if (vs->out && !v->a.output)
+        return cli_usage("missing -o %s", vs->out);
+    if (vs->out && (rc = cli_image_output(&v->a, &v->out, &v->fmt)))
+        return rc;
+    if (verb == ENERGY && !v->observed)
+        return cli_usage("missing --observed Y");
+    if (verb == NOISE ? pmk_ising_noise_check(&v->noise, &err)
+                      : pmk_ising_params_check(&v->p, &err)
+                            || pmk_spin_threshold_check(v->threshold, &err)
+                            || (verb == DENOISE && pmk_ising_check(&v->p, &v->o, &err)))
+        return cli_usage_pmk(&err);
+    const char *ins[] = {v->in, v->truth, v->observed}, *outs[] = {v->out, v->trace};
+    return cli_check_files(ins, 3, outs, 2);
 }
 
 /* The figures of a run, as text or JSON. */
@@ -230,29 +260,13 @@ static void report_denoise(cli_report *r, const pmk_ising_params *p, const pmk_i
 
 static int cmd_denoise(int argc, char **argv)
 {
-    static const cli_option opts[] = {
-        MODEL_OPTIONS, {"method", 'm', 1}, {"order", OPT_ORDER, 1},
-        {"max-sweeps", OPT_MAXSW, 1}, {"t0", OPT_T0, 1}, {"t-factor", OPT_TFAC, 1},
-        {"anneal-sweeps", OPT_ASW, 1}, {"damping", OPT_DAMP, 1}, {"tol", OPT_TOL, 1},
-        {"truth", OPT_TRUTH, 1}, {"trace", OPT_TRACE, 1}, {NULL, 0, 0}};
     ising_args v;
     pmk_ising_params *p = &v.p;
     pmk_ising_options *o = &v.o;
-    const char *in, *out;
-    pmk_image_format fmt;
     pmk_error err;
-    int rc;
-    if ((rc = parse_args(argc, argv, pmk_help_ising_denoise,
-                         CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_JSON | CLI_G_SEED, opts,
-                         "the noisy image", &v))
-        || (rc = image_output(&v.a, "OUT", &out, &fmt)))
+    int rc = parse_verb(argc, argv, DENOISE, &v);
+    if (rc)
         return rc;
-    in = v.a.pos[0];
-    const char *den_in[] = {in, v.truth}, *den_out[] = {out, v.trace};
-    if ((rc = cli_check_files(den_in, 2, den_out, 2)))
-        return rc;
-    if (pmk_ising_check(p, o, &err) || pmk_spin_threshold_check(v.threshold, &err))
-        return cli_usage_pmk(&err);
     pmk_rng *rng = NULL;
     if ((o->method == PMK_ISING_ANNEAL || o->order == PMK_ISING_RANDOM)
         && !(rng = cli_rng(v.a.have_seed, v.a.seed)))
@@ -264,8 +278,8 @@ static int cmd_denoise(int argc, char **argv)
     cli_report *rep = NULL;
     pmk_outfile tracef = {NULL, NULL, NULL};
     int status;
-    if ((status = read_spins(in, v.threshold, NULL, NULL, &y))
-        || (v.truth && (status = read_spins(v.truth, v.threshold, y, in, &t))))
+    if ((status = read_spins(v.in, v.threshold, NULL, NULL, &y))
+        || (v.truth && (status = read_spins(v.truth, v.threshold, y, v.in, &t))))
         goto done;
     size_t W = y->width, H = y->height;
     progress prog = {o->method == PMK_ISING_ANNEAL ? o->anneal_sweeps : o->max_sweeps, 0, 0};
@@ -285,7 +299,7 @@ static int cmd_denoise(int argc, char **argv)
     cli_progress_done();
     if (v.trace && (status = write_trace(v.trace, o->method, &res, t != NULL, W * H, &tracef)))
         goto done;
-    if (pmk_spin_image_write(out, x, fmt, &err) != PMK_OK
+    if (pmk_spin_image_write(v.out, x, v.fmt, &err) != PMK_OK
         || (v.trace && pmk_outfile_commit(&tracef, &err) != PMK_OK)) {
         status = cli_error_pmk(&err);
         goto done;
@@ -296,7 +310,7 @@ static int cmd_denoise(int argc, char **argv)
     }
     /* The image on stdout: the report goes to stderr. */
     report_denoise(rep, p, o, W, H, &res, v.truth, secs);
-    status = cli_report_emit(rep, strcmp(out, "-") ? stdout : stderr, v.a.json);
+    status = cli_report_emit(rep, strcmp(v.out, "-") ? stdout : stderr, v.a.json);
 done:
     pmk_outfile_abort(&tracef);   /* nothing when committed or never opened */
     cli_report_free(rep);
@@ -312,21 +326,10 @@ done:
 
 static int cmd_noise(int argc, char **argv)
 {
-    static const cli_option opts[] = {
-        {"flip", OPT_FLIP, 1}, {"gauss", OPT_GAUSS, 1}, {"threshold", OPT_THRESH, 1}, {NULL, 0, 0}};
     ising_args v;
-    const char *in, *out;
-    pmk_image_format fmt;
     pmk_error err;
-    int rc;
-    if ((rc = parse_args(argc, argv, pmk_help_ising_noise, CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_SEED,
-                         opts, "the clean image", &v))
-        || (rc = image_output(&v.a, "NOISY", &out, &fmt)))
-        return rc;
-    in = v.a.pos[0];
-    if (pmk_ising_noise_check(&v.noise, &err))
-        return cli_usage_pmk(&err);
-    if ((rc = cli_check_files(&in, 1, &out, 1)))
+    int rc = parse_verb(argc, argv, NOISE, &v);
+    if (rc)
         return rc;
     pmk_rng *rng = cli_rng(v.a.have_seed, v.a.seed);
     if (!rng)
@@ -336,16 +339,17 @@ static int cmd_noise(int argc, char **argv)
     size_t count = 0;
     int status = PMK_EXIT_OK;
     /* Gaussian noise takes levels: a PGM of 0 and maxval only is grey to it */
-    if ((isnan(v.noise.gauss) ? pmk_image_read_binary(in, &s, &g, &err)
-                              : pmk_image_read(in, &g, &err)) != PMK_OK) {
+    if ((isnan(v.noise.gauss) ? pmk_image_read_binary(v.in, &s, &g, &err)
+                              : pmk_image_read(v.in, &g, &err)) != PMK_OK) {
         status = cli_error_pmk(&err);
     } else if (pmk_ising_noise_image(&v.noise, &s, &g, rng, &count, &err) != PMK_OK) {
         /* a Gaussian level too large for the image's maxval is a usage
          * error; an image of the wrong kind is bad data */
         if (err.code != PMK_EINVAL)
-            pmk_error_prefix(&err, in);
+            pmk_error_prefix(&err, v.in);
         status = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
-    } else if ((s ? pmk_spin_image_write(out, s, fmt, &err) : pmk_image_write(out, g, fmt, &err))
+    } else if ((s ? pmk_spin_image_write(v.out, s, v.fmt, &err)
+                  : pmk_image_write(v.out, g, v.fmt, &err))
                != PMK_OK) {
         status = cli_error_pmk(&err);
     } else if (s) {
@@ -364,23 +368,17 @@ static int cmd_noise(int argc, char **argv)
 
 static int cmd_energy(int argc, char **argv)
 {
-    static const cli_option opts[] = {MODEL_OPTIONS, {"observed", OPT_OBS, 1}, {NULL, 0, 0}};
     ising_args v;
     pmk_error err;
-    int rc;
-    if ((rc = parse_args(argc, argv, pmk_help_ising_energy, CLI_G_JSON, opts, "the image", &v)))
+    int rc = parse_verb(argc, argv, ENERGY, &v);
+    if (rc)
         return rc;
-    if (!v.observed)
-        return cli_usage("missing --observed Y");
-    if (pmk_ising_params_check(&v.p, &err) || pmk_spin_threshold_check(v.threshold, &err))
-        return cli_usage_pmk(&err);
-    const char *in = v.a.pos[0];
     pmk_spin_image *x = NULL, *y = NULL;
     cli_report *rep = NULL;
     pmk_ising_terms t;
     int status;
-    if ((status = read_spins(in, v.threshold, NULL, NULL, &x))
-        || (status = read_spins(v.observed, v.threshold, x, in, &y)))
+    if ((status = read_spins(v.in, v.threshold, NULL, NULL, &x))
+        || (status = read_spins(v.observed, v.threshold, x, v.in, &y)))
         goto done;
     if (pmk_ising_energy_terms(&v.p, x->width, x->height, x->spins, y->spins, &t, &err)) {
         /* as in denoise: parameters too large for this image, a usage error */
