@@ -22,18 +22,7 @@
 pmk_spin_image *img_spins_uninit(size_t width, size_t height, pmk_error *err)
 {
     size_t n;
-    if (width == 0 || height == 0) {
-        pmk_error_set(err, PMK_EINVAL, "image size %zu x %zu: width and height must be positive",
-                      width, height);
-        return NULL;
-    }
-    if (pmk_size_mul(width, height, &n)) {
-        pmk_error_set(err, PMK_ELIMIT, "image size %zu x %zu is too large", width, height);
-        return NULL;
-    }
-    char what[96];
-    snprintf(what, sizeof what, "a spin image of %zu x %zu pixels", width, height);
-    if (pmk_mem_check(NULL, 0, 0, n, what, err))
+    if (img_check_alloc(width, height, 1, "a spin image", &n, err))
         return NULL;
     pmk_spin_image *s = malloc(sizeof *s);
     int8_t *v = s ? core_alloc_huge(n) : NULL;

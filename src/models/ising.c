@@ -277,14 +277,11 @@ double ising_energy(const pmk_ising_params *p, size_t W, size_t H, const int8_t 
 int pmk_ising_energy(const pmk_ising_params *p, size_t width, size_t height,
                      const int8_t *x, const int8_t *y, double *energy, pmk_error *err)
 {
-    size_t n;
-    int rc;
-    if ((rc = pmk_ising_params_check(p, err)) || (rc = check_spins(width, height, x, "x", &n, err))
-        || (rc = check_spins(width, height, y, "y", &n, err))
-        || (rc = pmk_ising_params_check_size(p, width, height, err)))
-        return rc;
-    *energy = ising_energy(p, width, height, x, y);
-    return PMK_OK;
+    pmk_ising_terms t;
+    int rc = pmk_ising_energy_terms(p, width, height, x, y, &t, err);
+    if (rc == PMK_OK)
+        *energy = t.energy;
+    return rc;
 }
 
 int pmk_ising_energy_terms(const pmk_ising_params *p, size_t width, size_t height,
@@ -328,11 +325,14 @@ static int trace_push(pmk_ising_result *r, size_t *cap, const pmk_ising_sweep *s
 
 int ising_run_begin(ising_run *run, const pmk_ising_params *p, const pmk_ising_options *o,
                     size_t W, size_t H, const int8_t *y, int8_t *x, pmk_rng *rng,
-                    int with_order, pmk_ising_result *res, pmk_error *err)
+                    int with_order, size_t work, pmk_ising_result *res, pmk_error *err)
 {
-    *run = (ising_run){o, res, x, W, H, W * H, p->neighbours, rng, NULL, 0, PMK_OK};
-    if (with_order && !(run->idx = malloc(run->n * sizeof *run->idx)))
+    *run = (ising_run){o, res, x, W, H, W * H, p->neighbours, rng, NULL, NULL, 0, PMK_OK};
+    if ((with_order && !(run->idx = malloc(run->n * sizeof *run->idx)))
+        || (work && !(run->work = malloc(run->n * work)))) {
+        ising_run_end(run);
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", run->n);
+    }
     if (with_order && o->order != PMK_ISING_RANDOM)
         ising_visit_order(o->order, W, H, run->nb, rng, run->idx);
     memcpy(x, y, run->n);
@@ -357,7 +357,8 @@ int ising_run_sweep(ising_run *run, size_t sweep, size_t changed, double energy,
 int ising_run_end(ising_run *run)
 {
     free(run->idx);
-    run->idx = NULL;
+    free(run->work);
+    run->idx = run->work = NULL;
     return run->rc;
 }
 

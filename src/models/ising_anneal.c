@@ -28,13 +28,9 @@ int ising_anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t W
     size_t n = W * H;
     int nb = p->neighbours;
     ising_run run;
-    int8_t *best = malloc(n);
-    if (!best)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", n);
-    if (ising_run_begin(&run, p, o, W, H, y, x, rng, 1, res, err)) {
-        free(best);
+    if (ising_run_begin(&run, p, o, W, H, y, x, rng, 1, 1, res, err))
         return PMK_ENOMEM;
-    }
+    int8_t *best = run.work;
     memcpy(best, y, n);
     long long s1, s2, s3;
     ising_energy_sums(W, H, x, y, nb, &s1, &s2, &s3);
@@ -77,7 +73,6 @@ int ising_anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t W
             break;
     }
     memcpy(x, best, n);
-    free(best);
     return ising_run_end(&run);
 }
 

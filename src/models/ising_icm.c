@@ -73,7 +73,7 @@ int pmk_ising_icm_reference(const pmk_ising_params *p, const pmk_ising_options *
     memset(res, 0, sizeof *res);
     if (o->order == PMK_ISING_RANDOM && !rng)
         return pmk_error_set(err, PMK_EINVAL, "this method and order need a random generator");
-    if (ising_run_begin(&run, p, o, W, H, y, x, rng, 1, res, err))
+    if (ising_run_begin(&run, p, o, W, H, y, x, rng, 1, 0, res, err))
         return PMK_ENOMEM;
     for (size_t sw = 1; sw <= o->max_sweeps; sw++) {
         ising_run_order(&run);
@@ -316,7 +316,7 @@ int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t
     rule_init(&R, p);
     /* zero row, three work rows, two mask rows */
     uint8_t *buf = calloc(6, W);
-    if (!buf || ising_run_begin(&run, p, o, W, H, y, x, NULL, 0, res, err)) {
+    if (!buf || ising_run_begin(&run, p, o, W, H, y, x, NULL, 0, 0, res, err)) {
         free(buf);
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", W);
     }

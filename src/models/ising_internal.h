@@ -82,16 +82,19 @@ typedef struct ising_run {
     int nb;              /* neighbours */
     pmk_rng *rng;        /* for the random order */
     size_t *idx;         /* the visiting order (n indices), or NULL */
+    void *work;          /* the method's own n-pixel buffer, or NULL */
     size_t cap;          /* records res->trace has room for */
     int rc;              /* PMK_OK, or the status that stopped the run */
 } ising_run;
 
-/* Starts a run: x = y, res->energy_initial = E(y, y) and, when @p with_order,
+/* Starts a run: x = y, res->energy_initial = E(y, y), when @p with_order
  * the visiting order (raster and checkerboard now; random by ising_run_order
- * before each sweep).  PMK_ENOMEM (nothing held then). */
+ * before each sweep), and when @p work > 0 run->work, @p work bytes a pixel
+ * (anneal's best state, mean field's means).  PMK_ENOMEM (nothing held
+ * then). */
 int ising_run_begin(ising_run *run, const pmk_ising_params *p, const pmk_ising_options *o,
                     size_t W, size_t H, const int8_t *y, int8_t *x, pmk_rng *rng,
-                    int with_order, pmk_ising_result *res, pmk_error *err);
+                    int with_order, size_t work, pmk_ising_result *res, pmk_error *err);
 
 /* Before a sweep: a fresh permutation under the random order. */
 static inline void ising_run_order(ising_run *run)
@@ -107,7 +110,7 @@ static inline void ising_run_order(ising_run *run)
 int ising_run_sweep(ising_run *run, size_t sweep, size_t changed, double energy,
                     double temperature, double free_energy, int converged, pmk_error *err);
 
-/* Frees the order; returns run->rc. */
+/* Frees the order and the work buffer; returns run->rc. */
 int ising_run_end(ising_run *run);
 
 /* The methods behind pmk_ising_denoise, on checked arguments (W H pixels

@@ -56,13 +56,9 @@ int ising_meanfield(const pmk_ising_params *p, const pmk_ising_options *o, size_
     size_t n = W * H;
     int nb = p->neighbours;
     ising_run run;
-    double *m = malloc(n * sizeof *m);
-    if (!m)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", n);
-    if (ising_run_begin(&run, p, o, W, H, y, x, rng, 1, res, err)) {
-        free(m);
+    if (ising_run_begin(&run, p, o, W, H, y, x, rng, 1, sizeof(double), res, err))
         return PMK_ENOMEM;
-    }
+    double *m = run.work;
     for (size_t i = 0; i < n; i++)
         m[i] = y[i];
     double d = o->damping;
@@ -88,7 +84,6 @@ int ising_meanfield(const pmk_ising_params *p, const pmk_ising_options *o, size_
                             free_energy(p, W, H, m, y), maxd < o->tol, err))
             break;
     }
-    free(m);
     return ising_run_end(&run);
 }
 
