@@ -202,11 +202,13 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
     return cli_check_files(ins, 3, outs, 2);
 }
 
-/* The figures of a run, as text or JSON. */
-static void report_denoise(cli_report *r, const pmk_ising_params *p, const pmk_ising_options *o,
-                           size_t W, size_t H, const pmk_ising_result *res, const char *truth,
-                           double secs)
+/* The figures of a run, as text or JSON, on stdout (stderr when the image
+ * went there); filled into @p r, which the caller frees. */
+static int report_denoise(cli_report *r, const ising_args *v, size_t W, size_t H,
+                          const pmk_ising_result *res, double secs)
 {
+    const pmk_ising_params *p = &v->p;
+    const pmk_ising_options *o = &v->o;
     const size_t n = W * H, nt = res->ntrace;
     const int cut = o->method == PMK_ISING_MINCUT;
     const char *method = pmk_ising_method_name(o->method), *order = pmk_ising_order_name(o->order);
@@ -241,7 +243,7 @@ static void report_denoise(cli_report *r, const pmk_ising_params *p, const pmk_i
         cli_report_int(r, "errors", (long long)res->errors, NULL);
         cli_report_num(r, "error", (double)res->errors / (double)n,
                        "error %.4f%% (%zu of %zu pixels differ from %s)\n",
-                       100.0 * (double)res->errors / (double)n, res->errors, n, truth);
+                       100.0 * (double)res->errors / (double)n, res->errors, n, v->truth);
     }
     cli_report_num(r, "seconds", secs, NULL);
     const char *lists[] = {"changed_per_sweep", "energy_per_sweep", "error_per_sweep"};
@@ -256,6 +258,7 @@ static void report_denoise(cli_report *r, const pmk_ising_params *p, const pmk_i
         }
         cli_report_end_list(r);
     }
+    return cli_report_emit(r, strcmp(v->out, "-") ? stdout : stderr, v->a.json);
 }
 
 static int cmd_denoise(int argc, char **argv)
@@ -304,13 +307,8 @@ static int cmd_denoise(int argc, char **argv)
         status = cli_error_pmk(&err);
         goto done;
     }
-    if (!(rep = cli_report_new())) {
-        status = cli_error("out of memory");
-        goto done;
-    }
-    /* The image on stdout: the report goes to stderr. */
-    report_denoise(rep, p, o, W, H, &res, v.truth, secs);
-    status = cli_report_emit(rep, strcmp(v.out, "-") ? stdout : stderr, v.a.json);
+    status = (rep = cli_report_new()) ? report_denoise(rep, &v, W, H, &res, secs)
+                                      : cli_error("out of memory");
 done:
     pmk_outfile_abort(&tracef);   /* nothing when committed or never opened */
     cli_report_free(rep);
@@ -376,35 +374,31 @@ static int cmd_energy(int argc, char **argv)
     pmk_spin_image *x = NULL, *y = NULL;
     cli_report *rep = NULL;
     pmk_ising_terms t;
-    int status;
-    if ((status = read_spins(v.in, v.threshold, NULL, NULL, &x))
-        || (status = read_spins(v.observed, v.threshold, x, v.in, &y)))
-        goto done;
-    if (pmk_ising_energy_terms(&v.p, x->width, x->height, x->spins, y->spins, &t, &err)) {
+    if ((rc = read_spins(v.in, v.threshold, NULL, NULL, &x))
+        || (rc = read_spins(v.observed, v.threshold, x, v.in, &y))) {
+        /* the message is printed */
+    } else if (pmk_ising_energy_terms(&v.p, x->width, x->height, x->spins, y->spins, &t, &err)) {
         /* as in denoise: parameters too large for this image, a usage error */
-        status = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
-        goto done;
+        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
+    } else if (!(rep = cli_report_new())) {
+        rc = cli_error("out of memory");
+    } else {
+        cli_report_num(rep, "energy", t.energy, "%.10g\n", t.energy);
+        const char *ikey[] = {"sum_x", "sum_pairs", "sum_xy", "neighbours"};
+        long long ival[] = {t.sum_x, t.sum_pairs, t.sum_xy, v.p.neighbours};
+        for (int k = 0; k < 4; k++)
+            cli_report_int(rep, ikey[k], ival[k], NULL);
+        cli_report_num(rep, "beta", v.p.beta, NULL);
+        cli_report_num(rep, "eta", v.p.eta, NULL);
+        cli_report_num(rep, "h", v.p.h, NULL);
+        cli_report_int(rep, "width", (long long)x->width, NULL);
+        cli_report_int(rep, "height", (long long)x->height, NULL);
+        rc = cli_report_emit(rep, stdout, v.a.json);
     }
-    if (!(rep = cli_report_new())) {
-        status = cli_error("out of memory");
-        goto done;
-    }
-    cli_report_num(rep, "energy", t.energy, "%.10g\n", t.energy);
-    const char *ikey[] = {"sum_x", "sum_pairs", "sum_xy", "neighbours"};
-    long long ival[] = {t.sum_x, t.sum_pairs, t.sum_xy, v.p.neighbours};
-    for (int k = 0; k < 4; k++)
-        cli_report_int(rep, ikey[k], ival[k], NULL);
-    cli_report_num(rep, "beta", v.p.beta, NULL);
-    cli_report_num(rep, "eta", v.p.eta, NULL);
-    cli_report_num(rep, "h", v.p.h, NULL);
-    cli_report_int(rep, "width", (long long)x->width, NULL);
-    cli_report_int(rep, "height", (long long)x->height, NULL);
-    status = cli_report_emit(rep, stdout, v.a.json);
-done:
     cli_report_free(rep);
     pmk_spin_image_free(x);
     pmk_spin_image_free(y);
-    return status;
+    return rc;
 }
 
 int cli_ising(int argc, char **argv)
