@@ -556,5 +556,6 @@ Suite *suite_rbm(void)
     tcase_add_test(tc, test_ais_matches_exact);
     suite_add_tcase(s, tc);
     suite_rbm_training(s);   /* check_rbm_train.c */
+    suite_rbm_draw(s);       /* check_rbm_draw.c */
     return s;
 }
