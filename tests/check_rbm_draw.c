@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
 /* check_rbm_draw.c: the rbm suite's third part: what `pmk rbm` makes of a
- * model through the library: the data path, Gibbs chains with snapshots
+ * model through the library: the data path, every figure of `rbm eval` in
+ * one call, Gibbs chains with snapshots
  * (against pmk_rbm_gibbs run by hand from the same seed), pictures (levels
  * worked out by hand), the exported CSV files byte for byte, and the exact
  * message for each bad input. */
@@ -222,6 +223,64 @@ START_TEST(test_sample_chains)
 }
 END_TEST
 
+START_TEST(test_evaluate)
+{
+    pmk_error e;
+    pmk_rbm *m = check_rbm_random_model(6, 4, 0.5, 3);
+    double x[18] = {1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0};
+    gsl_matrix_view X = gsl_matrix_view_array(x, 3, 6);
+    pmk_rbm_ais_options ao;
+    pmk_rbm_ais_options_init_default(&ao);
+    ao.runs = 20;
+    ao.n_betas[0] = ao.n_betas[1] = ao.n_betas[2] = 10;
+    for (int method = PMK_RBM_LOG_Z_NONE; method <= PMK_RBM_LOG_Z_AIS; method++) {
+        /* the same figures, bit for bit, as the calls it makes, in its order */
+        pmk_rng *r = pmk_rng_alloc(NULL, 9), *r2 = pmk_rng_alloc(NULL, 9);
+        pmk_rbm_evaluation ev;
+        ck_assert_int_eq(pmk_rbm_evaluate(m, &X.matrix, method, &ao, r, &ev, &e), PMK_OK);
+        double f[4], lz = NAN;
+        pmk_rbm_ais_result res;
+        if (method == PMK_RBM_LOG_Z_EXACT)
+            ck_assert_int_eq(pmk_rbm_log_z_exact(m, &lz, &e), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_recon_error(m, &X.matrix, r2, &f[0], &e), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_pseudo_likelihood(m, &X.matrix, &f[1], &e), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_pseudo_likelihood_1bit(m, &X.matrix, r2, &f[2], &e), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_mean_free_energy(m, &X.matrix, &f[3], &e), PMK_OK);
+        if (method == PMK_RBM_LOG_Z_AIS) {
+            ck_assert_int_eq(pmk_rbm_log_z_ais(m, &X.matrix, &ao, r2, &res, &e), PMK_OK);
+            lz = res.log_z;
+            ck_assert_uint_eq(ev.ais.steps, res.steps);
+        }
+        ck_assert_uint_eq(ev.n, 3);
+        ck_assert_int_eq(ev.log_z_method, method);
+        ck_assert_double_eq(ev.recon_error, f[0]);
+        ck_assert_double_eq(ev.pseudo_likelihood, f[1]);
+        ck_assert_double_eq(ev.pseudo_likelihood_1bit, f[2]);
+        ck_assert_double_eq(ev.mean_free_energy, f[3]);
+        if (method == PMK_RBM_LOG_Z_NONE) {
+            ck_assert(isnan(ev.log_z) && isnan(ev.mean_log_prob));
+        } else {
+            ck_assert_double_eq(ev.log_z, lz);
+            ck_assert_double_eq(ev.mean_log_prob, -f[3] - lz);
+        }
+        pmk_rng_free(r);
+        pmk_rng_free(r2);
+    }
+    pmk_rbm_evaluation ev = {0};
+    ck_assert_int_eq(pmk_rbm_evaluate(m, &X.matrix, 3, NULL, NULL, &ev, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "unknown log Z method 3");
+    pmk_rbm_free(m);
+    /* a layer too wide for the exact sum is refused first */
+    m = pmk_rbm_alloc(26, 26, NULL);
+    double z[26] = {0};
+    gsl_matrix_view Z = gsl_matrix_view_array(z, 1, 26);
+    ck_assert_int_eq(pmk_rbm_evaluate(m, &Z.matrix, PMK_RBM_LOG_Z_EXACT, NULL, NULL, &ev, &e),
+                     PMK_ELIMIT);
+    ck_assert_uint_eq(ev.n, 0);   /* untouched */
+    pmk_rbm_free(m);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- data and files */
 
 START_TEST(test_read_data)
@@ -355,6 +414,7 @@ void suite_rbm_draw(Suite *s)
     tcase_add_test(tc, test_sample_options);
     tcase_add_test(tc, test_sample_init);
     tcase_add_test(tc, test_sample_chains);
+    tcase_add_test(tc, test_evaluate);
     tcase_add_test(tc, test_read_data);
     tcase_add_test(tc, test_export);
     tcase_add_test(tc, test_trainer_step_errors);

@@ -200,6 +200,38 @@ PMK_API int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
                               const pmk_rbm_ais_options *o, pmk_rng *r,
                               pmk_rbm_ais_result *out, pmk_error *err);
 
+/** How pmk_rbm_evaluate gets log Z. */
+enum {
+    PMK_RBM_LOG_Z_NONE = 0,   /**< not at all: log Z and log p(v) are NaN */
+    PMK_RBM_LOG_Z_EXACT = 1,  /**< pmk_rbm_log_z_exact */
+    PMK_RBM_LOG_Z_AIS = 2     /**< pmk_rbm_log_z_ais, with the data as base rates */
+};
+
+/** The figures of pmk_rbm_evaluate: what `pmk rbm eval` reports. */
+typedef struct pmk_rbm_evaluation {
+    size_t n;                      /**< N, the rows scored */
+    double recon_error;            /**< pmk_rbm_recon_error */
+    double pseudo_likelihood;      /**< pmk_rbm_pseudo_likelihood (every bit) */
+    double pseudo_likelihood_1bit; /**< pmk_rbm_pseudo_likelihood_1bit */
+    double mean_free_energy;       /**< pmk_rbm_mean_free_energy */
+    int log_z_method;              /**< PMK_RBM_LOG_Z_* */
+    double log_z;                  /**< exact or AIS estimate; NaN for NONE */
+    double mean_log_prob;          /**< mean log p(v) = -mean F(v) - log Z */
+    pmk_rbm_ais_result ais;        /**< the AIS run (AIS only; zeros otherwise) */
+} pmk_rbm_evaluation;
+
+/** Scores the rows of @p V (N x D, values in [0,1]) in one call: log Z by
+ *  @p log_z_method (EXACT first, so that a layer too wide is refused before
+ *  any other work), then the reconstruction error, both pseudo-likelihoods,
+ *  the mean free energy and, for AIS, pmk_rbm_log_z_ais with @p ao (NULL:
+ *  the defaults), drawing from @p r in that order.  *@p out is set only on
+ *  success.  Statuses: those of the functions named; PMK_ELIMIT is, with
+ *  EXACT, a layer too wide (pmk_rbm_log_z_exact), with AIS, the runs'
+ *  memory; PMK_EINVAL for an unknown method. */
+PMK_API int pmk_rbm_evaluate(const pmk_rbm *m, const gsl_matrix *V, int log_z_method,
+                             const pmk_rbm_ais_options *ao, pmk_rng *r,
+                             pmk_rbm_evaluation *out, pmk_error *err);
+
 /* ---------------------------------------------------------------- training */
 
 /** Training options.  pmk_rbm_options_init_default fills Hinton's rbm.m

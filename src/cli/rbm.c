@@ -25,42 +25,43 @@ enum {
 
 /* ---------------------------------------------------------------- shared */
 
-/* What a verb holds, freed together. */
+/* What a verb holds, freed together by run_free. */
 typedef struct rbm_run {
+    pmk_transform asked;   /* --scale, --binarize: 0 for what was not given */
     pmk_rbm *m;
-    pmk_table *t;       /* the data, transformed as the model says */
-    gsl_matrix *X;      /* its rows as doubles (N x D), for the verbs that score them */
+    pmk_table *t;          /* the data, transformed as the model says */
+    gsl_matrix *X;         /* its rows as doubles (N x D), for the verbs that score them */
+    gsl_matrix *V, *S;     /* hidden features (hidden); chains and snapshots (sample) */
+    long *sweeps;          /* the snapshots' sweep counts (sample) */
+    pmk_image *img;
     pmk_rng *r;
 } rbm_run;
 
-static void run_free(rbm_run *u)
-{
-    pmk_rbm_free(u->m);
-    pmk_table_free(u->t);
-    if (u->X)
-        gsl_matrix_free(u->X);
-    pmk_rng_free(u->r);
-}
-
-/* The transform the options ask for: 0 for what was not given. */
-static pmk_transform asked_transform(const cli_data_args *da)
-{
-    pmk_transform tf;
-    pmk_transform_init(&tf);
-    tf.scale = da->have_scale ? da->scale : 0;
-    tf.threshold = da->have_threshold ? da->threshold : 0;
-    return tf;
-}
-
-/* --scale and --binarize are checked as the library checks a transform,
- * before anything is read. */
-static int check_transform_args(const cli_data_args *da)
+/* Starts a run: u->asked from the options, checked as the library checks a
+ * transform, before anything is read. */
+static int run_begin(const cli_data_args *da, rbm_run *u)
 {
     pmk_error err;
-    pmk_transform tf = asked_transform(da);
-    if (!da->have_scale)
-        tf.scale = 1;
+    memset(u, 0, sizeof *u);
+    pmk_transform_init(&u->asked);
+    u->asked.scale = da->have_scale ? da->scale : 0;
+    u->asked.threshold = da->have_threshold ? da->threshold : 0;
+    pmk_transform tf = u->asked;
+    tf.scale = da->have_scale ? tf.scale : 1;
     return pmk_transform_check(&tf, &err) ? cli_usage_pmk(&err) : 0;
+}
+
+static void run_free(rbm_run *u)
+{
+    gsl_matrix *mats[] = {u->X, u->V, u->S};
+    for (size_t k = 0; k < 3; k++)
+        if (mats[k])
+            gsl_matrix_free(mats[k]);
+    free(u->sweeps);
+    pmk_image_free(u->img);
+    pmk_rbm_free(u->m);
+    pmk_table_free(u->t);
+    pmk_rng_free(u->r);
 }
 
 /* The positional arguments: at least @p min ("missing" otherwise), at most @p max. */
@@ -76,15 +77,14 @@ static int parse_count(const char *name, const char *arg, size_t *v)
     return !rc && *v == 0 ? cli_usage("--%s: must be at least 1", name) : rc;
 }
 
-/* Loads MODEL into u->m; with @p da, refuses a --scale or --binarize that
- * contradicts the transform it records (exit 2, naming both). */
-static int load_model(const char *path, const cli_data_args *da, rbm_run *u)
+/* Loads MODEL into u->m, refusing a --scale or --binarize that contradicts
+ * the transform it records (exit 2, naming both). */
+static int load_model(const char *path, rbm_run *u)
 {
     pmk_error err;
-    pmk_transform tf = da ? asked_transform(da) : (pmk_transform){0, 0, 0};
     if (pmk_rbm_load(path, &u->m, &err))
         return cli_error_pmk(&err);
-    return pmk_rbm_check_transform(u->m, &tf, &err) ? cli_usage("%s: %s", path, err.msg) : 0;
+    return pmk_rbm_check_transform(u->m, &u->asked, &err) ? cli_usage("%s: %s", path, err.msg) : 0;
 }
 
 /* Reads PATH (CSV or IDX, the data options of @p da) for u->m (NULL: a model
@@ -99,8 +99,7 @@ static int load_data(const char *path, const cli_data_args *da, const char *mpat
     o.header = da->header;
     o.label_col = da->label_col;
     o.labels = da->labels;
-    pmk_transform asked = asked_transform(da);
-    if (pmk_rbm_read_data(u->m, path, &o, &asked, &u->t, matrix ? &u->X : NULL, &err))
+    if (pmk_rbm_read_data(u->m, path, &o, &u->asked, &u->t, matrix ? &u->X : NULL, &err))
         return err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     const pmk_transform *tf = pmk_table_transform(u->t);
     if (u->m && !u->m->transform_known)
@@ -113,7 +112,7 @@ static int load_data(const char *path, const cli_data_args *da, const char *mpat
 /* MODEL then DATA (a.pos[0], a.pos[1]), the data's rows as doubles. */
 static int load_both(const cli_args *a, rbm_run *u)
 {
-    int rc = load_model(a->pos[0], &a->data, u);
+    int rc = load_model(a->pos[0], u);
     return rc ? rc : load_data(a->pos[1], &a->data, a->pos[0], 1, u);
 }
 
@@ -235,7 +234,8 @@ static int rbm_train(int argc, char **argv)
         return cli_usage("missing -o MODEL");
     if (pmk_rbm_options_check(&o, &err))
         return cli_usage_pmk(&err);
-    if ((rc = check_transform_args(&a.data)))
+    rbm_run u;
+    if ((rc = run_begin(&a.data, &u)))
         return rc;
     if (checkpoint && !strcmp(out, "-"))
         return cli_usage("--checkpoint-every needs a model file, not -o -");
@@ -243,8 +243,7 @@ static int rbm_train(int argc, char **argv)
     if ((rc = cli_check_files(train_in, 2, train_out, 2)))
         return rc;
 
-    rbm_run u = {0};
-    if ((resume && (rc = load_model(resume, &a.data, &u)))
+    if ((resume && (rc = load_model(resume, &u)))
         || (rc = load_data(path, &a.data, resume, 0, &u))) {
         run_free(&u);
         return rc;
@@ -317,25 +316,22 @@ static int rbm_hidden(int argc, char **argv)
     if (key < 0)
         return p.status;
     const char *out = a.output ? a.output : "-";
-    if ((rc = expect_args(&a, 2, 2, "expected MODEL DATA")) || (rc = check_transform_args(&a.data))
+    rbm_run u;
+    pmk_error err;
+    if ((rc = expect_args(&a, 2, 2, "expected MODEL DATA")) || (rc = run_begin(&a.data, &u))
         || (rc = cli_check_files((const char *const *)a.pos, 2, &out, 1)))
         return rc;
-    rbm_run u = {0};
-    gsl_matrix *P = NULL;
-    pmk_error err;
     if ((rc = load_both(&a, &u)) || (sample && !(u.r = cli_rng(a.have_seed, a.seed)))) {
         run_free(&u);
         return rc ? rc : PMK_EXIT_FAIL;
     }
     const long *y = pmk_table_labels(u.t);
-    if (!(P = gsl_matrix_alloc(u.X->size1, u.m->h)))
+    if (!(u.V = gsl_matrix_alloc(u.X->size1, u.m->h)))
         rc = cli_error("out of memory");
-    else if ((sample ? pmk_rbm_sample_hidden(u.m, u.X, P, u.r, &err)
-                     : pmk_rbm_hidden_prob(u.m, u.X, P, &err))
-             || pmk_csv_write_numbered(out, P, y, y ? "label" : NULL, "h", &err))
+    else if ((sample ? pmk_rbm_sample_hidden(u.m, u.X, u.V, u.r, &err)
+                     : pmk_rbm_hidden_prob(u.m, u.X, u.V, &err))
+             || pmk_csv_write_numbered(out, u.V, y, y ? "label" : NULL, "h", &err))
         rc = cli_error_pmk(&err);
-    if (P)
-        gsl_matrix_free(P);
     run_free(&u);
     return rc;
 }
@@ -359,32 +355,35 @@ static int parse_betas(const char *arg, pmk_rbm_ais_options *ao)
     return ok ? 0 : cli_usage("--ais-betas: '%s' is not three counts A,B,C", arg);
 }
 
-static void eval_report(cli_report *rep, const pmk_rbm_ais_result *res, int exact, int ais,
-                        size_t n, const double f[4], double log_z)
+static void eval_report(cli_report *rep, const pmk_rbm_evaluation *ev)
 {
-    cli_report_int(rep, "n", (long long)n, "rows                       %zu\n", n);
-    cli_report_num(rep, "recon_error", f[0], "reconstruction error       %.6f\n", f[0]);
-    cli_report_num(rep, "pseudo_likelihood", f[1], "pseudo-likelihood (exact)  %.6f\n", f[1]);
-    cli_report_num(rep, "pseudo_likelihood_1bit", f[2], "pseudo-likelihood (1 bit)  %.6f\n",
-                   f[2]);
-    cli_report_num(rep, "mean_free_energy", f[3], "mean free energy           %.6f\n", f[3]);
+    const pmk_rbm_ais_result *res = &ev->ais;
+    int exact = ev->log_z_method == PMK_RBM_LOG_Z_EXACT, ais = ev->log_z_method == PMK_RBM_LOG_Z_AIS;
+    cli_report_int(rep, "n", (long long)ev->n, "rows                       %zu\n", ev->n);
+    cli_report_num(rep, "recon_error", ev->recon_error, "reconstruction error       %.6f\n",
+                   ev->recon_error);
+    cli_report_num(rep, "pseudo_likelihood", ev->pseudo_likelihood,
+                   "pseudo-likelihood (exact)  %.6f\n", ev->pseudo_likelihood);
+    cli_report_num(rep, "pseudo_likelihood_1bit", ev->pseudo_likelihood_1bit,
+                   "pseudo-likelihood (1 bit)  %.6f\n", ev->pseudo_likelihood_1bit);
+    cli_report_num(rep, "mean_free_energy", ev->mean_free_energy,
+                   "mean free energy           %.6f\n", ev->mean_free_energy);
     cli_report_str(rep, "log_z_method", exact ? "exact" : ais ? "ais" : "none", NULL);
     if (ais) {
         char label[64];
         snprintf(label, sizeof label, "log Z (AIS, %zu runs)", res->runs);
-        cli_report_num(rep, "log_z", log_z, "%-27s%.6f  (+-3 sigma: %.6f .. %.6f)\n", label,
-                       log_z, res->log_z_lo, res->log_z_hi);
+        cli_report_num(rep, "log_z", ev->log_z, "%-27s%.6f  (+-3 sigma: %.6f .. %.6f)\n", label,
+                       ev->log_z, res->log_z_lo, res->log_z_hi);
         cli_report_num(rep, "log_z_lo", res->log_z_lo, NULL);
         cli_report_num(rep, "log_z_hi", res->log_z_hi, NULL);
         cli_report_int(rep, "ais_runs", (long long)res->runs, NULL);
         cli_report_int(rep, "ais_steps", (long long)res->steps, NULL);
     } else {
-        cli_report_num(rep, "log_z", log_z, exact ? "log Z (exact)              %.6f\n" : NULL,
-                       log_z);
+        cli_report_num(rep, "log_z", ev->log_z,
+                       exact ? "log Z (exact)              %.6f\n" : NULL, ev->log_z);
     }
-    double lp = -f[3] - log_z;
-    cli_report_num(rep, "mean_log_prob", lp,
-                   exact || ais ? "mean log p(v)              %.6f\n" : NULL, lp);
+    cli_report_num(rep, "mean_log_prob", ev->mean_log_prob,
+                   exact || ais ? "mean log p(v)              %.6f\n" : NULL, ev->mean_log_prob);
 }
 
 static int rbm_eval(int argc, char **argv)
@@ -411,30 +410,25 @@ static int rbm_eval(int argc, char **argv)
     }
     if (rc || key < 0)
         return rc ? rc : p.status;
-    if ((rc = expect_args(&a, 2, 2, "expected MODEL DATA")) || (rc = check_transform_args(&a.data)))
+    rbm_run u;
+    if ((rc = expect_args(&a, 2, 2, "expected MODEL DATA")) || (rc = run_begin(&a.data, &u)))
         return rc;
     if (exact && ais)
         return cli_usage("--exact and --ais exclude each other");
     if (pmk_rbm_ais_options_check(&ao, &err))
         return cli_usage_pmk(&err);
-    rbm_run u = {0};
     if ((rc = load_both(&a, &u)) || !(u.r = cli_rng(a.have_seed, a.seed))) {
         run_free(&u);
         return rc ? rc : PMK_EXIT_FAIL;
     }
-    double f[4] = {NAN, NAN, NAN, NAN}, log_z = NAN;
-    pmk_rbm_ais_result res = {0};
+    int method = exact ? PMK_RBM_LOG_Z_EXACT : ais ? PMK_RBM_LOG_Z_AIS : PMK_RBM_LOG_Z_NONE;
+    pmk_rbm_evaluation ev;
     cli_report *rep = cli_report_new();
-    if (exact && pmk_rbm_log_z_exact(u.m, &log_z, &err))
-        rc = cli_error("%s: %s%s", a.pos[0], err.msg, err.code == PMK_ELIMIT ? " (--ais)" : "");
-    else if (pmk_rbm_recon_error(u.m, u.X, u.r, &f[0], &err)
-             || pmk_rbm_pseudo_likelihood(u.m, u.X, &f[1], &err)
-             || pmk_rbm_pseudo_likelihood_1bit(u.m, u.X, u.r, &f[2], &err)
-             || pmk_rbm_mean_free_energy(u.m, u.X, &f[3], &err)
-             || (ais && pmk_rbm_log_z_ais(u.m, u.X, &ao, u.r, &res, &err)))
-        rc = cli_error_pmk(&err);
-    if (!rc) {
-        eval_report(rep, &res, exact, ais, u.X->size1, f, ais ? res.log_z : log_z);
+    if (pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err))
+        rc = exact && err.code == PMK_ELIMIT   /* a layer too wide */
+                 ? cli_error("%s: %s (--ais)", a.pos[0], err.msg) : cli_error_pmk(&err);
+    else {
+        eval_report(rep, &ev);
         rc = cli_report_emit(rep, stdout, a.json);
     }
     cli_report_free(rep);
@@ -496,42 +490,28 @@ static int rbm_sample(int argc, char **argv)
     }
     if (rc || key < 0)
         return rc ? rc : p.status;
+    rbm_run u;
     if ((rc = expect_args(&a, 1, 1, "missing MODEL")) || (rc = sample_output(&a, &out, &fmt, &image))
-        || (rc = check_transform_args(&a.data)))
+        || (rc = run_begin(&a.data, &u)))
         return rc;
     if (pmk_rbm_sample_options_check(&so, &err))
         return cli_usage_pmk(&err);
     const char *sample_in[] = {a.pos[0], init};
     if ((rc = cli_check_files(sample_in, 2, &out, 1)))
         return rc;
-    rbm_run u = {0};
-    gsl_matrix *V = NULL, *snaps = NULL;
-    long *sweeps = NULL;
-    pmk_image *img = NULL;
     size_t side;
-    if ((rc = load_model(a.pos[0], &a.data, &u)))
-        goto done;
-    if (image && pmk_rbm_image_side(u.m->d, &side, &err)) {
+    if (!(rc = load_model(a.pos[0], &u)) && image && pmk_rbm_image_side(u.m->d, &side, &err))
         rc = cli_error("%s: %s; write a .csv", a.pos[0], err.msg);
-        goto done;
-    }
-    if (!(u.r = cli_rng(a.have_seed, a.seed)) || (init && (rc = load_data(init, &a.data, a.pos[0], 0, &u)))) {
-        rc = rc ? rc : PMK_EXIT_FAIL;
-        goto done;
-    }
-    if (pmk_rbm_sample_init(u.m, u.t, &so, u.r, &V, &err)
-        || pmk_rbm_sample(u.m, V, &so, u.r, &snaps, &sweeps, &err)
-        || (image ? pmk_rbm_visible_image(u.m, snaps, so.chains, &img, &err)
-                        || pmk_image_write(out, img, fmt, &err)
-                  : pmk_csv_write_numbered(out, snaps, sweeps, "sweep", "v", &err)))
+    if (!rc && !(u.r = cli_rng(a.have_seed, a.seed)))
+        rc = PMK_EXIT_FAIL;
+    if (!rc && init)
+        rc = load_data(init, &a.data, a.pos[0], 0, &u);
+    if (!rc && (pmk_rbm_sample_init(u.m, u.t, &so, u.r, &u.V, &err)
+                || pmk_rbm_sample(u.m, u.V, &so, u.r, &u.S, &u.sweeps, &err)
+                || (image ? pmk_rbm_visible_image(u.m, u.S, so.chains, &u.img, &err)
+                                || pmk_image_write(out, u.img, fmt, &err)
+                          : pmk_csv_write_numbered(out, u.S, u.sweeps, "sweep", "v", &err))))
         rc = cli_error_pmk(&err);
-done:
-    if (V)
-        gsl_matrix_free(V);
-    if (snaps)
-        gsl_matrix_free(snaps);
-    free(sweeps);
-    pmk_image_free(img);
     run_free(&u);
     return rc;
 }
@@ -562,14 +542,13 @@ static int rbm_filters(int argc, char **argv)
     if ((rc = cli_image_output(&a, &out, &fmt))
         || (rc = cli_check_files((const char *const *)a.pos, 1, &out, 1)))
         return rc;
-    rbm_run u = {0};
-    pmk_image *img = NULL;
-    if (!(rc = load_model(a.pos[0], NULL, &u)) && pmk_rbm_image_side(u.m->d, &side, &err))
+    rbm_run u;
+    if (!(rc = run_begin(&a.data, &u)) && !(rc = load_model(a.pos[0], &u))
+        && pmk_rbm_image_side(u.m->d, &side, &err))
         rc = cli_error("%s: %s", a.pos[0], err.msg);
-    else if (!rc && (pmk_rbm_filters_image(u.m, count, cols, &img, &err)
-                     || pmk_image_write(out, img, fmt, &err)))
+    else if (!rc && (pmk_rbm_filters_image(u.m, count, cols, &u.img, &err)
+                     || pmk_image_write(out, u.img, fmt, &err)))
         rc = cli_error_pmk(&err);
-    pmk_image_free(img);
     run_free(&u);
     return rc;
 }
@@ -592,8 +571,9 @@ static int rbm_export(int argc, char **argv)
     }
     if ((rc = cli_check_files((const char *const *)a.pos, 1, outs, PMK_RBM_EXPORT_FILES)))
         return rc;
-    rbm_run u = {0};
-    if (!(rc = load_model(a.pos[0], NULL, &u)) && pmk_rbm_export(u.m, a.pos[1], &err))
+    rbm_run u;
+    if (!(rc = run_begin(&a.data, &u)) && !(rc = load_model(a.pos[0], &u))
+        && pmk_rbm_export(u.m, a.pos[1], &err))
         rc = cli_error_pmk(&err);
     run_free(&u);
     return rc;
