@@ -140,8 +140,8 @@ done <<'TABLE'
 2|rbm hidden m.rbm bars.csv extra|pmk rbm hidden: unexpected argument 'extra'
 1|rbm hidden m.rbm bars.csv -o full.csv|pmk rbm hidden: full.csv: cannot write: No space left on device
 1|rbm hidden m.rbm tiny.csv|pmk rbm hidden: tiny.csv: the data have 2 feature columns but the model has 36 visible units
-2|rbm sample -n 0 m.rbm -o s.csv|pmk rbm sample: --chains: must be at least 1
-2|rbm sample -s 0 m.rbm -o s.csv|pmk rbm sample: --steps: must be at least 1
+2|rbm sample -n 0 m.rbm -o s.csv|pmk rbm sample: the number of chains must be at least 1
+2|rbm sample -s 0 m.rbm -o s.csv|pmk rbm sample: the number of steps must be at least 1
 2|rbm sample --every 0 m.rbm -o s.csv|pmk rbm sample: --every: must be at least 1
 2|rbm sample --init file m.rbm -o s.csv|pmk rbm sample: --init: 'file' is neither 'random' nor 'data:FILE'
 2|rbm sample --bogus m.rbm -o s.csv|pmk rbm sample: unknown option '--bogus'
@@ -153,7 +153,7 @@ done <<'TABLE'
 1|rbm sample --init data:bars.csv -n 50 m.rbm -o s.csv|pmk rbm sample: bars.csv: 40 rows, fewer than the 50 chains
 1|rbm sample --init data:nosuch.csv m.rbm -o s.csv|pmk rbm sample: nosuch.csv: cannot open: No such file or directory
 1|rbm sample --init data:tiny.csv m.rbm -o s.csv|pmk rbm sample: tiny.csv: the data have 2 feature columns but the model has 36 visible units
-1|rbm sample --every 20 -s 10 m.rbm -o s.csv|pmk rbm sample: no snapshot: --every 20 exceeds --steps 10
+2|rbm sample --every 20 -s 10 m.rbm -o s.csv|pmk rbm sample: no snapshot: every 20 exceeds steps 10
 1|rbm sample -n 2 -s 2 m.rbm -o full.csv|pmk rbm sample: full.csv: cannot write: No space left on device
 1|rbm sample -n 2 -s 2 m.rbm -o file/s.png|pmk rbm sample: file/s.png: cannot write: Not a directory
 2|rbm eval --ais-runs 1 m.rbm bars.csv|pmk rbm eval: AIS needs at least 2 runs
@@ -326,7 +326,7 @@ cp x.pbm d2/horse.pbm
 cp "$FIX/img-comments.pbm" d2/horse-noisy10.pbm
 gzip -c tiny.csv >d2/mnist-train.csv.gz
 expect_fail 1 "pmk demo gnb: d2/mnist-test.csv.gz: cannot open: No such file or directory
-pmk demo rbm: d2/mnist-train.csv.gz: 2 columns are not a square image
+pmk demo rbm: d2/mnist-train.csv.gz: 2 visible units are not a square image
 pmk demo: d2/horse-noisy10.pbm and d2/horse.pbm are not binary images of one size" \
     "$PMK" demo -q --data d2 -o od2
 mkdir od/gnb-means.png od/rbm-filters.png od/ising-horse.png
