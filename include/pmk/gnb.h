@@ -297,11 +297,30 @@ PMK_API const pmk_gnb *pmk_gnb_fitter_model(const pmk_gnb_fitter *f);
  *  not all bytes. */
 PMK_API int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *err);
 
+/** Runs the fit to its end (pmk_gnb_fitter_iterate until done), then, when
+ *  @p train is non-NULL, evaluates the model on its training rows
+ *  (pmk_gnb_fitter_train_eval: *@p train may stay NULL with PMK_OK), and
+ *  hands the model over: *@p out (caller's, pmk_gnb_free), NULL on error.
+ *  Errors as pmk_gnb_fitter_iterate: the data's, placed in the file, and
+ *  PMK_EINVAL for an option found bad only at the end (an explicit prior
+ *  list whose length is not K). */
+PMK_API int pmk_gnb_fitter_run(pmk_gnb_fitter *f, pmk_gnb **out, pmk_gnb_eval **train,
+                               pmk_error *err);
+
 /** Once done: hands the finished model to the caller (NULL before). */
 PMK_API pmk_gnb *pmk_gnb_fitter_take(pmk_gnb_fitter *f);
 
 /** Frees the fitter (and its model unless taken); NULL is accepted. */
 PMK_API void pmk_gnb_fitter_free(pmk_gnb_fitter *f);
+
+/** Opens @p path with @p o (pmk_data_open) for the model @p m: *@p out a
+ *  reader (caller's, pmk_data_close), NULL on error.  PMK_EDATA "DATA: D
+ *  features per row, but the model MODEL has D'" when the widths differ,
+ *  MODEL being @p model_name, with a hint when one more or one less column
+ *  would fit (a label column read as a feature, or missing); the reader's
+ *  errors. */
+PMK_API int pmk_gnb_open_data(const pmk_gnb *m, const char *model_name, const char *path,
+                              const pmk_data_options *o, pmk_data_reader **out, pmk_error *err);
 
 /** Evaluates @p m on every remaining labelled row of @p r: *@p out a new
  *  evaluation (caller's), NULL on error.  PMK_EINVAL for a reader without
@@ -321,15 +340,48 @@ enum { PMK_GNB_LABELS = 0, PMK_GNB_PROBA = 1, PMK_GNB_LOG_PROBA = 2 };
 PMK_API int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FILE *out,
                                   pmk_error *err);
 
+/** pmk_gnb_predict_write into the file @p path ("-" = stdout), written
+ *  atomically: on any error (the prediction's, or PMK_EIO writing) the
+ *  target is left as it was. */
+PMK_API int pmk_gnb_predict_save(const pmk_gnb *m, pmk_data_reader *r, int columns,
+                                 const char *path, pmk_error *err);
+
 /** The picture `pmk gnb show` draws: the K class means as tiles of @p th
  *  rows x @p tw columns (black at the smallest mean, white at the largest),
  *  @p ncols tiles to a row in increasing label order, then on a new row the
  *  standard deviation image(s) sqrt(var), one in shared mode, K in class
- *  mode (white = the largest).  th x tw must be D.  *@p out: a new image
- *  (pmk_image_free), NULL on error: PMK_EINVAL (a shape that does not hold
- *  D, an unfinished model), PMK_ELIMIT (the memory ceiling), PMK_ENOMEM. */
+ *  mode (white = the largest).  th x tw must be D; th = tw = 0 asks for
+ *  square tiles ("D features is not a square image" when D is not a
+ *  square); ncols 0 is min(K, 10).  *@p out: a new image (pmk_image_free),
+ *  NULL on error: PMK_EINVAL (a shape that does not hold D, an unfinished
+ *  model), PMK_ELIMIT (the memory ceiling), PMK_ENOMEM. */
 PMK_API int pmk_gnb_montage(const pmk_gnb *m, size_t th, size_t tw, size_t ncols,
                             pmk_image **out, pmk_error *err);
+
+/** Files pmk_gnb_export writes. */
+#define PMK_GNB_EXPORT_FILES 4
+
+/** The name of export file @p i (0 to PMK_GNB_EXPORT_FILES - 1): "mu.csv",
+ *  "var.csv", "priors.csv", "transform.csv"; NULL past the last. */
+PMK_API const char *pmk_gnb_export_file(size_t i);
+
+/** Writes a finished model's parameters as CSV files into the folder @p dir
+ *  (created when missing), as one set (pmk_csv_write_set: they change
+ *  together or not at all).  mu.csv: "label,mu0,...", one row of class
+ *  means per class; var.csv: "label,var0,..." the variances used for
+ *  prediction; priors.csv: "label,prior,count"; transform.csv: "scale" and
+ *  the model's scale (means and variances are in scaled units: x' = scale *
+ *  x).  Errors as pmk_csv_write_set; PMK_EINVAL for an unfinished model. */
+PMK_API int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err);
+
+/** Reads a `--priors` value into @p o: "empirical", "uniform", or a
+ *  comma-separated list of numbers in the C locale (PMK_GNB_PRIOR_EXPLICIT;
+ *  the list is malloc'ed into *@p list, which the caller frees once @p o is
+ *  no longer used; a list already in *@p list is freed first).  The list is
+ *  checked by pmk_gnb_options_check (entries, sum).  PMK_EINVAL "'S' is not
+ *  a comma-separated list of numbers", or that check's message; PMK_ENOMEM. */
+PMK_API int pmk_gnb_parse_priors(const char *s, pmk_gnb_options *o, double **list,
+                                 pmk_error *err);
 
 /* ---------------------------------------------------------------- files */
 
