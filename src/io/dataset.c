@@ -90,6 +90,7 @@ void pmk_data_options_init_default(pmk_data_options *o)
     o->max_line = PMK_CSV_MAX_LINE_DEFAULT;
     o->begin = 0;
     o->end = PMK_DATA_END;
+    o->u8 = 0;
 }
 
 int pmk_data_options_check(const pmk_data_options *o, pmk_error *err)
@@ -103,6 +104,8 @@ int pmk_data_options_check(const pmk_data_options *o, pmk_error *err)
                              o->label_col);
     if (o->chunk_rows == 0 || o->max_line == 0 || o->max_line > SIZE_MAX / 4)
         return pmk_error_set(err, PMK_EINVAL, "chunk_rows and max_line must be positive");
+    if (o->u8 & ~(PMK_DATA_U8_VALUES | PMK_DATA_U8_LABELS))
+        return pmk_error_set(err, PMK_EINVAL, "u8 flags %#x are not known", (unsigned)o->u8);
     if (o->begin > o->end)
         return pmk_error_set(err, PMK_EINVAL, "range [%llu, %llu): the start is after the end",
                              o->begin, o->end);
