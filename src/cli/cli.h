@@ -55,11 +55,6 @@ pmk_rng *cli_rng(int have_seed, unsigned long seed);
 /* Monotonic wall-clock seconds. */
 double cli_now(void);
 
-/* JSON: writes @p s as a quoted, escaped JSON string; a double as a JSON
- * number (%.17g; non-finite values as null). */
-void cli_json_string(FILE *f, const char *s);
-void cli_json_double(FILE *f, double x);
-
 /* Locates a file shipped in data/: $PMK_DATADIR, then, for a pmk run from its
  * build folder and not installed, the source tree's data/ (named by the file
  * src/pmk-uninstalled that make writes), then the installed pkgdatadir.
@@ -81,9 +76,6 @@ int cli_check_files(const char *const *inputs, size_t n_in, const char *const *o
  * variable's value when that is smaller (both are ceilings).  A second
  * --max-memory replaces the first.  Returns 0 or PMK_EXIT_USAGE. */
 int cli_set_max_memory(const char *s);
-/* The getopt value of --max-memory in every verb's option table. */
-#define CLI_OPT_MAX_MEMORY 0x4d4d
-#define CLI_LONGOPT_MAX_MEMORY {"max-memory", required_argument, NULL, CLI_OPT_MAX_MEMORY}
 
 /* Start of main: descriptors 0-2 that are closed are filled so that they stay
  * unusable (see common.c).  End of main: flushes and closes stdout; a write

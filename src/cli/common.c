@@ -142,30 +142,37 @@ int cli_parse_long(const char *opt, const char *s, long *out)
     return 0;
 }
 
+/* A decimal integer in [0, max], no sign. */
+static int parse_unsigned(const char *opt, const char *s, unsigned long long max,
+                          unsigned long long *out)
+{
+    char *end = (char *)s;   /* a sign: no digits read */
+    unsigned long long v = 0;
+    errno = 0;
+    if (s[0] != '-')
+        v = strtoull(s, &end, 10);
+    if (end == s || *end || errno == ERANGE || v > max)
+        return cli_usage("--%s: '%s' is not a non-negative integer", opt, s);
+    *out = v;
+    return 0;
+}
+
 int cli_parse_size(const char *opt, const char *s, size_t *out)
 {
-    char *end;
-    errno = 0;
-    if (s[0] == '-')
-        return cli_usage("--%s: '%s' is not a non-negative integer", opt, s);
-    unsigned long long v = strtoull(s, &end, 10);
-    if (end == s || *end || errno == ERANGE || v > SIZE_MAX)
-        return cli_usage("--%s: '%s' is not a non-negative integer", opt, s);
-    *out = (size_t)v;
-    return 0;
+    unsigned long long v = 0;
+    int rc = parse_unsigned(opt, s, SIZE_MAX, &v);
+    if (!rc)
+        *out = (size_t)v;
+    return rc;
 }
 
 int cli_parse_seed(const char *opt, const char *s, unsigned long *out)
 {
-    char *end;
-    errno = 0;
-    if (s[0] == '-')
-        return cli_usage("--%s: '%s' is not a non-negative integer", opt, s);
-    unsigned long v = strtoul(s, &end, 10);
-    if (end == s || *end || errno == ERANGE)
-        return cli_usage("--%s: '%s' is not a non-negative integer", opt, s);
-    *out = v;
-    return 0;
+    unsigned long long v = 0;
+    int rc = parse_unsigned(opt, s, ULONG_MAX, &v);
+    if (!rc)
+        *out = (unsigned long)v;
+    return rc;
 }
 
 int cli_parse_double_list(const char *opt, const char *s, double **out, size_t *n)
@@ -215,34 +222,6 @@ double cli_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-void cli_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-}
-
-void cli_json_double(FILE *f, double x)
-{
-    if (isfinite(x))
-        fprintf(f, "%.17g", x);
-    else
-        fputs("null", f);
 }
 
 static int is_file(const char *path)

@@ -5,14 +5,15 @@ src_pmk_SOURCES += src/cli/main.c src/cli/common.c src/cli/opt.c src/cli/report.
 noinst_HEADERS += src/cli/cli.h
 
 # The --help texts live in doc/help/ beside the man pages (one file a command
-# or verb); doc/help/help2c.sh turns them into C strings at build time.
+# or verb); doc/help/help2c.sh turns them into C strings at build time, in
+# doc/help/help.c (data, so not counted as CLI code) and src/cli/help.h.
 PMK_HELP_TXT = $(sort $(wildcard $(srcdir)/doc/help/*.txt))
-nodist_src_pmk_SOURCES = src/cli/help.c src/cli/help.h
-BUILT_SOURCES = src/cli/help.c src/cli/help.h
-CLEANFILES += src/cli/help.c src/cli/help.h
+nodist_src_pmk_SOURCES = doc/help/help.c src/cli/help.h
+BUILT_SOURCES = doc/help/help.c src/cli/help.h
+CLEANFILES += doc/help/help.c src/cli/help.h
 EXTRA_DIST += doc/help/help2c.sh $(PMK_HELP_TXT)
-src/cli/help.c: $(PMK_HELP_TXT) $(srcdir)/doc/help/help2c.sh
-	$(AM_V_GEN)$(MKDIR_P) src/cli && \
+doc/help/help.c: $(PMK_HELP_TXT) $(srcdir)/doc/help/help2c.sh
+	$(AM_V_GEN)$(MKDIR_P) doc/help && \
 	$(SHELL) $(srcdir)/doc/help/help2c.sh -c $(PMK_HELP_TXT) >$@-t && mv $@-t $@
 src/cli/help.h: $(PMK_HELP_TXT) $(srcdir)/doc/help/help2c.sh
 	$(AM_V_GEN)$(MKDIR_P) src/cli && \

@@ -18,9 +18,8 @@
 /* Keys of the group options: above every verb key (letters and 256..0xfff). */
 enum {
     K_QUIET = 'q', K_HELP = 'h', K_OUTPUT = 'o',
-    K_MAXMEM = CLI_OPT_MAX_MEMORY,
     K_HEADER = 0x5000, K_NOHEADER, K_LABELCOL, K_NOLABELS, K_LABELS, K_SCALE, K_BINARIZE,
-    K_FORMAT, K_JSON, K_SEED
+    K_FORMAT, K_JSON, K_SEED, K_MAXMEM
 };
 
 static const struct group {

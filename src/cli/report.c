@@ -99,7 +99,8 @@ static field *push(cli_report *r, kind k, const char *key)
     return f;
 }
 
-/* A scalar field: its kind and key, then its text line from fmt. */
+/* A scalar field: its kind and key, then its text line from the caller's
+ * format and arguments (FIELD declares f, the field or NULL). */
 static field *scalar(cli_report *r, kind k, const char *key, const char *fmt, va_list ap)
 {
     field *f = push(r, k, key);
@@ -107,51 +108,42 @@ static field *scalar(cli_report *r, kind k, const char *key, const char *fmt, va
         f->text = vformat(r, fmt, ap);
     return f;
 }
+#define FIELD(k, key, fmt)                                                                        \
+    va_list ap;                                                                                   \
+    va_start(ap, fmt);                                                                            \
+    field *f = scalar(r, k, key, fmt, ap);                                                        \
+    va_end(ap)
 
 void cli_report_text(cli_report *r, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    scalar(r, F_TEXT, NULL, fmt, ap);
-    va_end(ap);
+    FIELD(F_TEXT, NULL, fmt);
+    (void)f;
 }
 
 void cli_report_num(cli_report *r, const char *key, double v, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    field *f = scalar(r, F_NUM, key, fmt, ap);
-    va_end(ap);
+    FIELD(F_NUM, key, fmt);
     if (f)
         f->num = v;
 }
 
 void cli_report_int(cli_report *r, const char *key, long long v, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    field *f = scalar(r, F_INT, key, fmt, ap);
-    va_end(ap);
+    FIELD(F_INT, key, fmt);
     if (f)
         f->i = v;
 }
 
 void cli_report_str(cli_report *r, const char *key, const char *v, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    field *f = scalar(r, v ? F_STR : F_NULL, key, fmt, ap);
-    va_end(ap);
+    FIELD(v ? F_STR : F_NULL, key, fmt);
     if (f)
         f->str = dup_or_null(r, v);
 }
 
 void cli_report_bool(cli_report *r, const char *key, int v, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    field *f = scalar(r, F_BOOL, key, fmt, ap);
-    va_end(ap);
+    FIELD(F_BOOL, key, fmt);
     if (f)
         f->i = v != 0;
 }
@@ -238,6 +230,34 @@ void cli_report_end_list(cli_report *r)
     push(r, F_END_LIST, NULL);
 }
 
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void json_double(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.17g", x);
+    else
+        fputs("null", f);
+}
+
 static void json_int_list(FILE *f, const long long *v, size_t n)
 {
     fputc('[', f);
@@ -263,20 +283,20 @@ static void emit_json(const cli_report *r, FILE *out)
             fputs(", ", out);
         first = 0;
         if (f->key) {
-            cli_json_string(out, f->key);
+            json_string(out, f->key);
             fputs(": ", out);
         }
         switch (f->kind) {
-        case F_NUM: cli_json_double(out, f->num); break;
+        case F_NUM: json_double(out, f->num); break;
         case F_INT: fprintf(out, "%lld", f->i); break;
-        case F_STR: cli_json_string(out, f->str); break;
+        case F_STR: json_string(out, f->str); break;
         case F_BOOL: fputs(f->i ? "true" : "false", out); break;
         case F_NULL: fputs("null", out); break;
         case F_NUMS:
             fputc('[', out);
             for (size_t k = 0; k < f->n; k++) {
                 fputs(k ? ", " : "", out);
-                cli_json_double(out, f->nums[k]);
+                json_double(out, f->nums[k]);
             }
             fputc(']', out);
             break;

@@ -5,6 +5,7 @@
 #define PMK_CORE_INTERNAL_H
 
 #include <stddef.h>
+#include <gsl/gsl_cblas.h>
 
 /* Asks for transparent huge pages over the 2 MiB-aligned interior of the
  * untouched buffer p of n bytes (THP in "madvise" mode, Debian's default).
@@ -14,5 +15,21 @@ void core_advise_huge(void *p, size_t n);
 /* malloc(n), but from 2 MiB boundaries in whole huge pages when n is at
  * least 2 MiB.  Free with free(); the memory is not zeroed. */
 void *core_alloc_huge(size_t n);
+
+/* The CBLAS routines pmk calls (see blas.c): OpenBLAS's when it could be
+ * opened, else GSL's reference CBLAS.  set_threads is NULL for gslcblas. */
+typedef struct core_blas {
+    void (*dgemm)(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, enum CBLAS_TRANSPOSE, int, int, int,
+                  double, const double *, int, const double *, int, double, double *, int);
+    void (*sgemm)(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, enum CBLAS_TRANSPOSE, int, int, int,
+                  float, const float *, int, const float *, int, float, float *, int);
+    void (*dgemv)(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, int, int, double, const double *, int,
+                  const double *, int, double, double *, int);
+    void (*set_threads)(int);
+    const char *name; /* "openblas" or "gslcblas" */
+} core_blas;
+
+/* The CBLAS, chosen (and OpenBLAS opened) on the first call; thread-safe. */
+const core_blas *core_blas_get(void);
 
 #endif

@@ -6,10 +6,12 @@
  * nothing here touches global state. */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <gsl/gsl_blas.h>
 
 #include "pmk/kernels.h"
+#include "core/core_internal.h"
 
 /* softplus(x) = log(1 + e^x).  For x > 0 rewrite as x + log1p(e^-x) so that
  * e^x never overflows; log1p keeps the tiny tail exact for x << 0. */
@@ -180,6 +182,12 @@ int pmk_bernoulli_sample_float(const gsl_matrix_float *P, gsl_matrix_float *S,
 static size_t op_rows(CBLAS_TRANSPOSE_t t, size_t r, size_t c) { return t == CblasNoTrans ? r : c; }
 static size_t op_cols(CBLAS_TRANSPOSE_t t, size_t r, size_t c) { return t == CblasNoTrans ? c : r; }
 
+/* CBLAS takes int sizes. */
+static int blas_fits(size_t a, size_t b, size_t c)
+{
+    return a <= INT_MAX && b <= INT_MAX && c <= INT_MAX;
+}
+
 /* C (M x N) <- alpha op(A) (M x K) op(B) (K x N) + beta C. */
 int pmk_gemm(CBLAS_TRANSPOSE_t transA, CBLAS_TRANSPOSE_t transB, double alpha,
              const gsl_matrix *A, const gsl_matrix *B, double beta, gsl_matrix *C)
@@ -188,7 +196,12 @@ int pmk_gemm(CBLAS_TRANSPOSE_t transA, CBLAS_TRANSPOSE_t transB, double alpha,
     size_t K2 = op_rows(transB, B->size1, B->size2), N = op_cols(transB, B->size1, B->size2);
     if (K != K2 || C->size1 != M || C->size2 != N)
         return PMK_EINVAL;
-    return pmk_status_from_gsl(gsl_blas_dgemm(transA, transB, alpha, A, B, beta, C));
+    if (!blas_fits(M, N, K) || !blas_fits(A->tda, B->tda, C->tda))
+        return PMK_ELIMIT;
+    core_blas_get()->dgemm(CblasRowMajor, (enum CBLAS_TRANSPOSE)transA,
+                           (enum CBLAS_TRANSPOSE)transB, (int)M, (int)N, (int)K, alpha, A->data,
+                           (int)A->tda, B->data, (int)B->tda, beta, C->data, (int)C->tda);
+    return PMK_OK;
 }
 
 int pmk_gemm_float(CBLAS_TRANSPOSE_t transA, CBLAS_TRANSPOSE_t transB, float alpha,
@@ -199,7 +212,12 @@ int pmk_gemm_float(CBLAS_TRANSPOSE_t transA, CBLAS_TRANSPOSE_t transB, float alp
     size_t K2 = op_rows(transB, B->size1, B->size2), N = op_cols(transB, B->size1, B->size2);
     if (K != K2 || C->size1 != M || C->size2 != N)
         return PMK_EINVAL;
-    return pmk_status_from_gsl(gsl_blas_sgemm(transA, transB, alpha, A, B, beta, C));
+    if (!blas_fits(M, N, K) || !blas_fits(A->tda, B->tda, C->tda))
+        return PMK_ELIMIT;
+    core_blas_get()->sgemm(CblasRowMajor, (enum CBLAS_TRANSPOSE)transA,
+                           (enum CBLAS_TRANSPOSE)transB, (int)M, (int)N, (int)K, alpha, A->data,
+                           (int)A->tda, B->data, (int)B->tda, beta, C->data, (int)C->tda);
+    return PMK_OK;
 }
 
 /* y (M) <- alpha op(A) (M x K) x (K) + beta y. */
@@ -209,7 +227,12 @@ int pmk_gemv(CBLAS_TRANSPOSE_t transA, double alpha, const gsl_matrix *A,
     size_t M = op_rows(transA, A->size1, A->size2), K = op_cols(transA, A->size1, A->size2);
     if (x->size != K || y->size != M)
         return PMK_EINVAL;
-    return pmk_status_from_gsl(gsl_blas_dgemv(transA, alpha, A, x, beta, y));
+    if (!blas_fits(A->size1, A->size2, A->tda) || !blas_fits(x->stride, y->stride, 1))
+        return PMK_ELIMIT;
+    core_blas_get()->dgemv(CblasRowMajor, (enum CBLAS_TRANSPOSE)transA, (int)A->size1,
+                           (int)A->size2, alpha, A->data, (int)A->tda, x->data, (int)x->stride,
+                           beta, y->data, (int)y->stride);
+    return PMK_OK;
 }
 
 int pmk_add_row_vector(gsl_matrix *X, const gsl_vector *v)
@@ -236,4 +259,4 @@ int pmk_add_row_vector_float(gsl_matrix_float *X, const gsl_vector_float *v)
     return PMK_OK;
 }
 
-const char *pmk_cblas_name(void) { return PMK_CBLAS; }
+const char *pmk_cblas_name(void) { return core_blas_get()->name; }

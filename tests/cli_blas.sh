@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
+# cli_blas.sh: the CBLAS behind pmk's GEMMs is chosen when a GEMM is first
+# needed (src/core/blas.c).  A command that does no BLAS never opens OpenBLAS
+# (so it neither pays for loading it nor starts its threads); the RBM, which
+# has GEMMs, opens it when pmk was configured with it; PMK_CBLAS=gslcblas keeps
+# GSL's reference CBLAS, whose models agree with OpenBLAS's to rounding.
+. "$PMK_TOP_SRCDIR/tests/lib.sh"
+cd "$T"
+
+# opened LOG: did the dynamic loader open libopenblas (LD_DEBUG=files)?
+opened() { grep -q 'file=libopenblas' "$1"; }
+
+expect_ok "$PMK" --version
+cblas=$(sed -n 's/.*CBLAS: \([a-z]*\),.*/\1/p' "$T/out")
+[ "$cblas" = openblas ] || [ "$cblas" = gslcblas ] || fail "--version names CBLAS '$cblas'"
+
+# No BLAS: ising, convert.  (gnb's class scores are a GEMM.)
+for cmd in "ising denoise $FIX/ising-y.pbm -o d.pbm" \
+           "ising noise --seed 1 --flip 0.1 $FIX/ising-y.pbm -o n.pbm" \
+           "convert $FIX/gnb-tiny-train.csv -o t.idx"; do
+    # shellcheck disable=SC2086
+    LD_DEBUG=files "$PMK" -q $cmd >out 2>log || { cat log >&2; fail "$cmd failed"; }
+    ! opened log || fail "pmk $cmd opened OpenBLAS without a GEMM to do"
+done
+
+# The RBM's GEMMs open it (when pmk has it), and PMK_CBLAS=gslcblas does not.
+LD_DEBUG=files "$PMK" rbm train -q --hidden 4 --epochs 3 --seed 7 "$FIX/rbm-bars.csv" \
+    -o o.rbm >out 2>log || { cat log >&2; fail "rbm train failed"; }
+if [ "$cblas" = openblas ]; then
+    opened log || fail "rbm train did not open OpenBLAS"
+fi
+PMK_CBLAS=gslcblas LD_DEBUG=files "$PMK" rbm train -q --hidden 4 --epochs 3 --seed 7 \
+    "$FIX/rbm-bars.csv" -o g.rbm >out 2>log || { cat log >&2; fail "rbm train (gslcblas) failed"; }
+! opened log || fail "PMK_CBLAS=gslcblas still opened OpenBLAS"
+expect_ok env PMK_CBLAS=gslcblas "$PMK" --version
+grep -q 'CBLAS: gslcblas,' "$T/out" || fail "PMK_CBLAS=gslcblas: --version says $(cat "$T/out")"
+
+# Both CBLAS give one model to rounding: the trainer's GEMMs are in single
+# precision and the two sum in different orders, so parameters differ by a
+# few float ulps (about 1e-8 here); 1e-6 leaves a margin of 100 and would
+# catch any wrong product.  (A sampled unit flips only if p(h|v) lies within
+# that rounding of its uniform draw.)
+expect_ok "$PMK" rbm export o.rbm o
+expect_ok "$PMK" rbm export g.rbm g
+for f in W b a; do
+    paste -d, "o/$f.csv" "g/$f.csv" | awk -F, -v f="$f" '
+        NR > 1 { n = NF / 2; for (i = 1; i <= n; i++) { d = $i - $(i + n); if (d < 0) d = -d;
+                 if (d > m) m = d } }
+        END { if (m > 1e-6) { printf "%s differs by %g\n", f, m; exit 1 } }' ||
+        fail "the OpenBLAS and gslcblas models differ beyond rounding"
+done
