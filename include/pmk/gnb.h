@@ -90,6 +90,20 @@ typedef struct pmk_gnb_options {
 /** Fills @p o with the defaults in brackets above. */
 PMK_API void pmk_gnb_options_init_default(pmk_gnb_options *o);
 
+/** Sets the option @p name of @p o from the text @p value, as `pmk gnb fit`
+ *  takes it (numbers in the C locale): "var-smoothing", "var-floor" (finite
+ *  numbers), "variance" ("shared" or "class"), "max-classes" (a
+ *  non-negative integer), "priors" ("empirical", "uniform", or a
+ *  comma-separated list of numbers, one per class in increasing label
+ *  order: PMK_GNB_PRIOR_EXPLICIT, the list malloc'ed into *@p list, which
+ *  the caller frees once @p o is no longer used; a list already there is
+ *  freed first; the list is checked by pmk_gnb_options_check at once).
+ *  Ranges are checked by pmk_gnb_options_check.  PMK_EINVAL with a message
+ *  about the value, without the name ("'x' is not a finite number"; "no
+ *  option 'NAME'"); PMK_ENOMEM. */
+PMK_API int pmk_gnb_options_set(pmk_gnb_options *o, const char *name, const char *value,
+                                double **list, pmk_error *err);
+
 /** Checks @p o (the transform, ranges, prior list entries and sum).  The
  *  prior list's length is checked against K by pmk_gnb_finish.
  *  @return PMK_OK or PMK_EINVAL. */
@@ -247,6 +261,14 @@ PMK_API void pmk_gnb_eval_free(pmk_gnb_eval *e);
 PMK_API int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
                              const long *y, pmk_error *err);
 
+/** The evaluation @p e of model @p m as text: a table of each class's
+ *  label, precision, recall ("-" where undefined) and support, then the
+ *  confusion matrix (rows: true label, columns: predicted label; or a line
+ *  saying there is none above PMK_GNB_EVAL_CONFUSION_MAX classes), each part
+ *  after a blank line, numbers in the C locale.  @return a new string
+ *  (free()), NULL when out of memory. */
+PMK_API char *pmk_gnb_eval_report(const pmk_gnb_eval *e, const pmk_gnb *m);
+
 /** Precision and recall of class index @p k (NaN when undefined: no row
  *  predicted / none of that class). */
 PMK_API double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k);
@@ -322,6 +344,13 @@ PMK_API void pmk_gnb_fitter_free(pmk_gnb_fitter *f);
 PMK_API int pmk_gnb_open_data(const pmk_gnb *m, const char *model_name, const char *path,
                               const pmk_data_options *o, pmk_data_reader **out, pmk_error *err);
 
+/** Loads the models of @p paths (n >= 1) and merges them in order
+ *  (pmk_gnb_merge): *@p out a new finished model (caller's), NULL on
+ *  error: a load's error, or a merge's prefixed with the path of the model
+ *  that does not fit the ones before ("PATH: ..."). */
+PMK_API int pmk_gnb_merge_files(const char *const *paths, size_t n, pmk_gnb **out,
+                                pmk_error *err);
+
 /** Evaluates @p m on every remaining labelled row of @p r: *@p out a new
  *  evaluation (caller's), NULL on error.  PMK_EINVAL for a reader without
  *  labels, PMK_EDATA for a data set without rows ("no data rows to
@@ -374,14 +403,6 @@ PMK_API const char *pmk_gnb_export_file(size_t i);
  *  x).  Errors as pmk_csv_write_set; PMK_EINVAL for an unfinished model. */
 PMK_API int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err);
 
-/** Reads a `--priors` value into @p o: "empirical", "uniform", or a
- *  comma-separated list of numbers in the C locale (PMK_GNB_PRIOR_EXPLICIT;
- *  the list is malloc'ed into *@p list, which the caller frees once @p o is
- *  no longer used; a list already in *@p list is freed first).  The list is
- *  checked by pmk_gnb_options_check (entries, sum).  PMK_EINVAL "'S' is not
- *  a comma-separated list of numbers", or that check's message; PMK_ENOMEM. */
-PMK_API int pmk_gnb_parse_priors(const char *s, pmk_gnb_options *o, double **list,
-                                 pmk_error *err);
 
 /* ---------------------------------------------------------------- files */
 

@@ -85,32 +85,27 @@ enum {
     OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS
 };
 
-/* Fit's own options into @p go and the chunk size; 0 or an exit status. */
-static int fit_option(int key, const char *arg, pmk_gnb_options *go, double **plist,
-                      size_t *chunk, int *no_train)
+/* Fit's own options into @p go and the chunk size; 0 or an exit status.
+ * The model's options are set by name (the table's names, in enum order). */
+static int fit_option(const cli_option *opts, int key, const char *arg, pmk_gnb_options *go,
+                      double **plist, size_t *chunk, int *no_train)
 {
     pmk_error err;
-    switch (key) {
-    case OPT_SMOOTH: return cli_parse_double("var-smoothing", arg, &go->var_smoothing);
-    case OPT_FLOOR: return cli_parse_double("var-floor", arg, &go->var_floor);
-    case OPT_VARIANCE:
-        if (strcmp(arg, "shared") && strcmp(arg, "class"))
-            return cli_usage("--variance: 'shared' or 'class', not '%s'", arg);
-        go->variance = arg[0] == 's' ? PMK_GNB_VAR_SHARED : PMK_GNB_VAR_CLASS;
+    if (key == OPT_NOTRAIN) {
+        *no_train = 1;
         return 0;
-    case OPT_PRIORS:
-        if (!pmk_gnb_parse_priors(arg, go, plist, &err))
-            return 0;
-        return err.code == PMK_EINVAL ? cli_usage("--priors: %s", err.msg) : cli_error_pmk(&err);
-    case OPT_MAXK: return cli_parse_size("max-classes", arg, &go->max_classes);
-    case OPT_CHUNK:
+    }
+    if (key == OPT_CHUNK) {
         if (cli_parse_size("chunk-rows", arg, chunk))
             return PMK_EXIT_USAGE;
         if (*chunk < 1 || *chunk > 65536)
             return cli_usage("--chunk-rows: must be 1 to 65536, not '%s'", arg);
         return 0;
-    default: *no_train = 1; return 0;   /* OPT_NOTRAIN */
     }
+    const char *name = opts[key - OPT_SMOOTH].name;
+    if (!pmk_gnb_options_set(go, name, arg, plist, &err))
+        return 0;
+    return err.code == PMK_EINVAL ? cli_usage("--%s: %s", name, err.msg) : cli_error_pmk(&err);
 }
 
 static void report_fit(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, int auto_scale,
@@ -141,7 +136,7 @@ static void report_fit(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, i
 
 static int cmd_fit(int argc, char **argv)
 {
-    static const cli_option opts[] = {
+    static const cli_option opts[] = {   /* in the order of the enum */
         {"var-smoothing", OPT_SMOOTH, 1}, {"var-floor", OPT_FLOOR, 1},
         {"variance", OPT_VARIANCE, 1},    {"priors", OPT_PRIORS, 1},
         {"max-classes", OPT_MAXK, 1},     {"chunk-rows", OPT_CHUNK, 1},
@@ -158,7 +153,7 @@ static int cmd_fit(int argc, char **argv)
     const char *arg;
     cli_parse_begin(&p, argc, argv, pmk_help_gnb_fit, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_JSON, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0)
-        rc = fit_option(key, arg, &go, &plist, &chunk, &no_train);
+        rc = fit_option(opts, key, arg, &go, &plist, &chunk, &no_train);
     if (!rc && key < 0)
         rc = p.status;
     else if (!rc && a.npos == 0)
@@ -243,9 +238,9 @@ static int cmd_predict(int argc, char **argv)
 static void report_eval(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e)
 {
     size_t K = e->k;
-    const long *lab = pmk_gnb_labels(m);
     double n = (double)e->n, *prec = malloc((K + !K) * sizeof *prec),
            *rec = malloc((K + !K) * sizeof *rec);
+    char *table = pmk_gnb_eval_report(e, m);
     cli_report_int(r, "n", (long long)e->n, "rows                %zu\n", e->n);
     cli_report_int(r, "correct", (long long)e->correct, NULL);
     cli_report_num(r, "accuracy", (double)e->correct / n, "accuracy            %.4f (%zu/%zu)\n",
@@ -255,50 +250,22 @@ static void report_eval(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e)
     cli_report_num(r, "mean_log_posterior", e->sum_log_post / n,
                    "mean log-posterior  %.6f nats (of the true class)\n", e->sum_log_post / n);
     cli_report_int(r, "zero_variance_rows", (long long)e->zero_var_rows, NULL);
-    cli_report_longs(r, "labels", lab, K);
-    cli_report_text(r, "\n   label  precision    recall   support\n");
+    cli_report_longs(r, "labels", pmk_gnb_labels(m), K);
     for (size_t k = 0; prec && rec && k < K; k++) {
         prec[k] = pmk_gnb_eval_precision(e, k);
         rec[k] = pmk_gnb_eval_recall(e, k);
-        char p[16] = "         -", q[16] = "         -";
-        if (!isnan(prec[k]))
-            snprintf(p, sizeof p, "%10.4f", prec[k]);
-        if (!isnan(rec[k]))
-            snprintf(q, sizeof q, "%10.4f", rec[k]);
-        cli_report_text(r, "%8ld %s%s%10zu\n", lab[k], p, q, e->support[k]);
     }
+    /* the text's per-class table and confusion matrix: the library's */
+    cli_report_text(r, "%s", table ? table : "\n(out of memory for the per-class table)\n");
     cli_report_nums(r, "precision", prec, prec && rec ? K : 0);
     cli_report_nums(r, "recall", rec, prec && rec ? K : 0);
+    if (e->confusion)
+        cli_report_size_matrix(r, "confusion", e->confusion, K, K);
+    else   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
+        cli_report_null(r, "confusion");
+    free(table);
     free(prec);
     free(rec);
-    if (!e->confusion) {   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
-        cli_report_null(r, "confusion");
-        cli_report_text(r, "\nno confusion matrix: more than %d classes\n",
-                        PMK_GNB_EVAL_CONFUSION_MAX);
-        return;
-    }
-    cli_report_size_matrix(r, "confusion", e->confusion, K, K);
-    int w = 5;
-    for (size_t k = 0; k < K; k++) {
-        char b[32];
-        int l = snprintf(b, sizeof b, "%ld", lab[k]);
-        w = l + 1 > w ? l + 1 : w;
-        for (size_t p = 0; p < K; p++) {
-            l = snprintf(b, sizeof b, "%zu", e->confusion[k * K + p]);
-            w = l + 1 > w ? l + 1 : w;
-        }
-    }
-    cli_report_text(r, "\nconfusion matrix (rows: true label, columns: predicted label)\n%*s",
-                    w, "");
-    for (size_t p = 0; p < K; p++)
-        cli_report_text(r, "%*ld", w, lab[p]);
-    cli_report_text(r, "\n");
-    for (size_t t = 0; t < K; t++) {
-        cli_report_text(r, "%*ld", w, lab[t]);
-        for (size_t p = 0; p < K; p++)
-            cli_report_text(r, "%*zu", w, e->confusion[t * K + p]);
-        cli_report_text(r, "\n");
-    }
 }
 
 static int cmd_eval(int argc, char **argv)
@@ -397,28 +364,16 @@ static int cmd_merge(int argc, char **argv)
         return cli_usage("missing -o MODEL");
     if ((rc = cli_check_files((const char *const *)a.pos, a.npos, &a.output, 1)))
         return rc;
-    pmk_gnb *acc = NULL;
-    if ((rc = load_model(a.pos[0], &acc)))
-        return rc;
+    pmk_gnb *m = NULL;
     pmk_error err;
-    pmk_error_clear(&err);
-    for (size_t i = 1; i < a.npos && !rc; i++) {
-        pmk_gnb *b = NULL, *mm = NULL;
-        if (!(rc = load_model(a.pos[i], &b)) && !(mm = pmk_gnb_merge(acc, b, &err)))
-            rc = cli_error("%s: %s", a.pos[i], err.msg);
-        pmk_gnb_free(b);
-        if (mm) {
-            pmk_gnb_free(acc);
-            acc = mm;
-        }
-    }
-    if (!rc && pmk_gnb_save(acc, a.output, &err))
+    if (pmk_gnb_merge_files((const char *const *)a.pos, a.npos, &m, &err)
+        || pmk_gnb_save(m, a.output, &err))
         rc = cli_error_pmk(&err);
-    if (!rc)
+    else
         cli_notice("merged %zu models: %.0f rows, %zu classes, %zu features into %s", a.npos,
-                   pmk_gnb_ntrain(acc), pmk_gnb_nclasses(acc), pmk_gnb_nfeatures(acc),
+                   pmk_gnb_ntrain(m), pmk_gnb_nclasses(m), pmk_gnb_nfeatures(m),
                    strcmp(a.output, "-") ? a.output : "<stdout>");
-    pmk_gnb_free(acc);
+    pmk_gnb_free(m);
     return rc;
 }
 

@@ -7,9 +7,7 @@
  * the row's line or record. */
 #include "config.h"
 
-#include <errno.h>
 #include <limits.h>
-#include <locale.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +17,6 @@
 #include "pmk/image.h"
 #include "pmk/limits.h"
 #include "models/gnb_internal.h"
-#include "io/record_internal.h"
 
 /* A model error about row err->line (1-based in @p ch) moved to its place in
  * the file: "FILE:LINE: cause" for CSV, "FILE: record R: cause" for IDX,
@@ -276,6 +273,34 @@ void pmk_gnb_fitter_free(pmk_gnb_fitter *f)
     free(f);
 }
 
+/* ---------------------------------------------------------------- merge */
+
+int pmk_gnb_merge_files(const char *const *paths, size_t n, pmk_gnb **out, pmk_error *err)
+{
+    *out = NULL;
+    if (n == 0)
+        return pmk_error_set(err, PMK_EINVAL, "no models to merge");
+    pmk_gnb *acc = NULL;
+    int rc = pmk_gnb_load(paths[0], &acc, err);
+    for (size_t i = 1; i < n && !rc; i++) {
+        pmk_gnb *b = NULL, *mm = NULL;
+        if (!(rc = pmk_gnb_load(paths[i], &b, err)) && !(mm = pmk_gnb_merge(acc, b, err))) {
+            rc = err ? err->code : PMK_EINVAL;
+            pmk_error_prefix(err, paths[i]);
+        }
+        pmk_gnb_free(b);
+        if (mm) {
+            pmk_gnb_free(acc);
+            acc = mm;
+        }
+    }
+    if (rc)
+        pmk_gnb_free(acc);
+    else
+        *out = acc;
+    return rc;
+}
+
 /* ---------------------------------------------------------------- readers */
 
 int pmk_gnb_open_data(const pmk_gnb *m, const char *model_name, const char *path,
@@ -481,48 +506,4 @@ done:
     free(hvar);
     gsl_matrix_free(pc);
     return rc;
-}
-
-/* ---------------------------------------------------------------- options */
-
-int pmk_gnb_parse_priors(const char *s, pmk_gnb_options *o, double **list, pmk_error *err)
-{
-    free(*list);
-    *list = NULL;
-    o->prior = NULL;
-    o->n_prior = 0;
-    if (!strcmp(s, "empirical") || !strcmp(s, "uniform")) {
-        o->priors = s[0] == 'e' ? PMK_GNB_PRIOR_EMPIRICAL : PMK_GNB_PRIOR_UNIFORM;
-        return PMK_OK;
-    }
-    size_t cap = 1, k = 0;
-    for (const char *p = s; *p; p++)
-        cap += (*p == ',');
-    double *v = malloc(cap * sizeof *v);
-    if (!v)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
-    /* in the C locale, as every number pmk reads */
-    locale_t c = pmk_c_locale_new();
-    for (const char *p = s; c;) {
-        char *end;
-        errno = 0;
-        double x = strtod_l(p, &end, c);
-        if (end == p || (*end && *end != ',') || errno == ERANGE || !isfinite(x))
-            break;
-        v[k++] = x;
-        if (!*end) {
-            o->priors = PMK_GNB_PRIOR_EXPLICIT;
-            o->prior = *list = v;
-            o->n_prior = k;
-            freelocale(c);
-            return pmk_gnb_options_check(o, err);
-        }
-        p = end + 1;
-    }
-    if (c)
-        freelocale(c);
-    free(v);
-    return c ? pmk_error_set(err, PMK_EINVAL,
-                             "'%s' is not a comma-separated list of numbers", s)
-             : pmk_error_set(err, PMK_ENOMEM, "out of memory");
 }
