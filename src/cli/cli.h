@@ -197,6 +197,14 @@ typedef struct cli_verb {
  * it on stderr (exit 2); an unknown verb is a usage error listing them. */
 int cli_dispatch(const cli_verb *verbs, const char *help, int argc, char **argv);
 
+/* The data group (CLI_G_INPUT, CLI_G_LABELS) as the data layer's options:
+ * header, label column, labels file; the rest the defaults. */
+void cli_data_options(const cli_args *a, pmk_data_options *o);
+/* The transform CLI_G_TRANSFORM asks for into *@p tf, 0 for what was not
+ * given (scale 0: automatic, or the model's); what was given is checked by
+ * the library (pmk_transform_check): 0 or a usage error (exit 2). */
+int cli_asked_transform(const cli_args *a, pmk_transform *tf);
+
 /* A library check's message (pmk_*_options_check) as a usage error: the
  * message, "Try ...", exit 2. */
 int cli_usage_pmk(const pmk_error *err);

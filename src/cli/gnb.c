@@ -22,33 +22,6 @@
 
 /* ---------------------------------------------------------------- shared */
 
-/* The data layer's options from the data group. */
-static void data_options(const cli_args *a, size_t chunk_rows, pmk_data_options *o)
-{
-    pmk_data_options_init_default(o);
-    o->header = a->data.header;
-    o->label_col = a->data.label_col;
-    o->labels = a->data.labels;
-    o->chunk_rows = chunk_rows;
-}
-
-/* The transform asked for on the command line into *@p tf, 0 for what was
- * not given; what was given is checked by the library (a usage error). */
-static int asked_transform(const cli_args *a, pmk_transform *tf)
-{
-    pmk_transform_init(tf);
-    if (a->data.have_scale)
-        tf->scale = a->data.scale;
-    if (a->data.have_threshold)
-        tf->threshold = a->data.threshold;
-    pmk_error err;
-    if (pmk_transform_check(tf, &err))
-        return cli_usage_pmk(&err);
-    if (!a->data.have_scale)
-        tf->scale = 0;   /* automatic */
-    return 0;
-}
-
 static int load_model(const char *path, pmk_gnb **m)
 {
     pmk_error err;
@@ -63,11 +36,12 @@ static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
     pmk_data_options o;
     pmk_error err;
     int rc = load_model(a->pos[0], m);
-    if (rc || (rc = asked_transform(a, &tf)))
+    if (rc || (rc = cli_asked_transform(a, &tf)))
         return rc;
     if (pmk_gnb_check_transform(*m, &tf, &err))
         return cli_usage("%s: %s", a->pos[0], err.msg);
-    data_options(a, GNB_CHUNK_ROWS, &o);
+    cli_data_options(a, &o);
+    o.chunk_rows = GNB_CHUNK_ROWS;
     return pmk_gnb_open_data(*m, a->pos[0], a->pos[1], &o, r, &err) ? cli_error_pmk(&err) : 0;
 }
 
@@ -163,7 +137,7 @@ static int cmd_fit(int argc, char **argv)
     if (!rc && !a.output)
         rc = cli_usage("missing -o MODEL");
     if (!rc)
-        rc = asked_transform(&a, &go.transform);
+        rc = cli_asked_transform(&a, &go.transform);
     pmk_error err;
     if (!rc && pmk_gnb_options_check(&go, &err))
         rc = cli_usage_pmk(&err);
@@ -173,7 +147,8 @@ static int cmd_fit(int argc, char **argv)
     pmk_gnb_eval *e = NULL;
     pmk_gnb_fitter *f = NULL;
     pmk_data_options o;
-    data_options(&a, chunk, &o);
+    cli_data_options(&a, &o);
+    o.chunk_rows = chunk;
     if (!rc && !(f = pmk_gnb_fitter_open(a.pos[0], &o, &go, !no_train, &err)))
         rc = cli_error_pmk(&err);   /* the options are checked: the data are at fault */
     if (!rc && pmk_gnb_fitter_run(f, &m, no_train ? NULL : &e, &err))

@@ -294,3 +294,26 @@ int cli_image_output(const cli_args *a, const char **path, pmk_image_format *fmt
     *path = out;
     return 0;
 }
+
+void cli_data_options(const cli_args *a, pmk_data_options *o)
+{
+    pmk_data_options_init_default(o);
+    o->header = a->data.header;
+    o->label_col = a->data.label_col;
+    o->labels = a->data.labels;
+}
+
+int cli_asked_transform(const cli_args *a, pmk_transform *tf)
+{
+    pmk_error err;
+    pmk_transform_init(tf);
+    if (a->data.have_scale)
+        tf->scale = a->data.scale;
+    if (a->data.have_threshold)
+        tf->threshold = a->data.threshold;
+    if (pmk_transform_check(tf, &err))
+        return cli_usage_pmk(&err);
+    if (!a->data.have_scale)
+        tf->scale = 0;   /* not asked: automatic, or the model's */
+    return 0;
+}
