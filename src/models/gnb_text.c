@@ -91,17 +91,10 @@ int pmk_gnb_options_set(pmk_gnb_options *o, const char *name, const char *value,
         o->variance = value[0] == 's' ? PMK_GNB_VAR_SHARED : PMK_GNB_VAR_CLASS;
         return PMK_OK;
     }
-    if (!strcmp(name, "max-classes")) {
-        char *end = (char *)value;   /* a sign: no digits read */
-        unsigned long long v = 0;
-        errno = 0;
-        if (value[0] != '-')
-            v = strtoull(value, &end, 10);
-        if (end == value || *end || errno == ERANGE || v > SIZE_MAX)
-            return pmk_error_set(err, PMK_EINVAL, "'%s' is not a non-negative integer", value);
-        o->max_classes = (size_t)v;
-        return PMK_OK;
-    }
+    if (!strcmp(name, "max-classes"))   /* decimal digits only, within a size_t */
+        return pmk_rec_is_count(value, &o->max_classes)
+                   ? PMK_OK
+                   : pmk_error_set(err, PMK_EINVAL, "'%s' is not a non-negative integer", value);
     return pmk_error_set(err, PMK_EINVAL, "no option '%s'", name);
 }
 
