@@ -149,75 +149,76 @@ void pmk_softplus_inplace(gsl_matrix *X)
     }
 }
 
+/* S ~ Bernoulli(P) elementwise, for double and float: one uniform draw a
+ * unit, in row order, compared in double (the same draws for both types). */
+#define BERNOULLI_SAMPLE(T, P, S, r)                                                              \
+    do {                                                                                          \
+        if ((P)->size1 != (S)->size1 || (P)->size2 != (S)->size2)                                 \
+            return PMK_EINVAL;                                                                    \
+        gsl_rng *g = pmk_rng_gsl(r);                                                              \
+        for (size_t i = 0; i < (P)->size1; i++) {                                                 \
+            const T *p = (P)->data + i * (P)->tda;                                                \
+            T *s = (S)->data + i * (S)->tda;                                                      \
+            for (size_t j = 0; j < (P)->size2; j++)                                               \
+                s[j] = gsl_rng_uniform(g) < (double)p[j] ? (T)1 : (T)0;                           \
+        }                                                                                         \
+        return PMK_OK;                                                                            \
+    } while (0)
+
 int pmk_bernoulli_sample(const gsl_matrix *P, gsl_matrix *S, pmk_rng *r)
 {
-    if (P->size1 != S->size1 || P->size2 != S->size2)
-        return PMK_EINVAL;
-    gsl_rng *g = pmk_rng_gsl(r);
-    for (size_t i = 0; i < P->size1; i++) {
-        const double *p = gsl_matrix_const_ptr(P, i, 0);
-        double *s = gsl_matrix_ptr(S, i, 0);
-        for (size_t j = 0; j < P->size2; j++)
-            s[j] = gsl_rng_uniform(g) < p[j] ? 1.0 : 0.0;
-    }
-    return PMK_OK;
+    BERNOULLI_SAMPLE(double, P, S, r);
 }
 
-int pmk_bernoulli_sample_float(const gsl_matrix_float *P, gsl_matrix_float *S,
-                               pmk_rng *r)
+int pmk_bernoulli_sample_float(const gsl_matrix_float *P, gsl_matrix_float *S, pmk_rng *r)
 {
-    if (P->size1 != S->size1 || P->size2 != S->size2)
-        return PMK_EINVAL;
-    gsl_rng *g = pmk_rng_gsl(r);
-    for (size_t i = 0; i < P->size1; i++) {
-        const float *p = gsl_matrix_float_const_ptr(P, i, 0);
-        float *s = gsl_matrix_float_ptr(S, i, 0);
-        for (size_t j = 0; j < P->size2; j++)
-            s[j] = gsl_rng_uniform(g) < (double)p[j] ? 1.0f : 0.0f;
-    }
-    return PMK_OK;
+    BERNOULLI_SAMPLE(float, P, S, r);
 }
 
 /* Shapes of op(A): rows and columns after the optional transpose. */
 static size_t op_rows(CBLAS_TRANSPOSE_t t, size_t r, size_t c) { return t == CblasNoTrans ? r : c; }
 static size_t op_cols(CBLAS_TRANSPOSE_t t, size_t r, size_t c) { return t == CblasNoTrans ? c : r; }
 
-/* CBLAS takes int sizes. */
-static int blas_fits(size_t a, size_t b, size_t c)
+/* The GEMM's sizes from its operands' shapes (the same fields in the double
+ * and float matrices): PMK_EINVAL when they do not conform, PMK_ELIMIT when
+ * a size or stride passes CBLAS's int.  Sets d[] = M, N, K, lda, ldb, ldc. */
+static int gemm_shape(CBLAS_TRANSPOSE_t tA, CBLAS_TRANSPOSE_t tB, const size_t a[3],
+                      const size_t b[3], const size_t c[3], int d[6])
 {
-    return a <= INT_MAX && b <= INT_MAX && c <= INT_MAX;
+    size_t M = op_rows(tA, a[0], a[1]), K = op_cols(tA, a[0], a[1]);
+    size_t K2 = op_rows(tB, b[0], b[1]), N = op_cols(tB, b[0], b[1]);
+    if (K != K2 || c[0] != M || c[1] != N)
+        return PMK_EINVAL;
+    size_t all[6] = {M, N, K, a[2], b[2], c[2]};
+    for (int i = 0; i < 6; i++) {
+        if (all[i] > INT_MAX)
+            return PMK_ELIMIT;
+        d[i] = (int)all[i];
+    }
+    return PMK_OK;
 }
+#define SHAPE(X) ((const size_t[3]){(X)->size1, (X)->size2, (X)->tda})
 
 /* C (M x N) <- alpha op(A) (M x K) op(B) (K x N) + beta C. */
 int pmk_gemm(CBLAS_TRANSPOSE_t transA, CBLAS_TRANSPOSE_t transB, double alpha,
              const gsl_matrix *A, const gsl_matrix *B, double beta, gsl_matrix *C)
 {
-    size_t M = op_rows(transA, A->size1, A->size2), K = op_cols(transA, A->size1, A->size2);
-    size_t K2 = op_rows(transB, B->size1, B->size2), N = op_cols(transB, B->size1, B->size2);
-    if (K != K2 || C->size1 != M || C->size2 != N)
-        return PMK_EINVAL;
-    if (!blas_fits(M, N, K) || !blas_fits(A->tda, B->tda, C->tda))
-        return PMK_ELIMIT;
-    core_blas_get()->dgemm(CblasRowMajor, (enum CBLAS_TRANSPOSE)transA,
-                           (enum CBLAS_TRANSPOSE)transB, (int)M, (int)N, (int)K, alpha, A->data,
-                           (int)A->tda, B->data, (int)B->tda, beta, C->data, (int)C->tda);
-    return PMK_OK;
+    int d[6], rc = gemm_shape(transA, transB, SHAPE(A), SHAPE(B), SHAPE(C), d);
+    if (rc == PMK_OK)
+        core_blas_get()->dgemm(CblasRowMajor, transA, transB, d[0], d[1], d[2], alpha, A->data,
+                               d[3], B->data, d[4], beta, C->data, d[5]);
+    return rc;
 }
 
 int pmk_gemm_float(CBLAS_TRANSPOSE_t transA, CBLAS_TRANSPOSE_t transB, float alpha,
                    const gsl_matrix_float *A, const gsl_matrix_float *B, float beta,
                    gsl_matrix_float *C)
 {
-    size_t M = op_rows(transA, A->size1, A->size2), K = op_cols(transA, A->size1, A->size2);
-    size_t K2 = op_rows(transB, B->size1, B->size2), N = op_cols(transB, B->size1, B->size2);
-    if (K != K2 || C->size1 != M || C->size2 != N)
-        return PMK_EINVAL;
-    if (!blas_fits(M, N, K) || !blas_fits(A->tda, B->tda, C->tda))
-        return PMK_ELIMIT;
-    core_blas_get()->sgemm(CblasRowMajor, (enum CBLAS_TRANSPOSE)transA,
-                           (enum CBLAS_TRANSPOSE)transB, (int)M, (int)N, (int)K, alpha, A->data,
-                           (int)A->tda, B->data, (int)B->tda, beta, C->data, (int)C->tda);
-    return PMK_OK;
+    int d[6], rc = gemm_shape(transA, transB, SHAPE(A), SHAPE(B), SHAPE(C), d);
+    if (rc == PMK_OK)
+        core_blas_get()->sgemm(CblasRowMajor, transA, transB, d[0], d[1], d[2], alpha, A->data,
+                               d[3], B->data, d[4], beta, C->data, d[5]);
+    return rc;
 }
 
 /* y (M) <- alpha op(A) (M x K) x (K) + beta y. */
@@ -227,36 +228,33 @@ int pmk_gemv(CBLAS_TRANSPOSE_t transA, double alpha, const gsl_matrix *A,
     size_t M = op_rows(transA, A->size1, A->size2), K = op_cols(transA, A->size1, A->size2);
     if (x->size != K || y->size != M)
         return PMK_EINVAL;
-    if (!blas_fits(A->size1, A->size2, A->tda) || !blas_fits(x->stride, y->stride, 1))
+    if (A->size1 > INT_MAX || A->size2 > INT_MAX || A->tda > INT_MAX || x->stride > INT_MAX
+        || y->stride > INT_MAX)
         return PMK_ELIMIT;
-    core_blas_get()->dgemv(CblasRowMajor, (enum CBLAS_TRANSPOSE)transA, (int)A->size1,
+    core_blas_get()->dgemv(CblasRowMajor, transA, (int)A->size1,
                            (int)A->size2, alpha, A->data, (int)A->tda, x->data, (int)x->stride,
                            beta, y->data, (int)y->stride);
     return PMK_OK;
 }
 
-int pmk_add_row_vector(gsl_matrix *X, const gsl_vector *v)
-{
-    if (v->size != X->size2)
-        return PMK_EINVAL;
-    for (size_t i = 0; i < X->size1; i++) {
-        double *row = gsl_matrix_ptr(X, i, 0);
-        for (size_t j = 0; j < X->size2; j++)
-            row[j] += gsl_vector_get(v, j);
-    }
-    return PMK_OK;
-}
+/* X += v on every row, for double and float (the same code, two types). */
+#define ADD_ROW_VECTOR(T, X, v)                                                                   \
+    do {                                                                                          \
+        if ((v)->size != (X)->size2)                                                              \
+            return PMK_EINVAL;                                                                    \
+        for (size_t i = 0; i < (X)->size1; i++) {                                                 \
+            T *row = (X)->data + i * (X)->tda;                                                    \
+            for (size_t j = 0; j < (X)->size2; j++)                                               \
+                row[j] += (v)->data[j * (v)->stride];                                             \
+        }                                                                                         \
+        return PMK_OK;                                                                            \
+    } while (0)
+
+int pmk_add_row_vector(gsl_matrix *X, const gsl_vector *v) { ADD_ROW_VECTOR(double, X, v); }
 
 int pmk_add_row_vector_float(gsl_matrix_float *X, const gsl_vector_float *v)
 {
-    if (v->size != X->size2)
-        return PMK_EINVAL;
-    for (size_t i = 0; i < X->size1; i++) {
-        float *row = gsl_matrix_float_ptr(X, i, 0);
-        for (size_t j = 0; j < X->size2; j++)
-            row[j] += gsl_vector_float_get(v, j);
-    }
-    return PMK_OK;
+    ADD_ROW_VECTOR(float, X, v);
 }
 
 const char *pmk_cblas_name(void) { return core_blas_get()->name; }

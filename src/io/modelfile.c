@@ -40,23 +40,48 @@ int pmk_rbm_save(const pmk_rbm *m, const char *path, pmk_error *err)
     return save_path(m, put_rbm, path, err);
 }
 
-int pmk_gnb_load(const char *path, pmk_gnb **out, pmk_error *err)
+/* Reads a model through @p get from the file at @p path (errors name it);
+ * *out is NULL unless it succeeds. */
+static int load_path(const char *path, void **out,
+                     int (*get)(pmk_instream *, void **, pmk_error *), pmk_error *err)
 {
     *out = NULL;
     pmk_instream *in = pmk_instream_open(path, err);
     if (!in)
         return err && err->code ? err->code : PMK_EIO;
-    int rc = pmk_gnb_read(in, out, err);
+    int rc = get(in, out, err);
     pmk_instream_close(in);
+    return rc;
+}
+
+static int get_gnb(pmk_instream *in, void **m, pmk_error *err)
+{
+    pmk_gnb *g = NULL;
+    int rc = pmk_gnb_read(in, &g, err);
+    *m = g;
+    return rc;
+}
+
+static int get_rbm(pmk_instream *in, void **m, pmk_error *err)
+{
+    pmk_rbm *r = NULL;
+    int rc = pmk_rbm_read(in, &r, err);
+    *m = r;
+    return rc;
+}
+
+int pmk_gnb_load(const char *path, pmk_gnb **out, pmk_error *err)
+{
+    void *m;
+    int rc = load_path(path, &m, get_gnb, err);
+    *out = m;
     return rc;
 }
 
 int pmk_rbm_load(const char *path, pmk_rbm **out, pmk_error *err)
 {
-    pmk_instream *in = pmk_instream_open(path, err);
-    if (!in)
-        return err && err->code ? err->code : PMK_EIO;
-    int rc = pmk_rbm_read(in, out, err);
-    pmk_instream_close(in);
+    void *m;
+    int rc = load_path(path, &m, get_rbm, err);
+    *out = m;
     return rc;
 }
