@@ -187,7 +187,8 @@ START_TEST(test_options_set)
     ck_assert_int_eq(pmk_gnb_options_set(&o, "priors", "0.5,x", &list, &err), PMK_EINVAL);
     ck_assert_str_eq(err.msg, "'0.5,x' is not a comma-separated list of numbers");
     ck_assert_int_eq(pmk_gnb_options_set(&o, "priors", "0.5,0.6", &list, &err), PMK_EINVAL);
-    ck_assert_str_eq(err.msg, "explicit priors: they sum to 1.1000000000000001, not 1 (within 1e-9)");
+    ck_assert_str_eq(err.msg,
+                     "explicit priors: they sum to 1.1000000000000001, not 1 (within 1e-9)");
     ck_assert_int_eq(pmk_gnb_options_set(&o, "chunk-rows", "3", &list, &err), PMK_EINVAL);
     ck_assert_str_eq(err.msg, "no option 'chunk-rows'");
     free(list);

@@ -186,6 +186,9 @@ int cli_parse_next(cli_parser *p, const char **arg);
 int cli_parse(int argc, char **argv, const char *help, unsigned groups, cli_args *a);
 /* "unexpected argument 'X'" (exit 2) when more than @p max arguments remain. */
 int cli_args_max(const cli_args *a, size_t max);
+/* At least @p min arguments (else the usage error @p missing) and at most
+ * @p max: 0 or the exit status. */
+int cli_args_count(const cli_args *a, size_t min, size_t max, const char *missing);
 
 /* A command's verbs.  Tables end with {NULL, NULL}. */
 typedef struct cli_verb {

@@ -7,7 +7,7 @@
  * pmk_gnb_export) and reports through the emitter. */
 #include "config.h"
 
-#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,10 +130,8 @@ static int cmd_fit(int argc, char **argv)
         rc = fit_option(opts, key, arg, &go, &plist, &chunk, &no_train);
     if (!rc && key < 0)
         rc = p.status;
-    else if (!rc && a.npos == 0)
-        rc = cli_usage("missing DATA");
     if (!rc)
-        rc = cli_args_max(&a, 1);
+        rc = cli_args_count(&a, 1, 1, "missing DATA");
     if (!rc && !a.output)
         rc = cli_usage("missing -o MODEL");
     if (!rc)
@@ -191,10 +189,8 @@ static int cmd_predict(int argc, char **argv)
     }
     if (key < 0)
         return p.status;
-    if (a.npos < 2)
-        return cli_usage("need MODEL and DATA");
     const char *out = a.output ? a.output : "-";
-    int rc = cli_args_max(&a, 2);
+    int rc = cli_args_count(&a, 2, 2, "need MODEL and DATA");
     if (rc || (rc = cli_check_files((const char *const *)a.pos, 2, &out, 1)))
         return rc;
     pmk_gnb *m = NULL;
@@ -248,11 +244,7 @@ static int cmd_eval(int argc, char **argv)
     cli_args a;
     cli_args_init(&a);
     int rc = cli_parse(argc, argv, pmk_help_gnb_eval, CLI_G_DATA | CLI_G_JSON, &a);
-    if (rc)
-        return rc;
-    if (a.npos < 2)
-        return cli_usage("need MODEL and DATA");
-    if ((rc = cli_args_max(&a, 2)))
+    if (rc || (rc = cli_args_count(&a, 2, 2, "need MODEL and DATA")))
         return rc;
     pmk_gnb *m = NULL;
     pmk_data_reader *r = NULL;
@@ -298,9 +290,7 @@ static int cmd_show(int argc, char **argv)
     }
     if (rc || key < 0)
         return rc ? rc : p.status;
-    if (a.npos < 1)
-        return cli_usage("missing MODEL");
-    if ((rc = cli_args_max(&a, 1)) || (rc = cli_image_output(&a, &out, &fmt))
+    if ((rc = cli_args_count(&a, 1, 1, "missing MODEL")) || (rc = cli_image_output(&a, &out, &fmt))
         || (rc = cli_check_files((const char *const *)a.pos, 1, &out, 1)))
         return rc;
     const char *mpath = a.pos[0];
@@ -331,10 +321,8 @@ static int cmd_merge(int argc, char **argv)
     cli_args a;
     cli_args_init(&a);
     int rc = cli_parse(argc, argv, pmk_help_gnb_merge, CLI_G_OUTPUT, &a);
-    if (rc)
+    if (rc || (rc = cli_args_count(&a, 2, SIZE_MAX, "need at least two models to merge")))
         return rc;
-    if (a.npos < 2)
-        return cli_usage("need at least two models to merge");
     if (!a.output)
         return cli_usage("missing -o MODEL");
     if ((rc = cli_check_files((const char *const *)a.pos, a.npos, &a.output, 1)))
@@ -359,11 +347,7 @@ static int cmd_export(int argc, char **argv)
     cli_args a;
     cli_args_init(&a);
     int rc = cli_parse(argc, argv, pmk_help_gnb_export, 0, &a);
-    if (rc)
-        return rc;
-    if (a.npos < 2)
-        return cli_usage("need MODEL and DIR");
-    if ((rc = cli_args_max(&a, 2)))
+    if (rc || (rc = cli_args_count(&a, 2, 2, "need MODEL and DIR")))
         return rc;
     const char *mpath = a.pos[0], *dir = a.pos[1];
     char path[PMK_GNB_EXPORT_FILES][4096];

@@ -201,6 +201,11 @@ int cli_args_max(const cli_args *a, size_t max)
     return 0;
 }
 
+int cli_args_count(const cli_args *a, size_t min, size_t max, const char *missing)
+{
+    return a->npos < min ? cli_usage("%s", missing) : cli_args_max(a, max);
+}
+
 int cli_dispatch(const cli_verb *verbs, const char *help, int argc, char **argv)
 {
     /* argv[0] is the command; a verb, or -h / --help, comes next */
