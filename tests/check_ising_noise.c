@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
 /* check_ising_noise.c: the ising suite's noise models (exact flip counts,
- * uniform flips, Gaussian clipping and its bounds) and the size bound of the
- * parameters. */
+ * uniform flips, Gaussian clipping and its bounds, the noise options and
+ * pmk_ising_noise_image on both kinds of image), the size bound of the
+ * parameters, the method and order names and pmk_ising_check. */
 #include "config.h"
 
 #include <float.h>
@@ -106,6 +107,10 @@ START_TEST(test_params_size_bound)
     ck_assert_int_eq(pmk_ising_energy(&p, 2, 2, x, x, &en, &e), PMK_EINVAL);
     ck_assert_str_eq(e.msg, "beta 2.8089e+306 is too large for a 2 x 2 image: the energy would "
                             "overflow (|h| + 4 |beta| + |eta| must be at most 1.12e+307)");
+    pmk_ising_terms t;   /* the terms are bounded alike */
+    ck_assert_int_eq(pmk_ising_energy_terms(&p, 2, 2, x, x, &t, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "beta 2.8089e+306 is too large for a 2 x 2 image: the energy would "
+                            "overflow (|h| + 4 |beta| + |eta| must be at most 1.12e+307)");
     /* The largest term is named: here h. */
     p = ising_params(1, 1, -2e307, 8);
     ck_assert_int_eq(pmk_ising_params_check_size(&p, 2, 2, &e), PMK_EINVAL);
@@ -137,6 +142,160 @@ START_TEST(test_noise_gaussian_too_large)
 }
 END_TEST
 
+/* The noise options: exactly one of flip and gauss, each in range, and the
+ * threshold in [0, 1]. */
+START_TEST(test_noise_options)
+{
+    pmk_ising_noise o;
+    pmk_error e;
+    pmk_ising_noise_init_default(&o);
+    ck_assert(isnan(o.flip) && isnan(o.gauss) && o.threshold == 0);
+    ck_assert_int_eq(pmk_ising_noise_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "give exactly one of flip and gauss");
+    o.flip = 0.25;
+    ck_assert_int_eq(pmk_ising_noise_check(&o, &e), PMK_OK);
+    o.gauss = 0.1;
+    ck_assert_int_eq(pmk_ising_noise_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "give exactly one of flip and gauss");
+    o.flip = NAN;
+    ck_assert_int_eq(pmk_ising_noise_check(&o, &e), PMK_OK);
+    o.gauss = -1;
+    ck_assert_int_eq(pmk_ising_noise_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the noise level must be >= 0, not -1");
+    o.gauss = NAN;
+    o.flip = 2;
+    ck_assert_int_eq(pmk_ising_noise_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the flip probability must be in [0, 1], not 2");
+    o.flip = 1;
+    o.threshold = 1.5;
+    ck_assert_int_eq(pmk_ising_noise_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "threshold 1.5 is not in [0, 1] (0 = none)");
+    ck_assert_int_eq(pmk_spin_threshold_check(0, &e), PMK_OK);
+    ck_assert_int_eq(pmk_spin_threshold_check(1, &e), PMK_OK);
+    ck_assert_int_eq(pmk_spin_threshold_check(-0.5, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "threshold -0.5 is not in [0, 1] (0 = none)");
+}
+END_TEST
+
+/* pmk_ising_noise_image: flips on spins, on a grey image binarised first
+ * (levels 0, 100, 200, 255 at threshold 0.5: cut 127.5, black = +1 below),
+ * Gaussian noise on grey levels only. */
+START_TEST(test_noise_image)
+{
+    pmk_rng *r = pmk_rng_alloc(NULL, 8);
+    pmk_error e;
+    pmk_ising_noise o;
+    pmk_ising_noise_init_default(&o);
+    o.flip = 1;   /* every pixel: the result is known */
+    pmk_spin_image *s = NULL;
+    pmk_image *g = pmk_image_alloc(2, 2, 0, 255, NULL);
+    const double lv[4] = {0, 100, 200, 255};
+    for (int i = 0; i < 4; i++)
+        gsl_matrix_set(g->pix, (size_t)i / 2, (size_t)i % 2, lv[i]);
+    size_t count = 0;
+    /* grey, no threshold: refused, the image kept */
+    ck_assert_int_eq(pmk_ising_noise_image(&o, &s, &g, r, &count, &e), PMK_EDATA);
+    ck_assert_str_eq(e.msg, "grey image (maxval 255): a threshold is needed to binarise it");
+    ck_assert(g != NULL && s == NULL);
+    /* Gaussian noise of sd 0 keeps every level: 4 pixels noised */
+    o.flip = NAN;
+    o.gauss = 0;
+    ck_assert_int_eq(pmk_ising_noise_image(&o, &s, &g, r, &count, &e), PMK_OK);
+    ck_assert_uint_eq(count, 4);
+    for (int i = 0; i < 4; i++)
+        ck_assert(gsl_matrix_get(g->pix, (size_t)i / 2, (size_t)i % 2) == lv[i]);
+    /* flips after thresholding at 0.5: spins +1 +1 -1 -1, all flipped */
+    o.gauss = NAN;
+    o.flip = 1;
+    o.threshold = 0.5;
+    ck_assert_int_eq(pmk_ising_noise_image(&o, &s, &g, r, &count, &e), PMK_OK);
+    ck_assert(g == NULL && s != NULL);
+    ck_assert_uint_eq(count, 4);
+    const int8_t want[4] = {-1, -1, 1, 1};
+    ck_assert_mem_eq(s->spins, want, 4);
+    /* Gaussian noise on spins, or on a binary pmk_image: refused */
+    o.flip = NAN;
+    o.gauss = 0.1;
+    const char *bin = "Gaussian noise needs a grey image; this one is binary (flip its pixels "
+                      "instead)";
+    ck_assert_int_eq(pmk_ising_noise_image(&o, &s, &g, r, &count, &e), PMK_EDATA);
+    ck_assert_str_eq(e.msg, bin);
+    g = pmk_image_alloc(2, 2, 1, 1, NULL);
+    pmk_spin_image *none = NULL;
+    ck_assert_int_eq(pmk_ising_noise_image(&o, &none, &g, r, &count, &e), PMK_EDATA);
+    ck_assert_str_eq(e.msg, bin);
+    /* a binary pmk_image takes flips through its own spins (all -1 here) */
+    o.gauss = NAN;
+    o.flip = 0.5;
+    o.threshold = 0;
+    ck_assert_int_eq(pmk_ising_noise_image(&o, &none, &g, r, NULL, &e), PMK_OK);
+    ck_assert(g == NULL && none != NULL);
+    int plus = 0;
+    for (int i = 0; i < 4; i++)
+        plus += none->spins[i] == 1;
+    ck_assert_int_eq(plus, 2);
+    /* bad options first */
+    o.flip = 2;
+    ck_assert_int_eq(pmk_ising_noise_image(&o, &none, &g, r, NULL, &e), PMK_EINVAL);
+    pmk_spin_image_free(none);
+    pmk_spin_image_free(s);
+    pmk_rng_free(r);
+}
+END_TEST
+
+/* The names round-trip; an unknown one lists them. */
+START_TEST(test_names)
+{
+    pmk_error e;
+    pmk_ising_method m;
+    pmk_ising_order o;
+    for (int k = 0; k <= PMK_ISING_MINCUT; k++) {
+        ck_assert_int_eq(pmk_ising_method_parse(pmk_ising_method_name((pmk_ising_method)k), &m,
+                                                &e), PMK_OK);
+        ck_assert_int_eq(m, k);
+    }
+    for (int k = 0; k <= PMK_ISING_CHECKERBOARD; k++) {
+        ck_assert_int_eq(pmk_ising_order_parse(pmk_ising_order_name((pmk_ising_order)k), &o, &e),
+                         PMK_OK);
+        ck_assert_int_eq(o, k);
+    }
+    ck_assert_str_eq(pmk_ising_method_name(PMK_ISING_MEANFIELD), "meanfield");
+    ck_assert_str_eq(pmk_ising_order_name(PMK_ISING_CHECKERBOARD), "checkerboard");
+    ck_assert_ptr_null(pmk_ising_method_name((pmk_ising_method)4));
+    ck_assert_ptr_null(pmk_ising_order_name((pmk_ising_order)3));
+    m = PMK_ISING_ANNEAL;
+    ck_assert_int_eq(pmk_ising_method_parse("ICM", &m, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "'ICM' is not one of icm, anneal, meanfield, mincut");
+    ck_assert_int_eq(m, PMK_ISING_ANNEAL);
+    ck_assert_int_eq(pmk_ising_order_parse("spiral", &o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "'spiral' is not one of raster, random, checkerboard");
+}
+END_TEST
+
+/* pmk_ising_check: both checks, then mincut needs beta >= 0 (0 is fine). */
+START_TEST(test_check)
+{
+    pmk_error e;
+    pmk_ising_params p = ising_params(-0.5, 2.1, 0, 4);
+    pmk_ising_options o;
+    pmk_ising_options_init_default(&o);
+    ck_assert_int_eq(pmk_ising_check(&p, &o, &e), PMK_OK);
+    o.method = PMK_ISING_MINCUT;
+    ck_assert_int_eq(pmk_ising_check(&p, &o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "mincut needs beta >= 0 (beta = -0.5 makes the energy "
+                            "non-submodular); use icm, anneal or meanfield");
+    p.beta = 0;
+    ck_assert_int_eq(pmk_ising_check(&p, &o, &e), PMK_OK);
+    p.neighbours = 6;
+    ck_assert_int_eq(pmk_ising_check(&p, &o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "neighbours must be 4 or 8, not 6");
+    p.neighbours = 8;
+    o.damping = 0;
+    ck_assert_int_eq(pmk_ising_check(&p, &o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the damping must be in (0, 1], not 0");
+}
+END_TEST
+
 void suite_ising_noise(Suite *s)
 {
     TCase *tc = tcase_create("noise");
@@ -145,5 +304,9 @@ void suite_ising_noise(Suite *s)
     tcase_add_test(tc, test_noise_gaussian_clips);
     tcase_add_test(tc, test_noise_gaussian_too_large);
     tcase_add_test(tc, test_params_size_bound);
+    tcase_add_test(tc, test_noise_options);
+    tcase_add_test(tc, test_noise_image);
+    tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_check);
     suite_add_tcase(s, tc);
 }

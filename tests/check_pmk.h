@@ -21,6 +21,8 @@ Suite *suite_rbm(void);
 /* The rbm suite's second half (check_rbm_train.c), and the model both use: a
  * D x H model with W ~ N(0, scale^2), b, a ~ N(0, 1), from seed. */
 void suite_rbm_training(Suite *s);
+/* The rbm suite's third part (check_rbm_draw.c): data, sampling, pictures, export. */
+void suite_rbm_draw(Suite *s);
 struct pmk_rbm *check_rbm_random_model(size_t d, size_t h, double scale,
                                        unsigned long seed);
 Suite *suite_ising(void);

@@ -438,7 +438,7 @@ START_TEST(test_cd1_step_by_hand)
     gsl_matrix_float *h0 = gsl_matrix_float_calloc(1, 2);
     gsl_matrix_float_set(h0, 0, 0, 1.0f);
     double recon = 0.0;
-    ck_assert_int_eq(pmk_rbm_trainer_step(t, 1, 0.5, h0, NULL, &recon), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_trainer_step(t, 1, 0.5, h0, &recon, &e), PMK_OK);
     ck_assert_int_eq(pmk_rbm_trainer_sync(t, m, &e), PMK_OK);
     const double Wn[4] = {1.03417324, -0.99513916, -0.01081617, 1.99584773};
     const double bn[2] = {0.03189414, -1.02689414}, an[2] = {0.50435707, -0.02329143};
@@ -556,5 +556,6 @@ Suite *suite_rbm(void)
     tcase_add_test(tc, test_ais_matches_exact);
     suite_add_tcase(s, tc);
     suite_rbm_training(s);   /* check_rbm_train.c */
+    suite_rbm_draw(s);       /* check_rbm_draw.c */
     return s;
 }

@@ -140,8 +140,8 @@ done <<'TABLE'
 2|rbm hidden m.rbm bars.csv extra|pmk rbm hidden: unexpected argument 'extra'
 1|rbm hidden m.rbm bars.csv -o full.csv|pmk rbm hidden: full.csv: cannot write: No space left on device
 1|rbm hidden m.rbm tiny.csv|pmk rbm hidden: tiny.csv: the data have 2 feature columns but the model has 36 visible units
-2|rbm sample -n 0 m.rbm -o s.csv|pmk rbm sample: --chains: must be at least 1
-2|rbm sample -s 0 m.rbm -o s.csv|pmk rbm sample: --steps: must be at least 1
+2|rbm sample -n 0 m.rbm -o s.csv|pmk rbm sample: the number of chains must be at least 1
+2|rbm sample -s 0 m.rbm -o s.csv|pmk rbm sample: the number of steps must be at least 1
 2|rbm sample --every 0 m.rbm -o s.csv|pmk rbm sample: --every: must be at least 1
 2|rbm sample --init file m.rbm -o s.csv|pmk rbm sample: --init: 'file' is neither 'random' nor 'data:FILE'
 2|rbm sample --bogus m.rbm -o s.csv|pmk rbm sample: unknown option '--bogus'
@@ -153,7 +153,7 @@ done <<'TABLE'
 1|rbm sample --init data:bars.csv -n 50 m.rbm -o s.csv|pmk rbm sample: bars.csv: 40 rows, fewer than the 50 chains
 1|rbm sample --init data:nosuch.csv m.rbm -o s.csv|pmk rbm sample: nosuch.csv: cannot open: No such file or directory
 1|rbm sample --init data:tiny.csv m.rbm -o s.csv|pmk rbm sample: tiny.csv: the data have 2 feature columns but the model has 36 visible units
-1|rbm sample --every 20 -s 10 m.rbm -o s.csv|pmk rbm sample: no snapshot: --every 20 exceeds --steps 10
+2|rbm sample --every 20 -s 10 m.rbm -o s.csv|pmk rbm sample: no snapshot: every 20 exceeds steps 10
 1|rbm sample -n 2 -s 2 m.rbm -o full.csv|pmk rbm sample: full.csv: cannot write: No space left on device
 1|rbm sample -n 2 -s 2 m.rbm -o file/s.png|pmk rbm sample: file/s.png: cannot write: Not a directory
 2|rbm eval --ais-runs 1 m.rbm bars.csv|pmk rbm eval: AIS needs at least 2 runs
@@ -182,35 +182,35 @@ done <<'TABLE'
 2|ising denoise --method best y.pbm -o d.pbm|pmk ising denoise: --method: 'best' is not one of icm, anneal, meanfield, mincut
 2|ising denoise --order spiral y.pbm -o d.pbm|pmk ising denoise: --order: 'spiral' is not one of raster, random, checkerboard
 2|ising denoise --neighbours 6 y.pbm -o d.pbm|pmk ising denoise: neighbours must be 4 or 8, not 6
-2|ising denoise --threshold 2 y.pbm -o d.pbm|pmk ising denoise: --threshold: 2 is not in (0, 1]
+2|ising denoise --threshold 2 y.pbm -o d.pbm|pmk ising denoise: threshold 2 is not in [0, 1] (0 = none)
 2|ising denoise --bogus y.pbm -o d.pbm|pmk ising denoise: unknown option '--bogus'
 2|ising denoise -q y.pbm -o|pmk ising denoise: option '-o' needs a value
 2|ising denoise -o d.pbm|pmk ising denoise: missing the noisy image
 2|ising denoise -q y.pbm extra -o d.pbm|pmk ising denoise: unexpected argument 'extra'
 2|ising denoise -q y.pbm|pmk ising denoise: missing -o OUT
 2|ising denoise --t0 -1 y.pbm -o d.pbm|pmk ising denoise: the start temperature must be positive, not -1
-2|ising denoise --method mincut --beta -1 y.pbm -o d.pbm|pmk ising denoise: --method mincut needs --beta >= 0 (beta -1 makes the energy non-submodular); use icm, anneal or meanfield
+2|ising denoise --method mincut --beta -1 y.pbm -o d.pbm|pmk ising denoise: mincut needs beta >= 0 (beta = -1 makes the energy non-submodular); use icm, anneal or meanfield
 2|ising denoise -q y.pbm -o d.txt|pmk ising denoise: d.txt: cannot tell the image format from the name (use .pbm, .pgm or .png)
-1|ising denoise grey.pgm -o d.pbm|pmk ising denoise: grey.pgm: grey image (maxval 255): give --threshold T to binarise it
-1|ising denoise --truth grey.pgm y.pbm -o d.pbm|pmk ising denoise: grey.pgm: grey image (maxval 255): give --threshold T to binarise it
+1|ising denoise grey.pgm -o d.pbm|pmk ising denoise: grey.pgm: grey image (maxval 255): a threshold is needed to binarise it
+1|ising denoise --truth grey.pgm y.pbm -o d.pbm|pmk ising denoise: grey.pgm: grey image (maxval 255): a threshold is needed to binarise it
 1|ising denoise --truth tiny.csv y.pbm -o d.pbm|pmk ising denoise: tiny.csv: not a PBM, PGM or PNG image (unknown magic bytes 33 2c)
 1|ising denoise --truth x.pbm grey.pgm --threshold 0.5 -o d.pbm|pmk ising denoise: x.pbm is 3x2 but grey.pgm is 4x3
 1|ising denoise -q y.pbm -o file/d.pbm|pmk ising denoise: file/d.pbm: cannot write: Not a directory
 1|ising denoise -q y.pbm -o d.pbm --trace file/t.csv|pmk ising denoise: file/t.csv: cannot write: Not a directory
 1|ising denoise -q y.pbm -o d.pbm --trace /dev/full|pmk ising denoise: /dev/full: cannot write: No space left on device
-2|ising noise --flip 2 y.pbm -o n.pbm|pmk ising noise: --flip: 2 is not in [0, 1]
-2|ising noise --gauss -1 y.pbm -o n.pbm|pmk ising noise: --gauss: -1 is negative
+2|ising noise --flip 2 y.pbm -o n.pbm|pmk ising noise: the flip probability must be in [0, 1], not 2
+2|ising noise --gauss -1 y.pbm -o n.pbm|pmk ising noise: the noise level must be >= 0, not -1
 2|ising noise --bogus y.pbm -o n.pbm|pmk ising noise: unknown option '--bogus'
 2|ising noise --flip|pmk ising noise: option '--flip' needs a value
 2|ising noise --flip 0.1 -o n.pbm|pmk ising noise: missing the clean image
 2|ising noise --flip 0.1 y.pbm extra -o n.pbm|pmk ising noise: unexpected argument 'extra'
 2|ising noise --flip 0.1 y.pbm|pmk ising noise: missing -o NOISY
-2|ising noise y.pbm -o n.pbm|pmk ising noise: give exactly one of --flip P and --gauss SIGMA
-2|ising noise --flip 0.1 --gauss 0.1 y.pbm -o n.pbm|pmk ising noise: give exactly one of --flip P and --gauss SIGMA
+2|ising noise y.pbm -o n.pbm|pmk ising noise: give exactly one of flip and gauss
+2|ising noise --flip 0.1 --gauss 0.1 y.pbm -o n.pbm|pmk ising noise: give exactly one of flip and gauss
 2|ising noise --flip 0.1 y.pbm -o n.txt|pmk ising noise: n.txt: cannot tell the image format from the name (use .pbm, .pgm or .png)
 1|ising noise --flip 0.1 nosuch.pbm -o n.pbm|pmk ising noise: nosuch.pbm: cannot open: No such file or directory
-1|ising noise --gauss 0.1 y.pbm -o n.pbm|pmk ising noise: y.pbm: --gauss needs a grey image; this one is binary (use --flip)
-1|ising noise --flip 0.1 grey.pgm -o n.pbm|pmk ising noise: grey.pgm: grey image (maxval 255): give --threshold T to binarise it, or use --gauss
+1|ising noise --gauss 0.1 y.pbm -o n.pbm|pmk ising noise: y.pbm: Gaussian noise needs a grey image; this one is binary (flip its pixels instead)
+1|ising noise --flip 0.1 grey.pgm -o n.pbm|pmk ising noise: grey.pgm: grey image (maxval 255): a threshold is needed to binarise it
 1|ising noise --flip 0.1 y.pbm -o file/n.pbm|pmk ising noise: file/n.pbm: cannot write: Not a directory
 1|ising noise --gauss 0.1 grey.pgm -o file/n.pgm|pmk ising noise: file/n.pgm: cannot write: Not a directory
 2|ising energy --bogus x.pbm --observed y.pbm|pmk ising energy: unknown option '--bogus'
@@ -218,7 +218,7 @@ done <<'TABLE'
 2|ising energy --observed y.pbm|pmk ising energy: missing the image
 2|ising energy x.pbm extra --observed y.pbm|pmk ising energy: unexpected argument 'extra'
 2|ising energy x.pbm|pmk ising energy: missing --observed Y
-1|ising energy x.pbm --observed grey.pgm|pmk ising energy: grey.pgm: grey image (maxval 255): give --threshold T to binarise it
+1|ising energy x.pbm --observed grey.pgm|pmk ising energy: grey.pgm: grey image (maxval 255): a threshold is needed to binarise it
 1|ising energy nosuch.pbm --observed y.pbm|pmk ising energy: nosuch.pbm: cannot open: No such file or directory
 1|ising energy x.pbm --observed tiny.csv|pmk ising energy: tiny.csv: not a PBM, PGM or PNG image (unknown magic bytes 33 2c)
 2|ising bogus|pmk ising: unknown verb 'bogus' (verbs: denoise, noise, energy)
@@ -326,7 +326,7 @@ cp x.pbm d2/horse.pbm
 cp "$FIX/img-comments.pbm" d2/horse-noisy10.pbm
 gzip -c tiny.csv >d2/mnist-train.csv.gz
 expect_fail 1 "pmk demo gnb: d2/mnist-test.csv.gz: cannot open: No such file or directory
-pmk demo rbm: d2/mnist-train.csv.gz: 2 columns are not a square image
+pmk demo rbm: d2/mnist-train.csv.gz: 2 visible units are not a square image
 pmk demo: d2/horse-noisy10.pbm and d2/horse.pbm are not binary images of one size" \
     "$PMK" demo -q --data d2 -o od2
 mkdir od/gnb-means.png od/rbm-filters.png od/ising-horse.png

@@ -103,13 +103,13 @@ expect_ok "$PMK" ising noise "$FIX/ising-grey.pgm" --gauss 0.2 --seed 1 -o "$T/g
 
 # --- bad inputs, each with its message; no good output overwritten ----------
 echo keep >"$T/keep.pbm"
-expect_fail 1 "pmk ising denoise: $FIX/ising-grey.pgm: grey image (maxval 255): give --threshold T to binarise it" \
+expect_fail 1 "pmk ising denoise: $FIX/ising-grey.pgm: grey image (maxval 255): a threshold is needed to binarise it" \
     "$PMK" ising denoise "$FIX/ising-grey.pgm" -o "$T/keep.pbm"
 expect_fail 1 "pmk ising denoise: $FIX/ising-x.pbm is 3x2 but $NOISY is 400x328" \
     "$PMK" ising denoise "$NOISY" --truth "$FIX/ising-x.pbm" -o "$T/keep.pbm"
 expect_fail 1 "pmk ising denoise: $FIX/ising-bad.pbm:4:3: bad character '2' in the PBM raster (expected 0 or 1)" \
     "$PMK" ising denoise "$FIX/ising-bad.pbm" -o "$T/keep.pbm"
-expect_err_line 2 "pmk ising denoise: --method mincut needs --beta >= 0 (beta -1 makes the energy non-submodular); use icm, anneal or meanfield" \
+expect_err_line 2 "pmk ising denoise: mincut needs beta >= 0 (beta = -1 makes the energy non-submodular); use icm, anneal or meanfield" \
     "$PMK" ising denoise "$NOISY" -m mincut --beta -1 -o "$T/keep.pbm"
 expect_err_line 2 "pmk ising denoise: --method: 'gibbs' is not one of icm, anneal, meanfield, mincut" \
     "$PMK" ising denoise "$NOISY" -m gibbs -o "$T/keep.pbm"
@@ -119,9 +119,9 @@ expect_err_line 2 "pmk ising denoise: missing -o OUT" "$PMK" ising denoise "$NOI
 [ "$(cat "$T/keep.pbm")" = keep ] || fail "a failed run overwrote its output"
 expect_fail 1 "pmk ising energy: $FIX/ising-y.pbm is 3x2 but $CLEAN is 400x328" \
     "$PMK" ising energy "$CLEAN" --observed "$FIX/ising-y.pbm"
-expect_fail 1 "pmk ising noise: $CLEAN: --gauss needs a grey image; this one is binary (use --flip)" \
+expect_fail 1 "pmk ising noise: $CLEAN: Gaussian noise needs a grey image; this one is binary (flip its pixels instead)" \
     "$PMK" ising noise "$CLEAN" --gauss 0.1 -o "$T/keep.pbm"
-expect_err_line 2 "pmk ising noise: --flip: 1.5 is not in [0, 1]" \
+expect_err_line 2 "pmk ising noise: the flip probability must be in [0, 1], not 1.5" \
     "$PMK" ising noise "$CLEAN" --flip 1.5 -o "$T/keep.pbm"
 expect_err_line 2 "pmk ising: unknown verb 'smooth' (verbs: denoise, noise, energy)" \
     "$PMK" ising smooth "$NOISY"
@@ -227,7 +227,7 @@ printf 'P2\n3 1\n255\n0 255 0\n' >"$T/b.pgm"
 printf 'P2\n3 1\n255\n0 254 0\n' >"$T/g3.pgm"
 expect_ok "$PMK" ising energy "$T/b.pgm" --observed "$T/b.pgm" --beta 0 --eta 1
 [ "$(cat "$T/out")" = -3 ] || fail "0/255 PGM: $(cat "$T/out")"
-expect_fail 1 "pmk ising energy: $T/g3.pgm: grey image (maxval 255): give --threshold T to binarise it" \
+expect_fail 1 "pmk ising energy: $T/g3.pgm: grey image (maxval 255): a threshold is needed to binarise it" \
     "$PMK" ising energy "$T/g3.pgm" --observed "$T/b.pgm"
 # --gauss still takes such a PGM as the grey image it is.
 expect_ok "$PMK" ising noise "$T/b.pgm" --gauss 0 -o "$T/b2.pgm"

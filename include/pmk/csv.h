@@ -130,6 +130,13 @@ PMK_API int pmk_csv_read_all(const char *path, const pmk_csv_options *opt,
 PMK_API int pmk_csv_write(const char *path, const gsl_matrix *X, const long *y,
                           const char *header, pmk_error *err);
 
+/** pmk_csv_write under a header of numbered names, "FIRST,PREFIX0,...,
+ *  PREFIX{D-1}" (@p first NULL: "PREFIX0,..."): ("label", "h") for
+ *  labelled hidden features, (NULL, "h") for a weight matrix.  Statuses as
+ *  pmk_csv_write. */
+PMK_API int pmk_csv_write_numbered(const char *path, const gsl_matrix *X, const long *y,
+                                   const char *first, const char *prefix, pmk_error *err);
+
 /** A CSV written a block of rows at a time, with pmk_csv_write's number
  *  format and atomic commit: for rows that are never all in memory. */
 typedef struct pmk_csv_writer pmk_csv_writer;

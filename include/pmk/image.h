@@ -142,10 +142,17 @@ PMK_API int pmk_image_read_binary(const char *path, pmk_spin_image **spins, pmk_
 /** Spins from an image: a binary @p img's own spins, or a grey one
  *  thresholded as pmk_image_threshold does (black where level < t * maxval,
  *  0 < t <= 1).  A grey image with @p t = 0 is PMK_EDATA ("grey image (maxval
- *  M): a threshold is needed to binarise it"); t outside [0, 1] PMK_EINVAL.
+ *  M): a threshold is needed to binarise it"), the only PMK_EDATA; t outside
+ *  [0, 1] PMK_EINVAL (pmk_spin_threshold_check).
  *  *@p out is owned by the caller (NULL on error). */
 PMK_API int pmk_spin_image_from_image(const pmk_image *img, double t, pmk_spin_image **out,
                                       pmk_error *err);
+
+/** PMK_EINVAL ("threshold T is not in [0, 1] (0 = none)") unless
+ *  0 <= @p t <= 1: the threshold pmk_spin_image_from_image and
+ *  pmk_spin_image_read take, where 0 means none (a grey image is then
+ *  refused).  A caller may check an option early with it. */
+PMK_API int pmk_spin_threshold_check(double t, pmk_error *err);
 
 /** pmk_image_read_binary, then pmk_spin_image_from_image with @p t for a grey
  *  image: every image as spins.  Errors name @p path. */

@@ -94,6 +94,24 @@ PMK_API void pmk_ising_options_init_default(pmk_ising_options *o);
 /** PMK_EINVAL with a readable message for out-of-range options. */
 PMK_API int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err);
 
+/** pmk_ising_params_check and pmk_ising_options_check, and PMK_EINVAL for
+ *  a combination no method can run: mincut with beta < 0 ("mincut needs
+ *  beta >= 0 (beta = B makes the energy non-submodular); use icm, anneal or
+ *  meanfield").  pmk_ising_denoise calls it. */
+PMK_API int pmk_ising_check(const pmk_ising_params *p, const pmk_ising_options *o,
+                            pmk_error *err);
+
+/** The name of a method ("icm", "anneal", "meanfield", "mincut") or of an
+ *  order ("raster", "random", "checkerboard"); NULL for a value that is none. */
+PMK_API const char *pmk_ising_method_name(pmk_ising_method m);
+PMK_API const char *pmk_ising_order_name(pmk_ising_order o);
+
+/** The method or order called @p name (as the functions above spell it,
+ *  case-sensitive) into *@p m / *@p o, or PMK_EINVAL: "'NAME' is not one of
+ *  icm, anneal, meanfield, mincut" (the orders for an order). */
+PMK_API int pmk_ising_method_parse(const char *name, pmk_ising_method *m, pmk_error *err);
+PMK_API int pmk_ising_order_parse(const char *name, pmk_ising_order *o, pmk_error *err);
+
 /** One sweep's record. */
 typedef struct pmk_ising_sweep {
     size_t sweep;         /**< 1-based */
@@ -188,6 +206,48 @@ PMK_API int pmk_ising_noise_flip(int8_t *x, size_t n, double prob, pmk_rng *rng,
  *  unless 0 <= sigma and sigma * maxval <= 1e15 (@p v then unchanged). */
 PMK_API int pmk_ising_noise_gaussian(double *v, size_t n, unsigned maxval, double sigma,
                                      pmk_rng *rng, pmk_error *err);
+
+struct pmk_spin_image;
+struct pmk_image;
+
+/** Noise for a test image (`pmk ising noise`): exactly one of flip and
+ *  gauss is given (NAN: not given). */
+typedef struct pmk_ising_noise {
+    double flip;       /**< flip exactly this fraction of a binary image's pixels
+                            (pmk_ising_noise_flip), in [0, 1] [NAN] */
+    double gauss;      /**< add N(0, (gauss * maxval)^2) to a grey image's levels
+                            (pmk_ising_noise_gaussian), >= 0 [NAN] */
+    double threshold;  /**< flip: a grey image is first binarised, black where
+                            level < threshold * maxval, 0 < threshold <= 1;
+                            0 refuses it [0] */
+} pmk_ising_noise;
+
+/** Sets the defaults shown above (neither noise given). */
+PMK_API void pmk_ising_noise_init_default(pmk_ising_noise *o);
+
+/** PMK_EINVAL with a readable message unless exactly one of flip and gauss
+ *  is given ("give exactly one of flip and gauss"), flip is in [0, 1] ("the
+ *  flip probability must be in [0, 1], not P"), gauss >= 0 ("the noise
+ *  level must be >= 0, not S") and the threshold is valid
+ *  (pmk_spin_threshold_check). */
+PMK_API int pmk_ising_noise_check(const pmk_ising_noise *o, pmk_error *err);
+
+/** Adds the noise of @p o to an image as pmk_image_read_binary gives it
+ *  (spins in *@p spins or grey levels in *@p grey, the other NULL) or as
+ *  pmk_image_read does (*@p grey, *@p spins NULL).  Flips need spins: an
+ *  image in *@p grey becomes a new *@p spins (its own spins when binary,
+ *  else binarised at o->threshold), *@p grey freed and set to NULL.
+ *  Gaussian noise needs grey levels in *@p grey.  The result is in whichever of the two is not NULL; *@p count
+ *  (may be NULL) receives the pixels flipped or noised.  Randomness from
+ *  @p rng only.  Statuses: PMK_EINVAL for bad options (pmk_ising_noise_check)
+ *  or a Gaussian level too large (pmk_ising_noise_gaussian); PMK_EDATA for
+ *  an image of the wrong kind: "grey image (maxval M): a threshold is needed
+ *  to binarise it" (flip, threshold 0) or "Gaussian noise needs a grey
+ *  image; this one is binary (flip its pixels instead)"; PMK_ELIMIT,
+ *  PMK_ENOMEM.  On error the image may be changed. */
+PMK_API int pmk_ising_noise_image(const pmk_ising_noise *o, struct pmk_spin_image **spins,
+                                  struct pmk_image **grey, pmk_rng *rng, size_t *count,
+                                  pmk_error *err);
 
 #ifdef __cplusplus
 }

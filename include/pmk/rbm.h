@@ -3,7 +3,8 @@
 /** @file pmk/rbm.h
  * The binary restricted Boltzmann machine: conditionals, sampling,
  * free energy, CD-k / PCD-k training, pseudo-likelihood, log Z (exact and AIS),
- * and its text model file.
+ * Gibbs chains and pictures of a model, and its files (the text model file,
+ * the parameters exported as CSV).
  *
  * Model (D visible units v, H hidden units h, both in {0,1}):
  *   E(v,h) = -v'Wh - b'v - a'h,   p(v,h) = exp(-E(v,h)) / Z,
@@ -26,6 +27,7 @@
 #include "pmk/rng.h"
 #include "pmk/stream.h"
 #include "pmk/dataset.h"
+#include "pmk/image.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -198,6 +200,38 @@ PMK_API int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
                               const pmk_rbm_ais_options *o, pmk_rng *r,
                               pmk_rbm_ais_result *out, pmk_error *err);
 
+/** How pmk_rbm_evaluate gets log Z. */
+enum {
+    PMK_RBM_LOG_Z_NONE = 0,   /**< not at all: log Z and log p(v) are NaN */
+    PMK_RBM_LOG_Z_EXACT = 1,  /**< pmk_rbm_log_z_exact */
+    PMK_RBM_LOG_Z_AIS = 2     /**< pmk_rbm_log_z_ais, with the data as base rates */
+};
+
+/** The figures of pmk_rbm_evaluate: what `pmk rbm eval` reports. */
+typedef struct pmk_rbm_evaluation {
+    size_t n;                      /**< N, the rows scored */
+    double recon_error;            /**< pmk_rbm_recon_error */
+    double pseudo_likelihood;      /**< pmk_rbm_pseudo_likelihood (every bit) */
+    double pseudo_likelihood_1bit; /**< pmk_rbm_pseudo_likelihood_1bit */
+    double mean_free_energy;       /**< pmk_rbm_mean_free_energy */
+    int log_z_method;              /**< PMK_RBM_LOG_Z_* */
+    double log_z;                  /**< exact or AIS estimate; NaN for NONE */
+    double mean_log_prob;          /**< mean log p(v) = -mean F(v) - log Z */
+    pmk_rbm_ais_result ais;        /**< the AIS run (AIS only; zeros otherwise) */
+} pmk_rbm_evaluation;
+
+/** Scores the rows of @p V (N x D, values in [0,1]) in one call: log Z by
+ *  @p log_z_method (EXACT first, so that a layer too wide is refused before
+ *  any other work), then the reconstruction error, both pseudo-likelihoods,
+ *  the mean free energy and, for AIS, pmk_rbm_log_z_ais with @p ao (NULL:
+ *  the defaults), drawing from @p r in that order.  *@p out is set only on
+ *  success.  Statuses: those of the functions named; PMK_ELIMIT is, with
+ *  EXACT, a layer too wide (pmk_rbm_log_z_exact), with AIS, the runs'
+ *  memory; PMK_EINVAL for an unknown method. */
+PMK_API int pmk_rbm_evaluate(const pmk_rbm *m, const gsl_matrix *V, int log_z_method,
+                             const pmk_rbm_ais_options *ao, pmk_rng *r,
+                             pmk_rbm_evaluation *out, pmk_error *err);
+
 /* ---------------------------------------------------------------- training */
 
 /** Training options.  pmk_rbm_options_init_default fills Hinton's rbm.m
@@ -296,6 +330,90 @@ PMK_API int pmk_rbm_transform_for(const pmk_rbm *m, const pmk_data_stats *stats,
                                   const pmk_transform *asked, pmk_transform *out,
                                   pmk_error *err);
 
+/** Reads the data set at @p path for model @p m (NULL: a model still to be
+ *  trained) into a new table *@p out (owned by the caller): pmk_data_read_all
+ *  with @p o (NULL: the defaults), the width checked against the model
+ *  (PMK_EDATA "PATH: the data have N feature columns but the model has D
+ *  visible units"), and the transform pmk_rbm_transform_for chooses from
+ *  @p asked (may be NULL) and the table's statistics set on the table.  With
+ *  @p X non-NULL, *X also gets the transformed rows as a new N x D matrix
+ *  (owned by the caller).  Statuses: PMK_EINVAL only for @p o or @p asked
+ *  (as pmk_rbm_transform_for), else those of pmk_data_read_all and
+ *  pmk_table_set_transform, PMK_ENOMEM; nothing is returned on error. */
+PMK_API int pmk_rbm_read_data(const pmk_rbm *m, const char *path, const pmk_data_options *o,
+                              const pmk_transform *asked, pmk_table **out, gsl_matrix **X,
+                              pmk_error *err);
+
+/* ---------------------------------------------------------------- sampling
+ *
+ * Gibbs chains run from chosen starting states, with snapshots of the
+ * visible means along the way (what `pmk rbm sample` writes). */
+
+/** Sampling options. */
+typedef struct pmk_rbm_sample_options {
+    size_t chains;        /**< C chains [10] */
+    size_t steps;         /**< sweeps v -> h -> v of each chain [1000] */
+    size_t every;         /**< a snapshot after every this many sweeps; 0 means
+                               steps / 10, at least 1 [0] */
+} pmk_rbm_sample_options;
+
+/** Fills @p o with the defaults in brackets above. */
+PMK_API void pmk_rbm_sample_options_init_default(pmk_rbm_sample_options *o);
+
+/** Checks @p o: at least 1 chain and 1 step, and at least one snapshot
+ *  (every <= steps); PMK_EINVAL with a message naming the setting. */
+PMK_API int pmk_rbm_sample_options_check(const pmk_rbm_sample_options *o, pmk_error *err);
+
+/** Starting states of o->chains chains, a new C x D matrix *@p V (owned by
+ *  the caller): the first C rows of @p t (transformed, as pmk_rbm_read_data
+ *  gives them), or with @p t NULL, pixels drawn from Bernoulli(1/2) (C*D
+ *  uniforms from @p r, row by row).  Statuses: those of
+ *  pmk_rbm_sample_options_check; PMK_EDATA when @p t has another width than
+ *  D, or fewer than C rows ("PATH: N rows, fewer than the C chains");
+ *  PMK_ELIMIT when the run's memory (as pmk_rbm_sample) exceeds the
+ *  ceiling, checked before allocating; PMK_ENOMEM. */
+PMK_API int pmk_rbm_sample_init(const pmk_rbm *m, const pmk_table *t,
+                                const pmk_rbm_sample_options *o, pmk_rng *r, gsl_matrix **V,
+                                pmk_error *err);
+
+/** Runs the chains V (C x D binary states, updated in place) for S * every
+ *  sweeps of pmk_rbm_gibbs, S = steps / every, keeping the visible means
+ *  p(v = 1 | h) after every @c every sweeps: *@p snaps (S C x D; snapshot s
+ *  in rows s C .. s C + C - 1) and, when @p sweeps is non-NULL, *@p sweeps
+ *  (S C entries, the sweep count of each row), both new and owned by the
+ *  caller.  The memory of the run, 8 (D + 1) C (S + 2) bytes, is checked
+ *  against the ceiling first (PMK_ELIMIT "C chains with S snapshots needs
+ *  ...").  Statuses: those of pmk_rbm_sample_options_check, PMK_EINVAL when
+ *  V is not C x D, PMK_ELIMIT, PMK_ENOMEM; nothing is returned on error. */
+PMK_API int pmk_rbm_sample(const pmk_rbm *m, gsl_matrix *V, const pmk_rbm_sample_options *o,
+                           pmk_rng *r, gsl_matrix **snaps, long **sweeps, pmk_error *err);
+
+/* ---------------------------------------------------------------- pictures
+ *
+ * A model of D = S x S visible units is a model of S x S images: its
+ * filters (columns of W) and its visible states are drawn as square tiles
+ * in a montage (pmk_montage), ready for pmk_image_write. */
+
+/** The side S of a square image of @p d pixels (S * S = d) into *@p side;
+ *  PMK_EDATA "D visible units are not a square image" otherwise. */
+PMK_API int pmk_rbm_image_side(size_t d, size_t *side, pmk_error *err);
+
+/** The first @p count filters of @p m (columns of W; 0 or more than H: all
+ *  H) as a new image *@p out, @p cols tiles a row (0: ceil(sqrt(count))),
+ *  each filter drawn with its own contrast (PMK_MONTAGE_TILE: its smallest
+ *  weight black, its largest white).  Statuses: those of
+ *  pmk_rbm_image_side, of pmk_montage (PMK_ELIMIT past the memory
+ *  ceiling), PMK_ENOMEM. */
+PMK_API int pmk_rbm_filters_image(const pmk_rbm *m, size_t count, size_t cols, pmk_image **out,
+                                  pmk_error *err);
+
+/** The rows of @p V (N x D values in [0,1]: visible states, means or
+ *  probabilities) as a new image *@p out of square tiles, @p cols a row
+ *  (PMK_MONTAGE_RANGE: 0 black, 1 white).  PMK_EINVAL when V does not have
+ *  D columns or @p cols is 0; otherwise statuses as pmk_rbm_filters_image. */
+PMK_API int pmk_rbm_visible_image(const pmk_rbm *m, const gsl_matrix *V, size_t cols,
+                                  pmk_image **out, pmk_error *err);
+
 /* ---------------------------------------------------------------- files */
 
 /** Largest magnitude of a parameter (W, a, b) or momentum increment in a
@@ -334,6 +452,23 @@ PMK_API int pmk_rbm_save(const pmk_rbm *m, const char *path, pmk_error *err);
  *  beyond PMK_RBM_MAX_WEIGHTS, PMK_EIO, PMK_ENOMEM.  A path helper over
  *  pmk_rbm_read. */
 PMK_API int pmk_rbm_load(const char *path, pmk_rbm **out, pmk_error *err);
+
+/** The files pmk_rbm_export writes. */
+#define PMK_RBM_EXPORT_FILES 4
+
+/** The name of export file @p k: "W.csv", "b.csv", "a.csv",
+ *  "transform.csv" for k = 0..3, NULL beyond. */
+PMK_API const char *pmk_rbm_export_file(size_t k);
+
+/** Writes the parameters and the transform as CSV files into the folder
+ *  @p dir, created when missing: W.csv (D rows of H weights under
+ *  "h0,...,h{H-1}"), b.csv (D rows under "b"), a.csv (H rows under "a") and
+ *  transform.csv ("scale,threshold", then one row when the model records a
+ *  transform); numbers as pmk_csv_write.  The four are written as a set
+ *  (pmk_outset): every file replaced or none.  PMK_EIO naming the folder
+ *  ("DIR: cannot create folder: ...") or the file, PMK_ELIMIT past the
+ *  memory ceiling, PMK_ENOMEM. */
+PMK_API int pmk_rbm_export(const pmk_rbm *m, const char *dir, pmk_error *err);
 
 #ifdef __cplusplus
 }

@@ -137,6 +137,107 @@ done:
     return status;
 }
 
+/* The RBM part: 64 hidden units trained for a few seconds on 2,000 digits of
+ * the embedded MNIST sample (CD-1, 15 epochs), with pictures of the filters,
+ * of one digit's hidden samples seen through p(v|h), and of Gibbs chains
+ * (library calls only). */
+int cli_demo_rbm(const char *datadir, const char *outdir, unsigned long seed)
+{
+    static const char *const names[3] = {"rbm-filters.png", "rbm-hidden.png", "rbm-gibbs.png"};
+    char path[4096], out[3][4096 + 32];
+    snprintf(path, sizeof path, "%s/mnist-train.csv.gz", datadir);
+    for (size_t k = 0; k < 3; k++)
+        snprintf(out[k], sizeof out[k], "%s/%s", outdir, names[k]);
+    cli_set_command("demo rbm");
+    pmk_error err;
+    pmk_table *t = NULL;
+    pmk_rbm *m = NULL;
+    pmk_rng *r = pmk_rng_alloc(NULL, seed);
+    gsl_matrix *X = NULL, *V = NULL, *Hs = NULL, *P = NULL, *snaps = NULL;
+    pmk_image *img[3] = {NULL, NULL, NULL};
+    size_t side, pick = 0, H = 64;
+    double recon, pl;
+    int status = PMK_EXIT_OK;
+    pmk_rbm_options o;
+    pmk_rbm_options_init_default(&o);
+    o.epochs = 15;
+    o.batch = 20;
+    o.momentum = 0.5;
+    if (pmk_rbm_read_data(NULL, path, NULL, NULL, &t, &X, &err))
+        goto fail;
+    const size_t N = X->size1 < 2000 ? X->size1 : 2000, D = X->size2;
+    const long *y = pmk_table_labels(t);
+    gsl_matrix_view Xv = gsl_matrix_submatrix(X, 0, 0, N, D);
+    if (pmk_rbm_image_side(D, &side, &err)) {
+        status = cli_error("%s: %s", path, err.msg);
+        goto done;
+    }
+    double t0 = cli_now();
+    if (!r || !(V = gsl_matrix_alloc(10, D)) || !(Hs = gsl_matrix_alloc(10, H))
+        || !(P = gsl_matrix_alloc(11, D)) || !(m = pmk_rbm_alloc(D, H, &err))) {
+        status = cli_error("out of memory");
+        goto done;
+    }
+    if (pmk_rbm_init(m, &Xv.matrix, r, &err) || pmk_rbm_fit(m, &Xv.matrix, &o, r, NULL, NULL, &err))
+        goto fail;
+    double secs = cli_now() - t0;
+    if (pmk_rbm_recon_error(m, &Xv.matrix, r, &recon, &err)
+        || pmk_rbm_pseudo_likelihood_1bit(m, &Xv.matrix, r, &pl, &err))
+        goto fail;
+    printf("rbm: %zu hidden units trained on %zu digits (CD-1, %zu epochs, batch %zu) in %.1f s\n",
+           H, N, o.epochs, o.batch, secs);
+    printf("rbm: reconstruction error %.2f per digit, pseudo-likelihood %.2f\n", recon, pl);
+    if (pmk_rbm_filters_image(m, H, 8, &img[0], &err)
+        || pmk_image_write(out[0], img[0], PMK_IMAGE_AUTO, &err))
+        goto fail;
+    printf("rbm: %s: the 64 filters (columns of W)\n", out[0]);
+    /* one digit 3 (the first row without labels), then p(v|h) for 10 samples h ~ p(h|v) */
+    while (y && pick < N && y[pick] != 3)
+        pick++;
+    pick = pick < N ? pick : 0;
+    gsl_vector_const_view digit = gsl_matrix_const_row(X, pick);
+    gsl_matrix_view rest = gsl_matrix_submatrix(P, 1, 0, 10, D);
+    for (size_t k = 0; k < 10; k++)
+        gsl_matrix_set_row(V, k, &digit.vector);
+    gsl_matrix_set_row(P, 0, &digit.vector);
+    if (pmk_rbm_sample_hidden(m, V, Hs, r, &err) || pmk_rbm_visible_prob(m, Hs, &rest.matrix, &err)
+        || pmk_rbm_visible_image(m, P, 11, &img[1], &err)
+        || pmk_image_write(out[1], img[1], PMK_IMAGE_AUTO, &err))
+        goto fail;
+    printf("rbm: %s: a digit %ld, then p(v|h) for 10 samples h ~ p(h|v)\n", out[1],
+           y ? y[pick] : 0L);
+    /* Gibbs chains from a sample of the first digit of each class (pixels of
+     * probability 1/2 without labels), a snapshot every 200 sweeps */
+    for (size_t c = 0, n = 0; c < 10; c++, n = 0) {
+        while (y && n < N && y[n] != (long)c)
+            n++;
+        for (size_t i = 0; i < D; i++)
+            gsl_matrix_set(V, c, i, y && n < N ? gsl_matrix_get(X, n, i) : 0.5);
+    }
+    pmk_bernoulli_sample(V, V, r);   /* in place, one shape: cannot fail */
+    pmk_rbm_sample_options so = {10, 1000, 200};
+    if (pmk_rbm_sample(m, V, &so, r, &snaps, NULL, &err)
+        || pmk_rbm_visible_image(m, snaps, 10, &img[2], &err)
+        || pmk_image_write(out[2], img[2], PMK_IMAGE_AUTO, &err))
+        goto fail;
+    printf("rbm: %s: 10 Gibbs chains from digits 0-9, visible means after 200..1000 sweeps\n",
+           out[2]);
+    goto done;
+fail:
+    status = cli_error_pmk(&err);
+done:
+    for (size_t k = 0; k < 3; k++)
+        pmk_image_free(img[k]);
+    gsl_matrix *mats[] = {X, V, Hs, P, snaps};
+    for (size_t k = 0; k < 5; k++)
+        if (mats[k])
+            gsl_matrix_free(mats[k]);
+    pmk_rbm_free(m);
+    pmk_rng_free(r);
+    pmk_table_free(t);
+    return status;
+}
+
 int cli_demo(int argc, char **argv)
 {
     static const cli_option opts[] = {{"data", 'd', 1}, {NULL, 0, 0}};

@@ -1,127 +1,97 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
 /* rbm.c: `pmk rbm`: train a binary RBM (CD-k, PCD-k), compute hidden features,
- * evaluate (pseudo-likelihood, log Z exact or by AIS); the data path shared by
- * every verb, and the dispatch.  Sampling, filters, export and the demo are in
- * rbm_draw.c.  Each verb reads its
- * options (opt.c), makes its library calls and reports (report.c); the data
- * path (reading, the transform, the holdout split) is the library's. */
+ * evaluate (pseudo-likelihood, log Z exact or by AIS), sample Gibbs chains,
+ * draw the filters, export the parameters.  Each verb reads its options
+ * (opt.c), makes its library calls (pmk/rbm.h: the data path, the transform,
+ * sampling, pictures and export are the library's) and reports (report.c). */
 #include "config.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
+#include "cli/cli.h"
 #include "cli/help.h"
-#include "cli/rbm_cli.h"
 
-/* ---------------------------------------------------------------- help */
+/* Own option keys: above the letters, below the groups' keys (opt.c). */
+enum {
+    OPT_LR = 256, OPT_PERSISTENT, OPT_CD_RAMP, OPT_MOMENTUM, OPT_WD, OPT_RESUME, OPT_HOLDOUT,
+    OPT_LOG, OPT_CHECKPOINT, OPT_PROB, OPT_SAMPLE, OPT_EVERY, OPT_INIT, OPT_EXACT, OPT_AIS,
+    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS
+};
 
 /* ---------------------------------------------------------------- shared */
 
-/* "pmk rbm VERB: PATH: the data have ..." when DATA does not fit the model. */
-static int rbm_check_dims(const pmk_rbm *m, size_t d, const char *path)
-{
-    if (d != m->d)
-        return cli_error("%s: the data have %zu feature columns but the model has %zu "
-                         "visible units",
-                         path, d, m->d);
-    return PMK_EXIT_OK;
-}
+/* What a verb holds, freed together by run_free. */
+typedef struct rbm_run {
+    pmk_transform asked;   /* --scale, --binarize: 0 for what was not given */
+    pmk_rbm *m;
+    pmk_table *t;          /* the data, transformed as the model says */
+    gsl_matrix *X;         /* its rows as doubles (N x D), for the verbs that score them */
+    gsl_matrix *V, *S;     /* hidden features (hidden); chains and snapshots (sample) */
+    long *sweeps;          /* the snapshots' sweep counts (sample) */
+    pmk_image *img;
+    pmk_rng *r;
+} rbm_run;
 
-/* "P0,P1,...": a CSV header line of @p n numbered names, after @p first
- * (NULL: none).  malloc'ed; NULL when out of memory. */
-char *rbm_numbered_header(const char *first, const char *prefix, size_t n)
-{
-    size_t cap = 16 + n * (strlen(prefix) + 22);
-    char *h = malloc(cap), *p = h;
-    if (!h)
-        return NULL;
-    *p = '\0';
-    if (first)
-        p += sprintf(p, "%s", first);
-    for (size_t j = 0; j < n; j++)
-        p += sprintf(p, "%s%s%zu", p == h ? "" : ",", prefix, j);
-    return h;
-}
-
-/* Writes X (with labels y, may be NULL) as CSV under a numbered header. */
-int rbm_write_csv(const char *path, const gsl_matrix *X, const long *y, const char *first,
-                     const char *prefix)
+/* Starts a run: u->asked from the options, checked as the library checks a
+ * transform, before anything is read. */
+static int run_begin(const cli_data_args *da, rbm_run *u)
 {
     pmk_error err;
-    char *head = rbm_numbered_header(first, prefix, X->size2);
-    if (!head)
-        return cli_error("out of memory");
-    int rc = pmk_csv_write(path, X, y, head, &err);
-    free(head);
-    return rc ? cli_error_pmk(&err) : PMK_EXIT_OK;
-}
-
-/* The positional arguments: at least @p min, at most @p max. */
-int rbm_expect_args(const cli_args *a, size_t min, size_t max, const char *missing)
-{
-    if (a->npos < min)
-        return cli_usage("%s", missing);
-    return cli_args_max(a, max);
-}
-
-/* ---------------------------------------------------------------- data */
-
-void rbm_data_free(rbm_data *d)
-{
-    pmk_table_free(d->t);
-    if (d->X)
-        gsl_matrix_free(d->X);
-    memset(d, 0, sizeof *d);
-}
-
-/* The transform the options ask for: 0 for what was not given. */
-static pmk_transform asked_transform(const cli_data_args *da)
-{
-    pmk_transform tf;
-    pmk_transform_init(&tf);
-    tf.scale = da->have_scale ? da->scale : 0;
-    tf.threshold = da->have_threshold ? da->threshold : 0;
-    return tf;
-}
-
-/* --scale and --binarize are checked as the library checks a transform,
- * before anything is read. */
-int rbm_check_transform_args(const cli_data_args *da)
-{
-    pmk_error err;
-    pmk_transform tf = asked_transform(da);
-    if (!da->have_scale)
-        tf.scale = 1;
+    memset(u, 0, sizeof *u);
+    pmk_transform_init(&u->asked);
+    u->asked.scale = da->have_scale ? da->scale : 0;
+    u->asked.threshold = da->have_threshold ? da->threshold : 0;
+    pmk_transform tf = u->asked;
+    tf.scale = da->have_scale ? tf.scale : 1;
     return pmk_transform_check(&tf, &err) ? cli_usage_pmk(&err) : 0;
 }
 
-/* Loads MODEL, refusing a --scale or --binarize that contradicts the
- * transform it records (exit 2, naming both). */
-int rbm_load_model(const char *path, const cli_data_args *da, pmk_rbm **m)
+static void run_free(rbm_run *u)
 {
-    pmk_error err;
-    pmk_transform tf = da ? asked_transform(da) : (pmk_transform){0, 0, 0};
-    if (pmk_rbm_load(path, m, &err))
-        return cli_error_pmk(&err);
-    if (pmk_rbm_check_transform(*m, &tf, &err))
-        return cli_usage("%s: %s", path, err.msg);
-    return PMK_EXIT_OK;
+    gsl_matrix *mats[] = {u->X, u->V, u->S};
+    for (size_t k = 0; k < 3; k++)
+        if (mats[k])
+            gsl_matrix_free(mats[k]);
+    free(u->sweeps);
+    pmk_image_free(u->img);
+    pmk_rbm_free(u->m);
+    pmk_table_free(u->t);
+    pmk_rng_free(u->r);
 }
 
-/* Reads PATH (CSV or IDX, the data options of @p da), checks its width
- * against @p m (NULL: a model to be trained) and transforms it as the model
- * says: its recorded transform, or the options' (the one auto policy for
- * what they leave open), with a notice for a model that records none.  With
- * @p matrix the rows are also gathered as doubles.  Prints its errors. */
-int rbm_load_data(const char *path, const cli_data_args *da, const pmk_rbm *m,
-                     const char *mpath, int matrix, rbm_data *out)
+/* The positional arguments: at least @p min ("missing" otherwise), at most @p max. */
+static int expect_args(const cli_args *a, size_t min, size_t max, const char *missing)
+{
+    return a->npos < min ? cli_usage("%s", missing) : cli_args_max(a, max);
+}
+
+/* A count option that must be at least 1. */
+static int parse_count(const char *name, const char *arg, size_t *v)
+{
+    int rc = cli_parse_size(name, arg, v);
+    return !rc && *v == 0 ? cli_usage("--%s: must be at least 1", name) : rc;
+}
+
+/* Loads MODEL into u->m, refusing a --scale or --binarize that contradicts
+ * the transform it records (exit 2, naming both). */
+static int load_model(const char *path, rbm_run *u)
+{
+    pmk_error err;
+    if (pmk_rbm_load(path, &u->m, &err))
+        return cli_error_pmk(&err);
+    return pmk_rbm_check_transform(u->m, &u->asked, &err) ? cli_usage("%s: %s", path, err.msg) : 0;
+}
+
+/* Reads PATH (CSV or IDX, the data options of @p da) for u->m (NULL: a model
+ * to be trained) into u->t, and with @p matrix its rows into u->X; a notice
+ * for a model that records no transform (MPATH: its file). */
+static int load_data(const char *path, const cli_data_args *da, const char *mpath, int matrix,
+                     rbm_run *u)
 {
     pmk_error err;
     pmk_data_options o;
@@ -129,29 +99,21 @@ int rbm_load_data(const char *path, const cli_data_args *da, const pmk_rbm *m,
     o.header = da->header;
     o.label_col = da->label_col;
     o.labels = da->labels;
-    memset(out, 0, sizeof *out);
-    out->path = path;
-    if (pmk_data_read_all(path, &o, &out->t, &err))
-        return cli_error_pmk(&err);
-    size_t N = pmk_table_nrows(out->t), D = pmk_table_nfeatures(out->t);
-    int rc;
-    if (m && (rc = rbm_check_dims(m, D, path)))
-        return rc;
-    pmk_transform asked = asked_transform(da), tf;
-    if (pmk_rbm_transform_for(m, pmk_table_stats(out->t), &asked, &tf, &err))
-        return mpath ? cli_usage("%s: %s", mpath, err.msg) : cli_usage_pmk(&err);
-    if (m && !m->transform_known)
+    if (pmk_rbm_read_data(u->m, path, &o, &u->asked, &u->t, matrix ? &u->X : NULL, &err))
+        return err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
+    const pmk_transform *tf = pmk_table_transform(u->t);
+    if (u->m && !u->m->transform_known)
         cli_notice("%s records no transform (a version 1 model): %s is scaled by %.17g%s, as "
-                   "the options say", mpath, path, tf.scale,
-                   tf.threshold > 0 ? " and binarized" : "");
-    if (pmk_table_set_transform(out->t, &tf, &err))
-        return cli_error_pmk(&err);
-    out->y = pmk_table_labels(out->t);
-    if (!matrix)
-        return PMK_EXIT_OK;
-    if (!(out->X = gsl_matrix_alloc(N, D)))
-        return cli_error("%s: out of memory for %zu x %zu values", path, N, D);
-    return pmk_table_gather(out->t, NULL, N, out->X, &err) ? cli_error_pmk(&err) : PMK_EXIT_OK;
+                   "the options say", mpath, path, tf->scale,
+                   tf->threshold > 0 ? " and binarized" : "");
+    return PMK_EXIT_OK;
+}
+
+/* MODEL then DATA (a.pos[0], a.pos[1]), the data's rows as doubles. */
+static int load_both(const cli_args *a, rbm_run *u)
+{
+    int rc = load_model(a->pos[0], u);
+    return rc ? rc : load_data(a->pos[1], &a->data, a->pos[0], 1, u);
 }
 
 /* ---------------------------------------------------------------- train */
@@ -265,14 +227,15 @@ static int rbm_train(int argc, char **argv)
     }
     if (rc || key < 0)
         return rc ? rc : p.status;
-    if ((rc = rbm_expect_args(&a, 1, 1, "missing DATA")))
+    if ((rc = expect_args(&a, 1, 1, "missing DATA")))
         return rc;
     const char *out = a.output, *path = a.pos[0];
     if (!out)
         return cli_usage("missing -o MODEL");
     if (pmk_rbm_options_check(&o, &err))
         return cli_usage_pmk(&err);
-    if ((rc = rbm_check_transform_args(&a.data)))
+    rbm_run u;
+    if ((rc = run_begin(&a.data, &u)))
         return rc;
     if (checkpoint && !strcmp(out, "-"))
         return cli_usage("--checkpoint-every needs a model file, not -o -");
@@ -280,37 +243,31 @@ static int rbm_train(int argc, char **argv)
     if ((rc = cli_check_files(train_in, 2, train_out, 2)))
         return rc;
 
-    pmk_rbm *m = NULL;
-    rbm_data data = {0};
-    if ((resume && (rc = rbm_load_model(resume, &a.data, &m)))
-        || (rc = rbm_load_data(path, &a.data, m, resume, 0, &data))) {
-        pmk_rbm_free(m);
-        rbm_data_free(&data);
+    if ((resume && (rc = load_model(resume, &u)))
+        || (rc = load_data(path, &a.data, resume, 0, &u))) {
+        run_free(&u);
         return rc;
     }
-    pmk_rng *r = cli_rng(a.have_seed, a.seed);
     pmk_table *train = NULL, *hold = NULL;
     train_ctx ctx = {0};
     pmk_outfile logf = {0};
     int status = PMK_EXIT_OK;
     pmk_error_clear(&err);
-    if (!r || pmk_table_split(data.t, holdout, r, &train, &hold, &err)) {   /* seeded */
-        status = r ? cli_error_pmk(&err) : PMK_EXIT_FAIL;
+    u.r = cli_rng(a.have_seed, a.seed);
+    if (!u.r || pmk_table_split(u.t, holdout, u.r, &train, &hold, &err)) {   /* seeded */
+        status = u.r ? cli_error_pmk(&err) : PMK_EXIT_FAIL;
         goto done;
     }
     size_t ntrain = pmk_table_nrows(train), nheld = hold ? pmk_table_nrows(hold) : 0;
-    if (!m && (!(m = pmk_rbm_alloc(pmk_table_nfeatures(train), hidden, &err))
-               || pmk_rbm_init_table(m, train, r, &err))) {
+    if ((!u.m && (!(u.m = pmk_rbm_alloc(pmk_table_nfeatures(train), hidden, &err))
+                  || pmk_rbm_init_table(u.m, train, u.r, &err)))
+        || (logpath && pmk_outfile_open(&logf, logpath, &err))) {
         status = cli_error_pmk(&err);
         goto done;
     }
-    if (logpath) {
-        if (pmk_outfile_open(&logf, logpath, &err)) {
-            status = cli_error_pmk(&err);
-            goto done;
-        }
+    pmk_rbm *m = u.m;
+    if (logpath)
         fputs("epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed\n", logf.fp);
-    }
     ctx = (train_ctx){out, checkpoint, m->epochs + o.epochs, m->epochs + 1,
                       logpath ? logf.fp : NULL, cli_now(), cli_now(), {0, NAN, NAN, NAN}};
     cli_notice("%zu rows (%zu for training, %zu held out), D = %zu, H = %zu, %s%zu%s, "
@@ -318,7 +275,7 @@ static int rbm_train(int argc, char **argv)
                ntrain + nheld, ntrain, nheld, m->d, m->h,
                o.persistent ? "PCD-" : "CD-", o.k, o.k_ramp && o.k > 1 ? " (ramped from 1)" : "",
                o.batch);
-    rc = pmk_rbm_fit_table(m, train, hold, &o, r, train_epoch, &ctx, &err);
+    rc = pmk_rbm_fit_table(m, train, hold, &o, u.r, train_epoch, &ctx, &err);
     cli_progress_done();
     if (rc) {
         status = rc == PMK_EIO && !err.msg[0] ? PMK_EXIT_FAIL : cli_error_pmk(&err);
@@ -337,9 +294,7 @@ done:
         pmk_outfile_abort(&logf);
     pmk_table_free(train);
     pmk_table_free(hold);
-    pmk_rng_free(r);
-    pmk_rbm_free(m);
-    rbm_data_free(&data);
+    run_free(&u);
     return status;
 }
 
@@ -361,36 +316,24 @@ static int rbm_hidden(int argc, char **argv)
     if (key < 0)
         return p.status;
     const char *out = a.output ? a.output : "-";
-    if ((rc = rbm_expect_args(&a, 2, 2, "expected MODEL DATA")) || (rc = rbm_check_transform_args(&a.data))
+    rbm_run u;
+    pmk_error err;
+    if ((rc = expect_args(&a, 2, 2, "expected MODEL DATA")) || (rc = run_begin(&a.data, &u))
         || (rc = cli_check_files((const char *const *)a.pos, 2, &out, 1)))
         return rc;
-    pmk_rbm *m = NULL;
-    rbm_data data = {0};
-    if ((rc = rbm_load_model(a.pos[0], &a.data, &m))
-        || (rc = rbm_load_data(a.pos[1], &a.data, m, a.pos[0], 1, &data))) {
-        pmk_rbm_free(m);
-        rbm_data_free(&data);
-        return rc;
+    if ((rc = load_both(&a, &u)) || (sample && !(u.r = cli_rng(a.have_seed, a.seed)))) {
+        run_free(&u);
+        return rc ? rc : PMK_EXIT_FAIL;
     }
-    pmk_rng *r = sample ? cli_rng(a.have_seed, a.seed) : NULL;
-    gsl_matrix *P = gsl_matrix_alloc(data.X->size1, m->h);
-    pmk_error err;
-    int status = PMK_EXIT_OK;
-    if (sample && !r)
-        status = PMK_EXIT_FAIL;
-    else if (!P)
-        status = cli_error("out of memory");
-    else if (sample ? pmk_rbm_sample_hidden(m, data.X, P, r, &err)
-                    : pmk_rbm_hidden_prob(m, data.X, P, &err))
-        status = cli_error_pmk(&err);
-    else
-        status = rbm_write_csv(out, P, data.y, data.y ? "label" : NULL, "h");
-    if (P)
-        gsl_matrix_free(P);
-    pmk_rng_free(r);
-    pmk_rbm_free(m);
-    rbm_data_free(&data);
-    return status;
+    const long *y = pmk_table_labels(u.t);
+    if (!(u.V = gsl_matrix_alloc(u.X->size1, u.m->h)))
+        rc = cli_error("out of memory");
+    else if ((sample ? pmk_rbm_sample_hidden(u.m, u.X, u.V, u.r, &err)
+                     : pmk_rbm_hidden_prob(u.m, u.X, u.V, &err))
+             || pmk_csv_write_numbered(out, u.V, y, y ? "label" : NULL, "h", &err))
+        rc = cli_error_pmk(&err);
+    run_free(&u);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- eval */
@@ -412,32 +355,35 @@ static int parse_betas(const char *arg, pmk_rbm_ais_options *ao)
     return ok ? 0 : cli_usage("--ais-betas: '%s' is not three counts A,B,C", arg);
 }
 
-static void eval_report(cli_report *rep, const pmk_rbm_ais_result *res, int exact, int ais,
-                        size_t n, const double f[4], double log_z)
+static void eval_report(cli_report *rep, const pmk_rbm_evaluation *ev)
 {
-    cli_report_int(rep, "n", (long long)n, "rows                       %zu\n", n);
-    cli_report_num(rep, "recon_error", f[0], "reconstruction error       %.6f\n", f[0]);
-    cli_report_num(rep, "pseudo_likelihood", f[1], "pseudo-likelihood (exact)  %.6f\n", f[1]);
-    cli_report_num(rep, "pseudo_likelihood_1bit", f[2], "pseudo-likelihood (1 bit)  %.6f\n",
-                   f[2]);
-    cli_report_num(rep, "mean_free_energy", f[3], "mean free energy           %.6f\n", f[3]);
+    const pmk_rbm_ais_result *res = &ev->ais;
+    int exact = ev->log_z_method == PMK_RBM_LOG_Z_EXACT, ais = ev->log_z_method == PMK_RBM_LOG_Z_AIS;
+    cli_report_int(rep, "n", (long long)ev->n, "rows                       %zu\n", ev->n);
+    cli_report_num(rep, "recon_error", ev->recon_error, "reconstruction error       %.6f\n",
+                   ev->recon_error);
+    cli_report_num(rep, "pseudo_likelihood", ev->pseudo_likelihood,
+                   "pseudo-likelihood (exact)  %.6f\n", ev->pseudo_likelihood);
+    cli_report_num(rep, "pseudo_likelihood_1bit", ev->pseudo_likelihood_1bit,
+                   "pseudo-likelihood (1 bit)  %.6f\n", ev->pseudo_likelihood_1bit);
+    cli_report_num(rep, "mean_free_energy", ev->mean_free_energy,
+                   "mean free energy           %.6f\n", ev->mean_free_energy);
     cli_report_str(rep, "log_z_method", exact ? "exact" : ais ? "ais" : "none", NULL);
     if (ais) {
         char label[64];
         snprintf(label, sizeof label, "log Z (AIS, %zu runs)", res->runs);
-        cli_report_num(rep, "log_z", log_z, "%-27s%.6f  (+-3 sigma: %.6f .. %.6f)\n", label,
-                       log_z, res->log_z_lo, res->log_z_hi);
+        cli_report_num(rep, "log_z", ev->log_z, "%-27s%.6f  (+-3 sigma: %.6f .. %.6f)\n", label,
+                       ev->log_z, res->log_z_lo, res->log_z_hi);
         cli_report_num(rep, "log_z_lo", res->log_z_lo, NULL);
         cli_report_num(rep, "log_z_hi", res->log_z_hi, NULL);
         cli_report_int(rep, "ais_runs", (long long)res->runs, NULL);
         cli_report_int(rep, "ais_steps", (long long)res->steps, NULL);
     } else {
-        cli_report_num(rep, "log_z", log_z, exact ? "log Z (exact)              %.6f\n" : NULL,
-                       log_z);
+        cli_report_num(rep, "log_z", ev->log_z,
+                       exact ? "log Z (exact)              %.6f\n" : NULL, ev->log_z);
     }
-    double lp = -f[3] - log_z;
-    cli_report_num(rep, "mean_log_prob", lp,
-                   exact || ais ? "mean log p(v)              %.6f\n" : NULL, lp);
+    cli_report_num(rep, "mean_log_prob", ev->mean_log_prob,
+                   exact || ais ? "mean log p(v)              %.6f\n" : NULL, ev->mean_log_prob);
 }
 
 static int rbm_eval(int argc, char **argv)
@@ -464,45 +410,173 @@ static int rbm_eval(int argc, char **argv)
     }
     if (rc || key < 0)
         return rc ? rc : p.status;
-    if ((rc = rbm_expect_args(&a, 2, 2, "expected MODEL DATA")) || (rc = rbm_check_transform_args(&a.data)))
+    rbm_run u;
+    if ((rc = expect_args(&a, 2, 2, "expected MODEL DATA")) || (rc = run_begin(&a.data, &u)))
         return rc;
     if (exact && ais)
         return cli_usage("--exact and --ais exclude each other");
     if (pmk_rbm_ais_options_check(&ao, &err))
         return cli_usage_pmk(&err);
-    const char *mpath = a.pos[0];
-    pmk_rbm *m = NULL;
-    rbm_data data = {0};
-    if ((rc = rbm_load_model(mpath, &a.data, &m))
-        || (rc = rbm_load_data(a.pos[1], &a.data, m, mpath, 1, &data))) {
-        pmk_rbm_free(m);
-        rbm_data_free(&data);
-        return rc;
+    if ((rc = load_both(&a, &u)) || !(u.r = cli_rng(a.have_seed, a.seed))) {
+        run_free(&u);
+        return rc ? rc : PMK_EXIT_FAIL;
     }
-    double f[4] = {NAN, NAN, NAN, NAN}, log_z = NAN;
-    pmk_rbm_ais_result res = {0};
-    pmk_rng *r = cli_rng(a.have_seed, a.seed);
+    int method = exact ? PMK_RBM_LOG_Z_EXACT : ais ? PMK_RBM_LOG_Z_AIS : PMK_RBM_LOG_Z_NONE;
+    pmk_rbm_evaluation ev;
     cli_report *rep = cli_report_new();
-    int status = PMK_EXIT_OK;
-    if (!r)
-        status = PMK_EXIT_FAIL;
-    else if (exact && pmk_rbm_log_z_exact(m, &log_z, &err))
-        status = cli_error("%s: %s%s", mpath, err.msg, err.code == PMK_ELIMIT ? " (--ais)" : "");
-    else if (pmk_rbm_recon_error(m, data.X, r, &f[0], &err)
-             || pmk_rbm_pseudo_likelihood(m, data.X, &f[1], &err)
-             || pmk_rbm_pseudo_likelihood_1bit(m, data.X, r, &f[2], &err)
-             || pmk_rbm_mean_free_energy(m, data.X, &f[3], &err)
-             || (ais && pmk_rbm_log_z_ais(m, data.X, &ao, r, &res, &err)))
-        status = cli_error_pmk(&err);
-    if (!status) {
-        eval_report(rep, &res, exact, ais, data.X->size1, f, ais ? res.log_z : log_z);
-        status = cli_report_emit(rep, stdout, a.json);
+    if (pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err))
+        rc = exact && err.code == PMK_ELIMIT   /* a layer too wide */
+                 ? cli_error("%s: %s (--ais)", a.pos[0], err.msg) : cli_error_pmk(&err);
+    else {
+        eval_report(rep, &ev);
+        rc = cli_report_emit(rep, stdout, a.json);
     }
     cli_report_free(rep);
-    pmk_rng_free(r);
-    pmk_rbm_free(m);
-    rbm_data_free(&data);
-    return status;
+    run_free(&u);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- sample */
+
+static int has_ext(const char *path, const char *ext)
+{
+    size_t lp = strlen(path), le = strlen(ext);
+    return lp >= le && strcasecmp(path + lp - le, ext) == 0;
+}
+
+/* -o of sample: an image (a format asked for, or .png / .pgm) or CSV (.csv,
+ * or - without --format).  0 or a usage error. */
+static int sample_output(const cli_args *a, const char **path, pmk_image_format *fmt, int *image)
+{
+    const char *out = a->output;
+    if (!out)
+        return cli_usage("missing -o OUT.png or OUT.csv");
+    *image = a->format || has_ext(out, ".png") || has_ext(out, ".pgm") || strchr(out, ':');
+    if (*image)
+        return cli_image_output(a, path, fmt);
+    if (!has_ext(out, ".csv") && strcmp(out, "-"))
+        return cli_usage("-o: '%s' must end in .png, .pgm or .csv", out);
+    *path = out;
+    return 0;
+}
+
+static int rbm_sample(int argc, char **argv)
+{
+    static const cli_option opts[] = {{"chains", 'n', 1}, {"steps", 's', 1},
+                                      {"every", OPT_EVERY, 1}, {"init", OPT_INIT, 1},
+                                      {NULL, 0, 0}};
+    const char *init = NULL, *arg, *out;
+    pmk_rbm_sample_options so;
+    pmk_rbm_sample_options_init_default(&so);
+    cli_args a;
+    cli_parser p;
+    pmk_error err;
+    int key, rc = 0, image = 0;
+    pmk_image_format fmt = PMK_IMAGE_AUTO;
+    cli_args_init(&a);
+    cli_parse_begin(&p, argc, argv, pmk_help_rbm_sample,
+                    CLI_G_DATA | CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_SEED, opts, &a);
+    while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
+        switch (key) {
+        case 'n': rc = cli_parse_size("chains", arg, &so.chains); break;
+        case 's': rc = cli_parse_size("steps", arg, &so.steps); break;
+        case OPT_EVERY: rc = parse_count("every", arg, &so.every); break;
+        case OPT_INIT:
+            init = strncmp(arg, "data:", 5) ? NULL : arg + 5;
+            if (!init && strcmp(arg, "random"))
+                rc = cli_usage("--init: '%s' is neither 'random' nor 'data:FILE'", arg);
+            break;
+        }
+    }
+    if (rc || key < 0)
+        return rc ? rc : p.status;
+    rbm_run u;
+    if ((rc = expect_args(&a, 1, 1, "missing MODEL")) || (rc = sample_output(&a, &out, &fmt, &image))
+        || (rc = run_begin(&a.data, &u)))
+        return rc;
+    if (pmk_rbm_sample_options_check(&so, &err))
+        return cli_usage_pmk(&err);
+    const char *sample_in[] = {a.pos[0], init};
+    if ((rc = cli_check_files(sample_in, 2, &out, 1)))
+        return rc;
+    size_t side;
+    if (!(rc = load_model(a.pos[0], &u)) && image && pmk_rbm_image_side(u.m->d, &side, &err))
+        rc = cli_error("%s: %s; write a .csv", a.pos[0], err.msg);
+    if (!rc && !(u.r = cli_rng(a.have_seed, a.seed)))
+        rc = PMK_EXIT_FAIL;
+    if (!rc && init)
+        rc = load_data(init, &a.data, a.pos[0], 0, &u);
+    if (!rc && (pmk_rbm_sample_init(u.m, u.t, &so, u.r, &u.V, &err)
+                || pmk_rbm_sample(u.m, u.V, &so, u.r, &u.S, &u.sweeps, &err)
+                || (image ? pmk_rbm_visible_image(u.m, u.S, so.chains, &u.img, &err)
+                                || pmk_image_write(out, u.img, fmt, &err)
+                          : pmk_csv_write_numbered(out, u.S, u.sweeps, "sweep", "v", &err))))
+        rc = cli_error_pmk(&err);
+    run_free(&u);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- filters */
+
+static int rbm_filters(int argc, char **argv)
+{
+    static const cli_option opts[] = {{"count", OPT_COUNT, 1}, {"cols", OPT_COLS, 1},
+                                      {NULL, 0, 0}};
+    const char *arg, *out;
+    size_t count = 0, cols = 0, side;
+    cli_args a;
+    cli_parser p;
+    pmk_image_format fmt;
+    pmk_error err;
+    int key, rc = 0;
+    cli_args_init(&a);
+    cli_parse_begin(&p, argc, argv, pmk_help_rbm_filters, CLI_G_OUTPUT | CLI_G_FORMAT, opts, &a);
+    while (!rc && (key = cli_parse_next(&p, &arg)) > 0)
+        rc = key == OPT_COUNT ? parse_count("count", arg, &count) : parse_count("cols", arg, &cols);
+    if (rc || key < 0)
+        return rc ? rc : p.status;
+    if ((rc = expect_args(&a, 1, 1, "missing MODEL")))
+        return rc;
+    if (!a.output)
+        return cli_usage("missing -o FILTERS.png");
+    if ((rc = cli_image_output(&a, &out, &fmt))
+        || (rc = cli_check_files((const char *const *)a.pos, 1, &out, 1)))
+        return rc;
+    rbm_run u;
+    if (!(rc = run_begin(&a.data, &u)) && !(rc = load_model(a.pos[0], &u))
+        && pmk_rbm_image_side(u.m->d, &side, &err))
+        rc = cli_error("%s: %s", a.pos[0], err.msg);
+    else if (!rc && (pmk_rbm_filters_image(u.m, count, cols, &u.img, &err)
+                     || pmk_image_write(out, u.img, fmt, &err)))
+        rc = cli_error_pmk(&err);
+    run_free(&u);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- export */
+
+static int rbm_export(int argc, char **argv)
+{
+    cli_args a;
+    pmk_error err;
+    int rc;
+    if ((rc = cli_parse(argc, argv, pmk_help_rbm_export, 0, &a))
+        || (rc = expect_args(&a, 2, 2, "expected MODEL DIR")))
+        return rc;
+    char path[PMK_RBM_EXPORT_FILES][4096];
+    const char *outs[PMK_RBM_EXPORT_FILES];
+    for (size_t k = 0; k < PMK_RBM_EXPORT_FILES; k++) {
+        snprintf(path[k], sizeof path[k], "%s/%s", a.pos[1], pmk_rbm_export_file(k));
+        outs[k] = path[k];
+    }
+    if ((rc = cli_check_files((const char *const *)a.pos, 1, outs, PMK_RBM_EXPORT_FILES)))
+        return rc;
+    rbm_run u;
+    if (!(rc = run_begin(&a.data, &u)) && !(rc = load_model(a.pos[0], &u))
+        && pmk_rbm_export(u.m, a.pos[1], &err))
+        rc = cli_error_pmk(&err);
+    run_free(&u);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- dispatch */
@@ -516,4 +590,3 @@ int cli_rbm(int argc, char **argv)
     };
     return cli_dispatch(verbs, pmk_help_rbm, argc, argv);
 }
-

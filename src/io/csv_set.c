@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
 /* csv_set.c: CSV files written as a set into one folder (a model's exported
- * tables), and the numbered header lines they carry.  The set goes through
+ * tables).  The set goes through
  * pmk_outset: every file is written to a staging name, and all are renamed
  * onto their targets only once every write has succeeded. */
 #include "config.h"
@@ -14,20 +14,6 @@
 
 #include "pmk/csv.h"
 #include "pmk/stream.h"
-
-char *pmk_csv_numbered_header(const char *first, const char *prefix, size_t n)
-{
-    size_t cap = 16 + (first ? strlen(first) : 0) + n * (strlen(prefix) + 22);
-    char *h = malloc(cap), *p = h;
-    if (!h)
-        return NULL;
-    *p = '\0';
-    if (first)
-        p += sprintf(p, "%s", first);
-    for (size_t j = 0; j < n; j++)
-        p += sprintf(p, "%s%s%zu", p == h ? "" : ",", prefix, j);
-    return h;
-}
 
 /* One member: its rows through pmk_csv_write, or the header line alone. */
 static int write_one(const char *path, const pmk_csv_table *t, pmk_error *err)

@@ -22,28 +22,32 @@
 
 /* ---------------------------------------------------------------- the type */
 
+int img_check_alloc(size_t width, size_t height, size_t elem, const char *what, size_t *nbytes,
+                    pmk_error *err)
+{
+    size_t npix;
+    if (width == 0 || height == 0)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "image size %zu x %zu: width and height must be positive", width,
+                             height);
+    if (pmk_size_mul(width, height, &npix) || pmk_size_mul(npix, elem, nbytes))
+        return pmk_error_set(err, PMK_ELIMIT, "image size %zu x %zu is too large", width, height);
+    char name[96];
+    snprintf(name, sizeof name, "%s of %zu x %zu pixels", what, width, height);
+    return pmk_mem_check(NULL, 0, 0, *nbytes, name, err);
+}
+
 pmk_image *img_alloc_uninit(size_t width, size_t height, int binary, unsigned maxval,
                             pmk_error *err)
 {
-    size_t npix, nbytes;
-    if (width == 0 || height == 0) {
-        pmk_error_set(err, PMK_EINVAL, "image size %zu x %zu: width and height must be positive",
-                      width, height);
-        return NULL;
-    }
-    if (pmk_size_mul(width, height, &npix) || pmk_size_mul(npix, sizeof(double), &nbytes)) {
-        pmk_error_set(err, PMK_ELIMIT, "image size %zu x %zu is too large", width, height);
-        return NULL;
-    }
+    size_t nbytes;
     if (!binary && (maxval < 1 || maxval > 65535)) {
         pmk_error_set(err, PMK_EINVAL, "maxval %u is out of range 1..65535", maxval);
         return NULL;
     }
     /* Every image pmk makes (read, copied, thresholded, a montage) is under
      * the ceiling; the readers have said so already, with a position. */
-    char what[96];
-    snprintf(what, sizeof what, "an image of %zu x %zu pixels", width, height);
-    if (pmk_mem_check(NULL, 0, 0, nbytes, what, err))
+    if (img_check_alloc(width, height, sizeof(double), "an image", &nbytes, err))
         return NULL;
     pmk_image *img = malloc(sizeof *img);
     gsl_matrix *m = img ? gsl_matrix_alloc(height, width) : NULL;

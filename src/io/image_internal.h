@@ -89,6 +89,13 @@ int img_check_size(const char *path, long line, long col, const char *what,
 int img_check_mem(const char *path, long line, long col, const char *what, size_t width,
                   size_t height, size_t nbytes, pmk_error *err);
 
+/* The size checks of every image allocation: PMK_EINVAL for a width or
+ * height of 0, PMK_ELIMIT when width x height pixels of @p elem bytes
+ * overflow, then the memory ceiling (pmk_mem_check, the image called
+ * "@p what of W x H pixels").  *@p nbytes gets the bytes. */
+int img_check_alloc(size_t width, size_t height, size_t elem, const char *what, size_t *nbytes,
+                    pmk_error *err);
+
 /* pmk_image_alloc without clearing the pixels, for callers that set every
  * one (saves a pass over a matrix that may be tens of megabytes). */
 pmk_image *img_alloc_uninit(size_t width, size_t height, int binary, unsigned maxval,

@@ -22,18 +22,7 @@
 pmk_spin_image *img_spins_uninit(size_t width, size_t height, pmk_error *err)
 {
     size_t n;
-    if (width == 0 || height == 0) {
-        pmk_error_set(err, PMK_EINVAL, "image size %zu x %zu: width and height must be positive",
-                      width, height);
-        return NULL;
-    }
-    if (pmk_size_mul(width, height, &n)) {
-        pmk_error_set(err, PMK_ELIMIT, "image size %zu x %zu is too large", width, height);
-        return NULL;
-    }
-    char what[96];
-    snprintf(what, sizeof what, "a spin image of %zu x %zu pixels", width, height);
-    if (pmk_mem_check(NULL, 0, 0, n, what, err))
+    if (img_check_alloc(width, height, 1, "a spin image", &n, err))
         return NULL;
     pmk_spin_image *s = malloc(sizeof *s);
     int8_t *v = s ? core_alloc_huge(n) : NULL;
@@ -136,12 +125,20 @@ int pmk_image_read_binary(const char *path, pmk_spin_image **spins, pmk_image **
     return img_read_any(path, grey, spins, err);
 }
 
+int pmk_spin_threshold_check(double t, pmk_error *err)
+{
+    if (!(t >= 0.0 && t <= 1.0))
+        return pmk_error_set(err, PMK_EINVAL, "threshold %g is not in [0, 1] (0 = none)", t);
+    return PMK_OK;
+}
+
 int pmk_spin_image_from_image(const pmk_image *img, double t, pmk_spin_image **out,
                               pmk_error *err)
 {
     *out = NULL;
-    if (!(t >= 0.0 && t <= 1.0))
-        return pmk_error_set(err, PMK_EINVAL, "threshold %g is out of range (0, 1]", t);
+    int rc = pmk_spin_threshold_check(t, err);
+    if (rc)
+        return rc;
     if (!img->binary && t == 0.0)
         return pmk_error_set(err, PMK_EDATA,
                              "grey image (maxval %u): a threshold is needed to binarise it",

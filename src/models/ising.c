@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
 /* ising.c: the Ising-MRF model (Bishop, PRML 8.3.3): parameters and options,
- * the energy, the bookkeeping the methods share, pmk_ising_denoise's dispatch
- * and the noise models.  The methods: ICM in ising_icm.c, annealed Gibbs
+ * the energy, the bookkeeping the methods share and pmk_ising_denoise's
+ * dispatch.  The noise models are in ising_noise.c.  The methods: ICM in ising_icm.c, annealed Gibbs
  * sampling in ising_anneal.c, mean field in ising_meanfield.c, the exact MAP
  * by minimum cut in ising_maxflow.c. */
 #include "config.h"
@@ -122,6 +122,66 @@ int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err)
     return PMK_OK;
 }
 
+int pmk_ising_check(const pmk_ising_params *p, const pmk_ising_options *o, pmk_error *err)
+{
+    int rc;
+    if ((rc = pmk_ising_params_check(p, err)) || (rc = pmk_ising_options_check(o, err)))
+        return rc;
+    if (o->method == PMK_ISING_MINCUT && p->beta < 0)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "mincut needs beta >= 0 (beta = %g makes the energy "
+                             "non-submodular); use icm, anneal or meanfield",
+                             p->beta);
+    return PMK_OK;
+}
+
+/* ------------------------------------------------------------------ names */
+
+static const char *const method_names[] = {"icm", "anneal", "meanfield", "mincut"};
+static const char *const order_names[] = {"raster", "random", "checkerboard"};
+
+const char *pmk_ising_method_name(pmk_ising_method m)
+{
+    return (unsigned)m <= PMK_ISING_MINCUT ? method_names[m] : NULL;
+}
+
+const char *pmk_ising_order_name(pmk_ising_order o)
+{
+    return (unsigned)o <= PMK_ISING_CHECKERBOARD ? order_names[o] : NULL;
+}
+
+/* The index of @p name in names[0..n), or PMK_EINVAL listing them. */
+static int name_index(const char *name, const char *const *names, int n, int *out,
+                      pmk_error *err)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(name, names[i])) {
+            *out = i;
+            return PMK_OK;
+        }
+    char list[64];
+    size_t k = 0;
+    for (int i = 0; i < n; i++)
+        k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", names[i]);
+    return pmk_error_set(err, PMK_EINVAL, "'%s' is not one of %s", name, list);
+}
+
+int pmk_ising_method_parse(const char *name, pmk_ising_method *m, pmk_error *err)
+{
+    int i = 0, rc = name_index(name, method_names, 4, &i, err);
+    if (!rc)
+        *m = (pmk_ising_method)i;
+    return rc;
+}
+
+int pmk_ising_order_parse(const char *name, pmk_ising_order *o, pmk_error *err)
+{
+    int i = 0, rc = name_index(name, order_names, 3, &i, err);
+    if (!rc)
+        *o = (pmk_ising_order)i;
+    return rc;
+}
+
 void pmk_ising_result_clear(pmk_ising_result *r)
 {
     if (!r)
@@ -217,14 +277,11 @@ double ising_energy(const pmk_ising_params *p, size_t W, size_t H, const int8_t 
 int pmk_ising_energy(const pmk_ising_params *p, size_t width, size_t height,
                      const int8_t *x, const int8_t *y, double *energy, pmk_error *err)
 {
-    size_t n;
-    int rc;
-    if ((rc = pmk_ising_params_check(p, err)) || (rc = check_spins(width, height, x, "x", &n, err))
-        || (rc = check_spins(width, height, y, "y", &n, err))
-        || (rc = pmk_ising_params_check_size(p, width, height, err)))
-        return rc;
-    *energy = ising_energy(p, width, height, x, y);
-    return PMK_OK;
+    pmk_ising_terms t;
+    int rc = pmk_ising_energy_terms(p, width, height, x, y, &t, err);
+    if (rc == PMK_OK)
+        *energy = t.energy;
+    return rc;
 }
 
 int pmk_ising_energy_terms(const pmk_ising_params *p, size_t width, size_t height,
@@ -233,7 +290,8 @@ int pmk_ising_energy_terms(const pmk_ising_params *p, size_t width, size_t heigh
     size_t n;
     int rc;
     if ((rc = pmk_ising_params_check(p, err)) || (rc = check_spins(width, height, x, "x", &n, err))
-        || (rc = check_spins(width, height, y, "y", &n, err)))
+        || (rc = check_spins(width, height, y, "y", &n, err))
+        || (rc = pmk_ising_params_check_size(p, width, height, err)))
         return rc;
     ising_energy_sums(width, height, x, y, p->neighbours, &t->sum_x, &t->sum_pairs, &t->sum_xy);
     t->energy = ising_energy_of(p, t->sum_x, t->sum_pairs, t->sum_xy);
@@ -265,20 +323,43 @@ static int trace_push(pmk_ising_result *r, size_t *cap, const pmk_ising_sweep *s
     return PMK_OK;
 }
 
-int ising_sweep_end(pmk_ising_result *res, size_t *cap, const pmk_ising_options *o,
-                    const pmk_ising_sweep *rec, int converged, int *stop, pmk_error *err)
+int ising_run_begin(ising_run *run, const pmk_ising_params *p, const pmk_ising_options *o,
+                    size_t W, size_t H, const int8_t *y, int8_t *x, pmk_rng *rng,
+                    int with_order, size_t work, pmk_ising_result *res, pmk_error *err)
 {
-    *stop = 1;
-    int rc = trace_push(res, cap, rec, err);
-    if (rc)
-        return rc;
-    res->sweeps = rec->sweep;
-    if (converged) {
-        res->converged = 1;
-        return PMK_OK;
+    *run = (ising_run){o, res, x, W, H, W * H, p->neighbours, rng, NULL, NULL, 0, PMK_OK};
+    if ((with_order && !(run->idx = malloc(run->n * sizeof *run->idx)))
+        || (work && !(run->work = malloc(run->n * work)))) {
+        ising_run_end(run);
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", run->n);
     }
-    *stop = o->on_sweep && o->on_sweep(rec, o->on_sweep_arg);
+    if (with_order && o->order != PMK_ISING_RANDOM)
+        ising_visit_order(o->order, W, H, run->nb, rng, run->idx);
+    memcpy(x, y, run->n);
+    res->energy_initial = ising_energy(p, W, H, x, y);
     return PMK_OK;
+}
+
+int ising_run_sweep(ising_run *run, size_t sweep, size_t changed, double energy,
+                    double temperature, double free_energy, int converged, pmk_error *err)
+{
+    const pmk_ising_options *o = run->o;
+    pmk_ising_sweep rec = {sweep, changed, energy, temperature, free_energy,
+                           o->truth ? ising_count_diff(run->x, o->truth, run->n) : 0};
+    if ((run->rc = trace_push(run->res, &run->cap, &rec, err)))
+        return 1;
+    run->res->sweeps = sweep;
+    if (converged)
+        return run->res->converged = 1;
+    return o->on_sweep && o->on_sweep(&rec, o->on_sweep_arg);
+}
+
+int ising_run_end(ising_run *run)
+{
+    free(run->idx);
+    free(run->work);
+    run->idx = run->work = NULL;
+    return run->rc;
 }
 
 /* The visiting order of one sweep as pixel indices: raster, a fresh random
@@ -333,7 +414,7 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
-    if ((rc = pmk_ising_params_check(p, err)) || (rc = pmk_ising_options_check(o, err))
+    if ((rc = pmk_ising_check(p, o, err))
         || (rc = check_spins(width, height, y, "observed image", &n, err))
         || (rc = pmk_ising_params_check_size(p, width, height, err)))
         return rc;
@@ -377,14 +458,7 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
     case PMK_ISING_MEANFIELD:
         rc = ising_meanfield(p, o, width, height, y, x, rng, res, err);
         break;
-    case PMK_ISING_MINCUT:
-        if (p->beta < 0) {
-            rc = pmk_error_set(err, PMK_EINVAL,
-                               "mincut needs beta >= 0 (beta = %g makes the energy "
-                               "non-submodular); use icm, anneal or meanfield",
-                               p->beta);
-            break;
-        }
+    case PMK_ISING_MINCUT:   /* beta >= 0: pmk_ising_check */
         res->energy_initial = ising_energy(p, width, height, y, y);
         rc = pmk_ising_mincut(p, width, height, y, x, err);
         break;
@@ -424,58 +498,5 @@ int pmk_ising_trace_write(FILE *fp, const pmk_ising_result *res, pmk_ising_metho
     }
     if (ferror(fp))
         return pmk_error_set(err, PMK_EIO, "cannot write the sweep trace");
-    return PMK_OK;
-}
-
-/* ------------------------------------------------------------------ noise */
-
-int pmk_ising_noise_flip(int8_t *x, size_t n, double prob, pmk_rng *rng, size_t *flipped,
-                         pmk_error *err)
-{
-    if (!(prob >= 0 && prob <= 1))
-        return pmk_error_set(err, PMK_EINVAL, "the flip probability must be in [0, 1], not %g",
-                             prob);
-    if (n > 0xffffffffUL)
-        return pmk_error_set(err, PMK_ELIMIT, "too many pixels (%zu) for the generator", n);
-    size_t k = (size_t)floor(prob * (double)n + 0.5);
-    if (k > n)
-        k = n;
-    int rc = pmk_mem_check(NULL, 0, 0, (unsigned long long)n * sizeof(size_t),
-                           "choosing the pixels to flip", err);
-    if (rc)
-        return rc;
-    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
-    if (!idx)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", n);
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
-    /* Partial Fisher-Yates: the first k entries become a uniform k-subset. */
-    for (size_t t = 0; t < k; t++) {
-        size_t j = t + (size_t)pmk_rng_uniform_int(rng, (unsigned long)(n - t));
-        size_t v = idx[j];
-        idx[j] = idx[t];
-        idx[t] = v;
-        x[v] = (int8_t)-x[v];
-    }
-    free(idx);
-    if (flipped)
-        *flipped = k;
-    return PMK_OK;
-}
-
-int pmk_ising_noise_gaussian(double *v, size_t n, unsigned maxval, double sigma, pmk_rng *rng,
-                             pmk_error *err)
-{
-    if (!(sigma >= 0) || !isfinite(sigma))
-        return pmk_error_set(err, PMK_EINVAL, "the noise level must be >= 0, not %g", sigma);
-    double sd = sigma * maxval;
-    if (!isfinite(sd) || sd > 1e15)
-        return pmk_error_set(err, PMK_EINVAL,
-                             "the noise level %g is too large (sigma * maxval must be at most "
-                             "1e15)", sigma);
-    for (size_t i = 0; i < n; i++) {
-        double t = floor(v[i] + sd * pmk_rng_gaussian(rng) + 0.5);
-        v[i] = t < 0 ? 0 : t > maxval ? maxval : t;
-    }
     return PMK_OK;
 }

@@ -4,7 +4,8 @@
 # CLI command, tests, benchmark and docs.
 pkginclude_HEADERS += include/pmk/ising.h
 src_libpmk_la_SOURCES += src/models/ising.c src/models/ising_icm.c src/models/ising_anneal.c \
-	src/models/ising_meanfield.c src/models/ising_maxflow.c
+	src/models/ising_meanfield.c src/models/ising_maxflow.c \
+	src/models/ising_noise.c
 noinst_HEADERS += src/models/ising_internal.h
 src_pmk_SOURCES += src/cli/ising.c
 tests_check_pmk_SOURCES += tests/check_ising.c tests/check_ising_noise.c tests/check_ising.h

@@ -25,23 +25,16 @@ int ising_anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t W
                   const int8_t *y, int8_t *x, pmk_rng *rng, pmk_ising_result *res,
                   pmk_error *err)
 {
-    size_t n = W * H, cap = 0;
-    int nb = p->neighbours, rc = PMK_OK;
-    size_t *idx = malloc(n * sizeof *idx);
-    int8_t *best = malloc(n);
-    if (!idx || !best) {
-        free(idx);
-        free(best);
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", n);
-    }
-    memcpy(x, y, n);
+    size_t n = W * H;
+    int nb = p->neighbours;
+    ising_run run;
+    if (ising_run_begin(&run, p, o, W, H, y, x, rng, 1, 1, res, err))
+        return PMK_ENOMEM;
+    int8_t *best = run.work;
     memcpy(best, y, n);
     long long s1, s2, s3;
     ising_energy_sums(W, H, x, y, nb, &s1, &s2, &s3);
     double ebest = ising_energy_of(p, s1, s2, s3);
-    res->energy_initial = ebest;
-    if (o->order != PMK_ISING_RANDOM)
-        ising_visit_order(o->order, W, H, nb, rng, idx);
     double T = o->t0;
     for (size_t sw = 1; sw <= o->anneal_sweeps; sw++) {
         double pplus[2][17];
@@ -54,11 +47,10 @@ int ising_anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t W
                                    : e > 0  ? exp(-e) / (1 + exp(-e))
                                             : 1 / (1 + exp(e));
             }
-        if (o->order == PMK_ISING_RANDOM)
-            ising_visit_order(o->order, W, H, nb, rng, idx);
+        ising_run_order(&run);
         size_t changed = 0;
         for (size_t k = 0; k < n; k++) {
-            size_t i = idx[k];
+            size_t i = run.idx[k];
             int s = ising_nsum(x, W, H, i / W, i % W, nb);
             int8_t xn = pmk_rng_uniform(rng) < pplus[y[i] > 0][s + 8] ? 1 : -1;
             if (xn != x[i]) {
@@ -71,19 +63,16 @@ int ising_anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t W
             }
         }
         double e = ising_energy_of(p, s1, s2, s3);
-        pmk_ising_sweep rec = {sw, changed, e, T, 0, o->truth ? ising_count_diff(x, o->truth, n) : 0};
         if (e < ebest) {
             ebest = e;
             memcpy(best, x, n);
         }
+        int stop = ising_run_sweep(&run, sw, changed, e, T, 0, 0, err);
         T *= o->t_factor;
-        int stop;
-        if ((rc = ising_sweep_end(res, &cap, o, &rec, 0, &stop, err)) || stop)
+        if (stop)
             break;
     }
     memcpy(x, best, n);
-    free(idx);
-    free(best);
-    return rc;
+    return ising_run_end(&run);
 }
 

@@ -65,26 +65,21 @@ int pmk_ising_icm_reference(const pmk_ising_params *p, const pmk_ising_options *
                             size_t W, size_t H, const int8_t *y, int8_t *x,
                             pmk_rng *rng, pmk_ising_result *res, pmk_error *err)
 {
-    size_t n = W * H, cap = 0;
-    int nb = p->neighbours, rc = PMK_OK;
+    size_t n = W * H;
+    int nb = p->neighbours;
     ising_rule R;
+    ising_run run;
     rule_init(&R, p);
     memset(res, 0, sizeof *res);
     if (o->order == PMK_ISING_RANDOM && !rng)
         return pmk_error_set(err, PMK_EINVAL, "this method and order need a random generator");
-    size_t *idx = malloc(n * sizeof *idx);
-    if (!idx)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", n);
-    memcpy(x, y, n);
-    res->energy_initial = ising_energy(p, W, H, x, y);
-    if (o->order != PMK_ISING_RANDOM)
-        ising_visit_order(o->order, W, H, nb, rng, idx);
+    if (ising_run_begin(&run, p, o, W, H, y, x, rng, 1, 0, res, err))
+        return PMK_ENOMEM;
     for (size_t sw = 1; sw <= o->max_sweeps; sw++) {
-        if (o->order == PMK_ISING_RANDOM)
-            ising_visit_order(o->order, W, H, nb, rng, idx);
+        ising_run_order(&run);
         size_t changed = 0;
         for (size_t k = 0; k < n; k++) {
-            size_t i = idx[k];
+            size_t i = run.idx[k];
             int s = ising_nsum(x, W, H, i / W, i % W, nb);
             int8_t d = R.dec[y[i] > 0][s + 8];
             if (d != 0 && d != x[i]) {
@@ -92,14 +87,11 @@ int pmk_ising_icm_reference(const pmk_ising_params *p, const pmk_ising_options *
                 changed++;
             }
         }
-        pmk_ising_sweep rec = {sw, changed, ising_energy(p, W, H, x, y), 0, 0,
-                               o->truth ? ising_count_diff(x, o->truth, W * H) : 0};
-        int stop;
-        if ((rc = ising_sweep_end(res, &cap, o, &rec, changed == 0, &stop, err)) || stop)
+        if (ising_run_sweep(&run, sw, changed, ising_energy(p, W, H, x, y), 0, 0, changed == 0,
+                            err))
             break;
     }
-    free(idx);
-    return rc;
+    return ising_run_end(&run);
 }
 
 /* The decision for neighbour sum s and observation yv in threshold form
@@ -320,13 +312,14 @@ int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t
                     const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err)
 {
     ising_rule R;
+    ising_run run;
     rule_init(&R, p);
-    size_t cap = 0;
-    int rc = PMK_OK;
     /* zero row, three work rows, two mask rows */
     uint8_t *buf = calloc(6, W);
-    if (!buf)
+    if (!buf || ising_run_begin(&run, p, o, W, H, y, x, NULL, 0, 0, res, err)) {
+        free(buf);
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", W);
+    }
     const int8_t *zero = (const int8_t *)buf;
     int8_t *tmp = (int8_t *)buf + W;
     uint8_t *rp = buf + 2 * W, *rm = buf + 3 * W;
@@ -336,19 +329,14 @@ int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t
         m1[c] = (c & 1) ? 1 : 0;
     }
     const int8_t *mask[2] = {m0, m1};
-    memcpy(x, y, W * H);
-    res->energy_initial = ising_energy(p, W, H, x, y);
     for (size_t sw = 1; sw <= o->max_sweeps; sw++) {
         size_t changed = o->order == PMK_ISING_CHECKERBOARD
                              ? icm_checker_sweep(&R, W, H, y, x, p->neighbours, tmp, mask, zero)
                              : icm_raster_sweep(&R, W, H, y, x, p->neighbours, rp, rm, zero);
-        pmk_ising_sweep rec = {sw, changed, ising_energy(p, W, H, x, y), 0, 0,
-                               o->truth ? ising_count_diff(x, o->truth, W * H) : 0};
-        int stop;
-        if ((rc = ising_sweep_end(res, &cap, o, &rec, changed == 0, &stop, err)) || stop)
+        if (ising_run_sweep(&run, sw, changed, ising_energy(p, W, H, x, y), 0, 0, changed == 0,
+                            err))
             break;
     }
     free(buf);
-    return rc;
+    return ising_run_end(&run);
 }
-

@@ -72,12 +72,46 @@ size_t ising_count_diff(const int8_t *a, const int8_t *b, size_t n);
 void ising_visit_order(pmk_ising_order order, size_t W, size_t H, int nb, pmk_rng *rng,
                        size_t *idx);
 
-/* Ends a sweep: appends @p rec to the trace (capacity *cap), sets
- * res->sweeps, and sets *stop when the method has converged (res->converged
- * then set) or the caller's on_sweep asks to stop.  PMK_ENOMEM when the trace
- * cannot grow (*stop set too). */
-int ising_sweep_end(pmk_ising_result *res, size_t *cap, const pmk_ising_options *o,
-                    const pmk_ising_sweep *rec, int converged, int *stop, pmk_error *err);
+/* A run of sweeps (ICM, anneal, mean field): what every method does at its
+ * start and at the end of each sweep. */
+typedef struct ising_run {
+    const pmk_ising_options *o;
+    pmk_ising_result *res;
+    const int8_t *x;     /* the state, for the error count against o->truth */
+    size_t W, H, n;      /* n = W H pixels */
+    int nb;              /* neighbours */
+    pmk_rng *rng;        /* for the random order */
+    size_t *idx;         /* the visiting order (n indices), or NULL */
+    void *work;          /* the method's own n-pixel buffer, or NULL */
+    size_t cap;          /* records res->trace has room for */
+    int rc;              /* PMK_OK, or the status that stopped the run */
+} ising_run;
+
+/* Starts a run: x = y, res->energy_initial = E(y, y), when @p with_order
+ * the visiting order (raster and checkerboard now; random by ising_run_order
+ * before each sweep), and when @p work > 0 run->work, @p work bytes a pixel
+ * (anneal's best state, mean field's means).  PMK_ENOMEM (nothing held
+ * then). */
+int ising_run_begin(ising_run *run, const pmk_ising_params *p, const pmk_ising_options *o,
+                    size_t W, size_t H, const int8_t *y, int8_t *x, pmk_rng *rng,
+                    int with_order, size_t work, pmk_ising_result *res, pmk_error *err);
+
+/* Before a sweep: a fresh permutation under the random order. */
+static inline void ising_run_order(ising_run *run)
+{
+    if (run->o->order == PMK_ISING_RANDOM)
+        ising_visit_order(PMK_ISING_RANDOM, run->W, run->H, run->nb, run->rng, run->idx);
+}
+
+/* Ends sweep @p sweep (1-based): records it (its errors counted here) in the
+ * trace and res->sweeps, and returns non-zero when the run must stop: it
+ * converged (res->converged set), the caller's on_sweep asked, or the trace
+ * could not grow (run->rc PMK_ENOMEM). */
+int ising_run_sweep(ising_run *run, size_t sweep, size_t changed, double energy,
+                    double temperature, double free_energy, int converged, pmk_error *err);
+
+/* Frees the order and the work buffer; returns run->rc. */
+int ising_run_end(ising_run *run);
 
 /* The methods behind pmk_ising_denoise, on checked arguments (W H pixels
  * under 2^31, y spins, parameters and options valid, rng where needed):

@@ -234,6 +234,16 @@ static void adopt(bk_graph *g, int32_t i)
     }
 }
 
+/* Growth: free or farther node j joins the tree of its neighbour i, reached
+ * from i in direction d (so i lies in direction d ^ 1 from j), one step
+ * farther from the terminal than i and as fresh. */
+static inline void grow_to(bk_graph *g, int32_t j, int32_t i, int d)
+{
+    g->par[j] = (uint8_t)(d ^ 1);
+    g->ts[j] = g->ts[i];
+    g->dist[j] = g->dist[i] + 1;
+}
+
 static void maxflow(bk_graph *g)
 {
     const int K = g->K;
@@ -259,17 +269,13 @@ static void maxflow(bk_graph *g)
                 int32_t j = (int32_t)(i + g->off[d]);
                 if (g->par[j] == PAR_FREE) {
                     g->sink[j] = 0;
-                    g->par[j] = (uint8_t)(d ^ 1);
-                    g->ts[j] = g->ts[i];
-                    g->dist[j] = g->dist[i] + 1;
+                    grow_to(g, j, i, d);
                     set_active(g, j);
                 } else if (g->sink[j]) {
                     found = 1, si = i, ti = j, dmid = d;
                     break;
                 } else if (g->ts[j] <= g->ts[i] && g->dist[j] > g->dist[i]) {
-                    g->par[j] = (uint8_t)(d ^ 1);
-                    g->ts[j] = g->ts[i];
-                    g->dist[j] = g->dist[i] + 1;
+                    grow_to(g, j, i, d);
                 }
             }
         } else {
@@ -279,17 +285,13 @@ static void maxflow(bk_graph *g)
                     continue;
                 if (g->par[j] == PAR_FREE) {
                     g->sink[j] = 1;
-                    g->par[j] = (uint8_t)(d ^ 1);
-                    g->ts[j] = g->ts[i];
-                    g->dist[j] = g->dist[i] + 1;
+                    grow_to(g, j, i, d);
                     set_active(g, j);
                 } else if (!g->sink[j]) {
                     found = 1, si = j, ti = i, dmid = d ^ 1;
                     break;
                 } else if (g->ts[j] <= g->ts[i] && g->dist[j] > g->dist[i]) {
-                    g->par[j] = (uint8_t)(d ^ 1);
-                    g->ts[j] = g->ts[i];
-                    g->dist[j] = g->dist[i] + 1;
+                    grow_to(g, j, i, d);
                 }
             }
         }

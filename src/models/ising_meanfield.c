@@ -53,28 +53,20 @@ int ising_meanfield(const pmk_ising_params *p, const pmk_ising_options *o, size_
                      const int8_t *y, int8_t *x, pmk_rng *rng, pmk_ising_result *res,
                      pmk_error *err)
 {
-    size_t n = W * H, cap = 0;
-    int nb = p->neighbours, rc = PMK_OK;
-    size_t *idx = malloc(n * sizeof *idx);
-    double *m = malloc(n * sizeof *m);
-    if (!idx || !m) {
-        free(idx);
-        free(m);
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", n);
-    }
+    size_t n = W * H;
+    int nb = p->neighbours;
+    ising_run run;
+    if (ising_run_begin(&run, p, o, W, H, y, x, rng, 1, sizeof(double), res, err))
+        return PMK_ENOMEM;
+    double *m = run.work;
     for (size_t i = 0; i < n; i++)
         m[i] = y[i];
-    memcpy(x, y, n);
-    res->energy_initial = ising_energy(p, W, H, x, y);
-    if (o->order != PMK_ISING_RANDOM)
-        ising_visit_order(o->order, W, H, nb, rng, idx);
     double d = o->damping;
     for (size_t sw = 1; sw <= o->max_sweeps; sw++) {
-        if (o->order == PMK_ISING_RANDOM)
-            ising_visit_order(o->order, W, H, nb, rng, idx);
+        ising_run_order(&run);
         double maxd = 0;
         for (size_t k = 0; k < n; k++) {
-            size_t i = idx[k];
+            size_t i = run.idx[k];
             double t = tanh(p->beta * ising_msum(m, W, H, i / W, i % W, nb) + p->eta * y[i] - p->h);
             double mn = (1 - d) * m[i] + d * t;
             double dm = fabs(mn - m[i]);
@@ -88,15 +80,10 @@ int ising_meanfield(const pmk_ising_params *p, const pmk_ising_options *o, size_
             changed += xn != x[i];
             x[i] = xn;
         }
-        pmk_ising_sweep rec = {sw, changed, ising_energy(p, W, H, x, y), 0,
-                               free_energy(p, W, H, m, y),
-                               o->truth ? ising_count_diff(x, o->truth, n) : 0};
-        int stop;
-        if ((rc = ising_sweep_end(res, &cap, o, &rec, maxd < o->tol, &stop, err)) || stop)
+        if (ising_run_sweep(&run, sw, changed, ising_energy(p, W, H, x, y), 0,
+                            free_energy(p, W, H, m, y), maxd < o->tol, err))
             break;
     }
-    free(idx);
-    free(m);
-    return rc;
+    return ising_run_end(&run);
 }
 

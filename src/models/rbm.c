@@ -269,6 +269,36 @@ int pmk_rbm_transform_for(const pmk_rbm *m, const pmk_data_stats *stats,
     return rc;
 }
 
+int pmk_rbm_read_data(const pmk_rbm *m, const char *path, const pmk_data_options *o,
+                      const pmk_transform *asked, pmk_table **out, gsl_matrix **X,
+                      pmk_error *err)
+{
+    pmk_table *t = NULL;
+    gsl_matrix *A = NULL;
+    pmk_transform tf;
+    int rc = pmk_data_read_all(path, o, &t, err);
+    size_t N = rc ? 0 : pmk_table_nrows(t), D = rc ? 0 : pmk_table_nfeatures(t);
+    if (!rc && m && D != m->d)
+        rc = pmk_error_set(err, PMK_EDATA,
+                           "%s: the data have %zu feature columns but the model has %zu "
+                           "visible units", path, D, m->d);
+    if (!rc && !(rc = pmk_rbm_transform_for(m, pmk_table_stats(t), asked, &tf, err)))
+        rc = pmk_table_set_transform(t, &tf, err);
+    if (!rc && X && !(A = gsl_matrix_alloc(N, D)))
+        rc = pmk_error_set(err, PMK_ENOMEM, "%s: out of memory for %zu x %zu values", path, N, D);
+    if (!rc && X)
+        rc = pmk_table_gather(t, NULL, N, A, err);
+    if (rc) {
+        pmk_table_free(t);
+        rbm_matrix_free(A);
+        return rc;
+    }
+    *out = t;
+    if (X)
+        *X = A;
+    return PMK_OK;
+}
+
 /* ---------------------------------------------------------------- conditionals */
 
 /* The input X has @p cols columns (the layer @p layer of the model) and the

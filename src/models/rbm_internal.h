@@ -66,10 +66,11 @@ void pmk_rbm_trainer_seed(pmk_rbm_trainer *t, pmk_rng *r);
 /* One CD-k / PCD-k update on the first @p n rows of the batch buffer, with
  * momentum @p mu.  @p h0, when non-NULL (n x H), replaces the hidden sample
  * drawn from p(h | v0) (tests).  Samples come from the trainer's own sampler
- * (pmk_rbm_trainer_seed); @p r is unused.  Adds the batch's summed squared
- * reconstruction error to *recon_sum. */
+ * (pmk_rbm_trainer_seed).  Adds the batch's summed squared reconstruction
+ * error to *recon_sum.  PMK_EINVAL for n outside 1..batch or an h0 of
+ * another shape, or a GEMM's status, each with a "training step: " message. */
 int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
-                         const gsl_matrix_float *h0, pmk_rng *r, double *recon_sum);
+                         const gsl_matrix_float *h0, double *recon_sum, pmk_error *err);
 
 /* Writes the float parameters and state back into @p m (double). */
 int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err);

@@ -55,10 +55,20 @@ static const pmk_rec_rule rule_check = {"check01", 0, 1, PMK_REC_INTEGER};
 
 /* ---------------------------------------------------------------- write */
 
-static void put_matrix(FILE *f, const gsl_matrix *A)
+/* "KEY" (when non-NULL), then the rows of A. */
+static void put_matrix(FILE *f, const char *key, const gsl_matrix *A)
 {
+    if (key)
+        fprintf(f, "%s\n", key);
     for (size_t i = 0; i < A->size1; i++)
         pmk_rec_put_row(f, NULL, gsl_matrix_const_ptr(A, i, 0), A->size2, 1);
+}
+
+/* "KEY", then the entries of v on one line. */
+static void put_vector(FILE *f, const char *key, const gsl_vector *v)
+{
+    fprintf(f, "%s\n", key);
+    pmk_rec_put_row(f, NULL, v->data, v->size, v->stride);
 }
 
 static int check_matrix(const pmk_rec_rule *rule, const char *name, const gsl_matrix *A,
@@ -111,24 +121,18 @@ int pmk_rbm_write(const pmk_rbm *m, FILE *f, pmk_error *err)
     if (m->transform_known)
         fprintf(f, "scale %.17g\nthreshold %.17g\ncheck01 %d\n", m->transform.scale,
                 m->transform.threshold, m->transform.check01 != 0);
-    fputs("b\n", f);
-    pmk_rec_put_row(f, NULL, m->b->data, m->d, m->b->stride);
-    fputs("a\n", f);
-    pmk_rec_put_row(f, NULL, m->a->data, m->h, m->a->stride);
-    fputs("W\n", f);
-    put_matrix(f, m->W);
+    put_vector(f, "b", m->b);
+    put_vector(f, "a", m->a);
+    put_matrix(f, "W", m->W);
     fprintf(f, "momentum %d\n", mom);
     if (mom) {
-        fputs("db\n", f);
-        pmk_rec_put_row(f, NULL, m->db->data, m->d, m->db->stride);
-        fputs("da\n", f);
-        pmk_rec_put_row(f, NULL, m->da->data, m->h, m->da->stride);
-        fputs("dW\n", f);
-        put_matrix(f, m->dW);
+        put_vector(f, "db", m->db);
+        put_vector(f, "da", m->da);
+        put_matrix(f, "dW", m->dW);
     }
     fprintf(f, "chains %zu\n", m->chains ? m->chains->size1 : (size_t)0);
     if (m->chains)
-        put_matrix(f, m->chains);
+        put_matrix(f, NULL, m->chains);
     fputs("end\n", f);
     pmk_c_locale_leave(&loc);
     return pmk_rec_put_done(f, NULL, err);
@@ -150,19 +154,33 @@ static int expect_key(pmk_rec_reader *r, const char *key)
     return PMK_OK;
 }
 
-/* Expects "KEY N" with N decimal digits, N <= lim. */
-static int expect_count(pmk_rec_reader *r, const char *key, size_t lim, size_t *out)
+/* Expects "KEY VALUE" (@p form names VALUE in messages: "N", "X"): *v is
+ * the value's word (in r->line); with @p n non-NULL it must be a count of
+ * decimal digits, into *n. */
+static int expect_value(pmk_rec_reader *r, const char *key, const char *form, char **v,
+                        size_t *n)
 {
     char what[64], ex[176];
-    snprintf(what, sizeof what, "'%s N'", key);
+    snprintf(what, sizeof what, "'%s %s'", key, form);
     int rc = pmk_rec_need(r, what);
     if (rc)
         return rc;
     pmk_rec_excerpt(r->line, ex, sizeof ex);
-    char *k = pmk_rec_word(r), *v = pmk_rec_word(r);
+    char *k = pmk_rec_word(r);
+    *v = pmk_rec_word(r);
+    if (!k || strcmp(k, key) || !*v || !pmk_rec_at_end(r) || (n && !pmk_rec_is_count(*v, n)))
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected %s, found '%s'", what, ex);
+    return PMK_OK;
+}
+
+/* Expects "KEY N" with N decimal digits, N <= lim. */
+static int expect_count(pmk_rec_reader *r, const char *key, size_t lim, size_t *out)
+{
+    char *v;
     size_t n = 0;
-    if (!k || strcmp(k, key) || !v || !pmk_rec_at_end(r) || !pmk_rec_is_count(v, &n))
-        return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected '%s N', found '%s'", key, ex);
+    int rc = expect_value(r, key, "N", &v, &n);
+    if (rc)
+        return rc;
     if (n > lim)
         return pmk_rec_fail(r, PMK_ELIMIT, 0, "%s %zu exceeds the limit of %zu", key, n, lim);
     *out = n;
@@ -232,33 +250,17 @@ static int read_magic(pmk_rec_reader *r, size_t *version)
     return PMK_OK;
 }
 
-/* "KEY VALUE": *v is the value's word (in r->line). */
-static int expect_value(pmk_rec_reader *r, const char *key, char **v)
-{
-    char what[64], ex[176];
-    snprintf(what, sizeof what, "'%s X'", key);
-    int rc = pmk_rec_need(r, what);
-    if (rc)
-        return rc;
-    pmk_rec_excerpt(r->line, ex, sizeof ex);
-    char *k = pmk_rec_word(r);
-    *v = pmk_rec_word(r);
-    if (!k || strcmp(k, key) || !*v || !pmk_rec_at_end(r))
-        return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected '%s X', found '%s'", key, ex);
-    return PMK_OK;
-}
-
 /* Version 2: scale S, threshold T, check01 0|1. */
 static int read_transform(pmk_rec_reader *r, pmk_transform *tf)
 {
     double check = 0;
     char *v;
     int rc;
-    if ((rc = expect_value(r, "scale", &v)) || (rc = pmk_rec_number(r, v, &rule_scale, NULL,
-                                                                    &tf->scale))
-        || (rc = expect_value(r, "threshold", &v))
+    if ((rc = expect_value(r, "scale", "X", &v, NULL))
+        || (rc = pmk_rec_number(r, v, &rule_scale, NULL, &tf->scale))
+        || (rc = expect_value(r, "threshold", "X", &v, NULL))
         || (rc = pmk_rec_number(r, v, &rule_threshold, NULL, &tf->threshold))
-        || (rc = expect_value(r, "check01", &v))
+        || (rc = expect_value(r, "check01", "X", &v, NULL))
         || (rc = pmk_rec_number(r, v, &rule_check, NULL, &check)))
         return rc;
     tf->check01 = (int)check;
@@ -334,43 +336,30 @@ static void blocks_free(blocks *k)
     free(k->b), free(k->a), free(k->W), free(k->db), free(k->da), free(k->dW), free(k->chains);
 }
 
-static void copy_vector(gsl_vector *v, const double *x)
-{
-    for (size_t i = 0; i < v->size; i++)
-        gsl_vector_set(v, i, x[i]);
-}
-
-static void copy_matrix(gsl_matrix *A, const double *x)
-{
-    for (size_t i = 0; i < A->size1; i++)
-        memcpy(gsl_matrix_ptr(A, i, 0), x + i * A->size2, A->size2 * sizeof *x);
-}
-
-/* The model from the blocks read (all of them present and checked). */
+/* The model from the blocks read (all of them present and checked): the
+ * blocks seen as a model through views, and copied (pmk_rbm_copy). */
 static int assemble(pmk_rec_reader *r, const blocks *k, pmk_rbm **out)
 {
-    pmk_error e2;
-    pmk_rbm *m = pmk_rbm_alloc(k->d, k->h, &e2);
-    if (!m)
-        return pmk_error_at(r->err, e2.code, r->path, 0, 0, "%s", e2.msg);
-    m->epochs = k->epochs;
-    m->transform = k->tf;
-    m->transform_known = k->version >= 2;
-    copy_vector(m->b, k->b);
-    copy_vector(m->a, k->a);
-    copy_matrix(m->W, k->W);
-    if (pmk_rbm_state_alloc(m, (int)k->mom, k->p, &e2)) {
-        pmk_rbm_free(m);
-        return pmk_error_at(r->err, PMK_ENOMEM, r->path, 0, 0, "out of memory");
-    }
+    size_t d = k->d, h = k->h;
+    gsl_matrix_view W = gsl_matrix_view_array(k->W, d, h);
+    gsl_vector_view b = gsl_vector_view_array(k->b, d), a = gsl_vector_view_array(k->a, h);
+    pmk_rbm src = {d, h, &W.matrix, &b.vector, &a.vector, NULL, NULL, NULL, NULL, k->epochs,
+                   k->tf, k->version >= 2};
+    gsl_matrix_view dW, C;
+    gsl_vector_view db, da;
     if (k->mom) {
-        copy_vector(m->db, k->db);
-        copy_vector(m->da, k->da);
-        copy_matrix(m->dW, k->dW);
+        dW = gsl_matrix_view_array(k->dW, d, h);
+        db = gsl_vector_view_array(k->db, d);
+        da = gsl_vector_view_array(k->da, h);
+        src.dW = &dW.matrix, src.db = &db.vector, src.da = &da.vector;
     }
-    if (k->p)
-        copy_matrix(m->chains, k->chains);
-    *out = m;
+    if (k->p) {
+        C = gsl_matrix_view_array(k->chains, k->p, h);
+        src.chains = &C.matrix;
+    }
+    pmk_error e2;
+    if (!(*out = pmk_rbm_copy(&src, &e2)))
+        return pmk_error_at(r->err, e2.code, r->path, 0, 0, "%s", e2.msg);
     return PMK_OK;
 }
 

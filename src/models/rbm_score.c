@@ -402,3 +402,30 @@ done:
     rbm_matrix_free(Hs);
     return rc;
 }
+
+/* ---------------------------------------------------------------- all figures */
+
+int pmk_rbm_evaluate(const pmk_rbm *m, const gsl_matrix *V, int log_z_method,
+                     const pmk_rbm_ais_options *ao, pmk_rng *r, pmk_rbm_evaluation *out,
+                     pmk_error *err)
+{
+    pmk_rbm_evaluation e = {.n = V->size1, .log_z_method = log_z_method, .log_z = NAN};
+    if (log_z_method < PMK_RBM_LOG_Z_NONE || log_z_method > PMK_RBM_LOG_Z_AIS)
+        return pmk_error_set(err, PMK_EINVAL, "unknown log Z method %d", log_z_method);
+    /* in this order, which fixes the draws from r: exact log Z first, so that
+     * a layer too wide for it is refused before any work */
+    int rc;
+    if ((log_z_method == PMK_RBM_LOG_Z_EXACT && (rc = pmk_rbm_log_z_exact(m, &e.log_z, err)))
+        || (rc = pmk_rbm_recon_error(m, V, r, &e.recon_error, err))
+        || (rc = pmk_rbm_pseudo_likelihood(m, V, &e.pseudo_likelihood, err))
+        || (rc = pmk_rbm_pseudo_likelihood_1bit(m, V, r, &e.pseudo_likelihood_1bit, err))
+        || (rc = pmk_rbm_mean_free_energy(m, V, &e.mean_free_energy, err))
+        || (log_z_method == PMK_RBM_LOG_Z_AIS
+            && (rc = pmk_rbm_log_z_ais(m, V, ao, r, &e.ais, err))))
+        return rc;
+    if (log_z_method == PMK_RBM_LOG_Z_AIS)
+        e.log_z = e.ais.log_z;
+    e.mean_log_prob = -e.mean_free_energy - e.log_z;
+    *out = e;
+    return PMK_OK;
+}

@@ -313,12 +313,11 @@ static gsl_matrix_float_view rows_of(gsl_matrix_float *A, size_t n)
     return gsl_matrix_float_submatrix(A, 0, 0, n, A->size2);
 }
 
-int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
-                         const gsl_matrix_float *h0, pmk_rng *r, double *recon_sum)
+/* pmk_rbm_trainer_step on checked shapes: PMK_OK or a GEMM's status. */
+static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_float *h0,
+                     double *recon_sum)
 {
     const size_t D = t->d, H = t->h;
-    if (n == 0 || n > t->batch || (h0 && (h0->size1 != n || h0->size2 != H)))
-        return PMK_EINVAL;
     gsl_matrix_float_view V0 = rows_of(t->V0, n), PH0 = rows_of(t->PH0, n);
     gsl_matrix_float_view Hn = rows_of(t->Hs, n), PVn = rows_of(t->PV, n);
     int rc;
@@ -424,6 +423,19 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
         t->a->data[j] += t->da->data[j];
     }
     return PMK_OK;
+}
+
+int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_float *h0,
+                         double *recon_sum, pmk_error *err)
+{
+    if (n == 0 || n > t->batch)
+        return pmk_error_set(err, PMK_EINVAL, "training step: %zu rows for a batch of 1..%zu",
+                             n, t->batch);
+    if (h0 && (h0->size1 != n || h0->size2 != t->h))
+        return pmk_error_set(err, PMK_EINVAL, "training step: h0 is %zu x %zu, expected %zu x %zu",
+                             h0->size1, h0->size2, n, t->h);
+    int rc = step_rows(t, n, mu, h0, recon_sum);
+    return rc ? pmk_error_set(err, rc, "training step: %s", pmk_strerror(rc)) : PMK_OK;
 }
 
 int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
@@ -585,8 +597,7 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
             size_t n = N - s < o->batch ? N - s : o->batch;
             if ((rc = fill_batch(src, perm + s, n, batch, err)))
                 break;
-            if ((rc = pmk_rbm_trainer_step(t, n, mu, NULL, r, &recon)))
-                pmk_error_set(err, rc, "training step: %s", pmk_strerror(rc));
+            rc = pmk_rbm_trainer_step(t, n, mu, NULL, &recon, err);
         }
         if (rc || (rc = pmk_rbm_trainer_sync(t, m, err)))
             break;
