@@ -559,5 +559,6 @@ Suite *suite_dataset(void)
     tcase_add_test(tc, test_idx_body_length);
     suite_add_tcase(s, tc);
     suite_dataset_table(s);   /* check_dataset_table.c */
+    suite_dataset_convert(s); /* check_dataset_convert.c */
     return s;
 }

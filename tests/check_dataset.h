@@ -23,5 +23,7 @@ extern const unsigned char ds_images5[36];
 extern const unsigned char ds_labels5[13];
 /* The second half of the suite (check_dataset_table.c). */
 void suite_dataset_table(Suite *s);
+/* The conversions and CSV sets (check_dataset_convert.c). */
+void suite_dataset_convert(Suite *s);
 
 #endif

@@ -606,5 +606,6 @@ Suite *suite_gnb(void)
     tcase_add_test(t, test_huge_features_stay_finite);
     suite_add_tcase(s, t);
     suite_gnb_more(s);   /* check_gnb_more.c */
+    suite_gnb_data(s);   /* check_gnb_data.c */
     return s;
 }

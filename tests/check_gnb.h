@@ -25,5 +25,7 @@ extern const long gnb_five_labels[5];
 void gnb_assert_same_model(const pmk_gnb *a, const pmk_gnb *b, double tol);
 /* The second half of the suite (check_gnb_more.c). */
 void suite_gnb_more(Suite *s);
+/* The model over files (check_gnb_data.c). */
+void suite_gnb_data(Suite *s);
 
 #endif

@@ -103,7 +103,7 @@ expect_fail 1 "pmk convert: $IMG: not a label file: 3 dimensions (3 x 2 x 3), ex
     "$PMK" convert "$IMG" "$IMG" -o "$T/keep"
 expect_fail 1 "pmk convert: /nonexistent/x.idx: cannot open: No such file or directory" \
     "$PMK" convert /nonexistent/x.idx -o "$T/keep"
-expect_fail 1 "pmk convert: $T/a.csv: --shape 2x2 holds 4 values, but rows have 6" \
+expect_fail 1 "pmk convert: $T/a.csv: shape 2x2 holds 4 values, but rows have 6" \
     "$PMK" convert "$T/a.csv" -o "$T/keep" --shape 2x2
 printf '3,1\n300,2\n' >"$T/l300.csv"
 expect_fail 1 "pmk convert: $T/l300.csv:2:1: field 1: label '300' is not in the range 0 to 255" \

@@ -160,6 +160,29 @@ PMK_API int pmk_csv_writer_commit(pmk_csv_writer *w, pmk_error *err);
 /** Leaves the target as it was and frees the writer; NULL is accepted. */
 PMK_API void pmk_csv_writer_abort(pmk_csv_writer *w);
 
+/** A CSV header line of @p n numbered names after @p first (NULL: none):
+ *  ("label", "mu", 3) gives "label,mu0,mu1,mu2", (NULL, "h", 2) "h0,h1".
+ *  @return a new string (free()), NULL when out of memory. */
+PMK_API char *pmk_csv_numbered_header(const char *first, const char *prefix, size_t n);
+
+/** One file of a set written by pmk_csv_write_set. */
+typedef struct pmk_csv_table {
+    const char *name;      /**< the file's name inside the folder */
+    const gsl_matrix *X;   /**< the rows (pmk_csv_write's format); NULL: the header alone */
+    const long *y;         /**< labels written first on each row, or NULL */
+    const char *header;    /**< the first line, or NULL */
+} pmk_csv_table;
+
+/** Writes @p n tables (at most PMK_OUTSET_MAX, pmk/stream.h) as CSV files
+ *  into the folder @p dir, which is created when missing (one level), as
+ *  one set: each is written to a staging name beside its target and all are
+ *  renamed only once every write has succeeded, so a failure leaves every
+ *  target as it was.  Errors: "DIR: cannot create folder: ..." (PMK_EIO),
+ *  a writer's error naming the member's target, PMK_ENOMEM, PMK_EINVAL for
+ *  more than PMK_OUTSET_MAX tables. */
+PMK_API int pmk_csv_write_set(const char *dir, const pmk_csv_table *tables, size_t n,
+                              pmk_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -114,9 +114,17 @@ typedef struct pmk_data_options {
     size_t max_line;     /**< CSV: longest line, bytes [PMK_CSV_MAX_LINE_DEFAULT] */
     unsigned long long begin; /**< range start: CSV byte offset, IDX row [0] */
     unsigned long long end;   /**< range end (exclusive) [PMK_DATA_END] */
+    int u8;              /**< CSV: checks that values fit a byte, each failure
+                              an error naming the line and field:
+                              PMK_DATA_U8_VALUES every feature value an integer
+                              0..255, PMK_DATA_U8_LABELS every label; 0 checks
+                              nothing [0] */
     pmk_progress_fn progress; /**< called after each chunk read (pmk/progress.h) [NULL] */
     void *progress_ctx;  /**< passed to progress [NULL] */
 } pmk_data_options;
+
+/** Flags of pmk_data_options.u8. */
+enum { PMK_DATA_U8_VALUES = 1, PMK_DATA_U8_LABELS = 2 };
 
 /** Fills @p o with the defaults above. */
 PMK_API void pmk_data_options_init_default(pmk_data_options *o);
@@ -171,6 +179,52 @@ PMK_API const char *pmk_data_path(const pmk_data_reader *r);
 
 /** Closes the reader; NULL is accepted. */
 PMK_API void pmk_data_close(pmk_data_reader *r);
+
+/* ---------------------------------------------------------------- conversion */
+
+/** The format of @p path by its first bytes, as `pmk convert` decides it:
+ *  *@p format is PMK_DATA_IDX when the file (gunzipped) starts with two zero
+ *  bytes, the start of every IDX header, else PMK_DATA_CSV.  "-" (stdin,
+ *  which cannot be read twice) is PMK_DATA_CSV without reading.  PMK_EIO
+ *  (naming the file) when it cannot be opened. */
+PMK_API int pmk_data_sniff(const char *path, int *format, pmk_error *err);
+
+/** What a conversion wrote. */
+typedef struct pmk_data_convert_info {
+    size_t rows;         /**< N rows written */
+    size_t d;            /**< D values per row */
+    int labels;          /**< 1 when labels were written (a CSV label column, an
+                              IDX labels file) */
+    size_t dims[3];      /**< IDX output: the images' dimensions (N, rows, cols),
+                              or (N, D) */
+    size_t ndim;         /**< 3 or 2 (IDX output), 0 for CSV output */
+} pmk_data_convert_info;
+
+/** Writes the data set @p path (read with @p o, NULL for defaults: an IDX
+ *  images file with its labels, or CSV) as CSV to @p out ("-" = stdout,
+ *  ".gz" gzips; atomic): a header line "label,pixel0,...,pixel{D-1}"
+ *  ("label," only with labels), then each row, its label first, numbers as
+ *  pmk_csv_write writes them.  Streamed a chunk at a time: memory does not
+ *  grow with N.  *@p info (may be NULL) says what was written.  Errors: the
+ *  reader's and the writer's; on error @p out is left as it was. */
+PMK_API int pmk_data_to_csv(const char *path, const pmk_data_options *o, const char *out,
+                            pmk_data_convert_info *info, pmk_error *err);
+
+/** Writes the CSV data set @p path (read with @p o, NULL for defaults; its
+ *  format is taken as CSV, and PMK_DATA_U8_VALUES is added to o->u8, with
+ *  PMK_DATA_U8_LABELS when @p labels_out is given) as a u8 IDX images file
+ *  @p out and, when @p labels_out is non-NULL, a u8 IDX labels file, as one
+ *  set (pmk/stream.h: both change or neither; ".gz" gzips).  The images'
+ *  dimensions: N x @p shape[0] x @p shape[1] when @p shape is non-NULL (its
+ *  product must be D: PMK_EINVAL "FILE: shape RxC holds P values, but rows
+ *  have D"), else N x S x S when D = S^2 > 1, else N x D.  The rows are held
+ *  as bytes until the end (IDX states N first): PMK_ELIMIT "FILE:LINE:
+ *  holding N rows of B bytes needs ..." beyond the memory ceiling
+ *  (pmk_mem_check).  PMK_EINVAL when @p labels_out is given and the data
+ *  have no labels.  *@p info (may be NULL) says what was written. */
+PMK_API int pmk_data_to_idx(const char *path, const pmk_data_options *o, const size_t *shape,
+                            const char *out, const char *labels_out,
+                            pmk_data_convert_info *info, pmk_error *err);
 
 /* ---------------------------------------------------------------- table */
 

@@ -90,6 +90,20 @@ typedef struct pmk_gnb_options {
 /** Fills @p o with the defaults in brackets above. */
 PMK_API void pmk_gnb_options_init_default(pmk_gnb_options *o);
 
+/** Sets the option @p name of @p o from the text @p value, as `pmk gnb fit`
+ *  takes it (numbers in the C locale): "var-smoothing", "var-floor" (finite
+ *  numbers), "variance" ("shared" or "class"), "max-classes" (a
+ *  non-negative integer), "priors" ("empirical", "uniform", or a
+ *  comma-separated list of numbers, one per class in increasing label
+ *  order: PMK_GNB_PRIOR_EXPLICIT, the list malloc'ed into *@p list, which
+ *  the caller frees once @p o is no longer used; a list already there is
+ *  freed first; the list is checked by pmk_gnb_options_check at once).
+ *  Ranges are checked by pmk_gnb_options_check.  PMK_EINVAL with a message
+ *  about the value, without the name ("'x' is not a finite number"; "no
+ *  option 'NAME'"); PMK_ENOMEM. */
+PMK_API int pmk_gnb_options_set(pmk_gnb_options *o, const char *name, const char *value,
+                                double **list, pmk_error *err);
+
 /** Checks @p o (the transform, ranges, prior list entries and sum).  The
  *  prior list's length is checked against K by pmk_gnb_finish.
  *  @return PMK_OK or PMK_EINVAL. */
@@ -247,6 +261,14 @@ PMK_API void pmk_gnb_eval_free(pmk_gnb_eval *e);
 PMK_API int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
                              const long *y, pmk_error *err);
 
+/** The evaluation @p e of model @p m as text: a table of each class's
+ *  label, precision, recall ("-" where undefined) and support, then the
+ *  confusion matrix (rows: true label, columns: predicted label; or a line
+ *  saying there is none above PMK_GNB_EVAL_CONFUSION_MAX classes), each part
+ *  after a blank line, numbers in the C locale.  @return a new string
+ *  (free()), NULL when out of memory. */
+PMK_API char *pmk_gnb_eval_report(const pmk_gnb_eval *e, const pmk_gnb *m);
+
 /** Precision and recall of class index @p k (NaN when undefined: no row
  *  predicted / none of that class). */
 PMK_API double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k);
@@ -297,11 +319,37 @@ PMK_API const pmk_gnb *pmk_gnb_fitter_model(const pmk_gnb_fitter *f);
  *  not all bytes. */
 PMK_API int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *err);
 
+/** Runs the fit to its end (pmk_gnb_fitter_iterate until done), then, when
+ *  @p train is non-NULL, evaluates the model on its training rows
+ *  (pmk_gnb_fitter_train_eval: *@p train may stay NULL with PMK_OK), and
+ *  hands the model over: *@p out (caller's, pmk_gnb_free), NULL on error.
+ *  Errors as pmk_gnb_fitter_iterate: the data's, placed in the file, and
+ *  PMK_EINVAL for an option found bad only at the end (an explicit prior
+ *  list whose length is not K). */
+PMK_API int pmk_gnb_fitter_run(pmk_gnb_fitter *f, pmk_gnb **out, pmk_gnb_eval **train,
+                               pmk_error *err);
+
 /** Once done: hands the finished model to the caller (NULL before). */
 PMK_API pmk_gnb *pmk_gnb_fitter_take(pmk_gnb_fitter *f);
 
 /** Frees the fitter (and its model unless taken); NULL is accepted. */
 PMK_API void pmk_gnb_fitter_free(pmk_gnb_fitter *f);
+
+/** Opens @p path with @p o (pmk_data_open) for the model @p m: *@p out a
+ *  reader (caller's, pmk_data_close), NULL on error.  PMK_EDATA "DATA: D
+ *  features per row, but the model MODEL has D'" when the widths differ,
+ *  MODEL being @p model_name, with a hint when one more or one less column
+ *  would fit (a label column read as a feature, or missing); the reader's
+ *  errors. */
+PMK_API int pmk_gnb_open_data(const pmk_gnb *m, const char *model_name, const char *path,
+                              const pmk_data_options *o, pmk_data_reader **out, pmk_error *err);
+
+/** Loads the models of @p paths (n >= 1) and merges them in order
+ *  (pmk_gnb_merge): *@p out a new finished model (caller's), NULL on
+ *  error: a load's error, or a merge's prefixed with the path of the model
+ *  that does not fit the ones before ("PATH: ..."). */
+PMK_API int pmk_gnb_merge_files(const char *const *paths, size_t n, pmk_gnb **out,
+                                pmk_error *err);
 
 /** Evaluates @p m on every remaining labelled row of @p r: *@p out a new
  *  evaluation (caller's), NULL on error.  PMK_EINVAL for a reader without
@@ -321,15 +369,40 @@ enum { PMK_GNB_LABELS = 0, PMK_GNB_PROBA = 1, PMK_GNB_LOG_PROBA = 2 };
 PMK_API int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FILE *out,
                                   pmk_error *err);
 
+/** pmk_gnb_predict_write into the file @p path ("-" = stdout), written
+ *  atomically: on any error (the prediction's, or PMK_EIO writing) the
+ *  target is left as it was. */
+PMK_API int pmk_gnb_predict_save(const pmk_gnb *m, pmk_data_reader *r, int columns,
+                                 const char *path, pmk_error *err);
+
 /** The picture `pmk gnb show` draws: the K class means as tiles of @p th
  *  rows x @p tw columns (black at the smallest mean, white at the largest),
  *  @p ncols tiles to a row in increasing label order, then on a new row the
  *  standard deviation image(s) sqrt(var), one in shared mode, K in class
- *  mode (white = the largest).  th x tw must be D.  *@p out: a new image
- *  (pmk_image_free), NULL on error: PMK_EINVAL (a shape that does not hold
- *  D, an unfinished model), PMK_ELIMIT (the memory ceiling), PMK_ENOMEM. */
+ *  mode (white = the largest).  th x tw must be D; th = tw = 0 asks for
+ *  square tiles ("D features is not a square image" when D is not a
+ *  square); ncols 0 is min(K, 10).  *@p out: a new image (pmk_image_free),
+ *  NULL on error: PMK_EINVAL (a shape that does not hold D, an unfinished
+ *  model), PMK_ELIMIT (the memory ceiling), PMK_ENOMEM. */
 PMK_API int pmk_gnb_montage(const pmk_gnb *m, size_t th, size_t tw, size_t ncols,
                             pmk_image **out, pmk_error *err);
+
+/** Files pmk_gnb_export writes. */
+#define PMK_GNB_EXPORT_FILES 4
+
+/** The name of export file @p i (0 to PMK_GNB_EXPORT_FILES - 1): "mu.csv",
+ *  "var.csv", "priors.csv", "transform.csv"; NULL past the last. */
+PMK_API const char *pmk_gnb_export_file(size_t i);
+
+/** Writes a finished model's parameters as CSV files into the folder @p dir
+ *  (created when missing), as one set (pmk_csv_write_set: they change
+ *  together or not at all).  mu.csv: "label,mu0,...", one row of class
+ *  means per class; var.csv: "label,var0,..." the variances used for
+ *  prediction; priors.csv: "label,prior,count"; transform.csv: "scale" and
+ *  the model's scale (means and variances are in scaled units: x' = scale *
+ *  x).  Errors as pmk_csv_write_set; PMK_EINVAL for an unfinished model. */
+PMK_API int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err);
+
 
 /* ---------------------------------------------------------------- files */
 

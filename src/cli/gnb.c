@@ -1,114 +1,48 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
 /* gnb.c: `pmk gnb`: fit, predict, eval, show, merge and export the Gaussian
- * class-conditional classifier, and its part of `pmk demo`.  Each verb reads
- * its options, makes one or two library calls (the data path is the
- * library's: pmk_gnb_fitter, pmk_gnb_eval_reader, pmk_gnb_predict_write) and
- * reports through the emitter. */
+ * class-conditional classifier.  Each verb reads its options, makes one or
+ * two library calls (the data path is the library's: pmk_gnb_fitter_run,
+ * pmk_gnb_eval_reader, pmk_gnb_predict_save, pmk_gnb_montage,
+ * pmk_gnb_export) and reports through the emitter. */
 #include "config.h"
 
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/help.h"
-#include "pmk/limits.h"
 
 /* Rows per chunk: 1024 x 784 doubles is 6.4 MB, which keeps the peak memory
  * of a fit small whatever N is, while the per-chunk cost stays negligible
  * next to parsing. */
 #define GNB_CHUNK_ROWS 1024
 
-/* The data group, as fit, predict and eval take it. */
-
 /* ---------------------------------------------------------------- shared */
-
-/* The data layer's options from the data group. */
-static void data_options(const cli_args *a, size_t chunk_rows, pmk_data_options *o)
-{
-    pmk_data_options_init_default(o);
-    o->header = a->data.header;
-    o->label_col = a->data.label_col;
-    o->labels = a->data.labels;
-    o->chunk_rows = chunk_rows;
-    o->progress = cli_progress_fn;
-}
-
-/* The transform asked for on the command line into *@p tf, 0 for what was
- * not given; what was given is checked by the library (a usage error). */
-static int asked_transform(const cli_args *a, pmk_transform *tf)
-{
-    pmk_transform_init(tf);
-    if (a->data.have_scale)
-        tf->scale = a->data.scale;
-    if (a->data.have_threshold)
-        tf->threshold = a->data.threshold;
-    pmk_error err;
-    if (pmk_transform_check(tf, &err))
-        return cli_usage_pmk(&err);
-    if (!a->data.have_scale)
-        tf->scale = 0;   /* automatic */
-    return 0;
-}
 
 static int load_model(const char *path, pmk_gnb **m)
 {
     pmk_error err;
-    pmk_error_clear(&err);
-    if (pmk_gnb_load(path, m, &err))
-        return cli_error_pmk(&err);
-    return PMK_EXIT_OK;
+    return pmk_gnb_load(path, m, &err) ? cli_error_pmk(&err) : PMK_EXIT_OK;
 }
 
 /* MODEL and DATA of predict and eval: the model loaded, the transform asked
- * for checked against it, DATA opened and its feature count checked. */
+ * for checked against it, DATA opened for it (its width checked). */
 static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
 {
-    const char *mpath = a->pos[0], *path = a->pos[1];
-    int rc = load_model(mpath, m);
-    if (rc)
-        return rc;
-    pmk_error err;
-    pmk_error_clear(&err);
     pmk_transform tf;
-    if ((rc = asked_transform(a, &tf)))
+    pmk_data_options o;
+    pmk_error err;
+    int rc = load_model(a->pos[0], m);
+    if (rc || (rc = cli_asked_transform(a, &tf)))
         return rc;
     if (pmk_gnb_check_transform(*m, &tf, &err))
-        return cli_usage("%s: %s", mpath, err.msg);
-    pmk_data_options o;
-    data_options(a, GNB_CHUNK_ROWS, &o);
-    if (!(*r = pmk_data_open(path, &o, &err)))
-        return cli_error_pmk(&err);
-    size_t d = pmk_data_nfeatures(*r), want = pmk_gnb_nfeatures(*m);
-    if (d != want)
-        return cli_error("%s: %zu features per row, but the model %s has %zu%s",
-                         pmk_data_path(*r), d, mpath, want,
-                         !pmk_data_has_labels(*r) && d == want + 1 ? " (is there a label column?)"
-                         : pmk_data_has_labels(*r) && d + 1 == want
-                             ? " (no label column? use --no-labels)" : "");
-    return PMK_EXIT_OK;
-}
-
-/* The options of a verb without options of its own.  1 when the run ends
- * here (--help, or a usage error printed), with the exit status in *@p rc;
- * cli_parse cannot tell --help (status 0) from a parse to go on with. */
-static int parse_ends(int argc, char **argv, const char *help, unsigned groups, cli_args *a,
-                      int *rc)
-{
-    cli_parser p;
-    const char *arg;
-    cli_args_init(a);
-    cli_parse_begin(&p, argc, argv, help, groups, NULL, a);
-    *rc = 0;
-    if (cli_parse_next(&p, &arg) >= 0)
-        return 0;
-    *rc = p.status;
-    return 1;
+        return cli_usage("%s: %s", a->pos[0], err.msg);
+    cli_data_options(a, &o);
+    o.chunk_rows = GNB_CHUNK_ROWS;
+    return pmk_gnb_open_data(*m, a->pos[0], a->pos[1], &o, r, &err) ? cli_error_pmk(&err) : 0;
 }
 
 /* A library error: its message; a bad option found only now (an explicit
@@ -125,69 +59,27 @@ enum {
     OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS
 };
 
-static int parse_priors(const char *s, pmk_gnb_options *o, double **list)
+/* Fit's own options into @p go and the chunk size; 0 or an exit status.
+ * The model's options are set by name (the table's names, in enum order). */
+static int fit_option(const cli_option *opts, int key, const char *arg, pmk_gnb_options *go,
+                      double **plist, size_t *chunk, int *no_train)
 {
-    free(*list);
-    *list = NULL;
-    o->prior = NULL;
-    o->n_prior = 0;
-    if (!strcmp(s, "empirical") || !strcmp(s, "uniform")) {
-        o->priors = s[0] == 'e' ? PMK_GNB_PRIOR_EMPIRICAL : PMK_GNB_PRIOR_UNIFORM;
+    pmk_error err;
+    if (key == OPT_NOTRAIN) {
+        *no_train = 1;
         return 0;
     }
-    int rc = cli_parse_double_list("priors", s, list, &o->n_prior);
-    if (rc)
-        return rc;
-    o->priors = PMK_GNB_PRIOR_EXPLICIT;
-    o->prior = *list;
-    pmk_error err;
-    return pmk_gnb_options_check(o, &err) ? cli_usage("--priors: %s", err.msg) : 0;
-}
-
-/* Fit's own options into @p go and the chunk size; 0 or an exit status. */
-static int fit_option(int key, const char *arg, pmk_gnb_options *go, double **plist,
-                      size_t *chunk, int *no_train)
-{
-    switch (key) {
-    case OPT_SMOOTH: return cli_parse_double("var-smoothing", arg, &go->var_smoothing);
-    case OPT_FLOOR: return cli_parse_double("var-floor", arg, &go->var_floor);
-    case OPT_VARIANCE:
-        if (strcmp(arg, "shared") && strcmp(arg, "class"))
-            return cli_usage("--variance: 'shared' or 'class', not '%s'", arg);
-        go->variance = arg[0] == 's' ? PMK_GNB_VAR_SHARED : PMK_GNB_VAR_CLASS;
-        return 0;
-    case OPT_PRIORS: return parse_priors(arg, go, plist);
-    case OPT_MAXK: return cli_parse_size("max-classes", arg, &go->max_classes);
-    case OPT_CHUNK:
+    if (key == OPT_CHUNK) {
         if (cli_parse_size("chunk-rows", arg, chunk))
             return PMK_EXIT_USAGE;
         if (*chunk < 1 || *chunk > 65536)
             return cli_usage("--chunk-rows: must be 1 to 65536, not '%s'", arg);
         return 0;
-    default: *no_train = 1; return 0;   /* OPT_NOTRAIN */
     }
-}
-
-/* Streams DATA into a model (the reader's progress on stderr) and,
- * unless @p no_train, measures the training accuracy. */
-static int fit_data(const char *path, const pmk_data_options *o, const pmk_gnb_options *go,
-                    int no_train, pmk_gnb **out, pmk_gnb_eval **train)
-{
-    pmk_error err;
-    pmk_error_clear(&err);
-    pmk_gnb_fitter *f = pmk_gnb_fitter_open(path, o, go, !no_train, &err);
-    if (!f)   /* the options are checked: the data are at fault */
-        return cli_error_pmk(&err);
-    int done = 0, rc;
-    while (!(rc = pmk_gnb_fitter_iterate(f, &done, &err)) && !done)
-        ;
-    cli_progress_done();
-    if (!rc && !no_train)
-        rc = pmk_gnb_fitter_train_eval(f, train, &err);
-    if (!rc)
-        *out = pmk_gnb_fitter_take(f);
-    pmk_gnb_fitter_free(f);
-    return rc ? fail_pmk(&err) : PMK_EXIT_OK;
+    const char *name = opts[key - OPT_SMOOTH].name;
+    if (!pmk_gnb_options_set(go, name, arg, plist, &err))
+        return 0;
+    return err.code == PMK_EINVAL ? cli_usage("--%s: %s", name, err.msg) : cli_error_pmk(&err);
 }
 
 static void report_fit(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, int auto_scale,
@@ -218,7 +110,7 @@ static void report_fit(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, i
 
 static int cmd_fit(int argc, char **argv)
 {
-    static const cli_option opts[] = {
+    static const cli_option opts[] = {   /* in the order of the enum */
         {"var-smoothing", OPT_SMOOTH, 1}, {"var-floor", OPT_FLOOR, 1},
         {"variance", OPT_VARIANCE, 1},    {"priors", OPT_PRIORS, 1},
         {"max-classes", OPT_MAXK, 1},     {"chunk-rows", OPT_CHUNK, 1},
@@ -235,22 +127,15 @@ static int cmd_fit(int argc, char **argv)
     const char *arg;
     cli_parse_begin(&p, argc, argv, pmk_help_gnb_fit, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_JSON, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0)
-        rc = fit_option(key, arg, &go, &plist, &chunk, &no_train);
-    if (!rc && key < 0) {
-        free(plist);
-        return p.status;
-    }
-    if (!rc && a.npos == 0)
-        rc = cli_usage("missing DATA");
+        rc = fit_option(opts, key, arg, &go, &plist, &chunk, &no_train);
+    if (!rc && key < 0)
+        rc = p.status;
     if (!rc)
-        rc = cli_args_max(&a, 1);
+        rc = cli_args_count(&a, 1, 1, "missing DATA");
     if (!rc && !a.output)
         rc = cli_usage("missing -o MODEL");
-    pmk_transform tf;
-    pmk_transform_init(&tf);
     if (!rc)
-        rc = asked_transform(&a, &tf);
-    go.transform = tf;
+        rc = cli_asked_transform(&a, &go.transform);
     pmk_error err;
     if (!rc && pmk_gnb_options_check(&go, &err))
         rc = cli_usage_pmk(&err);
@@ -258,19 +143,23 @@ static int cmd_fit(int argc, char **argv)
         rc = cli_check_files((const char *const *)a.pos, 1, &a.output, 1);
     pmk_gnb *m = NULL;
     pmk_gnb_eval *e = NULL;
+    pmk_gnb_fitter *f = NULL;
     pmk_data_options o;
-    data_options(&a, chunk, &o);
-    if (!rc)
-        rc = fit_data(a.pos[0], &o, &go, no_train, &m, &e);
+    cli_data_options(&a, &o);
+    o.chunk_rows = chunk;
+    if (!rc && !(f = pmk_gnb_fitter_open(a.pos[0], &o, &go, !no_train, &err)))
+        rc = cli_error_pmk(&err);   /* the options are checked: the data are at fault */
+    if (!rc && pmk_gnb_fitter_run(f, &m, no_train ? NULL : &e, &err))
+        rc = fail_pmk(&err);
+    pmk_gnb_fitter_free(f);
     free(plist);
-    pmk_error_clear(&err);
     if (!rc && pmk_gnb_save(m, a.output, &err))
         rc = cli_error_pmk(&err);
     if (!rc) {
         /* The model on stdout (-o -) keeps stdout to itself: the report goes
          * to stderr, so that `gnb fit DATA -o - | gnb eval - TEST` works. */
         cli_report *r = cli_report_new();
-        report_fit(r, m, e, tf.scale == 0, no_train, a.output);
+        report_fit(r, m, e, go.transform.scale == 0, no_train, a.output);
         rc = cli_report_emit(r, strcmp(a.output, "-") ? stdout : stderr, a.json);
         cli_report_free(r);
     }
@@ -300,26 +189,15 @@ static int cmd_predict(int argc, char **argv)
     }
     if (key < 0)
         return p.status;
-    if (a.npos < 2)
-        return cli_usage("need MODEL and DATA");
     const char *out = a.output ? a.output : "-";
-    int rc = cli_args_max(&a, 2);
+    int rc = cli_args_count(&a, 2, 2, "need MODEL and DATA");
     if (rc || (rc = cli_check_files((const char *const *)a.pos, 2, &out, 1)))
         return rc;
     pmk_gnb *m = NULL;
     pmk_data_reader *r = NULL;
     pmk_error err;
-    pmk_error_clear(&err);
-    pmk_outfile of;
-    if (!(rc = open_model_data(&a, &m, &r))) {
-        if (pmk_outfile_open(&of, out, &err))
-            rc = cli_error_pmk(&err);
-        else if (pmk_gnb_predict_write(m, r, cols, of.fp, &err)) {
-            rc = cli_error_pmk(&err);
-            pmk_outfile_abort(&of);
-        } else if (pmk_outfile_commit(&of, &err))
-            rc = cli_error_pmk(&err);
-    }
+    if (!(rc = open_model_data(&a, &m, &r)) && pmk_gnb_predict_save(m, r, cols, out, &err))
+        rc = cli_error_pmk(&err);
     pmk_data_close(r);
     pmk_gnb_free(m);
     return rc;
@@ -331,9 +209,9 @@ static int cmd_predict(int argc, char **argv)
 static void report_eval(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e)
 {
     size_t K = e->k;
-    const long *lab = pmk_gnb_labels(m);
     double n = (double)e->n, *prec = malloc((K + !K) * sizeof *prec),
            *rec = malloc((K + !K) * sizeof *rec);
+    char *table = pmk_gnb_eval_report(e, m);
     cli_report_int(r, "n", (long long)e->n, "rows                %zu\n", e->n);
     cli_report_int(r, "correct", (long long)e->correct, NULL);
     cli_report_num(r, "accuracy", (double)e->correct / n, "accuracy            %.4f (%zu/%zu)\n",
@@ -343,61 +221,30 @@ static void report_eval(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e)
     cli_report_num(r, "mean_log_posterior", e->sum_log_post / n,
                    "mean log-posterior  %.6f nats (of the true class)\n", e->sum_log_post / n);
     cli_report_int(r, "zero_variance_rows", (long long)e->zero_var_rows, NULL);
-    cli_report_longs(r, "labels", lab, K);
-    cli_report_text(r, "\n   label  precision    recall   support\n");
+    cli_report_longs(r, "labels", pmk_gnb_labels(m), K);
     for (size_t k = 0; prec && rec && k < K; k++) {
         prec[k] = pmk_gnb_eval_precision(e, k);
         rec[k] = pmk_gnb_eval_recall(e, k);
-        char p[16] = "         -", q[16] = "         -";
-        if (!isnan(prec[k]))
-            snprintf(p, sizeof p, "%10.4f", prec[k]);
-        if (!isnan(rec[k]))
-            snprintf(q, sizeof q, "%10.4f", rec[k]);
-        cli_report_text(r, "%8ld %s%s%10zu\n", lab[k], p, q, e->support[k]);
     }
+    /* the text's per-class table and confusion matrix: the library's */
+    cli_report_text(r, "%s", table ? table : "\n(out of memory for the per-class table)\n");
     cli_report_nums(r, "precision", prec, prec && rec ? K : 0);
     cli_report_nums(r, "recall", rec, prec && rec ? K : 0);
+    if (e->confusion)
+        cli_report_size_matrix(r, "confusion", e->confusion, K, K);
+    else   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
+        cli_report_null(r, "confusion");
+    free(table);
     free(prec);
     free(rec);
-    if (!e->confusion) {   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
-        cli_report_null(r, "confusion");
-        cli_report_text(r, "\nno confusion matrix: more than %d classes\n",
-                        PMK_GNB_EVAL_CONFUSION_MAX);
-        return;
-    }
-    cli_report_size_matrix(r, "confusion", e->confusion, K, K);
-    int w = 5;
-    for (size_t k = 0; k < K; k++) {
-        char b[32];
-        int l = snprintf(b, sizeof b, "%ld", lab[k]);
-        w = l + 1 > w ? l + 1 : w;
-        for (size_t p = 0; p < K; p++) {
-            l = snprintf(b, sizeof b, "%zu", e->confusion[k * K + p]);
-            w = l + 1 > w ? l + 1 : w;
-        }
-    }
-    cli_report_text(r, "\nconfusion matrix (rows: true label, columns: predicted label)\n%*s",
-                    w, "");
-    for (size_t p = 0; p < K; p++)
-        cli_report_text(r, "%*ld", w, lab[p]);
-    cli_report_text(r, "\n");
-    for (size_t t = 0; t < K; t++) {
-        cli_report_text(r, "%*ld", w, lab[t]);
-        for (size_t p = 0; p < K; p++)
-            cli_report_text(r, "%*zu", w, e->confusion[t * K + p]);
-        cli_report_text(r, "\n");
-    }
 }
 
 static int cmd_eval(int argc, char **argv)
 {
     cli_args a;
-    int rc;
-    if (parse_ends(argc, argv, pmk_help_gnb_eval, CLI_G_DATA | CLI_G_JSON, &a, &rc))
-        return rc;
-    if (a.npos < 2)
-        return cli_usage("need MODEL and DATA");
-    if ((rc = cli_args_max(&a, 2)))
+    cli_args_init(&a);
+    int rc = cli_parse(argc, argv, pmk_help_gnb_eval, CLI_G_DATA | CLI_G_JSON, &a);
+    if (rc || (rc = cli_args_count(&a, 2, 2, "need MODEL and DATA")))
         return rc;
     pmk_gnb *m = NULL;
     pmk_data_reader *r = NULL;
@@ -424,24 +271,6 @@ static int cmd_eval(int argc, char **argv)
 
 /* ---------------------------------------------------------------- show */
 
-static size_t isqrt_exact(size_t d)
-{
-    size_t s = (size_t)floor(sqrt((double)d) + 0.5);
-    return s * s == d ? s : 0;
-}
-
-/* The picture of the model into @p path. */
-static int draw_model(const pmk_gnb *m, size_t th, size_t tw, size_t ncols, const char *path,
-                      pmk_image_format fmt, pmk_error *err)
-{
-    pmk_image *img = NULL;
-    int rc = pmk_gnb_montage(m, th, tw, ncols, &img, err);
-    if (!rc)
-        rc = pmk_image_write(path, img, fmt, err);
-    pmk_image_free(img);
-    return rc;
-}
-
 static int cmd_show(int argc, char **argv)
 {
     static const cli_option opts[] = {{"shape", OPT_SHAPE, 1}, {"cols", OPT_COLS, 1}, {NULL, 0, 0}};
@@ -461,30 +290,26 @@ static int cmd_show(int argc, char **argv)
     }
     if (rc || key < 0)
         return rc ? rc : p.status;
-    if (a.npos < 1)
-        return cli_usage("missing MODEL");
-    if ((rc = cli_args_max(&a, 1)) || (rc = cli_image_output(&a, &out, &fmt))
+    if ((rc = cli_args_count(&a, 1, 1, "missing MODEL")) || (rc = cli_image_output(&a, &out, &fmt))
         || (rc = cli_check_files((const char *const *)a.pos, 1, &out, 1)))
         return rc;
     const char *mpath = a.pos[0];
     pmk_gnb *m = NULL;
+    pmk_image *img = NULL;
+    pmk_error err;
     if ((rc = load_model(mpath, &m)))
         return rc;
-    size_t D = pmk_gnb_nfeatures(m), K = pmk_gnb_nclasses(m);
-    if (!tw && !(tw = th = isqrt_exact(D)))
-        rc = cli_error("%s: %zu features is not a square image; give --shape RxC", mpath, D);
-    else if (tw > SIZE_MAX / th)
-        rc = cli_error("--shape %zux%zu has more pixels than a size_t counts, but the model %s "
-                       "has %zu features", th, tw, mpath, D);
-    else if (tw * th != D)
-        rc = cli_error("--shape %zux%zu has %zu pixels, but the model %s has %zu features", th,
-                       tw, tw * th, mpath, D);
-    if (!ncols)
-        ncols = K < 10 ? K : 10;
-    pmk_error err;
-    pmk_error_clear(&err);
-    if (!rc && draw_model(m, th, tw, ncols, out, fmt, &err))
+    size_t D = pmk_gnb_nfeatures(m);
+    /* th x tw: both below 2^32 (cli_parse_shape), so exact in a double */
+    if (th && (double)th * (double)tw != (double)D)
+        rc = cli_error("--shape %zux%zu has %.0f pixels, but the model %s has %zu features", th,
+                       tw, (double)th * (double)tw, mpath, D);
+    else if (pmk_gnb_montage(m, th, tw, ncols, &img, &err))   /* no shape: square tiles */
+        rc = !th && err.code == PMK_EINVAL ? cli_error("%s: %s; give --shape RxC", mpath, err.msg)
+                                           : cli_error_pmk(&err);
+    else if (pmk_image_write(out, img, fmt, &err))
         rc = cli_error_pmk(&err);
+    pmk_image_free(img);
     pmk_gnb_free(m);
     return rc;
 }
@@ -494,118 +319,50 @@ static int cmd_show(int argc, char **argv)
 static int cmd_merge(int argc, char **argv)
 {
     cli_args a;
-    int rc;
-    if (parse_ends(argc, argv, pmk_help_gnb_merge, CLI_G_OUTPUT, &a, &rc))
+    cli_args_init(&a);
+    int rc = cli_parse(argc, argv, pmk_help_gnb_merge, CLI_G_OUTPUT, &a);
+    if (rc || (rc = cli_args_count(&a, 2, SIZE_MAX, "need at least two models to merge")))
         return rc;
-    if (a.npos < 2)
-        return cli_usage("need at least two models to merge");
     if (!a.output)
         return cli_usage("missing -o MODEL");
     if ((rc = cli_check_files((const char *const *)a.pos, a.npos, &a.output, 1)))
         return rc;
-    pmk_gnb *acc = NULL;
-    if ((rc = load_model(a.pos[0], &acc)))
-        return rc;
+    pmk_gnb *m = NULL;
     pmk_error err;
-    pmk_error_clear(&err);
-    for (size_t i = 1; i < a.npos && !rc; i++) {
-        pmk_gnb *b = NULL, *mm = NULL;
-        if (!(rc = load_model(a.pos[i], &b)) && !(mm = pmk_gnb_merge(acc, b, &err)))
-            rc = cli_error("%s: %s", a.pos[i], err.msg);
-        pmk_gnb_free(b);
-        if (mm) {
-            pmk_gnb_free(acc);
-            acc = mm;
-        }
-    }
-    if (!rc && pmk_gnb_save(acc, a.output, &err))
+    if (pmk_gnb_merge_files((const char *const *)a.pos, a.npos, &m, &err)
+        || pmk_gnb_save(m, a.output, &err))
         rc = cli_error_pmk(&err);
-    if (!rc)
+    else
         cli_notice("merged %zu models: %.0f rows, %zu classes, %zu features into %s", a.npos,
-                   pmk_gnb_ntrain(acc), pmk_gnb_nclasses(acc), pmk_gnb_nfeatures(acc),
+                   pmk_gnb_ntrain(m), pmk_gnb_nclasses(m), pmk_gnb_nfeatures(m),
                    strcmp(a.output, "-") ? a.output : "<stdout>");
-    pmk_gnb_free(acc);
+    pmk_gnb_free(m);
     return rc;
 }
 
 /* ---------------------------------------------------------------- export */
 
-/* "label,PREFIX0,...,PREFIX{D-1}" */
-static char *numbered_header(const char *prefix, size_t D)
-{
-    size_t cap = 8 + D * (strlen(prefix) + 21);
-    char *h = malloc(cap), *p = h;
-    if (!h)
-        return NULL;
-    p += sprintf(p, "label");
-    for (size_t j = 0; j < D; j++)
-        p += sprintf(p, ",%s%zu", prefix, j);
-    return h;
-}
-
-/* The four files, written as a set: they change together or not at all. */
-static int export_files(const pmk_gnb *m, char path[4][4096])
-{
-    size_t K = pmk_gnb_nclasses(m), D = pmk_gnb_nfeatures(m);
-    const long *lab = pmk_gnb_labels(m);
-    pmk_error err;
-    pmk_error_clear(&err);
-    char *hmu = numbered_header("mu", D), *hvar = numbered_header("var", D);
-    gsl_matrix *pc = gsl_matrix_alloc(K, 2);
-    cli_outset set = {0};
-    const char *w[4];
-    int rc = (!hmu || !hvar || !pc) ? cli_error("out of memory") : PMK_EXIT_OK;
-    for (size_t k = 0; !rc && k < K; k++) {
-        gsl_matrix_set(pc, k, 0, gsl_vector_get(pmk_gnb_priors(m), k));
-        gsl_matrix_set(pc, k, 1, pmk_gnb_counts(m)[k]);
-    }
-    for (size_t i = 0; !rc && i < 4; i++)
-        if (!(w[i] = cli_outset_add(&set, path[i])))
-            rc = PMK_EXIT_FAIL;
-    /* The transform the model applies to raw data, so that mu and var can be
-     * used on raw features: x_scaled = scale * x. */
-    double scale = pmk_gnb_get_options(m)->transform.scale;
-    gsl_matrix_view sv = gsl_matrix_view_array(&scale, 1, 1);
-    if (!rc && (pmk_csv_write(w[0], pmk_gnb_means(m), lab, hmu, &err)
-                || pmk_csv_write(w[1], pmk_gnb_variances(m), lab, hvar, &err)
-                || pmk_csv_write(w[2], pc, lab, "label,prior,count", &err)
-                || pmk_csv_write(w[3], &sv.matrix, NULL, "scale", &err)))
-        rc = cli_outset_error(&set, &err);
-    if (rc)
-        cli_outset_abort(&set);
-    else
-        rc = cli_outset_commit(&set) ? PMK_EXIT_FAIL : PMK_EXIT_OK;
-    free(hmu);
-    free(hvar);
-    gsl_matrix_free(pc);
-    return rc;
-}
-
 static int cmd_export(int argc, char **argv)
 {
     cli_args a;
-    int rc;
-    if (parse_ends(argc, argv, pmk_help_gnb_export, 0, &a, &rc))
-        return rc;
-    if (a.npos < 2)
-        return cli_usage("need MODEL and DIR");
-    if ((rc = cli_args_max(&a, 2)))
+    cli_args_init(&a);
+    int rc = cli_parse(argc, argv, pmk_help_gnb_export, 0, &a);
+    if (rc || (rc = cli_args_count(&a, 2, 2, "need MODEL and DIR")))
         return rc;
     const char *mpath = a.pos[0], *dir = a.pos[1];
-    char path[4][4096];
-    const char *outs[4] = {path[0], path[1], path[2], path[3]};
-    static const char *const names[4] = {"mu.csv", "var.csv", "priors.csv", "transform.csv"};
-    for (size_t i = 0; i < 4; i++)
-        snprintf(path[i], sizeof path[i], "%s/%s", dir, names[i]);
-    if ((rc = cli_check_files(&mpath, 1, outs, 4)))
-        return rc;
+    char path[PMK_GNB_EXPORT_FILES][4096];
+    const char *outs[PMK_GNB_EXPORT_FILES];
+    for (size_t i = 0; i < PMK_GNB_EXPORT_FILES; i++) {
+        snprintf(path[i], sizeof path[i], "%s/%s", dir, pmk_gnb_export_file(i));
+        outs[i] = path[i];
+    }
     pmk_gnb *m = NULL;
-    if ((rc = load_model(mpath, &m)))
+    pmk_error err;
+    if ((rc = cli_check_files(&mpath, 1, outs, PMK_GNB_EXPORT_FILES))
+        || (rc = load_model(mpath, &m)))
         return rc;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        rc = cli_error("%s: cannot create folder: %s", dir, strerror(errno));
-    else
-        rc = export_files(m, path);
+    if (pmk_gnb_export(m, dir, &err))
+        rc = cli_error_pmk(&err);
     pmk_gnb_free(m);
     return rc;
 }
@@ -620,52 +377,4 @@ int cli_gnb(int argc, char **argv)
         {NULL, NULL},
     };
     return cli_dispatch(verbs, pmk_help_gnb, argc, argv);
-}
-
-/* ---------------------------------------------------------------- demo */
-
-int cli_demo_gnb(const char *datadir, const char *outdir, unsigned long seed)
-{
-    (void)seed;   /* the fit is deterministic */
-    char train[4096], test[4096], png[4096];
-    snprintf(train, sizeof train, "%s/mnist-train.csv.gz", datadir);
-    snprintf(test, sizeof test, "%s/mnist-test.csv.gz", datadir);
-    snprintf(png, sizeof png, "%s/gnb-means.png", outdir);
-    cli_set_command("demo gnb");
-    pmk_data_options o;
-    pmk_data_options_init_default(&o);
-    o.chunk_rows = GNB_CHUNK_ROWS;
-    o.header = PMK_CSV_HEADER_NO;
-    pmk_gnb *m = NULL;
-    pmk_gnb_eval *tr = NULL, *te = NULL;
-    pmk_data_reader *r = NULL;
-    pmk_error err;
-    pmk_error_clear(&err);
-    int rc = fit_data(train, &o, NULL, 0, &m, &tr);
-    if (!rc && !(r = pmk_data_open(test, &o, &err)))
-        rc = cli_error_pmk(&err);
-    if (!rc && pmk_gnb_eval_reader(m, r, &te, &err))
-        rc = cli_error_pmk(&err);
-    if (!rc && draw_model(m, 28, 28, 10, png, PMK_IMAGE_AUTO, &err))
-        rc = cli_error_pmk(&err);
-    if (!rc) {
-        printf("gnb: Gaussian classifier, shared variance, pixels/255, var_smoothing 1e-9\n");
-        printf("gnb:   fit on %zu digits (%zu classes, %zu pixels): train accuracy %.6f\n",
-               tr->n, pmk_gnb_nclasses(m), pmk_gnb_nfeatures(m),
-               (double)tr->correct / (double)tr->n);
-        printf("gnb:   held-out %zu digits: test accuracy %.4f, mean NLL %.2f nats, "
-               "mean log-posterior %.4f\n",
-               te->n, (double)te->correct / (double)te->n, te->sum_nll / (double)te->n,
-               te->sum_log_post / (double)te->n);
-        if (te->zero_var_rows)
-            printf("gnb:   (the NLL is dominated by %zu digits with ink on a pixel that is "
-                   "blank in every training digit)\n",
-                   te->zero_var_rows);
-        printf("gnb:   class means and sigma: %s\n", png);
-    }
-    pmk_data_close(r);
-    pmk_gnb_eval_free(tr);
-    pmk_gnb_eval_free(te);
-    pmk_gnb_free(m);
-    return rc;
 }

@@ -201,6 +201,11 @@ int cli_args_max(const cli_args *a, size_t max)
     return 0;
 }
 
+int cli_args_count(const cli_args *a, size_t min, size_t max, const char *missing)
+{
+    return a->npos < min ? cli_usage("%s", missing) : cli_args_max(a, max);
+}
+
 int cli_dispatch(const cli_verb *verbs, const char *help, int argc, char **argv)
 {
     /* argv[0] is the command; a verb, or -h / --help, comes next */
@@ -287,10 +292,36 @@ int cli_image_output(const cli_args *a, const char **path, pmk_image_format *fmt
         if (!strcmp(out, "-"))
             return cli_usage("an image on standard output needs its format: "
                              "--format png|pgm|pbm, or -o png:-");
-        int rc = cli_check_image_output(out);
-        if (rc)
-            return rc;
+        /* the name must say the format: one usage error in every command */
+        pmk_error err;
+        if (pmk_image_format_from_path(out, fmt, &err) != PMK_OK)
+            return cli_usage("%s", err.msg);
+        *fmt = PMK_IMAGE_AUTO;
     }
     *path = out;
+    return 0;
+}
+
+void cli_data_options(const cli_args *a, pmk_data_options *o)
+{
+    pmk_data_options_init_default(o);
+    o->header = a->data.header;
+    o->label_col = a->data.label_col;
+    o->labels = a->data.labels;
+    o->progress = cli_progress_fn;
+}
+
+int cli_asked_transform(const cli_args *a, pmk_transform *tf)
+{
+    pmk_error err;
+    pmk_transform_init(tf);
+    if (a->data.have_scale)
+        tf->scale = a->data.scale;
+    if (a->data.have_threshold)
+        tf->threshold = a->data.threshold;
+    if (pmk_transform_check(tf, &err))
+        return cli_usage_pmk(&err);
+    if (!a->data.have_scale)
+        tf->scale = 0;   /* not asked: automatic, or the model's */
     return 0;
 }

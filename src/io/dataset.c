@@ -92,6 +92,7 @@ void pmk_data_options_init_default(pmk_data_options *o)
     o->end = PMK_DATA_END;
     o->progress = NULL;
     o->progress_ctx = NULL;
+    o->u8 = 0;
 }
 
 int pmk_data_options_check(const pmk_data_options *o, pmk_error *err)
@@ -105,6 +106,8 @@ int pmk_data_options_check(const pmk_data_options *o, pmk_error *err)
                              o->label_col);
     if (o->chunk_rows == 0 || o->max_line == 0 || o->max_line > SIZE_MAX / 4)
         return pmk_error_set(err, PMK_EINVAL, "chunk_rows and max_line must be positive");
+    if (o->u8 & ~(PMK_DATA_U8_VALUES | PMK_DATA_U8_LABELS))
+        return pmk_error_set(err, PMK_EINVAL, "u8 flags %#x are not known", (unsigned)o->u8);
     if (o->begin > o->end)
         return pmk_error_set(err, PMK_EINVAL, "range [%llu, %llu): the start is after the end",
                              o->begin, o->end);

@@ -350,6 +350,15 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
     co.max_line = o.max_line;
     co.progress = o.progress;
     co.progress_ctx = o.progress_ctx;
+    if (o.u8 & PMK_DATA_U8_VALUES) {
+        co.value_min = 0;
+        co.value_max = 255;
+        co.value_integer = 1;
+    }
+    if (o.u8 & PMK_DATA_U8_LABELS) {
+        co.label_min = 0;
+        co.label_max = 255;
+    }
     if (!(r->csv = pmk_csv_open_in(in, shown, pre, (size_t)npre, &co, o.begin, o.end, err)))
         goto fail;
     r->d = pmk_csv_ncols(r->csv);

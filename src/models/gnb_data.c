@@ -237,6 +237,22 @@ int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *
     return rc;
 }
 
+int pmk_gnb_fitter_run(pmk_gnb_fitter *f, pmk_gnb **out, pmk_gnb_eval **train, pmk_error *err)
+{
+    *out = NULL;
+    if (train)
+        *train = NULL;
+    int done = 0, rc;
+    /* the loop a progress report would watch: one chunk a turn */
+    while (!(rc = pmk_gnb_fitter_iterate(f, &done, err)) && !done)
+        ;
+    if (!rc && train)
+        rc = pmk_gnb_fitter_train_eval(f, train, err);
+    if (!rc)
+        *out = pmk_gnb_fitter_take(f);
+    return rc;
+}
+
 pmk_gnb *pmk_gnb_fitter_take(pmk_gnb_fitter *f)
 {
     pmk_gnb *m = f->done ? f->m : NULL;
@@ -257,7 +273,56 @@ void pmk_gnb_fitter_free(pmk_gnb_fitter *f)
     free(f);
 }
 
+/* ---------------------------------------------------------------- merge */
+
+int pmk_gnb_merge_files(const char *const *paths, size_t n, pmk_gnb **out, pmk_error *err)
+{
+    *out = NULL;
+    if (n == 0)
+        return pmk_error_set(err, PMK_EINVAL, "no models to merge");
+    pmk_gnb *acc = NULL;
+    int rc = pmk_gnb_load(paths[0], &acc, err);
+    for (size_t i = 1; i < n && !rc; i++) {
+        pmk_gnb *b = NULL, *mm = NULL;
+        if (!(rc = pmk_gnb_load(paths[i], &b, err)) && !(mm = pmk_gnb_merge(acc, b, err))) {
+            rc = err ? err->code : PMK_EINVAL;
+            pmk_error_prefix(err, paths[i]);
+        }
+        pmk_gnb_free(b);
+        if (mm) {
+            pmk_gnb_free(acc);
+            acc = mm;
+        }
+    }
+    if (rc)
+        pmk_gnb_free(acc);
+    else
+        *out = acc;
+    return rc;
+}
+
 /* ---------------------------------------------------------------- readers */
+
+int pmk_gnb_open_data(const pmk_gnb *m, const char *model_name, const char *path,
+                      const pmk_data_options *o, pmk_data_reader **out, pmk_error *err)
+{
+    pmk_data_reader *r = pmk_data_open(path, o, err);
+    *out = NULL;
+    if (!r)
+        return err ? err->code : PMK_EIO;
+    size_t d = pmk_data_nfeatures(r), want = m->d;
+    if (d != want) {
+        int lab = pmk_data_has_labels(r);
+        pmk_error_set(err, PMK_EDATA, "%s: %zu features per row, but the model %s has %zu%s",
+                      pmk_data_path(r), d, model_name, want,
+                      !lab && d == want + 1 ? " (is there a label column?)"
+                      : lab && d + 1 == want ? " (no label column? use --no-labels)" : "");
+        pmk_data_close(r);
+        return PMK_EDATA;
+    }
+    *out = r;
+    return PMK_OK;
+}
 
 int pmk_gnb_eval_reader(const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out,
                         pmk_error *err)
@@ -331,6 +396,20 @@ int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FIL
     return rc;
 }
 
+int pmk_gnb_predict_save(const pmk_gnb *m, pmk_data_reader *r, int columns, const char *path,
+                         pmk_error *err)
+{
+    pmk_outfile of;
+    int rc = pmk_outfile_open(&of, path, err);
+    if (rc)
+        return rc;
+    if ((rc = pmk_gnb_predict_write(m, r, columns, of.fp, err))) {
+        pmk_outfile_abort(&of);
+        return rc;
+    }
+    return pmk_outfile_commit(&of, err);
+}
+
 /* ---------------------------------------------------------------- picture */
 
 int pmk_gnb_montage(const pmk_gnb *m, size_t th, size_t tw, size_t ncols, pmk_image **out,
@@ -340,6 +419,14 @@ int pmk_gnb_montage(const pmk_gnb *m, size_t th, size_t tw, size_t ncols, pmk_im
     size_t K = m->k, D = m->d;
     if (!m->finished)
         return pmk_error_set(err, PMK_EINVAL, "the model is not fitted");
+    if (!th && !tw) {   /* square tiles */
+        size_t s = (size_t)floor(sqrt((double)D) + 0.5);
+        if (s * s != D)
+            return pmk_error_set(err, PMK_EINVAL, "%zu features is not a square image", D);
+        th = tw = s;
+    }
+    if (!ncols)
+        ncols = K < 10 ? K : 10;
     if (!ncols || !th || !tw || tw > SIZE_MAX / th || th * tw != D)
         return pmk_error_set(err, PMK_EINVAL, "tiles of %zu x %zu do not hold the %zu features",
                              th, tw, D);
@@ -373,5 +460,50 @@ int pmk_gnb_montage(const pmk_gnb *m, size_t th, size_t tw, size_t ncols, pmk_im
             gsl_matrix_set(tiles, mean_slots + k, j, sqrt(gsl_matrix_get(var, k, j)) / sd_hi);
     rc = pmk_montage(tiles, th, tw, ncols, PMK_MONTAGE_RANGE, 0.0, 1.0, out, err);
     gsl_matrix_free(tiles);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- export */
+
+static const char *const export_names[PMK_GNB_EXPORT_FILES] = {"mu.csv", "var.csv",
+                                                               "priors.csv", "transform.csv"};
+
+const char *pmk_gnb_export_file(size_t i)
+{
+    return i < PMK_GNB_EXPORT_FILES ? export_names[i] : NULL;
+}
+
+int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err)
+{
+    if (!m->finished)
+        return pmk_error_set(err, PMK_EINVAL, "the model is not fitted");
+    size_t K = m->k, D = m->d;
+    char *hmu = pmk_csv_numbered_header("label", "mu", D);
+    char *hvar = pmk_csv_numbered_header("label", "var", D);
+    gsl_matrix *pc = gsl_matrix_alloc(K, 2);
+    int rc;
+    if (!hmu || !hvar || !pc) {
+        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < K; k++) {
+        gsl_matrix_set(pc, k, 0, gsl_vector_get(pmk_gnb_priors(m), k));
+        gsl_matrix_set(pc, k, 1, m->count[k]);
+    }
+    /* The transform the model applies to raw data, so that mu and var can be
+     * used on raw features: x_scaled = scale * x. */
+    double scale = m->opt.transform.scale;
+    gsl_matrix_view sv = gsl_matrix_view_array(&scale, 1, 1);
+    const pmk_csv_table t[PMK_GNB_EXPORT_FILES] = {
+        {export_names[0], pmk_gnb_means(m), m->labels, hmu},
+        {export_names[1], pmk_gnb_variances(m), m->labels, hvar},
+        {export_names[2], pc, m->labels, "label,prior,count"},
+        {export_names[3], &sv.matrix, NULL, "scale"},
+    };
+    rc = pmk_csv_write_set(dir, t, PMK_GNB_EXPORT_FILES, err);
+done:
+    free(hmu);
+    free(hvar);
+    gsl_matrix_free(pc);
     return rc;
 }
