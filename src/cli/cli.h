@@ -212,8 +212,8 @@ int cli_image_output(const cli_args *a, const char **path, pmk_image_format *fmt
  * A verb fills one list of fields and cli_report_emit prints it as text or as
  * JSON.  Each field has a JSON key (NULL inside a list) and an optional text
  * line: a printf format with its arguments, newline included (NULL: JSON only).
- * cli_report_text adds a text-only line.  Objects and lists nest with
- * begin/end.  Out of memory is remembered and reported by emit (exit 1). */
+ * cli_report_text adds a text-only line.  Lists nest with begin_list/end_list.
+ * Out of memory is remembered and reported by emit (exit 1). */
 typedef struct cli_report cli_report;
 cli_report *cli_report_new(void);
 void cli_report_free(cli_report *r);
@@ -229,11 +229,8 @@ void cli_report_bool(cli_report *r, const char *key, int v, const char *fmt, ...
 void cli_report_null(cli_report *r, const char *key);
 void cli_report_nums(cli_report *r, const char *key, const double *v, size_t n);
 void cli_report_longs(cli_report *r, const char *key, const long *v, size_t n);
-void cli_report_sizes(cli_report *r, const char *key, const size_t *v, size_t n);
 void cli_report_size_matrix(cli_report *r, const char *key, const size_t *v, size_t rows,
                             size_t cols);
-void cli_report_begin(cli_report *r, const char *key);
-void cli_report_end(cli_report *r);
 void cli_report_begin_list(cli_report *r, const char *key);
 void cli_report_end_list(cli_report *r);
 /* Prints the report on @p out: the text lines in order, or one JSON object

@@ -4,7 +4,7 @@
  * its JSON key and, optionally, the text line that shows it; text lines with no
  * key are prose for people only.  cli_report_emit prints the list either as
  * text (the lines, in order) or as one JSON object (the keyed fields, in
- * order, nested where the verb opened an object), so the two forms cannot
+ * order, nested where the verb opened a list), so the two forms cannot
  * drift apart. */
 #include "config.h"
 
@@ -15,8 +15,8 @@
 
 #include "cli/cli.h"
 
-typedef enum { F_TEXT, F_NUM, F_INT, F_STR, F_BOOL, F_NULL, F_NUMS, F_INTS, F_IMATRIX, F_BEGIN,
-               F_END, F_BEGIN_LIST, F_END_LIST } kind;
+typedef enum { F_TEXT, F_NUM, F_INT, F_STR, F_BOOL, F_NULL, F_NUMS, F_INTS, F_IMATRIX,
+               F_BEGIN_LIST, F_END_LIST } kind;
 
 typedef struct field {
     kind kind;
@@ -192,13 +192,6 @@ void cli_report_longs(cli_report *r, const char *key, const long *v, size_t n)
         put_ints(r, f, v, n, sizeof *v, 1);
 }
 
-void cli_report_sizes(cli_report *r, const char *key, const size_t *v, size_t n)
-{
-    field *f = push(r, F_INTS, key);
-    if (f)
-        put_ints(r, f, v, n, sizeof *v, 0);
-}
-
 void cli_report_size_matrix(cli_report *r, const char *key, const size_t *v, size_t rows,
                             size_t cols)
 {
@@ -208,16 +201,6 @@ void cli_report_size_matrix(cli_report *r, const char *key, const size_t *v, siz
     put_ints(r, f, v, rows * cols, sizeof *v, 0);
     f->n = rows;
     f->cols = cols;
-}
-
-void cli_report_begin(cli_report *r, const char *key)
-{
-    push(r, F_BEGIN, key);
-}
-
-void cli_report_end(cli_report *r)
-{
-    push(r, F_END, NULL);
 }
 
 void cli_report_begin_list(cli_report *r, const char *key)
@@ -274,8 +257,8 @@ static void emit_json(const cli_report *r, FILE *out)
         const field *f = &r->f[i];
         if (f->kind == F_TEXT)
             continue;
-        if (f->kind == F_END || f->kind == F_END_LIST) {
-            fputc(f->kind == F_END ? '}' : ']', out);
+        if (f->kind == F_END_LIST) {
+            fputc(']', out);
             first = 0;
             continue;
         }
@@ -309,7 +292,6 @@ static void emit_json(const cli_report *r, FILE *out)
             }
             fputc(']', out);
             break;
-        case F_BEGIN: fputc('{', out); first = 1; break;
         case F_BEGIN_LIST: fputc('[', out); first = 1; break;
         default: break;
         }
