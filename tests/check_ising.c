@@ -231,7 +231,8 @@ START_TEST(test_icm_hand_5x5)
     ck_assert_int_eq(pmk_outfile_commit(&of, &err), PMK_OK);
     size_t len;
     char *csv = test_read_file(path, &len);
-    ck_assert_str_eq(csv, "sweep,changed,energy,error\n1,2,-64.099999999999994,0.080000000000000002\n"
+    ck_assert_str_eq(csv, "sweep,changed,energy,error\n"
+                          "1,2,-64.099999999999994,0.080000000000000002\n"
                           "2,0,-64.099999999999994,0.080000000000000002\n");
     free(csv);
     snprintf(path, sizeof path, "%s/no-such-dir/trace.csv", test_tmpdir());

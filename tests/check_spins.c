@@ -187,10 +187,12 @@ START_TEST(test_grey)
     /* a second image like the first: the same size reads (NULL: no check),
      * another is refused naming both */
     pmk_spin_image *s2 = NULL, *wide = make_spins(5, 2, 1);
-    ck_assert_int_eq(pmk_spin_image_read_like(img_tpath("g.pgm"), 0.5, s, "first", &s2, &e), PMK_OK);
+    ck_assert_int_eq(pmk_spin_image_read_like(img_tpath("g.pgm"), 0.5, s, "first", &s2, &e),
+                     PMK_OK);
     ck_assert(memcmp(s2->spins, want, 8) == 0);
     pmk_spin_image_free(s2);
-    ck_assert_int_eq(pmk_spin_image_read_like(img_tpath("g.pgm"), 0.5, NULL, NULL, &s2, &e), PMK_OK);
+    ck_assert_int_eq(pmk_spin_image_read_like(img_tpath("g.pgm"), 0.5, NULL, NULL, &s2, &e),
+                     PMK_OK);
     pmk_spin_image_free(s2);
     ck_assert_int_eq(pmk_spin_image_read_like(img_tpath("g.pgm"), 0.5, wide, "w.pbm", &s2, &e),
                      PMK_EDATA);

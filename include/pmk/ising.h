@@ -263,6 +263,16 @@ PMK_API int pmk_ising_noise_image(const pmk_ising_noise *o, struct pmk_spin_imag
                                   struct pmk_image **grey, pmk_rng *rng, size_t *count,
                                   pmk_error *err);
 
+/** Reads @p path as the noise of @p o needs it (flips: pmk_image_read_binary;
+ *  Gaussian noise: pmk_image_read, levels, so that a PGM of 0 and maxval
+ *  only is grey to it) and adds the noise (pmk_ising_noise_image): the
+ *  result in *@p spins or *@p grey (the caller's, the other NULL; both
+ *  NULL on error).  Errors: the reader's; pmk_ising_noise_image's, an
+ *  image of the wrong kind (PMK_EDATA) named "PATH: ...". */
+PMK_API int pmk_ising_noise_read(const pmk_ising_noise *o, const char *path,
+                                 struct pmk_spin_image **spins, struct pmk_image **grey,
+                                 pmk_rng *rng, size_t *count, pmk_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,9 +6,6 @@
  * `pmk demo` is in demo.c. */
 #include "config.h"
 
-#include <math.h>
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -77,8 +74,7 @@ typedef struct ising_args {
     cli_args a;
     pmk_ising_params p;
     pmk_ising_options o;
-    pmk_ising_noise noise;
-    double threshold;        /* --threshold [0: none] */
+    pmk_ising_noise noise;   /* its threshold: every verb's --threshold [0: none] */
     const char *in, *truth, *trace, *observed;
     const char *out;         /* -o without its FMT: prefix */
     pmk_image_format fmt;
@@ -93,7 +89,6 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
     pmk_ising_params_init_default(&v->p);
     pmk_ising_options_init_default(&v->o);
     pmk_ising_noise_init_default(&v->noise);
-    v->threshold = 0;
     v->truth = v->trace = v->observed = v->out = NULL;
     const char *arg;
     int key = 0, rc = 0, have_max_sweeps = 0;
@@ -112,10 +107,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
             if (!(rc = cli_parse_long("neighbours", arg, &nb)))
                 v->p.neighbours = nb < -1000 ? -1000 : nb > 1000 ? 1000 : (int)nb;
             break;
-        case OPT_THRESH:
-            rc = cli_parse_double("threshold", arg, &v->threshold);
-            v->noise.threshold = v->threshold;
-            break;
+        case OPT_THRESH: rc = cli_parse_double("threshold", arg, &v->noise.threshold); break;
         case 'm':
             if (pmk_ising_method_parse(arg, &v->o.method, &err))
                 rc = cli_usage("--method: %s", err.msg);
@@ -157,7 +149,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
         return cli_usage("missing --observed Y");
     if (verb == NOISE ? pmk_ising_noise_check(&v->noise, &err)
                       : pmk_ising_params_check(&v->p, &err)
-                            || pmk_spin_threshold_check(v->threshold, &err)
+                            || pmk_spin_threshold_check(v->noise.threshold, &err)
                             || (verb == DENOISE && pmk_ising_check(&v->p, &v->o, &err)))
         return cli_usage_pmk(&err);
     const char *ins[] = {v->in, v->truth, v->observed}, *outs[] = {v->out, v->trace};
@@ -230,15 +222,12 @@ static int cmd_denoise(int argc, char **argv)
     if ((o->method == PMK_ISING_ANNEAL || o->order == PMK_ISING_RANDOM)
         && !(rng = cli_rng(v.a.have_seed, v.a.seed)))
         return PMK_EXIT_FAIL;
-
     pmk_spin_image *y = NULL, *x = NULL, *t = NULL;
-    pmk_ising_result res;
-    memset(&res, 0, sizeof res);
+    pmk_ising_result res = {0};
     pmk_outfile tracef = {NULL, NULL, NULL};
-    int status;
-    if (pmk_spin_image_read(v.in, v.threshold, &y, &err)
-        || (v.truth && pmk_spin_image_read_like(v.truth, v.threshold, y, v.in, &t, &err))) {
-        status = cli_error_pmk(&err);
+    if (pmk_spin_image_read(v.in, v.noise.threshold, &y, &err)
+        || (v.truth && pmk_spin_image_read_like(v.truth, v.noise.threshold, y, v.in, &t, &err))) {
+        rc = cli_error_pmk(&err);
         goto done;
     }
     size_t W = y->width, H = y->height;
@@ -252,7 +241,7 @@ static int cmd_denoise(int argc, char **argv)
         /* The options are checked and the spins come from a reader: the one
          * PMK_EINVAL left is parameters too large for this image's energy
          * (pmk_ising_params_check_size), a usage error. */
-        status = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
+        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
         goto done;
     }
     double secs = cli_now() - t0;
@@ -262,9 +251,9 @@ static int cmd_denoise(int argc, char **argv)
     if ((v.trace && pmk_ising_trace_save(&tracef, v.trace, &res, o->method, t != NULL, &err))
         || pmk_spin_image_write(v.out, x, v.fmt, &err) != PMK_OK
         || (v.trace && pmk_outfile_commit(&tracef, &err) != PMK_OK))
-        status = cli_error_pmk(&err);
+        rc = cli_error_pmk(&err);
     else
-        status = report_denoise(&v, &res, secs);
+        rc = report_denoise(&v, &res, secs);
 done:
     pmk_outfile_abort(&tracef);   /* nothing when committed or never opened */
     pmk_ising_result_clear(&res);
@@ -272,7 +261,7 @@ done:
     pmk_spin_image_free(x);
     pmk_spin_image_free(y);
     pmk_spin_image_free(t);
-    return status;
+    return rc;
 }
 
 /* ------------------------------------------------------------------ noise */
@@ -290,21 +279,14 @@ static int cmd_noise(int argc, char **argv)
     pmk_spin_image *s = NULL;
     pmk_image *g = NULL;
     size_t count = 0;
-    int status = PMK_EXIT_OK;
-    /* Gaussian noise takes levels: a PGM of 0 and maxval only is grey to it */
-    if ((isnan(v.noise.gauss) ? pmk_image_read_binary(v.in, &s, &g, &err)
-                              : pmk_image_read(v.in, &g, &err)) != PMK_OK) {
-        status = cli_error_pmk(&err);
-    } else if (pmk_ising_noise_image(&v.noise, &s, &g, rng, &count, &err) != PMK_OK) {
-        /* a Gaussian level too large for the image's maxval is a usage
-         * error; an image of the wrong kind is bad data */
-        if (err.code != PMK_EINVAL)
-            pmk_error_prefix(&err, v.in);
-        status = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
+    /* a Gaussian level too large for the image's maxval is a usage error;
+     * an image of the wrong kind, or unreadable, is bad data */
+    if (pmk_ising_noise_read(&v.noise, v.in, &s, &g, rng, &count, &err) != PMK_OK) {
+        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     } else if ((s ? pmk_spin_image_write(v.out, s, v.fmt, &err)
                   : pmk_image_write(v.out, g, v.fmt, &err))
                != PMK_OK) {
-        status = cli_error_pmk(&err);
+        rc = cli_error_pmk(&err);
     } else if (s) {
         cli_notice("flipped %zu of %zu pixels", count, s->width * s->height);
     } else {
@@ -314,7 +296,7 @@ static int cmd_noise(int argc, char **argv)
     pmk_image_free(g);
     pmk_spin_image_free(s);
     pmk_rng_free(rng);
-    return status;
+    return rc;
 }
 
 /* ------------------------------------------------------------------ energy */
@@ -328,8 +310,8 @@ static int cmd_energy(int argc, char **argv)
         return rc;
     pmk_spin_image *x = NULL, *y = NULL;
     pmk_ising_terms t;
-    if (pmk_spin_image_read(v.in, v.threshold, &x, &err)
-        || pmk_spin_image_read_like(v.observed, v.threshold, x, v.in, &y, &err)) {
+    if (pmk_spin_image_read(v.in, v.noise.threshold, &x, &err)
+        || pmk_spin_image_read_like(v.observed, v.noise.threshold, x, v.in, &y, &err)) {
         rc = cli_error_pmk(&err);
     } else if (pmk_ising_energy_terms(&v.p, x->width, x->height, x->spins, y->spins, &t, &err)) {
         /* as in denoise: parameters too large for this image, a usage error */
