@@ -214,13 +214,11 @@ START_TEST(test_icm_hand_5x5)
     ck_assert_int_eq(pmk_ising_denoise(&p, &o, 5, 5, y, x, NULL, &res, NULL), PMK_OK);
     ck_assert_uint_eq(res.trace[0].errors, 2);
     ck_assert_uint_eq(res.trace[1].errors, 2);
-    /* what a report needs besides: the size and the fractions, 2 of 25 */
+    /* what a report needs besides: the size and the fraction, 2 of 25 */
     ck_assert_uint_eq(res.width, 5);
     ck_assert_uint_eq(res.height, 5);
     ck_assert_uint_eq(res.errors, 2);
     ck_assert_double_eq(res.error, 0.08);
-    ck_assert_double_eq(res.trace[0].error, 0.08);
-    ck_assert_double_eq(res.trace[1].error, 0.08);
     /* the trace saved as pmk_ising_trace_write writes it, committed by the
      * caller; an unwritable name leaves the output closed */
     char path[600];

@@ -125,7 +125,6 @@ typedef struct pmk_ising_sweep {
                                entropy; else 0 */
     size_t errors;        /**< pixels differing from options.truth after the
                                sweep (0 without a truth image) */
-    double error;         /**< errors as a fraction of the pixels */
 } pmk_ising_sweep;
 
 /** What pmk_ising_denoise reports.  Owns its trace: release with

@@ -183,7 +183,7 @@ static int report_denoise(const ising_args *v, const pmk_ising_result *res, doub
     for (const pmk_ising_sweep *s = res->trace; m == PMK_ISING_ICM && s < res->trace + nt; s++) {
         cli_report_text(r, "  sweep %zu: changed %zu, energy %.10g", s->sweep, s->changed,
                         s->energy);
-        cli_report_text(r, v->truth ? ", error %.4f%%\n" : "\n", 100.0 * s->error);
+        cli_report_text(r, v->truth ? ", error %.4f%%\n" : "\n", 100.0 * (double)s->errors / n);
     }
     cli_report_num(r, "energy_initial", res->energy_initial, "energy %.10g",
                    res->energy_initial);
@@ -201,8 +201,9 @@ static int report_denoise(const ising_args *v, const pmk_ising_result *res, doub
     for (int l = 0; l < (v->truth ? 3 : 2); l++) {
         cli_report_begin_list(r, lists[l]);
         for (const pmk_ising_sweep *s = res->trace; s < res->trace + nt; s++)
-            cli_report_num(r, NULL, l == 0 ? (double)s->changed : l == 1 ? s->energy : s->error,
-                           NULL);
+            cli_report_num(r, NULL, l == 0   ? (double)s->changed
+                                    : l == 1 ? s->energy
+                                             : (double)s->errors / (double)n, NULL);
         cli_report_end_list(r);
     }
     int rc = cli_report_emit(r, strcmp(v->out, "-") ? stdout : stderr, v->a.json);

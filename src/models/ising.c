@@ -346,8 +346,7 @@ int ising_run_sweep(ising_run *run, size_t sweep, size_t changed, double energy,
 {
     const pmk_ising_options *o = run->o;
     pmk_ising_sweep rec = {sweep, changed, energy, temperature, free_energy,
-                           o->truth ? ising_count_diff(run->x, o->truth, run->n) : 0, 0};
-    rec.error = (double)rec.errors / (double)run->n;
+                           o->truth ? ising_count_diff(run->x, o->truth, run->n) : 0};
     if ((run->rc = trace_push(run->res, &run->cap, &rec, err)))
         return 1;
     run->res->sweeps = sweep;
