@@ -99,6 +99,7 @@ static int load_data(const char *path, const cli_data_args *da, const char *mpat
     o.header = da->header;
     o.label_col = da->label_col;
     o.labels = da->labels;
+    o.progress = cli_progress_fn;
     if (pmk_rbm_read_data(u->m, path, &o, &u->asked, &u->t, matrix ? &u->X : NULL, &err))
         return err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     const pmk_transform *tf = pmk_table_transform(u->t);
@@ -134,7 +135,7 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
     pmk_error err;
     c->t_epoch = now;
     c->last = *info;
-    cli_progress("epoch %zu/%zu  recon %.4f  pseudo-likelihood %.4f  free-energy gap %.4f  "
+    cli_progress_line("epoch %zu/%zu  recon %.4f  pseudo-likelihood %.4f  free-energy gap %.4f  "
                  "%.2f s",
                  info->epoch, c->epochs_total, info->recon_error, pl, gap, secs);
     if (c->log)
@@ -275,6 +276,7 @@ static int rbm_train(int argc, char **argv)
                ntrain + nheld, ntrain, nheld, m->d, m->h,
                o.persistent ? "PCD-" : "CD-", o.k, o.k_ramp && o.k > 1 ? " (ramped from 1)" : "",
                o.batch);
+    o.progress = cli_progress_fn;
     rc = pmk_rbm_fit_table(m, train, hold, &o, u.r, train_epoch, &ctx, &err);
     cli_progress_done();
     if (rc) {
@@ -397,6 +399,7 @@ static int rbm_eval(int argc, char **argv)
     int key, rc = 0, exact = 0, ais = 0;
     pmk_rbm_ais_options ao;
     pmk_rbm_ais_options_init_default(&ao);
+    ao.progress = cli_progress_fn;
     pmk_error err;
     cli_args_init(&a);
     cli_parse_begin(&p, argc, argv, pmk_help_rbm_eval, CLI_G_DATA | CLI_G_JSON | CLI_G_SEED, opts, &a);
