@@ -157,6 +157,9 @@ START_TEST(test_tiny_eval_by_hand)
     const long y[4] = {3, 7, 7, 7};
     gsl_matrix_const_view Q = gsl_matrix_const_view_array(&q[0][0], 4, 2);
     pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, NULL);
+    /* No rows yet: every rate undefined. */
+    ck_assert(isnan(e->accuracy) && isnan(e->mean_nll) && isnan(e->precision[0])
+              && isnan(e->recall[1]));
     /* Two calls of 2 rows: the evaluation accumulates. */
     gsl_matrix_const_view Q1 = gsl_matrix_const_submatrix(&Q.matrix, 0, 0, 2, 2);
     gsl_matrix_const_view Q2 = gsl_matrix_const_submatrix(&Q.matrix, 2, 0, 2, 2);
@@ -172,6 +175,14 @@ START_TEST(test_tiny_eval_by_hand)
     ck_assert_close(pmk_gnb_eval_recall(e, 0), 1.0, 0);
     ck_assert_close(pmk_gnb_eval_precision(e, 1), 1.0, 0);
     ck_assert_close(pmk_gnb_eval_recall(e, 1), 2.0 / 3, 1e-15);
+    /* the rates kept beside the counts */
+    ck_assert_double_eq(e->accuracy, 0.75);
+    ck_assert_double_eq(e->precision[0], 0.5);
+    ck_assert_double_eq(e->recall[0], 1.0);
+    ck_assert_double_eq(e->precision[1], 1.0);
+    ck_assert_double_eq(e->recall[1], 2.0 / 3);
+    ck_assert_double_eq(e->mean_nll, e->sum_nll / 4);
+    ck_assert_double_eq(e->mean_log_post, e->sum_log_post / 4);
     /* log p(true|x): row 4 has log-odds(7:3) = log(0.4/0.6) + 8/1.96 as (5,1). */
     double lo1 = 4.4870977612, lo2 = 3.6761675450;
     double want = -log1p(exp(-lo1)) - 2 * log1p(exp(-lo2)) + log(0.4);

@@ -13,6 +13,7 @@
 
 #include "check_ising.h"
 #include "models/ising_internal.h"
+#include "pmk/stream.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -213,6 +214,28 @@ START_TEST(test_icm_hand_5x5)
     ck_assert_int_eq(pmk_ising_denoise(&p, &o, 5, 5, y, x, NULL, &res, NULL), PMK_OK);
     ck_assert_uint_eq(res.trace[0].errors, 2);
     ck_assert_uint_eq(res.trace[1].errors, 2);
+    /* what a report needs besides: the size and the fraction, 2 of 25 */
+    ck_assert_uint_eq(res.width, 5);
+    ck_assert_uint_eq(res.height, 5);
+    ck_assert_uint_eq(res.errors, 2);
+    ck_assert_double_eq(res.error, 0.08);
+    /* the trace saved as pmk_ising_trace_write writes it, committed by the
+     * caller; an unwritable name leaves the output closed */
+    char path[600];
+    snprintf(path, sizeof path, "%s/trace.csv", test_tmpdir());
+    pmk_outfile of;
+    pmk_error err;
+    ck_assert_int_eq(pmk_ising_trace_save(&of, path, &res, PMK_ISING_ICM, 1, &err), PMK_OK);
+    ck_assert_int_eq(pmk_outfile_commit(&of, &err), PMK_OK);
+    size_t len;
+    char *csv = test_read_file(path, &len);
+    ck_assert_str_eq(csv, "sweep,changed,energy,error\n"
+                          "1,2,-64.099999999999994,0.080000000000000002\n"
+                          "2,0,-64.099999999999994,0.080000000000000002\n");
+    free(csv);
+    snprintf(path, sizeof path, "%s/no-such-dir/trace.csv", test_tmpdir());
+    ck_assert_int_eq(pmk_ising_trace_save(&of, path, &res, PMK_ISING_ICM, 1, &err), PMK_EIO);
+    ck_assert_ptr_null(of.fp);
     pmk_ising_result_clear(&res);
     o.truth = want;
     o.method = PMK_ISING_ANNEAL; /* every method fills it; anneal from a low T is ICM-like */

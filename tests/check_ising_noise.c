@@ -244,6 +244,55 @@ START_TEST(test_noise_image)
 END_TEST
 
 /* The names round-trip; an unknown one lists them. */
+/* pmk_ising_noise_read: the file read as the noise needs it; the noise's
+ * complaint about the image names the file. */
+START_TEST(test_noise_read)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/noise-read.pgm", test_tmpdir());
+    static const char pgm[] = "P2\n2 2\n255\n0 255\n255 0\n";   /* 0 and maxval only */
+    test_write_file(path, pgm, sizeof pgm - 1);
+    pmk_rng *r = pmk_rng_alloc(NULL, 8);
+    pmk_error e;
+    pmk_ising_noise o;
+    pmk_ising_noise_init_default(&o);
+    pmk_spin_image *s = NULL;
+    pmk_image *g = NULL;
+    size_t count = 0;
+    /* flips: read as binary, every pixel flipped */
+    o.flip = 1;
+    ck_assert_int_eq(pmk_ising_noise_read(&o, path, &s, &g, r, &count, &e), PMK_OK);
+    ck_assert(s != NULL && g == NULL);
+    ck_assert_uint_eq(count, 4);
+    const int8_t want[4] = {-1, 1, 1, -1};
+    ck_assert_mem_eq(s->spins, want, 4);
+    pmk_spin_image_free(s);
+    /* Gaussian noise of sd 0: read as levels, grey to it, kept */
+    o.flip = NAN;
+    o.gauss = 0;
+    ck_assert_int_eq(pmk_ising_noise_read(&o, path, &s, &g, r, &count, &e), PMK_OK);
+    ck_assert(s == NULL && g != NULL);
+    ck_assert_uint_eq(count, 4);
+    ck_assert(gsl_matrix_get(g->pix, 0, 1) == 255 && gsl_matrix_get(g->pix, 1, 1) == 0);
+    pmk_image_free(g);
+    /* a Gaussian level too large for maxval: PMK_EINVAL, unprefixed */
+    o.gauss = 1e14;
+    ck_assert_int_eq(pmk_ising_noise_read(&o, path, &s, &g, r, &count, &e), PMK_EINVAL);
+    ck_assert(s == NULL && g == NULL);
+    /* a PBM to Gaussian noise: the image's kind, named */
+    snprintf(path, sizeof path, "%s/noise-read.pbm", test_tmpdir());
+    test_write_file(path, "P1\n1 1\n1\n", 9);
+    o.gauss = 0.1;
+    ck_assert_int_eq(pmk_ising_noise_read(&o, path, &s, &g, r, &count, &e), PMK_EDATA);
+    ck_assert(s == NULL && g == NULL);
+    char msg[800];
+    snprintf(msg, sizeof msg, "%s: Gaussian noise needs a grey image; this one is binary "
+             "(flip its pixels instead)", path);
+    ck_assert_str_eq(e.msg, msg);
+    pmk_rng_free(r);
+}
+END_TEST
+
 START_TEST(test_names)
 {
     pmk_error e;
@@ -306,6 +355,7 @@ void suite_ising_noise(Suite *s)
     tcase_add_test(tc, test_params_size_bound);
     tcase_add_test(tc, test_noise_options);
     tcase_add_test(tc, test_noise_image);
+    tcase_add_test(tc, test_noise_read);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_check);
     suite_add_tcase(s, tc);

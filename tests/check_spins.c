@@ -184,6 +184,22 @@ START_TEST(test_grey)
     ck_assert_str_eq(e.msg, msg);
     ck_assert_int_eq(pmk_spin_image_read(img_tpath("g.pgm"), 0.5, &s, &e), PMK_OK);
     ck_assert(memcmp(s->spins, want, 8) == 0);
+    /* a second image like the first: the same size reads (NULL: no check),
+     * another is refused naming both */
+    pmk_spin_image *s2 = NULL, *wide = make_spins(5, 2, 1);
+    ck_assert_int_eq(pmk_spin_image_read_like(img_tpath("g.pgm"), 0.5, s, "first", &s2, &e),
+                     PMK_OK);
+    ck_assert(memcmp(s2->spins, want, 8) == 0);
+    pmk_spin_image_free(s2);
+    ck_assert_int_eq(pmk_spin_image_read_like(img_tpath("g.pgm"), 0.5, NULL, NULL, &s2, &e),
+                     PMK_OK);
+    pmk_spin_image_free(s2);
+    ck_assert_int_eq(pmk_spin_image_read_like(img_tpath("g.pgm"), 0.5, wide, "w.pbm", &s2, &e),
+                     PMK_EDATA);
+    ck_assert_ptr_null(s2);
+    snprintf(msg, sizeof msg, "%s is 4x2 but w.pbm is 5x2", img_tpath("g.pgm"));
+    ck_assert_str_eq(e.msg, msg);
+    pmk_spin_image_free(wide);
     pmk_spin_image_free(s);
     /* the same as pmk_image_threshold */
     pmk_image *g = NULL, *b = NULL;

@@ -243,6 +243,13 @@ typedef struct pmk_gnb_eval {
     size_t *support;        /**< K: rows whose true class is k */
     size_t *predicted;      /**< K: rows predicted as class k */
     size_t *hits;           /**< K: rows of class k predicted right */
+    /* The rates of the counts above, kept up to date by pmk_gnb_eval_add
+     * (NaN where undefined: no rows yet, no row predicted or of a class). */
+    double accuracy;        /**< correct / n */
+    double mean_nll;        /**< sum_nll / n */
+    double mean_log_post;   /**< sum_log_post / n */
+    double *precision;      /**< K: pmk_gnb_eval_precision of each class */
+    double *recall;         /**< K: pmk_gnb_eval_recall of each class */
 } pmk_gnb_eval;
 
 /** The largest K for which pmk_gnb_eval keeps the K x K confusion matrix

@@ -159,6 +159,12 @@ PMK_API int pmk_spin_threshold_check(double t, pmk_error *err);
 PMK_API int pmk_spin_image_read(const char *path, double t, pmk_spin_image **out,
                                 pmk_error *err);
 
+/** pmk_spin_image_read, then, when @p like is not NULL, the size check of a
+ *  second image read to go with @p like (read from @p like_path): PMK_EDATA
+ *  "PATH is WxH but LIKE_PATH is WxH" when they differ, *@p out NULL. */
+PMK_API int pmk_spin_image_read_like(const char *path, double t, const pmk_spin_image *like,
+                                     const char *like_path, pmk_spin_image **out, pmk_error *err);
+
 /** A binary pmk_image holding the same spins (for montages and side-by-side
  *  pictures); *@p out owned by the caller (NULL on error). */
 PMK_API int pmk_spin_image_to_image(const pmk_spin_image *s, pmk_image **out, pmk_error *err);

@@ -130,6 +130,7 @@ typedef struct pmk_ising_sweep {
 /** What pmk_ising_denoise reports.  Owns its trace: release with
  *  pmk_ising_result_clear. */
 typedef struct pmk_ising_result {
+    size_t width, height;    /**< the image's size */
     size_t sweeps;           /**< sweeps run (0 for mincut) */
     int converged;           /**< ICM / mean field: stopped before max_sweeps */
     double energy_initial;   /**< E(y, y) */
@@ -137,6 +138,7 @@ typedef struct pmk_ising_result {
     size_t changed;          /**< pixels where the returned x differs from y */
     size_t errors;           /**< pixels where it differs from options.truth (0
                                   without a truth image) */
+    double error;            /**< errors as a fraction of the pixels */
     pmk_ising_sweep *trace;  /**< one record per sweep (malloc'ed) */
     size_t ntrace;           /**< records in @c trace */
 } pmk_ising_result;
@@ -193,6 +195,17 @@ PMK_API int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options
 PMK_API int pmk_ising_trace_write(FILE *fp, const pmk_ising_result *res, pmk_ising_method method,
                                   size_t npixels, int with_error, pmk_error *err);
 
+struct pmk_outfile;
+
+/** Opens @p path as the output @p of (pmk_outfile_open), writes the trace of
+ *  @p res (pmk_ising_trace_write on its width x height pixels) and syncs it
+ *  (pmk_outfile_sync), leaving the caller to commit it, say once the image
+ *  it goes with is written, or to abort it.  On error (PMK_EIO naming the
+ *  file, PMK_ENOMEM, PMK_EINVAL for an empty name) @p of is left closed. */
+PMK_API int pmk_ising_trace_save(struct pmk_outfile *of, const char *path,
+                                 const pmk_ising_result *res, pmk_ising_method method,
+                                 int with_error, pmk_error *err);
+
 /** Flips exactly round(@p prob * n) distinct spins of @p x[0..n), chosen
  *  uniformly (a partial Fisher-Yates shuffle) with @p rng.  *@p flipped
  *  (may be NULL) receives the count.  Statuses: PMK_EINVAL unless
@@ -248,6 +261,16 @@ PMK_API int pmk_ising_noise_check(const pmk_ising_noise *o, pmk_error *err);
 PMK_API int pmk_ising_noise_image(const pmk_ising_noise *o, struct pmk_spin_image **spins,
                                   struct pmk_image **grey, pmk_rng *rng, size_t *count,
                                   pmk_error *err);
+
+/** Reads @p path as the noise of @p o needs it (flips: pmk_image_read_binary;
+ *  Gaussian noise: pmk_image_read, levels, so that a PGM of 0 and maxval
+ *  only is grey to it) and adds the noise (pmk_ising_noise_image): the
+ *  result in *@p spins or *@p grey (the caller's, the other NULL; both
+ *  NULL on error).  Errors: the reader's; pmk_ising_noise_image's, an
+ *  image of the wrong kind (PMK_EDATA) named "PATH: ...". */
+PMK_API int pmk_ising_noise_read(const pmk_ising_noise *o, const char *path,
+                                 struct pmk_spin_image **spins, struct pmk_image **grey,
+                                 pmk_rng *rng, size_t *count, pmk_error *err);
 
 #ifdef __cplusplus
 }

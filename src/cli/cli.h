@@ -213,7 +213,8 @@ int cli_image_output(const cli_args *a, const char **path, pmk_image_format *fmt
  * JSON.  Each field has a JSON key (NULL inside a list) and an optional text
  * line: a printf format with its arguments, newline included (NULL: JSON only).
  * cli_report_text adds a text-only line.  Lists nest with begin_list/end_list.
- * Out of memory is remembered and reported by emit (exit 1). */
+ * Out of memory is remembered and reported by emit (exit 1), a NULL report
+ * (cli_report_new out of memory) included. */
 typedef struct cli_report cli_report;
 cli_report *cli_report_new(void);
 void cli_report_free(cli_report *r);

@@ -22,12 +22,6 @@
 
 /* ---------------------------------------------------------------- shared */
 
-static int load_model(const char *path, pmk_gnb **m)
-{
-    pmk_error err;
-    return pmk_gnb_load(path, m, &err) ? cli_error_pmk(&err) : PMK_EXIT_OK;
-}
-
 /* MODEL and DATA of predict and eval: the model loaded, the transform asked
  * for checked against it, DATA opened for it (its width checked). */
 static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
@@ -35,21 +29,14 @@ static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
     pmk_transform tf;
     pmk_data_options o;
     pmk_error err;
-    int rc = load_model(a->pos[0], m);
-    if (rc || (rc = cli_asked_transform(a, &tf)))
+    int rc = pmk_gnb_load(a->pos[0], m, &err) ? cli_error_pmk(&err) : cli_asked_transform(a, &tf);
+    if (rc)
         return rc;
     if (pmk_gnb_check_transform(*m, &tf, &err))
         return cli_usage("%s: %s", a->pos[0], err.msg);
     cli_data_options(a, &o);
     o.chunk_rows = GNB_CHUNK_ROWS;
     return pmk_gnb_open_data(*m, a->pos[0], a->pos[1], &o, r, &err) ? cli_error_pmk(&err) : 0;
-}
-
-/* A library error: its message; a bad option found only now (an explicit
- * prior list of the wrong length) is a usage error. */
-static int fail_pmk(const pmk_error *err)
-{
-    return err->code == PMK_EINVAL ? cli_usage_pmk(err) : cli_error_pmk(err);
 }
 
 /* ---------------------------------------------------------------- fit */
@@ -59,45 +46,20 @@ enum {
     OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS
 };
 
-/* Fit's own options into @p go and the chunk size; 0 or an exit status.
- * The model's options are set by name (the table's names, in enum order). */
-static int fit_option(const cli_option *opts, int key, const char *arg, pmk_gnb_options *go,
-                      double **plist, size_t *chunk, int *no_train)
-{
-    pmk_error err;
-    if (key == OPT_NOTRAIN) {
-        *no_train = 1;
-        return 0;
-    }
-    if (key == OPT_CHUNK) {
-        if (cli_parse_size("chunk-rows", arg, chunk))
-            return PMK_EXIT_USAGE;
-        if (*chunk < 1 || *chunk > 65536)
-            return cli_usage("--chunk-rows: must be 1 to 65536, not '%s'", arg);
-        return 0;
-    }
-    const char *name = opts[key - OPT_SMOOTH].name;
-    if (!pmk_gnb_options_set(go, name, arg, plist, &err))
-        return 0;
-    return err.code == PMK_EINVAL ? cli_usage("--%s: %s", name, err.msg) : cli_error_pmk(&err);
-}
-
 static void report_fit(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, int auto_scale,
                        int no_train, const char *out)
 {
-    double s = pmk_gnb_get_options(m)->transform.scale;
     cli_report_num(r, "rows", pmk_gnb_ntrain(m), "rows (N)          %.0f\n", pmk_gnb_ntrain(m));
     cli_report_int(r, "classes", (long long)pmk_gnb_nclasses(m), "classes (K)       %zu\n",
                    pmk_gnb_nclasses(m));
     cli_report_int(r, "features", (long long)pmk_gnb_nfeatures(m), "features (D)      %zu\n",
                    pmk_gnb_nfeatures(m));
-    cli_report_num(r, "scale", s, NULL);
+    cli_report_num(r, "scale", pmk_gnb_get_options(m)->transform.scale, NULL);
     cli_report_bool(r, "scale_auto", auto_scale, NULL);
     if (e) {
         cli_report_int(r, "train_correct", (long long)e->correct, NULL);
-        cli_report_num(r, "train_accuracy", (double)e->correct / (double)e->n,
-                       "train accuracy    %.6f (%zu/%zu)\n", (double)e->correct / (double)e->n,
-                       e->correct, e->n);
+        cli_report_num(r, "train_accuracy", e->accuracy, "train accuracy    %.6f (%zu/%zu)\n",
+                       e->accuracy, e->correct, e->n);
     } else {
         cli_report_null(r, "train_accuracy");
         cli_report_text(r, "train accuracy    not measured (%s)\n",
@@ -125,9 +87,20 @@ static int cmd_fit(int argc, char **argv)
     size_t chunk = GNB_CHUNK_ROWS;
     int no_train = 0, key, rc = 0;
     const char *arg;
+    pmk_error err;
     cli_parse_begin(&p, argc, argv, pmk_help_gnb_fit, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_JSON, opts, &a);
-    while (!rc && (key = cli_parse_next(&p, &arg)) > 0)
-        rc = fit_option(opts, key, arg, &go, &plist, &chunk, &no_train);
+    while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
+        const char *name = opts[key - OPT_SMOOTH].name;   /* the table is in enum order */
+        if (key == OPT_NOTRAIN) {
+            no_train = 1;
+        } else if (key == OPT_CHUNK) {
+            if (!(rc = cli_parse_size(name, arg, &chunk)) && (chunk < 1 || chunk > 65536))
+                rc = cli_usage("--chunk-rows: must be 1 to 65536, not '%s'", arg);
+        } else if (pmk_gnb_options_set(&go, name, arg, &plist, &err)) {   /* the model's, by name */
+            rc = err.code == PMK_EINVAL ? cli_usage("--%s: %s", name, err.msg)
+                                        : cli_error_pmk(&err);
+        }
+    }
     if (!rc && key < 0)
         rc = p.status;
     if (!rc)
@@ -136,7 +109,6 @@ static int cmd_fit(int argc, char **argv)
         rc = cli_usage("missing -o MODEL");
     if (!rc)
         rc = cli_asked_transform(&a, &go.transform);
-    pmk_error err;
     if (!rc && pmk_gnb_options_check(&go, &err))
         rc = cli_usage_pmk(&err);
     if (!rc)
@@ -149,8 +121,9 @@ static int cmd_fit(int argc, char **argv)
     o.chunk_rows = chunk;
     if (!rc && !(f = pmk_gnb_fitter_open(a.pos[0], &o, &go, !no_train, &err)))
         rc = cli_error_pmk(&err);   /* the options are checked: the data are at fault */
+    /* a bad option found only now (priors, not K of them): a usage error */
     if (!rc && pmk_gnb_fitter_run(f, &m, no_train ? NULL : &e, &err))
-        rc = fail_pmk(&err);
+        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     pmk_gnb_fitter_free(f);
     free(plist);
     if (!rc && pmk_gnb_save(m, a.output, &err))
@@ -208,35 +181,25 @@ static int cmd_predict(int argc, char **argv)
 /* The evaluation's fields: text as before, JSON with the same keys. */
 static void report_eval(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e)
 {
-    size_t K = e->k;
-    double n = (double)e->n, *prec = malloc((K + !K) * sizeof *prec),
-           *rec = malloc((K + !K) * sizeof *rec);
     char *table = pmk_gnb_eval_report(e, m);
     cli_report_int(r, "n", (long long)e->n, "rows                %zu\n", e->n);
     cli_report_int(r, "correct", (long long)e->correct, NULL);
-    cli_report_num(r, "accuracy", (double)e->correct / n, "accuracy            %.4f (%zu/%zu)\n",
-                   (double)e->correct / n, e->correct, e->n);
-    cli_report_num(r, "mean_nll", e->sum_nll / n, "mean NLL            %.6f nats\n",
-                   e->sum_nll / n);
-    cli_report_num(r, "mean_log_posterior", e->sum_log_post / n,
-                   "mean log-posterior  %.6f nats (of the true class)\n", e->sum_log_post / n);
+    cli_report_num(r, "accuracy", e->accuracy, "accuracy            %.4f (%zu/%zu)\n", e->accuracy,
+                   e->correct, e->n);
+    cli_report_num(r, "mean_nll", e->mean_nll, "mean NLL            %.6f nats\n", e->mean_nll);
+    cli_report_num(r, "mean_log_posterior", e->mean_log_post,
+                   "mean log-posterior  %.6f nats (of the true class)\n", e->mean_log_post);
     cli_report_int(r, "zero_variance_rows", (long long)e->zero_var_rows, NULL);
-    cli_report_longs(r, "labels", pmk_gnb_labels(m), K);
-    for (size_t k = 0; prec && rec && k < K; k++) {
-        prec[k] = pmk_gnb_eval_precision(e, k);
-        rec[k] = pmk_gnb_eval_recall(e, k);
-    }
+    cli_report_longs(r, "labels", pmk_gnb_labels(m), e->k);
     /* the text's per-class table and confusion matrix: the library's */
     cli_report_text(r, "%s", table ? table : "\n(out of memory for the per-class table)\n");
-    cli_report_nums(r, "precision", prec, prec && rec ? K : 0);
-    cli_report_nums(r, "recall", rec, prec && rec ? K : 0);
+    cli_report_nums(r, "precision", e->precision, e->k);
+    cli_report_nums(r, "recall", e->recall, e->k);
     if (e->confusion)
-        cli_report_size_matrix(r, "confusion", e->confusion, K, K);
+        cli_report_size_matrix(r, "confusion", e->confusion, e->k, e->k);
     else   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
         cli_report_null(r, "confusion");
     free(table);
-    free(prec);
-    free(rec);
 }
 
 static int cmd_eval(int argc, char **argv)
@@ -250,9 +213,8 @@ static int cmd_eval(int argc, char **argv)
     pmk_data_reader *r = NULL;
     pmk_gnb_eval *e = NULL;
     pmk_error err;
-    pmk_error_clear(&err);
     if (!(rc = open_model_data(&a, &m, &r)) && pmk_gnb_eval_reader(m, r, &e, &err))
-        rc = fail_pmk(&err);
+        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     if (!rc) {
         cli_report *rep = cli_report_new();
         report_eval(rep, m, e);
@@ -297,13 +259,12 @@ static int cmd_show(int argc, char **argv)
     pmk_gnb *m = NULL;
     pmk_image *img = NULL;
     pmk_error err;
-    if ((rc = load_model(mpath, &m)))
-        return rc;
-    size_t D = pmk_gnb_nfeatures(m);
     /* th x tw: both below 2^32 (cli_parse_shape), so exact in a double */
-    if (th && (double)th * (double)tw != (double)D)
+    if (pmk_gnb_load(mpath, &m, &err))
+        rc = cli_error_pmk(&err);
+    else if (th && (double)th * (double)tw != (double)pmk_gnb_nfeatures(m))
         rc = cli_error("--shape %zux%zu has %.0f pixels, but the model %s has %zu features", th,
-                       tw, (double)th * (double)tw, mpath, D);
+                       tw, (double)th * (double)tw, mpath, pmk_gnb_nfeatures(m));
     else if (pmk_gnb_montage(m, th, tw, ncols, &img, &err))   /* no shape: square tiles */
         rc = !th && err.code == PMK_EINVAL ? cli_error("%s: %s; give --shape RxC", mpath, err.msg)
                                            : cli_error_pmk(&err);
@@ -358,10 +319,9 @@ static int cmd_export(int argc, char **argv)
     }
     pmk_gnb *m = NULL;
     pmk_error err;
-    if ((rc = cli_check_files(&mpath, 1, outs, PMK_GNB_EXPORT_FILES))
-        || (rc = load_model(mpath, &m)))
+    if ((rc = cli_check_files(&mpath, 1, outs, PMK_GNB_EXPORT_FILES)))
         return rc;
-    if (pmk_gnb_export(m, dir, &err))
+    if (pmk_gnb_load(mpath, &m, &err) || pmk_gnb_export(m, dir, &err))
         rc = cli_error_pmk(&err);
     pmk_gnb_free(m);
     return rc;

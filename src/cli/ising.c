@@ -6,47 +6,10 @@
  * `pmk demo` is in demo.c. */
 #include "config.h"
 
-#include <math.h>
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/help.h"
-
-/* ------------------------------------------------------------------ helpers */
-
-/* Reads @p path as spins (pmk_spin_image_read: a grey image needs a
- * threshold); when @p like is given, the image must have its size (@p
- * like_path names it in the message). */
-static int read_spins(const char *path, double threshold, const pmk_spin_image *like,
-                      const char *like_path, pmk_spin_image **out)
-{
-    pmk_error err;
-    if (pmk_spin_image_read(path, threshold, out, &err) != PMK_OK)
-        return cli_error_pmk(&err);
-    const pmk_spin_image *s = *out;
-    if (like && (s->width != like->width || s->height != like->height))
-        return cli_error("%s is %zux%zu but %s is %zux%zu", path, s->width, s->height, like_path,
-                         like->width, like->height);
-    return PMK_EXIT_OK;
-}
-
-/* The trace CSV (pmk_ising_trace_write), synced into @p of and left for the
- * caller to commit once the image is written, so that a trace that cannot
- * be written leaves the image alone. */
-static int write_trace(const char *path, pmk_ising_method method, const pmk_ising_result *res,
-                       int with_error, size_t n, pmk_outfile *of)
-{
-    pmk_error err;
-    if (pmk_outfile_open(of, path, &err) != PMK_OK)
-        return cli_error_pmk(&err);
-    pmk_ising_trace_write(of->fp, res, method, n, with_error, NULL);
-    /* a write error shows in the sync, with the file's name */
-    if (pmk_outfile_sync(of, &err) != PMK_OK)
-        return cli_error_pmk(&err);
-    return PMK_EXIT_OK;
-}
 
 /* ------------------------------------------------------------------ denoise */
 
@@ -84,28 +47,27 @@ static const cli_option noise_opts[] = {
     {"flip", OPT_FLIP, 1}, {"gauss", OPT_GAUSS, 1}, {"threshold", OPT_THRESH, 1}, {NULL, 0, 0}};
 static const cli_option energy_opts[] = {MODEL_OPTIONS, {"observed", OPT_OBS, 1}, {NULL, 0, 0}};
 
-/* Each verb's command line: help, option groups and table, what its one
- * argument is, what its -o is. */
+/* Each verb's command line: help, option groups and table, the message when
+ * its one argument is missing, what its -o is. */
 enum { DENOISE, NOISE, ENERGY };
 static const struct verb_spec {
     const char *help;
     unsigned groups;
     const cli_option *opts;
-    const char *what, *out;
+    const char *missing, *out;
 } verb_specs[] = {
     {pmk_help_ising_denoise, CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_JSON | CLI_G_SEED, denoise_opts,
-     "the noisy image", "OUT"},
+     "missing the noisy image", "OUT"},
     {pmk_help_ising_noise, CLI_G_OUTPUT | CLI_G_FORMAT | CLI_G_SEED, noise_opts,
-     "the clean image", "NOISY"},
-    {pmk_help_ising_energy, CLI_G_JSON, energy_opts, "the image", NULL}};
+     "missing the clean image", "NOISY"},
+    {pmk_help_ising_energy, CLI_G_JSON, energy_opts, "missing the image", NULL}};
 
 /* What a verb's command line gives. */
 typedef struct ising_args {
     cli_args a;
     pmk_ising_params p;
     pmk_ising_options o;
-    pmk_ising_noise noise;
-    double threshold;        /* --threshold [0: none] */
+    pmk_ising_noise noise;   /* its threshold: every verb's --threshold [0: none] */
     const char *in, *truth, *trace, *observed;
     const char *out;         /* -o without its FMT: prefix */
     pmk_image_format fmt;
@@ -120,7 +82,6 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
     pmk_ising_params_init_default(&v->p);
     pmk_ising_options_init_default(&v->o);
     pmk_ising_noise_init_default(&v->noise);
-    v->threshold = 0;
     v->truth = v->trace = v->observed = v->out = NULL;
     const char *arg;
     int key = 0, rc = 0, have_max_sweeps = 0;
@@ -139,10 +100,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
             if (!(rc = cli_parse_long("neighbours", arg, &nb)))
                 v->p.neighbours = nb < -1000 ? -1000 : nb > 1000 ? 1000 : (int)nb;
             break;
-        case OPT_THRESH:
-            rc = cli_parse_double("threshold", arg, &v->threshold);
-            v->noise.threshold = v->threshold;
-            break;
+        case OPT_THRESH: rc = cli_parse_double("threshold", arg, &v->noise.threshold); break;
         case 'm':
             if (pmk_ising_method_parse(arg, &v->o.method, &err))
                 rc = cli_usage("--method: %s", err.msg);
@@ -167,17 +125,13 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
         case OPT_OBS: v->observed = arg; break;
         }
     }
-    if (rc)
-        return rc;
-    if (key < 0)
-        return ps.status;
+    if (rc || key < 0)
+        return rc ? rc : ps.status;
     /* Damped mean field needs a few hundred sweeps to meet --tol on the horse
      * (698 at damping 0.5); ICM stops within a handful. */
     if (!have_max_sweeps && v->o.method == PMK_ISING_MEANFIELD)
         v->o.max_sweeps = 1000;
-    if (v->a.npos < 1)
-        return cli_usage("missing %s", vs->what);
-    if ((rc = cli_args_max(&v->a, 1)))
+    if ((rc = cli_args_count(&v->a, 1, 1, vs->missing)))
         return rc;
     v->in = v->a.pos[0];
     if (vs->out && !v->a.output)
@@ -188,7 +142,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
         return cli_usage("missing --observed Y");
     if (verb == NOISE ? pmk_ising_noise_check(&v->noise, &err)
                       : pmk_ising_params_check(&v->p, &err)
-                            || pmk_spin_threshold_check(v->threshold, &err)
+                            || pmk_spin_threshold_check(v->noise.threshold, &err)
                             || (verb == DENOISE && pmk_ising_check(&v->p, &v->o, &err)))
         return cli_usage_pmk(&err);
     const char *ins[] = {v->in, v->truth, v->observed}, *outs[] = {v->out, v->trace};
@@ -196,68 +150,63 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
 }
 
 /* The figures of a run, as text or JSON, on stdout (stderr when the image
- * went there); filled into @p r, which the caller frees. */
-static int report_denoise(cli_report *r, const ising_args *v, size_t W, size_t H,
-                          const pmk_ising_result *res, double secs)
+ * went there). */
+static int report_denoise(const ising_args *v, const pmk_ising_result *res, double secs)
 {
     const pmk_ising_params *p = &v->p;
-    const pmk_ising_options *o = &v->o;
-    const size_t n = W * H, nt = res->ntrace;
-    const int cut = o->method == PMK_ISING_MINCUT;
-    const char *method = pmk_ising_method_name(o->method), *order = pmk_ising_order_name(o->order);
+    const pmk_ising_method m = v->o.method;
+    const size_t n = res->width * res->height, nt = res->ntrace;
+    const int cut = m == PMK_ISING_MINCUT;
+    const char *method = pmk_ising_method_name(m), *order = pmk_ising_order_name(v->o.order);
+    cli_report *r = cli_report_new();
     cli_report_str(r, "method", method, "method %s", method);
     cli_report_str(r, "order", order, cut ? NULL : " (%s order)", order);
     cli_report_int(r, "neighbours", p->neighbours, ", %d neighbours", p->neighbours);
     cli_report_num(r, "beta", p->beta, ", beta %g", p->beta);
     cli_report_num(r, "eta", p->eta, ", eta %g", p->eta);
     cli_report_num(r, "h", p->h, ", h %g\n", p->h);
-    cli_report_int(r, "width", (long long)W, NULL);
-    cli_report_int(r, "height", (long long)H, NULL);
+    cli_report_int(r, "width", (long long)res->width, NULL);
+    cli_report_int(r, "height", (long long)res->height, NULL);
     cli_report_int(r, "sweeps", (long long)res->sweeps, cut ? NULL : "sweeps %zu%s\n",
                    res->sweeps,
-                   o->method == PMK_ISING_ANNEAL ? ""
-                   : res->converged              ? " (converged)"
-                                                 : " (stopped at --max-sweeps)");
+                   m == PMK_ISING_ANNEAL ? ""
+                   : res->converged      ? " (converged)"
+                                         : " (stopped at --max-sweeps)");
     cli_report_bool(r, "converged", cut || res->converged, NULL);
-    for (size_t k = 0; o->method == PMK_ISING_ICM && k < nt; k++) {
-        const pmk_ising_sweep *s = &res->trace[k];
+    for (const pmk_ising_sweep *s = res->trace; m == PMK_ISING_ICM && s < res->trace + nt; s++) {
         cli_report_text(r, "  sweep %zu: changed %zu, energy %.10g", s->sweep, s->changed,
                         s->energy);
-        if (o->truth)
-            cli_report_text(r, ", error %.4f%%", 100.0 * (double)s->errors / (double)n);
-        cli_report_text(r, "\n");
+        cli_report_text(r, v->truth ? ", error %.4f%%\n" : "\n", 100.0 * (double)s->errors / n);
     }
     cli_report_num(r, "energy_initial", res->energy_initial, "energy %.10g",
                    res->energy_initial);
     cli_report_num(r, "energy", res->energy, " -> %.10g\n", res->energy);
     cli_report_int(r, "changed", (long long)res->changed, "changed %zu of %zu pixels\n",
                    res->changed, n);
-    if (o->truth) {
+    if (v->truth) {
         cli_report_int(r, "errors", (long long)res->errors, NULL);
-        cli_report_num(r, "error", (double)res->errors / (double)n,
-                       "error %.4f%% (%zu of %zu pixels differ from %s)\n",
-                       100.0 * (double)res->errors / (double)n, res->errors, n, v->truth);
+        cli_report_num(r, "error", res->error, "error %.4f%% (%zu of %zu pixels differ from %s)\n",
+                       100.0 * res->error, res->errors, n, v->truth);
     }
     cli_report_num(r, "seconds", secs, NULL);
+    /* The per-sweep lists; a count prints as a number does (below 2^53). */
     const char *lists[] = {"changed_per_sweep", "energy_per_sweep", "error_per_sweep"};
-    for (int l = 0; l < (o->truth ? 3 : 2); l++) {
+    for (int l = 0; l < (v->truth ? 3 : 2); l++) {
         cli_report_begin_list(r, lists[l]);
-        for (size_t k = 0; k < nt; k++) {
-            const pmk_ising_sweep *s = &res->trace[k];
-            if (l == 0)
-                cli_report_int(r, NULL, (long long)s->changed, NULL);
-            else
-                cli_report_num(r, NULL, l == 1 ? s->energy : (double)s->errors / (double)n, NULL);
-        }
+        for (const pmk_ising_sweep *s = res->trace; s < res->trace + nt; s++)
+            cli_report_num(r, NULL, l == 0   ? (double)s->changed
+                                    : l == 1 ? s->energy
+                                             : (double)s->errors / (double)n, NULL);
         cli_report_end_list(r);
     }
-    return cli_report_emit(r, strcmp(v->out, "-") ? stdout : stderr, v->a.json);
+    int rc = cli_report_emit(r, strcmp(v->out, "-") ? stdout : stderr, v->a.json);
+    cli_report_free(r);
+    return rc;
 }
 
 static int cmd_denoise(int argc, char **argv)
 {
     ising_args v;
-    pmk_ising_params *p = &v.p;
     pmk_ising_options *o = &v.o;
     pmk_error err;
     int rc = parse_verb(argc, argv, DENOISE, &v);
@@ -267,16 +216,14 @@ static int cmd_denoise(int argc, char **argv)
     if ((o->method == PMK_ISING_ANNEAL || o->order == PMK_ISING_RANDOM)
         && !(rng = cli_rng(v.a.have_seed, v.a.seed)))
         return PMK_EXIT_FAIL;
-
     pmk_spin_image *y = NULL, *x = NULL, *t = NULL;
-    pmk_ising_result res;
-    memset(&res, 0, sizeof res);
-    cli_report *rep = NULL;
+    pmk_ising_result res = {0};
     pmk_outfile tracef = {NULL, NULL, NULL};
-    int status;
-    if ((status = read_spins(v.in, v.threshold, NULL, NULL, &y))
-        || (v.truth && (status = read_spins(v.truth, v.threshold, y, v.in, &t))))
+    if (pmk_spin_image_read(v.in, v.noise.threshold, &y, &err)
+        || (v.truth && pmk_spin_image_read_like(v.truth, v.noise.threshold, y, v.in, &t, &err))) {
+        rc = cli_error_pmk(&err);
         goto done;
+    }
     size_t W = y->width, H = y->height;
     progress prog = {o->method == PMK_ISING_ANNEAL ? o->anneal_sweeps : o->max_sweeps,
                      pmk_ising_method_name(o->method)};
@@ -285,33 +232,31 @@ static int cmd_denoise(int argc, char **argv)
     o->on_sweep_arg = &prog;
     double t0 = cli_now();
     if (!(x = pmk_spin_image_alloc(W, H, &err))
-        || pmk_ising_denoise(p, o, W, H, y->spins, x->spins, rng, &res, &err) != PMK_OK) {
+        || pmk_ising_denoise(&v.p, o, W, H, y->spins, x->spins, rng, &res, &err) != PMK_OK) {
         /* The options are checked and the spins come from a reader: the one
          * PMK_EINVAL left is parameters too large for this image's energy
          * (pmk_ising_params_check_size), a usage error. */
-        status = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
+        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
         goto done;
     }
     double secs = cli_now() - t0;
     cli_progress_done();
-    if (v.trace && (status = write_trace(v.trace, o->method, &res, t != NULL, W * H, &tracef)))
-        goto done;
-    if (pmk_spin_image_write(v.out, x, v.fmt, &err) != PMK_OK
-        || (v.trace && pmk_outfile_commit(&tracef, &err) != PMK_OK)) {
-        status = cli_error_pmk(&err);
-        goto done;
-    }
-    status = (rep = cli_report_new()) ? report_denoise(rep, &v, W, H, &res, secs)
-                                      : cli_error("out of memory");
+    /* The trace is synced first and committed after the image, so that a
+     * trace that cannot be written leaves the image alone. */
+    if ((v.trace && pmk_ising_trace_save(&tracef, v.trace, &res, o->method, t != NULL, &err))
+        || pmk_spin_image_write(v.out, x, v.fmt, &err) != PMK_OK
+        || (v.trace && pmk_outfile_commit(&tracef, &err) != PMK_OK))
+        rc = cli_error_pmk(&err);
+    else
+        rc = report_denoise(&v, &res, secs);
 done:
     pmk_outfile_abort(&tracef);   /* nothing when committed or never opened */
-    cli_report_free(rep);
     pmk_ising_result_clear(&res);
     pmk_rng_free(rng);
     pmk_spin_image_free(x);
     pmk_spin_image_free(y);
     pmk_spin_image_free(t);
-    return status;
+    return rc;
 }
 
 /* ------------------------------------------------------------------ noise */
@@ -329,21 +274,14 @@ static int cmd_noise(int argc, char **argv)
     pmk_spin_image *s = NULL;
     pmk_image *g = NULL;
     size_t count = 0;
-    int status = PMK_EXIT_OK;
-    /* Gaussian noise takes levels: a PGM of 0 and maxval only is grey to it */
-    if ((isnan(v.noise.gauss) ? pmk_image_read_binary(v.in, &s, &g, &err)
-                              : pmk_image_read(v.in, &g, &err)) != PMK_OK) {
-        status = cli_error_pmk(&err);
-    } else if (pmk_ising_noise_image(&v.noise, &s, &g, rng, &count, &err) != PMK_OK) {
-        /* a Gaussian level too large for the image's maxval is a usage
-         * error; an image of the wrong kind is bad data */
-        if (err.code != PMK_EINVAL)
-            pmk_error_prefix(&err, v.in);
-        status = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
+    /* a Gaussian level too large for the image's maxval is a usage error;
+     * an image of the wrong kind, or unreadable, is bad data */
+    if (pmk_ising_noise_read(&v.noise, v.in, &s, &g, rng, &count, &err) != PMK_OK) {
+        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     } else if ((s ? pmk_spin_image_write(v.out, s, v.fmt, &err)
                   : pmk_image_write(v.out, g, v.fmt, &err))
                != PMK_OK) {
-        status = cli_error_pmk(&err);
+        rc = cli_error_pmk(&err);
     } else if (s) {
         cli_notice("flipped %zu of %zu pixels", count, s->width * s->height);
     } else {
@@ -353,7 +291,7 @@ static int cmd_noise(int argc, char **argv)
     pmk_image_free(g);
     pmk_spin_image_free(s);
     pmk_rng_free(rng);
-    return status;
+    return rc;
 }
 
 /* ------------------------------------------------------------------ energy */
@@ -366,30 +304,27 @@ static int cmd_energy(int argc, char **argv)
     if (rc)
         return rc;
     pmk_spin_image *x = NULL, *y = NULL;
-    cli_report *rep = NULL;
     pmk_ising_terms t;
-    if ((rc = read_spins(v.in, v.threshold, NULL, NULL, &x))
-        || (rc = read_spins(v.observed, v.threshold, x, v.in, &y))) {
-        /* the message is printed */
+    if (pmk_spin_image_read(v.in, v.noise.threshold, &x, &err)
+        || pmk_spin_image_read_like(v.observed, v.noise.threshold, x, v.in, &y, &err)) {
+        rc = cli_error_pmk(&err);
     } else if (pmk_ising_energy_terms(&v.p, x->width, x->height, x->spins, y->spins, &t, &err)) {
         /* as in denoise: parameters too large for this image, a usage error */
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
-    } else if (!(rep = cli_report_new())) {
-        rc = cli_error("out of memory");
     } else {
+        /* The energy, then what gives it; each a number in JSON, the
+         * integers among them printing as integers (all below 2^53). */
+        cli_report *rep = cli_report_new();
         cli_report_num(rep, "energy", t.energy, "%.10g\n", t.energy);
-        const char *ikey[] = {"sum_x", "sum_pairs", "sum_xy", "neighbours"};
-        long long ival[] = {t.sum_x, t.sum_pairs, t.sum_xy, v.p.neighbours};
-        for (int k = 0; k < 4; k++)
-            cli_report_int(rep, ikey[k], ival[k], NULL);
-        cli_report_num(rep, "beta", v.p.beta, NULL);
-        cli_report_num(rep, "eta", v.p.eta, NULL);
-        cli_report_num(rep, "h", v.p.h, NULL);
-        cli_report_int(rep, "width", (long long)x->width, NULL);
-        cli_report_int(rep, "height", (long long)x->height, NULL);
+        const char *key[] = {"sum_x", "sum_pairs", "sum_xy", "neighbours", "beta", "eta", "h",
+                             "width", "height"};
+        double val[] = {(double)t.sum_x, (double)t.sum_pairs, (double)t.sum_xy, v.p.neighbours,
+                        v.p.beta, v.p.eta, v.p.h, (double)x->width, (double)x->height};
+        for (int k = 0; k < 9; k++)
+            cli_report_num(rep, key[k], val[k], NULL);
         rc = cli_report_emit(rep, stdout, v.a.json);
+        cli_report_free(rep);
     }
-    cli_report_free(rep);
     pmk_spin_image_free(x);
     pmk_spin_image_free(y);
     return rc;

@@ -80,7 +80,7 @@ static char *vformat(cli_report *r, const char *fmt, va_list ap)
 
 static field *push(cli_report *r, kind k, const char *key)
 {
-    if (r->failed)
+    if (!r || r->failed)   /* NULL: cli_report_new failed, emit says so */
         return NULL;
     if (r->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 32;

@@ -175,6 +175,20 @@ int pmk_spin_image_read(const char *path, double t, pmk_spin_image **out, pmk_er
     return rc;
 }
 
+int pmk_spin_image_read_like(const char *path, double t, const pmk_spin_image *like,
+                             const char *like_path, pmk_spin_image **out, pmk_error *err)
+{
+    int rc = pmk_spin_image_read(path, t, out, err);
+    const pmk_spin_image *s = *out;
+    if (rc || !like || (s->width == like->width && s->height == like->height))
+        return rc;
+    rc = pmk_error_set(err, PMK_EDATA, "%s is %zux%zu but %s is %zux%zu", path, s->width,
+                       s->height, like_path, like->width, like->height);
+    pmk_spin_image_free(*out);
+    *out = NULL;
+    return rc;
+}
+
 int pmk_spin_image_to_image(const pmk_spin_image *s, pmk_image **out, pmk_error *err)
 {
     *out = NULL;

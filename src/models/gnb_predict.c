@@ -224,9 +224,11 @@ static int eval_counts_alloc(pmk_gnb_eval *e, size_t K)
     e->support = calloc(K ? K : 1, sizeof *e->support);
     e->predicted = calloc(K ? K : 1, sizeof *e->predicted);
     e->hits = calloc(K ? K : 1, sizeof *e->hits);
+    e->precision = malloc((K ? K : 1) * sizeof *e->precision);
+    e->recall = malloc((K ? K : 1) * sizeof *e->recall);
     e->confusion = K <= PMK_GNB_EVAL_CONFUSION_MAX
                        ? calloc(K ? K * K : 1, sizeof *e->confusion) : NULL;
-    return e->support && e->predicted && e->hits
+    return e->support && e->predicted && e->hits && e->precision && e->recall
            && (e->confusion || K > PMK_GNB_EVAL_CONFUSION_MAX);
 }
 
@@ -236,6 +238,21 @@ static void eval_counts_free(pmk_gnb_eval *e)
     free(e->support);
     free(e->predicted);
     free(e->hits);
+    free(e->precision);
+    free(e->recall);
+}
+
+/* The rates of @p e from its counts. */
+static void eval_rates(pmk_gnb_eval *e)
+{
+    double n = (double)e->n;
+    e->accuracy = e->n ? (double)e->correct / n : NAN;
+    e->mean_nll = e->n ? e->sum_nll / n : NAN;
+    e->mean_log_post = e->n ? e->sum_log_post / n : NAN;
+    for (size_t k = 0; k < e->k; k++) {
+        e->precision[k] = pmk_gnb_eval_precision(e, k);
+        e->recall[k] = pmk_gnb_eval_recall(e, k);
+    }
 }
 
 pmk_gnb_eval *pmk_gnb_eval_alloc(const pmk_gnb *m, pmk_error *err)
@@ -249,6 +266,7 @@ pmk_gnb_eval *pmk_gnb_eval_alloc(const pmk_gnb *m, pmk_error *err)
         return NULL;
     }
     e->k = m->k;
+    eval_rates(e);
     return e;
 }
 
@@ -345,6 +363,7 @@ int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X, con
     }
     eval_counts_free(e);
     *e = tmp;
+    eval_rates(e);
     return PMK_OK;
 }
 

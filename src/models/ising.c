@@ -16,6 +16,7 @@
 
 #include "pmk/ising.h"
 #include "pmk/limits.h"
+#include "pmk/stream.h"
 #include "models/ising_internal.h"
 
 /* The hot loops work on signed bytes and are written so that the compiler
@@ -472,6 +473,9 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
                            : ising_energy(p, width, height, x, y);
         res->changed = ising_count_diff(x, y, n);
         res->errors = o->truth ? ising_count_diff(x, o->truth, n) : 0;
+        res->error = (double)res->errors / (double)n;
+        res->width = width;
+        res->height = height;
     }
     if (rc != PMK_OK || res == &local)
         pmk_ising_result_clear(res);
@@ -499,4 +503,15 @@ int pmk_ising_trace_write(FILE *fp, const pmk_ising_result *res, pmk_ising_metho
     if (ferror(fp))
         return pmk_error_set(err, PMK_EIO, "cannot write the sweep trace");
     return PMK_OK;
+}
+
+int pmk_ising_trace_save(pmk_outfile *of, const char *path, const pmk_ising_result *res,
+                         pmk_ising_method method, int with_error, pmk_error *err)
+{
+    int rc = pmk_outfile_open(of, path, err);
+    if (rc)
+        return rc;
+    pmk_ising_trace_write(of->fp, res, method, res->width * res->height, with_error, NULL);
+    /* a write error shows in the sync, with the file's name (which aborts) */
+    return pmk_outfile_sync(of, err);
 }

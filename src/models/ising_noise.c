@@ -116,3 +116,21 @@ int pmk_ising_noise_image(const pmk_ising_noise *o, pmk_spin_image **spins, pmk_
     pmk_spin_image *s = *spins;
     return pmk_ising_noise_flip(s->spins, s->width * s->height, o->flip, rng, count, err);
 }
+
+int pmk_ising_noise_read(const pmk_ising_noise *o, const char *path, pmk_spin_image **spins,
+                         pmk_image **grey, pmk_rng *rng, size_t *count, pmk_error *err)
+{
+    *spins = NULL;
+    *grey = NULL;
+    int rc = isnan(o->gauss) ? pmk_image_read_binary(path, spins, grey, err)
+                             : pmk_image_read(path, grey, err);
+    if (!rc && (rc = pmk_ising_noise_image(o, spins, grey, rng, count, err))) {
+        if (rc != PMK_EINVAL)
+            pmk_error_prefix(err, path);
+        pmk_spin_image_free(*spins);
+        pmk_image_free(*grey);
+        *spins = NULL;
+        *grey = NULL;
+    }
+    return rc;
+}
