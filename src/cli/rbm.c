@@ -316,19 +316,23 @@ static int parse_betas(const char *arg, pmk_rbm_ais_options *ao)
     return ok ? 0 : cli_usage("--ais-betas: '%s' is not three counts A,B,C", arg);
 }
 
+/* A figure of eval's report: its JSON key and, unless @p label is NULL, a
+ * text line, the label in 27 columns. */
+static void eval_num(cli_report *rep, const char *key, double v, const char *label)
+{
+    cli_report_num(rep, key, v, label ? "%-27s%.6f\n" : NULL, label, v);
+}
+
 static void eval_report(cli_report *rep, const pmk_rbm_evaluation *ev)
 {
     const pmk_rbm_ais_result *res = &ev->ais;
     int exact = ev->log_z_method == PMK_RBM_LOG_Z_EXACT, ais = ev->log_z_method == PMK_RBM_LOG_Z_AIS;
-    cli_report_int(rep, "n", (long long)ev->n, "rows                       %zu\n", ev->n);
-    cli_report_num(rep, "recon_error", ev->recon_error, "reconstruction error       %.6f\n",
-                   ev->recon_error);
-    cli_report_num(rep, "pseudo_likelihood", ev->pseudo_likelihood,
-                   "pseudo-likelihood (exact)  %.6f\n", ev->pseudo_likelihood);
-    cli_report_num(rep, "pseudo_likelihood_1bit", ev->pseudo_likelihood_1bit,
-                   "pseudo-likelihood (1 bit)  %.6f\n", ev->pseudo_likelihood_1bit);
-    cli_report_num(rep, "mean_free_energy", ev->mean_free_energy,
-                   "mean free energy           %.6f\n", ev->mean_free_energy);
+    cli_report_int(rep, "n", (long long)ev->n, "%-27s%zu\n", "rows", ev->n);
+    eval_num(rep, "recon_error", ev->recon_error, "reconstruction error");
+    eval_num(rep, "pseudo_likelihood", ev->pseudo_likelihood, "pseudo-likelihood (exact)");
+    eval_num(rep, "pseudo_likelihood_1bit", ev->pseudo_likelihood_1bit,
+             "pseudo-likelihood (1 bit)");
+    eval_num(rep, "mean_free_energy", ev->mean_free_energy, "mean free energy");
     cli_report_str(rep, "log_z_method", exact ? "exact" : ais ? "ais" : "none", NULL);
     if (ais) {
         char label[64];
@@ -340,11 +344,9 @@ static void eval_report(cli_report *rep, const pmk_rbm_evaluation *ev)
         cli_report_int(rep, "ais_runs", (long long)res->runs, NULL);
         cli_report_int(rep, "ais_steps", (long long)res->steps, NULL);
     } else {
-        cli_report_num(rep, "log_z", ev->log_z,
-                       exact ? "log Z (exact)              %.6f\n" : NULL, ev->log_z);
+        eval_num(rep, "log_z", ev->log_z, exact ? "log Z (exact)" : NULL);
     }
-    cli_report_num(rep, "mean_log_prob", ev->mean_log_prob,
-                   exact || ais ? "mean log p(v)              %.6f\n" : NULL, ev->mean_log_prob);
+    eval_num(rep, "mean_log_prob", ev->mean_log_prob, exact || ais ? "mean log p(v)" : NULL);
 }
 
 static int rbm_eval(int argc, char **argv)
@@ -399,23 +401,18 @@ static int rbm_eval(int argc, char **argv)
 
 /* ---------------------------------------------------------------- sample */
 
-static int has_ext(const char *path, const char *ext)
-{
-    size_t lp = strlen(path), le = strlen(ext);
-    return lp >= le && strcasecmp(path + lp - le, ext) == 0;
-}
-
-/* -o of sample: an image (a format asked for, or .png / .pgm) or CSV (.csv,
- * or - without --format).  0 or a usage error. */
+/* -o of sample: an image (a format asked for, or .png / .pgm: a grey image
+ * is no PBM) or CSV (.csv, or - without --format).  0 or a usage error. */
 static int sample_output(const cli_args *a, const char **path, pmk_image_format *fmt, int *image)
 {
-    const char *out = a->output;
+    const char *out = a->output, *dot = out ? strrchr(out, '.') : NULL;
     if (!out)
         return cli_usage("missing -o OUT.png or OUT.csv");
-    *image = a->format || has_ext(out, ".png") || has_ext(out, ".pgm") || strchr(out, ':');
+    *image = a->format || strchr(out, ':')
+             || (!pmk_image_format_from_path(out, fmt, NULL) && *fmt != PMK_IMAGE_PBM);
     if (*image)
         return cli_image_output(a, path, fmt);
-    if (!has_ext(out, ".csv") && strcmp(out, "-"))
+    if (!(dot && !strcasecmp(dot, ".csv")) && strcmp(out, "-"))
         return cli_usage("-o: '%s' must end in .png, .pgm or .csv", out);
     *path = out;
     return 0;
