@@ -61,10 +61,6 @@ double cli_now(void);
  * Writes the path into buf and returns it, or NULL when not found. */
 const char *cli_data_file(const char *name, char *buf, size_t len);
 
-/* An image output's name must say its format (.pbm, .pgm, .png): the same
- * usage error (exit 2) in every command, before any work.  Returns 0 or
- * PMK_EXIT_USAGE. */
-int cli_check_image_output(const char *path);
 /* Refuses (usage error, exit 2) a command line in which an output is an input
  * or another output: pmk_outfile_check_paths, called once per verb after its
  * options are parsed and before anything is read or written.  Returns 0 or
@@ -86,17 +82,6 @@ int cli_finish(int status);
  * for cli_finish's message. */
 void cli_flush_stdout(void);
 
-/* Outputs written as a set (convert's images and labels, the export files):
- * the library's pmk_outset, with each failure printed.  cli_outset_add
- * returns the name to write the member to, or NULL (message printed);
- * cli_outset_commit renames the set onto its targets (0 or PMK_EXIT_FAIL);
- * cli_outset_error prints a writer's error under the member's target name;
- * cli_outset_abort removes what was staged. */
-typedef pmk_outset cli_outset;
-const char *cli_outset_add(cli_outset *s, const char *path);
-int cli_outset_commit(cli_outset *s);
-int cli_outset_error(const cli_outset *s, const pmk_error *err);
-void cli_outset_abort(cli_outset *s);
 
 /* Help text helpers: prints the text and returns PMK_EXIT_OK. */
 int cli_print_help(const char *text);
@@ -258,12 +243,5 @@ int cli_rbm(int argc, char **argv);
 int cli_ising(int argc, char **argv);
 int cli_convert(int argc, char **argv);
 int cli_demo(int argc, char **argv);
-
-/* Demo parts, one per model: each runs its model on the data in @p datadir,
- * writes pictures into @p outdir, prints a short report on stdout, and returns
- * an exit status.  @p seed fixes every random choice. */
-int cli_demo_gnb(const char *datadir, const char *outdir, unsigned long seed);
-int cli_demo_rbm(const char *datadir, const char *outdir, unsigned long seed);
-int cli_demo_ising(const char *datadir, const char *outdir, unsigned long seed);
 
 #endif

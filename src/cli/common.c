@@ -289,43 +289,6 @@ const char *cli_data_file(const char *name, char *buf, size_t len)
     return NULL;
 }
 
-int cli_check_image_output(const char *path)
-{
-    pmk_image_format fmt;
-    pmk_error err;
-    pmk_error_clear(&err);
-    if (pmk_image_format_from_path(path, &fmt, &err) != PMK_OK)
-        return cli_usage("%s", err.msg);
-    return 0;
-}
-
-const char *cli_outset_add(cli_outset *s, const char *path)
-{
-    pmk_error err;
-    const char *w = pmk_outset_add(s, path, &err);
-    if (!w)
-        cli_error_pmk(&err);
-    return w;
-}
-
-int cli_outset_commit(cli_outset *s)
-{
-    pmk_error err;
-    return pmk_outset_commit(s, &err) ? cli_error_pmk(&err) : 0;
-}
-
-int cli_outset_error(const cli_outset *s, const pmk_error *err)
-{
-    pmk_error e = *err;
-    pmk_outset_name_target(s, &e);
-    return cli_error_pmk(&e);
-}
-
-void cli_outset_abort(cli_outset *s)
-{
-    pmk_outset_abort(s);
-}
-
 int cli_print_help(const char *text)
 {
     fputs(text, stdout);

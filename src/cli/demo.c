@@ -12,16 +12,24 @@
 #include "cli/cli.h"
 #include "cli/help.h"
 
+/* The demo's files: its inputs in the data folder and its pictures in the
+ * output folder, named once here (cli_demo checks them all before any part
+ * runs: an output folder that is the data folder must not replace the data). */
+enum { DEMO_TRAIN, DEMO_TEST, DEMO_HORSE, DEMO_NOISY, DEMO_NIN };
+enum { DEMO_GNB, DEMO_RBM, DEMO_ISING = DEMO_RBM + 3, DEMO_NOUT };
+static const char *const in_names[DEMO_NIN] = {"mnist-train.csv.gz", "mnist-test.csv.gz",
+                                               "horse.pbm", "horse-noisy10.pbm"};
+static const char *const out_names[DEMO_NOUT] = {"gnb-means.png", "rbm-filters.png",
+                                                 "rbm-hidden.png", "rbm-gibbs.png",
+                                                 "ising-horse.png"};
+
 /* The gnb part: the Gaussian classifier fitted on the MNIST sample, scored
  * on the held-out digits, and a picture of its class means and sigma
  * (library calls only). */
-int cli_demo_gnb(const char *datadir, const char *outdir, unsigned long seed)
+static int demo_gnb(const char *const in[], const char *const out[], unsigned long seed)
 {
     (void)seed;   /* the fit is deterministic */
-    char train[4096], test[4096], png[4096];
-    snprintf(train, sizeof train, "%s/mnist-train.csv.gz", datadir);
-    snprintf(test, sizeof test, "%s/mnist-test.csv.gz", datadir);
-    snprintf(png, sizeof png, "%s/gnb-means.png", outdir);
+    const char *train = in[DEMO_TRAIN], *test = in[DEMO_TEST], *png = out[DEMO_GNB];
     cli_set_command("demo gnb");
     pmk_data_options o;
     pmk_data_options_init_default(&o);
@@ -61,13 +69,10 @@ int cli_demo_gnb(const char *datadir, const char *outdir, unsigned long seed)
 
 /* The Ising part: the noisy horse restored by ICM and by the exact minimum
  * cut, with a side-by-side picture (library calls only). */
-int cli_demo_ising(const char *datadir, const char *outdir, unsigned long seed)
+static int demo_ising(const char *const in[], const char *const out[], unsigned long seed)
 {
     (void)seed; /* ICM and mincut are deterministic */
-    char noisy_path[4096], clean_path[4096], png[4096];
-    snprintf(noisy_path, sizeof noisy_path, "%s/horse-noisy10.pbm", datadir);
-    snprintf(clean_path, sizeof clean_path, "%s/horse.pbm", datadir);
-    snprintf(png, sizeof png, "%s/ising-horse.png", outdir);
+    const char *noisy_path = in[DEMO_NOISY], *clean_path = in[DEMO_HORSE], *png = out[DEMO_ISING];
     cli_set_command("demo");
     pmk_error err;
     pmk_error_clear(&err);
@@ -141,13 +146,9 @@ done:
  * the embedded MNIST sample (CD-1, 15 epochs), with pictures of the filters,
  * of one digit's hidden samples seen through p(v|h), and of Gibbs chains
  * (library calls only). */
-int cli_demo_rbm(const char *datadir, const char *outdir, unsigned long seed)
+static int demo_rbm(const char *const in[], const char *const outs[], unsigned long seed)
 {
-    static const char *const names[3] = {"rbm-filters.png", "rbm-hidden.png", "rbm-gibbs.png"};
-    char path[4096], out[3][4096 + 32];
-    snprintf(path, sizeof path, "%s/mnist-train.csv.gz", datadir);
-    for (size_t k = 0; k < 3; k++)
-        snprintf(out[k], sizeof out[k], "%s/%s", outdir, names[k]);
+    const char *path = in[DEMO_TRAIN], *const *out = outs + DEMO_RBM; /* filters, hidden, gibbs */
     cli_set_command("demo rbm");
     pmk_error err;
     pmk_table *t = NULL;
@@ -265,36 +266,29 @@ int cli_demo(int argc, char **argv)
         snprintf(dirbuf, sizeof dirbuf, "%.*s", (int)(slash - probe), probe);
         datadir = dirbuf;
     }
-    /* The files the parts read and write (cli_demo_gnb, _rbm, _ising): an
-     * --output folder that is the data folder must not replace the data. */
-    static const char *const in_names[] = {"mnist-train.csv.gz", "mnist-test.csv.gz",
-                                           "horse.pbm", "horse-noisy10.pbm"};
-    static const char *const out_names[] = {"gnb-means.png", "rbm-filters.png",
-                                            "rbm-hidden.png", "rbm-gibbs.png",
-                                            "ising-horse.png"};
-    char in_path[4][4096 + 32], out_path[5][4096 + 32];
-    const char *ins[4], *outs[5];
-    for (size_t k = 0; k < 4; k++) {
+    char in_path[DEMO_NIN][4096 + 32], out_path[DEMO_NOUT][4096 + 32];
+    const char *ins[DEMO_NIN], *outs[DEMO_NOUT];
+    for (size_t k = 0; k < DEMO_NIN; k++) {
         snprintf(in_path[k], sizeof in_path[k], "%s/%s", datadir, in_names[k]);
         ins[k] = in_path[k];
     }
-    for (size_t k = 0; k < 5; k++) {
+    for (size_t k = 0; k < DEMO_NOUT; k++) {
         snprintf(out_path[k], sizeof out_path[k], "%s/%s", outdir, out_names[k]);
         outs[k] = out_path[k];
     }
-    if ((rc = cli_check_files(ins, 4, outs, 5)))
+    if ((rc = cli_check_files(ins, DEMO_NIN, outs, DEMO_NOUT)))
         return rc;
     if (mkdir(outdir, 0777) != 0 && errno != EEXIST)
         return cli_error("%s: cannot create folder: %s", outdir, strerror(errno));
 
     printf("pmk demo: data from %s, pictures into %s/\n", datadir, outdir);
     int status = PMK_EXIT_OK;
-    int (*parts[])(const char *, const char *, unsigned long) = {
-        cli_demo_gnb, cli_demo_rbm, cli_demo_ising,
+    int (*parts[])(const char *const[], const char *const[], unsigned long) = {
+        demo_gnb, demo_rbm, demo_ising,
     };
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         cli_set_command("demo");
-        rc = parts[i](datadir, outdir, seed);
+        rc = parts[i](ins, outs, seed);
         cli_flush_stdout();
         if (rc != PMK_EXIT_OK)
             status = rc;

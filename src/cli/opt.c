@@ -292,9 +292,11 @@ int cli_image_output(const cli_args *a, const char **path, pmk_image_format *fmt
         if (!strcmp(out, "-"))
             return cli_usage("an image on standard output needs its format: "
                              "--format png|pgm|pbm, or -o png:-");
-        int rc = cli_check_image_output(out);
-        if (rc)
-            return rc;
+        /* the name must say the format: one usage error in every command */
+        pmk_error err;
+        if (pmk_image_format_from_path(out, fmt, &err) != PMK_OK)
+            return cli_usage("%s", err.msg);
+        *fmt = PMK_IMAGE_AUTO;
     }
     *path = out;
     return 0;
