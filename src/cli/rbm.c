@@ -94,11 +94,14 @@ static int load_data(const char *path, const cli_args *a, const char *mpath, int
     return PMK_EXIT_OK;
 }
 
-/* MODEL then DATA (a.pos[0], a.pos[1]), the data's rows as doubles. */
-static int load_both(const cli_args *a, rbm_run *u)
+/* MODEL then DATA (a.pos[0], a.pos[1]), the data's rows as doubles; with
+ * @p rng, then the run's RNG (--seed). */
+static int load_both(const cli_args *a, int rng, rbm_run *u)
 {
     int rc = load_model(a->pos[0], u);
-    return rc ? rc : load_data(a->pos[1], a, a->pos[0], 1, u);
+    if (!rc && !(rc = load_data(a->pos[1], a, a->pos[0], 1, u)) && rng)
+        rc = (u->r = cli_rng(a->have_seed, a->seed)) ? 0 : PMK_EXIT_FAIL;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- train */
@@ -282,16 +285,12 @@ static int rbm_hidden(int argc, char **argv)
     if ((rc = cli_args_count(&a, 2, 2, "expected MODEL DATA")) || (rc = run_begin(&a, &u))
         || (rc = cli_check_files((const char *const *)a.pos, 2, &out, 1)))
         return rc;
-    if ((rc = load_both(&a, &u)) || (sample && !(u.r = cli_rng(a.have_seed, a.seed)))) {
-        run_free(&u);
-        return rc ? rc : PMK_EXIT_FAIL;
-    }
-    const long *y = pmk_table_labels(u.t);
-    if (!(u.V = gsl_matrix_alloc(u.X->size1, u.m->h)))
+    if (!(rc = load_both(&a, sample, &u)) && !(u.V = gsl_matrix_alloc(u.X->size1, u.m->h)))
         rc = cli_error("out of memory");
-    else if ((sample ? pmk_rbm_sample_hidden(u.m, u.X, u.V, u.r, &err)
-                     : pmk_rbm_hidden_prob(u.m, u.X, u.V, &err))
-             || pmk_csv_write_numbered(out, u.V, y, y ? "label" : NULL, "h", &err))
+    else if (!rc && ((sample ? pmk_rbm_sample_hidden(u.m, u.X, u.V, u.r, &err)
+                             : pmk_rbm_hidden_prob(u.m, u.X, u.V, &err))
+                     || pmk_csv_write_numbered(out, u.V, pmk_table_labels(u.t),
+                                               pmk_table_labels(u.t) ? "label" : NULL, "h", &err)))
         rc = cli_error_pmk(&err);
     run_free(&u);
     return rc;
@@ -357,7 +356,7 @@ static int rbm_eval(int argc, char **argv)
     const char *arg;
     cli_args a;
     cli_parser p;
-    int key, rc = 0, exact = 0, ais = 0;
+    int key, rc = 0, method = PMK_RBM_LOG_Z_NONE;   /* the bits of --exact, --ais */
     pmk_rbm_ais_options ao;
     pmk_rbm_ais_options_init_default(&ao);
     pmk_error err;
@@ -365,8 +364,8 @@ static int rbm_eval(int argc, char **argv)
     cli_parse_begin(&p, argc, argv, pmk_help_rbm_eval, CLI_G_DATA | CLI_G_JSON | CLI_G_SEED, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
         switch (key) {
-        case OPT_EXACT: exact = 1; break;
-        case OPT_AIS: ais = 1; break;
+        case OPT_EXACT: method |= PMK_RBM_LOG_Z_EXACT; break;
+        case OPT_AIS: method |= PMK_RBM_LOG_Z_AIS; break;
         case OPT_AIS_RUNS: rc = cli_parse_size("ais-runs", arg, &ao.runs); break;
         case OPT_AIS_BETAS: rc = parse_betas(arg, &ao); break;
         }
@@ -376,21 +375,16 @@ static int rbm_eval(int argc, char **argv)
     rbm_run u;
     if ((rc = cli_args_count(&a, 2, 2, "expected MODEL DATA")) || (rc = run_begin(&a, &u)))
         return rc;
-    if (exact && ais)
+    if (method == (PMK_RBM_LOG_Z_EXACT | PMK_RBM_LOG_Z_AIS))
         return cli_usage("--exact and --ais exclude each other");
     if (pmk_rbm_ais_options_check(&ao, &err))
         return cli_usage_pmk(&err);
-    if ((rc = load_both(&a, &u)) || !(u.r = cli_rng(a.have_seed, a.seed))) {
-        run_free(&u);
-        return rc ? rc : PMK_EXIT_FAIL;
-    }
-    int method = exact ? PMK_RBM_LOG_Z_EXACT : ais ? PMK_RBM_LOG_Z_AIS : PMK_RBM_LOG_Z_NONE;
     pmk_rbm_evaluation ev;
     cli_report *rep = cli_report_new();
-    if (pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err))
-        rc = exact && err.code == PMK_ELIMIT   /* a layer too wide */
+    if (!(rc = load_both(&a, 1, &u)) && pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err))
+        rc = method == PMK_RBM_LOG_Z_EXACT && err.code == PMK_ELIMIT   /* a layer too wide */
                  ? cli_error("%s: %s (--ais)", a.pos[0], err.msg) : cli_error_pmk(&err);
-    else {
+    else if (!rc) {
         eval_report(rep, &ev);
         rc = cli_report_emit(rep, stdout, a.json);
     }
