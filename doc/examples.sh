@@ -19,6 +19,8 @@
 # sh, in one fresh folder holding `data` (a link to the data folder), so that
 # a later example reads what an earlier one wrote; standard error is merged
 # into standard output, and OPENBLAS_NUM_THREADS is what the command pins.
+# Progress meters, whose lines depend on timing, are left out
+# (PMK_PROGRESS_INTERVAL beyond any run): README shows the lines that stay.
 # A `cc` command runs only where pkg-config finds an installed pmk, or is
 # skipped when PMK_EXAMPLES provides the programs.
 #
@@ -57,6 +59,8 @@ awk -v W="$W" '
 count=$(cat "$W/count")
 [ "$count" -gt 0 ] || { echo "examples.sh: no examples found in $readme" >&2; exit 1; }
 
+PMK_PROGRESS_INTERVAL=1000000
+export PMK_PROGRESS_INTERVAL
 d="$W/run"
 mkdir "$d"
 ln -s "$data" "$d/data"

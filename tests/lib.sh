@@ -13,6 +13,11 @@ FIX="$PMK_TOP_SRCDIR/tests/data"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pmk-cli-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export LC_ALL=C
+# Progress meters off a terminal come once a second, so whether a slow run
+# prints one depends on the machine: tests see none unless they ask
+# (cli_progress.sh sets PMK_PROGRESS_INTERVAL=0 and counts them).
+PMK_PROGRESS_INTERVAL=1000000
+export PMK_PROGRESS_INTERVAL
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

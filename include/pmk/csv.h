@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <gsl/gsl_matrix.h>
 #include "pmk/status.h"
+#include "pmk/progress.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,6 +56,8 @@ typedef struct pmk_csv_options {
     int value_integer;   /**< 1: feature values must be integers [0] */
     long label_min;      /**< smallest label accepted [LONG_MIN] */
     long label_max;      /**< largest label accepted [LONG_MAX] */
+    pmk_progress_fn progress; /**< called after each chunk (pmk/progress.h) [NULL] */
+    void *progress_ctx;  /**< passed to progress [NULL] */
 } pmk_csv_options;
 
 /** Fills @p o with the defaults above. */

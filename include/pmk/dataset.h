@@ -119,6 +119,8 @@ typedef struct pmk_data_options {
                               PMK_DATA_U8_VALUES every feature value an integer
                               0..255, PMK_DATA_U8_LABELS every label; 0 checks
                               nothing [0] */
+    pmk_progress_fn progress; /**< called after each chunk read (pmk/progress.h) [NULL] */
+    void *progress_ctx;  /**< passed to progress [NULL] */
 } pmk_data_options;
 
 /** Flags of pmk_data_options.u8. */

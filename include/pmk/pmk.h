@@ -29,6 +29,7 @@
 
 #include "pmk/version.h"
 #include "pmk/status.h"
+#include "pmk/progress.h"
 #include "pmk/rng.h"
 #include "pmk/kernels.h"
 #include "pmk/limits.h"

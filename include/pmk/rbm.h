@@ -24,6 +24,7 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 #include "pmk/status.h"
+#include "pmk/progress.h"
 #include "pmk/rng.h"
 #include "pmk/stream.h"
 #include "pmk/dataset.h"
@@ -170,6 +171,9 @@ typedef struct pmk_rbm_ais_options {
     size_t runs;          /**< M independent AIS runs [100] */
     size_t n_betas[3];    /**< intervals on [0,0.5], [0.5,0.9], [0.9,1]
                                [500, 4000, 10000]: their schedule */
+    pmk_progress_fn progress; /**< called after each intermediate distribution
+                               (pmk/progress.h) [NULL] */
+    void *progress_ctx;   /**< passed to progress [NULL] */
 } pmk_rbm_ais_options;
 
 /** Fills @p o with the defaults in brackets above. */
@@ -254,6 +258,8 @@ typedef struct pmk_rbm_options {
     double holdout;       /**< the fraction of the rows pmk_rbm_train_table
                                holds out of training, in [0,1) [0.05]; other
                                calls ignore it */
+    pmk_progress_fn progress; /**< called after each minibatch (pmk/progress.h) [NULL] */
+    void *progress_ctx;   /**< passed to progress [NULL] */
 } pmk_rbm_options;
 
 /** Fills @p o with the defaults in brackets above. */

@@ -34,9 +34,13 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A notice on stderr ("pmk <command>: ..."), silenced by -q. */
 void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Progress: on a terminal one line rewritten in place; otherwise one plain line
- * per call.  cli_progress_done ends a rewritten line.  Silenced by -q. */
-void cli_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Progress (progress.c), silenced by -q.  cli_progress_fn is the renderer
+ * for the library's callbacks (ctx unused: NULL): on a terminal one meter line
+ * rewritten in place, else a plain line at most once a second.
+ * cli_progress_line prints a line that stays (an epoch's summary);
+ * cli_progress_done erases a meter left on screen (call it before a report). */
+int cli_progress_fn(const pmk_progress *p, void *ctx);
+void cli_progress_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_progress_done(void);
 
 /* Option parsing.  Each returns 0, or prints a usage error naming --OPT and

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
-/* common.c: messages, progress lines, option parsing and small helpers shared
+/* common.c: messages, option parsing and small helpers shared
  * by every command of the CLI. */
 #include "config.h"
 
@@ -21,7 +21,6 @@
 /* The CLI is single-threaded; these two globals are the CLI's, never the library's. */
 static char command_name[64] = "";
 static int quiet_flag = 0;
-static int progress_open = 0;   /* a rewritten progress line is on screen */
 
 void cli_set_command(const char *name)
 {
@@ -34,10 +33,7 @@ int cli_quiet(void) { return quiet_flag; }
 
 static void prefix(FILE *f)
 {
-    if (progress_open) {
-        fputc('\n', stderr);
-        progress_open = 0;
-    }
+    cli_progress_done();   /* a message replaces a progress meter */
     if (command_name[0])
         fprintf(f, "pmk %s: ", command_name);
     else
@@ -89,35 +85,6 @@ void cli_notice(const char *fmt, ...)
     va_start(ap, fmt);
     vmessage(fmt, ap);
     va_end(ap);
-}
-
-void cli_progress(const char *fmt, ...)
-{
-    if (quiet_flag)
-        return;
-    int tty = isatty(STDERR_FILENO);
-    va_list ap;
-    if (tty)
-        fputs("\r\033[K", stderr);
-    if (command_name[0])
-        fprintf(stderr, "pmk %s: ", command_name);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    if (tty) {
-        progress_open = 1;
-    } else {
-        fputc('\n', stderr);
-    }
-    fflush(stderr);
-}
-
-void cli_progress_done(void)
-{
-    if (progress_open) {
-        fputc('\n', stderr);
-        progress_open = 0;
-    }
 }
 
 int cli_parse_double(const char *opt, const char *s, double *out)

@@ -23,6 +23,7 @@ int cli_convert(int argc, char **argv)
     size_t shape[2] = {0, 0};
     pmk_data_options o;
     pmk_data_options_init_default(&o);
+    o.progress = cli_progress_fn;
     cli_args a;
     cli_parser p;
     int key, rc = 0, format;

@@ -50,27 +50,20 @@ static int write_trace(const char *path, pmk_ising_method method, const pmk_isin
 
 /* ------------------------------------------------------------------ denoise */
 
-/* Progress on stderr (silenced by -q), throttled: the first sweep, then a
- * line when the sweep count reaches the next tenth of the sweeps allowed or a
- * second has passed since the last line, so a run of a thousand mean-field
- * sweeps prints about a dozen lines to a log, not a thousand. */
+/* Each sweep to the CLI's one progress renderer (which throttles), out of
+ * the sweeps the options allow, with the sweep's figures. */
 typedef struct progress {
-    size_t total, next;  /* sweeps allowed; the next sweep that prints */
-    double last;         /* cli_now() of the last line */
+    size_t total;
+    const char *method;
 } progress;
 
 static int progress_sweep(const pmk_ising_sweep *s, void *arg)
 {
-    progress *p = arg;
-    double now = cli_now();
-    if (s->sweep > 1 && s->sweep < p->next && now - p->last < 1.0)
-        return 0;
-    cli_progress("sweep %zu/%zu: changed %zu, energy %.10g", s->sweep, p->total, s->changed,
-                 s->energy);
-    size_t step = p->total / 10 ? p->total / 10 : 1;
-    p->next = (s->sweep / step + 1) * step;
-    p->last = now;
-    return 0;
+    const progress *g = arg;
+    char what[128];
+    snprintf(what, sizeof what, "%s (changed %zu, energy %.10g)", g->method, s->changed, s->energy);
+    pmk_progress p = {what, s->sweep, g->total, "sweeps"};
+    return cli_progress_fn(&p, NULL);
 }
 
 enum {
@@ -285,7 +278,8 @@ static int cmd_denoise(int argc, char **argv)
         || (v.truth && (status = read_spins(v.truth, v.threshold, y, v.in, &t))))
         goto done;
     size_t W = y->width, H = y->height;
-    progress prog = {o->method == PMK_ISING_ANNEAL ? o->anneal_sweeps : o->max_sweeps, 0, 0};
+    progress prog = {o->method == PMK_ISING_ANNEAL ? o->anneal_sweeps : o->max_sweeps,
+                     pmk_ising_method_name(o->method)};
     o->truth = t ? t->spins : NULL;
     o->on_sweep = progress_sweep;
     o->on_sweep_arg = &prog;

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (C) 2026 The pmk developers
 # src/cli: the pmk program: dispatch, shared helpers, demo.
-src_pmk_SOURCES += src/cli/main.c src/cli/common.c src/cli/opt.c src/cli/report.c src/cli/demo.c
+src_pmk_SOURCES += src/cli/main.c src/cli/common.c src/cli/opt.c src/cli/report.c src/cli/demo.c \
+	src/cli/progress.c
 noinst_HEADERS += src/cli/cli.h
 
 # The --help texts live in doc/help/ beside the man pages (one file a command
@@ -18,3 +19,7 @@ doc/help/help.c: $(PMK_HELP_TXT) $(srcdir)/doc/help/help2c.sh
 src/cli/help.h: $(PMK_HELP_TXT) $(srcdir)/doc/help/help2c.sh
 	$(AM_V_GEN)$(MKDIR_P) src/cli && \
 	$(SHELL) $(srcdir)/doc/help/help2c.sh -h $(PMK_HELP_TXT) >$@-t && mv $@-t $@
+
+# Progress on stderr, on a pseudo-terminal (script(1), util-linux) and off it.
+TESTS += tests/cli_progress.sh
+EXTRA_DIST += tests/cli_progress.sh

@@ -308,6 +308,7 @@ void cli_data_options(const cli_args *a, pmk_data_options *o)
     o->header = a->data.header;
     o->label_col = a->data.label_col;
     o->labels = a->data.labels;
+    o->progress = cli_progress_fn;
 }
 
 int cli_asked_transform(const cli_args *a, pmk_transform *tf)

@@ -129,9 +129,9 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
         cli_notice("%s", info->notice);
         return 0;
     }
-    cli_progress("epoch %zu/%zu  recon %.4f  pseudo-likelihood %.4f  free-energy gap %.4f  "
-                 "%.2f s",
-                 info->epoch, c->epochs_total, info->recon_error, pl, gap, secs);
+    cli_progress_line("epoch %zu/%zu  recon %.4f  pseudo-likelihood %.4f  free-energy gap %.4f  "
+                      "%.2f s",
+                      info->epoch, c->epochs_total, info->recon_error, pl, gap, secs);
     if (c->log)
         fprintf(c->log, "%zu,%.17g,%.17g,%.17g,%.6f,%.6f\n", info->epoch, info->recon_error,
                 pl, gap, secs, now - c->t0);
@@ -243,6 +243,7 @@ static int rbm_train(int argc, char **argv)
     }
     if ((ctx.log = logpath ? logf.fp : NULL))
         fputs("epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed\n", logf.fp);
+    o.progress = cli_progress_fn;
     pmk_error_clear(&err);
     rc = pmk_rbm_train_table(&u.m, u.t, &o, u.r, train_epoch, &ctx, &res, &err);
     cli_progress_done();
@@ -359,6 +360,7 @@ static int rbm_eval(int argc, char **argv)
     int key, rc = 0, method = PMK_RBM_LOG_Z_NONE;   /* the bits of --exact, --ais */
     pmk_rbm_ais_options ao;
     pmk_rbm_ais_options_init_default(&ao);
+    ao.progress = cli_progress_fn;
     pmk_error err;
     cli_args_init(&a);
     cli_parse_begin(&p, argc, argv, pmk_help_rbm_eval, CLI_G_DATA | CLI_G_JSON | CLI_G_SEED, opts, &a);

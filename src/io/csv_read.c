@@ -18,6 +18,8 @@
 #include "io/csv_internal.h"
 #include "io/record_internal.h"
 #include "io/dataset_internal.h"
+#include "io/stream_internal.h"
+#include "core/progress_internal.h"
 
 void pmk_csv_options_init_default(pmk_csv_options *o)
 {
@@ -30,6 +32,8 @@ void pmk_csv_options_init_default(pmk_csv_options *o)
     o->value_integer = 0;
     o->label_min = LONG_MIN;
     o->label_max = LONG_MAX;
+    o->progress = NULL;
+    o->progress_ctx = NULL;
 }
 
 void pmk_dataset_free(pmk_dataset *ds)
@@ -258,6 +262,22 @@ size_t pmk_csv_ncols(const pmk_csv_reader *r) { return r->d; }
 int pmk_csv_has_header(const pmk_csv_reader *r) { return r->has_header; }
 const char *pmk_csv_path(const pmk_csv_reader *r) { return r->path; }
 
+/* Progress after a chunk of @p n rows (0: the end): bytes of a regular
+ * file, else lines, whose total is known at the end. */
+static int csv_progress(const pmk_csv_reader *r, size_t n, pmk_error *err)
+{
+    if (!r->opt.progress)
+        return PMK_OK;
+    unsigned long long at, size, lines = (unsigned long long)r->line;
+    char what[200];
+    pmk_instream_tell(r->in, &at, &size);
+    snprintf(what, sizeof what, "reading %s", r->path);
+    return size ? pmk_progress_tell(r->opt.progress, r->opt.progress_ctx, what,
+                                    n && at < size ? at : size, size, "bytes", err)
+                : pmk_progress_tell(r->opt.progress, r->opt.progress_ctx, what, lines,
+                                    n ? 0 : lines, "lines", err);
+}
+
 int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err)
 {
     pmk_error local;
@@ -289,7 +309,7 @@ int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err)
         chunk->X = gsl_matrix_view_array(r->X, n, d);
     else
         memset(&chunk->X, 0, sizeof chunk->X);
-    return PMK_OK;
+    return csv_progress(r, n, err);
 }
 
 void pmk_csv_close(pmk_csv_reader *r)

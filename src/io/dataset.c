@@ -90,6 +90,8 @@ void pmk_data_options_init_default(pmk_data_options *o)
     o->max_line = PMK_CSV_MAX_LINE_DEFAULT;
     o->begin = 0;
     o->end = PMK_DATA_END;
+    o->progress = NULL;
+    o->progress_ctx = NULL;
     o->u8 = 0;
 }
 

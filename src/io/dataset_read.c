@@ -25,6 +25,7 @@
 #include "io/csv_internal.h"
 #include "io/idx_internal.h"
 #include "io/dataset_internal.h"
+#include "core/progress_internal.h"
 
 /* One side of an IDX data set: the images or the labels. */
 typedef struct idx_side {
@@ -44,7 +45,9 @@ struct pmk_data_reader {
     /* IDX */
     idx_side img, lab;
     size_t chunk_rows;
-    size_t next, end;         /* the next record (0-based) and the range's end */
+    size_t first, next, end;  /* the range's first record (0-based), the next, its end */
+    pmk_progress_fn progress; /* and its progress_ctx: the options' */
+    void *progress_ctx;
     double *X;                /* chunk_rows x d, made on the first double read */
     long *y;                  /* chunk_rows labels */
     int failed;
@@ -203,6 +206,7 @@ static int open_idx(pmk_data_reader *r, const char *path, const unsigned char *p
     r->end = o->end < N ? (size_t)o->end : N;
     if (r->end < r->next)
         r->end = r->next;
+    r->first = r->next;
     /* the buffers start small and grow as bytes arrive (side_read) */
     const size_t mib = (size_t)1 << 20;
     r->img.rawcap = r->chunk_rows * r->img.rowbytes < mib ? r->chunk_rows * r->img.rowbytes : mib;
@@ -248,7 +252,10 @@ static int idx_chunk_raw(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *e
     chunk->n = n;
     chunk->first_pos = (long)r->next + 1;
     r->next += n;
-    return PMK_OK;
+    char what[200];
+    snprintf(what, sizeof what, "reading %s", r->path);
+    return pmk_progress_tell(r->progress, r->progress_ctx, what, r->next - r->first,
+                             r->end - r->first, "rows", err);
 }
 
 int pmk_data_read_chunk_u8(pmk_data_reader *r, const unsigned char **X, pmk_data_chunk *chunk,
@@ -318,6 +325,8 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
         goto fail;
     }
     r->format = o.format;
+    r->progress = o.progress;
+    r->progress_ctx = o.progress_ctx;
     if (r->format == PMK_DATA_AUTO)
         r->format = npre == 4 && pmk_idx_magic_ok(pre) ? PMK_DATA_IDX : PMK_DATA_CSV;
     if (r->format == PMK_DATA_IDX) {
@@ -339,6 +348,8 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
     co.label_col = o.label_col;
     co.chunk_rows = o.chunk_rows;
     co.max_line = o.max_line;
+    co.progress = o.progress;
+    co.progress_ctx = o.progress_ctx;
     if (o.u8 & PMK_DATA_U8_VALUES) {
         co.value_min = 0;
         co.value_max = 255;

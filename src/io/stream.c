@@ -479,3 +479,12 @@ void pmk_outfile_abort(pmk_outfile *o)
         unlink(o->tmp);
     outfile_reset(o);
 }
+
+void pmk_instream_tell(const pmk_instream *s, unsigned long long *at, unsigned long long *size)
+{
+    struct stat st;
+    off_t pos = lseek(s->fd, 0, SEEK_CUR);
+    *at = pos > 0 ? (unsigned long long)pos : 0;
+    *size = pos >= 0 && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) ? (unsigned long long)st.st_size
+                                                                       : 0;
+}

@@ -16,4 +16,10 @@
  * of one target uses the same prefix (and finds the stale ones). */
 size_t pmk_temp_base_len(const char *base, long name_max);
 
+struct pmk_instream;
+/* For progress: *at, the bytes of @p s's file read so far (compressed bytes
+ * for gzip), and *size, the file's size, 0 unless it is a regular file. */
+void pmk_instream_tell(const struct pmk_instream *s, unsigned long long *at,
+                       unsigned long long *size);
+
 #endif

@@ -17,6 +17,7 @@
 #include "pmk/limits.h"
 #include "pmk/rbm.h"
 #include "models/rbm_internal.h"
+#include "core/progress_internal.h"
 
 /* ---------------------------------------------------------------- pseudo-likelihood */
 
@@ -215,6 +216,8 @@ void pmk_rbm_ais_options_init_default(pmk_rbm_ais_options *o)
     o->n_betas[0] = 500;
     o->n_betas[1] = 4000;
     o->n_betas[2] = 10000;
+    o->progress = NULL;
+    o->progress_ctx = NULL;
 }
 
 int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err)
@@ -276,7 +279,7 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
     gsl_vector *bA = gsl_vector_alloc(D);
     gsl_matrix *V = gsl_matrix_alloc(M, D), *Xh = gsl_matrix_alloc(M, H);
     gsl_matrix *Hs = gsl_matrix_alloc(M, H);
-    int rc = PMK_OK;
+    int rc = PMK_OK, stopped = 0;   /* stopped: the progress callback's return */
     if (!beta || !logw || !bA || !V || !Xh || !Hs) {
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for AIS");
         goto done;
@@ -338,7 +341,8 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
             }
             logw[n] += t;
         }
-        if (k == K)
+        if ((stopped = pmk_progress_tell(o->progress, o->progress_ctx, "AIS", k, K,
+                                         "beta steps", err)) || k == K)
             break;
         /* T_k: h ~ sigmoid(beta_k x), then v ~ sigmoid((1-beta_k) bA + beta_k (W h + b)) */
         for (size_t n = 0; n < M; n++) {
@@ -362,8 +366,8 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
     free(bb);
     free(ba);
     free(aa);
-    if (rc) {
-        rc = pmk_error_set(err, rc, "AIS: %s", pmk_strerror(rc));
+    if (rc || stopped) {
+        rc = stopped ? stopped : pmk_error_set(err, rc, "AIS: %s", pmk_strerror(rc));
         goto done;
     }
     {

@@ -40,6 +40,7 @@
 #include "pmk/limits.h"
 #include "pmk/rbm.h"
 #include "models/rbm_internal.h"
+#include "core/progress_internal.h"
 
 /* ---------------------------------------------------------------- float kernels */
 
@@ -480,6 +481,8 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o)
     o->k_ramp = 0;
     o->hidden = 500;
     o->holdout = 0.05;
+    o->progress = NULL;
+    o->progress_ctx = NULL;
 }
 
 /* The k schedule: 1 + round((K - 1) e / (E - 1)) in integers, so epoch 0 runs
@@ -567,8 +570,11 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
     }
     gsl_matrix_float *batch = pmk_rbm_trainer_batch(t);
     int rc = PMK_OK;
+    const size_t last = m->epochs + o->epochs, nbatch = (N - 1) / o->batch + 1;
+    char what[64];
     for (size_t e = 0; e < o->epochs && !rc; e++) {
         size_t epoch = m->epochs + 1;
+        snprintf(what, sizeof what, "epoch %zu/%zu", epoch, last);
         /* rbm.m: momentum 0.5 while epoch <= 5, then 0.9 */
         double mu = o->momentum >= 0.0 ? o->momentum : (epoch <= 5 ? 0.5 : 0.9);
         pmk_rng_permutation(r, perm, N);
@@ -579,7 +585,9 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
             size_t n = N - s < o->batch ? N - s : o->batch;
             if ((rc = fill_batch(src, perm + s, n, batch, err)))
                 break;
-            rc = pmk_rbm_trainer_step(t, n, mu, NULL, &recon, err);
+            if (!(rc = pmk_rbm_trainer_step(t, n, mu, NULL, &recon, err)))
+                rc = pmk_progress_tell(o->progress, o->progress_ctx, what, s / o->batch + 1,
+                                       nbatch, "batches", err);
         }
         if (rc || (rc = pmk_rbm_trainer_sync(t, m, err)))
             break;
