@@ -23,6 +23,8 @@ Suite *suite_rbm(void);
 void suite_rbm_training(Suite *s);
 /* The rbm suite's third part (check_rbm_draw.c): data, sampling, pictures, export. */
 void suite_rbm_draw(Suite *s);
+/* The rbm suite's fourth part (check_rbm_run.c): the training run from a table. */
+void suite_rbm_run(Suite *s);
 struct pmk_rbm *check_rbm_random_model(size_t d, size_t h, double scale,
                                        unsigned long seed);
 Suite *suite_ising(void);

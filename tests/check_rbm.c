@@ -557,5 +557,6 @@ Suite *suite_rbm(void)
     suite_add_tcase(s, tc);
     suite_rbm_training(s);   /* check_rbm_train.c */
     suite_rbm_draw(s);       /* check_rbm_draw.c */
+    suite_rbm_run(s);        /* check_rbm_run.c */
     return s;
 }

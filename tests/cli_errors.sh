@@ -112,7 +112,7 @@ done <<'TABLE'
 2|rbm train --binarize 2 bars.csv -o o.rbm|pmk rbm train: transform: threshold 2 is not in [0,1] (0 = no binarizing)
 2|rbm train -H -1 bars.csv -o o.rbm|pmk rbm train: --hidden: '-1' is not a non-negative integer
 2|rbm train -H x bars.csv -o o.rbm|pmk rbm train: --hidden: 'x' is not a non-negative integer
-2|rbm train -H 0 bars.csv -o o.rbm|pmk rbm train: --hidden: an RBM needs at least 1 hidden unit
+2|rbm train -H 0 bars.csv -o o.rbm|pmk rbm train: an RBM needs at least 1 hidden unit
 2|rbm train -e 0 bars.csv -o o.rbm|pmk rbm train: epochs must be at least 1
 2|rbm train -b 0 bars.csv -o o.rbm|pmk rbm train: the batch size must be at least 1
 2|rbm train -k 0 bars.csv -o o.rbm|pmk rbm train: the number of Gibbs steps k must be at least 1
@@ -121,7 +121,7 @@ done <<'TABLE'
 2|rbm train --weight-decay -1 bars.csv -o o.rbm|pmk rbm train: the weight decay must be >= 0, not -1
 2|rbm train --seed -1 bars.csv -o o.rbm|pmk rbm train: --seed: '-1' is not a non-negative integer
 2|rbm train --seed x bars.csv -o o.rbm|pmk rbm train: --seed: 'x' is not a non-negative integer
-2|rbm train --holdout 1 bars.csv -o o.rbm|pmk rbm train: --holdout: '1' is not in [0,1)
+2|rbm train --holdout 1 bars.csv -o o.rbm|pmk rbm train: the holdout fraction must be in [0,1), not 1
 2|rbm train --checkpoint-every x bars.csv -o o.rbm|pmk rbm train: --checkpoint-every: 'x' is not a non-negative integer
 2|rbm train --bogus bars.csv -o o.rbm|pmk rbm train: unknown option '--bogus'
 2|rbm train bars.csv -o|pmk rbm train: option '-o' needs a value

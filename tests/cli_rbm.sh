@@ -105,7 +105,7 @@ tail -n +2 "$T/ex/b.csv" | paste -d' ' "$T/b-model" - | awk 'NF != 2 || $1 != $2
     || fail "b.csv differs from the model"
 
 # ---- bad inputs
-expect_err_line 2 "pmk rbm train: --hidden: an RBM needs at least 1 hidden unit" \
+expect_err_line 2 "pmk rbm train: an RBM needs at least 1 hidden unit" \
     $R train "$BARS" -o "$T/x.rbm" -H 0
 expect_err_line 2 "pmk rbm train: missing -o MODEL" $R train "$BARS"
 # 300 is not a byte, so the one auto rule keeps the scale 1 (issue 11): the
@@ -220,7 +220,7 @@ expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 100000000000
     env PMK_MAX_MEMORY=1G $R train -q "$BARS" -o "$T/big.rbm" -H 8 -b 1000000000000
 expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 100000000000 rows needs 56000000002944 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
     env PMK_MAX_MEMORY=1G $R train -q "$BARS" -o "$T/big.rbm" -H 8 -b 100000000000 --persistent
-expect_err_line 2 "pmk rbm train: --hidden: 1000000000000 is more than the 1073741824 weights an RBM may have" \
+expect_err_line 2 "pmk rbm train: 1000000000000 hidden units are more than the 1073741824 weights an RBM may have" \
     $R train "$BARS" -o "$T/big.rbm" -H 1000000000000
 expect_fail 1 "pmk rbm train: 36 x 1000000000 weights exceed the limit of 1073741824" \
     $R train -q "$BARS" -o "$T/big.rbm" -H 1000000000

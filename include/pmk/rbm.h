@@ -253,6 +253,11 @@ typedef struct pmk_rbm_options {
                                epoch to k in its last (pmk_rbm_epoch_k), as
                                Salakhutdinov & Murray (2008) grew k during
                                training [0] */
+    size_t hidden;        /**< H of the model pmk_rbm_train_table makes when
+                               given none [500]; other calls ignore it */
+    double holdout;       /**< the fraction of the rows pmk_rbm_train_table
+                               holds out of training, in [0,1) [0.05]; other
+                               calls ignore it */
     pmk_progress_fn progress; /**< called after each minibatch (pmk/progress.h) [NULL] */
     void *progress_ctx;   /**< passed to progress [NULL] */
 } pmk_rbm_options;
@@ -261,7 +266,8 @@ typedef struct pmk_rbm_options {
 PMK_API void pmk_rbm_options_init_default(pmk_rbm_options *o);
 
 /** Checks the options (epochs, batch and k >= 1, lr > 0, momentum < 1,
- *  weight decay >= 0); the message names the offending one. */
+ *  weight decay >= 0, 1 <= hidden <= PMK_RBM_MAX_WEIGHTS, holdout in
+ *  [0,1)); PMK_EINVAL, the message naming the offending one. */
 PMK_API int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err);
 
 /** The Gibbs steps used in epoch @p e (0-based within one pmk_rbm_fit call)
@@ -280,6 +286,10 @@ typedef struct pmk_rbm_epoch_info {
                                F(held out) - mean F(those training rows), the
                                overfitting monitor of Hinton's guide, sec. 6;
                                else NaN */
+    const char *notice;   /**< NULL, except in the one call pmk_rbm_train_table
+                               makes before the first epoch (epoch: the
+                               epochs trained before, figures NaN): what the
+                               run trains on, a line for a person */
 } pmk_rbm_epoch_info;
 
 /** Called after each epoch with the model's parameters up to date; a non-zero
@@ -314,6 +324,32 @@ PMK_API int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *
 PMK_API int pmk_rbm_fit_table(pmk_rbm *m, const pmk_table *t, const pmk_table *hold,
                               const pmk_rbm_options *o, pmk_rng *r, pmk_rbm_epoch_fn cb,
                               void *ctx, pmk_error *err);
+
+/** What pmk_rbm_train_table did. */
+typedef struct pmk_rbm_train_result {
+    size_t train_rows;         /**< the rows trained on */
+    size_t held_out;           /**< the rows held out (the free-energy gap's) */
+    pmk_rbm_epoch_info last;   /**< the last epoch's figures (notice NULL) */
+} pmk_rbm_train_result;
+
+/** A training run on the rows of @p t in one call, as `pmk rbm train` makes
+ *  it: holds out o->holdout of the rows (pmk_table_split, drawing from @p r);
+ *  with *@p m NULL, allocates a model of D = the table's columns and
+ *  o->hidden hidden units and initialises it on the training rows
+ *  (pmk_rbm_init_table, drawing from @p r), otherwise continues *@p m; then
+ *  pmk_rbm_fit_table on the training rows with the held-out ones.  @p cb
+ *  (may be NULL) is called once before the first epoch with info->notice
+ *  set ("N rows (T for training, H held out), D = 36, H = 8, CD-1, batch
+ *  100", with "PCD-" for persistent chains and " (ramped from 1)" for a k
+ *  ramp), then after each epoch as pmk_rbm_fit_table calls it.  *@p out (may
+ *  be NULL) is set on success and on a failure in training.  A model made
+ *  here is the caller's on success (pmk_rbm_free) and freed on error, *@p m
+ *  left NULL.  Statuses: those of pmk_rbm_options_check, pmk_table_split,
+ *  pmk_rbm_alloc, pmk_rbm_init_table and pmk_rbm_fit_table, or the
+ *  callback's non-zero return. */
+PMK_API int pmk_rbm_train_table(pmk_rbm **m, const pmk_table *t, const pmk_rbm_options *o,
+                                pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx,
+                                pmk_rbm_train_result *out, pmk_error *err);
 
 /* ---------------------------------------------------------------- transform */
 

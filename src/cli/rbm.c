@@ -39,16 +39,10 @@ typedef struct rbm_run {
 
 /* Starts a run: u->asked from the options, checked as the library checks a
  * transform, before anything is read. */
-static int run_begin(const cli_data_args *da, rbm_run *u)
+static int run_begin(const cli_args *a, rbm_run *u)
 {
-    pmk_error err;
     memset(u, 0, sizeof *u);
-    pmk_transform_init(&u->asked);
-    u->asked.scale = da->have_scale ? da->scale : 0;
-    u->asked.threshold = da->have_threshold ? da->threshold : 0;
-    pmk_transform tf = u->asked;
-    tf.scale = da->have_scale ? tf.scale : 1;
-    return pmk_transform_check(&tf, &err) ? cli_usage_pmk(&err) : 0;
+    return cli_asked_transform(a, &u->asked);
 }
 
 static void run_free(rbm_run *u)
@@ -62,12 +56,6 @@ static void run_free(rbm_run *u)
     pmk_rbm_free(u->m);
     pmk_table_free(u->t);
     pmk_rng_free(u->r);
-}
-
-/* The positional arguments: at least @p min ("missing" otherwise), at most @p max. */
-static int expect_args(const cli_args *a, size_t min, size_t max, const char *missing)
-{
-    return a->npos < min ? cli_usage("%s", missing) : cli_args_max(a, max);
 }
 
 /* A count option that must be at least 1. */
@@ -87,19 +75,15 @@ static int load_model(const char *path, rbm_run *u)
     return pmk_rbm_check_transform(u->m, &u->asked, &err) ? cli_usage("%s: %s", path, err.msg) : 0;
 }
 
-/* Reads PATH (CSV or IDX, the data options of @p da) for u->m (NULL: a model
+/* Reads PATH (CSV or IDX, the data options of @p a) for u->m (NULL: a model
  * to be trained) into u->t, and with @p matrix its rows into u->X; a notice
  * for a model that records no transform (MPATH: its file). */
-static int load_data(const char *path, const cli_data_args *da, const char *mpath, int matrix,
+static int load_data(const char *path, const cli_args *a, const char *mpath, int matrix,
                      rbm_run *u)
 {
     pmk_error err;
     pmk_data_options o;
-    pmk_data_options_init_default(&o);
-    o.header = da->header;
-    o.label_col = da->label_col;
-    o.labels = da->labels;
-    o.progress = cli_progress_fn;
+    cli_data_options(a, &o);
     if (pmk_rbm_read_data(u->m, path, &o, &u->asked, &u->t, matrix ? &u->X : NULL, &err))
         return err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     const pmk_transform *tf = pmk_table_transform(u->t);
@@ -110,11 +94,14 @@ static int load_data(const char *path, const cli_data_args *da, const char *mpat
     return PMK_EXIT_OK;
 }
 
-/* MODEL then DATA (a.pos[0], a.pos[1]), the data's rows as doubles. */
-static int load_both(const cli_args *a, rbm_run *u)
+/* MODEL then DATA (a.pos[0], a.pos[1]), the data's rows as doubles; with
+ * @p rng, then the run's RNG (--seed). */
+static int load_both(const cli_args *a, int rng, rbm_run *u)
 {
     int rc = load_model(a->pos[0], u);
-    return rc ? rc : load_data(a->pos[1], &a->data, a->pos[0], 1, u);
+    if (!rc && !(rc = load_data(a->pos[1], a, a->pos[0], 1, u)) && rng)
+        rc = (u->r = cli_rng(a->have_seed, a->seed)) ? 0 : PMK_EXIT_FAIL;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- train */
@@ -124,9 +111,10 @@ typedef struct train_ctx {
     size_t checkpoint_every, epochs_total, first_epoch;
     FILE *log;
     double t0, t_epoch;
-    pmk_rbm_epoch_info last;   /* the last epoch's figures */
 } train_ctx;
 
+/* The library's notice before the first epoch, then each epoch's line, log
+ * row and checkpoint. */
 static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *vctx)
 {
     train_ctx *c = vctx;
@@ -134,10 +122,16 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
     double now = cli_now(), secs = now - c->t_epoch;
     pmk_error err;
     c->t_epoch = now;
-    c->last = *info;
+    if (info->notice) {   /* info->epoch: the epochs trained before */
+        c->t0 = now;
+        c->epochs_total += info->epoch;
+        c->first_epoch = info->epoch + 1;
+        cli_notice("%s", info->notice);
+        return 0;
+    }
     cli_progress_line("epoch %zu/%zu  recon %.4f  pseudo-likelihood %.4f  free-energy gap %.4f  "
-                 "%.2f s",
-                 info->epoch, c->epochs_total, info->recon_error, pl, gap, secs);
+                      "%.2f s",
+                      info->epoch, c->epochs_total, info->recon_error, pl, gap, secs);
     if (c->log)
         fprintf(c->log, "%zu,%.17g,%.17g,%.17g,%.6f,%.6f\n", info->epoch, info->recon_error,
                 pl, gap, secs, now - c->t0);
@@ -151,12 +145,12 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
 
 /* The run's report: JSON only (the text of a run is its progress lines). */
 static int train_report(const cli_args *a, const pmk_rbm *m, const pmk_rbm_options *o,
-                        const train_ctx *c, size_t ntrain, size_t nheld)
+                        const train_ctx *c, const pmk_rbm_train_result *res)
 {
     cli_report *r = cli_report_new();
-    cli_report_int(r, "rows", (long long)(ntrain + nheld), NULL);
-    cli_report_int(r, "train_rows", (long long)ntrain, NULL);
-    cli_report_int(r, "held_out", (long long)nheld, NULL);
+    cli_report_int(r, "rows", (long long)(res->train_rows + res->held_out), NULL);
+    cli_report_int(r, "train_rows", (long long)res->train_rows, NULL);
+    cli_report_int(r, "held_out", (long long)res->held_out, NULL);
     cli_report_int(r, "visible", (long long)m->d, NULL);
     cli_report_int(r, "hidden", (long long)m->h, NULL);
     cli_report_int(r, "epochs", (long long)m->epochs, NULL);
@@ -165,9 +159,9 @@ static int train_report(const cli_args *a, const pmk_rbm *m, const pmk_rbm_optio
     cli_report_int(r, "batch", (long long)o->batch, NULL);
     cli_report_num(r, "scale", m->transform.scale, NULL);
     cli_report_num(r, "threshold", m->transform.threshold, NULL);
-    cli_report_num(r, "recon_error", c->last.recon_error, NULL);
-    cli_report_num(r, "pseudo_likelihood_1bit", c->last.pseudo_likelihood, NULL);
-    cli_report_num(r, "free_energy_gap", c->last.free_energy_gap, NULL);
+    cli_report_num(r, "recon_error", res->last.recon_error, NULL);
+    cli_report_num(r, "pseudo_likelihood_1bit", res->last.pseudo_likelihood, NULL);
+    cli_report_num(r, "free_energy_gap", res->last.free_energy_gap, NULL);
     cli_report_num(r, "seconds", cli_now() - c->t0, NULL);
     cli_report_str(r, "model", strcmp(c->model_path, "-") ? c->model_path : "<stdout>", NULL);
     int rc = a->json ? cli_report_emit(r, strcmp(c->model_path, "-") ? stdout : stderr, 1) : 0;
@@ -185,8 +179,7 @@ static int rbm_train(int argc, char **argv)
         {"checkpoint-every", OPT_CHECKPOINT, 1}, {NULL, 0, 0},
     };
     const char *resume = NULL, *logpath = NULL, *arg;
-    size_t hidden = 500, checkpoint = 0;
-    double holdout = 0.05;
+    size_t checkpoint = 0;
     pmk_rbm_options o;
     pmk_rbm_options_init_default(&o);
     cli_args a;
@@ -198,13 +191,7 @@ static int rbm_train(int argc, char **argv)
                     opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
         switch (key) {
-        case 'H':
-            if (!(rc = cli_parse_size("hidden", arg, &hidden)) && hidden > PMK_RBM_MAX_WEIGHTS)
-                rc = cli_usage("--hidden: %s is more than the %zu weights an RBM may have", arg,
-                               PMK_RBM_MAX_WEIGHTS);
-            if (!rc && hidden == 0)
-                rc = cli_usage("--hidden: an RBM needs at least 1 hidden unit");
-            break;
+        case 'H': rc = cli_parse_size("hidden", arg, &o.hidden); break;
         case 'e': rc = cli_parse_size("epochs", arg, &o.epochs); break;
         case 'b': rc = cli_parse_size("batch", arg, &o.batch); break;
         case 'k': rc = cli_parse_size("cd", arg, &o.k); break;
@@ -218,17 +205,14 @@ static int rbm_train(int argc, char **argv)
             break;
         case OPT_WD: rc = cli_parse_double("weight-decay", arg, &o.weight_decay); break;
         case OPT_RESUME: resume = arg; break;
-        case OPT_HOLDOUT:
-            if (!(rc = cli_parse_double("holdout", arg, &holdout)) && !(holdout >= 0 && holdout < 1))
-                rc = cli_usage("--holdout: '%s' is not in [0,1)", arg);
-            break;
+        case OPT_HOLDOUT: rc = cli_parse_double("holdout", arg, &o.holdout); break;
         case OPT_LOG: logpath = arg; break;
         case OPT_CHECKPOINT: rc = cli_parse_size("checkpoint-every", arg, &checkpoint); break;
         }
     }
     if (rc || key < 0)
         return rc ? rc : p.status;
-    if ((rc = expect_args(&a, 1, 1, "missing DATA")))
+    if ((rc = cli_args_count(&a, 1, 1, "missing DATA")))
         return rc;
     const char *out = a.output, *path = a.pos[0];
     if (!out)
@@ -236,7 +220,7 @@ static int rbm_train(int argc, char **argv)
     if (pmk_rbm_options_check(&o, &err))
         return cli_usage_pmk(&err);
     rbm_run u;
-    if ((rc = run_begin(&a.data, &u)))
+    if ((rc = run_begin(&a, &u)))
         return rc;
     if (checkpoint && !strcmp(out, "-"))
         return cli_usage("--checkpoint-every needs a model file, not -o -");
@@ -244,60 +228,39 @@ static int rbm_train(int argc, char **argv)
     if ((rc = cli_check_files(train_in, 2, train_out, 2)))
         return rc;
 
-    if ((resume && (rc = load_model(resume, &u)))
-        || (rc = load_data(path, &a.data, resume, 0, &u))) {
-        run_free(&u);
-        return rc;
-    }
-    pmk_table *train = NULL, *hold = NULL;
-    train_ctx ctx = {0};
+    train_ctx ctx = {out, checkpoint, o.epochs, 1, NULL, cli_now(), cli_now()};
+    pmk_rbm_train_result res;
     pmk_outfile logf = {0};
-    int status = PMK_EXIT_OK;
-    pmk_error_clear(&err);
-    u.r = cli_rng(a.have_seed, a.seed);
-    if (!u.r || pmk_table_split(u.t, holdout, u.r, &train, &hold, &err)) {   /* seeded */
-        status = u.r ? cli_error_pmk(&err) : PMK_EXIT_FAIL;
+    if ((resume && (rc = load_model(resume, &u))) || (rc = load_data(path, &a, resume, 0, &u)))
+        goto done;
+    if (!(u.r = cli_rng(a.have_seed, a.seed))) {
+        rc = PMK_EXIT_FAIL;
         goto done;
     }
-    size_t ntrain = pmk_table_nrows(train), nheld = hold ? pmk_table_nrows(hold) : 0;
-    if ((!u.m && (!(u.m = pmk_rbm_alloc(pmk_table_nfeatures(train), hidden, &err))
-                  || pmk_rbm_init_table(u.m, train, u.r, &err)))
-        || (logpath && pmk_outfile_open(&logf, logpath, &err))) {
-        status = cli_error_pmk(&err);
+    if (logpath && pmk_outfile_open(&logf, logpath, &err)) {
+        rc = cli_error_pmk(&err);
         goto done;
     }
-    pmk_rbm *m = u.m;
-    if (logpath)
+    if ((ctx.log = logpath ? logf.fp : NULL))
         fputs("epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed\n", logf.fp);
-    ctx = (train_ctx){out, checkpoint, m->epochs + o.epochs, m->epochs + 1,
-                      logpath ? logf.fp : NULL, cli_now(), cli_now(), {0, NAN, NAN, NAN}};
-    cli_notice("%zu rows (%zu for training, %zu held out), D = %zu, H = %zu, %s%zu%s, "
-               "batch %zu",
-               ntrain + nheld, ntrain, nheld, m->d, m->h,
-               o.persistent ? "PCD-" : "CD-", o.k, o.k_ramp && o.k > 1 ? " (ramped from 1)" : "",
-               o.batch);
     o.progress = cli_progress_fn;
-    rc = pmk_rbm_fit_table(m, train, hold, &o, u.r, train_epoch, &ctx, &err);
+    pmk_error_clear(&err);
+    rc = pmk_rbm_train_table(&u.m, u.t, &o, u.r, train_epoch, &ctx, &res, &err);
     cli_progress_done();
-    if (rc) {
-        status = rc == PMK_EIO && !err.msg[0] ? PMK_EXIT_FAIL : cli_error_pmk(&err);
-        goto done;
-    }
+    if (rc)   /* a failed checkpoint has printed its message */
+        rc = rc == PMK_EIO && !err.msg[0] ? PMK_EXIT_FAIL : cli_error_pmk(&err);
     /* Every write error of the log is seen before the model is replaced;
      * the log's rename follows the model's. */
-    if ((logpath && pmk_outfile_sync(&logf, &err)) || pmk_rbm_save(m, out, &err)
-        || (logpath && pmk_outfile_commit(&logf, &err))) {
-        status = cli_error_pmk(&err);
-        goto done;
-    }
-    status = train_report(&a, m, &o, &ctx, ntrain, nheld);
+    else if ((logpath && pmk_outfile_sync(&logf, &err)) || pmk_rbm_save(u.m, out, &err)
+             || (logpath && pmk_outfile_commit(&logf, &err)))
+        rc = cli_error_pmk(&err);
+    else
+        rc = train_report(&a, u.m, &o, &ctx, &res);
 done:
     if (logpath)
         pmk_outfile_abort(&logf);
-    pmk_table_free(train);
-    pmk_table_free(hold);
     run_free(&u);
-    return status;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- hidden */
@@ -320,19 +283,15 @@ static int rbm_hidden(int argc, char **argv)
     const char *out = a.output ? a.output : "-";
     rbm_run u;
     pmk_error err;
-    if ((rc = expect_args(&a, 2, 2, "expected MODEL DATA")) || (rc = run_begin(&a.data, &u))
+    if ((rc = cli_args_count(&a, 2, 2, "expected MODEL DATA")) || (rc = run_begin(&a, &u))
         || (rc = cli_check_files((const char *const *)a.pos, 2, &out, 1)))
         return rc;
-    if ((rc = load_both(&a, &u)) || (sample && !(u.r = cli_rng(a.have_seed, a.seed)))) {
-        run_free(&u);
-        return rc ? rc : PMK_EXIT_FAIL;
-    }
-    const long *y = pmk_table_labels(u.t);
-    if (!(u.V = gsl_matrix_alloc(u.X->size1, u.m->h)))
+    if (!(rc = load_both(&a, sample, &u)) && !(u.V = gsl_matrix_alloc(u.X->size1, u.m->h)))
         rc = cli_error("out of memory");
-    else if ((sample ? pmk_rbm_sample_hidden(u.m, u.X, u.V, u.r, &err)
-                     : pmk_rbm_hidden_prob(u.m, u.X, u.V, &err))
-             || pmk_csv_write_numbered(out, u.V, y, y ? "label" : NULL, "h", &err))
+    else if (!rc && ((sample ? pmk_rbm_sample_hidden(u.m, u.X, u.V, u.r, &err)
+                             : pmk_rbm_hidden_prob(u.m, u.X, u.V, &err))
+                     || pmk_csv_write_numbered(out, u.V, pmk_table_labels(u.t),
+                                               pmk_table_labels(u.t) ? "label" : NULL, "h", &err)))
         rc = cli_error_pmk(&err);
     run_free(&u);
     return rc;
@@ -357,19 +316,23 @@ static int parse_betas(const char *arg, pmk_rbm_ais_options *ao)
     return ok ? 0 : cli_usage("--ais-betas: '%s' is not three counts A,B,C", arg);
 }
 
+/* A figure of eval's report: its JSON key and, unless @p label is NULL, a
+ * text line, the label in 27 columns. */
+static void eval_num(cli_report *rep, const char *key, double v, const char *label)
+{
+    cli_report_num(rep, key, v, label ? "%-27s%.6f\n" : NULL, label, v);
+}
+
 static void eval_report(cli_report *rep, const pmk_rbm_evaluation *ev)
 {
     const pmk_rbm_ais_result *res = &ev->ais;
     int exact = ev->log_z_method == PMK_RBM_LOG_Z_EXACT, ais = ev->log_z_method == PMK_RBM_LOG_Z_AIS;
-    cli_report_int(rep, "n", (long long)ev->n, "rows                       %zu\n", ev->n);
-    cli_report_num(rep, "recon_error", ev->recon_error, "reconstruction error       %.6f\n",
-                   ev->recon_error);
-    cli_report_num(rep, "pseudo_likelihood", ev->pseudo_likelihood,
-                   "pseudo-likelihood (exact)  %.6f\n", ev->pseudo_likelihood);
-    cli_report_num(rep, "pseudo_likelihood_1bit", ev->pseudo_likelihood_1bit,
-                   "pseudo-likelihood (1 bit)  %.6f\n", ev->pseudo_likelihood_1bit);
-    cli_report_num(rep, "mean_free_energy", ev->mean_free_energy,
-                   "mean free energy           %.6f\n", ev->mean_free_energy);
+    cli_report_int(rep, "n", (long long)ev->n, "%-27s%zu\n", "rows", ev->n);
+    eval_num(rep, "recon_error", ev->recon_error, "reconstruction error");
+    eval_num(rep, "pseudo_likelihood", ev->pseudo_likelihood, "pseudo-likelihood (exact)");
+    eval_num(rep, "pseudo_likelihood_1bit", ev->pseudo_likelihood_1bit,
+             "pseudo-likelihood (1 bit)");
+    eval_num(rep, "mean_free_energy", ev->mean_free_energy, "mean free energy");
     cli_report_str(rep, "log_z_method", exact ? "exact" : ais ? "ais" : "none", NULL);
     if (ais) {
         char label[64];
@@ -381,11 +344,9 @@ static void eval_report(cli_report *rep, const pmk_rbm_evaluation *ev)
         cli_report_int(rep, "ais_runs", (long long)res->runs, NULL);
         cli_report_int(rep, "ais_steps", (long long)res->steps, NULL);
     } else {
-        cli_report_num(rep, "log_z", ev->log_z,
-                       exact ? "log Z (exact)              %.6f\n" : NULL, ev->log_z);
+        eval_num(rep, "log_z", ev->log_z, exact ? "log Z (exact)" : NULL);
     }
-    cli_report_num(rep, "mean_log_prob", ev->mean_log_prob,
-                   exact || ais ? "mean log p(v)              %.6f\n" : NULL, ev->mean_log_prob);
+    eval_num(rep, "mean_log_prob", ev->mean_log_prob, exact || ais ? "mean log p(v)" : NULL);
 }
 
 static int rbm_eval(int argc, char **argv)
@@ -396,7 +357,7 @@ static int rbm_eval(int argc, char **argv)
     const char *arg;
     cli_args a;
     cli_parser p;
-    int key, rc = 0, exact = 0, ais = 0;
+    int key, rc = 0, method = PMK_RBM_LOG_Z_NONE;   /* the bits of --exact, --ais */
     pmk_rbm_ais_options ao;
     pmk_rbm_ais_options_init_default(&ao);
     ao.progress = cli_progress_fn;
@@ -405,8 +366,8 @@ static int rbm_eval(int argc, char **argv)
     cli_parse_begin(&p, argc, argv, pmk_help_rbm_eval, CLI_G_DATA | CLI_G_JSON | CLI_G_SEED, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
         switch (key) {
-        case OPT_EXACT: exact = 1; break;
-        case OPT_AIS: ais = 1; break;
+        case OPT_EXACT: method |= PMK_RBM_LOG_Z_EXACT; break;
+        case OPT_AIS: method |= PMK_RBM_LOG_Z_AIS; break;
         case OPT_AIS_RUNS: rc = cli_parse_size("ais-runs", arg, &ao.runs); break;
         case OPT_AIS_BETAS: rc = parse_betas(arg, &ao); break;
         }
@@ -414,23 +375,18 @@ static int rbm_eval(int argc, char **argv)
     if (rc || key < 0)
         return rc ? rc : p.status;
     rbm_run u;
-    if ((rc = expect_args(&a, 2, 2, "expected MODEL DATA")) || (rc = run_begin(&a.data, &u)))
+    if ((rc = cli_args_count(&a, 2, 2, "expected MODEL DATA")) || (rc = run_begin(&a, &u)))
         return rc;
-    if (exact && ais)
+    if (method == (PMK_RBM_LOG_Z_EXACT | PMK_RBM_LOG_Z_AIS))
         return cli_usage("--exact and --ais exclude each other");
     if (pmk_rbm_ais_options_check(&ao, &err))
         return cli_usage_pmk(&err);
-    if ((rc = load_both(&a, &u)) || !(u.r = cli_rng(a.have_seed, a.seed))) {
-        run_free(&u);
-        return rc ? rc : PMK_EXIT_FAIL;
-    }
-    int method = exact ? PMK_RBM_LOG_Z_EXACT : ais ? PMK_RBM_LOG_Z_AIS : PMK_RBM_LOG_Z_NONE;
     pmk_rbm_evaluation ev;
     cli_report *rep = cli_report_new();
-    if (pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err))
-        rc = exact && err.code == PMK_ELIMIT   /* a layer too wide */
+    if (!(rc = load_both(&a, 1, &u)) && pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err))
+        rc = method == PMK_RBM_LOG_Z_EXACT && err.code == PMK_ELIMIT   /* a layer too wide */
                  ? cli_error("%s: %s (--ais)", a.pos[0], err.msg) : cli_error_pmk(&err);
-    else {
+    else if (!rc) {
         eval_report(rep, &ev);
         rc = cli_report_emit(rep, stdout, a.json);
     }
@@ -441,23 +397,18 @@ static int rbm_eval(int argc, char **argv)
 
 /* ---------------------------------------------------------------- sample */
 
-static int has_ext(const char *path, const char *ext)
-{
-    size_t lp = strlen(path), le = strlen(ext);
-    return lp >= le && strcasecmp(path + lp - le, ext) == 0;
-}
-
-/* -o of sample: an image (a format asked for, or .png / .pgm) or CSV (.csv,
- * or - without --format).  0 or a usage error. */
+/* -o of sample: an image (a format asked for, or .png / .pgm: a grey image
+ * is no PBM) or CSV (.csv, or - without --format).  0 or a usage error. */
 static int sample_output(const cli_args *a, const char **path, pmk_image_format *fmt, int *image)
 {
-    const char *out = a->output;
+    const char *out = a->output, *dot = out ? strrchr(out, '.') : NULL;
     if (!out)
         return cli_usage("missing -o OUT.png or OUT.csv");
-    *image = a->format || has_ext(out, ".png") || has_ext(out, ".pgm") || strchr(out, ':');
+    *image = a->format || strchr(out, ':')
+             || (!pmk_image_format_from_path(out, fmt, NULL) && *fmt != PMK_IMAGE_PBM);
     if (*image)
         return cli_image_output(a, path, fmt);
-    if (!has_ext(out, ".csv") && strcmp(out, "-"))
+    if (!(dot && !strcasecmp(dot, ".csv")) && strcmp(out, "-"))
         return cli_usage("-o: '%s' must end in .png, .pgm or .csv", out);
     *path = out;
     return 0;
@@ -494,8 +445,8 @@ static int rbm_sample(int argc, char **argv)
     if (rc || key < 0)
         return rc ? rc : p.status;
     rbm_run u;
-    if ((rc = expect_args(&a, 1, 1, "missing MODEL")) || (rc = sample_output(&a, &out, &fmt, &image))
-        || (rc = run_begin(&a.data, &u)))
+    if ((rc = cli_args_count(&a, 1, 1, "missing MODEL")) || (rc = sample_output(&a, &out, &fmt, &image))
+        || (rc = run_begin(&a, &u)))
         return rc;
     if (pmk_rbm_sample_options_check(&so, &err))
         return cli_usage_pmk(&err);
@@ -508,7 +459,7 @@ static int rbm_sample(int argc, char **argv)
     if (!rc && !(u.r = cli_rng(a.have_seed, a.seed)))
         rc = PMK_EXIT_FAIL;
     if (!rc && init)
-        rc = load_data(init, &a.data, a.pos[0], 0, &u);
+        rc = load_data(init, &a, a.pos[0], 0, &u);
     if (!rc && (pmk_rbm_sample_init(u.m, u.t, &so, u.r, &u.V, &err)
                 || pmk_rbm_sample(u.m, u.V, &so, u.r, &u.S, &u.sweeps, &err)
                 || (image ? pmk_rbm_visible_image(u.m, u.S, so.chains, &u.img, &err)
@@ -538,7 +489,7 @@ static int rbm_filters(int argc, char **argv)
         rc = key == OPT_COUNT ? parse_count("count", arg, &count) : parse_count("cols", arg, &cols);
     if (rc || key < 0)
         return rc ? rc : p.status;
-    if ((rc = expect_args(&a, 1, 1, "missing MODEL")))
+    if ((rc = cli_args_count(&a, 1, 1, "missing MODEL")))
         return rc;
     if (!a.output)
         return cli_usage("missing -o FILTERS.png");
@@ -546,7 +497,7 @@ static int rbm_filters(int argc, char **argv)
         || (rc = cli_check_files((const char *const *)a.pos, 1, &out, 1)))
         return rc;
     rbm_run u;
-    if (!(rc = run_begin(&a.data, &u)) && !(rc = load_model(a.pos[0], &u))
+    if (!(rc = run_begin(&a, &u)) && !(rc = load_model(a.pos[0], &u))
         && pmk_rbm_image_side(u.m->d, &side, &err))
         rc = cli_error("%s: %s", a.pos[0], err.msg);
     else if (!rc && (pmk_rbm_filters_image(u.m, count, cols, &u.img, &err)
@@ -564,7 +515,7 @@ static int rbm_export(int argc, char **argv)
     pmk_error err;
     int rc;
     if ((rc = cli_parse(argc, argv, pmk_help_rbm_export, 0, &a))
-        || (rc = expect_args(&a, 2, 2, "expected MODEL DIR")))
+        || (rc = cli_args_count(&a, 2, 2, "expected MODEL DIR")))
         return rc;
     char path[PMK_RBM_EXPORT_FILES][4096];
     const char *outs[PMK_RBM_EXPORT_FILES];
@@ -575,7 +526,7 @@ static int rbm_export(int argc, char **argv)
     if ((rc = cli_check_files((const char *const *)a.pos, 1, outs, PMK_RBM_EXPORT_FILES)))
         return rc;
     rbm_run u;
-    if (!(rc = run_begin(&a.data, &u)) && !(rc = load_model(a.pos[0], &u))
+    if (!(rc = run_begin(&a, &u)) && !(rc = load_model(a.pos[0], &u))
         && pmk_rbm_export(u.m, a.pos[1], &err))
         rc = cli_error_pmk(&err);
     run_free(&u);

@@ -479,6 +479,8 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o)
     o->momentum = -1.0;
     o->weight_decay = 0.0002;
     o->k_ramp = 0;
+    o->hidden = 500;
+    o->holdout = 0.05;
     o->progress = NULL;
     o->progress_ctx = NULL;
 }
@@ -494,26 +496,6 @@ size_t pmk_rbm_epoch_k(const pmk_rbm_options *o, size_t e)
         return o->k;
     size_t E1 = o->epochs - 1;
     return 1 + ((o->k - 1) * e * 2 + E1) / (2 * E1);
-}
-
-int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
-{
-    if (o->epochs < 1)
-        return pmk_error_set(err, PMK_EINVAL, "epochs must be at least 1");
-    if (o->batch < 1)
-        return pmk_error_set(err, PMK_EINVAL, "the batch size must be at least 1");
-    if (o->k < 1)
-        return pmk_error_set(err, PMK_EINVAL, "the number of Gibbs steps k must be at least 1");
-    if (!(o->lr > 0.0) || !isfinite(o->lr))
-        return pmk_error_set(err, PMK_EINVAL, "the learning rate must be positive, not %g", o->lr);
-    if (!(o->momentum < 1.0) || isnan(o->momentum))
-        return pmk_error_set(err, PMK_EINVAL,
-                             "the momentum must be in [0,1) (or negative for 0.5 then 0.9), not %g",
-                             o->momentum);
-    if (!(o->weight_decay >= 0.0) || !isfinite(o->weight_decay))
-        return pmk_error_set(err, PMK_EINVAL, "the weight decay must be >= 0, not %g",
-                             o->weight_decay);
-    return PMK_OK;
 }
 
 /* The rows a fit trains on: a matrix of values in [0,1], or a table whose
@@ -616,7 +598,7 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
             break;
         }
         if (cb) {
-            pmk_rbm_epoch_info info = {epoch, recon / (double)N, NAN, NAN};
+            pmk_rbm_epoch_info info = {epoch, recon / (double)N, NAN, NAN, NULL};
             monitor_epoch(m, w, r, &info);
             rc = cb(m, &info, ctx);
         }
