@@ -11,6 +11,7 @@ Suite *suite_core(void);
 Suite *suite_stream(void);
 Suite *suite_record(void);
 Suite *suite_csv(void);
+TCase *tcase_csv_limits(void);   /* check_csv_limits.c, part of suite_csv */
 Suite *suite_readers(void);
 Suite *suite_idx(void);
 Suite *suite_dataset(void);
