@@ -97,6 +97,7 @@ int main(int argc, char **argv)
     SRunner *sr = srunner_create(suite_core());
     srunner_add_suite(sr, suite_stream());
     srunner_add_suite(sr, suite_record());
+    srunner_add_suite(sr, suite_report());
     srunner_add_suite(sr, suite_csv());
     srunner_add_suite(sr, suite_readers());
     srunner_add_suite(sr, suite_idx());

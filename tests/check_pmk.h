@@ -10,6 +10,7 @@
 Suite *suite_core(void);
 Suite *suite_stream(void);
 Suite *suite_record(void);
+Suite *suite_report(void);
 Suite *suite_csv(void);
 TCase *tcase_csv_limits(void);   /* check_csv_limits.c, part of suite_csv */
 Suite *suite_readers(void);

@@ -30,6 +30,7 @@
 #include "pmk/version.h"
 #include "pmk/status.h"
 #include "pmk/progress.h"
+#include "pmk/report.h"
 #include "pmk/rng.h"
 #include "pmk/kernels.h"
 #include "pmk/limits.h"

@@ -208,36 +208,9 @@ int cli_parse_shape(const char *opt, const char *s, size_t *rows, size_t *cols);
  * extension); 0 or a usage error (exit 2). */
 int cli_image_output(const cli_args *a, const char **path, pmk_image_format *fmt);
 
-/* ------------------------------------------------------------ reports (report.c)
- * A verb fills one list of fields and cli_report_emit prints it as text or as
- * JSON.  Each field has a JSON key (NULL inside a list) and an optional text
- * line: a printf format with its arguments, newline included (NULL: JSON only).
- * cli_report_text adds a text-only line.  Lists nest with begin_list/end_list.
- * Out of memory is remembered and reported by emit (exit 1), a NULL report
- * (cli_report_new out of memory) included. */
-typedef struct cli_report cli_report;
-cli_report *cli_report_new(void);
-void cli_report_free(cli_report *r);
-void cli_report_text(cli_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void cli_report_num(cli_report *r, const char *key, double v, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-void cli_report_int(cli_report *r, const char *key, long long v, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-void cli_report_str(cli_report *r, const char *key, const char *v, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-void cli_report_bool(cli_report *r, const char *key, int v, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-void cli_report_null(cli_report *r, const char *key);
-void cli_report_nums(cli_report *r, const char *key, const double *v, size_t n);
-void cli_report_longs(cli_report *r, const char *key, const long *v, size_t n);
-void cli_report_size_matrix(cli_report *r, const char *key, const size_t *v, size_t rows,
-                            size_t cols);
-void cli_report_begin_list(cli_report *r, const char *key);
-void cli_report_end_list(cli_report *r);
-/* Prints the report on @p out: the text lines in order, or one JSON object
- * and a newline.  Returns 0, or 1 (message printed) when a field could not
- * be stored. */
-int cli_report_emit(const cli_report *r, FILE *out, int json);
+/* Reports are the library's (pmk/report.h).  Writes @p r on @p out as text or
+ * JSON and frees it: 0, or 1 with the message printed (out of memory). */
+int cli_report_done(pmk_report *r, FILE *out, int json);
 
 /* Commands: argv[0] is the command name ("gnb"), argv[1] the verb, if any. */
 int cli_gnb(int argc, char **argv);

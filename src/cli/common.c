@@ -356,3 +356,11 @@ int cli_finish(int status)
     }
     return status;   /* the failure is already reported */
 }
+
+int cli_report_done(pmk_report *r, FILE *out, int json)
+{
+    pmk_error err = {0};
+    int rc = pmk_report_write(r, out, json, &err) ? cli_error_pmk(&err) : PMK_EXIT_OK;
+    pmk_report_free(r);
+    return rc;
+}

@@ -46,28 +46,28 @@ enum {
     OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS
 };
 
-static void report_fit(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, int auto_scale,
+static void report_fit(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, int auto_scale,
                        int no_train, const char *out)
 {
-    cli_report_num(r, "rows", pmk_gnb_ntrain(m), "rows (N)          %.0f\n", pmk_gnb_ntrain(m));
-    cli_report_int(r, "classes", (long long)pmk_gnb_nclasses(m), "classes (K)       %zu\n",
+    pmk_report_num(r, "rows", pmk_gnb_ntrain(m), "rows (N)          %.0f\n", pmk_gnb_ntrain(m));
+    pmk_report_int(r, "classes", (long long)pmk_gnb_nclasses(m), "classes (K)       %zu\n",
                    pmk_gnb_nclasses(m));
-    cli_report_int(r, "features", (long long)pmk_gnb_nfeatures(m), "features (D)      %zu\n",
+    pmk_report_int(r, "features", (long long)pmk_gnb_nfeatures(m), "features (D)      %zu\n",
                    pmk_gnb_nfeatures(m));
-    cli_report_num(r, "scale", pmk_gnb_get_options(m)->transform.scale, NULL);
-    cli_report_bool(r, "scale_auto", auto_scale, NULL);
+    pmk_report_num(r, "scale", pmk_gnb_get_options(m)->transform.scale, NULL);
+    pmk_report_bool(r, "scale_auto", auto_scale, NULL);
     if (e) {
-        cli_report_int(r, "train_correct", (long long)e->correct, NULL);
-        cli_report_num(r, "train_accuracy", e->accuracy, "train accuracy    %.6f (%zu/%zu)\n",
+        pmk_report_int(r, "train_correct", (long long)e->correct, NULL);
+        pmk_report_num(r, "train_accuracy", e->accuracy, "train accuracy    %.6f (%zu/%zu)\n",
                        e->accuracy, e->correct, e->n);
     } else {
-        cli_report_null(r, "train_accuracy");
-        cli_report_text(r, "train accuracy    not measured (%s)\n",
+        pmk_report_null(r, "train_accuracy");
+        pmk_report_text(r, "train accuracy    not measured (%s)\n",
                         no_train ? "--no-train-accuracy" : "data from stdin, not all bytes 0..255");
     }
-    cli_report_num(r, "train_mean_nll", pmk_gnb_train_mean_nll(m),
+    pmk_report_num(r, "train_mean_nll", pmk_gnb_train_mean_nll(m),
                    "train mean NLL    %.6f nats\n", pmk_gnb_train_mean_nll(m));
-    cli_report_str(r, "model", out, "model             %s\n", strcmp(out, "-") ? out : "<stdout>");
+    pmk_report_str(r, "model", out, "model             %s\n", strcmp(out, "-") ? out : "<stdout>");
 }
 
 static int cmd_fit(int argc, char **argv)
@@ -131,10 +131,9 @@ static int cmd_fit(int argc, char **argv)
     if (!rc) {
         /* The model on stdout (-o -) keeps stdout to itself: the report goes
          * to stderr, so that `gnb fit DATA -o - | gnb eval - TEST` works. */
-        cli_report *r = cli_report_new();
+        pmk_report *r = pmk_report_new();
         report_fit(r, m, e, go.transform.scale == 0, no_train, a.output);
-        rc = cli_report_emit(r, strcmp(a.output, "-") ? stdout : stderr, a.json);
-        cli_report_free(r);
+        rc = cli_report_done(r, strcmp(a.output, "-") ? stdout : stderr, a.json);
     }
     pmk_gnb_eval_free(e);
     pmk_gnb_free(m);
@@ -179,26 +178,26 @@ static int cmd_predict(int argc, char **argv)
 /* ---------------------------------------------------------------- eval */
 
 /* The evaluation's fields: text as before, JSON with the same keys. */
-static void report_eval(cli_report *r, const pmk_gnb *m, const pmk_gnb_eval *e)
+static void report_eval(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e)
 {
     char *table = pmk_gnb_eval_report(e, m);
-    cli_report_int(r, "n", (long long)e->n, "rows                %zu\n", e->n);
-    cli_report_int(r, "correct", (long long)e->correct, NULL);
-    cli_report_num(r, "accuracy", e->accuracy, "accuracy            %.4f (%zu/%zu)\n", e->accuracy,
+    pmk_report_int(r, "n", (long long)e->n, "rows                %zu\n", e->n);
+    pmk_report_int(r, "correct", (long long)e->correct, NULL);
+    pmk_report_num(r, "accuracy", e->accuracy, "accuracy            %.4f (%zu/%zu)\n", e->accuracy,
                    e->correct, e->n);
-    cli_report_num(r, "mean_nll", e->mean_nll, "mean NLL            %.6f nats\n", e->mean_nll);
-    cli_report_num(r, "mean_log_posterior", e->mean_log_post,
+    pmk_report_num(r, "mean_nll", e->mean_nll, "mean NLL            %.6f nats\n", e->mean_nll);
+    pmk_report_num(r, "mean_log_posterior", e->mean_log_post,
                    "mean log-posterior  %.6f nats (of the true class)\n", e->mean_log_post);
-    cli_report_int(r, "zero_variance_rows", (long long)e->zero_var_rows, NULL);
-    cli_report_longs(r, "labels", pmk_gnb_labels(m), e->k);
+    pmk_report_int(r, "zero_variance_rows", (long long)e->zero_var_rows, NULL);
+    pmk_report_longs(r, "labels", pmk_gnb_labels(m), e->k);
     /* the text's per-class table and confusion matrix: the library's */
-    cli_report_text(r, "%s", table ? table : "\n(out of memory for the per-class table)\n");
-    cli_report_nums(r, "precision", e->precision, e->k);
-    cli_report_nums(r, "recall", e->recall, e->k);
+    pmk_report_text(r, "%s", table ? table : "\n(out of memory for the per-class table)\n");
+    pmk_report_nums(r, "precision", e->precision, e->k);
+    pmk_report_nums(r, "recall", e->recall, e->k);
     if (e->confusion)
-        cli_report_size_matrix(r, "confusion", e->confusion, e->k, e->k);
+        pmk_report_size_matrix(r, "confusion", e->confusion, e->k, e->k);
     else   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
-        cli_report_null(r, "confusion");
+        pmk_report_null(r, "confusion");
     free(table);
 }
 
@@ -216,10 +215,9 @@ static int cmd_eval(int argc, char **argv)
     if (!(rc = open_model_data(&a, &m, &r)) && pmk_gnb_eval_reader(m, r, &e, &err))
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     if (!rc) {
-        cli_report *rep = cli_report_new();
+        pmk_report *rep = pmk_report_new();
         report_eval(rep, m, e);
-        rc = cli_report_emit(rep, stdout, a.json);
-        cli_report_free(rep);
+        rc = cli_report_done(rep, stdout, a.json);
         if (e->zero_var_rows)
             cli_notice("warning: %zu of %zu rows differ from their class mean in a feature of "
                        "zero training variance; their NLL terms are huge and dominate the mean "

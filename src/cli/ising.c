@@ -158,50 +158,48 @@ static int report_denoise(const ising_args *v, const pmk_ising_result *res, doub
     const size_t n = res->width * res->height, nt = res->ntrace;
     const int cut = m == PMK_ISING_MINCUT;
     const char *method = pmk_ising_method_name(m), *order = pmk_ising_order_name(v->o.order);
-    cli_report *r = cli_report_new();
-    cli_report_str(r, "method", method, "method %s", method);
-    cli_report_str(r, "order", order, cut ? NULL : " (%s order)", order);
-    cli_report_int(r, "neighbours", p->neighbours, ", %d neighbours", p->neighbours);
-    cli_report_num(r, "beta", p->beta, ", beta %g", p->beta);
-    cli_report_num(r, "eta", p->eta, ", eta %g", p->eta);
-    cli_report_num(r, "h", p->h, ", h %g\n", p->h);
-    cli_report_int(r, "width", (long long)res->width, NULL);
-    cli_report_int(r, "height", (long long)res->height, NULL);
-    cli_report_int(r, "sweeps", (long long)res->sweeps, cut ? NULL : "sweeps %zu%s\n",
+    pmk_report *r = pmk_report_new();
+    pmk_report_str(r, "method", method, "method %s", method);
+    pmk_report_str(r, "order", order, cut ? NULL : " (%s order)", order);
+    pmk_report_int(r, "neighbours", p->neighbours, ", %d neighbours", p->neighbours);
+    pmk_report_num(r, "beta", p->beta, ", beta %g", p->beta);
+    pmk_report_num(r, "eta", p->eta, ", eta %g", p->eta);
+    pmk_report_num(r, "h", p->h, ", h %g\n", p->h);
+    pmk_report_int(r, "width", (long long)res->width, NULL);
+    pmk_report_int(r, "height", (long long)res->height, NULL);
+    pmk_report_int(r, "sweeps", (long long)res->sweeps, cut ? NULL : "sweeps %zu%s\n",
                    res->sweeps,
                    m == PMK_ISING_ANNEAL ? ""
                    : res->converged      ? " (converged)"
                                          : " (stopped at --max-sweeps)");
-    cli_report_bool(r, "converged", cut || res->converged, NULL);
+    pmk_report_bool(r, "converged", cut || res->converged, NULL);
     for (const pmk_ising_sweep *s = res->trace; m == PMK_ISING_ICM && s < res->trace + nt; s++) {
-        cli_report_text(r, "  sweep %zu: changed %zu, energy %.10g", s->sweep, s->changed,
+        pmk_report_text(r, "  sweep %zu: changed %zu, energy %.10g", s->sweep, s->changed,
                         s->energy);
-        cli_report_text(r, v->truth ? ", error %.4f%%\n" : "\n", 100.0 * (double)s->errors / n);
+        pmk_report_text(r, v->truth ? ", error %.4f%%\n" : "\n", 100.0 * (double)s->errors / n);
     }
-    cli_report_num(r, "energy_initial", res->energy_initial, "energy %.10g",
+    pmk_report_num(r, "energy_initial", res->energy_initial, "energy %.10g",
                    res->energy_initial);
-    cli_report_num(r, "energy", res->energy, " -> %.10g\n", res->energy);
-    cli_report_int(r, "changed", (long long)res->changed, "changed %zu of %zu pixels\n",
+    pmk_report_num(r, "energy", res->energy, " -> %.10g\n", res->energy);
+    pmk_report_int(r, "changed", (long long)res->changed, "changed %zu of %zu pixels\n",
                    res->changed, n);
     if (v->truth) {
-        cli_report_int(r, "errors", (long long)res->errors, NULL);
-        cli_report_num(r, "error", res->error, "error %.4f%% (%zu of %zu pixels differ from %s)\n",
+        pmk_report_int(r, "errors", (long long)res->errors, NULL);
+        pmk_report_num(r, "error", res->error, "error %.4f%% (%zu of %zu pixels differ from %s)\n",
                        100.0 * res->error, res->errors, n, v->truth);
     }
-    cli_report_num(r, "seconds", secs, NULL);
+    pmk_report_num(r, "seconds", secs, NULL);
     /* The per-sweep lists; a count prints as a number does (below 2^53). */
     const char *lists[] = {"changed_per_sweep", "energy_per_sweep", "error_per_sweep"};
     for (int l = 0; l < (v->truth ? 3 : 2); l++) {
-        cli_report_begin_list(r, lists[l]);
+        pmk_report_begin_list(r, lists[l]);
         for (const pmk_ising_sweep *s = res->trace; s < res->trace + nt; s++)
-            cli_report_num(r, NULL, l == 0   ? (double)s->changed
+            pmk_report_num(r, NULL, l == 0   ? (double)s->changed
                                     : l == 1 ? s->energy
                                              : (double)s->errors / (double)n, NULL);
-        cli_report_end_list(r);
+        pmk_report_end_list(r);
     }
-    int rc = cli_report_emit(r, strcmp(v->out, "-") ? stdout : stderr, v->a.json);
-    cli_report_free(r);
-    return rc;
+    return cli_report_done(r, strcmp(v->out, "-") ? stdout : stderr, v->a.json);
 }
 
 static int cmd_denoise(int argc, char **argv)
@@ -314,16 +312,15 @@ static int cmd_energy(int argc, char **argv)
     } else {
         /* The energy, then what gives it; each a number in JSON, the
          * integers among them printing as integers (all below 2^53). */
-        cli_report *rep = cli_report_new();
-        cli_report_num(rep, "energy", t.energy, "%.10g\n", t.energy);
+        pmk_report *rep = pmk_report_new();
+        pmk_report_num(rep, "energy", t.energy, "%.10g\n", t.energy);
         const char *key[] = {"sum_x", "sum_pairs", "sum_xy", "neighbours", "beta", "eta", "h",
                              "width", "height"};
         double val[] = {(double)t.sum_x, (double)t.sum_pairs, (double)t.sum_xy, v.p.neighbours,
                         v.p.beta, v.p.eta, v.p.h, (double)x->width, (double)x->height};
         for (int k = 0; k < 9; k++)
-            cli_report_num(rep, key[k], val[k], NULL);
-        rc = cli_report_emit(rep, stdout, v.a.json);
-        cli_report_free(rep);
+            pmk_report_num(rep, key[k], val[k], NULL);
+        rc = cli_report_done(rep, stdout, v.a.json);
     }
     pmk_spin_image_free(x);
     pmk_spin_image_free(y);

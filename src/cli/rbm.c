@@ -147,26 +147,26 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
 static int train_report(const cli_args *a, const pmk_rbm *m, const pmk_rbm_options *o,
                         const train_ctx *c, const pmk_rbm_train_result *res)
 {
-    cli_report *r = cli_report_new();
-    cli_report_int(r, "rows", (long long)(res->train_rows + res->held_out), NULL);
-    cli_report_int(r, "train_rows", (long long)res->train_rows, NULL);
-    cli_report_int(r, "held_out", (long long)res->held_out, NULL);
-    cli_report_int(r, "visible", (long long)m->d, NULL);
-    cli_report_int(r, "hidden", (long long)m->h, NULL);
-    cli_report_int(r, "epochs", (long long)m->epochs, NULL);
-    cli_report_str(r, "method", o->persistent ? "pcd" : "cd", NULL);
-    cli_report_int(r, "k", (long long)o->k, NULL);
-    cli_report_int(r, "batch", (long long)o->batch, NULL);
-    cli_report_num(r, "scale", m->transform.scale, NULL);
-    cli_report_num(r, "threshold", m->transform.threshold, NULL);
-    cli_report_num(r, "recon_error", res->last.recon_error, NULL);
-    cli_report_num(r, "pseudo_likelihood_1bit", res->last.pseudo_likelihood, NULL);
-    cli_report_num(r, "free_energy_gap", res->last.free_energy_gap, NULL);
-    cli_report_num(r, "seconds", cli_now() - c->t0, NULL);
-    cli_report_str(r, "model", strcmp(c->model_path, "-") ? c->model_path : "<stdout>", NULL);
-    int rc = a->json ? cli_report_emit(r, strcmp(c->model_path, "-") ? stdout : stderr, 1) : 0;
-    cli_report_free(r);
-    return rc;
+    if (!a->json)
+        return PMK_EXIT_OK;
+    pmk_report *r = pmk_report_new();
+    pmk_report_int(r, "rows", (long long)(res->train_rows + res->held_out), NULL);
+    pmk_report_int(r, "train_rows", (long long)res->train_rows, NULL);
+    pmk_report_int(r, "held_out", (long long)res->held_out, NULL);
+    pmk_report_int(r, "visible", (long long)m->d, NULL);
+    pmk_report_int(r, "hidden", (long long)m->h, NULL);
+    pmk_report_int(r, "epochs", (long long)m->epochs, NULL);
+    pmk_report_str(r, "method", o->persistent ? "pcd" : "cd", NULL);
+    pmk_report_int(r, "k", (long long)o->k, NULL);
+    pmk_report_int(r, "batch", (long long)o->batch, NULL);
+    pmk_report_num(r, "scale", m->transform.scale, NULL);
+    pmk_report_num(r, "threshold", m->transform.threshold, NULL);
+    pmk_report_num(r, "recon_error", res->last.recon_error, NULL);
+    pmk_report_num(r, "pseudo_likelihood_1bit", res->last.pseudo_likelihood, NULL);
+    pmk_report_num(r, "free_energy_gap", res->last.free_energy_gap, NULL);
+    pmk_report_num(r, "seconds", cli_now() - c->t0, NULL);
+    pmk_report_str(r, "model", strcmp(c->model_path, "-") ? c->model_path : "<stdout>", NULL);
+    return cli_report_done(r, strcmp(c->model_path, "-") ? stdout : stderr, 1);
 }
 
 static int rbm_train(int argc, char **argv)
@@ -318,31 +318,31 @@ static int parse_betas(const char *arg, pmk_rbm_ais_options *ao)
 
 /* A figure of eval's report: its JSON key and, unless @p label is NULL, a
  * text line, the label in 27 columns. */
-static void eval_num(cli_report *rep, const char *key, double v, const char *label)
+static void eval_num(pmk_report *rep, const char *key, double v, const char *label)
 {
-    cli_report_num(rep, key, v, label ? "%-27s%.6f\n" : NULL, label, v);
+    pmk_report_num(rep, key, v, label ? "%-27s%.6f\n" : NULL, label, v);
 }
 
-static void eval_report(cli_report *rep, const pmk_rbm_evaluation *ev)
+static void eval_report(pmk_report *rep, const pmk_rbm_evaluation *ev)
 {
     const pmk_rbm_ais_result *res = &ev->ais;
     int exact = ev->log_z_method == PMK_RBM_LOG_Z_EXACT, ais = ev->log_z_method == PMK_RBM_LOG_Z_AIS;
-    cli_report_int(rep, "n", (long long)ev->n, "%-27s%zu\n", "rows", ev->n);
+    pmk_report_int(rep, "n", (long long)ev->n, "%-27s%zu\n", "rows", ev->n);
     eval_num(rep, "recon_error", ev->recon_error, "reconstruction error");
     eval_num(rep, "pseudo_likelihood", ev->pseudo_likelihood, "pseudo-likelihood (exact)");
     eval_num(rep, "pseudo_likelihood_1bit", ev->pseudo_likelihood_1bit,
              "pseudo-likelihood (1 bit)");
     eval_num(rep, "mean_free_energy", ev->mean_free_energy, "mean free energy");
-    cli_report_str(rep, "log_z_method", exact ? "exact" : ais ? "ais" : "none", NULL);
+    pmk_report_str(rep, "log_z_method", exact ? "exact" : ais ? "ais" : "none", NULL);
     if (ais) {
         char label[64];
         snprintf(label, sizeof label, "log Z (AIS, %zu runs)", res->runs);
-        cli_report_num(rep, "log_z", ev->log_z, "%-27s%.6f  (+-3 sigma: %.6f .. %.6f)\n", label,
+        pmk_report_num(rep, "log_z", ev->log_z, "%-27s%.6f  (+-3 sigma: %.6f .. %.6f)\n", label,
                        ev->log_z, res->log_z_lo, res->log_z_hi);
-        cli_report_num(rep, "log_z_lo", res->log_z_lo, NULL);
-        cli_report_num(rep, "log_z_hi", res->log_z_hi, NULL);
-        cli_report_int(rep, "ais_runs", (long long)res->runs, NULL);
-        cli_report_int(rep, "ais_steps", (long long)res->steps, NULL);
+        pmk_report_num(rep, "log_z_lo", res->log_z_lo, NULL);
+        pmk_report_num(rep, "log_z_hi", res->log_z_hi, NULL);
+        pmk_report_int(rep, "ais_runs", (long long)res->runs, NULL);
+        pmk_report_int(rep, "ais_steps", (long long)res->steps, NULL);
     } else {
         eval_num(rep, "log_z", ev->log_z, exact ? "log Z (exact)" : NULL);
     }
@@ -382,15 +382,14 @@ static int rbm_eval(int argc, char **argv)
     if (pmk_rbm_ais_options_check(&ao, &err))
         return cli_usage_pmk(&err);
     pmk_rbm_evaluation ev;
-    cli_report *rep = cli_report_new();
     if (!(rc = load_both(&a, 1, &u)) && pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err))
         rc = method == PMK_RBM_LOG_Z_EXACT && err.code == PMK_ELIMIT   /* a layer too wide */
                  ? cli_error("%s: %s (--ais)", a.pos[0], err.msg) : cli_error_pmk(&err);
     else if (!rc) {
+        pmk_report *rep = pmk_report_new();
         eval_report(rep, &ev);
-        rc = cli_report_emit(rep, stdout, a.json);
+        rc = cli_report_done(rep, stdout, a.json);
     }
-    cli_report_free(rep);
     run_free(&u);
     return rc;
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
-/* report.c: the one report emitter.  A verb fills a list of fields, each with
- * its JSON key and, optionally, the text line that shows it; text lines with no
- * key are prose for people only.  cli_report_emit prints the list either as
- * text (the lines, in order) or as one JSON object (the keyed fields, in
- * order, nested where the verb opened a list), so the two forms cannot
- * drift apart. */
+/* report.c: structured results written as text or JSON (pmk/report.h).  A
+ * caller fills a list of fields, each with its JSON key and, optionally, the
+ * text line that shows it; text lines with no key are prose for people only.
+ * pmk_report_write prints the list either as text (the lines, in order) or as
+ * one JSON object (the keyed fields, in order, nested where a list was
+ * opened), so the two forms cannot drift apart. */
 #include "config.h"
 
 #include <math.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "pmk/report.h"
 
 typedef enum { F_TEXT, F_NUM, F_INT, F_STR, F_BOOL, F_NULL, F_NUMS, F_INTS, F_IMATRIX,
                F_BEGIN_LIST, F_END_LIST } kind;
@@ -30,18 +30,18 @@ typedef struct field {
     size_t n, cols;
 } field;
 
-struct cli_report {
+struct pmk_report {
     field *f;
     size_t n, cap;
     int failed;    /* out of memory: emit reports it */
 };
 
-cli_report *cli_report_new(void)
+pmk_report *pmk_report_new(void)
 {
-    return calloc(1, sizeof(cli_report));
+    return calloc(1, sizeof(pmk_report));
 }
 
-void cli_report_free(cli_report *r)
+void pmk_report_free(pmk_report *r)
 {
     if (!r)
         return;
@@ -56,7 +56,7 @@ void cli_report_free(cli_report *r)
     free(r);
 }
 
-static char *dup_or_null(cli_report *r, const char *s)
+static char *dup_or_null(pmk_report *r, const char *s)
 {
     if (!s)
         return NULL;
@@ -66,7 +66,7 @@ static char *dup_or_null(cli_report *r, const char *s)
     return d;
 }
 
-static char *vformat(cli_report *r, const char *fmt, va_list ap)
+static char *vformat(pmk_report *r, const char *fmt, va_list ap)
 {
     if (!fmt)
         return NULL;
@@ -78,9 +78,9 @@ static char *vformat(cli_report *r, const char *fmt, va_list ap)
     return s;
 }
 
-static field *push(cli_report *r, kind k, const char *key)
+static field *push(pmk_report *r, kind k, const char *key)
 {
-    if (!r || r->failed)   /* NULL: cli_report_new failed, emit says so */
+    if (!r || r->failed)   /* NULL: pmk_report_new failed, emit says so */
         return NULL;
     if (r->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 32;
@@ -101,7 +101,7 @@ static field *push(cli_report *r, kind k, const char *key)
 
 /* A scalar field: its kind and key, then its text line from the caller's
  * format and arguments (FIELD declares f, the field or NULL). */
-static field *scalar(cli_report *r, kind k, const char *key, const char *fmt, va_list ap)
+static field *scalar(pmk_report *r, kind k, const char *key, const char *fmt, va_list ap)
 {
     field *f = push(r, k, key);
     if (f)
@@ -114,46 +114,46 @@ static field *scalar(cli_report *r, kind k, const char *key, const char *fmt, va
     field *f = scalar(r, k, key, fmt, ap);                                                        \
     va_end(ap)
 
-void cli_report_text(cli_report *r, const char *fmt, ...)
+void pmk_report_text(pmk_report *r, const char *fmt, ...)
 {
     FIELD(F_TEXT, NULL, fmt);
     (void)f;
 }
 
-void cli_report_num(cli_report *r, const char *key, double v, const char *fmt, ...)
+void pmk_report_num(pmk_report *r, const char *key, double v, const char *fmt, ...)
 {
     FIELD(F_NUM, key, fmt);
     if (f)
         f->num = v;
 }
 
-void cli_report_int(cli_report *r, const char *key, long long v, const char *fmt, ...)
+void pmk_report_int(pmk_report *r, const char *key, long long v, const char *fmt, ...)
 {
     FIELD(F_INT, key, fmt);
     if (f)
         f->i = v;
 }
 
-void cli_report_str(cli_report *r, const char *key, const char *v, const char *fmt, ...)
+void pmk_report_str(pmk_report *r, const char *key, const char *v, const char *fmt, ...)
 {
     FIELD(v ? F_STR : F_NULL, key, fmt);
     if (f)
         f->str = dup_or_null(r, v);
 }
 
-void cli_report_bool(cli_report *r, const char *key, int v, const char *fmt, ...)
+void pmk_report_bool(pmk_report *r, const char *key, int v, const char *fmt, ...)
 {
     FIELD(F_BOOL, key, fmt);
     if (f)
         f->i = v != 0;
 }
 
-void cli_report_null(cli_report *r, const char *key)
+void pmk_report_null(pmk_report *r, const char *key)
 {
     push(r, F_NULL, key);
 }
 
-void cli_report_nums(cli_report *r, const char *key, const double *v, size_t n)
+void pmk_report_nums(pmk_report *r, const char *key, const double *v, size_t n)
 {
     field *f = push(r, F_NUMS, key);
     if (!f)
@@ -167,7 +167,7 @@ void cli_report_nums(cli_report *r, const char *key, const double *v, size_t n)
     f->n = n;
 }
 
-static void put_ints(cli_report *r, field *f, const void *v, size_t n, size_t size, int is_signed)
+static void put_ints(pmk_report *r, field *f, const void *v, size_t n, size_t size, int is_signed)
 {
     if (n && !(f->ints = malloc(n * sizeof *f->ints))) {
         r->failed = 1;
@@ -185,14 +185,14 @@ static void put_ints(cli_report *r, field *f, const void *v, size_t n, size_t si
     f->n = n;
 }
 
-void cli_report_longs(cli_report *r, const char *key, const long *v, size_t n)
+void pmk_report_longs(pmk_report *r, const char *key, const long *v, size_t n)
 {
     field *f = push(r, F_INTS, key);
     if (f)
         put_ints(r, f, v, n, sizeof *v, 1);
 }
 
-void cli_report_size_matrix(cli_report *r, const char *key, const size_t *v, size_t rows,
+void pmk_report_size_matrix(pmk_report *r, const char *key, const size_t *v, size_t rows,
                             size_t cols)
 {
     field *f = push(r, F_IMATRIX, key);
@@ -203,12 +203,12 @@ void cli_report_size_matrix(cli_report *r, const char *key, const size_t *v, siz
     f->cols = cols;
 }
 
-void cli_report_begin_list(cli_report *r, const char *key)
+void pmk_report_begin_list(pmk_report *r, const char *key)
 {
     push(r, F_BEGIN_LIST, key);
 }
 
-void cli_report_end_list(cli_report *r)
+void pmk_report_end_list(pmk_report *r)
 {
     push(r, F_END_LIST, NULL);
 }
@@ -249,7 +249,7 @@ static void json_int_list(FILE *f, const long long *v, size_t n)
     fputc(']', f);
 }
 
-static void emit_json(const cli_report *r, FILE *out)
+static void emit_json(const pmk_report *r, FILE *out)
 {
     int first = 1;   /* no comma before the first member of an object or list */
     fputc('{', out);
@@ -299,16 +299,16 @@ static void emit_json(const cli_report *r, FILE *out)
     fputs("}\n", out);
 }
 
-int cli_report_emit(const cli_report *r, FILE *out, int json)
+int pmk_report_write(const pmk_report *r, FILE *out, int json, pmk_error *err)
 {
     if (!r || r->failed)
-        return cli_error("out of memory");
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
     if (json) {
         emit_json(r, out);
-        return PMK_EXIT_OK;
+        return PMK_OK;
     }
     for (size_t i = 0; i < r->n; i++)
         if (r->f[i].text)
             fputs(r->f[i].text, out);
-    return PMK_EXIT_OK;
+    return PMK_OK;
 }
