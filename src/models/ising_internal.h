@@ -132,6 +132,26 @@ int ising_meanfield(const pmk_ising_params *p, const pmk_ising_options *o, size_
 int pmk_ising_mincut(const pmk_ising_params *p, size_t width, size_t height,
                      const int8_t *y, int8_t *x, pmk_error *err);
 
+/* A grid graph for one s-t minimum cut (ising_maxflow.c): W x H nodes,
+ * K = 4 or 8 arcs each, node (r, c)'s arc d going to (r + ising_cut_dr[d],
+ * c + ising_cut_dc[d]), its reverse being direction d ^ 1 there.  After
+ * alloc or reset every capacity is 0; the caller sets each node's K arc
+ * capacities (ising_cut_caps: an arc leaving the image must stay 0) and its
+ * terminal residual t = cost(sink side) - cost(source side) once
+ * (ising_cut_terminal), solves, and reads the source set: a cut costs the sum
+ * of the arcs from source-side to sink-side nodes plus the t of the sink-side
+ * nodes, up to a constant, and the source set returned is a minimum.
+ * alloc: PMK_ELIMIT (too large, memory ceiling), PMK_ENOMEM. */
+typedef struct ising_cut ising_cut;
+extern const int ising_cut_dr[8], ising_cut_dc[8];
+int ising_cut_alloc(size_t W, size_t H, int K, ising_cut **out, pmk_error *err);
+void ising_cut_reset(ising_cut *c);
+void ising_cut_free(ising_cut *c);
+double *ising_cut_caps(ising_cut *c, size_t r, size_t col);
+void ising_cut_terminal(ising_cut *c, size_t r, size_t col, double t);
+void ising_cut_solve(ising_cut *c);
+int ising_cut_source(const ising_cut *c, size_t r, size_t col);
+
 /* ICM by the plain per-pixel rule, no vectorised fast path: the reference the
  * fast raster and checkerboard paths are tested against.  Same contract as
  * pmk_ising_denoise with method ICM. */
