@@ -13,4 +13,4 @@ tests_check_pmk_SOURCES += tests/check_ising.c tests/check_ising_noise.c tests/c
 TESTS += tests/cli_ising.sh tests/cli_ising_potts.sh
 EXTRA_DIST += tests/cli_ising.sh tests/cli_ising_potts.sh tests/data/ising-x.pbm tests/data/ising-y.pbm \
 	tests/data/ising-grey.pgm tests/data/ising-bad.pbm \
-	bench/ising.py
+	bench/ising.py bench/ising_potts.sh
