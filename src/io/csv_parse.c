@@ -552,39 +552,36 @@ static int is_name(const char *s, const char *e)
     return !(ieq(s, e, "nan") || ieq(s, e, "inf") || ieq(s, e, "infinity"));
 }
 
+/* Scans the fields of [ls, le) for names (is_name): with @p all, 1 when
+ * every field is one; else 1 when some field is one.  A field that does not
+ * scan (broken quotes, a control byte) makes it 0 either way. */
+static int names(char *ls, char *le, int all)
+{
+    for (char *p = ls;;) {
+        field fd;
+        if (scan_field(p, le, &fd))
+            return 0;
+        if (is_name(fd.cs, fd.ce) != all)   /* all: a non-name; any: a name */
+            return !all;
+        if (fd.delim >= le)
+            return all;
+        p = fd.delim + 1;
+    }
+}
+
 /* Is the first line a header?  Only when every field, quoted or not, is a
  * name (is_name).  A line with a number, an empty field, a broken number
  * (1O, 0x10, 1_000, nan(1), a Unicode digit), a control byte or broken quotes
  * is data, and parse_row reports its first bad field at FILE:1:COL. */
 int pmk_csv_looks_like_header(char *ls, char *le)
 {
-    char *p = ls;
-    for (;;) {
-        field fd;
-        if (scan_field(p, le, &fd))
-            return 0;
-        if (!is_name(fd.cs, fd.ce))
-            return 0;
-        if (fd.delim >= le)
-            return 1;
-        p = fd.delim + 1;
-    }
+    return names(ls, le, 1);
 }
 
 /* Does the line hold at least one name (is_name)? */
 int pmk_csv_any_name(char *ls, char *le)
 {
-    char *p = ls;
-    for (;;) {
-        field fd;
-        if (scan_field(p, le, &fd))
-            return 0;
-        if (is_name(fd.cs, fd.ce))
-            return 1;
-        if (fd.delim >= le)
-            return 0;
-        p = fd.delim + 1;
-    }
+    return names(ls, le, 0);
 }
 
 int pmk_csv_header_check(pmk_csv_reader *r, char *ls, char *le, pmk_error *err)
