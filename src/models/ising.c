@@ -39,12 +39,8 @@
 
 void pmk_ising_params_init_default(pmk_ising_params *p)
 {
-    p->beta = 1.0;
-    p->eta = 2.1;
-    p->h = 0.0;
-    p->neighbours = 4;
-    p->levels = 0;
-    p->data_cost = PMK_ISING_L2;
+    *p = (pmk_ising_params){.beta = 1.0, .eta = 2.1, .h = 0.0, .neighbours = 4,
+                            .levels = 0, .data_cost = PMK_ISING_L2};
 }
 
 int pmk_ising_params_check(const pmk_ising_params *p, pmk_error *err)
