@@ -13,6 +13,14 @@ MPIRUN=${MPIRUN:-mpirun}
 # --oversubscribe: more ranks than cores; -q: no Open MPI banners on failure.
 mpi() { np=$1; shift; "$MPIRUN" -q --oversubscribe -np "$np" "$@"; }
 
+# libpmk itself never links MPI: only the program does (doc/design.md, "MPI").
+so=$(ls "$PMK_TOP_BUILDDIR"/src/.libs/libpmk.so.* 2>/dev/null | head -n 1)
+if [ -n "$so" ] && command -v objdump >/dev/null; then
+    ! objdump -p "$so" | grep NEEDED | grep -q mpi || fail "libpmk links MPI"
+    objdump -p "$PMK_TOP_BUILDDIR/src/.libs/pmk" | grep NEEDED | grep -q mpi \
+        || fail "pmk does not link MPI"
+fi
+
 gzip -dc "$DATA/mnist-train.csv.gz" >"$T/train.csv"
 gzip -dc "$DATA/mnist-test.csv.gz" >"$T/test.csv"
 
