@@ -84,6 +84,37 @@ for np in 2 3; do
     same_bytes "$T/p1.csv" "$T/out"
 done
 
+# ---------------------------------------------------------------- rbm train
+# Data-parallel: deterministic for a seed and P (twice the same bytes); the
+# update is the global minibatch's, so the reconstruction error follows the
+# one-process run's (the Bernoulli draws differ: within 2%).  Only rank 0
+# writes the model and the log.
+head -n 1000 "$T/train.csv" >"$T/small.csv"
+train() {   # train NP OPTION...
+    np=$1
+    shift
+    launch=""
+    [ "$np" -eq 1 ] || launch="$MPIRUN -q --oversubscribe -np $np"
+    $launch "$PMK" rbm train "$T/small.csv" -H 20 -e 2 --seed 5 --holdout 0 -q "$@"
+}
+recon() { sed -n 's/.*"recon_error": \([0-9.e+-]*\).*/\1/p' "$1"; }
+expect_ok train 1 -o "$T/r1.rbm" --json
+r1=$(recon "$T/out")
+for np in 2 3; do
+    expect_ok train $np -o "$T/rA.rbm" --json --log "$T/log.csv"
+    near "$(recon "$T/out")" "$r1" "$(awk -v r="$r1" 'BEGIN { print 0.02 * r }')"
+    expect_ok train $np -o "$T/rB.rbm"
+    same_bytes "$T/rA.rbm" "$T/rB.rbm"
+    [ "$(wc -l <"$T/log.csv")" -eq 3 ] || fail "np $np: log: $(cat "$T/log.csv")"
+done
+# periodic parameter averaging every 4 minibatches: deterministic too
+export PMK_MPI_AVERAGE_EVERY=4
+expect_ok train 2 -o "$T/rA.rbm"
+expect_ok train 2 -o "$T/rB.rbm"
+same_bytes "$T/rA.rbm" "$T/rB.rbm"
+unset PMK_MPI_AVERAGE_EVERY
+! ls -a "$T" | grep -q '\.pmk-' || fail "temporary files left: $(ls -a "$T")"
+
 # ---------------------------------------------------------------- failures
 # A bad value in the last rows, which only the last rank reads: every rank
 # exits non-zero, rank 0 prints that rank's message once, no model appears.

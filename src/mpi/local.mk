@@ -5,9 +5,12 @@
 # header is always there: without MPI its functions are inline stubs.
 noinst_HEADERS += src/mpi/pmk_mpi.h
 if PMK_MPI
-src_pmk_SOURCES += src/mpi/mpi.c src/mpi/mpi_gnb.c
+src_pmk_SOURCES += src/mpi/mpi.c src/mpi/mpi_gnb.c src/mpi/mpi_rbm.c
 src_pmk_CPPFLAGS += $(MPI_CFLAGS)
 src_pmk_LDADD += $(MPI_LIBS)
 TESTS += tests/cli_mpi.sh
 endif
 EXTRA_DIST += tests/cli_mpi.sh
+# The library's side of data-parallel RBM training (the options' reduce
+# hook), in every build: two workers in two threads.
+tests_check_pmk_SOURCES += tests/check_rbm_parallel.c
