@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,13 +21,18 @@
  * whether a failure has already been agreed on (after which no rank takes
  * part in another agreement, so that ranks that stopped early and ranks that
  * did not make the same number of calls). */
-static int rank_, size_ = 1, agreed_failure, stderr_fd = -1;
+static int rank_, size_ = 1, agreed_failure, stderr_fd = -1, started;
 
 int pmkmpi_rank(void) { return rank_; }
 int pmkmpi_size(void) { return size_; }
 
 void pmkmpi_init(int *argc, char ***argv)
 {
+    /* Not started by mpirun (Open MPI's, or a PMIx / PMI launcher): one
+     * process, no MPI at all, exactly as a build without it. */
+    if (!getenv("OMPI_COMM_WORLD_SIZE") && !getenv("PMIX_RANK") && !getenv("PMI_RANK"))
+        return;
+    started = 1;
     MPI_Init(argc, argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
@@ -117,6 +123,8 @@ int pmkmpi_agree_status(int status, pmk_error *err)
 
 int pmkmpi_finalize(int status)
 {
+    if (!started)
+        return status;
     if (size_ > 1) {
         char msg[PMK_ERROR_MSG_MAX] = "";
         int was_agreed = agreed_failure;
