@@ -202,6 +202,8 @@ int pmkmpi_gnb_predict(int rc, const pmk_gnb *m, pmk_data_reader *r, int columns
     char *buf = NULL, *all = NULL;
     int *lens = NULL;
     size_t len = 0;
+    if (pmkmpi_size() == 1)   /* one process (not started by mpirun) */
+        return rc ? rc : pmk_gnb_predict_save(m, r, columns, path, err);
     rc = pmkmpi_agree_status(rc, err);
     FILE *f = rc ? NULL : open_memstream(&buf, &len);
     if (!rc && !f)
