@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pmk/threads.h"
 #include "pmk/ising.h"
 #include "pmk/limits.h"
 #include "pmk/stream.h"
@@ -97,6 +98,7 @@ void pmk_ising_options_init_default(pmk_ising_options *o)
     o->truth = NULL;
     o->on_sweep = NULL;
     o->on_sweep_arg = NULL;
+    o->threads = 0;
 }
 
 int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err)
@@ -120,7 +122,7 @@ int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err)
                              o->damping);
     if (!(o->tol >= 0) || !isfinite(o->tol))
         return pmk_error_set(err, PMK_EINVAL, "the tolerance must be >= 0, not %g", o->tol);
-    return PMK_OK;
+    return pmk_threads_check(o->threads, err);
 }
 
 int pmk_ising_check(const pmk_ising_params *p, const pmk_ising_options *o, pmk_error *err)

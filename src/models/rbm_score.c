@@ -13,6 +13,7 @@
 #include <string.h>
 #include <gsl/gsl_blas.h>
 
+#include "pmk/threads.h"
 #include "pmk/kernels.h"
 #include "pmk/limits.h"
 #include "pmk/rbm.h"
@@ -218,12 +219,15 @@ void pmk_rbm_ais_options_init_default(pmk_rbm_ais_options *o)
     o->n_betas[2] = 10000;
     o->progress = NULL;
     o->progress_ctx = NULL;
+    o->threads = 0;
 }
 
 int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err)
 {
     if (o->runs < 2)
         return pmk_error_set(err, PMK_EINVAL, "AIS needs at least 2 runs");
+    if (pmk_threads_check(o->threads, err))
+        return PMK_EINVAL;
     /* each count at most 10^7, so that their sum cannot wrap */
     for (int s = 0; s < 3; s++)
         if (o->n_betas[s] > 10000000)

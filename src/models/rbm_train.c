@@ -483,6 +483,7 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o)
     o->holdout = 0.05;
     o->progress = NULL;
     o->progress_ctx = NULL;
+    o->threads = 0;
 }
 
 /* The k schedule: 1 + round((K - 1) e / (E - 1)) in integers, so epoch 0 runs
