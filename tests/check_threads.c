@@ -2,7 +2,8 @@
 /* Copyright (C) 2026 The pmk developers */
 /* check_threads.c: what a threads option means (pmk/threads.h), and the
  * identities the thread count must keep: AIS bit-identical for any count,
- * ICM identical, an RBM byte-identical for a fixed count.  No timing. */
+ * gnb's ranges within 1e-12 (bit-identical for a fixed count, the same
+ * predictions), an RBM byte-identical for a fixed count.  No timing. */
 #include "config.h"
 
 #include <math.h>
@@ -143,6 +144,77 @@ START_TEST(test_rbm_fixed_threads)
 }
 END_TEST
 
+/* gnb over ranges: a plain CSV of 300 rows, 5 features, 3 classes, fitted
+ * with 1, 2 and 3 threads: parameters within 1e-12 relative (the merge
+ * order is the only difference), the same bits for the same count, and the
+ * same predictions. */
+static pmk_gnb *fit_threads(const char *path, int threads)
+{
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.threads = threads;
+    o.chunk_rows = 32;
+    pmk_error e;
+    pmk_gnb_fitter *f = pmk_gnb_fitter_open(path, &o, NULL, 0, &e);
+    ck_assert_ptr_nonnull(f);
+    pmk_gnb *m = NULL;
+    ck_assert_int_eq(pmk_gnb_fitter_run(f, &m, NULL, &e), PMK_OK);
+    pmk_gnb_fitter_free(f);
+    return m;
+}
+
+START_TEST(test_gnb_ranges)
+{
+    char path[] = "/tmp/pmk-check-threads-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    pmk_rng *r = pmk_rng_alloc(NULL, 12);
+    fputs("label,a,b,c,d,e\n", f);
+    for (int n = 0; n < 300; n++) {
+        int k = (int)pmk_rng_uniform_int(r, 3);
+        fprintf(f, "%d", k * 7);
+        for (int j = 0; j < 5; j++)
+            fprintf(f, ",%.6f", k + j * 0.5 + pmk_rng_gaussian(r) * (1 + 0.3 * j));
+        fputc('\n', f);
+    }
+    fclose(f);
+    pmk_rng_free(r);
+    pmk_gnb *m1 = fit_threads(path, 1);
+    gsl_matrix *X = gsl_matrix_alloc(50, 5);
+    r = pmk_rng_alloc(NULL, 13);
+    for (size_t i = 0; i < 50 * 5; i++)
+        X->data[i] = pmk_rng_gaussian(r) * 3 + 1;
+    long y1[50], yt[50];
+    pmk_error e;
+    ck_assert_int_eq(pmk_gnb_predict(m1, X, y1, &e), PMK_OK);
+    for (int t = 2; t <= 3; t++) {
+        pmk_gnb *a = fit_threads(path, t), *b = fit_threads(path, t);
+        ck_assert_double_eq(pmk_gnb_ntrain(a), 300);
+        const gsl_matrix *M1 = pmk_gnb_means(m1), *Ma = pmk_gnb_means(a), *Mb = pmk_gnb_means(b);
+        const gsl_matrix *V1 = pmk_gnb_variances(m1), *Va = pmk_gnb_variances(a);
+        ck_assert_uint_eq(Ma->size1, 3);
+        for (size_t i = 0; i < 3; i++)
+            for (size_t j = 0; j < 5; j++) {
+                double u = gsl_matrix_get(M1, i, j), v = gsl_matrix_get(Ma, i, j);
+                ck_assert_msg(fabs(u - v) <= 1e-12 * fabs(u), "mean %zu,%zu: %.17g vs %.17g", i, j, u, v);
+                u = gsl_matrix_get(V1, i, j), v = gsl_matrix_get(Va, i, j);
+                ck_assert_msg(fabs(u - v) <= 1e-12 * fabs(u), "var %zu,%zu: %.17g vs %.17g", i, j, u, v);
+                ck_assert(memcmp(gsl_matrix_const_ptr(Ma, i, j), gsl_matrix_const_ptr(Mb, i, j),
+                                 sizeof(double)) == 0);
+            }
+        ck_assert_int_eq(pmk_gnb_predict(a, X, yt, &e), PMK_OK);
+        ck_assert(memcmp(y1, yt, sizeof y1) == 0);
+        pmk_gnb_free(a);
+        pmk_gnb_free(b);
+    }
+    pmk_rng_free(r);
+    gsl_matrix_free(X);
+    pmk_gnb_free(m1);
+    remove(path);
+}
+END_TEST
+
 Suite *suite_threads(void)
 {
     Suite *s = suite_create("threads");
@@ -151,6 +223,7 @@ Suite *suite_threads(void)
     tcase_add_test(tc, test_check);
     tcase_add_test(tc, test_ais_any_threads);
     tcase_add_test(tc, test_rbm_fixed_threads);
+    tcase_add_test(tc, test_gnb_ranges);
     suite_add_tcase(s, tc);
     return s;
 }

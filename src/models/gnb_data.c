@@ -21,7 +21,7 @@
 /* A model error about row err->line (1-based in @p ch) moved to its place in
  * the file: "FILE:LINE: cause" for CSV, "FILE: record R: cause" for IDX,
  * " (feature C)" added when the error names a column. */
-static int at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_error *err)
+int pmk_gnb_at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_error *err)
 {
     if (!err)
         return PMK_EDATA;
@@ -150,7 +150,7 @@ struct pmk_gnb_fitter {
     pmk_data_reader *r;
     pmk_gnb *m;
     spill sp;
-    int spilling, done;
+    int spilling, done, par_tried;
     double rows;
 };
 
@@ -193,9 +193,20 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
     *done = f->done;
     if (f->done)
         return PMK_OK;
-    pmk_data_chunk ch;
-    int rc = pmk_data_read_chunk(f->r, &ch, err);
-    if (rc)
+    pmk_data_chunk ch = {.n = 0};
+    int rc = PMK_OK;
+    pmk_gnb *pm = NULL;
+    if (!f->par_tried) {   /* several threads over ranges (gnb_par.c), when they can */
+        f->par_tried = 1;
+        if ((rc = pmk_gnb_par_fit(f->path, &f->dopt, &f->m->opt, &pm, &f->rows, err)))
+            return rc;
+        if (pm) {
+            pmk_gnb_free(f->m);
+            f->m = pm;
+            spill_drop(&f->sp);   /* the training pass reads the file again */
+        }
+    }
+    if (!pm && (rc = pmk_data_read_chunk(f->r, &ch, err)))
         return rc;
     if (ch.n == 0) {
         if ((rc = pmk_gnb_finish(f->m, err))) {
@@ -208,7 +219,7 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
         return PMK_OK;
     }
     if ((rc = pmk_gnb_partial_fit(f->m, &ch.X.matrix, ch.y, err)))
-        return at_chunk(f->r, &ch, err);
+        return pmk_gnb_at_chunk(f->r, &ch, err);
     if (f->spilling)
         spill_add(&f->sp, &ch);
     f->rows += (double)ch.n;
@@ -339,7 +350,7 @@ int pmk_gnb_eval_reader(const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out
         if ((rc = pmk_data_read_chunk(r, &ch, err)) || ch.n == 0)
             break;
         if ((rc = pmk_gnb_eval_add(e, m, &ch.X.matrix, ch.y, err))) {
-            at_chunk(r, &ch, err);
+            pmk_gnb_at_chunk(r, &ch, err);
             break;
         }
     }
@@ -377,7 +388,7 @@ int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FIL
         }
         gsl_matrix_view Lv = gsl_matrix_submatrix(L, 0, 0, ch.n, K);
         if ((rc = pmk_gnb_predict_log_proba(m, &ch.X.matrix, &Lv.matrix, err))) {
-            at_chunk(r, &ch, err);
+            pmk_gnb_at_chunk(r, &ch, err);
             break;
         }
         for (size_t i = 0; i < ch.n; i++) {
