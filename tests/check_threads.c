@@ -3,10 +3,12 @@
 /* check_threads.c: what a threads option means (pmk/threads.h), and the
  * identities the thread count must keep: AIS bit-identical for any count,
  * gnb's ranges within 1e-12 (bit-identical for a fixed count, the same
- * predictions), an RBM byte-identical for a fixed count.  No timing. */
+ * predictions), checkerboard ICM, mean field and anneal identical for any count, an RBM byte-identical for a
+ * fixed count.  (Mincut is sequential.)  No timing. */
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +217,58 @@ START_TEST(test_gnb_ranges)
 }
 END_TEST
 
+/* Checkerboard ICM, mean field and anneal (the same seed) on 1, 2 and 3
+ * threads, 4 and 8 neighbours, on a random 37 x 29 image (odd sides: a
+ * short last row pair and edge columns): the same image, the same
+ * per-sweep counts and energies, bit for bit. */
+START_TEST(test_icm_any_threads)
+{
+    enum { W = 37, H = 29 };
+    int8_t y[W * H], x1[W * H], xt[W * H];
+    pmk_rng *r = pmk_rng_alloc(NULL, 21);
+    for (size_t i = 0; i < W * H; i++)
+        y[i] = ((i / W) * (i / W) + (i % W) * 3 < 700) ^ (pmk_rng_uniform(r) < 0.2) ? 1 : -1;
+    pmk_rng_free(r);
+    static const pmk_ising_method methods[3] = {PMK_ISING_ICM, PMK_ISING_MEANFIELD,
+                                                PMK_ISING_ANNEAL};
+    for (int k = 0; k < 6; k++) {
+        int nb = k & 1 ? 8 : 4;
+        pmk_ising_params p;
+        pmk_ising_params_init_default(&p);
+        p.neighbours = nb;
+        p.beta = nb == 4 ? 1.0 : 0.6;
+        pmk_ising_result ref = {0}, res = {0};
+        for (int t = 1; t <= 3; t++) {
+            pmk_ising_options o;
+            pmk_ising_options_init_default(&o);
+            o.order = PMK_ISING_CHECKERBOARD;
+            o.method = methods[k / 2];
+            o.anneal_sweeps = 10;
+            o.threads = t;
+            pmk_error e;
+            pmk_rng *g = pmk_rng_alloc(NULL, 5);
+            ck_assert_int_eq(pmk_ising_denoise(&p, &o, W, H, y, t == 1 ? x1 : xt, g,
+                                               t == 1 ? &ref : &res, &e), PMK_OK);
+            pmk_rng_free(g);
+            if (t == 1) {
+                ck_assert_uint_gt(ref.changed, 0);
+                continue;
+            }
+            ck_assert(memcmp(x1, xt, sizeof xt) == 0);
+            ck_assert_uint_eq(res.ntrace, ref.ntrace);
+            for (size_t s = 0; s < res.ntrace; s++) {
+                ck_assert_uint_eq(res.trace[s].changed, ref.trace[s].changed);
+                ck_assert(memcmp(&res.trace[s].energy, &ref.trace[s].energy, sizeof(double)) == 0);
+                ck_assert(memcmp(&res.trace[s].free_energy, &ref.trace[s].free_energy,
+                                 sizeof(double)) == 0);
+            }
+            pmk_ising_result_clear(&res);
+        }
+        pmk_ising_result_clear(&ref);
+    }
+}
+END_TEST
+
 Suite *suite_threads(void)
 {
     Suite *s = suite_create("threads");
@@ -224,6 +278,7 @@ Suite *suite_threads(void)
     tcase_add_test(tc, test_ais_any_threads);
     tcase_add_test(tc, test_rbm_fixed_threads);
     tcase_add_test(tc, test_gnb_ranges);
+    tcase_add_test(tc, test_icm_any_threads);
     suite_add_tcase(s, tc);
     return s;
 }

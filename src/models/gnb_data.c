@@ -16,6 +16,7 @@
 
 #include "pmk/image.h"
 #include "pmk/limits.h"
+#include "io/dataset_internal.h"
 #include "models/gnb_internal.h"
 
 /* A model error about row err->line (1-based in @p ch) moved to its place in
@@ -240,6 +241,8 @@ int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *
         return rc;
     if (!strcmp(f->path, "-"))
         return PMK_OK;   /* stdin cannot be read twice */
+    if ((rc = pmk_gnb_par_eval(f->m, f->path, &f->dopt, out, err)) || *out)
+        return rc;   /* over ranges, when the fit was */
     pmk_data_reader *r = pmk_data_open(f->path, &f->dopt, err);
     if (!r)
         return err ? err->code : PMK_EIO;
@@ -341,10 +344,14 @@ int pmk_gnb_eval_reader(const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out
     *out = NULL;
     if (!pmk_data_has_labels(r))
         return pmk_error_set(err, PMK_EINVAL, "%s: evaluation needs labels", pmk_data_path(r));
+    const pmk_data_options *so;
+    const char *src = pmk_data_reader_source(r, &so);   /* over ranges when it can (gnb_par.c) */
+    int rc = src ? pmk_gnb_par_eval(m, src, so, out, err) : PMK_OK;
+    if (rc || *out)
+        return rc;
     pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, err);
     if (!e)
         return PMK_ENOMEM;
-    int rc;
     for (;;) {
         pmk_data_chunk ch;
         if ((rc = pmk_data_read_chunk(r, &ch, err)) || ch.n == 0)
@@ -369,11 +376,15 @@ int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FIL
 {
     size_t K = m->k, cap = 0;
     gsl_matrix *L = NULL;
+    const pmk_data_options *so;
+    const char *src = pmk_data_reader_source(r, &so);   /* over ranges when it can */
+    int done = 0, rc = src ? pmk_gnb_par_predict(m, src, so, columns, out, &done, err) : PMK_OK;
+    if (rc || done)
+        return rc;
     fputs("label", out);
     for (size_t k = 0; columns && k < K; k++)
         fprintf(out, ",%s%ld", columns == PMK_GNB_PROBA ? "p_" : "logp_", m->labels[k]);
     fputc('\n', out);
-    int rc;
     for (;;) {
         pmk_data_chunk ch;
         if ((rc = pmk_data_read_chunk(r, &ch, err)) || ch.n == 0)

@@ -95,6 +95,22 @@ int pmk_gnb_at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_err
 int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gnb_options *gopt,
                     pmk_gnb **out, double *rows, pmk_error *err);
 
+/* The rates of @p e (accuracy, means, precision, recall) from its counts. */
+void pmk_gnb_eval_rates(pmk_gnb_eval *e);
+
+/* The evaluation of finished model @p m on every row of the labelled file
+ * @p path, read over ranges as pmk_gnb_par_fit reads them, the ranges'
+ * counts and sums added in range order: *@p out (caller's).  PMK_OK with
+ * *@p out NULL when the file cannot be split. */
+int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
+                     pmk_gnb_eval **out, pmk_error *err);
+
+/* pmk_gnb_predict_write of every row of @p path over ranges, each range's
+ * lines in a temporary file, copied to @p out in file order; *@p done 1
+ * when it was (PMK_OK and 0 when the file cannot be split). */
+int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
+                        int columns, FILE *out, int *done, pmk_error *err);
+
 /* Index of @p label among the @p K increasing @p labels, or -1. */
 long pmk_gnb_find_label(const long *labels, size_t K, long label);
 

@@ -8,7 +8,9 @@
  * Chan-Golub-LeVeque update that `gnb merge` uses (pmk_gnb_merge_stats).
  * The merge order is fixed by P alone, so a fixed P gives the same bits
  * every time; another P rounds differently (parameters agree to about
- * 1e-15 relative).  Memory: P readers' chunks and P models, O(P K D). */
+ * 1e-15 relative).  The training pass of the fit (its accuracy) reads the
+ * ranges the same way, each range's counts added in range order.  Memory: P
+ * readers' chunks and P models, O(P K D). */
 #include "config.h"
 
 #include <stdio.h>
@@ -55,23 +57,48 @@ static size_t plan(const char *path, const pmk_data_options *o, size_t T,
     return P;
 }
 
+/* One range's work: a fit (m, from the options g) or an evaluation (e, of
+ * the finished model fitted). */
 typedef struct part {
     pmk_gnb *m;
+    pmk_gnb_eval *e;
+    FILE *f;                    /* a prediction's rows (a temporary file) */
     double rows;
     int rc;
     pmk_error err;
 } part;
 
-/* One range's fit, on one thread. */
-static void fit_part(const char *path, const pmk_data_options *o, const pmk_gnb_options *g,
-                     part *p)
+typedef struct job {
+    const char *path;
+    const pmk_data_options *dopt;
+    const pmk_gnb_options *g;   /* a fit's options, or NULL for an evaluation */
+    const pmk_gnb *fitted;      /* the model an evaluation or prediction uses */
+    int columns;                /* a prediction's (>= 0), else -1 */
+} job;
+
+/* Range [begin, end) of the job, on one thread. */
+static void run_part(const job *j, unsigned long long begin, unsigned long long end, part *p)
 {
-    pmk_data_reader *r = pmk_data_open(path, o, &p->err);
+    pmk_data_options o = *j->dopt;
+    o.begin = begin;
+    o.end = end;
+    o.progress = NULL;   /* the callback is the caller's, on its thread */
+    pmk_data_reader *r = pmk_data_open(j->path, &o, &p->err);
     if (!r) {
         p->rc = p->err.code;
         return;
     }
-    if (!(p->m = pmk_gnb_alloc(pmk_data_nfeatures(r), g, &p->err))) {
+    if (j->columns >= 0) {   /* a prediction: this range's lines, header first */
+        if (!(p->f = tmpfile()))
+            p->rc = pmk_error_set(&p->err, PMK_EIO, "cannot make a temporary file");
+        else if (!(p->rc = pmk_gnb_predict_write(j->fitted, r, j->columns, p->f, &p->err))
+                 && (fflush(p->f) || ferror(p->f)))
+            p->rc = pmk_error_set(&p->err, PMK_EIO, "writing a temporary file failed");
+        pmk_data_close(r);
+        return;
+    }
+    if (j->g ? !(p->m = pmk_gnb_alloc(pmk_data_nfeatures(r), j->g, &p->err))
+             : !(p->e = pmk_gnb_eval_alloc(j->fitted, &p->err))) {
         p->rc = p->err.code;
         pmk_data_close(r);
         return;
@@ -80,13 +107,60 @@ static void fit_part(const char *path, const pmk_data_options *o, const pmk_gnb_
         pmk_data_chunk ch;
         if ((p->rc = pmk_data_read_chunk(r, &ch, &p->err)) || ch.n == 0)
             break;
-        if ((p->rc = pmk_gnb_partial_fit(p->m, &ch.X.matrix, ch.y, &p->err))) {
+        p->rc = j->g ? pmk_gnb_partial_fit(p->m, &ch.X.matrix, ch.y, &p->err)
+                     : pmk_gnb_eval_add(p->e, j->fitted, &ch.X.matrix, ch.y, &p->err);
+        if (p->rc) {
             pmk_gnb_at_chunk(r, &ch, &p->err);
             break;
         }
         p->rows += (double)ch.n;
     }
     pmk_data_close(r);
+}
+
+/* Runs @p j over the ranges of its file: *@p out the P parts in file order
+ * (caller's: free_parts), NULL when the file is not split.  The first
+ * range in file order that failed has the first bad row: its error. */
+static int run_parts(const job *j, part **out, size_t *np, pmk_error *err)
+{
+    *out = NULL;
+    *np = 0;
+    size_t T = (size_t)pmk_threads_resolve(j->dopt->threads);
+    unsigned long long *cut = malloc((T + 1) * sizeof *cut);
+    if (!cut)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    size_t P = plan(j->path, j->dopt, T, cut);
+    part *parts = P > 1 ? calloc(P, sizeof *parts) : NULL;
+    if (P < 2 || !parts) {
+        free(cut);
+        return P < 2 ? PMK_OK : pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    }
+    int nthr = (int)P;
+    (void)nthr;   /* without OpenMP the ranges are read one after the other */
+#pragma omp parallel for schedule(static, 1) num_threads(nthr)
+    for (size_t p = 0; p < P; p++)
+        run_part(j, cut[p], p + 1 < P ? cut[p + 1] : PMK_DATA_END, &parts[p]);
+    free(cut);
+    *out = parts;
+    *np = P;
+    for (size_t p = 0; p < P; p++)
+        if (parts[p].rc) {
+            if (err)
+                *err = parts[p].err;
+            return parts[p].rc;
+        }
+    return PMK_OK;
+}
+
+static void free_parts(part *parts, size_t P)
+{
+    for (size_t p = 0; parts && p < P; p++) {
+        pmk_gnb_free(parts[p].m);
+        pmk_gnb_eval_free(parts[p].e);
+        if (parts[p].f)
+            fclose(parts[p].f);
+    }
+    free(parts);
 }
 
 /* The raw-value summaries of two ranges, as if seen in one pass. */
@@ -109,35 +183,17 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gn
 {
     *out = NULL;
     *rows = 0;
-    size_t T = (size_t)pmk_threads_resolve(dopt->threads);
-    unsigned long long *cut = malloc((T + 1) * sizeof *cut);
-    if (!cut)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
-    size_t P = plan(path, dopt, T, cut);
-    part *parts = P > 1 ? calloc(P, sizeof *parts) : NULL;
-    if (P < 2 || !parts) {
-        free(cut);
-        return P < 2 ? PMK_OK : pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    job j = {path, dopt, gopt, NULL, -1};
+    part *parts;
+    size_t P;
+    int rc = run_parts(&j, &parts, &P, err);
+    if (rc || !parts) {
+        free_parts(parts, P);
+        return rc;
     }
-    int nthr = (int)P;
-    (void)nthr;   /* without OpenMP the ranges are read one after the other */
-#pragma omp parallel for schedule(static, 1) num_threads(nthr)
-    for (size_t p = 0; p < P; p++) {
-        pmk_data_options o = *dopt;
-        o.begin = cut[p];
-        o.end = p + 1 < P ? cut[p + 1] : PMK_DATA_END;
-        o.progress = NULL;   /* the callback is the caller's, on its thread */
-        fit_part(path, &o, gopt, &parts[p]);
-    }
-    int rc = PMK_OK;
-    /* the first range in file order that failed has the first bad row */
-    for (size_t p = 0; p < P && !rc; p++)
-        if ((rc = parts[p].rc) && err)
-            *err = parts[p].err;
-    pmk_gnb *acc = rc ? NULL : parts[0].m;
-    if (acc)
-        parts[0].m = NULL;
-    for (size_t p = 1; p < P && !rc; p++) {
+    pmk_gnb *acc = parts[0].m;
+    parts[0].m = NULL;
+    for (size_t p = 1; p < P; p++) {
         pmk_gnb *b = parts[p].m, *mm = pmk_gnb_alloc(acc->d, gopt, err);
         if (!mm || pmk_gnb_merge_stats(mm, acc, b, err)) {
             rc = err ? err->code : PMK_ENOMEM;
@@ -149,12 +205,9 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gn
         pmk_gnb_free(acc);
         acc = mm;
     }
-    for (size_t p = 0; p < P; p++) {
+    for (size_t p = 0; p < P; p++)
         *rows += parts[p].rows;
-        pmk_gnb_free(parts[p].m);
-    }
-    free(parts);
-    free(cut);
+    free_parts(parts, P);
     if (rc) {
         pmk_gnb_free(acc);
         *rows = 0;
@@ -162,4 +215,87 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gn
     }
     *out = acc;
     return PMK_OK;
+}
+
+int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
+                     pmk_gnb_eval **out, pmk_error *err)
+{
+    *out = NULL;
+    job j = {path, dopt, NULL, m, -1};
+    part *parts;
+    size_t P;
+    int rc = run_parts(&j, &parts, &P, err);
+    if (rc || !parts) {
+        free_parts(parts, P);
+        return rc;
+    }
+    /* counts add exactly; the two sums in range order */
+    pmk_gnb_eval *e = parts[0].e;
+    size_t K = e->k;
+    if (e->n == 0 && P > 0) {
+        for (size_t p = 1; p < P; p++)
+            e->n += parts[p].e->n;
+        if (e->n == 0) {   /* no rows: the one-thread path says so */
+            free_parts(parts, P);
+            return PMK_OK;
+        }
+        e->n = 0;
+    }
+    for (size_t p = 1; p < P; p++) {
+        const pmk_gnb_eval *b = parts[p].e;
+        e->n += b->n;
+        e->correct += b->correct;
+        e->zero_var_rows += b->zero_var_rows;
+        e->sum_nll += b->sum_nll;
+        e->sum_log_post += b->sum_log_post;
+        for (size_t k = 0; k < K; k++) {
+            e->support[k] += b->support[k];
+            e->predicted[k] += b->predicted[k];
+            e->hits[k] += b->hits[k];
+        }
+        for (size_t t = 0; e->confusion && t < K * K; t++)
+            e->confusion[t] += b->confusion[t];
+    }
+    pmk_gnb_eval_rates(e);
+    parts[0].e = NULL;
+    free_parts(parts, P);
+    *out = e;
+    return PMK_OK;
+}
+
+int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
+                        int columns, FILE *out, int *done, pmk_error *err)
+{
+    *done = 0;
+    job j = {path, dopt, NULL, m, columns};
+    part *parts;
+    size_t P;
+    int rc = run_parts(&j, &parts, &P, err);
+    if (rc || !parts) {
+        free_parts(parts, P);
+        return rc;
+    }
+    /* the ranges' lines in file order, each range's header line but the
+     * first left out */
+    char buf[1 << 16];
+    for (size_t p = 0; p < P && !rc; p++) {
+        FILE *f = parts[p].f;
+        if (fseek(f, 0, SEEK_SET)) {
+            rc = pmk_error_set(err, PMK_EIO, "reading a temporary file failed");
+            break;
+        }
+        int c;
+        if (p > 0)
+            while ((c = getc(f)) != EOF && c != '\n')
+                ;
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+            if (fwrite(buf, 1, n, out) != n)
+                break;   /* the caller checks out */
+        if (ferror(f))
+            rc = pmk_error_set(err, PMK_EIO, "reading a temporary file failed");
+    }
+    free_parts(parts, P);
+    *done = !rc;
+    return rc;
 }
