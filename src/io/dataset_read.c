@@ -72,9 +72,7 @@ void pmk_data_close(pmk_data_reader *r)
     free(r->lab.raw);
     free(r->X);
     free(r->y);
-    free(r->path);
-    free(r->src);
-    free(r->src_labels);
+    free(r->path), free(r->src), free(r->src_labels);
     free(r);
 }
 
@@ -275,10 +273,10 @@ int pmk_data_read_chunk_u8(pmk_data_reader *r, const unsigned char **X, pmk_data
     pmk_error local;
     if (!err)
         err = &local;
-    r->started = 1;
     if (r->failed)
         return pmk_error_set(err, PMK_EINVAL, "%s: read after an error", r->path);
     int rc = idx_chunk_raw(r, chunk, err);
+    r->started = 1;
     r->failed = rc != PMK_OK;
     *X = r->img.raw;
     return rc;
@@ -391,10 +389,10 @@ int pmk_data_read_chunk(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *er
     pmk_error local;
     if (!err)
         err = &local;
-    r->started = 1;
     if (r->failed)
         return pmk_error_set(err, PMK_EINVAL, "%s: read after an error", r->path);
     int rc;
+    r->started = 1;
     if (r->csv) {
         pmk_csv_chunk c;
         rc = pmk_csv_read_chunk(r->csv, &c, err);

@@ -532,11 +532,9 @@ pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
         return NULL;
     }
     pmk_gnb *m = pmk_gnb_alloc(a->d, oa, err);
-    if (!m)
-        return NULL;
-    if (pmk_gnb_merge_stats(m, a, b, err) || pmk_gnb_finish(m, err)) {
+    if (m && (pmk_gnb_merge_stats(m, a, b, err) || pmk_gnb_finish(m, err))) {
         pmk_gnb_free(m);
-        return NULL;
+        m = NULL;
     }
     return m;
 }

@@ -100,8 +100,9 @@ void pmk_gnb_eval_rates(pmk_gnb_eval *e);
 
 /* The evaluation of finished model @p m on every row of the labelled file
  * @p path, read over ranges as pmk_gnb_par_fit reads them, the ranges'
- * counts and sums added in range order: *@p out (caller's).  PMK_OK with
- * *@p out NULL when the file cannot be split. */
+ * counts and sums added in range order: *@p out (caller's; the caller
+ * sets it to NULL first).  PMK_OK with *@p out NULL when the file cannot be
+ * split. */
 int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
                      pmk_gnb_eval **out, pmk_error *err);
 

@@ -118,40 +118,6 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
     pmk_data_close(r);
 }
 
-/* Runs @p j over the ranges of its file: *@p out the P parts in file order
- * (caller's: free_parts), NULL when the file is not split.  The first
- * range in file order that failed has the first bad row: its error. */
-static int run_parts(const job *j, part **out, size_t *np, pmk_error *err)
-{
-    *out = NULL;
-    *np = 0;
-    size_t T = (size_t)pmk_threads_resolve(j->dopt->threads);
-    unsigned long long *cut = malloc((T + 1) * sizeof *cut);
-    if (!cut)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
-    size_t P = plan(j->path, j->dopt, T, cut);
-    part *parts = P > 1 ? calloc(P, sizeof *parts) : NULL;
-    if (P < 2 || !parts) {
-        free(cut);
-        return P < 2 ? PMK_OK : pmk_error_set(err, PMK_ENOMEM, "out of memory");
-    }
-    int nthr = (int)P;
-    (void)nthr;   /* without OpenMP the ranges are read one after the other */
-#pragma omp parallel for schedule(static, 1) num_threads(nthr)
-    for (size_t p = 0; p < P; p++)
-        run_part(j, cut[p], p + 1 < P ? cut[p + 1] : PMK_DATA_END, &parts[p]);
-    free(cut);
-    *out = parts;
-    *np = P;
-    for (size_t p = 0; p < P; p++)
-        if (parts[p].rc) {
-            if (err)
-                *err = parts[p].err;
-            return parts[p].rc;
-        }
-    return PMK_OK;
-}
-
 static void free_parts(part *parts, size_t P)
 {
     for (size_t p = 0; parts && p < P; p++) {
@@ -161,6 +127,42 @@ static void free_parts(part *parts, size_t P)
             fclose(parts[p].f);
     }
     free(parts);
+}
+
+/* Runs the job @p j over the ranges of its file: the P parts in file order
+ * (caller's: free_parts) and *@p np, or NULL when the file is not split
+ * (*@p rc PMK_OK) or on error (*@p rc: the first range in file order that
+ * failed has the first bad row; its error). */
+static part *run_parts(job j, size_t *np, int *rc, pmk_error *err)
+{
+    *np = 0;
+    *rc = PMK_OK;
+    size_t T = (size_t)pmk_threads_resolve(j.dopt->threads);
+    unsigned long long *cut = malloc((T + 1) * sizeof *cut);
+    size_t P = cut ? plan(j.path, j.dopt, T, cut) : 0;
+    part *parts = P > 1 ? calloc(P, sizeof *parts) : NULL;
+    if (!parts) {
+        free(cut);
+        if (P != 1)
+            *rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
+        return NULL;
+    }
+    int nthr = (int)P;
+    (void)nthr;   /* without OpenMP the ranges are read one after the other */
+#pragma omp parallel for schedule(static, 1) num_threads(nthr)
+    for (size_t p = 0; p < P; p++)
+        run_part(&j, cut[p], p + 1 < P ? cut[p + 1] : PMK_DATA_END, &parts[p]);
+    free(cut);
+    for (size_t p = 0; p < P; p++)
+        if (parts[p].rc) {
+            *rc = parts[p].rc;
+            if (err)
+                *err = parts[p].err;
+            free_parts(parts, P);
+            return NULL;
+        }
+    *np = P;
+    return parts;
 }
 
 /* The raw-value summaries of two ranges, as if seen in one pass. */
@@ -183,14 +185,11 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gn
 {
     *out = NULL;
     *rows = 0;
-    job j = {path, dopt, gopt, NULL, -1};
-    part *parts;
     size_t P;
-    int rc = run_parts(&j, &parts, &P, err);
-    if (rc || !parts) {
-        free_parts(parts, P);
+    int rc;
+    part *parts = run_parts((job){path, dopt, gopt, NULL, -1}, &P, &rc, err);
+    if (!parts)
         return rc;
-    }
     pmk_gnb *acc = parts[0].m;
     parts[0].m = NULL;
     for (size_t p = 1; p < P; p++) {
@@ -220,15 +219,11 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gn
 int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
                      pmk_gnb_eval **out, pmk_error *err)
 {
-    *out = NULL;
-    job j = {path, dopt, NULL, m, -1};
-    part *parts;
     size_t P;
-    int rc = run_parts(&j, &parts, &P, err);
-    if (rc || !parts) {
-        free_parts(parts, P);
+    int rc;
+    part *parts = run_parts((job){path, dopt, NULL, m, -1}, &P, &rc, err);
+    if (!parts)   /* *out stays the caller's NULL */
         return rc;
-    }
     /* counts add exactly; the two sums in range order */
     pmk_gnb_eval *e = parts[0].e;
     size_t K = e->k;
@@ -266,15 +261,12 @@ int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options 
 int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
                         int columns, FILE *out, int *done, pmk_error *err)
 {
-    *done = 0;
-    job j = {path, dopt, NULL, m, columns};
-    part *parts;
     size_t P;
-    int rc = run_parts(&j, &parts, &P, err);
-    if (rc || !parts) {
-        free_parts(parts, P);
+    int rc;
+    part *parts = run_parts((job){path, dopt, NULL, m, columns}, &P, &rc, err);
+    *done = 0;
+    if (!parts)
         return rc;
-    }
     /* the ranges' lines in file order, each range's header line but the
      * first left out */
     char buf[1 << 16];

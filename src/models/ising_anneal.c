@@ -22,6 +22,22 @@
  * S3 += d y_i), and the lowest-energy state among x = y and the end of every
  * sweep is returned.  The conditional depends only on (s_i, y_i), so it is
  * tabulated once per sweep. */
+/* Draws pixel i, of neighbour sum sn, from the table's p(x_i = +1 | rest)
+ * with @p g, keeping the sums s[0..2] = S1..S3 exact; 1 when it changed. */
+static inline int gibbs_pixel(const double pplus[2][17], const int8_t *y, int8_t *x, size_t i,
+                              int sn, pmk_rng *g, long long *s)
+{
+    int8_t xn = pmk_rng_uniform(g) < pplus[y[i] > 0][sn + 8] ? 1 : -1;
+    if (xn == x[i])
+        return 0;
+    int d = xn - x[i];
+    s[0] += d;
+    s[1] += (long long)d * sn;
+    s[2] += d * y[i];
+    x[i] = xn;
+    return 1;
+}
+
 /* Checkerboard order, on T threads: row r draws from its own stream rs[r]
  * (taus2, seeded by H draws from the caller's generator when the run
  * starts), the colour classes in turn, each class's rows shared among the
@@ -39,19 +55,11 @@ static size_t anneal_checker_sweep(const double pplus[2][17], size_t W, size_t H
         for (long rr = 0; rr < (long)H; rr++) {
             size_t r = (size_t)rr;
             size_t c0 = nb == 8 ? ((r & 1) == col >> 1 ? (col & 1) : W) : ((col + r) & 1);
-            for (size_t c = c0; c < W; c += 2) {
-                size_t i = r * W + c;
-                int sn = ising_nsum(x, W, H, r, c, nb);
-                int8_t xn = pmk_rng_uniform(rs[r]) < pplus[y[i] > 0][sn + 8] ? 1 : -1;
-                if (xn != x[i]) {
-                    int d = xn - x[i];
-                    a1 += d;
-                    a2 += (long long)d * sn;
-                    a3 += d * y[i];
-                    x[i] = xn;
-                    changed++;
-                }
-            }
+            long long sr[3] = {0, 0, 0};
+            for (size_t c = c0; c < W; c += 2)
+                changed += (size_t)gibbs_pixel(pplus, y, x, r * W + c,
+                                               ising_nsum(x, W, H, r, c, nb), rs[r], sr);
+            a1 += sr[0], a2 += sr[1], a3 += sr[2];
         }
     }
     s[0] += a1, s[1] += a2, s[2] += a3;
@@ -97,27 +105,18 @@ int ising_anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t W
                                             : 1 / (1 + exp(e));
             }
         size_t changed = 0;
-        if (checker) {
-            long long sv[3] = {s1, s2, s3};
+        long long sv[3] = {s1, s2, s3};
+        if (checker)
             changed = anneal_checker_sweep((const double(*)[17])pplus, W, H, nb, y, x, rs, sv,
                                            nthr);
-            s1 = sv[0], s2 = sv[1], s3 = sv[2];
-        } else {
+        else
             ising_run_order(&run);
-        }
         for (size_t k = 0; !checker && k < n; k++) {
             size_t i = run.idx[k];
-            int s = ising_nsum(x, W, H, i / W, i % W, nb);
-            int8_t xn = pmk_rng_uniform(rng) < pplus[y[i] > 0][s + 8] ? 1 : -1;
-            if (xn != x[i]) {
-                int d = xn - x[i];
-                s1 += d;
-                s2 += (long long)d * s;
-                s3 += d * y[i];
-                x[i] = xn;
-                changed++;
-            }
+            changed += (size_t)gibbs_pixel((const double(*)[17])pplus, y, x, i,
+                                           ising_nsum(x, W, H, i / W, i % W, nb), rng, sv);
         }
+        s1 = sv[0], s2 = sv[1], s3 = sv[2];
         double e = ising_energy_of(p, s1, s2, s3);
         if (e < ebest) {
             ebest = e;
