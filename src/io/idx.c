@@ -25,6 +25,7 @@
 #include "io/dataout_internal.h"
 #include "io/idx_internal.h"
 #include "io/dataset_internal.h"
+#include "io/stream_internal.h"
 
 size_t pmk_idx_type_size(int t)
 {
@@ -243,7 +244,7 @@ int pmk_idx_read(const char *path, gsl_matrix **X, size_t dims_out[8], size_t *n
     int rc = read_doubles(path, 0, &data, &h, err);
     if (!rc && !(*X = pmk_matrix_wrap(data, h.dims[0], h.count / h.dims[0]))) {
         free(data);
-        rc = pmk_error_at(err, PMK_ENOMEM, strcmp(path, "-") ? path : "<stdin>", 0, 0,
+        rc = pmk_error_at(err, PMK_ENOMEM, pmk_stream_shown(path), 0, 0,
                           "out of memory");
     }
     if (!rc && dims_out)
