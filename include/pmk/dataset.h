@@ -121,6 +121,9 @@ typedef struct pmk_data_options {
                               nothing [0] */
     pmk_progress_fn progress; /**< called after each chunk read (pmk/progress.h) [NULL] */
     void *progress_ctx;  /**< passed to progress [NULL] */
+    int threads;         /**< threads of the calls that read a plain file in
+                              parallel ranges (gnb fit, eval, predict):
+                              0 = the cores available (pmk/threads.h) [0] */
 } pmk_data_options;
 
 /** Flags of pmk_data_options.u8. */

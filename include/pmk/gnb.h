@@ -299,7 +299,11 @@ PMK_API double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
 typedef struct pmk_gnb_fitter pmk_gnb_fitter;
 
 /** Opens @p path ("-" = stdin) with @p dopt (NULL: defaults; copied) for a
- *  fit with @p gopt (NULL: defaults).  With @p train_pass, rows whose values
+ *  fit with @p gopt (NULL: defaults).  With dopt->threads other than 1 and
+ *  a plain file, the fit reads that many ranges at once (pmk/threads.h):
+ *  the same bits for the same count, parameters within 1e-12 relative
+ *  otherwise, and then no byte copy (the training pass reads over ranges
+ *  too).  With @p train_pass, rows whose values
  *  are all integers 0..255 are also copied as bytes to an anonymous
  *  temporary file as they are fitted, so that pmk_gnb_fitter_train_eval
  *  needs no second parse.  @return NULL with the reader's or the options'
@@ -361,7 +365,11 @@ PMK_API int pmk_gnb_merge_files(const char *const *paths, size_t n, pmk_gnb **ou
 /** Evaluates @p m on every remaining labelled row of @p r: *@p out a new
  *  evaluation (caller's), NULL on error.  PMK_EINVAL for a reader without
  *  labels, PMK_EDATA for a data set without rows ("no data rows to
- *  evaluate") or a label the model never saw; the reader's errors. */
+ *  evaluate") or a label the model never saw; the reader's errors.  A
+ *  reader that has read nothing yet, of a plain file (not stdin, not gzip),
+ *  opened with threads other than 1: the file is read again over that many
+ *  ranges at once (the counts are the same; the sums of the mean NLL and
+ *  log posterior are added in range order) and @p r is left unread. */
 PMK_API int pmk_gnb_eval_reader(const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out,
                                 pmk_error *err);
 
@@ -372,7 +380,10 @@ enum { PMK_GNB_LABELS = 0, PMK_GNB_PROBA = 1, PMK_GNB_LOG_PROBA = 2 };
  *  "logp_LABEL" per class) and, for every remaining row of @p r, its most
  *  probable label and with @p columns PMK_GNB_PROBA / _LOG_PROBA each
  *  class's posterior / log-posterior (%.17g).  Stops at the first error
- *  (rows before it are written); the caller checks @p out for write errors. */
+ *  (rows before it are written); the caller checks @p out for write errors.
+ *  Over ranges as pmk_gnb_eval_reader (each range's lines in a temporary
+ *  file, copied in file order: the same bytes); on an error nothing is
+ *  written then. */
 PMK_API int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FILE *out,
                                   pmk_error *err);
 

@@ -116,6 +116,9 @@ typedef struct pmk_ising_options {
      *  (anneal: the best state so far) [NULL]. */
     int (*on_sweep)(const struct pmk_ising_sweep *s, void *arg);
     void *on_sweep_arg;       /**< passed to on_sweep [NULL] */
+    int threads;              /**< threads for checkerboard ICM, anneal and mean
+                                   field (row bands; the result does not depend
+                                   on it): 0 = the cores available [0] */
 } pmk_ising_options;
 
 /** Sets the defaults shown above. */

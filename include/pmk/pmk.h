@@ -34,6 +34,7 @@
 #include "pmk/rng.h"
 #include "pmk/kernels.h"
 #include "pmk/limits.h"
+#include "pmk/threads.h"
 #include "pmk/stream.h"
 #include "pmk/csv.h"
 #include "pmk/idx.h"

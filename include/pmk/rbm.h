@@ -174,6 +174,9 @@ typedef struct pmk_rbm_ais_options {
     pmk_progress_fn progress; /**< called after each intermediate distribution
                                (pmk/progress.h) [NULL] */
     void *progress_ctx;   /**< passed to progress [NULL] */
+    int threads;          /**< threads running the runs (each run its own RNG
+                               stream: the estimate does not depend on it);
+                               0 = the cores available [0] */
 } pmk_rbm_ais_options;
 
 /** Fills @p o with the defaults in brackets above. */
@@ -279,6 +282,11 @@ typedef struct pmk_rbm_options {
     size_t parts;         /**< workers, >= 1 [1] */
     pmk_rbm_reduce_fn reduce; /**< after each minibatch when non-NULL [NULL] */
     void *reduce_ctx;     /**< passed to reduce [NULL] */
+    int threads;          /**< OpenBLAS threads for the GEMMs: 0 = the cores
+                               available [0].  Same seed and same threads:
+                               a byte-identical model; another count may
+                               change the last bits (OpenBLAS splits its sums
+                               by thread) */
 } pmk_rbm_options;
 
 /** Fills @p o with the defaults in brackets above. */

@@ -76,6 +76,8 @@ int cli_check_files(const char *const *inputs, size_t n_in, const char *const *o
  * variable's value when that is smaller (both are ceilings).  A second
  * --max-memory replaces the first.  Returns 0 or PMK_EXIT_USAGE. */
 int cli_set_max_memory(const char *s);
+int cli_set_threads(const char *s);   /* --threads N; cli_threads(): N, 0 = every core */
+int cli_threads(void);
 
 /* Start of main: descriptors 0-2 that are closed are filled so that they stay
  * unusable (see common.c).  End of main: flushes and closes stdout; a write

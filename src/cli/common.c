@@ -31,6 +31,18 @@ const char *cli_command(void) { return command_name; }
 void cli_set_quiet(int quiet) { quiet_flag = quiet; }
 int cli_quiet(void) { return quiet_flag; }
 
+static int threads_count;   /* --threads: 0 = the cores available */
+int cli_threads(void) { return threads_count; }
+int cli_set_threads(const char *s)
+{
+    long n = 0;
+    int rc = cli_parse_long("threads", s, &n);
+    if (!rc && pmk_threads_check(n < 0 || n > INT_MAX ? -1 : (int)n, NULL))
+        rc = cli_usage("--threads: '%s' is not 0 (the cores available) or 1..%d", s, PMK_THREADS_MAX);
+    threads_count = rc ? 0 : (int)n;
+    return rc;
+}
+
 static void prefix(FILE *f)
 {
     cli_progress_done();   /* a message replaces a progress meter */

@@ -142,6 +142,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
             break;
         }
     }
+    v->o.threads = cli_threads();
     if (rc || key < 0)
         return rc ? rc : ps.status;
     /* Damped mean field needs a few hundred sweeps to meet --tol on the horse

@@ -19,7 +19,7 @@
 enum {
     K_QUIET = 'q', K_HELP = 'h', K_OUTPUT = 'o',
     K_HEADER = 0x5000, K_NOHEADER, K_LABELCOL, K_NOLABELS, K_LABELS, K_SCALE, K_BINARIZE,
-    K_FORMAT, K_JSON, K_SEED, K_MAXMEM
+    K_FORMAT, K_JSON, K_SEED, K_MAXMEM, K_THREADS
 };
 
 static const struct group {
@@ -39,6 +39,7 @@ static const struct group {
     {CLI_G_SEED, {"seed", K_SEED, 1}},
     {CLI_G_COMMON, {"quiet", K_QUIET, 0}},
     {CLI_G_COMMON, {"max-memory", K_MAXMEM, 1}},
+    {CLI_G_COMMON, {"threads", K_THREADS, 1}},
     {CLI_G_COMMON, {"help", K_HELP, 0}},
 };
 
@@ -101,6 +102,7 @@ static int group_option(cli_parser *p, int key, const char *arg)
     switch (key) {
     case K_QUIET: cli_set_quiet(1); return 0;
     case K_MAXMEM: return cli_set_max_memory(arg);
+    case K_THREADS: return cli_set_threads(arg);
     case K_HEADER: a->data.header = PMK_CSV_HEADER_YES; return 0;
     case K_NOHEADER: a->data.header = PMK_CSV_HEADER_NO; return 0;
     case K_NOLABELS: a->data.label_col = -1; return 0;
@@ -309,6 +311,7 @@ void cli_data_options(const cli_args *a, pmk_data_options *o)
     o->label_col = a->data.label_col;
     o->labels = a->data.labels;
     o->progress = cli_progress_fn;
+    o->threads = cli_threads();
 }
 
 int cli_asked_transform(const cli_args *a, pmk_transform *tf)

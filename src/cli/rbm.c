@@ -249,6 +249,7 @@ static int rbm_train(int argc, char **argv)
         fputs("epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed\n", logf.fp);
     o.progress = cli_progress_fn;
     pmkmpi_rbm_options(&o);   /* under mpirun: data-parallel over the ranks */
+    o.threads = cli_threads();
     pmk_error_clear(&err);
     rc = pmk_rbm_train_table(&u.m, u.t, &o, u.r, train_epoch, &ctx, &res, &err);
     cli_progress_done();
@@ -384,6 +385,7 @@ static int rbm_eval(int argc, char **argv)
         return rc;
     if (method == (PMK_RBM_LOG_Z_EXACT | PMK_RBM_LOG_Z_AIS))
         return cli_usage("--exact and --ais exclude each other");
+    ao.threads = cli_threads();
     if (pmk_rbm_ais_options_check(&ao, &err))
         return cli_usage_pmk(&err);
     pmk_rbm_evaluation ev;

@@ -7,8 +7,11 @@
  * (about a third of `pmk ising denoise`'s 2048 x 2048 run: its 12,000
  * relocations) nor gets its threads, which spin in sched_yield.  The calls
  * and their arguments are the ones gsl_blas_dgemm makes, so the results are
- * those of the CBLAS named by pmk_cblas_name().  OpenBLAS reads
- * OPENBLAS_NUM_THREADS when it is opened, as before. */
+ * those of the CBLAS named by pmk_cblas_name().  pmk owns OpenBLAS's thread
+ * count: openblas_set_num_threads is found with dlsym when OpenBLAS is
+ * opened (not at configure time: the library opened is the one installed at
+ * run time), set to 1 at once, and raised only for GEMM phases
+ * (core_blas_threads, threads.c) from their options' thread count. */
 #include "config.h"
 
 #include <dlfcn.h>
@@ -45,6 +48,8 @@ static void load(void)
         return;
     }
     b.name = "openblas";
+    if (b.set_threads)
+        b.set_threads(1);   /* one until a GEMM phase asks for more */
     blas_choice = b;
 #endif
 }

@@ -29,7 +29,15 @@ typedef struct core_blas {
     const char *name; /* "openblas" or "gslcblas" */
 } core_blas;
 
-/* The CBLAS, chosen (and OpenBLAS opened) on the first call; thread-safe. */
+/* The CBLAS, chosen (and OpenBLAS opened) on the first call; thread-safe.
+ * OpenBLAS is set to one thread when it is opened (threads.c). */
 const core_blas *core_blas_get(void);
+
+/* Sets OpenBLAS's thread count to @p n (at least 1) for a GEMM phase, opening
+ * it first; a GEMM phase ends with core_blas_threads(1).  A no-op for
+ * gslcblas.  OpenBLAS's count is process-wide: concurrent phases with
+ * different counts see the last one set (the results do not change, only
+ * the speed). */
+void core_blas_threads(int n);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pmk/threads.h"
 #include "pmk/dataset.h"
 #include "pmk/limits.h"
 #include "io/dataset_internal.h"
@@ -93,6 +94,7 @@ void pmk_data_options_init_default(pmk_data_options *o)
     o->progress = NULL;
     o->progress_ctx = NULL;
     o->u8 = 0;
+    o->threads = 0;
 }
 
 int pmk_data_options_check(const pmk_data_options *o, pmk_error *err)
@@ -108,6 +110,8 @@ int pmk_data_options_check(const pmk_data_options *o, pmk_error *err)
         return pmk_error_set(err, PMK_EINVAL, "chunk_rows and max_line must be positive");
     if (o->u8 & ~(PMK_DATA_U8_VALUES | PMK_DATA_U8_LABELS))
         return pmk_error_set(err, PMK_EINVAL, "u8 flags %#x are not known", (unsigned)o->u8);
+    if (pmk_threads_check(o->threads, err))
+        return PMK_EINVAL;
     if (o->begin > o->end)
         return pmk_error_set(err, PMK_EINVAL, "range [%llu, %llu): the start is after the end",
                              o->begin, o->end);

@@ -16,6 +16,12 @@ int pmk_data_is_u8(const pmk_data_reader *r);
 /* IDX: the rows of the range (known from the header); 0 for CSV (unknown). */
 size_t pmk_data_range_rows(const pmk_data_reader *r);
 
+/* For a reader that has read nothing yet: the path it was opened with ("-"
+ * for stdin) and, in *@p o, its options (owned by the reader), so that a
+ * caller may read the same data over ranges on several threads
+ * (gnb_par.c); NULL once a chunk was asked for. */
+const char *pmk_data_reader_source(const pmk_data_reader *r, const pmk_data_options **o);
+
 /* As pmk_data_read_chunk for an IDX u8 reader, giving the rows as bytes
  * (*X: n x D, row-major, owned by the reader); chunk->X is not filled. */
 int pmk_data_read_chunk_u8(pmk_data_reader *r, const unsigned char **X, pmk_data_chunk *chunk,

@@ -52,6 +52,9 @@ struct pmk_data_reader {
     double *X;                /* chunk_rows x d, made on the first double read */
     long *y;                  /* chunk_rows labels */
     int failed;
+    int started;              /* a chunk was asked for: src is then NULL */
+    char *src, *src_labels;   /* the path as opened and the labels file, and */
+    pmk_data_options src_opt; /* the options: pmk_data_reader_source */
 };
 
 void pmk_data_close(pmk_data_reader *r)
@@ -65,8 +68,14 @@ void pmk_data_close(pmk_data_reader *r)
     free(r->lab.raw);
     free(r->X);
     free(r->y);
-    free(r->path);
+    free(r->path), free(r->src), free(r->src_labels);
     free(r);
+}
+
+const char *pmk_data_reader_source(const pmk_data_reader *r, const pmk_data_options **o)
+{
+    *o = &r->src_opt;
+    return r->started ? NULL : r->src;
 }
 
 size_t pmk_data_nfeatures(const pmk_data_reader *r) { return r->d; }
@@ -263,6 +272,7 @@ int pmk_data_read_chunk_u8(pmk_data_reader *r, const unsigned char **X, pmk_data
     if (r->failed)
         return pmk_error_set(err, PMK_EINVAL, "%s: read after an error", r->path);
     int rc = idx_chunk_raw(r, chunk, err);
+    r->started = 1;
     r->failed = rc != PMK_OK;
     *X = r->img.raw;
     return rc;
@@ -306,7 +316,10 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
         return NULL;
     }
     pmk_data_reader *r = calloc(1, sizeof *r);
-    if (!r || !(r->path = strdup(shown))) {
+    if (!r || !(r->path = strdup(shown)) || !(r->src = strdup(path))
+        || (o.labels && !(r->src_labels = strdup(o.labels)))) {
+        if (r)
+            free(r->path), free(r->src);
         free(r);
         pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
         return NULL;
@@ -320,6 +333,8 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
         pmk_instream_close(in);
         goto fail;
     }
+    r->src_opt = o;
+    r->src_opt.labels = r->src_labels;
     r->format = o.format;
     r->progress = o.progress;
     r->progress_ctx = o.progress_ctx;
@@ -373,6 +388,7 @@ int pmk_data_read_chunk(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *er
     if (r->failed)
         return pmk_error_set(err, PMK_EINVAL, "%s: read after an error", r->path);
     int rc;
+    r->started = 1;
     if (r->csv) {
         pmk_csv_chunk c;
         rc = pmk_csv_read_chunk(r->csv, &c, err);

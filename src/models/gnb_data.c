@@ -16,12 +16,13 @@
 
 #include "pmk/image.h"
 #include "pmk/limits.h"
+#include "io/dataset_internal.h"
 #include "models/gnb_internal.h"
 
 /* A model error about row err->line (1-based in @p ch) moved to its place in
  * the file: "FILE:LINE: cause" for CSV, "FILE: record R: cause" for IDX,
  * " (feature C)" added when the error names a column. */
-static int at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_error *err)
+int pmk_gnb_at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_error *err)
 {
     if (!err)
         return PMK_EDATA;
@@ -150,7 +151,7 @@ struct pmk_gnb_fitter {
     pmk_data_reader *r;
     pmk_gnb *m;
     spill sp;
-    int spilling, done;
+    int spilling, done, par_tried;
     double rows;
 };
 
@@ -193,9 +194,20 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
     *done = f->done;
     if (f->done)
         return PMK_OK;
-    pmk_data_chunk ch;
-    int rc = pmk_data_read_chunk(f->r, &ch, err);
-    if (rc)
+    pmk_data_chunk ch = {.n = 0};
+    int rc = PMK_OK;
+    pmk_gnb *pm = NULL;
+    if (!f->par_tried) {   /* several threads over ranges (gnb_par.c), when they can */
+        f->par_tried = 1;
+        if ((rc = pmk_gnb_par_fit(f->path, &f->dopt, &f->m->opt, &pm, &f->rows, err)))
+            return rc;
+        if (pm) {
+            pmk_gnb_free(f->m);
+            f->m = pm;
+            spill_drop(&f->sp);   /* the training pass reads the file again */
+        }
+    }
+    if (!pm && (rc = pmk_data_read_chunk(f->r, &ch, err)))
         return rc;
     if (ch.n == 0) {
         if ((rc = pmk_gnb_finish(f->m, err))) {
@@ -208,7 +220,7 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
         return PMK_OK;
     }
     if ((rc = pmk_gnb_partial_fit(f->m, &ch.X.matrix, ch.y, err)))
-        return at_chunk(f->r, &ch, err);
+        return pmk_gnb_at_chunk(f->r, &ch, err);
     if (f->spilling)
         spill_add(&f->sp, &ch);
     f->rows += (double)ch.n;
@@ -229,6 +241,8 @@ int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *
         return rc;
     if (!strcmp(f->path, "-"))
         return PMK_OK;   /* stdin cannot be read twice */
+    if ((rc = pmk_gnb_par_eval(f->m, f->path, &f->dopt, out, err)) || *out)
+        return rc;   /* over ranges, when the fit was */
     pmk_data_reader *r = pmk_data_open(f->path, &f->dopt, err);
     if (!r)
         return err ? err->code : PMK_EIO;
@@ -330,16 +344,20 @@ int pmk_gnb_eval_reader(const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out
     *out = NULL;
     if (!pmk_data_has_labels(r))
         return pmk_error_set(err, PMK_EINVAL, "%s: evaluation needs labels", pmk_data_path(r));
+    const pmk_data_options *so;
+    const char *src = pmk_data_reader_source(r, &so);   /* over ranges when it can (gnb_par.c) */
+    int rc = src ? pmk_gnb_par_eval(m, src, so, out, err) : PMK_OK;
+    if (rc || *out)
+        return rc;
     pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, err);
     if (!e)
         return PMK_ENOMEM;
-    int rc;
     for (;;) {
         pmk_data_chunk ch;
         if ((rc = pmk_data_read_chunk(r, &ch, err)) || ch.n == 0)
             break;
         if ((rc = pmk_gnb_eval_add(e, m, &ch.X.matrix, ch.y, err))) {
-            at_chunk(r, &ch, err);
+            pmk_gnb_at_chunk(r, &ch, err);
             break;
         }
     }
@@ -358,11 +376,15 @@ int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FIL
 {
     size_t K = m->k, cap = 0;
     gsl_matrix *L = NULL;
+    const pmk_data_options *so;
+    const char *src = pmk_data_reader_source(r, &so);   /* over ranges when it can */
+    int done = 0, rc = src ? pmk_gnb_par_predict(m, src, so, columns, out, &done, err) : PMK_OK;
+    if (rc || done)
+        return rc;
     fputs("label", out);
     for (size_t k = 0; columns && k < K; k++)
         fprintf(out, ",%s%ld", columns == PMK_GNB_PROBA ? "p_" : "logp_", m->labels[k]);
     fputc('\n', out);
-    int rc;
     for (;;) {
         pmk_data_chunk ch;
         if ((rc = pmk_data_read_chunk(r, &ch, err)) || ch.n == 0)
@@ -377,7 +399,7 @@ int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FIL
         }
         gsl_matrix_view Lv = gsl_matrix_submatrix(L, 0, 0, ch.n, K);
         if ((rc = pmk_gnb_predict_log_proba(m, &ch.X.matrix, &Lv.matrix, err))) {
-            at_chunk(r, &ch, err);
+            pmk_gnb_at_chunk(r, &ch, err);
             break;
         }
         for (size_t i = 0; i < ch.n; i++) {

@@ -532,13 +532,18 @@ pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
         return NULL;
     }
     pmk_gnb *m = pmk_gnb_alloc(a->d, oa, err);
-    if (!m)
-        return NULL;
-    size_t D = a->d, cap = a->k + b->k;
-    if (pmk_gnb_reserve(m, cap ? cap : 1, err)) {
+    if (m && (pmk_gnb_merge_stats(m, a, b, err) || pmk_gnb_finish(m, err))) {
         pmk_gnb_free(m);
-        return NULL;
+        m = NULL;
     }
+    return m;
+}
+
+int pmk_gnb_merge_stats(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
+{
+    size_t D = a->d, cap = a->k + b->k;
+    if (pmk_gnb_reserve(m, cap ? cap : 1, err))
+        return err ? err->code : PMK_ENOMEM;
     /* Union of the two sorted label lists, merging classes present in both. */
     size_t i = 0, j = 0, k = 0;
     while (i < a->k || j < b->k) {
@@ -560,10 +565,6 @@ pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
         k++;
     }
     m->k = k;
-    if (pmk_gnb_finish(m, err)) {
-        pmk_gnb_free(m);
-        return NULL;
-    }
-    return m;
+    return PMK_OK;
 }
 

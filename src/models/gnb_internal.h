@@ -75,6 +75,43 @@ int pmk_gnb_reserve(pmk_gnb *m, size_t k, pmk_error *err);
 /* Frees what pmk_gnb_finish derived; the model is then not finished. */
 void pmk_gnb_free_derived(pmk_gnb *m);
 
+/* The statistics of @p a and @p b (same D and options, either automatic
+ * scale open or not) merged class by class into the empty model @p m (the
+ * union of the labels; Chan-Golub-LeVeque for the classes in both), not
+ * finished.  PMK_ENOMEM / PMK_ELIMIT (pmk_gnb_reserve). */
+int pmk_gnb_merge_stats(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_error *err);
+
+/* A model error about row err->line (1-based in chunk @p ch of reader @p r)
+ * placed in the file: "FILE:LINE: cause", "FILE: record R: cause", with
+ * " (feature C)"; returns err->code. */
+int pmk_gnb_at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_error *err);
+
+/* The parallel fit (gnb_par.c): the file @p path read by pmk_threads_resolve
+ * (dopt->threads) threads over disjoint ranges, each fitting its own
+ * statistics, merged in range order (pmk_gnb_merge_stats), not finished:
+ * *@p out (caller's) and *@p rows.  PMK_OK with *@p out NULL when the file
+ * cannot be split (one thread, stdin, gzip, a range asked for, too small):
+ * the caller then reads it on one thread. */
+int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gnb_options *gopt,
+                    pmk_gnb **out, double *rows, pmk_error *err);
+
+/* The rates of @p e (accuracy, means, precision, recall) from its counts. */
+void pmk_gnb_eval_rates(pmk_gnb_eval *e);
+
+/* The evaluation of finished model @p m on every row of the labelled file
+ * @p path, read over ranges as pmk_gnb_par_fit reads them, the ranges'
+ * counts and sums added in range order: *@p out (caller's; the caller
+ * sets it to NULL first).  PMK_OK with *@p out NULL when the file cannot be
+ * split. */
+int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
+                     pmk_gnb_eval **out, pmk_error *err);
+
+/* pmk_gnb_predict_write of every row of @p path over ranges, each range's
+ * lines in a temporary file, copied to @p out in file order; *@p done 1
+ * when it was (PMK_OK and 0 when the file cannot be split). */
+int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
+                        int columns, FILE *out, int *done, pmk_error *err);
+
 /* Index of @p label among the @p K increasing @p labels, or -1. */
 long pmk_gnb_find_label(const long *labels, size_t K, long label);
 

@@ -242,8 +242,7 @@ static void eval_counts_free(pmk_gnb_eval *e)
     free(e->recall);
 }
 
-/* The rates of @p e from its counts. */
-static void eval_rates(pmk_gnb_eval *e)
+void pmk_gnb_eval_rates(pmk_gnb_eval *e)
 {
     double n = (double)e->n;
     e->accuracy = e->n ? (double)e->correct / n : NAN;
@@ -266,7 +265,7 @@ pmk_gnb_eval *pmk_gnb_eval_alloc(const pmk_gnb *m, pmk_error *err)
         return NULL;
     }
     e->k = m->k;
-    eval_rates(e);
+    pmk_gnb_eval_rates(e);
     return e;
 }
 
@@ -363,7 +362,7 @@ int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X, con
     }
     eval_counts_free(e);
     *e = tmp;
-    eval_rates(e);
+    pmk_gnb_eval_rates(e);
     return PMK_OK;
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pmk/threads.h"
 #include "pmk/ising.h"
 #include "pmk/limits.h"
 #include "pmk/stream.h"
@@ -107,6 +108,7 @@ void pmk_ising_options_init_default(pmk_ising_options *o)
     o->marginals = 0;
     o->marginals_from = PMK_ISING_MEANFIELD;
     o->burn_in = 0.5;
+    o->threads = 0;
 }
 
 int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err)
@@ -138,7 +140,7 @@ int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err)
     if (!(o->burn_in >= 0 && o->burn_in < 1))
         return pmk_error_set(err, PMK_EINVAL, "the burn-in must be in [0, 1), not %g",
                              o->burn_in);
-    return PMK_OK;
+    return pmk_threads_check(o->threads, err);
 }
 
 int pmk_ising_check(const pmk_ising_params *p, const pmk_ising_options *o, pmk_error *err)

@@ -9,7 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "pmk/ising.h"
+#include "pmk/threads.h"
 #include "models/ising_internal.h"
 
 /* The hot loops work on signed bytes and are written so that the compiler
@@ -308,14 +313,60 @@ static size_t icm_checker_sweep(const ising_rule *R, size_t W, size_t H, const i
     return changed;
 }
 
+/* The checkerboard sweep on T threads: each colour class in two passes, its
+ * rows of even index, then of odd index, each pass's rows shared among the
+ * threads.  A pass writes only rows of one parity and reads their
+ * neighbours, of the other parity, which it does not write: no two threads
+ * touch the same row, and since the pixels of one class do not neighbour
+ * each other, any order gives the same image as icm_checker_sweep.
+ * 4 neighbours: class k of row r is the columns c = r + k (mod 2); 8: classes
+ * 0 and 1 on the even rows, 2 and 3 on the odd ones.  tmp: T rows of W. */
+static size_t icm_checker_sweep_par(const ising_rule *R, size_t W, size_t H, const int8_t *y,
+                                    int8_t *x, int nb, int8_t *tmp, const int8_t *const mask[2],
+                                    const int8_t *zero, int T)
+{
+    size_t changed = 0;
+    for (int pass = 0; pass < 4; pass++) {
+        /* 4 neighbours: passes (class 0, even), (0, odd), (1, even), (1, odd);
+         * 8 neighbours: even rows (classes 0, 1), odd rows (2, 3), once each */
+        size_t parity = nb == 4 ? (size_t)(pass & 1) : (size_t)pass;
+        if (parity > 1)
+            break;
+        long nrows = (long)((H + 1 - parity) / 2);
+#pragma omp parallel for schedule(static) num_threads(T) reduction(+ : changed)
+        for (long i = 0; i < nrows; i++) {
+            size_t r = 2 * (size_t)i + parity;
+            int8_t *t = tmp;
+#ifdef _OPENMP
+            t += (size_t)omp_get_thread_num() * W;
+#endif
+            const int8_t *up = r > 0 ? x + (r - 1) * W : zero;
+            const int8_t *dn = r + 1 < H ? x + (r + 1) * W : zero;
+            int8_t *row = x + r * W;
+            const int8_t *yr = y + r * W;
+            if (nb == 4) {
+                changed += checker_row(R, W, up, row, dn, yr, nb, mask[(r + (size_t)(pass >> 1)) & 1], t);
+            } else {
+                changed += checker_row(R, W, up, row, dn, yr, nb, mask[0], t);
+                changed += checker_row(R, W, up, row, dn, yr, nb, mask[1], t);
+            }
+        }
+    }
+    return changed;
+}
+
 int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                     const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err)
 {
     ising_rule R;
     ising_run run;
     rule_init(&R, p);
-    /* zero row, three work rows, two mask rows */
-    uint8_t *buf = calloc(6, W);
+    /* zero row, three work rows, two mask rows, then T work rows (threads) */
+    int T = o->order == PMK_ISING_CHECKERBOARD && H > 1 ? pmk_threads_resolve(o->threads) : 1;
+#ifndef _OPENMP
+    T = 1;
+#endif
+    uint8_t *buf = calloc(6 + (size_t)(T > 1 ? T : 0), W);
     if (!buf || ising_run_begin(&run, p, o, W, H, y, x, NULL, 0, 0, res, err)) {
         free(buf);
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", W);
@@ -330,9 +381,11 @@ int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t
     }
     const int8_t *mask[2] = {m0, m1};
     for (size_t sw = 1; sw <= o->max_sweeps; sw++) {
-        size_t changed = o->order == PMK_ISING_CHECKERBOARD
-                             ? icm_checker_sweep(&R, W, H, y, x, p->neighbours, tmp, mask, zero)
-                             : icm_raster_sweep(&R, W, H, y, x, p->neighbours, rp, rm, zero);
+        size_t changed = o->order != PMK_ISING_CHECKERBOARD
+                             ? icm_raster_sweep(&R, W, H, y, x, p->neighbours, rp, rm, zero)
+                         : T > 1 ? icm_checker_sweep_par(&R, W, H, y, x, p->neighbours,
+                                                         (int8_t *)buf + 6 * W, mask, zero, T)
+                                 : icm_checker_sweep(&R, W, H, y, x, p->neighbours, tmp, mask, zero);
         if (ising_run_sweep(&run, sw, changed, ising_energy(p, W, H, x, y), 0, 0, changed == 0,
                             err))
             break;

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "pmk/threads.h"
 #include "pmk/rbm.h"
 
 int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
@@ -40,7 +41,7 @@ int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
     if (!(o->holdout >= 0.0 && o->holdout < 1.0))
         return pmk_error_set(err, PMK_EINVAL, "the holdout fraction must be in [0,1), not %g",
                              o->holdout);
-    return PMK_OK;
+    return pmk_threads_check(o->threads, err);
 }
 
 /* What pmk_rbm_train_table passes to pmk_rbm_fit_table: the caller's

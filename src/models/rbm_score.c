@@ -13,6 +13,7 @@
 #include <string.h>
 #include <gsl/gsl_blas.h>
 
+#include "pmk/threads.h"
 #include "pmk/kernels.h"
 #include "pmk/limits.h"
 #include "pmk/rbm.h"
@@ -218,12 +219,15 @@ void pmk_rbm_ais_options_init_default(pmk_rbm_ais_options *o)
     o->n_betas[2] = 10000;
     o->progress = NULL;
     o->progress_ctx = NULL;
+    o->threads = 0;
 }
 
 int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err)
 {
     if (o->runs < 2)
         return pmk_error_set(err, PMK_EINVAL, "AIS needs at least 2 runs");
+    if (pmk_threads_check(o->threads, err))
+        return PMK_EINVAL;
     /* each count at most 10^7, so that their sum cannot wrap */
     for (int s = 0; s < 3; s++)
         if (o->n_betas[s] > 10000000)
@@ -232,6 +236,55 @@ int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err)
                                  "the limit of 10000000", o->n_betas[s]);
     if (o->n_betas[0] + o->n_betas[1] + o->n_betas[2] == 0)
         return pmk_error_set(err, PMK_EINVAL, "AIS needs at least 1 intermediate distribution");
+    return PMK_OK;
+}
+
+/* One AIS step k for the runs [n0, n0 + n) (one block, on one thread):
+ * Xh = V W + a, log w += log p*_k(v) - log p*_{k-1}(v), then unless @p last
+ * the Gibbs sweep T_k, every draw from the run's own stream rs[n]. */
+static int ais_block(const pmk_rbm *m, size_t n0, size_t n, gsl_matrix *V, gsl_matrix *Xh,
+                     gsl_matrix *Hs, const double *bd, const double *bb, const double *ba,
+                     const double *aa, double bk, double bp, int last, pmk_rng **rs,
+                     double *logw)
+{
+    size_t D = m->d, H = m->h;
+    gsl_matrix_view Vb = gsl_matrix_submatrix(V, n0, 0, n, D);
+    gsl_matrix_view Xb = gsl_matrix_submatrix(Xh, n0, 0, n, H);
+    gsl_matrix_view Hb = gsl_matrix_submatrix(Hs, n0, 0, n, H);
+    int rc = pmk_gemm(CblasNoTrans, CblasNoTrans, 1.0, &Vb.matrix, m->W, 0.0, &Xb.matrix);
+    if (rc)
+        return rc;
+    for (size_t q = n0; q < n0 + n; q++) {
+        const double *v = gsl_matrix_const_ptr(V, q, 0);
+        double *x = gsl_matrix_ptr(Xh, q, 0);
+        double t = 0.0;
+        for (size_t i = 0; i < D; i++)
+            t += bd[i] * v[i];
+        t *= bk - bp;
+        for (size_t j = 0; j < H; j++) {
+            x[j] += aa[j];
+            t += pmk_softplus(bk * x[j]) - pmk_softplus(bp * x[j]);
+        }
+        logw[q] += t;
+    }
+    if (last)
+        return PMK_OK;
+    /* T_k: h ~ sigmoid(beta_k x), then v ~ sigmoid((1-beta_k) bA + beta_k (W h + b)) */
+    for (size_t q = n0; q < n0 + n; q++) {
+        const double *x = gsl_matrix_const_ptr(Xh, q, 0);
+        double *hrow = gsl_matrix_ptr(Hs, q, 0);
+        for (size_t j = 0; j < H; j++)
+            hrow[j] = pmk_rng_uniform(rs[q]) < pmk_sigmoid(bk * x[j]) ? 1.0 : 0.0;
+    }
+    if ((rc = pmk_gemm(CblasNoTrans, CblasTrans, 1.0, &Hb.matrix, m->W, 0.0, &Vb.matrix)))
+        return rc;
+    for (size_t q = n0; q < n0 + n; q++) {
+        double *v = gsl_matrix_ptr(V, q, 0);
+        for (size_t i = 0; i < D; i++) {
+            double in = (1.0 - bk) * ba[i] + bk * (v[i] + bb[i]);
+            v[i] = pmk_rng_uniform(rs[q]) < pmk_sigmoid(in) ? 1.0 : 0.0;
+        }
+    }
     return PMK_OK;
 }
 
@@ -246,7 +299,10 @@ int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err)
  *   h_j ~ sigmoid(beta_k x_j),  v_i ~ sigmoid((1 - beta_k) bA_i + beta_k (Wh + b)_i).
  * Then Z_B / Z_0 ~= mean_m w_m, log Z_B ~= log Z_A + H log 2 + log mean w, and
  * the interval uses sigma^ = std(w) / sqrt(M).  The M runs go as the rows of an
- * M x D matrix, so each sweep is two GEMMs (M x D by D x H, M x H by H x D). */
+ * M x D matrix, in blocks of 16 rows, so each sweep of a block is two GEMMs
+ * (16 x D by D x H, 16 x H by H x D); the blocks are shared among the
+ * threads (OpenBLAS on one thread meanwhile), each run drawing from its own
+ * stream (taus2, seeded by M draws from r in run order). */
 int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
                       const pmk_rbm_ais_options *o, pmk_rng *r,
                       pmk_rbm_ais_result *out, pmk_error *err)
@@ -298,22 +354,24 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
     double log_za = (double)H * M_LN2;
     for (size_t i = 0; i < D; i++)
         log_za += pmk_softplus(gsl_vector_get(bA, i));
-    /* v_1 ~ p_0 = p_A */
-    for (size_t n = 0; n < M; n++) {
-        double *v = gsl_matrix_ptr(V, n, 0);
-        for (size_t i = 0; i < D; i++)
-            v[i] = pmk_rng_uniform(r) < pmk_sigmoid(gsl_vector_get(bA, i)) ? 1.0 : 0.0;
-    }
+    /* Each run draws from its own stream, seeded from r in run order, and
+     * the runs go in fixed blocks of AIS_BLOCK rows (their GEMMs' shapes
+     * fixed too): the estimate is the same for any number of threads. */
+    enum { AIS_BLOCK = 16 };
+    size_t nblk = (M + AIS_BLOCK - 1) / AIS_BLOCK;
+    pmk_rng **rs = calloc(M, sizeof *rs);
+    int *brc = calloc(nblk, sizeof *brc);
+    for (size_t n = 0; rs && n < M; n++)
+        rs[n] = pmk_rng_alloc(gsl_rng_taus2, gsl_rng_get(pmk_rng_gsl(r)));
+    for (size_t n = 0; rs && n < M; n++)
+        if (!rs[n])
+            rc = PMK_ENOMEM;
     /* contiguous copies: bd = b - bA, and the biases */
     double *bd = malloc(D * sizeof *bd), *bb = malloc(D * sizeof *bb);
     double *ba = malloc(D * sizeof *ba), *aa = malloc(H * sizeof *aa);
-    if (!bd || !bb || !ba || !aa) {
-        free(bd);
-        free(bb);
-        free(ba);
-        free(aa);
+    if (rc || !rs || !brc || !bd || !bb || !ba || !aa) {
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for AIS");
-        goto done;
+        goto ais_free;
     }
     for (size_t i = 0; i < D; i++) {
         bb[i] = gsl_vector_get(m->b, i);
@@ -322,46 +380,34 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
     }
     for (size_t j = 0; j < H; j++)
         aa[j] = gsl_vector_get(m->a, j);
+    /* v_1 ~ p_0 = p_A */
+    for (size_t n = 0; n < M; n++) {
+        double *v = gsl_matrix_ptr(V, n, 0);
+        for (size_t i = 0; i < D; i++)
+            v[i] = pmk_rng_uniform(rs[n]) < pmk_sigmoid(ba[i]) ? 1.0 : 0.0;
+    }
+    int T = pmk_threads_resolve(o->threads);
+    (void)T;   /* without OpenMP: one thread, the same result */
     for (size_t k = 1; k <= K && !rc; k++) {
         double bk = beta[k], bp = beta[k - 1];
-        /* Xh = V W + a (M x H) */
-        rc = pmk_gemm(CblasNoTrans, CblasNoTrans, 1.0, V, m->W, 0.0, Xh);
+        int last = k == K;
+#pragma omp parallel for schedule(static) num_threads(T)
+        for (size_t blk = 0; blk < nblk; blk++)
+            brc[blk] = ais_block(m, blk * AIS_BLOCK, blk + 1 < nblk ? AIS_BLOCK : M - blk * AIS_BLOCK,
+                                 V, Xh, Hs, bd, bb, ba, aa, bk, bp, last, rs, logw);
+        for (size_t blk = 0; blk < nblk && !rc; blk++)
+            rc = brc[blk];
         if (rc)
             break;
-        for (size_t n = 0; n < M; n++) {
-            const double *v = gsl_matrix_const_ptr(V, n, 0);
-            double *x = gsl_matrix_ptr(Xh, n, 0);
-            double t = 0.0;
-            for (size_t i = 0; i < D; i++)
-                t += bd[i] * v[i];
-            t *= bk - bp;
-            for (size_t j = 0; j < H; j++) {
-                x[j] += aa[j];
-                t += pmk_softplus(bk * x[j]) - pmk_softplus(bp * x[j]);
-            }
-            logw[n] += t;
-        }
         if ((stopped = pmk_progress_tell(o->progress, o->progress_ctx, "AIS", k, K,
-                                         "beta steps", err)) || k == K)
+                                         "beta steps", err)))
             break;
-        /* T_k: h ~ sigmoid(beta_k x), then v ~ sigmoid((1-beta_k) bA + beta_k (W h + b)) */
-        for (size_t n = 0; n < M; n++) {
-            const double *x = gsl_matrix_const_ptr(Xh, n, 0);
-            double *hrow = gsl_matrix_ptr(Hs, n, 0);
-            for (size_t j = 0; j < H; j++)
-                hrow[j] = pmk_rng_uniform(r) < pmk_sigmoid(bk * x[j]) ? 1.0 : 0.0;
-        }
-        rc = pmk_gemm(CblasNoTrans, CblasTrans, 1.0, Hs, m->W, 0.0, V);
-        if (rc)
-            break;
-        for (size_t n = 0; n < M; n++) {
-            double *v = gsl_matrix_ptr(V, n, 0);
-            for (size_t i = 0; i < D; i++) {
-                double in = (1.0 - bk) * ba[i] + bk * (v[i] + bb[i]);
-                v[i] = pmk_rng_uniform(r) < pmk_sigmoid(in) ? 1.0 : 0.0;
-            }
-        }
     }
+ais_free:
+    for (size_t n = 0; rs && n < M; n++)
+        pmk_rng_free(rs[n]);
+    free(rs);
+    free(brc);
     free(bd);
     free(bb);
     free(ba);

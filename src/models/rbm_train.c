@@ -41,6 +41,8 @@
 #include "pmk/rbm.h"
 #include "models/rbm_internal.h"
 #include "core/progress_internal.h"
+#include "core/core_internal.h"
+#include "pmk/threads.h"
 
 /* ---------------------------------------------------------------- float kernels */
 
@@ -498,6 +500,7 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o)
     o->parts = 1;
     o->reduce = NULL;
     o->reduce_ctx = NULL;
+    o->threads = 0;
 }
 
 /* The k schedule: 1 + round((K - 1) e / (E - 1)) in integers, so epoch 0 runs
@@ -585,6 +588,7 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
     }
     gsl_matrix_float *batch = pmk_rbm_trainer_batch(t);
     int rc = PMK_OK;
+    core_blas_threads(pmk_threads_resolve(o->threads));   /* a GEMM phase (threads.c) */
     const size_t last = m->epochs + o->epochs, nbatch = (N - 1) / o->batch + 1;
     char what[64];
     for (size_t e = 0; e < o->epochs && !rc; e++) {
@@ -625,6 +629,7 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
             rc = cb(m, &info, ctx);
         }
     }
+    core_blas_threads(1);
     free(perm);
     pmk_rbm_trainer_free(t);
     return rc;

@@ -1,0 +1,78 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
+# bench/threads.sh: strong scaling on one machine, 1 vs 2 threads (or the
+# counts given) in the same run, medians of REPS runs, wall seconds:
+#   gnb    `gnb fit` + `gnb eval` on Fashion-MNIST (CSV, 60,000 + 10,000 rows)
+#   rbm    one CD-1 epoch, H 500, batch 100, on Fashion-MNIST (the epoch's
+#          seconds from --log: data loading excluded)
+#   icm    checkerboard ICM, 20 sweeps, on a 2048 x 2048 image with 10% flips
+# Each run gets --threads T and OMP_NUM_THREADS=T.
+#
+# Usage: bench/threads.sh [REPS [THREADS...]]   (from a built tree; default 3; 1 2)
+#        PMK_BENCH_SMALL=1 bench/threads.sh 1     (data/'s MNIST sample, 256^2: a smoke test)
+# Output: a table on stdout; the raw times in bench/out/threads-times.txt.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+reps=${1:-3}
+shift 2>/dev/null || true
+threads=${*:-"1 2"}
+pmk="$top/src/pmk"
+out="$top/bench/out"
+mkdir -p "$out"
+if [ "${PMK_BENCH_SMALL:-0}" = 1 ]; then
+    train="$out/small-train.csv" test="$out/small-test.csv" side=256
+    gzip -dc "$top/data/mnist-train.csv.gz" >"$train"
+    gzip -dc "$top/data/mnist-test.csv.gz" >"$test"
+else
+    fm=/usr/share/datasets/fashion-mnist
+    [ -r "$fm/train-images-idx3-ubyte.gz" ] || { echo "bench/threads.sh: install dataset-fashion-mnist" >&2; exit 1; }
+    train="$out/fashion-train.csv" test="$out/fashion-test.csv" side=2048
+    # plain CSV: the ranges threads read in parallel need a seekable, uncompressed file
+    [ -s "$train" ] || "$pmk" convert -q "$fm/train-images-idx3-ubyte.gz" -o "$train"
+    [ -s "$test" ] || "$pmk" convert -q "$fm/t10k-images-idx3-ubyte.gz" -o "$test"
+fi
+# a side x side picture (a disc) and its noisy copy
+img="$out/threads-$side.pbm" noisy="$out/threads-$side-noisy.pbm"
+if [ ! -s "$noisy" ]; then
+    awk -v n="$side" 'BEGIN { print "P1"; print n, n; r = n / 3
+        for (y = 0; y < n; y++) { s = ""
+            for (x = 0; x < n; x++) s = s (((x - n/2)^2 + (y - n/2)^2 < r * r) ? "1" : "0")
+            print s } }' >"$img"
+    "$pmk" ising noise -q --seed 1 --flip 0.1 "$img" -o "$noisy"
+fi
+raw="$out/threads-times.txt"
+: >"$raw"
+now() { date +%s.%N; }
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+for r in $(seq "$reps"); do
+    for t in $threads; do
+        export OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t
+        t0=$(now)
+        "$pmk" gnb fit -q --threads "$t" "$train" -o "$out/threads.gnb" >/dev/null
+        "$pmk" gnb eval -q --threads "$t" "$out/threads.gnb" "$test" >/dev/null
+        t1=$(now)
+        echo "$t gnb $(echo "$t1 - $t0" | bc)" >>"$raw"
+        "$pmk" rbm train -q --threads "$t" -H 500 -e 1 -b 100 --holdout 0 --seed "$r" \
+            "$train" -o "$out/threads.rbm" --log "$out/threads-rbm-log.csv"
+        echo "$t rbm $(awk -F, 'NR == 2 { print $5 }' "$out/threads-rbm-log.csv")" >>"$raw"
+        t0=$(now)
+        "$pmk" ising denoise -q --threads "$t" --method icm --order checkerboard \
+            --max-sweeps 20 "$noisy" -o "$out/threads-denoised.pbm"
+        t1=$(now)
+        echo "$t icm $(echo "$t1 - $t0" | bc)" >>"$raw"
+    done
+done
+printf '%-6s' "task"
+for t in $threads; do printf '%12s' "$t thr (s)"; done
+printf '%12s\n' "speed-up"
+for task in gnb rbm icm; do
+    printf '%-6s' "$task"
+    first= last=
+    for t in $threads; do
+        m=$(awk -v t="$t" -v k="$task" '$1 == t && $2 == k { print $3 }' "$raw" | median)
+        printf '%12.3f' "$m"
+        first=${first:-$m} last=$m
+    done
+    printf '%12.2f\n' "$(echo "$first / $last" | bc -l)"
+done

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* threads.c: what a `threads` option means (pmk/threads.h), and the BLAS
+ * thread count pmk sets around its GEMM phases.  Nothing here is stored:
+ * the count comes with each call's options. */
+#include "config.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "pmk/threads.h"
+#include "core/core_internal.h"
+
+int pmk_threads_available(void)
+{
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set) < PMK_THREADS_MAX ? CPU_COUNT(&set) : PMK_THREADS_MAX;
+#endif
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > PMK_THREADS_MAX ? PMK_THREADS_MAX : (int)n;
+}
+
+int pmk_threads_resolve(int threads)
+{
+    if (threads > 0)
+        return threads < PMK_THREADS_MAX ? threads : PMK_THREADS_MAX;
+    if (threads < 0)
+        return 1;
+    /* OpenMP's own variable, as libgomp reads it: "4" or "4,2" (nesting) */
+    const char *env = getenv("OMP_NUM_THREADS");
+    if (env) {
+        char *end;
+        long n = strtol(env, &end, 10);
+        if (end != env && n > 0 && (*end == '\0' || *end == ','))
+            return n < PMK_THREADS_MAX ? (int)n : PMK_THREADS_MAX;
+    }
+    return pmk_threads_available();
+}
+
+int pmk_threads_check(int threads, pmk_error *err)
+{
+    if (threads < 0 || threads > PMK_THREADS_MAX)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "threads: %d is not 0 (the cores available) or a count up to %d",
+                             threads, PMK_THREADS_MAX);
+    return PMK_OK;
+}
+
+int pmk_threads_openmp(void)
+{
+#ifdef _OPENMP
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+/* OpenBLAS's count is its process-wide setting, not pmk's: each GEMM phase
+ * sets it on entry (core_blas_threads(n)) and back to 1 on exit, so that
+ * between phases, and inside pmk's own parallel regions, no BLAS call
+ * starts or wakes its threads. */
+void core_blas_threads(int n)
+{
+    const core_blas *b = core_blas_get();
+    if (b->set_threads)
+        b->set_threads(n < 1 ? 1 : n);
+}

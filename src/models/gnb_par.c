@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* gnb_par.c: the Gaussian classifier's fit on several threads.  The file is
+ * cut into P disjoint ranges (CSV: bytes, a row belonging to the range its
+ * first byte lies in; IDX: rows), P = the thread count; each thread reads
+ * its range with its own reader and fits its own statistics (per class:
+ * count, mean, M2), and the P models are merged in range order with the
+ * Chan-Golub-LeVeque update that `gnb merge` uses (pmk_gnb_merge_stats).
+ * The merge order is fixed by P alone, so a fixed P gives the same bits
+ * every time; another P rounds differently (parameters agree to about
+ * 1e-15 relative).  The training pass of the fit (its accuracy) reads the
+ * ranges the same way, each range's counts added in range order.  Memory: P
+ * readers' chunks and P models, O(P K D). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pmk/threads.h"
+#include "io/dataset_internal.h"
+#include "models/gnb_internal.h"
+
+/* The cuts of @p path into at most @p T ranges: cut[0] = 0 < ... <
+ * cut[P] = the file's bytes (CSV) or rows (IDX).  Returns P; 1 when the
+ * file is not to be split (stdin, gzip, not a regular file, a range already
+ * asked for, an error opening it: the one-thread path reports it). */
+static size_t plan(const char *path, const pmk_data_options *o, size_t T,
+                   unsigned long long *cut)
+{
+    struct stat st;
+    if (T < 2 || !strcmp(path, "-") || o->begin != 0 || o->end != PMK_DATA_END
+        || stat(path, &st) || !S_ISREG(st.st_mode))
+        return 1;
+    unsigned char magic[2] = {0, 0};
+    FILE *f = fopen(path, "rb");
+    size_t got = f ? fread(magic, 1, 2, f) : 0;
+    if (f)
+        fclose(f);
+    if (got != 2 || (magic[0] == 0x1f && magic[1] == 0x8b))
+        return 1;   /* gzip: each range would inflate everything before it */
+    pmk_data_options q = *o;
+    q.progress = NULL;
+    pmk_data_reader *r = pmk_data_open(path, &q, NULL);
+    if (!r)
+        return 1;
+    unsigned long long total = pmk_data_format(r) == PMK_DATA_IDX
+                                   ? (unsigned long long)pmk_data_range_rows(r)
+                                   : (unsigned long long)st.st_size;
+    pmk_data_close(r);
+    size_t P = total < T ? (size_t)total : T;
+    if (P < 2)
+        return 1;
+    for (size_t p = 0; p <= P; p++)
+        cut[p] = (unsigned long long)((unsigned __int128)total * p / P);
+    return P;
+}
+
+/* One range's work: a fit (m, from the options g) or an evaluation (e, of
+ * the finished model fitted). */
+typedef struct part {
+    pmk_gnb *m;
+    pmk_gnb_eval *e;
+    FILE *f;                    /* a prediction's rows (a temporary file) */
+    double rows;
+    int rc;
+    pmk_error err;
+} part;
+
+typedef struct job {
+    const char *path;
+    const pmk_data_options *dopt;
+    const pmk_gnb_options *g;   /* a fit's options, or NULL for an evaluation */
+    const pmk_gnb *fitted;      /* the model an evaluation or prediction uses */
+    int columns;                /* a prediction's (>= 0), else -1 */
+} job;
+
+/* Range [begin, end) of the job, on one thread. */
+static void run_part(const job *j, unsigned long long begin, unsigned long long end, part *p)
+{
+    pmk_data_options o = *j->dopt;
+    o.begin = begin;
+    o.end = end;
+    o.progress = NULL;   /* the callback is the caller's, on its thread */
+    pmk_data_reader *r = pmk_data_open(j->path, &o, &p->err);
+    if (!r) {
+        p->rc = p->err.code;
+        return;
+    }
+    if (j->columns >= 0) {   /* a prediction: this range's lines, header first */
+        if (!(p->f = tmpfile()))
+            p->rc = pmk_error_set(&p->err, PMK_EIO, "cannot make a temporary file");
+        else if (!(p->rc = pmk_gnb_predict_write(j->fitted, r, j->columns, p->f, &p->err))
+                 && (fflush(p->f) || ferror(p->f)))
+            p->rc = pmk_error_set(&p->err, PMK_EIO, "writing a temporary file failed");
+        pmk_data_close(r);
+        return;
+    }
+    if (j->g ? !(p->m = pmk_gnb_alloc(pmk_data_nfeatures(r), j->g, &p->err))
+             : !(p->e = pmk_gnb_eval_alloc(j->fitted, &p->err))) {
+        p->rc = p->err.code;
+        pmk_data_close(r);
+        return;
+    }
+    for (;;) {
+        pmk_data_chunk ch;
+        if ((p->rc = pmk_data_read_chunk(r, &ch, &p->err)) || ch.n == 0)
+            break;
+        p->rc = j->g ? pmk_gnb_partial_fit(p->m, &ch.X.matrix, ch.y, &p->err)
+                     : pmk_gnb_eval_add(p->e, j->fitted, &ch.X.matrix, ch.y, &p->err);
+        if (p->rc) {
+            pmk_gnb_at_chunk(r, &ch, &p->err);
+            break;
+        }
+        p->rows += (double)ch.n;
+    }
+    pmk_data_close(r);
+}
+
+static void free_parts(part *parts, size_t P)
+{
+    for (size_t p = 0; parts && p < P; p++) {
+        pmk_gnb_free(parts[p].m);
+        pmk_gnb_eval_free(parts[p].e);
+        if (parts[p].f)
+            fclose(parts[p].f);
+    }
+    free(parts);
+}
+
+/* Runs the job @p j over the ranges of its file: the P parts in file order
+ * (caller's: free_parts) and *@p np, or NULL when the file is not split
+ * (*@p rc PMK_OK) or on error (*@p rc: the first range in file order that
+ * failed has the first bad row; its error). */
+static part *run_parts(job j, size_t *np, int *rc, pmk_error *err)
+{
+    *np = 0;
+    *rc = PMK_OK;
+    size_t T = (size_t)pmk_threads_resolve(j.dopt->threads);
+    unsigned long long *cut = malloc((T + 1) * sizeof *cut);
+    size_t P = cut ? plan(j.path, j.dopt, T, cut) : 0;
+    part *parts = P > 1 ? calloc(P, sizeof *parts) : NULL;
+    if (!parts) {
+        free(cut);
+        if (P != 1)
+            *rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
+        return NULL;
+    }
+    int nthr = (int)P;
+    (void)nthr;   /* without OpenMP the ranges are read one after the other */
+#pragma omp parallel for schedule(static, 1) num_threads(nthr)
+    for (size_t p = 0; p < P; p++)
+        run_part(&j, cut[p], p + 1 < P ? cut[p + 1] : PMK_DATA_END, &parts[p]);
+    free(cut);
+    for (size_t p = 0; p < P; p++)
+        if (parts[p].rc) {
+            *rc = parts[p].rc;
+            if (err)
+                *err = parts[p].err;
+            free_parts(parts, P);
+            return NULL;
+        }
+    *np = P;
+    return parts;
+}
+
+/* The raw-value summaries of two ranges, as if seen in one pass. */
+static void stats_merge(pmk_data_stats *s, const pmk_data_stats *b)
+{
+    if (b->count == 0)
+        return;
+    if (s->count == 0) {
+        *s = *b;
+        return;
+    }
+    s->min = b->min < s->min ? b->min : s->min;
+    s->max = b->max > s->max ? b->max : s->max;
+    s->count += b->count;
+    s->all_u8 = s->all_u8 && b->all_u8;
+}
+
+int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gnb_options *gopt,
+                    pmk_gnb **out, double *rows, pmk_error *err)
+{
+    *out = NULL;
+    *rows = 0;
+    size_t P;
+    int rc;
+    part *parts = run_parts((job){path, dopt, gopt, NULL, -1}, &P, &rc, err);
+    if (!parts)
+        return rc;
+    pmk_gnb *acc = parts[0].m;
+    parts[0].m = NULL;
+    for (size_t p = 1; p < P; p++) {
+        pmk_gnb *b = parts[p].m, *mm = pmk_gnb_alloc(acc->d, gopt, err);
+        if (!mm || pmk_gnb_merge_stats(mm, acc, b, err)) {
+            rc = err ? err->code : PMK_ENOMEM;
+            pmk_gnb_free(mm);
+            break;
+        }
+        mm->stats = acc->stats;
+        stats_merge(&mm->stats, &b->stats);
+        pmk_gnb_free(acc);
+        acc = mm;
+    }
+    for (size_t p = 0; p < P; p++)
+        *rows += parts[p].rows;
+    free_parts(parts, P);
+    if (rc) {
+        pmk_gnb_free(acc);
+        *rows = 0;
+        return rc;
+    }
+    *out = acc;
+    return PMK_OK;
+}
+
+int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
+                     pmk_gnb_eval **out, pmk_error *err)
+{
+    size_t P;
+    int rc;
+    part *parts = run_parts((job){path, dopt, NULL, m, -1}, &P, &rc, err);
+    if (!parts)   /* *out stays the caller's NULL */
+        return rc;
+    /* counts add exactly; the two sums in range order */
+    pmk_gnb_eval *e = parts[0].e;
+    size_t K = e->k;
+    if (e->n == 0 && P > 0) {
+        for (size_t p = 1; p < P; p++)
+            e->n += parts[p].e->n;
+        if (e->n == 0) {   /* no rows: the one-thread path says so */
+            free_parts(parts, P);
+            return PMK_OK;
+        }
+        e->n = 0;
+    }
+    for (size_t p = 1; p < P; p++) {
+        const pmk_gnb_eval *b = parts[p].e;
+        e->n += b->n;
+        e->correct += b->correct;
+        e->zero_var_rows += b->zero_var_rows;
+        e->sum_nll += b->sum_nll;
+        e->sum_log_post += b->sum_log_post;
+        for (size_t k = 0; k < K; k++) {
+            e->support[k] += b->support[k];
+            e->predicted[k] += b->predicted[k];
+            e->hits[k] += b->hits[k];
+        }
+        for (size_t t = 0; e->confusion && t < K * K; t++)
+            e->confusion[t] += b->confusion[t];
+    }
+    pmk_gnb_eval_rates(e);
+    parts[0].e = NULL;
+    free_parts(parts, P);
+    *out = e;
+    return PMK_OK;
+}
+
+int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
+                        int columns, FILE *out, int *done, pmk_error *err)
+{
+    size_t P;
+    int rc;
+    part *parts = run_parts((job){path, dopt, NULL, m, columns}, &P, &rc, err);
+    *done = 0;
+    if (!parts)
+        return rc;
+    /* the ranges' lines in file order, each range's header line but the
+     * first left out */
+    char buf[1 << 16];
+    for (size_t p = 0; p < P && !rc; p++) {
+        FILE *f = parts[p].f;
+        if (fseek(f, 0, SEEK_SET)) {
+            rc = pmk_error_set(err, PMK_EIO, "reading a temporary file failed");
+            break;
+        }
+        int c;
+        if (p > 0)
+            while ((c = getc(f)) != EOF && c != '\n')
+                ;
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+            if (fwrite(buf, 1, n, out) != n)
+                break;   /* the caller checks out */
+        if (ferror(f))
+            rc = pmk_error_set(err, PMK_EIO, "reading a temporary file failed");
+    }
+    free_parts(parts, P);
+    *done = !rc;
+    return rc;
+}

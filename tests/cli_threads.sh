@@ -1,0 +1,78 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The pmk developers
+# cli_threads.sh: --threads N on every command, and what it may not change:
+# gnb's predictions and evaluations, ising's denoised images (mincut is
+# sequential), AIS estimates and the data tools give the same bytes with 1
+# and 2 threads; a gnb model fitted over 2 ranges agrees with the one-thread
+# fit to 1e-12 relative and is byte-identical for the same count; an RBM
+# trained twice with the same seed and --threads is byte-identical (another
+# count may change its last bits: rbm train --help).
+. "$PMK_TOP_SRCDIR/tests/lib.sh"
+cd "$T"
+
+# both CMD...: runs CMD with --threads 1, then 2 (the word OUT in CMD names
+# its output, "o" in both runs), and compares stdout and the outputs.
+both() {
+    for t in 1 2; do
+        rm -rf "r$t" && mkdir "r$t"
+        # shellcheck disable=SC2046
+        expect_ok "$PMK" $(echo "$*" | sed "s/OUT/o/g") --threads "$t"
+        mv out "r$t/stdout"
+        for f in o o.*; do [ ! -e "$f" ] || mv "$f" "r$t/"; done
+    done
+    diff -r r1 r2 >/dev/null || fail "$* differs with 1 and 2 threads"
+}
+
+gzip -dc "$PMK_TOP_SRCDIR/data/mnist-train.csv.gz" | head -n 601 >train.csv
+gzip -dc "$PMK_TOP_SRCDIR/data/mnist-test.csv.gz" | head -n 201 >test.csv
+expect_ok "$PMK" gnb fit -q train.csv -o m.gnb --threads 1
+expect_ok "$PMK" gnb fit -q train.csv -o m2.gnb --threads 2
+expect_ok "$PMK" gnb fit -q train.csv -o m2b.gnb --threads 2
+same_bytes m2.gnb m2b.gnb
+# the same words, numbers within 1e-12 relative
+paste -d' ' m.gnb m2.gnb | awk '{ n = NF / 2
+    for (i = 1; i <= n; i++) { a = $i; b = $(i + n)
+        if (a == b) continue
+        if (a !~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/) { print "line " NR ": " a " vs " b; exit 1 }
+        d = a - b; if (d < 0) d = -d; s = a < 0 ? -a : a
+        if (d > 1e-12 * s) { print "line " NR ": " a " vs " b; exit 1 } } }' \
+    || fail "gnb fit with 2 threads is not within 1e-12 of 1 thread"
+both gnb predict -q --proba m2.gnb test.csv -o OUT
+both gnb eval -q m2.gnb train.csv
+both gnb predict -q --proba m.gnb test.csv -o OUT
+both gnb eval -q --json m.gnb test.csv
+both gnb show -q m.gnb -o OUT.png
+both gnb merge -q m.gnb m.gnb -o OUT
+both gnb export -q m.gnb OUT
+both convert -q train.csv -o OUT.idx
+for m in icm anneal meanfield mincut; do
+    both ising denoise -q --method $m --order checkerboard "$FIX/ising-y.pbm" -o OUT.pbm
+done
+both ising noise -q --seed 3 --flip 0.1 "$FIX/ising-y.pbm" -o OUT.pbm
+both ising energy -q --json "$FIX/ising-y.pbm" --observed "$FIX/ising-x.pbm"
+
+# the RBM: same --threads, same bytes; AIS the same for any count
+for t in 1 2; do
+    expect_ok "$PMK" rbm train -q --hidden 6 --epochs 2 --seed 7 --threads $t "$FIX/rbm-bars.csv" -o a$t.rbm
+    expect_ok "$PMK" rbm train -q --hidden 6 --epochs 2 --seed 7 --threads $t "$FIX/rbm-bars.csv" -o b$t.rbm
+    same_bytes a$t.rbm b$t.rbm
+done
+both rbm eval -q --json --ais --ais-runs 20 --ais-betas 10,10,10 --seed 2 a1.rbm "$FIX/rbm-bars.csv"
+both rbm hidden -q a1.rbm "$FIX/rbm-bars.csv" -o OUT.csv
+both rbm sample -q --seed 4 a1.rbm -o OUT.csv
+both rbm filters -q a1.rbm -o OUT.png
+both rbm export -q a1.rbm OUT
+
+# pmk's own option, before the command, too; demo takes it
+expect_ok "$PMK" --threads 2 gnb fit -q train.csv -o t.gnb
+same_bytes m2.gnb t.gnb
+expect_ok "$PMK" demo --threads 1 --help
+
+# bad counts: usage errors
+expect_err_line 2 "pmk gnb fit: --threads: '-1' is not 0 (the cores available) or 1..1024" \
+    "$PMK" gnb fit --threads -1 train.csv -o x.gnb
+expect_err_line 2 "pmk ising denoise: --threads: '2000' is not 0 (the cores available) or 1..1024" \
+    "$PMK" ising denoise --threads 2000 "$FIX/ising-y.pbm" -o x.pbm
+expect_err_line 2 "pmk rbm train: option '--threads' needs a value" "$PMK" rbm train a.csv --threads
+exit 0
