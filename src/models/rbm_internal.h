@@ -63,6 +63,9 @@ gsl_matrix_float *pmk_rbm_trainer_batch(pmk_rbm_trainer *t);
  * pmk_rbm_fit does it at the start of every epoch. */
 void pmk_rbm_trainer_seed(pmk_rbm_trainer *t, pmk_rng *r);
 
+/* The Gibbs steps of the next updates (the k ramp changes it per epoch). */
+void pmk_rbm_trainer_set_k(pmk_rbm_trainer *t, size_t k);
+
 /* One CD-k / PCD-k update on the first @p n rows of the batch buffer, with
  * momentum @p mu.  @p h0, when non-NULL (n x H), replaces the hidden sample
  * drawn from p(h | v0) (tests).  Samples come from the trainer's own sampler
