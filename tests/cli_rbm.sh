@@ -13,7 +13,8 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 # ---- train: progress per epoch on stderr, a model, a log; same seed, same bytes
 expect_ok $R train "$BARS" -o "$T/m.rbm" -H 8 -e 3 -b 10 --seed 5 --log "$T/log.csv"
 [ "$(grep -c '^pmk rbm train: epoch [1-3]/3  recon ' "$T/err")" -eq 3 ] || fail "3 progress lines wanted"
-head -n 1 "$T/m.rbm" | grep -qx 'pmk-rbm 2' || fail "model magic"
+head -n 1 "$T/m.rbm" | grep -qx 'pmk-rbm 3' || fail "model magic"
+grep -qx 'rng mt19937 5 [0-9]*' "$T/m.rbm" || fail "the RNG state and the split's seed recorded"
 # the transform it was trained with: the auto rule, 1/255 for 0..255 pixels
 sed -n 5,7p "$T/m.rbm" | tr '\n' ' ' | grep -qx 'scale 0.0039215686274509803 threshold 0 check01 1 ' \
     || fail "model transform lines"
@@ -46,6 +47,36 @@ same_bytes "$T/k3.rbm" "$T/k3r.rbm"
 # checkpoints: the model exists after every 1 epoch, and at the end
 expect_ok $R train "$BARS" -o "$T/c.rbm" -H 4 -e 2 --checkpoint-every 1 --seed 1 -q
 grep -qx 'epochs 2' "$T/c.rbm" || fail "checkpointed model"
+
+# ---- exact resume: --resume without --seed continues the saved stream, so
+# 1 + 1 epochs (and 1 + 1 + 1) are the bytes of 2 (3) epochs, for CD, PCD and
+# with a sparsity target; --seed with --resume restarts the stream from it
+for how in "" "--persistent -k 2" "--sparsity-target 0.2 --sparsity-cost 0.1"; do
+    expect_ok $R train "$BARS" -o "$T/e2.rbm" -H 5 -e 2 -b 10 --seed 7 -q $how
+    expect_ok $R train "$BARS" -o "$T/e1.rbm" -H 5 -e 1 -b 10 --seed 7 -q $how
+    expect_ok $R train "$BARS" -o "$T/e11.rbm" --resume "$T/e1.rbm" -e 1 -b 10 -q $how
+    same_bytes "$T/e2.rbm" "$T/e11.rbm"
+    expect_ok $R train "$BARS" -o "$T/e3.rbm" -H 5 -e 3 -b 10 --seed 7 -q $how
+    expect_ok $R train "$BARS" -o "$T/e111.rbm" --resume "$T/e11.rbm" -e 1 -b 10 -q $how
+    same_bytes "$T/e3.rbm" "$T/e111.rbm"
+done
+# a checkpoint resumes as exactly as a finished model
+expect_ok $R train "$BARS" -o "$T/c3.rbm" -H 4 -e 3 -b 10 --checkpoint-every 2 --seed 1 -q
+expect_ok $R train "$BARS" -o "$T/c2.rbm" -H 4 -e 2 -b 10 --seed 1 -q
+expect_ok $R train "$BARS" -o "$T/c21.rbm" --resume "$T/c2.rbm" -e 1 -b 10 -q
+same_bytes "$T/c3.rbm" "$T/c21.rbm"
+expect_ok $R train "$BARS" -o "$T/e11s.rbm" --resume "$T/e1.rbm" -e 1 -b 10 -q --seed 7
+cmp -s "$T/e2.rbm" "$T/e11s.rbm" && fail "--seed with --resume must restart the stream"
+grep -qx 'rng mt19937 7 [0-9]*' "$T/e11s.rbm" || fail "restarted stream's seed"
+# another generator than the one recorded cannot continue its stream
+expect_fail 1 "pmk rbm train: the model's RNG state is of a mt19937 generator (5000 bytes), the run's generator is taus2 (24 bytes): give --seed to restart the stream" \
+    env GSL_RNG_TYPE=taus2 $R train "$BARS" -o "$T/x.rbm" --resume "$T/e1.rbm" -e 1 -b 10 -q
+# a version 2 model (pmk before the RNG state) loads and resumes; the result is version 3
+expect_ok $R hidden "$FIX/rbm-v2.rbm" "$BARS" -o "$T/hv2.csv"
+[ "$(wc -l <"$T/hv2.csv")" -eq 41 ] || fail "version 2 model: hidden"
+expect_ok $R train "$BARS" --resume "$FIX/rbm-v2.rbm" -e 1 -b 10 -o "$T/v2r.rbm" -q --persistent
+head -n 1 "$T/v2r.rbm" | grep -qx 'pmk-rbm 3' && grep -qx 'epochs 2' "$T/v2r.rbm" \
+    || fail "resumed version 2 model"
 
 # ---- hidden: a header line, then one row per input row, label then H
 # probabilities in [0,1]
@@ -155,7 +186,7 @@ same_bytes "$T/hb.csv" "$T/hbits.csv"
 
 # ---- a version 1 model (no transform lines) still loads: the options apply,
 # with a notice; the default gives what the version 2 model gives
-sed -e '1s/.*/pmk-rbm 1/' -e 5,7d "$T/m.rbm" >"$T/v1.rbm"
+sed -e '1s/.*/pmk-rbm 1/' -e 5,7d -e '/^sparsity /d' -e '/^rng /,+1d' "$T/m.rbm" >"$T/v1.rbm"
 expect_ok $R hidden "$T/v1.rbm" "$BARS" -o "$T/h1.csv"
 same_bytes "$T/h.csv" "$T/h1.csv"
 grep -qx "pmk rbm hidden: $T/v1.rbm records no transform (a version 1 model): $BARS is scaled by 0.0039215686274509803, as the options say" \
@@ -163,9 +194,9 @@ grep -qx "pmk rbm hidden: $T/v1.rbm records no transform (a version 1 model): $B
 expect_ok $R hidden "$T/v1.rbm" "$BARS" -o "$T/h1b.csv" --binarize 0.5 -q
 cmp -s "$T/h.csv" "$T/h1b.csv" && fail "version 1: --binarize changed nothing"
 [ ! -s "$T/err" ] || fail "-q silences the notice"
-# resuming it records the transform: the result is version 2
+# resuming it records the transform (and the RNG state): the result is version 3
 expect_ok $R train "$BARS" --resume "$T/v1.rbm" -e 1 -o "$T/v1r.rbm" -q
-head -n 1 "$T/v1r.rbm" | grep -qx 'pmk-rbm 2' || fail "resumed version 1 model is version 2"
+head -n 1 "$T/v1r.rbm" | grep -qx 'pmk-rbm 3' || fail "resumed version 1 model is version 3"
 
 # ---- IDX input: the same model and features as from the equivalent CSV
 $PMK convert -q "$BARS" -o "$T/bars-images-idx3-ubyte" --labels "$T/bars-labels-idx1-ubyte" \
@@ -196,10 +227,10 @@ head -n 13 "$T/m.rbm" >"$T/trunc.rbm"
 expect_fail 1 "pmk rbm eval: $T/trunc.rbm:14: unexpected end of file: expected row 2 of W" \
     $R eval "$T/trunc.rbm" "$BARS"
 sed '1s/.*/pmk-rbm 9/' "$T/m.rbm" >"$T/future.rbm"
-expect_fail 1 "pmk rbm hidden: $T/future.rbm:1: format version 9 is newer than this pmk reads (2)" \
+expect_fail 1 "pmk rbm hidden: $T/future.rbm:1: format version 9 is newer than this pmk reads (3)" \
     $R hidden "$T/future.rbm" "$BARS"
 sed '1s/.*/pmk-gnb 1/' "$T/m.rbm" >"$T/kind.rbm"
-expect_fail 1 "pmk rbm filters: $T/kind.rbm:1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 2')" \
+expect_fail 1 "pmk rbm filters: $T/kind.rbm:1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 3')" \
     $R filters "$T/kind.rbm" -o "$T/f2.png"
 sed '13s/^[^ ]*/0.1x/' "$T/m.rbm" >"$T/edit.rbm"
 expect_fail 1 "pmk rbm eval: $T/edit.rbm:13:1: row 1 of W: '0.1x' is not a finite number" \

@@ -34,9 +34,14 @@
 extern "C" {
 #endif
 
-/** Format version written by pmk_rbm_save (first line "pmk-rbm 2") for a model
- *  that records its transform; one that does not is written as version 1. */
-#define PMK_RBM_FORMAT_VERSION 2
+/** Format version written by pmk_rbm_save (first line "pmk-rbm 3") for a model
+ *  that records its transform and a training RNG state or sparsity means;
+ *  one with a transform only is written as version 2, one without as
+ *  version 1 (the oldest version that holds the model). */
+#define PMK_RBM_FORMAT_VERSION 3
+
+/** The longest gsl_rng state (bytes) a model file may record. */
+#define PMK_RBM_RNG_STATE_MAX 65536
 
 /** The widest layer pmk_rbm_log_z_exact enumerates (2^25 states). */
 #define PMK_RBM_EXACT_MAX 25
@@ -61,6 +66,15 @@ typedef struct pmk_rbm {
     /* What is done to raw data before the model sees it (doc/formats.md). */
     pmk_transform transform; /**< set by pmk_rbm_fit_table; every use applies it */
     int transform_known; /**< 0: none recorded (a new model, a version 1 file) */
+    /* What makes a resumed run exact (version 3; pmk_rbm_options.continue_rng). */
+    unsigned char *rng_state; /**< the training RNG's state after the last epoch
+                               (gsl_rng_state bytes, native byte order), NULL
+                               when none is recorded */
+    size_t rng_size;     /**< bytes of rng_state (gsl_rng_size) */
+    char rng_type[32];   /**< the generator's type name (gsl_rng_name) */
+    unsigned long rng_seed; /**< the seed of the run's holdout split */
+    gsl_vector *q;       /**< H running means of p(h_j = 1 | v) kept by the
+                              sparsity target, NULL when it is off */
 } pmk_rbm;
 
 /** Allocates a D x H model with every parameter 0, no training state and no
@@ -253,6 +267,21 @@ typedef struct pmk_rbm_options {
                                epoch to k in its last (pmk_rbm_epoch_k), as
                                Salakhutdinov & Murray (2008) grew k during
                                training [0] */
+    double sparsity_target; /**< p, the mean activation each hidden unit is
+                               pushed toward (Hinton 2010, sec. 11), in (0,1)
+                               [0.1]; used only with sparsity_cost > 0 */
+    double sparsity_cost; /**< lambda >= 0, the weight of the sparsity penalty;
+                               0 switches it off, the model then as without
+                               it, bit for bit [0] */
+    double sparsity_decay; /**< the running mean's decay in [0,1),
+                               q <- decay q + (1 - decay) mean_batch p(h|v)
+                               [0.95] */
+    int continue_rng;     /**< 1: pmk_rbm_train_table continuing a model that
+                               records its RNG state reseeds the run's rng
+                               with the model's seed for the holdout split,
+                               then sets it to the saved state, so that
+                               1 + 1 epochs give the model 2 epochs give
+                               (same data and options) [0] */
     size_t hidden;        /**< H of the model pmk_rbm_train_table makes when
                                given none [500]; other calls ignore it */
     double holdout;       /**< the fraction of the rows pmk_rbm_train_table

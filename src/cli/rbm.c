@@ -20,7 +20,7 @@
 enum {
     OPT_LR = 256, OPT_PERSISTENT, OPT_CD_RAMP, OPT_MOMENTUM, OPT_WD, OPT_RESUME, OPT_HOLDOUT,
     OPT_LOG, OPT_CHECKPOINT, OPT_PROB, OPT_SAMPLE, OPT_EVERY, OPT_INIT, OPT_EXACT, OPT_AIS,
-    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS
+    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_SP_TARGET, OPT_SP_COST
 };
 
 /* ---------------------------------------------------------------- shared */
@@ -176,7 +176,8 @@ static int rbm_train(int argc, char **argv)
         {"lr", OPT_LR, 1}, {"persistent", OPT_PERSISTENT, 0}, {"cd-ramp", OPT_CD_RAMP, 0},
         {"momentum", OPT_MOMENTUM, 1}, {"weight-decay", OPT_WD, 1}, {"resume", OPT_RESUME, 1},
         {"holdout", OPT_HOLDOUT, 1}, {"log", OPT_LOG, 1},
-        {"checkpoint-every", OPT_CHECKPOINT, 1}, {NULL, 0, 0},
+        {"checkpoint-every", OPT_CHECKPOINT, 1}, {"sparsity-target", OPT_SP_TARGET, 1},
+        {"sparsity-cost", OPT_SP_COST, 1}, {NULL, 0, 0},
     };
     const char *resume = NULL, *logpath = NULL, *arg;
     size_t checkpoint = 0;
@@ -208,6 +209,8 @@ static int rbm_train(int argc, char **argv)
         case OPT_HOLDOUT: rc = cli_parse_double("holdout", arg, &o.holdout); break;
         case OPT_LOG: logpath = arg; break;
         case OPT_CHECKPOINT: rc = cli_parse_size("checkpoint-every", arg, &checkpoint); break;
+        case OPT_SP_TARGET: rc = cli_parse_double("sparsity-target", arg, &o.sparsity_target); break;
+        case OPT_SP_COST: rc = cli_parse_double("sparsity-cost", arg, &o.sparsity_cost); break;
         }
     }
     if (rc || key < 0)
@@ -244,6 +247,7 @@ static int rbm_train(int argc, char **argv)
     if ((ctx.log = logpath ? logf.fp : NULL))
         fputs("epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed\n", logf.fp);
     o.progress = cli_progress_fn;
+    o.continue_rng = !a.have_seed;   /* --resume alone continues the saved stream */
     pmk_error_clear(&err);
     rc = pmk_rbm_train_table(&u.m, u.t, &o, u.r, train_epoch, &ctx, &res, &err);
     cli_progress_done();

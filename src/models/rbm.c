@@ -74,9 +74,15 @@ static void drop_state(pmk_rbm *m)
     rbm_vector_free(m->db);
     rbm_vector_free(m->da);
     rbm_matrix_free(m->chains);
+    rbm_vector_free(m->q);
+    free(m->rng_state);
     m->dW = NULL;
-    m->db = m->da = NULL;
+    m->db = m->da = m->q = NULL;
     m->chains = NULL;
+    m->rng_state = NULL;
+    m->rng_size = 0;
+    m->rng_type[0] = '\0';
+    m->rng_seed = 0;
     m->epochs = 0;
 }
 
@@ -127,7 +133,56 @@ pmk_rbm *pmk_rbm_copy(const pmk_rbm *m, pmk_error *err)
     }
     if (m->chains)
         gsl_matrix_memcpy(c->chains, m->chains);
+    if ((m->q && !(c->q = gsl_vector_alloc(m->h)))
+        || (m->rng_state && pmk_rbm_rng_set(c, m->rng_type, m->rng_seed, m->rng_state,
+                                            m->rng_size, err))) {
+        pmk_error_set(err, PMK_ENOMEM, "out of memory copying an RBM");
+        pmk_rbm_free(c);
+        return NULL;
+    }
+    if (m->q)
+        gsl_vector_memcpy(c->q, m->q);
     return c;
+}
+
+int pmk_rbm_rng_set(pmk_rbm *m, const char *type, unsigned long seed, const void *state,
+                    size_t size, pmk_error *err)
+{
+    unsigned char *s = malloc(size ? size : 1);
+    if (!s)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory for an RBM's RNG state");
+    memcpy(s, state, size);
+    free(m->rng_state);
+    m->rng_state = s;
+    m->rng_size = size;
+    m->rng_seed = seed;
+    snprintf(m->rng_type, sizeof m->rng_type, "%s", type);
+    return PMK_OK;
+}
+
+int pmk_rbm_rng_capture(pmk_rbm *m, pmk_rng *r, unsigned long seed, pmk_error *err)
+{
+    gsl_rng *g = pmk_rng_gsl(r);
+    if (gsl_rng_size(g) > PMK_RBM_RNG_STATE_MAX)
+        return PMK_OK;   /* too big to record: a resume restarts the stream */
+    if (m->rng_state && m->rng_size == gsl_rng_size(g)) {   /* every epoch: no allocation */
+        memcpy(m->rng_state, gsl_rng_state(g), m->rng_size);
+        m->rng_seed = seed;
+        return PMK_OK;
+    }
+    return pmk_rbm_rng_set(m, gsl_rng_name(g), seed, gsl_rng_state(g), gsl_rng_size(g), err);
+}
+
+int pmk_rbm_rng_restore(const pmk_rbm *m, pmk_rng *r, pmk_error *err)
+{
+    gsl_rng *g = pmk_rng_gsl(r);
+    if (strcmp(m->rng_type, gsl_rng_name(g)) || m->rng_size != gsl_rng_size(g))
+        return pmk_error_set(err, PMK_EINVAL,
+                             "the model's RNG state is of a %s generator (%zu bytes), the run's "
+                             "generator is %s (%zu bytes): give --seed to restart the stream",
+                             m->rng_type, m->rng_size, gsl_rng_name(g), gsl_rng_size(g));
+    memcpy(gsl_rng_state(g), m->rng_state, m->rng_size);
+    return PMK_OK;
 }
 
 int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error *err)

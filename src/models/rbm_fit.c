@@ -28,6 +28,10 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o)
     o->k_ramp = 0;
     o->hidden = 500;
     o->holdout = 0.05;
+    o->sparsity_target = 0.1;
+    o->sparsity_cost = 0.0;
+    o->sparsity_decay = 0.95;
+    o->continue_rng = 0;
     o->progress = NULL;
     o->progress_ctx = NULL;
 }
@@ -144,11 +148,14 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
                                "training diverged in epoch %zu (try a smaller --lr)", epoch);
             break;
         }
-        if (cb) {
-            pmk_rbm_epoch_info info = {epoch, recon / (double)N, NAN, NAN, NULL};
+        pmk_rbm_epoch_info info = {epoch, recon / (double)N, NAN, NAN, NULL};
+        if (cb)
             monitor_epoch(m, w, r, &info);
+        /* the stream as the next epoch will find it: what a resume restores */
+        if ((rc = pmk_rbm_rng_capture(m, r, pmk_rng_get_seed(r), err)))
+            break;
+        if (cb)
             rc = cb(m, &info, ctx);
-        }
     }
     free(perm);
     pmk_rbm_trainer_free(t);

@@ -41,6 +41,19 @@ static inline void rbm_vector_free(gsl_vector *v)
  * PMK_ENOMEM (what was allocated stays in the model for pmk_rbm_free). */
 int pmk_rbm_state_alloc(pmk_rbm *m, int momentum, size_t chains, pmk_error *err);
 
+/* m's RNG record <- a copy of @p size bytes of @p state, the generator's
+ * @p type name and @p seed.  PMK_ENOMEM. */
+int pmk_rbm_rng_set(pmk_rbm *m, const char *type, unsigned long seed, const void *state,
+                    size_t size, pmk_error *err);
+
+/* m's RNG record <- @p r's state now (after an epoch), with @p seed (the
+ * holdout split's).  A state over PMK_RBM_RNG_STATE_MAX bytes is not
+ * recorded.  PMK_ENOMEM. */
+int pmk_rbm_rng_capture(pmk_rbm *m, pmk_rng *r, unsigned long seed, pmk_error *err);
+
+/* @p r's state <- m's record: PMK_EINVAL when @p r is another type or size. */
+int pmk_rbm_rng_restore(const pmk_rbm *m, pmk_rng *r, pmk_error *err);
+
 /* b_i = logit(p_i), p_i the mean of column i of X (N x D) clipped to
  * [0.001, 0.999] (Hinton 2010, sec. 8.1); b = 0 when X is NULL or empty. */
 void pmk_rbm_base_rates(const gsl_matrix *X, gsl_vector *b);

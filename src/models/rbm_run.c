@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "pmk/rbm.h"
+#include "models/rbm_internal.h"
 
 int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
 {
@@ -34,6 +35,15 @@ int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
         return pmk_error_set(err, PMK_EINVAL,
                              "%zu hidden units are more than the %zu weights an RBM may have",
                              o->hidden, PMK_RBM_MAX_WEIGHTS);
+    if (!(o->sparsity_cost >= 0.0) || !isfinite(o->sparsity_cost))
+        return pmk_error_set(err, PMK_EINVAL, "the sparsity cost must be >= 0, not %g",
+                             o->sparsity_cost);
+    if (!(o->sparsity_target > 0.0 && o->sparsity_target < 1.0))
+        return pmk_error_set(err, PMK_EINVAL, "the sparsity target must be in (0,1), not %g",
+                             o->sparsity_target);
+    if (!(o->sparsity_decay >= 0.0 && o->sparsity_decay < 1.0))
+        return pmk_error_set(err, PMK_EINVAL, "the sparsity decay must be in [0,1), not %g",
+                             o->sparsity_decay);
     if (!(o->holdout >= 0.0 && o->holdout < 1.0))
         return pmk_error_set(err, PMK_EINVAL, "the holdout fraction must be in [0,1), not %g",
                              o->holdout);
@@ -62,9 +72,19 @@ int pmk_rbm_train_table(pmk_rbm **m, const pmk_table *t, const pmk_rbm_options *
     pmk_table *train = NULL, *hold = NULL;
     pmk_rbm *made = NULL;
     int rc;
-    if ((rc = pmk_rbm_options_check(o, err))
-        || (rc = pmk_table_split(t, o->holdout, r, &train, &hold, err)))   /* seeded */
+    /* Continuing the stream: the split the model's first run drew from its
+     * seed, then the state its last epoch left (rbm_fit.c records it). */
+    int cont = o->continue_rng && *m && (*m)->rng_state;
+    if ((rc = pmk_rbm_options_check(o, err)))
         return rc;
+    if (cont)
+        pmk_rng_seed(r, (*m)->rng_seed);
+    if ((rc = pmk_table_split(t, o->holdout, r, &train, &hold, err))   /* seeded */
+        || (cont && (rc = pmk_rbm_rng_restore(*m, r, err)))) {
+        pmk_table_free(train);
+        pmk_table_free(hold);
+        return rc;
+    }
     size_t ntrain = pmk_table_nrows(train), nheld = hold ? pmk_table_nrows(hold) : 0;
     if (!*m) {
         if (!(made = pmk_rbm_alloc(pmk_table_nfeatures(train), o->hidden, err)))

@@ -182,6 +182,9 @@ struct pmk_rbm_trainer {
     gsl_matrix_float *PH;       /* rows x H */
     gsl_matrix_float *chains;   /* p x H */
     int chains_ready;
+    float sp_p, sp_cost, sp_decay; /* the sparsity target (sp_cost > 0: on) */
+    gsl_vector_float *q;        /* H running means of p(h | v0), NULL when off */
+    int q_ready;
     float *s1, *s2;             /* max(D, H) column sums */
     xo128 rng;                  /* the sampler, seeded by pmk_rbm_trainer_seed */
 };
@@ -209,7 +212,7 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t)
     for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
         if (ms[i])
             gsl_matrix_float_free(ms[i]);
-    gsl_vector_float *vs[] = {t->b, t->db, t->a, t->da};
+    gsl_vector_float *vs[] = {t->b, t->db, t->a, t->da, t->q};
     for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
         if (vs[i])
             gsl_vector_float_free(vs[i]);
@@ -267,6 +270,12 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
     t->PH = fmat(rows, H, &bad);
     if (t->p)
         t->chains = fmat(t->p, H, &bad);
+    if (o->sparsity_cost > 0) {
+        t->sp_p = (float)o->sparsity_target;
+        t->sp_cost = (float)o->sparsity_cost;
+        t->sp_decay = (float)o->sparsity_decay;
+        t->q = fvec(H, &bad);
+    }
     t->s1 = malloc((D > H ? D : H) * sizeof(float));
     t->s2 = malloc((D > H ? D : H) * sizeof(float));
     if (bad || !t->s1 || !t->s2)
@@ -291,6 +300,11 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
         if (m->da)
             t->da->data[j] = (float)gsl_vector_get(m->da, j);
     }
+    if (t->q && m->q) {
+        for (size_t j = 0; j < H; j++)
+            t->q->data[j] = (float)gsl_vector_get(m->q, j);
+        t->q_ready = 1;
+    }
     if (t->p && m->chains) {
         for (size_t c = 0; c < t->p; c++)
             for (size_t j = 0; j < H; j++)
@@ -312,6 +326,37 @@ void pmk_rbm_trainer_seed(pmk_rbm_trainer *t, pmk_rng *r) { xo_seed(&t->rng, r);
 static gsl_matrix_float_view rows_of(gsl_matrix_float *A, size_t n)
 {
     return gsl_matrix_float_submatrix(A, 0, 0, n, A->size2);
+}
+
+/* The sparsity target (Hinton 2010, sec. 11; Lee, Ekanadham & Ng 2008), after
+ * the update, with s1 holding the column sums of PH0 (n x H):
+ *   q_j <- decay q_j + (1 - decay) mean_rows PH0_j   (q_j = that mean at first)
+ *   g_j  = eps lambda (p - q_j),   the cross-entropy penalty's gradient on
+ *          the total input of hidden unit j,
+ *   da_j += g_j, a_j += g_j,   dW_ij += g_j vbar_i, W_ij += g_j vbar_i,
+ * vbar the minibatch's mean visible vector (D).  Added to the increments as
+ * well, so that the momentum carries it as it carries the gradient. */
+static void sparsity_step(pmk_rbm_trainer *t, const gsl_matrix_float *V0, size_t n)
+{
+    const size_t D = t->d, H = t->h;
+    float *g = t->s2, *vbar = t->s1;
+    for (size_t j = 0; j < H; j++) {
+        float qb = t->s1[j] / (float)n, *q = t->q->data + j;
+        *q = t->q_ready ? t->sp_decay * *q + (1.0f - t->sp_decay) * qb : qb;
+        g[j] = t->lr * t->sp_cost * (t->sp_p - *q);
+        t->da->data[j] += g[j];
+        t->a->data[j] += g[j];
+    }
+    t->q_ready = 1;
+    col_sums(V0, n, vbar);
+    for (size_t i = 0; i < D; i++) {
+        float *w = gsl_matrix_float_ptr(t->W, i, 0), *dw = gsl_matrix_float_ptr(t->dW, i, 0);
+        const float v = vbar[i] / (float)n;
+        for (size_t j = 0; j < H; j++) {
+            dw[j] += g[j] * v;
+            w[j] += g[j] * v;
+        }
+    }
 }
 
 /* pmk_rbm_trainer_step on checked shapes: PMK_OK or a GEMM's status. */
@@ -423,6 +468,8 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
                          + t->lr * (t->s1[j] / (float)n - t->s2[j] / (float)P);
         t->a->data[j] += t->da->data[j];
     }
+    if (t->q)
+        sparsity_step(t, &V0.matrix, n);
     return PMK_OK;
 }
 
@@ -459,6 +506,12 @@ int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
     for (size_t j = 0; j < H; j++) {
         gsl_vector_set(m->a, j, t->a->data[j]);
         gsl_vector_set(m->da, j, t->da->data[j]);
+    }
+    if (t->q && t->q_ready) {
+        if (!m->q && !(m->q = gsl_vector_alloc(H)))
+            return pmk_error_set(err, PMK_ENOMEM, "out of memory for an RBM's training state");
+        for (size_t j = 0; j < H; j++)
+            gsl_vector_set(m->q, j, t->q->data[j]);
     }
     if (t->p && t->chains_ready)
         for (size_t c = 0; c < t->p; c++)
