@@ -107,6 +107,41 @@ near "$(get log_z "$T/out")" "$lz" 0.1
 grep -q '"log_z_lo": ' "$T/out" && grep -q '"ais_steps": 2900' "$T/out" || fail "AIS fields"
 expect_ok $R eval "$T/m.rbm" "$BARS" --exact
 grep -q '^log Z (exact) ' "$T/out" || fail "plain eval output"
+# hidden_mean: each unit's mean p(h|v) over the rows, what `hidden` averages to
+expect_ok $R hidden "$T/m.rbm" "$BARS" -o "$T/hm.csv"
+awk -F, 'NR > 1 { for (i = 2; i <= NF; i++) s[i] += $i; n++ }
+    END { for (i = 2; i <= 9; i++) printf "%.12f\n", s[i] / n }' "$T/hm.csv" >"$T/hm.want"
+sed -n 's/.*"hidden_mean": \[\([^]]*\)\].*/\1/p' "$T/exact.json" | tr ',' '\n' \
+    | awk '{ printf "%.12f\n", $1 }' | cmp -s - "$T/hm.want" || fail "eval hidden_mean"
+
+# ---- sparsity target: on the bars (momentum 0, lambda 10, 100 epochs) every
+# unit's mean activation ends within 0.02 of p = 0.1 (measured: 0.007); without
+# it some unit is far above; cost 0 gives the bytes of no option at all
+expect_ok $R train "$BARS" -o "$T/sp.rbm" -H 8 -e 100 -b 10 --seed 1 -q --momentum 0 \
+    --holdout 0 --sparsity-target 0.1 --sparsity-cost 10
+grep -qx 'sparsity 1' "$T/sp.rbm" || fail "the running means are saved"
+expect_ok $R eval "$T/sp.rbm" "$BARS" --json --seed 1
+sed -n 's/.*"hidden_mean": \[\([^]]*\)\].*/\1/p' "$T/out" | tr ',' '\n' \
+    | awk 'NF { n++; d = $1 - 0.1; if (d < -0.02 || d > 0.02) bad = 1 } END { exit bad || n != 8 }' \
+    || fail "sparsity target not reached within 0.02"
+expect_ok $R train "$BARS" -o "$T/sp0.rbm" -H 8 -e 5 -b 10 --seed 1 -q --momentum 0 --holdout 0
+expect_ok $R eval "$T/sp0.rbm" "$BARS" --json --seed 1
+sed -n 's/.*"hidden_mean": \[\([^]]*\)\].*/\1/p' "$T/out" | tr ',' '\n' \
+    | awk '$1 > 0.3 { far = 1 } END { exit !far }' || fail "without a target some unit is above 0.3"
+expect_ok $R train "$BARS" -o "$T/spz.rbm" -H 8 -e 5 -b 10 --seed 1 -q --momentum 0 --holdout 0 \
+    --sparsity-target 0.3 --sparsity-cost 0
+same_bytes "$T/sp0.rbm" "$T/spz.rbm"
+expect_err_line 2 "pmk rbm train: the sparsity target must be in (0,1), not 1" \
+    $R train "$BARS" -o "$T/x.rbm" --sparsity-target 1 --sparsity-cost 1
+expect_err_line 2 "pmk rbm train: the sparsity cost must be >= 0, not -1" \
+    $R train "$BARS" -o "$T/x.rbm" --sparsity-cost -1
+
+# ---- --log-exact-pl: a last column, finite and negative
+expect_ok $R train "$BARS" -o "$T/x.rbm" -H 4 -e 2 -b 10 --seed 1 -q --holdout 0.25 \
+    --log "$T/lx.csv" --log-exact-pl
+head -n 1 "$T/lx.csv" | grep -q ',elapsed,pseudo_likelihood_exact$' || fail "exact PL log header"
+awk -F, 'NR > 1 && !($7 < 0 && $7 > -100) { exit 1 } END { exit NR != 3 }' "$T/lx.csv" \
+    || fail "exact PL log values"
 
 # ---- sample, filters, export
 expect_ok $R sample "$T/m.rbm" -o "$T/s.csv" --chains 3 --steps 20 --every 5 --seed 1
@@ -114,6 +149,11 @@ expect_ok $R sample "$T/m.rbm" -o "$T/s.csv" --chains 3 --steps 20 --every 5 --s
 [ "$(head -n 1 "$T/s.csv" | cut -d, -f1-3,37)" = "sweep,v0,v1,v35" ] || fail "sample: header line"
 [ "$(tail -n +2 "$T/s.csv" | cut -d, -f1 | tr '\n' ' ')" = "5 5 5 10 10 10 15 15 15 20 20 20 " ] \
     || fail "sweep column"
+# --binary: the chains' 0/1 states, the same shape
+expect_ok $R sample "$T/m.rbm" -o "$T/sb.csv" --chains 3 --steps 20 --every 5 --seed 1 --binary
+[ "$(wc -l <"$T/sb.csv")" -eq 13 ] || fail "sample --binary: 13 lines"
+tail -n +2 "$T/sb.csv" | cut -d, -f2- | tr ',' '\n' | grep -qv '^[01]$' && fail "sample --binary: 0/1"
+cmp -s "$T/s.csv" "$T/sb.csv" && fail "--binary changed nothing"
 expect_ok $R sample "$T/m.rbm" -o "$T/s.png" --chains 3 --steps 20 --init "data:$BARS" --seed 1
 expect_ok $R filters "$T/m.rbm" -o "$T/f.png"
 for f in s.png f.png; do

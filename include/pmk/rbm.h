@@ -147,6 +147,12 @@ PMK_API int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_mat
 PMK_API int pmk_rbm_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F,
                                 pmk_error *err);
 
+/** M (H) <- the mean over the rows of V (N x D) of p(h_j = 1 | v): each
+ *  hidden unit's mean activation (a unit near 0 or 1 for every row is dead);
+ *  NaN for N = 0.  PMK_EINVAL when a shape does not match, PMK_ENOMEM. */
+PMK_API int pmk_rbm_hidden_means(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *M,
+                                 pmk_error *err);
+
 /** The mean of F(v) over the rows of V (N x D) into *@p out (NaN for N = 0);
  *  statuses as pmk_rbm_free_energy. */
 PMK_API int pmk_rbm_mean_free_energy(const pmk_rbm *m, const gsl_matrix *V, double *out,
@@ -276,6 +282,9 @@ typedef struct pmk_rbm_options {
     double sparsity_decay; /**< the running mean's decay in [0,1),
                                q <- decay q + (1 - decay) mean_batch p(h|v)
                                [0.95] */
+    int log_exact_pl;     /**< 1: pmk_rbm_fit_table's epoch info carries the
+                               exact pseudo-likelihood of the held-out rows
+                               (D*H work per row) [0] */
     int continue_rng;     /**< 1: pmk_rbm_train_table continuing a model that
                                records its RNG state reseeds the run's rng
                                with the model's seed for the holdout split,
@@ -315,6 +324,10 @@ typedef struct pmk_rbm_epoch_info {
                                F(held out) - mean F(those training rows), the
                                overfitting monitor of Hinton's guide, sec. 6;
                                else NaN */
+    double pseudo_likelihood_exact; /**< with options log_exact_pl and
+                               held-out rows (pmk_rbm_fit_table): the exact
+                               pseudo-likelihood (every bit) of the held-out
+                               rows; else NaN */
     const char *notice;   /**< NULL, except in the one call pmk_rbm_train_table
                                makes before the first epoch (epoch: the
                                epochs trained before, figures NaN): what the
@@ -426,6 +439,9 @@ typedef struct pmk_rbm_sample_options {
     size_t steps;         /**< sweeps v -> h -> v of each chain [1000] */
     size_t every;         /**< a snapshot after every this many sweeps; 0 means
                                steps / 10, at least 1 [0] */
+    int binary;           /**< 1: the snapshots are the chains' binary visible
+                               states, 0: the means p(v = 1 | h) [0]; the
+                               chains and their draws are the same */
 } pmk_rbm_sample_options;
 
 /** Fills @p o with the defaults in brackets above. */

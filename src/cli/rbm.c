@@ -20,7 +20,8 @@
 enum {
     OPT_LR = 256, OPT_PERSISTENT, OPT_CD_RAMP, OPT_MOMENTUM, OPT_WD, OPT_RESUME, OPT_HOLDOUT,
     OPT_LOG, OPT_CHECKPOINT, OPT_PROB, OPT_SAMPLE, OPT_EVERY, OPT_INIT, OPT_EXACT, OPT_AIS,
-    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_SP_TARGET, OPT_SP_COST
+    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_SP_TARGET, OPT_SP_COST,
+    OPT_EXACT_PL, OPT_BINARY
 };
 
 /* ---------------------------------------------------------------- shared */
@@ -109,6 +110,7 @@ static int load_both(const cli_args *a, int rng, rbm_run *u)
 typedef struct train_ctx {
     const char *model_path;
     size_t checkpoint_every, epochs_total, first_epoch;
+    int exact_pl;
     FILE *log;
     double t0, t_epoch;
 } train_ctx;
@@ -133,8 +135,9 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
                       "%.2f s",
                       info->epoch, c->epochs_total, info->recon_error, pl, gap, secs);
     if (c->log)
-        fprintf(c->log, "%zu,%.17g,%.17g,%.17g,%.6f,%.6f\n", info->epoch, info->recon_error,
-                pl, gap, secs, now - c->t0);
+        fprintf(c->log, "%zu,%.17g,%.17g,%.17g,%.6f,%.6f%s%.17g\n", info->epoch,
+                info->recon_error, pl, gap, secs, now - c->t0, c->exact_pl ? "," : "",
+                c->exact_pl ? info->pseudo_likelihood_exact : 0.0);
     if (c->checkpoint_every && (info->epoch - c->first_epoch + 1) % c->checkpoint_every == 0
         && info->epoch < c->epochs_total && pmk_rbm_save(m, c->model_path, &err)) {
         cli_error_pmk(&err);
@@ -177,7 +180,7 @@ static int rbm_train(int argc, char **argv)
         {"momentum", OPT_MOMENTUM, 1}, {"weight-decay", OPT_WD, 1}, {"resume", OPT_RESUME, 1},
         {"holdout", OPT_HOLDOUT, 1}, {"log", OPT_LOG, 1},
         {"checkpoint-every", OPT_CHECKPOINT, 1}, {"sparsity-target", OPT_SP_TARGET, 1},
-        {"sparsity-cost", OPT_SP_COST, 1}, {NULL, 0, 0},
+        {"sparsity-cost", OPT_SP_COST, 1}, {"log-exact-pl", OPT_EXACT_PL, 0}, {NULL, 0, 0},
     };
     const char *resume = NULL, *logpath = NULL, *arg;
     size_t checkpoint = 0;
@@ -211,6 +214,7 @@ static int rbm_train(int argc, char **argv)
         case OPT_CHECKPOINT: rc = cli_parse_size("checkpoint-every", arg, &checkpoint); break;
         case OPT_SP_TARGET: rc = cli_parse_double("sparsity-target", arg, &o.sparsity_target); break;
         case OPT_SP_COST: rc = cli_parse_double("sparsity-cost", arg, &o.sparsity_cost); break;
+        case OPT_EXACT_PL: o.log_exact_pl = 1; break;
         }
     }
     if (rc || key < 0)
@@ -231,7 +235,7 @@ static int rbm_train(int argc, char **argv)
     if ((rc = cli_check_files(train_in, 2, train_out, 2)))
         return rc;
 
-    train_ctx ctx = {out, checkpoint, o.epochs, 1, NULL, cli_now(), cli_now()};
+    train_ctx ctx = {out, checkpoint, o.epochs, 1, o.log_exact_pl, NULL, cli_now(), cli_now()};
     pmk_rbm_train_result res;
     pmk_outfile logf = {0};
     if ((resume && (rc = load_model(resume, &u))) || (rc = load_data(path, &a, resume, 0, &u)))
@@ -245,7 +249,8 @@ static int rbm_train(int argc, char **argv)
         goto done;
     }
     if ((ctx.log = logpath ? logf.fp : NULL))
-        fputs("epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed\n", logf.fp);
+        fprintf(logf.fp, "epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed%s\n",
+                o.log_exact_pl ? ",pseudo_likelihood_exact" : "");
     o.progress = cli_progress_fn;
     o.continue_rng = !a.have_seed;   /* --resume alone continues the saved stream */
     pmk_error_clear(&err);
@@ -386,14 +391,21 @@ static int rbm_eval(int argc, char **argv)
     if (pmk_rbm_ais_options_check(&ao, &err))
         return cli_usage_pmk(&err);
     pmk_rbm_evaluation ev;
-    if (!(rc = load_both(&a, 1, &u)) && pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err))
+    gsl_vector *hm = NULL;   /* each hidden unit's mean activation */
+    if (!(rc = load_both(&a, 1, &u)) && !(hm = gsl_vector_alloc(u.m->h)))
+        rc = cli_error("out of memory");
+    if (!rc && (pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err)
+                || pmk_rbm_hidden_means(u.m, u.X, hm, &err)))
         rc = method == PMK_RBM_LOG_Z_EXACT && err.code == PMK_ELIMIT   /* a layer too wide */
                  ? cli_error("%s: %s (--ais)", a.pos[0], err.msg) : cli_error_pmk(&err);
     else if (!rc) {
         pmk_report *rep = pmk_report_new();
         eval_report(rep, &ev);
+        pmk_report_nums(rep, "hidden_mean", hm->data, u.m->h);
         rc = cli_report_done(rep, stdout, a.json);
     }
+    if (hm)
+        gsl_vector_free(hm);
     run_free(&u);
     return rc;
 }
@@ -421,7 +433,7 @@ static int rbm_sample(int argc, char **argv)
 {
     static const cli_option opts[] = {{"chains", 'n', 1}, {"steps", 's', 1},
                                       {"every", OPT_EVERY, 1}, {"init", OPT_INIT, 1},
-                                      {NULL, 0, 0}};
+                                      {"binary", OPT_BINARY, 0}, {NULL, 0, 0}};
     const char *init = NULL, *arg, *out;
     pmk_rbm_sample_options so;
     pmk_rbm_sample_options_init_default(&so);
@@ -438,6 +450,7 @@ static int rbm_sample(int argc, char **argv)
         case 'n': rc = cli_parse_size("chains", arg, &so.chains); break;
         case 's': rc = cli_parse_size("steps", arg, &so.steps); break;
         case OPT_EVERY: rc = parse_count("every", arg, &so.every); break;
+        case OPT_BINARY: so.binary = 1; break;
         case OPT_INIT:
             init = strncmp(arg, "data:", 5) ? NULL : arg + 5;
             if (!init && strcmp(arg, "random"))

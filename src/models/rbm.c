@@ -502,6 +502,33 @@ int pmk_rbm_mean_free_energy(const pmk_rbm *m, const gsl_matrix *V, double *out,
     return rc;
 }
 
+int pmk_rbm_hidden_means(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *M, pmk_error *err)
+{
+    if (M->size != m->h)
+        return pmk_error_set(err, PMK_EINVAL, "the means have %zu entries, expected %zu",
+                             M->size, m->h);
+    int rc = check_shapes(V, m->d, "visible", NULL, 0, err);
+    size_t nb0 = V->size1 < RBM_BLOCK ? V->size1 : RBM_BLOCK;
+    if (rc || nb0 == 0) {
+        gsl_vector_set_all(M, NAN);
+        return rc;
+    }
+    gsl_matrix *P = gsl_matrix_alloc(nb0, m->h);
+    if (!P)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory for the hidden means");
+    gsl_vector_set_zero(M);
+    for (size_t n0 = 0; n0 < V->size1 && !rc; n0 += RBM_BLOCK) {
+        size_t nb = V->size1 - n0 < RBM_BLOCK ? V->size1 - n0 : RBM_BLOCK;
+        gsl_matrix_const_view Vb = gsl_matrix_const_submatrix(V, n0, 0, nb, m->d);
+        gsl_matrix_view Pb = gsl_matrix_submatrix(P, 0, 0, nb, m->h);
+        if (!(rc = conditional(m, 1, &Vb.matrix, &Pb.matrix, err)))
+            add_column_sums(&Pb.matrix, M);
+    }
+    gsl_vector_scale(M, 1.0 / (double)V->size1);
+    gsl_matrix_free(P);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- monitoring */
 
 int pmk_rbm_recon_error(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, double *out,

@@ -32,6 +32,7 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o)
     o->sparsity_cost = 0.0;
     o->sparsity_decay = 0.95;
     o->continue_rng = 0;
+    o->log_exact_pl = 0;
     o->progress = NULL;
     o->progress_ctx = NULL;
 }
@@ -92,13 +93,16 @@ static int table_rows(const pmk_table *t, size_t max, gsl_matrix **out, pmk_erro
 }
 
 /* The epoch's pseudo-likelihood and free-energy gap (NaN where not computed). */
-static void monitor_epoch(const pmk_rbm *m, const monitor *w, pmk_rng *r,
+static void monitor_epoch(const pmk_rbm *m, const monitor *w, int exact_pl, pmk_rng *r,
                           pmk_rbm_epoch_info *info)
 {
     double fm, fh;
-    info->pseudo_likelihood = info->free_energy_gap = NAN;
+    info->pseudo_likelihood = info->free_energy_gap = info->pseudo_likelihood_exact = NAN;
     if (!w || !w->mon)
         return;
+    if (exact_pl && w->held
+        && pmk_rbm_pseudo_likelihood(m, w->held, &info->pseudo_likelihood_exact, NULL))
+        info->pseudo_likelihood_exact = NAN;
     if (pmk_rbm_pseudo_likelihood_1bit(m, w->mon, r, &info->pseudo_likelihood, NULL))
         info->pseudo_likelihood = NAN;
     if (w->held && !pmk_rbm_mean_free_energy(m, w->held, &fh, NULL)
@@ -148,9 +152,9 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
                                "training diverged in epoch %zu (try a smaller --lr)", epoch);
             break;
         }
-        pmk_rbm_epoch_info info = {epoch, recon / (double)N, NAN, NAN, NULL};
+        pmk_rbm_epoch_info info = {epoch, recon / (double)N, NAN, NAN, NAN, NULL};
         if (cb)
-            monitor_epoch(m, w, r, &info);
+            monitor_epoch(m, w, o->log_exact_pl, r, &info);
         /* the stream as the next epoch will find it: what a resume restores */
         if ((rc = pmk_rbm_rng_capture(m, r, pmk_rng_get_seed(r), err)))
             break;

@@ -92,7 +92,7 @@ int pmk_rbm_train_table(pmk_rbm **m, const pmk_table *t, const pmk_rbm_options *
         else if (!(rc = pmk_rbm_init_table(made, train, r, err)))
             *m = made;
     }
-    run_ctx c = {cb, ctx, {(*m) ? (*m)->epochs : 0, NAN, NAN, NAN, NULL}};
+    run_ctx c = {cb, ctx, {(*m) ? (*m)->epochs : 0, NAN, NAN, NAN, NAN, NULL}};
     if (!rc && cb) {
         char line[256];
         snprintf(line, sizeof line,
