@@ -13,6 +13,7 @@
 
 #include "check_pmk.h"
 #include "pmk/pmk.h"
+#include "models/rbm_internal.h"
 
 /* 120 rows of 8 bits (0 or 255) from two prototypes, as a table with the
  * transform an RBM takes. */
@@ -69,7 +70,7 @@ static int nop(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *ctx)
 START_TEST(test_exact_resume)
 {
     pmk_table *t = proto_table();
-    for (int how = 0; how < 3; how++) {
+    for (int how = 0; how < 4; how++) {
         pmk_rbm_options o;
         pmk_rbm_options_init_default(&o);
         o.hidden = 4;
@@ -78,6 +79,7 @@ START_TEST(test_exact_resume)
         o.persistent = how == 1;
         o.k = how == 1 ? 2 : 1;
         o.sparsity_cost = how == 2 ? 0.5 : 0.0;
+        o.temperatures = how == 3 ? 4 : 0;   /* parallel tempering: 4 x 16 chains */
         pmk_rbm *two = NULL, *one = NULL;
         pmk_rng *r = pmk_rng_alloc(NULL, 9);
         o.epochs = 2;
@@ -87,6 +89,7 @@ START_TEST(test_exact_resume)
         ck_assert_int_eq(pmk_rbm_train_table(&one, t, &o, r, nop, NULL, NULL, NULL), PMK_OK);
         ck_assert(one->rng_state && one->rng_seed == 9 && !strcmp(one->rng_type, "mt19937"));
         ck_assert(how == 2 ? one->q != NULL : one->q == NULL);
+        ck_assert_uint_eq(one->chains ? one->chains->size1 : 0, how == 1 ? 16 : how == 3 ? 64 : 0);
         pmk_rbm *back = round_trip(one), *again = pmk_rbm_copy(back, NULL);
         ck_assert_uint_eq(back->rng_size, one->rng_size);
         ck_assert(!memcmp(back->rng_state, one->rng_state, one->rng_size));
@@ -277,6 +280,81 @@ START_TEST(test_sample_binary)
 }
 END_TEST
 
+/* The trainer and temperature setters, and the check of what they set. */
+START_TEST(test_tempering_options)
+{
+    pmk_rbm_options o;
+    pmk_error e;
+    pmk_rbm_options_init_default(&o);
+    ck_assert_int_eq(pmk_rbm_options_set_trainer(&o, "pt", &e), PMK_OK);
+    ck_assert(o.temperatures == 10 && !o.persistent);
+    ck_assert_int_eq(pmk_rbm_options_check(&o, &e), PMK_OK);
+    float betas[PMK_RBM_PT_MAX];
+    pmk_rbm_pt_betas(&o, betas);
+    ck_assert(betas[0] == 0.0f && betas[9] == 1.0f && betas[3] == (float)(3.0 / 9.0));
+    ck_assert_int_eq(pmk_rbm_options_set_trainer(&o, "pcd", &e), PMK_OK);
+    ck_assert(o.temperatures == 0 && o.persistent);
+    ck_assert_int_eq(pmk_rbm_options_set_trainer(&o, "PT", &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "unknown trainer 'PT' (cd, pcd or pt)");
+    ck_assert_int_eq(pmk_rbm_options_set_temperatures(&o, "0.25,0.5,1", &e), PMK_OK);
+    ck_assert(o.temperatures == 3 && o.betas[0] == 0.25 && o.betas[2] == 1.0 && o.betas[3] == 0);
+    ck_assert_int_eq(pmk_rbm_options_check(&o, &e), PMK_EINVAL);   /* still PCD */
+    ck_assert_str_eq(e.msg, "parallel tempering and PCD exclude each other");
+    ck_assert_int_eq(pmk_rbm_options_set_trainer(&o, "pt", &e), PMK_OK);
+    ck_assert(o.temperatures == 3);   /* kept */
+    ck_assert_int_eq(pmk_rbm_options_check(&o, &e), PMK_OK);
+    pmk_rbm_pt_betas(&o, betas);
+    ck_assert(betas[0] == 0.25f && betas[1] == 0.5f && betas[2] == 1.0f);
+    ck_assert_int_eq(pmk_rbm_options_set_temperatures(&o, "0.5,0.5,1", &e), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_options_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the inverse temperatures must increase in [0,1] and end at 1 "
+                            "(temperature 2 is 0.5)");
+    ck_assert_int_eq(pmk_rbm_options_set_temperatures(&o, "0,0.5", &e), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_options_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the inverse temperatures must increase in [0,1] and end at 1 "
+                            "(temperature 2 is 0.5)");
+    ck_assert_int_eq(pmk_rbm_options_set_temperatures(&o, "65", &e), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_options_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "parallel tempering needs 2 to 64 temperatures, not 65");
+    ck_assert_int_eq(pmk_rbm_options_set_temperatures(&o, "4x", &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "temperatures: '4x' is neither a count nor a list of numbers");
+    ck_assert_int_eq(pmk_rbm_options_set_temperatures(&o, "2.5", &e), PMK_OK);
+    ck_assert_uint_eq(o.temperatures, 1);   /* a list of one: refused by the check */
+}
+END_TEST
+
+/* The swap rates reach the callback, M - 1 of them, each in [0,1]. */
+static int rates_seen(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *ctx)
+{
+    (void)m;
+    ck_assert_ptr_nonnull(info->swap_rates);
+    for (size_t r = 0; r < 4; r++)
+        ck_assert(info->swap_rates[r] >= 0 && info->swap_rates[r] <= 1);
+    (*(int *)ctx)++;
+    return 0;
+}
+
+START_TEST(test_tempering_rates)
+{
+    pmk_table *t = proto_table();
+    pmk_rbm_options o;
+    pmk_rbm_options_init_default(&o);
+    o.hidden = 3;
+    o.epochs = 2;
+    o.temperatures = 5;
+    int calls = 0;
+    pmk_rbm *m = NULL;
+    pmk_rng *r = pmk_rng_alloc(NULL, 6);
+    ck_assert_int_eq(pmk_rbm_train_table(&m, t, &o, r, NULL, NULL, NULL, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_fit_table(m, t, NULL, &o, r, rates_seen, &calls, NULL), PMK_OK);
+    ck_assert_int_eq(calls, 2);
+    ck_assert_uint_eq(m->chains->size1, 5 * 100);
+    pmk_rbm_free(m);
+    pmk_rng_free(r);
+    pmk_table_free(t);
+}
+END_TEST
+
 void suite_rbm_resume(Suite *s)
 {
     TCase *tc = tcase_create("resume");
@@ -286,5 +364,7 @@ void suite_rbm_resume(Suite *s)
     tcase_add_test(tc, test_hidden_means);
     tcase_add_test(tc, test_log_exact_pl);
     tcase_add_test(tc, test_sample_binary);
+    tcase_add_test(tc, test_tempering_options);
+    tcase_add_test(tc, test_tempering_rates);
     suite_add_tcase(s, tc);
 }

@@ -51,7 +51,8 @@ grep -qx 'epochs 2' "$T/c.rbm" || fail "checkpointed model"
 # ---- exact resume: --resume without --seed continues the saved stream, so
 # 1 + 1 epochs (and 1 + 1 + 1) are the bytes of 2 (3) epochs, for CD, PCD and
 # with a sparsity target; --seed with --resume restarts the stream from it
-for how in "" "--persistent -k 2" "--sparsity-target 0.2 --sparsity-cost 0.1"; do
+for how in "" "--persistent -k 2" "--sparsity-target 0.2 --sparsity-cost 0.1" \
+    "--trainer pt --temperatures 4"; do
     expect_ok $R train "$BARS" -o "$T/e2.rbm" -H 5 -e 2 -b 10 --seed 7 -q $how
     expect_ok $R train "$BARS" -o "$T/e1.rbm" -H 5 -e 1 -b 10 --seed 7 -q $how
     expect_ok $R train "$BARS" -o "$T/e11.rbm" --resume "$T/e1.rbm" -e 1 -b 10 -q $how
@@ -135,6 +136,30 @@ expect_err_line 2 "pmk rbm train: the sparsity target must be in (0,1), not 1" \
     $R train "$BARS" -o "$T/x.rbm" --sparsity-target 1 --sparsity-cost 1
 expect_err_line 2 "pmk rbm train: the sparsity cost must be >= 0, not -1" \
     $R train "$BARS" -o "$T/x.rbm" --sparsity-cost -1
+
+# ---- parallel tempering against CD-1 and PCD-1: the bars binarized, H = 8,
+# 300 epochs, lr 0.1, batch 10, momentum 0, seed 1; the training
+# log-likelihood by exact log Z (measured: CD-1 -11.300, PCD-1 -11.388,
+# PT-10 -11.074; doc/benchmarks.md)
+for tr in cd pcd pt; do
+    expect_ok $R train "$BARS" -o "$T/$tr.rbm" -H 8 -e 300 -b 10 --lr 0.1 --momentum 0 \
+        --holdout 0 --binarize 0.5 --seed 1 -q --trainer $tr
+    expect_ok $R eval "$T/$tr.rbm" "$BARS" --exact --json --seed 1
+    get mean_log_prob "$T/out" >"$T/$tr.ll"
+done
+awk -v cd="$(cat "$T/cd.ll")" -v pcd="$(cat "$T/pcd.ll")" -v pt="$(cat "$T/pt.ll")" \
+    'BEGIN { exit !(pt >= pcd && pt > cd) }' || fail "PT-10 must beat CD-1 and match PCD-1"
+# the log's swap rates: one per neighbour pair, in [0,1]
+expect_ok $R train "$BARS" -o "$T/x.rbm" -H 4 -e 2 -b 10 --seed 1 -q --trainer pt \
+    --temperatures 0.5,0.75,1 --log "$T/lp.csv"
+head -n 1 "$T/lp.csv" | grep -q ',elapsed,swap_rates$' || fail "swap rates log header"
+awk -F, 'NR > 1 { n = split($7, r, " "); if (n != 2) exit 1; for (i = 1; i <= n; i++)
+    if (r[i] < 0 || r[i] > 1) exit 1 }' "$T/lp.csv" || fail "swap rates: 2 rates in [0,1]"
+grep -qx 'chains 30' "$T/x.rbm" || fail "3 replicas of 10 chains saved"
+expect_err_line 2 "pmk rbm train: unknown trainer 'gibbs' (cd, pcd or pt)" \
+    $R train "$BARS" -o "$T/x.rbm" --trainer gibbs
+expect_err_line 2 "pmk rbm train: parallel tempering and PCD exclude each other" \
+    $R train "$BARS" -o "$T/x.rbm" --temperatures 4 --persistent
 
 # ---- --log-exact-pl: a last column, finite and negative
 expect_ok $R train "$BARS" -o "$T/x.rbm" -H 4 -e 2 -b 10 --seed 1 -q --holdout 0.25 \

@@ -40,6 +40,9 @@ extern "C" {
  *  version 1 (the oldest version that holds the model). */
 #define PMK_RBM_FORMAT_VERSION 3
 
+/** The most replicas of parallel tempering (pmk_rbm_options.temperatures). */
+#define PMK_RBM_PT_MAX 64
+
 /** The longest gsl_rng state (bytes) a model file may record. */
 #define PMK_RBM_RNG_STATE_MAX 65536
 
@@ -282,6 +285,13 @@ typedef struct pmk_rbm_options {
     double sparsity_decay; /**< the running mean's decay in [0,1),
                                q <- decay q + (1 - decay) mean_batch p(h|v)
                                [0.95] */
+    size_t temperatures;  /**< M in 2..PMK_RBM_PT_MAX: parallel tempering
+                               with M replicas of `batch` chains (Desjardins
+                               et al. 2010; see rbm_train.c), persistent must
+                               be 0; 0: off [0] */
+    double betas[PMK_RBM_PT_MAX]; /**< the replicas' inverse temperatures,
+                               increasing in [0,1], betas[M-1] = 1; all 0
+                               (the default): r / (M - 1), evenly spaced */
     int log_exact_pl;     /**< 1: pmk_rbm_fit_table's epoch info carries the
                                exact pseudo-likelihood of the held-out rows
                                (D*H work per row) [0] */
@@ -302,6 +312,19 @@ typedef struct pmk_rbm_options {
 
 /** Fills @p o with the defaults in brackets above. */
 PMK_API void pmk_rbm_options_init_default(pmk_rbm_options *o);
+
+/** Sets the trainer by name: "cd" (persistent 0, temperatures 0), "pcd"
+ *  (persistent 1) or "pt" (temperatures 10 unless already set, persistent
+ *  0).  PMK_EINVAL "unknown trainer 'X' (cd, pcd or pt)". */
+PMK_API int pmk_rbm_options_set_trainer(pmk_rbm_options *o, const char *name, pmk_error *err);
+
+/** Sets the tempering replicas from @p spec: a count M ("10": betas evenly
+ *  spaced from 0 to 1) or a list of inverse temperatures ("0,0.5,0.8,1"),
+ *  with no check (pmk_rbm_options_check does it).  PMK_EINVAL "temperatures:
+ *  'SPEC' is neither a count nor a list of numbers" or "temperatures: more
+ *  than 64". */
+PMK_API int pmk_rbm_options_set_temperatures(pmk_rbm_options *o, const char *spec,
+                                             pmk_error *err);
 
 /** Checks the options (epochs, batch and k >= 1, lr > 0, momentum < 1,
  *  weight decay >= 0, 1 <= hidden <= PMK_RBM_MAX_WEIGHTS, holdout in
@@ -324,6 +347,9 @@ typedef struct pmk_rbm_epoch_info {
                                F(held out) - mean F(those training rows), the
                                overfitting monitor of Hinton's guide, sec. 6;
                                else NaN */
+    const double *swap_rates; /**< parallel tempering: the M - 1 acceptance
+                               rates of the swaps of replicas r and r + 1 over
+                               the epoch (valid during the callback); else NULL */
     double pseudo_likelihood_exact; /**< with options log_exact_pl and
                                held-out rows (pmk_rbm_fit_table): the exact
                                pseudo-likelihood (every bit) of the held-out

@@ -21,7 +21,7 @@ enum {
     OPT_LR = 256, OPT_PERSISTENT, OPT_CD_RAMP, OPT_MOMENTUM, OPT_WD, OPT_RESUME, OPT_HOLDOUT,
     OPT_LOG, OPT_CHECKPOINT, OPT_PROB, OPT_SAMPLE, OPT_EVERY, OPT_INIT, OPT_EXACT, OPT_AIS,
     OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_SP_TARGET, OPT_SP_COST,
-    OPT_EXACT_PL, OPT_BINARY
+    OPT_EXACT_PL, OPT_BINARY, OPT_TRAINER, OPT_TEMPS
 };
 
 /* ---------------------------------------------------------------- shared */
@@ -111,6 +111,7 @@ typedef struct train_ctx {
     const char *model_path;
     size_t checkpoint_every, epochs_total, first_epoch;
     int exact_pl;
+    size_t temps;
     FILE *log;
     double t0, t_epoch;
 } train_ctx;
@@ -134,10 +135,15 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
     cli_progress_line("epoch %zu/%zu  recon %.4f  pseudo-likelihood %.4f  free-energy gap %.4f  "
                       "%.2f s",
                       info->epoch, c->epochs_total, info->recon_error, pl, gap, secs);
-    if (c->log)
-        fprintf(c->log, "%zu,%.17g,%.17g,%.17g,%.6f,%.6f%s%.17g\n", info->epoch,
-                info->recon_error, pl, gap, secs, now - c->t0, c->exact_pl ? "," : "",
-                c->exact_pl ? info->pseudo_likelihood_exact : 0.0);
+    if (c->log) {   /* then the swap rates of each pair, space-separated */
+        fprintf(c->log, "%zu,%.17g,%.17g,%.17g,%.6f,%.6f", info->epoch, info->recon_error, pl,
+                gap, secs, now - c->t0);
+        if (c->exact_pl)
+            fprintf(c->log, ",%.17g", info->pseudo_likelihood_exact);
+        for (size_t r = 0; info->swap_rates && r + 1 < c->temps; r++)
+            fprintf(c->log, "%c%.6f", r ? ' ' : ',', info->swap_rates[r]);
+        fputc('\n', c->log);
+    }
     if (c->checkpoint_every && (info->epoch - c->first_epoch + 1) % c->checkpoint_every == 0
         && info->epoch < c->epochs_total && pmk_rbm_save(m, c->model_path, &err)) {
         cli_error_pmk(&err);
@@ -159,7 +165,7 @@ static int train_report(const cli_args *a, const pmk_rbm *m, const pmk_rbm_optio
     pmk_report_int(r, "visible", (long long)m->d, NULL);
     pmk_report_int(r, "hidden", (long long)m->h, NULL);
     pmk_report_int(r, "epochs", (long long)m->epochs, NULL);
-    pmk_report_str(r, "method", o->persistent ? "pcd" : "cd", NULL);
+    pmk_report_str(r, "method", o->temperatures ? "pt" : o->persistent ? "pcd" : "cd", NULL);
     pmk_report_int(r, "k", (long long)o->k, NULL);
     pmk_report_int(r, "batch", (long long)o->batch, NULL);
     pmk_report_num(r, "scale", m->transform.scale, NULL);
@@ -180,7 +186,8 @@ static int rbm_train(int argc, char **argv)
         {"momentum", OPT_MOMENTUM, 1}, {"weight-decay", OPT_WD, 1}, {"resume", OPT_RESUME, 1},
         {"holdout", OPT_HOLDOUT, 1}, {"log", OPT_LOG, 1},
         {"checkpoint-every", OPT_CHECKPOINT, 1}, {"sparsity-target", OPT_SP_TARGET, 1},
-        {"sparsity-cost", OPT_SP_COST, 1}, {"log-exact-pl", OPT_EXACT_PL, 0}, {NULL, 0, 0},
+        {"sparsity-cost", OPT_SP_COST, 1}, {"log-exact-pl", OPT_EXACT_PL, 0},
+        {"trainer", OPT_TRAINER, 1}, {"temperatures", OPT_TEMPS, 1}, {NULL, 0, 0},
     };
     const char *resume = NULL, *logpath = NULL, *arg;
     size_t checkpoint = 0;
@@ -215,6 +222,8 @@ static int rbm_train(int argc, char **argv)
         case OPT_SP_TARGET: rc = cli_parse_double("sparsity-target", arg, &o.sparsity_target); break;
         case OPT_SP_COST: rc = cli_parse_double("sparsity-cost", arg, &o.sparsity_cost); break;
         case OPT_EXACT_PL: o.log_exact_pl = 1; break;
+        case OPT_TRAINER: rc = pmk_rbm_options_set_trainer(&o, arg, &err) ? cli_usage_pmk(&err) : 0; break;
+        case OPT_TEMPS: rc = pmk_rbm_options_set_temperatures(&o, arg, &err) ? cli_usage_pmk(&err) : 0; break;
         }
     }
     if (rc || key < 0)
@@ -235,7 +244,8 @@ static int rbm_train(int argc, char **argv)
     if ((rc = cli_check_files(train_in, 2, train_out, 2)))
         return rc;
 
-    train_ctx ctx = {out, checkpoint, o.epochs, 1, o.log_exact_pl, NULL, cli_now(), cli_now()};
+    train_ctx ctx = {out, checkpoint, o.epochs, 1, o.log_exact_pl, o.temperatures, NULL,
+                     cli_now(), cli_now()};
     pmk_rbm_train_result res;
     pmk_outfile logf = {0};
     if ((resume && (rc = load_model(resume, &u))) || (rc = load_data(path, &a, resume, 0, &u)))
@@ -249,8 +259,8 @@ static int rbm_train(int argc, char **argv)
         goto done;
     }
     if ((ctx.log = logpath ? logf.fp : NULL))
-        fprintf(logf.fp, "epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed%s\n",
-                o.log_exact_pl ? ",pseudo_likelihood_exact" : "");
+        fprintf(logf.fp, "epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed%s%s\n",
+                o.log_exact_pl ? ",pseudo_likelihood_exact" : "", o.temperatures ? ",swap_rates" : "");
     o.progress = cli_progress_fn;
     o.continue_rng = !a.have_seed;   /* --resume alone continues the saved stream */
     pmk_error_clear(&err);

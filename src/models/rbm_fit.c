@@ -33,6 +33,9 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o)
     o->sparsity_decay = 0.95;
     o->continue_rng = 0;
     o->log_exact_pl = 0;
+    o->temperatures = 0;
+    for (size_t r = 0; r < PMK_RBM_PT_MAX; r++)
+        o->betas[r] = 0.0;
     o->progress = NULL;
     o->progress_ctx = NULL;
 }
@@ -124,6 +127,7 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for training");
     }
     gsl_matrix_float *batch = pmk_rbm_trainer_batch(t);
+    double rates[PMK_RBM_PT_MAX];
     int rc = PMK_OK;
     const size_t last = m->epochs + o->epochs, nbatch = (N - 1) / o->batch + 1;
     char what[64];
@@ -152,7 +156,11 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
                                "training diverged in epoch %zu (try a smaller --lr)", epoch);
             break;
         }
-        pmk_rbm_epoch_info info = {epoch, recon / (double)N, NAN, NAN, NAN, NULL};
+        pmk_rbm_epoch_info info = {epoch, recon / (double)N, NAN, NAN, NULL, NAN, NULL};
+        if (o->temperatures) {
+            pmk_rbm_trainer_swap_rates(t, rates);
+            info.swap_rates = rates;
+        }
         if (cb)
             monitor_epoch(m, w, o->log_exact_pl, r, &info);
         /* the stream as the next epoch will find it: what a resume restores */

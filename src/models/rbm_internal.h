@@ -76,6 +76,13 @@ gsl_matrix_float *pmk_rbm_trainer_batch(pmk_rbm_trainer *t);
  * pmk_rbm_fit does it at the start of every epoch. */
 void pmk_rbm_trainer_seed(pmk_rbm_trainer *t, pmk_rng *r);
 
+/* The inverse temperatures of @p o's o->temperatures replicas, as floats. */
+void pmk_rbm_pt_betas(const pmk_rbm_options *o, float *betas);
+
+/* rates[0..M-2] <- each neighbour pair's swap acceptance since the last call
+ * (NaN before any), and the counts start again. */
+void pmk_rbm_trainer_swap_rates(pmk_rbm_trainer *t, double *rates);
+
 /* The Gibbs steps of the next updates (the k ramp changes it per epoch). */
 void pmk_rbm_trainer_set_k(pmk_rbm_trainer *t, size_t k);
 

@@ -182,6 +182,13 @@ struct pmk_rbm_trainer {
     gsl_matrix_float *PH;       /* rows x H */
     gsl_matrix_float *chains;   /* p x H */
     int chains_ready;
+    size_t M, nch;              /* tempering replicas (0: none); chain rows p max(M, 1) */
+    float betas[PMK_RBM_PT_MAX]; /* their inverse temperatures, the last 1 */
+    gsl_matrix_float *ptv;      /* nch x D: each replica's visible samples */
+    gsl_vector_float *bb, *ab;  /* beta b (D), beta a (H) */
+    double *energy;             /* nch: E(v, h) of each replica's chains */
+    unsigned long swaps[PMK_RBM_PT_MAX], tries; /* accepted per pair, attempted */
+    gsl_matrix_float_view top;  /* the beta = 1 replica's v, for the update */
     float sp_p, sp_cost, sp_decay; /* the sparsity target (sp_cost > 0: on) */
     gsl_vector_float *q;        /* H running means of p(h | v0), NULL when off */
     int q_ready;
@@ -208,11 +215,12 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t)
     if (!t)
         return;
     gsl_matrix_float *ms[] = {t->W, t->dW, t->V0, t->PH0, t->Hs, t->PV, t->Vs, t->PH,
-                              t->chains};
+                              t->chains, t->ptv};
     for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
         if (ms[i])
             gsl_matrix_float_free(ms[i]);
-    gsl_vector_float *vs[] = {t->b, t->db, t->a, t->da, t->q};
+    gsl_vector_float *vs[] = {t->b, t->db, t->a, t->da, t->q, t->bb, t->ab};
+    free(t->energy);
     for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
         if (vs[i])
             gsl_vector_float_free(vs[i]);
@@ -236,6 +244,9 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
         f = rbm_sat_add(f, rbm_sat_mul(B, DH));
         f = rbm_sat_add(f, rbm_sat_mul(R, rbm_sat_mul(2, DH)));
         f = rbm_sat_add(f, rbm_sat_add(rbm_sat_mul(P, H), 2 * (D > H ? D : H)));
+        if (o->temperatures)   /* M B chains: h, v and an energy (2 floats) each */
+            f = rbm_sat_add(f, rbm_sat_mul(rbm_sat_mul(o->temperatures, B),
+                                           rbm_sat_add(DH, 2 + D + H)));
         char what[128];
         snprintf(what, sizeof what, "training %llu x %llu units with batches of %llu rows", D,
                  H, B);
@@ -255,6 +266,16 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
     t->wd = (float)o->weight_decay;
     if (o->persistent)
         t->p = m->chains ? m->chains->size1 : o->batch;
+    t->nch = t->p;
+    if ((t->M = o->temperatures)) {   /* P = the batch; the chains of a resumed run kept */
+        t->p = o->batch;
+        t->nch = t->p * t->M;
+        pmk_rbm_pt_betas(o, t->betas);
+        t->ptv = fmat(t->nch, D, &bad);
+        t->bb = fvec(D, &bad);
+        t->ab = fvec(H, &bad);
+        bad |= !(t->energy = malloc(t->nch * sizeof *t->energy));
+    }
     size_t rows = t->p > t->batch ? t->p : t->batch;
     t->W = fmat(D, H, &bad);
     t->dW = fmat(D, H, &bad);
@@ -269,7 +290,7 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
     t->Vs = fmat(rows, D, &bad);
     t->PH = fmat(rows, H, &bad);
     if (t->p)
-        t->chains = fmat(t->p, H, &bad);
+        t->chains = fmat(t->nch, H, &bad);
     if (o->sparsity_cost > 0) {
         t->sp_p = (float)o->sparsity_target;
         t->sp_cost = (float)o->sparsity_cost;
@@ -305,8 +326,8 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
             t->q->data[j] = (float)gsl_vector_get(m->q, j);
         t->q_ready = 1;
     }
-    if (t->p && m->chains) {
-        for (size_t c = 0; c < t->p; c++)
+    if (t->p && m->chains && m->chains->size1 == t->nch) {
+        for (size_t c = 0; c < t->nch; c++)
             for (size_t j = 0; j < H; j++)
                 gsl_matrix_float_set(t->chains, c, j, (float)gsl_matrix_get(m->chains, c, j));
         t->chains_ready = 1;
@@ -359,6 +380,120 @@ static void sparsity_step(pmk_rbm_trainer *t, const gsl_matrix_float *V0, size_t
     }
 }
 
+/* ---------------------------------------------------------------- tempering
+ *
+ * Parallel tempering (Desjardins, Courville, Bengio, Vincent & Delalleau
+ * 2010, "Tempered Markov chain Monte Carlo for training of restricted
+ * Boltzmann machines"): M replicas r of P chains each sample
+ *   p_r(v, h) ~ exp(-beta_r E(v, h)),  0 <= beta_0 < ... < beta_{M-1} = 1,
+ * by k Gibbs steps per update (h ~ sigmoid(beta_r (W'v + a)), v ~
+ * sigmoid(beta_r (Wh + b)): the model's conditionals at beta_r).  Then each
+ * neighbouring pair (r, r+1), r = 0..M-2 in turn, swaps chain c's states with
+ * the Metropolis probability
+ *   min(1, exp((beta_{r+1} - beta_r) (E(x_{r+1}) - E(x_r)))),
+ * E(v, h) = -v'Wh - b'v - a'h, which leaves the product of the p_r
+ * invariant.  The beta = 1 replica's v (after the swaps) and p(h | v) make the
+ * negative statistics, as PCD's chains do.  The chains keep their h across
+ * updates (nch = M P rows, replica r in rows r P .. r P + P - 1). */
+
+/* y[j] <- beta x[j] */
+static void scale_into(gsl_vector_float *y, const gsl_vector_float *x, float beta)
+{
+    for (size_t j = 0; j < x->size; j++)
+        y->data[j] = beta * x->data[j];
+}
+
+/* E(v, h) of the rows of V (P x D) and Hr (P x H) into e, X (P x H) a buffer. */
+static int pt_energy(const pmk_rbm_trainer *t, const gsl_matrix_float *V,
+                     const gsl_matrix_float *Hr, gsl_matrix_float *X, double *e)
+{
+    int rc = pmk_gemm_float(CblasNoTrans, CblasNoTrans, 1.0f, V, t->W, 0.0f, X);
+    for (size_t c = 0; c < V->size1 && !rc; c++) {
+        const float *v = gsl_matrix_float_const_ptr(V, c, 0), *x = gsl_matrix_float_const_ptr(X, c, 0);
+        const float *h = gsl_matrix_float_const_ptr(Hr, c, 0);
+        double s = 0.0;
+        for (size_t j = 0; j < t->h; j++)
+            s += (double)h[j] * ((double)x[j] + t->a->data[j]);
+        for (size_t i = 0; i < t->d; i++)
+            s += (double)v[i] * t->b->data[i];
+        e[c] = -s;
+    }
+    return rc;
+}
+
+/* Swaps row @p x and row @p y of A. */
+static void swap_rows(gsl_matrix_float *A, size_t x, size_t y)
+{
+    float *p = gsl_matrix_float_ptr(A, x, 0), *q = gsl_matrix_float_ptr(A, y, 0);
+    for (size_t j = 0; j < A->size2; j++) {
+        float s = p[j];
+        p[j] = q[j];
+        q[j] = s;
+    }
+}
+
+/* The replicas' Gibbs steps and swaps; *Vk <- the beta = 1 replica's v
+ * (P x D), PH (P x H) <- p(h = 1 | Vk). */
+static int pt_negative(pmk_rbm_trainer *t, gsl_matrix_float **Vk, gsl_matrix_float *PH)
+{
+    const size_t P = t->p, M = t->M;
+    gsl_matrix_float_view PV = rows_of(t->PV, P);
+    int rc = PMK_OK;
+    for (size_t r = 0; r < M && !rc; r++) {
+        const float beta = t->betas[r];
+        gsl_matrix_float_view Hr = gsl_matrix_float_submatrix(t->chains, r * P, 0, P, t->h);
+        gsl_matrix_float_view Vr = gsl_matrix_float_submatrix(t->ptv, r * P, 0, P, t->d);
+        scale_into(t->bb, t->b, beta);
+        scale_into(t->ab, t->a, beta);
+        for (size_t s = 0; s < t->k && !rc; s++) {
+            if (!(rc = pmk_gemm_float(CblasNoTrans, CblasTrans, beta, &Hr.matrix, t->W, 0.0f,
+                                      &PV.matrix))) {
+                sigmoid_bias(&PV.matrix, P, t->bb);
+                bernoulli(&PV.matrix, &Vr.matrix, P, &t->rng);
+                rc = pmk_gemm_float(CblasNoTrans, CblasNoTrans, beta, &Vr.matrix, t->W, 0.0f, PH);
+            }
+            if (!rc) {
+                sigmoid_bias(PH, P, t->ab);
+                bernoulli(PH, &Hr.matrix, P, &t->rng);
+            }
+        }
+        if (!rc)
+            rc = pt_energy(t, &Vr.matrix, &Hr.matrix, PH, t->energy + r * P);
+    }
+    for (size_t r = 0; r + 1 < M && !rc; r++)
+        for (size_t c = 0; c < P; c++) {
+            size_t x = r * P + c, y = x + P;
+            double d = ((double)t->betas[r + 1] - t->betas[r]) * (t->energy[y] - t->energy[x]);
+            if (d < 0 && (double)(xo_next(&t->rng) >> 8) * 0x1p-24 >= exp(d))
+                continue;
+            swap_rows(t->chains, x, y);
+            swap_rows(t->ptv, x, y);
+            double e = t->energy[x];
+            t->energy[x] = t->energy[y];
+            t->energy[y] = e;
+            t->swaps[r]++;
+        }
+    t->tries += P;
+    if (rc)
+        return rc;
+    gsl_matrix_float_view top = gsl_matrix_float_submatrix(t->ptv, (M - 1) * P, 0, P, t->d);
+    t->top = top;   /* the view's struct must outlive the call */
+    *Vk = &t->top.matrix;
+    if ((rc = pmk_gemm_float(CblasNoTrans, CblasNoTrans, 1.0f, *Vk, t->W, 0.0f, PH)))
+        return rc;
+    sigmoid_bias(PH, P, t->a);
+    return PMK_OK;
+}
+
+void pmk_rbm_trainer_swap_rates(pmk_rbm_trainer *t, double *rates)
+{
+    for (size_t r = 0; r + 1 < t->M; r++) {
+        rates[r] = t->tries ? (double)t->swaps[r] / (double)t->tries : NAN;
+        t->swaps[r] = 0;
+    }
+    t->tries = 0;
+}
+
 /* pmk_rbm_trainer_step on checked shapes: PMK_OK or a GEMM's status. */
 static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_float *h0,
                      double *recon_sum)
@@ -400,7 +535,7 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
     gsl_matrix_float_view hview;
     if (t->p) {
         if (!t->chains_ready) {
-            for (size_t c = 0; c < t->p; c++)
+            for (size_t c = 0; c < t->nch; c++)
                 memcpy(gsl_matrix_float_ptr(t->chains, c, 0),
                        gsl_matrix_float_const_ptr(&Hn.matrix, c % n, 0), H * sizeof(float));
             t->chains_ready = 1;
@@ -412,7 +547,9 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
                           PHp = rows_of(t->PH, P);
     hview = rows_of(t->Hs, P);
     gsl_matrix_float *Vk = NULL;
-    for (size_t s = 1; s <= t->k; s++) {
+    if (t->M && (rc = pt_negative(t, &Vk, &PHp.matrix)))
+        return rc;
+    for (size_t s = 1; s <= t->k && !t->M; s++) {
         if (s > 1 || t->p) {
             if ((rc = pmk_gemm_float(CblasNoTrans, CblasTrans, 1.0f, Hc, t->W, 0.0f,
                                      &PVp.matrix)))
@@ -489,7 +626,11 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matr
 int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
 {
     const size_t D = t->d, H = t->h;
-    int rc = pmk_rbm_state_alloc(m, 1, t->p && t->chains_ready ? t->p : 0, err);
+    if (m->chains && t->p && t->chains_ready && m->chains->size1 != t->nch) {
+        gsl_matrix_free(m->chains);   /* another trainer's chains: replaced */
+        m->chains = NULL;
+    }
+    int rc = pmk_rbm_state_alloc(m, 1, t->p && t->chains_ready ? t->nch : 0, err);
     if (rc)
         return rc;
     for (size_t i = 0; i < D; i++) {
@@ -514,7 +655,7 @@ int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
             gsl_vector_set(m->q, j, t->q->data[j]);
     }
     if (t->p && t->chains_ready)
-        for (size_t c = 0; c < t->p; c++)
+        for (size_t c = 0; c < t->nch; c++)
             for (size_t j = 0; j < H; j++)
                 gsl_matrix_set(m->chains, c, j, gsl_matrix_float_get(t->chains, c, j));
     return PMK_OK;
