@@ -70,20 +70,19 @@ nomem:
 
 static void drop_state(pmk_rbm *m)
 {
-    rbm_matrix_free(m->dW);
-    rbm_vector_free(m->db);
-    rbm_vector_free(m->da);
-    rbm_matrix_free(m->chains);
-    rbm_vector_free(m->q);
+    gsl_matrix *ms[] = {m->dW, m->chains};
+    gsl_vector *vs[] = {m->db, m->da, m->q};
+    for (size_t k = 0; k < 3; k++) {
+        rbm_matrix_free(k < 2 ? ms[k] : NULL);
+        rbm_vector_free(vs[k]);
+    }
     free(m->rng_state);
-    m->dW = NULL;
+    m->dW = m->chains = NULL;
     m->db = m->da = m->q = NULL;
-    m->chains = NULL;
     m->rng_state = NULL;
-    m->rng_size = 0;
-    m->rng_type[0] = '\0';
+    m->rng_size = m->epochs = 0;
     m->rng_seed = 0;
-    m->epochs = 0;
+    m->rng_type[0] = '\0';
 }
 
 void pmk_rbm_free(pmk_rbm *m)
