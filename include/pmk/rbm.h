@@ -2,7 +2,8 @@
 /* Copyright (C) 2026 The pmk developers */
 /** @file pmk/rbm.h
  * The binary restricted Boltzmann machine: conditionals, sampling,
- * free energy, CD-k / PCD-k training, pseudo-likelihood, log Z (exact and AIS),
+ * free energy, CD-k / PCD-k / parallel-tempering training (with a sparsity
+ * target, and an exact resume), pseudo-likelihood, log Z (exact and AIS),
  * Gibbs chains and pictures of a model, and its files (the text model file,
  * the parameters exported as CSV).
  *
@@ -368,7 +369,10 @@ typedef int (*pmk_rbm_epoch_fn)(const pmk_rbm *m, const pmk_rbm_epoch_info *info
 /** Trains @p m on X (N x D, values in [0,1]) by CD-k or PCD-k; see rbm_train.c for
  *  the update equations.  Continues from @p m as it stands (parameters,
  *  momentum, chains, epoch count), so pmk_rbm_init it first for a fresh run.
- *  Minibatches are a fresh permutation of the rows every epoch.  Computation
+ *  Minibatches are a fresh permutation of the rows every epoch.  After each
+ *  epoch @p r's state is recorded in the model (m->rng_state, with
+ *  pmk_rng_get_seed as m->rng_seed), what a later run continues from with
+ *  continue_rng (pmk_rbm_train_table).  Computation
  *  is in single precision; the model keeps double.  @p cb may be NULL.
  *  Statuses: those of pmk_rbm_options_check and pmk_rbm_check_data,
  *  PMK_EDATA for N = 0, PMK_ENUMERIC when an epoch diverges (non-finite
