@@ -138,7 +138,7 @@ START_TEST(test_sample_init)
 {
     pmk_error e;
     pmk_rbm *m = model_4x3();
-    pmk_rbm_sample_options o = {3, 10, 0};
+    pmk_rbm_sample_options o = {3, 10, 0, 0};
     gsl_matrix *V = NULL;
     /* random: C*D uniforms, row by row, each pixel u < 1/2 */
     pmk_rng *r = pmk_rng_alloc(NULL, 7), *r2 = pmk_rng_alloc(NULL, 7);
@@ -182,7 +182,7 @@ START_TEST(test_sample_chains)
 {
     pmk_error e;
     pmk_rbm *m = check_rbm_random_model(4, 3, 1.0, 11);
-    pmk_rbm_sample_options o = {2, 7, 3};   /* 2 snapshots: after 3 and 6 sweeps */
+    pmk_rbm_sample_options o = {2, 7, 3, 0};   /* 2 snapshots: after 3 and 6 sweeps */
     pmk_rng *r = pmk_rng_alloc(NULL, 5), *r2 = pmk_rng_alloc(NULL, 5);
     gsl_matrix *V = NULL, *S = NULL, *V2 = gsl_matrix_calloc(2, 4), *mean = gsl_matrix_alloc(2, 4);
     long *sw = NULL;

@@ -309,6 +309,7 @@ START_TEST(test_bad_model_files)
     const char *dir = test_tmpdir();
     char p[512];
     snprintf(p, sizeof p, "%s/m.rbm", dir);
+#define V3 "pmk-rbm 3\nvisible 2\nhidden 1\nepochs 0\nscale 1\nthreshold 0\ncheck01 1\nb\n0 0\na\n0\nW\n0\n0\nmomentum 0\nchains 0\n"
     const char *good = "pmk-rbm 1\nvisible 2\nhidden 1\nepochs 0\nb\n0.5 -1\na\n0\nW\n0.25\n"
                        "-0.75\nmomentum 0\nchains 0\nend\n";
     static const struct {
@@ -316,8 +317,18 @@ START_TEST(test_bad_model_files)
         const char *msg;   /* after "PATH:" */
     } cases[] = {
         {"", "1: unexpected end of file: expected 'pmk-rbm 2'"},
-        {"pmk-gnb 1\n", "1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 2')"},
-        {"pmk-rbm 3\n", "1: format version 3 is newer than this pmk reads (2)"},
+        {"pmk-gnb 1\n", "1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 3')"},
+        {"pmk-rbm 4\n", "1: format version 4 is newer than this pmk reads (3)"},
+        /* version 3: the sparsity means and the RNG state after the chains */
+        {V3 "end\n", "17: expected 'sparsity N', found 'end'"},
+        {V3 "sparsity 2\n", "17:2: sparsity must be 0 or 1, not 2"},
+        {V3 "sparsity 1\n1.5\n", "18:1: the running means: a running mean must be in [0, 1], "
+                                  "not 1.5"},
+        {V3 "sparsity 0\nend\n", "18: expected 'rng TYPE SEED N' or 'rng none', found 'end'"},
+        {V3 "sparsity 0\nrng mt19937 1 0\n", "18: an RNG state of 0 bytes is not in 1..65536"},
+        {V3 "sparsity 0\nrng mt19937 1 2\n00zz\n",
+         "19: the RNG state must be 4 lowercase hex digits"},
+        {V3 "sparsity 0\nrng mt19937 1 2\n00ab\n", "20: unexpected end of file: expected 'end'"},
         /* version 2: the transform lines after the epochs, each checked */
         {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nb\n", "5: expected 'scale X', found 'b'"},
         {"pmk-rbm 2\nvisible 2\nhidden 1\nepochs 0\nscale 0\n",
@@ -625,6 +636,7 @@ void suite_rbm_training(Suite *s)
     tcase_add_test(tc, test_cd_ramp);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
+    tcase_set_timeout(tc, 60);   /* localedef under load */
     tcase_add_test(tc, test_save_load_round_trip);
     tcase_add_test(tc, test_bad_model_files);
     tcase_add_test(tc, test_bad_inputs);

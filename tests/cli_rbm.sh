@@ -13,7 +13,8 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 # ---- train: progress per epoch on stderr, a model, a log; same seed, same bytes
 expect_ok $R train "$BARS" -o "$T/m.rbm" -H 8 -e 3 -b 10 --seed 5 --log "$T/log.csv"
 [ "$(grep -c '^pmk rbm train: epoch [1-3]/3  recon ' "$T/err")" -eq 3 ] || fail "3 progress lines wanted"
-head -n 1 "$T/m.rbm" | grep -qx 'pmk-rbm 2' || fail "model magic"
+head -n 1 "$T/m.rbm" | grep -qx 'pmk-rbm 3' || fail "model magic"
+grep -qx 'rng mt19937 5 [0-9]*' "$T/m.rbm" || fail "the RNG state and the split's seed recorded"
 # the transform it was trained with: the auto rule, 1/255 for 0..255 pixels
 sed -n 5,7p "$T/m.rbm" | tr '\n' ' ' | grep -qx 'scale 0.0039215686274509803 threshold 0 check01 1 ' \
     || fail "model transform lines"
@@ -47,6 +48,37 @@ same_bytes "$T/k3.rbm" "$T/k3r.rbm"
 expect_ok $R train "$BARS" -o "$T/c.rbm" -H 4 -e 2 --checkpoint-every 1 --seed 1 -q
 grep -qx 'epochs 2' "$T/c.rbm" || fail "checkpointed model"
 
+# ---- exact resume: --resume without --seed continues the saved stream, so
+# 1 + 1 epochs (and 1 + 1 + 1) are the bytes of 2 (3) epochs, for CD, PCD and
+# with a sparsity target; --seed with --resume restarts the stream from it
+for how in "" "--persistent -k 2" "--sparsity-target 0.2 --sparsity-cost 0.1" \
+    "--trainer pt --temperatures 4"; do
+    expect_ok $R train "$BARS" -o "$T/e2.rbm" -H 5 -e 2 -b 10 --seed 7 -q $how
+    expect_ok $R train "$BARS" -o "$T/e1.rbm" -H 5 -e 1 -b 10 --seed 7 -q $how
+    expect_ok $R train "$BARS" -o "$T/e11.rbm" --resume "$T/e1.rbm" -e 1 -b 10 -q $how
+    same_bytes "$T/e2.rbm" "$T/e11.rbm"
+    expect_ok $R train "$BARS" -o "$T/e3.rbm" -H 5 -e 3 -b 10 --seed 7 -q $how
+    expect_ok $R train "$BARS" -o "$T/e111.rbm" --resume "$T/e11.rbm" -e 1 -b 10 -q $how
+    same_bytes "$T/e3.rbm" "$T/e111.rbm"
+done
+# a checkpoint resumes as exactly as a finished model
+expect_ok $R train "$BARS" -o "$T/c3.rbm" -H 4 -e 3 -b 10 --checkpoint-every 2 --seed 1 -q
+expect_ok $R train "$BARS" -o "$T/c2.rbm" -H 4 -e 2 -b 10 --seed 1 -q
+expect_ok $R train "$BARS" -o "$T/c21.rbm" --resume "$T/c2.rbm" -e 1 -b 10 -q
+same_bytes "$T/c3.rbm" "$T/c21.rbm"
+expect_ok $R train "$BARS" -o "$T/e11s.rbm" --resume "$T/e1.rbm" -e 1 -b 10 -q --seed 7
+cmp -s "$T/e2.rbm" "$T/e11s.rbm" && fail "--seed with --resume must restart the stream"
+grep -qx 'rng mt19937 7 [0-9]*' "$T/e11s.rbm" || fail "restarted stream's seed"
+# another generator than the one recorded cannot continue its stream
+expect_fail 1 "pmk rbm train: the model's RNG state is of a mt19937 generator (5000 bytes), the run's generator is taus2 (24 bytes): give --seed to restart the stream" \
+    env GSL_RNG_TYPE=taus2 $R train "$BARS" -o "$T/x.rbm" --resume "$T/e1.rbm" -e 1 -b 10 -q
+# a version 2 model (pmk before the RNG state) loads and resumes; the result is version 3
+expect_ok $R hidden "$FIX/rbm-v2.rbm" "$BARS" -o "$T/hv2.csv"
+[ "$(wc -l <"$T/hv2.csv")" -eq 41 ] || fail "version 2 model: hidden"
+expect_ok $R train "$BARS" --resume "$FIX/rbm-v2.rbm" -e 1 -b 10 -o "$T/v2r.rbm" -q --persistent
+head -n 1 "$T/v2r.rbm" | grep -qx 'pmk-rbm 3' && grep -qx 'epochs 2' "$T/v2r.rbm" \
+    || fail "resumed version 2 model"
+
 # ---- hidden: a header line, then one row per input row, label then H
 # probabilities in [0,1]
 expect_ok $R hidden "$T/m.rbm" "$BARS" -o "$T/h.csv"
@@ -76,6 +108,65 @@ near "$(get log_z "$T/out")" "$lz" 0.1
 grep -q '"log_z_lo": ' "$T/out" && grep -q '"ais_steps": 2900' "$T/out" || fail "AIS fields"
 expect_ok $R eval "$T/m.rbm" "$BARS" --exact
 grep -q '^log Z (exact) ' "$T/out" || fail "plain eval output"
+# hidden_mean: each unit's mean p(h|v) over the rows, what `hidden` averages to
+expect_ok $R hidden "$T/m.rbm" "$BARS" -o "$T/hm.csv"
+awk -F, 'NR > 1 { for (i = 2; i <= NF; i++) s[i] += $i; n++ }
+    END { for (i = 2; i <= 9; i++) printf "%.12f\n", s[i] / n }' "$T/hm.csv" >"$T/hm.want"
+sed -n 's/.*"hidden_mean": \[\([^]]*\)\].*/\1/p' "$T/exact.json" | tr ',' '\n' \
+    | awk '{ printf "%.12f\n", $1 }' | cmp -s - "$T/hm.want" || fail "eval hidden_mean"
+
+# ---- sparsity target: on the bars (momentum 0, lambda 10, 100 epochs) every
+# unit's mean activation ends within 0.02 of p = 0.1 (measured: 0.007); without
+# it some unit is far above; cost 0 gives the bytes of no option at all
+expect_ok $R train "$BARS" -o "$T/sp.rbm" -H 8 -e 100 -b 10 --seed 1 -q --momentum 0 \
+    --holdout 0 --sparsity-target 0.1 --sparsity-cost 10
+grep -qx 'sparsity 1' "$T/sp.rbm" || fail "the running means are saved"
+expect_ok $R eval "$T/sp.rbm" "$BARS" --json --seed 1
+sed -n 's/.*"hidden_mean": \[\([^]]*\)\].*/\1/p' "$T/out" | tr ',' '\n' \
+    | awk 'NF { n++; d = $1 - 0.1; if (d < -0.02 || d > 0.02) bad = 1 } END { exit bad || n != 8 }' \
+    || fail "sparsity target not reached within 0.02"
+expect_ok $R train "$BARS" -o "$T/sp0.rbm" -H 8 -e 5 -b 10 --seed 1 -q --momentum 0 --holdout 0
+expect_ok $R eval "$T/sp0.rbm" "$BARS" --json --seed 1
+sed -n 's/.*"hidden_mean": \[\([^]]*\)\].*/\1/p' "$T/out" | tr ',' '\n' \
+    | awk '$1 > 0.3 { far = 1 } END { exit !far }' || fail "without a target some unit is above 0.3"
+expect_ok $R train "$BARS" -o "$T/spz.rbm" -H 8 -e 5 -b 10 --seed 1 -q --momentum 0 --holdout 0 \
+    --sparsity-target 0.3 --sparsity-cost 0
+same_bytes "$T/sp0.rbm" "$T/spz.rbm"
+expect_err_line 2 "pmk rbm train: the sparsity target must be in (0,1), not 1" \
+    $R train "$BARS" -o "$T/x.rbm" --sparsity-target 1 --sparsity-cost 1
+expect_err_line 2 "pmk rbm train: the sparsity cost must be >= 0, not -1" \
+    $R train "$BARS" -o "$T/x.rbm" --sparsity-cost -1
+
+# ---- parallel tempering against CD-1 and PCD-1: the bars binarized, H = 8,
+# 300 epochs, lr 0.1, batch 10, momentum 0, seed 1; the training
+# log-likelihood by exact log Z (measured: CD-1 -11.300, PCD-1 -11.388,
+# PT-10 -11.074; doc/benchmarks.md)
+for tr in cd pcd pt; do
+    expect_ok $R train "$BARS" -o "$T/$tr.rbm" -H 8 -e 300 -b 10 --lr 0.1 --momentum 0 \
+        --holdout 0 --binarize 0.5 --seed 1 -q --trainer $tr
+    expect_ok $R eval "$T/$tr.rbm" "$BARS" --exact --json --seed 1
+    get mean_log_prob "$T/out" >"$T/$tr.ll"
+done
+awk -v cd="$(cat "$T/cd.ll")" -v pcd="$(cat "$T/pcd.ll")" -v pt="$(cat "$T/pt.ll")" \
+    'BEGIN { exit !(pt >= pcd && pt > cd) }' || fail "PT-10 must beat CD-1 and match PCD-1"
+# the log's swap rates: one per neighbour pair, in [0,1]
+expect_ok $R train "$BARS" -o "$T/x.rbm" -H 4 -e 2 -b 10 --seed 1 -q --trainer pt \
+    --temperatures 0.5,0.75,1 --log "$T/lp.csv"
+head -n 1 "$T/lp.csv" | grep -q ',elapsed,swap_rates$' || fail "swap rates log header"
+awk -F, 'NR > 1 { n = split($7, r, " "); if (n != 2) exit 1; for (i = 1; i <= n; i++)
+    if (r[i] < 0 || r[i] > 1) exit 1 }' "$T/lp.csv" || fail "swap rates: 2 rates in [0,1]"
+grep -qx 'chains 30' "$T/x.rbm" || fail "3 replicas of 10 chains saved"
+expect_err_line 2 "pmk rbm train: unknown trainer 'gibbs' (cd, pcd or pt)" \
+    $R train "$BARS" -o "$T/x.rbm" --trainer gibbs
+expect_err_line 2 "pmk rbm train: parallel tempering and PCD exclude each other" \
+    $R train "$BARS" -o "$T/x.rbm" --temperatures 4 --persistent
+
+# ---- --log-exact-pl: a last column, finite and negative
+expect_ok $R train "$BARS" -o "$T/x.rbm" -H 4 -e 2 -b 10 --seed 1 -q --holdout 0.25 \
+    --log "$T/lx.csv" --log-exact-pl
+head -n 1 "$T/lx.csv" | grep -q ',elapsed,pseudo_likelihood_exact$' || fail "exact PL log header"
+awk -F, 'NR > 1 && !($7 < 0 && $7 > -100) { exit 1 } END { exit NR != 3 }' "$T/lx.csv" \
+    || fail "exact PL log values"
 
 # ---- sample, filters, export
 expect_ok $R sample "$T/m.rbm" -o "$T/s.csv" --chains 3 --steps 20 --every 5 --seed 1
@@ -83,6 +174,11 @@ expect_ok $R sample "$T/m.rbm" -o "$T/s.csv" --chains 3 --steps 20 --every 5 --s
 [ "$(head -n 1 "$T/s.csv" | cut -d, -f1-3,37)" = "sweep,v0,v1,v35" ] || fail "sample: header line"
 [ "$(tail -n +2 "$T/s.csv" | cut -d, -f1 | tr '\n' ' ')" = "5 5 5 10 10 10 15 15 15 20 20 20 " ] \
     || fail "sweep column"
+# --binary: the chains' 0/1 states, the same shape
+expect_ok $R sample "$T/m.rbm" -o "$T/sb.csv" --chains 3 --steps 20 --every 5 --seed 1 --binary
+[ "$(wc -l <"$T/sb.csv")" -eq 13 ] || fail "sample --binary: 13 lines"
+tail -n +2 "$T/sb.csv" | cut -d, -f2- | tr ',' '\n' | grep -qv '^[01]$' && fail "sample --binary: 0/1"
+cmp -s "$T/s.csv" "$T/sb.csv" && fail "--binary changed nothing"
 expect_ok $R sample "$T/m.rbm" -o "$T/s.png" --chains 3 --steps 20 --init "data:$BARS" --seed 1
 expect_ok $R filters "$T/m.rbm" -o "$T/f.png"
 for f in s.png f.png; do
@@ -155,7 +251,7 @@ same_bytes "$T/hb.csv" "$T/hbits.csv"
 
 # ---- a version 1 model (no transform lines) still loads: the options apply,
 # with a notice; the default gives what the version 2 model gives
-sed -e '1s/.*/pmk-rbm 1/' -e 5,7d "$T/m.rbm" >"$T/v1.rbm"
+sed -e '1s/.*/pmk-rbm 1/' -e 5,7d -e '/^sparsity /d' -e '/^rng /,+1d' "$T/m.rbm" >"$T/v1.rbm"
 expect_ok $R hidden "$T/v1.rbm" "$BARS" -o "$T/h1.csv"
 same_bytes "$T/h.csv" "$T/h1.csv"
 grep -qx "pmk rbm hidden: $T/v1.rbm records no transform (a version 1 model): $BARS is scaled by 0.0039215686274509803, as the options say" \
@@ -163,9 +259,9 @@ grep -qx "pmk rbm hidden: $T/v1.rbm records no transform (a version 1 model): $B
 expect_ok $R hidden "$T/v1.rbm" "$BARS" -o "$T/h1b.csv" --binarize 0.5 -q
 cmp -s "$T/h.csv" "$T/h1b.csv" && fail "version 1: --binarize changed nothing"
 [ ! -s "$T/err" ] || fail "-q silences the notice"
-# resuming it records the transform: the result is version 2
+# resuming it records the transform (and the RNG state): the result is version 3
 expect_ok $R train "$BARS" --resume "$T/v1.rbm" -e 1 -o "$T/v1r.rbm" -q
-head -n 1 "$T/v1r.rbm" | grep -qx 'pmk-rbm 2' || fail "resumed version 1 model is version 2"
+head -n 1 "$T/v1r.rbm" | grep -qx 'pmk-rbm 3' || fail "resumed version 1 model is version 3"
 
 # ---- IDX input: the same model and features as from the equivalent CSV
 $PMK convert -q "$BARS" -o "$T/bars-images-idx3-ubyte" --labels "$T/bars-labels-idx1-ubyte" \
@@ -196,10 +292,10 @@ head -n 13 "$T/m.rbm" >"$T/trunc.rbm"
 expect_fail 1 "pmk rbm eval: $T/trunc.rbm:14: unexpected end of file: expected row 2 of W" \
     $R eval "$T/trunc.rbm" "$BARS"
 sed '1s/.*/pmk-rbm 9/' "$T/m.rbm" >"$T/future.rbm"
-expect_fail 1 "pmk rbm hidden: $T/future.rbm:1: format version 9 is newer than this pmk reads (2)" \
+expect_fail 1 "pmk rbm hidden: $T/future.rbm:1: format version 9 is newer than this pmk reads (3)" \
     $R hidden "$T/future.rbm" "$BARS"
 sed '1s/.*/pmk-gnb 1/' "$T/m.rbm" >"$T/kind.rbm"
-expect_fail 1 "pmk rbm filters: $T/kind.rbm:1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 2')" \
+expect_fail 1 "pmk rbm filters: $T/kind.rbm:1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 3')" \
     $R filters "$T/kind.rbm" -o "$T/f2.png"
 sed '13s/^[^ ]*/0.1x/' "$T/m.rbm" >"$T/edit.rbm"
 expect_fail 1 "pmk rbm eval: $T/edit.rbm:13:1: row 1 of W: '0.1x' is not a finite number" \

@@ -2,7 +2,8 @@
 /* Copyright (C) 2026 The pmk developers */
 /** @file pmk/rbm.h
  * The binary restricted Boltzmann machine: conditionals, sampling,
- * free energy, CD-k / PCD-k training, pseudo-likelihood, log Z (exact and AIS),
+ * free energy, CD-k / PCD-k / parallel-tempering training (with a sparsity
+ * target, and an exact resume), pseudo-likelihood, log Z (exact and AIS),
  * Gibbs chains and pictures of a model, and its files (the text model file,
  * the parameters exported as CSV).
  *
@@ -34,9 +35,17 @@
 extern "C" {
 #endif
 
-/** Format version written by pmk_rbm_save (first line "pmk-rbm 2") for a model
- *  that records its transform; one that does not is written as version 1. */
-#define PMK_RBM_FORMAT_VERSION 2
+/** Format version written by pmk_rbm_save (first line "pmk-rbm 3") for a model
+ *  that records its transform and a training RNG state or sparsity means;
+ *  one with a transform only is written as version 2, one without as
+ *  version 1 (the oldest version that holds the model). */
+#define PMK_RBM_FORMAT_VERSION 3
+
+/** The most replicas of parallel tempering (pmk_rbm_options.temperatures). */
+#define PMK_RBM_PT_MAX 64
+
+/** The longest gsl_rng state (bytes) a model file may record. */
+#define PMK_RBM_RNG_STATE_MAX 65536
 
 /** The widest layer pmk_rbm_log_z_exact enumerates (2^25 states). */
 #define PMK_RBM_EXACT_MAX 25
@@ -61,6 +70,15 @@ typedef struct pmk_rbm {
     /* What is done to raw data before the model sees it (doc/formats.md). */
     pmk_transform transform; /**< set by pmk_rbm_fit_table; every use applies it */
     int transform_known; /**< 0: none recorded (a new model, a version 1 file) */
+    /* What makes a resumed run exact (version 3; pmk_rbm_options.continue_rng). */
+    unsigned char *rng_state; /**< the training RNG's state after the last epoch
+                               (gsl_rng_state bytes, native byte order), NULL
+                               when none is recorded */
+    size_t rng_size;     /**< bytes of rng_state (gsl_rng_size) */
+    char rng_type[32];   /**< the generator's type name (gsl_rng_name) */
+    unsigned long rng_seed; /**< the seed of the run's holdout split */
+    gsl_vector *q;       /**< H running means of p(h_j = 1 | v) kept by the
+                              sparsity target, NULL when it is off */
 } pmk_rbm;
 
 /** Allocates a D x H model with every parameter 0, no training state and no
@@ -132,6 +150,12 @@ PMK_API int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_mat
  *  @return PMK_EINVAL when a shape does not match, PMK_ENOMEM. */
 PMK_API int pmk_rbm_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F,
                                 pmk_error *err);
+
+/** M (H) <- the mean over the rows of V (N x D) of p(h_j = 1 | v): each
+ *  hidden unit's mean activation (a unit near 0 or 1 for every row is dead);
+ *  NaN for N = 0.  PMK_EINVAL when a shape does not match, PMK_ENOMEM. */
+PMK_API int pmk_rbm_hidden_means(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *M,
+                                 pmk_error *err);
 
 /** The mean of F(v) over the rows of V (N x D) into *@p out (NaN for N = 0);
  *  statuses as pmk_rbm_free_energy. */
@@ -267,6 +291,31 @@ typedef struct pmk_rbm_options {
                                epoch to k in its last (pmk_rbm_epoch_k), as
                                Salakhutdinov & Murray (2008) grew k during
                                training [0] */
+    double sparsity_target; /**< p, the mean activation each hidden unit is
+                               pushed toward (Hinton 2010, sec. 11), in (0,1)
+                               [0.1]; used only with sparsity_cost > 0 */
+    double sparsity_cost; /**< lambda >= 0, the weight of the sparsity penalty;
+                               0 switches it off, the model then as without
+                               it, bit for bit [0] */
+    double sparsity_decay; /**< the running mean's decay in [0,1),
+                               q <- decay q + (1 - decay) mean_batch p(h|v)
+                               [0.95] */
+    size_t temperatures;  /**< M in 2..PMK_RBM_PT_MAX: parallel tempering
+                               with M replicas of `batch` chains (Desjardins
+                               et al. 2010; see rbm_train.c), persistent must
+                               be 0; 0: off [0] */
+    double betas[PMK_RBM_PT_MAX]; /**< the replicas' inverse temperatures,
+                               increasing in [0,1], betas[M-1] = 1; all 0
+                               (the default): r / (M - 1), evenly spaced */
+    int log_exact_pl;     /**< 1: pmk_rbm_fit_table's epoch info carries the
+                               exact pseudo-likelihood of the held-out rows
+                               (D*H work per row) [0] */
+    int continue_rng;     /**< 1: pmk_rbm_train_table continuing a model that
+                               records its RNG state reseeds the run's rng
+                               with the model's seed for the holdout split,
+                               then sets it to the saved state, so that
+                               1 + 1 epochs give the model 2 epochs give
+                               (same data and options) [0] */
     size_t hidden;        /**< H of the model pmk_rbm_train_table makes when
                                given none [500]; other calls ignore it */
     double holdout;       /**< the fraction of the rows pmk_rbm_train_table
@@ -292,6 +341,19 @@ typedef struct pmk_rbm_options {
 /** Fills @p o with the defaults in brackets above. */
 PMK_API void pmk_rbm_options_init_default(pmk_rbm_options *o);
 
+/** Sets the trainer by name: "cd" (persistent 0, temperatures 0), "pcd"
+ *  (persistent 1) or "pt" (temperatures 10 unless already set, persistent
+ *  0).  PMK_EINVAL "unknown trainer 'X' (cd, pcd or pt)". */
+PMK_API int pmk_rbm_options_set_trainer(pmk_rbm_options *o, const char *name, pmk_error *err);
+
+/** Sets the tempering replicas from @p spec: a count M ("10": betas evenly
+ *  spaced from 0 to 1) or a list of inverse temperatures ("0,0.5,0.8,1"),
+ *  with no check (pmk_rbm_options_check does it).  PMK_EINVAL "temperatures:
+ *  'SPEC' is neither a count nor a list of numbers" or "temperatures: more
+ *  than 64". */
+PMK_API int pmk_rbm_options_set_temperatures(pmk_rbm_options *o, const char *spec,
+                                             pmk_error *err);
+
 /** Checks the options (epochs, batch and k >= 1, lr > 0, momentum < 1,
  *  weight decay >= 0, 1 <= hidden <= PMK_RBM_MAX_WEIGHTS, holdout in
  *  [0,1)); PMK_EINVAL, the message naming the offending one. */
@@ -313,6 +375,13 @@ typedef struct pmk_rbm_epoch_info {
                                F(held out) - mean F(those training rows), the
                                overfitting monitor of Hinton's guide, sec. 6;
                                else NaN */
+    const double *swap_rates; /**< parallel tempering: the M - 1 acceptance
+                               rates of the swaps of replicas r and r + 1 over
+                               the epoch (valid during the callback); else NULL */
+    double pseudo_likelihood_exact; /**< with options log_exact_pl and
+                               held-out rows (pmk_rbm_fit_table): the exact
+                               pseudo-likelihood (every bit) of the held-out
+                               rows; else NaN */
     const char *notice;   /**< NULL, except in the one call pmk_rbm_train_table
                                makes before the first epoch (epoch: the
                                epochs trained before, figures NaN): what the
@@ -327,7 +396,10 @@ typedef int (*pmk_rbm_epoch_fn)(const pmk_rbm *m, const pmk_rbm_epoch_info *info
 /** Trains @p m on X (N x D, values in [0,1]) by CD-k or PCD-k; see rbm_train.c for
  *  the update equations.  Continues from @p m as it stands (parameters,
  *  momentum, chains, epoch count), so pmk_rbm_init it first for a fresh run.
- *  Minibatches are a fresh permutation of the rows every epoch.  Computation
+ *  Minibatches are a fresh permutation of the rows every epoch.  After each
+ *  epoch @p r's state is recorded in the model (m->rng_state, with
+ *  pmk_rng_get_seed as m->rng_seed), what a later run continues from with
+ *  continue_rng (pmk_rbm_train_table).  Computation
  *  is in single precision; the model keeps double.  @p cb may be NULL.
  *  Statuses: those of pmk_rbm_options_check and pmk_rbm_check_data,
  *  PMK_EDATA for N = 0, PMK_ENUMERIC when an epoch diverges (non-finite
@@ -424,6 +496,9 @@ typedef struct pmk_rbm_sample_options {
     size_t steps;         /**< sweeps v -> h -> v of each chain [1000] */
     size_t every;         /**< a snapshot after every this many sweeps; 0 means
                                steps / 10, at least 1 [0] */
+    int binary;           /**< 1: the snapshots are the chains' binary visible
+                               states, 0: the means p(v = 1 | h) [0]; the
+                               chains and their draws are the same */
 } pmk_rbm_sample_options;
 
 /** Fills @p o with the defaults in brackets above. */

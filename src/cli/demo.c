@@ -216,7 +216,7 @@ static int demo_rbm(const char *const in[], const char *const outs[], unsigned l
             gsl_matrix_set(V, c, i, y && n < N ? gsl_matrix_get(X, n, i) : 0.5);
     }
     pmk_bernoulli_sample(V, V, r);   /* in place, one shape: cannot fail */
-    pmk_rbm_sample_options so = {10, 1000, 200};
+    pmk_rbm_sample_options so = {10, 1000, 200, 0};
     if (pmk_rbm_sample(m, V, &so, r, &snaps, NULL, &err)
         || pmk_rbm_visible_image(m, snaps, 10, &img[2], &err)
         || pmk_image_write(out[2], img[2], PMK_IMAGE_AUTO, &err))

@@ -21,7 +21,8 @@
 enum {
     OPT_LR = 256, OPT_PERSISTENT, OPT_CD_RAMP, OPT_MOMENTUM, OPT_WD, OPT_RESUME, OPT_HOLDOUT,
     OPT_LOG, OPT_CHECKPOINT, OPT_PROB, OPT_SAMPLE, OPT_EVERY, OPT_INIT, OPT_EXACT, OPT_AIS,
-    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS
+    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_SP_TARGET, OPT_SP_COST,
+    OPT_EXACT_PL, OPT_BINARY, OPT_TRAINER, OPT_TEMPS
 };
 
 /* ---------------------------------------------------------------- shared */
@@ -110,6 +111,8 @@ static int load_both(const cli_args *a, int rng, rbm_run *u)
 typedef struct train_ctx {
     const char *model_path;
     size_t checkpoint_every, epochs_total, first_epoch;
+    int exact_pl;
+    size_t temps;
     FILE *log;
     double t0, t_epoch;
 } train_ctx;
@@ -133,9 +136,15 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
     cli_progress_line("epoch %zu/%zu  recon %.4f  pseudo-likelihood %.4f  free-energy gap %.4f  "
                       "%.2f s",
                       info->epoch, c->epochs_total, info->recon_error, pl, gap, secs);
-    if (c->log)
-        fprintf(c->log, "%zu,%.17g,%.17g,%.17g,%.6f,%.6f\n", info->epoch, info->recon_error,
-                pl, gap, secs, now - c->t0);
+    if (c->log) {   /* then the swap rates of each pair, space-separated */
+        fprintf(c->log, "%zu,%.17g,%.17g,%.17g,%.6f,%.6f", info->epoch, info->recon_error, pl,
+                gap, secs, now - c->t0);
+        if (c->exact_pl)
+            fprintf(c->log, ",%.17g", info->pseudo_likelihood_exact);
+        for (size_t r = 0; info->swap_rates && r + 1 < c->temps; r++)
+            fprintf(c->log, "%c%.6f", r ? ' ' : ',', info->swap_rates[r]);
+        fputc('\n', c->log);
+    }
     if (c->checkpoint_every && (info->epoch - c->first_epoch + 1) % c->checkpoint_every == 0
         && info->epoch < c->epochs_total && pmk_rbm_save(m, c->model_path, &err)) {
         cli_error_pmk(&err);
@@ -157,7 +166,7 @@ static int train_report(const cli_args *a, const pmk_rbm *m, const pmk_rbm_optio
     pmk_report_int(r, "visible", (long long)m->d, NULL);
     pmk_report_int(r, "hidden", (long long)m->h, NULL);
     pmk_report_int(r, "epochs", (long long)m->epochs, NULL);
-    pmk_report_str(r, "method", o->persistent ? "pcd" : "cd", NULL);
+    pmk_report_str(r, "method", o->temperatures ? "pt" : o->persistent ? "pcd" : "cd", NULL);
     pmk_report_int(r, "k", (long long)o->k, NULL);
     pmk_report_int(r, "batch", (long long)o->batch, NULL);
     pmk_report_num(r, "scale", m->transform.scale, NULL);
@@ -177,7 +186,9 @@ static int rbm_train(int argc, char **argv)
         {"lr", OPT_LR, 1}, {"persistent", OPT_PERSISTENT, 0}, {"cd-ramp", OPT_CD_RAMP, 0},
         {"momentum", OPT_MOMENTUM, 1}, {"weight-decay", OPT_WD, 1}, {"resume", OPT_RESUME, 1},
         {"holdout", OPT_HOLDOUT, 1}, {"log", OPT_LOG, 1},
-        {"checkpoint-every", OPT_CHECKPOINT, 1}, {NULL, 0, 0},
+        {"checkpoint-every", OPT_CHECKPOINT, 1}, {"sparsity-target", OPT_SP_TARGET, 1},
+        {"sparsity-cost", OPT_SP_COST, 1}, {"log-exact-pl", OPT_EXACT_PL, 0},
+        {"trainer", OPT_TRAINER, 1}, {"temperatures", OPT_TEMPS, 1}, {NULL, 0, 0},
     };
     const char *resume = NULL, *logpath = NULL, *arg;
     size_t checkpoint = 0;
@@ -209,6 +220,11 @@ static int rbm_train(int argc, char **argv)
         case OPT_HOLDOUT: rc = cli_parse_double("holdout", arg, &o.holdout); break;
         case OPT_LOG: logpath = arg; break;
         case OPT_CHECKPOINT: rc = cli_parse_size("checkpoint-every", arg, &checkpoint); break;
+        case OPT_SP_TARGET: rc = cli_parse_double("sparsity-target", arg, &o.sparsity_target); break;
+        case OPT_SP_COST: rc = cli_parse_double("sparsity-cost", arg, &o.sparsity_cost); break;
+        case OPT_EXACT_PL: o.log_exact_pl = 1; break;
+        case OPT_TRAINER: rc = pmk_rbm_options_set_trainer(&o, arg, &err) ? cli_usage_pmk(&err) : 0; break;
+        case OPT_TEMPS: rc = pmk_rbm_options_set_temperatures(&o, arg, &err) ? cli_usage_pmk(&err) : 0; break;
         }
     }
     if (rc || key < 0)
@@ -232,7 +248,8 @@ static int rbm_train(int argc, char **argv)
     int rank = pmkmpi_rank();   /* under mpirun only rank 0 writes files (src/mpi/) */
     if (rank)
         logpath = NULL, checkpoint = 0;
-    train_ctx ctx = {out, checkpoint, o.epochs, 1, NULL, cli_now(), cli_now()};
+    train_ctx ctx = {out, checkpoint, o.epochs, 1, o.log_exact_pl, o.temperatures, NULL,
+                     cli_now(), cli_now()};
     pmk_rbm_train_result res;
     pmk_outfile logf = {0};
     if ((resume && (rc = load_model(resume, &u))) || (rc = load_data(path, &a, resume, 0, &u)))
@@ -246,10 +263,12 @@ static int rbm_train(int argc, char **argv)
         goto done;
     }
     if ((ctx.log = logpath ? logf.fp : NULL))
-        fputs("epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed\n", logf.fp);
+        fprintf(logf.fp, "epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed%s%s\n",
+                o.log_exact_pl ? ",pseudo_likelihood_exact" : "", o.temperatures ? ",swap_rates" : "");
     o.progress = cli_progress_fn;
     pmkmpi_rbm_options(&o);   /* under mpirun: data-parallel over the ranks */
     o.threads = cli_threads();
+    o.continue_rng = !a.have_seed;   /* --resume alone continues the saved stream */
     pmk_error_clear(&err);
     rc = pmk_rbm_train_table(&u.m, u.t, &o, u.r, train_epoch, &ctx, &res, &err);
     cli_progress_done();
@@ -389,14 +408,21 @@ static int rbm_eval(int argc, char **argv)
     if (pmk_rbm_ais_options_check(&ao, &err))
         return cli_usage_pmk(&err);
     pmk_rbm_evaluation ev;
-    if (!(rc = load_both(&a, 1, &u)) && pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err))
+    gsl_vector *hm = NULL;   /* each hidden unit's mean activation */
+    if (!(rc = load_both(&a, 1, &u)) && !(hm = gsl_vector_alloc(u.m->h)))
+        rc = cli_error("out of memory");
+    if (!rc && (pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err)
+                || pmk_rbm_hidden_means(u.m, u.X, hm, &err)))
         rc = method == PMK_RBM_LOG_Z_EXACT && err.code == PMK_ELIMIT   /* a layer too wide */
                  ? cli_error("%s: %s (--ais)", a.pos[0], err.msg) : cli_error_pmk(&err);
     else if (!rc) {
         pmk_report *rep = pmk_report_new();
         eval_report(rep, &ev);
+        pmk_report_nums(rep, "hidden_mean", hm->data, u.m->h);
         rc = cli_report_done(rep, stdout, a.json);
     }
+    if (hm)
+        gsl_vector_free(hm);
     run_free(&u);
     return rc;
 }
@@ -424,7 +450,7 @@ static int rbm_sample(int argc, char **argv)
 {
     static const cli_option opts[] = {{"chains", 'n', 1}, {"steps", 's', 1},
                                       {"every", OPT_EVERY, 1}, {"init", OPT_INIT, 1},
-                                      {NULL, 0, 0}};
+                                      {"binary", OPT_BINARY, 0}, {NULL, 0, 0}};
     const char *init = NULL, *arg, *out;
     pmk_rbm_sample_options so;
     pmk_rbm_sample_options_init_default(&so);
@@ -441,6 +467,7 @@ static int rbm_sample(int argc, char **argv)
         case 'n': rc = cli_parse_size("chains", arg, &so.chains); break;
         case 's': rc = cli_parse_size("steps", arg, &so.steps); break;
         case OPT_EVERY: rc = parse_count("every", arg, &so.every); break;
+        case OPT_BINARY: so.binary = 1; break;
         case OPT_INIT:
             init = strncmp(arg, "data:", 5) ? NULL : arg + 5;
             if (!init && strcmp(arg, "random"))

@@ -70,14 +70,19 @@ nomem:
 
 static void drop_state(pmk_rbm *m)
 {
-    rbm_matrix_free(m->dW);
-    rbm_vector_free(m->db);
-    rbm_vector_free(m->da);
-    rbm_matrix_free(m->chains);
-    m->dW = NULL;
-    m->db = m->da = NULL;
-    m->chains = NULL;
-    m->epochs = 0;
+    gsl_matrix *ms[] = {m->dW, m->chains};
+    gsl_vector *vs[] = {m->db, m->da, m->q};
+    for (size_t k = 0; k < 3; k++) {
+        rbm_matrix_free(k < 2 ? ms[k] : NULL);
+        rbm_vector_free(vs[k]);
+    }
+    free(m->rng_state);
+    m->dW = m->chains = NULL;
+    m->db = m->da = m->q = NULL;
+    m->rng_state = NULL;
+    m->rng_size = m->epochs = 0;
+    m->rng_seed = 0;
+    m->rng_type[0] = '\0';
 }
 
 void pmk_rbm_free(pmk_rbm *m)
@@ -127,7 +132,56 @@ pmk_rbm *pmk_rbm_copy(const pmk_rbm *m, pmk_error *err)
     }
     if (m->chains)
         gsl_matrix_memcpy(c->chains, m->chains);
+    if ((m->q && !(c->q = gsl_vector_alloc(m->h)))
+        || (m->rng_state && pmk_rbm_rng_set(c, m->rng_type, m->rng_seed, m->rng_state,
+                                            m->rng_size, err))) {
+        pmk_error_set(err, PMK_ENOMEM, "out of memory copying an RBM");
+        pmk_rbm_free(c);
+        return NULL;
+    }
+    if (m->q)
+        gsl_vector_memcpy(c->q, m->q);
     return c;
+}
+
+int pmk_rbm_rng_set(pmk_rbm *m, const char *type, unsigned long seed, const void *state,
+                    size_t size, pmk_error *err)
+{
+    unsigned char *s = malloc(size ? size : 1);
+    if (!s)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory for an RBM's RNG state");
+    memcpy(s, state, size);
+    free(m->rng_state);
+    m->rng_state = s;
+    m->rng_size = size;
+    m->rng_seed = seed;
+    snprintf(m->rng_type, sizeof m->rng_type, "%s", type);
+    return PMK_OK;
+}
+
+int pmk_rbm_rng_capture(pmk_rbm *m, pmk_rng *r, unsigned long seed, pmk_error *err)
+{
+    gsl_rng *g = pmk_rng_gsl(r);
+    if (gsl_rng_size(g) > PMK_RBM_RNG_STATE_MAX)
+        return PMK_OK;   /* too big to record: a resume restarts the stream */
+    if (m->rng_state && m->rng_size == gsl_rng_size(g)) {   /* every epoch: no allocation */
+        memcpy(m->rng_state, gsl_rng_state(g), m->rng_size);
+        m->rng_seed = seed;
+        return PMK_OK;
+    }
+    return pmk_rbm_rng_set(m, gsl_rng_name(g), seed, gsl_rng_state(g), gsl_rng_size(g), err);
+}
+
+int pmk_rbm_rng_restore(const pmk_rbm *m, pmk_rng *r, pmk_error *err)
+{
+    gsl_rng *g = pmk_rng_gsl(r);
+    if (strcmp(m->rng_type, gsl_rng_name(g)) || m->rng_size != gsl_rng_size(g))
+        return pmk_error_set(err, PMK_EINVAL,
+                             "the model's RNG state is of a %s generator (%zu bytes), the run's "
+                             "generator is %s (%zu bytes): give --seed to restart the stream",
+                             m->rng_type, m->rng_size, gsl_rng_name(g), gsl_rng_size(g));
+    memcpy(gsl_rng_state(g), m->rng_state, m->rng_size);
+    return PMK_OK;
 }
 
 int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error *err)
@@ -444,6 +498,33 @@ int pmk_rbm_mean_free_energy(const pmk_rbm *m, const gsl_matrix *V, double *out,
     int rc = free_energy(m, V, NULL, &sum, err);
     if (!rc)
         *out = V->size1 ? sum / (double)V->size1 : NAN;
+    return rc;
+}
+
+int pmk_rbm_hidden_means(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *M, pmk_error *err)
+{
+    if (M->size != m->h)
+        return pmk_error_set(err, PMK_EINVAL, "the means have %zu entries, expected %zu",
+                             M->size, m->h);
+    int rc = check_shapes(V, m->d, "visible", NULL, 0, err);
+    size_t nb0 = V->size1 < RBM_BLOCK ? V->size1 : RBM_BLOCK;
+    if (rc || nb0 == 0) {
+        gsl_vector_set_all(M, NAN);
+        return rc;
+    }
+    gsl_matrix *P = gsl_matrix_alloc(nb0, m->h);
+    if (!P)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory for the hidden means");
+    gsl_vector_set_zero(M);
+    for (size_t n0 = 0; n0 < V->size1 && !rc; n0 += RBM_BLOCK) {
+        size_t nb = V->size1 - n0 < RBM_BLOCK ? V->size1 - n0 : RBM_BLOCK;
+        gsl_matrix_const_view Vb = gsl_matrix_const_submatrix(V, n0, 0, nb, m->d);
+        gsl_matrix_view Pb = gsl_matrix_submatrix(P, 0, 0, nb, m->h);
+        if (!(rc = conditional(m, 1, &Vb.matrix, &Pb.matrix, err)))
+            add_column_sums(&Pb.matrix, M);
+    }
+    gsl_vector_scale(M, 1.0 / (double)V->size1);
+    gsl_matrix_free(P);
     return rc;
 }
 

@@ -24,6 +24,7 @@ void pmk_rbm_sample_options_init_default(pmk_rbm_sample_options *o)
     o->chains = 10;
     o->steps = 1000;
     o->every = 0;
+    o->binary = 0;
 }
 
 /* The snapshot interval: o->every, or steps / 10 and at least 1. */
@@ -105,7 +106,9 @@ int pmk_rbm_sample(const pmk_rbm *m, gsl_matrix *V, const pmk_rbm_sample_options
                            C, nsnap);
     for (size_t s = 0; s < nsnap && !rc; s++) {
         gsl_matrix_view dst = gsl_matrix_submatrix(S, s * C, 0, C, m->d);
-        rc = pmk_rbm_gibbs(m, V, every, &dst.matrix, r, err);
+        rc = pmk_rbm_gibbs(m, V, every, o->binary ? NULL : &dst.matrix, r, err);
+        if (!rc && o->binary)
+            gsl_matrix_memcpy(&dst.matrix, V);
         for (size_t k = 0; lab && k < C; k++)
             lab[s * C + k] = (long)((s + 1) * every);
     }

@@ -18,9 +18,14 @@
  *   W                      then D lines of H numbers
  *   momentum 0|1           1: then "db" + 1 line, "da" + 1 line, "dW" + D lines
  *   chains P               then P lines of H numbers, each 0 or 1 (PCD states)
+ *   sparsity 0|1           version 3: 1: then 1 line of H running means in [0,1]
+ *   rng TYPE SEED N        version 3: the training RNG (gsl_rng_name, the split's
+ *                            seed, N state bytes), then 1 line of 2N hex digits;
+ *                            or "rng none"
  *   end */
 #include "config.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +57,7 @@ static const pmk_rec_rule rule_state = {"a chain state", 0, 1, PMK_REC_INTEGER};
 static const pmk_rec_rule rule_scale = {"the scale", 0, 1e150, PMK_REC_LO_OPEN};
 static const pmk_rec_rule rule_threshold = {"the threshold", 0, 1, 0};
 static const pmk_rec_rule rule_check = {"check01", 0, 1, PMK_REC_INTEGER};
+static const pmk_rec_rule rule_mean = {"a running mean", 0, 1, 0};
 
 /* ---------------------------------------------------------------- write */
 
@@ -97,6 +103,13 @@ static int write_check(const pmk_rbm *m, int mom, pmk_error *err)
         return rc;
     if (m->chains && (rc = check_matrix(&rule_state, "chains", m->chains, err)))
         return rc;
+    if (m->q && (rc = pmk_rec_put_check(&rule_mean, "q", m->q->data, m->h, m->q->stride, err)))
+        return rc;
+    if (m->rng_state && (m->rng_size > PMK_RBM_RNG_STATE_MAX || !m->rng_type[0]
+                         || strspn(m->rng_type, "abcdefghijklmnopqrstuvwxyz0123456789_-")
+                                != strlen(m->rng_type)))
+        return pmk_error_set(err, PMK_EDATA, "cannot save: the RNG state (%s, %zu bytes) is "
+                             "not one a model file records", m->rng_type, m->rng_size);
     if (m->transform_known
         && ((rc = pmk_rec_put_check(&rule_scale, "scale", &m->transform.scale, 1, 1, err))
             || (rc = pmk_rec_put_check(&rule_threshold, "threshold", &m->transform.threshold, 1,
@@ -116,7 +129,8 @@ int pmk_rbm_write(const pmk_rbm *m, FILE *f, pmk_error *err)
         return pmk_error_set(err, PMK_ENOMEM, "out of memory");
     /* A model that records no transform (one read from a version 1 file) is
      * written as version 1, byte for byte as before. */
-    pmk_rec_put_magic(f, MAGIC, m->transform_known ? PMK_RBM_FORMAT_VERSION : 1);
+    int version = !m->transform_known ? 1 : m->rng_state || m->q ? 3 : 2;
+    pmk_rec_put_magic(f, MAGIC, version);
     fprintf(f, "visible %zu\nhidden %zu\nepochs %zu\n", m->d, m->h, m->epochs);
     if (m->transform_known)
         fprintf(f, "scale %.17g\nthreshold %.17g\ncheck01 %d\n", m->transform.scale,
@@ -133,6 +147,19 @@ int pmk_rbm_write(const pmk_rbm *m, FILE *f, pmk_error *err)
     fprintf(f, "chains %zu\n", m->chains ? m->chains->size1 : (size_t)0);
     if (m->chains)
         put_matrix(f, NULL, m->chains);
+    if (version >= 3) {
+        fprintf(f, "sparsity %d\n", m->q != NULL);
+        if (m->q)
+            pmk_rec_put_row(f, NULL, m->q->data, m->h, m->q->stride);
+        if (m->rng_state) {
+            fprintf(f, "rng %s %lu %zu\n", m->rng_type, m->rng_seed, m->rng_size);
+            for (size_t i = 0; i < m->rng_size; i++)
+                fprintf(f, "%02x", m->rng_state[i]);
+            fputc('\n', f);
+        } else {
+            fputs("rng none\n", f);
+        }
+    }
     fputs("end\n", f);
     pmk_c_locale_leave(&loc);
     return pmk_rec_put_done(f, NULL, err);
@@ -322,18 +349,66 @@ static int read_chains(pmk_rec_reader *r, size_t d, size_t h, size_t *p, double 
     return read_block(r, "chains", 0, *p, h, &rule_state, out);
 }
 
+/* Version 3: "rng none", or "rng TYPE SEED N" and a line of 2N hex digits
+ * (N <= PMK_RBM_RNG_STATE_MAX) into a new *@p out. */
+static int read_rng(pmk_rec_reader *r, char type[32], unsigned long *seed, size_t *n,
+                    unsigned char **out)
+{
+    char ex[176];
+    int rc = pmk_rec_need(r, "'rng TYPE SEED N'");
+    if (rc)
+        return rc;
+    pmk_rec_excerpt(r->line, ex, sizeof ex);
+    char *k = pmk_rec_word(r), *t = pmk_rec_word(r), *sd = NULL, *w = NULL;
+    size_t sv = 0;
+    if (k && !strcmp(k, "rng") && t && !strcmp(t, "none") && pmk_rec_at_end(r))
+        return PMK_OK;
+    if (t) {
+        sd = pmk_rec_word(r);
+        w = pmk_rec_word(r);
+    }
+    if (!k || strcmp(k, "rng") || !t || strlen(t) >= 32 || !sd || !pmk_rec_is_count(sd, &sv)
+        || sv > ULONG_MAX || !w || !pmk_rec_is_count(w, n) || !pmk_rec_at_end(r))
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "expected 'rng TYPE SEED N' or 'rng none', "
+                            "found '%s'", ex);
+    if (*n == 0 || *n > PMK_RBM_RNG_STATE_MAX)
+        return pmk_rec_fail(r, PMK_ELIMIT, 0, "an RNG state of %zu bytes is not in 1..%d", *n,
+                            PMK_RBM_RNG_STATE_MAX);
+    snprintf(type, 32, "%s", t);
+    *seed = (unsigned long)sv;
+    pmk_rec_set_max(r, 2 * *n + 64);
+    if ((rc = pmk_rec_need(r, "the RNG state")))
+        return rc;
+    const char *x = r->line;
+    if (strlen(x) != 2 * *n || strspn(x, "0123456789abcdef") != 2 * *n)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "the RNG state must be %zu lowercase hex digits",
+                            2 * *n);
+    if (!(*out = malloc(*n)))
+        return pmk_rec_fail(r, PMK_ENOMEM, 0, "out of memory for the RNG state");
+    for (size_t i = 0; i < *n; i++) {
+        unsigned v;
+        sscanf(x + 2 * i, "%2x", &v);
+        (*out)[i] = (unsigned char)v;
+    }
+    return PMK_OK;
+}
+
 /* ---------------------------------------------------------------- read: assembly */
 
 /* What the file holds, block by block, before it becomes a model. */
 typedef struct blocks {
-    size_t version, d, h, epochs, mom, p;
+    size_t version, d, h, epochs, mom, p, sparse, rng_size;
     pmk_transform tf;
-    double *b, *a, *W, *db, *da, *dW, *chains;
+    double *b, *a, *W, *db, *da, *dW, *chains, *q;
+    char rng_type[32];
+    unsigned long rng_seed;
+    unsigned char *rng;
 } blocks;
 
 static void blocks_free(blocks *k)
 {
     free(k->b), free(k->a), free(k->W), free(k->db), free(k->da), free(k->dW), free(k->chains);
+    free(k->q), free(k->rng);
 }
 
 /* The model from the blocks read (all of them present and checked): the
@@ -343,8 +418,8 @@ static int assemble(pmk_rec_reader *r, const blocks *k, pmk_rbm **out)
     size_t d = k->d, h = k->h;
     gsl_matrix_view W = gsl_matrix_view_array(k->W, d, h);
     gsl_vector_view b = gsl_vector_view_array(k->b, d), a = gsl_vector_view_array(k->a, h);
-    pmk_rbm src = {d, h, &W.matrix, &b.vector, &a.vector, NULL, NULL, NULL, NULL, k->epochs,
-                   k->tf, k->version >= 2};
+    pmk_rbm src = {.d = d, .h = h, .W = &W.matrix, .b = &b.vector, .a = &a.vector,
+                   .epochs = k->epochs, .transform = k->tf, .transform_known = k->version >= 2};
     gsl_matrix_view dW, C;
     gsl_vector_view db, da;
     if (k->mom) {
@@ -357,6 +432,15 @@ static int assemble(pmk_rec_reader *r, const blocks *k, pmk_rbm **out)
         C = gsl_matrix_view_array(k->chains, k->p, h);
         src.chains = &C.matrix;
     }
+    gsl_vector_view q;
+    if (k->sparse) {
+        q = gsl_vector_view_array(k->q, h);
+        src.q = &q.vector;
+    }
+    src.rng_state = k->rng;
+    src.rng_size = k->rng_size;
+    src.rng_seed = k->rng_seed;
+    memcpy(src.rng_type, k->rng_type, sizeof src.rng_type);
     pmk_error e2;
     if (!(*out = pmk_rbm_copy(&src, &e2)))
         return pmk_error_at(r->err, e2.code, r->path, 0, 0, "%s", e2.msg);
@@ -385,7 +469,18 @@ static int read_body(pmk_rec_reader *r, blocks *k, pmk_rbm **out)
             || (rc = read_keyed(r, "da", 1, 1, h, &rule_step, &k->da))
             || (rc = read_keyed(r, "dW", 0, d, h, &rule_step, &k->dW))))
         return rc;
-    if ((rc = read_chains(r, d, h, &k->p, &k->chains)) || (rc = expect_key(r, "end"))
+    if ((rc = read_chains(r, d, h, &k->p, &k->chains)))
+        return rc;
+    if (k->version >= 3) {
+        if ((rc = expect_count(r, "sparsity", SIZE_MAX, &k->sparse)))
+            return rc;
+        if (k->sparse > 1)
+            return pmk_rec_fail(r, PMK_EFORMAT, 2, "sparsity must be 0 or 1, not %zu", k->sparse);
+        if ((k->sparse && (rc = read_block(r, "the running means", 1, 1, h, &rule_mean, &k->q)))
+            || (rc = read_rng(r, k->rng_type, &k->rng_seed, &k->rng_size, &k->rng)))
+            return rc;
+    }
+    if ((rc = expect_key(r, "end"))
         || (rc = pmk_rec_expect_eof(r, 1)))
         return rc;
     return assemble(r, k, out);

@@ -6,14 +6,99 @@
  * `pmk rbm train` has always made, so that a seed gives the same model. */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "pmk/threads.h"
 #include "pmk/rbm.h"
+#include "models/rbm_internal.h"
+
+/* M in 2..PMK_RBM_PT_MAX, no PCD with it, the betas (when given) increasing
+ * in [0,1] to 1. */
+static int check_tempering(const pmk_rbm_options *o, pmk_error *err)
+{
+    const size_t M = o->temperatures;
+    if (M < 2 || M > PMK_RBM_PT_MAX)
+        return pmk_error_set(err, PMK_EINVAL, "parallel tempering needs 2 to %d temperatures, "
+                             "not %zu", PMK_RBM_PT_MAX, M);
+    if (o->persistent)
+        return pmk_error_set(err, PMK_EINVAL, "parallel tempering and PCD exclude each other");
+    int given = 0;
+    for (size_t r = 0; r < M; r++)
+        given |= o->betas[r] != 0.0;
+    for (size_t r = 0; given && r < M; r++)
+        if (!(o->betas[r] >= 0.0 && o->betas[r] <= 1.0) || (r && !(o->betas[r] > o->betas[r - 1]))
+            || (r == M - 1 && o->betas[r] != 1.0))
+            return pmk_error_set(err, PMK_EINVAL, "the inverse temperatures must increase in "
+                                 "[0,1] and end at 1 (temperature %zu is %g)", r + 1,
+                                 o->betas[r]);
+    return PMK_OK;
+}
+
+void pmk_rbm_pt_betas(const pmk_rbm_options *o, float *betas)
+{
+    const size_t M = o->temperatures;
+    int given = 0;
+    for (size_t r = 0; r < M; r++)
+        given |= o->betas[r] != 0.0;
+    for (size_t r = 0; r < M; r++)
+        betas[r] = given ? (float)o->betas[r] : (float)((double)r / (double)(M - 1));
+}
+
+int pmk_rbm_options_set_trainer(pmk_rbm_options *o, const char *name, pmk_error *err)
+{
+    if (!strcmp(name, "cd") || !strcmp(name, "pcd")) {
+        o->persistent = name[0] == 'p';
+        o->temperatures = 0;
+    } else if (!strcmp(name, "pt")) {
+        o->persistent = 0;
+        if (!o->temperatures)
+            o->temperatures = 10;
+    } else {
+        return pmk_error_set(err, PMK_EINVAL, "unknown trainer '%s' (cd, pcd or pt)", name);
+    }
+    return PMK_OK;
+}
+
+int pmk_rbm_options_set_temperatures(pmk_rbm_options *o, const char *spec, pmk_error *err)
+{
+    double v[PMK_RBM_PT_MAX + 1];
+    size_t n = 0;
+    const char *p = spec;
+    char *end;
+    for (;;) {
+        errno = 0;
+        double x = strtod(p, &end);
+        if (end == p || errno || (*end && *end != ','))
+            return pmk_error_set(err, PMK_EINVAL, "temperatures: '%s' is neither a count nor a "
+                                 "list of numbers", spec);
+        if (n == PMK_RBM_PT_MAX)
+            return pmk_error_set(err, PMK_EINVAL, "temperatures: more than %d", PMK_RBM_PT_MAX);
+        v[n++] = x;
+        if (!*end)
+            break;
+        p = end + 1;
+    }
+    for (size_t r = 0; r < PMK_RBM_PT_MAX; r++)
+        o->betas[r] = 0.0;
+    if (n == 1 && strchr(spec, '.') == NULL && v[0] >= 0 && v[0] <= 1e6) {   /* a count */
+        o->temperatures = (size_t)v[0];
+        if ((double)o->temperatures != v[0])
+            return pmk_error_set(err, PMK_EINVAL, "temperatures: '%s' is neither a count nor a "
+                                 "list of numbers", spec);
+        return PMK_OK;
+    }
+    o->temperatures = n;
+    memcpy(o->betas, v, n * sizeof *v);
+    return PMK_OK;
+}
 
 int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
 {
+    int rc;
     if (o->epochs < 1)
         return pmk_error_set(err, PMK_EINVAL, "epochs must be at least 1");
     if (o->batch < 1)
@@ -38,6 +123,17 @@ int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
     if (o->parts < 1 || o->part >= o->parts)
         return pmk_error_set(err, PMK_EINVAL, "part %zu of %zu parts: need part < parts",
                              o->part, o->parts);
+    if (!(o->sparsity_cost >= 0.0) || !isfinite(o->sparsity_cost))
+        return pmk_error_set(err, PMK_EINVAL, "the sparsity cost must be >= 0, not %g",
+                             o->sparsity_cost);
+    if (!(o->sparsity_target > 0.0 && o->sparsity_target < 1.0))
+        return pmk_error_set(err, PMK_EINVAL, "the sparsity target must be in (0,1), not %g",
+                             o->sparsity_target);
+    if (!(o->sparsity_decay >= 0.0 && o->sparsity_decay < 1.0))
+        return pmk_error_set(err, PMK_EINVAL, "the sparsity decay must be in [0,1), not %g",
+                             o->sparsity_decay);
+    if (o->temperatures && (rc = check_tempering(o, err)))
+        return rc;
     if (!(o->holdout >= 0.0 && o->holdout < 1.0))
         return pmk_error_set(err, PMK_EINVAL, "the holdout fraction must be in [0,1), not %g",
                              o->holdout);
@@ -66,9 +162,19 @@ int pmk_rbm_train_table(pmk_rbm **m, const pmk_table *t, const pmk_rbm_options *
     pmk_table *train = NULL, *hold = NULL;
     pmk_rbm *made = NULL;
     int rc;
-    if ((rc = pmk_rbm_options_check(o, err))
-        || (rc = pmk_table_split(t, o->holdout, r, &train, &hold, err)))   /* seeded */
+    /* Continuing the stream: the split the model's first run drew from its
+     * seed, then the state its last epoch left (rbm_fit.c records it). */
+    int cont = o->continue_rng && *m && (*m)->rng_state;
+    if ((rc = pmk_rbm_options_check(o, err)))
         return rc;
+    if (cont)
+        pmk_rng_seed(r, (*m)->rng_seed);
+    if ((rc = pmk_table_split(t, o->holdout, r, &train, &hold, err))   /* seeded */
+        || (cont && (rc = pmk_rbm_rng_restore(*m, r, err)))) {
+        pmk_table_free(train);
+        pmk_table_free(hold);
+        return rc;
+    }
     size_t ntrain = pmk_table_nrows(train), nheld = hold ? pmk_table_nrows(hold) : 0;
     if (!*m) {
         if (!(made = pmk_rbm_alloc(pmk_table_nfeatures(train), o->hidden, err)))
@@ -76,13 +182,16 @@ int pmk_rbm_train_table(pmk_rbm **m, const pmk_table *t, const pmk_rbm_options *
         else if (!(rc = pmk_rbm_init_table(made, train, r, err)))
             *m = made;
     }
-    run_ctx c = {cb, ctx, {(*m) ? (*m)->epochs : 0, NAN, NAN, NAN, NULL}};
+    run_ctx c = {cb, ctx, {(*m) ? (*m)->epochs : 0, NAN, NAN, NAN, NULL, NAN, NULL}};
     if (!rc && cb) {
-        char line[256];
+        char line[320], pt[48] = "";
+        if (o->temperatures)
+            snprintf(pt, sizeof pt, " (%zu temperatures)", o->temperatures);
         snprintf(line, sizeof line,
-                 "%zu rows (%zu for training, %zu held out), D = %zu, H = %zu, %s%zu%s, batch %zu",
-                 ntrain + nheld, ntrain, nheld, (*m)->d, (*m)->h, o->persistent ? "PCD-" : "CD-",
-                 o->k, o->k_ramp && o->k > 1 ? " (ramped from 1)" : "", o->batch);
+                 "%zu rows (%zu for training, %zu held out), D = %zu, H = %zu, %s%zu%s%s, "
+                 "batch %zu", ntrain + nheld, ntrain, nheld, (*m)->d, (*m)->h,
+                 o->temperatures ? "PT-" : o->persistent ? "PCD-" : "CD-", o->k,
+                 o->k_ramp && o->k > 1 ? " (ramped from 1)" : "", pt, o->batch);
         pmk_rbm_epoch_info start = c.last;
         start.notice = line;
         rc = cb(*m, &start, ctx);

@@ -184,6 +184,16 @@ struct pmk_rbm_trainer {
     gsl_matrix_float *PH;       /* rows x H */
     gsl_matrix_float *chains;   /* p x H */
     int chains_ready;
+    size_t M, nch;              /* tempering replicas (0: none); chain rows p max(M, 1) */
+    float betas[PMK_RBM_PT_MAX]; /* their inverse temperatures, the last 1 */
+    gsl_matrix_float *ptv;      /* nch x D: each replica's visible samples */
+    gsl_vector_float *bb, *ab;  /* beta b (D), beta a (H) */
+    double *energy;             /* nch: E(v, h) of each replica's chains */
+    unsigned long swaps[PMK_RBM_PT_MAX], tries; /* accepted per pair, attempted */
+    gsl_matrix_float_view top;  /* the beta = 1 replica's v, for the update */
+    float sp_p, sp_cost, sp_decay; /* the sparsity target (sp_cost > 0: on) */
+    gsl_vector_float *q;        /* H running means of p(h | v0), NULL when off */
+    int q_ready;
     float *s1, *s2;             /* max(D, H) column sums */
     xo128 rng;                  /* the sampler, seeded by pmk_rbm_trainer_seed */
 };
@@ -207,11 +217,12 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t)
     if (!t)
         return;
     gsl_matrix_float *ms[] = {t->W, t->dW, t->V0, t->PH0, t->Hs, t->PV, t->Vs, t->PH,
-                              t->chains};
+                              t->chains, t->ptv};
     for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
         if (ms[i])
             gsl_matrix_float_free(ms[i]);
-    gsl_vector_float *vs[] = {t->b, t->db, t->a, t->da};
+    gsl_vector_float *vs[] = {t->b, t->db, t->a, t->da, t->q, t->bb, t->ab};
+    free(t->energy);
     for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
         if (vs[i])
             gsl_vector_float_free(vs[i]);
@@ -235,6 +246,9 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
         f = rbm_sat_add(f, rbm_sat_mul(B, DH));
         f = rbm_sat_add(f, rbm_sat_mul(R, rbm_sat_mul(2, DH)));
         f = rbm_sat_add(f, rbm_sat_add(rbm_sat_mul(P, H), 2 * (D > H ? D : H)));
+        if (o->temperatures)   /* M B chains: h, v and an energy (2 floats) each */
+            f = rbm_sat_add(f, rbm_sat_mul(rbm_sat_mul(o->temperatures, B),
+                                           rbm_sat_add(DH, 2 + D + H)));
         char what[128];
         snprintf(what, sizeof what, "training %llu x %llu units with batches of %llu rows", D,
                  H, B);
@@ -254,6 +268,16 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
     t->wd = (float)o->weight_decay;
     if (o->persistent)
         t->p = m->chains ? m->chains->size1 : o->batch;
+    t->nch = t->p;
+    if ((t->M = o->temperatures)) {   /* P = the batch; the chains of a resumed run kept */
+        t->p = o->batch;
+        t->nch = t->p * t->M;
+        pmk_rbm_pt_betas(o, t->betas);
+        t->ptv = fmat(t->nch, D, &bad);
+        t->bb = fvec(D, &bad);
+        t->ab = fvec(H, &bad);
+        bad |= !(t->energy = malloc(t->nch * sizeof *t->energy));
+    }
     size_t rows = t->p > t->batch ? t->p : t->batch;
     t->W = fmat(D, H, &bad);
     t->dW = fmat(D, H, &bad);
@@ -268,7 +292,13 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
     t->Vs = fmat(rows, D, &bad);
     t->PH = fmat(rows, H, &bad);
     if (t->p)
-        t->chains = fmat(t->p, H, &bad);
+        t->chains = fmat(t->nch, H, &bad);
+    if (o->sparsity_cost > 0) {
+        t->sp_p = (float)o->sparsity_target;
+        t->sp_cost = (float)o->sparsity_cost;
+        t->sp_decay = (float)o->sparsity_decay;
+        t->q = fvec(H, &bad);
+    }
     t->s1 = malloc((D > H ? D : H) * sizeof(float));
     t->s2 = malloc((D > H ? D : H) * sizeof(float));
     if (bad || !t->s1 || !t->s2)
@@ -293,8 +323,13 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
         if (m->da)
             t->da->data[j] = (float)gsl_vector_get(m->da, j);
     }
-    if (t->p && m->chains) {
-        for (size_t c = 0; c < t->p; c++)
+    if (t->q && m->q) {
+        for (size_t j = 0; j < H; j++)
+            t->q->data[j] = (float)gsl_vector_get(m->q, j);
+        t->q_ready = 1;
+    }
+    if (t->p && m->chains && m->chains->size1 == t->nch) {
+        for (size_t c = 0; c < t->nch; c++)
             for (size_t j = 0; j < H; j++)
                 gsl_matrix_float_set(t->chains, c, j, (float)gsl_matrix_get(m->chains, c, j));
         t->chains_ready = 1;
@@ -314,6 +349,151 @@ void pmk_rbm_trainer_seed(pmk_rbm_trainer *t, pmk_rng *r) { xo_seed(&t->rng, r);
 static gsl_matrix_float_view rows_of(gsl_matrix_float *A, size_t n)
 {
     return gsl_matrix_float_submatrix(A, 0, 0, n, A->size2);
+}
+
+/* The sparsity target (Hinton 2010, sec. 11; Lee, Ekanadham & Ng 2008), after
+ * the update, with s1 holding the column sums of PH0 (n x H):
+ *   q_j <- decay q_j + (1 - decay) mean_rows PH0_j   (q_j = that mean at first)
+ *   g_j  = eps lambda (p - q_j),   the cross-entropy penalty's gradient on
+ *          the total input of hidden unit j,
+ *   da_j += g_j, a_j += g_j,   dW_ij += g_j vbar_i, W_ij += g_j vbar_i,
+ * vbar the minibatch's mean visible vector (D).  Added to the increments as
+ * well, so that the momentum carries it as it carries the gradient. */
+static void sparsity_step(pmk_rbm_trainer *t, const gsl_matrix_float *V0, size_t n)
+{
+    const size_t D = t->d, H = t->h;
+    float *g = t->s2, *vbar = t->s1;
+    for (size_t j = 0; j < H; j++) {
+        float qb = t->s1[j] / (float)n, *q = t->q->data + j;
+        *q = t->q_ready ? t->sp_decay * *q + (1.0f - t->sp_decay) * qb : qb;
+        g[j] = t->lr * t->sp_cost * (t->sp_p - *q);
+        t->da->data[j] += g[j];
+        t->a->data[j] += g[j];
+    }
+    t->q_ready = 1;
+    col_sums(V0, n, vbar);
+    for (size_t i = 0; i < D; i++) {
+        float *w = gsl_matrix_float_ptr(t->W, i, 0), *dw = gsl_matrix_float_ptr(t->dW, i, 0);
+        const float v = vbar[i] / (float)n;
+        for (size_t j = 0; j < H; j++) {
+            dw[j] += g[j] * v;
+            w[j] += g[j] * v;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- tempering
+ *
+ * Parallel tempering (Desjardins, Courville, Bengio, Vincent & Delalleau
+ * 2010, "Tempered Markov chain Monte Carlo for training of restricted
+ * Boltzmann machines"): M replicas r of P chains each sample
+ *   p_r(v, h) ~ exp(-beta_r E(v, h)),  0 <= beta_0 < ... < beta_{M-1} = 1,
+ * by k Gibbs steps per update (h ~ sigmoid(beta_r (W'v + a)), v ~
+ * sigmoid(beta_r (Wh + b)): the model's conditionals at beta_r).  Then each
+ * neighbouring pair (r, r+1), r = 0..M-2 in turn, swaps chain c's states with
+ * the Metropolis probability
+ *   min(1, exp((beta_{r+1} - beta_r) (E(x_{r+1}) - E(x_r)))),
+ * E(v, h) = -v'Wh - b'v - a'h, which leaves the product of the p_r
+ * invariant.  The beta = 1 replica's v (after the swaps) and p(h | v) make the
+ * negative statistics, as PCD's chains do.  The chains keep their h across
+ * updates (nch = M P rows, replica r in rows r P .. r P + P - 1). */
+
+/* y[j] <- beta x[j] */
+static void scale_into(gsl_vector_float *y, const gsl_vector_float *x, float beta)
+{
+    for (size_t j = 0; j < x->size; j++)
+        y->data[j] = beta * x->data[j];
+}
+
+/* E(v, h) of the rows of V (P x D) and Hr (P x H) into e, X (P x H) a buffer. */
+static int pt_energy(const pmk_rbm_trainer *t, const gsl_matrix_float *V,
+                     const gsl_matrix_float *Hr, gsl_matrix_float *X, double *e)
+{
+    int rc = pmk_gemm_float(CblasNoTrans, CblasNoTrans, 1.0f, V, t->W, 0.0f, X);
+    for (size_t c = 0; c < V->size1 && !rc; c++) {
+        const float *v = gsl_matrix_float_const_ptr(V, c, 0), *x = gsl_matrix_float_const_ptr(X, c, 0);
+        const float *h = gsl_matrix_float_const_ptr(Hr, c, 0);
+        double s = 0.0;
+        for (size_t j = 0; j < t->h; j++)
+            s += (double)h[j] * ((double)x[j] + t->a->data[j]);
+        for (size_t i = 0; i < t->d; i++)
+            s += (double)v[i] * t->b->data[i];
+        e[c] = -s;
+    }
+    return rc;
+}
+
+/* Swaps row @p x and row @p y of A. */
+static void swap_rows(gsl_matrix_float *A, size_t x, size_t y)
+{
+    float *p = gsl_matrix_float_ptr(A, x, 0), *q = gsl_matrix_float_ptr(A, y, 0);
+    for (size_t j = 0; j < A->size2; j++) {
+        float s = p[j];
+        p[j] = q[j];
+        q[j] = s;
+    }
+}
+
+/* The replicas' Gibbs steps and swaps; *Vk <- the beta = 1 replica's v
+ * (P x D), PH (P x H) <- p(h = 1 | Vk). */
+static int pt_negative(pmk_rbm_trainer *t, gsl_matrix_float **Vk, gsl_matrix_float *PH)
+{
+    const size_t P = t->p, M = t->M;
+    gsl_matrix_float_view PV = rows_of(t->PV, P);
+    int rc = PMK_OK;
+    for (size_t r = 0; r < M && !rc; r++) {
+        const float beta = t->betas[r];
+        gsl_matrix_float_view Hr = gsl_matrix_float_submatrix(t->chains, r * P, 0, P, t->h);
+        gsl_matrix_float_view Vr = gsl_matrix_float_submatrix(t->ptv, r * P, 0, P, t->d);
+        scale_into(t->bb, t->b, beta);
+        scale_into(t->ab, t->a, beta);
+        for (size_t s = 0; s < t->k && !rc; s++) {
+            if (!(rc = pmk_gemm_float(CblasNoTrans, CblasTrans, beta, &Hr.matrix, t->W, 0.0f,
+                                      &PV.matrix))) {
+                sigmoid_bias(&PV.matrix, P, t->bb);
+                bernoulli(&PV.matrix, &Vr.matrix, P, &t->rng);
+                rc = pmk_gemm_float(CblasNoTrans, CblasNoTrans, beta, &Vr.matrix, t->W, 0.0f, PH);
+            }
+            if (!rc) {
+                sigmoid_bias(PH, P, t->ab);
+                bernoulli(PH, &Hr.matrix, P, &t->rng);
+            }
+        }
+        if (!rc)
+            rc = pt_energy(t, &Vr.matrix, &Hr.matrix, PH, t->energy + r * P);
+    }
+    for (size_t r = 0; r + 1 < M && !rc; r++)
+        for (size_t c = 0; c < P; c++) {
+            size_t x = r * P + c, y = x + P;
+            double d = ((double)t->betas[r + 1] - t->betas[r]) * (t->energy[y] - t->energy[x]);
+            if (d < 0 && (double)(xo_next(&t->rng) >> 8) * 0x1p-24 >= exp(d))
+                continue;
+            swap_rows(t->chains, x, y);
+            swap_rows(t->ptv, x, y);
+            double e = t->energy[x];
+            t->energy[x] = t->energy[y];
+            t->energy[y] = e;
+            t->swaps[r]++;
+        }
+    t->tries += P;
+    if (rc)
+        return rc;
+    gsl_matrix_float_view top = gsl_matrix_float_submatrix(t->ptv, (M - 1) * P, 0, P, t->d);
+    t->top = top;   /* the view's struct must outlive the call */
+    *Vk = &t->top.matrix;
+    if ((rc = pmk_gemm_float(CblasNoTrans, CblasNoTrans, 1.0f, *Vk, t->W, 0.0f, PH)))
+        return rc;
+    sigmoid_bias(PH, P, t->a);
+    return PMK_OK;
+}
+
+void pmk_rbm_trainer_swap_rates(pmk_rbm_trainer *t, double *rates)
+{
+    for (size_t r = 0; r + 1 < t->M; r++) {
+        rates[r] = t->tries ? (double)t->swaps[r] / (double)t->tries : NAN;
+        t->swaps[r] = 0;
+    }
+    t->tries = 0;
 }
 
 /* pmk_rbm_trainer_step on checked shapes: PMK_OK or a GEMM's status. */
@@ -357,7 +537,7 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
     gsl_matrix_float_view hview;
     if (t->p) {
         if (!t->chains_ready) {
-            for (size_t c = 0; c < t->p; c++)
+            for (size_t c = 0; c < t->nch; c++)
                 memcpy(gsl_matrix_float_ptr(t->chains, c, 0),
                        gsl_matrix_float_const_ptr(&Hn.matrix, c % n, 0), H * sizeof(float));
             t->chains_ready = 1;
@@ -369,7 +549,9 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
                           PHp = rows_of(t->PH, P);
     hview = rows_of(t->Hs, P);
     gsl_matrix_float *Vk = NULL;
-    for (size_t s = 1; s <= t->k; s++) {
+    if (t->M && (rc = pt_negative(t, &Vk, &PHp.matrix)))
+        return rc;
+    for (size_t s = 1; s <= t->k && !t->M; s++) {
         if (s > 1 || t->p) {
             if ((rc = pmk_gemm_float(CblasNoTrans, CblasTrans, 1.0f, Hc, t->W, 0.0f,
                                      &PVp.matrix)))
@@ -425,6 +607,8 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
                          + t->lr * (t->s1[j] / (float)n - t->s2[j] / (float)P);
         t->a->data[j] += t->da->data[j];
     }
+    if (t->q)
+        sparsity_step(t, &V0.matrix, n);
     return PMK_OK;
 }
 
@@ -443,8 +627,8 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matr
 
 /* Data-parallel training: the options' reduce over the trainer's parameters
  * and momentum buffers (pmk_rbm_reduce_fn). */
-static int rbm_trainer_reduce(pmk_rbm_trainer *t, const pmk_rbm_options *o, double weight,
-                              double *recon, pmk_error *err)
+int rbm_trainer_reduce(pmk_rbm_trainer *t, const pmk_rbm_options *o, double weight,
+                       double *recon, pmk_error *err)
 {
     float *const buf[6] = {t->W->data, t->dW->data, t->b->data, t->db->data, t->a->data,
                            t->da->data};
@@ -455,7 +639,11 @@ static int rbm_trainer_reduce(pmk_rbm_trainer *t, const pmk_rbm_options *o, doub
 int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
 {
     const size_t D = t->d, H = t->h;
-    int rc = pmk_rbm_state_alloc(m, 1, t->p && t->chains_ready ? t->p : 0, err);
+    if (m->chains && t->p && t->chains_ready && m->chains->size1 != t->nch) {
+        gsl_matrix_free(m->chains);   /* another trainer's chains: replaced */
+        m->chains = NULL;
+    }
+    int rc = pmk_rbm_state_alloc(m, 1, t->p && t->chains_ready ? t->nch : 0, err);
     if (rc)
         return rc;
     for (size_t i = 0; i < D; i++) {
@@ -473,220 +661,17 @@ int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
         gsl_vector_set(m->a, j, t->a->data[j]);
         gsl_vector_set(m->da, j, t->da->data[j]);
     }
+    if (t->q && t->q_ready) {
+        if (!m->q && !(m->q = gsl_vector_alloc(H)))
+            return pmk_error_set(err, PMK_ENOMEM, "out of memory for an RBM's training state");
+        for (size_t j = 0; j < H; j++)
+            gsl_vector_set(m->q, j, t->q->data[j]);
+    }
     if (t->p && t->chains_ready)
-        for (size_t c = 0; c < t->p; c++)
+        for (size_t c = 0; c < t->nch; c++)
             for (size_t j = 0; j < H; j++)
                 gsl_matrix_set(m->chains, c, j, gsl_matrix_float_get(t->chains, c, j));
     return PMK_OK;
 }
 
-/* ---------------------------------------------------------------- fit */
-
-void pmk_rbm_options_init_default(pmk_rbm_options *o)
-{
-    o->epochs = 10;
-    o->batch = 100;
-    o->k = 1;
-    o->persistent = 0;
-    o->lr = 0.1;
-    o->momentum = -1.0;
-    o->weight_decay = 0.0002;
-    o->k_ramp = 0;
-    o->hidden = 500;
-    o->holdout = 0.05;
-    o->progress = NULL;
-    o->progress_ctx = NULL;
-    o->part = 0;
-    o->parts = 1;
-    o->reduce = NULL;
-    o->reduce_ctx = NULL;
-    o->threads = 0;
-}
-
-/* The k schedule: 1 + round((K - 1) e / (E - 1)) in integers, so epoch 0 runs
- * CD-1, the last epoch CD-K and the epochs between climb evenly (for K = 3,
- * E = 20: k = 1 in epochs 0-4, 2 in 5-14, 3 in 15-19). */
-size_t pmk_rbm_epoch_k(const pmk_rbm_options *o, size_t e)
-{
-    if (!o->k_ramp || o->epochs < 2 || o->k < 2)
-        return o->k;
-    if (e >= o->epochs - 1)
-        return o->k;
-    size_t E1 = o->epochs - 1;
-    return 1 + ((o->k - 1) * e * 2 + E1) / (2 * E1);
-}
-
-/* The rows a fit trains on: a matrix of values in [0,1], or a table whose
- * transform maps them there (converted to float a minibatch at a time). */
-typedef struct rows_src {
-    const gsl_matrix *X;
-    const pmk_table *t;
-} rows_src;
-
-/* B's first n rows (B is batch x D, contiguous) <- rows idx[0..n) of the source. */
-static int fill_batch(const rows_src *s, const size_t *idx, size_t n, gsl_matrix_float *B,
-                      pmk_error *err)
-{
-    if (s->t)
-        return pmk_table_gather_f32(s->t, idx, n, B->data, err);
-    for (size_t i = 0; i < n; i++) {
-        const double *x = gsl_matrix_const_ptr(s->X, idx[i], 0);
-        float *v = gsl_matrix_float_ptr(B, i, 0);
-        for (size_t c = 0; c < B->size2; c++)
-            v[c] = (float)x[c];
-    }
-    return PMK_OK;
-}
-
-/* Monitoring rows as doubles: up to 1,000 training rows, the held-out rows. */
-typedef struct monitor {
-    gsl_matrix *mon, *held;
-} monitor;
-
-static void monitor_free(monitor *w)
-{
-    rbm_matrix_free(w->mon);
-    rbm_matrix_free(w->held);
-}
-
-/* The first min(N, @p max) rows of @p t, transformed, as a new matrix. */
-static int table_rows(const pmk_table *t, size_t max, gsl_matrix **out, pmk_error *err)
-{
-    size_t n = pmk_table_nrows(t) < max ? pmk_table_nrows(t) : max;
-    if (!(*out = gsl_matrix_alloc(n, pmk_table_nfeatures(t))))
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu monitoring rows", n);
-    return pmk_table_gather(t, NULL, n, *out, err);
-}
-
-/* The epoch's pseudo-likelihood and free-energy gap (NaN where not computed). */
-static void monitor_epoch(const pmk_rbm *m, const monitor *w, pmk_rng *r,
-                          pmk_rbm_epoch_info *info)
-{
-    double fm, fh;
-    info->pseudo_likelihood = info->free_energy_gap = NAN;
-    if (!w || !w->mon)
-        return;
-    if (pmk_rbm_pseudo_likelihood_1bit(m, w->mon, r, &info->pseudo_likelihood, NULL))
-        info->pseudo_likelihood = NAN;
-    if (w->held && !pmk_rbm_mean_free_energy(m, w->held, &fh, NULL)
-        && !pmk_rbm_mean_free_energy(m, w->mon, &fm, NULL))
-        info->free_energy_gap = fh - fm;
-}
-
-/* The epochs of pmk_rbm_fit and pmk_rbm_fit_table on N rows (N >= 1). */
-static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
-                    const pmk_rbm_options *o, pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx,
-                    pmk_error *err)
-{
-    pmk_rbm_trainer *t = pmk_rbm_trainer_alloc(m, o, err);
-    if (!t)
-        return err ? err->code : PMK_ENOMEM;
-    size_t *perm = malloc(N * sizeof *perm);
-    if (!perm) {
-        pmk_rbm_trainer_free(t);
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory for training");
-    }
-    gsl_matrix_float *batch = pmk_rbm_trainer_batch(t);
-    int rc = PMK_OK;
-    core_blas_threads(pmk_threads_resolve(o->threads));   /* a GEMM phase (threads.c) */
-    const size_t last = m->epochs + o->epochs, nbatch = (N - 1) / o->batch + 1;
-    char what[64];
-    for (size_t e = 0; e < o->epochs && !rc; e++) {
-        size_t epoch = m->epochs + 1;
-        snprintf(what, sizeof what, "epoch %zu/%zu", epoch, last);
-        /* rbm.m: momentum 0.5 while epoch <= 5, then 0.9 */
-        double mu = o->momentum >= 0.0 ? o->momentum : (epoch <= 5 ? 0.5 : 0.9);
-        pmk_rng_permutation(r, perm, N);
-        pmk_rbm_trainer_seed(t, r);
-        t->k = pmk_rbm_epoch_k(o, e);
-        double recon = 0.0;
-        for (size_t s = 0; s < N && !rc; s += o->batch) {
-            size_t n = N - s < o->batch ? N - s : o->batch;
-            /* this worker's part of the minibatch (all of it unless data-parallel) */
-            size_t lo = n * o->part / o->parts, hi = n * (o->part + 1) / o->parts;
-            double rs = 0.0;
-            if (hi > lo && ((rc = fill_batch(src, perm + s + lo, hi - lo, batch, err))
-                            || (rc = pmk_rbm_trainer_step(t, hi - lo, mu, NULL, &rs, err))))
-                break;
-            if (o->reduce)
-                rc = rbm_trainer_reduce(t, o, (double)(hi - lo) / (double)n, &rs, err);
-            recon += rs;
-            if (!rc)
-                rc = pmk_progress_tell(o->progress, o->progress_ctx, what, s / o->batch + 1,
-                                       nbatch, "batches", err);
-        }
-        if (rc || (rc = pmk_rbm_trainer_sync(t, m, err)))
-            break;
-        m->epochs = epoch;
-        if (!isfinite(recon)) {
-            rc = pmk_error_set(err, PMK_ENUMERIC,
-                               "training diverged in epoch %zu (try a smaller --lr)", epoch);
-            break;
-        }
-        if (cb) {
-            pmk_rbm_epoch_info info = {epoch, recon / (double)N, NAN, NAN, NULL};
-            monitor_epoch(m, w, r, &info);
-            rc = cb(m, &info, ctx);
-        }
-    }
-    core_blas_threads(1);
-    free(perm);
-    pmk_rbm_trainer_free(t);
-    return rc;
-}
-
-int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o, pmk_rng *r,
-                pmk_rbm_epoch_fn cb, void *ctx, pmk_error *err)
-{
-    int rc;
-    if ((rc = pmk_rbm_options_check(o, err)) || (rc = pmk_rbm_check_data(m, X, err)))
-        return rc;
-    if (X->size1 == 0)
-        return pmk_error_set(err, PMK_EDATA, "no training rows");
-    rows_src src = {X, NULL};
-    return fit_rows(m, &src, X->size1, NULL, o, r, cb, ctx, err);
-}
-
-int pmk_rbm_fit_table(pmk_rbm *m, const pmk_table *t, const pmk_table *hold,
-                      const pmk_rbm_options *o, pmk_rng *r, pmk_rbm_epoch_fn cb, void *ctx,
-                      pmk_error *err)
-{
-    const pmk_transform *tf = pmk_table_transform(t);
-    int rc;
-    if ((rc = pmk_rbm_options_check(o, err)))
-        return rc;
-    if (pmk_table_nfeatures(t) != m->d)
-        return pmk_error_set(err, PMK_EDATA,
-                             "the data have %zu columns but the model has %zu visible units",
-                             pmk_table_nfeatures(t), m->d);
-    if (!tf->check01 && !(tf->threshold > 0))
-        return pmk_error_set(err, PMK_EINVAL,
-                             "the table's transform must check [0,1] or binarize: an RBM's "
-                             "visible units lie in [0,1]");
-    const pmk_transform *mt = &m->transform;
-    if (m->transform_known
-        && (fabs(tf->scale - mt->scale) > 1e-12 * mt->scale || tf->threshold != mt->threshold))
-        return pmk_error_set(err, PMK_EINVAL,
-                             "the data's transform (scale %.17g, threshold %.17g) differs from "
-                             "the model's (scale %.17g, threshold %.17g)",
-                             tf->scale, tf->threshold, mt->scale, mt->threshold);
-    if (pmk_table_nrows(t) == 0)
-        return pmk_error_set(err, PMK_EDATA, "no training rows");
-    if (hold && pmk_table_nfeatures(hold) != m->d)
-        return pmk_error_set(err, PMK_EDATA,
-                             "the held-out rows have %zu columns but the model has %zu visible "
-                             "units", pmk_table_nfeatures(hold), m->d);
-    monitor w = {NULL, NULL};
-    if (cb && ((rc = table_rows(t, 1000, &w.mon, err))
-               || (hold && pmk_table_nrows(hold)
-                   && (rc = table_rows(hold, SIZE_MAX, &w.held, err))))) {
-        monitor_free(&w);
-        return rc;
-    }
-    m->transform = *tf;
-    m->transform_known = 1;
-    rows_src src = {NULL, t};
-    rc = fit_rows(m, &src, pmk_table_nrows(t), &w, o, r, cb, ctx, err);
-    monitor_free(&w);
-    return rc;
-}
+void pmk_rbm_trainer_set_k(pmk_rbm_trainer *t, size_t k) { t->k = k; }

@@ -162,7 +162,7 @@ def redit(name, old, new):
 put('rbm-empty.rbm', b'')
 put('rbm-garbage.rbm', bytes(range(255, -1, -1)))
 put('rbm-gnb-kind.rbm', open('ok.gnb', 'rb').read())
-redit('rbm-future.rbm', b'pmk-rbm 1', b'pmk-rbm 3')
+redit('rbm-future.rbm', b'pmk-rbm 1', b'pmk-rbm 9')
 put('rbm-truncated.rbm', b'\n'.join(lines[:9]) + b'\n')
 put('rbm-no-eol.rbm', ok[:ok.index(b'\nmomentum')])
 redit('rbm-zero-hidden.rbm', b'hidden 2', b'hidden 0')
