@@ -32,6 +32,7 @@ struct pmk_rbm *check_rbm_random_model(size_t d, size_t h, double scale,
 Suite *suite_ising(void);
 Suite *suite_reentrant(void);
 Suite *suite_progress(void);
+Suite *suite_plot(void);
 
 /* Path of a file in the source tree ($PMK_TOP_SRCDIR/<rel>), in a static buffer
  * that the next call overwrites. */
