@@ -138,10 +138,15 @@ typedef struct pmk_plot_montage_options {
     int mode;                      /**< PMK_MONTAGE_RANGE/GLOBAL/TILE [GLOBAL] */
     double lo, hi;                 /**< the range of PMK_MONTAGE_RANGE */
     const char *title;             /**< above the grid, or NULL */
-    const char *const *captions;   /**< one per tile, below it, or NULL */
+    const char *const *captions;   /**< one per tile, below it (one newline
+                                        makes two lines), or NULL */
     int colorbar;                  /**< 1: a grey bar with its values at the right
                                         (not with PMK_MONTAGE_TILE) [0] */
 } pmk_plot_montage_options;
+
+/** PMK_EINVAL ("zoom Z is not in 1..64") unless 1 <= @p zoom <= 64: the
+ *  magnification every montage takes; a caller may check an option early. */
+PMK_API int pmk_plot_zoom_check(size_t zoom, pmk_error *err);
 
 /** Defaults: zoom 4, 10 columns, GLOBAL contrast, no title, captions or bar. */
 PMK_API void pmk_plot_montage_options_init_default(pmk_plot_montage_options *o);
@@ -185,7 +190,7 @@ PMK_API int pmk_plot_rbm_filters(const struct pmk_rbm *m, size_t count, size_t c
 /** The @p count test rows of @p data (opened for @p m as pmk_gnb_open_data
  *  does, with @p o) whose true class gets the smallest posterior, worst
  *  first, each captioned with its true and predicted label and the
- *  posterior of both ("3 p=.01 / 5 p=.98"), tiles th x tw (0: square),
+ *  posterior of both ("true 3, p .01" over "predicted 5, p .98"), tiles th x tw (0: square),
  *  magnified @p zoom times.  Rows without labels cannot be judged:
  *  PMK_EDATA naming the file.  Errors of the data layer as they come. */
 PMK_API int pmk_plot_gnb_worst(const struct pmk_gnb *m, const char *model_name, const char *data,

@@ -31,7 +31,7 @@ static int progress_sweep(const pmk_ising_sweep *s, void *arg)
 
 enum {
     OPT_BETA = 256, OPT_ETA, OPT_H, OPT_NEIGH, OPT_ORDER, OPT_MAXSW, OPT_T0, OPT_TFAC,
-    OPT_ASW, OPT_DAMP, OPT_TOL, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_FLIP, OPT_GAUSS, OPT_OBS
+    OPT_ASW, OPT_DAMP, OPT_TOL, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_FLIP, OPT_GAUSS, OPT_OBS, OPT_TRACE_PNG
 };
 
 /* The verbs' options: the model's (denoise and energy), then each verb's. */
@@ -42,7 +42,7 @@ static const cli_option denoise_opts[] = {
     MODEL_OPTIONS, {"method", 'm', 1}, {"order", OPT_ORDER, 1}, {"max-sweeps", OPT_MAXSW, 1},
     {"t0", OPT_T0, 1}, {"t-factor", OPT_TFAC, 1}, {"anneal-sweeps", OPT_ASW, 1},
     {"damping", OPT_DAMP, 1}, {"tol", OPT_TOL, 1}, {"truth", OPT_TRUTH, 1},
-    {"trace", OPT_TRACE, 1}, {NULL, 0, 0}};
+    {"trace", OPT_TRACE, 1}, {"trace-png", OPT_TRACE_PNG, 1}, {NULL, 0, 0}};
 static const cli_option noise_opts[] = {
     {"flip", OPT_FLIP, 1}, {"gauss", OPT_GAUSS, 1}, {"threshold", OPT_THRESH, 1}, {NULL, 0, 0}};
 static const cli_option energy_opts[] = {MODEL_OPTIONS, {"observed", OPT_OBS, 1}, {NULL, 0, 0}};
@@ -68,7 +68,7 @@ typedef struct ising_args {
     pmk_ising_params p;
     pmk_ising_options o;
     pmk_ising_noise noise;   /* its threshold: every verb's --threshold [0: none] */
-    const char *in, *truth, *trace, *observed;
+    const char *in, *truth, *trace, *observed, *trace_png;
     const char *out;         /* -o without its FMT: prefix */
     pmk_image_format fmt;
 } ising_args;
@@ -82,7 +82,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
     pmk_ising_params_init_default(&v->p);
     pmk_ising_options_init_default(&v->o);
     pmk_ising_noise_init_default(&v->noise);
-    v->truth = v->trace = v->observed = v->out = NULL;
+    v->truth = v->trace = v->observed = v->out = v->trace_png = NULL;
     const char *arg;
     int key = 0, rc = 0, have_max_sweeps = 0;
     long nb;
@@ -123,6 +123,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
         case OPT_TRUTH: v->truth = arg; break;
         case OPT_TRACE: v->trace = arg; break;
         case OPT_OBS: v->observed = arg; break;
+        case OPT_TRACE_PNG: v->trace_png = arg; break;
         }
     }
     if (rc || key < 0)
@@ -145,8 +146,8 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
                             || pmk_spin_threshold_check(v->noise.threshold, &err)
                             || (verb == DENOISE && pmk_ising_check(&v->p, &v->o, &err)))
         return cli_usage_pmk(&err);
-    const char *ins[] = {v->in, v->truth, v->observed}, *outs[] = {v->out, v->trace};
-    return cli_check_files(ins, 3, outs, 2);
+    const char *ins[] = {v->in, v->truth, v->observed}, *outs[] = {v->out, v->trace, v->trace_png};
+    return cli_check_files(ins, 3, outs, 3);
 }
 
 /* The figures of a run, as text or JSON, on stdout (stderr when the image
@@ -243,7 +244,10 @@ static int cmd_denoise(int argc, char **argv)
      * trace that cannot be written leaves the image alone. */
     if ((v.trace && pmk_ising_trace_save(&tracef, v.trace, &res, o->method, t != NULL, &err))
         || pmk_spin_image_write(v.out, x, v.fmt, &err) != PMK_OK
-        || (v.trace && pmk_outfile_commit(&tracef, &err) != PMK_OK))
+        || (v.trace && pmk_outfile_commit(&tracef, &err) != PMK_OK)
+        || (v.trace_png && pmk_plot_ising_traces((const pmk_ising_result *const[]){&res},
+                                                 (const char *const[]){pmk_ising_method_name(o->method)},
+                                                 1, t != NULL, v.trace_png, &err)))
         rc = cli_error_pmk(&err);
     else
         rc = report_denoise(&v, &res, secs);

@@ -20,7 +20,7 @@
 enum {
     OPT_LR = 256, OPT_PERSISTENT, OPT_CD_RAMP, OPT_MOMENTUM, OPT_WD, OPT_RESUME, OPT_HOLDOUT,
     OPT_LOG, OPT_CHECKPOINT, OPT_PROB, OPT_SAMPLE, OPT_EVERY, OPT_INIT, OPT_EXACT, OPT_AIS,
-    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS
+    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_PLOT, OPT_ZOOM
 };
 
 /* ---------------------------------------------------------------- shared */
@@ -111,6 +111,8 @@ typedef struct train_ctx {
     size_t checkpoint_every, epochs_total, first_epoch;
     FILE *log;
     double t0, t_epoch;
+    double *curves;   /* --plot: ncurves rows of epoch and the three figures */
+    size_t ncurves;
 } train_ctx;
 
 /* The library's notice before the first epoch, then each epoch's line, log
@@ -135,6 +137,11 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
     if (c->log)
         fprintf(c->log, "%zu,%.17g,%.17g,%.17g,%.6f,%.6f\n", info->epoch, info->recon_error,
                 pl, gap, secs, now - c->t0);
+    double *cv = realloc(c->curves, 4 * (c->ncurves + 1) * sizeof *cv);
+    if (!cv)
+        return cli_error("out of memory"), PMK_EIO;
+    memcpy((c->curves = cv) + 4 * c->ncurves++,
+           (double[4]){(double)info->epoch, info->recon_error, pl, gap}, 4 * sizeof *cv);
     if (c->checkpoint_every && (info->epoch - c->first_epoch + 1) % c->checkpoint_every == 0
         && info->epoch < c->epochs_total && pmk_rbm_save(m, c->model_path, &err)) {
         cli_error_pmk(&err);
@@ -176,9 +183,9 @@ static int rbm_train(int argc, char **argv)
         {"lr", OPT_LR, 1}, {"persistent", OPT_PERSISTENT, 0}, {"cd-ramp", OPT_CD_RAMP, 0},
         {"momentum", OPT_MOMENTUM, 1}, {"weight-decay", OPT_WD, 1}, {"resume", OPT_RESUME, 1},
         {"holdout", OPT_HOLDOUT, 1}, {"log", OPT_LOG, 1},
-        {"checkpoint-every", OPT_CHECKPOINT, 1}, {NULL, 0, 0},
+        {"checkpoint-every", OPT_CHECKPOINT, 1}, {"plot", OPT_PLOT, 1}, {NULL, 0, 0},
     };
-    const char *resume = NULL, *logpath = NULL, *arg;
+    const char *resume = NULL, *logpath = NULL, *plot = NULL, *arg;
     size_t checkpoint = 0;
     pmk_rbm_options o;
     pmk_rbm_options_init_default(&o);
@@ -207,6 +214,7 @@ static int rbm_train(int argc, char **argv)
         case OPT_RESUME: resume = arg; break;
         case OPT_HOLDOUT: rc = cli_parse_double("holdout", arg, &o.holdout); break;
         case OPT_LOG: logpath = arg; break;
+        case OPT_PLOT: plot = arg; break;
         case OPT_CHECKPOINT: rc = cli_parse_size("checkpoint-every", arg, &checkpoint); break;
         }
     }
@@ -224,11 +232,11 @@ static int rbm_train(int argc, char **argv)
         return rc;
     if (checkpoint && !strcmp(out, "-"))
         return cli_usage("--checkpoint-every needs a model file, not -o -");
-    const char *train_in[] = {path, resume}, *train_out[] = {out, logpath};
-    if ((rc = cli_check_files(train_in, 2, train_out, 2)))
+    const char *train_in[] = {path, resume}, *train_out[] = {out, logpath, plot};
+    if ((rc = cli_check_files(train_in, 2, train_out, 3)))
         return rc;
 
-    train_ctx ctx = {out, checkpoint, o.epochs, 1, NULL, cli_now(), cli_now()};
+    train_ctx ctx = {out, checkpoint, o.epochs, 1, NULL, cli_now(), cli_now(), NULL, 0};
     pmk_rbm_train_result res;
     pmk_outfile logf = {0};
     if ((resume && (rc = load_model(resume, &u))) || (rc = load_data(path, &a, resume, 0, &u)))
@@ -252,11 +260,13 @@ static int rbm_train(int argc, char **argv)
     /* Every write error of the log is seen before the model is replaced;
      * the log's rename follows the model's. */
     else if ((logpath && pmk_outfile_sync(&logf, &err)) || pmk_rbm_save(u.m, out, &err)
-             || (logpath && pmk_outfile_commit(&logf, &err)))
+             || (logpath && pmk_outfile_commit(&logf, &err))
+             || (plot && pmk_plot_rbm_curves(ctx.curves, ctx.ncurves, plot, &err)))
         rc = cli_error_pmk(&err);
     else
         rc = train_report(&a, u.m, &o, &ctx, &res);
 done:
+    free(ctx.curves);
     if (logpath)
         pmk_outfile_abort(&logf);
     run_free(&u);
@@ -474,9 +484,9 @@ static int rbm_sample(int argc, char **argv)
 static int rbm_filters(int argc, char **argv)
 {
     static const cli_option opts[] = {{"count", OPT_COUNT, 1}, {"cols", OPT_COLS, 1},
-                                      {NULL, 0, 0}};
+                                      {"zoom", OPT_ZOOM, 1}, {NULL, 0, 0}};
     const char *arg, *out;
-    size_t count = 0, cols = 0, side;
+    size_t count = 0, cols = 0, side, zoom = 0;
     cli_args a;
     cli_parser p;
     pmk_image_format fmt;
@@ -485,7 +495,10 @@ static int rbm_filters(int argc, char **argv)
     cli_args_init(&a);
     cli_parse_begin(&p, argc, argv, pmk_help_rbm_filters, CLI_G_OUTPUT | CLI_G_FORMAT, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0)
-        rc = key == OPT_COUNT ? parse_count("count", arg, &count) : parse_count("cols", arg, &cols);
+        rc = key == OPT_COUNT ? parse_count("count", arg, &count)
+             : key == OPT_COLS ? parse_count("cols", arg, &cols)
+             : parse_count("zoom", arg, &zoom) ? PMK_EXIT_USAGE
+             : pmk_plot_zoom_check(zoom, &err) ? cli_usage("--zoom: %s", err.msg) : 0;
     if (rc || key < 0)
         return rc ? rc : p.status;
     if ((rc = cli_args_count(&a, 1, 1, "missing MODEL")))
@@ -499,8 +512,9 @@ static int rbm_filters(int argc, char **argv)
     if (!(rc = run_begin(&a, &u)) && !(rc = load_model(a.pos[0], &u))
         && pmk_rbm_image_side(u.m->d, &side, &err))
         rc = cli_error("%s: %s", a.pos[0], err.msg);
-    else if (!rc && (pmk_rbm_filters_image(u.m, count, cols, &u.img, &err)
-                     || pmk_image_write(out, u.img, fmt, &err)))
+    else if (!rc && (zoom ? pmk_plot_rbm_filters(u.m, count, cols, zoom, out, &err)
+                          : pmk_rbm_filters_image(u.m, count, cols, &u.img, &err)
+                                || pmk_image_write(out, u.img, fmt, &err)))
         rc = cli_error_pmk(&err);
     run_free(&u);
     return rc;

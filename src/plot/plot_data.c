@@ -439,7 +439,7 @@ int pmk_plot_gnb_worst(const pmk_gnb *m, const char *model_name, const char *dat
     }
     if (!rc && kept == 0)
         rc = pmk_error_set(err, PMK_EDATA, "%s: no labelled rows to judge", data);
-    char **cap = rc ? NULL : malloc(kept * (sizeof *cap + 48));
+    char **cap = rc ? NULL : malloc(kept * (sizeof *cap + 96));
     if (!rc && !cap)
         rc = pmk_error_set(err, PMK_ENOMEM, "plot: out of memory");
     if (!rc) {
@@ -448,14 +448,14 @@ int pmk_plot_gnb_worst(const pmk_gnb *m, const char *model_name, const char *dat
             char a[16], b[16];
             fmt_p(a, sizeof a, exp(lp[2 * q]));
             fmt_p(b, sizeof b, exp(lp[2 * q + 1]));
-            cap[q] = (char *)(cap + kept) + 48 * q;
-            snprintf(cap[q], 48, "%ld (%s) \xe2\x86\x92 %ld (%s)", lab[cls[2 * q]], a,
+            cap[q] = (char *)(cap + kept) + 96 * q;
+            snprintf(cap[q], 96, "true %ld, p %s\npredicted %ld, p %s", lab[cls[2 * q]], a,
                      lab[cls[2 * q + 1]], b);
         }
         pmk_plot_montage_options po;
         pmk_plot_montage_options_init_default(&po);
         po.zoom = zoom;
-        po.title = "worst-classified rows: true class (posterior) \xe2\x86\x92 predicted (posterior)";
+        po.title = "worst-classified rows: true and predicted class, with their posteriors";
         po.captions = (const char *const *)cap;
         gsl_matrix_view tv = gsl_matrix_submatrix(tiles, 0, 0, kept, D);
         rc = pmk_plot_montage(&tv.matrix, side, side, &po, png, err);

@@ -28,11 +28,27 @@ void pmk_plot_montage_options_init_default(pmk_plot_montage_options *o)
     o->mode = PMK_MONTAGE_GLOBAL;
 }
 
+/* Caption lines: 0 without captions, 2 when one has a newline, else 1. */
+static size_t caption_lines(const pmk_plot_montage_options *o, size_t T)
+{
+    size_t n = o->captions ? 1 : 0;
+    for (size_t t = 0; o->captions && t < T; t++)
+        if (o->captions[t] && strchr(o->captions[t], '\n'))
+            n = 2;
+    return n;
+}
+
+int pmk_plot_zoom_check(size_t zoom, pmk_error *err)
+{
+    return zoom < 1 || zoom > 64 ? pmk_error_set(err, PMK_EINVAL, "zoom %zu is not in 1..64", zoom)
+                                 : PMK_OK;
+}
+
 int pmk_plot_montage_layout_get(size_t T, size_t th, size_t tw, const pmk_plot_montage_options *o,
                                 pmk_plot_montage_layout *l, pmk_error *err)
 {
-    if (o->zoom < 1 || o->zoom > 64)
-        return pmk_error_set(err, PMK_EINVAL, "zoom %zu is not in 1..64", o->zoom);
+    if (pmk_plot_zoom_check(o->zoom, err))
+        return PMK_EINVAL;
     if (T == 0 || th == 0 || tw == 0)
         return pmk_error_set(err, PMK_EINVAL, "montage: no tiles");
     if (th > 32767 || tw > 32767)
@@ -42,7 +58,7 @@ int pmk_plot_montage_layout_get(size_t T, size_t th, size_t tw, const pmk_plot_m
     l->cols = ncols < T ? ncols : T;
     l->rows = (T + l->cols - 1) / l->cols;
     l->cell_w = tw * o->zoom + gap;
-    l->cell_h = th * o->zoom + gap + (o->captions ? MG_CAPTION : 0);
+    l->cell_h = th * o->zoom + gap + MG_CAPTION * caption_lines(o, T);
     l->x0 = MG_BORDER;
     l->y0 = MG_BORDER + (o->title ? MG_TITLE : 0);
     /* doubles: no overflow before the limit check */
@@ -95,10 +111,16 @@ static int draw(cairo_t *cr, const gsl_matrix *tiles, size_t th, size_t tw,
     for (size_t t = 0; o->captions && t < T; t++) {
         const double cx = (double)(l->x0 + (t % l->cols) * l->cell_w) + tw * z / 2.0;
         const double cy = (double)(oy + l->y0 + (t / l->cols) * l->cell_h + th * z) + 12;
+        char line[128];
+        const char *c = o->captions[t] ? o->captions[t] : "", *nl = strchr(c, '\n');
+        snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - c) : (int)strlen(c), c);
         cairo_save(cr);
-        cairo_rectangle(cr, cx - l->cell_w / 2.0, cy - 12, (double)l->cell_w, MG_CAPTION);
+        cairo_rectangle(cr, cx - l->cell_w / 2.0, cy - 12, (double)l->cell_w,
+                        MG_CAPTION * (double)caption_lines(o, T));
         cairo_clip(cr);
-        plot_text(cr, cx, cy, 0, cap_px, 0, o->captions[t] ? o->captions[t] : "");
+        plot_text(cr, cx, cy, 0, cap_px, 0, line);
+        if (nl)
+            plot_text(cr, cx, cy + MG_CAPTION, 0, cap_px, 0, nl + 1);
         cairo_restore(cr);
     }
     if (o->colorbar && o->mode != PMK_MONTAGE_TILE) {
@@ -114,7 +136,7 @@ static int draw(cairo_t *cr, const gsl_matrix *tiles, size_t th, size_t tw,
         }
         const double bx = (double)(l->x0 + l->cols * l->cell_w - (4 + z) + 8);
         const double by = (double)(oy + l->y0);
-        const double bh = (double)(l->rows * l->cell_h - (4 + z) - (o->captions ? MG_CAPTION : 0));
+        const double bh = (double)(l->rows * l->cell_h - (4 + z) - MG_CAPTION * caption_lines(o, T));
         plot_colorbar(cr, bx, by, MG_BAR, bh, lo, hi);
     }
     return PMK_OK;
