@@ -61,11 +61,11 @@ typedef struct pmk_plot_panel {
 
 /** Draws @p npanels panels stacked, one x axis range for all of them: from
  *  the least to the greatest finite x of the curves (not of reference
- *  levels).  Each panel's y range is its finite y values' (reference levels
+ *  levels; 0 to 1 when there are only reference levels).  Each panel's y range is its finite y values' (reference levels
  *  included) widened by 5% of their span on each side (a span of 0 by 1 on
  *  each side).  Curve k is drawn in colour k of a fixed palette, 2 pixels
  *  wide, with a legend.  PMK_EINVAL: no panels, a panel without series, a
- *  series without points, no finite x at all (message "nothing to plot");
+ *  series without points, no finite point at all ("nothing to plot");
  *  PMK_EIO / PMK_ENOMEM naming @p path. */
 PMK_API int pmk_plot_lines(const char *path, const char *title, const char *xlabel,
                            const pmk_plot_panel *panels, size_t npanels, pmk_error *err);
@@ -95,8 +95,7 @@ PMK_API int pmk_plot_rbm_curves(const double *rows, size_t n, const char *png, p
  *  @p names[i] (icm, anneal, ...), and below it, when @p with_error (the
  *  runs were given a truth image), the fraction of pixels wrong:
  *  errors / (width * height).  A run without sweeps (mincut) is drawn as a
- *  reference level at its final energy (and error).  PMK_EINVAL for n = 0 or
- *  when every run lacks sweeps ("nothing to plot"). */
+ *  reference level at its final energy (and error).  PMK_EINVAL for n = 0. */
 PMK_API int pmk_plot_ising_traces(const struct pmk_ising_result *const *runs,
                                   const char *const *names, size_t n, int with_error,
                                   const char *png, pmk_error *err);

@@ -5,3 +5,5 @@ pkginclude_HEADERS += include/pmk/plot.h
 noinst_HEADERS += src/plot/plot_internal.h
 src_libpmk_la_SOURCES += src/plot/plot.c src/plot/plot_montage.c src/plot/plot_data.c
 tests_check_pmk_SOURCES += tests/check_plot.c
+TESTS += tests/cli_plot.sh
+EXTRA_DIST += tests/cli_plot.sh

@@ -130,6 +130,7 @@ static int ranges(const pmk_plot_panel *panels, size_t np, double *x0, double *x
     if (!panels || np == 0)
         return pmk_error_set(err, PMK_EINVAL, "plot: no panels");
     double xl = INFINITY, xh = -INFINITY;
+    int levels = 0;
     for (size_t p = 0; p < np; p++) {
         if (panels[p].nseries == 0)
             return pmk_error_set(err, PMK_EINVAL, "plot: panel %zu has no curves", p + 1);
@@ -138,6 +139,7 @@ static int ranges(const pmk_plot_panel *panels, size_t np, double *x0, double *x
             if (c->n == 0)
                 return pmk_error_set(err, PMK_EINVAL, "plot: curve '%s' has no points",
                                      c->name ? c->name : "");
+            levels |= c->n == 1 && isfinite(c->y[0]);
             for (size_t i = 0; c->n > 1 && i < c->n; i++)
                 if (isfinite(c->x[i]) && isfinite(c->y[i])) {
                     xl = c->x[i] < xl ? c->x[i] : xl;
@@ -145,6 +147,8 @@ static int ranges(const pmk_plot_panel *panels, size_t np, double *x0, double *x
                 }
         }
     }
+    if (!(xl <= xh) && levels)   /* reference levels only: x from 0 to 1 */
+        xl = 0.0, xh = 1.0;
     if (!(xl <= xh))
         return pmk_error_set(err, PMK_EINVAL, "plot: nothing to plot");
     if (xl == xh)
