@@ -367,6 +367,20 @@ static inline char *scan_int(char *p, int *neg, uint64_t *v, size_t *nd)
     return p;
 }
 
+/* The label field fd (field k of the line at ls), which is not a plain
+ * integer, into *label: PMK_OK or the error. */
+static int label_field(const pmk_csv_reader *r, const char *ls, const field *fd, size_t k,
+                       long *label, pmk_error *err)
+{
+    char q[CSV_QUOTE_MAX * 4 + 16];
+    int st = parse_label_text(fd->cs, fd->ce, label);
+    if (st)
+        return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, fd->start),
+                            "field %zu: label %s is %s", k + 1, quote(fd->cs, fd->ce, q, sizeof q),
+                            st == NUM_RANGE ? "out of range" : "not an integer");
+    return PMK_OK;
+}
+
 /* Parses the data line [ls, le) (*le == '\n') into row[0, d) and *label. */
 int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *label,
                      pmk_error *err)
@@ -375,53 +389,30 @@ int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *
     char *p = ls;
     double *dst = row;
     for (size_t k = 0; k < nc; k++) {
+        /* The fast paths: -?[0-9]{1,15} for a value (exact as a double) or
+         * -?[0-9]{1,18} for the label (within a long), then ',' or the line
+         * end; anything else goes through the full field scanner. */
         char *f = p;
-        if (k != lc) {
-            /* fast path: -?[0-9]{1,15} then ',' or the line end */
-            int neg;
-            size_t nd;
-            uint64_t v;
-            p = scan_int(p, &neg, &v, &nd);
-            if (nd - 1 < 15 && (*p == ',' || *p == '\n')) {
-                *dst++ = neg ? -(double)v : (double)v;
-            } else {
-                field fd;
-                const char *why = scan_field(f, le, &fd);
-                if (why)
-                    return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, f),
-                                        "field %zu: %s", k + 1, why);
-                int st = to_double(r->cloc, fd.cs, fd.ce, dst);
-                if (st)
-                    return bad_number(r, st, ls, &fd, k, err);
-                dst++;
-                p = fd.delim;
-            }
+        int neg;
+        size_t nd;
+        uint64_t v;
+        p = scan_int(p, &neg, &v, &nd);
+        const int plain = *p == ',' || *p == '\n';
+        if (plain && k != lc && nd - 1 < 15) {
+            *dst++ = neg ? -(double)v : (double)v;
+        } else if (plain && k == lc && nd - 1 < 18) {
+            *label = neg ? -(long)v : (long)v;
         } else {
-            /* fast path: -?[0-9]{1,18} then ',' or the line end (within a long) */
-            int neg;
-            size_t nd;
-            uint64_t v;
-            p = scan_int(p, &neg, &v, &nd);
-            if (nd - 1 < 18 && (*p == ',' || *p == '\n')) {
-                *label = neg ? -(long)v : (long)v;
-            } else {
-                field fd;
-                char q[CSV_QUOTE_MAX * 4 + 16];
-                const char *why = scan_field(f, le, &fd);
-                if (why)
-                    return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, f),
-                                        "field %zu: %s", k + 1, why);
-                int st = parse_label_text(fd.cs, fd.ce, label);
-                if (st == NUM_RANGE)
-                    return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, f),
-                                        "field %zu: label %s is out of range", k + 1,
-                                        quote(fd.cs, fd.ce, q, sizeof q));
-                if (st)
-                    return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, f),
-                                        "field %zu: label %s is not an integer", k + 1,
-                                        quote(fd.cs, fd.ce, q, sizeof q));
-                p = fd.delim;
-            }
+            field fd;
+            const char *why = scan_field(f, le, &fd);
+            if (why)
+                return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, f),
+                                    "field %zu: %s", k + 1, why);
+            int st = k != lc ? to_double(r->cloc, fd.cs, fd.ce, dst++)
+                             : label_field(r, ls, &fd, k, label, err);
+            if (st)
+                return k != lc ? bad_number(r, st, ls, &fd, k, err) : st;
+            p = fd.delim;
         }
         if (*p == ',') {
             p++;
@@ -561,39 +552,36 @@ static int is_name(const char *s, const char *e)
     return !(ieq(s, e, "nan") || ieq(s, e, "inf") || ieq(s, e, "infinity"));
 }
 
+/* Scans the fields of [ls, le) for names (is_name): with @p all, 1 when
+ * every field is one; else 1 when some field is one.  A field that does not
+ * scan (broken quotes, a control byte) makes it 0 either way. */
+static int names(char *ls, char *le, int all)
+{
+    for (char *p = ls;;) {
+        field fd;
+        if (scan_field(p, le, &fd))
+            return 0;
+        if (is_name(fd.cs, fd.ce) != all)   /* all: a non-name; any: a name */
+            return !all;
+        if (fd.delim >= le)
+            return all;
+        p = fd.delim + 1;
+    }
+}
+
 /* Is the first line a header?  Only when every field, quoted or not, is a
  * name (is_name).  A line with a number, an empty field, a broken number
  * (1O, 0x10, 1_000, nan(1), a Unicode digit), a control byte or broken quotes
  * is data, and parse_row reports its first bad field at FILE:1:COL. */
 int pmk_csv_looks_like_header(char *ls, char *le)
 {
-    char *p = ls;
-    for (;;) {
-        field fd;
-        if (scan_field(p, le, &fd))
-            return 0;
-        if (!is_name(fd.cs, fd.ce))
-            return 0;
-        if (fd.delim >= le)
-            return 1;
-        p = fd.delim + 1;
-    }
+    return names(ls, le, 1);
 }
 
 /* Does the line hold at least one name (is_name)? */
 int pmk_csv_any_name(char *ls, char *le)
 {
-    char *p = ls;
-    for (;;) {
-        field fd;
-        if (scan_field(p, le, &fd))
-            return 0;
-        if (is_name(fd.cs, fd.ce))
-            return 1;
-        if (fd.delim >= le)
-            return 0;
-        p = fd.delim + 1;
-    }
+    return names(ls, le, 0);
 }
 
 int pmk_csv_header_check(pmk_csv_reader *r, char *ls, char *le, pmk_error *err)
