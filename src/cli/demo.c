@@ -160,20 +160,18 @@ static int demo_rbm(const char *const in[], const char *const outs[], unsigned l
     pmk_rbm *m = NULL;
     pmk_gnb *g = NULL;
     pmk_rng *r = pmk_rng_alloc(NULL, seed);
-    enum { C = 60, PER = C / 10, STEPS = 1000, EVERY = 200 };
+    enum { C = 60, STEPS = 1000, EVERY = 200, S = STEPS / EVERY };
     gsl_matrix *X = NULL, *V = NULL, *Hs = NULL, *P = NULL, *snaps = NULL;
     size_t side, pick = 0, H = 100, found[10] = {0}, classes = 0;
     long cls[C];
-    char caps[C][24], hcap[11][24];
-    const char *cp[C], *hp[11];
+    char caps[C][24];
+    const char *cp[C];
     double recon, pl;
     int status = PMK_EXIT_OK;
     pmk_rbm_options o;
     pmk_rbm_options_init_default(&o);
-    o.epochs = 20;
-    o.batch = 20;
-    o.lr = 0.05;
-    o.momentum = 0.5;
+    o.epochs = 20, o.batch = 20;   /* 2,000 updates */
+    o.lr = 0.05, o.momentum = 0.5;
     pmk_plot_montage_options po;
     pmk_plot_montage_options_init_default(&po);
     if (pmk_rbm_read_data(NULL, path, NULL, NULL, &t, &X, &err))
@@ -197,12 +195,9 @@ static int demo_rbm(const char *const in[], const char *const outs[], unsigned l
     if (pmk_rbm_recon_error(m, &Xv.matrix, r, &recon, &err)
         || pmk_rbm_pseudo_likelihood_1bit(m, &Xv.matrix, r, &pl, &err))
         goto fail;
-    printf("rbm: %zu hidden units trained on %zu digits (CD-1, %zu epochs, batch %zu) in %.1f s\n",
-           H, N, o.epochs, o.batch, secs);
-    printf("rbm: reconstruction error %.2f per digit, pseudo-likelihood %.2f\n", recon, pl);
-    if (pmk_plot_rbm_filters(m, H, 8, 3, out[0], &err))
-        goto fail;
-    printf("rbm: %s: the 64 filters (columns of W)\n", out[0]);
+    printf("rbm: %zu hidden units trained on %zu digits (CD-1, %zu epochs, batch %zu) in %.1f s\n"
+           "rbm: reconstruction error %.2f per digit, pseudo-likelihood %.2f\n", H, N, o.epochs,
+           o.batch, secs, recon, pl);
     /* one digit 3 (the first row without labels), then p(v|h) for 10 samples h ~ p(h|v) */
     while (y && pick < N && y[pick] != 3)
         pick++;
@@ -210,22 +205,18 @@ static int demo_rbm(const char *const in[], const char *const outs[], unsigned l
     gsl_vector_const_view digit = gsl_matrix_const_row(X, pick);
     gsl_matrix_view rest = gsl_matrix_submatrix(P, 1, 0, 10, D);
     gsl_matrix_view V10 = gsl_matrix_submatrix(V, 0, 0, 10, D);
-    for (size_t k = 0; k < 11; k++) {
-        snprintf(hcap[k], sizeof hcap[k], k ? "p(v|h), h #%zu" : "the digit", k);
-        hp[k] = hcap[k];
-        if (k < 10)
-            gsl_matrix_set_row(&V10.matrix, k, &digit.vector);
-    }
+    for (size_t k = 0; k < 10; k++)
+        gsl_matrix_set_row(&V10.matrix, k, &digit.vector);
     gsl_matrix_set_row(P, 0, &digit.vector);
-    po.ncols = 11;
-    po.mode = PMK_MONTAGE_RANGE, po.lo = 0, po.hi = 1;
+    po.ncols = 11, po.mode = PMK_MONTAGE_RANGE, po.lo = 0, po.hi = 1;
     po.title = "a digit, then p(v|h) for 10 samples h ~ p(h|v)";
-    po.captions = hp;
-    if (pmk_rbm_sample_hidden(m, &V10.matrix, Hs, r, &err)
+    if (pmk_plot_rbm_filters(m, H, 10, 3, out[0], &err)
+        || pmk_rbm_sample_hidden(m, &V10.matrix, Hs, r, &err)
         || pmk_rbm_visible_prob(m, Hs, &rest.matrix, &err)
         || pmk_plot_montage(P, side, side, &po, out[1], &err))
         goto fail;
-    printf("rbm: %s: a digit %ld, then p(v|h) for 10 samples h ~ p(h|v)\n", out[1],
+    printf("rbm: %s: the %zu filters (columns of W)\n"
+           "rbm: %s: a digit %ld, then p(v|h) for 10 samples h ~ p(h|v)\n", out[0], H, out[1],
            y ? y[pick] : 0L);
     /* chain c starts from the (c / 10 + 1)-th held-out digit (rows from N on)
      * of class c % 10; pixels of probability 1/2 without labels or digits */
@@ -238,7 +229,6 @@ static int demo_rbm(const char *const in[], const char *const outs[], unsigned l
     }
     pmk_bernoulli_sample(V, V, r);   /* in place, one shape: cannot fail */
     pmk_rbm_sample_options so = {C, STEPS, EVERY};
-    const size_t S = STEPS / EVERY;
     if (pmk_rbm_sample(m, V, &so, r, &snaps, NULL, &err)
         || !(g = pmk_gnb_fit(&Xv.matrix, y, NULL, &err)))
         goto fail;
@@ -250,30 +240,23 @@ static int demo_rbm(const char *const in[], const char *const outs[], unsigned l
         snprintf(caps[c], sizeof caps[c], "%s %ld", c % 10 ? "" : "gnb:", cls[c]);
         cp[c] = caps[c];
     }
-    /* the first 10 chains (digits 0-9) snapshot by snapshot, then the final
-     * means of all 60 captioned with the classifier's label */
-    gsl_matrix_view first = gsl_matrix_submatrix(snaps, 0, 0, S * C, D);
-    for (size_t s = 1; s < S; s++)   /* rows s C .. s C + 9 to rows 10 s .. 10 s + 9 */
-        for (size_t c = 0; c < 10; c++) {
-            gsl_vector_view dst = gsl_matrix_row(&first.matrix, 10 * s + c);
-            gsl_vector_view src = gsl_matrix_row(snaps, s * C + c);
-            gsl_vector_memcpy(&dst.vector, &src.vector);
-        }
-    first = gsl_matrix_submatrix(snaps, 0, 0, S * 10, D);
-    po.ncols = 10;
-    po.captions = NULL;
-    po.title = "10 Gibbs chains from held-out digits 0-9: visible means after 200, 400, .. "
-               "1000 sweeps (rows)";
-    if (pmk_plot_montage(&first.matrix, side, side, &po, out[2], &err))
-        goto fail;
-    printf("rbm: %s: 10 Gibbs chains from digits 0-9, visible means after 200..1000 sweeps\n",
-           out[2]);
-    po.captions = cp;
+    /* the final means of all 60 captioned with the classifier's label; then
+     * chains 0-9 (digits 0-9) snapshot by snapshot: row s C + c swapped into
+     * row 10 s + c (below 50, never a source: those are s C + c >= 60) */
+    po.ncols = 10, po.captions = cp;
     po.title = "60 chains after 1000 sweeps, each captioned with the Gaussian classifier's label";
     if (pmk_plot_montage(&last.matrix, side, side, &po, out[3], &err))
         goto fail;
-    printf("rbm: %s: %d chains after %d sweeps; the Gaussian classifier finds %zu of 10 "
-           "classes among them\n", out[3], C, STEPS, classes);
+    for (size_t k = 10; k < S * 10; k++)
+        gsl_matrix_swap_rows(snaps, k, k / 10 * C + k % 10);
+    gsl_matrix_view first = gsl_matrix_submatrix(snaps, 0, 0, S * 10, D);
+    po.captions = NULL;
+    po.title = "10 Gibbs chains from held-out digits 0-9 (columns): means after 200 .. 1000 sweeps";
+    if (pmk_plot_montage(&first.matrix, side, side, &po, out[2], &err))
+        goto fail;
+    printf("rbm: %s: 10 Gibbs chains from digits 0-9, visible means after 200..1000 sweeps\n"
+           "rbm: %s: %d chains after %d sweeps; the Gaussian classifier finds %zu of 10 "
+           "classes among them\n", out[2], out[3], C, STEPS, classes);
     goto done;
 fail:
     status = cli_error_pmk(&err);

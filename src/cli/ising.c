@@ -31,7 +31,7 @@ static int progress_sweep(const pmk_ising_sweep *s, void *arg)
 
 enum {
     OPT_BETA = 256, OPT_ETA, OPT_H, OPT_NEIGH, OPT_ORDER, OPT_MAXSW, OPT_T0, OPT_TFAC,
-    OPT_ASW, OPT_DAMP, OPT_TOL, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_FLIP, OPT_GAUSS, OPT_OBS, OPT_TRACE_PNG
+    OPT_ASW, OPT_DAMP, OPT_TOL, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_FLIP, OPT_GAUSS, OPT_OBS, OPT_TPNG
 };
 
 /* The verbs' options: the model's (denoise and energy), then each verb's. */
@@ -42,7 +42,7 @@ static const cli_option denoise_opts[] = {
     MODEL_OPTIONS, {"method", 'm', 1}, {"order", OPT_ORDER, 1}, {"max-sweeps", OPT_MAXSW, 1},
     {"t0", OPT_T0, 1}, {"t-factor", OPT_TFAC, 1}, {"anneal-sweeps", OPT_ASW, 1},
     {"damping", OPT_DAMP, 1}, {"tol", OPT_TOL, 1}, {"truth", OPT_TRUTH, 1},
-    {"trace", OPT_TRACE, 1}, {"trace-png", OPT_TRACE_PNG, 1}, {NULL, 0, 0}};
+    {"trace", OPT_TRACE, 1}, {"trace-png", OPT_TPNG, 1}, {NULL, 0, 0}};
 static const cli_option noise_opts[] = {
     {"flip", OPT_FLIP, 1}, {"gauss", OPT_GAUSS, 1}, {"threshold", OPT_THRESH, 1}, {NULL, 0, 0}};
 static const cli_option energy_opts[] = {MODEL_OPTIONS, {"observed", OPT_OBS, 1}, {NULL, 0, 0}};
@@ -123,7 +123,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
         case OPT_TRUTH: v->truth = arg; break;
         case OPT_TRACE: v->trace = arg; break;
         case OPT_OBS: v->observed = arg; break;
-        case OPT_TRACE_PNG: v->trace_png = arg; break;
+        case OPT_TPNG: v->trace_png = arg; break;
         }
     }
     if (rc || key < 0)

@@ -20,7 +20,7 @@
 enum {
     OPT_LR = 256, OPT_PERSISTENT, OPT_CD_RAMP, OPT_MOMENTUM, OPT_WD, OPT_RESUME, OPT_HOLDOUT,
     OPT_LOG, OPT_CHECKPOINT, OPT_PROB, OPT_SAMPLE, OPT_EVERY, OPT_INIT, OPT_EXACT, OPT_AIS,
-    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_PLOT, OPT_ZOOM
+    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_ZOOM, OPT_PLOT
 };
 
 /* ---------------------------------------------------------------- shared */
@@ -495,10 +495,10 @@ static int rbm_filters(int argc, char **argv)
     cli_args_init(&a);
     cli_parse_begin(&p, argc, argv, pmk_help_rbm_filters, CLI_G_OUTPUT | CLI_G_FORMAT, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0)
-        rc = key == OPT_COUNT ? parse_count("count", arg, &count)
-             : key == OPT_COLS ? parse_count("cols", arg, &cols)
-             : parse_count("zoom", arg, &zoom) ? PMK_EXIT_USAGE
-             : pmk_plot_zoom_check(zoom, &err) ? cli_usage("--zoom: %s", err.msg) : 0;
+        rc = parse_count(opts[key - OPT_COUNT].name, arg,
+                         key == OPT_COUNT ? &count : key == OPT_COLS ? &cols : &zoom);
+    if (!rc && zoom && pmk_plot_zoom_check(zoom, &err))
+        rc = cli_usage("--zoom: %s", err.msg);
     if (rc || key < 0)
         return rc ? rc : p.status;
     if ((rc = cli_args_count(&a, 1, 1, "missing MODEL")))
