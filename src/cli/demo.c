@@ -38,13 +38,12 @@ static int demo_gnb(const char *const in[], const char *const out[], unsigned lo
     pmk_gnb *m = NULL;
     pmk_gnb_eval *tr = NULL, *te = NULL;
     pmk_data_reader *r = NULL;
-    pmk_image *img = NULL;
     pmk_error err;
     pmk_error_clear(&err);
     pmk_gnb_fitter *f = pmk_gnb_fitter_open(train, &o, NULL, 1, &err);
     int rc = !f || pmk_gnb_fitter_run(f, &m, &tr, &err) || !(r = pmk_data_open(test, &o, &err))
-             || pmk_gnb_eval_reader(m, r, &te, &err) || pmk_gnb_montage(m, 28, 28, 10, &img, &err)
-             || pmk_image_write(png, img, PMK_IMAGE_AUTO, &err) ? cli_error_pmk(&err) : 0;
+             || pmk_gnb_eval_reader(m, r, &te, &err) || pmk_plot_gnb_model(m, 28, 28, 4, png, &err)
+             ? cli_error_pmk(&err) : 0;
     if (!rc) {
         double nt = (double)te->n;
         printf("gnb: Gaussian classifier, shared variance, pixels/255, var_smoothing 1e-9\n"
@@ -60,7 +59,6 @@ static int demo_gnb(const char *const in[], const char *const out[], unsigned lo
     }
     pmk_gnb_fitter_free(f);
     pmk_data_close(r);
-    pmk_image_free(img);
     pmk_gnb_eval_free(tr);
     pmk_gnb_eval_free(te);
     pmk_gnb_free(m);
