@@ -205,9 +205,9 @@ static int cmd_eval(int argc, char **argv)
 {
     static const cli_option opts[] = {{"confusion-png", OPT_CONF_PNG, 1},
                                       {"worst-png", OPT_WORST_PNG, 1}, {NULL, 0, 0}};
-    const char *arg, *png[2] = {NULL, NULL};   /* confusion, worst */
     cli_args a;
     cli_parser p;
+    const char *arg, *png[2] = {NULL, NULL};   /* confusion, worst */
     int key, rc;
     cli_args_init(&a);
     cli_parse_begin(&p, argc, argv, pmk_help_gnb_eval, CLI_G_DATA | CLI_G_JSON, opts, &a);

@@ -219,22 +219,26 @@ done:
 
 /* ---------------------------------------------------------------- Ising traces */
 
-/* n runs as series: x sweep numbers, energies, errors (NULL entries where a
- * run has none), the figure drawn from them. */
-static int traces_draw(size_t n, const char *const *names, double **x, double **e, double **er,
-                       const size_t *len, int with_error, const char *png, pmk_error *err)
+/* n runs as series, a[3 i .. 3 i + 2] run i's sweep numbers, energies and
+ * errors (len[i] each), drawn; then a, its arrays and len freed. */
+static int traces_draw(size_t n, const char *const *names, double **a, size_t *len, int with_error,
+                       const char *png, pmk_error *err)
 {
     pmk_plot_series *s = malloc(2 * n * sizeof *s);
-    if (!s)
-        return pmk_error_set(err, PMK_ENOMEM, "plot: out of memory");
-    for (size_t i = 0; i < n; i++) {
-        s[i] = (pmk_plot_series){names[i], x[i], e[i], len[i]};
-        s[n + i] = (pmk_plot_series){names[i], x[i], er[i], len[i]};
+    int rc = s ? PMK_OK : pmk_error_set(err, PMK_ENOMEM, "plot: out of memory");
+    for (size_t i = 0; s && i < n; i++) {
+        s[i] = (pmk_plot_series){names[i], a[3 * i], a[3 * i + 1], len[i]};
+        s[n + i] = (pmk_plot_series){names[i], a[3 * i], a[3 * i + 2], len[i]};
     }
     pmk_plot_panel p[2] = {{"energy E(x, y)", s, n}, {"fraction of pixels wrong", s + n, n}};
-    int rc = pmk_plot_lines(png, "Ising denoising: energy and error per sweep", "sweep", p,
+    if (s)
+        rc = pmk_plot_lines(png, "Ising denoising: energy and error per sweep", "sweep", p,
                             with_error ? 2 : 1, err);
     free(s);
+    for (size_t k = 0; a && k < 3 * n; k++)
+        free(a[k]);
+    free(a);
+    free(len);
     return rc;
 }
 
@@ -259,21 +263,14 @@ int pmk_plot_ising_traces(const pmk_ising_result *const *runs, const char *const
             a[3 * i + 2][t] = (double)(r->ntrace ? r->trace[t].errors : r->errors) / npix;
         }
     }
-    if (!rc) {
-        double **x = malloc(3 * n * sizeof *x);
-        if (!x)
-            rc = pmk_error_set(err, PMK_ENOMEM, "plot: out of memory");
-        for (size_t i = 0; x && i < n; i++)
-            x[i] = a[3 * i], x[n + i] = a[3 * i + 1], x[2 * n + i] = a[3 * i + 2];
-        if (x)
-            rc = traces_draw(n, names, x, x + n, x + 2 * n, len, with_error, png, err);
-        free(x);
+    if (rc) {   /* traces_draw frees a and len; here they go without it */
+        for (size_t k = 0; a && k < 3 * n; k++)
+            free(a[k]);
+        free(a);
+        free(len);
+        return rc;
     }
-    for (size_t k = 0; a && k < 3 * n; k++)
-        free(a[k]);
-    free(a);
-    free(len);
-    return rc;
+    return traces_draw(n, names, a, len, with_error, png, err);
 }
 
 int pmk_plot_trace_files(const char *const *csv, size_t n, const char *png, pmk_error *err)
@@ -310,14 +307,10 @@ int pmk_plot_trace_files(const char *const *csv, size_t n, const char *png, pmk_
             || !(a[3 * i + 2] = jr >= 0 ? csv_column(&c[i], jr) : calloc(len[i], sizeof(double))))
             rc = pmk_error_set(err, PMK_ENOMEM, "plot: out of memory");
     }
-    double **x = rc ? NULL : malloc(3 * n * sizeof *x);
-    if (!rc && !x)
-        rc = pmk_error_set(err, PMK_ENOMEM, "plot: out of memory");
-    for (size_t i = 0; x && i < n; i++)
-        x[i] = a[3 * i], x[n + i] = a[3 * i + 1], x[2 * n + i] = a[3 * i + 2];
-    if (x)
-        rc = traces_draw(n, names, x, x + n, x + 2 * n, len, with_error, png, err);
-    free(x);
+    if (!rc) {
+        rc = traces_draw(n, names, a, len, with_error, png, err);
+        a = NULL, len = NULL;
+    }
     for (size_t k = 0; a && k < 3 * n; k++)
         free(a[k]);
     for (size_t i = 0; c && i < n; i++)
