@@ -298,7 +298,8 @@ START_TEST(test_models)
     o.ncols = 2;
     o.colorbar = 1;
     o.title = "t";
-    o.captions = (const char *const *)&o.title;   /* any non-NULL: a caption strip */
+    static const char *const caps2[2] = {"3", "7"};   /* a caption strip */
+    o.captions = caps2;
     ck_assert_int_eq(pmk_plot_montage_layout_get(1, 2, 2, &o, &ls, &e), PMK_OK);
     ck_assert_int_eq(pmk_plot_montage_layout_get(2, 2, 2, &o, &lm, &e), PMK_OK);
     cairo_surface_destroy(load(tpath("g.png"), 240, (int)(lm.height + ls.height)));
@@ -333,9 +334,10 @@ START_TEST(test_worst)
     pmk_plot_montage_options po;
     pmk_plot_montage_layout l;
     pmk_plot_montage_options_init_default(&po);
+    static const char *const two[3] = {"true\npredicted", "", ""};   /* two caption lines */
     po.zoom = 2;
     po.title = "t";
-    po.captions = (const char *const *)&po.title;
+    po.captions = two;
     ck_assert_int_eq(pmk_plot_montage_layout_get(3, 28, 28, &po, &l, &e), PMK_OK);
     cairo_surface_destroy(load(tpath("w.png"), (int)l.width, (int)l.height));
     ck_assert_int_eq(pmk_plot_gnb_worst(m, "m", data, &o, 0, 2, tpath("x.png"), &e), PMK_EINVAL);
