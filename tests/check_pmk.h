@@ -36,6 +36,7 @@ Suite *suite_ising(void);
 Suite *suite_reentrant(void);
 Suite *suite_progress(void);
 Suite *suite_threads(void);
+Suite *suite_plot(void);
 
 /* Path of a file in the source tree ($PMK_TOP_SRCDIR/<rel>), in a static buffer
  * that the next call overwrites. */

@@ -43,5 +43,6 @@
 #include "pmk/gnb.h"
 #include "pmk/rbm.h"
 #include "pmk/ising.h"
+#include "pmk/plot.h"
 
 #endif

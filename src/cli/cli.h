@@ -85,8 +85,10 @@ int cli_threads(void);
 void cli_stdio_init(void);
 int cli_finish(int status);
 /* fflush(stdout) in the middle of a run, remembering the cause of a failure
- * for cli_finish's message. */
+ * for cli_finish's message; cli_stdout_failed remembers errno after a write
+ * to stdout that failed. */
 void cli_flush_stdout(void);
+void cli_stdout_failed(void);
 
 
 /* Help text helpers: prints the text and returns PMK_EXIT_OK. */

@@ -270,7 +270,9 @@ const char *cli_data_file(const char *name, char *buf, size_t len)
 
 int cli_print_help(const char *text)
 {
-    fputs(text, stdout);
+    errno = 0;
+    if (fputs(text, stdout) == EOF)
+        cli_stdout_failed();
     return PMK_EXIT_OK;
 }
 
@@ -337,14 +339,22 @@ void cli_stdio_init(void)
     }
 }
 
-/* The cause of the first failed flush of stdout, for cli_finish. */
+/* The cause of the first failed write or flush of stdout, for cli_finish
+ * (a write that fails inside stdio sets the stream's error flag, but its
+ * errno is gone by the end of the run). */
 static int stdout_errno;
+
+void cli_stdout_failed(void)
+{
+    if (!stdout_errno)
+        stdout_errno = errno ? errno : EIO;
+}
 
 void cli_flush_stdout(void)
 {
     errno = 0;
-    if (fflush(stdout) != 0 && !stdout_errno)
-        stdout_errno = errno ? errno : EIO;
+    if (fflush(stdout) != 0)
+        cli_stdout_failed();
 }
 
 int cli_finish(int status)
@@ -372,7 +382,10 @@ int cli_finish(int status)
 int cli_report_done(pmk_report *r, FILE *out, int json)
 {
     pmk_error err = {0};
+    errno = 0;
     int rc = pmk_report_write(r, out, json, &err) ? cli_error_pmk(&err) : PMK_EXIT_OK;
+    if (out == stdout && ferror(out))
+        cli_stdout_failed();
     pmk_report_free(r);
     return rc;
 }

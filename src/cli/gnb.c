@@ -46,7 +46,7 @@ static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
 
 enum {
     OPT_SMOOTH = 256, OPT_FLOOR, OPT_VARIANCE, OPT_PRIORS, OPT_MAXK, OPT_CHUNK, OPT_NOTRAIN,
-    OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS
+    OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS, OPT_ZOOM, OPT_CONF_PNG, OPT_WORST_PNG
 };
 
 static void report_fit(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, int auto_scale,
@@ -210,11 +210,19 @@ static void report_eval(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e)
 
 static int cmd_eval(int argc, char **argv)
 {
+    static const cli_option opts[] = {{"confusion-png", OPT_CONF_PNG, 1},
+                                      {"worst-png", OPT_WORST_PNG, 1}, {NULL, 0, 0}};
     cli_args a;
+    cli_parser p;
+    const char *arg, *png[2] = {NULL, NULL};   /* confusion, worst */
+    int key, rc;
     cli_args_init(&a);
-    int rc = cli_parse(argc, argv, pmk_help_gnb_eval, CLI_G_DATA | CLI_G_JSON, &a);
-    if (rc || (rc = cli_args_count(&a, 2, 2, "need MODEL and DATA")))
-        return rc;
+    cli_parse_begin(&p, argc, argv, pmk_help_gnb_eval, CLI_G_DATA | CLI_G_JSON, opts, &a);
+    while ((key = cli_parse_next(&p, &arg)) > 0)
+        png[key - OPT_CONF_PNG] = arg;
+    if (key < 0 || (rc = cli_args_count(&a, 2, 2, "need MODEL and DATA"))
+        || (rc = cli_check_files((const char *const *)a.pos, 2, png, 2)))
+        return key < 0 ? p.status : rc;
     pmk_gnb *m = NULL;
     pmk_data_reader *r = NULL;
     pmk_gnb_eval *e = NULL;
@@ -222,6 +230,11 @@ static int cmd_eval(int argc, char **argv)
     rc = open_model_data(&a, &m, &r);   /* then over every rank (src/mpi/) */
     if (pmkmpi_gnb_eval(rc, m, r, &e, &err) && !rc)
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
+    pmk_data_options o;
+    cli_data_options(&a, &o);
+    if (!rc && ((png[0] && pmk_plot_confusion(e, m, png[0], &err))
+                || (png[1] && pmk_plot_gnb_worst(m, a.pos[0], a.pos[1], &o, 20, 4, png[1], &err))))
+        rc = cli_error_pmk(&err);
     if (!rc) {
         pmk_report *rep = pmk_report_new();
         report_eval(rep, m, e);
@@ -241,18 +254,23 @@ static int cmd_eval(int argc, char **argv)
 
 static int cmd_show(int argc, char **argv)
 {
-    static const cli_option opts[] = {{"shape", OPT_SHAPE, 1}, {"cols", OPT_COLS, 1}, {NULL, 0, 0}};
+    static const cli_option opts[] = {{"shape", OPT_SHAPE, 1}, {"cols", OPT_COLS, 1},
+                                      {"zoom", OPT_ZOOM, 1}, {NULL, 0, 0}};
     cli_args a;
     cli_parser p;
     cli_args_init(&a);
-    size_t tw = 0, th = 0, ncols = 0;
+    size_t tw = 0, th = 0, ncols = 0, zoom = 0;
     int key, rc = 0;
     const char *arg, *out;
     pmk_image_format fmt;
+    pmk_error err;
     cli_parse_begin(&p, argc, argv, pmk_help_gnb_show, CLI_G_OUTPUT | CLI_G_FORMAT, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
         if (key == OPT_SHAPE)
             rc = cli_parse_shape("shape", arg, &th, &tw);
+        else if (key == OPT_ZOOM)
+            rc = cli_parse_size("zoom", arg, &zoom) ? PMK_EXIT_USAGE
+                 : pmk_plot_zoom_check(zoom, &err) ? cli_usage("--zoom: %s", err.msg) : 0;
         else if (!(rc = cli_parse_size("cols", arg, &ncols)) && !ncols)
             rc = cli_usage("--cols: must be at least 1");
     }
@@ -264,17 +282,17 @@ static int cmd_show(int argc, char **argv)
     const char *mpath = a.pos[0];
     pmk_gnb *m = NULL;
     pmk_image *img = NULL;
-    pmk_error err;
     /* th x tw: both below 2^32 (cli_parse_shape), so exact in a double */
     if (pmk_gnb_load(mpath, &m, &err))
         rc = cli_error_pmk(&err);
     else if (th && (double)th * (double)tw != (double)pmk_gnb_nfeatures(m))
         rc = cli_error("--shape %zux%zu has %.0f pixels, but the model %s has %zu features", th,
                        tw, (double)th * (double)tw, mpath, pmk_gnb_nfeatures(m));
-    else if (pmk_gnb_montage(m, th, tw, ncols, &img, &err))   /* no shape: square tiles */
+    else if (zoom ? pmk_plot_gnb_model(m, th, tw, zoom, out, &err)   /* the labelled figure */
+                  : pmk_gnb_montage(m, th, tw, ncols, &img, &err))   /* no shape: square tiles */
         rc = !th && err.code == PMK_EINVAL ? cli_error("%s: %s; give --shape RxC", mpath, err.msg)
                                            : cli_error_pmk(&err);
-    else if (pmk_image_write(out, img, fmt, &err))
+    else if (!zoom && pmk_image_write(out, img, fmt, &err))
         rc = cli_error_pmk(&err);
     pmk_image_free(img);
     pmk_gnb_free(m);

@@ -32,7 +32,7 @@ static int progress_sweep(const pmk_ising_sweep *s, void *arg)
 enum {
     OPT_BETA = 256, OPT_ETA, OPT_H, OPT_NEIGH, OPT_ORDER, OPT_MAXSW, OPT_T0, OPT_TFAC,
     OPT_ASW, OPT_DAMP, OPT_TOL, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_FLIP, OPT_GAUSS, OPT_OBS,
-    OPT_MARG, OPT_MFROM, OPT_BURN, OPT_LEVELS, OPT_COST
+    OPT_MARG, OPT_MFROM, OPT_BURN, OPT_LEVELS, OPT_COST, OPT_TPNG
 };
 
 /* The verbs' options: the model's (denoise and energy), then each verb's. */
@@ -44,7 +44,8 @@ static const cli_option denoise_opts[] = {
     {"t0", OPT_T0, 1}, {"t-factor", OPT_TFAC, 1}, {"anneal-sweeps", OPT_ASW, 1},
     {"damping", OPT_DAMP, 1}, {"tol", OPT_TOL, 1}, {"truth", OPT_TRUTH, 1},
     {"trace", OPT_TRACE, 1}, {"marginals", OPT_MARG, 1}, {"marginals-from", OPT_MFROM, 1},
-    {"burn-in", OPT_BURN, 1}, {"levels", OPT_LEVELS, 1}, {"data-cost", OPT_COST, 1}, {NULL, 0, 0}};
+    {"burn-in", OPT_BURN, 1}, {"levels", OPT_LEVELS, 1}, {"data-cost", OPT_COST, 1},
+    {"trace-png", OPT_TPNG, 1}, {NULL, 0, 0}};
 static const cli_option noise_opts[] = {
     {"flip", OPT_FLIP, 1}, {"gauss", OPT_GAUSS, 1}, {"threshold", OPT_THRESH, 1}, {NULL, 0, 0}};
 static const cli_option energy_opts[] = {MODEL_OPTIONS, {"observed", OPT_OBS, 1}, {NULL, 0, 0}};
@@ -70,7 +71,7 @@ typedef struct ising_args {
     pmk_ising_params p;
     pmk_ising_options o;
     pmk_ising_noise noise;   /* its threshold: every verb's --threshold [0: none] */
-    const char *in, *truth, *trace, *observed, *marg;
+    const char *in, *truth, *trace, *observed, *marg, *trace_png;
     const char *out;         /* -o without its FMT: prefix */
     pmk_image_format fmt;
 } ising_args;
@@ -84,7 +85,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
     pmk_ising_params_init_default(&v->p);
     pmk_ising_options_init_default(&v->o);
     pmk_ising_noise_init_default(&v->noise);
-    v->truth = v->trace = v->observed = v->out = v->marg = NULL;
+    v->truth = v->trace = v->observed = v->out = v->marg = v->trace_png = NULL;
     const char *arg;
     int key = 0, rc = 0, have_max_sweeps = 0;
     long nb;
@@ -140,6 +141,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
             if (pmk_ising_data_cost_parse(arg, &v->p.data_cost, &err))
                 rc = cli_usage("--data-cost: %s", err.msg);
             break;
+        case OPT_TPNG: v->trace_png = arg; break;
         }
     }
     v->o.threads = cli_threads();
@@ -164,8 +166,9 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
                             || pmk_spin_threshold_check(v->noise.threshold, &err)
                             || (verb == DENOISE && pmk_ising_check(&v->p, &v->o, &err)))
         return cli_usage_pmk(&err);
-    const char *ins[] = {v->in, v->truth, v->observed}, *outs[] = {v->out, v->trace, v->marg};
-    return cli_check_files(ins, 3, outs, 3);
+    const char *ins[] = {v->in, v->truth, v->observed};
+    const char *outs[] = {v->out, v->trace, v->marg, v->trace_png};
+    return cli_check_files(ins, 3, outs, 4);
 }
 
 /* The figures of a run, as text or JSON, on stdout (stderr when the image
@@ -271,7 +274,10 @@ static int cmd_denoise(int argc, char **argv)
         || (v.marg && pmk_ising_marginals_save(v.marg, W, H, res.marginals, &err))
         || (gx ? pmk_grey_image_write(v.out, gx, v.fmt, &err)
                : pmk_spin_image_write(v.out, x, v.fmt, &err)) != PMK_OK
-        || (v.trace && pmk_outfile_commit(&tracef, &err) != PMK_OK))
+        || (v.trace && pmk_outfile_commit(&tracef, &err) != PMK_OK)
+        || (v.trace_png && pmk_plot_ising_traces((const pmk_ising_result *const[]){&res},
+                                                 (const char *const[]){pmk_ising_method_name(o->method)},
+                                                 1, v.truth != NULL, v.trace_png, &err)))
         rc = cli_error_pmk(&err);
     else
         rc = report_denoise(&v, &res, secs);

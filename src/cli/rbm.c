@@ -21,8 +21,8 @@
 enum {
     OPT_LR = 256, OPT_PERSISTENT, OPT_CD_RAMP, OPT_MOMENTUM, OPT_WD, OPT_RESUME, OPT_HOLDOUT,
     OPT_LOG, OPT_CHECKPOINT, OPT_PROB, OPT_SAMPLE, OPT_EVERY, OPT_INIT, OPT_EXACT, OPT_AIS,
-    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_SP_TARGET, OPT_SP_COST,
-    OPT_EXACT_PL, OPT_BINARY, OPT_TRAINER, OPT_TEMPS
+    OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_ZOOM, /* in this order: see filters */
+    OPT_SP_TARGET, OPT_SP_COST, OPT_EXACT_PL, OPT_BINARY, OPT_TRAINER, OPT_TEMPS, OPT_PLOT
 };
 
 /* ---------------------------------------------------------------- shared */
@@ -115,6 +115,8 @@ typedef struct train_ctx {
     size_t temps;
     FILE *log;
     double t0, t_epoch;
+    double *curves;   /* --plot: ncurves rows of epoch and the three figures */
+    size_t ncurves;
 } train_ctx;
 
 /* The library's notice before the first epoch, then each epoch's line, log
@@ -145,6 +147,11 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
             fprintf(c->log, "%c%.6f", r ? ' ' : ',', info->swap_rates[r]);
         fputc('\n', c->log);
     }
+    double *cv = realloc(c->curves, 4 * (c->ncurves + 1) * sizeof *cv);
+    if (!cv)
+        return cli_error("out of memory"), PMK_EIO;
+    memcpy((c->curves = cv) + 4 * c->ncurves++,
+           (double[4]){(double)info->epoch, info->recon_error, pl, gap}, 4 * sizeof *cv);
     if (c->checkpoint_every && (info->epoch - c->first_epoch + 1) % c->checkpoint_every == 0
         && info->epoch < c->epochs_total && pmk_rbm_save(m, c->model_path, &err)) {
         cli_error_pmk(&err);
@@ -188,9 +195,10 @@ static int rbm_train(int argc, char **argv)
         {"holdout", OPT_HOLDOUT, 1}, {"log", OPT_LOG, 1},
         {"checkpoint-every", OPT_CHECKPOINT, 1}, {"sparsity-target", OPT_SP_TARGET, 1},
         {"sparsity-cost", OPT_SP_COST, 1}, {"log-exact-pl", OPT_EXACT_PL, 0},
-        {"trainer", OPT_TRAINER, 1}, {"temperatures", OPT_TEMPS, 1}, {NULL, 0, 0},
+        {"trainer", OPT_TRAINER, 1}, {"temperatures", OPT_TEMPS, 1}, {"plot", OPT_PLOT, 1},
+        {NULL, 0, 0},
     };
-    const char *resume = NULL, *logpath = NULL, *arg;
+    const char *resume = NULL, *logpath = NULL, *plot = NULL, *arg;
     size_t checkpoint = 0;
     pmk_rbm_options o;
     pmk_rbm_options_init_default(&o);
@@ -219,6 +227,7 @@ static int rbm_train(int argc, char **argv)
         case OPT_RESUME: resume = arg; break;
         case OPT_HOLDOUT: rc = cli_parse_double("holdout", arg, &o.holdout); break;
         case OPT_LOG: logpath = arg; break;
+        case OPT_PLOT: plot = arg; break;
         case OPT_CHECKPOINT: rc = cli_parse_size("checkpoint-every", arg, &checkpoint); break;
         case OPT_SP_TARGET: rc = cli_parse_double("sparsity-target", arg, &o.sparsity_target); break;
         case OPT_SP_COST: rc = cli_parse_double("sparsity-cost", arg, &o.sparsity_cost); break;
@@ -241,15 +250,15 @@ static int rbm_train(int argc, char **argv)
         return rc;
     if (checkpoint && !strcmp(out, "-"))
         return cli_usage("--checkpoint-every needs a model file, not -o -");
-    const char *train_in[] = {path, resume}, *train_out[] = {out, logpath};
-    if ((rc = cli_check_files(train_in, 2, train_out, 2)))
+    const char *train_in[] = {path, resume}, *train_out[] = {out, logpath, plot};
+    if ((rc = cli_check_files(train_in, 2, train_out, 3)))
         return rc;
 
     int rank = pmkmpi_rank();   /* under mpirun only rank 0 writes files (src/mpi/) */
     if (rank)
-        logpath = NULL, checkpoint = 0;
+        logpath = NULL, checkpoint = 0, plot = NULL;
     train_ctx ctx = {out, checkpoint, o.epochs, 1, o.log_exact_pl, o.temperatures, NULL,
-                     cli_now(), cli_now()};
+                     cli_now(), cli_now(), NULL, 0};
     pmk_rbm_train_result res;
     pmk_outfile logf = {0};
     if ((resume && (rc = load_model(resume, &u))) || (rc = load_data(path, &a, resume, 0, &u)))
@@ -277,11 +286,13 @@ static int rbm_train(int argc, char **argv)
     /* Every write error of the log is seen before the model is replaced;
      * the log's rename follows the model's. */
     else if ((logpath && pmk_outfile_sync(&logf, &err)) || (!rank && pmk_rbm_save(u.m, out, &err))
-             || (logpath && pmk_outfile_commit(&logf, &err)))
+             || (logpath && pmk_outfile_commit(&logf, &err))
+             || (plot && pmk_plot_rbm_curves(ctx.curves, ctx.ncurves, plot, &err)))
         rc = cli_error_pmk(&err);
     else
         rc = train_report(&a, u.m, &o, &ctx, &res);
 done:
+    free(ctx.curves);
     if (logpath)
         pmk_outfile_abort(&logf);
     run_free(&u);
@@ -508,9 +519,9 @@ static int rbm_sample(int argc, char **argv)
 static int rbm_filters(int argc, char **argv)
 {
     static const cli_option opts[] = {{"count", OPT_COUNT, 1}, {"cols", OPT_COLS, 1},
-                                      {NULL, 0, 0}};
+                                      {"zoom", OPT_ZOOM, 1}, {NULL, 0, 0}};
     const char *arg, *out;
-    size_t count = 0, cols = 0, side;
+    size_t count = 0, cols = 0, side, zoom = 0;
     cli_args a;
     cli_parser p;
     pmk_image_format fmt;
@@ -519,7 +530,10 @@ static int rbm_filters(int argc, char **argv)
     cli_args_init(&a);
     cli_parse_begin(&p, argc, argv, pmk_help_rbm_filters, CLI_G_OUTPUT | CLI_G_FORMAT, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0)
-        rc = key == OPT_COUNT ? parse_count("count", arg, &count) : parse_count("cols", arg, &cols);
+        rc = parse_count(opts[key - OPT_COUNT].name, arg,
+                         key == OPT_COUNT ? &count : key == OPT_COLS ? &cols : &zoom);
+    if (!rc && zoom && pmk_plot_zoom_check(zoom, &err))
+        rc = cli_usage("--zoom: %s", err.msg);
     if (rc || key < 0)
         return rc ? rc : p.status;
     if ((rc = cli_args_count(&a, 1, 1, "missing MODEL")))
@@ -533,8 +547,9 @@ static int rbm_filters(int argc, char **argv)
     if (!(rc = run_begin(&a, &u)) && !(rc = load_model(a.pos[0], &u))
         && pmk_rbm_image_side(u.m->d, &side, &err))
         rc = cli_error("%s: %s", a.pos[0], err.msg);
-    else if (!rc && (pmk_rbm_filters_image(u.m, count, cols, &u.img, &err)
-                     || pmk_image_write(out, u.img, fmt, &err)))
+    else if (!rc && (zoom ? pmk_plot_rbm_filters(u.m, count, cols, zoom, out, &err)
+                          : pmk_rbm_filters_image(u.m, count, cols, &u.img, &err)
+                                || pmk_image_write(out, u.img, fmt, &err)))
         rc = cli_error_pmk(&err);
     run_free(&u);
     return rc;
