@@ -137,8 +137,16 @@ grep -qx 'train accuracy    1.000000 (5/5)' "$T/out" || fail "tiny: train accura
 same_bytes "$T/t.gnb" "$T/last.gnb"
 expect_ok "$PMK" gnb eval --json "$T/t.gnb" "$FIX/gnb-tiny-test.csv"
 grep -q '"n": 4, "correct": 3, "accuracy": 0.75,' "$T/out" || fail "tiny eval: $(cat "$T/out")"
-grep -q '"precision": \[0.5, 1\], "recall": \[1, 0.66666666666666663\], "confusion": \[\[1, 0\], \[1, 2\]\]' "$T/out" ||
+grep -q '"precision": \[0.5, 1\], "recall": \[1, 0.66666666666666663\], "f1": \[0.66666666666666663, 0.80000000000000004\], "support": \[1, 3\], "macro_precision": 0.75, "macro_recall": 0.83333333333333326, "macro_f1": 0.73333333333333339, "weighted_precision": 0.875, "weighted_recall": 0.75, "weighted_f1": 0.76666666666666672, "confusion": \[\[1, 0\], \[1, 2\]\]' "$T/out" ||
     fail "tiny eval: $(cat "$T/out")"
+# F1 2/3 and 4/5; macro and weighted (support 1, 3) averages; log-loss is
+# minus the mean log-posterior.  The text table is classification_report's.
+grep -q '"mean_log_posterior": -0.24437258003583628, "log_loss": 0.24437258003583628,' "$T/out" ||
+    fail "tiny eval: log-loss: $(cat "$T/out")"
+expect_ok "$PMK" gnb eval "$T/t.gnb" "$FIX/gnb-tiny-test.csv"
+grep -qx 'log-loss            0.244373 nats (mean -log p(true class | x))' "$T/out" &&
+    grep -qx 'weighted avg     0.8750    0.7500    0.7667         4' "$T/out" ||
+    fail "tiny eval text: $(cat "$T/out")"
 # class variances: class 7 has zero variance in feature 2, and row (5,2) of
 # label 7 is off its mean there: one warned row.
 expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 --variance class "$FIX/gnb-tiny-train.csv" -o "$T/tc.gnb"

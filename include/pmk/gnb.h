@@ -37,6 +37,7 @@
 #include <gsl/gsl_vector.h>
 #include "pmk/dataset.h"
 #include "pmk/image.h"
+#include "pmk/report.h"
 #include "pmk/status.h"
 #include "pmk/stream.h"
 
@@ -250,6 +251,16 @@ typedef struct pmk_gnb_eval {
     double mean_log_post;   /**< sum_log_post / n */
     double *precision;      /**< K: pmk_gnb_eval_precision of each class */
     double *recall;         /**< K: pmk_gnb_eval_recall of each class */
+    double *f1;             /**< K: pmk_gnb_eval_f1 of each class */
+    /* Averages as scikit-learn's classification_report gives them: over the
+     * classes that occur among the true or the predicted labels, a precision
+     * or recall that is undefined counting as 0 (its zero_division default);
+     * macro: the plain mean of the per-class figures, weighted: weighted by
+     * support.  NaN before any row. */
+    double macro_precision, macro_recall, macro_f1;
+    double weighted_precision, weighted_recall, weighted_f1;
+    double log_loss;        /**< -mean_log_post: the mean of -log p(y_i | x_i),
+                                 scikit-learn's log_loss without its clipping */
 } pmk_gnb_eval;
 
 /** The largest K for which pmk_gnb_eval keeps the K x K confusion matrix
@@ -268,19 +279,39 @@ PMK_API void pmk_gnb_eval_free(pmk_gnb_eval *e);
 PMK_API int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
                              const long *y, pmk_error *err);
 
-/** The evaluation @p e of model @p m as text: a table of each class's
- *  label, precision, recall ("-" where undefined) and support, then the
- *  confusion matrix (rows: true label, columns: predicted label; or a line
- *  saying there is none above PMK_GNB_EVAL_CONFUSION_MAX classes), each part
- *  after a blank line, numbers in the C locale.  @return a new string
- *  (free()), NULL when out of memory. */
+/** The evaluation @p e of model @p m as text: scikit-learn's
+ *  classification_report(digits=4) layout (a header, each class's label,
+ *  precision, recall, F1 and support, "-" where undefined; then the
+ *  accuracy, macro average and weighted average rows; the first column as
+ *  wide as "weighted avg" or the longest label), then the confusion matrix
+ *  (rows: true label, columns: predicted label; or a line saying there is
+ *  none above PMK_GNB_EVAL_CONFUSION_MAX classes), each part after a blank
+ *  line, numbers in the C locale.  Every class of the model has a row
+ *  (scikit-learn leaves out those neither true nor predicted).  @return a
+ *  new string (free()), NULL when out of memory. */
 PMK_API char *pmk_gnb_eval_report(const pmk_gnb_eval *e, const pmk_gnb *m);
+
+/** Adds the evaluation @p e of model @p m to @p r, as `pmk gnb eval` prints
+ *  it: text lines (rows, accuracy, mean NLL, log-loss, then the table of
+ *  pmk_gnb_eval_report) and the JSON members "n", "correct", "accuracy",
+ *  "mean_nll", "mean_log_posterior", "log_loss", "zero_variance_rows",
+ *  "labels", "precision", "recall", "f1", "support" (lists in class order),
+ *  "macro_precision", "macro_recall", "macro_f1", "weighted_precision",
+ *  "weighted_recall", "weighted_f1" and "confusion" (null above
+ *  PMK_GNB_EVAL_CONFUSION_MAX classes).  Out of memory is kept in @p r
+ *  (pmk_report_write returns it). */
+PMK_API void pmk_gnb_eval_to_report(const pmk_gnb_eval *e, const pmk_gnb *m, pmk_report *r);
 
 /** Precision and recall of class index @p k (NaN when undefined: no row
  *  predicted / none of that class). */
 PMK_API double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k);
 /** Recall of class index @p k: correct / rows of that class (NaN when none). */
 PMK_API double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
+/** F1 of class index @p k, the harmonic mean of precision and recall:
+ *  2 hits / (support + predicted): 2PR/(P+R) where both are defined, 0
+ *  where one is (the class never predicted, or never true), NaN where the
+ *  class is neither true nor predicted in any row. */
+PMK_API double pmk_gnb_eval_f1(const pmk_gnb_eval *e, size_t k);
 
 /* ---------------------------------------------------------------- data sets
  *

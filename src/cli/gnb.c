@@ -177,30 +177,6 @@ static int cmd_predict(int argc, char **argv)
 
 /* ---------------------------------------------------------------- eval */
 
-/* The evaluation's fields: text as before, JSON with the same keys. */
-static void report_eval(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e)
-{
-    char *table = pmk_gnb_eval_report(e, m);
-    pmk_report_int(r, "n", (long long)e->n, "rows                %zu\n", e->n);
-    pmk_report_int(r, "correct", (long long)e->correct, NULL);
-    pmk_report_num(r, "accuracy", e->accuracy, "accuracy            %.4f (%zu/%zu)\n", e->accuracy,
-                   e->correct, e->n);
-    pmk_report_num(r, "mean_nll", e->mean_nll, "mean NLL            %.6f nats\n", e->mean_nll);
-    pmk_report_num(r, "mean_log_posterior", e->mean_log_post,
-                   "mean log-posterior  %.6f nats (of the true class)\n", e->mean_log_post);
-    pmk_report_int(r, "zero_variance_rows", (long long)e->zero_var_rows, NULL);
-    pmk_report_longs(r, "labels", pmk_gnb_labels(m), e->k);
-    /* the text's per-class table and confusion matrix: the library's */
-    pmk_report_text(r, "%s", table ? table : "\n(out of memory for the per-class table)\n");
-    pmk_report_nums(r, "precision", e->precision, e->k);
-    pmk_report_nums(r, "recall", e->recall, e->k);
-    if (e->confusion)
-        pmk_report_size_matrix(r, "confusion", e->confusion, e->k, e->k);
-    else   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
-        pmk_report_null(r, "confusion");
-    free(table);
-}
-
 static int cmd_eval(int argc, char **argv)
 {
     cli_args a;
@@ -216,7 +192,7 @@ static int cmd_eval(int argc, char **argv)
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     if (!rc) {
         pmk_report *rep = pmk_report_new();
-        report_eval(rep, m, e);
+        pmk_gnb_eval_to_report(e, m, rep);
         rc = cli_report_done(rep, stdout, a.json);
         if (e->zero_var_rows)
             cli_notice("warning: %zu of %zu rows differ from their class mean in a feature of "
