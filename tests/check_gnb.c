@@ -631,5 +631,6 @@ Suite *suite_gnb(void)
     suite_add_tcase(s, t);
     suite_gnb_more(s);   /* check_gnb_more.c */
     suite_gnb_data(s);   /* check_gnb_data.c */
+    suite_gnb_weights(s);   /* check_gnb_weights.c */
     return s;
 }

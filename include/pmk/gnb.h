@@ -134,6 +134,20 @@ PMK_API void pmk_gnb_free(pmk_gnb *m);
  *  row).  On error the model is unchanged. */
 PMK_API int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_error *err);
 
+/** pmk_gnb_partial_fit with a weight w_i >= 0 per row (@p w, N of them;
+ *  NULL: all 1): the weighted maximum-likelihood fit, every sum over rows
+ *  weighted (N_k = sum of the class's weights, mu_k = sum w x / N_k,
+ *  M2_k = sum w (x - mu_k)^2, so alpha_k = N_k / N and the variances are
+ *  M2 / N_k, or pooled M2 / N), streamed and merged by the same Chan
+ *  update with N_k the weight sums.  A row of weight 2 and the row given
+ *  twice make the same statistics (bit for bit where the sums are exact:
+ *  small integers, dyadic means).  A row of weight 0 is as if absent: it
+ *  makes no class and does not count for the automatic scale.  PMK_EDATA
+ *  "weight W is negative" (or "not finite"), err->line its 1-based row; the
+ *  errors of pmk_gnb_partial_fit, their rows counted in @p X. */
+PMK_API int pmk_gnb_partial_fit_weighted(pmk_gnb *m, const gsl_matrix *X, const long *y,
+                                         const double *w, pmk_error *err);
+
 /** Computes variances, priors and the prediction coefficients from the
  *  statistics; with an automatic scale, the first call chooses it
  *  (pmk_transform_auto over the raw values fitted) and rescales the
