@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_gnb.h"
 
@@ -112,10 +113,51 @@ START_TEST(test_bad_weights)
 }
 END_TEST
 
+/* Weights that are not integers: counts written as they are, in format
+ * version 3, read back bit for bit; a version 1 file keeps its integer
+ * rule. */
+START_TEST(test_fractional_weights_file)
+{
+    const double w[6] = {0.5, 1, 0, 1.25, 1, 3};
+    pmk_gnb *m = fit_rows(&wx[0][0], wy, w, 6, 6);
+    ck_assert(pmk_gnb_counts(m)[0] == 2.5 && pmk_gnb_counts(m)[1] == 4.25);
+    char *t = model_text(m);
+    ck_assert_ptr_nonnull(strstr(t, "pmk-gnb 3\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\nrows 6.75\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\nclass 3 2.5\n"));
+    char p[512];
+    const char *dir = test_tmpdir();
+    snprintf(p, sizeof p, "%s/w.gnb", dir);
+    test_write_file(p, t, strlen(t));
+    pmk_gnb *l = NULL;
+    pmk_error e;
+    ck_assert_msg(pmk_gnb_load(p, &l, &e) == PMK_OK, "%s", e.msg);
+    char *t2 = model_text(l);
+    ck_assert_str_eq(t2, t);
+    free(t2);
+    /* a count of 0 is refused in version 3; 2.5 in version 1 */
+    char *c = strstr(t, "class 3 2.5");
+    memcpy(c, "class 3 0.0", 11);
+    test_write_file(p, t, strlen(t));
+    ck_assert_int_eq(pmk_gnb_load(p, &l, &e), PMK_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(e.msg, ":12:3: the count of class 3 must be in (0, 1e+300], not 0.0"));
+    memcpy(c, "class 3 2.5", 11);
+    t[8] = '1';
+    test_write_file(p, t, strlen(t));
+    ck_assert_int_eq(pmk_gnb_load(p, &l, &e), PMK_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(e.msg, ":4:2: rows must be an integer, not 6.75"));
+    free(t);
+    unlink(p);
+    rmdir(dir);
+    pmk_gnb_free(l), pmk_gnb_free(m);
+}
+END_TEST
+
 void suite_gnb_weights(Suite *s)
 {
     TCase *t = tcase_create("weights");
     tcase_add_test(t, test_weight_two_is_the_row_twice);
     tcase_add_test(t, test_bad_weights);
+    tcase_add_test(t, test_fractional_weights_file);
     suite_add_tcase(s, t);
 }

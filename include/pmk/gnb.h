@@ -353,6 +353,19 @@ PMK_API pmk_gnb_fitter *pmk_gnb_fitter_open(const char *path, const pmk_data_opt
                                             const pmk_gnb_options *gopt, int train_pass,
                                             pmk_error *err);
 
+/** Weights the rows (pmk_gnb_partial_fit_weighted) by the numbers of the
+ *  text file @p path (gzip or plain, "-" = stdin): one per line, line i for
+ *  the i-th data row read, in the C locale.  Call before the first
+ *  pmk_gnb_fitter_iterate.  The file's errors come from iterate, with their
+ *  place: "PATH:LINE:COL: weight -1 is negative (0 drops a row)", "'x' is
+ *  not a finite number", "one weight per line", "PATH: no weight for DATA
+ *  line L" (or record R), "PATH:LINE: more weights than the N rows of DATA"
+ *  (PMK_EDATA).  See pmk_gnb_fitter_train_eval for the training rows'
+ *  evaluation.
+ *  @return PMK_OK, or the file's open error (PMK_EIO), PMK_EINVAL when
+ *  rows were already fitted. */
+PMK_API int pmk_gnb_fitter_set_weights(pmk_gnb_fitter *f, const char *path, pmk_error *err);
+
 /** Reads and fits the next chunk; at the end of the data finishes the
  *  model and sets *@p done.  Errors as pmk_data_read_chunk,
  *  pmk_gnb_partial_fit and pmk_gnb_finish, placed in the file; "no data
@@ -367,8 +380,9 @@ PMK_API const pmk_gnb *pmk_gnb_fitter_model(const pmk_gnb_fitter *f);
 
 /** Once done: the finished model evaluated on its own training rows, from
  *  the byte copy, else by reading the file again.  *@p out (caller's, NULL on
- *  error) stays NULL with PMK_OK when neither can be: stdin whose values are
- *  not all bytes. */
+ *  error) stays NULL with PMK_OK when neither can be: stdin, or a fit with
+ *  weights, whose values are not all bytes.  With weights, the rows of
+ *  weight 0 are left out and every other row counts once. */
 PMK_API int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *err);
 
 /** Runs the fit to its end (pmk_gnb_fitter_iterate until done), then, when
@@ -460,8 +474,10 @@ PMK_API int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err);
 
 /** Current model file format version.  A model whose transform is a plain
  *  scale (no threshold, no check01) is written as version 1, which every pmk
- *  reads; version 2 adds the 'threshold' and 'check01' lines. */
-#define PMK_GNB_FORMAT_VERSION 2
+ *  reads; version 2 adds the 'threshold' and 'check01' lines; version 3, for
+ *  a weighted fit whose class counts (sums of weights) are not all integers,
+ *  allows any positive count and rows. */
+#define PMK_GNB_FORMAT_VERSION 3
 
 /** Writes a finished model as text (the format of pmk_gnb_save) to @p f at
  *  its current position; @p f stays open and owned by the caller (a

@@ -43,7 +43,7 @@ static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
 
 enum {
     OPT_SMOOTH = 256, OPT_FLOOR, OPT_VARIANCE, OPT_PRIORS, OPT_MAXK, OPT_CHUNK, OPT_NOTRAIN,
-    OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS
+    OPT_WEIGHTS, OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS
 };
 
 static void report_fit(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, int auto_scale,
@@ -63,7 +63,7 @@ static void report_fit(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, i
     } else {
         pmk_report_null(r, "train_accuracy");
         pmk_report_text(r, "train accuracy    not measured (%s)\n",
-                        no_train ? "--no-train-accuracy" : "data from stdin, not all bytes 0..255");
+                        no_train ? "--no-train-accuracy" : "from stdin or weighted, not all bytes 0..255");
     }
     pmk_report_num(r, "train_mean_nll", pmk_gnb_train_mean_nll(m),
                    "train mean NLL    %.6f nats\n", pmk_gnb_train_mean_nll(m));
@@ -76,7 +76,7 @@ static int cmd_fit(int argc, char **argv)
         {"var-smoothing", OPT_SMOOTH, 1}, {"var-floor", OPT_FLOOR, 1},
         {"variance", OPT_VARIANCE, 1},    {"priors", OPT_PRIORS, 1},
         {"max-classes", OPT_MAXK, 1},     {"chunk-rows", OPT_CHUNK, 1},
-        {"no-train-accuracy", OPT_NOTRAIN, 0}, {NULL, 0, 0},
+        {"no-train-accuracy", OPT_NOTRAIN, 0}, {"weights", OPT_WEIGHTS, 1}, {NULL, 0, 0},
     };
     cli_args a;
     cli_parser p;
@@ -86,13 +86,13 @@ static int cmd_fit(int argc, char **argv)
     double *plist = NULL;
     size_t chunk = GNB_CHUNK_ROWS;
     int no_train = 0, key, rc = 0;
-    const char *arg;
+    const char *arg, *wpath = NULL;
     pmk_error err;
     cli_parse_begin(&p, argc, argv, pmk_help_gnb_fit, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_JSON, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
         const char *name = opts[key - OPT_SMOOTH].name;   /* the table is in enum order */
-        if (key == OPT_NOTRAIN) {
-            no_train = 1;
+        if (key == OPT_NOTRAIN || key == OPT_WEIGHTS) {
+            no_train |= key == OPT_NOTRAIN, wpath = key == OPT_WEIGHTS ? arg : wpath;
         } else if (key == OPT_CHUNK) {
             if (!(rc = cli_parse_size(name, arg, &chunk)) && (chunk < 1 || chunk > 65536))
                 rc = cli_usage("--chunk-rows: must be 1 to 65536, not '%s'", arg);
@@ -119,7 +119,8 @@ static int cmd_fit(int argc, char **argv)
     pmk_data_options o;
     cli_data_options(&a, &o);
     o.chunk_rows = chunk;
-    if (!rc && !(f = pmk_gnb_fitter_open(a.pos[0], &o, &go, !no_train, &err)))
+    if (!rc && (!(f = pmk_gnb_fitter_open(a.pos[0], &o, &go, !no_train, &err))
+                || (wpath && pmk_gnb_fitter_set_weights(f, wpath, &err))))
         rc = cli_error_pmk(&err);   /* the options are checked: the data are at fault */
     /* a bad option found only now (priors, not K of them): a usage error */
     if (!rc && pmk_gnb_fitter_run(f, &m, no_train ? NULL : &e, &err))
