@@ -212,10 +212,9 @@ int cli_image_output(const cli_args *a, const char **path, pmk_image_format *fmt
  * JSON and frees it: 0, or 1 with the message printed (out of memory). */
 int cli_report_done(pmk_report *r, FILE *out, int json);
 
-/* Commands: argv[0] is the command name ("gnb"), argv[1] the verb, if any. */
-int cli_gnb(int argc, char **argv);
-int cli_rbm(int argc, char **argv);
-int cli_ising(int argc, char **argv);
+/* Commands (main.c's table).  Those with verbs give their table, dispatched
+ * by cli_dispatch; the others take the command line, argv[0] the command. */
+extern const cli_verb cli_gnb_verbs[], cli_rbm_verbs[], cli_ising_verbs[];
 int cli_convert(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 

@@ -304,12 +304,8 @@ static int cmd_export(int argc, char **argv)
 
 /* ---------------------------------------------------------------- dispatch */
 
-int cli_gnb(int argc, char **argv)
-{
-    static const cli_verb verbs[] = {
-        {"fit", cmd_fit},   {"predict", cmd_predict}, {"eval", cmd_eval},
-        {"show", cmd_show}, {"merge", cmd_merge},     {"export", cmd_export},
-        {NULL, NULL},
-    };
-    return cli_dispatch(verbs, pmk_help_gnb, argc, argv);
-}
+const cli_verb cli_gnb_verbs[] = {
+    {"fit", cmd_fit},   {"predict", cmd_predict}, {"eval", cmd_eval},
+    {"show", cmd_show}, {"merge", cmd_merge},     {"export", cmd_export},
+    {NULL, NULL},
+};

@@ -327,9 +327,5 @@ static int cmd_energy(int argc, char **argv)
     return rc;
 }
 
-int cli_ising(int argc, char **argv)
-{
-    static const cli_verb verbs[] = {
-        {"denoise", cmd_denoise}, {"noise", cmd_noise}, {"energy", cmd_energy}, {NULL, NULL}};
-    return cli_dispatch(verbs, pmk_help_ising, argc, argv);
-}
+const cli_verb cli_ising_verbs[] = {
+    {"denoise", cmd_denoise}, {"noise", cmd_noise}, {"energy", cmd_energy}, {NULL, NULL}};

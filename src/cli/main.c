@@ -42,25 +42,37 @@ static int run(int argc, char **argv)
         fputs(pmk_help_pmk, stderr);
         return PMK_EXIT_USAGE;
     }
+    /* A command has verbs (and their help) or runs the command line itself. */
     static const struct {
         const char *name;
+        const cli_verb *verbs;
+        const char *help;
         int (*run)(int, char **);
     } commands[] = {
-        {"gnb", cli_gnb},     {"rbm", cli_rbm},   {"ising", cli_ising},
-        {"convert", cli_convert}, {"demo", cli_demo},
+        {"gnb", cli_gnb_verbs, pmk_help_gnb, NULL},
+        {"rbm", cli_rbm_verbs, pmk_help_rbm, NULL},
+        {"ising", cli_ising_verbs, pmk_help_ising, NULL},
+        {"convert", NULL, NULL, cli_convert},
+        {"demo", NULL, NULL, cli_demo},
     };
+    enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
     const char *cmd = a.pos[0];
-    for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+    char list[128] = "";
+    for (size_t c = 0; c < N_COMMANDS; c++) {
         if (!strcmp(cmd, commands[c].name)) {
             cli_set_command(cmd);
-            return commands[c].run((int)a.npos, a.pos);
+            return commands[c].verbs
+                       ? cli_dispatch(commands[c].verbs, commands[c].help, (int)a.npos, a.pos)
+                       : commands[c].run((int)a.npos, a.pos);
         }
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", c ? ", " : "",
+                 commands[c].name);
     }
     if (!strcmp(cmd, "help"))
         return cli_print_help(pmk_help_pmk);
     if (!strcmp(cmd, "version"))
         return print_version();
-    return cli_usage("unknown command '%s' (commands: gnb, rbm, ising, convert, demo)", cmd);
+    return cli_usage("unknown command '%s' (commands: %s)", cmd, list);
 }
 
 int main(int argc, char **argv)

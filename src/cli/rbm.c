@@ -534,12 +534,8 @@ static int rbm_export(int argc, char **argv)
 
 /* ---------------------------------------------------------------- dispatch */
 
-int cli_rbm(int argc, char **argv)
-{
-    static const cli_verb verbs[] = {
-        {"train", rbm_train},   {"hidden", rbm_hidden},   {"sample", rbm_sample},
-        {"eval", rbm_eval},     {"filters", rbm_filters}, {"export", rbm_export},
-        {NULL, NULL},
-    };
-    return cli_dispatch(verbs, pmk_help_rbm, argc, argv);
-}
+const cli_verb cli_rbm_verbs[] = {
+    {"train", rbm_train},   {"hidden", rbm_hidden},   {"sample", rbm_sample},
+    {"eval", rbm_eval},     {"filters", rbm_filters}, {"export", rbm_export},
+    {NULL, NULL},
+};

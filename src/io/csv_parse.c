@@ -367,6 +367,94 @@ static inline char *scan_int(char *p, int *neg, uint64_t *v, size_t *nd)
     return p;
 }
 
+/* The hot loop: up to @p n consecutive value fields [0-9]{1,15} each
+ * followed by ',' (exact as doubles), from *pp into dst.  Stops before the
+ * first field that is not one of these (a sign, a decimal point, the line
+ * end: the caller's general path takes it); returns how many it took, *pp at
+ * the next field. */
+static inline size_t plain_run(char **pp, double *dst, size_t n)
+{
+    char *p = *pp;
+    size_t i = 0;
+    for (; i < n; i++) {
+        char *f = p;
+        /* Up to three digits unrolled (bytes 0..255, the common case), then
+         * a loop; a digit is never the line's last byte (the '\n'
+         * sentinel), so the next byte can always be read. */
+        uint64_t v = (unsigned)(unsigned char)p[0] - '0';
+        unsigned dg;
+        if (v >= 10)
+            break;
+        if ((dg = (unsigned)(unsigned char)p[1] - '0') >= 10) {
+            p += 1;
+        } else {
+            v = v * 10 + dg;
+            p += 2;
+            while ((dg = (unsigned)(unsigned char)*p - '0') < 10) {
+                v = v * 10 + dg;
+                p++;
+            }
+        }
+        if ((size_t)(p - f) > 15 || *p != ',') {
+            p = f;
+            break;
+        }
+        dst[i] = (double)(int64_t)v;   /* < 2^53: exact, and a cheaper convert */
+        p++;
+    }
+    *pp = p;
+    return i;
+}
+
+/* The label field fd (field k of the line at ls), which is not a plain
+ * integer, into *label: PMK_OK or the error. */
+static int label_field(const pmk_csv_reader *r, const char *ls, const field *fd, size_t k,
+                       long *label, pmk_error *err)
+{
+    char q[CSV_QUOTE_MAX * 4 + 16];
+    int st = parse_label_text(fd->cs, fd->ce, label);
+    if (st)
+        return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, fd->start),
+                            "field %zu: label %s is %s", k + 1, quote(fd->cs, fd->ce, q, sizeof q),
+                            st == NUM_RANGE ? "out of range" : "not an integer");
+    return PMK_OK;
+}
+
+/* Field k of the line [ls, le) at *pp, when the SWAR path did not take it:
+ * the scalar fast paths -?[0-9]{1,15} for a value (exact as a double) and
+ * -?[0-9]{1,18} for the label (within a long), then ',' or the line end;
+ * anything else through the full field scanner.  The value goes to
+ * *(*dst)++, the label to *label; *pp ends on the field's delimiter. */
+static inline int parse_field(pmk_csv_reader *r, char *ls, char *le, size_t k, char **pp,
+                              double **dst, long *label, pmk_error *err)
+{
+    char *f = *pp, *p;
+    int neg;
+    size_t nd;
+    uint64_t v;
+    p = scan_int(f, &neg, &v, &nd);
+    const int plain = *p == ',' || *p == '\n';
+    if (plain && k != r->lc && nd - 1 < 15) {
+        const double x = (double)(int64_t)v;   /* < 2^53: exact, and a cheaper convert */
+        *(*dst)++ = neg ? -x : x;
+    } else if (plain && k == r->lc && nd - 1 < 18) {
+        *label = neg ? -(long)v : (long)v;
+    } else {
+        field fd;
+        const char *why = scan_field(f, le, &fd);
+        if (why)
+            return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, f),
+                                "field %zu: %s", k + 1, why);
+        int st = k != r->lc ? to_double(r->cloc, fd.cs, fd.ce, (*dst)++)
+                            : label_field(r, ls, &fd, k, label, err);
+        if (st)
+            return k != r->lc ? bad_number(r, st, ls, &fd, k, err) : st;
+        p = fd.delim;
+    }
+    *pp = p;
+    return PMK_OK;
+}
+
 /* Parses the data line [ls, le) (*le == '\n') into row[0, d) and *label. */
 int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *label,
                      pmk_error *err)
@@ -375,54 +463,18 @@ int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *
     char *p = ls;
     double *dst = row;
     for (size_t k = 0; k < nc; k++) {
-        char *f = p;
-        if (k != lc) {
-            /* fast path: -?[0-9]{1,15} then ',' or the line end */
-            int neg;
-            size_t nd;
-            uint64_t v;
-            p = scan_int(p, &neg, &v, &nd);
-            if (nd - 1 < 15 && (*p == ',' || *p == '\n')) {
-                *dst++ = neg ? -(double)v : (double)v;
-            } else {
-                field fd;
-                const char *why = scan_field(f, le, &fd);
-                if (why)
-                    return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, f),
-                                        "field %zu: %s", k + 1, why);
-                int st = to_double(r->cloc, fd.cs, fd.ce, dst);
-                if (st)
-                    return bad_number(r, st, ls, &fd, k, err);
-                dst++;
-                p = fd.delim;
-            }
-        } else {
-            /* fast path: -?[0-9]{1,18} then ',' or the line end (within a long) */
-            int neg;
-            size_t nd;
-            uint64_t v;
-            p = scan_int(p, &neg, &v, &nd);
-            if (nd - 1 < 18 && (*p == ',' || *p == '\n')) {
-                *label = neg ? -(long)v : (long)v;
-            } else {
-                field fd;
-                char q[CSV_QUOTE_MAX * 4 + 16];
-                const char *why = scan_field(f, le, &fd);
-                if (why)
-                    return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, f),
-                                        "field %zu: %s", k + 1, why);
-                int st = parse_label_text(fd.cs, fd.ce, label);
-                if (st == NUM_RANGE)
-                    return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, f),
-                                        "field %zu: label %s is out of range", k + 1,
-                                        quote(fd.cs, fd.ce, q, sizeof q));
-                if (st)
-                    return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, f),
-                                        "field %zu: label %s is not an integer", k + 1,
-                                        quote(fd.cs, fd.ce, q, sizeof q));
-                p = fd.delim;
-            }
+        /* The value fields before the label, or before the last field, in
+         * the hot loop; the rest (the label, the last field, a field that is
+         * not a plain integer) here. */
+        const size_t stop = lc < nc && k < lc ? lc : nc - 1;
+        if (k < stop && k != lc) {
+            size_t got = plain_run(&p, dst, stop - k);
+            dst += got;
+            k += got;   /* < nc: stop <= nc - 1 */
         }
+        int st = parse_field(r, ls, le, k, &p, &dst, label, err);
+        if (st)
+            return st;
         if (*p == ',') {
             p++;
             if (k + 1 == nc)
@@ -561,39 +613,36 @@ static int is_name(const char *s, const char *e)
     return !(ieq(s, e, "nan") || ieq(s, e, "inf") || ieq(s, e, "infinity"));
 }
 
+/* Scans the fields of [ls, le) for names (is_name): with @p all, 1 when
+ * every field is one; else 1 when some field is one.  A field that does not
+ * scan (broken quotes, a control byte) makes it 0 either way. */
+static int names(char *ls, char *le, int all)
+{
+    for (char *p = ls;;) {
+        field fd;
+        if (scan_field(p, le, &fd))
+            return 0;
+        if (is_name(fd.cs, fd.ce) != all)   /* all: a non-name; any: a name */
+            return !all;
+        if (fd.delim >= le)
+            return all;
+        p = fd.delim + 1;
+    }
+}
+
 /* Is the first line a header?  Only when every field, quoted or not, is a
  * name (is_name).  A line with a number, an empty field, a broken number
  * (1O, 0x10, 1_000, nan(1), a Unicode digit), a control byte or broken quotes
  * is data, and parse_row reports its first bad field at FILE:1:COL. */
 int pmk_csv_looks_like_header(char *ls, char *le)
 {
-    char *p = ls;
-    for (;;) {
-        field fd;
-        if (scan_field(p, le, &fd))
-            return 0;
-        if (!is_name(fd.cs, fd.ce))
-            return 0;
-        if (fd.delim >= le)
-            return 1;
-        p = fd.delim + 1;
-    }
+    return names(ls, le, 1);
 }
 
 /* Does the line hold at least one name (is_name)? */
 int pmk_csv_any_name(char *ls, char *le)
 {
-    char *p = ls;
-    for (;;) {
-        field fd;
-        if (scan_field(p, le, &fd))
-            return 0;
-        if (is_name(fd.cs, fd.ce))
-            return 1;
-        if (fd.delim >= le)
-            return 0;
-        p = fd.delim + 1;
-    }
+    return names(ls, le, 0);
 }
 
 int pmk_csv_header_check(pmk_csv_reader *r, char *ls, char *le, pmk_error *err)

@@ -68,7 +68,7 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
         o = *opt;
     else
         pmk_csv_options_init_default(&o);
-    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    const char *shown = pmk_stream_shown(path);
     if (check_options(shown, &o, err))
         return NULL;
     pmk_instream *in = pmk_instream_open(path, err);

@@ -25,6 +25,7 @@
 #include "io/csv_internal.h"
 #include "io/idx_internal.h"
 #include "io/dataset_internal.h"
+#include "io/stream_internal.h"
 #include "core/progress_internal.h"
 
 /* One side of an IDX data set: the images or the labels. */
@@ -52,11 +53,6 @@ struct pmk_data_reader {
     long *y;                  /* chunk_rows labels */
     int failed;
 };
-
-static const char *shown_name(const char *path)
-{
-    return strcmp(path, "-") == 0 ? "<stdin>" : path;
-}
 
 void pmk_data_close(pmk_data_reader *r)
 {
@@ -304,7 +300,7 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
         o = *opt;
     else
         pmk_data_options_init_default(&o);
-    const char *shown = shown_name(path);
+    const char *shown = pmk_stream_shown(path);
     if (pmk_data_options_check(&o, err)) {
         pmk_error_prefix(err, shown);
         return NULL;

@@ -25,6 +25,7 @@
 #include "io/dataout_internal.h"
 #include "io/idx_internal.h"
 #include "io/dataset_internal.h"
+#include "io/stream_internal.h"
 
 size_t pmk_idx_type_size(int t)
 {
@@ -185,6 +186,9 @@ double pmk_idx_element(int type, const unsigned char *b, size_t i)
 static int read_doubles(const char *path, int labels, double **data, pmk_idx_header *hd,
                         pmk_error *err)
 {
+    pmk_error local;
+    if (!err)
+        err = &local;
     *data = NULL;
     pmk_data_options o;
     pmk_data_options_init_default(&o);
@@ -234,27 +238,20 @@ static int read_doubles(const char *path, int labels, double **data, pmk_idx_hea
 int pmk_idx_read(const char *path, gsl_matrix **X, size_t dims_out[8], size_t *ndim_out,
                  pmk_error *err)
 {
-    pmk_error local;
-    if (!err)
-        err = &local;
-    *X = NULL;
     double *data;
     pmk_idx_header h;
+    *X = NULL;
     int rc = read_doubles(path, 0, &data, &h, err);
-    if (rc)
-        return rc;
-    gsl_matrix *m = pmk_matrix_wrap(data, h.dims[0], h.count / h.dims[0]);
-    if (!m) {
+    if (!rc && !(*X = pmk_matrix_wrap(data, h.dims[0], h.count / h.dims[0]))) {
         free(data);
-        return pmk_error_at(err, PMK_ENOMEM, strcmp(path, "-") ? path : "<stdin>", 0, 0,
-                            "out of memory");
+        rc = pmk_error_at(err, PMK_ENOMEM, pmk_stream_shown(path), 0, 0,
+                          "out of memory");
     }
-    if (dims_out)
+    if (!rc && dims_out)
         memcpy(dims_out, h.dims, sizeof h.dims);
-    if (ndim_out)
+    if (!rc && ndim_out)
         *ndim_out = h.ndim;
-    *X = m;
-    return PMK_OK;
+    return rc;
 }
 
 int pmk_idx_nonfinite(const char *shown, size_t i, size_t d, double x, pmk_error *err)
@@ -280,25 +277,25 @@ int pmk_idx_labels_check(const char *shown, const pmk_idx_header *h, pmk_error *
 
 int pmk_idx_read_labels(const char *path, long **y, size_t *n, pmk_error *err)
 {
-    pmk_error local;
-    if (!err)
-        err = &local;
-    *y = NULL;
-    *n = 0;
     double *data;
     pmk_idx_header h;
+    *y = NULL;
+    *n = 0;
     int rc = read_doubles(path, 1, &data, &h, err);
     if (rc)
         return rc;
-    long *out = malloc(h.count * sizeof *out);
-    if (!out) {
-        free(data);
-        return pmk_error_at(err, PMK_ENOMEM, strcmp(path, "-") ? path : "<stdin>", 0, 0,
-                            "out of memory");
+    /* The labels replace the doubles in place (a long is no wider than a
+     * double, and element i's long ends where its double ends), so reading a
+     * labels file costs one buffer, not two; the shrink cannot fail in a
+     * way that matters (realloc keeps the block when it does). */
+    _Static_assert(sizeof(long) <= sizeof(double), "labels are converted in place");
+    for (size_t i = 0; i < h.count; i++) {
+        long v = (long)data[i];
+        memcpy((char *)data + i * sizeof v, &v, sizeof v);
     }
-    for (size_t i = 0; i < h.count; i++)
-        out[i] = (long)data[i];
-    free(data);
+    long *out = h.count ? realloc(data, h.count * sizeof *out) : NULL;
+    if (!out)
+        out = (long *)(void *)data;
     *y = out;
     *n = h.count;
     return PMK_OK;

@@ -345,6 +345,17 @@ static int p4_stream_spins(img_in *in, size_t w, size_t h, size_t rowbytes)
     return PMK_OK;
 }
 
+/* The w x h image a PBM or PGM raster fills (uninitialised), or NULL (out
+ * of memory, in->err set) with the raster freed. */
+static pmk_image *raster_image(img_in *in, size_t w, size_t h, int pbm, unsigned maxval,
+                               void *raster)
+{
+    pmk_image *img = img_alloc_uninit(w, h, pbm, pbm ? 1 : maxval, in->err);
+    if (!img)
+        free(raster);
+    return img;
+}
+
 /* P4 / P5: the raster is read whole, then unpacked row by row. */
 static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pmk_image **out)
 {
@@ -372,11 +383,9 @@ static int raw_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval, pm
         free(raster);
         return rc;
     }
-    pmk_image *img = img_alloc_uninit(w, h, pbm, pbm ? 1 : maxval, in->err);
-    if (!img) {
-        free(raster);
+    pmk_image *img = raster_image(in, w, h, pbm, maxval, raster);
+    if (!img)
         return in->err ? in->err->code : PMK_ENOMEM;
-    }
     gsl_matrix *m = img->pix;
     double lut[256][8];   /* PBM bit 1 = black = +1 */
     if (pbm)
@@ -531,11 +540,9 @@ static int plain_read(img_in *in, int pbm, size_t w, size_t h, unsigned maxval,
             return PMK_OK;
         }
     }
-    pmk_image *img = img_alloc_uninit(w, h, pbm, pbm ? 1 : maxval, in->err);
-    if (!img) {
-        free(s);
+    pmk_image *img = raster_image(in, w, h, pbm, maxval, s);
+    if (!img)
         return in->err ? in->err->code : PMK_ENOMEM;
-    }
     for (size_t r = 0; r < h; r++) {
         const uint16_t *src = s + r * w;
         double *dst = img->pix->data + r * img->pix->tda;

@@ -83,10 +83,15 @@ static ssize_t read_plain(int fd, void *buf, size_t n)
     }
 }
 
+const char *pmk_stream_shown(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
 pmk_instream *pmk_instream_open(const char *path, pmk_error *err)
 {
     int is_stdin = strcmp(path, "-") == 0;
-    const char *shown = is_stdin ? "<stdin>" : path;
+    const char *shown = pmk_stream_shown(path);
     pmk_instream *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(shown)) || !(s->in = malloc(GZ_INBUF))) {
         if (s)

@@ -16,6 +16,9 @@
  * of one target uses the same prefix (and finds the stale ones). */
 size_t pmk_temp_base_len(const char *base, long name_max);
 
+/* How messages name the file @p path: "<stdin>" for "-", else the path. */
+const char *pmk_stream_shown(const char *path);
+
 struct pmk_instream;
 /* For progress: *at, the bytes of @p s's file read so far (compressed bytes
  * for gzip), and *size, the file's size, 0 unless it is a regular file. */
