@@ -178,6 +178,7 @@ static int cmd_predict(int argc, char **argv)
 
 /* ---------------------------------------------------------------- eval */
 
+/* The report is the library's (pmk_gnb_eval_to_report); the warning is ours. */
 static int cmd_eval(int argc, char **argv)
 {
     cli_args a;

@@ -381,9 +381,7 @@ void pmk_gnb_fitter_free(pmk_gnb_fitter *f)
     weights_close(f->wt);
     pmk_data_close(f->r);
     pmk_gnb_free(f->m);
-    free(f->path);
-    free(f->labels);
-    free(f);
+    free(f->path), free(f->labels), free(f);
 }
 
 /* ---------------------------------------------------------------- merge */

@@ -239,9 +239,7 @@ static void eval_counts_free(pmk_gnb_eval *e)
     free(e->support);
     free(e->predicted);
     free(e->hits);
-    free(e->precision);
-    free(e->recall);
-    free(e->f1);
+    free(e->precision), free(e->recall), free(e->f1);
 }
 
 /* The rates of @p e from its counts. */
