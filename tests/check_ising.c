@@ -59,7 +59,7 @@ static double energy_direct(const int8_t *x, const int8_t *y, size_t W, size_t H
 
 pmk_ising_params ising_params(double beta, double eta, double h, int nb)
 {
-    pmk_ising_params p = {beta, eta, h, nb};
+    pmk_ising_params p = {beta, eta, h, nb, 0, PMK_ISING_L2};
     return p;
 }
 
@@ -632,5 +632,6 @@ Suite *suite_ising(void)
     tcase_add_test(tc, test_meanfield_strong_bias);
     suite_add_tcase(s, tc);
     suite_ising_noise(s);   /* check_ising_noise.c */
+    suite_ising_potts(s);   /* check_ising_potts.c */
     return s;
 }

@@ -15,5 +15,7 @@ void ising_random_spins(pmk_rng *r, int8_t *v, size_t n, double pplus);
 pmk_ising_params ising_params(double beta, double eta, double h, int nb);
 /* The noise tests (check_ising_noise.c). */
 void suite_ising_noise(Suite *s);
+/* The marginals and Potts tests (check_ising_potts.c). */
+void suite_ising_potts(Suite *s);
 
 #endif

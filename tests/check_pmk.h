@@ -27,6 +27,8 @@ void suite_rbm_training(Suite *s);
 void suite_rbm_draw(Suite *s);
 /* The rbm suite's fourth part (check_rbm_run.c): the training run from a table. */
 void suite_rbm_run(Suite *s);
+/* Data-parallel RBM training (check_rbm_parallel.c): the reduce hook. */
+void suite_rbm_parallel(Suite *s);
 struct pmk_rbm *check_rbm_random_model(size_t d, size_t h, double scale,
                                        unsigned long seed);
 Suite *suite_ising(void);

@@ -558,5 +558,6 @@ Suite *suite_rbm(void)
     suite_rbm_training(s);   /* check_rbm_train.c */
     suite_rbm_draw(s);       /* check_rbm_draw.c */
     suite_rbm_run(s);        /* check_rbm_run.c */
+    suite_rbm_parallel(s);   /* check_rbm_parallel.c */
     return s;
 }

@@ -22,24 +22,39 @@
 #include <stdio.h>
 #include "pmk/status.h"
 #include "pmk/rng.h"
+#include "pmk/image.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** The model's parameters. */
+/** Data costs of the Potts model (pmk_ising_params.data_cost). */
+typedef enum pmk_ising_data_cost {
+    PMK_ISING_L2 = 0,   /**< (x_i - y_i)^2, levels scaled to [0, 1] */
+    PMK_ISING_L1        /**< |x_i - y_i|, levels scaled to [0, 1] */
+} pmk_ising_data_cost;
+
+/** The model's parameters.  With levels >= 2 they are those of the Potts
+ *  model on grey images (pmk_potts_denoise): beta weighs the smoothness,
+ *  eta the data term, h must be 0. */
 typedef struct pmk_ising_params {
     double beta;     /**< coupling between neighbours [1] */
     double eta;      /**< coupling to the observation [2.1] */
     double h;        /**< bias; h > 0 favours -1 (white) [0] */
     int neighbours;  /**< 4 or 8 [4] */
+    unsigned levels; /**< 0: the binary Ising model; 2..256: the Potts model
+                          with this many grey levels [0] */
+    pmk_ising_data_cost data_cost;  /**< Potts data term [PMK_ISING_L2] */
 } pmk_ising_params;
 
-/** Sets Bishop's defaults: beta 1, eta 2.1, h 0, 4 neighbours. */
+/** Sets Bishop's defaults: beta 1, eta 2.1, h 0, 4 neighbours, levels 0
+ *  (binary), L2 data cost. */
 PMK_API void pmk_ising_params_init_default(pmk_ising_params *p);
 
-/** PMK_EINVAL with a readable message unless the parameters are finite and
- *  neighbours is 4 or 8. */
+/** PMK_EINVAL with a readable message unless the parameters are finite,
+ *  neighbours is 4 or 8, levels is 0 or 2..256 ("levels must be 0 (binary)
+ *  or 2..256, not L"), the data cost is known, and h is 0 under the Potts
+ *  model ("h has no meaning in the Potts model (levels L); leave it 0"). */
 PMK_API int pmk_ising_params_check(const pmk_ising_params *p, pmk_error *err);
 
 /** pmk_ising_params_check, and PMK_EINVAL, naming the largest term, unless
@@ -81,6 +96,21 @@ typedef struct pmk_ising_options {
     const int8_t *truth;      /**< optional clean image (width x height spins, not
                                    copied): the trace then counts the errors of
                                    each sweep [NULL] */
+    int marginals;            /**< non-zero: pmk_ising_denoise also gives the
+                                   probability that each pixel is +1 (black) in
+                                   the result's marginals, from marginals_from:
+                                   the same run when it is the method, else a
+                                   second run of it with these options (and
+                                   rng) [0] */
+    pmk_ising_method marginals_from;  /**< PMK_ISING_MEANFIELD: (1 + m_i) / 2 of
+                                   the final means; PMK_ISING_ANNEAL: the
+                                   fraction of the sweep-end samples after
+                                   the burn-in that are +1 (with t0 = 1 and
+                                   t_factor = 1 a Gibbs estimate of the
+                                   posterior marginals) [PMK_ISING_MEANFIELD] */
+    double burn_in;           /**< anneal marginals: the first
+                                   floor(burn_in * anneal_sweeps) sweeps are
+                                   not counted, 0 <= burn_in < 1 [0.5] */
     /** Optional: called after each sweep with its record (e.g. for a progress
      *  line); a non-zero return stops the run early, keeping what was done
      *  (anneal: the best state so far) [NULL]. */
@@ -97,7 +127,11 @@ PMK_API int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err);
 /** pmk_ising_params_check and pmk_ising_options_check, and PMK_EINVAL for
  *  a combination no method can run: mincut with beta < 0 ("mincut needs
  *  beta >= 0 (beta = B makes the energy non-submodular); use icm, anneal or
- *  meanfield").  pmk_ising_denoise calls it. */
+ *  meanfield"); the Potts model (levels >= 2) with anneal or meanfield
+ *  ("the Potts model (levels L) is solved by icm or mincut
+ *  (alpha-expansion)") or with marginals ("marginals are for the binary
+ *  model, not the Potts model (levels L)").  pmk_ising_denoise and
+ *  pmk_potts_denoise call it. */
 PMK_API int pmk_ising_check(const pmk_ising_params *p, const pmk_ising_options *o,
                             pmk_error *err);
 
@@ -111,6 +145,10 @@ PMK_API const char *pmk_ising_order_name(pmk_ising_order o);
  *  icm, anneal, meanfield, mincut" (the orders for an order). */
 PMK_API int pmk_ising_method_parse(const char *name, pmk_ising_method *m, pmk_error *err);
 PMK_API int pmk_ising_order_parse(const char *name, pmk_ising_order *o, pmk_error *err);
+
+/** The data cost called @p name ("l2", "l1") into *@p c, or PMK_EINVAL:
+ *  "'NAME' is not one of l2, l1". */
+PMK_API int pmk_ising_data_cost_parse(const char *name, pmk_ising_data_cost *c, pmk_error *err);
 
 /** One sweep's record. */
 typedef struct pmk_ising_sweep {
@@ -141,9 +179,12 @@ typedef struct pmk_ising_result {
     double error;            /**< errors as a fraction of the pixels */
     pmk_ising_sweep *trace;  /**< one record per sweep (malloc'ed) */
     size_t ntrace;           /**< records in @c trace */
+    double *marginals;       /**< with options.marginals: width x height
+                                  probabilities P(x_i = +1), row-major
+                                  (malloc'ed), else NULL */
 } pmk_ising_result;
 
-/** Frees the trace and zeroes @p r; NULL is accepted. */
+/** Frees the trace and the marginals and zeroes @p r; NULL is accepted. */
 PMK_API void pmk_ising_result_clear(pmk_ising_result *r);
 
 /** E(x, y) for spins @p x and @p y (width x height, row-major, each +-1).
@@ -172,19 +213,32 @@ PMK_API double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, si
                                      const int8_t *x, const int8_t *y, size_t row, size_t col);
 
 /** Restores @p x (width x height) from the observation @p y with the method in
- *  @p o.  @p x need not be initialised and must not overlap @p y.  @p rng is
- *  needed by anneal and by the random order (NULL is PMK_EINVAL there); @p res
- *  (may be NULL) receives the figures and the trace (cleared on failure).
+ *  @p o (and the marginals when o->marginals is set).  @p x need not be initialised and must not overlap @p y.  @p rng is
+ *  needed by anneal, by the random order and by marginals from anneal (NULL
+ *  is PMK_EINVAL there); @p res (may be NULL) receives the figures, the
+ *  trace and the marginals (cleared on failure).
  *  Statuses: PMK_EINVAL for bad parameters or options, an empty image or a
  *  spin of @p y other than +-1, for parameters too large for the image
- *  (pmk_ising_params_check_size), and for mincut with beta < 0 (the energy is
- *  then not submodular); PMK_ELIMIT for images of 2^31 pixels or more, or
+ *  (pmk_ising_params_check_size), for mincut with beta < 0 (the energy is
+ *  then not submodular) and for levels >= 2 (pmk_potts_denoise); PMK_ELIMIT for images of 2^31 pixels or more, or
  *  when the method's work space or the trace of the most sweeps the options
  *  allow exceeds the memory ceiling (pmk_mem_check);
  *  PMK_ENOMEM. */
 PMK_API int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o,
                               size_t width, size_t height, const int8_t *y, int8_t *x,
                               pmk_rng *rng, pmk_ising_result *res, pmk_error *err);
+
+/** Writes the marginals @p prob (width x height probabilities, row-major)
+ *  to @p path: a name ending in .csv (any case) gets a CSV of one header
+ *  line "col0,...,colW-1" and one row of W numbers (%.17g, C locale) per
+ *  image row; any other name is a grey image in the format its extension or
+ *  FMT: prefix names (pmk_image_output_parse; "-" is standard output), maxval
+ *  255, level round(255 (1 - p)), so that black is p = 1 as in the image.
+ *  Atomic (a temporary beside the target).  PMK_EINVAL for a name that
+ *  names no format or a probability outside [0, 1]; PMK_EIO naming the file;
+ *  PMK_ENOMEM. */
+PMK_API int pmk_ising_marginals_save(const char *path, size_t width, size_t height,
+                                     const double *prob, pmk_error *err);
 
 /** Writes the trace of @p res (a run of @p method on @p npixels pixels) to
  *  @p fp as CSV: the header sweep,changed,energy, then ,error (the fraction
@@ -271,6 +325,79 @@ PMK_API int pmk_ising_noise_image(const pmk_ising_noise *o, struct pmk_spin_imag
 PMK_API int pmk_ising_noise_read(const pmk_ising_noise *o, const char *path,
                                  struct pmk_spin_image **spins, struct pmk_image **grey,
                                  pmk_rng *rng, size_t *count, pmk_error *err);
+
+/* ------------------------------------------------------------------ Potts */
+
+/** A grey image as levels: width x height unsigned 16-bit levels 0..maxval,
+ *  row-major, 0 = black (PGM's convention), what pmk_potts_denoise takes
+ *  and gives.  Allocate with pmk_grey_image_alloc or the reader; free with
+ *  pmk_grey_image_free. */
+typedef struct pmk_grey_image {
+    size_t width;      /**< columns */
+    size_t height;     /**< rows */
+    unsigned maxval;   /**< 1..65535 */
+    uint16_t *level;   /**< width * height levels */
+} pmk_grey_image;
+
+/** Allocates an all-black (0) grey image.  PMK_EINVAL for a width or height
+ *  of 0 or a maxval outside 1..65535, PMK_ELIMIT when the pixel count
+ *  overflows or exceeds the memory ceiling (pmk_mem_check), PMK_ENOMEM. */
+PMK_API pmk_grey_image *pmk_grey_image_alloc(size_t width, size_t height, unsigned maxval,
+                                             pmk_error *err);
+
+/** Frees the grey image; NULL is accepted. */
+PMK_API void pmk_grey_image_free(pmk_grey_image *g);
+
+/** Reads @p path as pmk_image_read does into grey levels: a grey image keeps
+ *  its levels and maxval; a binary one (PBM, 1-bit PNG) becomes maxval 1,
+ *  black 0 and white 1.  When @p like is not NULL the image must have its
+ *  size, else PMK_EDATA "PATH is WxH but LIKE_PATH is WxH".  The reader's
+ *  statuses otherwise; *@p out owned by the caller, NULL on error. */
+PMK_API int pmk_grey_image_read(const char *path, const pmk_grey_image *like,
+                                const char *like_path, pmk_grey_image **out, pmk_error *err);
+
+/** Writes @p g as pmk_image_write writes a grey image of its maxval in
+ *  format @p fmt (AUTO: from the extension), atomically; maxval 1 is
+ *  written as the binary image it is (0 black), so PBM works and gives the
+ *  bytes pmk_spin_image_write gives for the same picture. */
+PMK_API int pmk_grey_image_write(const char *path, const pmk_grey_image *g,
+                                 pmk_image_format fmt, pmk_error *err);
+
+/** The Potts energy of labels-as-levels @p x given the observation @p y
+ *  (same size and maxval; every level of x one of the L label levels
+ *  g_k = round(k maxval / (L - 1))):
+ *      E(x, y) = eta sum_i D(x_i, y_i) + beta sum_<ij> [x_i != x_j],
+ *  D = ((x_i - y_i) / maxval)^2 (L2) or |x_i - y_i| / maxval (L1).  The two
+ *  sums are accumulated exactly in integers.  PMK_EINVAL for bad parameters,
+ *  levels 0, images that differ in size or maxval or a level of x that is no
+ *  label's; PMK_EDATA for L - 1 > maxval (as pmk_potts_denoise). */
+PMK_API int pmk_potts_energy(const pmk_ising_params *p, const pmk_grey_image *x,
+                             const pmk_grey_image *y, double *energy, pmk_error *err);
+
+/** Restores a grey image from @p y under the Potts model of @p p (levels
+ *  L >= 2): labels are the L grey levels g_k above, and *@p x (allocated
+ *  here, y's size and maxval, owned by the caller) receives the levels of
+ *  the labels found.  o->method PMK_ISING_ICM: from x = the label nearest
+ *  each y_i (a tie: the lower level), pixels visited in o->order, each set
+ *  to the label of lowest local energy, keeping its label on a tie, until a
+ *  sweep changes nothing or o->max_sweeps; PMK_ISING_MINCUT:
+ *  alpha-expansion (Boykov, Veksler & Zabih 2001) from the same start, one
+ *  min cut per label, cycling until no expansion lowers E (within a factor
+ *  2 of the minimum; exact for L = 2).  @p truth (may be NULL; y's size):
+ *  the errors counted are the pixels whose level differs from it.  @p res
+ *  (may be NULL) as for pmk_ising_denoise (sweeps: ICM sweeps, or
+ *  expansion cycles, one trace record each).  With L = 2 on a binary image
+ *  the image is the one pmk_ising_denoise gives with the same beta, eta,
+ *  neighbours, method and order (E_ising = 2 E_potts - eta n - beta P, P
+ *  the neighbour pairs), up to ties among exact minima for mincut.
+ *  Statuses: pmk_ising_check's (PMK_EINVAL), PMK_EINVAL for levels 0 and
+ *  o->truth set; PMK_EDATA for L - 1 > maxval ("N levels need a maxval of
+ *  at least N-1; this image has M") or a truth image of another size;
+ *  PMK_ELIMIT, PMK_ENOMEM. */
+PMK_API int pmk_potts_denoise(const pmk_ising_params *p, const pmk_ising_options *o,
+                              const pmk_grey_image *y, const pmk_grey_image *truth,
+                              pmk_grey_image **x, pmk_rng *rng, pmk_ising_result *res,
+                              pmk_error *err);
 
 #ifdef __cplusplus
 }

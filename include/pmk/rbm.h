@@ -240,6 +240,17 @@ PMK_API int pmk_rbm_evaluate(const pmk_rbm *m, const gsl_matrix *V, int log_z_me
 
 /** Training options.  pmk_rbm_options_init_default fills Hinton's rbm.m
  *  values where it has them. */
+/** The combining step of data-parallel training, called after each
+ *  minibatch with this worker's @p nbuf float buffers (W, dW: D x H
+ *  row-major; b, db: D; a, da: H; @p len[i] floats each), its share
+ *  @p weight = (rows of its part) / (rows of the minibatch), and @p recon,
+ *  the minibatch's summed reconstruction error over its part.  To train on
+ *  the global minibatch it replaces each buffer by the weighted sum over the
+ *  workers (sum_w weight_w buf_w, the same on every worker) and @p recon by
+ *  the sum over workers.  A nonzero status (with @p err) stops training. */
+typedef int (*pmk_rbm_reduce_fn)(float *const *buf, const size_t *len, size_t nbuf,
+                                 double weight, double *recon, void *ctx, pmk_error *err);
+
 typedef struct pmk_rbm_options {
     size_t epochs;        /**< passes over the data [10] */
     size_t batch;         /**< minibatch size B [100] */
@@ -260,6 +271,14 @@ typedef struct pmk_rbm_options {
                                calls ignore it */
     pmk_progress_fn progress; /**< called after each minibatch (pmk/progress.h) [NULL] */
     void *progress_ctx;   /**< passed to progress [NULL] */
+    /* Data-parallel training (doc/scaling.md): `parts` workers (MPI ranks)
+     * with the same seed, data and options each train on their part of every
+     * minibatch, then @c reduce combines their parameters. */
+    size_t part;          /**< this worker: rows [part n / parts, (part + 1) n /
+                               parts) of each minibatch of n rows [0] */
+    size_t parts;         /**< workers, >= 1 [1] */
+    pmk_rbm_reduce_fn reduce; /**< after each minibatch when non-NULL [NULL] */
+    void *reduce_ctx;     /**< passed to reduce [NULL] */
 } pmk_rbm_options;
 
 /** Fills @p o with the defaults in brackets above. */

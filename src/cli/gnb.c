@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "cli/help.h"
+#include "mpi/pmk_mpi.h"
 
 /* Rows per chunk: 1024 x 784 doubles is 6.4 MB, which keeps the peak memory
  * of a fit small whatever N is, while the per-chunk cost stays negligible
@@ -36,6 +37,8 @@ static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
         return cli_usage("%s: %s", a->pos[0], err.msg);
     cli_data_options(a, &o);
     o.chunk_rows = GNB_CHUNK_ROWS;
+    if (pmkmpi_range(a->pos[1], &o, &err))   /* this rank's rows under mpirun */
+        return cli_error_pmk(&err);
     return pmk_gnb_open_data(*m, a->pos[0], a->pos[1], &o, r, &err) ? cli_error_pmk(&err) : 0;
 }
 
@@ -119,15 +122,20 @@ static int cmd_fit(int argc, char **argv)
     pmk_data_options o;
     cli_data_options(&a, &o);
     o.chunk_rows = chunk;
-    if (!rc && (!(f = pmk_gnb_fitter_open(a.pos[0], &o, &go, !no_train, &err))
-                || (wpath && pmk_gnb_fitter_set_weights(f, wpath, &err))))
+    int mpi = pmkmpi_size() > 1;   /* mpirun -np P: src/mpi/mpi_gnb.c fits and saves */
+    if (!rc && mpi && wpath)
+        rc = cli_usage("--weights: not under MPI yet");
+    if (!rc && mpi && pmkmpi_gnb_fit(a.pos[0], &o, &go, !no_train, a.output, &m, &e, &err))
+        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
+    if (!rc && !mpi && (!(f = pmk_gnb_fitter_open(a.pos[0], &o, &go, !no_train, &err))
+                        || (wpath && pmk_gnb_fitter_set_weights(f, wpath, &err))))
         rc = cli_error_pmk(&err);   /* the options are checked: the data are at fault */
     /* a bad option found only now (priors, not K of them): a usage error */
-    if (!rc && pmk_gnb_fitter_run(f, &m, no_train ? NULL : &e, &err))
+    if (!rc && !mpi && pmk_gnb_fitter_run(f, &m, no_train ? NULL : &e, &err))
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     pmk_gnb_fitter_free(f);
     free(plist);
-    if (!rc && pmk_gnb_save(m, a.output, &err))
+    if (!rc && !mpi && pmk_gnb_save(m, a.output, &err))
         rc = cli_error_pmk(&err);
     if (!rc) {
         /* The model on stdout (-o -) keeps stdout to itself: the report goes
@@ -169,7 +177,8 @@ static int cmd_predict(int argc, char **argv)
     pmk_gnb *m = NULL;
     pmk_data_reader *r = NULL;
     pmk_error err;
-    if (!(rc = open_model_data(&a, &m, &r)) && pmk_gnb_predict_save(m, r, cols, out, &err))
+    rc = open_model_data(&a, &m, &r);   /* then over every rank (src/mpi/) */
+    if (pmkmpi_gnb_predict(rc, m, r, cols, out, &err) && !rc)
         rc = cli_error_pmk(&err);
     pmk_data_close(r);
     pmk_gnb_free(m);
@@ -190,7 +199,8 @@ static int cmd_eval(int argc, char **argv)
     pmk_data_reader *r = NULL;
     pmk_gnb_eval *e = NULL;
     pmk_error err;
-    if (!(rc = open_model_data(&a, &m, &r)) && pmk_gnb_eval_reader(m, r, &e, &err))
+    rc = open_model_data(&a, &m, &r);   /* then over every rank (src/mpi/) */
+    if (pmkmpi_gnb_eval(rc, m, r, &e, &err) && !rc)
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     if (!rc) {
         pmk_report *rep = pmk_report_new();

@@ -31,7 +31,8 @@ static int progress_sweep(const pmk_ising_sweep *s, void *arg)
 
 enum {
     OPT_BETA = 256, OPT_ETA, OPT_H, OPT_NEIGH, OPT_ORDER, OPT_MAXSW, OPT_T0, OPT_TFAC,
-    OPT_ASW, OPT_DAMP, OPT_TOL, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_FLIP, OPT_GAUSS, OPT_OBS
+    OPT_ASW, OPT_DAMP, OPT_TOL, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_FLIP, OPT_GAUSS, OPT_OBS,
+    OPT_MARG, OPT_MFROM, OPT_BURN, OPT_LEVELS, OPT_COST
 };
 
 /* The verbs' options: the model's (denoise and energy), then each verb's. */
@@ -42,7 +43,8 @@ static const cli_option denoise_opts[] = {
     MODEL_OPTIONS, {"method", 'm', 1}, {"order", OPT_ORDER, 1}, {"max-sweeps", OPT_MAXSW, 1},
     {"t0", OPT_T0, 1}, {"t-factor", OPT_TFAC, 1}, {"anneal-sweeps", OPT_ASW, 1},
     {"damping", OPT_DAMP, 1}, {"tol", OPT_TOL, 1}, {"truth", OPT_TRUTH, 1},
-    {"trace", OPT_TRACE, 1}, {NULL, 0, 0}};
+    {"trace", OPT_TRACE, 1}, {"marginals", OPT_MARG, 1}, {"marginals-from", OPT_MFROM, 1},
+    {"burn-in", OPT_BURN, 1}, {"levels", OPT_LEVELS, 1}, {"data-cost", OPT_COST, 1}, {NULL, 0, 0}};
 static const cli_option noise_opts[] = {
     {"flip", OPT_FLIP, 1}, {"gauss", OPT_GAUSS, 1}, {"threshold", OPT_THRESH, 1}, {NULL, 0, 0}};
 static const cli_option energy_opts[] = {MODEL_OPTIONS, {"observed", OPT_OBS, 1}, {NULL, 0, 0}};
@@ -68,7 +70,7 @@ typedef struct ising_args {
     pmk_ising_params p;
     pmk_ising_options o;
     pmk_ising_noise noise;   /* its threshold: every verb's --threshold [0: none] */
-    const char *in, *truth, *trace, *observed;
+    const char *in, *truth, *trace, *observed, *marg;
     const char *out;         /* -o without its FMT: prefix */
     pmk_image_format fmt;
 } ising_args;
@@ -82,10 +84,11 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
     pmk_ising_params_init_default(&v->p);
     pmk_ising_options_init_default(&v->o);
     pmk_ising_noise_init_default(&v->noise);
-    v->truth = v->trace = v->observed = v->out = NULL;
+    v->truth = v->trace = v->observed = v->out = v->marg = NULL;
     const char *arg;
     int key = 0, rc = 0, have_max_sweeps = 0;
     long nb;
+    size_t lv;
     pmk_error err;
     cli_parser ps;
     cli_args_init(&v->a);
@@ -123,13 +126,28 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
         case OPT_TRUTH: v->truth = arg; break;
         case OPT_TRACE: v->trace = arg; break;
         case OPT_OBS: v->observed = arg; break;
+        case OPT_MARG: v->o.marginals = !!(v->marg = arg); break;
+        case OPT_MFROM:
+            if (pmk_ising_method_parse(arg, &v->o.marginals_from, &err))
+                rc = cli_usage("--marginals-from: %s", err.msg);
+            break;
+        case OPT_BURN: rc = cli_parse_double("burn-in", arg, &v->o.burn_in); break;
+        case OPT_LEVELS:
+            if (!(rc = cli_parse_size("levels", arg, &lv)))
+                v->p.levels = lv > 1000 ? 1000 : (unsigned)lv;   /* the check names the range */
+            break;
+        case OPT_COST:
+            if (pmk_ising_data_cost_parse(arg, &v->p.data_cost, &err))
+                rc = cli_usage("--data-cost: %s", err.msg);
+            break;
         }
     }
     if (rc || key < 0)
         return rc ? rc : ps.status;
     /* Damped mean field needs a few hundred sweeps to meet --tol on the horse
      * (698 at damping 0.5); ICM stops within a handful. */
-    if (!have_max_sweeps && v->o.method == PMK_ISING_MEANFIELD)
+    if (!have_max_sweeps && (v->o.method == PMK_ISING_MEANFIELD
+                             || (v->marg && v->o.marginals_from == PMK_ISING_MEANFIELD)))
         v->o.max_sweeps = 1000;
     if ((rc = cli_args_count(&v->a, 1, 1, vs->missing)))
         return rc;
@@ -145,8 +163,8 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
                             || pmk_spin_threshold_check(v->noise.threshold, &err)
                             || (verb == DENOISE && pmk_ising_check(&v->p, &v->o, &err)))
         return cli_usage_pmk(&err);
-    const char *ins[] = {v->in, v->truth, v->observed}, *outs[] = {v->out, v->trace};
-    return cli_check_files(ins, 3, outs, 2);
+    const char *ins[] = {v->in, v->truth, v->observed}, *outs[] = {v->out, v->trace, v->marg};
+    return cli_check_files(ins, 3, outs, 3);
 }
 
 /* The figures of a run, as text or JSON, on stdout (stderr when the image
@@ -162,6 +180,7 @@ static int report_denoise(const ising_args *v, const pmk_ising_result *res, doub
     pmk_report_str(r, "method", method, "method %s", method);
     pmk_report_str(r, "order", order, cut ? NULL : " (%s order)", order);
     pmk_report_int(r, "neighbours", p->neighbours, ", %d neighbours", p->neighbours);
+    pmk_report_int(r, "levels", p->levels, p->levels ? ", %u levels" : NULL, p->levels);
     pmk_report_num(r, "beta", p->beta, ", beta %g", p->beta);
     pmk_report_num(r, "eta", p->eta, ", eta %g", p->eta);
     pmk_report_num(r, "h", p->h, ", h %g\n", p->h);
@@ -211,26 +230,32 @@ static int cmd_denoise(int argc, char **argv)
     if (rc)
         return rc;
     pmk_rng *rng = NULL;
-    if ((o->method == PMK_ISING_ANNEAL || o->order == PMK_ISING_RANDOM)
+    if ((o->method == PMK_ISING_ANNEAL || o->order == PMK_ISING_RANDOM
+         || (o->marginals && o->marginals_from == PMK_ISING_ANNEAL))
         && !(rng = cli_rng(v.a.have_seed, v.a.seed)))
         return PMK_EXIT_FAIL;
     pmk_spin_image *y = NULL, *x = NULL, *t = NULL;
+    pmk_grey_image *gy = NULL, *gx = NULL, *gt = NULL;   /* --levels */
     pmk_ising_result res = {0};
     pmk_outfile tracef = {NULL, NULL, NULL};
-    if (pmk_spin_image_read(v.in, v.noise.threshold, &y, &err)
-        || (v.truth && pmk_spin_image_read_like(v.truth, v.noise.threshold, y, v.in, &t, &err))) {
+    if (v.p.levels ? pmk_grey_image_read(v.in, NULL, NULL, &gy, &err)
+                         || (v.truth && pmk_grey_image_read(v.truth, gy, v.in, &gt, &err))
+                   : pmk_spin_image_read(v.in, v.noise.threshold, &y, &err)
+                         || (v.truth && pmk_spin_image_read_like(v.truth, v.noise.threshold, y,
+                                                                 v.in, &t, &err))) {
         rc = cli_error_pmk(&err);
         goto done;
     }
-    size_t W = y->width, H = y->height;
+    size_t W = y ? y->width : gy->width, H = y ? y->height : gy->height;
     progress prog = {o->method == PMK_ISING_ANNEAL ? o->anneal_sweeps : o->max_sweeps,
                      pmk_ising_method_name(o->method)};
     o->truth = t ? t->spins : NULL;
     o->on_sweep = progress_sweep;
     o->on_sweep_arg = &prog;
     double t0 = cli_now();
-    if (!(x = pmk_spin_image_alloc(W, H, &err))
-        || pmk_ising_denoise(&v.p, o, W, H, y->spins, x->spins, rng, &res, &err) != PMK_OK) {
+    if (gy ? pmk_potts_denoise(&v.p, o, gy, gt, &gx, rng, &res, &err) != PMK_OK
+           : !(x = pmk_spin_image_alloc(W, H, &err))
+                 || pmk_ising_denoise(&v.p, o, W, H, y->spins, x->spins, rng, &res, &err)) {
         /* The options are checked and the spins come from a reader: the one
          * PMK_EINVAL left is parameters too large for this image's energy
          * (pmk_ising_params_check_size), a usage error. */
@@ -241,8 +266,10 @@ static int cmd_denoise(int argc, char **argv)
     cli_progress_done();
     /* The trace is synced first and committed after the image, so that a
      * trace that cannot be written leaves the image alone. */
-    if ((v.trace && pmk_ising_trace_save(&tracef, v.trace, &res, o->method, t != NULL, &err))
-        || pmk_spin_image_write(v.out, x, v.fmt, &err) != PMK_OK
+    if ((v.trace && pmk_ising_trace_save(&tracef, v.trace, &res, o->method, v.truth != NULL, &err))
+        || (v.marg && pmk_ising_marginals_save(v.marg, W, H, res.marginals, &err))
+        || (gx ? pmk_grey_image_write(v.out, gx, v.fmt, &err)
+               : pmk_spin_image_write(v.out, x, v.fmt, &err)) != PMK_OK
         || (v.trace && pmk_outfile_commit(&tracef, &err) != PMK_OK))
         rc = cli_error_pmk(&err);
     else
@@ -254,6 +281,9 @@ done:
     pmk_spin_image_free(x);
     pmk_spin_image_free(y);
     pmk_spin_image_free(t);
+    pmk_grey_image_free(gy);
+    pmk_grey_image_free(gx);
+    pmk_grey_image_free(gt);
     return rc;
 }
 

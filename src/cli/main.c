@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/help.h"
+#include "mpi/pmk_mpi.h"
 
 static int print_version(void)
 {
@@ -81,5 +82,6 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     cli_set_command(NULL);
     cli_stdio_init();
-    return cli_finish(run(argc, argv));
+    pmkmpi_init(&argc, &argv);   /* under mpirun: only rank 0 prints (src/mpi/) */
+    return pmkmpi_finalize(cli_finish(run(argc, argv)));
 }

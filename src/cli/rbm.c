@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/help.h"
+#include "mpi/pmk_mpi.h"
 
 /* Own option keys: above the letters, below the groups' keys (opt.c). */
 enum {
@@ -228,6 +229,9 @@ static int rbm_train(int argc, char **argv)
     if ((rc = cli_check_files(train_in, 2, train_out, 2)))
         return rc;
 
+    int rank = pmkmpi_rank();   /* under mpirun only rank 0 writes files (src/mpi/) */
+    if (rank)
+        logpath = NULL, checkpoint = 0;
     train_ctx ctx = {out, checkpoint, o.epochs, 1, NULL, cli_now(), cli_now()};
     pmk_rbm_train_result res;
     pmk_outfile logf = {0};
@@ -244,6 +248,7 @@ static int rbm_train(int argc, char **argv)
     if ((ctx.log = logpath ? logf.fp : NULL))
         fputs("epoch,recon_error,pseudo_likelihood,free_energy_gap,seconds,elapsed\n", logf.fp);
     o.progress = cli_progress_fn;
+    pmkmpi_rbm_options(&o);   /* under mpirun: data-parallel over the ranks */
     pmk_error_clear(&err);
     rc = pmk_rbm_train_table(&u.m, u.t, &o, u.r, train_epoch, &ctx, &res, &err);
     cli_progress_done();
@@ -251,7 +256,7 @@ static int rbm_train(int argc, char **argv)
         rc = rc == PMK_EIO && !err.msg[0] ? PMK_EXIT_FAIL : cli_error_pmk(&err);
     /* Every write error of the log is seen before the model is replaced;
      * the log's rename follows the model's. */
-    else if ((logpath && pmk_outfile_sync(&logf, &err)) || pmk_rbm_save(u.m, out, &err)
+    else if ((logpath && pmk_outfile_sync(&logf, &err)) || (!rank && pmk_rbm_save(u.m, out, &err))
              || (logpath && pmk_outfile_commit(&logf, &err)))
         rc = cli_error_pmk(&err);
     else

@@ -39,10 +39,8 @@
 
 void pmk_ising_params_init_default(pmk_ising_params *p)
 {
-    p->beta = 1.0;
-    p->eta = 2.1;
-    p->h = 0.0;
-    p->neighbours = 4;
+    *p = (pmk_ising_params){.beta = 1.0, .eta = 2.1, .h = 0.0, .neighbours = 4,
+                            .levels = 0, .data_cost = PMK_ISING_L2};
 }
 
 int pmk_ising_params_check(const pmk_ising_params *p, pmk_error *err)
@@ -56,6 +54,15 @@ int pmk_ising_params_check(const pmk_ising_params *p, pmk_error *err)
     if (p->neighbours != 4 && p->neighbours != 8)
         return pmk_error_set(err, PMK_EINVAL, "neighbours must be 4 or 8, not %d",
                              p->neighbours);
+    if (p->levels == 1 || p->levels > 256)
+        return pmk_error_set(err, PMK_EINVAL, "levels must be 0 (binary) or 2..256, not %u",
+                             p->levels);
+    if ((unsigned)p->data_cost > PMK_ISING_L1)
+        return pmk_error_set(err, PMK_EINVAL, "unknown data cost %d", (int)p->data_cost);
+    if (p->levels && p->h != 0)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "h has no meaning in the Potts model (levels %u); leave it 0",
+                             p->levels);
     return PMK_OK;
 }
 
@@ -97,6 +104,9 @@ void pmk_ising_options_init_default(pmk_ising_options *o)
     o->truth = NULL;
     o->on_sweep = NULL;
     o->on_sweep_arg = NULL;
+    o->marginals = 0;
+    o->marginals_from = PMK_ISING_MEANFIELD;
+    o->burn_in = 0.5;
 }
 
 int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err)
@@ -120,6 +130,14 @@ int pmk_ising_options_check(const pmk_ising_options *o, pmk_error *err)
                              o->damping);
     if (!(o->tol >= 0) || !isfinite(o->tol))
         return pmk_error_set(err, PMK_EINVAL, "the tolerance must be >= 0, not %g", o->tol);
+    if (o->marginals_from != PMK_ISING_MEANFIELD && o->marginals_from != PMK_ISING_ANNEAL)
+        return pmk_error_set(err, PMK_EINVAL, "marginals come from meanfield or anneal, not %s",
+                             pmk_ising_method_name(o->marginals_from)
+                                 ? pmk_ising_method_name(o->marginals_from)
+                                 : "an unknown method");
+    if (!(o->burn_in >= 0 && o->burn_in < 1))
+        return pmk_error_set(err, PMK_EINVAL, "the burn-in must be in [0, 1), not %g",
+                             o->burn_in);
     return PMK_OK;
 }
 
@@ -133,6 +151,14 @@ int pmk_ising_check(const pmk_ising_params *p, const pmk_ising_options *o, pmk_e
                              "mincut needs beta >= 0 (beta = %g makes the energy "
                              "non-submodular); use icm, anneal or meanfield",
                              p->beta);
+    if (p->levels && (o->method == PMK_ISING_ANNEAL || o->method == PMK_ISING_MEANFIELD))
+        return pmk_error_set(err, PMK_EINVAL,
+                             "the Potts model (levels %u) is solved by icm or mincut "
+                             "(alpha-expansion)", p->levels);
+    if (p->levels && o->marginals)
+        return pmk_error_set(err, PMK_EINVAL,
+                             "marginals are for the binary model, not the Potts model "
+                             "(levels %u)", p->levels);
     return PMK_OK;
 }
 
@@ -183,11 +209,21 @@ int pmk_ising_order_parse(const char *name, pmk_ising_order *o, pmk_error *err)
     return rc;
 }
 
+int pmk_ising_data_cost_parse(const char *name, pmk_ising_data_cost *c, pmk_error *err)
+{
+    static const char *const names[] = {"l2", "l1"};
+    int i = 0, rc = name_index(name, names, 2, &i, err);
+    if (!rc)
+        *c = (pmk_ising_data_cost)i;
+    return rc;
+}
+
 void pmk_ising_result_clear(pmk_ising_result *r)
 {
     if (!r)
         return;
     free(r->trace);
+    free(r->marginals);
     memset(r, 0, sizeof *r);
 }
 
@@ -328,7 +364,8 @@ int ising_run_begin(ising_run *run, const pmk_ising_params *p, const pmk_ising_o
                     size_t W, size_t H, const int8_t *y, int8_t *x, pmk_rng *rng,
                     int with_order, size_t work, pmk_ising_result *res, pmk_error *err)
 {
-    *run = (ising_run){o, res, x, W, H, W * H, p->neighbours, rng, NULL, NULL, 0, PMK_OK};
+    *run = (ising_run){o, res, x, W, H, W * H, p->neighbours, rng, NULL, NULL, 0, PMK_OK,
+                       NULL, 0, 0, 0, 0};
     if ((with_order && !(run->idx = malloc(run->n * sizeof *run->idx)))
         || (work && !(run->work = malloc(run->n * work)))) {
         ising_run_end(run);
@@ -336,6 +373,11 @@ int ising_run_begin(ising_run *run, const pmk_ising_params *p, const pmk_ising_o
     }
     if (with_order && o->order != PMK_ISING_RANDOM)
         ising_visit_order(o->order, W, H, run->nb, rng, run->idx);
+    if (o->marginals && o->method == o->marginals_from) {
+        run->marg = res->marginals;
+        run->burn = (size_t)floor(o->burn_in * (double)o->anneal_sweeps);
+        memset(run->marg, 0, run->n * sizeof *run->marg);
+    }
     memcpy(x, y, run->n);
     res->energy_initial = ising_energy(p, W, H, x, y);
     return PMK_OK;
@@ -346,9 +388,17 @@ int ising_run_sweep(ising_run *run, size_t sweep, size_t changed, double energy,
 {
     const pmk_ising_options *o = run->o;
     pmk_ising_sweep rec = {sweep, changed, energy, temperature, free_energy,
-                           o->truth ? ising_count_diff(run->x, o->truth, run->n) : 0};
+                           run->have_errors ? run->errors
+                           : o->truth       ? ising_count_diff(run->x, o->truth, run->n)
+                                            : 0};
     if ((run->rc = trace_push(run->res, &run->cap, &rec, err)))
         return 1;
+    /* anneal marginals: one sample at the end of each sweep after the burn-in */
+    if (run->marg && o->method == PMK_ISING_ANNEAL && sweep > run->burn) {
+        for (size_t i = 0; i < run->n; i++)
+            run->marg[i] += run->x[i] > 0;
+        run->nsamp++;
+    }
     run->res->sweeps = sweep;
     if (converged)
         return run->res->converged = 1;
@@ -357,6 +407,17 @@ int ising_run_sweep(ising_run *run, size_t sweep, size_t changed, double energy,
 
 int ising_run_end(ising_run *run)
 {
+    /* the marginals: mean field's from its means (the work buffer); anneal's
+     * counts averaged, or, stopped before the burn-in ended, the last state */
+    double *q = run->marg;
+    if (q && run->rc == PMK_OK && run->o->method == PMK_ISING_MEANFIELD) {
+        const double *m = run->work;
+        for (size_t i = 0; i < run->n; i++)
+            q[i] = (1 + m[i]) / 2;
+    } else if (q && run->rc == PMK_OK) {
+        for (size_t i = 0; i < run->n; i++)
+            q[i] = run->nsamp ? q[i] / (double)run->nsamp : run->x[i] > 0;
+    }
     free(run->idx);
     free(run->work);
     run->idx = run->work = NULL;
@@ -405,6 +466,46 @@ size_t ising_count_diff(const int8_t *a, const int8_t *b, size_t n)
 
 /* ------------------------------------------------------------------ dispatch */
 
+/* The method of @p o on checked arguments. */
+static int run_method(const pmk_ising_params *p, const pmk_ising_options *o, size_t width,
+                      size_t height, const int8_t *y, int8_t *x, pmk_rng *rng,
+                      pmk_ising_result *res, pmk_error *err)
+{
+    switch (o->method) {
+    case PMK_ISING_ICM:
+        if (p->beta >= 0 && o->order != PMK_ISING_RANDOM)
+            return ising_icm_fast(p, o, width, height, y, x, res, err);
+        return pmk_ising_icm_reference(p, o, width, height, y, x, rng, res, err);
+    case PMK_ISING_ANNEAL:
+        return ising_anneal(p, o, width, height, y, x, rng, res, err);
+    case PMK_ISING_MEANFIELD:
+        return ising_meanfield(p, o, width, height, y, x, rng, res, err);
+    default:   /* PMK_ISING_MINCUT, beta >= 0: pmk_ising_check */
+        res->energy_initial = ising_energy(p, width, height, y, y);
+        return pmk_ising_mincut(p, width, height, y, x, err);
+    }
+}
+
+/* The marginals of o->marginals_from when that is not the method run: a
+ * second run with the same options, its image and trace dropped. */
+static int second_run(const pmk_ising_params *p, const pmk_ising_options *o, size_t W,
+                      size_t H, const int8_t *y, pmk_rng *rng, double *marg, pmk_error *err)
+{
+    pmk_ising_options o2 = *o;
+    pmk_ising_result r2 = {0};
+    r2.marginals = marg;   /* filled in place, kept by the caller */
+    o2.method = o->marginals_from;
+    o2.truth = NULL;
+    o2.on_sweep = NULL;
+    int8_t *x2 = malloc(W * H);
+    int rc = x2 ? run_method(p, &o2, W, H, y, x2, rng, &r2, err)
+                : pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", W * H);
+    free(x2);
+    r2.marginals = NULL;
+    pmk_ising_result_clear(&r2);
+    return rc;
+}
+
 int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, size_t width,
                       size_t height, const int8_t *y, int8_t *x, pmk_rng *rng,
                       pmk_ising_result *res, pmk_error *err)
@@ -416,6 +517,8 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
         res = &local;
     memset(res, 0, sizeof *res);
     if ((rc = pmk_ising_check(p, o, err))
+        || (p->levels && (rc = pmk_error_set(err, PMK_EINVAL, "levels %u: the Potts model "
+                                             "runs through pmk_potts_denoise", p->levels)))
         || (rc = check_spins(width, height, y, "observed image", &n, err))
         || (rc = pmk_ising_params_check_size(p, width, height, err)))
         return rc;
@@ -428,6 +531,11 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
                  : o->method == PMK_ISING_ICM && (p->beta < 0 || o->order == PMK_ISING_RANDOM)
                      ? sizeof(size_t)
                      : 0;
+    /* a second run for the marginals needs its own image and work space */
+    if (o->marginals && o->method != o->marginals_from)
+        per += 1 + sizeof(size_t) + sizeof(double);
+    if (o->marginals)
+        per += sizeof(double);   /* the marginals themselves */
     if (per && (rc = pmk_mem_check(NULL, 0, 0, (unsigned long long)n * per,
                                    "the work space of this method", err)))
         return rc;
@@ -443,27 +551,18 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
     if ((rc = pmk_mem_check(NULL, 0, 0, tb, what, err)))
         return rc;
     int needs_rng = o->method == PMK_ISING_ANNEAL
-                    || (o->order == PMK_ISING_RANDOM && o->method != PMK_ISING_MINCUT);
+                    || (o->order == PMK_ISING_RANDOM && o->method != PMK_ISING_MINCUT)
+                    || (o->marginals && o->marginals_from == PMK_ISING_ANNEAL);
     if (needs_rng && !rng)
         return pmk_error_set(err, PMK_EINVAL, "this method and order need a random generator");
-    switch (o->method) {
-    case PMK_ISING_ICM:
-        if (p->beta >= 0 && o->order != PMK_ISING_RANDOM)
-            rc = ising_icm_fast(p, o, width, height, y, x, res, err);
-        else
-            rc = pmk_ising_icm_reference(p, o, width, height, y, x, rng, res, err);
-        break;
-    case PMK_ISING_ANNEAL:
-        rc = ising_anneal(p, o, width, height, y, x, rng, res, err);
-        break;
-    case PMK_ISING_MEANFIELD:
-        rc = ising_meanfield(p, o, width, height, y, x, rng, res, err);
-        break;
-    case PMK_ISING_MINCUT:   /* beta >= 0: pmk_ising_check */
-        res->energy_initial = ising_energy(p, width, height, y, y);
-        rc = pmk_ising_mincut(p, width, height, y, x, err);
-        break;
-    }
+    double *marg = NULL;
+    if (o->marginals && !(marg = malloc(n * sizeof *marg)))
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu marginals", n);
+    res->marginals = marg;   /* set again after the run: the plain ICM zeroes res */
+    rc = run_method(p, o, width, height, y, x, rng, res, err);
+    res->marginals = marg;
+    if (rc == PMK_OK && o->marginals && o->method != o->marginals_from)
+        rc = second_run(p, o, width, height, y, rng, res->marginals, err);
     if (rc == PMK_OK) {
         /* ICM and mean field return the image of their last sweep, whose
          * energy (the same sums) the trace holds already. */

@@ -85,6 +85,10 @@ typedef struct ising_run {
     void *work;          /* the method's own n-pixel buffer, or NULL */
     size_t cap;          /* records res->trace has room for */
     int rc;              /* PMK_OK, or the status that stopped the run */
+    double *marg;        /* o->marginals when this run makes them, else NULL */
+    size_t burn, nsamp;  /* anneal marginals: sweeps not counted, samples counted */
+    int have_errors;     /* Potts: the errors of the sweep are in `errors` */
+    size_t errors;
 } ising_run;
 
 /* Starts a run: x = y, res->energy_initial = E(y, y), when @p with_order
@@ -131,6 +135,59 @@ int ising_meanfield(const pmk_ising_params *p, const pmk_ising_options *o, size_
  * x receives width*height spins.  beta >= 0 (checked by the caller). */
 int pmk_ising_mincut(const pmk_ising_params *p, size_t width, size_t height,
                      const int8_t *y, int8_t *x, pmk_error *err);
+
+/* The Potts model on labels (potts.c, potts_expand.c): W x H labels x
+ * (uint8_t, 0..L-1), observed levels y (0..maxval), label k's level g[k] =
+ * round(k maxval / (L - 1)), integer data cost d(k, y) = (g_k - y)^2 (L2) or
+ * |g_k - y| (L1) and scale maxval^2 or maxval, so that
+ * E = eta S_D / scale + beta S_P with S_D = sum_i d(x_i, y_i) and S_P the
+ * neighbour pairs with different labels, both exact integers. */
+typedef struct potts_model {
+    const pmk_ising_params *p;
+    const pmk_ising_options *o;
+    size_t W, H, n;
+    int nb, L;
+    const uint16_t *y;
+    const uint16_t *truth;   /* levels, or NULL */
+    uint16_t g[256];
+    double scale;
+} potts_model;
+
+static inline unsigned long long potts_d(const potts_model *m, int k, uint16_t y)
+{
+    long long t = (long long)m->g[k] - (long long)y;
+    return m->p->data_cost == PMK_ISING_L1 ? (unsigned long long)(t < 0 ? -t : t)
+                                           : (unsigned long long)(t * t);
+}
+/* E of labels x, from its exact sums. */
+double potts_energy(const potts_model *m, const uint8_t *x);
+/* Pixels whose level differs from m->truth (0 without one). */
+size_t potts_errors(const potts_model *m, const uint8_t *x);
+/* ICM and alpha-expansion from the labels in x (the nearest to y), filling
+ * res's trace, sweeps and converged; PMK_ENOMEM, PMK_ELIMIT. */
+int potts_icm(const potts_model *m, uint8_t *x, pmk_rng *rng, pmk_ising_result *res,
+              pmk_error *err);
+int potts_expand(const potts_model *m, uint8_t *x, pmk_ising_result *res, pmk_error *err);
+
+/* A grid graph for one s-t minimum cut (ising_maxflow.c): W x H nodes,
+ * K = 4 or 8 arcs each, node (r, c)'s arc d going to (r + ising_cut_dr[d],
+ * c + ising_cut_dc[d]), its reverse being direction d ^ 1 there.  After
+ * alloc or reset every capacity is 0; the caller sets each node's K arc
+ * capacities (ising_cut_caps: an arc leaving the image must stay 0) and its
+ * terminal residual t = cost(sink side) - cost(source side) once
+ * (ising_cut_terminal), solves, and reads the source set: a cut costs the sum
+ * of the arcs from source-side to sink-side nodes plus the t of the sink-side
+ * nodes, up to a constant, and the source set returned is a minimum.
+ * alloc: PMK_ELIMIT (too large, memory ceiling), PMK_ENOMEM. */
+typedef struct ising_cut ising_cut;
+extern const int ising_cut_dr[8], ising_cut_dc[8];
+int ising_cut_alloc(size_t W, size_t H, int K, ising_cut **out, pmk_error *err);
+void ising_cut_reset(ising_cut *c);
+void ising_cut_free(ising_cut *c);
+double *ising_cut_caps(ising_cut *c, size_t r, size_t col);
+void ising_cut_terminal(ising_cut *c, size_t r, size_t col, double t);
+void ising_cut_solve(ising_cut *c);
+int ising_cut_source(const ising_cut *c, size_t r, size_t col);
 
 /* ICM by the plain per-pixel rule, no vectorised fast path: the reference the
  * fast raster and checkerboard paths are tested against.  Same contract as

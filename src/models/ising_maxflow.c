@@ -312,6 +312,119 @@ static void maxflow(bk_graph *g)
     }
 }
 
+/* ------------------------------------------------------------------ the grid cut API
+ *
+ * What the Ising min cut and the Potts alpha-expansion (potts_expand.c)
+ * share: a W x H grid graph with K = 4 or 8 arcs a node, terminal residuals
+ * and arc capacities set by the caller, one max-flow, the source set read
+ * back.  ising_cut_dr / _dc give direction d's step; d ^ 1 is its reverse. */
+
+const int ising_cut_dr[8] = {0, 0, 1, -1, 1, -1, 1, -1};
+const int ising_cut_dc[8] = {1, -1, 0, 0, 1, -1, -1, 1};
+
+struct ising_cut {
+    bk_graph g;
+    size_t W, H, WP;
+    unsigned char *block;
+    size_t zero_bytes;   /* the prefix of block reset to zero by ising_cut_reset */
+};
+
+int ising_cut_alloc(size_t W, size_t H, int K, ising_cut **out, pmk_error *err)
+{
+    size_t WP = W + 2, HP = H + 2, np;
+    *out = NULL;
+    if (pmk_size_mul(WP, HP, &np) != PMK_OK || np > (size_t)INT32_MAX / 8)
+        return pmk_error_set(err, PMK_ELIMIT, "the image is too large for mincut (%zux%zu)", W,
+                             H);
+    /* Per padded pixel: K capacities and the terminal residual (doubles),
+     * three flag bytes, the timestamp, distance and two queue entries. */
+    int rc = pmk_mem_check(NULL, 0, 0, (unsigned long long)np * (8ULL * (unsigned)K + 27),
+                           "the min-cut graph", err);
+    if (rc)
+        return rc;
+    ising_cut *c = calloc(1, sizeof *c);
+    if (!c)
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory for the mincut graph");
+    bk_graph *g = &c->g;
+    g->K = K;
+    g->np = np;
+    for (int d = 0; d < K; d++)
+        g->off[d] = (ptrdiff_t)ising_cut_dr[d] * (ptrdiff_t)WP + ising_cut_dc[d];
+    /* One block for every array, in huge pages: at 512 x 512 it is 15 MiB,
+     * 3,700 page faults of 4 KiB that would cost more than the max-flow. */
+    size_t sz_cap = np * (size_t)K * sizeof *g->cap, sz_tr = np * sizeof *g->tr;
+    size_t sz_i32 = (np * 4 + 7) & ~(size_t)7, sz_u8 = (np + 7) & ~(size_t)7;
+    size_t total = sz_cap + sz_tr + 4 * sz_i32 + 3 * sz_u8;
+    unsigned char *at = c->block = core_alloc_huge(total);
+    if (!at) {
+        free(c);
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory for the mincut graph (%zux%zu)",
+                             W, H);
+    }
+    g->cap = (double *)at, at += sz_cap;
+    g->tr = (double *)at, at += sz_tr;
+    g->ts = (uint32_t *)at, at += sz_i32;
+    g->dist = (int32_t *)at, at += sz_i32;
+    g->par = at, at += sz_u8;
+    g->sink = at, at += sz_u8;
+    g->act = at, at += sz_u8;
+    g->aq = (int32_t *)at, at += sz_i32;
+    g->oq = (int32_t *)at;
+    /* The capacities, residuals, flags, times and distances; the queues need
+     * no initial value. */
+    c->zero_bytes = total - 2 * sz_i32;
+    c->W = W, c->H = H, c->WP = WP;
+    ising_cut_reset(c);
+    *out = c;
+    return PMK_OK;
+}
+
+void ising_cut_reset(ising_cut *c)
+{
+    bk_graph *g = &c->g;
+    memset(c->block, 0, c->zero_bytes);
+    memset(g->par, PAR_FREE, g->np);
+    g->aq_head = g->aq_n = g->oq_head = g->oq_n = 0;
+    g->time = 0;
+}
+
+void ising_cut_free(ising_cut *c)
+{
+    if (c) {
+        free(c->block);
+        free(c);
+    }
+}
+
+double *ising_cut_caps(ising_cut *c, size_t r, size_t col)
+{
+    return c->g.cap + ((r + 1) * c->WP + col + 1) * (size_t)c->g.K;
+}
+
+void ising_cut_terminal(ising_cut *c, size_t r, size_t col, double t)
+{
+    bk_graph *g = &c->g;
+    int32_t v = (int32_t)((r + 1) * c->WP + col + 1);
+    g->tr[v] = t;
+    if (t != 0) {
+        g->sink[v] = t < 0;
+        g->par[v] = PAR_TERM;
+        g->dist[v] = 1;
+        set_active(g, v);
+    }
+}
+
+void ising_cut_solve(ising_cut *c)
+{
+    maxflow(&c->g);
+}
+
+int ising_cut_source(const ising_cut *c, size_t r, size_t col)
+{
+    size_t v = (r + 1) * c->WP + col + 1;
+    return c->g.par[v] != PAR_FREE && !c->g.sink[v];
+}
+
 int pmk_ising_mincut(const pmk_ising_params *p, size_t W, size_t H, const int8_t *y, int8_t *x,
                      pmk_error *err)
 {
@@ -324,71 +437,25 @@ int pmk_ising_mincut(const pmk_ising_params *p, size_t W, size_t H, const int8_t
         return PMK_OK;
     }
     const int K = p->neighbours;
-    size_t WP = W + 2, HP = H + 2, np;
-    if (pmk_size_mul(WP, HP, &np) != PMK_OK || np > (size_t)INT32_MAX / 8)
-        return pmk_error_set(err, PMK_ELIMIT, "the image is too large for mincut (%zux%zu)", W,
-                             H);
-    /* Per padded pixel: K capacities and the terminal residual (doubles),
-     * three flag bytes, the timestamp, distance and two queue entries. */
-    int rc = pmk_mem_check(NULL, 0, 0, (unsigned long long)np * (8ULL * (unsigned)K + 27),
-                           "the min-cut graph", err);
+    ising_cut *g;
+    int rc = ising_cut_alloc(W, H, K, &g, err);
     if (rc)
         return rc;
-    bk_graph g;
-    memset(&g, 0, sizeof g);
-    g.K = K;
-    g.np = np;
-    static const int dr[8] = {0, 0, 1, -1, 1, -1, 1, -1};
-    static const int dc[8] = {1, -1, 0, 0, 1, -1, -1, 1};
-    for (int d = 0; d < K; d++)
-        g.off[d] = (ptrdiff_t)dr[d] * (ptrdiff_t)WP + dc[d];
-    /* One block for every array, in huge pages: at 512 x 512 it is 15 MiB,
-     * 3,700 page faults of 4 KiB that would cost more than the max-flow. */
-    size_t sz_cap = np * (size_t)K * sizeof *g.cap, sz_tr = np * sizeof *g.tr;
-    size_t sz_i32 = (np * 4 + 7) & ~(size_t)7, sz_u8 = (np + 7) & ~(size_t)7;
-    size_t total = sz_cap + sz_tr + 4 * sz_i32 + 3 * sz_u8;
-    unsigned char *block = core_alloc_huge(total);
-    if (!block)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory for the mincut graph (%zux%zu)", W,
-                             H);
-    /* Zeroed as calloc did: the capacities, residuals, flags, times and
-     * distances; the queues need no initial value. */
-    memset(block, 0, total - 2 * sz_i32);
-    unsigned char *at = block;
-    g.cap = (double *)at, at += sz_cap;
-    g.tr = (double *)at, at += sz_tr;
-    g.ts = (uint32_t *)at, at += sz_i32;
-    g.dist = (int32_t *)at, at += sz_i32;
-    g.par = at, at += sz_u8;
-    g.sink = at, at += sz_u8;
-    g.act = at, at += sz_u8;
-    g.aq = (int32_t *)at, at += sz_i32;
-    g.oq = (int32_t *)at;
-    memset(g.par, PAR_FREE, np);
     double pc = 2 * p->beta;
     for (size_t r = 0; r < H; r++)
         for (size_t c = 0; c < W; c++) {
-            int32_t v = (int32_t)((r + 1) * WP + c + 1);
+            double *cap = ising_cut_caps(g, r, c);
             for (int d = 0; d < K; d++) {
-                long rr = (long)r + dr[d], cc = (long)c + dc[d];
+                long rr = (long)r + ising_cut_dr[d], cc = (long)c + ising_cut_dc[d];
                 if (rr >= 0 && rr < (long)H && cc >= 0 && cc < (long)W)
-                    g.cap[(size_t)v * K + d] = pc;
+                    cap[d] = pc;
             }
-            double t = 2 * (p->eta * y[r * W + c] - p->h);
-            g.tr[v] = t;
-            if (t != 0) {
-                g.sink[v] = t < 0;
-                g.par[v] = PAR_TERM;
-                g.dist[v] = 1;
-                set_active(&g, v);
-            }
+            ising_cut_terminal(g, r, c, 2 * (p->eta * y[r * W + c] - p->h));
         }
-    maxflow(&g);
+    ising_cut_solve(g);
     for (size_t r = 0; r < H; r++)
-        for (size_t c = 0; c < W; c++) {
-            size_t v = (r + 1) * WP + c + 1;
-            x[r * W + c] = (g.par[v] != PAR_FREE && !g.sink[v]) ? 1 : -1;
-        }
-    free(block);
-    return rc;
+        for (size_t c = 0; c < W; c++)
+            x[r * W + c] = ising_cut_source(g, r, c) ? 1 : -1;
+    ising_cut_free(g);
+    return PMK_OK;
 }

@@ -34,6 +34,9 @@ int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
         return pmk_error_set(err, PMK_EINVAL,
                              "%zu hidden units are more than the %zu weights an RBM may have",
                              o->hidden, PMK_RBM_MAX_WEIGHTS);
+    if (o->parts < 1 || o->part >= o->parts)
+        return pmk_error_set(err, PMK_EINVAL, "part %zu of %zu parts: need part < parts",
+                             o->part, o->parts);
     if (!(o->holdout >= 0.0 && o->holdout < 1.0))
         return pmk_error_set(err, PMK_EINVAL, "the holdout fraction must be in [0,1), not %g",
                              o->holdout);

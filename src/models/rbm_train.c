@@ -439,6 +439,17 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matr
     return rc ? pmk_error_set(err, rc, "training step: %s", pmk_strerror(rc)) : PMK_OK;
 }
 
+/* Data-parallel training: the options' reduce over the trainer's parameters
+ * and momentum buffers (pmk_rbm_reduce_fn). */
+static int rbm_trainer_reduce(pmk_rbm_trainer *t, const pmk_rbm_options *o, double weight,
+                              double *recon, pmk_error *err)
+{
+    float *const buf[6] = {t->W->data, t->dW->data, t->b->data, t->db->data, t->a->data,
+                           t->da->data};
+    const size_t len[6] = {t->d * t->h, t->d * t->h, t->d, t->d, t->h, t->h};
+    return o->reduce(buf, len, 6, weight, recon, o->reduce_ctx, err);
+}
+
 int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
 {
     const size_t D = t->d, H = t->h;
@@ -483,6 +494,10 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o)
     o->holdout = 0.05;
     o->progress = NULL;
     o->progress_ctx = NULL;
+    o->part = 0;
+    o->parts = 1;
+    o->reduce = NULL;
+    o->reduce_ctx = NULL;
 }
 
 /* The k schedule: 1 + round((K - 1) e / (E - 1)) in integers, so epoch 0 runs
@@ -583,9 +598,16 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
         double recon = 0.0;
         for (size_t s = 0; s < N && !rc; s += o->batch) {
             size_t n = N - s < o->batch ? N - s : o->batch;
-            if ((rc = fill_batch(src, perm + s, n, batch, err)))
+            /* this worker's part of the minibatch (all of it unless data-parallel) */
+            size_t lo = n * o->part / o->parts, hi = n * (o->part + 1) / o->parts;
+            double rs = 0.0;
+            if (hi > lo && ((rc = fill_batch(src, perm + s + lo, hi - lo, batch, err))
+                            || (rc = pmk_rbm_trainer_step(t, hi - lo, mu, NULL, &rs, err))))
                 break;
-            if (!(rc = pmk_rbm_trainer_step(t, n, mu, NULL, &recon, err)))
+            if (o->reduce)
+                rc = rbm_trainer_reduce(t, o, (double)(hi - lo) / (double)n, &rs, err);
+            recon += rs;
+            if (!rc)
                 rc = pmk_progress_tell(o->progress, o->progress_ctx, what, s / o->batch + 1,
                                        nbatch, "batches", err);
         }
