@@ -159,7 +159,8 @@ START_TEST(test_tiny_eval_by_hand)
     pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, NULL);
     /* No rows yet: every rate undefined. */
     ck_assert(isnan(e->accuracy) && isnan(e->mean_nll) && isnan(e->precision[0])
-              && isnan(e->recall[1]));
+              && isnan(e->recall[1]) && isnan(e->f1[0]) && isnan(e->macro_f1)
+              && isnan(e->weighted_precision) && isnan(e->log_loss));
     /* Two calls of 2 rows: the evaluation accumulates. */
     gsl_matrix_const_view Q1 = gsl_matrix_const_submatrix(&Q.matrix, 0, 0, 2, 2);
     gsl_matrix_const_view Q2 = gsl_matrix_const_submatrix(&Q.matrix, 2, 0, 2, 2);
@@ -183,6 +184,18 @@ START_TEST(test_tiny_eval_by_hand)
     ck_assert_double_eq(e->recall[1], 2.0 / 3);
     ck_assert_double_eq(e->mean_nll, e->sum_nll / 4);
     ck_assert_double_eq(e->mean_log_post, e->sum_log_post / 4);
+    ck_assert_double_eq(e->log_loss, -e->mean_log_post);
+    /* F1 = 2 hits / (support + predicted): 2/3 for 3 (1 hit, 1 + 2), 4/5 for 7;
+     * macro: plain means; weighted by support (1, 3), as classification_report. */
+    ck_assert_double_eq(e->f1[0], 2.0 / 3);
+    ck_assert_double_eq(e->f1[1], 0.8);
+    ck_assert_double_eq(pmk_gnb_eval_f1(e, 1), 0.8);
+    ck_assert_double_eq(e->macro_precision, 0.75);
+    ck_assert_close(e->macro_recall, 5.0 / 6, 1e-15);
+    ck_assert_close(e->macro_f1, (2.0 / 3 + 0.8) / 2, 1e-15);
+    ck_assert_double_eq(e->weighted_precision, 0.875);
+    ck_assert_double_eq(e->weighted_recall, 0.75);
+    ck_assert_close(e->weighted_f1, (2.0 / 3 + 3 * 0.8) / 4, 1e-15);
     /* log p(true|x): row 4 has log-odds(7:3) = log(0.4/0.6) + 8/1.96 as (5,1). */
     double lo1 = 4.4870977612, lo2 = 3.6761675450;
     double want = -log1p(exp(-lo1)) - 2 * log1p(exp(-lo2)) + log(0.4);
@@ -618,5 +631,6 @@ Suite *suite_gnb(void)
     suite_add_tcase(s, t);
     suite_gnb_more(s);   /* check_gnb_more.c */
     suite_gnb_data(s);   /* check_gnb_data.c */
+    suite_gnb_weights(s);   /* check_gnb_weights.c */
     return s;
 }

@@ -27,5 +27,7 @@ void gnb_assert_same_model(const pmk_gnb *a, const pmk_gnb *b, double tol);
 void suite_gnb_more(Suite *s);
 /* The model over files (check_gnb_data.c). */
 void suite_gnb_data(Suite *s);
+/* The weighted fit (check_gnb_weights.c). */
+void suite_gnb_weights(Suite *s);
 
 #endif

@@ -8,6 +8,7 @@
  * prediction file. */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,9 +204,13 @@ START_TEST(test_eval_report_text)
     pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, &err);
     ck_assert_int_eq(pmk_gnb_eval_add(e, m, &X.matrix, gnb_tiny_y, &err), PMK_OK);
     char *text = pmk_gnb_eval_report(e, m);
-    ck_assert_str_eq(text, "\n   label  precision    recall   support\n"
-                           "       3     1.0000    1.0000         3\n"
-                           "       7     1.0000    1.0000         2\n"
+    /* byte for byte scikit-learn's classification_report(digits=4) */
+    ck_assert_str_eq(text, "\n              precision    recall  f1-score   support\n\n"
+                           "           3     1.0000    1.0000    1.0000         3\n"
+                           "           7     1.0000    1.0000    1.0000         2\n"
+                           "\n    accuracy                         1.0000         5\n"
+                           "   macro avg     1.0000    1.0000    1.0000         5\n"
+                           "weighted avg     1.0000    1.0000    1.0000         5\n"
                            "\nconfusion matrix (rows: true label, columns: predicted label)\n"
                            "         3    7\n"
                            "    3    3    0\n"
@@ -217,8 +222,34 @@ START_TEST(test_eval_report_text)
     gsl_matrix_const_view X1 = gsl_matrix_const_view_array(&gnb_tiny_x[0][0], 1, 2);
     ck_assert_int_eq(pmk_gnb_eval_add(e1, m, &X1.matrix, only3, &err), PMK_OK);
     text = pmk_gnb_eval_report(e1, m);
-    ck_assert_ptr_nonnull(strstr(text, "       7          -         -         0\n"));
+    ck_assert_ptr_nonnull(strstr(text, "           7          -         -         -         0\n"));
     free(text);
+    pmk_gnb_eval_free(e1);
+    /* (1,1) and (5,1), both labelled 3, predicted 3 and 7: class 7 is predicted
+     * but never true, and counts in the averages with recall 0 (sklearn's
+     * zero_division default): macro P (1+0)/2, R (1/2+0)/2, F1 (2/3+0)/2;
+     * weighted by support (2, 0): P 1, R 1/2, F1 2/3.  The JSON has them all. */
+    const double x2[2][2] = {{1, 1}, {5, 1}};
+    const long both3[2] = {3, 3};
+    gsl_matrix_const_view X2 = gsl_matrix_const_view_array(&x2[0][0], 2, 2);
+    e1 = pmk_gnb_eval_alloc(m, &err);
+    ck_assert_int_eq(pmk_gnb_eval_add(e1, m, &X2.matrix, both3, &err), PMK_OK);
+    ck_assert(isnan(e1->recall[1]) && e1->f1[1] == 0 && e1->precision[1] == 0);
+    pmk_report *r = pmk_report_new();
+    pmk_gnb_eval_to_report(e1, m, r);
+    char *json = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&json, &len);
+    ck_assert_int_eq(pmk_report_write(r, f, 1, &err), PMK_OK);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(json, "\"labels\": [3, 7], \"precision\": [1, 0], \"recall\": [0.5, "
+                                       "null], \"f1\": [0.66666666666666663, 0], \"support\": [2, 0], "
+                                       "\"macro_precision\": 0.5, \"macro_recall\": 0.25, \"macro_f1\": "
+                                       "0.33333333333333331, \"weighted_precision\": 1, "
+                                       "\"weighted_recall\": 0.5, \"weighted_f1\": 0.66666666666666663, "
+                                       "\"confusion\": [[1, 1], [0, 0]]}\n"));
+    free(json);
+    pmk_report_free(r);
     pmk_gnb_eval_free(e1);
     pmk_gnb_eval_free(e);
     pmk_gnb_free(m);

@@ -137,8 +137,16 @@ grep -qx 'train accuracy    1.000000 (5/5)' "$T/out" || fail "tiny: train accura
 same_bytes "$T/t.gnb" "$T/last.gnb"
 expect_ok "$PMK" gnb eval --json "$T/t.gnb" "$FIX/gnb-tiny-test.csv"
 grep -q '"n": 4, "correct": 3, "accuracy": 0.75,' "$T/out" || fail "tiny eval: $(cat "$T/out")"
-grep -q '"precision": \[0.5, 1\], "recall": \[1, 0.66666666666666663\], "confusion": \[\[1, 0\], \[1, 2\]\]' "$T/out" ||
+grep -q '"precision": \[0.5, 1\], "recall": \[1, 0.66666666666666663\], "f1": \[0.66666666666666663, 0.80000000000000004\], "support": \[1, 3\], "macro_precision": 0.75, "macro_recall": 0.83333333333333326, "macro_f1": 0.73333333333333339, "weighted_precision": 0.875, "weighted_recall": 0.75, "weighted_f1": 0.76666666666666672, "confusion": \[\[1, 0\], \[1, 2\]\]' "$T/out" ||
     fail "tiny eval: $(cat "$T/out")"
+# F1 2/3 and 4/5; macro and weighted (support 1, 3) averages; log-loss is
+# minus the mean log-posterior.  The text table is classification_report's.
+grep -q '"mean_log_posterior": -0.24437258003583628, "log_loss": 0.24437258003583628,' "$T/out" ||
+    fail "tiny eval: log-loss: $(cat "$T/out")"
+expect_ok "$PMK" gnb eval "$T/t.gnb" "$FIX/gnb-tiny-test.csv"
+grep -qx 'log-loss            0.244373 nats (mean -log p(true class | x))' "$T/out" &&
+    grep -qx 'weighted avg     0.8750    0.7500    0.7667         4' "$T/out" ||
+    fail "tiny eval text: $(cat "$T/out")"
 # class variances: class 7 has zero variance in feature 2, and row (5,2) of
 # label 7 is off its mean there: one warned row.
 expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 --variance class "$FIX/gnb-tiny-train.csv" -o "$T/tc.gnb"
@@ -151,9 +159,40 @@ awk -F, -v OFS=, '{ for (i = 2; i <= NF; i++) $i += 0.5; print }' "$FIX/gnb-tiny
 expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 "$T/half.csv" -o "$T/half.gnb"
 grep -qx 'train accuracy    1.000000 (5/5)' "$T/out" || fail "re-read pass: $(cat "$T/out")"
 run sh -c "'$PMK' gnb fit --scale 1 --var-smoothing 0.25 - -o '$T/half2.gnb' <'$T/half.csv'"
-grep -qx 'train accuracy    not measured (data from stdin, not all bytes 0..255)' "$T/out" ||
+grep -qx 'train accuracy    not measured (from stdin or weighted, not all bytes 0..255)' "$T/out" ||
     fail "stdin without spill: $(cat "$T/out")"
 same_bytes "$T/half.gnb" "$T/half2.gnb"
+# ---------------------------------------------------------------- weights
+# --weights: weight 2 gives the model of the row given twice, byte for byte
+# (sums exact: check_gnb_weights.c); weight 0 drops a row (label 9 makes no
+# class); the training accuracy counts the rows of positive weight once.
+printf '3,0,0\n3,4,2\n9,100,100\n7,5,1\n3,2,2\n7,7,3\n' >"$T/w.csv"
+printf '2\n1\n0\n1\n1\n3\n' >"$T/w.txt"
+printf '3,0,0\n3,4,2\n3,0,0\n7,5,1\n7,7,3\n3,2,2\n7,7,3\n7,7,3\n' >"$T/dup.csv"
+expect_ok "$PMK" gnb fit --scale 1 --weights "$T/w.txt" "$T/w.csv" -o "$T/w.gnb"
+grep -qx 'train accuracy    0.800000 (4/5)' "$T/out" && grep -qx 'rows (N)          8' "$T/out" ||
+    fail "weights: $(cat "$T/out")"
+expect_ok "$PMK" gnb fit --scale 1 "$T/dup.csv" -o "$T/dup.gnb"
+same_bytes "$T/w.gnb" "$T/dup.gnb"
+run sh -c "'$PMK' gnb fit --scale 1 --weights - '$T/w.csv' -o '$T/w2.gnb' <'$T/w.txt'"
+same_bytes "$T/w.gnb" "$T/w2.gnb"
+printf '2\n1\n0\n-1\n1\n3\n' >"$T/neg.txt"
+expect_fail 1 "pmk gnb fit: $T/neg.txt:4:1: weight -1 is negative (0 drops a row)" \
+    "$PMK" gnb fit --weights "$T/neg.txt" "$T/w.csv" -o "$T/x.gnb"
+printf '2\n1\n0\n1\n1\n' >"$T/short.txt"
+expect_fail 1 "pmk gnb fit: $T/short.txt: no weight for $T/w.csv line 6" \
+    "$PMK" gnb fit --weights "$T/short.txt" "$T/w.csv" -o "$T/x.gnb"
+printf '2\n1\n0\n1\n1\n3\n4\n' >"$T/long.txt"
+expect_fail 1 "pmk gnb fit: $T/long.txt:7: more weights than the 6 rows of $T/w.csv" \
+    "$PMK" gnb fit --weights "$T/long.txt" "$T/w.csv" -o "$T/x.gnb"
+printf '2\n1\n0\n1 2\n' >"$T/two.txt"
+expect_fail 1 "pmk gnb fit: $T/two.txt:4:2: one weight per line" \
+    "$PMK" gnb fit --weights "$T/two.txt" "$T/w.csv" -o "$T/x.gnb"
+printf '2\n1,5\n' >"$T/comma.txt"
+expect_fail 1 "pmk gnb fit: $T/comma.txt:2:1: '1,5' is not a finite number" \
+    "$PMK" gnb fit --weights "$T/comma.txt" "$T/w.csv" -o "$T/x.gnb"
+[ ! -e "$T/x.gnb" ] || fail "a failed weighted fit left a model"
+
 # explicit priors are stored and used: the equidistant row (3,1) follows them.
 expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 --priors 0.3,0.7 "$FIX/gnb-tiny-train.csv" -o "$T/tp.gnb"
 grep -qx 'prior_list 0.29999999999999999 0.69999999999999996' "$T/tp.gnb" || fail "prior_list line"
@@ -191,7 +230,7 @@ expect_fail 1 "pmk gnb eval: $FIX/gnb-tiny-test.csv:1: not a pmk gnb model (the 
     "$PMK" gnb eval "$FIX/gnb-tiny-test.csv" "$FIX/gnb-tiny-test.csv"
 expect_fail 1 "pmk gnb show: $FIX/gnb-wrong-kind.model:1: a 'pmk-rbm' file, not a gnb model (wrong kind of model)" \
     "$PMK" gnb show "$FIX/gnb-wrong-kind.model" -o "$T/x.png"
-expect_fail 1 "pmk gnb predict: $FIX/gnb-future.model:1: model format version 3 is newer than this pmk reads (2): upgrade pmk" \
+expect_fail 1 "pmk gnb predict: $FIX/gnb-future.model:1: model format version 9 is newer than this pmk reads (3): upgrade pmk" \
     "$PMK" gnb predict "$FIX/gnb-future.model" "$FIX/gnb-tiny-test.csv"
 sed 's/^m2 2 6$/m2 2 -6/' "$T/t.gnb" >"$T/edited.gnb"
 expect_fail 1 "pmk gnb export: $T/edited.gnb:14:3: a sum of squared deviations cannot be negative (-6)" \

@@ -37,6 +37,7 @@
 #include <gsl/gsl_vector.h>
 #include "pmk/dataset.h"
 #include "pmk/image.h"
+#include "pmk/report.h"
 #include "pmk/status.h"
 #include "pmk/stream.h"
 
@@ -132,6 +133,20 @@ PMK_API void pmk_gnb_free(pmk_gnb *m);
  *  1-based row in the chunk and column) or too many classes (err->line: the
  *  row).  On error the model is unchanged. */
 PMK_API int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_error *err);
+
+/** pmk_gnb_partial_fit with a weight w_i >= 0 per row (@p w, N of them;
+ *  NULL: all 1): the weighted maximum-likelihood fit, every sum over rows
+ *  weighted (N_k = sum of the class's weights, mu_k = sum w x / N_k,
+ *  M2_k = sum w (x - mu_k)^2, so alpha_k = N_k / N and the variances are
+ *  M2 / N_k, or pooled M2 / N), streamed and merged by the same Chan
+ *  update with N_k the weight sums.  A row of weight 2 and the row given
+ *  twice make the same statistics (bit for bit where the sums are exact:
+ *  small integers, dyadic means).  A row of weight 0 is as if absent: it
+ *  makes no class and does not count for the automatic scale.  PMK_EDATA
+ *  "weight W is negative" (or "not finite"), err->line its 1-based row; the
+ *  errors of pmk_gnb_partial_fit, their rows counted in @p X. */
+PMK_API int pmk_gnb_partial_fit_weighted(pmk_gnb *m, const gsl_matrix *X, const long *y,
+                                         const double *w, pmk_error *err);
 
 /** Computes variances, priors and the prediction coefficients from the
  *  statistics; with an automatic scale, the first call chooses it
@@ -250,6 +265,16 @@ typedef struct pmk_gnb_eval {
     double mean_log_post;   /**< sum_log_post / n */
     double *precision;      /**< K: pmk_gnb_eval_precision of each class */
     double *recall;         /**< K: pmk_gnb_eval_recall of each class */
+    double *f1;             /**< K: pmk_gnb_eval_f1 of each class */
+    /* Averages as scikit-learn's classification_report gives them: over the
+     * classes that occur among the true or the predicted labels, a precision
+     * or recall that is undefined counting as 0 (its zero_division default);
+     * macro: the plain mean of the per-class figures, weighted: weighted by
+     * support.  NaN before any row. */
+    double macro_precision, macro_recall, macro_f1;
+    double weighted_precision, weighted_recall, weighted_f1;
+    double log_loss;        /**< -mean_log_post: the mean of -log p(y_i | x_i),
+                                 scikit-learn's log_loss without its clipping */
 } pmk_gnb_eval;
 
 /** The largest K for which pmk_gnb_eval keeps the K x K confusion matrix
@@ -268,19 +293,39 @@ PMK_API void pmk_gnb_eval_free(pmk_gnb_eval *e);
 PMK_API int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
                              const long *y, pmk_error *err);
 
-/** The evaluation @p e of model @p m as text: a table of each class's
- *  label, precision, recall ("-" where undefined) and support, then the
- *  confusion matrix (rows: true label, columns: predicted label; or a line
- *  saying there is none above PMK_GNB_EVAL_CONFUSION_MAX classes), each part
- *  after a blank line, numbers in the C locale.  @return a new string
- *  (free()), NULL when out of memory. */
+/** The evaluation @p e of model @p m as text: scikit-learn's
+ *  classification_report(digits=4) layout (a header, each class's label,
+ *  precision, recall, F1 and support, "-" where undefined; then the
+ *  accuracy, macro average and weighted average rows; the first column as
+ *  wide as "weighted avg" or the longest label), then the confusion matrix
+ *  (rows: true label, columns: predicted label; or a line saying there is
+ *  none above PMK_GNB_EVAL_CONFUSION_MAX classes), each part after a blank
+ *  line, numbers in the C locale.  Every class of the model has a row
+ *  (scikit-learn leaves out those neither true nor predicted).  @return a
+ *  new string (free()), NULL when out of memory. */
 PMK_API char *pmk_gnb_eval_report(const pmk_gnb_eval *e, const pmk_gnb *m);
+
+/** Adds the evaluation @p e of model @p m to @p r, as `pmk gnb eval` prints
+ *  it: text lines (rows, accuracy, mean NLL, log-loss, then the table of
+ *  pmk_gnb_eval_report) and the JSON members "n", "correct", "accuracy",
+ *  "mean_nll", "mean_log_posterior", "log_loss", "zero_variance_rows",
+ *  "labels", "precision", "recall", "f1", "support" (lists in class order),
+ *  "macro_precision", "macro_recall", "macro_f1", "weighted_precision",
+ *  "weighted_recall", "weighted_f1" and "confusion" (null above
+ *  PMK_GNB_EVAL_CONFUSION_MAX classes).  Out of memory is kept in @p r
+ *  (pmk_report_write returns it). */
+PMK_API void pmk_gnb_eval_to_report(const pmk_gnb_eval *e, const pmk_gnb *m, pmk_report *r);
 
 /** Precision and recall of class index @p k (NaN when undefined: no row
  *  predicted / none of that class). */
 PMK_API double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k);
 /** Recall of class index @p k: correct / rows of that class (NaN when none). */
 PMK_API double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
+/** F1 of class index @p k, the harmonic mean of precision and recall:
+ *  2 hits / (support + predicted): 2PR/(P+R) where both are defined, 0
+ *  where one is (the class never predicted, or never true), NaN where the
+ *  class is neither true nor predicted in any row. */
+PMK_API double pmk_gnb_eval_f1(const pmk_gnb_eval *e, size_t k);
 
 /* ---------------------------------------------------------------- data sets
  *
@@ -312,6 +357,19 @@ PMK_API pmk_gnb_fitter *pmk_gnb_fitter_open(const char *path, const pmk_data_opt
                                             const pmk_gnb_options *gopt, int train_pass,
                                             pmk_error *err);
 
+/** Weights the rows (pmk_gnb_partial_fit_weighted) by the numbers of the
+ *  text file @p path (gzip or plain, "-" = stdin): one per line, line i for
+ *  the i-th data row read, in the C locale.  Call before the first
+ *  pmk_gnb_fitter_iterate.  The file's errors come from iterate, with their
+ *  place: "PATH:LINE:COL: weight -1 is negative (0 drops a row)", "'x' is
+ *  not a finite number", "one weight per line", "PATH: no weight for DATA
+ *  line L" (or record R), "PATH:LINE: more weights than the N rows of DATA"
+ *  (PMK_EDATA).  See pmk_gnb_fitter_train_eval for the training rows'
+ *  evaluation.
+ *  @return PMK_OK, or the file's open error (PMK_EIO), PMK_EINVAL when
+ *  rows were already fitted. */
+PMK_API int pmk_gnb_fitter_set_weights(pmk_gnb_fitter *f, const char *path, pmk_error *err);
+
 /** Reads and fits the next chunk; at the end of the data finishes the
  *  model and sets *@p done.  Errors as pmk_data_read_chunk,
  *  pmk_gnb_partial_fit and pmk_gnb_finish, placed in the file; "no data
@@ -326,8 +384,9 @@ PMK_API const pmk_gnb *pmk_gnb_fitter_model(const pmk_gnb_fitter *f);
 
 /** Once done: the finished model evaluated on its own training rows, from
  *  the byte copy, else by reading the file again.  *@p out (caller's, NULL on
- *  error) stays NULL with PMK_OK when neither can be: stdin whose values are
- *  not all bytes. */
+ *  error) stays NULL with PMK_OK when neither can be: stdin, or a fit with
+ *  weights, whose values are not all bytes.  With weights, the rows of
+ *  weight 0 are left out and every other row counts once. */
 PMK_API int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *err);
 
 /** Runs the fit to its end (pmk_gnb_fitter_iterate until done), then, when
@@ -426,8 +485,10 @@ PMK_API int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err);
 
 /** Current model file format version.  A model whose transform is a plain
  *  scale (no threshold, no check01) is written as version 1, which every pmk
- *  reads; version 2 adds the 'threshold' and 'check01' lines. */
-#define PMK_GNB_FORMAT_VERSION 2
+ *  reads; version 2 adds the 'threshold' and 'check01' lines; version 3, for
+ *  a weighted fit whose class counts (sums of weights) are not all integers,
+ *  allows any positive count and rows. */
+#define PMK_GNB_FORMAT_VERSION 3
 
 /** Writes a finished model as text (the format of pmk_gnb_save) to @p f at
  *  its current position; @p f stays open and owned by the caller (a

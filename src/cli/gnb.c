@@ -46,7 +46,8 @@ static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
 
 enum {
     OPT_SMOOTH = 256, OPT_FLOOR, OPT_VARIANCE, OPT_PRIORS, OPT_MAXK, OPT_CHUNK, OPT_NOTRAIN,
-    OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS, OPT_ZOOM, OPT_CONF_PNG, OPT_WORST_PNG
+    OPT_WEIGHTS, OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS, OPT_ZOOM, OPT_CONF_PNG,
+    OPT_WORST_PNG
 };
 
 static void report_fit(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, int auto_scale,
@@ -66,7 +67,7 @@ static void report_fit(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, i
     } else {
         pmk_report_null(r, "train_accuracy");
         pmk_report_text(r, "train accuracy    not measured (%s)\n",
-                        no_train ? "--no-train-accuracy" : "data from stdin, not all bytes 0..255");
+                        no_train ? "--no-train-accuracy" : "from stdin or weighted, not all bytes 0..255");
     }
     pmk_report_num(r, "train_mean_nll", pmk_gnb_train_mean_nll(m),
                    "train mean NLL    %.6f nats\n", pmk_gnb_train_mean_nll(m));
@@ -79,7 +80,7 @@ static int cmd_fit(int argc, char **argv)
         {"var-smoothing", OPT_SMOOTH, 1}, {"var-floor", OPT_FLOOR, 1},
         {"variance", OPT_VARIANCE, 1},    {"priors", OPT_PRIORS, 1},
         {"max-classes", OPT_MAXK, 1},     {"chunk-rows", OPT_CHUNK, 1},
-        {"no-train-accuracy", OPT_NOTRAIN, 0}, {NULL, 0, 0},
+        {"no-train-accuracy", OPT_NOTRAIN, 0}, {"weights", OPT_WEIGHTS, 1}, {NULL, 0, 0},
     };
     cli_args a;
     cli_parser p;
@@ -89,13 +90,13 @@ static int cmd_fit(int argc, char **argv)
     double *plist = NULL;
     size_t chunk = GNB_CHUNK_ROWS;
     int no_train = 0, key, rc = 0;
-    const char *arg;
+    const char *arg, *wpath = NULL;
     pmk_error err;
     cli_parse_begin(&p, argc, argv, pmk_help_gnb_fit, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_JSON, opts, &a);
     while (!rc && (key = cli_parse_next(&p, &arg)) > 0) {
         const char *name = opts[key - OPT_SMOOTH].name;   /* the table is in enum order */
-        if (key == OPT_NOTRAIN) {
-            no_train = 1;
+        if (key == OPT_NOTRAIN || key == OPT_WEIGHTS) {
+            no_train |= key == OPT_NOTRAIN, wpath = key == OPT_WEIGHTS ? arg : wpath;
         } else if (key == OPT_CHUNK) {
             if (!(rc = cli_parse_size(name, arg, &chunk)) && (chunk < 1 || chunk > 65536))
                 rc = cli_usage("--chunk-rows: must be 1 to 65536, not '%s'", arg);
@@ -123,9 +124,12 @@ static int cmd_fit(int argc, char **argv)
     cli_data_options(&a, &o);
     o.chunk_rows = chunk;
     int mpi = pmkmpi_size() > 1;   /* mpirun -np P: src/mpi/mpi_gnb.c fits and saves */
+    if (!rc && mpi && wpath)
+        rc = cli_usage("--weights: not under MPI yet");
     if (!rc && mpi && pmkmpi_gnb_fit(a.pos[0], &o, &go, !no_train, a.output, &m, &e, &err))
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
-    if (!rc && !mpi && !(f = pmk_gnb_fitter_open(a.pos[0], &o, &go, !no_train, &err)))
+    if (!rc && !mpi && (!(f = pmk_gnb_fitter_open(a.pos[0], &o, &go, !no_train, &err))
+                        || (wpath && pmk_gnb_fitter_set_weights(f, wpath, &err))))
         rc = cli_error_pmk(&err);   /* the options are checked: the data are at fault */
     /* a bad option found only now (priors, not K of them): a usage error */
     if (!rc && !mpi && pmk_gnb_fitter_run(f, &m, no_train ? NULL : &e, &err))
@@ -184,30 +188,7 @@ static int cmd_predict(int argc, char **argv)
 
 /* ---------------------------------------------------------------- eval */
 
-/* The evaluation's fields: text as before, JSON with the same keys. */
-static void report_eval(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e)
-{
-    char *table = pmk_gnb_eval_report(e, m);
-    pmk_report_int(r, "n", (long long)e->n, "rows                %zu\n", e->n);
-    pmk_report_int(r, "correct", (long long)e->correct, NULL);
-    pmk_report_num(r, "accuracy", e->accuracy, "accuracy            %.4f (%zu/%zu)\n", e->accuracy,
-                   e->correct, e->n);
-    pmk_report_num(r, "mean_nll", e->mean_nll, "mean NLL            %.6f nats\n", e->mean_nll);
-    pmk_report_num(r, "mean_log_posterior", e->mean_log_post,
-                   "mean log-posterior  %.6f nats (of the true class)\n", e->mean_log_post);
-    pmk_report_int(r, "zero_variance_rows", (long long)e->zero_var_rows, NULL);
-    pmk_report_longs(r, "labels", pmk_gnb_labels(m), e->k);
-    /* the text's per-class table and confusion matrix: the library's */
-    pmk_report_text(r, "%s", table ? table : "\n(out of memory for the per-class table)\n");
-    pmk_report_nums(r, "precision", e->precision, e->k);
-    pmk_report_nums(r, "recall", e->recall, e->k);
-    if (e->confusion)
-        pmk_report_size_matrix(r, "confusion", e->confusion, e->k, e->k);
-    else   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
-        pmk_report_null(r, "confusion");
-    free(table);
-}
-
+/* The report is the library's (pmk_gnb_eval_to_report); the warning is ours. */
 static int cmd_eval(int argc, char **argv)
 {
     static const cli_option opts[] = {{"confusion-png", OPT_CONF_PNG, 1},
@@ -237,7 +218,7 @@ static int cmd_eval(int argc, char **argv)
         rc = cli_error_pmk(&err);
     if (!rc) {
         pmk_report *rep = pmk_report_new();
-        report_eval(rep, m, e);
+        pmk_gnb_eval_to_report(e, m, rep);
         rc = cli_report_done(rep, stdout, a.json);
         if (e->zero_var_rows)
             cli_notice("warning: %zu of %zu rows differ from their class mean in a feature of "

@@ -18,6 +18,7 @@
 #include "pmk/limits.h"
 #include "io/dataset_internal.h"
 #include "models/gnb_internal.h"
+#include "io/record_internal.h"
 
 /* A model error about row err->line (1-based in @p ch) moved to its place in
  * the file: "FILE:LINE: cause" for CSV, "FILE: record R: cause" for IDX,
@@ -58,6 +59,7 @@ int pmk_gnb_at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_err
 typedef struct spill {
     FILE *f;
     unsigned char *bytes;   /* chunk_rows * D */
+    long *y;                /* chunk_rows: the labels of the rows kept */
     size_t d, chunk_rows;
 } spill;
 
@@ -66,8 +68,10 @@ static void spill_drop(spill *sp)
     if (sp->f)
         fclose(sp->f);
     free(sp->bytes);
+    free(sp->y);
     sp->f = NULL;
     sp->bytes = NULL;
+    sp->y = NULL;
 }
 
 static void spill_init(spill *sp, size_t chunk_rows, size_t d)
@@ -76,11 +80,14 @@ static void spill_init(spill *sp, size_t chunk_rows, size_t d)
     sp->chunk_rows = chunk_rows;
     sp->f = tmpfile();
     sp->bytes = malloc(chunk_rows * d);
-    if (!sp->f || !sp->bytes)
+    sp->y = malloc(chunk_rows * sizeof *sp->y);
+    if (!sp->f || !sp->bytes || !sp->y)
         spill_drop(sp);
 }
 
-static void spill_add(spill *sp, const pmk_data_chunk *ch)
+/* The rows of chunk @p ch, those of weight 0 (@p w, NULL: none) left out as
+ * the fit leaves them out. */
+static void spill_add(spill *sp, const pmk_data_chunk *ch, const double *w)
 {
     if (!sp->f)
         return;
@@ -88,11 +95,14 @@ static void spill_add(spill *sp, const pmk_data_chunk *ch)
         spill_drop(sp);
         return;
     }
-    size_t D = sp->d;
+    size_t D = sp->d, n = 0;
     int ok = 1;
     for (size_t i = 0; i < ch->n; i++) {
+        if (w && w[i] == 0)
+            continue;
         const double *row = gsl_matrix_const_ptr(&ch->X.matrix, i, 0);
-        unsigned char *out = sp->bytes + i * D;
+        sp->y[n] = ch->y[i];
+        unsigned char *out = sp->bytes + n++ * D;
         /* Branch-free: clamp, truncate, and check that the byte gives v back
          * (the readers never hand over NaN or infinities). */
         for (size_t j = 0; j < D; j++) {
@@ -102,9 +112,9 @@ static void spill_add(spill *sp, const pmk_data_chunk *ch)
             ok &= (double)b == v;
         }
     }
-    if (!ok || fwrite(&ch->n, sizeof ch->n, 1, sp->f) != 1
-        || fwrite(ch->y, sizeof *ch->y, ch->n, sp->f) != ch->n
-        || fwrite(sp->bytes, D, ch->n, sp->f) != ch->n)
+    if (n && (!ok || fwrite(&n, sizeof n, 1, sp->f) != 1
+              || fwrite(sp->y, sizeof *sp->y, n, sp->f) != n
+              || fwrite(sp->bytes, D, n, sp->f) != n))
         spill_drop(sp);
 }
 
@@ -145,6 +155,13 @@ static int spill_eval(spill *sp, const pmk_gnb *m, pmk_gnb_eval **out, pmk_error
 
 /* ---------------------------------------------------------------- fitter */
 
+/* The weights file: one number per line, line i for data row i. */
+typedef struct weights {
+    pmk_instream *in;
+    pmk_rec_reader rec;
+    double *w;                /* chunk_rows */
+} weights;
+
 struct pmk_gnb_fitter {
     char *path, *labels;      /* copies, for a second reading of the file */
     pmk_data_options dopt;
@@ -153,7 +170,97 @@ struct pmk_gnb_fitter {
     spill sp;
     int spilling, done, par_tried;
     double rows;
+    weights *wt;              /* NULL: every row weighs 1 */
 };
+
+static void weights_close(weights *w)
+{
+    if (!w)
+        return;
+    pmk_rec_close(&w->rec);
+    pmk_instream_close(w->in);
+    free(w->w);
+    free(w);
+}
+
+int pmk_gnb_fitter_set_weights(pmk_gnb_fitter *f, const char *path, pmk_error *err)
+{
+    if (f->rows > 0 || f->done || f->wt)
+        return pmk_error_set(err, PMK_EINVAL, "weights are set once, before the first chunk");
+    weights *w = calloc(1, sizeof *w);
+    if (!w || !(w->w = malloc(f->dopt.chunk_rows * sizeof *w->w))) {
+        weights_close(w);
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    }
+    int rc = (w->in = pmk_instream_open(path, err)) ? PMK_OK : err ? err->code : PMK_EIO;
+    if (!rc)   /* its own error slot: the messages are copied out at each use */
+        rc = pmk_rec_open(&w->rec, w->in, 4096, "weights", 0, NULL);
+    if (rc) {
+        weights_close(w);
+        return rc;
+    }
+    /* the C locale only while a chunk's weights are read, not between calls */
+    pmk_c_locale_leave(&w->rec.loc);
+    w->rec.in_locale = 0;
+    f->wt = w;
+    return PMK_OK;
+}
+
+/* The weights of the @p n rows of chunk @p ch: "W:LINE:COL: cause" for a bad
+ * one, "W: no weight for DATA row POS" when the file ends first. */
+static int weights_chunk(pmk_gnb_fitter *f, const pmk_data_chunk *ch, pmk_error *err)
+{
+    weights *w = f->wt;
+    static const pmk_rec_rule any = {"a weight", -INFINITY, INFINITY, 0};
+    for (size_t i = 0; i < ch->n; i++) {
+        int got = pmk_rec_next(&w->rec);
+        const char *word = got > 0 ? pmk_rec_word(&w->rec) : NULL;
+        int rc = got < 0 ? w->rec.err->code : PMK_OK;
+        if (!rc && !word)
+            rc = got == 0 ? pmk_error_set(w->rec.err, PMK_EDATA, "%s: no weight for %s %s %ld",
+                                          w->rec.path, pmk_data_path(f->r),
+                                          pmk_data_format(f->r) == PMK_DATA_IDX ? "record" : "line",
+                                          ch->first_pos + (long)i)
+                          : pmk_rec_fail(&w->rec, PMK_EDATA, 0, "no weight on the line");
+        if (!rc)
+            rc = pmk_rec_number(&w->rec, word, &any, NULL, &w->w[i]);
+        if (!rc && w->w[i] < 0)
+            rc = pmk_rec_fail(&w->rec, PMK_EDATA, w->rec.col,
+                              "weight %s is negative (0 drops a row)", word);
+        if (!rc && pmk_rec_word(&w->rec))
+            rc = pmk_rec_fail(&w->rec, PMK_EDATA, w->rec.col, "one weight per line");
+        if (rc) {
+            pmk_error_at(err, rc == PMK_EFORMAT ? PMK_EDATA : rc, NULL, w->rec.err->line,
+                         w->rec.err->column, "%s", w->rec.err->msg);
+            return err ? err->code : rc;
+        }
+    }
+    return PMK_OK;
+}
+
+/* At the end of the data: the weights file must end too. */
+static int weights_end(pmk_gnb_fitter *f, pmk_error *err)
+{
+    weights *w = f->wt;
+    int got = pmk_rec_next(&w->rec);
+    if (got == 0)
+        return PMK_OK;
+    if (got > 0)
+        pmk_rec_fail(&w->rec, PMK_EDATA, 0, "more weights than the %.0f rows of %s", f->rows,
+                     pmk_data_path(f->r));
+    return pmk_error_set(err, w->rec.err->code, "%s", w->rec.err->msg);
+}
+
+/* The weights of chunk @p ch (@p ch->n 0: the end) in the C locale. */
+static int weights_read(pmk_gnb_fitter *f, const pmk_data_chunk *ch, pmk_error *err)
+{
+    pmk_c_locale loc;
+    if (pmk_c_locale_enter(&loc))
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    int rc = ch->n ? weights_chunk(f, ch, err) : weights_end(f, err);
+    pmk_c_locale_leave(&loc);
+    return rc;
+}
 
 pmk_gnb_fitter *pmk_gnb_fitter_open(const char *path, const pmk_data_options *dopt,
                                     const pmk_gnb_options *gopt, int train_pass, pmk_error *err)
@@ -197,7 +304,8 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
     pmk_data_chunk ch = {.n = 0};
     int rc = PMK_OK;
     pmk_gnb *pm = NULL;
-    if (!f->par_tried) {   /* several threads over ranges (gnb_par.c), when they can */
+    if (!f->par_tried && !f->wt) {   /* threads over ranges (gnb_par.c) when they can:
+                                      * not with weights, which are read in order */
         f->par_tried = 1;
         if ((rc = pmk_gnb_par_fit(f->path, &f->dopt, &f->m->opt, &pm, &f->rows, err)))
             return rc;
@@ -210,6 +318,8 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
     if (!pm && (rc = pmk_data_read_chunk(f->r, &ch, err)))
         return rc;
     if (ch.n == 0) {
+        if (f->wt && (rc = weights_read(f, &ch, err)))
+            return rc;
         if ((rc = pmk_gnb_finish(f->m, err))) {
             if (rc == PMK_EDATA && f->rows == 0)
                 return pmk_error_set(err, rc, "%s: no data rows to fit on", pmk_data_path(f->r));
@@ -219,10 +329,13 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
         f->done = *done = 1;
         return PMK_OK;
     }
-    if ((rc = pmk_gnb_partial_fit(f->m, &ch.X.matrix, ch.y, err)))
+    if (f->wt && (rc = weights_read(f, &ch, err)))
+        return rc;
+    if ((rc = pmk_gnb_partial_fit_weighted(f->m, &ch.X.matrix, ch.y, f->wt ? f->wt->w : NULL,
+                                           err)))
         return pmk_gnb_at_chunk(f->r, &ch, err);
     if (f->spilling)
-        spill_add(&f->sp, &ch);
+        spill_add(&f->sp, &ch, f->wt ? f->wt->w : NULL);
     f->rows += (double)ch.n;
     return PMK_OK;
 }
@@ -239,8 +352,8 @@ int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *
     spill_drop(&f->sp);
     if (rc != -1)
         return rc;
-    if (!strcmp(f->path, "-"))
-        return PMK_OK;   /* stdin cannot be read twice */
+    if (!strcmp(f->path, "-") || f->wt)
+        return PMK_OK;   /* stdin cannot be read twice; a weights file neither */
     if ((rc = pmk_gnb_par_eval(f->m, f->path, &f->dopt, out, err)) || *out)
         return rc;   /* over ranges, when the fit was */
     pmk_data_reader *r = pmk_data_open(f->path, &f->dopt, err);
@@ -280,11 +393,10 @@ void pmk_gnb_fitter_free(pmk_gnb_fitter *f)
     if (!f)
         return;
     spill_drop(&f->sp);
+    weights_close(f->wt);
     pmk_data_close(f->r);
     pmk_gnb_free(f->m);
-    free(f->path);
-    free(f->labels);
-    free(f);
+    free(f->path), free(f->labels), free(f);
 }
 
 /* ---------------------------------------------------------------- merge */

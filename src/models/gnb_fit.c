@@ -63,22 +63,22 @@ static void row_axpy(double *restrict acc, const double *restrict x, double s, s
         acc[j] += x[j] * s;
 }
 
-/* acc += (s x - mu)^2 */
+/* acc += w (s x - mu)^2 */
 static void row_sqdev(double *restrict acc, const double *restrict x, double s,
-                      const double *restrict mu, size_t D)
+                      const double *restrict mu, double w, size_t D)
 {
     size_t j = 0;
     for (; j + 4 <= D; j += 4) {
         double d0 = x[j] * s - mu[j], d1 = x[j + 1] * s - mu[j + 1];
         double d2 = x[j + 2] * s - mu[j + 2], d3 = x[j + 3] * s - mu[j + 3];
-        acc[j] += d0 * d0;
-        acc[j + 1] += d1 * d1;
-        acc[j + 2] += d2 * d2;
-        acc[j + 3] += d3 * d3;
+        acc[j] += w * (d0 * d0);
+        acc[j + 1] += w * (d1 * d1);
+        acc[j + 2] += w * (d2 * d2);
+        acc[j + 3] += w * (d3 * d3);
     }
     for (; j < D; j++) {
         double d = x[j] * s - mu[j];
-        acc[j] += d * d;
+        acc[j] += w * (d * d);
     }
 }
 
@@ -200,15 +200,15 @@ static int chunk_labels(pmk_gnb *m, const long *y, size_t N, chunk_stats *c, pmk
  * @p s).  A non-finite value makes its class's sum non-finite, so one check
  * of the sums replaces a check per value (the row and column are looked up
  * only then). */
-static int chunk_moments(const gsl_matrix *X, double s, const long *y, chunk_stats *c,
-                         pmk_error *err)
+static int chunk_moments(const gsl_matrix *X, double s, const long *y, const double *w,
+                         chunk_stats *c, pmk_error *err)
 {
     size_t N = X->size1, D = X->size2, UD = c->nu * D;
     for (size_t i = 0; i < N; i++) {
         size_t k = (size_t)pmk_gnb_find_label(c->u, c->nu, y[i]);
         c->idx[i] = k;
-        c->cnt[k] += 1;
-        row_axpy(c->mb + k * D, gsl_matrix_const_ptr(X, i, 0), s, D);
+        c->cnt[k] += w ? w[i] : 1;
+        row_axpy(c->mb + k * D, gsl_matrix_const_ptr(X, i, 0), w ? s * w[i] : s, D);
     }
     int finite = 1;
     for (size_t t = 0; t < UD; t++)
@@ -228,25 +228,74 @@ static int chunk_moments(const gsl_matrix *X, double s, const long *y, chunk_sta
             c->mb[k * D + j] /= c->cnt[k];
     for (size_t i = 0; i < N; i++)
         row_sqdev(c->m2b + c->idx[i] * D, gsl_matrix_const_ptr(X, i, 0), s,
-                  c->mb + c->idx[i] * D, D);
+                  c->mb + c->idx[i] * D, w ? w[i] : 1, D);
+    return PMK_OK;
+}
+
+/* The rows of positive weight: @p kept (N) lists them, their number in
+ * *@p nk; a negative or non-finite weight is PMK_EDATA naming its row. */
+static int check_weights(const double *w, size_t N, size_t *kept, size_t *nk, pmk_error *err)
+{
+    *nk = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (!(w[i] >= 0) || !isfinite(w[i]))
+            return pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), 0,
+                                "weight %g is %s", w[i],
+                                isfinite(w[i]) ? "negative" : "not finite");
+        if (w[i] > 0)
+            kept[(*nk)++] = i;
+    }
     return PMK_OK;
 }
 
 int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_error *err)
 {
-    size_t N = X->size1, D = m->d;
+    return pmk_gnb_partial_fit_weighted(m, X, y, NULL, err);
+}
+
+/* The fit of the rows of @p X that have positive weight: rows of weight 0
+ * are dropped first (a copy of the chunk without them), as if absent. */
+int pmk_gnb_partial_fit_weighted(pmk_gnb *m, const gsl_matrix *X, const long *y, const double *w,
+                                 pmk_error *err)
+{
+    size_t N = X->size1, D = m->d, nk = N;
     if (X->size2 != D)
         return pmk_error_set(err, PMK_EINVAL, "the data have %zu features, the model %zu",
                              X->size2, D);
     if (N == 0)
         return PMK_OK;
+    if (w) {
+        size_t *kept = malloc(N * sizeof *kept);
+        if (!kept)
+            return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+        int rc = check_weights(w, N, kept, &nk, err);
+        if (!rc && nk < N) {   /* zeros: fit the compacted rows, errors placed back */
+            gsl_matrix *Xk = nk ? gsl_matrix_alloc(nk, D) : NULL;
+            long *yk = malloc((nk ? nk : 1) * sizeof *yk);
+            double *wk = malloc((nk ? nk : 1) * sizeof *wk);
+            rc = (nk && !Xk) || !yk || !wk ? pmk_error_set(err, PMK_ENOMEM, "out of memory") : 0;
+            for (size_t i = 0; !rc && i < nk; i++) {
+                gsl_vector_const_view row = gsl_matrix_const_row(X, kept[i]);
+                gsl_matrix_set_row(Xk, i, &row.vector);
+                yk[i] = y[kept[i]], wk[i] = w[kept[i]];
+            }
+            if (!rc && nk && (rc = pmk_gnb_partial_fit_weighted(m, Xk, yk, wk, err)) && err
+                && err->line > 0)
+                err->line = (long)kept[err->line - 1] + 1;
+            gsl_matrix_free(Xk);
+            free(yk), free(wk);
+        }
+        free(kept);
+        if (rc || nk < N)
+            return rc;
+    }
     /* The model itself is touched only once the chunk has been checked. */
     pmk_gnb_input in;
     chunk_stats c;
     memset(&c, 0, sizeof c);
     int rc = pmk_gnb_input_open(m, X, pmk_gnb_fit_scale(m), &in, err);
     if (!rc && !(rc = chunk_labels(m, y, N, &c, err)))
-        rc = chunk_moments(in.X, in.s, y, &c, err);
+        rc = chunk_moments(in.X, in.s, y, w, &c, err);
     if (!rc) {
         /* Commit: the new classes at their sorted places, then the Chan
          * update of each class the chunk holds. */

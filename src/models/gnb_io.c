@@ -32,6 +32,8 @@ static const pmk_rec_rule rule_threshold = {"the threshold", 0, 1, 0};
 static const pmk_rec_rule rule_smoothing = {"var_smoothing", 0, 1e300, 0};
 static const pmk_rec_rule rule_floor = {"var_floor", 0, 1e300, 0};
 static const pmk_rec_rule rule_rows = {"rows", 1, 9007199254740992.0, PMK_REC_INTEGER};
+/* version 3 (a weighted fit): rows and counts are sums of weights */
+static const pmk_rec_rule rule_wrows = {"rows", 0, 1e300, PMK_REC_LO_OPEN};
 static const pmk_rec_rule rule_prior = {"a prior", 0, 1, PMK_REC_LO_OPEN};
 static const pmk_rec_rule rule_mean = {"a mean", -1e150, 1e150, 0};
 static const pmk_rec_rule rule_m2 = {"a sum of squared deviations", -INFINITY, 1e300, 0};
@@ -54,8 +56,10 @@ static void write_body(const pmk_gnb *m, FILE *f)
     size_t K = m->k, D = m->d;
     /* A plain scale is version 1, which every pmk reads, byte for byte as
      * before the transform had more fields. */
-    int plain = tf->threshold == 0 && !tf->check01;
-    pmk_rec_put_magic(f, MAGIC, plain ? 1 : PMK_GNB_FORMAT_VERSION);
+    int plain = tf->threshold == 0 && !tf->check01, whole = 1;
+    for (size_t k = 0; k < K; k++)   /* counts that are not integers: weights */
+        whole &= m->count[k] == floor(m->count[k]);
+    pmk_rec_put_magic(f, MAGIC, !whole ? 3 : plain ? 1 : 2);
     fprintf(f, "features %zu\n", D);
     fprintf(f, "classes %zu\n", K);
     fprintf(f, "rows %.17g\n", pmk_gnb_ntrain(m));
@@ -123,6 +127,7 @@ static const char *const header_keys[H_NKEYS] = {
 };
 
 typedef struct header {
+    size_t version;
     long seen[H_NKEYS];     /* the line of each key, 0 when not seen */
     size_t D, K;
     double rows;
@@ -131,7 +136,7 @@ typedef struct header {
     long *labels;           /* K labels */
 } header;
 
-static int read_magic(pmk_rec_reader *r)
+static int read_magic(pmk_rec_reader *r, size_t *version_out)
 {
     int got = pmk_rec_next(r);
     if (got < 0)
@@ -156,6 +161,7 @@ static int read_magic(pmk_rec_reader *r)
                             "model format version %zu is newer than this pmk reads (%d): "
                             "upgrade pmk",
                             version, PMK_GNB_FORMAT_VERSION);
+    *version_out = version;
     return PMK_OK;
 }
 
@@ -253,7 +259,7 @@ static int read_setting(pmk_rec_reader *r, header *hd, int h)
     case H_CLASSES:
         return read_dimension(r, hd, h, v);
     case H_ROWS:
-        return pmk_rec_number(r, v, &rule_rows, NULL, &hd->rows);
+        return pmk_rec_number(r, v, hd->version >= 3 ? &rule_wrows : &rule_rows, NULL, &hd->rows);
     case H_SCALE:
         return pmk_rec_number(r, v, &rule_scale, NULL, &o->transform.scale);
     case H_THRESHOLD:
@@ -401,7 +407,11 @@ static int read_class(pmk_rec_reader *r, const header *hd, rows *sc, pmk_gnb **m
     if (lab != want)
         return pmk_rec_fail(r, PMK_EFORMAT, 2, "class %ld where the labels line has %ld", lab,
                             want);
-    if (!(cnt >= 1) || cnt != floor(cnt) || cnt > 9007199254740992.0)
+    int weighted = hd->version >= 3;   /* a count is a sum of weights */
+    if (weighted && !(cnt > 0 && cnt <= 1e300))
+        return pmk_rec_fail(r, PMK_EFORMAT, 3,
+                            "the count of class %ld must be in (0, 1e+300], not %s", lab, cw);
+    if (!weighted && (!(cnt >= 1) || cnt != floor(cnt) || cnt > 9007199254740992.0))
         return pmk_rec_fail(r, PMK_EFORMAT, 3,
                             "the count of class %ld must be a positive integer, not %s", lab, cw);
     if ((rc = read_stat_row(r, "mean", lab, &rule_mean, &sc->mean, D))
@@ -411,7 +421,7 @@ static int read_class(pmk_rec_reader *r, const header *hd, rows *sc, pmk_gnb **m
         if (!(sc->m2[j] >= 0))
             return pmk_rec_fail(r, PMK_EFORMAT, (long)j + 2,
                                 "a sum of squared deviations cannot be negative (%g)", sc->m2[j]);
-        if (cnt == 1 && sc->m2[j] != 0)
+        if (!weighted && cnt == 1 && sc->m2[j] != 0)
             return pmk_rec_fail(r, PMK_EFORMAT, (long)j + 2,
                                 "class %ld has one row, so its m2 must be 0", lab);
     }
@@ -456,7 +466,7 @@ static int check_derived(pmk_rec_reader *r, const pmk_gnb *m, long first_line)
 static int read_body(pmk_rec_reader *r, header *hd, pmk_gnb **out)
 {
     int rc;
-    if ((rc = read_magic(r)) || (rc = read_header(r, hd)))
+    if ((rc = read_magic(r, &hd->version)) || (rc = read_header(r, hd)))
         return rc;
     pmk_gnb *m = NULL;
     rows sc = {NULL, NULL};

@@ -226,9 +226,10 @@ static int eval_counts_alloc(pmk_gnb_eval *e, size_t K)
     e->hits = calloc(K ? K : 1, sizeof *e->hits);
     e->precision = malloc((K ? K : 1) * sizeof *e->precision);
     e->recall = malloc((K ? K : 1) * sizeof *e->recall);
+    e->f1 = malloc((K ? K : 1) * sizeof *e->f1);
     e->confusion = K <= PMK_GNB_EVAL_CONFUSION_MAX
                        ? calloc(K ? K * K : 1, sizeof *e->confusion) : NULL;
-    return e->support && e->predicted && e->hits && e->precision && e->recall
+    return e->support && e->predicted && e->hits && e->precision && e->recall && e->f1
            && (e->confusion || K > PMK_GNB_EVAL_CONFUSION_MAX);
 }
 
@@ -238,8 +239,7 @@ static void eval_counts_free(pmk_gnb_eval *e)
     free(e->support);
     free(e->predicted);
     free(e->hits);
-    free(e->precision);
-    free(e->recall);
+    free(e->precision), free(e->recall), free(e->f1);
 }
 
 void pmk_gnb_eval_rates(pmk_gnb_eval *e)
@@ -248,10 +248,27 @@ void pmk_gnb_eval_rates(pmk_gnb_eval *e)
     e->accuracy = e->n ? (double)e->correct / n : NAN;
     e->mean_nll = e->n ? e->sum_nll / n : NAN;
     e->mean_log_post = e->n ? e->sum_log_post / n : NAN;
+    e->log_loss = -e->mean_log_post;
+    /* averages over the classes true or predicted, undefined rates as 0 */
+    double mp = 0, mr = 0, mf = 0, wp = 0, wr = 0, wf = 0, na = 0;
     for (size_t k = 0; k < e->k; k++) {
-        e->precision[k] = pmk_gnb_eval_precision(e, k);
-        e->recall[k] = pmk_gnb_eval_recall(e, k);
+        double p = e->precision[k] = pmk_gnb_eval_precision(e, k);
+        double r = e->recall[k] = pmk_gnb_eval_recall(e, k);
+        double f = e->f1[k] = pmk_gnb_eval_f1(e, k), s = (double)e->support[k];
+        if (isnan(f))
+            continue;
+        p = isnan(p) ? 0 : p;
+        r = isnan(r) ? 0 : r;
+        na++;
+        mp += p, mr += r, mf += f;
+        wp += s * p, wr += s * r, wf += s * f;
     }
+    e->macro_precision = e->n ? mp / na : NAN;
+    e->macro_recall = e->n ? mr / na : NAN;
+    e->macro_f1 = e->n ? mf / na : NAN;
+    e->weighted_precision = e->n ? wp / n : NAN;
+    e->weighted_recall = e->n ? wr / n : NAN;
+    e->weighted_f1 = e->n ? wf / n : NAN;
 }
 
 pmk_gnb_eval *pmk_gnb_eval_alloc(const pmk_gnb *m, pmk_error *err)
@@ -374,4 +391,10 @@ double pmk_gnb_eval_precision(const pmk_gnb_eval *e, size_t k)
 double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k)
 {
     return e->support[k] ? (double)e->hits[k] / (double)e->support[k] : NAN;
+}
+
+double pmk_gnb_eval_f1(const pmk_gnb_eval *e, size_t k)
+{
+    size_t d = e->support[k] + e->predicted[k];
+    return d ? 2.0 * (double)e->hits[k] / (double)d : NAN;
 }

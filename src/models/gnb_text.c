@@ -2,8 +2,9 @@
 /* Copyright (C) 2026 The pmk developers */
 /* gnb_text.c: the classifier's text interfaces, for any front end: fitting
  * options given by name and value (as `pmk gnb fit` takes them), and an
- * evaluation as a text table (per-class precision and recall, confusion
- * matrix), as scikit-learn's classification_report gives one. */
+ * evaluation as a text table (per-class precision, recall and F1, their
+ * averages, the confusion matrix), as scikit-learn's classification_report
+ * gives one, and as the fields of a report (pmk/report.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -100,28 +101,51 @@ int pmk_gnb_options_set(pmk_gnb_options *o, const char *name, const char *value,
 
 /* ---------------------------------------------------------------- report */
 
-/* The per-class table and the confusion matrix into @p f. */
+/* One cell of the table: " %9.4f", or "-" where undefined. */
+static void cell(FILE *f, double v)
+{
+    if (isnan(v))
+        fprintf(f, " %9s", "-");
+    else
+        fprintf(f, " %9.4f", v);
+}
+
+/* The per-class table (classification_report's layout, digits=4) and the
+ * confusion matrix into @p f. */
 static void write_report(const pmk_gnb_eval *e, const long *lab, FILE *f)
 {
     const size_t K = e->k;
-    fprintf(f, "\n   label  precision    recall   support\n");
+    int w = 12;   /* strlen("weighted avg") */
     for (size_t k = 0; k < K; k++) {
-        const double pr[2] = {pmk_gnb_eval_precision(e, k), pmk_gnb_eval_recall(e, k)};
-        fprintf(f, "%8ld ", lab[k]);
-        for (int i = 0; i < 2; i++) {   /* "-" where undefined */
-            if (isnan(pr[i]))
-                fprintf(f, "%10s", "-");
-            else
-                fprintf(f, "%10.4f", pr[i]);
-        }
-        fprintf(f, "%10zu\n", e->support[k]);
+        int l = snprintf(NULL, 0, "%ld", lab[k]);
+        w = l > w ? l : w;
+    }
+    fprintf(f, "\n%*s  %9s %9s %9s %9s\n\n", w, "", "precision", "recall", "f1-score", "support");
+    for (size_t k = 0; k < K; k++) {
+        fprintf(f, "%*ld ", w, lab[k]);
+        cell(f, e->precision[k]);
+        cell(f, e->recall[k]);
+        cell(f, e->f1[k]);
+        fprintf(f, " %9zu\n", e->support[k]);
+    }
+    fprintf(f, "\n%*s  %9s %9s", w, "accuracy", "", "");
+    cell(f, e->accuracy);
+    fprintf(f, " %9zu\n", e->n);
+    const char *avg[2] = {"macro avg", "weighted avg"};
+    const double v[2][3] = {{e->macro_precision, e->macro_recall, e->macro_f1},
+                            {e->weighted_precision, e->weighted_recall, e->weighted_f1}};
+    for (int a = 0; a < 2; a++) {
+        fprintf(f, "%*s ", w, avg[a]);
+        for (int j = 0; j < 3; j++)
+            cell(f, v[a][j]);
+        fprintf(f, " %9zu\n", e->n);
     }
     if (!e->confusion) {
         fprintf(f, "\nno confusion matrix: more than %d classes\n", PMK_GNB_EVAL_CONFUSION_MAX);
         return;
     }
     /* one width for every column: the widest label or count, plus a space */
-    int w = 5;
+    w = 5;
     for (size_t k = 0; k < K; k++) {
         int l = snprintf(NULL, 0, "%ld", lab[k]) + 1;
         w = l > w ? l : w;
@@ -159,4 +183,38 @@ char *pmk_gnb_eval_report(const pmk_gnb_eval *e, const pmk_gnb *m)
         return NULL;
     }
     return text;
+}
+
+void pmk_gnb_eval_to_report(const pmk_gnb_eval *e, const pmk_gnb *m, pmk_report *r)
+{
+    char *table = pmk_gnb_eval_report(e, m);
+    pmk_report_int(r, "n", (long long)e->n, "rows                %zu\n", e->n);
+    pmk_report_int(r, "correct", (long long)e->correct, NULL);
+    pmk_report_num(r, "accuracy", e->accuracy, "accuracy            %.4f (%zu/%zu)\n", e->accuracy,
+                   e->correct, e->n);
+    pmk_report_num(r, "mean_nll", e->mean_nll, "mean NLL            %.6f nats\n", e->mean_nll);
+    pmk_report_num(r, "mean_log_posterior", e->mean_log_post, NULL);
+    pmk_report_num(r, "log_loss", e->log_loss,
+                   "log-loss            %.6f nats (mean -log p(true class | x))\n", e->log_loss);
+    pmk_report_int(r, "zero_variance_rows", (long long)e->zero_var_rows, NULL);
+    pmk_report_longs(r, "labels", m->labels, e->k);
+    pmk_report_text(r, "%s", table ? table : "\n(out of memory for the per-class table)\n");
+    pmk_report_nums(r, "precision", e->precision, e->k);
+    pmk_report_nums(r, "recall", e->recall, e->k);
+    pmk_report_nums(r, "f1", e->f1, e->k);
+    pmk_report_begin_list(r, "support");
+    for (size_t k = 0; k < e->k; k++)
+        pmk_report_int(r, NULL, (long long)e->support[k], NULL);
+    pmk_report_end_list(r);
+    const char *key[6] = {"macro_precision",    "macro_recall",    "macro_f1",
+                          "weighted_precision", "weighted_recall", "weighted_f1"};
+    const double v[6] = {e->macro_precision,    e->macro_recall,    e->macro_f1,
+                         e->weighted_precision, e->weighted_recall, e->weighted_f1};
+    for (int i = 0; i < 6; i++)
+        pmk_report_num(r, key[i], v[i], NULL);
+    if (e->confusion)
+        pmk_report_size_matrix(r, "confusion", e->confusion, e->k, e->k);
+    else   /* K > PMK_GNB_EVAL_CONFUSION_MAX */
+        pmk_report_null(r, "confusion");
+    free(table);
 }
