@@ -29,8 +29,10 @@ else
     [ -r "$fm/train-images-idx3-ubyte.gz" ] || { echo "bench/threads.sh: install dataset-fashion-mnist" >&2; exit 1; }
     train="$out/fashion-train.csv" test="$out/fashion-test.csv" side=2048
     # plain CSV: the ranges threads read in parallel need a seekable, uncompressed file
-    [ -s "$train" ] || "$pmk" convert -q "$fm/train-images-idx3-ubyte.gz" -o "$train"
-    [ -s "$test" ] || "$pmk" convert -q "$fm/t10k-images-idx3-ubyte.gz" -o "$test"
+    [ -s "$train" ] || "$pmk" convert -q "$fm/train-images-idx3-ubyte.gz" \
+        "$fm/train-labels-idx1-ubyte.gz" -o "$train"
+    [ -s "$test" ] || "$pmk" convert -q "$fm/t10k-images-idx3-ubyte.gz" \
+        "$fm/t10k-labels-idx1-ubyte.gz" -o "$test"
 fi
 # a side x side picture (a disc) and its noisy copy
 img="$out/threads-$side.pbm" noisy="$out/threads-$side-noisy.pbm"
