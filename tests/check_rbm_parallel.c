@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check_pmk.h"
+#include "check_rbm.h"
 #include "pmk/pmk.h"
 #include "models/rbm_internal.h"
 
@@ -110,19 +111,6 @@ static pmk_rbm *initial_model(const gsl_matrix *X)
     return m;
 }
 
-/* Mean exact log-likelihood of the rows of X. */
-static double loglik(const pmk_rbm *m, const gsl_matrix *X)
-{
-    gsl_vector *F = gsl_vector_alloc(X->size1);
-    double lz, s = 0;
-    ck_assert_int_eq(pmk_rbm_free_energy(m, X, F, NULL), PMK_OK);
-    ck_assert_int_eq(pmk_rbm_log_z_exact(m, &lz, NULL), PMK_OK);
-    for (size_t n = 0; n < X->size1; n++)
-        s += gsl_vector_get(F, n);
-    gsl_vector_free(F);
-    return -s / (double)X->size1 - lz;
-}
-
 /* Two workers: each step's weights are 5/10 and 5/10 (60 rows, batches of
  * 10: 6 minibatches an epoch, 120 calls), both end with the same bits, and
  * the model learned (the toy data's entropy is about 8 H(0.05) + log 2 =
@@ -133,7 +121,7 @@ START_TEST(test_two_workers)
     pair p = {.calls = 0};
     pthread_barrier_init(&p.bar, NULL, 2);
     worker k[2] = {{&p, 0, X, initial_model(X), -1}, {&p, 1, X, initial_model(X), -1}};
-    double before = loglik(k[0].m, X);
+    double before = rbm_mean_loglik(k[0].m, X);
     pthread_t th;
     ck_assert_int_eq(pthread_create(&th, NULL, train_worker, &k[1]), 0);
     train_worker(&k[0]);
@@ -145,7 +133,7 @@ START_TEST(test_two_workers)
     ck_assert(gsl_matrix_equal(k[0].m->W, k[1].m->W));
     ck_assert(gsl_vector_equal(k[0].m->b, k[1].m->b));
     ck_assert(gsl_vector_equal(k[0].m->a, k[1].m->a));
-    double after = loglik(k[0].m, X);
+    double after = rbm_mean_loglik(k[0].m, X);
     ck_assert_msg(after > before + 1.0 && after > -4.0, "%g -> %g", before, after);
     for (int w = 0; w < 2; w++) {
         for (int i = 0; i < 6; i++)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check_pmk.h"
+#include "check_rbm.h"
 #include "pmk/pmk.h"
 #include "models/rbm_internal.h"
 
@@ -24,14 +25,8 @@ static pmk_table *proto_table(void)
     for (size_t n = 0; n < 120; n++)
         for (size_t i = 0; i < 8; i++)
             gsl_matrix_set(X, n, i, pmk_rng_uniform(r) < ((n + i) % 2 ? 0.9 : 0.1) ? 255 : 0);
-    pmk_table *t = NULL;
-    pmk_transform tf;
-    ck_assert_int_eq(pmk_table_from_matrix(X, NULL, &t, NULL), PMK_OK);
-    ck_assert_int_eq(pmk_rbm_transform_for(NULL, pmk_table_stats(t), NULL, &tf, NULL), PMK_OK);
-    ck_assert_int_eq(pmk_table_set_transform(t, &tf, NULL), PMK_OK);
     pmk_rng_free(r);
-    gsl_matrix_free(X);
-    return t;
+    return rbm_table_of(X);
 }
 
 /* The model file's text (pmk_rbm_write), owned by the caller. */

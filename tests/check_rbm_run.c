@@ -9,10 +9,24 @@
 #include <string.h>
 
 #include "check_pmk.h"
+#include "check_rbm.h"
 #include "pmk/pmk.h"
 
-/* 200 rows of 8 bits, every value 0 or 255, as a table with the transform an
- * RBM takes (scale 1/255, checked to lie in [0,1]). */
+/* The rows of X (values 0 or 255) as a table with the transform an RBM takes
+ * (scale 1/255, checked to lie in [0,1]); X is freed (also
+ * check_rbm_resume.c's, through check_pmk.h). */
+pmk_table *rbm_table_of(gsl_matrix *X)
+{
+    pmk_table *t = NULL;
+    pmk_transform tf;
+    ck_assert_int_eq(pmk_table_from_matrix(X, NULL, &t, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_transform_for(NULL, pmk_table_stats(t), NULL, &tf, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_table_set_transform(t, &tf, NULL), PMK_OK);
+    gsl_matrix_free(X);
+    return t;
+}
+
+/* 200 rows of 8 bits, every value 0 or 255, as an RBM's table. */
 static pmk_table *bits_table(void)
 {
     gsl_matrix *X = gsl_matrix_alloc(200, 8);
@@ -20,14 +34,8 @@ static pmk_table *bits_table(void)
     for (size_t n = 0; n < 200; n++)
         for (size_t i = 0; i < 8; i++)
             gsl_matrix_set(X, n, i, pmk_rng_uniform(r) < (n % 2 ? 0.8 : 0.2) ? 255 : 0);
-    pmk_table *t = NULL;
-    pmk_transform tf;
-    ck_assert_int_eq(pmk_table_from_matrix(X, NULL, &t, NULL), PMK_OK);
-    ck_assert_int_eq(pmk_rbm_transform_for(NULL, pmk_table_stats(t), NULL, &tf, NULL), PMK_OK);
-    ck_assert_int_eq(pmk_table_set_transform(t, &tf, NULL), PMK_OK);
     pmk_rng_free(r);
-    gsl_matrix_free(X);
-    return t;
+    return rbm_table_of(X);
 }
 
 static int same_params(const pmk_rbm *x, const pmk_rbm *y)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check_pmk.h"
+#include "check_rbm.h"
 #include "pmk/pmk.h"
 #include "models/rbm_internal.h"
 
@@ -31,8 +32,9 @@ static gsl_matrix *two_prototypes(unsigned long seed)
     return X;
 }
 
-/* Mean exact log-likelihood of the rows of X: -mean F(v) - log Z. */
-static double mean_loglik(const pmk_rbm *m, const gsl_matrix *X)
+/* Mean exact log-likelihood of the rows of X: -mean F(v) - log Z (also
+ * check_rbm_parallel.c's, through check_pmk.h). */
+double rbm_mean_loglik(const pmk_rbm *m, const gsl_matrix *X)
 {
     gsl_vector *F = gsl_vector_alloc(X->size1);
     double lz, s = 0;
@@ -66,7 +68,7 @@ START_TEST(test_training_learns)
         pmk_rbm *m = pmk_rbm_alloc(8, 4, NULL);
         pmk_rng *r = pmk_rng_alloc(NULL, 2);
         ck_assert_int_eq(pmk_rbm_init(m, X, r, NULL), PMK_OK);
-        double before = mean_loglik(m, X);
+        double before = rbm_mean_loglik(m, X);
         pmk_rbm_options o;
         pmk_rbm_options_init_default(&o);
         o.epochs = 30;
@@ -79,7 +81,7 @@ START_TEST(test_training_learns)
         ck_assert_int_eq(pmk_rbm_fit(m, X, &o, r, count_epochs, &calls, &e), PMK_OK);
         ck_assert_uint_eq(calls, 30);
         ck_assert_uint_eq(m->epochs, 30);
-        double after = mean_loglik(m, X);
+        double after = rbm_mean_loglik(m, X);
         ck_assert_msg(after > -3.0 && after > before + 1.0, "pcd=%d: %g -> %g", pcd, before, after);
         ck_assert_ptr_nonnull(m->dW);
         if (pcd) {
