@@ -6,7 +6,8 @@
 #   gnb    `gnb fit` + `gnb eval` on Fashion-MNIST (CSV, 60,000 + 10,000 rows)
 #   rbm    one CD-1 epoch, H 500, batch 100, on Fashion-MNIST (the epoch's
 #          seconds from --log: data loading excluded)
-#   icm    checkerboard ICM, 20 sweeps, on a 2048 x 2048 image with 10% flips
+#   icm    checkerboard ICM (at most 20 sweeps; it converges in 2) on a
+#          2048 x 2048 image with 10% flips: the --json seconds of the sweeps
 # Each run gets --threads T and OMP_NUM_THREADS=T.
 #
 # Usage: bench/threads.sh [REPS [THREADS...]]   (from a built tree; default 3; 1 2)
@@ -58,11 +59,13 @@ for r in $(seq "$reps"); do
         "$pmk" rbm train -q --threads "$t" -H 500 -e 1 -b 100 --holdout 0 --seed "$r" \
             "$train" -o "$out/threads.rbm" --log "$out/threads-rbm-log.csv"
         echo "$t rbm $(awk -F, 'NR == 2 { print $5 }' "$out/threads-rbm-log.csv")" >>"$raw"
-        t0=$(now)
-        "$pmk" ising denoise -q --threads "$t" --method icm --order checkerboard \
-            --max-sweeps 20 "$noisy" -o "$out/threads-denoised.pbm"
-        t1=$(now)
-        echo "$t icm $(echo "$t1 - $t0" | bc)" >>"$raw"
+        # the sweeps' own seconds (--json), not the command's: in a build
+        # tree src/pmk is libtool's wrapper script, and reading and writing
+        # the image are not what threads change
+        secs=$("$pmk" ising denoise -q --json --threads "$t" --method icm --order checkerboard \
+            --max-sweeps 20 "$noisy" -o "$out/threads-denoised.pbm" |
+            tr ',' '\n' | sed -n 's/.*"seconds": *//p')
+        echo "$t icm $secs" >>"$raw"
     done
 done
 printf '%-6s' "task"
