@@ -5,7 +5,19 @@
 #define PMK_CORE_INTERNAL_H
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <gsl/gsl_cblas.h>
+
+/* Frees each pointer given (NULL allowed): a destructor's field list in one
+ * statement, CORE_FREE(t->a, t->b, t).  Every value is read before the first
+ * free, so the list may end with the struct that holds the others. */
+static inline void core_free_list(void *const *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(p[i]);
+}
+#define CORE_FREE(...)                                                                            \
+    core_free_list((void *const[]){__VA_ARGS__}, sizeof((void *[]){__VA_ARGS__}) / sizeof(void *))
 
 /* Asks for transparent huge pages over the 2 MiB-aligned interior of the
  * untouched buffer p of n bytes (THP in "madvise" mode, Debian's default).

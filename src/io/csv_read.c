@@ -20,6 +20,7 @@
 #include "io/dataset_internal.h"
 #include "io/stream_internal.h"
 #include "core/progress_internal.h"
+#include "core/core_internal.h"
 
 void pmk_csv_options_init_default(pmk_csv_options *o)
 {
@@ -319,11 +320,7 @@ void pmk_csv_close(pmk_csv_reader *r)
     pmk_instream_close(r->in);
     if (r->cloc)
         freelocale(r->cloc);
-    free(r->buf);
-    free(r->X);
-    free(r->y);
-    free(r->path);
-    free(r);
+    CORE_FREE(r->buf, r->X, r->y, r->path, r);
 }
 
 /* ---------------------------------------------------------------- whole file */
@@ -387,9 +384,7 @@ int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset *
     pmk_dataset *ds = calloc(1, sizeof *ds);
     gsl_matrix *m = ds ? pmk_matrix_wrap(X, n, d) : NULL;
     if (!m) {
-        free(ds);
-        free(X);
-        free(y);
+        CORE_FREE(ds, X, y);
         return pmk_error_at(err, PMK_ENOMEM, path, 0, 0, "out of memory");
     }
     ds->X = m;

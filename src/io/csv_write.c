@@ -16,6 +16,7 @@
 #include "io/csv_internal.h"
 #include "io/record_internal.h"
 #include "io/dataout_internal.h"
+#include "core/core_internal.h"
 
 /* ---------------------------------------------------------------- writing */
 
@@ -83,9 +84,7 @@ static void writer_free(pmk_csv_writer *w)
 {
     if (w->loc)
         freelocale(w->loc);
-    free(w->buf);
-    free(w->shown);
-    free(w);
+    CORE_FREE(w->buf, w->shown, w);
 }
 
 pmk_csv_writer *pmk_csv_writer_open(const char *path, size_t d, const char *header,

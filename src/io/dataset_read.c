@@ -27,6 +27,7 @@
 #include "io/dataset_internal.h"
 #include "io/stream_internal.h"
 #include "core/progress_internal.h"
+#include "core/core_internal.h"
 
 /* One side of an IDX data set: the images or the labels. */
 typedef struct idx_side {
@@ -64,12 +65,7 @@ void pmk_data_close(pmk_data_reader *r)
     pmk_csv_close(r->csv);
     pmk_instream_close(r->img.in);
     pmk_instream_close(r->lab.in);
-    free(r->img.raw);
-    free(r->lab.raw);
-    free(r->X);
-    free(r->y);
-    free(r->path), free(r->src), free(r->src_labels);
-    free(r);
+    CORE_FREE(r->img.raw, r->lab.raw, r->X, r->y, r->path, r->src, r->src_labels, r);
 }
 
 const char *pmk_data_reader_source(const pmk_data_reader *r, const pmk_data_options **o)
@@ -319,7 +315,7 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
     if (!r || !(r->path = strdup(shown)) || !(r->src = strdup(path))
         || (o.labels && !(r->src_labels = strdup(o.labels)))) {
         if (r)
-            free(r->path), free(r->src);
+            CORE_FREE(r->path, r->src);
         free(r);
         pmk_error_at(err, PMK_ENOMEM, shown, 0, 0, "out of memory");
         return NULL;

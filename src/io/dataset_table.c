@@ -26,6 +26,7 @@
 #include "pmk/dataset.h"
 #include "pmk/limits.h"
 #include "io/dataset_internal.h"
+#include "core/core_internal.h"
 
 /* The values, shared by a table and the tables split from it. */
 typedef struct tstore {
@@ -64,11 +65,7 @@ void pmk_table_free(pmk_table *t)
     if (!t)
         return;
     store_unref(t->st);
-    free(t->map);
-    free(t->y);
-    free(t->pos);
-    free(t->path);
-    free(t);
+    CORE_FREE(t->map, t->y, t->pos, t->path, t);
 }
 
 static void set_luts(pmk_table *t)

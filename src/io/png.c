@@ -34,6 +34,7 @@
 
 #include "pmk/limits.h"
 #include "io/image_internal.h"
+#include "core/core_internal.h"
 
 /* Everything the callbacks and the clean-up need, on the heap so that nothing
  * the setjmp'ing function changes lives in its own automatic variables. */
@@ -533,9 +534,7 @@ int img_png_read(img_in *in, pmk_image **out, pmk_error *err)
         rc = png_read_body(ctx, idat, out);
     }
     png_destroy_read_struct(&ctx->png, &ctx->info, NULL);
-    free(ctx->rows);
-    free(ctx->raw);
-    free(ctx->file);
+    CORE_FREE(ctx->rows, ctx->raw, ctx->file);
     pmk_image_free(ctx->img);
     free(ctx);
     return rc;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "pmk/report.h"
+#include "core/core_internal.h"
 
 typedef enum { F_TEXT, F_NUM, F_INT, F_STR, F_BOOL, F_NULL, F_NUMS, F_INTS, F_IMATRIX,
                F_BEGIN_LIST, F_END_LIST } kind;
@@ -46,11 +47,7 @@ void pmk_report_free(pmk_report *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->n; i++) {
-        free(r->f[i].key);
-        free(r->f[i].text);
-        free(r->f[i].str);
-        free(r->f[i].nums);
-        free(r->f[i].ints);
+        CORE_FREE(r->f[i].key, r->f[i].text, r->f[i].str, r->f[i].nums, r->f[i].ints);
     }
     free(r->f);
     free(r);

@@ -20,6 +20,7 @@
 
 #include "io/stream_internal.h"
 #include "pmk/stream.h"
+#include "core/core_internal.h"
 
 /* ---------------------------------------------------------------- input */
 
@@ -217,9 +218,7 @@ void pmk_instream_close(pmk_instream *s)
         inflateEnd(&s->z);
     if (s->fd >= 0)
         close(s->fd);
-    free(s->in);
-    free(s->path);
-    free(s);
+    CORE_FREE(s->in, s->path, s);
 }
 
 /* ---------------------------------------------------------------- output */

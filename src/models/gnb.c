@@ -13,6 +13,7 @@
 #include "pmk/kernels.h"
 #include "pmk/limits.h"
 #include "models/gnb_internal.h"
+#include "core/core_internal.h"
 
 /* ---------------------------------------------------------------- options */
 
@@ -141,13 +142,7 @@ void pmk_gnb_free(pmk_gnb *m)
     if (!m)
         return;
     pmk_gnb_free_derived(m);
-    free(m->prior_buf);
-    free(m->labels);
-    free(m->count);
-    free(m->mean);
-    free(m->m2);
-    free(m->feat);
-    free(m);
+    CORE_FREE(m->prior_buf, m->labels, m->count, m->mean, m->m2, m->feat, m);
 }
 
 /* *@p p grown to @p n elements of @p size bytes; on failure *@p p is kept

@@ -19,6 +19,7 @@
 #include "io/dataset_internal.h"
 #include "models/gnb_internal.h"
 #include "io/record_internal.h"
+#include "core/core_internal.h"
 
 /* A model error about row err->line (1-based in @p ch) moved to its place in
  * the file: "FILE:LINE: cause" for CSV, "FILE: record R: cause" for IDX,
@@ -396,7 +397,7 @@ void pmk_gnb_fitter_free(pmk_gnb_fitter *f)
     weights_close(f->wt);
     pmk_data_close(f->r);
     pmk_gnb_free(f->m);
-    free(f->path), free(f->labels), free(f);
+    CORE_FREE(f->path, f->labels, f);
 }
 
 /* ---------------------------------------------------------------- merge */

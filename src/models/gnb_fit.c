@@ -13,6 +13,7 @@
 #include "pmk/kernels.h"
 #include "pmk/limits.h"
 #include "models/gnb_internal.h"
+#include "core/core_internal.h"
 
 /* Adds the @p nnew sorted labels @p u (none already in the model) as empty
  * classes at their sorted places, in one backward merge: O((K + nnew) D) for
@@ -127,7 +128,7 @@ typedef struct chunk_stats {
 
 static void chunk_stats_free(chunk_stats *c)
 {
-    free(c->u), free(c->v), free(c->cnt), free(c->mb), free(c->m2b), free(c->idx);
+    CORE_FREE(c->u, c->v, c->cnt, c->mb, c->m2b, c->idx);
 }
 
 /* The row whose label is the first one too many: walk the rows, marking each
@@ -283,7 +284,8 @@ int pmk_gnb_partial_fit_weighted(pmk_gnb *m, const gsl_matrix *X, const long *y,
                 && err->line > 0)
                 err->line = (long)kept[err->line - 1] + 1;
             gsl_matrix_free(Xk);
-            free(yk), free(wk);
+            free(yk);
+            free(wk);
         }
         free(kept);
         if (rc || nk < N)

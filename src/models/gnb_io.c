@@ -504,11 +504,13 @@ static int read_body(pmk_rec_reader *r, header *hd, pmk_gnb **out)
     }
     if ((rc = check_derived(r, m, first)))
         goto fail;
-    free(sc.mean), free(sc.m2);
+    free(sc.mean);
+    free(sc.m2);
     *out = m;
     return PMK_OK;
 fail:
-    free(sc.mean), free(sc.m2);
+    free(sc.mean);
+    free(sc.m2);
     pmk_gnb_free(m);
     return rc ? rc : PMK_EFORMAT;
 }

@@ -13,6 +13,7 @@
 #include "pmk/kernels.h"
 #include "pmk/limits.h"
 #include "models/gnb_internal.h"
+#include "core/core_internal.h"
 
 /* Rows per block in the prediction GEMMs: bounds the scratch at B x D doubles
  * (1.6 MB for MNIST) whatever N is, while keeping the GEMMs large enough for
@@ -235,11 +236,7 @@ static int eval_counts_alloc(pmk_gnb_eval *e, size_t K)
 
 static void eval_counts_free(pmk_gnb_eval *e)
 {
-    free(e->confusion);
-    free(e->support);
-    free(e->predicted);
-    free(e->hits);
-    free(e->precision), free(e->recall), free(e->f1);
+    CORE_FREE(e->confusion, e->support, e->predicted, e->hits, e->precision, e->recall, e->f1);
 }
 
 void pmk_gnb_eval_rates(pmk_gnb_eval *e)

@@ -35,6 +35,7 @@
 #include "pmk/rbm.h"
 #include "io/record_internal.h"
 #include "models/rbm_internal.h"
+#include "core/core_internal.h"
 
 #define MAGIC "pmk-rbm"
 
@@ -407,8 +408,7 @@ typedef struct blocks {
 
 static void blocks_free(blocks *k)
 {
-    free(k->b), free(k->a), free(k->W), free(k->db), free(k->da), free(k->dW), free(k->chains);
-    free(k->q), free(k->rng);
+    CORE_FREE(k->b, k->a, k->W, k->db, k->da, k->dW, k->chains, k->q, k->rng);
 }
 
 /* The model from the blocks read (all of them present and checked): the

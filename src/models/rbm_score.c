@@ -19,6 +19,7 @@
 #include "pmk/rbm.h"
 #include "models/rbm_internal.h"
 #include "core/progress_internal.h"
+#include "core/core_internal.h"
 
 /* ---------------------------------------------------------------- pseudo-likelihood */
 
@@ -126,9 +127,7 @@ static int pl_common(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, double *
             }
         }
     }
-    free(tmp);
-    free(w.ep);
-    free(w.em);
+    CORE_FREE(tmp, w.ep, w.em);
     rbm_matrix_free(w.X);
     if (!rc)
         *out = sum / (double)V->size1;
@@ -406,12 +405,7 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
 ais_free:
     for (size_t n = 0; rs && n < M; n++)
         pmk_rng_free(rs[n]);
-    free(rs);
-    free(brc);
-    free(bd);
-    free(bb);
-    free(ba);
-    free(aa);
+    CORE_FREE(rs, brc, bd, bb, ba, aa);
     if (rc || stopped) {
         rc = stopped ? stopped : pmk_error_set(err, rc, "AIS: %s", pmk_strerror(rc));
         goto done;

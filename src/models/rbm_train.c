@@ -226,9 +226,7 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t)
     for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
         if (vs[i])
             gsl_vector_float_free(vs[i]);
-    free(t->s1);
-    free(t->s2);
-    free(t);
+    CORE_FREE(t->s1, t->s2, t);
 }
 
 pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *o,

@@ -18,6 +18,7 @@
 #include "pmk/image.h"
 #include "pmk/stream.h"
 #include "plot/plot_internal.h"
+#include "core/core_internal.h"
 
 /* ---------------------------------------------------------------- CSV */
 
@@ -30,9 +31,7 @@ typedef struct plot_csv {
 
 static void csv_free(plot_csv *c)
 {
-    free(c->text);
-    free(c->names);
-    free(c->v);
+    CORE_FREE(c->text, c->names, c->v);
     memset(c, 0, sizeof *c);
 }
 
@@ -315,10 +314,7 @@ int pmk_plot_trace_files(const char *const *csv, size_t n, const char *png, pmk_
         free(a[k]);
     for (size_t i = 0; c && i < n; i++)
         csv_free(&c[i]);
-    free(c);
-    free(a);
-    free(len);
-    free(names);
+    CORE_FREE(c, a, len, names);
     return rc;
 }
 
