@@ -180,7 +180,10 @@ int potts_expand(const potts_model *m, uint8_t *x, pmk_ising_result *res, pmk_er
  * nodes, up to a constant, and the source set returned is a minimum.
  * alloc: PMK_ELIMIT (too large, memory ceiling), PMK_ENOMEM. */
 typedef struct ising_cut ising_cut;
-extern const int ising_cut_dr[8], ising_cut_dc[8];
+/* (static: a copy per file, so that no global object is exported or, under
+ * ASan, instrumented as a writable one) */
+static const int ising_cut_dr[8] = {0, 0, 1, -1, 1, -1, 1, -1};
+static const int ising_cut_dc[8] = {1, -1, 0, 0, 1, -1, -1, 1};
 int ising_cut_alloc(size_t W, size_t H, int K, ising_cut **out, pmk_error *err);
 void ising_cut_reset(ising_cut *c);
 void ising_cut_free(ising_cut *c);

@@ -319,8 +319,6 @@ static void maxflow(bk_graph *g)
  * and arc capacities set by the caller, one max-flow, the source set read
  * back.  ising_cut_dr / _dc give direction d's step; d ^ 1 is its reverse. */
 
-const int ising_cut_dr[8] = {0, 0, 1, -1, 1, -1, 1, -1};
-const int ising_cut_dc[8] = {1, -1, 0, 0, 1, -1, -1, 1};
 
 struct ising_cut {
     bk_graph g;
