@@ -15,6 +15,7 @@ trap 'rm -rf "$T"' EXIT
 vg() {
     echo "check-valgrind: $*" >&2
     $LIBTOOL --mode=execute "$VALGRIND" --quiet --error-exitcode=1 --leak-check=full \
+        --suppressions="$abs_top_srcdir/tests/valgrind.supp" \
         --errors-for-leak-kinds=definite --show-leak-kinds=definite "$@"
 }
 data="$abs_top_srcdir/data"
@@ -40,6 +41,7 @@ for f in csv-ragged-long.csv gnb-truncated.gnb; do
     echo "check-valgrind: pmk $* (a bad input)"
     rc=0
     $LIBTOOL --mode=execute "$VALGRIND" --quiet --error-exitcode=3 --leak-check=full \
+        --suppressions="$abs_top_srcdir/tests/valgrind.supp" \
         --errors-for-leak-kinds=definite "$top/src/pmk" "$@" 2>"$T/err" || rc=$?
     [ "$rc" -eq 1 ] || { cat "$T/err"; echo "check-valgrind: exit $rc from pmk $*"; exit 1; }
 done

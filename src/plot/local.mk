@@ -7,4 +7,4 @@ src_libpmk_la_SOURCES += src/plot/plot.c src/plot/plot_montage.c src/plot/plot_d
 tests_check_pmk_SOURCES += tests/check_plot.c
 TESTS += tests/cli_plot.sh
 EXTRA_DIST += tests/cli_plot.sh
-EXTRA_DIST += tests/lsan.supp
+EXTRA_DIST += tests/lsan.supp tests/valgrind.supp
