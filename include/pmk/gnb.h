@@ -326,6 +326,10 @@ PMK_API double pmk_gnb_eval_recall(const pmk_gnb_eval *e, size_t k);
  *  where one is (the class never predicted, or never true), NaN where the
  *  class is neither true nor predicted in any row. */
 PMK_API double pmk_gnb_eval_f1(const pmk_gnb_eval *e, size_t k);
+/** Recomputes every rate of @p e (accuracy, the means, log-loss, precision,
+ *  recall, F1 and their averages) from its counts and sums: for a caller
+ *  that added the counts and sums of several evaluations (MPI ranks). */
+PMK_API void pmk_gnb_eval_rates(pmk_gnb_eval *e);
 
 /* ---------------------------------------------------------------- data sets
  *

@@ -95,9 +95,6 @@ int pmk_gnb_at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_err
 int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gnb_options *gopt,
                     pmk_gnb **out, double *rows, pmk_error *err);
 
-/* The rates of @p e (accuracy, means, precision, recall) from its counts. */
-void pmk_gnb_eval_rates(pmk_gnb_eval *e);
-
 /* The evaluation of finished model @p m on every row of the labelled file
  * @p path, read over ranges as pmk_gnb_par_fit reads them, the ranges'
  * counts and sums added in range order: *@p out (caller's; the caller

@@ -94,14 +94,7 @@ static void reduce_eval(pmk_gnb_eval *e)
     MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
     e->sum_nll = sums[0];
     e->sum_log_post = sums[1];
-    double n = (double)e->n;
-    e->accuracy = (double)e->correct / n;
-    e->mean_nll = e->sum_nll / n;
-    e->mean_log_post = e->sum_log_post / n;
-    for (size_t k = 0; k < K; k++) {
-        e->precision[k] = pmk_gnb_eval_precision(e, k);
-        e->recall[k] = pmk_gnb_eval_recall(e, k);
-    }
+    pmk_gnb_eval_rates(e);   /* every rate, log-loss and the averages included */
 }
 
 int pmkmpi_gnb_eval(int rc, const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out,
