@@ -46,7 +46,7 @@ static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
 
 enum {
     OPT_SMOOTH = 256, OPT_FLOOR, OPT_VARIANCE, OPT_PRIORS, OPT_MAXK, OPT_CHUNK, OPT_NOTRAIN,
-    OPT_WEIGHTS, OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS, OPT_ZOOM, OPT_CONF_PNG,
+    OPT_WEIGHTS, OPT_COV, OPT_RIDGE, OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS, OPT_ZOOM, OPT_CONF_PNG,
     OPT_WORST_PNG
 };
 
@@ -59,6 +59,7 @@ static void report_fit(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, i
     pmk_report_int(r, "features", (long long)pmk_gnb_nfeatures(m), "features (D)      %zu\n",
                    pmk_gnb_nfeatures(m));
     pmk_report_num(r, "scale", pmk_gnb_get_options(m)->transform.scale, NULL);
+    pmk_report_str(r, "covariance", pmk_gnb_covariance(m) ? "full" : "diag", NULL);
     pmk_report_bool(r, "scale_auto", auto_scale, NULL);
     if (e) {
         pmk_report_int(r, "train_correct", (long long)e->correct, NULL);
@@ -80,7 +81,8 @@ static int cmd_fit(int argc, char **argv)
         {"var-smoothing", OPT_SMOOTH, 1}, {"var-floor", OPT_FLOOR, 1},
         {"variance", OPT_VARIANCE, 1},    {"priors", OPT_PRIORS, 1},
         {"max-classes", OPT_MAXK, 1},     {"chunk-rows", OPT_CHUNK, 1},
-        {"no-train-accuracy", OPT_NOTRAIN, 0}, {"weights", OPT_WEIGHTS, 1}, {NULL, 0, 0},
+        {"no-train-accuracy", OPT_NOTRAIN, 0}, {"weights", OPT_WEIGHTS, 1},
+        {"covariance", OPT_COV, 1},       {"ridge", OPT_RIDGE, 1}, {NULL, 0, 0},
     };
     cli_args a;
     cli_parser p;

@@ -298,6 +298,8 @@ int pmk_gnb_partial_fit_weighted(pmk_gnb *m, const gsl_matrix *X, const long *y,
     int rc = pmk_gnb_input_open(m, X, pmk_gnb_fit_scale(m), &in, err);
     if (!rc && !(rc = chunk_labels(m, y, N, &c, err)))
         rc = chunk_moments(in.X, in.s, y, w, &c, err);
+    if (!rc && m->scatter)   /* the last step that can fail: it adds to S at once */
+        rc = pmk_gnb_full_chunk(m, in.X, in.s, w, c.idx, c.u, c.nu, c.cnt, c.mb, err);
     if (!rc) {
         /* Commit: the new classes at their sorted places, then the Chan
          * update of each class the chunk holds. */
@@ -486,6 +488,7 @@ static void close_scale(pmk_gnb *m)
     m->scale_open = 0;
     if (s == 1)
         return;
+    pmk_gnb_full_rescale(m, s);
     for (size_t t = 0; t < m->k * m->d; t++) {
         m->mean[t] *= s;
         m->m2[t] *= s * s;
@@ -526,6 +529,8 @@ int pmk_gnb_finish(pmk_gnb *m, pmk_error *err)
     free(zero_raw);
     if (!rc)
         rc = coefficients(m, N, err);
+    if (!rc && m->scatter)
+        rc = pmk_gnb_full_finish(m, N, err);
     if (rc) {
         pmk_gnb_free_derived(m);
         return rc;
@@ -572,6 +577,8 @@ pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
         what = "variance floors";
     else if (oa->variance != ob->variance)
         what = "variance modes";
+    else if (oa->covariance != ob->covariance || oa->ridge != ob->ridge)
+        what = "covariance kinds or ridges";
     else if (oa->priors != ob->priors)
         what = "prior modes";
     else if (oa->priors == PMK_GNB_PRIOR_EXPLICIT &&
@@ -593,7 +600,8 @@ pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
 int pmk_gnb_merge_stats(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
 {
     size_t D = a->d, cap = a->k + b->k;
-    if (pmk_gnb_reserve(m, cap ? cap : 1, err))
+    if (pmk_gnb_reserve(m, cap ? cap : 1, err)
+        || (m->scatter && pmk_gnb_full_merge(m, a, b, err)))
         return err ? err->code : PMK_ENOMEM;
     /* Union of the two sorted label lists, merging classes present in both. */
     size_t i = 0, j = 0, k = 0;
