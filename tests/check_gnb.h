@@ -29,5 +29,7 @@ void suite_gnb_more(Suite *s);
 void suite_gnb_data(Suite *s);
 /* The weighted fit (check_gnb_weights.c). */
 void suite_gnb_weights(Suite *s);
+/* The full shared covariance (check_gnb_full.c). */
+void suite_gnb_full(Suite *s);
 
 #endif
