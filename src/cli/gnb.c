@@ -59,8 +59,9 @@ static void report_fit(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, i
     pmk_report_int(r, "features", (long long)pmk_gnb_nfeatures(m), "features (D)      %zu\n",
                    pmk_gnb_nfeatures(m));
     pmk_report_num(r, "scale", pmk_gnb_get_options(m)->transform.scale, NULL);
-    pmk_report_str(r, "covariance", pmk_gnb_covariance(m) ? "full" : "diag", NULL);
     pmk_report_bool(r, "scale_auto", auto_scale, NULL);
+    if (pmk_gnb_covariance(m))   /* a diagonal model's report is as it was */
+        pmk_report_str(r, "covariance", "full", "covariance        full (a shared D x D Sigma)\n");
     if (e) {
         pmk_report_int(r, "train_correct", (long long)e->correct, NULL);
         pmk_report_num(r, "train_accuracy", e->accuracy, "train accuracy    %.6f (%zu/%zu)\n",

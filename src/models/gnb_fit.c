@@ -577,14 +577,14 @@ pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
         what = "variance floors";
     else if (oa->variance != ob->variance)
         what = "variance modes";
-    else if (oa->covariance != ob->covariance || oa->ridge != ob->ridge)
-        what = "covariance kinds or ridges";
     else if (oa->priors != ob->priors)
         what = "prior modes";
     else if (oa->priors == PMK_GNB_PRIOR_EXPLICIT &&
              (oa->n_prior != ob->n_prior ||
               memcmp(oa->prior, ob->prior, oa->n_prior * sizeof *oa->prior)))
         what = "explicit prior lists";
+    if (!what && (oa->covariance != ob->covariance || oa->ridge != ob->ridge))
+        what = "covariance kinds or ridges";
     if (what) {
         pmk_error_set(err, PMK_EINVAL, "cannot merge models with different %s", what);
         return NULL;

@@ -157,22 +157,26 @@ int pmk_gnb_joint_log_likelihood(const pmk_gnb *m, const gsl_matrix *X, gsl_matr
     return rc ? rc : jll_blocks(m, X, J, NULL, NULL, 1, err);
 }
 
-int pmk_gnb_predict_log_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *L,
-                              pmk_error *err)
+/* J up to a constant per row (all posteriors need), normalised by @p norm. */
+static int posteriors(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *L,
+                      int (*norm)(gsl_matrix *), pmk_error *err)
 {
     int rc = check_predict(m, X, L->size1, L->size2, err);
     if (!rc)
         rc = jll_blocks(m, X, L, NULL, NULL, 0, err);
-    return rc ? rc : pmk_log_softmax_rows(L);
+    return rc ? rc : norm(L);
+}
+
+int pmk_gnb_predict_log_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *L,
+                              pmk_error *err)
+{
+    return posteriors(m, X, L, pmk_log_softmax_rows, err);
 }
 
 int pmk_gnb_predict_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *P,
                           pmk_error *err)
 {
-    int rc = check_predict(m, X, P->size1, P->size2, err);
-    if (!rc)
-        rc = jll_blocks(m, X, P, NULL, NULL, 0, err);
-    return rc ? rc : pmk_softmax_rows(P);
+    return posteriors(m, X, P, pmk_softmax_rows, err);
 }
 
 static size_t argmax_row(const gsl_matrix *J, size_t i)
