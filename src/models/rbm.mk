@@ -3,7 +3,8 @@
 # src/models/rbm: the binary RBM, its CLI command and tests.
 pkginclude_HEADERS += include/pmk/rbm.h
 src_libpmk_la_SOURCES += src/models/rbm.c src/models/rbm_score.c src/models/rbm_train.c src/models/rbm_fit.c \
-	src/models/rbm_io.c src/models/rbm_draw.c src/models/rbm_export.c \
+	src/models/rbm_io.c src/models/rbm_draw.c src/models/rbm_export.c src/models/rbm_gauss.c \
+	src/models/rbm_gauss_score.c \
 	src/models/rbm_run.c
 noinst_HEADERS += src/models/rbm_internal.h
 src_pmk_SOURCES += src/cli/rbm.c

@@ -7,9 +7,11 @@
 #define PMK_RBM_INTERNAL_H
 
 #include <limits.h>
+#include <stdint.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 #include "pmk/rbm.h"
+#include "pmk/rng.h"
 
 /* a * b and a + b, or ULLONG_MAX when that overflows (a byte count "too
  * large" for pmk_mem_check). */
@@ -101,5 +103,85 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
 
 /* Writes the float parameters and state back into @p m (double). */
 int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err);
+
+/* The training sampler: xoshiro128** (Blackman & Vigna 2018), inlined, so
+ * that the ~30M Bernoulli draws of an epoch do not each pay a call through
+ * gsl_rng.  Its state is seeded from the caller's pmk_rng at the start of
+ * every epoch (four 32-bit draws), so a seed still fixes the whole run and a
+ * run split into several pmk_rbm_fit calls draws the same numbers. */
+typedef struct xo128 {
+    uint32_t s[4];
+} xo128;
+
+static inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+static inline uint32_t xo_next(xo128 *x)
+{
+    uint32_t *s = x->s;
+    const uint32_t result = rotl32(s[1] * 5u, 7) * 9u;
+    const uint32_t t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl32(s[3], 11);
+    return result;
+}
+
+static inline void xo_seed(xo128 *x, pmk_rng *r)
+{
+    gsl_rng *g = pmk_rng_gsl(r);
+    uint32_t any = 0;
+    for (int i = 0; i < 4; i++) {
+        /* 32 bits from the uniform, whatever the generator's range */
+        x->s[i] = (uint32_t)(gsl_rng_uniform(g) * 4294967296.0);
+        any |= x->s[i];
+    }
+    if (!any)
+        x->s[0] = 1u;   /* the all-zero state is xoshiro's only fixed point */
+}
+
+/* ---------------------------------------------------------------- Gaussian units
+ * (rbm_gauss.c: the hooks the binary code calls where the units differ) */
+
+/* *U <- V / s (a new matrix) for a Gaussian model whose s is not all 1, else
+ * *U = NULL (use V).  PMK_ENOMEM. */
+int rbm_gauss_scaled(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix **U, pmk_error *err);
+
+/* The visible part of E(v, h) for one row v (D): -b'v (binary) or
+ * sum_i (v_i - b_i)^2 / (2 s_i^2) (Gaussian). */
+double rbm_visible_energy(const pmk_rbm *m, const double *v);
+
+/* The mean of p(v_i | h) from x = (W h)_i: sigmoid(x + b_i) or b_i + s_i x. */
+double rbm_visible_mean(const pmk_rbm *m, size_t i, double x);
+
+/* S (means of p(v | h)) <- a draw: Bernoulli(S), or S + s N(0,1) row by row. */
+int rbm_visible_draw(const pmk_rbm *m, gsl_matrix *S, pmk_rng *r, pmk_error *err);
+
+/* AIS (rbm_score.c): beta[0..K] <- the schedule of @p o (K = the sum of its
+ * n_betas, beta_0 = 0, beta_K = 1); the estimate from the runs' log weights
+ * logw (M) and log Z_0 into *out (log Z, its 3-sigma interval, runs, steps);
+ * PMK_ENUMERIC when no weight is finite. */
+void rbm_ais_schedule(const pmk_rbm_ais_options *o, double *beta);
+int rbm_ais_estimate(const double *logw, size_t M, size_t K, double log_za,
+                     pmk_rbm_ais_result *out, pmk_error *err);
+
+/* pmk_rbm_log_z_exact and pmk_rbm_log_z_ais for a Gaussian model. */
+int rbm_gauss_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err);
+int rbm_gauss_log_z_ais(const pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_ais_options *o,
+                        pmk_rng *r, pmk_rbm_ais_result *out, pmk_error *err);
+
+/* Float kernels of the trainer for Gaussian units (s = 1): Y (n x k) <- Y + c;
+ * S <- M + N(0,1) (Box-Muller on the xoshiro stream), first n rows. */
+void rbm_add_bias_f(gsl_matrix_float *Y, size_t n, const gsl_vector_float *c);
+void rbm_gauss_draw_f(const gsl_matrix_float *M, gsl_matrix_float *S, size_t n, xo128 *x);
+
+/* PMK_EINVAL when @p o cannot train Gaussian model @p m: tempering, or an
+ * s that is not all 1 (the trainer keeps s = 1); PMK_OK for a binary model. */
+int rbm_gauss_train_check(const pmk_rbm *m, const pmk_rbm_options *o, pmk_error *err);
+
+/* rows (n x D, contiguous floats) <- (rows - mean) / sd for a Gaussian model. */
+void rbm_standardise_f(const pmk_rbm *m, float *rows, size_t n);
 
 #endif

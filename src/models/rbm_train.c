@@ -108,44 +108,6 @@ static void sigmoid_bias(gsl_matrix_float *Y, size_t n, const gsl_vector_float *
         sigmoid_bias_row(gsl_matrix_float_ptr(Y, r, 0), c->data, Y->size2);
 }
 
-/* The training sampler: xoshiro128** (Blackman & Vigna 2018), inlined, so
- * that the ~30M Bernoulli draws of an epoch do not each pay a call through
- * gsl_rng.  Its state is seeded from the caller's pmk_rng at the start of
- * every epoch (four 32-bit draws), so a seed still fixes the whole run and a
- * run split into several pmk_rbm_fit calls draws the same numbers. */
-typedef struct xo128 {
-    uint32_t s[4];
-} xo128;
-
-static inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
-
-static inline uint32_t xo_next(xo128 *x)
-{
-    uint32_t *s = x->s;
-    const uint32_t result = rotl32(s[1] * 5u, 7) * 9u;
-    const uint32_t t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl32(s[3], 11);
-    return result;
-}
-
-static void xo_seed(xo128 *x, pmk_rng *r)
-{
-    gsl_rng *g = pmk_rng_gsl(r);
-    uint32_t any = 0;
-    for (int i = 0; i < 4; i++) {
-        /* 32 bits from the uniform, whatever the generator's range */
-        x->s[i] = (uint32_t)(gsl_rng_uniform(g) * 4294967296.0);
-        any |= x->s[i];
-    }
-    if (!any)
-        x->s[0] = 1u;   /* the all-zero state is xoshiro's only fixed point */
-}
-
 /* S (n x k) <- 1 where u < P, else 0, u = (top 24 bits) / 2^24 uniform on
  * [0,1) in float, drawn row-major. */
 static void bernoulli(const gsl_matrix_float *P, gsl_matrix_float *S, size_t n, xo128 *x)
@@ -196,7 +158,26 @@ struct pmk_rbm_trainer {
     int q_ready;
     float *s1, *s2;             /* max(D, H) column sums */
     xo128 rng;                  /* the sampler, seeded by pmk_rbm_trainer_seed */
+    int gauss;                  /* Gaussian visible units (s = 1): v | h ~ N(Wh + b, 1) */
 };
+
+/* The visible layer's means from PV = H W' (n rows) and a draw from them. */
+static void visible_means(const pmk_rbm_trainer *t, gsl_matrix_float *PV, size_t n)
+{
+    if (t->gauss)
+        rbm_add_bias_f(PV, n, t->b);
+    else
+        sigmoid_bias(PV, n, t->b);
+}
+
+static void visible_draw(pmk_rbm_trainer *t, const gsl_matrix_float *PV, gsl_matrix_float *V,
+                         size_t n)
+{
+    if (t->gauss)
+        rbm_gauss_draw_f(PV, V, n, &t->rng);
+    else
+        bernoulli(PV, V, n, &t->rng);
+}
 
 static gsl_matrix_float *fmat(size_t r, size_t c, int *bad)
 {
@@ -236,6 +217,8 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
      * PH0 (B (D + H)), four work matrices of max(B, P) rows (2 D + 2 H each),
      * the P persistent chains (P H) and two column sums; B and P come from
      * the options, so the total is checked against the ceiling first. */
+    if (rbm_gauss_train_check(m, o, err))
+        return NULL;
     {
         unsigned long long D = m->d, H = m->h, B = o->batch;
         unsigned long long P = o->persistent ? (m->chains ? m->chains->size1 : B) : 0;
@@ -260,6 +243,7 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
     size_t D = m->d, H = m->h;
     t->d = D;
     t->h = H;
+    t->gauss = m->visible == PMK_RBM_GAUSSIAN;
     t->batch = o->batch;
     t->k = o->k;
     t->lr = (float)o->lr;
@@ -517,7 +501,7 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
     if ((rc = pmk_gemm_float(CblasNoTrans, CblasTrans, 1.0f, &Hn.matrix, t->W, 0.0f,
                              &PVn.matrix)))
         return rc;
-    sigmoid_bias(&PVn.matrix, n, t->b);
+    visible_means(t, &PVn.matrix, n);
     double rs = 0.0;
     for (size_t i = 0; i < n; i++) {
         const float *v = gsl_matrix_float_const_ptr(&V0.matrix, i, 0);
@@ -554,10 +538,10 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
             if ((rc = pmk_gemm_float(CblasNoTrans, CblasTrans, 1.0f, Hc, t->W, 0.0f,
                                      &PVp.matrix)))
                 return rc;
-            sigmoid_bias(&PVp.matrix, P, t->b);
+            visible_means(t, &PVp.matrix, P);
         }
         if (s < t->k || t->p) {
-            bernoulli(&PVp.matrix, &Vsp.matrix, P, &t->rng);
+            visible_draw(t, &PVp.matrix, &Vsp.matrix, P);
             Vk = &Vsp.matrix;
         } else {
             Vk = &PVp.matrix;
