@@ -10,7 +10,7 @@ noinst_HEADERS += src/models/rbm_internal.h
 src_pmk_SOURCES += src/cli/rbm.c
 tests_check_pmk_SOURCES += tests/check_rbm.c tests/check_rbm_train.c tests/check_rbm_draw.c \
 	tests/check_rbm_run.c tests/check_rbm_resume.c tests/check_rbm_gauss.c tests/check_rbm.h
-TESTS += tests/cli_rbm.sh
-EXTRA_DIST += tests/cli_rbm.sh tests/data/rbm-bars.csv tests/data/rbm-bad-range.csv tests/data/rbm-v2.rbm \
+TESTS += tests/cli_rbm.sh tests/cli_rbm_gauss.sh
+EXTRA_DIST += tests/cli_rbm.sh tests/cli_rbm_gauss.sh tests/data/rbm-bars.csv tests/data/rbm-bad-range.csv tests/data/rbm-v2.rbm \
 	bench/rbm.sh bench/rbm_figures.sh bench/rbm_gemm.c bench/rbm_sklearn.py bench/rbm_data.py \
 	bench/rbm_memory.sh bench/rbm_memory.py
