@@ -291,7 +291,7 @@ static pmk_table *real_table(void)
     return t;
 }
 
-/* Trained by CD-1 and PCD-2: the file (version 4) reads back to a model
+/* Trained by CD-1, PCD-2 and CD-1 learning s: the file (version 4) reads back to a model
  * that writes the same bytes, with the same s, means and sd bit for bit;
  * 2 epochs = 1 + 1 continued (continue_rng), byte for byte; tempering is
  * refused with a usage message. */
@@ -300,12 +300,14 @@ START_TEST(test_gauss_file_and_resume)
     pmk_table *t = real_table();
     char path[600];
     snprintf(path, sizeof path, "%s/g.rbm", test_tmpdir());
-    for (int pcd = 0; pcd < 2; pcd++) {
+    for (int how = 0; how < 3; how++) {
+        int pcd = how == 1;
         pmk_rbm_options o;
         pmk_rbm_options_init_default(&o);
         o.visible = PMK_RBM_GAUSSIAN;
         o.hidden = 3, o.batch = 20, o.lr = 0.01, o.holdout = 0.1;
         o.persistent = pcd, o.k = pcd ? 2 : 1;
+        o.learn_sigma = how == 2;
         pmk_rbm *two = NULL, *one = NULL, *back = NULL;
         pmk_rng *r = pmk_rng_alloc(NULL, 9);
         o.epochs = 2;
@@ -314,6 +316,8 @@ START_TEST(test_gauss_file_and_resume)
         pmk_rng_seed(r, 9);
         o.epochs = 1;
         ck_assert_int_eq(pmk_rbm_train_table(&one, t, &o, r, NULL, NULL, NULL, NULL), PMK_OK);
+        ck_assert(how == 2 ? gsl_vector_get(one->sigma, 0) != 1.0
+                           : gsl_vector_get(one->sigma, 0) == 1.0);
         ck_assert_int_eq(pmk_rbm_save(one, path, NULL), PMK_OK);
         ck_assert_int_eq(pmk_rbm_load(path, &back, NULL), PMK_OK);
         char *a = text_of(one), *b = text_of(back);
@@ -350,6 +354,45 @@ START_TEST(test_gauss_file_and_resume)
 }
 END_TEST
 
+/* Learning s: 2,000 draws of v ~ N(0.5, 0.4^2) in one column, not
+ * standardised (pmk_rbm_fit takes the matrix as it is), H = 2, 40 epochs of
+ * CD-1.  A model with s = 1 is a mixture of unit-variance Gaussians, whose
+ * density never exceeds 1 / sqrt(2 pi): its mean log-likelihood is below
+ * -0.919 (checked on the trained model with s reset to 1).  The data's
+ * own Gaussian reaches -0.5 log(2 pi e 0.16) = -0.503; the learned s
+ * (0.25, with W making a mixture) reaches -0.579 (exact log Z), asserted
+ * above -0.65.  A binary model, and data-parallel learning, are refused. */
+START_TEST(test_gauss_learn_sigma)
+{
+    gsl_matrix *X = gsl_matrix_alloc(2000, 1);
+    pmk_rng *r = pmk_rng_alloc(NULL, 51);
+    for (size_t n = 0; n < 2000; n++)
+        gsl_matrix_set(X, n, 0, 0.5 + 0.4 * pmk_rng_gaussian(r));
+    pmk_rbm *m = pmk_rbm_alloc_gauss(1, 2, NULL), *bin = pmk_rbm_alloc(1, 2, NULL);
+    ck_assert_int_eq(pmk_rbm_init(m, X, r, NULL), PMK_OK);
+    pmk_rbm_options o;
+    pmk_rbm_options_init_default(&o);
+    o.learn_sigma = 1, o.epochs = 40, o.batch = 50, o.lr = 0.01, o.weight_decay = 0.1;
+    ck_assert_int_eq(pmk_rbm_fit(m, X, &o, r, NULL, NULL, NULL), PMK_OK);
+    pmk_rbm *fixed = pmk_rbm_copy(m, NULL);
+    gsl_vector_set_all(fixed->sigma, 1.0);
+    double learned = rbm_mean_loglik(m, X), one = rbm_mean_loglik(fixed, X);
+    ck_assert_double_gt(learned, -0.65);
+    ck_assert_double_lt(one, -0.5 * log(2.0 * M_PI));
+    pmk_rbm_free(fixed);
+    pmk_error e;
+    gsl_matrix_set_all(X, 1.0);
+    ck_assert_int_eq(pmk_rbm_fit(bin, X, &o, r, NULL, NULL, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "learning s needs Gaussian visible units");
+    o.parts = 2;
+    ck_assert_int_eq(pmk_rbm_options_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "learning s is not data-parallel: run one process");
+    gsl_matrix_free(X);
+    pmk_rng_free(r);
+    pmk_rbm_free(m), pmk_rbm_free(bin);
+}
+END_TEST
+
 void suite_rbm_gauss(Suite *s)
 {
     TCase *tc = tcase_create("gauss");
@@ -360,5 +403,6 @@ void suite_rbm_gauss(Suite *s)
     tcase_add_test(tc, test_gauss_sample_moments);
     tcase_add_test(tc, test_gauss_standardisation);
     tcase_add_test(tc, test_gauss_file_and_resume);
+    tcase_add_test(tc, test_gauss_learn_sigma);
     suite_add_tcase(s, tc);
 }

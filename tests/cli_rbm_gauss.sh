@@ -30,6 +30,9 @@ expect_ok $R train "$D" -o "$T/one.rbm" $G -e 1 --seed 5 -q
 expect_ok $R train "$D" -o "$T/two.rbm" $G -e 1 --resume "$T/one.rbm" -q
 same_bytes "$T/m.rbm" "$T/two.rbm"
 expect_ok $R train "$D" -o "$T/p.rbm" $G -e 1 --trainer pcd -k 2 --seed 5 -q
+expect_ok $R train "$D" -o "$T/s.rbm" $G -e 2 --learn-sigma --seed 5 -q
+[ "$(sed -n '/^sigma$/{n;p;}' "$T/s.rbm")" != "1 1 1 1" ] || fail "--learn-sigma learned nothing"
+expect_ok $R eval "$T/s.rbm" "$D" --no-labels --exact
 
 # ---- hidden: N rows of H probabilities
 expect_ok $R hidden "$T/m.rbm" "$D" --no-labels

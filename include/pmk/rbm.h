@@ -341,6 +341,9 @@ typedef struct pmk_rbm_options {
                                the model pmk_rbm_train_table makes when given
                                none [PMK_RBM_BINARY]; a continued model keeps
                                its own.  Gaussian excludes tempering */
+    int learn_sigma;      /**< 1: learn the s_i of Gaussian units (log s by
+                               gradient steps, rbm_gauss.c); 0: keep them [0].
+                               One process only (not data-parallel) */
     double holdout;       /**< the fraction of the rows pmk_rbm_train_table
                                holds out of training, in [0,1) [0.05]; other
                                calls ignore it */

@@ -23,7 +23,7 @@ enum {
     OPT_LOG, OPT_CHECKPOINT, OPT_PROB, OPT_SAMPLE, OPT_EVERY, OPT_INIT, OPT_EXACT, OPT_AIS,
     OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_ZOOM, /* in this order: see filters */
     OPT_SP_TARGET, OPT_SP_COST, OPT_EXACT_PL, OPT_BINARY, OPT_TRAINER, OPT_TEMPS, OPT_PLOT,
-    OPT_VISIBLE
+    OPT_VISIBLE, OPT_LEARN_SIGMA
 };
 
 /* ---------------------------------------------------------------- shared */
@@ -200,7 +200,7 @@ static int rbm_train(int argc, char **argv)
         {"checkpoint-every", OPT_CHECKPOINT, 1}, {"sparsity-target", OPT_SP_TARGET, 1},
         {"sparsity-cost", OPT_SP_COST, 1}, {"log-exact-pl", OPT_EXACT_PL, 0},
         {"trainer", OPT_TRAINER, 1}, {"temperatures", OPT_TEMPS, 1}, {"plot", OPT_PLOT, 1},
-        {"visible", OPT_VISIBLE, 1}, {NULL, 0, 0},
+        {"visible", OPT_VISIBLE, 1}, {"learn-sigma", OPT_LEARN_SIGMA, 0}, {NULL, 0, 0},
     };
     const char *resume = NULL, *logpath = NULL, *plot = NULL, *arg;
     size_t checkpoint = 0;
@@ -238,6 +238,7 @@ static int rbm_train(int argc, char **argv)
         case OPT_EXACT_PL: o.log_exact_pl = 1; break;
         case OPT_TRAINER: rc = pmk_rbm_options_set_trainer(&o, arg, &err) ? cli_usage_pmk(&err) : 0; break;
         case OPT_TEMPS: rc = pmk_rbm_options_set_temperatures(&o, arg, &err) ? cli_usage_pmk(&err) : 0; break;
+        case OPT_LEARN_SIGMA: o.learn_sigma = 1; break;
         case OPT_VISIBLE: rc = pmk_rbm_options_set_visible(&o, arg, &err) ? cli_usage_pmk(&err) : 0; break;
         }
     }

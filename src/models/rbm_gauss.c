@@ -14,9 +14,25 @@
  *   F(v) = sum_i (v_i - b_i)^2 / (2 s_i^2) - sum_j softplus(a_j + sum_i W_ij v_i / s_i).
  * The data are standardised per feature first (z = (S x - mean) / sd, the
  * model file records mean and sd beside the scale S), so s = 1 fits them
- * (Hinton 2010, sec. 13.2) and training keeps s = 1: the CD gradients are
- * then those of the binary RBM with v real, and only the visible layer's
- * mean (b + Wh, no sigmoid) and draw (mean + N(0,1)) change. */
+ * (Hinton 2010, sec. 13.2) and by default training keeps s = 1: the CD
+ * gradients are then those of the binary RBM with v real, and only the
+ * visible layer's mean (b + Wh, no sigmoid) and draw (mean + N(0,1)) change.
+ *
+ * Training with s (fixed but not 1, or learned): in u = v / s the chain is
+ * that of s = 1 with visible bias c = b / s (p(u | h) = N(c + Wh, 1),
+ * p(h | u) = sigmoid(a + W'u)), so the trainer scales each minibatch by 1 / s
+ * and runs its s = 1 code; the gradients of log p(v), <.>_0 over the data
+ * (h given v: p(h|v)) and <.>_k over the chains' samples, are
+ *   dW_ij: <u_i h_j>_0 - <u_i h_j>_k,      da_j: <h_j>_0 - <h_j>_k,
+ *   db_i:  (<u_i>_0 - <u_i>_k) / s_i,
+ *   d log s_i: <(u_i - c_i)^2 - u_i (W h)_i>_0 - <same>_k
+ * (-dE/dlog s_i = (v_i - b_i)^2 / s_i^2 - (v_i / s_i) (Wh)_i; Cho, Ilin &
+ * Raiko 2011 eq. 6 learn log s^2, PyDeep log s likewise).  With
+ * CD's last visible state is the mean of p(u | h) (as for dW), so its
+ * (u - c)^2 gets the unit variance it lacks, E[(u - c)^2 | h] = (Wh)^2 + 1.
+ * With learn_sigma, s_i <- s_i exp(eps d log s_i) after each minibatch (plain
+ * steps, no momentum or weight cost, s kept within [0.01, 100]), which
+ * keeps s itself, not its log, as the state, so a resumed run is exact. */
 #include "config.h"
 
 #include <math.h>
@@ -233,27 +249,100 @@ int rbm_visible_draw(const pmk_rbm *m, gsl_matrix *S, pmk_rng *r, pmk_error *err
 
 int rbm_gauss_train_check(const pmk_rbm *m, const pmk_rbm_options *o, pmk_error *err)
 {
-    if (!m->visible)
-        return PMK_OK;
-    if (o->temperatures)
+    if (o->learn_sigma && !m->visible)
+        return pmk_error_set(err, PMK_EINVAL, "learning s needs Gaussian visible units");
+    if (m->visible && o->temperatures)
         return pmk_error_set(err, PMK_EINVAL, "parallel tempering is not available for Gaussian "
                              "visible units (use --trainer cd or pcd)");
-    for (size_t i = 0; i < m->d; i++)
-        if (gsl_vector_get(m->sigma, i) != 1.0)
-            return pmk_error_set(err, PMK_EINVAL, "training keeps s = 1 on standardised data; "
-                                 "visible unit %zu has s = %.17g", i + 1,
-                                 gsl_vector_get(m->sigma, i));
     return PMK_OK;
+}
+
+/* ---------------------------------------------------------------- the trainer's s */
+
+rbm_sigma_f *rbm_sigma_alloc(const pmk_rbm *m, const pmk_rbm_options *o, size_t rows, int *bad)
+{
+    int ones = 1;
+    for (size_t i = 0; m->visible && i < m->d; i++)
+        ones &= gsl_vector_get(m->sigma, i) == 1.0;
+    if (!m->visible || (ones && !o->learn_sigma))
+        return NULL;
+    rbm_sigma_f *g = calloc(1, sizeof *g);
+    if (!g || !(g->s = malloc(3 * m->d * sizeof(float)))
+        || (o->learn_sigma && !(g->WP = gsl_matrix_float_alloc(rows, m->d)))) {
+        *bad = 1;
+        return g;
+    }
+    g->d = m->d;
+    g->learn = o->learn_sigma;
+    g->c = g->s + m->d;
+    g->g = g->c + m->d;
+    for (size_t i = 0; i < m->d; i++) {
+        g->s[i] = (float)gsl_vector_get(m->sigma, i);
+        g->g[i] = 0.0f;
+    }
+    return g;
+}
+
+void rbm_sigma_free(rbm_sigma_f *g)
+{
+    if (!g)
+        return;
+    if (g->WP)
+        gsl_matrix_float_free(g->WP);
+    free(g->s);
+    free(g);
+}
+
+void rbm_sigma_begin(rbm_sigma_f *g, const gsl_vector_float *b, gsl_matrix_float *V0, size_t n)
+{
+    for (size_t i = 0; i < g->d; i++)
+        g->c[i] = b->data[i] / g->s[i];
+    for (size_t r = 0; r < n; r++) {
+        float *v = gsl_matrix_float_ptr(V0, r, 0);
+        for (size_t i = 0; i < g->d; i++)
+            v[i] /= g->s[i];
+    }
+}
+
+int rbm_sigma_grad(rbm_sigma_f *g, const gsl_matrix_float *W, const gsl_matrix_float *U,
+                   const gsl_matrix_float *P, size_t n, float sign, int mean)
+{
+    gsl_matrix_float_view WP = gsl_matrix_float_submatrix(g->WP, 0, 0, n, g->d);
+    int rc = pmk_gemm_float(CblasNoTrans, CblasTrans, 1.0f, P, W, 0.0f, &WP.matrix);
+    for (size_t r = 0; r < n && !rc; r++) {
+        const float *u = gsl_matrix_float_const_ptr(U, r, 0);
+        const float *wp = gsl_matrix_float_const_ptr(&WP.matrix, r, 0);
+        for (size_t i = 0; i < g->d; i++) {
+            float z = u[i] - g->c[i];
+            g->g[i] += sign / (float)n * (z * z + (float)mean - u[i] * wp[i]);
+        }
+    }
+    return rc;
+}
+
+void rbm_sigma_update(rbm_sigma_f *g, float eps)
+{
+    for (size_t i = 0; i < g->d; i++) {
+        float s = g->s[i] * expf(eps * g->g[i]);
+        g->s[i] = s < 0.01f ? 0.01f : s > 100.0f ? 100.0f : s;
+        g->g[i] = 0.0f;
+    }
+}
+
+void rbm_sigma_sync(const rbm_sigma_f *g, pmk_rbm *m)
+{
+    for (size_t i = 0; i < g->d; i++)
+        gsl_vector_set(m->sigma, i, g->s[i]);
 }
 
 /* ---------------------------------------------------------------- float kernels */
 
-void rbm_add_bias_f(gsl_matrix_float *Y, size_t n, const gsl_vector_float *c)
+void rbm_add_bias_f(gsl_matrix_float *Y, size_t n, const float *c)
 {
     for (size_t r = 0; r < n; r++) {
         float *y = gsl_matrix_float_ptr(Y, r, 0);
         for (size_t k = 0; k < Y->size2; k++)
-            y[k] += c->data[k];
+            y[k] += c[k];
     }
 }
 

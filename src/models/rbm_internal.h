@@ -172,13 +172,39 @@ int rbm_gauss_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err);
 int rbm_gauss_log_z_ais(const pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_ais_options *o,
                         pmk_rng *r, pmk_rbm_ais_result *out, pmk_error *err);
 
-/* Float kernels of the trainer for Gaussian units (s = 1): Y (n x k) <- Y + c;
+/* Float kernels of the trainer for Gaussian units: Y (n x k) <- Y + c;
  * S <- M + N(0,1) (Box-Muller on the xoshiro stream), first n rows. */
-void rbm_add_bias_f(gsl_matrix_float *Y, size_t n, const gsl_vector_float *c);
+void rbm_add_bias_f(gsl_matrix_float *Y, size_t n, const float *c);
 void rbm_gauss_draw_f(const gsl_matrix_float *M, gsl_matrix_float *S, size_t n, xo128 *x);
 
-/* PMK_EINVAL when @p o cannot train Gaussian model @p m: tempering, or an
- * s that is not all 1 (the trainer keeps s = 1); PMK_OK for a binary model. */
+/* The trainer's s for Gaussian units when s is not all 1 or is learned
+ * (rbm_gauss.c): the trainer then works in u = v / s, where the chain is
+ * that of s = 1 with the visible bias c = b / s (see rbm_gauss.c). */
+typedef struct rbm_sigma_f {
+    size_t d;
+    int learn;               /* options learn_sigma */
+    float *s, *c, *g;        /* D each: s, b / s, the gradient of log s */
+    gsl_matrix_float *WP;    /* rows x D: p(h|v) W' (learning only) */
+} rbm_sigma_f;
+
+/* NULL when @p m is binary, or has s = 1 and does not learn it; else a new
+ * state (*bad set when out of memory, the state then partial: free it). */
+rbm_sigma_f *rbm_sigma_alloc(const pmk_rbm *m, const pmk_rbm_options *o, size_t rows, int *bad);
+void rbm_sigma_free(rbm_sigma_f *g);
+/* At the start of a step: V0 (n x D) <- V0 / s, c <- b / s. */
+void rbm_sigma_begin(rbm_sigma_f *g, const gsl_vector_float *b, gsl_matrix_float *V0, size_t n);
+/* g += sign / n sum_rows [(u - c)^2 + mean - u (P W')] over U, P (n rows),
+ * @p mean 1 when U holds the means of p(u | h) (CD's last step), whose
+ * (u - c)^2 lacks the unit variance: a GEMM's status. */
+int rbm_sigma_grad(rbm_sigma_f *g, const gsl_matrix_float *W, const gsl_matrix_float *U,
+                   const gsl_matrix_float *P, size_t n, float sign, int mean);
+/* After the step: s <- s exp(eps g), within [0.01, 100]; g <- 0. */
+void rbm_sigma_update(rbm_sigma_f *g, float eps);
+/* m->sigma <- s. */
+void rbm_sigma_sync(const rbm_sigma_f *g, pmk_rbm *m);
+
+/* PMK_EINVAL when @p o cannot train model @p m: tempering with Gaussian
+ * units, learn_sigma with binary ones or with several parts (MPI). */
 int rbm_gauss_train_check(const pmk_rbm *m, const pmk_rbm_options *o, pmk_error *err);
 
 /* rows (n x D, contiguous floats) <- (rows - mean) / sd for a Gaussian model. */

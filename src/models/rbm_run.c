@@ -136,6 +136,8 @@ int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
         return rc;
     if (o->visible != PMK_RBM_BINARY && o->visible != PMK_RBM_GAUSSIAN)
         return pmk_error_set(err, PMK_EINVAL, "unknown visible units %d", o->visible);
+    if (o->learn_sigma && o->parts > 1)
+        return pmk_error_set(err, PMK_EINVAL, "learning s is not data-parallel: run one process");
     if (o->visible && o->temperatures)
         return pmk_error_set(err, PMK_EINVAL, "parallel tempering is not available for Gaussian "
                              "visible units (use --trainer cd or pcd)");

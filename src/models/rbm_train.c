@@ -158,14 +158,15 @@ struct pmk_rbm_trainer {
     int q_ready;
     float *s1, *s2;             /* max(D, H) column sums */
     xo128 rng;                  /* the sampler, seeded by pmk_rbm_trainer_seed */
-    int gauss;                  /* Gaussian visible units (s = 1): v | h ~ N(Wh + b, 1) */
+    int gauss;                  /* Gaussian visible units: v / s | h ~ N(Wh + b / s, 1) */
+    rbm_sigma_f *sg;            /* their s when not all 1 or learned, else NULL */
 };
 
 /* The visible layer's means from PV = H W' (n rows) and a draw from them. */
 static void visible_means(const pmk_rbm_trainer *t, gsl_matrix_float *PV, size_t n)
 {
     if (t->gauss)
-        rbm_add_bias_f(PV, n, t->b);
+        rbm_add_bias_f(PV, n, t->sg ? t->sg->c : t->b->data);
     else
         sigmoid_bias(PV, n, t->b);
 }
@@ -207,6 +208,7 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t)
     for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
         if (vs[i])
             gsl_vector_float_free(vs[i]);
+    rbm_sigma_free(t->sg);
     CORE_FREE(t->s1, t->s2, t);
 }
 
@@ -281,6 +283,7 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
         t->sp_decay = (float)o->sparsity_decay;
         t->q = fvec(H, &bad);
     }
+    t->sg = rbm_sigma_alloc(m, o, rows, &bad);
     t->s1 = malloc((D > H ? D : H) * sizeof(float));
     t->s2 = malloc((D > H ? D : H) * sizeof(float));
     if (bad || !t->s1 || !t->s2)
@@ -486,6 +489,8 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
     gsl_matrix_float_view V0 = rows_of(t->V0, n), PH0 = rows_of(t->PH0, n);
     gsl_matrix_float_view Hn = rows_of(t->Hs, n), PVn = rows_of(t->PV, n);
     int rc;
+    if (t->sg)   /* Gaussian units with s: the step runs in u = v / s */
+        rbm_sigma_begin(t->sg, t->b, &V0.matrix, n);
 
     /* positive phase */
     if ((rc = pmk_gemm_float(CblasNoTrans, CblasNoTrans, 1.0f, &V0.matrix, t->W, 0.0f,
@@ -558,6 +563,10 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
         }
     }
 
+    if (t->sg && t->sg->learn
+        && ((rc = rbm_sigma_grad(t->sg, t->W, &V0.matrix, &PH0.matrix, n, 1.0f, 0))
+            || (rc = rbm_sigma_grad(t->sg, t->W, Vk, &PHp.matrix, P, -1.0f, !t->p))))
+        return rc;
     /* update: dW <- mu dW + eps/n V0'PH0 - eps/P Vk'PHk (the momentum scaling
      * rides on GEMM 4's beta), then one pass dW -= eps lambda W, W += dW */
     const float fmu = (float)mu, decay = t->lr * t->wd;
@@ -578,8 +587,10 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
     col_sums(&V0.matrix, n, t->s1);
     col_sums(Vk, P, t->s2);
     for (size_t i = 0; i < D; i++) {
-        t->db->data[i] = fmu * t->db->data[i]
-                         + t->lr * (t->s1[i] / (float)n - t->s2[i] / (float)P);
+        float g = t->s1[i] / (float)n - t->s2[i] / (float)P;
+        if (t->sg)   /* Gaussian units: d/db_i = (u0_i - uk_i) / s_i */
+            g /= t->sg->s[i];
+        t->db->data[i] = fmu * t->db->data[i] + t->lr * g;
         t->b->data[i] += t->db->data[i];
     }
     col_sums(&PH0.matrix, n, t->s1);
@@ -591,6 +602,8 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
     }
     if (t->q)
         sparsity_step(t, &V0.matrix, n);
+    if (t->sg && t->sg->learn)
+        rbm_sigma_update(t->sg, t->lr);
     return PMK_OK;
 }
 
@@ -649,6 +662,8 @@ int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
         for (size_t j = 0; j < H; j++)
             gsl_vector_set(m->q, j, t->q->data[j]);
     }
+    if (t->sg)
+        rbm_sigma_sync(t->sg, m);
     if (t->p && t->chains_ready)
         for (size_t c = 0; c < t->nch; c++)
             for (size_t j = 0; j < H; j++)
