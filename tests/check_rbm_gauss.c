@@ -393,6 +393,33 @@ START_TEST(test_gauss_learn_sigma)
 }
 END_TEST
 
+/* A wide model (D = 600) with an RNG record (mt19937: 10,000 hex digits on
+ * one line) and means of 19 characters each: every line after the RNG's
+ * (mean: 600 x 20 bytes) is longer than that line, and reads back. */
+START_TEST(test_gauss_wide_file)
+{
+    pmk_rbm *m = pmk_rbm_alloc_gauss(600, 1, NULL), *back = NULL;
+    pmk_rng *r = pmk_rng_alloc(NULL, 3);
+    for (size_t i = 0; i < 600; i++) {
+        gsl_vector_set(m->std_mean, i, 0.1234567890123456 + (double)i / 7e6);
+        gsl_vector_set(m->sigma, i, 0.3333333333333333 + (double)i / 7e6);
+    }
+    m->transform_known = 1;
+    pmk_transform_init(&m->transform);
+    ck_assert_int_eq(pmk_rbm_rng_capture(m, r, 3, NULL), PMK_OK);
+    char path[600];
+    snprintf(path, sizeof path, "%s/w.rbm", test_tmpdir());
+    ck_assert_int_eq(pmk_rbm_save(m, path, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_load(path, &back, NULL), PMK_OK);
+    char *a = text_of(m), *b = text_of(back);
+    ck_assert_str_eq(a, b);
+    free(a), free(b);
+    remove(path);
+    pmk_rng_free(r);
+    pmk_rbm_free(m), pmk_rbm_free(back);
+}
+END_TEST
+
 void suite_rbm_gauss(Suite *s)
 {
     TCase *tc = tcase_create("gauss");
@@ -404,5 +431,6 @@ void suite_rbm_gauss(Suite *s)
     tcase_add_test(tc, test_gauss_standardisation);
     tcase_add_test(tc, test_gauss_file_and_resume);
     tcase_add_test(tc, test_gauss_learn_sigma);
+    tcase_add_test(tc, test_gauss_wide_file);
     suite_add_tcase(s, tc);
 }

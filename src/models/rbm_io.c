@@ -477,9 +477,10 @@ static int assemble(pmk_rec_reader *r, const blocks *k, pmk_rbm **out)
 }
 
 /* Version 4: "units binary", or "units gaussian" then sigma, mean and sd. */
-static int read_units(pmk_rec_reader *r, size_t d, blocks *k)
+static int read_units(pmk_rec_reader *r, size_t d, size_t h, blocks *k)
 {
     char *v;
+    pmk_rec_set_max(r, 64 + 26 * (d > h ? d : h));   /* read_rng changed it */
     int rc = expect_value(r, "units", "binary|gaussian", &v, NULL);
     if (rc || !strcmp(v, "binary"))
         return rc;
@@ -524,7 +525,7 @@ static int read_body(pmk_rec_reader *r, blocks *k, pmk_rbm **out)
             || (rc = read_rng(r, k->rng_type, &k->rng_seed, &k->rng_size, &k->rng)))
             return rc;
     }
-    if (k->version >= 4 && (rc = read_units(r, d, k)))
+    if (k->version >= 4 && (rc = read_units(r, d, h, k)))
         return rc;
     if ((rc = expect_key(r, "end"))
         || (rc = pmk_rec_expect_eof(r, 1)))
