@@ -13,4 +13,4 @@ tests_check_pmk_SOURCES += tests/check_rbm.c tests/check_rbm_train.c tests/check
 TESTS += tests/cli_rbm.sh tests/cli_rbm_gauss.sh
 EXTRA_DIST += tests/cli_rbm.sh tests/cli_rbm_gauss.sh tests/data/rbm-bars.csv tests/data/rbm-bad-range.csv tests/data/rbm-v2.rbm \
 	bench/rbm.sh bench/rbm_figures.sh bench/rbm_gemm.c bench/rbm_sklearn.py bench/rbm_data.py \
-	bench/rbm_memory.sh bench/rbm_memory.py
+	bench/rbm_memory.sh bench/rbm_memory.py bench/rbm_gauss.sh
