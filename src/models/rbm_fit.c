@@ -30,8 +30,7 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o)
     o->weight_decay = 0.0002;
     o->k_ramp = 0;
     o->hidden = 500;
-    o->visible = PMK_RBM_BINARY;
-    o->learn_sigma = 0;
+    o->visible = PMK_RBM_BINARY, o->learn_sigma = 0;   /* Gaussian units: rbm_gauss.c */
     o->holdout = 0.05;
     o->sparsity_target = 0.1;
     o->sparsity_cost = 0.0;
