@@ -125,9 +125,9 @@ PMK_API int pmk_rbm_init(pmk_rbm *m, const gsl_matrix *X, pmk_rng *r, pmk_error 
  *  has no rows; the statuses of pmk_table_gather. */
 PMK_API int pmk_rbm_init_table(pmk_rbm *m, const pmk_table *t, pmk_rng *r, pmk_error *err);
 
-/** Checks that X is N x D with every value in [0,1]: PMK_EDATA otherwise, the
- *  error naming the first offending row and column (1-based) as
- *  "row R, column C: ...". */
+/** Checks that X is N x D with every value in [0,1] (Gaussian units: finite):
+ *  PMK_EDATA otherwise, the error naming the first offending row and column
+ *  (1-based) as "row R, column C: ...". */
 PMK_API int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error *err);
 
 /* ---------------------------------------------------------------- conditionals
@@ -140,7 +140,8 @@ PMK_API int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error 
 PMK_API int pmk_rbm_hidden_prob(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *P,
                                 pmk_error *err);
 
-/** P (N x D) <- p(v = 1 | h) = sigmoid(Hs W' + b) for Hs (N x H). */
+/** P (N x D) <- p(v = 1 | h) = sigmoid(Hs W' + b) for Hs (N x H); Gaussian
+ *  units: the means b + s (Hs W') of p(v | h). */
 PMK_API int pmk_rbm_visible_prob(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *P,
                                  pmk_error *err);
 
@@ -150,7 +151,8 @@ PMK_API int pmk_rbm_sample_hidden(const pmk_rbm *m, const gsl_matrix *V, gsl_mat
                                   pmk_rng *r, pmk_error *err);
 
 /** S (N x D) <- one sample of v ~ p(v | h) per row of Hs (N x H), drawing
- *  N*D uniforms from @p r.  Statuses as pmk_rbm_visible_prob. */
+ *  N*D uniforms (Gaussian units: N*D normals) from @p r.  Statuses as
+ *  pmk_rbm_visible_prob. */
 PMK_API int pmk_rbm_sample_visible(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *S,
                                    pmk_rng *r, pmk_error *err);
 
@@ -446,8 +448,9 @@ PMK_API int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *
  *  transformed rows.  With @p cb, each epoch's info carries the monitoring
  *  figures (the pseudo-likelihood, and with @p hold, rows held out of
  *  training, e.g. by pmk_table_split, the free-energy gap); @p hold may be
- *  NULL.  The table's transform must check [0,1] (check01) or
- *  binarize, else PMK_EINVAL; the model records it (m->transform), and a
+ *  NULL.  For binary units the table's transform must check [0,1]
+ *  (check01) or binarize, else PMK_EINVAL (a Gaussian model standardises
+ *  each minibatch as it records); the model records it (m->transform), and a
  *  model that records another is PMK_EINVAL (see pmk_rbm_check_transform).
  *  Statuses otherwise as pmk_rbm_fit. */
 PMK_API int pmk_rbm_fit_table(pmk_rbm *m, const pmk_table *t, const pmk_table *hold,
@@ -501,14 +504,15 @@ PMK_API int pmk_rbm_transform_for(const pmk_rbm *m, const pmk_data_stats *stats,
                                   const pmk_transform *asked, pmk_transform *out,
                                   pmk_error *err);
 
-/** Reads the data set at @p path for model @p m (NULL: a model still to be
- *  trained) into a new table *@p out (owned by the caller): pmk_data_read_all
+/** Reads the data set at @p path for model @p m (NULL: a binary model still to
+ *  be trained; a new Gaussian one: pmk_rbm_read_data_gauss) into a new table
+ *  *@p out (owned by the caller): pmk_data_read_all
  *  with @p o (NULL: the defaults), the width checked against the model
  *  (PMK_EDATA "PATH: the data have N feature columns but the model has D
  *  visible units"), and the transform pmk_rbm_transform_for chooses from
  *  @p asked (may be NULL) and the table's statistics set on the table.  With
  *  @p X non-NULL, *X also gets the transformed rows as a new N x D matrix
- *  (owned by the caller).  Statuses: PMK_EINVAL only for @p o or @p asked
+ *  (owned by the caller), standardised for a Gaussian model.  Statuses: PMK_EINVAL only for @p o or @p asked
  *  (as pmk_rbm_transform_for), else those of pmk_data_read_all and
  *  pmk_table_set_transform, PMK_ENOMEM; nothing is returned on error. */
 PMK_API int pmk_rbm_read_data(const pmk_rbm *m, const char *path, const pmk_data_options *o,
