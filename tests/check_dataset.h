@@ -28,5 +28,7 @@ void suite_dataset_convert(Suite *s);
 /* The column syntax, label columns from the end, weight columns
  * (check_dataset_columns.c). */
 void suite_dataset_columns(Suite *s);
+/* The label token table (check_tokens.c). */
+void suite_tokens(Suite *s);
 
 #endif
