@@ -5,7 +5,8 @@
 # against one process: gnb fit (the model to rounding, and byte for byte the
 # `gnb merge` of fits of the same byte ranges), eval (counts and confusion
 # identical), predict (labels identical, rows in input order), a failing
-# rank (every rank exits non-zero, its message printed once, no model).
+# rank (every rank exits non-zero, its message printed once, no model),
+# rbm eval --ais (bit-identical to one process for -np 1, 2, 3).
 . "$PMK_TOP_SRCDIR/tests/lib.sh"
 set -e
 
@@ -114,6 +115,19 @@ expect_ok train 2 -o "$T/rB.rbm"
 same_bytes "$T/rA.rbm" "$T/rB.rbm"
 unset PMK_MPI_AVERAGE_EVERY
 ! ls -a "$T" | grep -q '\.pmk-' || fail "temporary files left: $(ls -a "$T")"
+
+# ---------------------------------------------------------------- rbm eval --ais
+# The AIS runs split over the ranks, their log weights combined in run order:
+# the whole report (log Z, its bounds, log p(v)) is one process's, bit for bit.
+ais() { "$@" rbm eval --ais --ais-runs 40 --ais-betas 20,20,20 --seed 3 --json -q \
+          "$T/r1.rbm" "$T/small.csv"; }
+expect_ok ais "$PMK"
+cp "$T/out" "$T/ais1.json"
+grep -q '"log_z_method": "ais"' "$T/ais1.json" || fail "ais: $(cat "$T/ais1.json")"
+for np in 1 2 3; do
+    expect_ok ais mpi $np "$PMK"
+    same_bytes "$T/ais1.json" "$T/out"
+done
 
 # ---------------------------------------------------------------- failures
 # A bad value in the last rows, which only the last rank reads: every rank

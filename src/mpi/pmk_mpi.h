@@ -52,8 +52,11 @@ int pmkmpi_gnb_predict(int rc, const pmk_gnb *m, pmk_data_reader *r, int columns
                        const char *path, pmk_error *err);
 /* rbm train over ranks (mpi_rbm.c): sets @p o's part, parts and reduce. */
 void pmkmpi_rbm_options(pmk_rbm_options *o);
+/* rbm eval --ais over ranks: sets @p o's part, parts and reduce. */
+void pmkmpi_rbm_ais_options(pmk_rbm_ais_options *o);
 #else
 static inline void pmkmpi_rbm_options(pmk_rbm_options *o) { (void)o; }
+static inline void pmkmpi_rbm_ais_options(pmk_rbm_ais_options *o) { (void)o; }
 static inline void pmkmpi_init(int *argc, char ***argv) { (void)argc, (void)argv; }
 static inline int pmkmpi_finalize(int status) { return status; }
 static inline int pmkmpi_rank(void) { return 0; }
