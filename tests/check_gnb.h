@@ -29,5 +29,7 @@ void suite_gnb_more(Suite *s);
 void suite_gnb_data(Suite *s);
 /* The weighted fit (check_gnb_weights.c). */
 void suite_gnb_weights(Suite *s);
+/* Several data files as one (check_gnb_files.c). */
+void suite_gnb_files(Suite *s);
 
 #endif
