@@ -31,5 +31,6 @@ done
 "$PMK" rbm train -q "$data/mnist-train.csv.gz" -o "$W/digits.rbm" -H 100 -e 5 --seed 1 \
     --plot "$out/rbm-curves.png"
 "$PMK" ising denoise -m anneal --seed 1 "$data/horse-noisy10.pbm" --truth "$data/horse.pbm" \
-    -o "$W/anneal.pbm" --trace-png "$out/ising-trace.png" >/dev/null
+    -o "$W/anneal.pbm" --trace-png "$out/ising-trace.png" --compare icm,meanfield,mincut \
+    --max-sweeps 100 >/dev/null
 ls "$out"

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check_ising.h"
+#include "pmk/report.h"
 
 /* ---------------------------------------------------------------- noise */
 
@@ -321,6 +322,91 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* pmk_ising_result_to_report on a hand-made ICM run of a 2 x 2 image: the
+ * exact text and JSON (what `pmk ising denoise` prints), and mincut's
+ * shorter text. */
+START_TEST(test_result_report)
+{
+    pmk_ising_params p;
+    pmk_ising_options o;
+    pmk_ising_params_init_default(&p);
+    pmk_ising_options_init_default(&o);
+    pmk_ising_sweep tr[2] = {{1, 1, -5.5, 0, 0, 1}, {2, 0, -5.5, 0, 0, 1}};
+    pmk_ising_result res = {2, 2, 2, 1, -3, -5.5, 1, 1, 0.25, tr, 2, NULL};
+    char *buf = NULL;
+    size_t len = 0;
+    pmk_error e;
+    for (int json = 0; json < 2; json++) {
+        FILE *f = open_memstream(&buf, &len);
+        pmk_report *r = pmk_report_new();
+        pmk_ising_result_to_report(&p, &o, &res, "c.pbm", 0.5, r);
+        ck_assert_int_eq(pmk_report_write(r, f, json, &e), PMK_OK);
+        pmk_report_free(r);
+        fclose(f);
+        ck_assert_str_eq(buf, json ? "{\"method\": \"icm\", \"order\": \"raster\", \"neighbours\": 4, "
+                                     "\"levels\": 0, \"beta\": 1, \"eta\": 2.1000000000000001, "
+                                     "\"h\": 0, \"width\": 2, \"height\": 2, \"sweeps\": 2, "
+                                     "\"converged\": true, \"energy_initial\": -3, \"energy\": "
+                                     "-5.5, \"changed\": 1, \"errors\": 1, \"error\": 0.25, "
+                                     "\"seconds\": 0.5, \"changed_per_sweep\": [1, 0], "
+                                     "\"energy_per_sweep\": [-5.5, -5.5], \"error_per_sweep\": "
+                                     "[0.25, 0.25]}\n"
+                                   : "method icm (raster order), 4 neighbours, beta 1, eta 2.1, h 0\n"
+                                     "sweeps 2 (converged)\n"
+                                     "  sweep 1: changed 1, energy -5.5, error 25.0000%\n"
+                                     "  sweep 2: changed 0, energy -5.5, error 25.0000%\n"
+                                     "energy -3 -> -5.5\n"
+                                     "changed 1 of 4 pixels\n"
+                                     "error 25.0000% (1 of 4 pixels differ from c.pbm)\n");
+        free(buf);
+        buf = NULL;
+    }
+    o.method = PMK_ISING_MINCUT;
+    p.levels = 3;
+    res.sweeps = 0, res.ntrace = 0, res.converged = 0;
+    FILE *f = open_memstream(&buf, &len);
+    pmk_report *r = pmk_report_new();
+    pmk_ising_result_to_report(&p, &o, &res, NULL, 0.5, r);
+    ck_assert_int_eq(pmk_report_write(r, f, 0, &e), PMK_OK);
+    pmk_report_free(r);
+    fclose(f);
+    ck_assert_str_eq(buf, "method mincut, 4 neighbours, 3 levels, beta 1, eta 2.1, h 0\n"
+                          "energy -3 -> -5.5\nchanged 1 of 4 pixels\n");
+    free(buf);
+}
+END_TEST
+
+/* pmk_ising_method_list_parse: order kept, and each bad list's message. */
+START_TEST(test_method_list)
+{
+    pmk_ising_method m[4];
+    size_t n = 9;
+    pmk_error e;
+    ck_assert_int_eq(pmk_ising_method_list_parse("mincut,icm,meanfield,anneal", m, &n, &e),
+                     PMK_OK);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_int_eq(m[0], PMK_ISING_MINCUT);
+    ck_assert_int_eq(m[1], PMK_ISING_ICM);
+    ck_assert_int_eq(m[2], PMK_ISING_MEANFIELD);
+    ck_assert_int_eq(m[3], PMK_ISING_ANNEAL);
+    ck_assert_int_eq(pmk_ising_method_list_parse("anneal", m, &n, &e), PMK_OK);
+    ck_assert_uint_eq(n, 1);
+    const char *bad[][2] = {{"", "an empty name in the method list ''"},
+                            {"icm,", "an empty name in the method list 'icm,'"},
+                            {"icm,,mincut", "an empty name in the method list 'icm,,mincut'"},
+                            {"icm,mincut,icm", "'icm' is listed twice"},
+                            {"icm,Anneal", "'Anneal' is not one of icm, anneal, meanfield, mincut"},
+                            {"icm,simulatedannealing",
+                             "'simulatedannealing' is not one of icm, anneal, meanfield, mincut"}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        n = 7;
+        ck_assert_int_eq(pmk_ising_method_list_parse(bad[k][0], m, &n, &e), PMK_EINVAL);
+        ck_assert_str_eq(e.msg, bad[k][1]);
+        ck_assert_uint_eq(n, 7);
+    }
+}
+END_TEST
+
 /* pmk_ising_check: both checks, then mincut needs beta >= 0 (0 is fine). */
 START_TEST(test_check)
 {
@@ -358,5 +444,7 @@ void suite_ising_noise(Suite *s)
     tcase_add_test(tc, test_noise_read);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_check);
+    tcase_add_test(tc, test_result_report);
+    tcase_add_test(tc, test_method_list);
     suite_add_tcase(s, tc);
 }

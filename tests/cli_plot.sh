@@ -48,6 +48,14 @@ expect_ok "$PMK" ising denoise "$DATA/horse-noisy10.pbm" --truth "$DATA/horse.pb
 size_is "$T/trace.png" 760x474
 expect_ok "$PMK" ising denoise -m mincut "$DATA/horse-noisy10.pbm" -o "$T/d.pbm" --trace-png "$T/mc.png"
 size_is "$T/mc.png" 760x254
+# --compare: four methods on one plot of the same layout; the image written
+# is -m's (icm's, byte for byte the one above) and the figures are icm's
+expect_ok "$PMK" ising denoise "$DATA/horse-noisy10.pbm" --truth "$DATA/horse.pbm" -o "$T/c.pbm" \
+    --trace-png "$T/cmp.png" --compare mincut,anneal,meanfield --max-sweeps 30 --seed 1
+size_is "$T/cmp.png" 760x474
+expect_ok "$PMK" ising denoise "$DATA/horse-noisy10.pbm" -o "$T/i.pbm" --max-sweeps 30
+cmp -s "$T/c.pbm" "$T/i.pbm" || fail "--compare changed the restored image"
+grep -q '^method icm (raster order)' "$T/out" || fail "--compare: not icm's figures"
 
 # bad values: usage errors before any work
 expect_err_line 2 "pmk gnb show: --zoom: zoom 65 is not in 1..64" \
@@ -56,5 +64,9 @@ expect_err_line 2 "pmk rbm filters: --zoom: must be at least 1" \
     "$PMK" rbm filters --zoom 0 "$T/r.rbm" -o "$T/x.png"
 expect_err_line 2 "pmk gnb eval: output '$T/m.gnb' is the same file as input '$T/m.gnb'" \
     "$PMK" gnb eval --confusion-png "$T/m.gnb" "$T/m.gnb" "$TEST"
-[ ! -e "$T/x.png" ] || fail "a refused command wrote its picture"
+expect_err_line 2 "pmk ising denoise: --compare needs --trace-png, and a binary image (no --levels)" \
+    "$PMK" ising denoise --compare mincut "$DATA/horse-noisy10.pbm" -o "$T/x.pbm"
+expect_err_line 2 "pmk ising denoise: --compare: 'icm' is listed twice" \
+    "$PMK" ising denoise --compare icm,mincut,icm --trace-png "$T/x.png" "$DATA/horse-noisy10.pbm" -o "$T/x.pbm"
+[ ! -e "$T/x.png" ] && [ ! -e "$T/x.pbm" ] || fail "a refused command wrote its picture"
 exit 0

@@ -190,6 +190,29 @@ typedef struct pmk_ising_result {
 /** Frees the trace and the marginals and zeroes @p r; NULL is accepted. */
 PMK_API void pmk_ising_result_clear(pmk_ising_result *r);
 
+struct pmk_report;
+/** Adds to @p r the figures of a run of @p o->method under @p p: as text, a
+ *  line naming the method, order (not for mincut), neighbours, levels (when
+ *  set), beta, eta and h; "sweeps N (converged)" (not for mincut); ICM's
+ *  per-sweep lines; "energy E0 -> E"; "changed C of N pixels"; with a truth
+ *  image named @p truth (NULL: none) "error P% (E of N pixels differ from
+ *  TRUTH)".  As JSON the members "method", "order", "neighbours", "levels",
+ *  "beta", "eta", "h", "width", "height", "sweeps", "converged",
+ *  "energy_initial", "energy", "changed", ("errors", "error"), "seconds"
+ *  (@p seconds, JSON only) and the lists "changed_per_sweep",
+ *  "energy_per_sweep" (and "error_per_sweep"), one entry per sweep.  Out of
+ *  memory is kept in @p r (pmk_report_write returns it). */
+PMK_API void pmk_ising_result_to_report(const pmk_ising_params *p, const pmk_ising_options *o,
+                                        const pmk_ising_result *res, const char *truth,
+                                        double seconds, struct pmk_report *r);
+
+/** Parses a comma-separated list of distinct method names ("icm,mincut")
+ *  into @p out (room for 4) and *@p n.  PMK_EINVAL: "an empty name in the
+ *  method list 'LIST'", "'NAME' is listed twice", or pmk_ising_method_parse's
+ *  message for an unknown name. */
+PMK_API int pmk_ising_method_list_parse(const char *list, pmk_ising_method *out, size_t *n,
+                                        pmk_error *err);
+
 /** E(x, y) for spins @p x and @p y (width x height, row-major, each +-1).
  *  The three sums are accumulated in integers, so the result is exact up to
  *  the final three products.  PMK_EINVAL for an empty image or a bad spin. */

@@ -32,7 +32,7 @@ static int progress_sweep(const pmk_ising_sweep *s, void *arg)
 enum {
     OPT_BETA = 256, OPT_ETA, OPT_H, OPT_NEIGH, OPT_ORDER, OPT_MAXSW, OPT_T0, OPT_TFAC,
     OPT_ASW, OPT_DAMP, OPT_TOL, OPT_THRESH, OPT_TRUTH, OPT_TRACE, OPT_FLIP, OPT_GAUSS, OPT_OBS,
-    OPT_MARG, OPT_MFROM, OPT_BURN, OPT_LEVELS, OPT_COST, OPT_TPNG
+    OPT_MARG, OPT_MFROM, OPT_BURN, OPT_LEVELS, OPT_COST, OPT_TPNG, OPT_CMP
 };
 
 /* The verbs' options: the model's (denoise and energy), then each verb's. */
@@ -45,7 +45,7 @@ static const cli_option denoise_opts[] = {
     {"damping", OPT_DAMP, 1}, {"tol", OPT_TOL, 1}, {"truth", OPT_TRUTH, 1},
     {"trace", OPT_TRACE, 1}, {"marginals", OPT_MARG, 1}, {"marginals-from", OPT_MFROM, 1},
     {"burn-in", OPT_BURN, 1}, {"levels", OPT_LEVELS, 1}, {"data-cost", OPT_COST, 1},
-    {"trace-png", OPT_TPNG, 1}, {NULL, 0, 0}};
+    {"trace-png", OPT_TPNG, 1}, {"compare", OPT_CMP, 1}, {NULL, 0, 0}};
 static const cli_option noise_opts[] = {
     {"flip", OPT_FLIP, 1}, {"gauss", OPT_GAUSS, 1}, {"threshold", OPT_THRESH, 1}, {NULL, 0, 0}};
 static const cli_option energy_opts[] = {MODEL_OPTIONS, {"observed", OPT_OBS, 1}, {NULL, 0, 0}};
@@ -74,6 +74,9 @@ typedef struct ising_args {
     const char *in, *truth, *trace, *observed, *marg, *trace_png;
     const char *out;         /* -o without its FMT: prefix */
     pmk_image_format fmt;
+    pmk_ising_method cmp[4]; /* --compare: more runs for --trace-png */
+    size_t ncmp;
+    int have_max_sweeps;
 } ising_args;
 
 /* Parses and checks verb @p verb's command line into @p v: the syntax here,
@@ -86,8 +89,9 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
     pmk_ising_options_init_default(&v->o);
     pmk_ising_noise_init_default(&v->noise);
     v->truth = v->trace = v->observed = v->out = v->marg = v->trace_png = NULL;
+    v->ncmp = 0, v->have_max_sweeps = 0;
     const char *arg;
-    int key = 0, rc = 0, have_max_sweeps = 0;
+    int key = 0, rc = 0;
     long nb;
     size_t lv;
     pmk_error err;
@@ -115,7 +119,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
             break;
         case OPT_MAXSW:
             rc = cli_parse_size("max-sweeps", arg, &v->o.max_sweeps);
-            have_max_sweeps = 1;
+            v->have_max_sweeps = 1;
             break;
         case OPT_T0: rc = cli_parse_double("t0", arg, &v->o.t0); break;
         case OPT_TFAC: rc = cli_parse_double("t-factor", arg, &v->o.t_factor); break;
@@ -142,6 +146,10 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
                 rc = cli_usage("--data-cost: %s", err.msg);
             break;
         case OPT_TPNG: v->trace_png = arg; break;
+        case OPT_CMP:
+            if (pmk_ising_method_list_parse(arg, v->cmp, &v->ncmp, &err))
+                rc = cli_usage("--compare: %s", err.msg);
+            break;
         }
     }
     v->o.threads = cli_threads();
@@ -149,7 +157,7 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
         return rc ? rc : ps.status;
     /* Damped mean field needs a few hundred sweeps to meet --tol on the horse
      * (698 at damping 0.5); ICM stops within a handful. */
-    if (!have_max_sweeps && (v->o.method == PMK_ISING_MEANFIELD
+    if (!v->have_max_sweeps && (v->o.method == PMK_ISING_MEANFIELD
                              || (v->marg && v->o.marginals_from == PMK_ISING_MEANFIELD)))
         v->o.max_sweeps = 1000;
     if ((rc = cli_args_count(&v->a, 1, 1, vs->missing)))
@@ -161,6 +169,8 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
         return rc;
     if (verb == ENERGY && !v->observed)
         return cli_usage("missing --observed Y");
+    if (v->ncmp && (!v->trace_png || v->p.levels))
+        return cli_usage("--compare needs --trace-png, and a binary image (no --levels)");
     if (verb == NOISE ? pmk_ising_noise_check(&v->noise, &err)
                       : pmk_ising_params_check(&v->p, &err)
                             || pmk_spin_threshold_check(v->noise.threshold, &err)
@@ -175,54 +185,38 @@ static int parse_verb(int argc, char **argv, int verb, ising_args *v)
  * went there). */
 static int report_denoise(const ising_args *v, const pmk_ising_result *res, double secs)
 {
-    const pmk_ising_params *p = &v->p;
-    const pmk_ising_method m = v->o.method;
-    const size_t n = res->width * res->height, nt = res->ntrace;
-    const int cut = m == PMK_ISING_MINCUT;
-    const char *method = pmk_ising_method_name(m), *order = pmk_ising_order_name(v->o.order);
     pmk_report *r = pmk_report_new();
-    pmk_report_str(r, "method", method, "method %s", method);
-    pmk_report_str(r, "order", order, cut ? NULL : " (%s order)", order);
-    pmk_report_int(r, "neighbours", p->neighbours, ", %d neighbours", p->neighbours);
-    pmk_report_int(r, "levels", p->levels, p->levels ? ", %u levels" : NULL, p->levels);
-    pmk_report_num(r, "beta", p->beta, ", beta %g", p->beta);
-    pmk_report_num(r, "eta", p->eta, ", eta %g", p->eta);
-    pmk_report_num(r, "h", p->h, ", h %g\n", p->h);
-    pmk_report_int(r, "width", (long long)res->width, NULL);
-    pmk_report_int(r, "height", (long long)res->height, NULL);
-    pmk_report_int(r, "sweeps", (long long)res->sweeps, cut ? NULL : "sweeps %zu%s\n",
-                   res->sweeps,
-                   m == PMK_ISING_ANNEAL ? ""
-                   : res->converged      ? " (converged)"
-                                         : " (stopped at --max-sweeps)");
-    pmk_report_bool(r, "converged", cut || res->converged, NULL);
-    for (const pmk_ising_sweep *s = res->trace; m == PMK_ISING_ICM && s < res->trace + nt; s++) {
-        pmk_report_text(r, "  sweep %zu: changed %zu, energy %.10g", s->sweep, s->changed,
-                        s->energy);
-        pmk_report_text(r, v->truth ? ", error %.4f%%\n" : "\n", 100.0 * (double)s->errors / n);
-    }
-    pmk_report_num(r, "energy_initial", res->energy_initial, "energy %.10g",
-                   res->energy_initial);
-    pmk_report_num(r, "energy", res->energy, " -> %.10g\n", res->energy);
-    pmk_report_int(r, "changed", (long long)res->changed, "changed %zu of %zu pixels\n",
-                   res->changed, n);
-    if (v->truth) {
-        pmk_report_int(r, "errors", (long long)res->errors, NULL);
-        pmk_report_num(r, "error", res->error, "error %.4f%% (%zu of %zu pixels differ from %s)\n",
-                       100.0 * res->error, res->errors, n, v->truth);
-    }
-    pmk_report_num(r, "seconds", secs, NULL);
-    /* The per-sweep lists; a count prints as a number does (below 2^53). */
-    const char *lists[] = {"changed_per_sweep", "energy_per_sweep", "error_per_sweep"};
-    for (int l = 0; l < (v->truth ? 3 : 2); l++) {
-        pmk_report_begin_list(r, lists[l]);
-        for (const pmk_ising_sweep *s = res->trace; s < res->trace + nt; s++)
-            pmk_report_num(r, NULL, l == 0   ? (double)s->changed
-                                    : l == 1 ? s->energy
-                                             : (double)s->errors / (double)n, NULL);
-        pmk_report_end_list(r);
-    }
+    pmk_ising_result_to_report(&v->p, &v->o, res, v->truth, secs, r);
     return cli_report_done(r, strcmp(v->out, "-") ? stdout : stderr, v->a.json);
+}
+
+/* --trace-png: the run @p res, then each --compare method's run on @p y
+ * (into @p x, already written out), on one plot.  PMK_OK or a status in @p err. */
+static int plot_traces(const ising_args *v, const pmk_ising_result *res,
+                       const pmk_spin_image *y, pmk_spin_image *x, pmk_rng *rng, progress *prog,
+                       pmk_error *err)
+{
+    pmk_ising_result more[4] = {{0}};
+    const pmk_ising_result *runs[5] = {res, more, more + 1, more + 2, more + 3};
+    const char *names[5] = {pmk_ising_method_name(v->o.method)};
+    pmk_ising_options c = v->o;
+    int rc = PMK_OK;
+    c.marginals = 0;
+    for (size_t k = 0; k < v->ncmp && !rc; k++) {
+        c.method = v->cmp[k];
+        if (!v->have_max_sweeps)   /* each method's default, as for --method */
+            c.max_sweeps = c.method == PMK_ISING_MEANFIELD ? 1000 : 100;
+        prog->method = names[k + 1] = pmk_ising_method_name(c.method);
+        prog->total = c.method == PMK_ISING_ANNEAL ? c.anneal_sweeps : c.max_sweeps;
+        rc = pmk_ising_denoise(&v->p, &c, x->width, x->height, y->spins, x->spins, rng,
+                               more + k, err);
+    }
+    cli_progress_done();
+    if (!rc)
+        rc = pmk_plot_ising_traces(runs, names, 1 + v->ncmp, v->truth != NULL, v->trace_png, err);
+    for (size_t k = 0; k < v->ncmp; k++)
+        pmk_ising_result_clear(more + k);
+    return rc;
 }
 
 static int cmd_denoise(int argc, char **argv)
@@ -235,7 +229,7 @@ static int cmd_denoise(int argc, char **argv)
         return rc;
     pmk_rng *rng = NULL;
     if ((o->method == PMK_ISING_ANNEAL || o->order == PMK_ISING_RANDOM
-         || (o->marginals && o->marginals_from == PMK_ISING_ANNEAL))
+         || (o->marginals && o->marginals_from == PMK_ISING_ANNEAL) || v.ncmp)
         && !(rng = cli_rng(v.a.have_seed, v.a.seed)))
         return PMK_EXIT_FAIL;
     pmk_spin_image *y = NULL, *x = NULL, *t = NULL;
@@ -275,9 +269,7 @@ static int cmd_denoise(int argc, char **argv)
         || (gx ? pmk_grey_image_write(v.out, gx, v.fmt, &err)
                : pmk_spin_image_write(v.out, x, v.fmt, &err)) != PMK_OK
         || (v.trace && pmk_outfile_commit(&tracef, &err) != PMK_OK)
-        || (v.trace_png && pmk_plot_ising_traces((const pmk_ising_result *const[]){&res},
-                                                 (const char *const[]){pmk_ising_method_name(o->method)},
-                                                 1, v.truth != NULL, v.trace_png, &err)))
+        || (v.trace_png && plot_traces(&v, &res, y, x, rng, &prog, &err)))
         rc = cli_error_pmk(&err);
     else
         rc = report_denoise(&v, &res, secs);

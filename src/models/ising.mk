@@ -5,7 +5,7 @@
 pkginclude_HEADERS += include/pmk/ising.h
 src_libpmk_la_SOURCES += src/models/ising.c src/models/ising_icm.c src/models/ising_anneal.c \
 	src/models/ising_meanfield.c src/models/ising_maxflow.c \
-	src/models/ising_noise.c src/models/ising_image.c src/models/potts.c \
+	src/models/ising_noise.c src/models/ising_image.c src/models/ising_report.c src/models/potts.c \
 	src/models/potts_expand.c
 noinst_HEADERS += src/models/ising_internal.h
 src_pmk_SOURCES += src/cli/ising.c
