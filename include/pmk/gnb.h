@@ -466,9 +466,10 @@ PMK_API int pmk_gnb_predict_save(const pmk_gnb *m, pmk_data_reader *r, int colum
  *  order by pmk_gnb_merge (the one-pass fit to rounding).  With @p train,
  *  *@p train is the model's evaluation on the files' rows (one file:
  *  pmk_gnb_fitter_run's; several: pmk_gnb_eval_files).  *@p out a new
- *  finished model (caller's), NULL on error: a file's, or a merge's
+ *  finished model (caller's), NULL on error: a file's (one that does not
+ *  open: its reader's status, PMK_EINVAL given as PMK_EDATA), or a merge's
  *  prefixed "PATH: " with the file that does not fit the ones before;
- *  PMK_EINVAL for n = 0. */
+ *  PMK_EINVAL for n = 0 or an option found bad at the end. */
 PMK_API int pmk_gnb_fit_files(const char *const *paths, size_t n, const pmk_data_options *dopt,
                               const pmk_gnb_options *gopt, pmk_gnb **out, pmk_gnb_eval **train,
                               pmk_error *err);
@@ -476,7 +477,8 @@ PMK_API int pmk_gnb_fit_files(const char *const *paths, size_t n, const pmk_data
 /** pmk_gnb_eval_reader over each of the files @p paths (n >= 1) opened by
  *  pmk_gnb_open_data with @p o (@p model_name NULL: "(the model)"), the
  *  evaluations summed in file order (pmk_gnb_eval_merge): *@p out (caller's),
- *  NULL on error; the first file's error stops it. */
+ *  NULL on error; the first file's error stops it (one that does not open:
+ *  PMK_EINVAL given as PMK_EDATA; PMK_EINVAL: a reader without labels). */
 PMK_API int pmk_gnb_eval_files(const pmk_gnb *m, const char *model_name,
                                const char *const *paths, size_t n, const pmk_data_options *o,
                                pmk_gnb_eval **out, pmk_error *err);

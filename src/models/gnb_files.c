@@ -14,6 +14,17 @@
 
 #include "pmk/gnb.h"
 
+/* A file that does not open (a labels file missing, no labels to fit on)
+ * is the data's fault: PMK_EDATA, so that PMK_EINVAL stays the options'
+ * (an explicit prior list that does not fit K, evaluation without labels),
+ * as in the one-file path where opening is the caller's step. */
+static int open_failed(int rc, pmk_error *err)
+{
+    if (rc == PMK_EINVAL && err)
+        err->code = PMK_EDATA;
+    return rc == PMK_EINVAL ? PMK_EDATA : rc;
+}
+
 int pmk_gnb_eval_merge(pmk_gnb_eval *a, const pmk_gnb_eval *b, pmk_error *err)
 {
     if (a->k != b->k || !a->confusion != !b->confusion)
@@ -51,7 +62,7 @@ int pmk_gnb_fit_files(const char *const *paths, size_t n, const pmk_data_options
         pmk_gnb *b = NULL;
         pmk_gnb_fitter *f = pmk_gnb_fitter_open(paths[i], dopt, gopt, n == 1 && train, err);
         if (!f)
-            rc = err ? err->code : PMK_EIO;
+            rc = open_failed(err ? err->code : PMK_EIO, err);
         else
             rc = pmk_gnb_fitter_run(f, &b, n == 1 ? train : NULL, err);
         pmk_gnb_fitter_free(f);
@@ -91,8 +102,9 @@ int pmk_gnb_eval_files(const pmk_gnb *m, const char *model_name, const char *con
     for (size_t i = 0; i < n && !rc; i++) {
         pmk_data_reader *r = NULL;
         pmk_gnb_eval *e = NULL;
-        if (!(rc = pmk_gnb_open_data(m, model_name, paths[i], o, &r, err))
-            && !(rc = pmk_gnb_eval_reader(m, r, &e, err)) && acc)
+        if ((rc = pmk_gnb_open_data(m, model_name, paths[i], o, &r, err)))
+            rc = open_failed(rc, err);
+        else if (!(rc = pmk_gnb_eval_reader(m, r, &e, err)) && acc)
             rc = pmk_gnb_eval_merge(acc, e, err);
         pmk_data_close(r);
         if (!acc) {
@@ -121,7 +133,9 @@ int pmk_gnb_predict_files(const pmk_gnb *m, const char *model_name, const char *
         FILE *f = i ? open_memstream(&buf, &len) : out;   /* later files: no header */
         if (!f)
             rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
-        if (!rc && !(rc = pmk_gnb_open_data(m, model_name, paths[i], o, &r, err)))
+        if (!rc && (rc = pmk_gnb_open_data(m, model_name, paths[i], o, &r, err)))
+            rc = open_failed(rc, err);
+        else if (!rc)
             rc = pmk_gnb_predict_write(m, r, columns, f, err);
         pmk_data_close(r);
         if (i && f && fclose(f) && !rc)
