@@ -207,19 +207,14 @@ END_TEST
 
 START_TEST(test_save_ignores_locale)
 {
-    /* Under a locale whose decimal point is ',' (de_DE, compiled into the
-     * test's folder with localedef, as check_csv does), printf would write
+    /* Under a locale whose decimal point is ',' (de_DE, built once per runner by
+     * test_de_locale, as check_csv does), printf would write
      * "0,25" and strtod stop at the '.'; the file must be the C-locale one,
      * byte for byte, read back exactly, and the caller's locale kept.
      * Without localedef or the de_DE source there is nothing to check. */
     const char *dir = test_tmpdir();
-    char p[512], cmd[1024];
-    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 '%s/de_DE.UTF-8' >/dev/null 2>&1",
-             dir);
-    if (system(cmd) == -1)
-        return;
-    setenv("LOCPATH", dir, 1);
-    if (!setlocale(LC_ALL, "de_DE.UTF-8")) {
+    char p[512];
+    if (!test_de_locale()) {
         fprintf(stderr, "check_gnb: no de_DE locale could be built: locale test skipped\n");
         return;
     }

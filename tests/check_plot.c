@@ -103,6 +103,38 @@ START_TEST(test_lines_pixels)
 }
 END_TEST
 
+/* Whole-number x (epochs, sweeps) gets whole-number x ticks: x = 1..3 would
+ * have ticks every 0.2, so a vertical grid line at 1.6; with whole xs there
+ * is one at 2 and none at 1.6.  A fractional x keeps the 0.2 grid.  y = 1.7
+ * is on no horizontal grid line (0.2 steps) and away from the curve; a grid
+ * line is looked for one pixel either side (the ticks are summed steps). */
+static int grid_near(cairo_surface_t *img, double px, double py)
+{
+    int n = 0;
+    for (int d = -1; d <= 1; d++)
+        n += cdist(pixel(img, (int)px + d, (int)py), 0xe6e6e6u) < 8;
+    return n;
+}
+
+START_TEST(test_whole_ticks)
+{
+    const double xw[3] = {1, 2, 3}, xf[3] = {1, 1.5, 3}, y[3] = {0, 1, 2};
+    pmk_error e;
+    double px, py;
+    for (int frac = 0; frac < 2; frac++) {
+        pmk_plot_series s = {"c", frac ? xf : xw, y, 3};
+        pmk_plot_panel p = {"y", &s, 1};
+        ck_assert_int_eq(pmk_plot_lines(tpath("w.png"), NULL, "epoch", &p, 1, &e), PMK_OK);
+        cairo_surface_t *img = load(tpath("w.png"), PMK_PLOT_WIDTH, PMK_PLOT_TOP + PMK_PLOT_PANEL_H);
+        ck_assert_int_eq(pmk_plot_point(&p, 1, 0, 1.6, 1.7, &px, &py, &e), PMK_OK);
+        ck_assert_int_eq(grid_near(img, px, py), (frac ? 1 : 0));
+        ck_assert_int_eq(pmk_plot_point(&p, 1, 0, 2, 1.7, &px, &py, &e), PMK_OK);
+        ck_assert_int_eq(grid_near(img, px, py), 1);
+        cairo_surface_destroy(img);
+    }
+}
+END_TEST
+
 START_TEST(test_rbm_log)
 {
     char log[400];
@@ -351,6 +383,7 @@ Suite *suite_plot(void)
     TCase *tc = tcase_create("plot");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, test_lines_pixels);
+    tcase_add_test(tc, test_whole_ticks);
     tcase_add_test(tc, test_rbm_log);
     tcase_add_test(tc, test_traces);
     tcase_add_test(tc, test_montage_zoom);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <ftw.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,9 +92,44 @@ char *test_read_file(const char *path, size_t *len)
     return buf;
 }
 
+/* The folder the de_DE locale is compiled into, once per runner: made by the
+ * runner process (so shared by its forked tests), removed when it exits. */
+static char locroot[256];
+static pid_t locroot_pid;
+
+static void remove_locroot(void)
+{
+    if (locroot_pid == getpid())
+        nftw(locroot, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int test_de_locale(void)
+{
+    const char *dir = getenv("PMK_CHECK_LOCPATH");
+    char probe[600], cmd[1400];
+    if (!dir || !*dir)
+        return 0;
+    snprintf(probe, sizeof probe, "%s/de_DE.UTF-8/LC_NUMERIC", dir);
+    if (access(probe, R_OK) != 0) {   /* the first test to ask compiles it */
+        snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 '%s/de_DE.UTF-8' >/dev/null 2>&1",
+                 dir);
+        if (system(cmd) == -1)
+            return 0;
+    }
+    setenv("LOCPATH", dir, 1);
+    return setlocale(LC_ALL, "de_DE.UTF-8") != NULL;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    const char *base = getenv("TMPDIR");
+    snprintf(locroot, sizeof locroot, "%s/pmk-check-locale-XXXXXX", base && *base ? base : "/tmp");
+    if (mkdtemp(locroot)) {
+        locroot_pid = getpid();
+        atexit(remove_locroot);
+        setenv("PMK_CHECK_LOCPATH", locroot, 1);
+    }
     SRunner *sr = srunner_create(suite_core());
     srunner_add_suite(sr, suite_stream());
     srunner_add_suite(sr, suite_record());

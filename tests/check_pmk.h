@@ -51,6 +51,12 @@ const char *test_tmpdir(void);
  * on failure. */
 void test_write_file(const char *path, const void *data, size_t len);
 
+/* Switches LC_ALL to de_DE.UTF-8, whose decimal point is ',': the locale is
+ * compiled with localedef once per runner, into a folder its tests share
+ * (localedef took over a minute under load, once a test).  0 when it cannot
+ * be had (no localedef, no de_DE source): the caller skips, saying so. */
+int test_de_locale(void);
+
 /* Reads a whole file into a malloc'ed buffer (NUL-terminated); *len gets its size. */
 char *test_read_file(const char *path, size_t *len);
 

@@ -63,7 +63,8 @@ typedef struct pmk_plot_panel {
  *  the least to the greatest finite x of the curves (not of reference
  *  levels; 0 to 1 when there are only reference levels).  Each panel's y range is its finite y values' (reference levels
  *  included) widened by 5% of their span on each side (a span of 0 by 1 on
- *  each side).  Curve k is drawn in colour k of a fixed palette, 2 pixels
+ *  each side).  When every finite x is a whole number (epochs, sweeps), the
+ *  x ticks are whole numbers.  Curve k is drawn in colour k of a fixed palette, 2 pixels
  *  wide, with a legend.  PMK_EINVAL: no panels, a panel without series, a
  *  series without points, no finite point at all ("nothing to plot");
  *  PMK_EIO / PMK_ENOMEM naming @p path. */

@@ -35,6 +35,7 @@ static int demo_gnb(const char *const in[], const char *const out[], unsigned lo
     pmk_data_options_init_default(&o);
     o.chunk_rows = 1024;
     o.header = PMK_CSV_HEADER_NO;
+    o.threads = cli_threads();
     pmk_gnb *m = NULL;
     pmk_gnb_eval *tr = NULL, *te = NULL;
     pmk_data_reader *r = NULL;
@@ -91,6 +92,7 @@ static int demo_ising(const char *const in[], const char *const out[], unsigned 
     pmk_ising_options o;
     pmk_ising_params_init_default(&p);
     pmk_ising_options_init_default(&o);
+    o.threads = cli_threads();
     pmk_ising_result res;
     pmk_ising_terms tm;   /* sum_xy = n - 2 (pixels that differ) */
     if (!(x = pmk_spin_image_alloc(W, H, &err)) || pmk_spin_image_to_image(noisy, &pic[0], &err)
@@ -170,6 +172,7 @@ static int demo_rbm(const char *const in[], const char *const outs[], unsigned l
     pmk_rbm_options_init_default(&o);
     o.epochs = 20, o.batch = 20;   /* 2,000 updates */
     o.lr = 0.05, o.momentum = 0.5;
+    o.threads = cli_threads();
     pmk_plot_montage_options po;
     pmk_plot_montage_options_init_default(&po);
     if (pmk_rbm_read_data(NULL, path, NULL, NULL, &t, &X, &err))

@@ -193,8 +193,22 @@ int pmk_plot_point(const pmk_plot_panel *panels, size_t npanels, size_t k, doubl
     return PMK_OK;
 }
 
+/* 1 when every finite x of the curves is a whole number (epochs, sweeps):
+ * then the x ticks are whole numbers too. */
+static int whole_xs(const pmk_plot_panel *panels, size_t npanels)
+{
+    for (size_t k = 0; k < npanels; k++)
+        for (size_t s = 0; s < panels[k].nseries; s++)
+            for (size_t i = 0; panels[k].series[s].x && i < panels[k].series[s].n; i++) {
+                double x = panels[k].series[s].x[i];
+                if (isfinite(x) && x != floor(x))
+                    return 0;
+            }
+    return 1;
+}
+
 static void axes(cairo_t *cr, size_t k, double x0, double x1, double y0, double y1,
-                 const char *xlabel, const char *ylabel)
+                 int whole, const char *xlabel, const char *ylabel)
 {
     double bx0, by0, bx1, by1, t, step;
     char buf[32];
@@ -203,6 +217,8 @@ static void axes(cairo_t *cr, size_t k, double x0, double x1, double y0, double 
     for (int axis = 0; axis < 2; axis++) {
         double lo = axis ? y0 : x0, hi = axis ? y1 : x1;
         step = plot_tick_step(lo, hi, &t);
+        if (!axis && whole && step < 1)
+            step = 1, t = ceil(lo - 1e-9);
         for (; t <= hi + 1e-9 * step; t += step) {
             double p = axis ? by1 - (t - lo) / (hi - lo) * (by1 - by0)
                             : bx0 + (t - lo) / (hi - lo) * (bx1 - bx0);
@@ -246,10 +262,11 @@ int pmk_plot_lines(const char *path, const char *title, const char *xlabel,
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     if (title)
         plot_text(cr, PMK_PLOT_WIDTH / 2.0, 22, 0, 15, 1, title);
+    const int whole = whole_xs(panels, npanels);
     for (size_t k = 0; k < npanels; k++) {
         double bx0, by0, bx1, by1;
         ranges(panels, npanels, &x0, &x1, &y0, &y1, k, NULL);
-        axes(cr, k, x0, x1, y0, y1, xlabel, panels[k].ylabel);
+        axes(cr, k, x0, x1, y0, y1, whole, xlabel, panels[k].ylabel);
         box(k, &bx0, &by0, &bx1, &by1);
         for (size_t s = 0; s < panels[k].nseries; s++) {
             const pmk_plot_series *c = &panels[k].series[s];
