@@ -110,7 +110,7 @@ END_TEST
 
 void suite_gnb_files(Suite *s)
 {
-    TCase *tc = tcase_create("files");
+    TCase *tc = tcase_create("several_files");
     tcase_add_test(tc, test_two_files_are_one);
     tcase_add_test(tc, test_messages);
     suite_add_tcase(s, tc);
