@@ -560,5 +560,7 @@ Suite *suite_dataset(void)
     suite_add_tcase(s, tc);
     suite_dataset_table(s);   /* check_dataset_table.c */
     suite_dataset_convert(s); /* check_dataset_convert.c */
+    suite_dataset_columns(s); /* check_dataset_columns.c */
+    suite_tokens(s);          /* check_tokens.c */
     return s;
 }

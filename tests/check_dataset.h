@@ -25,5 +25,10 @@ extern const unsigned char ds_labels5[13];
 void suite_dataset_table(Suite *s);
 /* The conversions and CSV sets (check_dataset_convert.c). */
 void suite_dataset_convert(Suite *s);
+/* The column syntax, label columns from the end, weight columns
+ * (check_dataset_columns.c). */
+void suite_dataset_columns(Suite *s);
+/* The label token table (check_tokens.c). */
+void suite_tokens(Suite *s);
 
 #endif

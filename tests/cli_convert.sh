@@ -29,8 +29,8 @@ expect_err_line 2 "pmk convert: unknown option '--input-header'" \
 expect_err_line 2 "pmk convert: --header applies to CSV input, and $IMG is IDX" \
     "$PMK" convert --header "$IMG" -o x
 expect_err_line 2 "pmk convert: option '--out' needs a value" "$PMK" convert "$IMG" --out
-expect_err_line 2 "pmk convert: --label-col: '-3' is not a column number (0, 1, ...) or 'none'" \
-    "$PMK" convert --label-col -3 "$IMG" -o x
+expect_err_line 2 "pmk convert: --label-col: '-3x' is not a column (0, 1, ..., last, -1, -2, ... or none)" \
+    "$PMK" convert --label-col -3x "$IMG" -o x
 expect_err_line 2 "pmk convert: the labels are given twice: as $LAB and --labels $LAB2" \
     "$PMK" convert "$IMG" "$LAB" -o "$T/x.csv" --labels "$LAB2"
 expect_err_line 2 "pmk convert: --shape applies to CSV input, and $IMG is IDX" \

@@ -61,8 +61,8 @@ done <<'TABLE'
 2|gnb fit --priors 0.5,0.6 tiny.csv -o o.gnb|pmk gnb fit: --priors: explicit priors: they sum to 1.1000000000000001, not 1 (within 1e-9)
 2|gnb fit --max-classes 0 tiny.csv -o o.gnb|pmk gnb fit: max_classes must be at least 1
 2|gnb fit --max-classes -3 tiny.csv -o o.gnb|pmk gnb fit: --max-classes: '-3' is not a non-negative integer
-2|gnb fit --label-col x tiny.csv -o o.gnb|pmk gnb fit: --label-col: 'x' is not an integer
-2|gnb fit --label-col -1 tiny.csv -o o.gnb|pmk gnb fit: --label-col: '-1' is not a column number (0, 1, ...) or 'none'
+2|gnb fit --label-col x tiny.csv -o o.gnb|pmk gnb fit: --label-col: 'x' is not a column (0, 1, ..., last, -1, -2, ... or none)
+2|gnb fit --label-col -x tiny.csv -o o.gnb|pmk gnb fit: --label-col: '-x' is not a column (0, 1, ..., last, -1, -2, ... or none)
 2|gnb fit --chunk-rows 0 tiny.csv -o o.gnb|pmk gnb fit: --chunk-rows: must be 1 to 65536, not '0'
 2|gnb fit --bogus tiny.csv -o o.gnb|pmk gnb fit: unknown option '--bogus'
 2|gnb fit tiny.csv -o|pmk gnb fit: option '-o' needs a value
@@ -74,7 +74,7 @@ done <<'TABLE'
 2|gnb fit --priors 0.5,0.2,0.3 tiny.csv -o o.gnb|pmk gnb fit: tiny.csv: 3 explicit priors given for 2 classes (one per label, in increasing label order)
 1|gnb fit tiny.csv -o file/o.gnb|pmk gnb fit: file/o.gnb: cannot write: Not a directory
 2|gnb predict --proba --log-proba m.gnb tiny.csv|pmk gnb predict: --proba and --log-proba exclude each other
-2|gnb predict --label-col -1 m.gnb tiny.csv|pmk gnb predict: --label-col: '-1' is not a column number (0, 1, ...) or 'none'
+2|gnb predict --label-col 1x m.gnb tiny.csv|pmk gnb predict: --label-col: '1x' is not a column (0, 1, ..., last, -1, -2, ... or none)
 2|gnb predict --bogus m.gnb tiny.csv|pmk gnb predict: unknown option '--bogus'
 2|gnb predict m.gnb|pmk gnb predict: need MODEL and DATA
 1|gnb predict m.gnb tiny.csv extra|pmk gnb predict: extra: cannot open: No such file or directory
@@ -82,7 +82,7 @@ done <<'TABLE'
 1|gnb predict m.gnb bars.csv|pmk gnb predict: bars.csv: 36 features per row, but the model m.gnb has 2
 1|gnb predict --no-labels m.gnb tiny.csv|pmk gnb predict: tiny.csv: 3 features per row, but the model m.gnb has 2 (is there a label column?)
 1|gnb predict m.gnb ragged.csv -o p.csv|pmk gnb predict: ragged.csv: 1 features per row, but the model m.gnb has 2 (no label column? use --no-labels)
-2|gnb eval --label-col -1 m.gnb tiny.csv|pmk gnb eval: --label-col: '-1' is not a column number (0, 1, ...) or 'none'
+2|gnb eval --label-col 1x m.gnb tiny.csv|pmk gnb eval: --label-col: '1x' is not a column (0, 1, ..., last, -1, -2, ... or none)
 2|gnb eval --bogus m.gnb tiny.csv|pmk gnb eval: unknown option '--bogus'
 2|gnb eval m.gnb|pmk gnb eval: need MODEL and DATA
 1|gnb eval m.gnb tiny.csv extra|pmk gnb eval: extra: cannot open: No such file or directory
@@ -223,8 +223,8 @@ done <<'TABLE'
 1|ising energy x.pbm --observed tiny.csv|pmk ising energy: tiny.csv: not a PBM, PGM or PNG image (unknown magic bytes 33 2c)
 2|ising bogus|pmk ising: unknown verb 'bogus' (verbs: denoise, noise, energy)
 2|convert --input-header maybe tiny.csv -o c.idx|pmk convert: unknown option '--input-header'
-2|convert --label-col x tiny.csv -o c.idx|pmk convert: --label-col: 'x' is not an integer
-2|convert --label-col -2 tiny.csv -o c.idx|pmk convert: --label-col: '-2' is not a column number (0, 1, ...) or 'none'
+2|convert --label-col x tiny.csv -o c.idx|pmk convert: --label-col: 'x' is not a column (0, 1, ..., last, -1, -2, ... or none)
+2|convert --label-col -2x tiny.csv -o c.idx|pmk convert: --label-col: '-2x' is not a column (0, 1, ..., last, -1, -2, ... or none)
 2|convert --shape 2y3 tiny.csv -o c.idx|pmk convert: --shape: '2y3' is not ROWSxCOLS (e.g. 28x28)
 2|convert --max-line 0 tiny.csv -o c.idx|pmk convert: --max-line: must be at least 1
 2|convert --max-line x tiny.csv -o c.idx|pmk convert: --max-line: 'x' is not a non-negative integer

@@ -379,7 +379,7 @@ expect_ok "$PMK" gnb predict --proba "$T/two.gnb" "$FIX/gnb-tiny-test.csv" "$FIX
 "$PMK" gnb eval "$T/one.gnb" "$T/cat.csv" | grep -v 'mean\|log-loss' >"$T/e1"
 "$PMK" gnb eval "$T/one.gnb" "$FIX/gnb-tiny-test.csv" "$FIX/gnb-tiny-train.csv" \
     | grep -v 'mean\|log-loss' | cmp -s - "$T/e1" || fail "eval over two files"
-expect_fail 2 "pmk gnb fit: --weights: one DATA file only, and not under MPI yet
+expect_fail 2 "pmk gnb fit: --weights, --weight-col: one DATA file only, not under MPI yet
 Try 'pmk gnb fit --help'." "$PMK" gnb fit --weights "$T/tA.csv" "$T/tA.csv" "$T/tB.csv" -o "$T/w.gnb"
 
 # --help: exit 0, and it says what scaling the defaults apply.

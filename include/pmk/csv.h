@@ -45,7 +45,9 @@ typedef struct pmk_csv_options {
                               starting like a number (a digit, sign, '.', a
                               non-ASCII digit or minus) and not a nan/inf
                               spelling; otherwise it is data (doc/formats.md). */
-    long label_col;      /**< 0-based label column [0]; -1 = no label column */
+    long label_col;      /**< 0-based label column [0]; -1 = no label column;
+                              PMK_COL_FROM_END(k) the k-th column from the
+                              end (pmk_data_parse_column) */
     size_t chunk_rows;   /**< rows per chunk for pmk_csv_read_chunk [4096] */
     size_t max_line;     /**< longest line accepted, bytes, line end excluded
                               [PMK_CSV_MAX_LINE_DEFAULT] */
@@ -58,7 +60,16 @@ typedef struct pmk_csv_options {
     long label_max;      /**< largest label accepted [LONG_MAX] */
     pmk_progress_fn progress; /**< called after each chunk (pmk/progress.h) [NULL] */
     void *progress_ctx;  /**< passed to progress [NULL] */
+    long weight_col;     /**< a column of row weights, numbers >= 0, not a
+                              feature: 0-based, PMK_COL_FROM_END(k), or -1 for
+                              none [-1].  A negative weight is PMK_EDATA
+                              "FILE:LINE:COL: field F: weight W is negative
+                              (0 drops a row)" */
 } pmk_csv_options;
+
+/** The column @p k >= 1 from the end (1: the last) as label_col and
+ *  weight_col take it: -1 - k (-1 stays "none"). */
+#define PMK_COL_FROM_END(k) (-1L - (long)(k))
 
 /** Fills @p o with the defaults above. */
 PMK_API void pmk_csv_options_init_default(pmk_csv_options *o);
@@ -79,6 +90,7 @@ typedef struct pmk_csv_chunk {
     gsl_matrix_view X;   /**< n x D; undefined when n == 0 */
     const long *y;       /**< n labels, or NULL without a label column */
     size_t n;            /**< rows in this chunk; 0 at end of file */
+    const double *w;     /**< n weights (the weight column), or NULL */
     long first_line;     /**< 1-based file line number of the chunk's first row */
 } pmk_csv_chunk;
 

@@ -105,8 +105,10 @@ typedef struct pmk_data_options {
                               with an IDX magic (00 00 type ndim, gunzipped
                               first), else CSV; or PMK_DATA_CSV, PMK_DATA_IDX */
     int header;          /**< CSV: PMK_CSV_HEADER_AUTO [default], _NO, _YES */
-    long label_col;      /**< CSV: 0-based label column [0]; -1 = no labels.
-                              IDX: >= 0 wants labels (a labels file, given or
+    long label_col;      /**< CSV: 0-based label column [0]; -1 = no labels;
+                              PMK_COL_FROM_END(k) the k-th column from the
+                              end (pmk_data_parse_column).  IDX: any value
+                              but -1 wants labels (a labels file, given or
                               paired), -1 reads the images alone */
     const char *labels;  /**< IDX: the labels file; NULL [default] = the
                               standard pairing (doc/formats.md) */
@@ -124,7 +126,17 @@ typedef struct pmk_data_options {
     int threads;         /**< threads of the calls that read a plain file in
                               parallel ranges (gnb fit, eval, predict):
                               0 = the cores available (pmk/threads.h) [0] */
+    long weight_col;     /**< CSV: a column of row weights (numbers >= 0, not
+                              features; pmk_csv_options.weight_col), or -1 for
+                              none [-1].  IDX: must be -1 */
 } pmk_data_options;
+
+/** Parses a column as `--label-col` and `--weight-col` take it into *@p col:
+ *  "none" -1; "last" PMK_COL_FROM_END(1); a non-negative integer C the
+ *  0-based column C; a negative integer -K the K-th column from the end
+ *  (-1 the last), PMK_COL_FROM_END(K).  PMK_EINVAL "'TEXT' is not a column
+ *  (0, 1, ..., last, -1, -2, ... or none)" otherwise; *@p col unchanged. */
+PMK_API int pmk_data_parse_column(const char *text, long *col, pmk_error *err);
 
 /** Flags of pmk_data_options.u8. */
 enum { PMK_DATA_U8_VALUES = 1, PMK_DATA_U8_LABELS = 2 };
@@ -147,6 +159,7 @@ typedef struct pmk_data_chunk {
     gsl_matrix_view X;   /**< n x D raw values (no transform); undefined when n == 0 */
     const long *y;       /**< n labels, or NULL without labels */
     size_t n;            /**< rows in this chunk; 0 at the end of the range */
+    const double *w;     /**< n weights (pmk_data_options.weight_col), or NULL */
     long first_pos;      /**< source position of the first row: CSV line, IDX
                               record (both 1-based) */
 } pmk_data_chunk;

@@ -370,8 +370,11 @@ PMK_API pmk_gnb_fitter *pmk_gnb_fitter_open(const char *path, const pmk_data_opt
  *  line L" (or record R), "PATH:LINE: more weights than the N rows of DATA"
  *  (PMK_EDATA).  See pmk_gnb_fitter_train_eval for the training rows'
  *  evaluation.
+ *  A weight column (pmk_data_options.weight_col, the CSV reader's checks)
+ *  weights the rows without this call, with the same result bit for bit
+ *  (that fit is read on one thread, as a weights file is).
  *  @return PMK_OK, or the file's open error (PMK_EIO), PMK_EINVAL when
- *  rows were already fitted. */
+ *  rows were already fitted or the data have a weight column. */
 PMK_API int pmk_gnb_fitter_set_weights(pmk_gnb_fitter *f, const char *path, pmk_error *err);
 
 /** Reads and fits the next chunk; at the end of the data finishes the

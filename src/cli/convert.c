@@ -45,7 +45,7 @@ int cli_convert(int argc, char **argv)
     o.label_col = a.data.label_col;
     if (o.header != PMK_CSV_HEADER_AUTO)
         csv_flag = o.header == PMK_CSV_HEADER_YES ? "--header" : "--no-header";
-    else if (o.label_col > 0)
+    else if (o.label_col > 0 || o.label_col < -1)
         csv_flag = "--label-col";
     if (a.npos < 1)
         return cli_usage("no input file given");
@@ -72,7 +72,7 @@ int cli_convert(int argc, char **argv)
         if (csv_flag)
             return cli_usage("%s applies to CSV input, and %s is IDX", csv_flag, in);
         o.format = PMK_DATA_IDX;
-        o.labels = o.label_col < 0 ? NULL : labels;
+        o.labels = o.label_col == -1 ? NULL : labels;
         o.label_col = o.labels ? 0 : -1;
         if (pmk_data_to_csv(in, &o, out, &info, &err))
             return cli_error_pmk(&err);
@@ -83,7 +83,7 @@ int cli_convert(int argc, char **argv)
     if (a.npos == 2)
         return cli_usage("a second argument is for IDX input (the labels), and %s is CSV; "
                          "use --labels FILE to write the labels", in);
-    if (labels && o.label_col < 0)
+    if (labels && o.label_col == -1)
         return cli_usage("--labels needs a label column, not --label-col none");
     if (pmk_data_to_idx(in, &o, shape[0] ? shape : NULL, out, labels, &info, &err))
         return cli_error_pmk(&err);
@@ -94,8 +94,8 @@ int cli_convert(int argc, char **argv)
         cli_notice("wrote %zu rows of %zu values to %s", info.rows, info.d, shown(out));
     if (labels)
         cli_notice("wrote %zu labels to %s", info.rows, labels);
-    else if (o.label_col >= 0)
+    else if (o.label_col != -1)   /* PMK_COL_FROM_END(k) as the user wrote it: -k */
         cli_notice("the labels (column %ld) were not written: use --labels FILE to keep them",
-                   o.label_col);
+                   o.label_col >= 0 ? o.label_col : o.label_col + 1);
     return PMK_EXIT_OK;
 }

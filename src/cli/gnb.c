@@ -43,7 +43,7 @@ static int open_model(const cli_args *a, pmk_gnb **m, pmk_data_options *o)
 
 enum {
     OPT_SMOOTH = 256, OPT_FLOOR, OPT_VARIANCE, OPT_PRIORS, OPT_MAXK, OPT_CHUNK, OPT_NOTRAIN,
-    OPT_WEIGHTS, OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS, OPT_ZOOM, OPT_CONF_PNG,
+    OPT_WEIGHTS, OPT_WCOL, OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS, OPT_ZOOM, OPT_CONF_PNG,
     OPT_WORST_PNG
 };
 
@@ -77,7 +77,8 @@ static int cmd_fit(int argc, char **argv)
         {"var-smoothing", OPT_SMOOTH, 1}, {"var-floor", OPT_FLOOR, 1},
         {"variance", OPT_VARIANCE, 1},    {"priors", OPT_PRIORS, 1},
         {"max-classes", OPT_MAXK, 1},     {"chunk-rows", OPT_CHUNK, 1},
-        {"no-train-accuracy", OPT_NOTRAIN, 0}, {"weights", OPT_WEIGHTS, 1}, {NULL, 0, 0},
+        {"no-train-accuracy", OPT_NOTRAIN, 0}, {"weights", OPT_WEIGHTS, 1},
+        {"weight-col", OPT_WCOL, 1},      {NULL, 0, 0},
     };
     cli_args a;
     cli_parser p;
@@ -87,6 +88,7 @@ static int cmd_fit(int argc, char **argv)
     double *plist = NULL;
     size_t chunk = GNB_CHUNK_ROWS;
     int no_train = 0, key, rc = 0;
+    long wcol = -1;   /* --weight-col: none */
     const char *arg, *wpath = NULL;
     pmk_error err;
     cli_parse_begin(&p, argc, argv, pmk_help_gnb_fit, CLI_G_DATA | CLI_G_OUTPUT | CLI_G_JSON, opts, &a);
@@ -94,6 +96,9 @@ static int cmd_fit(int argc, char **argv)
         const char *name = opts[key - OPT_SMOOTH].name;   /* the table is in enum order */
         if (key == OPT_NOTRAIN || key == OPT_WEIGHTS) {
             no_train |= key == OPT_NOTRAIN, wpath = key == OPT_WEIGHTS ? arg : wpath;
+        } else if (key == OPT_WCOL) {   /* the syntax of --label-col */
+            if (pmk_data_parse_column(arg, &wcol, &err))
+                rc = cli_usage("--weight-col: %s", err.msg);
         } else if (key == OPT_CHUNK) {
             if (!(rc = cli_parse_size(name, arg, &chunk)) && (chunk < 1 || chunk > 65536))
                 rc = cli_usage("--chunk-rows: must be 1 to 65536, not '%s'", arg);
@@ -106,6 +111,8 @@ static int cmd_fit(int argc, char **argv)
         rc = p.status;
     if (!rc)
         rc = cli_args_count(&a, 1, SIZE_MAX, "missing DATA");
+    if (!rc && wpath && wcol != -1)
+        rc = cli_usage("--weights and --weight-col exclude each other");
     if (!rc && !a.output)
         rc = cli_usage("missing -o MODEL");
     if (!rc)
@@ -119,11 +126,11 @@ static int cmd_fit(int argc, char **argv)
     pmk_gnb_fitter *f = NULL;
     pmk_data_options o;
     cli_data_options(&a, &o);
-    o.chunk_rows = chunk;
+    o.chunk_rows = chunk, o.weight_col = wcol;
     /* mpirun -np P, or several files: src/mpi/mpi_gnb.c fits and saves */
     int mpi = pmkmpi_size() > 1 || a.npos > 1;
-    if (!rc && mpi && wpath)
-        rc = cli_usage("--weights: one DATA file only, and not under MPI yet");
+    if (!rc && mpi && (wpath || wcol != -1))
+        rc = cli_usage("--weights, --weight-col: one DATA file only, not under MPI yet");
     if (!rc && mpi && pmkmpi_gnb_fit((const char *const *)a.pos, a.npos, &o, &go, !no_train,
                                      a.output, &m, &e, &err))
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);

@@ -106,17 +106,11 @@ static int group_option(cli_parser *p, int key, const char *arg)
     case K_HEADER: a->data.header = PMK_CSV_HEADER_YES; return 0;
     case K_NOHEADER: a->data.header = PMK_CSV_HEADER_NO; return 0;
     case K_NOLABELS: a->data.label_col = -1; return 0;
-    case K_LABELCOL:
-        if (!strcmp(arg, "none")) {
-            a->data.label_col = -1;
-            return 0;
-        }
-        if ((rc = cli_parse_long("label-col", arg, &a->data.label_col)))
-            return rc;
-        if (a->data.label_col < 0)
-            return cli_usage("--label-col: '%s' is not a column number (0, 1, ...) or 'none'",
-                             arg);
-        return 0;
+    case K_LABELCOL: {   /* the library's syntax: C, last, -K, none */
+        pmk_error err;
+        return pmk_data_parse_column(arg, &a->data.label_col, &err)
+                   ? cli_usage("--label-col: %s", err.msg) : 0;
+    }
     case K_LABELS: a->data.labels = arg; return 0;
     case K_SCALE:
         if (!strcmp(arg, "auto")) {

@@ -28,11 +28,13 @@ struct pmk_csv_reader {
     size_t ncols;             /* fields per row, label included */
     size_t d;                 /* feature columns */
     size_t lc;                /* label column, SIZE_MAX for none */
+    size_t wc;                /* weight column, SIZE_MAX for none */
     int has_header;
     int check_values;         /* any of the optional value checks is on */
     long blank_line;          /* first blank line since the last row, 0 if none */
     double *X;                /* chunk_rows x d */
     long *y;                  /* chunk_rows labels (NULL without labels) */
+    double *w;                /* chunk_rows weights (NULL without a weight column) */
     size_t prefilled;         /* rows already parsed into X/y by pmk_csv_open */
     long prefilled_line;
     /* The range: rows whose first byte lies in [begin, end) of the file.
@@ -69,9 +71,10 @@ int pmk_csv_any_name(char *ls, char *le);
  * naming the line and column. */
 int pmk_csv_header_check(pmk_csv_reader *r, char *ls, char *le, pmk_error *err);
 
-/* Parses the data line [ls, le) (*le == '\n') into row[0, d) and *label. */
+/* Parses the data line [ls, le) (*le == '\n') into row[0, d), *label and
+ * *weight (the weight column's, checked >= 0). */
 int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *label,
-                      pmk_error *err);
+                      double *weight, pmk_error *err);
 
 /* The file offset where the line starting at @p ls (in r->buf) starts. */
 static inline unsigned long long pmk_csv_offset(const pmk_csv_reader *r, const char *ls)

@@ -423,20 +423,22 @@ static int label_field(const pmk_csv_reader *r, const char *ls, const field *fd,
 /* Field k of the line [ls, le) at *pp, when the SWAR path did not take it:
  * the scalar fast paths -?[0-9]{1,15} for a value (exact as a double) and
  * -?[0-9]{1,18} for the label (within a long), then ',' or the line end;
- * anything else through the full field scanner.  The value goes to
- * *(*dst)++, the label to *label; *pp ends on the field's delimiter. */
+ * anything else through the full field scanner.  A feature value goes to
+ * *(*dst)++, the weight column's to *weight, the label to *label; *pp ends
+ * on the field's delimiter. */
 static inline int parse_field(pmk_csv_reader *r, char *ls, char *le, size_t k, char **pp,
-                              double **dst, long *label, pmk_error *err)
+                              double **dst, long *label, double *weight, pmk_error *err)
 {
     char *f = *pp, *p;
     int neg;
     size_t nd;
     uint64_t v;
+    double *slot = k == r->wc ? weight : *dst;
     p = scan_int(f, &neg, &v, &nd);
     const int plain = *p == ',' || *p == '\n';
     if (plain && k != r->lc && nd - 1 < 15) {
         const double x = (double)(int64_t)v;   /* < 2^53: exact, and a cheaper convert */
-        *(*dst)++ = neg ? -x : x;
+        *slot = neg ? -x : x;
     } else if (plain && k == r->lc && nd - 1 < 18) {
         *label = neg ? -(long)v : (long)v;
     } else {
@@ -445,34 +447,52 @@ static inline int parse_field(pmk_csv_reader *r, char *ls, char *le, size_t k, c
         if (why)
             return pmk_error_at(err, PMK_EFORMAT, r->path, r->line, colno(ls, f),
                                 "field %zu: %s", k + 1, why);
-        int st = k != r->lc ? to_double(r->cloc, fd.cs, fd.ce, (*dst)++)
+        int st = k != r->lc ? to_double(r->cloc, fd.cs, fd.ce, slot)
                             : label_field(r, ls, &fd, k, label, err);
         if (st)
             return k != r->lc ? bad_number(r, st, ls, &fd, k, err) : st;
         p = fd.delim;
     }
+    if (k == r->wc && *weight < 0) {   /* the message of a weights file's, placed */
+        field fd;
+        scan_field(f, le, &fd);
+        return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, f),
+                            "field %zu: weight %.*s is negative (0 drops a row)", k + 1,
+                            (int)(fd.ce - fd.cs < 40 ? fd.ce - fd.cs : 40), fd.cs);
+    }
+    *dst += k != r->lc && k != r->wc;
     *pp = p;
     return PMK_OK;
 }
 
+/* The field index of feature @p j: j with the label and weight columns
+ * (SIZE_MAX: none) stepped over. */
+static size_t feature_field(size_t j, size_t lc, size_t wc)
+{
+    const size_t a = lc < wc ? lc : wc, b = lc < wc ? wc : lc;
+    j += j >= a;
+    return j + (j >= b);
+}
+
 /* Parses the data line [ls, le) (*le == '\n') into row[0, d) and *label. */
 int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *label,
-                     pmk_error *err)
+                      double *weight, pmk_error *err)
 {
-    const size_t nc = r->ncols, lc = r->lc;
+    const size_t nc = r->ncols, lc = r->lc, wc = r->wc;
     char *p = ls;
     double *dst = row;
     for (size_t k = 0; k < nc; k++) {
-        /* The value fields before the label, or before the last field, in
-         * the hot loop; the rest (the label, the last field, a field that is
-         * not a plain integer) here. */
-        const size_t stop = lc < nc && k < lc ? lc : nc - 1;
-        if (k < stop && k != lc) {
+        /* The value fields before the label or weight, or before the last
+         * field, in the hot loop; the rest (the label, the weight, the last
+         * field, a field that is not a plain integer) here. */
+        size_t stop = k < lc && lc < nc - 1 ? lc : nc - 1;
+        stop = k < wc && wc < stop ? wc : stop;
+        if (k < stop && k != lc && k != wc) {
             size_t got = plain_run(&p, dst, stop - k);
             dst += got;
             k += got;   /* < nc: stop <= nc - 1 */
         }
-        int st = parse_field(r, ls, le, k, &p, &dst, label, err);
+        int st = parse_field(r, ls, le, k, &p, &dst, label, weight, err);
         if (st)
             return st;
         if (*p == ',') {
@@ -505,7 +525,7 @@ int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *
         int bad_int = o->value_integer && x != floor(x);
         if (!bad_range && !bad_int)
             continue;
-        size_t k = j + (j >= lc);
+        size_t k = feature_field(j, lc, wc);
         find_field(ls, le, k, &fd);
         if (bad_int)
             return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, fd.start),

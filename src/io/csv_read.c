@@ -35,6 +35,7 @@ void pmk_csv_options_init_default(pmk_csv_options *o)
     o->label_max = LONG_MAX;
     o->progress = NULL;
     o->progress_ctx = NULL;
+    o->weight_col = -1;
 }
 
 void pmk_dataset_free(pmk_dataset *ds)
@@ -48,9 +49,11 @@ void pmk_dataset_free(pmk_dataset *ds)
 
 static int check_options(const char *shown, const pmk_csv_options *o, pmk_error *err)
 {
-    if (o->label_col < -1)
+    if (o->label_col == LONG_MIN || o->weight_col == LONG_MIN)
+        return pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "column LONG_MIN is not valid");
+    if (o->label_col != -1 && o->label_col == o->weight_col)
         return pmk_error_at(err, PMK_EINVAL, shown, 0, 0,
-                            "label column %ld is not valid (use -1 for none)", o->label_col);
+                            "the label column cannot also be the weight column");
     if (o->chunk_rows == 0 || o->max_line == 0 || o->max_line > SIZE_MAX / 4)
         return pmk_error_at(err, PMK_EINVAL, shown, 0, 0,
                             "chunk_rows and max_line must be positive");
@@ -103,17 +106,38 @@ static int first_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
     return 1;
 }
 
+/* Column @p c of the options (>= 0, -1 none, PMK_COL_FROM_END(k)) of a
+ * line of @p r->ncols fields as an index into *@p at (SIZE_MAX: none). */
+static int resolve_col(pmk_csv_reader *r, long c, const char *what, size_t *at, pmk_error *err)
+{
+    const size_t nc = r->ncols;
+    *at = SIZE_MAX;
+    if (c == -1)
+        return PMK_OK;
+    const size_t k = c >= 0 ? (size_t)c : (size_t)(-1 - c);   /* from the end: k >= 1 */
+    if (c >= 0 && k >= nc)
+        return pmk_error_at(err, PMK_EINVAL, r->path, r->line, 0,
+                            "%s column %ld does not exist: the file has %zu columns (0 to %zu)",
+                            what, c, nc, nc - 1);
+    if (c < 0 && k > nc)
+        return pmk_error_at(err, PMK_EINVAL, r->path, r->line, 0,
+                            "%s column -%zu does not exist: the file has %zu columns (-1 to "
+                            "-%zu from the end)", what, k, nc, nc);
+    *at = c >= 0 ? k : nc - k;
+    return PMK_OK;
+}
+
 /* Fixes the columns from the first line [ls, le): PMK_OK or an error. */
 static int set_columns(pmk_csv_reader *r, char *ls, char *le, pmk_error *err)
 {
-    const long label_col = r->opt.label_col;
     r->ncols = pmk_csv_count_fields(ls, le);
-    if (label_col >= 0 && (size_t)label_col >= r->ncols)
+    if (resolve_col(r, r->opt.label_col, "label", &r->lc, err)
+        || resolve_col(r, r->opt.weight_col, "weight", &r->wc, err))
+        return err->code;
+    if (r->wc != SIZE_MAX && r->wc == r->lc)
         return pmk_error_at(err, PMK_EINVAL, r->path, r->line, 0,
-                            "label column %ld does not exist: the file has %zu columns (0 to %zu)",
-                            label_col, r->ncols, r->ncols - 1);
-    r->lc = label_col < 0 ? SIZE_MAX : (size_t)label_col;
-    r->d = r->ncols - (label_col >= 0);
+                            "column %zu cannot be both the label and the weight", r->lc);
+    r->d = r->ncols - (r->lc != SIZE_MAX) - (r->wc != SIZE_MAX);
     if (r->d == 0) {
         /* one column: most often not a CSV at all (IDX, an image) or another separator */
         const char *nul = memchr(ls, '\0', (size_t)(le - ls));
@@ -148,7 +172,8 @@ static int alloc_chunk(pmk_csv_reader *r, pmk_error *err)
     size_t cells = r->opt.chunk_rows * r->d;
     r->X = malloc(cells * sizeof(double));
     r->y = r->lc != SIZE_MAX ? malloc(r->opt.chunk_rows * sizeof(long)) : NULL;
-    if (!r->X || (r->lc != SIZE_MAX && !r->y))
+    r->w = r->wc != SIZE_MAX ? malloc(r->opt.chunk_rows * sizeof(double)) : NULL;
+    if (!r->X || (r->lc != SIZE_MAX && !r->y) || (r->wc != SIZE_MAX && !r->w))
         return pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0,
                             "out of memory for a chunk of %zu rows", r->opt.chunk_rows);
     return PMK_OK;
@@ -240,7 +265,8 @@ pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void 
     }
     /* The first data row is parsed here, so that a bad first row fails the open. */
     long lab = 0;
-    if (pmk_csv_parse_row(r, ls, le, r->X, &lab, err)) {
+    double wt = 1;
+    if (pmk_csv_parse_row(r, ls, le, r->X, &lab, &wt, err)) {
         /* Line 1 has names but was not all names: say why it was read as data. */
         if (o.header == PMK_CSV_HEADER_AUTO && r->line == 1 && pmk_csv_any_name(ls, le)) {
             size_t len = strlen(err->msg);
@@ -251,6 +277,8 @@ pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void 
     }
     if (r->y)
         r->y[0] = lab;
+    if (r->w)
+        r->w[0] = wt;
     r->prefilled = 1;
     r->prefilled_line = r->line;
     return r;
@@ -289,6 +317,7 @@ int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err)
     r->prefilled = 0;
     const size_t d = r->d;
     long dummy;
+    double wdummy;
     while (n < r->opt.chunk_rows) {
         char *ls, *le;
         int got = pmk_csv_next_data_line(r, &ls, &le, err);
@@ -298,7 +327,8 @@ int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err)
             break;
         if (n == 0)
             first = r->line;
-        int rc = pmk_csv_parse_row(r, ls, le, r->X + n * d, r->y ? r->y + n : &dummy, err);
+        int rc = pmk_csv_parse_row(r, ls, le, r->X + n * d, r->y ? r->y + n : &dummy,
+                                   r->w ? r->w + n : &wdummy, err);
         if (rc)
             return rc;
         n++;
@@ -306,6 +336,7 @@ int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err)
     chunk->n = n;
     chunk->first_line = first;
     chunk->y = n ? r->y : NULL;
+    chunk->w = n ? r->w : NULL;
     if (n)
         chunk->X = gsl_matrix_view_array(r->X, n, d);
     else
@@ -320,7 +351,7 @@ void pmk_csv_close(pmk_csv_reader *r)
     pmk_instream_close(r->in);
     if (r->cloc)
         freelocale(r->cloc);
-    CORE_FREE(r->buf, r->X, r->y, r->path, r);
+    CORE_FREE(r->buf, r->X, r->y, r->w, r->path, r);
 }
 
 /* ---------------------------------------------------------------- whole file */

@@ -11,6 +11,9 @@
  * integers says these are not pixels). */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -95,6 +98,24 @@ void pmk_data_options_init_default(pmk_data_options *o)
     o->progress_ctx = NULL;
     o->u8 = 0;
     o->threads = 0;
+    o->weight_col = -1;
+}
+
+int pmk_data_parse_column(const char *text, long *col, pmk_error *err)
+{
+    char *end;
+    if (!strcmp(text, "none") || !strcmp(text, "last")) {
+        *col = text[0] == 'n' ? -1 : PMK_COL_FROM_END(1);
+        return PMK_OK;
+    }
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || errno || isspace((unsigned char)text[0]) || text[0] == '+'
+        || v == LONG_MIN || (v == 0 && text[0] == '-'))
+        return pmk_error_set(err, PMK_EINVAL,
+                             "'%s' is not a column (0, 1, ..., last, -1, -2, ... or none)", text);
+    *col = v >= 0 ? v : PMK_COL_FROM_END(-v);
+    return PMK_OK;
 }
 
 int pmk_data_options_check(const pmk_data_options *o, pmk_error *err)
@@ -103,9 +124,10 @@ int pmk_data_options_check(const pmk_data_options *o, pmk_error *err)
         return pmk_error_set(err, PMK_EINVAL, "format %d is not auto, csv or idx", o->format);
     if (o->header < PMK_CSV_HEADER_AUTO || o->header > PMK_CSV_HEADER_YES)
         return pmk_error_set(err, PMK_EINVAL, "header must be auto, no or yes");
-    if (o->label_col < -1)
-        return pmk_error_set(err, PMK_EINVAL, "label column %ld is not valid (use -1 for none)",
-                             o->label_col);
+    if (o->label_col == LONG_MIN || o->weight_col == LONG_MIN)
+        return pmk_error_set(err, PMK_EINVAL, "column LONG_MIN is not valid");
+    if (o->label_col != -1 && o->label_col == o->weight_col)
+        return pmk_error_set(err, PMK_EINVAL, "the label column cannot also be the weight column");
     if (o->chunk_rows == 0 || o->max_line == 0 || o->max_line > SIZE_MAX / 4)
         return pmk_error_set(err, PMK_EINVAL, "chunk_rows and max_line must be positive");
     if (o->u8 & ~(PMK_DATA_U8_VALUES | PMK_DATA_U8_LABELS))
@@ -115,7 +137,7 @@ int pmk_data_options_check(const pmk_data_options *o, pmk_error *err)
     if (o->begin > o->end)
         return pmk_error_set(err, PMK_EINVAL, "range [%llu, %llu): the start is after the end",
                              o->begin, o->end);
-    if (o->labels && o->label_col < 0)
+    if (o->labels && o->label_col == -1)
         return pmk_error_set(err, PMK_EINVAL,
                              "a labels file (%s) is given but labels are not wanted "
                              "(label column -1)", o->labels);

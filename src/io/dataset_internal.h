@@ -27,6 +27,10 @@ const char *pmk_data_reader_source(const pmk_data_reader *r, const pmk_data_opti
 int pmk_data_read_chunk_u8(pmk_data_reader *r, const unsigned char **X, pmk_data_chunk *chunk,
                            pmk_error *err);
 
+/* A CSV reader's label and weight columns, 0-based, resolved (counted from
+ * the end when asked so); -1 for none and for IDX. */
+void pmk_data_csv_columns(const pmk_data_reader *r, long *label_col, long *weight_col);
+
 /* An IDX reader's images header (NULL for CSV). */
 const pmk_idx_header *pmk_data_idx_header(const pmk_data_reader *r);
 

@@ -16,6 +16,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,6 +77,12 @@ const char *pmk_data_reader_source(const pmk_data_reader *r, const pmk_data_opti
 
 size_t pmk_data_nfeatures(const pmk_data_reader *r) { return r->d; }
 int pmk_data_has_labels(const pmk_data_reader *r) { return r->has_labels; }
+
+void pmk_data_csv_columns(const pmk_data_reader *r, long *label_col, long *weight_col)
+{
+    *label_col = r->csv && r->csv->lc != SIZE_MAX ? (long)r->csv->lc : -1;
+    *weight_col = r->csv && r->csv->wc != SIZE_MAX ? (long)r->csv->wc : -1;
+}
 int pmk_data_format(const pmk_data_reader *r) { return r->format; }
 const char *pmk_data_path(const pmk_data_reader *r) { return r->path; }
 int pmk_data_is_u8(const pmk_data_reader *r)
@@ -194,7 +201,10 @@ static int open_idx(pmk_data_reader *r, const char *path, const unsigned char *p
     const size_t N = h->dims[0];
     r->d = h->count / N;
     r->img.rowbytes = r->d * h->esz;
-    if (o->label_col >= 0) {
+    if (o->weight_col != -1)
+        return pmk_error_at(err, PMK_EINVAL, r->path, 0, 0,
+                            "a weight column is for CSV input, and this is IDX");
+    if (o->label_col != -1) {
         if ((rc = open_labels(r, path, o->labels, err)))
             return rc;
         r->has_labels = 1;
@@ -353,6 +363,7 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
     pmk_csv_options_init_default(&co);
     co.header = o.header;
     co.label_col = o.label_col;
+    co.weight_col = o.weight_col;
     co.chunk_rows = o.chunk_rows;
     co.max_line = o.max_line;
     co.progress = o.progress;
@@ -369,7 +380,7 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
     if (!(r->csv = pmk_csv_open_in(in, shown, pre, (size_t)npre, &co, o.begin, o.end, err)))
         goto fail;
     r->d = pmk_csv_ncols(r->csv);
-    r->has_labels = o.label_col >= 0;
+    r->has_labels = o.label_col != -1;
     return r;
 fail:
     pmk_data_close(r);
@@ -385,12 +396,14 @@ int pmk_data_read_chunk(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *er
         return pmk_error_set(err, PMK_EINVAL, "%s: read after an error", r->path);
     int rc;
     r->started = 1;
+    chunk->w = NULL;
     if (r->csv) {
         pmk_csv_chunk c;
         rc = pmk_csv_read_chunk(r->csv, &c, err);
         if (!rc) {
             chunk->X = c.X;
             chunk->y = c.y;
+            chunk->w = c.w;
             chunk->n = c.n;
             chunk->first_pos = c.first_line;
         }

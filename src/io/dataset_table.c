@@ -46,6 +46,7 @@ struct pmk_table {
     char *path;            /* NULL for a table from a matrix */
     int format;            /* PMK_DATA_CSV, PMK_DATA_IDX, 0 for a matrix */
     long label_col;        /* CSV: the label column, for field numbers; -1 none */
+    long weight_col;       /* CSV: the weight column, likewise */
     pmk_data_stats stats;
     pmk_transform tf;
     double lut[256];       /* bytes: each value transformed */
@@ -145,6 +146,7 @@ static pmk_table *table_new(size_t d, int kind, pmk_error *err)
     t->st = s;
     t->d = d;
     t->label_col = -1;
+    t->weight_col = -1;
     pmk_transform_init(&t->tf);
     set_luts(t);
     return t;
@@ -287,8 +289,7 @@ int pmk_data_read_all(const char *path, const pmk_data_options *o, pmk_table **o
         goto done;
     }
     b.t->format = pmk_data_format(r);
-    b.t->label_col = b.t->format == PMK_DATA_CSV && pmk_data_has_labels(r)
-                     ? (o ? o->label_col : 0) : -1;
+    pmk_data_csv_columns(r, &b.t->label_col, &b.t->weight_col);
     const int u8 = pmk_data_is_u8(r);
     /* IDX: the rows are known; check the whole table against the ceiling at
      * once (it still grows only as rows arrive: a header may lie) */
@@ -375,7 +376,9 @@ static int outside01(const pmk_table *t, size_t i, size_t j, double x, pmk_error
         snprintf(after, sizeof after, " after scaling by %g", t->tf.scale);
     long pos = t->pos[i];
     if (t->format == PMK_DATA_CSV) {
-        long col = (long)j + 1 + (t->label_col >= 0 && (long)j >= t->label_col);
+        const long a = t->label_col, c = t->weight_col, lo = a < c ? a : c, hi = a < c ? c : a;
+        long col = (long)j + (lo >= 0 && (long)j >= lo);
+        col += 1 + (hi >= 0 && col >= hi);
         return pmk_error_at(err, PMK_EDATA, t->path, pos, col, "value %.17g is outside [0,1]%s",
                             x, after);
     }

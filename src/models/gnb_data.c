@@ -188,6 +188,8 @@ int pmk_gnb_fitter_set_weights(pmk_gnb_fitter *f, const char *path, pmk_error *e
 {
     if (f->rows > 0 || f->done || f->wt)
         return pmk_error_set(err, PMK_EINVAL, "weights are set once, before the first chunk");
+    if (f->dopt.weight_col != -1)
+        return pmk_error_set(err, PMK_EINVAL, "a weights file and a weight column exclude each other");
     weights *w = calloc(1, sizeof *w);
     if (!w || !(w->w = malloc(f->dopt.chunk_rows * sizeof *w->w))) {
         weights_close(w);
@@ -305,8 +307,10 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
     pmk_data_chunk ch = {.n = 0};
     int rc = PMK_OK;
     pmk_gnb *pm = NULL;
-    if (!f->par_tried && !f->wt) {   /* threads over ranges (gnb_par.c) when they can:
-                                      * not with weights, which are read in order */
+    const int weighted = f->wt || f->dopt.weight_col != -1;
+    if (!f->par_tried && !weighted) {   /* threads over ranges (gnb_par.c) when they can:
+                                         * not with weights, so that a weight column
+                                         * gives the very bytes of a weights file */
         f->par_tried = 1;
         if ((rc = pmk_gnb_par_fit(f->path, &f->dopt, &f->m->opt, &pm, &f->rows, err)))
             return rc;
@@ -332,11 +336,11 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
     }
     if (f->wt && (rc = weights_read(f, &ch, err)))
         return rc;
-    if ((rc = pmk_gnb_partial_fit_weighted(f->m, &ch.X.matrix, ch.y, f->wt ? f->wt->w : NULL,
-                                           err)))
+    const double *w = f->wt ? f->wt->w : ch.w;   /* a file's, the column's, or none */
+    if ((rc = pmk_gnb_partial_fit_weighted(f->m, &ch.X.matrix, ch.y, w, err)))
         return pmk_gnb_at_chunk(f->r, &ch, err);
     if (f->spilling)
-        spill_add(&f->sp, &ch, f->wt ? f->wt->w : NULL);
+        spill_add(&f->sp, &ch, w);
     f->rows += (double)ch.n;
     return PMK_OK;
 }
@@ -353,8 +357,8 @@ int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *
     spill_drop(&f->sp);
     if (rc != -1)
         return rc;
-    if (!strcmp(f->path, "-") || f->wt)
-        return PMK_OK;   /* stdin cannot be read twice; a weights file neither */
+    if (!strcmp(f->path, "-") || f->wt || f->dopt.weight_col != -1)
+        return PMK_OK;   /* stdin cannot be read twice; weighted rows are counted by the spill */
     if ((rc = pmk_gnb_par_eval(f->m, f->path, &f->dopt, out, err)) || *out)
         return rc;   /* over ranges, when the fit was */
     pmk_data_reader *r = pmk_data_open(f->path, &f->dopt, err);
