@@ -492,6 +492,46 @@ PMK_API int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int colu
 PMK_API int pmk_gnb_predict_save(const pmk_gnb *m, pmk_data_reader *r, int columns,
                                  const char *path, pmk_error *err);
 
+/* ---------------------------------------------------------------- several files
+ *
+ * Several data files taken as one data set, in file order (gnb_files.c);
+ * with one file each is exactly its one-file counterpart. */
+
+/** Fits the files @p paths (n >= 1) as one data set: each by its fitter
+ *  (@p dopt, @p gopt as pmk_gnb_fitter_open), the models pooled in file
+ *  order by pmk_gnb_merge (the one-pass fit to rounding).  With @p train,
+ *  *@p train is the model's evaluation on the files' rows (one file:
+ *  pmk_gnb_fitter_run's; several: pmk_gnb_eval_files).  *@p out a new
+ *  finished model (caller's), NULL on error: a file's (one that does not
+ *  open: its reader's status, PMK_EINVAL given as PMK_EDATA), or a merge's
+ *  prefixed "PATH: " with the file that does not fit the ones before;
+ *  PMK_EINVAL for n = 0 or an option found bad at the end. */
+PMK_API int pmk_gnb_fit_files(const char *const *paths, size_t n, const pmk_data_options *dopt,
+                              const pmk_gnb_options *gopt, pmk_gnb **out, pmk_gnb_eval **train,
+                              pmk_error *err);
+
+/** pmk_gnb_eval_reader over each of the files @p paths (n >= 1) opened by
+ *  pmk_gnb_open_data with @p o (@p model_name NULL: "(the model)"), the
+ *  evaluations summed in file order (pmk_gnb_eval_merge): *@p out (caller's),
+ *  NULL on error; the first file's error stops it (one that does not open:
+ *  PMK_EINVAL given as PMK_EDATA; PMK_EINVAL: a reader without labels). */
+PMK_API int pmk_gnb_eval_files(const pmk_gnb *m, const char *model_name,
+                               const char *const *paths, size_t n, const pmk_data_options *o,
+                               pmk_gnb_eval **out, pmk_error *err);
+
+/** Adds the counts and sums of @p b to @p a (evaluations of one model) and
+ *  refreshes @p a's rates (pmk_gnb_eval_rates): the evaluation of both sets
+ *  of rows.  PMK_EINVAL when the class counts differ. */
+PMK_API int pmk_gnb_eval_merge(pmk_gnb_eval *a, const pmk_gnb_eval *b, pmk_error *err);
+
+/** pmk_gnb_predict_write over the files @p paths (n >= 1) in order, into
+ *  @p out: one header line, then every file's rows.  Stops at the first
+ *  error (earlier files' rows are written). */
+PMK_API int pmk_gnb_predict_files(const pmk_gnb *m, const char *model_name,
+                                  const char *const *paths, size_t n,
+                                  const pmk_data_options *o, int columns, FILE *out,
+                                  pmk_error *err);
+
 /** The picture `pmk gnb show` draws: the K class means as tiles of @p th
  *  rows x @p tw columns (black at the smallest mean, white at the largest),
  *  @p ncols tiles to a row in increasing label order, then on a new row the

@@ -23,23 +23,20 @@
 
 /* ---------------------------------------------------------------- shared */
 
-/* MODEL and DATA of predict and eval: the model loaded, the transform asked
- * for checked against it, DATA opened for it (its width checked). */
-static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
+/* MODEL and DATA... of predict and eval: the model loaded, the transform
+ * asked for checked against it, *@p o the options to read DATA with. */
+static int open_model(const cli_args *a, pmk_gnb **m, pmk_data_options *o)
 {
     pmk_transform tf;
-    pmk_data_options o;
     pmk_error err;
     int rc = pmk_gnb_load(a->pos[0], m, &err) ? cli_error_pmk(&err) : cli_asked_transform(a, &tf);
     if (rc)
         return rc;
     if (pmk_gnb_check_transform(*m, &tf, &err))
         return cli_usage("%s: %s", a->pos[0], err.msg);
-    cli_data_options(a, &o);
-    o.chunk_rows = GNB_CHUNK_ROWS;
-    if (pmkmpi_range(a->pos[1], &o, &err))   /* this rank's rows under mpirun */
-        return cli_error_pmk(&err);
-    return pmk_gnb_open_data(*m, a->pos[0], a->pos[1], &o, r, &err) ? cli_error_pmk(&err) : 0;
+    cli_data_options(a, o);
+    o->chunk_rows = GNB_CHUNK_ROWS;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- fit */
@@ -117,7 +114,7 @@ static int cmd_fit(int argc, char **argv)
     if (!rc && key < 0)
         rc = p.status;
     if (!rc)
-        rc = cli_args_count(&a, 1, 1, "missing DATA");
+        rc = cli_args_count(&a, 1, SIZE_MAX, "missing DATA");
     if (!rc && wpath && wcol != -1)
         rc = cli_usage("--weights and --weight-col exclude each other");
     if (!rc && !a.output)
@@ -127,17 +124,19 @@ static int cmd_fit(int argc, char **argv)
     if (!rc && pmk_gnb_options_check(&go, &err))
         rc = cli_usage_pmk(&err);
     if (!rc)
-        rc = cli_check_files((const char *const *)a.pos, 1, &a.output, 1);
+        rc = cli_check_files((const char *const *)a.pos, a.npos, &a.output, 1);
     pmk_gnb *m = NULL;
     pmk_gnb_eval *e = NULL;
     pmk_gnb_fitter *f = NULL;
     pmk_data_options o;
     cli_data_options(&a, &o);
     o.chunk_rows = chunk, o.weight_col = wcol;
-    int mpi = pmkmpi_size() > 1;   /* mpirun -np P: src/mpi/mpi_gnb.c fits and saves */
+    /* mpirun -np P, or several files: src/mpi/mpi_gnb.c fits and saves */
+    int mpi = pmkmpi_size() > 1 || a.npos > 1;
     if (!rc && mpi && (wpath || wcol != -1))
-        rc = cli_usage("--weights, --weight-col: not under MPI yet");
-    if (!rc && mpi && pmkmpi_gnb_fit(a.pos[0], &o, &go, !no_train, a.output, &m, &e, &err))
+        rc = cli_usage("--weights, --weight-col: one DATA file only, not under MPI yet");
+    if (!rc && mpi && pmkmpi_gnb_fit((const char *const *)a.pos, a.npos, &o, &go, !no_train,
+                                     a.output, &m, &e, &err))
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     if (!rc && !mpi && (!(f = pmk_gnb_fitter_open(a.pos[0], &o, &go, !no_train, &err))
                         || (wpath && pmk_gnb_fitter_set_weights(f, wpath, &err))))
@@ -183,16 +182,16 @@ static int cmd_predict(int argc, char **argv)
     if (key < 0)
         return p.status;
     const char *out = a.output ? a.output : "-";
-    int rc = cli_args_count(&a, 2, 2, "need MODEL and DATA");
-    if (rc || (rc = cli_check_files((const char *const *)a.pos, 2, &out, 1)))
+    int rc = cli_args_count(&a, 2, SIZE_MAX, "need MODEL and DATA");
+    if (rc || (rc = cli_check_files((const char *const *)a.pos, a.npos, &out, 1)))
         return rc;
     pmk_gnb *m = NULL;
-    pmk_data_reader *r = NULL;
+    pmk_data_options o;
     pmk_error err;
-    rc = open_model_data(&a, &m, &r);   /* then over every rank (src/mpi/) */
-    if (pmkmpi_gnb_predict(rc, m, r, cols, out, &err) && !rc)
+    rc = open_model(&a, &m, &o);   /* then over the files and every rank (src/mpi/) */
+    if (pmkmpi_gnb_predict(rc, m, a.pos[0], (const char *const *)a.pos + 1, a.npos - 1, &o,
+                           cols, out, &err) && !rc)
         rc = cli_error_pmk(&err);
-    pmk_data_close(r);
     pmk_gnb_free(m);
     return rc;
 }
@@ -212,17 +211,17 @@ static int cmd_eval(int argc, char **argv)
     cli_parse_begin(&p, argc, argv, pmk_help_gnb_eval, CLI_G_DATA | CLI_G_JSON, opts, &a);
     while ((key = cli_parse_next(&p, &arg)) > 0)
         png[key - OPT_CONF_PNG] = arg;
-    if (key < 0 || (rc = cli_args_count(&a, 2, 2, "need MODEL and DATA"))
-        || (rc = cli_check_files((const char *const *)a.pos, 2, png, 2)))
+    if (key < 0 || (rc = cli_args_count(&a, 2, SIZE_MAX, "need MODEL and DATA"))
+        || (rc = cli_check_files((const char *const *)a.pos, a.npos, png, 2)))
         return key < 0 ? p.status : rc;
     pmk_gnb *m = NULL;
-    pmk_data_reader *r = NULL;
     pmk_gnb_eval *e = NULL;
-    pmk_error err;
-    rc = open_model_data(&a, &m, &r);   /* then over every rank (src/mpi/) */
-    if (pmkmpi_gnb_eval(rc, m, r, &e, &err) && !rc)
-        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     pmk_data_options o;
+    pmk_error err;
+    rc = open_model(&a, &m, &o);   /* then over the files and every rank (src/mpi/) */
+    if (pmkmpi_gnb_eval(rc, m, a.pos[0], (const char *const *)a.pos + 1, a.npos - 1, &o, &e,
+                        &err) && !rc)
+        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     cli_data_options(&a, &o);
     if (!rc && ((png[0] && pmk_plot_confusion(e, m, png[0], &err))
                 || (png[1] && pmk_plot_gnb_worst(m, a.pos[0], a.pos[1], &o, 20, 4, png[1], &err))))
@@ -237,7 +236,6 @@ static int cmd_eval(int argc, char **argv)
                        "NLL", e->zero_var_rows, e->n);
     }
     pmk_gnb_eval_free(e);
-    pmk_data_close(r);
     pmk_gnb_free(m);
     return rc;
 }
