@@ -7,7 +7,7 @@
 # identical), predict (labels identical, rows in input order), a failing
 # rank (every rank exits non-zero, its message printed once, no model),
 # rbm eval --ais (bit-identical to one process for -np 1, 2, 3), gnb over
-# several files (each rank its own whole files).
+# several files (each rank its own whole files), a full covariance.
 . "$PMK_TOP_SRCDIR/tests/lib.sh"
 set -e
 
@@ -26,16 +26,17 @@ fi
 gzip -dc "$DATA/mnist-train.csv.gz" >"$T/train.csv"
 gzip -dc "$DATA/mnist-test.csv.gz" >"$T/test.csv"
 
-# same_numbers A B: two model files with the same lines, numbers within
-# 1e-12 relative (a merge's rounding differs from one pass's in the last bits).
+# same_numbers A B [TOL]: two model files with the same lines, numbers within
+# TOL relative [1e-12] (a merge's rounding differs from one pass's in the
+# last bits).
 same_numbers() {
-    awk 'NR == FNR { a[FNR] = $0; n = FNR; next }
+    awk -v tol="${3:-1e-12}" 'NR == FNR { a[FNR] = $0; n = FNR; next }
          { m = split(a[FNR], x, /[ ,]/); k = split($0, y, /[ ,]/)
            if (m != k) { print "line " FNR ": fields differ"; bad = 1; exit }
            for (i = 1; i <= m; i++) {
                if (x[i] == y[i]) continue
                d = x[i] - y[i]; s = x[i] < 0 ? -x[i] : x[i]; d = d < 0 ? -d : d
-               if (!(x[i] + 0 == x[i] && d <= 1e-12 * s + 1e-300)) {
+               if (!(x[i] + 0 == x[i] && d <= tol * s + 1e-300)) {
                    print "line " FNR ": " x[i] " vs " y[i]; bad = 1; exit
                }
            } }
@@ -56,6 +57,17 @@ for np in 2 3; do
     "$PMK" gnb predict "$T/mP.gnb" "$T/test.csv" -o "$T/pP.csv"
     same_bytes "$T/p1.csv" "$T/pP.csv"
 done
+
+# --covariance full: the ranks' pooled scatters are merged with the rest of
+# the statistics; the predictions identical, the model to rounding (1e-9: a
+# small scatter entry is a difference of large sums, so its last bits are
+# relative to the whole matrix, not to itself)
+expect_ok "$PMK" gnb fit --covariance full "$T/train.csv" -o "$T/f1.gnb"
+"$PMK" gnb predict "$T/f1.gnb" "$T/test.csv" -o "$T/pf1.csv"
+expect_ok mpi 2 "$PMK" gnb fit --covariance full "$T/train.csv" -o "$T/fP.gnb"
+same_numbers "$T/f1.gnb" "$T/fP.gnb" 1e-9
+"$PMK" gnb predict "$T/fP.gnb" "$T/test.csv" -o "$T/pfP.csv"
+same_bytes "$T/pf1.csv" "$T/pfP.csv"
 
 # -np 2 is exactly `gnb merge` of the fits of the two byte ranges: rank r
 # reads the rows whose first byte lies in [r S/2, (r+1) S/2) (no header here).
