@@ -60,8 +60,10 @@ for set in $sets; do
 import sys, time
 import numpy as np
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
-tr = np.loadtxt(sys.argv[1], delimiter=",", dtype=np.float64)
-te = np.loadtxt(sys.argv[2], delimiter=",", dtype=np.float64)
+# pmk convert's CSV starts with a header line; data/'s sample does not
+load = lambda f: np.loadtxt(f, delimiter=",", dtype=np.float64,
+                            skiprows=0 if open(f).read(1).isdigit() else 1)
+tr, te = load(sys.argv[1]), load(sys.argv[2])
 t0 = time.perf_counter()
 m = LinearDiscriminantAnalysis().fit(tr[:, 1:] / 255.0, tr[:, 0].astype(int))
 t1 = time.perf_counter()
