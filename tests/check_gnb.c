@@ -632,5 +632,6 @@ Suite *suite_gnb(void)
     suite_gnb_more(s);   /* check_gnb_more.c */
     suite_gnb_data(s);   /* check_gnb_data.c */
     suite_gnb_weights(s);   /* check_gnb_weights.c */
+    suite_gnb_tokens(s);    /* check_gnb_tokens.c */
     return s;
 }

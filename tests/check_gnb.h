@@ -29,5 +29,7 @@ void suite_gnb_more(Suite *s);
 void suite_gnb_data(Suite *s);
 /* The weighted fit (check_gnb_weights.c). */
 void suite_gnb_weights(Suite *s);
+/* Token labels (check_gnb_tokens.c). */
+void suite_gnb_tokens(Suite *s);
 
 #endif

@@ -292,7 +292,7 @@ START_TEST(test_load_bad_files)
     expect_load_error("pmk-rbm 1\nvisible 784\n", PMK_EFORMAT,
                       "1: a 'pmk-rbm' file, not a gnb model (wrong kind of model)");
     expect_load_error("pmk-gnb 9\nfeatures 2\n", PMK_EUNSUP,
-                      "1: model format version 9 is newer than this pmk reads (3): upgrade pmk");
+                      "1: model format version 9 is newer than this pmk reads (4): upgrade pmk");
     expect_load_error("pmk-gnb x\n", PMK_EFORMAT, "1: bad format version line");
     /* Truncated: mid-header, mid-class, before 'end', and mid-line. */
     expect_load_error("pmk-gnb 1\nfeatures 2\n", PMK_EFORMAT,

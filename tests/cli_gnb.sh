@@ -230,7 +230,7 @@ expect_fail 1 "pmk gnb eval: $FIX/gnb-tiny-test.csv:1: not a pmk gnb model (the 
     "$PMK" gnb eval "$FIX/gnb-tiny-test.csv" "$FIX/gnb-tiny-test.csv"
 expect_fail 1 "pmk gnb show: $FIX/gnb-wrong-kind.model:1: a 'pmk-rbm' file, not a gnb model (wrong kind of model)" \
     "$PMK" gnb show "$FIX/gnb-wrong-kind.model" -o "$T/x.png"
-expect_fail 1 "pmk gnb predict: $FIX/gnb-future.model:1: model format version 9 is newer than this pmk reads (3): upgrade pmk" \
+expect_fail 1 "pmk gnb predict: $FIX/gnb-future.model:1: model format version 9 is newer than this pmk reads (4): upgrade pmk" \
     "$PMK" gnb predict "$FIX/gnb-future.model" "$FIX/gnb-tiny-test.csv"
 sed 's/^m2 2 6$/m2 2 -6/' "$T/t.gnb" >"$T/edited.gnb"
 expect_fail 1 "pmk gnb export: $T/edited.gnb:14:3: a sum of squared deviations cannot be negative (-6)" \

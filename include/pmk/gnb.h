@@ -148,6 +148,20 @@ PMK_API int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, 
 PMK_API int pmk_gnb_partial_fit_weighted(pmk_gnb *m, const gsl_matrix *X, const long *y,
                                          const double *w, pmk_error *err);
 
+/** pmk_gnb_partial_fit_weighted for labels that are any token (a CSV chunk
+ *  read with label_tokens: pmk_data_chunk.tok): y[i] indexes the @p ntok
+ *  tokens @p tok.  The model's classes become tokens in byte order
+ *  (pmk_gnb_token): an integer model's labels turn into their decimal
+ *  tokens, and a new token's class is inserted in place, so the statistics
+ *  are those of a fit in any order.  A token model then has labels 0..K-1
+ *  (pmk_gnb_labels: the class indices).  @p tok NULL: integer labels, as
+ *  pmk_gnb_partial_fit_weighted (PMK_EINVAL on a token model).  PMK_EDATA
+ *  "more than MAX distinct labels"; the errors of the weighted fit.  On
+ *  error the model is unchanged. */
+PMK_API int pmk_gnb_partial_fit_tokens(pmk_gnb *m, const gsl_matrix *X, const long *y,
+                                       const double *w, const char *const *tok, size_t ntok,
+                                       pmk_error *err);
+
 /** Computes variances, priors and the prediction coefficients from the
  *  statistics; with an automatic scale, the first call chooses it
  *  (pmk_transform_auto over the raw values fitted) and rescales the
@@ -183,6 +197,9 @@ PMK_API const pmk_gnb_options *pmk_gnb_get_options(const pmk_gnb *m);
 PMK_API const long *pmk_gnb_labels(const pmk_gnb *m);    /**< K labels, increasing */
 /** The class index of @p label, or -1 when the model has no such class. */
 PMK_API long pmk_gnb_class_index(const pmk_gnb *m, long label);
+/** The token of class @p k of a token model (owned by the model), or NULL
+ *  for a model of integer labels (or k >= K). */
+PMK_API const char *pmk_gnb_token(const pmk_gnb *m, size_t k);
 PMK_API const double *pmk_gnb_counts(const pmk_gnb *m);  /**< K counts N_k */
 /** K x D class means, in scaled units (in raw units while an automatic
  *  scale is still open, before the first finish).  The views below stay valid
@@ -495,7 +512,7 @@ PMK_API int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err);
  *  reads; version 2 adds the 'threshold' and 'check01' lines; version 3, for
  *  a weighted fit whose class counts (sums of weights) are not all integers,
  *  allows any positive count and rows. */
-#define PMK_GNB_FORMAT_VERSION 3
+#define PMK_GNB_FORMAT_VERSION 4
 
 /** Writes a finished model as text (the format of pmk_gnb_save) to @p f at
  *  its current position; @p f stays open and owned by the caller (a

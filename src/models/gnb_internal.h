@@ -7,6 +7,7 @@
 #define PMK_GNB_INTERNAL_H
 
 #include "pmk/gnb.h"
+#include "io/tokens_internal.h"
 
 struct pmk_gnb {
     size_t d, k, cap;        /* D features, K classes, rows allocated */
@@ -16,7 +17,9 @@ struct pmk_gnb {
                                 statistics are then in raw units */
     pmk_data_stats stats;    /* the raw values fitted while scale_open */
     /* sufficient statistics, cap rows each, first k used, increasing labels */
-    long *labels;            /* K */
+    long *labels;            /* K (a token model: 0..K-1) */
+    int tokens;              /* 1: the classes are the tokens tok (gnb_tokens.c) */
+    pmk_tokens tok;          /* K tokens in byte order, when tokens */
     double *count;           /* K: N_k */
     double *mean;            /* K x D: mu_kd (scaled units; raw while scale_open) */
     double *m2;              /* K x D: sum over class k of (x_d - mu_kd)^2 */
@@ -108,6 +111,16 @@ int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options 
  * when it was (PMK_OK and 0 when the file cannot be split). */
 int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
                         int columns, FILE *out, int *done, pmk_error *err);
+
+/* pmk_gnb_partial_fit_weighted on the class labels as they are (a token
+ * model's: class indices), the token check left to the caller. */
+int pmk_gnb_fit_labels(pmk_gnb *m, const gsl_matrix *X, const long *y, const double *w,
+                       pmk_error *err);
+
+/* pmk_gnb_merge_stats when @p a or @p b has token labels (gnb_tokens.c):
+ * both sides relabelled by their classes' ranks in the union of their
+ * tokens (an integer model's as decimals), then merged as integers. */
+int pmk_gnb_merge_tokens(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_error *err);
 
 /* Index of @p label among the @p K increasing @p labels, or -1. */
 long pmk_gnb_find_label(const long *labels, size_t K, long label);
