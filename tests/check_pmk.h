@@ -30,6 +30,7 @@ void suite_rbm_run(Suite *s);
 /* Data-parallel RBM training (check_rbm_parallel.c): the reduce hook. */
 void suite_rbm_parallel(Suite *s);
 void suite_rbm_resume(Suite *s);
+void suite_rbm_gauss(Suite *s);
 
 struct pmk_rbm *check_rbm_random_model(size_t d, size_t h, double scale,
                                        unsigned long seed);

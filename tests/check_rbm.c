@@ -560,5 +560,6 @@ Suite *suite_rbm(void)
     suite_rbm_run(s);        /* check_rbm_run.c */
     suite_rbm_parallel(s);   /* check_rbm_parallel.c */
     suite_rbm_resume(s);     /* check_rbm_resume.c */
+    suite_rbm_gauss(s);      /* check_rbm_gauss.c */
     return s;
 }

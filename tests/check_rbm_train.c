@@ -311,8 +311,8 @@ START_TEST(test_bad_model_files)
         const char *msg;   /* after "PATH:" */
     } cases[] = {
         {"", "1: unexpected end of file: expected 'pmk-rbm 2'"},
-        {"pmk-gnb 1\n", "1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 3')"},
-        {"pmk-rbm 4\n", "1: format version 4 is newer than this pmk reads (3)"},
+        {"pmk-gnb 1\n", "1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 4')"},
+        {"pmk-rbm 5\n", "1: format version 5 is newer than this pmk reads (4)"},
         /* version 3: the sparsity means and the RNG state after the chains */
         {V3 "end\n", "17: expected 'sparsity N', found 'end'"},
         {V3 "sparsity 2\n", "17:2: sparsity must be 0 or 1, not 2"},

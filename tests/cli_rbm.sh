@@ -292,10 +292,10 @@ head -n 13 "$T/m.rbm" >"$T/trunc.rbm"
 expect_fail 1 "pmk rbm eval: $T/trunc.rbm:14: unexpected end of file: expected row 2 of W" \
     $R eval "$T/trunc.rbm" "$BARS"
 sed '1s/.*/pmk-rbm 9/' "$T/m.rbm" >"$T/future.rbm"
-expect_fail 1 "pmk rbm hidden: $T/future.rbm:1: format version 9 is newer than this pmk reads (3)" \
+expect_fail 1 "pmk rbm hidden: $T/future.rbm:1: format version 9 is newer than this pmk reads (4)" \
     $R hidden "$T/future.rbm" "$BARS"
 sed '1s/.*/pmk-gnb 1/' "$T/m.rbm" >"$T/kind.rbm"
-expect_fail 1 "pmk rbm filters: $T/kind.rbm:1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 3')" \
+expect_fail 1 "pmk rbm filters: $T/kind.rbm:1: not a pmk RBM model (first line 'pmk-gnb 1', expected 'pmk-rbm 4')" \
     $R filters "$T/kind.rbm" -o "$T/f2.png"
 sed '13s/^[^ ]*/0.1x/' "$T/m.rbm" >"$T/edit.rbm"
 expect_fail 1 "pmk rbm eval: $T/edit.rbm:13:1: row 1 of W: '0.1x' is not a finite number" \

@@ -35,11 +35,12 @@
 extern "C" {
 #endif
 
-/** Format version written by pmk_rbm_save (first line "pmk-rbm 3") for a model
- *  that records its transform and a training RNG state or sparsity means;
- *  one with a transform only is written as version 2, one without as
- *  version 1 (the oldest version that holds the model). */
-#define PMK_RBM_FORMAT_VERSION 3
+/** Format version written by pmk_rbm_save (first line "pmk-rbm 4") for a model
+ *  with Gaussian visible units; a binary one that records its transform and
+ *  a training RNG state or sparsity means is written as version 3, one with
+ *  a transform only as version 2, one without as version 1 (the oldest
+ *  version that holds the model). */
+#define PMK_RBM_FORMAT_VERSION 4
 
 /** The most replicas of parallel tempering (pmk_rbm_options.temperatures). */
 #define PMK_RBM_PT_MAX 64
@@ -79,7 +80,21 @@ typedef struct pmk_rbm {
     unsigned long rng_seed; /**< the seed of the run's holdout split */
     gsl_vector *q;       /**< H running means of p(h_j = 1 | v) kept by the
                               sparsity target, NULL when it is off */
+    /* Gaussian visible units (version 4; pmk_rbm_alloc_gauss, doc/rbm.md). */
+    int visible;         /**< PMK_RBM_BINARY (0) or PMK_RBM_GAUSSIAN */
+    gsl_vector *sigma;   /**< D standard deviations s_i (Gaussian), else NULL */
+    gsl_vector *std_mean; /**< D means of the standardisation z = (x - mean) / sd
+                               of the transformed data (Gaussian), else NULL */
+    gsl_vector *std_sd;  /**< D standard deviations of it, floored (Gaussian) */
 } pmk_rbm;
+
+/** The kinds of visible units (pmk_rbm.visible, pmk_rbm_options.visible). */
+enum {
+    PMK_RBM_BINARY = 0,   /**< v in {0,1}^D: the binary RBM above */
+    PMK_RBM_GAUSSIAN = 1  /**< v real: the Gaussian-Bernoulli RBM (rbm_gauss.c):
+                               E(v,h) = sum_i (v_i - b_i)^2 / (2 s_i^2)
+                                        - sum_ij (v_i / s_i) W_ij h_j - a'h */
+};
 
 /** Allocates a D x H model with every parameter 0, no training state and no
  *  transform recorded.
@@ -110,9 +125,9 @@ PMK_API int pmk_rbm_init(pmk_rbm *m, const gsl_matrix *X, pmk_rng *r, pmk_error 
  *  has no rows; the statuses of pmk_table_gather. */
 PMK_API int pmk_rbm_init_table(pmk_rbm *m, const pmk_table *t, pmk_rng *r, pmk_error *err);
 
-/** Checks that X is N x D with every value in [0,1]: PMK_EDATA otherwise, the
- *  error naming the first offending row and column (1-based) as
- *  "row R, column C: ...". */
+/** Checks that X is N x D with every value in [0,1] (Gaussian units: finite):
+ *  PMK_EDATA otherwise, the error naming the first offending row and column
+ *  (1-based) as "row R, column C: ...". */
 PMK_API int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error *err);
 
 /* ---------------------------------------------------------------- conditionals
@@ -125,7 +140,8 @@ PMK_API int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error 
 PMK_API int pmk_rbm_hidden_prob(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *P,
                                 pmk_error *err);
 
-/** P (N x D) <- p(v = 1 | h) = sigmoid(Hs W' + b) for Hs (N x H). */
+/** P (N x D) <- p(v = 1 | h) = sigmoid(Hs W' + b) for Hs (N x H); Gaussian
+ *  units: the means b + s (Hs W') of p(v | h). */
 PMK_API int pmk_rbm_visible_prob(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *P,
                                  pmk_error *err);
 
@@ -135,7 +151,8 @@ PMK_API int pmk_rbm_sample_hidden(const pmk_rbm *m, const gsl_matrix *V, gsl_mat
                                   pmk_rng *r, pmk_error *err);
 
 /** S (N x D) <- one sample of v ~ p(v | h) per row of Hs (N x H), drawing
- *  N*D uniforms from @p r.  Statuses as pmk_rbm_visible_prob. */
+ *  N*D uniforms (Gaussian units: N*D normals) from @p r.  Statuses as
+ *  pmk_rbm_visible_prob. */
 PMK_API int pmk_rbm_sample_visible(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *S,
                                    pmk_rng *r, pmk_error *err);
 
@@ -249,6 +266,10 @@ typedef struct pmk_rbm_evaluation {
     double log_z;                  /**< exact or AIS estimate; NaN for NONE */
     double mean_log_prob;          /**< mean log p(v) = -mean F(v) - log Z */
     pmk_rbm_ais_result ais;        /**< the AIS run (AIS only; zeros otherwise) */
+    double log_jacobian;           /**< pmk_rbm_log_jacobian: 0 for binary units */
+    double mean_log_density;       /**< Gaussian units: mean_log_prob + log_jacobian,
+                                        the mean log-density of the rows in the
+                                        units of the raw data (nats); else NaN */
 } pmk_rbm_evaluation;
 
 /** Scores the rows of @p V (N x D, values in [0,1]) in one call: log Z by
@@ -318,6 +339,13 @@ typedef struct pmk_rbm_options {
                                (same data and options) [0] */
     size_t hidden;        /**< H of the model pmk_rbm_train_table makes when
                                given none [500]; other calls ignore it */
+    int visible;          /**< PMK_RBM_BINARY or PMK_RBM_GAUSSIAN: the units of
+                               the model pmk_rbm_train_table makes when given
+                               none [PMK_RBM_BINARY]; a continued model keeps
+                               its own.  Gaussian excludes tempering */
+    int learn_sigma;      /**< 1: learn the s_i of Gaussian units (log s by
+                               gradient steps, rbm_gauss.c); 0: keep them [0].
+                               One process only (not data-parallel) */
     double holdout;       /**< the fraction of the rows pmk_rbm_train_table
                                holds out of training, in [0,1) [0.05]; other
                                calls ignore it */
@@ -340,6 +368,10 @@ typedef struct pmk_rbm_options {
 
 /** Fills @p o with the defaults in brackets above. */
 PMK_API void pmk_rbm_options_init_default(pmk_rbm_options *o);
+
+/** Sets o->visible by name: "binary" or "gaussian"; PMK_EINVAL "unknown
+ *  visible units 'X' (binary or gaussian)". */
+PMK_API int pmk_rbm_options_set_visible(pmk_rbm_options *o, const char *name, pmk_error *err);
 
 /** Sets the trainer by name: "cd" (persistent 0, temperatures 0), "pcd"
  *  (persistent 1) or "pt" (temperatures 10 unless already set, persistent
@@ -416,8 +448,9 @@ PMK_API int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *
  *  transformed rows.  With @p cb, each epoch's info carries the monitoring
  *  figures (the pseudo-likelihood, and with @p hold, rows held out of
  *  training, e.g. by pmk_table_split, the free-energy gap); @p hold may be
- *  NULL.  The table's transform must check [0,1] (check01) or
- *  binarize, else PMK_EINVAL; the model records it (m->transform), and a
+ *  NULL.  For binary units the table's transform must check [0,1]
+ *  (check01) or binarize, else PMK_EINVAL (a Gaussian model standardises
+ *  each minibatch as it records); the model records it (m->transform), and a
  *  model that records another is PMK_EINVAL (see pmk_rbm_check_transform).
  *  Statuses otherwise as pmk_rbm_fit. */
 PMK_API int pmk_rbm_fit_table(pmk_rbm *m, const pmk_table *t, const pmk_table *hold,
@@ -471,19 +504,63 @@ PMK_API int pmk_rbm_transform_for(const pmk_rbm *m, const pmk_data_stats *stats,
                                   const pmk_transform *asked, pmk_transform *out,
                                   pmk_error *err);
 
-/** Reads the data set at @p path for model @p m (NULL: a model still to be
- *  trained) into a new table *@p out (owned by the caller): pmk_data_read_all
+/** Reads the data set at @p path for model @p m (NULL: a binary model still to
+ *  be trained; a new Gaussian one: pmk_rbm_read_data_gauss) into a new table
+ *  *@p out (owned by the caller): pmk_data_read_all
  *  with @p o (NULL: the defaults), the width checked against the model
  *  (PMK_EDATA "PATH: the data have N feature columns but the model has D
  *  visible units"), and the transform pmk_rbm_transform_for chooses from
  *  @p asked (may be NULL) and the table's statistics set on the table.  With
  *  @p X non-NULL, *X also gets the transformed rows as a new N x D matrix
- *  (owned by the caller).  Statuses: PMK_EINVAL only for @p o or @p asked
+ *  (owned by the caller), standardised for a Gaussian model.  Statuses: PMK_EINVAL only for @p o or @p asked
  *  (as pmk_rbm_transform_for), else those of pmk_data_read_all and
  *  pmk_table_set_transform, PMK_ENOMEM; nothing is returned on error. */
 PMK_API int pmk_rbm_read_data(const pmk_rbm *m, const char *path, const pmk_data_options *o,
                               const pmk_transform *asked, pmk_table **out, gsl_matrix **X,
                               pmk_error *err);
+
+/* ---------------------------------------------------------------- Gaussian units
+ *
+ * The Gaussian-Bernoulli RBM (Hinton & Salakhutdinov 2006; Cho, Ilin &
+ * Raiko 2011; equations in rbm_gauss.c and doc/rbm.md).  Every function
+ * above takes such a model: the conditionals (p(v|h) gives the means
+ * b + s (Wh)), sampling, Gibbs chains, free energy, log Z (exact and AIS),
+ * training (CD, PCD; not tempering).  Its inputs and outputs are
+ * standardised values z = (S x - mean) / sd, x raw data, S the table's scale:
+ * pmk_rbm_read_data and pmk_rbm_sample_init standardise, pmk_rbm_sample
+ * returns S x (the standardisation inverted).  The pseudo-likelihood, which
+ * flips bits, is NaN for it. */
+
+/** Allocates a D x H Gaussian-Bernoulli model: every parameter 0, s = 1,
+ *  the identity standardisation (mean 0, sd 1).  Statuses as pmk_rbm_alloc. */
+PMK_API pmk_rbm *pmk_rbm_alloc_gauss(size_t d, size_t h, pmk_error *err);
+
+/** Fits the standardisation of Gaussian model @p m to the rows of @p t
+ *  (transformed): mean_i the column mean, sd_i = sqrt(var_i + 1e-9 max_k
+ *  var_k), var the population variance, so that constant features (blank
+ *  pixels) get the floor of Gaussian naive Bayes' default var_smoothing
+ *  (pmk/gnb.h); all features constant: sd = 1.  PMK_EINVAL for a binary
+ *  model, PMK_EDATA for a table of another width or no rows, PMK_ENOMEM. */
+PMK_API int pmk_rbm_fit_standardisation(pmk_rbm *m, const pmk_table *t, pmk_error *err);
+
+/** X (N x D) <- (X - mean) / sd row by row, or with @p inverse X sd + mean,
+ *  for a Gaussian model; nothing for a binary one.  PMK_EINVAL when X does
+ *  not have D columns. */
+PMK_API int pmk_rbm_standardise(const pmk_rbm *m, gsl_matrix *X, int inverse, pmk_error *err);
+
+/** The log-Jacobian of the map from raw data x to the model's units z,
+ *  sum_i log(S / sd_i) with S the recorded scale (1 when none): log p(x) =
+ *  log p(z) + this.  0 for a binary model (a probability, not a density). */
+PMK_API double pmk_rbm_log_jacobian(const pmk_rbm *m);
+
+/** Reads the data set at @p path for a new Gaussian model into a new table
+ *  *@p out, as pmk_rbm_read_data with no model but without the [0,1]
+ *  check: the scale @p asked->scale when > 0, else pmk_transform_auto.
+ *  PMK_EINVAL for a threshold (Gaussian units are not binarized); otherwise
+ *  statuses as pmk_rbm_read_data. */
+PMK_API int pmk_rbm_read_data_gauss(const char *path, const pmk_data_options *o,
+                                    const pmk_transform *asked, pmk_table **out,
+                                    pmk_error *err);
 
 /* ---------------------------------------------------------------- sampling
  *

@@ -22,7 +22,8 @@ enum {
     OPT_LR = 256, OPT_PERSISTENT, OPT_CD_RAMP, OPT_MOMENTUM, OPT_WD, OPT_RESUME, OPT_HOLDOUT,
     OPT_LOG, OPT_CHECKPOINT, OPT_PROB, OPT_SAMPLE, OPT_EVERY, OPT_INIT, OPT_EXACT, OPT_AIS,
     OPT_AIS_RUNS, OPT_AIS_BETAS, OPT_COUNT, OPT_COLS, OPT_ZOOM, /* in this order: see filters */
-    OPT_SP_TARGET, OPT_SP_COST, OPT_EXACT_PL, OPT_BINARY, OPT_TRAINER, OPT_TEMPS, OPT_PLOT
+    OPT_SP_TARGET, OPT_SP_COST, OPT_EXACT_PL, OPT_BINARY, OPT_TRAINER, OPT_TEMPS, OPT_PLOT,
+    OPT_VISIBLE, OPT_LEARN_SIGMA
 };
 
 /* ---------------------------------------------------------------- shared */
@@ -37,6 +38,7 @@ typedef struct rbm_run {
     long *sweeps;          /* the snapshots' sweep counts (sample) */
     pmk_image *img;
     pmk_rng *r;
+    int gauss;             /* train: a new model of Gaussian visible units */
 } rbm_run;
 
 /* Starts a run: u->asked from the options, checked as the library checks a
@@ -86,7 +88,9 @@ static int load_data(const char *path, const cli_args *a, const char *mpath, int
     pmk_error err;
     pmk_data_options o;
     cli_data_options(a, &o);
-    if (pmk_rbm_read_data(u->m, path, &o, &u->asked, &u->t, matrix ? &u->X : NULL, &err))
+    if (u->gauss && !u->m ? pmk_rbm_read_data_gauss(path, &o, &u->asked, &u->t, &err)
+                          : pmk_rbm_read_data(u->m, path, &o, &u->asked, &u->t,
+                                              matrix ? &u->X : NULL, &err))
         return err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     const pmk_transform *tf = pmk_table_transform(u->t);
     if (u->m && !u->m->transform_known)
@@ -196,7 +200,7 @@ static int rbm_train(int argc, char **argv)
         {"checkpoint-every", OPT_CHECKPOINT, 1}, {"sparsity-target", OPT_SP_TARGET, 1},
         {"sparsity-cost", OPT_SP_COST, 1}, {"log-exact-pl", OPT_EXACT_PL, 0},
         {"trainer", OPT_TRAINER, 1}, {"temperatures", OPT_TEMPS, 1}, {"plot", OPT_PLOT, 1},
-        {NULL, 0, 0},
+        {"visible", OPT_VISIBLE, 1}, {"learn-sigma", OPT_LEARN_SIGMA, 0}, {NULL, 0, 0},
     };
     const char *resume = NULL, *logpath = NULL, *plot = NULL, *arg;
     size_t checkpoint = 0;
@@ -234,6 +238,8 @@ static int rbm_train(int argc, char **argv)
         case OPT_EXACT_PL: o.log_exact_pl = 1; break;
         case OPT_TRAINER: rc = pmk_rbm_options_set_trainer(&o, arg, &err) ? cli_usage_pmk(&err) : 0; break;
         case OPT_TEMPS: rc = pmk_rbm_options_set_temperatures(&o, arg, &err) ? cli_usage_pmk(&err) : 0; break;
+        case OPT_LEARN_SIGMA: o.learn_sigma = 1; break;
+        case OPT_VISIBLE: rc = pmk_rbm_options_set_visible(&o, arg, &err) ? cli_usage_pmk(&err) : 0; break;
         }
     }
     if (rc || key < 0)
@@ -248,6 +254,7 @@ static int rbm_train(int argc, char **argv)
     rbm_run u;
     if ((rc = run_begin(&a, &u)))
         return rc;
+    u.gauss = o.visible == PMK_RBM_GAUSSIAN;
     if (checkpoint && !strcmp(out, "-"))
         return cli_usage("--checkpoint-every needs a model file, not -o -");
     const char *train_in[] = {path, resume}, *train_out[] = {out, logpath, plot};
@@ -359,7 +366,7 @@ static void eval_num(pmk_report *rep, const char *key, double v, const char *lab
     pmk_report_num(rep, key, v, label ? "%-27s%.6f\n" : NULL, label, v);
 }
 
-static void eval_report(pmk_report *rep, const pmk_rbm_evaluation *ev)
+static void eval_report(pmk_report *rep, const pmk_rbm_evaluation *ev, int gauss)
 {
     const pmk_rbm_ais_result *res = &ev->ais;
     int exact = ev->log_z_method == PMK_RBM_LOG_Z_EXACT, ais = ev->log_z_method == PMK_RBM_LOG_Z_AIS;
@@ -383,6 +390,9 @@ static void eval_report(pmk_report *rep, const pmk_rbm_evaluation *ev)
         eval_num(rep, "log_z", ev->log_z, exact ? "log Z (exact)" : NULL);
     }
     eval_num(rep, "mean_log_prob", ev->mean_log_prob, exact || ais ? "mean log p(v)" : NULL);
+    if (gauss)   /* in the raw data's units: log p(v) plus the log-Jacobian */
+        eval_num(rep, "mean_log_density", ev->mean_log_density,
+                 exact || ais ? "log-density (data units)" : NULL);
 }
 
 static int rbm_eval(int argc, char **argv)
@@ -428,7 +438,7 @@ static int rbm_eval(int argc, char **argv)
                  ? cli_error("%s: %s (--ais)", a.pos[0], err.msg) : cli_error_pmk(&err);
     else if (!rc) {
         pmk_report *rep = pmk_report_new();
-        eval_report(rep, &ev);
+        eval_report(rep, &ev, u.m->visible);
         pmk_report_nums(rep, "hidden_mean", hm->data, u.m->h);
         rc = cli_report_done(rep, stdout, a.json);
     }

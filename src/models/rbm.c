@@ -93,6 +93,9 @@ void pmk_rbm_free(pmk_rbm *m)
     rbm_matrix_free(m->W);
     rbm_vector_free(m->b);
     rbm_vector_free(m->a);
+    rbm_vector_free(m->sigma);
+    rbm_vector_free(m->std_mean);
+    rbm_vector_free(m->std_sd);
     free(m);
 }
 
@@ -112,9 +115,14 @@ int pmk_rbm_state_alloc(pmk_rbm *m, int momentum, size_t chains, pmk_error *err)
 
 pmk_rbm *pmk_rbm_copy(const pmk_rbm *m, pmk_error *err)
 {
-    pmk_rbm *c = pmk_rbm_alloc(m->d, m->h, err);
+    pmk_rbm *c = m->visible ? pmk_rbm_alloc_gauss(m->d, m->h, err) : pmk_rbm_alloc(m->d, m->h, err);
     if (!c)
         return NULL;
+    if (m->visible) {
+        gsl_vector_memcpy(c->sigma, m->sigma);
+        gsl_vector_memcpy(c->std_mean, m->std_mean);
+        gsl_vector_memcpy(c->std_sd, m->std_sd);
+    }
     gsl_matrix_memcpy(c->W, m->W);
     gsl_vector_memcpy(c->b, m->b);
     gsl_vector_memcpy(c->a, m->a);
@@ -193,10 +201,10 @@ int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error *err)
     for (size_t n = 0; n < X->size1; n++) {
         const double *row = gsl_matrix_const_ptr(X, n, 0);
         for (size_t i = 0; i < X->size2; i++)
-            if (!(row[i] >= 0.0 && row[i] <= 1.0))
+            if (m->visible ? !isfinite(row[i]) : !(row[i] >= 0.0 && row[i] <= 1.0))
                 return pmk_error_set(err, PMK_EDATA,
-                                     "row %zu, column %zu: value %.17g is outside [0,1]",
-                                     n + 1, i + 1, row[i]);
+                                     "row %zu, column %zu: value %.17g is %s", n + 1,
+                                     i + 1, row[i], m->visible ? "not finite" : "outside [0,1]");
     }
     return PMK_OK;
 }
@@ -286,7 +294,7 @@ int pmk_rbm_init(pmk_rbm *m, const gsl_matrix *X, pmk_rng *r, pmk_error *err)
             return rc;
     }
     init_weights(m, r);
-    pmk_rbm_base_rates(X, m->b);
+    pmk_rbm_base_rates(m->visible ? NULL : X, m->b);   /* Gaussian: b = 0, standardised data */
     return PMK_OK;
 }
 
@@ -340,8 +348,8 @@ int pmk_rbm_read_data(const pmk_rbm *m, const char *path, const pmk_data_options
         rc = pmk_table_set_transform(t, &tf, err);
     if (!rc && X && !(A = gsl_matrix_alloc(N, D)))
         rc = pmk_error_set(err, PMK_ENOMEM, "%s: out of memory for %zu x %zu values", path, N, D);
-    if (!rc && X)
-        rc = pmk_table_gather(t, NULL, N, A, err);
+    if (!rc && X && !(rc = pmk_table_gather(t, NULL, N, A, err)))
+        rc = pmk_rbm_standardise(m, A, 0, err);
     if (rc) {
         pmk_table_free(t);
         rbm_matrix_free(A);
@@ -378,15 +386,19 @@ static int conditional(const pmk_rbm *m, int hidden, const gsl_matrix *X, gsl_ma
 {
     int rc = hidden ? check_shapes(X, m->d, "visible", Y, m->h, err)
                     : check_shapes(X, m->h, "hidden", Y, m->d, err);
-    if (rc)
+    gsl_matrix *U = NULL;   /* Gaussian units: the hidden layer sees v / s */
+    if (rc || (hidden && (rc = rbm_gauss_scaled(m, X, &U, err))))
         return rc;
-    if ((rc = pmk_gemm(CblasNoTrans, hidden ? CblasNoTrans : CblasTrans, 1.0, X, m->W, 0.0, Y)))
+    rc = pmk_gemm(CblasNoTrans, hidden ? CblasNoTrans : CblasTrans, 1.0, U ? U : X, m->W, 0.0, Y);
+    rbm_matrix_free(U);
+    if (rc)
         return pmk_error_set(err, rc, "%s", pmk_strerror(rc));
     const gsl_vector *c = hidden ? m->a : m->b;
     for (size_t n = 0; n < Y->size1; n++) {
         double *row = gsl_matrix_ptr(Y, n, 0);
         for (size_t k = 0; k < Y->size2; k++)
-            row[k] = pmk_sigmoid(row[k] + c->data[k * c->stride]);
+            row[k] = hidden ? pmk_sigmoid(row[k] + c->data[k * c->stride])
+                            : rbm_visible_mean(m, k, row[k]);
     }
     return PMK_OK;
 }
@@ -419,7 +431,7 @@ int pmk_rbm_sample_visible(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *S
                            pmk_error *err)
 {
     int rc = conditional(m, 0, Hs, S, err);
-    return rc ? rc : sample_in_place(S, r, err);
+    return rc ? rc : rbm_visible_draw(m, S, r, err);
 }
 
 int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_matrix *mean, pmk_rng *r,
@@ -438,7 +450,7 @@ int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_matrix *mea
         if (!rc && mean && s + 1 == steps)
             gsl_matrix_memcpy(mean, V);
         if (!rc)
-            rc = sample_in_place(V, r, err);
+            rc = rbm_visible_draw(m, V, r, err);
     }
     gsl_matrix_free(Hs);
     return rc;
@@ -467,13 +479,15 @@ static int free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F, dou
         size_t nb = V->size1 - n0 < RBM_BLOCK ? V->size1 - n0 : RBM_BLOCK;
         gsl_matrix_const_view Vb = gsl_matrix_const_submatrix(V, n0, 0, nb, m->d);
         gsl_matrix_view Xb = gsl_matrix_submatrix(X, 0, 0, nb, m->h);
-        rc = pmk_gemm(CblasNoTrans, CblasNoTrans, 1.0, &Vb.matrix, m->W, 0.0, &Xb.matrix);
+        gsl_matrix *U = NULL;   /* Gaussian units: (v / s) W */
+        if (!(rc = rbm_gauss_scaled(m, &Vb.matrix, &U, err)))
+            rc = pmk_gemm(CblasNoTrans, CblasNoTrans, 1.0, U ? U : &Vb.matrix, m->W, 0.0,
+                          &Xb.matrix);
+        rbm_matrix_free(U);
         for (size_t n = 0; n < nb && !rc; n++) {
             const double *v = gsl_matrix_const_ptr(V, n0 + n, 0);
             const double *x = gsl_matrix_const_ptr(&Xb.matrix, n, 0);
-            double f = 0.0;
-            for (size_t i = 0; i < m->d; i++)
-                f -= m->b->data[i * m->b->stride] * v[i];
+            double f = rbm_visible_energy(m, v);
             for (size_t j = 0; j < m->h; j++)
                 f -= pmk_softplus(x[j] + m->a->data[j * m->a->stride]);
             if (F)

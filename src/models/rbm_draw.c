@@ -79,12 +79,13 @@ int pmk_rbm_sample_init(const pmk_rbm *m, const pmk_table *t, const pmk_rbm_samp
     gsl_matrix *A = gsl_matrix_alloc(C, m->d);
     if (!A)
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu chains", C);
-    if (t && (rc = pmk_table_gather(t, NULL, C, A, err))) {
+    if (t && ((rc = pmk_table_gather(t, NULL, C, A, err))
+              || (rc = pmk_rbm_standardise(m, A, 0, err)))) {
         gsl_matrix_free(A);
         return rc;
     }
-    for (size_t k = 0; !t && k < C * m->d; k++)
-        A->data[k] = pmk_rng_uniform(r) < 0.5 ? 1.0 : 0.0;
+    for (size_t k = 0; !t && k < C * m->d; k++)   /* Gaussian: the standardised N(0,1) */
+        A->data[k] = m->visible ? pmk_rng_gaussian(r) : pmk_rng_uniform(r) < 0.5 ? 1.0 : 0.0;
     *V = A;
     return PMK_OK;
 }
@@ -112,6 +113,8 @@ int pmk_rbm_sample(const pmk_rbm *m, gsl_matrix *V, const pmk_rbm_sample_options
         for (size_t k = 0; lab && k < C; k++)
             lab[s * C + k] = (long)((s + 1) * every);
     }
+    if (!rc)   /* Gaussian units: back to the data's (scaled) units */
+        rc = pmk_rbm_standardise(m, S, 1, err);
     if (rc) {
         rbm_matrix_free(S);
         free(lab);

@@ -30,6 +30,7 @@ void pmk_rbm_options_init_default(pmk_rbm_options *o)
     o->weight_decay = 0.0002;
     o->k_ramp = 0;
     o->hidden = 500;
+    o->visible = PMK_RBM_BINARY, o->learn_sigma = 0;   /* Gaussian units: rbm_gauss.c */
     o->holdout = 0.05;
     o->sparsity_target = 0.1;
     o->sparsity_cost = 0.0;
@@ -66,14 +67,19 @@ size_t pmk_rbm_epoch_k(const pmk_rbm_options *o, size_t e)
 typedef struct rows_src {
     const gsl_matrix *X;
     const pmk_table *t;
+    const pmk_rbm *m;   /* a Gaussian model standardises the table's rows */
 } rows_src;
 
 /* B's first n rows (B is batch x D, contiguous) <- rows idx[0..n) of the source. */
 static int fill_batch(const rows_src *s, const size_t *idx, size_t n, gsl_matrix_float *B,
                       pmk_error *err)
 {
-    if (s->t)
-        return pmk_table_gather_f32(s->t, idx, n, B->data, err);
+    if (s->t) {
+        int rc = pmk_table_gather_f32(s->t, idx, n, B->data, err);
+        if (!rc)
+            rbm_standardise_f(s->m, B->data, n);
+        return rc;
+    }
     for (size_t i = 0; i < n; i++) {
         const double *x = gsl_matrix_const_ptr(s->X, idx[i], 0);
         float *v = gsl_matrix_float_ptr(B, i, 0);
@@ -95,12 +101,14 @@ static void monitor_free(monitor *w)
 }
 
 /* The first min(N, @p max) rows of @p t, transformed, as a new matrix. */
-static int table_rows(const pmk_table *t, size_t max, gsl_matrix **out, pmk_error *err)
+static int table_rows(const pmk_rbm *m, const pmk_table *t, size_t max, gsl_matrix **out,
+                      pmk_error *err)
 {
     size_t n = pmk_table_nrows(t) < max ? pmk_table_nrows(t) : max;
     if (!(*out = gsl_matrix_alloc(n, pmk_table_nfeatures(t))))
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu monitoring rows", n);
-    return pmk_table_gather(t, NULL, n, *out, err);
+    int rc = pmk_table_gather(t, NULL, n, *out, err);
+    return rc ? rc : pmk_rbm_standardise(m, *out, 0, err);
 }
 
 /* The epoch's pseudo-likelihood and free-energy gap (NaN where not computed). */
@@ -199,7 +207,7 @@ int pmk_rbm_fit(pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_options *o, pmk_r
         return rc;
     if (X->size1 == 0)
         return pmk_error_set(err, PMK_EDATA, "no training rows");
-    rows_src src = {X, NULL};
+    rows_src src = {X, NULL, m};
     return fit_rows(m, &src, X->size1, NULL, o, r, cb, ctx, err);
 }
 
@@ -215,7 +223,7 @@ int pmk_rbm_fit_table(pmk_rbm *m, const pmk_table *t, const pmk_table *hold,
         return pmk_error_set(err, PMK_EDATA,
                              "the data have %zu columns but the model has %zu visible units",
                              pmk_table_nfeatures(t), m->d);
-    if (!tf->check01 && !(tf->threshold > 0))
+    if (!m->visible && !tf->check01 && !(tf->threshold > 0))
         return pmk_error_set(err, PMK_EINVAL,
                              "the table's transform must check [0,1] or binarize: an RBM's "
                              "visible units lie in [0,1]");
@@ -233,15 +241,15 @@ int pmk_rbm_fit_table(pmk_rbm *m, const pmk_table *t, const pmk_table *hold,
                              "the held-out rows have %zu columns but the model has %zu visible "
                              "units", pmk_table_nfeatures(hold), m->d);
     monitor w = {NULL, NULL};
-    if (cb && ((rc = table_rows(t, 1000, &w.mon, err))
+    if (cb && ((rc = table_rows(m, t, 1000, &w.mon, err))
                || (hold && pmk_table_nrows(hold)
-                   && (rc = table_rows(hold, SIZE_MAX, &w.held, err))))) {
+                   && (rc = table_rows(m, hold, SIZE_MAX, &w.held, err))))) {
         monitor_free(&w);
         return rc;
     }
     m->transform = *tf;
     m->transform_known = 1;
-    rows_src src = {NULL, t};
+    rows_src src = {NULL, t, m};
     rc = fit_rows(m, &src, pmk_table_nrows(t), &w, o, r, cb, ctx, err);
     monitor_free(&w);
     return rc;

@@ -7,9 +7,11 @@
 #define PMK_RBM_INTERNAL_H
 
 #include <limits.h>
+#include <stdint.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 #include "pmk/rbm.h"
+#include "pmk/rng.h"
 
 /* a * b and a + b, or ULLONG_MAX when that overflows (a byte count "too
  * large" for pmk_mem_check). */
@@ -101,5 +103,111 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
 
 /* Writes the float parameters and state back into @p m (double). */
 int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err);
+
+/* The training sampler: xoshiro128** (Blackman & Vigna 2018), inlined, so
+ * that the ~30M Bernoulli draws of an epoch do not each pay a call through
+ * gsl_rng.  Its state is seeded from the caller's pmk_rng at the start of
+ * every epoch (four 32-bit draws), so a seed still fixes the whole run and a
+ * run split into several pmk_rbm_fit calls draws the same numbers. */
+typedef struct xo128 {
+    uint32_t s[4];
+} xo128;
+
+static inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+static inline uint32_t xo_next(xo128 *x)
+{
+    uint32_t *s = x->s;
+    const uint32_t result = rotl32(s[1] * 5u, 7) * 9u;
+    const uint32_t t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl32(s[3], 11);
+    return result;
+}
+
+static inline void xo_seed(xo128 *x, pmk_rng *r)
+{
+    gsl_rng *g = pmk_rng_gsl(r);
+    uint32_t any = 0;
+    for (int i = 0; i < 4; i++) {
+        /* 32 bits from the uniform, whatever the generator's range */
+        x->s[i] = (uint32_t)(gsl_rng_uniform(g) * 4294967296.0);
+        any |= x->s[i];
+    }
+    if (!any)
+        x->s[0] = 1u;   /* the all-zero state is xoshiro's only fixed point */
+}
+
+/* ---------------------------------------------------------------- Gaussian units
+ * (rbm_gauss.c: the hooks the binary code calls where the units differ) */
+
+/* *U <- V / s (a new matrix) for a Gaussian model whose s is not all 1, else
+ * *U = NULL (use V).  PMK_ENOMEM. */
+int rbm_gauss_scaled(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix **U, pmk_error *err);
+
+/* The visible part of E(v, h) for one row v (D): -b'v (binary) or
+ * sum_i (v_i - b_i)^2 / (2 s_i^2) (Gaussian). */
+double rbm_visible_energy(const pmk_rbm *m, const double *v);
+
+/* The mean of p(v_i | h) from x = (W h)_i: sigmoid(x + b_i) or b_i + s_i x. */
+double rbm_visible_mean(const pmk_rbm *m, size_t i, double x);
+
+/* S (means of p(v | h)) <- a draw: Bernoulli(S), or S + s N(0,1) row by row. */
+int rbm_visible_draw(const pmk_rbm *m, gsl_matrix *S, pmk_rng *r, pmk_error *err);
+
+/* AIS (rbm_score.c): beta[0..K] <- the schedule of @p o (K = the sum of its
+ * n_betas, beta_0 = 0, beta_K = 1); the estimate from the runs' log weights
+ * logw (M) and log Z_0 into *out (log Z, its 3-sigma interval, runs, steps);
+ * PMK_ENUMERIC when no weight is finite. */
+void rbm_ais_schedule(const pmk_rbm_ais_options *o, double *beta);
+int rbm_ais_estimate(const double *logw, size_t M, size_t K, double log_za,
+                     pmk_rbm_ais_result *out, pmk_error *err);
+
+/* pmk_rbm_log_z_exact and pmk_rbm_log_z_ais for a Gaussian model. */
+int rbm_gauss_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err);
+int rbm_gauss_log_z_ais(const pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_ais_options *o,
+                        pmk_rng *r, pmk_rbm_ais_result *out, pmk_error *err);
+
+/* Float kernels of the trainer for Gaussian units: Y (n x k) <- Y + c;
+ * S <- M + N(0,1) (Box-Muller on the xoshiro stream), first n rows. */
+void rbm_add_bias_f(gsl_matrix_float *Y, size_t n, const float *c);
+void rbm_gauss_draw_f(const gsl_matrix_float *M, gsl_matrix_float *S, size_t n, xo128 *x);
+
+/* The trainer's s for Gaussian units when s is not all 1 or is learned
+ * (rbm_gauss.c): the trainer then works in u = v / s, where the chain is
+ * that of s = 1 with the visible bias c = b / s (see rbm_gauss.c). */
+typedef struct rbm_sigma_f {
+    size_t d;
+    int learn;               /* options learn_sigma */
+    float *s, *c, *g;        /* D each: s, b / s, the gradient of log s */
+    gsl_matrix_float *WP;    /* rows x D: p(h|v) W' (learning only) */
+} rbm_sigma_f;
+
+/* NULL when @p m is binary, or has s = 1 and does not learn it; else a new
+ * state (*bad set when out of memory, the state then partial: free it). */
+rbm_sigma_f *rbm_sigma_alloc(const pmk_rbm *m, const pmk_rbm_options *o, size_t rows, int *bad);
+void rbm_sigma_free(rbm_sigma_f *g);
+/* At the start of a step: V0 (n x D) <- V0 / s, c <- b / s. */
+void rbm_sigma_begin(rbm_sigma_f *g, const gsl_vector_float *b, gsl_matrix_float *V0, size_t n);
+/* g += sign / n sum_rows [(u - c)^2 + mean - u (P W')] over U, P (n rows),
+ * @p mean 1 when U holds the means of p(u | h) (CD's last step), whose
+ * (u - c)^2 lacks the unit variance: a GEMM's status. */
+int rbm_sigma_grad(rbm_sigma_f *g, const gsl_matrix_float *W, const gsl_matrix_float *U,
+                   const gsl_matrix_float *P, size_t n, float sign, int mean);
+/* After the step: s <- s exp(eps g), within [0.01, 100]; g <- 0. */
+void rbm_sigma_update(rbm_sigma_f *g, float eps);
+/* m->sigma <- s. */
+void rbm_sigma_sync(const rbm_sigma_f *g, pmk_rbm *m);
+
+/* PMK_EINVAL when @p o cannot train model @p m: tempering with Gaussian
+ * units, learn_sigma with binary ones or with several parts (MPI). */
+int rbm_gauss_train_check(const pmk_rbm *m, const pmk_rbm_options *o, pmk_error *err);
+
+/* rows (n x D, contiguous floats) <- (rows - mean) / sd for a Gaussian model. */
+void rbm_standardise_f(const pmk_rbm *m, float *rows, size_t n);
 
 #endif

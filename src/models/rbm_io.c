@@ -22,6 +22,10 @@
  *   rng TYPE SEED N        version 3: the training RNG (gsl_rng_name, the split's
  *                            seed, N state bytes), then 1 line of 2N hex digits;
  *                            or "rng none"
+ *   units binary|gaussian  version 4 (Gaussian units): with gaussian, then
+ *   sigma                    "sigma" + 1 line of D s_i > 0, "mean" + 1 line of
+ *   mean                     D means and "sd" + 1 line of D sd_i > 0 (the
+ *   sd                       standardisation z = (S x - mean) / sd)
  *   end */
 #include "config.h"
 
@@ -59,6 +63,10 @@ static const pmk_rec_rule rule_scale = {"the scale", 0, 1e150, PMK_REC_LO_OPEN};
 static const pmk_rec_rule rule_threshold = {"the threshold", 0, 1, 0};
 static const pmk_rec_rule rule_check = {"check01", 0, 1, PMK_REC_INTEGER};
 static const pmk_rec_rule rule_mean = {"a running mean", 0, 1, 0};
+/* Gaussian units: s and the standardisation's sd positive, its means bounded. */
+static const pmk_rec_rule rule_sigma = {"a standard deviation", 0, PMK_RBM_PARAM_MAX,
+                                        PMK_REC_LO_OPEN};
+static const pmk_rec_rule rule_center = {"a mean", -PMK_RBM_PARAM_MAX, PMK_RBM_PARAM_MAX, 0};
 
 /* ---------------------------------------------------------------- write */
 
@@ -106,6 +114,11 @@ static int write_check(const pmk_rbm *m, int mom, pmk_error *err)
         return rc;
     if (m->q && (rc = pmk_rec_put_check(&rule_mean, "q", m->q->data, m->h, m->q->stride, err)))
         return rc;
+    if (m->visible
+        && ((rc = pmk_rec_put_check(&rule_sigma, "sigma", m->sigma->data, m->d, 1, err))
+            || (rc = pmk_rec_put_check(&rule_center, "mean", m->std_mean->data, m->d, 1, err))
+            || (rc = pmk_rec_put_check(&rule_sigma, "sd", m->std_sd->data, m->d, 1, err))))
+        return rc;
     if (m->rng_state && (m->rng_size > PMK_RBM_RNG_STATE_MAX || !m->rng_type[0]
                          || strspn(m->rng_type, "abcdefghijklmnopqrstuvwxyz0123456789_-")
                                 != strlen(m->rng_type)))
@@ -130,10 +143,10 @@ int pmk_rbm_write(const pmk_rbm *m, FILE *f, pmk_error *err)
         return pmk_error_set(err, PMK_ENOMEM, "out of memory");
     /* A model that records no transform (one read from a version 1 file) is
      * written as version 1, byte for byte as before. */
-    int version = !m->transform_known ? 1 : m->rng_state || m->q ? 3 : 2;
+    int version = m->visible ? 4 : !m->transform_known ? 1 : m->rng_state || m->q ? 3 : 2;
     pmk_rec_put_magic(f, MAGIC, version);
     fprintf(f, "visible %zu\nhidden %zu\nepochs %zu\n", m->d, m->h, m->epochs);
-    if (m->transform_known)
+    if (version >= 2)
         fprintf(f, "scale %.17g\nthreshold %.17g\ncheck01 %d\n", m->transform.scale,
                 m->transform.threshold, m->transform.check01 != 0);
     put_vector(f, "b", m->b);
@@ -160,6 +173,12 @@ int pmk_rbm_write(const pmk_rbm *m, FILE *f, pmk_error *err)
         } else {
             fputs("rng none\n", f);
         }
+    }
+    if (version >= 4) {
+        fputs("units gaussian\n", f);
+        put_vector(f, "sigma", m->sigma);
+        put_vector(f, "mean", m->std_mean);
+        put_vector(f, "sd", m->std_sd);
     }
     fputs("end\n", f);
     pmk_c_locale_leave(&loc);
@@ -401,6 +420,7 @@ typedef struct blocks {
     size_t version, d, h, epochs, mom, p, sparse, rng_size;
     pmk_transform tf;
     double *b, *a, *W, *db, *da, *dW, *chains, *q;
+    double *sigma, *mean, *sd;   /* version 4, Gaussian units; else NULL */
     char rng_type[32];
     unsigned long rng_seed;
     unsigned char *rng;
@@ -408,7 +428,8 @@ typedef struct blocks {
 
 static void blocks_free(blocks *k)
 {
-    CORE_FREE(k->b, k->a, k->W, k->db, k->da, k->dW, k->chains, k->q, k->rng);
+    CORE_FREE(k->b, k->a, k->W, k->db, k->da, k->dW, k->chains, k->q, k->rng, k->sigma, k->mean,
+              k->sd);
 }
 
 /* The model from the blocks read (all of them present and checked): the
@@ -437,6 +458,14 @@ static int assemble(pmk_rec_reader *r, const blocks *k, pmk_rbm **out)
         q = gsl_vector_view_array(k->q, h);
         src.q = &q.vector;
     }
+    gsl_vector_view gs[3];
+    if (k->sigma) {
+        gs[0] = gsl_vector_view_array(k->sigma, d);
+        gs[1] = gsl_vector_view_array(k->mean, d);
+        gs[2] = gsl_vector_view_array(k->sd, d);
+        src.visible = PMK_RBM_GAUSSIAN;
+        src.sigma = &gs[0].vector, src.std_mean = &gs[1].vector, src.std_sd = &gs[2].vector;
+    }
     src.rng_state = k->rng;
     src.rng_size = k->rng_size;
     src.rng_seed = k->rng_seed;
@@ -445,6 +474,22 @@ static int assemble(pmk_rec_reader *r, const blocks *k, pmk_rbm **out)
     if (!(*out = pmk_rbm_copy(&src, &e2)))
         return pmk_error_at(r->err, e2.code, r->path, 0, 0, "%s", e2.msg);
     return PMK_OK;
+}
+
+/* Version 4: "units binary", or "units gaussian" then sigma, mean and sd. */
+static int read_units(pmk_rec_reader *r, size_t d, size_t h, blocks *k)
+{
+    char *v;
+    pmk_rec_set_max(r, 64 + 26 * (d > h ? d : h));   /* read_rng changed it */
+    int rc = expect_value(r, "units", "binary|gaussian", &v, NULL);
+    if (rc || !strcmp(v, "binary"))
+        return rc;
+    if (strcmp(v, "gaussian"))
+        return pmk_rec_fail(r, PMK_EFORMAT, 2, "units must be binary or gaussian, not '%s'", v);
+    if ((rc = read_keyed(r, "sigma", 1, 1, d, &rule_sigma, &k->sigma))
+        || (rc = read_keyed(r, "mean", 1, 1, d, &rule_center, &k->mean)))
+        return rc;
+    return read_keyed(r, "sd", 1, 1, d, &rule_sigma, &k->sd);
 }
 
 static int read_body(pmk_rec_reader *r, blocks *k, pmk_rbm **out)
@@ -480,6 +525,8 @@ static int read_body(pmk_rec_reader *r, blocks *k, pmk_rbm **out)
             || (rc = read_rng(r, k->rng_type, &k->rng_seed, &k->rng_size, &k->rng)))
             return rc;
     }
+    if (k->version >= 4 && (rc = read_units(r, d, h, k)))
+        return rc;
     if ((rc = expect_key(r, "end"))
         || (rc = pmk_rec_expect_eof(r, 1)))
         return rc;

@@ -134,6 +134,13 @@ int pmk_rbm_options_check(const pmk_rbm_options *o, pmk_error *err)
                              o->sparsity_decay);
     if (o->temperatures && (rc = check_tempering(o, err)))
         return rc;
+    if (o->visible != PMK_RBM_BINARY && o->visible != PMK_RBM_GAUSSIAN)
+        return pmk_error_set(err, PMK_EINVAL, "unknown visible units %d", o->visible);
+    if (o->learn_sigma && o->parts > 1)
+        return pmk_error_set(err, PMK_EINVAL, "learning s is not data-parallel: run one process");
+    if (o->visible && o->temperatures)
+        return pmk_error_set(err, PMK_EINVAL, "parallel tempering is not available for Gaussian "
+                             "visible units (use --trainer cd or pcd)");
     if (!(o->holdout >= 0.0 && o->holdout < 1.0))
         return pmk_error_set(err, PMK_EINVAL, "the holdout fraction must be in [0,1), not %g",
                              o->holdout);
@@ -177,9 +184,14 @@ int pmk_rbm_train_table(pmk_rbm **m, const pmk_table *t, const pmk_rbm_options *
     }
     size_t ntrain = pmk_table_nrows(train), nheld = hold ? pmk_table_nrows(hold) : 0;
     if (!*m) {
-        if (!(made = pmk_rbm_alloc(pmk_table_nfeatures(train), o->hidden, err)))
+        size_t D = pmk_table_nfeatures(train);
+        if (!(made = o->visible ? pmk_rbm_alloc_gauss(D, o->hidden, err)
+                                : pmk_rbm_alloc(D, o->hidden, err)))
             rc = err ? err->code : PMK_ENOMEM;
-        else if (!(rc = pmk_rbm_init_table(made, train, r, err)))
+        else if (o->visible && (rc = pmk_rbm_fit_standardisation(made, train, err)))
+            ;   /* Gaussian: standardised on the training rows, b = 0 */
+        else if (!(rc = o->visible ? pmk_rbm_init(made, NULL, r, err)
+                                   : pmk_rbm_init_table(made, train, r, err)))
             *m = made;
     }
     run_ctx c = {cb, ctx, {(*m) ? (*m)->epochs : 0, NAN, NAN, NAN, NULL, NAN, NULL}};
@@ -188,8 +200,9 @@ int pmk_rbm_train_table(pmk_rbm **m, const pmk_table *t, const pmk_rbm_options *
         if (o->temperatures)
             snprintf(pt, sizeof pt, " (%zu temperatures)", o->temperatures);
         snprintf(line, sizeof line,
-                 "%zu rows (%zu for training, %zu held out), D = %zu, H = %zu, %s%zu%s%s, "
-                 "batch %zu", ntrain + nheld, ntrain, nheld, (*m)->d, (*m)->h,
+                 "%zu rows (%zu for training, %zu held out), D = %zu%s, H = %zu, %s%zu%s%s, "
+                 "batch %zu", ntrain + nheld, ntrain, nheld, (*m)->d,
+                 (*m)->visible ? " (Gaussian)" : "", (*m)->h,
                  o->temperatures ? "PT-" : o->persistent ? "PCD-" : "CD-", o->k,
                  o->k_ramp && o->k > 1 ? " (ramped from 1)" : "", pt, o->batch);
         pmk_rbm_epoch_info start = c.last;

@@ -87,7 +87,7 @@ static int pl_common(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, double *
         return pmk_error_set(err, PMK_EINVAL,
                              "the input has %zu columns but the model has %zu visible units",
                              V->size2, m->d);
-    if (V->size1 == 0) {
+    if (V->size1 == 0 || m->visible) {   /* Gaussian units have no bits to flip */
         *out = NAN;
         return PMK_OK;
     }
@@ -155,6 +155,8 @@ int pmk_rbm_pseudo_likelihood_1bit(const pmk_rbm *m, const gsl_matrix *V,
  * row; block sums are merged with a running log-sum-exp in double. */
 int pmk_rbm_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err)
 {
+    if (m->visible)
+        return rbm_gauss_log_z_exact(m, log_z, err);
     int hidden = m->h <= m->d;
     size_t K = hidden ? m->h : m->d, L = hidden ? m->d : m->h;
     if (K > PMK_RBM_EXACT_MAX)
@@ -302,6 +304,46 @@ static int ais_block(const pmk_rbm *m, size_t n0, size_t n, gsl_matrix *V, gsl_m
  * (16 x D by D x H, 16 x H by H x D); the blocks are shared among the
  * threads (OpenBLAS on one thread meanwhile), each run drawing from its own
  * stream (taus2, seeded by M draws from r in run order). */
+void rbm_ais_schedule(const pmk_rbm_ais_options *o, double *beta)
+{
+    /* n_betas[s] equal steps across each of the three segments */
+    const double edge[4] = {0.0, 0.5, 0.9, 1.0};
+    size_t k = 0;
+    beta[k++] = 0.0;
+    for (int s = 0; s < 3; s++)
+        for (size_t t = 1; t <= o->n_betas[s]; t++)
+            beta[k++] = edge[s] + (edge[s + 1] - edge[s]) * (double)t / (double)o->n_betas[s];
+    beta[k - 1] = 1.0;
+}
+
+int rbm_ais_estimate(const double *logw, size_t M, size_t K, double log_za,
+                     pmk_rbm_ais_result *out, pmk_error *err)
+{
+    double L = -INFINITY;
+    for (size_t n = 0; n < M; n++)
+        if (logw[n] > L)
+            L = logw[n];
+    if (!isfinite(L))
+        return pmk_error_set(err, PMK_ENUMERIC, "AIS: the importance weights are not finite");
+    double mean = 0.0, var = 0.0;
+    for (size_t n = 0; n < M; n++)
+        mean += exp(logw[n] - L);
+    mean /= (double)M;
+    for (size_t n = 0; n < M; n++) {
+        double d = exp(logw[n] - L) - mean;
+        var += d * d;
+    }
+    var /= (double)(M - 1);
+    double sigma = sqrt(var / (double)M);
+    out->log_z_base = log_za;
+    out->log_z = log_za + L + log(mean);
+    out->log_z_hi = log_za + L + log(mean + 3.0 * sigma);
+    out->log_z_lo = mean - 3.0 * sigma > 0.0 ? log_za + L + log(mean - 3.0 * sigma) : -INFINITY;
+    out->runs = M;
+    out->steps = K;
+    return PMK_OK;
+}
+
 int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
                       const pmk_rbm_ais_options *o, pmk_rng *r,
                       pmk_rbm_ais_result *out, pmk_error *err)
@@ -319,6 +361,8 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
         return pmk_error_set(err, PMK_EDATA,
                              "the data have %zu columns but the model has %zu visible units",
                              X->size2, m->d);
+    if (m->visible)
+        return rbm_gauss_log_z_ais(m, X, o, r, out, err);
     size_t M = o->runs, D = m->d, H = m->h;
     /* The runs' states V (M x D), Xh and Hs (M x H each) and weights, and
      * the schedule: all sized by the options, so checked first. */
@@ -339,16 +383,7 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for AIS");
         goto done;
     }
-    /* The schedule: n_betas[s] equal steps across each of the three segments. */
-    {
-        const double edge[4] = {0.0, 0.5, 0.9, 1.0};
-        size_t k = 0;
-        beta[k++] = 0.0;
-        for (int s = 0; s < 3; s++)
-            for (size_t t = 1; t <= o->n_betas[s]; t++)
-                beta[k++] = edge[s] + (edge[s + 1] - edge[s]) * (double)t / (double)o->n_betas[s];
-        beta[K] = 1.0;
-    }
+    rbm_ais_schedule(o, beta);
     pmk_rbm_base_rates(X, bA);
     double log_za = (double)H * M_LN2;
     for (size_t i = 0; i < D; i++)
@@ -410,33 +445,7 @@ ais_free:
         rc = stopped ? stopped : pmk_error_set(err, rc, "AIS: %s", pmk_strerror(rc));
         goto done;
     }
-    {
-        double L = -INFINITY;
-        for (size_t n = 0; n < M; n++)
-            if (logw[n] > L)
-                L = logw[n];
-        if (!isfinite(L)) {
-            rc = pmk_error_set(err, PMK_ENUMERIC, "AIS: the importance weights are not finite");
-            goto done;
-        }
-        double mean = 0.0, var = 0.0;
-        for (size_t n = 0; n < M; n++)
-            mean += exp(logw[n] - L);
-        mean /= (double)M;
-        for (size_t n = 0; n < M; n++) {
-            double d = exp(logw[n] - L) - mean;
-            var += d * d;
-        }
-        var /= (double)(M - 1);
-        double sigma = sqrt(var / (double)M);
-        out->log_z_base = log_za;
-        out->log_z = log_za + L + log(mean);
-        out->log_z_hi = log_za + L + log(mean + 3.0 * sigma);
-        out->log_z_lo = mean - 3.0 * sigma > 0.0 ? log_za + L + log(mean - 3.0 * sigma)
-                                                   : -INFINITY;
-        out->runs = M;
-        out->steps = K;
-    }
+    rc = rbm_ais_estimate(logw, M, K, log_za, out, err);
 done:
     free(beta);
     free(logw);
@@ -470,6 +479,8 @@ int pmk_rbm_evaluate(const pmk_rbm *m, const gsl_matrix *V, int log_z_method,
     if (log_z_method == PMK_RBM_LOG_Z_AIS)
         e.log_z = e.ais.log_z;
     e.mean_log_prob = -e.mean_free_energy - e.log_z;
+    e.log_jacobian = pmk_rbm_log_jacobian(m);
+    e.mean_log_density = m->visible ? e.mean_log_prob + e.log_jacobian : NAN;
     *out = e;
     return PMK_OK;
 }

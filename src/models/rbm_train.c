@@ -108,44 +108,6 @@ static void sigmoid_bias(gsl_matrix_float *Y, size_t n, const gsl_vector_float *
         sigmoid_bias_row(gsl_matrix_float_ptr(Y, r, 0), c->data, Y->size2);
 }
 
-/* The training sampler: xoshiro128** (Blackman & Vigna 2018), inlined, so
- * that the ~30M Bernoulli draws of an epoch do not each pay a call through
- * gsl_rng.  Its state is seeded from the caller's pmk_rng at the start of
- * every epoch (four 32-bit draws), so a seed still fixes the whole run and a
- * run split into several pmk_rbm_fit calls draws the same numbers. */
-typedef struct xo128 {
-    uint32_t s[4];
-} xo128;
-
-static inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
-
-static inline uint32_t xo_next(xo128 *x)
-{
-    uint32_t *s = x->s;
-    const uint32_t result = rotl32(s[1] * 5u, 7) * 9u;
-    const uint32_t t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl32(s[3], 11);
-    return result;
-}
-
-static void xo_seed(xo128 *x, pmk_rng *r)
-{
-    gsl_rng *g = pmk_rng_gsl(r);
-    uint32_t any = 0;
-    for (int i = 0; i < 4; i++) {
-        /* 32 bits from the uniform, whatever the generator's range */
-        x->s[i] = (uint32_t)(gsl_rng_uniform(g) * 4294967296.0);
-        any |= x->s[i];
-    }
-    if (!any)
-        x->s[0] = 1u;   /* the all-zero state is xoshiro's only fixed point */
-}
-
 /* S (n x k) <- 1 where u < P, else 0, u = (top 24 bits) / 2^24 uniform on
  * [0,1) in float, drawn row-major. */
 static void bernoulli(const gsl_matrix_float *P, gsl_matrix_float *S, size_t n, xo128 *x)
@@ -196,7 +158,27 @@ struct pmk_rbm_trainer {
     int q_ready;
     float *s1, *s2;             /* max(D, H) column sums */
     xo128 rng;                  /* the sampler, seeded by pmk_rbm_trainer_seed */
+    int gauss;                  /* Gaussian visible units: v / s | h ~ N(Wh + b / s, 1) */
+    rbm_sigma_f *sg;            /* their s when not all 1 or learned, else NULL */
 };
+
+/* The visible layer's means from PV = H W' (n rows) and a draw from them. */
+static void visible_means(const pmk_rbm_trainer *t, gsl_matrix_float *PV, size_t n)
+{
+    if (t->gauss)
+        rbm_add_bias_f(PV, n, t->sg ? t->sg->c : t->b->data);
+    else
+        sigmoid_bias(PV, n, t->b);
+}
+
+static void visible_draw(pmk_rbm_trainer *t, const gsl_matrix_float *PV, gsl_matrix_float *V,
+                         size_t n)
+{
+    if (t->gauss)
+        rbm_gauss_draw_f(PV, V, n, &t->rng);
+    else
+        bernoulli(PV, V, n, &t->rng);
+}
 
 static gsl_matrix_float *fmat(size_t r, size_t c, int *bad)
 {
@@ -226,6 +208,7 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t)
     for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
         if (vs[i])
             gsl_vector_float_free(vs[i]);
+    rbm_sigma_free(t->sg);
     CORE_FREE(t->s1, t->s2, t);
 }
 
@@ -236,6 +219,8 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
      * PH0 (B (D + H)), four work matrices of max(B, P) rows (2 D + 2 H each),
      * the P persistent chains (P H) and two column sums; B and P come from
      * the options, so the total is checked against the ceiling first. */
+    if (rbm_gauss_train_check(m, o, err))
+        return NULL;
     {
         unsigned long long D = m->d, H = m->h, B = o->batch;
         unsigned long long P = o->persistent ? (m->chains ? m->chains->size1 : B) : 0;
@@ -260,6 +245,7 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
     size_t D = m->d, H = m->h;
     t->d = D;
     t->h = H;
+    t->gauss = m->visible == PMK_RBM_GAUSSIAN;
     t->batch = o->batch;
     t->k = o->k;
     t->lr = (float)o->lr;
@@ -297,6 +283,7 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
         t->sp_decay = (float)o->sparsity_decay;
         t->q = fvec(H, &bad);
     }
+    t->sg = rbm_sigma_alloc(m, o, rows, &bad);
     t->s1 = malloc((D > H ? D : H) * sizeof(float));
     t->s2 = malloc((D > H ? D : H) * sizeof(float));
     if (bad || !t->s1 || !t->s2)
@@ -502,6 +489,8 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
     gsl_matrix_float_view V0 = rows_of(t->V0, n), PH0 = rows_of(t->PH0, n);
     gsl_matrix_float_view Hn = rows_of(t->Hs, n), PVn = rows_of(t->PV, n);
     int rc;
+    if (t->sg)   /* Gaussian units with s: the step runs in u = v / s */
+        rbm_sigma_begin(t->sg, t->b, &V0.matrix, n);
 
     /* positive phase */
     if ((rc = pmk_gemm_float(CblasNoTrans, CblasNoTrans, 1.0f, &V0.matrix, t->W, 0.0f,
@@ -517,7 +506,7 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
     if ((rc = pmk_gemm_float(CblasNoTrans, CblasTrans, 1.0f, &Hn.matrix, t->W, 0.0f,
                              &PVn.matrix)))
         return rc;
-    sigmoid_bias(&PVn.matrix, n, t->b);
+    visible_means(t, &PVn.matrix, n);
     double rs = 0.0;
     for (size_t i = 0; i < n; i++) {
         const float *v = gsl_matrix_float_const_ptr(&V0.matrix, i, 0);
@@ -554,10 +543,10 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
             if ((rc = pmk_gemm_float(CblasNoTrans, CblasTrans, 1.0f, Hc, t->W, 0.0f,
                                      &PVp.matrix)))
                 return rc;
-            sigmoid_bias(&PVp.matrix, P, t->b);
+            visible_means(t, &PVp.matrix, P);
         }
         if (s < t->k || t->p) {
-            bernoulli(&PVp.matrix, &Vsp.matrix, P, &t->rng);
+            visible_draw(t, &PVp.matrix, &Vsp.matrix, P);
             Vk = &Vsp.matrix;
         } else {
             Vk = &PVp.matrix;
@@ -574,6 +563,10 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
         }
     }
 
+    if (t->sg && t->sg->learn
+        && ((rc = rbm_sigma_grad(t->sg, t->W, &V0.matrix, &PH0.matrix, n, 1.0f, 0))
+            || (rc = rbm_sigma_grad(t->sg, t->W, Vk, &PHp.matrix, P, -1.0f, !t->p))))
+        return rc;
     /* update: dW <- mu dW + eps/n V0'PH0 - eps/P Vk'PHk (the momentum scaling
      * rides on GEMM 4's beta), then one pass dW -= eps lambda W, W += dW */
     const float fmu = (float)mu, decay = t->lr * t->wd;
@@ -594,8 +587,10 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
     col_sums(&V0.matrix, n, t->s1);
     col_sums(Vk, P, t->s2);
     for (size_t i = 0; i < D; i++) {
-        t->db->data[i] = fmu * t->db->data[i]
-                         + t->lr * (t->s1[i] / (float)n - t->s2[i] / (float)P);
+        float g = t->s1[i] / (float)n - t->s2[i] / (float)P;
+        if (t->sg)   /* Gaussian units: d/db_i = (u0_i - uk_i) / s_i */
+            g /= t->sg->s[i];
+        t->db->data[i] = fmu * t->db->data[i] + t->lr * g;
         t->b->data[i] += t->db->data[i];
     }
     col_sums(&PH0.matrix, n, t->s1);
@@ -607,6 +602,8 @@ static int step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_f
     }
     if (t->q)
         sparsity_step(t, &V0.matrix, n);
+    if (t->sg && t->sg->learn)
+        rbm_sigma_update(t->sg, t->lr);
     return PMK_OK;
 }
 
@@ -665,6 +662,8 @@ int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err)
         for (size_t j = 0; j < H; j++)
             gsl_vector_set(m->q, j, t->q->data[j]);
     }
+    if (t->sg)
+        rbm_sigma_sync(t->sg, m);
     if (t->p && t->chains_ready)
         for (size_t c = 0; c < t->nch; c++)
             for (size_t j = 0; j < H; j++)
