@@ -500,7 +500,7 @@ int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FIL
         return rc;
     fputs("label", out);
     for (size_t k = 0; columns && k < K; k++)
-        fprintf(out, ",%s%ld", columns == PMK_GNB_PROBA ? "p_" : "logp_", m->labels[k]);
+        fputs(columns == PMK_GNB_PROBA ? ",p_" : ",logp_", out), pmk_gnb_put_label(m, k, out);
     fputc('\n', out);
     for (;;) {
         pmk_data_chunk ch;
@@ -525,7 +525,7 @@ int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FIL
             for (size_t k = 1; k < K; k++)
                 if (row[k] > row[best])
                     best = k;
-            fprintf(out, "%ld", m->labels[best]);
+            pmk_gnb_put_label(m, best, out);
             for (size_t k = 0; columns && k < K; k++)
                 fprintf(out, ",%.17g", columns == PMK_GNB_PROBA ? exp(row[k]) : row[k]);
             fputc('\n', out);

@@ -6,6 +6,7 @@
 #ifndef PMK_GNB_INTERNAL_H
 #define PMK_GNB_INTERNAL_H
 
+#include <stdio.h>
 #include "pmk/gnb.h"
 #include "io/tokens_internal.h"
 
@@ -121,6 +122,9 @@ int pmk_gnb_fit_labels(pmk_gnb *m, const gsl_matrix *X, const long *y, const dou
  * both sides relabelled by their classes' ranks in the union of their
  * tokens (an integer model's as decimals), then merged as integers. */
 int pmk_gnb_merge_tokens(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_error *err);
+
+/* Writes class @p k's label: its token, or the integer. */
+void pmk_gnb_put_label(const pmk_gnb *m, size_t k, FILE *out);
 
 /* Index of @p label among the @p K increasing @p labels, or -1. */
 long pmk_gnb_find_label(const long *labels, size_t K, long label);

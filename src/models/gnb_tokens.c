@@ -202,3 +202,11 @@ const char *pmk_gnb_token(const pmk_gnb *m, size_t k)
 {
     return m->tokens && k < m->k ? m->tok.tok[k] : NULL;
 }
+
+void pmk_gnb_put_label(const pmk_gnb *m, size_t k, FILE *out)
+{
+    if (m->tokens)
+        fwrite(m->tok.tok[k], 1, m->tok.len[k], out);
+    else
+        fprintf(out, "%ld", m->labels[k]);
+}
