@@ -81,3 +81,17 @@ head -n 1 "$T/out" | grep -qx 'label,p_7,p_cat,p_dog' || fail "token proba heade
 sed 's/^tokens 7 cat dog/tokens 7 dog cat/' "$T/tok.gnb" >"$T/tokbad.gnb"
 expect_fail 1 "pmk gnb predict: $T/tokbad.gnb:11: token 3: not after the one before (tokens are in increasing byte order)" \
     "$PMK" gnb predict --no-labels "$T/tokbad.gnb" "$T/tok.csv"
+# eval: integer labels are the classes of their decimal tokens; the table
+# and the JSON name the tokens; a label the model lacks is placed
+printf '7,1\n7,-3\n7,12\n' >"$T/tokeval.csv"
+expect_ok "$PMK" gnb eval --json "$T/tok.gnb" "$T/tokeval.csv"
+grep -q '"labels": \["7", "cat", "dog"\]' "$T/out" || fail "token eval JSON: $(cat "$T/out")"
+grep -q '"confusion": \[\[2, 1, 0\], \[0, 0, 0\], \[0, 0, 0\]\]' "$T/out" || fail "token confusion: $(cat "$T/out")"
+expect_ok "$PMK" gnb eval "$T/tok.gnb" "$T/tokeval.csv"
+grep -qx '         7  cat  dog' "$T/out" || fail "token eval table: $(cat "$T/out")"
+grep -q '^ *cat  *0.0000  *-  *0.0000  *0$' "$T/out" || fail "token eval row: $(cat "$T/out")"
+printf '7,1\n3,2\n' >"$T/tokeval2.csv"
+expect_fail 1 "pmk gnb eval: $T/tokeval2.csv:2: label 3 was not seen in training (the model has 3 classes, labels 7 to dog)" \
+    "$PMK" gnb eval "$T/tok.gnb" "$T/tokeval2.csv"
+expect_fail 1 "pmk gnb export: export of a model of token labels is not supported yet" \
+    "$PMK" gnb export "$T/tok.gnb" "$T/tokexp"

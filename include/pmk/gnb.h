@@ -194,7 +194,10 @@ PMK_API int pmk_gnb_is_finished(const pmk_gnb *m);       /**< 1 when ready to pr
  *  lives).  Once finished, transform.scale is the scale in use (an automatic
  *  one resolved). */
 PMK_API const pmk_gnb_options *pmk_gnb_get_options(const pmk_gnb *m);
-PMK_API const long *pmk_gnb_labels(const pmk_gnb *m);    /**< K labels, increasing */
+/** K labels, increasing (a model of tokens: 0..K-1, pmk_gnb_token names them;
+ *  pmk_gnb_predict then gives these class indices, and pmk_gnb_eval_add's
+ *  integer labels are the classes of their decimal tokens). */
+PMK_API const long *pmk_gnb_labels(const pmk_gnb *m);
 /** The class index of @p label, or -1 when the model has no such class. */
 PMK_API long pmk_gnb_class_index(const pmk_gnb *m, long label);
 /** The token of class @p k of a token model (owned by the model), or NULL

@@ -616,6 +616,9 @@ int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err)
 {
     if (!m->finished)
         return pmk_error_set(err, PMK_EINVAL, "the model is not fitted");
+    if (m->tokens)   /* the CSV writer's labels are integers */
+        return pmk_error_set(err, PMK_EUNSUP, "export of a model of token labels is not "
+                                              "supported yet");
     size_t K = m->k, D = m->d;
     char *hmu = pmk_csv_numbered_header("label", "mu", D);
     char *hvar = pmk_csv_numbered_header("label", "var", D);

@@ -126,6 +126,13 @@ int pmk_gnb_merge_tokens(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_err
 /* Writes class @p k's label: its token, or the integer. */
 void pmk_gnb_put_label(const pmk_gnb *m, size_t k, FILE *out);
 
+/* Class @p k's label as text: its token, or the integer written in @p buf. */
+const char *pmk_gnb_label_text(const pmk_gnb *m, size_t k, char buf[32]);
+
+/* The class of integer label @p label: on a token model, the class of its
+ * decimal token; -1 when there is none. */
+long pmk_gnb_label_class(const pmk_gnb *m, long label);
+
 /* Index of @p label among the @p K increasing @p labels, or -1. */
 long pmk_gnb_find_label(const long *labels, size_t K, long label);
 

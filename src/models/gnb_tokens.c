@@ -210,3 +210,20 @@ void pmk_gnb_put_label(const pmk_gnb *m, size_t k, FILE *out)
     else
         fprintf(out, "%ld", m->labels[k]);
 }
+
+const char *pmk_gnb_label_text(const pmk_gnb *m, size_t k, char buf[32])
+{
+    if (m->tokens)
+        return m->tok.tok[k];
+    snprintf(buf, 32, "%ld", m->labels[k]);
+    return buf;
+}
+
+long pmk_gnb_label_class(const pmk_gnb *m, long label)
+{
+    if (!m->tokens)
+        return pmk_gnb_find_label(m->labels, m->k, label);
+    char buf[24];
+    int len = snprintf(buf, sizeof buf, "%ld", label);
+    return pmk_tokens_find(&m->tok, buf, (size_t)len);
+}
