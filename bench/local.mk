@@ -3,3 +3,4 @@
 # bench/: benchmark scripts (run by hand, never by make check).
 EXTRA_DIST += bench/README
 EXTRA_DIST += bench/threads.sh bench/mpi.sh bench/mpi_model.py bench/rbm_chains.py
+EXTRA_DIST += bench/lda.sh

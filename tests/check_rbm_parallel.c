@@ -5,7 +5,9 @@
  * workers in two threads, combined by a reduce that sums their weighted
  * buffers, end with bit-identical models that learned; the hook sees the
  * right buffers and weights; a no-op reduce changes nothing; bad parts are
- * refused with their message. */
+ * refused with their message.  AIS split into parts (what `mpirun pmk rbm
+ * eval --ais` uses): the parts' log weights summed give the one-part
+ * estimate bit for bit. */
 #include "config.h"
 
 #include <pthread.h>
@@ -200,10 +202,77 @@ START_TEST(test_hook_and_options)
 }
 END_TEST
 
+/* AIS in parts: each part's log weights (0 outside its runs) summed into
+ * ais_acc; a part whose reduce hands back that sum gets the one-part
+ * estimate bit for bit, for 2 and 3 parts of 40 runs (3 blocks: 16, 16, 8). */
+typedef struct ais_acc {
+    double w[40];
+    int replace;   /* 0: add this part's weights to w; 1: hand w back */
+} ais_acc;
+
+static int ais_sum(double *log_w, size_t runs, void *ctx, pmk_error *err)
+{
+    ais_acc *a = ctx;
+    (void)err;
+    ck_assert_uint_eq(runs, 40);
+    for (size_t n = 0; n < runs; n++) {
+        if (a->replace)
+            log_w[n] = a->w[n];
+        else
+            a->w[n] += log_w[n];
+    }
+    return PMK_OK;
+}
+
+static void ais_run(const pmk_rbm *m, const gsl_matrix *X, pmk_rbm_ais_options *o,
+                    pmk_rbm_ais_result *res)
+{
+    pmk_rng *r = pmk_rng_alloc(NULL, 11);
+    ck_assert_int_eq(pmk_rbm_log_z_ais(m, X, o, r, res, NULL), PMK_OK);
+    pmk_rng_free(r);
+}
+
+START_TEST(test_ais_parts)
+{
+    gsl_matrix *X = toy_rows();
+    pmk_rbm *m = initial_model(X);
+    pmk_rbm_ais_options o;
+    pmk_rbm_ais_options_init_default(&o);
+    o.runs = 40;
+    o.n_betas[0] = o.n_betas[1] = o.n_betas[2] = 10;
+    o.threads = 1;
+    pmk_rbm_ais_result one, got;
+    ais_run(m, X, &o, &one);
+    for (size_t P = 2; P <= 3; P++) {
+        ais_acc acc = {{0}, 0};
+        o.parts = P;
+        o.reduce = ais_sum;
+        o.reduce_ctx = &acc;
+        for (o.part = 0; o.part < P; o.part++)
+            ais_run(m, X, &o, &got);
+        for (size_t n = 0; n < 40; n++)
+            ck_assert(acc.w[n] != 0.0);   /* every run done by some part */
+        acc.replace = 1;
+        o.part = P - 1;
+        ais_run(m, X, &o, &got);
+        ck_assert(got.log_z == one.log_z && got.log_z_lo == one.log_z_lo
+                  && got.log_z_hi == one.log_z_hi && got.log_z_base == one.log_z_base);
+        ck_assert_uint_eq(got.runs, 40);
+    }
+    pmk_error e;
+    o.part = 3;
+    ck_assert_int_eq(pmk_rbm_ais_options_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "AIS: part 3 of 3 parts: need part < parts");
+    pmk_rbm_free(m);
+    gsl_matrix_free(X);
+}
+END_TEST
+
 void suite_rbm_parallel(Suite *s)
 {
     TCase *tc = tcase_create("parallel");
     tcase_add_test(tc, test_two_workers);
     tcase_add_test(tc, test_hook_and_options);
+    tcase_add_test(tc, test_ais_parts);
     suite_add_tcase(s, tc);
 }

@@ -67,7 +67,7 @@ done <<'TABLE'
 2|gnb fit --bogus tiny.csv -o o.gnb|pmk gnb fit: unknown option '--bogus'
 2|gnb fit tiny.csv -o|pmk gnb fit: option '-o' needs a value
 2|gnb fit -o o.gnb|pmk gnb fit: missing DATA
-2|gnb fit tiny.csv extra -o o.gnb|pmk gnb fit: unexpected argument 'extra'
+1|gnb fit tiny.csv extra -o o.gnb|pmk gnb fit: extra: cannot open: No such file or directory
 2|gnb fit tiny.csv|pmk gnb fit: missing -o MODEL
 1|gnb fit --max-classes 1 tiny.csv -o o.gnb|pmk gnb fit: tiny.csv:4: label 7 makes more than 1 classes (is the label column right?)
 1|gnb fit one.csv -o o.gnb|pmk gnb fit: one.csv:1: no feature columns: the only column is the label
@@ -77,7 +77,7 @@ done <<'TABLE'
 2|gnb predict --label-col 1x m.gnb tiny.csv|pmk gnb predict: --label-col: '1x' is not a column (0, 1, ..., last, -1, -2, ... or none)
 2|gnb predict --bogus m.gnb tiny.csv|pmk gnb predict: unknown option '--bogus'
 2|gnb predict m.gnb|pmk gnb predict: need MODEL and DATA
-2|gnb predict m.gnb tiny.csv extra|pmk gnb predict: unexpected argument 'extra'
+1|gnb predict m.gnb tiny.csv extra|pmk gnb predict: extra: cannot open: No such file or directory
 1|gnb predict m.gnb tiny.csv -o file/p.csv|pmk gnb predict: file/p.csv: cannot write: Not a directory
 1|gnb predict m.gnb bars.csv|pmk gnb predict: bars.csv: 36 features per row, but the model m.gnb has 2
 1|gnb predict --no-labels m.gnb tiny.csv|pmk gnb predict: tiny.csv: 3 features per row, but the model m.gnb has 2 (is there a label column?)
@@ -85,7 +85,7 @@ done <<'TABLE'
 2|gnb eval --label-col 1x m.gnb tiny.csv|pmk gnb eval: --label-col: '1x' is not a column (0, 1, ..., last, -1, -2, ... or none)
 2|gnb eval --bogus m.gnb tiny.csv|pmk gnb eval: unknown option '--bogus'
 2|gnb eval m.gnb|pmk gnb eval: need MODEL and DATA
-2|gnb eval m.gnb tiny.csv extra|pmk gnb eval: unexpected argument 'extra'
+1|gnb eval m.gnb tiny.csv extra|pmk gnb eval: extra: cannot open: No such file or directory
 1|gnb eval m.gnb ragged.csv|pmk gnb eval: ragged.csv: 1 features per row, but the model m.gnb has 2 (no label column? use --no-labels)
 2|gnb show --shape 2 m.gnb -o s.pgm|pmk gnb show: --shape: '2' is not ROWSxCOLS (e.g. 28x28)
 2|gnb show --shape 0x1 m.gnb -o s.pgm|pmk gnb show: --shape: '0x1' is not ROWSxCOLS (e.g. 28x28)

@@ -363,6 +363,25 @@ grep -q '^{"rows": 5, "classes": 2, "features": 2, "scale": 1, "scale_auto": fal
 run sh -c "'$PMK' gnb fit --json --no-train-accuracy '$FIX/gnb-tiny-train.csv' -o - 2>'$T/j.err' >/dev/null"
 grep -q '"train_accuracy": null, .*"model": "-"}$' "$T/j.err" || fail "fit --json -o -: $(cat "$T/j.err")"
 
+# ---------------------------------------------------------------- several files
+# DATA... is one data set in file order: the fit of the tiny case split in
+# two files is the one-file fit's to rounding (its predictions the same
+# bytes); predict and eval over two files are those of their concatenation.
+head -n 2 "$FIX/gnb-tiny-train.csv" >"$T/tA.csv"
+tail -n 3 "$FIX/gnb-tiny-train.csv" >"$T/tB.csv"
+expect_ok "$PMK" gnb fit --scale 1 --var-smoothing 0.25 "$T/tA.csv" "$T/tB.csv" -o "$T/two.gnb"
+grep -q 'train accuracy    1.000000 (5/5)' "$T/out" || fail "fit of two files: $(cat "$T/out")"
+"$PMK" gnb fit --scale 1 --var-smoothing 0.25 "$FIX/gnb-tiny-train.csv" -o "$T/one.gnb" >/dev/null
+cat "$FIX/gnb-tiny-test.csv" "$FIX/gnb-tiny-train.csv" >"$T/cat.csv"
+"$PMK" gnb predict --proba "$T/one.gnb" "$T/cat.csv" -o "$T/p1.csv"
+expect_ok "$PMK" gnb predict --proba "$T/two.gnb" "$FIX/gnb-tiny-test.csv" "$FIX/gnb-tiny-train.csv"
+[ "$(cut -d, -f1 "$T/out")" = "$(cut -d, -f1 "$T/p1.csv")" ] || fail "predict over two files: $(cat "$T/out")"
+"$PMK" gnb eval "$T/one.gnb" "$T/cat.csv" | grep -v 'mean\|log-loss' >"$T/e1"
+"$PMK" gnb eval "$T/one.gnb" "$FIX/gnb-tiny-test.csv" "$FIX/gnb-tiny-train.csv" \
+    | grep -v 'mean\|log-loss' | cmp -s - "$T/e1" || fail "eval over two files"
+expect_fail 2 "pmk gnb fit: --weights, --weight-col: one DATA file only, not under MPI yet
+Try 'pmk gnb fit --help'." "$PMK" gnb fit --weights "$T/tA.csv" "$T/tA.csv" "$T/tB.csv" -o "$T/w.gnb"
+
 # --help: exit 0, and it says what scaling the defaults apply.
 expect_ok "$PMK" gnb fit --help
 grep -q '1/255' "$T/out" || fail "fit --help does not state the default scale"

@@ -5,7 +5,9 @@
 # against one process: gnb fit (the model to rounding, and byte for byte the
 # `gnb merge` of fits of the same byte ranges), eval (counts and confusion
 # identical), predict (labels identical, rows in input order), a failing
-# rank (every rank exits non-zero, its message printed once, no model).
+# rank (every rank exits non-zero, its message printed once, no model),
+# rbm eval --ais (bit-identical to one process for -np 1, 2, 3), gnb over
+# several files (each rank its own whole files), a full covariance.
 . "$PMK_TOP_SRCDIR/tests/lib.sh"
 set -e
 
@@ -24,16 +26,17 @@ fi
 gzip -dc "$DATA/mnist-train.csv.gz" >"$T/train.csv"
 gzip -dc "$DATA/mnist-test.csv.gz" >"$T/test.csv"
 
-# same_numbers A B: two model files with the same lines, numbers within
-# 1e-12 relative (a merge's rounding differs from one pass's in the last bits).
+# same_numbers A B [TOL]: two model files with the same lines, numbers within
+# TOL relative [1e-12] (a merge's rounding differs from one pass's in the
+# last bits).
 same_numbers() {
-    awk 'NR == FNR { a[FNR] = $0; n = FNR; next }
+    awk -v tol="${3:-1e-12}" 'NR == FNR { a[FNR] = $0; n = FNR; next }
          { m = split(a[FNR], x, /[ ,]/); k = split($0, y, /[ ,]/)
            if (m != k) { print "line " FNR ": fields differ"; bad = 1; exit }
            for (i = 1; i <= m; i++) {
                if (x[i] == y[i]) continue
                d = x[i] - y[i]; s = x[i] < 0 ? -x[i] : x[i]; d = d < 0 ? -d : d
-               if (!(x[i] + 0 == x[i] && d <= 1e-12 * s + 1e-300)) {
+               if (!(x[i] + 0 == x[i] && d <= tol * s + 1e-300)) {
                    print "line " FNR ": " x[i] " vs " y[i]; bad = 1; exit
                }
            } }
@@ -54,6 +57,17 @@ for np in 2 3; do
     "$PMK" gnb predict "$T/mP.gnb" "$T/test.csv" -o "$T/pP.csv"
     same_bytes "$T/p1.csv" "$T/pP.csv"
 done
+
+# --covariance full: the ranks' pooled scatters are merged with the rest of
+# the statistics; the predictions identical, the model to rounding (1e-9: a
+# small scatter entry is a difference of large sums, so its last bits are
+# relative to the whole matrix, not to itself)
+expect_ok "$PMK" gnb fit --covariance full "$T/train.csv" -o "$T/f1.gnb"
+"$PMK" gnb predict "$T/f1.gnb" "$T/test.csv" -o "$T/pf1.csv"
+expect_ok mpi 2 "$PMK" gnb fit --covariance full "$T/train.csv" -o "$T/fP.gnb"
+same_numbers "$T/f1.gnb" "$T/fP.gnb" 1e-9
+"$PMK" gnb predict "$T/fP.gnb" "$T/test.csv" -o "$T/pfP.csv"
+same_bytes "$T/pf1.csv" "$T/pfP.csv"
 
 # -np 2 is exactly `gnb merge` of the fits of the two byte ranges: rank r
 # reads the rows whose first byte lies in [r S/2, (r+1) S/2) (no header here).
@@ -83,6 +97,30 @@ for np in 2 3; do
     expect_ok mpi $np "$PMK" gnb predict "$T/m1.gnb" "$T/test.csv"   # stdout
     same_bytes "$T/p1.csv" "$T/out"
 done
+
+# ---------------------------------------------------------------- several files
+# gnb fit|eval|predict DATA...: rank r reads whole files [r F/P, (r+1) F/P);
+# the model is the one-process fit over the same files to rounding, the
+# predictions (file order, then row order) and the counts are identical.
+split -n l/4 -d --additional-suffix=.csv "$T/train.csv" "$T/tr"
+split -n l/3 -d --additional-suffix=.csv "$T/test.csv" "$T/te"
+expect_ok "$PMK" gnb fit "$T"/tr0*.csv -o "$T/f1.gnb"
+sed 's/f1.gnb/fP.gnb/' "$T/out" >"$T/ffit1.out"
+"$PMK" gnb predict "$T/f1.gnb" "$T"/te0*.csv -o "$T/fp1.csv"
+"$PMK" gnb eval "$T/f1.gnb" "$T"/te0*.csv | grep -v 'mean\|log-loss' >"$T/fe1.out"
+for np in 2 3; do
+    expect_ok mpi $np "$PMK" gnb fit "$T"/tr0*.csv -o "$T/fP.gnb"
+    same_bytes "$T/out" "$T/ffit1.out"
+    same_numbers "$T/f1.gnb" "$T/fP.gnb"
+    expect_ok mpi $np "$PMK" gnb predict "$T/f1.gnb" "$T"/te0*.csv -o "$T/fpP.csv"
+    same_bytes "$T/fp1.csv" "$T/fpP.csv"
+    expect_ok mpi $np "$PMK" gnb eval "$T/f1.gnb" "$T"/te0*.csv
+    grep -v 'mean\|log-loss' "$T/out" | cmp -s - "$T/fe1.out" || fail "np $np: eval of files"
+done
+run mpi 3 "$PMK" gnb eval "$T/f1.gnb" "$T/te00.csv" "$T/te01.csv"
+[ "$rc" -eq 2 ] || fail "2 files, 3 ranks: exit $rc"
+grep -qx 'pmk gnb eval: under mpirun, 2 data files cannot be shared among 3 ranks: give one file or at least 3' \
+    "$T/err" || fail "2 files, 3 ranks: $(cat "$T/err")"
 
 # ---------------------------------------------------------------- rbm train
 # Data-parallel: deterministic for a seed and P (twice the same bytes); the
@@ -114,6 +152,19 @@ expect_ok train 2 -o "$T/rB.rbm"
 same_bytes "$T/rA.rbm" "$T/rB.rbm"
 unset PMK_MPI_AVERAGE_EVERY
 ! ls -a "$T" | grep -q '\.pmk-' || fail "temporary files left: $(ls -a "$T")"
+
+# ---------------------------------------------------------------- rbm eval --ais
+# The AIS runs split over the ranks, their log weights combined in run order:
+# the whole report (log Z, its bounds, log p(v)) is one process's, bit for bit.
+ais() { "$@" rbm eval --ais --ais-runs 40 --ais-betas 20,20,20 --seed 3 --json -q \
+          "$T/r1.rbm" "$T/small.csv"; }
+expect_ok ais "$PMK"
+cp "$T/out" "$T/ais1.json"
+grep -q '"log_z_method": "ais"' "$T/ais1.json" || fail "ais: $(cat "$T/ais1.json")"
+for np in 1 2 3; do
+    expect_ok ais mpi $np "$PMK"
+    same_bytes "$T/ais1.json" "$T/out"
+done
 
 # ---------------------------------------------------------------- failures
 # A bad value in the last rows, which only the last rank reads: every rank

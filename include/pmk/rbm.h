@@ -218,13 +218,25 @@ typedef struct pmk_rbm_ais_options {
     int threads;          /**< threads running the runs (each run its own RNG
                                stream: the estimate does not depend on it);
                                0 = the cores available [0] */
+    /* The runs over several workers (MPI ranks, doc/scaling.md): worker
+     * `part` of `parts` runs the blocks of 16 runs [part B / parts,
+     * (part + 1) B / parts) of the B blocks (every worker draws the M run
+     * seeds from r all the same), leaving 0 as the other runs' log weights;
+     * then @c reduce must sum the M log weights over the workers in place,
+     * and the estimate is the one-worker one bit for bit. */
+    size_t part;          /**< this worker [0] */
+    size_t parts;         /**< workers, >= 1 [1] */
+    int (*reduce)(double *log_w, size_t runs, void *ctx, pmk_error *err);
+                          /**< after the runs, when non-NULL [NULL] */
+    void *reduce_ctx;     /**< passed to reduce [NULL] */
 } pmk_rbm_ais_options;
 
 /** Fills @p o with the defaults in brackets above. */
 PMK_API void pmk_rbm_ais_options_init_default(pmk_rbm_ais_options *o);
 
 /** Checks @p o: at least 2 runs, at least one intermediate distribution, at
- *  most 10^7 on each interval; PMK_EINVAL with a message naming the setting. */
+ *  most 10^7 on each interval, part < parts; PMK_EINVAL with a message
+ *  naming the setting. */
 PMK_API int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err);
 
 /** The result of pmk_rbm_log_z_ais. */

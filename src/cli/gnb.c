@@ -23,30 +23,28 @@
 
 /* ---------------------------------------------------------------- shared */
 
-/* MODEL and DATA of predict and eval: the model loaded, the transform asked
- * for checked against it, DATA opened for it (its width checked). */
-static int open_model_data(const cli_args *a, pmk_gnb **m, pmk_data_reader **r)
+/* MODEL and DATA... of predict and eval: the model loaded, the transform
+ * asked for checked against it, *@p o the options to read DATA with. */
+static int open_model(const cli_args *a, pmk_gnb **m, pmk_data_options *o)
 {
     pmk_transform tf;
-    pmk_data_options o;
     pmk_error err;
     int rc = pmk_gnb_load(a->pos[0], m, &err) ? cli_error_pmk(&err) : cli_asked_transform(a, &tf);
     if (rc)
         return rc;
     if (pmk_gnb_check_transform(*m, &tf, &err))
         return cli_usage("%s: %s", a->pos[0], err.msg);
-    cli_data_options(a, &o);
-    o.chunk_rows = GNB_CHUNK_ROWS;
-    if (pmkmpi_range(a->pos[1], &o, &err))   /* this rank's rows under mpirun */
-        return cli_error_pmk(&err);
-    return pmk_gnb_open_data(*m, a->pos[0], a->pos[1], &o, r, &err) ? cli_error_pmk(&err) : 0;
+    cli_data_options(a, o);
+    o->chunk_rows = GNB_CHUNK_ROWS;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- fit */
 
 enum {
     OPT_SMOOTH = 256, OPT_FLOOR, OPT_VARIANCE, OPT_PRIORS, OPT_MAXK, OPT_CHUNK, OPT_NOTRAIN,
-    OPT_WEIGHTS, OPT_WCOL, OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS, OPT_ZOOM, OPT_CONF_PNG,
+    OPT_WEIGHTS, OPT_WCOL, OPT_COV, OPT_RIDGE, OPT_PROBA, OPT_LOGPROBA, OPT_SHAPE, OPT_COLS,
+    OPT_ZOOM, OPT_CONF_PNG,
     OPT_WORST_PNG
 };
 
@@ -60,6 +58,8 @@ static void report_fit(pmk_report *r, const pmk_gnb *m, const pmk_gnb_eval *e, i
                    pmk_gnb_nfeatures(m));
     pmk_report_num(r, "scale", pmk_gnb_get_options(m)->transform.scale, NULL);
     pmk_report_bool(r, "scale_auto", auto_scale, NULL);
+    if (pmk_gnb_covariance(m))   /* a diagonal model's report is as it was */
+        pmk_report_str(r, "covariance", "full", "covariance        full (a shared D x D Sigma)\n");
     if (e) {
         pmk_report_int(r, "train_correct", (long long)e->correct, NULL);
         pmk_report_num(r, "train_accuracy", e->accuracy, "train accuracy    %.6f (%zu/%zu)\n",
@@ -81,7 +81,8 @@ static int cmd_fit(int argc, char **argv)
         {"variance", OPT_VARIANCE, 1},    {"priors", OPT_PRIORS, 1},
         {"max-classes", OPT_MAXK, 1},     {"chunk-rows", OPT_CHUNK, 1},
         {"no-train-accuracy", OPT_NOTRAIN, 0}, {"weights", OPT_WEIGHTS, 1},
-        {"weight-col", OPT_WCOL, 1},      {NULL, 0, 0},
+        {"weight-col", OPT_WCOL, 1},      {"covariance", OPT_COV, 1},
+        {"ridge", OPT_RIDGE, 1},          {NULL, 0, 0},
     };
     cli_args a;
     cli_parser p;
@@ -113,7 +114,7 @@ static int cmd_fit(int argc, char **argv)
     if (!rc && key < 0)
         rc = p.status;
     if (!rc)
-        rc = cli_args_count(&a, 1, 1, "missing DATA");
+        rc = cli_args_count(&a, 1, SIZE_MAX, "missing DATA");
     if (!rc && wpath && wcol != -1)
         rc = cli_usage("--weights and --weight-col exclude each other");
     if (!rc && !a.output)
@@ -123,17 +124,19 @@ static int cmd_fit(int argc, char **argv)
     if (!rc && pmk_gnb_options_check(&go, &err))
         rc = cli_usage_pmk(&err);
     if (!rc)
-        rc = cli_check_files((const char *const *)a.pos, 1, &a.output, 1);
+        rc = cli_check_files((const char *const *)a.pos, a.npos, &a.output, 1);
     pmk_gnb *m = NULL;
     pmk_gnb_eval *e = NULL;
     pmk_gnb_fitter *f = NULL;
     pmk_data_options o;
     cli_data_options(&a, &o);
     o.chunk_rows = chunk, o.weight_col = wcol;
-    int mpi = pmkmpi_size() > 1;   /* mpirun -np P: src/mpi/mpi_gnb.c fits and saves */
+    /* mpirun -np P, or several files: src/mpi/mpi_gnb.c fits and saves */
+    int mpi = pmkmpi_size() > 1 || a.npos > 1;
     if (!rc && mpi && (wpath || wcol != -1))
-        rc = cli_usage("--weights, --weight-col: not under MPI yet");
-    if (!rc && mpi && pmkmpi_gnb_fit(a.pos[0], &o, &go, !no_train, a.output, &m, &e, &err))
+        rc = cli_usage("--weights, --weight-col: one DATA file only, not under MPI yet");
+    if (!rc && mpi && pmkmpi_gnb_fit((const char *const *)a.pos, a.npos, &o, &go, !no_train,
+                                     a.output, &m, &e, &err))
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     if (!rc && !mpi && (!(f = pmk_gnb_fitter_open(a.pos[0], &o, &go, !no_train, &err))
                         || (wpath && pmk_gnb_fitter_set_weights(f, wpath, &err))))
@@ -179,16 +182,16 @@ static int cmd_predict(int argc, char **argv)
     if (key < 0)
         return p.status;
     const char *out = a.output ? a.output : "-";
-    int rc = cli_args_count(&a, 2, 2, "need MODEL and DATA");
-    if (rc || (rc = cli_check_files((const char *const *)a.pos, 2, &out, 1)))
+    int rc = cli_args_count(&a, 2, SIZE_MAX, "need MODEL and DATA");
+    if (rc || (rc = cli_check_files((const char *const *)a.pos, a.npos, &out, 1)))
         return rc;
     pmk_gnb *m = NULL;
-    pmk_data_reader *r = NULL;
+    pmk_data_options o;
     pmk_error err;
-    rc = open_model_data(&a, &m, &r);   /* then over every rank (src/mpi/) */
-    if (pmkmpi_gnb_predict(rc, m, r, cols, out, &err) && !rc)
+    rc = open_model(&a, &m, &o);   /* then over the files and every rank (src/mpi/) */
+    if (pmkmpi_gnb_predict(rc, m, a.pos[0], (const char *const *)a.pos + 1, a.npos - 1, &o,
+                           cols, out, &err) && !rc)
         rc = cli_error_pmk(&err);
-    pmk_data_close(r);
     pmk_gnb_free(m);
     return rc;
 }
@@ -208,17 +211,17 @@ static int cmd_eval(int argc, char **argv)
     cli_parse_begin(&p, argc, argv, pmk_help_gnb_eval, CLI_G_DATA | CLI_G_JSON, opts, &a);
     while ((key = cli_parse_next(&p, &arg)) > 0)
         png[key - OPT_CONF_PNG] = arg;
-    if (key < 0 || (rc = cli_args_count(&a, 2, 2, "need MODEL and DATA"))
-        || (rc = cli_check_files((const char *const *)a.pos, 2, png, 2)))
+    if (key < 0 || (rc = cli_args_count(&a, 2, SIZE_MAX, "need MODEL and DATA"))
+        || (rc = cli_check_files((const char *const *)a.pos, a.npos, png, 2)))
         return key < 0 ? p.status : rc;
     pmk_gnb *m = NULL;
-    pmk_data_reader *r = NULL;
     pmk_gnb_eval *e = NULL;
-    pmk_error err;
-    rc = open_model_data(&a, &m, &r);   /* then over every rank (src/mpi/) */
-    if (pmkmpi_gnb_eval(rc, m, r, &e, &err) && !rc)
-        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     pmk_data_options o;
+    pmk_error err;
+    rc = open_model(&a, &m, &o);   /* then over the files and every rank (src/mpi/) */
+    if (pmkmpi_gnb_eval(rc, m, a.pos[0], (const char *const *)a.pos + 1, a.npos - 1, &o, &e,
+                        &err) && !rc)
+        rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
     cli_data_options(&a, &o);
     if (!rc && ((png[0] && pmk_plot_confusion(e, m, png[0], &err))
                 || (png[1] && pmk_plot_gnb_worst(m, a.pos[0], a.pos[1], &o, 20, 4, png[1], &err))))
@@ -233,7 +236,6 @@ static int cmd_eval(int argc, char **argv)
                        "NLL", e->zero_var_rows, e->n);
     }
     pmk_gnb_eval_free(e);
-    pmk_data_close(r);
     pmk_gnb_free(m);
     return rc;
 }

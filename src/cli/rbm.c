@@ -426,6 +426,7 @@ static int rbm_eval(int argc, char **argv)
     if (method == (PMK_RBM_LOG_Z_EXACT | PMK_RBM_LOG_Z_AIS))
         return cli_usage("--exact and --ais exclude each other");
     ao.threads = cli_threads();
+    pmkmpi_rbm_ais_options(&ao);   /* under mpirun: the runs split over the ranks */
     if (pmk_rbm_ais_options_check(&ao, &err))
         return cli_usage_pmk(&err);
     pmk_rbm_evaluation ev;

@@ -29,6 +29,7 @@ static void load(void)
     blas_choice.dgemm = cblas_dgemm;
     blas_choice.sgemm = cblas_sgemm;
     blas_choice.dgemv = cblas_dgemv;
+    blas_choice.dsyrk = cblas_dsyrk;
     blas_choice.name = "gslcblas";
 #ifdef PMK_OPENBLAS_SONAME
     /* PMK_CBLAS=gslcblas keeps the reference CBLAS (for comparisons). */
@@ -42,8 +43,9 @@ static void load(void)
     *(void **)&b.dgemm = dlsym(h, "cblas_dgemm");
     *(void **)&b.sgemm = dlsym(h, "cblas_sgemm");
     *(void **)&b.dgemv = dlsym(h, "cblas_dgemv");
+    *(void **)&b.dsyrk = dlsym(h, "cblas_dsyrk");
     *(void **)&b.set_threads = dlsym(h, "openblas_set_num_threads");
-    if (!b.dgemm || !b.sgemm || !b.dgemv) {
+    if (!b.dgemm || !b.sgemm || !b.dgemv || !b.dsyrk) {
         dlclose(h);
         return;
     }

@@ -37,6 +37,8 @@ typedef struct core_blas {
                   float, const float *, int, const float *, int, float, float *, int);
     void (*dgemv)(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, int, int, double, const double *, int,
                   const double *, int, double, double *, int);
+    void (*dsyrk)(enum CBLAS_ORDER, enum CBLAS_UPLO, enum CBLAS_TRANSPOSE, int, int, double,
+                  const double *, int, double, double *, int);
     void (*set_threads)(int);
     const char *name; /* "openblas" or "gslcblas" */
 } core_blas;

@@ -28,6 +28,8 @@ void pmk_gnb_options_init_default(pmk_gnb_options *o)
     o->prior = NULL;
     o->n_prior = 0;
     o->max_classes = PMK_GNB_MAX_CLASSES_DEFAULT;
+    o->covariance = PMK_GNB_COV_DIAG;
+    o->ridge = PMK_GNB_RIDGE_DEFAULT;
 }
 
 int pmk_gnb_options_check(const pmk_gnb_options *o, pmk_error *err)
@@ -51,6 +53,13 @@ int pmk_gnb_options_check(const pmk_gnb_options *o, pmk_error *err)
                              o->var_floor);
     if (o->variance != PMK_GNB_VAR_SHARED && o->variance != PMK_GNB_VAR_CLASS)
         return pmk_error_set(err, PMK_EINVAL, "unknown variance mode %d", o->variance);
+    if (o->covariance != PMK_GNB_COV_DIAG && o->covariance != PMK_GNB_COV_FULL)
+        return pmk_error_set(err, PMK_EINVAL, "unknown covariance kind %d", o->covariance);
+    if (!(o->ridge >= 0) || !isfinite(o->ridge))
+        return pmk_error_set(err, PMK_EINVAL, "the ridge must be >= 0, not %g", o->ridge);
+    if (o->covariance == PMK_GNB_COV_FULL && o->variance == PMK_GNB_VAR_CLASS)
+        return pmk_error_set(err, PMK_EINVAL, "a full covariance is shared by the classes: "
+                             "not with one variance per class");
     if (o->max_classes < 1)
         return pmk_error_set(err, PMK_EINVAL, "max_classes must be at least 1");
     switch (o->priors) {
@@ -121,6 +130,10 @@ pmk_gnb *pmk_gnb_alloc(size_t D, const pmk_gnb_options *opt, pmk_error *err)
     m->pop_var = m->feat;
     m->center = m->feat + D;
     m->shift = m->feat + 2 * D;
+    if (opt->covariance == PMK_GNB_COV_FULL && pmk_gnb_full_alloc(m, err)) {
+        pmk_gnb_free(m);
+        return NULL;
+    }
     return m;
 nomem:
     pmk_gnb_free(m);
@@ -134,6 +147,7 @@ void pmk_gnb_free_derived(pmk_gnb *m)
     free(m->zero_off);
     m->derived = m->var = m->W = m->P = m->alpha = m->c = NULL;
     m->zero_off = m->zero_dim = NULL;
+    pmk_gnb_full_free_derived(m);
     m->finished = 0;
 }
 
@@ -143,7 +157,7 @@ void pmk_gnb_free(pmk_gnb *m)
         return;
     pmk_gnb_free_derived(m);
     pmk_tokens_clear(&m->tok);
-    CORE_FREE(m->prior_buf, m->labels, m->count, m->mean, m->m2, m->feat, m);
+    CORE_FREE(m->prior_buf, m->labels, m->count, m->mean, m->m2, m->feat, m->scatter, m);
 }
 
 /* *@p p grown to @p n elements of @p size bytes; on failure *@p p is kept

@@ -304,6 +304,8 @@ int pmk_gnb_fit_labels(pmk_gnb *m, const gsl_matrix *X, const long *y, const dou
     int rc = pmk_gnb_input_open(m, X, pmk_gnb_fit_scale(m), &in, err);
     if (!rc && !(rc = chunk_labels(m, y, N, &c, err)))
         rc = chunk_moments(in.X, in.s, y, w, &c, err);
+    if (!rc && m->scatter)   /* the last step that can fail: it adds to S at once */
+        rc = pmk_gnb_full_chunk(m, in.X, in.s, w, c.idx, c.u, c.nu, c.cnt, c.mb, err);
     if (!rc) {
         /* Commit: the new classes at their sorted places, then the Chan
          * update of each class the chunk holds. */
@@ -492,6 +494,7 @@ static void close_scale(pmk_gnb *m)
     m->scale_open = 0;
     if (s == 1)
         return;
+    pmk_gnb_full_rescale(m, s);
     for (size_t t = 0; t < m->k * m->d; t++) {
         m->mean[t] *= s;
         m->m2[t] *= s * s;
@@ -532,6 +535,8 @@ int pmk_gnb_finish(pmk_gnb *m, pmk_error *err)
     free(zero_raw);
     if (!rc)
         rc = coefficients(m, N, err);
+    if (!rc && m->scatter)
+        rc = pmk_gnb_full_finish(m, N, err);
     if (rc) {
         pmk_gnb_free_derived(m);
         return rc;
@@ -584,6 +589,8 @@ pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
              (oa->n_prior != ob->n_prior ||
               memcmp(oa->prior, ob->prior, oa->n_prior * sizeof *oa->prior)))
         what = "explicit prior lists";
+    if (!what && (oa->covariance != ob->covariance || oa->ridge != ob->ridge))
+        what = "covariance kinds or ridges";
     if (what) {
         pmk_error_set(err, PMK_EINVAL, "cannot merge models with different %s", what);
         return NULL;
@@ -601,7 +608,8 @@ int pmk_gnb_merge_stats(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_erro
     if (a->tokens || b->tokens)
         return pmk_gnb_merge_tokens(m, a, b, err);
     size_t D = a->d, cap = a->k + b->k;
-    if (pmk_gnb_reserve(m, cap ? cap : 1, err))
+    if (pmk_gnb_reserve(m, cap ? cap : 1, err)
+        || (m->scatter && pmk_gnb_full_merge(m, a, b, err)))
         return err ? err->code : PMK_ENOMEM;
     /* Union of the two sorted label lists, merging classes present in both. */
     size_t i = 0, j = 0, k = 0;

@@ -41,6 +41,9 @@ struct pmk_gnb {
     double *shift;           /* D: subtracted from s x before the GEMMs (see finish) */
     double smooth_add;       /* epsilon * max_d pop_var_d */
     double train_nll;        /* mean training NLL from the statistics */
+    /* --covariance full (gnb_full.c): NULL in a diagonal model */
+    double *scatter;         /* D x D pooled within-class scatter S (upper triangle) */
+    struct gnb_full *full;   /* what finish derives from it for prediction */
     /* views handed out by the accessors, refreshed whenever the arrays change */
     gsl_matrix_view mean_v, m2_v, var_v;
     gsl_vector_view alpha_v, pop_var_v, center_v;
@@ -132,6 +135,37 @@ const char *pmk_gnb_label_text(const pmk_gnb *m, size_t k, char buf[32]);
 /* The class of integer label @p label: on a token model, the class of its
  * decimal token; -1 when there is none. */
 long pmk_gnb_label_class(const pmk_gnb *m, long label);
+/* The full covariance (gnb_full.c).  Alloc: the zeroed scatter (PMK_ELIMIT
+ * beyond PMK_GNB_MAX_PARAMS, the memory ceiling, PMK_ENOMEM).  Chunk: adds
+ * to S the chunk's within-class scatter (its rows X, scaled by s, weights w
+ * or NULL, idx[i] the chunk class of row i) and the Chan cross terms of its
+ * nu classes (labels u, weights cnt, means mb) against the model's classes
+ * before their update; the model is unchanged on error (PMK_ENOMEM).
+ * Merge: S of @p m from those of @p a and @p b (before m's classes are
+ * merged).  Finish: Sigma, its Cholesky factor and the prediction
+ * coefficients, after the diagonal finish (PMK_EDATA when Sigma is not
+ * positive definite).  Block: the B x K scores of the B raw rows X (s, the
+ * scale), exact J when @p exact, else J less its per-row constant (the
+ * posteriors are the same); scratch 2 B D. */
+int pmk_gnb_full_alloc(pmk_gnb *m, pmk_error *err);
+void pmk_gnb_full_free_derived(pmk_gnb *m);
+int pmk_gnb_full_chunk(pmk_gnb *m, const gsl_matrix *X, double s, const double *w,
+                       const size_t *idx, const long *u, size_t nu, const double *cnt,
+                       const double *mb, pmk_error *err);
+void pmk_gnb_full_rescale(pmk_gnb *m, double s);
+int pmk_gnb_full_merge(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_error *err);
+int pmk_gnb_full_finish(pmk_gnb *m, double N, pmk_error *err);
+int pmk_gnb_full_block(const pmk_gnb *m, const gsl_matrix *X, double s, gsl_matrix *J,
+                       double *scratch, int exact);
+/* The model file's scatter rows (gnb_full_io.c): written before 'end'; read
+ * into m->scatter, each row "scatter" and the D - i values S_ii .. S_i,D-1.
+ * check_header: before any allocation, D x D within the limits and a plain
+ * file long enough to hold the rows. */
+struct pmk_rec_reader;
+void pmk_gnb_full_write(const pmk_gnb *m, FILE *f);
+int pmk_gnb_full_write_check(const pmk_gnb *m, pmk_error *err);
+int pmk_gnb_full_read(struct pmk_rec_reader *r, pmk_gnb *m);
+int pmk_gnb_full_check_header(struct pmk_rec_reader *r, size_t D);
 
 /* Index of @p label among the @p K increasing @p labels, or -1. */
 long pmk_gnb_find_label(const long *labels, size_t K, long label);

@@ -31,6 +31,7 @@ static const pmk_rec_rule rule_scale = {"the scale", 0, 1e150, PMK_REC_LO_OPEN};
 static const pmk_rec_rule rule_threshold = {"the threshold", 0, 1, 0};
 static const pmk_rec_rule rule_smoothing = {"var_smoothing", 0, 1e300, 0};
 static const pmk_rec_rule rule_floor = {"var_floor", 0, 1e300, 0};
+static const pmk_rec_rule rule_ridge = {"the ridge", 0, 1e300, 0};
 static const pmk_rec_rule rule_rows = {"rows", 1, 9007199254740992.0, PMK_REC_INTEGER};
 /* version 3 (a weighted fit): rows and counts are sums of weights */
 static const pmk_rec_rule rule_wrows = {"rows", 0, 1e300, PMK_REC_LO_OPEN};
@@ -67,10 +68,10 @@ static void write_body(const pmk_gnb *m, FILE *f)
     size_t K = m->k, D = m->d;
     /* A plain scale is version 1, which every pmk reads, byte for byte as
      * before the transform had more fields. */
-    int plain = tf->threshold == 0 && !tf->check01, whole = 1;
+    int plain = tf->threshold == 0 && !tf->check01, whole = 1, full = m->scatter != NULL;
     for (size_t k = 0; k < K; k++)   /* counts that are not integers: weights */
         whole &= m->count[k] == floor(m->count[k]);
-    pmk_rec_put_magic(f, MAGIC, m->tokens ? 4 : !whole ? 3 : plain ? 1 : 2);
+    pmk_rec_put_magic(f, MAGIC, full || m->tokens ? 4 : !whole ? 3 : plain ? 1 : 2);
     fprintf(f, "features %zu\n", D);
     fprintf(f, "classes %zu\n", K);
     fprintf(f, "rows %.17g\n", pmk_gnb_ntrain(m));
@@ -83,6 +84,8 @@ static void write_body(const pmk_gnb *m, FILE *f)
         fprintf(f, "threshold %.17g\ncheck01 %d\n", tf->threshold, tf->check01);
     fprintf(f, "var_smoothing %.17g\n", op->var_smoothing);
     fprintf(f, "var_floor %.17g\n", op->var_floor);
+    if (full)
+        fprintf(f, "covariance full\nridge %.17g\n", op->ridge);
     fputs("labels", f);
     for (size_t k = 0; k < K; k++)
         fprintf(f, " %ld", m->labels[k]);
@@ -94,6 +97,8 @@ static void write_body(const pmk_gnb *m, FILE *f)
         pmk_rec_put_row(f, "mean", m->mean + k * D, D, 1);
         pmk_rec_put_row(f, "m2", m->m2 + k * D, D, 1);
     }
+    if (full)
+        pmk_gnb_full_write(m, f);
     fputs("end\n", f);
 }
 
@@ -109,7 +114,8 @@ static int write_check(const pmk_gnb *m, pmk_error *err)
         || (rc = pmk_rec_put_check(&rule_floor, "var_floor", &op->var_floor, 1, 1, err))
         || (rc = pmk_rec_put_check(&rule_mean, "the means", m->mean, m->k * m->d, 1, err))
         || (rc = pmk_rec_put_check(&rule_m2, "the sums of squared deviations", m->m2,
-                                   m->k * m->d, 1, err)))
+                                   m->k * m->d, 1, err))
+        || (m->scatter && (rc = pmk_gnb_full_write_check(m, err))))
         return rc;
     return PMK_OK;
 }
@@ -133,10 +139,13 @@ int pmk_gnb_write(const pmk_gnb *m, FILE *f, pmk_error *err)
 
 /* The header's keys, each required once (prior_list only with explicit priors). */
 enum { H_FEATURES, H_CLASSES, H_ROWS, H_VARIANCE, H_PRIORS, H_PRIOR_LIST, H_SCALE,
-       H_THRESHOLD, H_CHECK01, H_SMOOTHING, H_FLOOR, H_LABELS, H_TOKENS, H_NKEYS };
+       H_THRESHOLD, H_CHECK01, H_SMOOTHING, H_FLOOR, H_LABELS, H_COVARIANCE, H_RIDGE, H_TOKENS,
+       H_NKEYS };
 static const char *const header_keys[H_NKEYS] = {
     "features", "classes", "rows", "variance", "priors", "prior_list",
-    "scale", "threshold", "check01", "var_smoothing", "var_floor", "labels", "tokens",
+    "scale", "threshold", "check01", "var_smoothing", "var_floor", "labels",
+    "covariance", "ridge",   /* version 4, a full covariance */
+    "tokens",                /* version 4, token labels */
 };
 
 typedef struct header {
@@ -322,6 +331,14 @@ static int read_setting(pmk_rec_reader *r, header *hd, int h)
         return pmk_rec_number(r, v, &rule_smoothing, NULL, &o->var_smoothing);
     case H_FLOOR:
         return pmk_rec_number(r, v, &rule_floor, NULL, &o->var_floor);
+    case H_RIDGE:
+        return pmk_rec_number(r, v, &rule_ridge, NULL, &o->ridge);
+    case H_COVARIANCE:
+        if (strcmp(v, "diag") && strcmp(v, "full"))
+            return pmk_rec_fail(r, PMK_EFORMAT, 2,
+                                "covariance must be 'diag' or 'full', not '%.60s'", v);
+        o->covariance = v[0] == 'f' ? PMK_GNB_COV_FULL : PMK_GNB_COV_DIAG;
+        return PMK_OK;
     case H_VARIANCE:
         if (!strcmp(v, "shared"))
             o->variance = PMK_GNB_VAR_SHARED;
@@ -380,8 +397,9 @@ static int read_header(pmk_rec_reader *r, header *hd)
     }
     for (int h = 0; h < H_NKEYS; h++) {
         int needed = h != H_PRIOR_LIST || hd->opt.priors == PMK_GNB_PRIOR_EXPLICIT;
-        if (h == H_THRESHOLD || h == H_CHECK01 || h == H_TOKENS)   /* optional */
-            continue;
+        if (h == H_THRESHOLD || h == H_CHECK01 || h == H_COVARIANCE || h == H_RIDGE
+            || h == H_TOKENS)
+            continue;   /* versions 2 and 4, optional: none, no check, diag, the default, integers */
         if (needed && !hd->seen[h])
             return pmk_rec_fail(r, PMK_EFORMAT, 0, "the header has no '%s' line",
                                 header_keys[h]);
@@ -394,7 +412,7 @@ static int read_header(pmk_rec_reader *r, header *hd)
     pmk_error e2;
     if (pmk_gnb_options_check(&hd->opt, &e2))
         return pmk_rec_fail(r, PMK_EFORMAT, 0, "bad header: %s", e2.msg);
-    return PMK_OK;
+    return hd->opt.covariance == PMK_GNB_COV_FULL ? pmk_gnb_full_check_header(r, hd->D) : PMK_OK;
 }
 
 /* ---------------------------------------------------------------- read: data */
@@ -530,7 +548,7 @@ static int read_body(pmk_rec_reader *r, header *hd, pmk_gnb **out)
         m->tokens = 1;
         pmk_tokens_init(&hd->tok);
     }
-    if ((rc = pmk_rec_need(r, "'end'")))
+    if ((m->scatter && (rc = pmk_gnb_full_read(r, m))) || (rc = pmk_rec_need(r, "'end'")))
         goto fail;
     char *w = pmk_rec_word(r);
     if (!w || strcmp(w, "end") || !pmk_rec_at_end(r)) {

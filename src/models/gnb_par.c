@@ -226,7 +226,6 @@ int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options 
         return rc;
     /* counts add exactly; the two sums in range order */
     pmk_gnb_eval *e = parts[0].e;
-    size_t K = e->k;
     if (e->n == 0 && P > 0) {
         for (size_t p = 1; p < P; p++)
             e->n += parts[p].e->n;
@@ -236,21 +235,8 @@ int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options 
         }
         e->n = 0;
     }
-    for (size_t p = 1; p < P; p++) {
-        const pmk_gnb_eval *b = parts[p].e;
-        e->n += b->n;
-        e->correct += b->correct;
-        e->zero_var_rows += b->zero_var_rows;
-        e->sum_nll += b->sum_nll;
-        e->sum_log_post += b->sum_log_post;
-        for (size_t k = 0; k < K; k++) {
-            e->support[k] += b->support[k];
-            e->predicted[k] += b->predicted[k];
-            e->hits[k] += b->hits[k];
-        }
-        for (size_t t = 0; e->confusion && t < K * K; t++)
-            e->confusion[t] += b->confusion[t];
-    }
+    for (size_t p = 1; p < P; p++)   /* the ranges' counts and sums, in range order */
+        pmk_gnb_eval_merge(e, parts[p].e, NULL);
     pmk_gnb_eval_rates(e);
     parts[0].e = NULL;
     free_parts(parts, P);

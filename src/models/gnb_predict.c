@@ -70,8 +70,10 @@ static double row_shift(double *restrict out, const double *restrict x, double s
  * terms of sum (x - mu)^2 / v small. */
 
 static int jll_block(const pmk_gnb *m, const gsl_matrix *X, double s, gsl_matrix *J,
-                     double *scratch)
+                     double *scratch, int exact)
 {
+    if (m->full)   /* the shared full covariance: gnb_full.c */
+        return pmk_gnb_full_block(m, X, s, J, scratch, exact);
     size_t B = X->size1, D = m->d, K = m->k;
     int shared = m->opt.variance == PMK_GNB_VAR_SHARED;
     double *q = scratch + B * D;   /* B: -1/2 sum_d x'^2 P_0d, shared mode */
@@ -114,14 +116,15 @@ static int check_predict(const pmk_gnb *m, const gsl_matrix *X, size_t jrows, si
 }
 
 /* Runs jll_block over the raw rows X, transformed as the model was, in
- * blocks of GNB_BLOCK rows.  @p J is N x K, or, when @p per_block is
+ * blocks of GNB_BLOCK rows (@p exact: J itself, else J up to a constant per
+ * row, enough for posteriors and labels and cheaper with a full covariance).  @p J is N x K, or, when @p per_block is
  * non-NULL, GNB_BLOCK x K scratch handed with each block (rows [start,
  * start+B)) to @p per_block, with the transformed rows @p in. */
 typedef int (*block_fn)(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_input *in,
                         pmk_error *err);
 
 static int jll_blocks(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J, block_fn per_block,
-                      void *ctx, pmk_error *err)
+                      void *ctx, int exact, pmk_error *err)
 {
     size_t N = X->size1;
     if (N == 0)
@@ -129,14 +132,14 @@ static int jll_blocks(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J, bloc
     size_t B = N < GNB_BLOCK ? N : GNB_BLOCK;
     pmk_gnb_input in;
     int rc = pmk_gnb_input_open(m, X, m->opt.transform.scale, &in, err);
-    double *scratch = rc ? NULL : malloc(B * (m->d + 1) * sizeof *scratch);
+    double *scratch = rc ? NULL : malloc(B * ((m->full ? 2 : 1) * m->d + 1) * sizeof *scratch);
     if (!rc && !scratch)
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
     for (size_t start = 0; start < N && !rc; start += B) {
         size_t nb = N - start < B ? N - start : B;
         gsl_matrix_const_view Xb = gsl_matrix_const_submatrix(in.X, start, 0, nb, m->d);
         gsl_matrix_view Jb = gsl_matrix_submatrix(J, per_block ? 0 : start, 0, nb, m->k);
-        rc = jll_block(m, &Xb.matrix, in.s, &Jb.matrix, scratch);
+        rc = jll_block(m, &Xb.matrix, in.s, &Jb.matrix, scratch, exact);
         if (rc)
             rc = pmk_error_set(err, rc, "GEMM failed: %s", pmk_strerror(rc));
         else if (per_block)
@@ -151,21 +154,29 @@ int pmk_gnb_joint_log_likelihood(const pmk_gnb *m, const gsl_matrix *X, gsl_matr
                                  pmk_error *err)
 {
     int rc = check_predict(m, X, J->size1, J->size2, err);
-    return rc ? rc : jll_blocks(m, X, J, NULL, NULL, err);
+    return rc ? rc : jll_blocks(m, X, J, NULL, NULL, 1, err);
+}
+
+/* J up to a constant per row (all posteriors need), normalised by @p norm. */
+static int posteriors(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *L,
+                      int (*norm)(gsl_matrix *), pmk_error *err)
+{
+    int rc = check_predict(m, X, L->size1, L->size2, err);
+    if (!rc)
+        rc = jll_blocks(m, X, L, NULL, NULL, 0, err);
+    return rc ? rc : norm(L);
 }
 
 int pmk_gnb_predict_log_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *L,
                               pmk_error *err)
 {
-    int rc = pmk_gnb_joint_log_likelihood(m, X, L, err);
-    return rc ? rc : pmk_log_softmax_rows(L);
+    return posteriors(m, X, L, pmk_log_softmax_rows, err);
 }
 
 int pmk_gnb_predict_proba(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *P,
                           pmk_error *err)
 {
-    int rc = pmk_gnb_joint_log_likelihood(m, X, P, err);
-    return rc ? rc : pmk_softmax_rows(P);
+    return posteriors(m, X, P, pmk_softmax_rows, err);
 }
 
 static size_t argmax_row(const gsl_matrix *J, size_t i)
@@ -195,7 +206,7 @@ static int predict_block(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_
 
 /* The GNB_BLOCK x K scratch that jll_blocks fills block by block. */
 static int with_block_scratch(const pmk_gnb *m, const gsl_matrix *X, block_fn fn, void *ctx,
-                              pmk_error *err)
+                              int exact, pmk_error *err)
 {
     size_t B = X->size1 < GNB_BLOCK ? X->size1 : GNB_BLOCK;
     if (B == 0)
@@ -203,7 +214,7 @@ static int with_block_scratch(const pmk_gnb *m, const gsl_matrix *X, block_fn fn
     gsl_matrix *J = gsl_matrix_alloc(B, m->k);
     if (!J)
         return pmk_error_set(err, PMK_ENOMEM, "out of memory");
-    int rc = jll_blocks(m, X, J, fn, ctx, err);
+    int rc = jll_blocks(m, X, J, fn, ctx, exact, err);
     gsl_matrix_free(J);
     return rc;
 }
@@ -214,7 +225,7 @@ int pmk_gnb_predict(const pmk_gnb *m, const gsl_matrix *X, long *labels, pmk_err
     if (rc)
         return rc;
     struct predict_ctx p = {m, labels};
-    return with_block_scratch(m, X, predict_block, &p, err);
+    return with_block_scratch(m, X, predict_block, &p, 0, err);
 }
 
 /* ---------------------------------------------------------------- evaluation */
@@ -369,7 +380,7 @@ int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X, con
     memcpy(tmp.predicted, e->predicted, K * sizeof *tmp.predicted);
     memcpy(tmp.hits, e->hits, K * sizeof *tmp.hits);
     struct eval_ctx c = {m, &tmp, truth};
-    rc = with_block_scratch(m, X, eval_block, &c, err);
+    rc = with_block_scratch(m, X, eval_block, &c, 1, err);
     free(truth);
     if (rc) {
         eval_counts_free(&tmp);

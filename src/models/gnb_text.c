@@ -92,6 +92,14 @@ int pmk_gnb_options_set(pmk_gnb_options *o, const char *name, const char *value,
         o->variance = value[0] == 's' ? PMK_GNB_VAR_SHARED : PMK_GNB_VAR_CLASS;
         return PMK_OK;
     }
+    if (!strcmp(name, "ridge"))
+        return set_double(value, &o->ridge, err);
+    if (!strcmp(name, "covariance")) {
+        if (strcmp(value, "diag") && strcmp(value, "full"))
+            return pmk_error_set(err, PMK_EINVAL, "'diag' or 'full', not '%s'", value);
+        o->covariance = value[0] == 'f' ? PMK_GNB_COV_FULL : PMK_GNB_COV_DIAG;
+        return PMK_OK;
+    }
     if (!strcmp(name, "max-classes"))   /* decimal digits only, within a size_t */
         return pmk_rec_is_count(value, &o->max_classes)
                    ? PMK_OK

@@ -221,6 +221,10 @@ void pmk_rbm_ais_options_init_default(pmk_rbm_ais_options *o)
     o->progress = NULL;
     o->progress_ctx = NULL;
     o->threads = 0;
+    o->part = 0;
+    o->parts = 1;
+    o->reduce = NULL;
+    o->reduce_ctx = NULL;
 }
 
 int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err)
@@ -229,6 +233,9 @@ int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err)
         return pmk_error_set(err, PMK_EINVAL, "AIS needs at least 2 runs");
     if (pmk_threads_check(o->threads, err))
         return PMK_EINVAL;
+    if (o->parts < 1 || o->part >= o->parts)
+        return pmk_error_set(err, PMK_EINVAL, "AIS: part %zu of %zu parts: need part < parts",
+                             o->part, o->parts);
     /* each count at most 10^7, so that their sum cannot wrap */
     for (int s = 0; s < 3; s++)
         if (o->n_betas[s] > 10000000)
@@ -393,13 +400,16 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
      * fixed too): the estimate is the same for any number of threads. */
     enum { AIS_BLOCK = 16 };
     size_t nblk = (M + AIS_BLOCK - 1) / AIS_BLOCK;
+    /* this part's blocks [b0, b1), runs [n0, n1) (o->parts workers) */
+    size_t b0 = nblk * o->part / o->parts, b1 = nblk * (o->part + 1) / o->parts;
+    size_t n0 = b0 * AIS_BLOCK, n1 = b1 * AIS_BLOCK < M ? b1 * AIS_BLOCK : M;
     pmk_rng **rs = calloc(M, sizeof *rs);
     int *brc = calloc(nblk, sizeof *brc);
-    for (size_t n = 0; rs && n < M; n++)
-        rs[n] = pmk_rng_alloc(gsl_rng_taus2, gsl_rng_get(pmk_rng_gsl(r)));
-    for (size_t n = 0; rs && n < M; n++)
-        if (!rs[n])
+    for (size_t n = 0; rs && n < M; n++) {   /* every seed drawn, in run order */
+        unsigned long seed = gsl_rng_get(pmk_rng_gsl(r));
+        if (n >= n0 && n < n1 && !(rs[n] = pmk_rng_alloc(gsl_rng_taus2, seed)))
             rc = PMK_ENOMEM;
+    }
     /* contiguous copies: bd = b - bA, and the biases */
     double *bd = malloc(D * sizeof *bd), *bb = malloc(D * sizeof *bb);
     double *ba = malloc(D * sizeof *ba), *aa = malloc(H * sizeof *aa);
@@ -415,7 +425,7 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
     for (size_t j = 0; j < H; j++)
         aa[j] = gsl_vector_get(m->a, j);
     /* v_1 ~ p_0 = p_A */
-    for (size_t n = 0; n < M; n++) {
+    for (size_t n = n0; n < n1; n++) {
         double *v = gsl_matrix_ptr(V, n, 0);
         for (size_t i = 0; i < D; i++)
             v[i] = pmk_rng_uniform(rs[n]) < pmk_sigmoid(ba[i]) ? 1.0 : 0.0;
@@ -426,10 +436,10 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
         double bk = beta[k], bp = beta[k - 1];
         int last = k == K;
 #pragma omp parallel for schedule(static) num_threads(T)
-        for (size_t blk = 0; blk < nblk; blk++)
+        for (size_t blk = b0; blk < b1; blk++)
             brc[blk] = ais_block(m, blk * AIS_BLOCK, blk + 1 < nblk ? AIS_BLOCK : M - blk * AIS_BLOCK,
                                  V, Xh, Hs, bd, bb, ba, aa, bk, bp, last, rs, logw);
-        for (size_t blk = 0; blk < nblk && !rc; blk++)
+        for (size_t blk = b0; blk < b1 && !rc; blk++)
             rc = brc[blk];
         if (rc)
             break;
@@ -445,6 +455,8 @@ ais_free:
         rc = stopped ? stopped : pmk_error_set(err, rc, "AIS: %s", pmk_strerror(rc));
         goto done;
     }
+    if (o->reduce && (rc = o->reduce(logw, M, o->reduce_ctx, err)))
+        goto done;
     rc = rbm_ais_estimate(logw, M, K, log_za, out, err);
 done:
     free(beta);

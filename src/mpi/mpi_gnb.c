@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
-/* mpi_gnb.c: `mpirun -np P pmk gnb fit|eval|predict`.  Each rank reads its
- * part of the data (pmkmpi_range).  fit: each rank's statistics (count, mean,
+/* mpi_gnb.c: `mpirun -np P pmk gnb fit|eval|predict DATA...`.  Each rank
+ * reads its share of the data (share_files: a byte range of one file, or
+ * whole files of several, in a contiguous run).  fit: each rank's statistics (count, mean,
  * M2 per class) travel as its model text, exact in %.17g; rank 0 folds them
  * in rank order with the library's Chan-Golub-LeVeque merge
  * (pmk_gnb_merge_files), so the model is the one `pmk gnb merge` makes of
@@ -97,13 +98,35 @@ static void reduce_eval(pmk_gnb_eval *e)
     pmk_gnb_eval_rates(e);   /* every rate, log-loss and the averages included */
 }
 
-int pmkmpi_gnb_eval(int rc, const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out,
-                    pmk_error *err)
+/* This rank's share of the files @p paths (n >= 1): *@p first, *@p count
+ * of them, read with @p o (a byte range of the file when n = 1). */
+static int share_files(const char *const *paths, size_t n, pmk_data_options *o,
+                       size_t *first, size_t *count, pmk_error *err)
+{
+    size_t P = (size_t)pmkmpi_size(), r = (size_t)pmkmpi_rank();
+    *first = 0;
+    *count = n;
+    if (n == 1)
+        return pmkmpi_range(paths[0], o, err);
+    if (n < P)
+        return pmk_error_set(err, PMK_EINVAL, "under mpirun, %zu data files cannot be shared "
+                             "among %zu ranks: give one file or at least %zu", n, P, P);
+    *first = r * n / P;
+    *count = (r + 1) * n / P - *first;
+    return PMK_OK;
+}
+
+int pmkmpi_gnb_eval(int rc, const pmk_gnb *m, const char *model_name, const char *const *paths,
+                    size_t n, const pmk_data_options *o0, pmk_gnb_eval **out, pmk_error *err)
 {
     *out = NULL;
-    if (!(rc = pmkmpi_agree_status(rc, err)))
-        rc = pmk_gnb_eval_reader(m, r, out, err);
-    if (!(rc = pmkmpi_agree(rc, err)) && pmkmpi_size() > 1)
+    if (pmkmpi_size() == 1)   /* one process (not started by mpirun) */
+        return rc ? rc : pmk_gnb_eval_files(m, model_name, paths, n, o0, out, err);
+    pmk_data_options o = *o0;
+    size_t first, count;
+    if (!(rc = pmkmpi_agree_status(rc, err)) && !(rc = share_files(paths, n, &o, &first, &count, err)))
+        rc = pmk_gnb_eval_files(m, model_name, paths + first, count, &o, out, err);
+    if (!(rc = pmkmpi_agree(rc, err)))
         reduce_eval(*out);
     if (rc) {
         pmk_gnb_eval_free(*out);
@@ -134,24 +157,23 @@ static int bcast_model(int rc, pmk_gnb **m, pmk_error *err)
     return pmkmpi_agree(rc, err);
 }
 
-int pmkmpi_gnb_fit(const char *path, const pmk_data_options *o0, const pmk_gnb_options *go,
-                   int train_pass, const char *out, pmk_gnb **m, pmk_gnb_eval **train,
-                   pmk_error *err)
+int pmkmpi_gnb_fit(const char *const *paths, size_t n, const pmk_data_options *o0,
+                   const pmk_gnb_options *go, int train_pass, const char *out, pmk_gnb **m,
+                   pmk_gnb_eval **train, pmk_error *err)
 {
+    if (pmkmpi_size() == 1)   /* one process (not started by mpirun) */
+        return pmkmpi_gnb_fit_one(paths, n, o0, go, train_pass, out, m, train, err);
     pmk_data_options o = *o0;
     pmk_gnb *local = NULL;
-    pmk_gnb_fitter *f = NULL;
     char *text = NULL, *all = NULL;
     int *lens = NULL;
-    size_t len = 0;
+    size_t len = 0, first, count;
     *m = NULL;
     *train = NULL;
-    int rc = pmkmpi_range(path, &o, err);
-    if (!rc && !(f = pmk_gnb_fitter_open(path, &o, go, 0, err)))
-        rc = err->code;
-    if (!rc && !(rc = pmk_gnb_fitter_run(f, &local, NULL, err)))
+    const char *path = paths[0];   /* named in a message about the scales */
+    int rc = share_files(paths, n, &o, &first, &count, err);
+    if (!rc && !(rc = pmk_gnb_fit_files(paths + first, count, &o, go, &local, NULL, err)))
         rc = model_text(local, &text, &len, err);
-    pmk_gnb_fitter_free(f);
     if (!(rc = pmkmpi_agree(rc, err))) {
         /* An automatic scale is chosen on each part: the parts must agree */
         double s[2] = {-pmk_gnb_get_options(local)->transform.scale,
@@ -168,14 +190,8 @@ int pmkmpi_gnb_fit(const char *path, const pmk_data_options *o0, const pmk_gnb_o
             rc = merge_texts(all, lens, pmkmpi_size(), m, err);
         rc = bcast_model(rc, m, err);
     }
-    if (!rc && train_pass) {
-        pmk_data_reader *r = NULL;
-        if (!(rc = pmk_gnb_open_data(*m, out, path, &o, &r, err)))
-            rc = pmkmpi_gnb_eval(0, *m, r, train, err);
-        else
-            rc = pmkmpi_agree(rc, err);   /* matches the eval's first agreement */
-        pmk_data_close(r);
-    }
+    if (!rc && train_pass)
+        rc = pmkmpi_gnb_eval(0, *m, out, paths, n, o0, train, err);
     /* written once every rank has succeeded: a failure leaves no model */
     if (!rc && pmkmpi_rank() == 0)
         rc = pmk_gnb_save(*m, out, err);
@@ -189,20 +205,23 @@ int pmkmpi_gnb_fit(const char *path, const pmk_data_options *o0, const pmk_gnb_o
     return rc;
 }
 
-int pmkmpi_gnb_predict(int rc, const pmk_gnb *m, pmk_data_reader *r, int columns,
-                       const char *path, pmk_error *err)
+int pmkmpi_gnb_predict(int rc, const pmk_gnb *m, const char *model_name,
+                       const char *const *paths, size_t n, const pmk_data_options *o0,
+                       int columns, const char *path, pmk_error *err)
 {
     char *buf = NULL, *all = NULL;
     int *lens = NULL;
-    size_t len = 0;
+    size_t len = 0, first, count;
     if (pmkmpi_size() == 1)   /* one process (not started by mpirun) */
-        return rc ? rc : pmk_gnb_predict_save(m, r, columns, path, err);
-    rc = pmkmpi_agree_status(rc, err);
+        return rc ? rc : pmkmpi_gnb_predict_one(m, model_name, paths, n, o0, columns, path, err);
+    pmk_data_options o = *o0;
+    if (!(rc = pmkmpi_agree_status(rc, err)))
+        rc = share_files(paths, n, &o, &first, &count, err);
     FILE *f = rc ? NULL : open_memstream(&buf, &len);
     if (!rc && !f)
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
     if (!rc)
-        rc = pmk_gnb_predict_write(m, r, columns, f, err);
+        rc = pmk_gnb_predict_files(m, model_name, paths + first, count, &o, columns, f, err);
     if (f && fclose(f) && !rc)
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
     if ((rc = pmkmpi_agree(rc, err))) {

@@ -9,7 +9,13 @@
  * the step from the same parameters, that is the update of the whole
  * minibatch.  With PMK_MPI_AVERAGE_EVERY=K (K > 1) the ranks instead run K
  * minibatches on their parts alone and then average (periodic parameter
- * averaging, doc/scaling.md).  Deterministic for a seed and P. */
+ * averaging, doc/scaling.md).  Deterministic for a seed and P.
+ * `rbm eval --ais`: rank r runs its share of the AIS runs' blocks
+ * (pmk_rbm_ais_options.part, parts) and the log weights, 0 outside each
+ * rank's runs, are summed (exactly: x + 0 = x) on every rank, which then
+ * combines all M in run order: the estimate is one process's, bit for bit.
+ * The rows' own figures (free energy, pseudo-likelihood) are computed on
+ * every rank: they draw from the one RNG row after row. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -52,4 +58,23 @@ void pmkmpi_rbm_options(pmk_rbm_options *o)
     o->parts = (size_t)pmkmpi_size();
     o->reduce = reduce;
     o->reduce_ctx = &ctx;
+}
+
+/* The runs' log weights, each rank's own and zeros, summed over the ranks. */
+static int ais_reduce(double *log_w, size_t runs, void *ctx, pmk_error *err)
+{
+    (void)ctx;
+    int rc = pmkmpi_agree(0, err);   /* a rank that stopped stops every rank */
+    if (!rc)
+        MPI_Allreduce(MPI_IN_PLACE, log_w, (int)runs, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    return rc;
+}
+
+void pmkmpi_rbm_ais_options(pmk_rbm_ais_options *o)
+{
+    if (pmkmpi_size() == 1)
+        return;
+    o->part = (size_t)pmkmpi_rank();
+    o->parts = (size_t)pmkmpi_size();
+    o->reduce = ais_reduce;
 }

@@ -16,6 +16,29 @@
 
 #include "pmk/pmk.h"
 
+/* One process, over all the files: the library's fit, then the model saved. */
+static inline int pmkmpi_gnb_fit_one(const char *const *paths, size_t n,
+                                     const pmk_data_options *o, const pmk_gnb_options *go,
+                                     int train_pass, const char *out, pmk_gnb **m,
+                                     pmk_gnb_eval **train, pmk_error *err)
+{
+    int rc = pmk_gnb_fit_files(paths, n, o, go, m, train_pass ? train : NULL, err);
+    return rc ? rc : pmk_gnb_save(*m, out, err);
+}
+
+/* One process, over all the files: the predictions written atomically. */
+static inline int pmkmpi_gnb_predict_one(const pmk_gnb *m, const char *model_name,
+                                         const char *const *paths, size_t n,
+                                         const pmk_data_options *o, int columns,
+                                         const char *path, pmk_error *err)
+{
+    pmk_outfile of;
+    int rc = pmk_outfile_open(&of, path, err);
+    if (!rc && (rc = pmk_gnb_predict_files(m, model_name, paths, n, o, columns, of.fp, err)))
+        pmk_outfile_abort(&of);
+    return rc ? rc : pmk_outfile_commit(&of, err);
+}
+
 #ifdef PMK_WITH_MPI
 /* MPI_Init; ranks > 0 are silenced.  Called first in main. */
 void pmkmpi_init(int *argc, char ***argv);
@@ -35,25 +58,35 @@ int pmkmpi_agree_status(int status, pmk_error *err);
  * nothing to do when P = 1.  PMK_EINVAL for stdin, PMK_EIO. */
 int pmkmpi_range(const char *path, pmk_data_options *o, pmk_error *err);
 
-/* gnb over ranks (mpi_gnb.c), each collective.  fit: every rank fits its
- * part, rank 0 folds the parts' statistics in rank order with pmk_gnb_merge
- * and writes @p out; *@p m is the merged model on every rank, *@p train its
- * evaluation over all rows (when @p train_pass). */
-int pmkmpi_gnb_fit(const char *path, const pmk_data_options *o, const pmk_gnb_options *go,
-                   int train_pass, const char *out, pmk_gnb **m, pmk_gnb_eval **train,
-                   pmk_error *err);
-/* eval: @p status is this rank's CLI status so far (its reader opened or
- * not, pmkmpi_agree_status); the
- * evaluation of @p r's rows summed over ranks, in *@p out on every rank. */
-int pmkmpi_gnb_eval(int rc, const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out,
-                    pmk_error *err);
+/* gnb over ranks (mpi_gnb.c), each collective, over the data files
+ * @p paths (n >= 1) taken as one data set in file order.  Each rank's share
+ * (share_files): one file, its byte range (pmkmpi_range); several, whole
+ * files, rank r taking files [r n / P, (r + 1) n / P) (a contiguous run, so
+ * that rank order is file order; at least P files).  fit: every rank fits
+ * its share, rank 0 folds the shares' statistics in rank order with
+ * pmk_gnb_merge and writes @p out; *@p m is the merged model on every rank,
+ * *@p train its evaluation over all rows (when @p train_pass).  With one
+ * process (no mpirun, or no MPI in the build) the functions are those of
+ * the library over all the files (pmk_gnb_*_files). */
+int pmkmpi_gnb_fit(const char *const *paths, size_t n, const pmk_data_options *o,
+                   const pmk_gnb_options *go, int train_pass, const char *out, pmk_gnb **m,
+                   pmk_gnb_eval **train, pmk_error *err);
+/* eval: @p rc is this rank's CLI status so far (the model loaded or not,
+ * pmkmpi_agree_status); the evaluation of every rank's rows summed, in
+ * *@p out on every rank. */
+int pmkmpi_gnb_eval(int rc, const pmk_gnb *m, const char *model_name, const char *const *paths,
+                    size_t n, const pmk_data_options *o, pmk_gnb_eval **out, pmk_error *err);
 /* predict: rows of every rank, in input order, into @p path by rank 0. */
-int pmkmpi_gnb_predict(int rc, const pmk_gnb *m, pmk_data_reader *r, int columns,
-                       const char *path, pmk_error *err);
+int pmkmpi_gnb_predict(int rc, const pmk_gnb *m, const char *model_name,
+                       const char *const *paths, size_t n, const pmk_data_options *o,
+                       int columns, const char *path, pmk_error *err);
 /* rbm train over ranks (mpi_rbm.c): sets @p o's part, parts and reduce. */
 void pmkmpi_rbm_options(pmk_rbm_options *o);
+/* rbm eval --ais over ranks: sets @p o's part, parts and reduce. */
+void pmkmpi_rbm_ais_options(pmk_rbm_ais_options *o);
 #else
 static inline void pmkmpi_rbm_options(pmk_rbm_options *o) { (void)o; }
+static inline void pmkmpi_rbm_ais_options(pmk_rbm_ais_options *o) { (void)o; }
 static inline void pmkmpi_init(int *argc, char ***argv) { (void)argc, (void)argv; }
 static inline int pmkmpi_finalize(int status) { return status; }
 static inline int pmkmpi_rank(void) { return 0; }
@@ -64,27 +97,24 @@ static inline int pmkmpi_agree_status(int status, pmk_error *err)
     (void)err;
     return status;
 }
-static inline int pmkmpi_range(const char *path, pmk_data_options *o, pmk_error *err)
-{
-    (void)path, (void)o, (void)err;
-    return PMK_OK;
-}
-static inline int pmkmpi_gnb_fit(const char *path, const pmk_data_options *o,
+static inline int pmkmpi_gnb_fit(const char *const *paths, size_t n, const pmk_data_options *o,
                                  const pmk_gnb_options *go, int train_pass, const char *out,
                                  pmk_gnb **m, pmk_gnb_eval **train, pmk_error *err)
 {
-    (void)path, (void)o, (void)go, (void)train_pass, (void)out, (void)m, (void)train;
-    return pmk_error_set(err, PMK_EUNSUP, "pmk was built without MPI");
+    return pmkmpi_gnb_fit_one(paths, n, o, go, train_pass, out, m, train, err);
 }
-static inline int pmkmpi_gnb_eval(int rc, const pmk_gnb *m, pmk_data_reader *r,
-                                  pmk_gnb_eval **out, pmk_error *err)
+static inline int pmkmpi_gnb_eval(int rc, const pmk_gnb *m, const char *model_name,
+                                  const char *const *paths, size_t n,
+                                  const pmk_data_options *o, pmk_gnb_eval **out, pmk_error *err)
 {
-    return rc ? rc : pmk_gnb_eval_reader(m, r, out, err);
+    return rc ? rc : pmk_gnb_eval_files(m, model_name, paths, n, o, out, err);
 }
-static inline int pmkmpi_gnb_predict(int rc, const pmk_gnb *m, pmk_data_reader *r, int columns,
-                                     const char *path, pmk_error *err)
+static inline int pmkmpi_gnb_predict(int rc, const pmk_gnb *m, const char *model_name,
+                                     const char *const *paths, size_t n,
+                                     const pmk_data_options *o, int columns, const char *path,
+                                     pmk_error *err)
 {
-    return rc ? rc : pmk_gnb_predict_save(m, r, columns, path, err);
+    return rc ? rc : pmkmpi_gnb_predict_one(m, model_name, paths, n, o, columns, path, err);
 }
 #endif
 

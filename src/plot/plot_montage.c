@@ -215,7 +215,8 @@ int pmk_plot_gnb_model(const pmk_gnb *m, size_t th, size_t tw, size_t zoom, cons
     om.title = "class means";
     om.captions = (const char *const *)names;
     os.captions = shared ? all : om.captions;
-    os.title = "standard deviation (sigma)";
+    os.title = pmk_gnb_covariance(m) ? "standard deviation (sigma), full covariance"
+                                     : "standard deviation (sigma)";
     cairo_t *cr = NULL;
     if (!(rc = pmk_plot_montage_layout_get(K, th, tw, &om, &lm, err))
         && !(rc = pmk_plot_montage_layout_get(shared ? 1 : K, th, tw, &os, &ls, err))) {
