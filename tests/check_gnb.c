@@ -632,6 +632,7 @@ Suite *suite_gnb(void)
     suite_gnb_more(s);   /* check_gnb_more.c */
     suite_gnb_data(s);   /* check_gnb_data.c */
     suite_gnb_weights(s);   /* check_gnb_weights.c */
+    suite_gnb_tokens(s);    /* check_gnb_tokens.c */
     suite_gnb_full(s);   /* check_gnb_full.c */
     suite_gnb_files(s);   /* check_gnb_files.c */
     return s;

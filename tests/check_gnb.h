@@ -29,6 +29,8 @@ void suite_gnb_more(Suite *s);
 void suite_gnb_data(Suite *s);
 /* The weighted fit (check_gnb_weights.c). */
 void suite_gnb_weights(Suite *s);
+/* Token labels (check_gnb_tokens.c). */
+void suite_gnb_tokens(Suite *s);
 /* The full shared covariance (check_gnb_full.c). */
 void suite_gnb_full(Suite *s);
 /* Several data files as one (check_gnb_files.c). */

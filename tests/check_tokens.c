@@ -134,10 +134,105 @@ START_TEST(test_tokens_integers)
 }
 END_TEST
 
+/* Reads @p path with label_tokens and @p rows per chunk; the chunks' labels
+ * as "tok tok | tok" ("i5" for an integer chunk's 5) into @p out. */
+static int read_labels(const char *path, size_t rows, long label_col, char *out, size_t cap,
+                       pmk_error *e)
+{
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.label_tokens = 1;
+    o.chunk_rows = rows;
+    o.label_col = label_col;
+    o.format = PMK_DATA_CSV;
+    o.header = PMK_CSV_HEADER_NO;
+    pmk_data_reader *r = pmk_data_open(path, &o, e);
+    if (!r)
+        return e->code;
+    pmk_data_chunk ch;
+    int rc;
+    size_t len = 0;
+    out[0] = '\0';
+    while (!(rc = pmk_data_read_chunk(r, &ch, e)) && ch.n) {
+        for (size_t i = 0; i < ch.n; i++) {
+            if (ch.tok)
+                ck_assert_uint_lt((size_t)ch.y[i], ch.ntok);
+            len += (size_t)snprintf(out + len, cap - len, "%s%s%ld", len ? " " : "",
+                                    ch.tok ? "" : "i", ch.tok ? 0L : ch.y[i]);
+            if (ch.tok)   /* overwrite the 0 with the token */
+                len += (size_t)snprintf(out + len - 1, cap - len + 1, "%s", ch.tok[ch.y[i]]) - 1;
+        }
+        for (size_t k = 1; ch.tok && k < ch.ntok; k++)   /* the chunk's table is sorted */
+            ck_assert_int_lt(pmk_token_cmp(ch.tok[k - 1], strlen(ch.tok[k - 1]), ch.tok[k],
+                                           strlen(ch.tok[k])), 0);
+        len += (size_t)snprintf(out + len, cap - len, " |");
+    }
+    pmk_data_close(r);
+    return rc;
+}
+
+START_TEST(test_tokens_csv_reader)
+{
+    char got[512], want[600];
+    pmk_error e;
+    /* integers until "dog": the chunk's earlier rows become tokens, and
+     * every later chunk's labels are tokens ("007" is "7") */
+    const char *p = TEXT("mixed.csv", "5,1\n3,2\n7,3\ndog,4\n007,5\n\"cat\",6\n-2,7\n");
+    ck_assert_int_eq(read_labels(p, 2, 0, got, sizeof got, &e), PMK_OK);
+    ck_assert_str_eq(got, "i5 i3 | 7 dog | 7 cat | -2 |");
+    ck_assert_int_eq(read_labels(p, 4, 0, got, sizeof got, &e), PMK_OK);
+    ck_assert_str_eq(got, "5 3 7 dog | 7 cat -2 |");   /* line 4's "dog" is in chunk 1 */
+    ck_assert_int_eq(read_labels(p, 3, 0, got, sizeof got, &e), PMK_OK);
+    ck_assert_str_eq(got, "i5 i3 i7 | dog 7 cat | -2 |");
+    ck_assert_int_eq(read_labels(p, 100, 0, got, sizeof got, &e), PMK_OK);
+    ck_assert_str_eq(got, "5 3 7 dog 7 cat -2 |");
+    /* the first row a token (parsed when the reader opens); the label last */
+    p = TEXT("last.csv", "1,emu\n2,cat\n3,10\n4,9\n");
+    ck_assert_int_eq(read_labels(p, 3, PMK_COL_FROM_END(1), got, sizeof got, &e), PMK_OK);
+    ck_assert_str_eq(got, "emu cat 10 | 9 |");
+    /* integer labels only: today's chunks, tok NULL */
+    p = TEXT("ints.csv", "1,2\n2,-3\n");
+    ck_assert_int_eq(read_labels(p, 1, PMK_COL_FROM_END(1), got, sizeof got, &e), PMK_OK);
+    ck_assert_str_eq(got, "i2 | i-3 |");
+
+    /* the limits, placed: an empty label field, an over-long token, a space */
+    p = TEXT("empty.csv", "cat,1\n,2\n");
+    ck_assert_int_eq(read_labels(p, 4, 0, got, sizeof got, &e), PMK_EDATA);
+    snprintf(want, sizeof want, "%s:2:1: field 1: label is empty", p);
+    ck_assert_str_eq(e.msg, want);
+    p = TEXT("long.csv", "1,cat\n2,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n");
+    ck_assert_int_eq(read_labels(p, 4, 1, got, sizeof got, &e), PMK_EDATA);
+    snprintf(want, sizeof want,
+             "%s:2:3: field 2: label 'xxxxxxxxxxxxxxxxxxxx...' is longer than 64 bytes", p);
+    ck_assert_str_eq(e.msg, want);
+    p = TEXT("space.csv", "\"big cat\",1\n");
+    ck_assert_int_eq(read_labels(p, 4, 0, got, sizeof got, &e), PMK_EDATA);
+    snprintf(want, sizeof want,
+             "%s:1:1: field 1: label 'big cat' holds a space, a comma, a quote or a control byte",
+             p);
+    ck_assert_str_eq(e.msg, want);
+    /* without label_tokens a word is an error, as always; the whole-file
+     * reader refuses tokens */
+    pmk_csv_options co;
+    pmk_csv_options_init_default(&co);
+    pmk_dataset *ds = NULL;
+    co.header = PMK_CSV_HEADER_NO;
+    p = TEXT("word.csv", "cat,1\n");
+    ck_assert_int_eq(pmk_csv_read_all(p, &co, &ds, &e), PMK_EDATA);
+    snprintf(want, sizeof want, "%s:1:1: field 1: label 'cat' is not an integer", p);
+    ck_assert_str_eq(e.msg, want);
+    co.label_tokens = 1;
+    ck_assert_int_eq(pmk_csv_read_all(p, &co, &ds, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "token labels need the streaming reader");
+    ck_assert_ptr_null(ds);
+}
+END_TEST
+
 void suite_tokens(Suite *s)
 {
     TCase *tc = tcase_create("tokens");
     tcase_add_test(tc, test_tokens_order_and_lookup);
     tcase_add_test(tc, test_tokens_integers);
+    tcase_add_test(tc, test_tokens_csv_reader);
     suite_add_tcase(s, tc);
 }

@@ -64,3 +64,34 @@ expect_fail 1 "pmk gnb fit: $T/wword.csv:2:7: field 4: 'one' is not a number" \
 expect_fail 2 "pmk gnb fit: --weight-col: '3x' is not a column (0, 1, ..., last, -1, -2, ... or none)
 Try 'pmk gnb fit --help'." "$PMK" gnb fit --weight-col 3x "$T/wlast.csv" -o "$T/x.gnb"
 [ ! -e "$T/x.gnb" ] || fail "a failed fit left a model"
+
+# ---------------------------------------------------------------- token labels
+# A version-4 model of token labels (written by the library's
+# pmk_gnb_partial_fit_tokens; the CLI's fit does not make them yet): predict
+# prints the tokens, and p_TOKEN columns in byte order; one thread and many
+# give the same bytes.
+printf 'pmk-gnb 4\nfeatures 1\nclasses 3\nrows 6\nvariance shared\npriors empirical\nscale 1\nvar_smoothing 1.0000000000000001e-09\nvar_floor 0\nlabels 0 1 2\ntokens 7 cat dog\ndata\nclass 0 2\nmean 0\nm2 1\nclass 1 2\nmean 10\nm2 1\nclass 2 2\nmean 20\nm2 1\nend\n' >"$T/tok.gnb"
+printf '19\n1\n11\n-3\n' >"$T/tok.csv"
+for th in 1 3; do
+    expect_ok "$PMK" gnb predict --threads "$th" --no-labels "$T/tok.gnb" "$T/tok.csv" -o "$T/tok$th.out"
+    [ "$(cat "$T/tok$th.out")" = "$(printf 'label\ndog\n7\ncat\n7')" ] || fail "token predict: $(cat "$T/tok$th.out")"
+done
+expect_ok "$PMK" gnb predict --proba --no-labels "$T/tok.gnb" "$T/tok.csv"
+head -n 1 "$T/out" | grep -qx 'label,p_7,p_cat,p_dog' || fail "token proba header: $(head -n 1 "$T/out")"
+sed 's/^tokens 7 cat dog/tokens 7 dog cat/' "$T/tok.gnb" >"$T/tokbad.gnb"
+expect_fail 1 "pmk gnb predict: $T/tokbad.gnb:11: token 3: not after the one before (tokens are in increasing byte order)" \
+    "$PMK" gnb predict --no-labels "$T/tokbad.gnb" "$T/tok.csv"
+# eval: integer labels are the classes of their decimal tokens; the table
+# and the JSON name the tokens; a label the model lacks is placed
+printf '7,1\n7,-3\n7,12\n' >"$T/tokeval.csv"
+expect_ok "$PMK" gnb eval --json "$T/tok.gnb" "$T/tokeval.csv"
+grep -q '"labels": \["7", "cat", "dog"\]' "$T/out" || fail "token eval JSON: $(cat "$T/out")"
+grep -q '"confusion": \[\[2, 1, 0\], \[0, 0, 0\], \[0, 0, 0\]\]' "$T/out" || fail "token confusion: $(cat "$T/out")"
+expect_ok "$PMK" gnb eval "$T/tok.gnb" "$T/tokeval.csv"
+grep -qx '         7  cat  dog' "$T/out" || fail "token eval table: $(cat "$T/out")"
+grep -q '^ *cat  *0.0000  *-  *0.0000  *0$' "$T/out" || fail "token eval row: $(cat "$T/out")"
+printf '7,1\n3,2\n' >"$T/tokeval2.csv"
+expect_fail 1 "pmk gnb eval: $T/tokeval2.csv:2: label 3 was not seen in training (the model has 3 classes, labels 7 to dog)" \
+    "$PMK" gnb eval "$T/tok.gnb" "$T/tokeval2.csv"
+expect_fail 1 "pmk gnb export: export of a model of token labels is not supported yet" \
+    "$PMK" gnb export "$T/tok.gnb" "$T/tokexp"

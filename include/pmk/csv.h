@@ -65,6 +65,13 @@ typedef struct pmk_csv_options {
                               none [-1].  A negative weight is PMK_EDATA
                               "FILE:LINE:COL: field F: weight W is negative
                               (0 drops a row)" */
+    int label_tokens;    /**< 1: a label that is not an integer is a token
+                              (doc/design.md, "Labels that are any token"):
+                              from the first one on, every chunk's labels are
+                              tokens (pmk_csv_chunk.tok), integers as their
+                              canonical decimal; 0 [default]: an error, as
+                              always.  For the streaming reader only
+                              (pmk_csv_read_all refuses it, PMK_EINVAL) */
 } pmk_csv_options;
 
 /** The column @p k >= 1 from the end (1: the last) as label_col and
@@ -92,6 +99,11 @@ typedef struct pmk_csv_chunk {
     size_t n;            /**< rows in this chunk; 0 at end of file */
     const double *w;     /**< n weights (the weight column), or NULL */
     long first_line;     /**< 1-based file line number of the chunk's first row */
+    const char *const *tok; /**< label_tokens: NULL while every label so far
+                              is an integer; else the chunk's ntok distinct
+                              labels in byte order (memcmp, a prefix first),
+                              and y[i] the index of row i's */
+    size_t ntok;         /**< tokens in tok */
 } pmk_csv_chunk;
 
 /** An opaque streaming CSV reader. */

@@ -129,6 +129,8 @@ typedef struct pmk_data_options {
     long weight_col;     /**< CSV: a column of row weights (numbers >= 0, not
                               features; pmk_csv_options.weight_col), or -1 for
                               none [-1].  IDX: must be -1 */
+    int label_tokens;    /**< CSV: labels may be any token
+                              (pmk_csv_options.label_tokens) [0] */
 } pmk_data_options;
 
 /** Parses a column as `--label-col` and `--weight-col` take it into *@p col:
@@ -162,6 +164,9 @@ typedef struct pmk_data_chunk {
     const double *w;     /**< n weights (pmk_data_options.weight_col), or NULL */
     long first_pos;      /**< source position of the first row: CSV line, IDX
                               record (both 1-based) */
+    const char *const *tok; /**< token labels (pmk_csv_chunk.tok): NULL for
+                              integer labels, else y[i] indexes these ntok */
+    size_t ntok;         /**< tokens in tok */
 } pmk_data_chunk;
 
 /** An opaque data-set reader. */

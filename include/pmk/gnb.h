@@ -173,6 +173,19 @@ PMK_API int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, 
 PMK_API int pmk_gnb_partial_fit_weighted(pmk_gnb *m, const gsl_matrix *X, const long *y,
                                          const double *w, pmk_error *err);
 
+/** pmk_gnb_partial_fit_weighted for labels that are any token (a CSV chunk
+ *  read with label_tokens: pmk_data_chunk.tok): y[i] indexes the @p ntok
+ *  tokens @p tok.  The model's classes become tokens in byte order
+ *  (pmk_gnb_token): an integer model's labels turn into their decimal
+ *  tokens, and a new token's class is inserted in place, so the statistics
+ *  are those of a fit in any order.  A token model then has labels 0..K-1
+ *  (pmk_gnb_labels: the class indices).  @p tok NULL: integer labels, as
+ *  pmk_gnb_partial_fit_weighted (PMK_EINVAL on a token model).  PMK_EDATA
+ *  "more than MAX distinct labels"; the errors of the weighted fit.  On
+ *  error the model is unchanged. */
+PMK_API int pmk_gnb_partial_fit_tokens(pmk_gnb *m, const gsl_matrix *X, const long *y,
+                                       const double *w, const char *const *tok, size_t ntok,
+                                       pmk_error *err);
 /** The full covariance Sigma used for prediction (D x D, ridge included), in
  *  scaled units.  NULL unless the model is finished with PMK_GNB_COV_FULL. */
 PMK_API const gsl_matrix *pmk_gnb_covariance(const pmk_gnb *m);
@@ -213,9 +226,15 @@ PMK_API int pmk_gnb_is_finished(const pmk_gnb *m);       /**< 1 when ready to pr
  *  lives).  Once finished, transform.scale is the scale in use (an automatic
  *  one resolved). */
 PMK_API const pmk_gnb_options *pmk_gnb_get_options(const pmk_gnb *m);
-PMK_API const long *pmk_gnb_labels(const pmk_gnb *m);    /**< K labels, increasing */
+/** K labels, increasing (a model of tokens: 0..K-1, pmk_gnb_token names them;
+ *  pmk_gnb_predict then gives these class indices, and pmk_gnb_eval_add's
+ *  integer labels are the classes of their decimal tokens). */
+PMK_API const long *pmk_gnb_labels(const pmk_gnb *m);
 /** The class index of @p label, or -1 when the model has no such class. */
 PMK_API long pmk_gnb_class_index(const pmk_gnb *m, long label);
+/** The token of class @p k of a token model (owned by the model), or NULL
+ *  for a model of integer labels (or k >= K). */
+PMK_API const char *pmk_gnb_token(const pmk_gnb *m, size_t k);
 PMK_API const double *pmk_gnb_counts(const pmk_gnb *m);  /**< K counts N_k */
 /** K x D class means, in scaled units (in raw units while an automatic
  *  scale is still open, before the first finish).  The views below stay valid
@@ -569,7 +588,8 @@ PMK_API int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err);
  *  a weighted fit whose class counts (sums of weights) are not all integers,
  *  allows any positive count and rows; version 4, for a full covariance
  *  (PMK_GNB_COV_FULL), adds the 'covariance' and 'ridge' lines and the
- *  pooled scatter's rows, and allows what version 3 does. */
+ *  pooled scatter's rows, and for token labels the 'tokens' line; it allows
+ *  what version 3 does. */
 #define PMK_GNB_FORMAT_VERSION 4
 
 /** Writes a finished model as text (the format of pmk_gnb_save) to @p f at

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include "pmk/csv.h"
 #include "pmk/stream.h"
+#include "io/tokens_internal.h"
 
 #define CSV_BLOCK ((size_t)1 << 20)   /* bytes read at a time */
 #define CSV_CHUNK_CELLS ((size_t)8 << 20) /* values in one chunk at most (64 MiB) */
@@ -42,6 +43,14 @@ struct pmk_csv_reader {
      * are passed over (counted, not parsed). */
     unsigned long long off0, skip_before, range_end;
     int range_done;           /* a line at or after range_end was reached */
+    /* Token labels (opt.label_tokens, csv_tokens.c) */
+    int tokmode;              /* a label that is not an integer was met */
+    pmk_tokens tok;           /* tokmode: the chunk's labels; y indexes them */
+    int row_token;            /* the row just parsed has a label that is not an
+                                 integer, [tok_s, tok_s + tok_len) at column tok_col */
+    const char *tok_s;
+    size_t tok_len;
+    long tok_col;
 };
 
 /* Takes the next line: on return 1, [*ls, *le) is its text without the line
@@ -75,6 +84,13 @@ int pmk_csv_header_check(pmk_csv_reader *r, char *ls, char *le, pmk_error *err);
  * *weight (the weight column's, checked >= 0). */
 int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *label,
                       double *weight, pmk_error *err);
+
+/* After row @p i of the chunk was parsed (r->y[i], r->row_token): with
+ * label_tokens, interns its label once one label was not an integer; the
+ * first such label turns the chunk's rows so far into tokens.  PMK_EDATA
+ * "FILE:LINE:COL: field K: label is empty" and the other limits of
+ * pmk_token_check; PMK_ENOMEM. */
+int pmk_csv_label_token(pmk_csv_reader *r, size_t i, pmk_error *err);
 
 /* The file offset where the line starting at @p ls (in r->buf) starts. */
 static inline unsigned long long pmk_csv_offset(const pmk_csv_reader *r, const char *ls)

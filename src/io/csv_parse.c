@@ -407,12 +407,18 @@ static inline size_t plain_run(char **pp, double *dst, size_t n)
 }
 
 /* The label field fd (field k of the line at ls), which is not a plain
- * integer, into *label: PMK_OK or the error. */
-static int label_field(const pmk_csv_reader *r, const char *ls, const field *fd, size_t k,
+ * integer, into *label: PMK_OK or the error; with label_tokens, any text
+ * that is not an integer is kept as the row's token (pmk_csv_label_token). */
+static int label_field(pmk_csv_reader *r, const char *ls, const field *fd, size_t k,
                        long *label, pmk_error *err)
 {
     char q[CSV_QUOTE_MAX * 4 + 16];
     int st = parse_label_text(fd->cs, fd->ce, label);
+    if (st && r->opt.label_tokens) {
+        r->row_token = 1, r->tok_s = fd->cs, r->tok_len = (size_t)(fd->ce - fd->cs);
+        r->tok_col = colno(ls, fd->start);
+        return PMK_OK;
+    }
     if (st)
         return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, fd->start),
                             "field %zu: label %s is %s", k + 1, quote(fd->cs, fd->ce, q, sizeof q),
@@ -481,6 +487,7 @@ int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *
     const size_t nc = r->ncols, lc = r->lc, wc = r->wc;
     char *p = ls;
     double *dst = row;
+    r->row_token = 0;
     for (size_t k = 0; k < nc; k++) {
         /* The value fields before the label or weight, or before the last
          * field, in the hot loop; the rest (the label, the weight, the last
@@ -513,7 +520,7 @@ int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *
     const pmk_csv_options *o = &r->opt;
     char q[CSV_QUOTE_MAX * 4 + 16];
     field fd;
-    if (lc != SIZE_MAX && (*label < o->label_min || *label > o->label_max)) {
+    if (lc != SIZE_MAX && !r->row_token && (*label < o->label_min || *label > o->label_max)) {
         find_field(ls, le, lc, &fd);
         return pmk_error_at(err, PMK_EDATA, r->path, r->line, colno(ls, fd.start),
                             "field %zu: label %s is not in the range %ld to %ld", lc + 1,

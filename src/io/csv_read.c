@@ -36,6 +36,7 @@ void pmk_csv_options_init_default(pmk_csv_options *o)
     o->progress = NULL;
     o->progress_ctx = NULL;
     o->weight_col = -1;
+    o->label_tokens = 0;
 }
 
 void pmk_dataset_free(pmk_dataset *ds)
@@ -277,6 +278,8 @@ pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void 
     }
     if (r->y)
         r->y[0] = lab;
+    if (pmk_csv_label_token(r, 0, err))
+        goto fail;
     if (r->w)
         r->w[0] = wt;
     r->prefilled = 1;
@@ -315,6 +318,8 @@ int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err)
     size_t n = r->prefilled;
     long first = n ? r->prefilled_line : 0;
     r->prefilled = 0;
+    if (n == 0)
+        pmk_tokens_clear(&r->tok);
     const size_t d = r->d;
     long dummy;
     double wdummy;
@@ -329,7 +334,7 @@ int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err)
             first = r->line;
         int rc = pmk_csv_parse_row(r, ls, le, r->X + n * d, r->y ? r->y + n : &dummy,
                                    r->w ? r->w + n : &wdummy, err);
-        if (rc)
+        if (rc || (rc = pmk_csv_label_token(r, n, err)))
             return rc;
         n++;
     }
@@ -337,6 +342,8 @@ int pmk_csv_read_chunk(pmk_csv_reader *r, pmk_csv_chunk *chunk, pmk_error *err)
     chunk->first_line = first;
     chunk->y = n ? r->y : NULL;
     chunk->w = n ? r->w : NULL;
+    chunk->tok = n && r->tokmode ? (const char *const *)r->tok.tok : NULL;
+    chunk->ntok = n && r->tokmode ? r->tok.n : 0;
     if (n)
         chunk->X = gsl_matrix_view_array(r->X, n, d);
     else
@@ -351,6 +358,7 @@ void pmk_csv_close(pmk_csv_reader *r)
     pmk_instream_close(r->in);
     if (r->cloc)
         freelocale(r->cloc);
+    pmk_tokens_clear(&r->tok);
     CORE_FREE(r->buf, r->X, r->y, r->w, r->path, r);
 }
 
@@ -363,6 +371,8 @@ int pmk_csv_read_all(const char *path, const pmk_csv_options *opt, pmk_dataset *
     if (!err)
         err = &local;
     *out = NULL;
+    if (opt && opt->label_tokens)
+        return pmk_error_set(err, PMK_EINVAL, "token labels need the streaming reader");
     pmk_csv_reader *r = pmk_csv_open(path, opt, err);
     if (!r)
         return err->code;

@@ -98,6 +98,7 @@ void pmk_data_options_init_default(pmk_data_options *o)
     o->progress_ctx = NULL;
     o->u8 = 0;
     o->threads = 0;
+    o->label_tokens = 0;
     o->weight_col = -1;
 }
 

@@ -364,6 +364,7 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
     co.header = o.header;
     co.label_col = o.label_col;
     co.weight_col = o.weight_col;
+    co.label_tokens = o.label_tokens;
     co.chunk_rows = o.chunk_rows;
     co.max_line = o.max_line;
     co.progress = o.progress;
@@ -406,6 +407,8 @@ int pmk_data_read_chunk(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *er
             chunk->w = c.w;
             chunk->n = c.n;
             chunk->first_pos = c.first_line;
+            chunk->tok = c.tok;
+            chunk->ntok = c.ntok;
         }
     } else {
         rc = idx_chunk(r, chunk, err);

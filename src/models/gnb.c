@@ -156,6 +156,7 @@ void pmk_gnb_free(pmk_gnb *m)
     if (!m)
         return;
     pmk_gnb_free_derived(m);
+    pmk_tokens_clear(&m->tok);
     CORE_FREE(m->prior_buf, m->labels, m->count, m->mean, m->m2, m->feat, m->scatter, m);
 }
 

@@ -500,7 +500,7 @@ int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FIL
         return rc;
     fputs("label", out);
     for (size_t k = 0; columns && k < K; k++)
-        fprintf(out, ",%s%ld", columns == PMK_GNB_PROBA ? "p_" : "logp_", m->labels[k]);
+        fputs(columns == PMK_GNB_PROBA ? ",p_" : ",logp_", out), pmk_gnb_put_label(m, k, out);
     fputc('\n', out);
     for (;;) {
         pmk_data_chunk ch;
@@ -525,7 +525,7 @@ int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FIL
             for (size_t k = 1; k < K; k++)
                 if (row[k] > row[best])
                     best = k;
-            fprintf(out, "%ld", m->labels[best]);
+            pmk_gnb_put_label(m, best, out);
             for (size_t k = 0; columns && k < K; k++)
                 fprintf(out, ",%.17g", columns == PMK_GNB_PROBA ? exp(row[k]) : row[k]);
             fputc('\n', out);
@@ -616,6 +616,9 @@ int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err)
 {
     if (!m->finished)
         return pmk_error_set(err, PMK_EINVAL, "the model is not fitted");
+    if (m->tokens)   /* the CSV writer's labels are integers */
+        return pmk_error_set(err, PMK_EUNSUP, "export of a model of token labels is not "
+                                              "supported yet");
     size_t K = m->k, D = m->d;
     char *hmu = pmk_csv_numbered_header("label", "mu", D);
     char *hvar = pmk_csv_numbered_header("label", "var", D);

@@ -259,6 +259,12 @@ int pmk_gnb_partial_fit(pmk_gnb *m, const gsl_matrix *X, const long *y, pmk_erro
 int pmk_gnb_partial_fit_weighted(pmk_gnb *m, const gsl_matrix *X, const long *y, const double *w,
                                  pmk_error *err)
 {
+    return pmk_gnb_partial_fit_tokens(m, X, y, w, NULL, 0, err);
+}
+
+int pmk_gnb_fit_labels(pmk_gnb *m, const gsl_matrix *X, const long *y, const double *w,
+                       pmk_error *err)
+{
     size_t N = X->size1, D = m->d, nk = N;
     if (X->size2 != D)
         return pmk_error_set(err, PMK_EINVAL, "the data have %zu features, the model %zu",
@@ -280,7 +286,7 @@ int pmk_gnb_partial_fit_weighted(pmk_gnb *m, const gsl_matrix *X, const long *y,
                 gsl_matrix_set_row(Xk, i, &row.vector);
                 yk[i] = y[kept[i]], wk[i] = w[kept[i]];
             }
-            if (!rc && nk && (rc = pmk_gnb_partial_fit_weighted(m, Xk, yk, wk, err)) && err
+            if (!rc && nk && (rc = pmk_gnb_fit_labels(m, Xk, yk, wk, err)) && err
                 && err->line > 0)
                 err->line = (long)kept[err->line - 1] + 1;
             gsl_matrix_free(Xk);
@@ -599,6 +605,8 @@ pmk_gnb *pmk_gnb_merge(const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
 
 int pmk_gnb_merge_stats(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_error *err)
 {
+    if (a->tokens || b->tokens)
+        return pmk_gnb_merge_tokens(m, a, b, err);
     size_t D = a->d, cap = a->k + b->k;
     if (pmk_gnb_reserve(m, cap ? cap : 1, err)
         || (m->scatter && pmk_gnb_full_merge(m, a, b, err)))

@@ -6,7 +6,9 @@
 #ifndef PMK_GNB_INTERNAL_H
 #define PMK_GNB_INTERNAL_H
 
+#include <stdio.h>
 #include "pmk/gnb.h"
+#include "io/tokens_internal.h"
 
 struct pmk_gnb {
     size_t d, k, cap;        /* D features, K classes, rows allocated */
@@ -16,7 +18,9 @@ struct pmk_gnb {
                                 statistics are then in raw units */
     pmk_data_stats stats;    /* the raw values fitted while scale_open */
     /* sufficient statistics, cap rows each, first k used, increasing labels */
-    long *labels;            /* K */
+    long *labels;            /* K (a token model: 0..K-1) */
+    int tokens;              /* 1: the classes are the tokens tok (gnb_tokens.c) */
+    pmk_tokens tok;          /* K tokens in byte order, when tokens */
     double *count;           /* K: N_k */
     double *mean;            /* K x D: mu_kd (scaled units; raw while scale_open) */
     double *m2;              /* K x D: sum over class k of (x_d - mu_kd)^2 */
@@ -112,6 +116,25 @@ int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options 
 int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
                         int columns, FILE *out, int *done, pmk_error *err);
 
+/* pmk_gnb_partial_fit_weighted on the class labels as they are (a token
+ * model's: class indices), the token check left to the caller. */
+int pmk_gnb_fit_labels(pmk_gnb *m, const gsl_matrix *X, const long *y, const double *w,
+                       pmk_error *err);
+
+/* pmk_gnb_merge_stats when @p a or @p b has token labels (gnb_tokens.c):
+ * both sides relabelled by their classes' ranks in the union of their
+ * tokens (an integer model's as decimals), then merged as integers. */
+int pmk_gnb_merge_tokens(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_error *err);
+
+/* Writes class @p k's label: its token, or the integer. */
+void pmk_gnb_put_label(const pmk_gnb *m, size_t k, FILE *out);
+
+/* Class @p k's label as text: its token, or the integer written in @p buf. */
+const char *pmk_gnb_label_text(const pmk_gnb *m, size_t k, char buf[32]);
+
+/* The class of integer label @p label: on a token model, the class of its
+ * decimal token; -1 when there is none. */
+long pmk_gnb_label_class(const pmk_gnb *m, long label);
 /* The full covariance (gnb_full.c).  Alloc: the zeroed scatter (PMK_ELIMIT
  * beyond PMK_GNB_MAX_PARAMS, the memory ceiling, PMK_ENOMEM).  Chunk: adds
  * to S the chunk's within-class scatter (its rows X, scaled by s, weights w

@@ -50,6 +50,17 @@ static const char *priors_name(int p)
                                                                               : "empirical";
 }
 
+/* A token model's "tokens" line (version 4): its K tokens in byte order,
+ * class k's label being k. */
+static void write_tokens(const pmk_gnb *m, FILE *f)
+{
+    if (!m->tokens)
+        return;
+    fputs("tokens ", f);
+    pmk_tokens_write(&m->tok, f);
+    fputc('\n', f);
+}
+
 static void write_body(const pmk_gnb *m, FILE *f)
 {
     const pmk_gnb_options *op = &m->opt;
@@ -60,7 +71,7 @@ static void write_body(const pmk_gnb *m, FILE *f)
     int plain = tf->threshold == 0 && !tf->check01, whole = 1, full = m->scatter != NULL;
     for (size_t k = 0; k < K; k++)   /* counts that are not integers: weights */
         whole &= m->count[k] == floor(m->count[k]);
-    pmk_rec_put_magic(f, MAGIC, full ? 4 : !whole ? 3 : plain ? 1 : 2);
+    pmk_rec_put_magic(f, MAGIC, full || m->tokens ? 4 : !whole ? 3 : plain ? 1 : 2);
     fprintf(f, "features %zu\n", D);
     fprintf(f, "classes %zu\n", K);
     fprintf(f, "rows %.17g\n", pmk_gnb_ntrain(m));
@@ -78,7 +89,9 @@ static void write_body(const pmk_gnb *m, FILE *f)
     fputs("labels", f);
     for (size_t k = 0; k < K; k++)
         fprintf(f, " %ld", m->labels[k]);
-    fputs("\ndata\n", f);
+    fputc('\n', f);
+    write_tokens(m, f);
+    fputs("data\n", f);
     for (size_t k = 0; k < K; k++) {
         fprintf(f, "class %ld %.17g\n", m->labels[k], m->count[k]);
         pmk_rec_put_row(f, "mean", m->mean + k * D, D, 1);
@@ -126,11 +139,13 @@ int pmk_gnb_write(const pmk_gnb *m, FILE *f, pmk_error *err)
 
 /* The header's keys, each required once (prior_list only with explicit priors). */
 enum { H_FEATURES, H_CLASSES, H_ROWS, H_VARIANCE, H_PRIORS, H_PRIOR_LIST, H_SCALE,
-       H_THRESHOLD, H_CHECK01, H_SMOOTHING, H_FLOOR, H_LABELS, H_COVARIANCE, H_RIDGE, H_NKEYS };
+       H_THRESHOLD, H_CHECK01, H_SMOOTHING, H_FLOOR, H_LABELS, H_COVARIANCE, H_RIDGE, H_TOKENS,
+       H_NKEYS };
 static const char *const header_keys[H_NKEYS] = {
     "features", "classes", "rows", "variance", "priors", "prior_list",
     "scale", "threshold", "check01", "var_smoothing", "var_floor", "labels",
     "covariance", "ridge",   /* version 4, a full covariance */
+    "tokens",                /* version 4, token labels */
 };
 
 typedef struct header {
@@ -141,6 +156,7 @@ typedef struct header {
     pmk_gnb_options opt;
     double *plist;          /* K explicit priors */
     long *labels;           /* K labels */
+    pmk_tokens tok;         /* version 4, optional: K tokens, labels 0..K-1 */
 } header;
 
 static int read_magic(pmk_rec_reader *r, size_t *version_out)
@@ -253,6 +269,40 @@ static int read_prior_list(pmk_rec_reader *r, header *hd)
     return PMK_OK;
 }
 
+/* The "tokens" line: K tokens, each checked, in strictly increasing byte
+ * order (after 'labels', which must then be 0..K-1). */
+static int read_tokens(pmk_rec_reader *r, header *hd)
+{
+    if (hd->version < 4)
+        return pmk_rec_fail(r, PMK_EFORMAT, 1, "'tokens' in a format version %zu file (from 4)",
+                            hd->version);
+    if (!hd->seen[H_LABELS])
+        return pmk_rec_fail(r, PMK_EFORMAT, 1, "'tokens' before 'labels'");
+    char *t;
+    pmk_error e;
+    size_t at;
+    int added;
+    while ((t = pmk_rec_word(r))) {
+        size_t n = hd->tok.n, len = strlen(t);
+        if (n == hd->K)
+            return pmk_rec_fail(r, PMK_EFORMAT, 0, "more than %zu tokens (the 'classes' line)",
+                                hd->K);
+        if (n && pmk_token_cmp(hd->tok.tok[n - 1], hd->tok.len[n - 1], t, len) >= 0)
+            return pmk_rec_fail(r, PMK_EFORMAT, 0, "token %zu: not after the one before (tokens "
+                                "are in increasing byte order)", n + 1);
+        if (pmk_tokens_add(&hd->tok, t, len, SIZE_MAX, &at, &added, &e))
+            return pmk_rec_fail(r, PMK_EFORMAT, 0, "token %zu: %s", n + 1, e.msg);
+    }
+    if (hd->tok.n != hd->K)
+        return pmk_rec_fail(r, PMK_EFORMAT, 0, "%zu tokens where 'classes' says %zu", hd->tok.n,
+                            hd->K);
+    for (size_t k = 0; k < hd->K; k++)
+        if (hd->labels[k] != (long)k)
+            return pmk_rec_fail(r, PMK_EFORMAT, 0, "a model of tokens has labels 0 to %zu",
+                                hd->K - 1);
+    return PMK_OK;
+}
+
 /* One "key value" line whose key is @p h (not labels or prior_list). */
 static int read_setting(pmk_rec_reader *r, header *hd, int h)
 {
@@ -340,15 +390,16 @@ static int read_header(pmk_rec_reader *r, header *hd)
         hd->seen[h] = r->lineno;
         if ((h == H_LABELS || h == H_PRIOR_LIST) && !hd->K)
             return pmk_rec_fail(r, PMK_EFORMAT, 1, "'%s' before 'classes'", w);
-        rc = h == H_LABELS ? read_labels(r, hd)
+        rc = h == H_LABELS ? read_labels(r, hd) : h == H_TOKENS ? read_tokens(r, hd)
              : h == H_PRIOR_LIST ? read_prior_list(r, hd) : read_setting(r, hd, h);
         if (rc)
             return rc;
     }
     for (int h = 0; h < H_NKEYS; h++) {
         int needed = h != H_PRIOR_LIST || hd->opt.priors == PMK_GNB_PRIOR_EXPLICIT;
-        if (h == H_THRESHOLD || h == H_CHECK01 || h == H_COVARIANCE || h == H_RIDGE)
-            continue;   /* versions 2 and 4, optional: none, no check, diag, the default */
+        if (h == H_THRESHOLD || h == H_CHECK01 || h == H_COVARIANCE || h == H_RIDGE
+            || h == H_TOKENS)
+            continue;   /* versions 2 and 4, optional: none, no check, diag, the default, integers */
         if (needed && !hd->seen[h])
             return pmk_rec_fail(r, PMK_EFORMAT, 0, "the header has no '%s' line",
                                 header_keys[h]);
@@ -492,6 +543,11 @@ static int read_body(pmk_rec_reader *r, header *hd, pmk_gnb **out)
     for (size_t k = 0; k < hd->K; k++)
         if ((rc = read_class(r, hd, &sc, &m, k)))
             goto fail;
+    if (hd->tok.n) {   /* a token model: the classes are the tokens */
+        m->tok = hd->tok;
+        m->tokens = 1;
+        pmk_tokens_init(&hd->tok);
+    }
     if ((m->scatter && (rc = pmk_gnb_full_read(r, m))) || (rc = pmk_rec_need(r, "'end'")))
         goto fail;
     char *w = pmk_rec_word(r);
@@ -546,6 +602,7 @@ int pmk_gnb_read(pmk_instream *in, pmk_gnb **out, pmk_error *err)
     rc = read_body(&r, &hd, out);
     free(hd.plist);
     free(hd.labels);
+    pmk_tokens_clear(&hd.tok);
     pmk_rec_close(&r);
     return rc;
 }

@@ -355,13 +355,14 @@ int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X, con
     if (!truth)
         return pmk_error_set(err, PMK_ENOMEM, "out of memory");
     for (size_t i = 0; i < N; i++) {
-        long k = pmk_gnb_find_label(m->labels, m->k, y[i]);
+        long k = pmk_gnb_label_class(m, y[i]);
         if (k < 0) {
+            char b0[32], b1[32];
             free(truth);
             return pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), 0,
                                 "label %ld was not seen in training (the model has %zu "
-                                "classes, labels %ld to %ld)",
-                                y[i], m->k, m->labels[0], m->labels[m->k - 1]);
+                                "classes, labels %s to %s)", y[i], m->k,
+                                pmk_gnb_label_text(m, 0, b0), pmk_gnb_label_text(m, m->k - 1, b1));
         }
         truth[i] = (size_t)k;
     }

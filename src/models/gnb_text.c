@@ -120,17 +120,18 @@ static void cell(FILE *f, double v)
 
 /* The per-class table (classification_report's layout, digits=4) and the
  * confusion matrix into @p f. */
-static void write_report(const pmk_gnb_eval *e, const long *lab, FILE *f)
+static void write_report(const pmk_gnb_eval *e, const pmk_gnb *m, FILE *f)
 {
     const size_t K = e->k;
+    char b[32];
     int w = 12;   /* strlen("weighted avg") */
     for (size_t k = 0; k < K; k++) {
-        int l = snprintf(NULL, 0, "%ld", lab[k]);
+        int l = (int)strlen(pmk_gnb_label_text(m, k, b));
         w = l > w ? l : w;
     }
     fprintf(f, "\n%*s  %9s %9s %9s %9s\n\n", w, "", "precision", "recall", "f1-score", "support");
     for (size_t k = 0; k < K; k++) {
-        fprintf(f, "%*ld ", w, lab[k]);
+        fprintf(f, "%*s ", w, pmk_gnb_label_text(m, k, b));
         cell(f, e->precision[k]);
         cell(f, e->recall[k]);
         cell(f, e->f1[k]);
@@ -155,7 +156,7 @@ static void write_report(const pmk_gnb_eval *e, const long *lab, FILE *f)
     /* one width for every column: the widest label or count, plus a space */
     w = 5;
     for (size_t k = 0; k < K; k++) {
-        int l = snprintf(NULL, 0, "%ld", lab[k]) + 1;
+        int l = (int)strlen(pmk_gnb_label_text(m, k, b)) + 1;
         w = l > w ? l : w;
         for (size_t p = 0; p < K; p++) {
             l = snprintf(NULL, 0, "%zu", e->confusion[k * K + p]) + 1;
@@ -164,10 +165,10 @@ static void write_report(const pmk_gnb_eval *e, const long *lab, FILE *f)
     }
     fprintf(f, "\nconfusion matrix (rows: true label, columns: predicted label)\n%*s", w, "");
     for (size_t p = 0; p < K; p++)
-        fprintf(f, "%*ld", w, lab[p]);
+        fprintf(f, "%*s", w, pmk_gnb_label_text(m, p, b));
     fputc('\n', f);
     for (size_t t = 0; t < K; t++) {
-        fprintf(f, "%*ld", w, lab[t]);
+        fprintf(f, "%*s", w, pmk_gnb_label_text(m, t, b));
         for (size_t p = 0; p < K; p++)
             fprintf(f, "%*zu", w, e->confusion[t * K + p]);
         fputc('\n', f);
@@ -183,7 +184,7 @@ char *pmk_gnb_eval_report(const pmk_gnb_eval *e, const pmk_gnb *m)
         return NULL;
     pmk_c_locale loc;
     int entered = pmk_c_locale_enter(&loc) == PMK_OK;
-    write_report(e, m->labels, f);
+    write_report(e, m, f);
     if (entered)
         pmk_c_locale_leave(&loc);
     if (fclose(f) != 0) {
@@ -205,7 +206,14 @@ void pmk_gnb_eval_to_report(const pmk_gnb_eval *e, const pmk_gnb *m, pmk_report 
     pmk_report_num(r, "log_loss", e->log_loss,
                    "log-loss            %.6f nats (mean -log p(true class | x))\n", e->log_loss);
     pmk_report_int(r, "zero_variance_rows", (long long)e->zero_var_rows, NULL);
-    pmk_report_longs(r, "labels", m->labels, e->k);
+    if (m->tokens) {   /* a model of tokens: the labels as strings */
+        pmk_report_begin_list(r, "labels");
+        for (size_t k = 0; k < e->k; k++)
+            pmk_report_str(r, NULL, m->tok.tok[k], NULL);
+        pmk_report_end_list(r);
+    } else {
+        pmk_report_longs(r, "labels", m->labels, e->k);
+    }
     pmk_report_text(r, "%s", table ? table : "\n(out of memory for the per-class table)\n");
     pmk_report_nums(r, "precision", e->precision, e->k);
     pmk_report_nums(r, "recall", e->recall, e->k);
