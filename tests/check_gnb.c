@@ -613,6 +613,16 @@ START_TEST(test_huge_features_stay_finite)
 }
 END_TEST
 
+char *gnb_model_text(const pmk_gnb *m)
+{
+    char *t = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&t, &len);
+    ck_assert_int_eq(pmk_gnb_write(m, f, NULL), PMK_OK);
+    fclose(f);
+    return t;
+}
+
 Suite *suite_gnb(void)
 {
     Suite *s = suite_create("gnb");

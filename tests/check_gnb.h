@@ -23,6 +23,9 @@ gsl_matrix *gnb_random_data(size_t N, size_t D, const long *labs, size_t K, doub
                             long **y, unsigned long seed);
 extern const long gnb_five_labels[5];
 void gnb_assert_same_model(const pmk_gnb *a, const pmk_gnb *b, double tol);
+/* The model file's text of @p m (every statistic and parameter, %.17g),
+ * malloc'ed: byte-exact comparisons of models. */
+char *gnb_model_text(const pmk_gnb *m);
 /* The second half of the suite (check_gnb_more.c). */
 void suite_gnb_more(Suite *s);
 /* The model over files (check_gnb_data.c). */

@@ -218,16 +218,6 @@ START_TEST(test_full_weights)
 }
 END_TEST
 
-static char *model_text(const pmk_gnb *m)
-{
-    char *t = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&t, &len);
-    ck_assert_int_eq(pmk_gnb_write(m, f, NULL), PMK_OK);
-    fclose(f);
-    return t;
-}
-
 /* Loads @p text as the model file m.gnb of a fresh folder; the messages
  * name it: the part after "m.gnb:" is left in err->msg. */
 static int read_text(const char *text, pmk_gnb **out, pmk_error *err)
@@ -246,7 +236,7 @@ static int read_text(const char *text, pmk_gnb **out, pmk_error *err)
 START_TEST(test_full_file)
 {
     pmk_gnb *m = fit_hand(0.1), *back = NULL;
-    char *t = model_text(m);
+    char *t = gnb_model_text(m);
     ck_assert_str_eq(t, "pmk-gnb 4\nfeatures 2\nclasses 2\nrows 4\nvariance shared\n"
                         "priors empirical\nscale 1\nvar_smoothing 1.0000000000000001e-09\n"
                         "var_floor 0\ncovariance full\nridge 0.10000000000000001\nlabels 0 1\n"
@@ -254,7 +244,7 @@ START_TEST(test_full_file)
                         "scatter 4 2\nscatter 2\nend\n");
     pmk_error err;
     ck_assert_int_eq(read_text(t, &back, &err), PMK_OK);
-    char *t2 = model_text(back);
+    char *t2 = gnb_model_text(back);
     ck_assert_str_eq(t, t2);
     ck_assert_close(gsl_matrix_get(pmk_gnb_covariance(back), 0, 0), 1.075, 1e-15);
     pmk_gnb_free(back);

@@ -59,16 +59,6 @@ static pmk_gnb *model(void)
     return pmk_gnb_alloc(2, &o, NULL);
 }
 
-static char *text_of(const pmk_gnb *m)
-{
-    char *t = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&t, &len);
-    ck_assert_int_eq(pmk_gnb_write(m, f, NULL), PMK_OK);
-    fclose(f);
-    return t;
-}
-
 START_TEST(test_gnb_tokens_fit_merge_file)
 {
     pmk_gnb *one = model(), *late = model();
@@ -87,7 +77,7 @@ START_TEST(test_gnb_tokens_fit_merge_file)
     ck_assert(gsl_matrix_get(pmk_gnb_means(one), 1, 1) == 4);
     ck_assert(gsl_matrix_get(pmk_gnb_m2(one), 1, 1) == 8);
     gnb_assert_same_model(late, one, 0);
-    char *t1 = text_of(one), *t2 = text_of(late);
+    char *t1 = gnb_model_text(one), *t2 = gnb_model_text(late);
     ck_assert_str_eq(t1, t2);
     ck_assert(!strncmp(t1, "pmk-gnb 4\n", 10));
     ck_assert_ptr_nonnull(strstr(t1, "\nlabels 0 1 2 3\ntokens 7 cat dog emu\ndata\n"));
@@ -103,7 +93,7 @@ START_TEST(test_gnb_tokens_fit_merge_file)
     pmk_error e;
     pmk_gnb *ab = pmk_gnb_merge(a, b, &e), *ba = pmk_gnb_merge(b, a, &e);
     ck_assert_msg(ab && ba, "%s", e.msg);
-    char *t3 = text_of(ab), *t4 = text_of(ba);
+    char *t3 = gnb_model_text(ab), *t4 = gnb_model_text(ba);
     ck_assert_str_eq(t3, t1);
     ck_assert_str_eq(t4, t1);
 
@@ -113,7 +103,7 @@ START_TEST(test_gnb_tokens_fit_merge_file)
     test_write_file(p, t1, strlen(t1));
     pmk_gnb *l = NULL;
     ck_assert_msg(pmk_gnb_load(p, &l, &e) == PMK_OK, "%s", e.msg);
-    char *t5 = text_of(l);
+    char *t5 = gnb_model_text(l);
     ck_assert_str_eq(t5, t1);
     ck_assert_str_eq(pmk_gnb_token(l, 3), "emu");
     pmk_gnb_free(l);

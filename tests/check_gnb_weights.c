@@ -41,17 +41,6 @@ static pmk_gnb *fit_rows(const double *x, const long *y, const double *w, size_t
     return m;
 }
 
-/* The model file's text (every statistic and parameter, %.17g). */
-static char *model_text(const pmk_gnb *m)
-{
-    char *t = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&t, &len);
-    ck_assert_int_eq(pmk_gnb_write(m, f, NULL), PMK_OK);
-    fclose(f);
-    return t;
-}
-
 START_TEST(test_weight_two_is_the_row_twice)
 {
     pmk_gnb *w = fit_rows(&wx[0][0], wy, ww, 6, 6);
@@ -66,7 +55,7 @@ START_TEST(test_weight_two_is_the_row_twice)
     ck_assert(gsl_vector_get(pmk_gnb_priors(w), 0) == 0.5);
     /* shared variances (11 + 3) / 8 and (4 + 3) / 8, plus the smoothing */
     ck_assert(gsl_matrix_get(pmk_gnb_variances(w), 1, 0) == 14.0 / 8 + pmk_gnb_smoothing_added(w));
-    char *tw = model_text(w), *td = model_text(d);
+    char *tw = gnb_model_text(w), *td = gnb_model_text(d);
     ck_assert_str_eq(tw, td);
     free(tw);
     free(td);
@@ -121,7 +110,7 @@ START_TEST(test_fractional_weights_file)
     const double w[6] = {0.5, 1, 0, 1.25, 1, 3};
     pmk_gnb *m = fit_rows(&wx[0][0], wy, w, 6, 6);
     ck_assert(pmk_gnb_counts(m)[0] == 2.5 && pmk_gnb_counts(m)[1] == 4.25);
-    char *t = model_text(m);
+    char *t = gnb_model_text(m);
     ck_assert_ptr_nonnull(strstr(t, "pmk-gnb 3\n"));
     ck_assert_ptr_nonnull(strstr(t, "\nrows 6.75\n"));
     ck_assert_ptr_nonnull(strstr(t, "\nclass 3 2.5\n"));
@@ -132,7 +121,7 @@ START_TEST(test_fractional_weights_file)
     pmk_gnb *l = NULL;
     pmk_error e;
     ck_assert_msg(pmk_gnb_load(p, &l, &e) == PMK_OK, "%s", e.msg);
-    char *t2 = model_text(l);
+    char *t2 = gnb_model_text(l);
     ck_assert_str_eq(t2, t);
     free(t2);
     pmk_gnb_free(l);   /* the failed loads below set l to NULL */
