@@ -13,5 +13,8 @@ double rbm_mean_loglik(const pmk_rbm *m, const gsl_matrix *X);
 /* X's 0/255 rows as a table with the transform an RBM takes; X is freed
  * (check_rbm_run.c). */
 pmk_table *rbm_table_of(gsl_matrix *X);
+/* The model file's text (pmk_rbm_write), malloc'ed: byte-exact comparisons
+ * of models (check_rbm_run.c). */
+char *rbm_model_text(const pmk_rbm *m);
 
 #endif

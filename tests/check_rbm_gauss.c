@@ -259,17 +259,6 @@ START_TEST(test_gauss_standardisation)
 }
 END_TEST
 
-static char *text_of(const pmk_rbm *m)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(pmk_rbm_write(m, f, NULL), PMK_OK);
-    fclose(f);
-    return buf;
-}
-
 /* 300 rows of 5 correlated real columns (one constant) in a table. */
 static pmk_table *real_table(void)
 {
@@ -320,7 +309,7 @@ START_TEST(test_gauss_file_and_resume)
                            : gsl_vector_get(one->sigma, 0) == 1.0);
         ck_assert_int_eq(pmk_rbm_save(one, path, NULL), PMK_OK);
         ck_assert_int_eq(pmk_rbm_load(path, &back, NULL), PMK_OK);
-        char *a = text_of(one), *b = text_of(back);
+        char *a = rbm_model_text(one), *b = rbm_model_text(back);
         ck_assert(!strncmp(a, "pmk-rbm 4\n", 10));
         ck_assert_str_eq(a, b);
         ck_assert(!memcmp(one->std_sd->data, back->std_sd->data, 5 * sizeof(double)));
@@ -331,7 +320,7 @@ START_TEST(test_gauss_file_and_resume)
         o.continue_rng = 1;
         o.visible = PMK_RBM_BINARY;   /* ignored: a continued model keeps its units */
         ck_assert_int_eq(pmk_rbm_train_table(&back, t, &o, r, NULL, NULL, NULL, NULL), PMK_OK);
-        a = text_of(two), b = text_of(back);
+        a = rbm_model_text(two), b = rbm_model_text(back);
         ck_assert_str_eq(a, b);
         free(a), free(b);
         pmk_rbm_free(two), pmk_rbm_free(one), pmk_rbm_free(back);
@@ -411,7 +400,7 @@ START_TEST(test_gauss_wide_file)
     snprintf(path, sizeof path, "%s/w.rbm", test_tmpdir());
     ck_assert_int_eq(pmk_rbm_save(m, path, NULL), PMK_OK);
     ck_assert_int_eq(pmk_rbm_load(path, &back, NULL), PMK_OK);
-    char *a = text_of(m), *b = text_of(back);
+    char *a = rbm_model_text(m), *b = rbm_model_text(back);
     ck_assert_str_eq(a, b);
     free(a), free(b);
     remove(path);

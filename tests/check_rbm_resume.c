@@ -29,18 +29,6 @@ static pmk_table *proto_table(void)
     return rbm_table_of(X);
 }
 
-/* The model file's text (pmk_rbm_write), owned by the caller. */
-static char *model_text(const pmk_rbm *m)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(pmk_rbm_write(m, f, NULL), PMK_OK);
-    fclose(f);
-    return buf;
-}
-
 /* Saved and loaded again through a file. */
 static pmk_rbm *round_trip(const pmk_rbm *m)
 {
@@ -91,14 +79,14 @@ START_TEST(test_exact_resume)
         pmk_rng_seed(r, 12345);
         o.continue_rng = 1;
         ck_assert_int_eq(pmk_rbm_train_table(&back, t, &o, r, nop, NULL, NULL, NULL), PMK_OK);
-        char *a = model_text(two), *b = model_text(back);
+        char *a = rbm_model_text(two), *b = rbm_model_text(back);
         ck_assert(!strncmp(a, "pmk-rbm 3\n", 10));
         ck_assert_str_eq(a, b);
         free(b);
         o.continue_rng = 0;   /* the stream restarts from 12345: another model */
         pmk_rng_seed(r, 12345);
         ck_assert_int_eq(pmk_rbm_train_table(&again, t, &o, r, nop, NULL, NULL, NULL), PMK_OK);
-        b = model_text(again);
+        b = rbm_model_text(again);
         ck_assert(strcmp(a, b) != 0);
         ck_assert_uint_eq(again->rng_seed, 12345);
         free(a), free(b);
@@ -158,7 +146,7 @@ START_TEST(test_sparsity_options)
     ck_assert_int_eq(pmk_rbm_train_table(&x, t, &d, r, NULL, NULL, NULL, NULL), PMK_OK);
     pmk_rng_seed(r, 5);
     ck_assert_int_eq(pmk_rbm_train_table(&y, t, &o, r, NULL, NULL, NULL, NULL), PMK_OK);
-    char *a = model_text(x), *b = model_text(y);
+    char *a = rbm_model_text(x), *b = rbm_model_text(y);
     ck_assert_str_eq(a, b);
     ck_assert_ptr_null(y->q);
     free(a), free(b);

@@ -15,6 +15,17 @@
 /* The rows of X (values 0 or 255) as a table with the transform an RBM takes
  * (scale 1/255, checked to lie in [0,1]); X is freed (also
  * check_rbm_resume.c's, through check_pmk.h). */
+char *rbm_model_text(const pmk_rbm *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(pmk_rbm_write(m, f, NULL), PMK_OK);
+    fclose(f);
+    return buf;
+}
+
 pmk_table *rbm_table_of(gsl_matrix *X)
 {
     pmk_table *t = NULL;
