@@ -52,12 +52,16 @@ done
 both ising noise -q --seed 3 --flip 0.1 "$FIX/ising-y.pbm" -o OUT.pbm
 both ising energy -q --json "$FIX/ising-y.pbm" --observed "$FIX/ising-x.pbm"
 
-# the RBM: same --threads, same bytes; AIS the same for any count
+# the RBM: same --threads, same bytes (and a small one for any count); AIS
+# the same for any count
 for t in 1 2; do
     expect_ok "$PMK" rbm train -q --hidden 6 --epochs 2 --seed 7 --threads $t "$FIX/rbm-bars.csv" -o a$t.rbm
     expect_ok "$PMK" rbm train -q --hidden 6 --epochs 2 --seed 7 --threads $t "$FIX/rbm-bars.csv" -o b$t.rbm
     same_bytes a$t.rbm b$t.rbm
 done
+# minibatches below PMK_RBM_BLAS_SHARE_MIN (here 10 x 36 x 6) run on one BLAS
+# thread: the same model for any --threads
+same_bytes a1.rbm a2.rbm
 both rbm eval -q --json --ais --ais-runs 20 --ais-betas 10,10,10 --seed 2 a1.rbm "$FIX/rbm-bars.csv"
 both rbm hidden -q a1.rbm "$FIX/rbm-bars.csv" -o OUT.csv
 both rbm sample -q --seed 4 a1.rbm -o OUT.csv

@@ -375,8 +375,15 @@ typedef struct pmk_rbm_options {
                                available [0].  Same seed and same threads:
                                a byte-identical model; another count may
                                change the last bits (OpenBLAS splits its sums
-                               by thread) */
+                               by thread).  Minibatches of batch x D x H below
+                               PMK_RBM_BLAS_SHARE_MIN use one thread, so their
+                               models are the same for every count */
 } pmk_rbm_options;
+
+/** Multiply-adds a training GEMM (batch x D x H) needs before pmk_rbm_fit
+ *  shares it among threads (2^23: a 100 x 784 x 500 minibatch is shared, the
+ *  demo's 20 x 784 x 100 is not). */
+#define PMK_RBM_BLAS_SHARE_MIN 8388608.0
 
 /** Fills @p o with the defaults in brackets above. */
 PMK_API void pmk_rbm_options_init_default(pmk_rbm_options *o);

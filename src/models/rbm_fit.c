@@ -145,7 +145,12 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
     gsl_matrix_float *batch = pmk_rbm_trainer_batch(t);
     double rates[PMK_RBM_PT_MAX];
     int rc = PMK_OK;
-    core_blas_threads(pmk_threads_resolve(o->threads));   /* a GEMM phase (threads.c) */
+    /* A GEMM phase (threads.c), for minibatches worth sharing: below
+     * PMK_RBM_BLAS_SHARE_MIN multiply-adds a GEMM (B D H) the threads' start and
+     * join cost more than they save, and on a busy machine far more (the
+     * demo's 20 x 784 x 100 took 5.6 s on two threads, 1.2 s on one). */
+    const double work = (double)o->batch * (double)m->d * (double)m->h;
+    core_blas_threads(work < PMK_RBM_BLAS_SHARE_MIN ? 1 : pmk_threads_resolve(o->threads));
     const size_t last = m->epochs + o->epochs, nbatch = (N - 1) / o->batch + 1;
     char what[64];
     for (size_t e = 0; e < o->epochs && !rc; e++) {
