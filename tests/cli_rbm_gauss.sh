@@ -48,7 +48,8 @@ expect_ok $R sample "$T/m.rbm" -n 4 -s 20 --binary -o "$T/sb.csv" --seed 1 --ini
 
 # ---- eval: exact and AIS log Z agree; the log-density in data units
 expect_ok $R eval "$T/m.rbm" "$D" --no-labels --exact --seed 1
-grep -q '^pseudo-likelihood (exact)  nan$' "$T/out" || fail "no pseudo-likelihood for Gaussian units"
+# the pseudo-likelihood is for binary units: no line (and null in JSON)
+! grep -q '^pseudo-likelihood' "$T/out" || fail "a pseudo-likelihood line for Gaussian units"
 lz=$(awk '/^log Z \(exact\)/ { print $4 }' "$T/out")
 ld=$(awk '/^log-density \(data units\)/ { print $4 }' "$T/out")
 [ -n "$lz" ] && [ -n "$ld" ] || fail "eval lines"
@@ -57,6 +58,7 @@ la=$(awk '/^log Z \(AIS/ { print $6 }' "$T/out")
 near "$la" "$lz" 0.1
 expect_ok $R eval "$T/m.rbm" "$D" --no-labels --exact --json
 grep -q '"mean_log_density":' "$T/out" || fail "JSON log-density"
+grep -q '"pseudo_likelihood": null, "pseudo_likelihood_1bit": null' "$T/out" || fail "JSON pseudo-likelihood"
 
 # ---- refusals
 expect_err_line 2 "pmk rbm train: parallel tempering is not available for Gaussian visible units (use --trainer cd or pcd)" \

@@ -372,9 +372,10 @@ static void eval_report(pmk_report *rep, const pmk_rbm_evaluation *ev, int gauss
     int exact = ev->log_z_method == PMK_RBM_LOG_Z_EXACT, ais = ev->log_z_method == PMK_RBM_LOG_Z_AIS;
     pmk_report_int(rep, "n", (long long)ev->n, "%-27s%zu\n", "rows", ev->n);
     eval_num(rep, "recon_error", ev->recon_error, "reconstruction error");
-    eval_num(rep, "pseudo_likelihood", ev->pseudo_likelihood, "pseudo-likelihood (exact)");
+    /* binary units only: the pseudo-likelihood of Gaussian ones is NaN (JSON null) */
+    eval_num(rep, "pseudo_likelihood", ev->pseudo_likelihood, gauss ? NULL : "pseudo-likelihood (exact)");
     eval_num(rep, "pseudo_likelihood_1bit", ev->pseudo_likelihood_1bit,
-             "pseudo-likelihood (1 bit)");
+             gauss ? NULL : "pseudo-likelihood (1 bit)");
     eval_num(rep, "mean_free_energy", ev->mean_free_energy, "mean free energy");
     pmk_report_str(rep, "log_z_method", exact ? "exact" : ais ? "ais" : "none", NULL);
     if (ais) {
