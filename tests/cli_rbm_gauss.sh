@@ -17,6 +17,9 @@ G="--visible gaussian -H 3 -b 10 --lr 0.01 --no-labels"
 expect_ok $R train "$D" -o "$T/m.rbm" $G -e 2 --seed 5
 grep -q '^pmk rbm train: 60 rows (57 for training, 3 held out), D = 4 (Gaussian), H = 3, CD-1, batch 10$' \
     "$T/err" || fail "notice names the Gaussian units"
+# the epoch lines: no pseudo-likelihood (it is for binary units)
+grep -q '^pmk rbm train: epoch 2/2  recon [0-9.]*  free-energy gap ' "$T/err" \
+    || fail "epoch line: $(grep epoch "$T/err")"
 head -n 1 "$T/m.rbm" | grep -qx 'pmk-rbm 4' || fail "model magic"
 grep -qx 'units gaussian' "$T/m.rbm" && grep -qx 'check01 0' "$T/m.rbm" && grep -qx 'scale 1' "$T/m.rbm" \
     || fail "units and transform lines"

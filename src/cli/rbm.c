@@ -139,9 +139,11 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
         cli_notice("%s", info->notice);
         return 0;
     }
-    cli_progress_line("epoch %zu/%zu  recon %.4f  pseudo-likelihood %.4f  free-energy gap %.4f  "
-                      "%.2f s",
-                      info->epoch, c->epochs_total, info->recon_error, pl, gap, secs);
+    char pls[48] = "";   /* none for Gaussian units (NaN) */
+    if (!isnan(pl))
+        snprintf(pls, sizeof pls, "  pseudo-likelihood %.4f", pl);
+    cli_progress_line("epoch %zu/%zu  recon %.4f%s  free-energy gap %.4f  %.2f s", info->epoch,
+                      c->epochs_total, info->recon_error, pls, gap, secs);
     if (c->log) {   /* then the swap rates of each pair, space-separated */
         fprintf(c->log, "%zu,%.17g,%.17g,%.17g,%.6f,%.6f", info->epoch, info->recon_error, pl,
                 gap, secs, now - c->t0);
