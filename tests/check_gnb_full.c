@@ -227,8 +227,8 @@ static int read_text(const char *text, pmk_gnb **out, pmk_error *err)
     test_write_file(path, text, strlen(text));
     int rc = pmk_gnb_load(path, out, err);
     remove(path);
-    const char *at = strstr(err->msg, "m.gnb:");
-    if (rc && at)
+    const char *at = rc ? strstr(err->msg, "m.gnb:") : NULL;   /* msg is set on failure only */
+    if (at)
         memmove(err->msg, at, strlen(at) + 1);
     return rc;
 }
