@@ -35,7 +35,7 @@ static int open_model(const cli_args *a, pmk_gnb **m, pmk_data_options *o)
     if (pmk_gnb_check_transform(*m, &tf, &err))
         return cli_usage("%s: %s", a->pos[0], err.msg);
     cli_data_options(a, o);
-    o->chunk_rows = GNB_CHUNK_ROWS;
+    o->chunk_rows = GNB_CHUNK_ROWS, o->label_tokens = 1;   /* labels may be any token */
     return 0;
 }
 
@@ -130,7 +130,7 @@ static int cmd_fit(int argc, char **argv)
     pmk_gnb_fitter *f = NULL;
     pmk_data_options o;
     cli_data_options(&a, &o);
-    o.chunk_rows = chunk, o.weight_col = wcol;
+    o.chunk_rows = chunk, o.weight_col = wcol, o.label_tokens = 1;
     /* mpirun -np P, or several files: src/mpi/mpi_gnb.c fits and saves */
     int mpi = pmkmpi_size() > 1 || a.npos > 1;
     if (!rc && mpi && (wpath || wcol != -1))

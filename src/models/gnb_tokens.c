@@ -227,3 +227,14 @@ long pmk_gnb_label_class(const pmk_gnb *m, long label)
     int len = snprintf(buf, sizeof buf, "%ld", label);
     return pmk_tokens_find(&m->tok, buf, (size_t)len);
 }
+
+void pmk_gnb_token_classes(const pmk_gnb *m, const char *const *tok, size_t ntok, long *cls)
+{
+    for (size_t j = 0; tok && j < ntok; j++) {
+        size_t len = strlen(tok[j]);
+        long v;
+        cls[j] = m->tokens ? pmk_tokens_find(&m->tok, tok[j], len)
+                 : pmk_token_integer(tok[j], len, &v) ? pmk_gnb_find_label(m->labels, m->k, v)
+                                                      : -1;
+    }
+}
