@@ -209,7 +209,7 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gn
     for (size_t p = 0; p < P; p++)
         *rows += parts[p].rows;
     free_parts(parts, P);
-    if (rc) {
+    if (rc || acc->k > gopt->max_classes) {   /* too many: one thread names the row */
         pmk_gnb_free(acc);
         *rows = 0;
         return rc;
