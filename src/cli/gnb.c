@@ -222,7 +222,7 @@ static int cmd_eval(int argc, char **argv)
     if (pmkmpi_gnb_eval(rc, m, a.pos[0], (const char *const *)a.pos + 1, a.npos - 1, &o, &e,
                         &err) && !rc)
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
-    cli_data_options(&a, &o);
+    cli_data_options(&a, &o), o.label_tokens = 1;
     if (!rc && ((png[0] && pmk_plot_confusion(e, m, png[0], &err))
                 || (png[1] && pmk_plot_gnb_worst(m, a.pos[0], a.pos[1], &o, 20, 4, png[1], &err))))
         rc = cli_error_pmk(&err);
