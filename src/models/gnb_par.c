@@ -206,10 +206,15 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gn
         pmk_gnb_free(acc);
         acc = mm;
     }
+    if (!rc && acc->k > gopt->max_classes) {   /* too many: one thread names the row */
+        free_parts(parts, P);
+        pmk_gnb_free(acc);
+        return PMK_OK;
+    }
     for (size_t p = 0; p < P; p++)
         *rows += parts[p].rows;
     free_parts(parts, P);
-    if (rc || acc->k > gopt->max_classes) {   /* too many: one thread names the row */
+    if (rc) {
         pmk_gnb_free(acc);
         *rows = 0;
         return rc;
