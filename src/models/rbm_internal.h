@@ -142,6 +142,34 @@ static inline void xo_seed(xo128 *x, pmk_rng *r)
         x->s[0] = 1u;   /* the all-zero state is xoshiro's only fixed point */
 }
 
+/* Four xoshiro128** generators in the lanes of a vector (GCC/Clang vector
+ * extensions): the stream of one row of a minibatch in the trainer, four
+ * draws per call, so that a row's Bernoulli draws vectorise.  Lane l of
+ * draw q gives the row's number 4 q + l. */
+typedef uint32_t rbm_v4su __attribute__((vector_size(16)));
+typedef struct xo4 {
+    rbm_v4su s0, s1, s2, s3;
+} xo4;
+
+static inline rbm_v4su xo4_next(xo4 *x)
+{
+    const rbm_v4su m = x->s1 * 5u, result = ((m << 7) | (m >> 25)) * 9u;
+    const rbm_v4su t = x->s1 << 9;
+    x->s2 ^= x->s0;
+    x->s3 ^= x->s1;
+    x->s1 ^= x->s2;
+    x->s0 ^= x->s3;
+    x->s2 ^= t;
+    x->s3 = (x->s3 << 11) | (x->s3 >> 21);
+    return result;
+}
+
+/* The next step's minibatch: the @p step-th of the epoch (each step counts
+ * one on from the last), and its first row's index in the minibatch, this
+ * worker's part of it in data-parallel training: each row draws what the
+ * same row draws in one process. */
+void rbm_trainer_place(pmk_rbm_trainer *t, uint64_t step, size_t row0);
+
 /* ---------------------------------------------------------------- Gaussian units
  * (rbm_gauss.c: the hooks the binary code calls where the units differ) */
 
@@ -172,10 +200,10 @@ int rbm_gauss_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err);
 int rbm_gauss_log_z_ais(const pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_ais_options *o,
                         pmk_rng *r, pmk_rbm_ais_result *out, pmk_error *err);
 
-/* Float kernels of the trainer for Gaussian units: Y (n x k) <- Y + c;
- * S <- M + N(0,1) (Box-Muller on the xoshiro stream), first n rows. */
-void rbm_add_bias_f(gsl_matrix_float *Y, size_t n, const float *c);
-void rbm_gauss_draw_f(const gsl_matrix_float *M, gsl_matrix_float *S, size_t n, xo128 *x);
+/* Float kernels of the trainer for Gaussian units, on one row of k: y <- y +
+ * c; s <- mu + N(0,1) (Box-Muller on the row's stream). */
+void rbm_add_bias_row_f(float *y, const float *c, size_t k);
+void rbm_gauss_draw_row_f(const float *mu, float *s, size_t k, xo4 *x);
 
 /* The trainer's s for Gaussian units when s is not all 1 or is learned
  * (rbm_gauss.c): the trainer then works in u = v / s, where the chain is
