@@ -74,8 +74,9 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t);
  * @p n rows from. */
 gsl_matrix_float *pmk_rbm_trainer_batch(pmk_rbm_trainer *t);
 
-/* Seeds the trainer's Bernoulli sampler (xoshiro128**) from @p r;
- * pmk_rbm_fit does it at the start of every epoch. */
+/* Sets the key of the trainer's per-row streams (rbm_stream) from four
+ * draws of @p r, and counts minibatches from 0; pmk_rbm_fit does it at the
+ * start of every epoch. */
 void pmk_rbm_trainer_seed(pmk_rbm_trainer *t, pmk_rng *r);
 
 /* The inverse temperatures of @p o's o->temperatures replicas, as floats. */
@@ -93,9 +94,9 @@ int rbm_trainer_reduce(pmk_rbm_trainer *t, const pmk_rbm_options *o, double weig
                        double *recon, pmk_error *err);
 
 /* One CD-k / PCD-k update on the first @p n rows of the batch buffer, with
- * momentum @p mu.  @p h0, when non-NULL (n x H), replaces the hidden sample
- * drawn from p(h | v0) (tests).  Samples come from the trainer's own sampler
- * (pmk_rbm_trainer_seed).  Adds the batch's summed squared reconstruction
+ * momentum @p mu, on the options' threads.  @p h0, when non-NULL (n x H),
+ * replaces the hidden sample drawn from p(h | v0) (tests).  Samples come from
+ * the trainer's per-row streams (pmk_rbm_trainer_seed).  Adds the batch's summed squared reconstruction
  * error to *recon_sum.  PMK_EINVAL for n outside 1..batch or an h0 of
  * another shape, or a GEMM's status, each with a "training step: " message. */
 int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
@@ -104,11 +105,10 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
 /* Writes the float parameters and state back into @p m (double). */
 int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err);
 
-/* The training sampler: xoshiro128** (Blackman & Vigna 2018), inlined, so
- * that the ~30M Bernoulli draws of an epoch do not each pay a call through
- * gsl_rng.  Its state is seeded from the caller's pmk_rng at the start of
- * every epoch (four 32-bit draws), so a seed still fixes the whole run and a
- * run split into several pmk_rbm_fit calls draws the same numbers. */
+/* xoshiro128** (Blackman & Vigna 2018), inlined: xo_seed takes four 32-bit
+ * draws from the caller's pmk_rng (the training streams' key for an epoch),
+ * so a seed fixes the whole run and a run split into several pmk_rbm_fit
+ * calls draws the same numbers. */
 typedef struct xo128 {
     uint32_t s[4];
 } xo128;
