@@ -122,12 +122,15 @@ static void bernoulli_row(const float *p, float *s, size_t k, xo4 *x)
 
 /* out[j - j0] (+)= sum over rows 0..n-1 of Y[r][j], j in [j0, j1), rows in
  * order (the same sum whatever the column range). */
-static void col_sums(const float *Y, size_t ld, size_t n, size_t j0, size_t j1, float *out)
+static void col_sums(const float *restrict Y, size_t ld, size_t n, size_t j0, size_t j1,
+                     float *restrict out)
 {
     memset(out, 0, (j1 - j0) * sizeof *out);
-    for (size_t r = 0; r < n; r++)
+    for (size_t r = 0; r < n; r++) {
+#pragma omp simd
         for (size_t j = j0; j < j1; j++)
             out[j - j0] += Y[r * ld + j];
+    }
 }
 
 /* ---------------------------------------------------------------- streams */
@@ -412,8 +415,9 @@ static void update_rows(pmk_rbm_trainer *t, size_t d0, size_t d1, size_t n, size
     sgemm(1, 0, d1 - d0, H, P, -t->lr / (float)P, Vk + d0, D, t->PH->data, H, 1.0f,
           ROW(t->dW, d0), H);
     const float decay = t->lr * t->wd;
-    for (size_t i = d0; i < d1; i++) {
-        float *w = ROW(t->W, i), *dw = ROW(t->dW, i);
+    for (size_t i = d0; i < d1; i++) {   /* elementwise: vectors give the same bits */
+        float *restrict w = ROW(t->W, i), *restrict dw = ROW(t->dW, i);
+#pragma omp simd
         for (size_t j = 0; j < H; j++) {
             dw[j] -= decay * w[j];
             w[j] += dw[j];
