@@ -529,7 +529,7 @@ int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_floa
         rs += t->recon[r];
     *recon_sum += rs;
     if (t->q)
-        sparsity_step(t, n, t->recon);
+        sparsity_step(t, n, t->sums + 2 * D + H);   /* the PHk sums are spent */
     if (t->sg && t->sg->learn)
         rbm_sigma_update(t->sg, t->lr);
     return PMK_OK;
