@@ -498,7 +498,8 @@ END_TEST
 
 /* Sizes from options are checked against the ceiling before anything is
  * allocated.  D = 3, H = 2: training floats 2 D H + 2 (D + H) + 3 B (D + H)
- * + 2 max(D, H) = 28 + 15 B; B = 10^15 needs 4 (28 + 15 10^15) bytes.  AIS
+ * + 17 B (each row's stream and error) + 2 (D + H) (column sums) = 32 + 32 B;
+ * B = 10^15 needs 4 (32 + 32 10^15) bytes.  AIS
  * with M runs: 8 (M (D + 2 H + 1) + K + 1 + 4 D + H) with K = 3 (1,1,1):
  * M = 10^15 needs 8 (8 10^15 + 18). */
 START_TEST(test_option_sizes_checked)
@@ -514,7 +515,7 @@ START_TEST(test_option_sizes_checked)
     pmk_error e;
     ck_assert_int_eq(pmk_rbm_fit(m, X, &o, r, NULL, NULL, &e), PMK_ELIMIT);
     ck_assert_str_eq(e.msg, "training 3 x 2 units with batches of 1000000000000000 rows needs "
-                            "60000000000000112 bytes, more than the PMK_MAX_MEMORY limit of "
+                            "128000000000000128 bytes, more than the PMK_MAX_MEMORY limit of "
                             "1073741824 bytes");
     ck_assert_uint_eq(m->epochs, 0);
     pmk_rbm_ais_options ao;

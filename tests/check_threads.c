@@ -104,24 +104,31 @@ START_TEST(test_ais_any_threads)
 }
 END_TEST
 
-/* Training twice with the same seed and the same thread count: the same
- * bytes (what `pmk rbm train --help` promises). */
-static char *train_bytes(int threads, size_t *len)
+/* A model trained on N random rows of D binary units (H hidden, batches of
+ * B, 2 epochs) with @p threads, as the bytes of its file.  @p mode: 0 CD-1,
+ * 1 CD-2 with the sparsity target, 2 PCD-1, 3 tempering (3 replicas). */
+static char *train_bytes_shape(int threads, size_t N, size_t D, size_t H, size_t B, int mode,
+                               size_t *len)
 {
-    gsl_matrix *X = gsl_matrix_alloc(40, 16);
+    gsl_matrix *X = gsl_matrix_alloc(N, D);
     pmk_rng *r = pmk_rng_alloc(NULL, 4);
-    for (size_t n = 0; n < 40; n++)
-        for (size_t i = 0; i < 16; i++)
+    for (size_t n = 0; n < N; n++)
+        for (size_t i = 0; i < D; i++)
             gsl_matrix_set(X, n, i, pmk_rng_uniform(r) < (i % 4 + 1) / 5.0 ? 1.0 : 0.0);
     pmk_error e;
-    pmk_rbm *m = pmk_rbm_alloc(16, 8, &e);
+    pmk_rbm *m = pmk_rbm_alloc(D, H, &e);
     ck_assert_ptr_nonnull(m);
     ck_assert_int_eq(pmk_rbm_init(m, X, r, &e), PMK_OK);
     pmk_rbm_options o;
     pmk_rbm_options_init_default(&o);
     o.epochs = 2;
-    o.batch = 10;
+    o.batch = B;
     o.threads = threads;
+    o.k = mode == 1 ? 2 : 1;
+    o.sparsity_cost = mode == 1 ? 0.5 : 0.0;
+    o.persistent = mode == 2;
+    if (mode == 3)
+        ck_assert_int_eq(pmk_rbm_options_set_temperatures(&o, "3", &e), PMK_OK);
     ck_assert_int_eq(pmk_rbm_fit(m, X, &o, r, NULL, NULL, &e), PMK_OK);
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
@@ -133,6 +140,14 @@ static char *train_bytes(int threads, size_t *len)
     return buf;
 }
 
+/* Training twice with the same seed and the same thread count: the same
+ * bytes (also with the sparsity target and H > the batch: the sparsity
+ * gradient's buffer holds H floats, under ASan). */
+static char *train_bytes(int threads, size_t *len)
+{
+    return train_bytes_shape(threads, 40, 16, 8, 10, 0, len);
+}
+
 START_TEST(test_rbm_fixed_threads)
 {
     for (int t = 1; t <= 2; t++) {
@@ -142,6 +157,33 @@ START_TEST(test_rbm_fixed_threads)
         ck_assert(memcmp(a, b, n1) == 0);
         free(a);
         free(b);
+        a = train_bytes_shape(t, 40, 16, 24, 10, 1, &n1);
+        b = train_bytes_shape(t, 40, 16, 24, 10, 1, &n2);
+        ck_assert_uint_eq(n1, n2);
+        ck_assert(memcmp(a, b, n1) == 0);
+        free(a);
+        free(b);
+    }
+}
+END_TEST
+
+/* Minibatches shared among threads (B D H = 200 x 256 x 192, above
+ * PMK_RBM_BLAS_SHARE_MIN; 500 rows: two full batches and one of 100): the
+ * same bytes for 1, 2 and 3 threads, for CD-1, CD-2 with sparsity, PCD and
+ * tempering (what `pmk rbm train --help` promises). */
+START_TEST(test_rbm_any_threads)
+{
+    ck_assert(200.0 * 256 * 192 >= PMK_RBM_BLAS_SHARE_MIN);
+    for (int mode = 0; mode < 4; mode++) {
+        size_t n1, n2;
+        char *a = train_bytes_shape(1, 500, 256, 192, 200, mode, &n1);
+        for (int t = 2; t <= 3; t++) {
+            char *b = train_bytes_shape(t, 500, 256, 192, 200, mode, &n2);
+            ck_assert_uint_eq(n1, n2);
+            ck_assert_msg(memcmp(a, b, n1) == 0, "mode %d: %d threads differ from 1", mode, t);
+            free(b);
+        }
+        free(a);
     }
 }
 END_TEST
@@ -277,6 +319,7 @@ Suite *suite_threads(void)
     tcase_add_test(tc, test_check);
     tcase_add_test(tc, test_ais_any_threads);
     tcase_add_test(tc, test_rbm_fixed_threads);
+    tcase_add_test(tc, test_rbm_any_threads);
     tcase_add_test(tc, test_gnb_ranges);
     tcase_add_test(tc, test_icm_any_threads);
     suite_add_tcase(s, tc);

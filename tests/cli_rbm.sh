@@ -138,16 +138,22 @@ expect_err_line 2 "pmk rbm train: the sparsity cost must be >= 0, not -1" \
     $R train "$BARS" -o "$T/x.rbm" --sparsity-cost -1
 
 # ---- parallel tempering against CD-1 and PCD-1: the bars binarized, H = 8,
-# 300 epochs, lr 0.1, batch 10, momentum 0, seed 1; the training
-# log-likelihood by exact log Z (measured: CD-1 -11.300, PCD-1 -11.388,
-# PT-10 -11.074; doc/benchmarks.md)
+# 300 epochs, lr 0.1, batch 10, momentum 0; the training log-likelihood by
+# exact log Z, summed over seeds 1-3: one seed's gap between PT and CD is
+# within the seeds' spread (measured, seeds 1-3: CD-1 -11.089 -10.945 -11.119,
+# PCD-1 -11.475 -12.093 -11.841, PT-10 -11.094 -11.133 -10.706; doc/benchmarks.md
+# has seed 1 of the sampler before per-row streams)
 for tr in cd pcd pt; do
-    expect_ok $R train "$BARS" -o "$T/$tr.rbm" -H 8 -e 300 -b 10 --lr 0.1 --momentum 0 \
-        --holdout 0 --binarize 0.5 --seed 1 -q --trainer $tr
-    expect_ok $R eval "$T/$tr.rbm" "$BARS" --exact --json --seed 1
-    get mean_log_prob "$T/out" >"$T/$tr.ll"
+    : >"$T/$tr.ll"
+    for s in 1 2 3; do
+        expect_ok $R train "$BARS" -o "$T/$tr.rbm" -H 8 -e 300 -b 10 --lr 0.1 --momentum 0 \
+            --holdout 0 --binarize 0.5 --seed $s -q --trainer $tr
+        expect_ok $R eval "$T/$tr.rbm" "$BARS" --exact --json --seed 1
+        get mean_log_prob "$T/out" >>"$T/$tr.ll"
+    done
 done
-awk -v cd="$(cat "$T/cd.ll")" -v pcd="$(cat "$T/pcd.ll")" -v pt="$(cat "$T/pt.ll")" \
+sum() { awk '{ s += $1 } END { print s }' "$1"; }
+awk -v cd="$(sum "$T/cd.ll")" -v pcd="$(sum "$T/pcd.ll")" -v pt="$(sum "$T/pt.ll")" \
     'BEGIN { exit !(pt >= pcd && pt > cd) }' || fail "PT-10 must beat CD-1 and match PCD-1"
 # the log's swap rates: one per neighbour pair, in [0,1]
 expect_ok $R train "$BARS" -o "$T/x.rbm" -H 4 -e 2 -b 10 --seed 1 -q --trainer pt \
@@ -310,11 +316,12 @@ expect_err_line 2 "pmk rbm: unknown verb 'fit' (verbs: train, hidden, sample, ev
 # ---- sizes from options: checked against the ceiling before anything is
 # allocated (exit 1, naming the need), or impossible whatever the data (2).
 # m.rbm is D = 36, H = 8.  Training floats: 2 D H + 2 (D + H) + B (D + H)
-# + 2 B (D + H) + 2 max(D, H) = 736 + 132 B, 4 bytes each; with
-# --persistent, B chains of H more: 736 + 140 B.
-expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 1000000000000 rows needs 528000000002944 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+# + 2 B (D + H) + 17 B (each row's stream and error) + 2 (D + H) (column
+# sums) = 752 + 149 B, 4 bytes each; with --persistent, B chains of H and
+# their streams (16) more: 752 + 173 B.
+expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 1000000000000 rows needs 596000000003008 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
     env PMK_MAX_MEMORY=1G $R train -q "$BARS" -o "$T/big.rbm" -H 8 -b 1000000000000
-expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 100000000000 rows needs 56000000002944 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 100000000000 rows needs 69200000003008 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
     env PMK_MAX_MEMORY=1G $R train -q "$BARS" -o "$T/big.rbm" -H 8 -b 100000000000 --persistent
 expect_err_line 2 "pmk rbm train: 1000000000000 hidden units are more than the 1073741824 weights an RBM may have" \
     $R train "$BARS" -o "$T/big.rbm" -H 1000000000000

@@ -371,17 +371,19 @@ typedef struct pmk_rbm_options {
     size_t parts;         /**< workers, >= 1 [1] */
     pmk_rbm_reduce_fn reduce; /**< after each minibatch when non-NULL [NULL] */
     void *reduce_ctx;     /**< passed to reduce [NULL] */
-    int threads;          /**< OpenBLAS threads for the GEMMs: 0 = the cores
-                               available [0].  Same seed and same threads:
-                               a byte-identical model; another count may
-                               change the last bits (OpenBLAS splits its sums
-                               by thread).  Minibatches of batch x D x H below
-                               PMK_RBM_BLAS_SHARE_MIN use one thread, so their
-                               models are the same for every count */
+    int threads;          /**< pmk's threads for each minibatch step (rows
+                               of the GEMMs in blocks of 48, OpenBLAS on one
+                               thread): 0 = the cores available [0].  The
+                               same seed gives a byte-identical model for any
+                               count (per-row random streams; a BLAS whose
+                               kernel tiles rows by a divisor of 48, as
+                               OpenBLAS and gslcblas do).  Minibatches of
+                               batch x D x H below PMK_RBM_BLAS_SHARE_MIN run
+                               on one thread */
 } pmk_rbm_options;
 
 /** Multiply-adds a training GEMM (batch x D x H) needs before pmk_rbm_fit
- *  shares it among threads (2^23: a 100 x 784 x 500 minibatch is shared, the
+ *  shares its minibatches among threads (2^23: a 100 x 784 x 500 minibatch is shared, the
  *  demo's 20 x 784 x 100 is not). */
 #define PMK_RBM_BLAS_SHARE_MIN 8388608.0
 

@@ -145,12 +145,7 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
     gsl_matrix_float *batch = pmk_rbm_trainer_batch(t);
     double rates[PMK_RBM_PT_MAX];
     int rc = PMK_OK;
-    /* A GEMM phase (threads.c), for minibatches worth sharing: below
-     * PMK_RBM_BLAS_SHARE_MIN multiply-adds a GEMM (B D H) the threads' start and
-     * join cost more than they save, and on a busy machine far more (the
-     * demo's 20 x 784 x 100 took 5.6 s on two threads, 1.2 s on one). */
-    const double work = (double)o->batch * (double)m->d * (double)m->h;
-    core_blas_threads(work < PMK_RBM_BLAS_SHARE_MIN ? 1 : pmk_threads_resolve(o->threads));
+    core_blas_threads(1);   /* the steps run on pmk's threads (rbm_step.c) */
     const size_t last = m->epochs + o->epochs, nbatch = (N - 1) / o->batch + 1;
     char what[64];
     for (size_t e = 0; e < o->epochs && !rc; e++) {
@@ -167,6 +162,7 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
             /* this worker's part of the minibatch (all of it unless data-parallel) */
             size_t lo = n * o->part / o->parts, hi = n * (o->part + 1) / o->parts;
             double rs = 0.0;
+            rbm_trainer_place(t, s / o->batch, lo);
             if (hi > lo && ((rc = fill_batch(src, perm + s + lo, hi - lo, batch, err))
                             || (rc = pmk_rbm_trainer_step(t, hi - lo, mu, NULL, &rs, err))))
                 break;

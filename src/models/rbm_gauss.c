@@ -337,26 +337,22 @@ void rbm_sigma_sync(const rbm_sigma_f *g, pmk_rbm *m)
 
 /* ---------------------------------------------------------------- float kernels */
 
-void rbm_add_bias_f(gsl_matrix_float *Y, size_t n, const float *c)
+void rbm_add_bias_row_f(float *y, const float *c, size_t k)
 {
-    for (size_t r = 0; r < n; r++) {
-        float *y = gsl_matrix_float_ptr(Y, r, 0);
-        for (size_t k = 0; k < Y->size2; k++)
-            y[k] += c[k];
-    }
+    for (size_t j = 0; j < k; j++)
+        y[j] += c[j];
 }
 
 /* Box-Muller (Box & Muller 1958) on two 24-bit uniforms per draw: u1 in
- * (0,1] keeps the log finite; z = sqrt(-2 ln u1) cos(2 pi u2) ~ N(0,1). */
-void rbm_gauss_draw_f(const gsl_matrix_float *M, gsl_matrix_float *S, size_t n, xo128 *x)
+ * (0,1] keeps the log finite; z = sqrt(-2 ln u1) cos(2 pi u2) ~ N(0,1).
+ * Entries j and j + 1 take lanes 0-1 and 2-3 of one four-lane draw. */
+void rbm_gauss_draw_row_f(const float *mu, float *s, size_t k, xo4 *x)
 {
-    for (size_t i = 0; i < n; i++) {
-        const float *mu = gsl_matrix_float_const_ptr(M, i, 0);
-        float *s = gsl_matrix_float_ptr(S, i, 0);
-        for (size_t j = 0; j < M->size2; j++) {
-            double u1 = (double)((xo_next(x) >> 8) + 1) * 0x1p-24;
-            double u2 = (double)(xo_next(x) >> 8) * 0x1p-24;
-            s[j] = mu[j] + (float)(sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2));
+    for (size_t j = 0; j < k; j += 2) {
+        rbm_v4su u = xo4_next(x) >> 8;
+        for (size_t l = 0; l < 2 && j + l < k; l++) {
+            double u1 = (double)(u[2 * l] + 1) * 0x1p-24, u2 = (double)u[2 * l + 1] * 0x1p-24;
+            s[j + l] = mu[j + l] + (float)(sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2));
         }
     }
 }

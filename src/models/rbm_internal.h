@@ -74,8 +74,9 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t);
  * @p n rows from. */
 gsl_matrix_float *pmk_rbm_trainer_batch(pmk_rbm_trainer *t);
 
-/* Seeds the trainer's Bernoulli sampler (xoshiro128**) from @p r;
- * pmk_rbm_fit does it at the start of every epoch. */
+/* Sets the key of the trainer's per-row streams (rbm_stream) from four
+ * draws of @p r, and counts minibatches from 0; pmk_rbm_fit does it at the
+ * start of every epoch. */
 void pmk_rbm_trainer_seed(pmk_rbm_trainer *t, pmk_rng *r);
 
 /* The inverse temperatures of @p o's o->temperatures replicas, as floats. */
@@ -93,9 +94,9 @@ int rbm_trainer_reduce(pmk_rbm_trainer *t, const pmk_rbm_options *o, double weig
                        double *recon, pmk_error *err);
 
 /* One CD-k / PCD-k update on the first @p n rows of the batch buffer, with
- * momentum @p mu.  @p h0, when non-NULL (n x H), replaces the hidden sample
- * drawn from p(h | v0) (tests).  Samples come from the trainer's own sampler
- * (pmk_rbm_trainer_seed).  Adds the batch's summed squared reconstruction
+ * momentum @p mu, on the options' threads.  @p h0, when non-NULL (n x H),
+ * replaces the hidden sample drawn from p(h | v0) (tests).  Samples come from
+ * the trainer's per-row streams (pmk_rbm_trainer_seed).  Adds the batch's summed squared reconstruction
  * error to *recon_sum.  PMK_EINVAL for n outside 1..batch or an h0 of
  * another shape, or a GEMM's status, each with a "training step: " message. */
 int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
@@ -104,11 +105,10 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu,
 /* Writes the float parameters and state back into @p m (double). */
 int pmk_rbm_trainer_sync(const pmk_rbm_trainer *t, pmk_rbm *m, pmk_error *err);
 
-/* The training sampler: xoshiro128** (Blackman & Vigna 2018), inlined, so
- * that the ~30M Bernoulli draws of an epoch do not each pay a call through
- * gsl_rng.  Its state is seeded from the caller's pmk_rng at the start of
- * every epoch (four 32-bit draws), so a seed still fixes the whole run and a
- * run split into several pmk_rbm_fit calls draws the same numbers. */
+/* xoshiro128** (Blackman & Vigna 2018), inlined: xo_seed takes four 32-bit
+ * draws from the caller's pmk_rng (the training streams' key for an epoch),
+ * so a seed fixes the whole run and a run split into several pmk_rbm_fit
+ * calls draws the same numbers. */
 typedef struct xo128 {
     uint32_t s[4];
 } xo128;
@@ -142,6 +142,34 @@ static inline void xo_seed(xo128 *x, pmk_rng *r)
         x->s[0] = 1u;   /* the all-zero state is xoshiro's only fixed point */
 }
 
+/* Four xoshiro128** generators in the lanes of a vector (GCC/Clang vector
+ * extensions): the stream of one row of a minibatch in the trainer, four
+ * draws per call, so that a row's Bernoulli draws vectorise.  Lane l of
+ * draw q gives the row's number 4 q + l. */
+typedef uint32_t rbm_v4su __attribute__((vector_size(16)));
+typedef struct xo4 {
+    rbm_v4su s0, s1, s2, s3;
+} xo4;
+
+static inline rbm_v4su xo4_next(xo4 *x)
+{
+    const rbm_v4su m = x->s1 * 5u, result = ((m << 7) | (m >> 25)) * 9u;
+    const rbm_v4su t = x->s1 << 9;
+    x->s2 ^= x->s0;
+    x->s3 ^= x->s1;
+    x->s1 ^= x->s2;
+    x->s0 ^= x->s3;
+    x->s2 ^= t;
+    x->s3 = (x->s3 << 11) | (x->s3 >> 21);
+    return result;
+}
+
+/* The next step's minibatch: the @p step-th of the epoch (each step counts
+ * one on from the last), and its first row's index in the minibatch, this
+ * worker's part of it in data-parallel training: each row draws what the
+ * same row draws in one process. */
+void rbm_trainer_place(pmk_rbm_trainer *t, uint64_t step, size_t row0);
+
 /* ---------------------------------------------------------------- Gaussian units
  * (rbm_gauss.c: the hooks the binary code calls where the units differ) */
 
@@ -172,10 +200,10 @@ int rbm_gauss_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err);
 int rbm_gauss_log_z_ais(const pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_ais_options *o,
                         pmk_rng *r, pmk_rbm_ais_result *out, pmk_error *err);
 
-/* Float kernels of the trainer for Gaussian units: Y (n x k) <- Y + c;
- * S <- M + N(0,1) (Box-Muller on the xoshiro stream), first n rows. */
-void rbm_add_bias_f(gsl_matrix_float *Y, size_t n, const float *c);
-void rbm_gauss_draw_f(const gsl_matrix_float *M, gsl_matrix_float *S, size_t n, xo128 *x);
+/* Float kernels of the trainer for Gaussian units, on one row of k: y <- y +
+ * c; s <- mu + N(0,1) (Box-Muller on the row's stream). */
+void rbm_add_bias_row_f(float *y, const float *c, size_t k);
+void rbm_gauss_draw_row_f(const float *mu, float *s, size_t k, xo4 *x);
 
 /* The trainer's s for Gaussian units when s is not all 1 or is learned
  * (rbm_gauss.c): the trainer then works in u = v / s, where the chain is
