@@ -7,35 +7,39 @@
  * "Parsing gigabytes of JSON per second", VLDB J.).  A field's start depends
  * on the previous field's length; a byte loop makes that a chain of
  * data-dependent branches (1, 2 or 3 digits: mispredicted about half the time
- * on image data), and SWAR digit counting makes it a long chain of bit
- * tricks.  Here the commas are found first, 64 bytes at a time: four SSE2
- * byte compares give a 64-bit mask M with bit j set where base[j] == ','
- * (16 bytes at a time near the line end, then the byte loop for the last
- * few fields).  The next comma is c = base + ctz(M), and M &= M - 1 drops
- * it: the only loop-carried chain is ctz/blsr, one or two cycles a field.
- * The field [p, c) is then parsed without data-dependent branches when it
- * has 1 to 3 bytes (pixels 0..255):
- *     w = the 4 bytes at p (little-endian), x = w ^ 0x30303030
- *         (a digit byte becomes 0..9, any other byte a value >= 10),
- *     bad = ((x + 0x76767676) | x) & 0x80808080 & keep[len]
- *         (the top bit of each byte >= 10; keep[len] masks bytes >= len;
- *         a carry out of a bad byte only reaches later bytes, already bad
- *         or masked),
- *     y = (x & keep[len]) << 8 (3 - len)   (digits right-aligned in 3 bytes),
- *     v = 100 y0 + 10 y1 + y2,
- * one well-predicted branch taking the field when 1 <= len <= 3 and bad is 0.
- * A field of 4 to 15 digits takes a digit loop; anything else (a sign, a
- * decimal point, blanks, quotes, an empty field, 16 or more digits, the line
- * end) ends the run, and the caller's general path (csv_parse.c) takes that
- * field with its exact conversion and its positioned message.  Every value
- * is an integer below 10^15 < 2^53, so (double) is exact and equals strtod.
+ * on image data), and SWAR digit counting a long chain of bit tricks.  Here
+ * each 64-byte block of the line is scanned once (four SSE2 compares per
+ * mask) into
+ *     comma, digit: 64-bit masks of the ',' and the ASCII digit bytes,
+ *     key[j + 1] = t + 256 s,  t = D[j] + 10 D[j-1],
+ *                              s = D[j-2] if b[j-1] is a digit, else 0,
+ * D[j] a digit's value (0 for any other byte); the last bytes' D and key carry
+ * into the next block.  A field of 1 to 3 digits ending before the comma at
+ * b[j] then has the value key_value[key[j]] (a constant table of t + 100 s),
+ * wherever it started.  A block is clean when it holds only digits and commas,
+ * no empty field (two commas in a row) and no 4 digits in a row: then every
+ * field ending in it after its first comma is 1 to 3 digits, and the loop
+ * over its commas (c = ctz(M), M &= M - 1, two loads, one store) has no
+ * data-dependent branch.  The block's first field (which may have started in
+ * the previous block) joins them when both blocks are clean and it is 1 to 3
+ * bytes long.  Otherwise that field, and every field of an unclean block, is
+ * checked on its own: the 4 bytes at its start p, x = w ^ 0x30303030 (a
+ * digit byte becomes 0..9, any other a value >= 10), bad = ((x + 0x76767676)
+ * | x) & 0x80808080 masked to its length (a carry out of a bad byte only
+ * reaches later bytes), one well-predicted branch, and a digit loop for 4 to
+ * 15 digits.  Anything else (a sign, a decimal point, blanks, quotes, an
+ * empty field, 16 or more digits, the line end) ends the run, and the
+ * caller's general path (csv_parse.c) takes that field with its exact
+ * conversion and its positioned message.  Every value is an integer below
+ * 10^15 < 2^53, so (double) is exact and equals strtod.
  *
- * Bounds: a 64-byte (16-byte) block is loaded only when it ends at least 3
- * bytes before the line's '\n' sentinel, so every comma c found is at most
- * le - 3 and the 4-byte load at p <= c stays inside the line: nothing is
- * read past the line's end, whatever the buffer holds after it.  Without
- * SSE2 (not x86-64) the masks come from a byte loop the compiler may
- * vectorise; the results are the same. */
+ * Bounds: a 64-byte block is loaded only when it ends at least 3 bytes before
+ * the line's '\n' sentinel, so every comma c found is at most le - 3 and the
+ * 4-byte load at p <= c stays inside the line: nothing is read past the
+ * line's end, whatever the buffer holds after it.  The last bytes of a line
+ * go 16 at a time (commas only, each field checked), then through the byte
+ * loop.  Without SSE2 (not x86-64), or with -DPMK_CSV_NO_SIMD, the masks and
+ * keys come from a byte loop with the same results. */
 #include "config.h"
 
 #include <stdint.h>
@@ -110,8 +114,7 @@ CSV_INLINE void scan64(const char *b, carry *cy, block *out)
 {
     out->key[0] = cy->key;
 #if defined(CSV_SSE2)
-    const __m128i zero = _mm_setzero_si128(), c0 = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9),
-                  comma = _mm_set1_epi8(',');
+    const __m128i c0 = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9), comma = _mm_set1_epi8(',');
     __m128i pd = cy->d, ph = cy->h;
     uint64_t cm = 0, dm = 0;
     for (int k = 0; k < 4; k++) {
@@ -135,7 +138,6 @@ CSV_INLINE void scan64(const char *b, carry *cy, block *out)
     }
     cy->d = pd;
     cy->h = ph;
-    (void)zero;
 #else
     unsigned d1 = cy->d1, d2 = cy->d2;   /* D[j-1]; D[j-2] [b[j-1] is a digit] */
     uint64_t cm = 0, dm = 0;
