@@ -2,7 +2,8 @@
 /* Copyright (C) 2026 The pmk developers */
 /* csv_parse.c: streams a CSV file through pmk_csv_read_chunk and prints the
  * wall-clock and CPU seconds and MB/s of the parse (the pmk side of
- * bench/csv.sh). */
+ * bench/csv.sh).  usage: csv_parse FILE.csv [CHUNK_ROWS] (default: the
+ * library's, 4096). */
 #include "config.h"
 
 #include <stdio.h>
@@ -21,8 +22,8 @@ static double now(clockid_t c)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: csv_parse FILE.csv\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: csv_parse FILE.csv [CHUNK_ROWS]\n");
         return 2;
     }
     struct stat st;
@@ -32,7 +33,13 @@ int main(int argc, char **argv)
     }
     pmk_error err;
     double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-    pmk_csv_reader *r = pmk_csv_open(argv[1], NULL, &err);
+    pmk_csv_options o;
+    pmk_csv_options_init_default(&o);
+    if (argc == 3 && (o.chunk_rows = strtoul(argv[2], NULL, 10)) == 0) {
+        fprintf(stderr, "csv_parse: CHUNK_ROWS must be a positive number\n");
+        return 2;
+    }
+    pmk_csv_reader *r = pmk_csv_open(argv[1], &o, &err);
     if (!r) {
         fprintf(stderr, "csv_parse: %s\n", err.msg);
         return 1;

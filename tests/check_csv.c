@@ -661,5 +661,6 @@ Suite *suite_csv(void)
     tcase_add_test(tc, test_bad_inputs_more);
     suite_add_tcase(s, tc);
     suite_add_tcase(s, tcase_csv_limits());
+    suite_add_tcase(s, tcase_csv_simd());
     return s;
 }

@@ -85,6 +85,13 @@ int pmk_csv_header_check(pmk_csv_reader *r, char *ls, char *le, pmk_error *err);
 int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *label,
                       double *weight, pmk_error *err);
 
+/* The hot loop (csv_run.c): up to @p n consecutive value fields
+ * [0-9]{1,15}, each followed by ',', of the line ending at @p le (*le ==
+ * '\n'), from *pp into dst[0, n).  Stops before the first field that is not
+ * one of these (the caller's general path takes it); returns how many it
+ * took, *pp at the next field.  Reads no byte after le. */
+size_t pmk_csv_plain_run(char **pp, char *le, double *dst, size_t n);
+
 /* After row @p i of the chunk was parsed (r->y[i], r->row_token): with
  * label_tokens, interns its label once one label was not an integer; the
  * first such label turns the chunk's rows so far into tokens.  PMK_EDATA

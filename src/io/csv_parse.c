@@ -6,7 +6,9 @@
  *
  * Reading.  The file comes through pmk_instream (gzip by magic bytes) into one
  * buffer of at least 1 MiB; memchr finds each line end and the line is parsed
- * in place.  Each field first tries the integer fast path: an optional '-',
+ * in place.  Runs of value fields [0-9]{1,15} go through the hot loop of
+ * csv_run.c (commas found 64 bytes at a time).  Each other field first tries
+ * the integer fast path: an optional '-',
  * 1 to 15 digits, then ',' or the line end.  15 digits keep the value below
  * 2^53, so (double)v is exact and equals what strtod gives.  Anything else
  * takes the slow path: the field is cut out (surrounding blanks and one pair of
@@ -25,7 +27,6 @@
  * any text, "" for a quote, or a number); blank lines are accepted only at the
  * end of the file.  Columns in messages are 1-based byte columns counted from
  * the start of the line (after a BOM). */
-#include "config.h"
 #include "config.h"
 
 #include <limits.h>
@@ -367,45 +368,6 @@ static inline char *scan_int(char *p, int *neg, uint64_t *v, size_t *nd)
     return p;
 }
 
-/* The hot loop: up to @p n consecutive value fields [0-9]{1,15} each
- * followed by ',' (exact as doubles), from *pp into dst.  Stops before the
- * first field that is not one of these (a sign, a decimal point, the line
- * end: the caller's general path takes it); returns how many it took, *pp at
- * the next field. */
-static inline size_t plain_run(char **pp, double *dst, size_t n)
-{
-    char *p = *pp;
-    size_t i = 0;
-    for (; i < n; i++) {
-        char *f = p;
-        /* Up to three digits unrolled (bytes 0..255, the common case), then
-         * a loop; a digit is never the line's last byte (the '\n'
-         * sentinel), so the next byte can always be read. */
-        uint64_t v = (unsigned)(unsigned char)p[0] - '0';
-        unsigned dg;
-        if (v >= 10)
-            break;
-        if ((dg = (unsigned)(unsigned char)p[1] - '0') >= 10) {
-            p += 1;
-        } else {
-            v = v * 10 + dg;
-            p += 2;
-            while ((dg = (unsigned)(unsigned char)*p - '0') < 10) {
-                v = v * 10 + dg;
-                p++;
-            }
-        }
-        if ((size_t)(p - f) > 15 || *p != ',') {
-            p = f;
-            break;
-        }
-        dst[i] = (double)(int64_t)v;   /* < 2^53: exact, and a cheaper convert */
-        p++;
-    }
-    *pp = p;
-    return i;
-}
-
 /* The label field fd (field k of the line at ls), which is not a plain
  * integer, into *label: PMK_OK or the error; with label_tokens, any text
  * that is not an integer is kept as the row's token (pmk_csv_label_token). */
@@ -426,8 +388,8 @@ static int label_field(pmk_csv_reader *r, const char *ls, const field *fd, size_
     return PMK_OK;
 }
 
-/* Field k of the line [ls, le) at *pp, when the SWAR path did not take it:
- * the scalar fast paths -?[0-9]{1,15} for a value (exact as a double) and
+/* Field k of the line [ls, le) at *pp, when the hot loop (csv_run.c) did
+ * not take it: the scalar fast paths -?[0-9]{1,15} for a value (exact as a double) and
  * -?[0-9]{1,18} for the label (within a long), then ',' or the line end;
  * anything else through the full field scanner.  A feature value goes to
  * *(*dst)++, the weight column's to *weight, the label to *label; *pp ends
@@ -495,7 +457,7 @@ int pmk_csv_parse_row(pmk_csv_reader *r, char *ls, char *le, double *row, long *
         size_t stop = k < lc && lc < nc - 1 ? lc : nc - 1;
         stop = k < wc && wc < stop ? wc : stop;
         if (k < stop && k != lc && k != wc) {
-            size_t got = plain_run(&p, dst, stop - k);
+            size_t got = pmk_csv_plain_run(&p, le, dst, stop - k);
             dst += got;
             k += got;   /* < nc: stop <= nc - 1 */
         }
