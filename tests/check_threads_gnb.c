@@ -2,14 +2,12 @@
 /* Copyright (C) 2026 The pmk developers */
 /* check_threads_gnb.c: gnb eval, predict and the fit's training pass over
  * 1, 2 and 3 ranges (gnb_par.c) give the one-thread figures: every count,
- * the confusion matrix and the predictions' bytes identical; the two sums
- * of doubles (NLL, log-posterior) bit-identical for the same count and
- * within 1e-12 relative across counts (the ranges' sums are added in range
- * order: only the grouping of the additions differs).  Files: LF, CRLF, no
+ * the confusion matrix, the predictions' bytes and the two sums of doubles
+ * (NLL, log-posterior: held as fixed-point integers, which add in any
+ * grouping to the same bits) identical.  Files: LF, CRLF, no
  * final newline, fewer rows than threads, and a first row longer than a
  * range (ranges without a row start); diagonal and full covariance. */
 #include "config.h"
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,14 +119,8 @@ static char *predict_threads(const pmk_gnb *m, const char *path, int threads, si
     return buf;
 }
 
-static void assert_close(double a, double b)
-{
-    ck_assert_msg(fabs(a - b) <= 1e-12 * fabs(a), "%.17g vs %.17g", a, b);
-}
-
-/* Every count of @p b equals @p a's; the sums agree within 1e-12, or bit
- * for bit when @p same_bits. */
-static void assert_same_eval(const pmk_gnb_eval *a, const pmk_gnb_eval *b, int same_bits)
+/* Every count and both sums of @p b equal @p a's, bit for bit. */
+static void assert_same_eval(const pmk_gnb_eval *a, const pmk_gnb_eval *b)
 {
 
     ck_assert_uint_eq(a->k, b->k);
@@ -141,12 +133,12 @@ static void assert_same_eval(const pmk_gnb_eval *a, const pmk_gnb_eval *b, int s
     ck_assert(memcmp(a->hits, b->hits, K * sizeof *a->hits) == 0);
     ck_assert_ptr_nonnull(a->confusion);
     ck_assert(memcmp(a->confusion, b->confusion, K * K * sizeof *a->confusion) == 0);
-    assert_close(a->sum_nll, b->sum_nll);
-    assert_close(a->sum_log_post, b->sum_log_post);
-    if (same_bits) {
-        ck_assert(memcmp(&a->sum_nll, &b->sum_nll, sizeof(double)) == 0);
-        ck_assert(memcmp(&a->sum_log_post, &b->sum_log_post, sizeof(double)) == 0);
-    }
+    ck_assert_int_eq(a->fix_off_, 0);
+    ck_assert_msg(memcmp(&a->sum_nll, &b->sum_nll, sizeof(double)) == 0, "%.17g vs %.17g",
+                  a->sum_nll, b->sum_nll);
+    ck_assert_msg(memcmp(&a->sum_log_post, &b->sum_log_post, sizeof(double)) == 0,
+                  "%.17g vs %.17g", a->sum_log_post, b->sum_log_post);
+    ck_assert(memcmp(&a->mean_nll, &b->mean_nll, sizeof(double)) == 0);
 }
 
 START_TEST(test_gnb_eval_predict_any_threads)
@@ -161,17 +153,16 @@ START_TEST(test_gnb_eval_predict_any_threads)
     pmk_gnb_eval *e1 = eval_threads(m, path, 1);
     ck_assert_uint_eq(e1->n, shape == SHAPE_TINY ? 2 : 300);
     ck_assert_uint_gt(e1->correct, 0);
-    assert_same_eval(e1, tr1, 1);   /* the spilled training pass reads the same rows */
+    assert_same_eval(e1, tr1);   /* the spilled training pass reads the same rows */
     size_t n1;
     char *p1 = predict_threads(m, path, 1, &n1);
     for (int t = 2; t <= 3; t++) {
         pmk_gnb_eval *et = eval_threads(m, path, t), *eb = eval_threads(m, path, t), *trt = NULL;
-        assert_same_eval(e1, et, 0);
-        assert_same_eval(et, eb, 1);   /* a fixed count: the same bits */
+        assert_same_eval(e1, et);
+        assert_same_eval(et, eb);
         pmk_gnb *mt = fit_train(path, t, full, &trt, shape == SHAPE_BYTES);   /* its own bits: evaluate it */
         pmk_gnb_eval *em = eval_threads(mt, path, t);
-        assert_same_eval(em, trt, 1);   /* the ranges' spills read as the ranges */
-        assert_same_eval(e1, trt, 0);
+        assert_same_eval(em, trt);   /* the ranges' spills: the same figures */
         pmk_gnb_eval_free(em);
         size_t nt;
         char *pt = predict_threads(m, path, t, &nt);

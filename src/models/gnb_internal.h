@@ -189,6 +189,10 @@ int pmk_gnb_full_write_check(const pmk_gnb *m, pmk_error *err);
 int pmk_gnb_full_read(struct pmk_rec_reader *r, pmk_gnb *m);
 int pmk_gnb_full_check_header(struct pmk_rec_reader *r, size_t D);
 
+/* The exact sums of @p b added to @p a's (gnb_predict.c); sum_nll and
+ * sum_log_post set from them where they hold (pmk_gnb_eval's fix_*). */
+void pmk_gnb_eval_fix_merge(pmk_gnb_eval *a, const pmk_gnb_eval *b);
+
 /* Index of @p label among the @p K increasing @p labels, or -1. */
 long pmk_gnb_find_label(const long *labels, size_t K, long label);
 
