@@ -323,5 +323,6 @@ Suite *suite_threads(void)
     tcase_add_test(tc, test_gnb_ranges);
     tcase_add_test(tc, test_icm_any_threads);
     suite_add_tcase(s, tc);
+    suite_add_tcase(s, tcase_threads_gnb());
     return s;
 }

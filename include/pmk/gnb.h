@@ -327,6 +327,13 @@ typedef struct pmk_gnb_eval {
     double weighted_precision, weighted_recall, weighted_f1;
     double log_loss;        /**< -mean_log_post: the mean of -log p(y_i | x_i),
                                  scikit-learn's log_loss without its clipping */
+    /* Internal, not to be touched: sum_nll and sum_log_post held as
+     * fixed-point integers (whole part, 2^-52 units), which add
+     * associatively, so that evaluations merged in any grouping (threads'
+     * ranges, files) give the very bits of one pass; fix_off_ 1 once a term
+     * did not fit (beyond 2^40, or not finite): the plain sums then hold. */
+    long long fix_whole_[2], fix_frac_[2];
+    int fix_off_;
 } pmk_gnb_eval;
 
 /** The largest K for which pmk_gnb_eval keeps the K x K confusion matrix

@@ -57,7 +57,7 @@ int pmk_gnb_at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_err
  * the second pass re-reads the file (or, for stdin, is skipped).  Record
  * layout: size_t n, n longs (labels), n*D bytes. */
 
-typedef struct spill {
+typedef struct pmk_gnb_spill {
     FILE *f;
     unsigned char *bytes;   /* chunk_rows * D */
     long *y;                /* chunk_rows: the labels of the rows kept */
@@ -154,6 +154,35 @@ static int spill_eval(spill *sp, const pmk_gnb *m, pmk_gnb_eval **out, pmk_error
     return PMK_OK;
 }
 
+/* The spill of one range of gnb_par.c's fit (gnb_internal.h). */
+pmk_gnb_spill *pmk_gnb_spill_open(size_t chunk_rows, size_t d)
+{
+    spill *sp = calloc(1, sizeof *sp);
+    if (sp)
+        spill_init(sp, chunk_rows, d);
+    return sp;
+}
+
+void pmk_gnb_spill_add(pmk_gnb_spill *sp, const pmk_data_chunk *ch)
+{
+    if (ch->tok)   /* labels that index the chunk's tokens: the training pass re-reads */
+        spill_drop(sp);
+    else
+        spill_add(sp, ch, NULL);
+}
+
+int pmk_gnb_spill_eval(pmk_gnb_spill *sp, const pmk_gnb *m, pmk_gnb_eval **out, pmk_error *err)
+{
+    return spill_eval(sp, m, out, err);
+}
+
+void pmk_gnb_spill_free(pmk_gnb_spill *sp)
+{
+    if (sp)
+        spill_drop(sp);
+    free(sp);
+}
+
 /* ---------------------------------------------------------------- fitter */
 
 /* The weights file: one number per line, line i for data row i. */
@@ -169,6 +198,8 @@ struct pmk_gnb_fitter {
     pmk_data_reader *r;
     pmk_gnb *m;
     spill sp;
+    pmk_gnb_spill **psp;      /* the ranges' spills of a fit over ranges (gnb_par.c) */
+    size_t np;
     int spilling, done, par_tried;
     double rows;
     weights *wt;              /* NULL: every row weighs 1 */
@@ -312,12 +343,13 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
                                          * not with weights, so that a weight column
                                          * gives the very bytes of a weights file */
         f->par_tried = 1;
-        if ((rc = pmk_gnb_par_fit(f->path, &f->dopt, &f->m->opt, &pm, &f->rows, err)))
+        if ((rc = pmk_gnb_par_fit(f->path, &f->dopt, &f->m->opt, &pm, &f->rows,
+                                  f->spilling ? &f->psp : NULL, &f->np, err)))
             return rc;
         if (pm) {
             pmk_gnb_free(f->m);
             f->m = pm;
-            spill_drop(&f->sp);   /* the training pass reads the file again */
+            spill_drop(&f->sp);   /* the training pass reads the ranges' spills */
         }
     }
     if (!pm && (rc = pmk_data_read_chunk(f->r, &ch, err)))
@@ -355,8 +387,11 @@ int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *
     *out = NULL;
     if (!f->done || !f->m)
         return pmk_error_set(err, PMK_EINVAL, "the fit is not done");
-    int rc = spill_eval(&f->sp, f->m, out, err);
+    int rc = f->psp ? pmk_gnb_par_spill_eval(f->psp, f->np, f->m, out, err)
+                    : spill_eval(&f->sp, f->m, out, err);
     spill_drop(&f->sp);
+    pmk_gnb_par_spills_free(f->psp, f->np);
+    f->psp = NULL;
     if (rc != -1)
         return rc;
     if (!strcmp(f->path, "-") || f->wt || f->dopt.weight_col != -1)
@@ -400,6 +435,7 @@ void pmk_gnb_fitter_free(pmk_gnb_fitter *f)
     if (!f)
         return;
     spill_drop(&f->sp);
+    pmk_gnb_par_spills_free(f->psp, f->np);
     weights_close(f->wt);
     pmk_data_close(f->r);
     pmk_gnb_free(f->m);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pmk/gnb.h"
+#include "models/gnb_internal.h"
 
 /* A file that does not open (a labels file missing, no labels to fit on)
  * is the data's fault: PMK_EDATA, so that PMK_EINVAL stays the options'
@@ -36,6 +37,7 @@ int pmk_gnb_eval_merge(pmk_gnb_eval *a, const pmk_gnb_eval *b, pmk_error *err)
     a->zero_var_rows += b->zero_var_rows;
     a->sum_nll += b->sum_nll;
     a->sum_log_post += b->sum_log_post;
+    pmk_gnb_eval_fix_merge(a, b);   /* the exact sums where they hold */
     for (size_t k = 0; k < K; k++) {
         a->support[k] += b->support[k];
         a->predicted[k] += b->predicted[k];

@@ -93,14 +93,36 @@ int pmk_gnb_merge_stats(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_erro
  * " (feature C)"; returns err->code. */
 int pmk_gnb_at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_error *err);
 
+/* The byte spill of gnb_data.c (its comment) for one range of a fit over
+ * ranges: open (NULL: out of memory), add a chunk's rows (the spill drops
+ * itself at a value that is not a byte, or a chunk without labels), eval
+ * (PMK_OK and *out, -1 when incomplete or empty, or a model error), free. */
+typedef struct pmk_gnb_spill pmk_gnb_spill;
+pmk_gnb_spill *pmk_gnb_spill_open(size_t chunk_rows, size_t d);
+void pmk_gnb_spill_add(pmk_gnb_spill *sp, const pmk_data_chunk *ch);
+int pmk_gnb_spill_eval(pmk_gnb_spill *sp, const pmk_gnb *m, pmk_gnb_eval **out, pmk_error *err);
+void pmk_gnb_spill_free(pmk_gnb_spill *sp);
+
 /* The parallel fit (gnb_par.c): the file @p path read by pmk_threads_resolve
  * (dopt->threads) threads over disjoint ranges, each fitting its own
  * statistics, merged in range order (pmk_gnb_merge_stats), not finished:
  * *@p out (caller's) and *@p rows.  PMK_OK with *@p out NULL when the file
  * cannot be split (one thread, stdin, gzip, a range asked for, too small):
- * the caller then reads it on one thread. */
+ * the caller then reads it on one thread.  With @p spills, each range also
+ * spills its rows (*@p spills, *@p nsp of them, for pmk_gnb_par_spill_eval;
+ * NULL when any range's spill was dropped). */
 int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gnb_options *gopt,
-                    pmk_gnb **out, double *rows, pmk_error *err);
+                    pmk_gnb **out, double *rows, pmk_gnb_spill ***spills, size_t *nsp,
+                    pmk_error *err);
+
+/* The training pass over the ranges' spills of pmk_gnb_par_fit (@p spills,
+ * @p P of them, NULL for a range without rows), evaluated on the threads
+ * and merged in range order: PMK_OK and *@p out, -1 when a spill cannot be
+ * read back (the caller re-reads the file), or a model error.  Free them
+ * with pmk_gnb_par_spills_free (accepts NULL). */
+int pmk_gnb_par_spill_eval(pmk_gnb_spill **spills, size_t P, const pmk_gnb *m,
+                           pmk_gnb_eval **out, pmk_error *err);
+void pmk_gnb_par_spills_free(pmk_gnb_spill **spills, size_t P);
 
 /* The evaluation of finished model @p m on every row of the labelled file
  * @p path, read over ranges as pmk_gnb_par_fit reads them, the ranges'
@@ -172,6 +194,10 @@ void pmk_gnb_full_write(const pmk_gnb *m, FILE *f);
 int pmk_gnb_full_write_check(const pmk_gnb *m, pmk_error *err);
 int pmk_gnb_full_read(struct pmk_rec_reader *r, pmk_gnb *m);
 int pmk_gnb_full_check_header(struct pmk_rec_reader *r, size_t D);
+
+/* The exact sums of @p b added to @p a's (gnb_predict.c); sum_nll and
+ * sum_log_post set from them where they hold (pmk_gnb_eval's fix_*). */
+void pmk_gnb_eval_fix_merge(pmk_gnb_eval *a, const pmk_gnb_eval *b);
 
 /* Index of @p label among the @p K increasing @p labels, or -1. */
 long pmk_gnb_find_label(const long *labels, size_t K, long label);

@@ -63,6 +63,7 @@ typedef struct part {
     pmk_gnb *m;
     pmk_gnb_eval *e;
     FILE *f;                    /* a prediction's rows (a temporary file) */
+    pmk_gnb_spill *sp;          /* a fit's rows for the training pass, or NULL */
     double rows;
     int rc;
     pmk_error err;
@@ -74,6 +75,7 @@ typedef struct job {
     const pmk_gnb_options *g;   /* a fit's options, or NULL for an evaluation */
     const pmk_gnb *fitted;      /* the model an evaluation or prediction uses */
     int columns;                /* a prediction's (>= 0), else -1 */
+    int spill;                  /* a fit: spill the rows (pmk_gnb_spill_open) */
 } job;
 
 /* Range [begin, end) of the job, on one thread. */
@@ -103,6 +105,8 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
         pmk_data_close(r);
         return;
     }
+    if (j->g && j->spill)   /* out of memory: no spill, the training pass re-reads */
+        p->sp = pmk_gnb_spill_open(o.chunk_rows, pmk_data_nfeatures(r));
     for (;;) {
         pmk_data_chunk ch;
         if ((p->rc = pmk_data_read_chunk(r, &ch, &p->err)) || ch.n == 0)
@@ -115,6 +119,8 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
             pmk_gnb_at_chunk(r, &ch, &p->err);
             break;
         }
+        if (p->sp)
+            pmk_gnb_spill_add(p->sp, &ch);
         p->rows += (double)ch.n;
     }
     pmk_data_close(r);
@@ -125,6 +131,7 @@ static void free_parts(part *parts, size_t P)
     for (size_t p = 0; parts && p < P; p++) {
         pmk_gnb_free(parts[p].m);
         pmk_gnb_eval_free(parts[p].e);
+        pmk_gnb_spill_free(parts[p].sp);
         if (parts[p].f)
             fclose(parts[p].f);
     }
@@ -183,13 +190,14 @@ static void stats_merge(pmk_data_stats *s, const pmk_data_stats *b)
 }
 
 int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gnb_options *gopt,
-                    pmk_gnb **out, double *rows, pmk_error *err)
+                    pmk_gnb **out, double *rows, pmk_gnb_spill ***spills, size_t *nsp,
+                    pmk_error *err)
 {
     *out = NULL;
     *rows = 0;
     size_t P;
     int rc;
-    part *parts = run_parts((job){path, dopt, gopt, NULL, -1}, &P, &rc, err);
+    part *parts = run_parts((job){path, dopt, gopt, NULL, -1, spills != NULL}, &P, &rc, err);
     if (!parts)
         return rc;
     pmk_gnb *acc = parts[0].m;
@@ -213,6 +221,14 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gn
     }
     for (size_t p = 0; p < P; p++)
         *rows += parts[p].rows;
+    if (!rc && spills && (*spills = calloc(P, sizeof **spills)))
+        for (size_t p = 0; p < P; p++)   /* a range without rows has nothing to read back */
+            if (parts[p].rows > 0) {
+                (*spills)[p] = parts[p].sp;
+                parts[p].sp = NULL;
+            }
+    if (spills && *spills)
+        *nsp = P;
     free_parts(parts, P);
     if (rc) {
         pmk_gnb_free(acc);
@@ -228,7 +244,7 @@ int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options 
 {
     size_t P;
     int rc;
-    part *parts = run_parts((job){path, dopt, NULL, m, -1}, &P, &rc, err);
+    part *parts = run_parts((job){path, dopt, NULL, m, -1, 0}, &P, &rc, err);
     if (!parts)   /* *out stays the caller's NULL */
         return rc;
     /* counts add exactly; the two sums in range order */
@@ -256,7 +272,7 @@ int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_optio
 {
     size_t P;
     int rc;
-    part *parts = run_parts((job){path, dopt, NULL, m, columns}, &P, &rc, err);
+    part *parts = run_parts((job){path, dopt, NULL, m, columns, 0}, &P, &rc, err);
     *done = 0;
     if (!parts)
         return rc;
@@ -283,4 +299,44 @@ int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_optio
     free_parts(parts, P);
     *done = !rc;
     return rc;
+}
+
+int pmk_gnb_par_spill_eval(pmk_gnb_spill **spills, size_t P, const pmk_gnb *m,
+                           pmk_gnb_eval **out, pmk_error *err)
+{
+    *out = NULL;
+    part *parts = calloc(P ? P : 1, sizeof *parts);
+    if (!parts)
+        return -1;   /* the caller re-reads the file */
+    int nthr = (int)P;
+    (void)nthr;
+#pragma omp parallel for schedule(static, 1) num_threads(nthr)
+    for (size_t p = 0; p < P; p++)
+        if (spills[p])
+            parts[p].rc = pmk_gnb_spill_eval(spills[p], m, &parts[p].e, &parts[p].err);
+    int rc = PMK_OK;
+    pmk_gnb_eval *e = NULL;
+    for (size_t p = 0; p < P && !rc; p++) {   /* the first failed range's error */
+        if ((rc = parts[p].rc) && rc != -1 && err)
+            *err = parts[p].err;
+        else if (!rc && parts[p].e && !e)
+            e = parts[p].e, parts[p].e = NULL;
+        else if (!rc && parts[p].e)   /* the ranges' counts and sums, in range order */
+            pmk_gnb_eval_merge(e, parts[p].e, NULL);
+    }
+    free_parts(parts, P);
+    if (!rc && !e)
+        rc = -1;
+    if (rc)
+        pmk_gnb_eval_free(e);
+    else
+        *out = e;
+    return rc;
+}
+
+void pmk_gnb_par_spills_free(pmk_gnb_spill **spills, size_t P)
+{
+    for (size_t p = 0; spills && p < P; p++)
+        pmk_gnb_spill_free(spills[p]);
+    free(spills);
 }

@@ -302,6 +302,53 @@ void pmk_gnb_eval_free(pmk_gnb_eval *e)
     free(e);
 }
 
+/* ---- the exact sums (fix_* of pmk_gnb_eval): term v = w + f, w = trunc(v)
+ * (|v| < 2^40, so that 2^23 rows of the largest fit in 63 bits), f in
+ * 2^-52 units (exact for |v| >= 1, rounded once per row below); the
+ * fraction's carry moves into the whole part at each addition, leaving it in
+ * [0, 2^52).  The double is w + f 2^-52, rounded once. */
+static void fix_carry(pmk_gnb_eval *e, int s)
+{
+    long long c = e->fix_frac_[s] >> 52;   /* arithmetic: the floor */
+    e->fix_frac_[s] -= c * (1LL << 52);
+    if (__builtin_add_overflow(e->fix_whole_[s], c, &e->fix_whole_[s]))
+        e->fix_off_ = 1;
+}
+
+static void fix_add(pmk_gnb_eval *e, int s, double v)
+{
+    if (e->fix_off_ || !(fabs(v) < 0x1p40)) {
+        e->fix_off_ = 1;
+        return;
+    }
+    double w = trunc(v);
+    e->fix_frac_[s] += llrint((v - w) * 0x1p52);
+    if (__builtin_add_overflow(e->fix_whole_[s], (long long)w, &e->fix_whole_[s]))
+        e->fix_off_ = 1;
+    fix_carry(e, s);
+}
+
+/* sum_nll and sum_log_post from the integers, when they hold. */
+static void fix_sums(pmk_gnb_eval *e)
+{
+    if (e->fix_off_)
+        return;
+    e->sum_nll = (double)e->fix_whole_[0] + (double)e->fix_frac_[0] * 0x1p-52;
+    e->sum_log_post = (double)e->fix_whole_[1] + (double)e->fix_frac_[1] * 0x1p-52;
+}
+
+void pmk_gnb_eval_fix_merge(pmk_gnb_eval *a, const pmk_gnb_eval *b)
+{
+    a->fix_off_ |= b->fix_off_;
+    for (int s = 0; s < 2 && !a->fix_off_; s++) {
+        a->fix_frac_[s] += b->fix_frac_[s];   /* both in [0, 2^52) */
+        if (__builtin_add_overflow(a->fix_whole_[s], b->fix_whole_[s], &a->fix_whole_[s]))
+            a->fix_off_ = 1;
+        fix_carry(a, s);
+    }
+    fix_sums(a);
+}
+
 struct eval_ctx {
     const pmk_gnb *m;
     pmk_gnb_eval *e;
@@ -328,6 +375,8 @@ static int eval_block(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_inp
             c->e->confusion[t * K + p]++;
         c->e->sum_nll -= r[t];
         c->e->sum_log_post += r[t] - lse;
+        fix_add(c->e, 0, -r[t]);
+        fix_add(c->e, 1, r[t] - lse);
         const double *x = gsl_matrix_const_ptr(in->X, start + i, 0), *mu = m->mean + t * D;
         for (size_t z = m->zero_off[t]; z < m->zero_off[t + 1]; z++) {
             size_t j = m->zero_dim[z];
@@ -404,6 +453,7 @@ int pmk_gnb_eval_add_tokens(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix 
     }
     eval_counts_free(e);
     *e = tmp;
+    fix_sums(e);
     pmk_gnb_eval_rates(e);
     return PMK_OK;
 }
