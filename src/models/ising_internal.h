@@ -55,6 +55,20 @@ ISING_NEIGHBOUR_SUM(ising_nsum, int8_t, int)
 ISING_NEIGHBOUR_SUM(ising_msum, double, double)
 
 
+/* The ICM rule of a run (ising_icm.c).  The decision depends only on the
+ * neighbour sum s and y_i: dec[y_i > 0][s + 8] is +1, -1 or 0 (a tie: keep
+ * x_i), computed once per run in double precision as
+ * sign((-h + beta s) + eta y).  For beta >= 0 this is non-decreasing in s
+ * (each floating-point step is monotone), so it is also given by two integer
+ * thresholds per y: +1 iff s >= pmin[y], -1 iff s <= mmax[y].  The byte-wise
+ * fast paths use the thresholds, the bit-packed one (ising_bits.c) the
+ * table, the reference path the table. */
+typedef struct ising_rule {
+    int8_t dec[2][17];
+    int8_t pmin[2], mmax[2];
+} ising_rule;
+void ising_rule_init(ising_rule *R, const pmk_ising_params *p);
+
 /* The integer sums S1 = sum x_i, S2 = sum_<ij> x_i x_j, S3 = sum x_i y_i of
  * E over the W x H image, and E = h S1 - beta S2 - eta S3 from them. */
 void ising_energy_sums(size_t W, size_t H, const int8_t *x, const int8_t *y, int nb,
@@ -123,6 +137,14 @@ int ising_run_end(ising_run *run);
  * annealed Gibbs sampling, damped mean field.  Each sets x and fills res
  * (energy_initial, the trace, sweeps, converged). */
 int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
+                   const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err);
+/* The two fast ICM paths behind ising_icm_fast, apart for the tests: the
+ * byte-parallel sweeps (any neighbours, raster or checkerboard) and the
+ * bit-packed checkerboard sweep (4 neighbours only; x written at the end).
+ * Both give the image and trace of pmk_ising_icm_reference. */
+int ising_icm_bytes(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
+                    const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err);
+int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                    const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err);
 int ising_anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                  const int8_t *y, int8_t *x, pmk_rng *rng, pmk_ising_result *res,
