@@ -11,6 +11,9 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "pmk/ising.h"
 #include "pmk/threads.h"
@@ -91,24 +94,60 @@ static inline void bit_put(word *X, size_t S, size_t Wp, size_t r, size_t c, int
 
 /* ------------------------------------------------------------------ pack, unpack */
 
+/* Separates the even bits of v (to the low half) from the odd ones (to the
+ * high half): Hacker's Delight 7-2, unshuffle, five swaps of bit groups. */
+static inline word unshuffle(word v)
+{
+    word t;
+    t = (v ^ (v >> 1)) & 0x2222222222222222ull, v ^= t ^ (t << 1);
+    t = (v ^ (v >> 2)) & 0x0c0c0c0c0c0c0c0cull, v ^= t ^ (t << 2);
+    t = (v ^ (v >> 4)) & 0x00f000f000f000f0ull, v ^= t ^ (t << 4);
+    t = (v ^ (v >> 8)) & 0x0000ff000000ff00ull, v ^= t ^ (t << 8);
+    t = (v ^ (v >> 16)) & 0x00000000ffff0000ull, v ^= t ^ (t << 16);
+    return v;
+}
+
+/* The inverse of unshuffle: the low half to the even bits, the high to the
+ * odd ones. */
+static inline word shuffle(word v)
+{
+    word t;
+    t = (v ^ (v >> 16)) & 0x00000000ffff0000ull, v ^= t ^ (t << 16);
+    t = (v ^ (v >> 8)) & 0x0000ff000000ff00ull, v ^= t ^ (t << 8);
+    t = (v ^ (v >> 4)) & 0x00f000f000f000f0ull, v ^= t ^ (t << 4);
+    t = (v ^ (v >> 2)) & 0x0c0c0c0c0c0c0c0cull, v ^= t ^ (t << 2);
+    t = (v ^ (v >> 1)) & 0x2222222222222222ull, v ^= t ^ (t << 1);
+    return v;
+}
+
 /* Spins (W bytes, -1 / +1) into the two planes of a row (zeroed first).
- * Eight bytes at a time: their sign bits, inverted, give a byte 0/1 per
- * pixel, and a multiply gathers bytes 0, 2, 4, 6 (and 1, 3, 5, 7) into four
- * bits (the products' terms do not collide or carry; llm.c-style SWAR). */
+ * 64 at a time: one bit a spin (1 = +1: the sign bit, inverted; SSE2's
+ * movemask, or eight bytes at a time by a shift and a multiply that
+ * gathers bytes 0..7's bits without carries), then unshuffle puts columns
+ * c .. c + 63's even ones in the low 32 bits, the odd ones in the high. */
 static void pack_row(const int8_t *v, size_t W, size_t Wp, word *row)
 {
-    const word M = 0x0001000100010001ull;
-    const word C = (1ull << 56) | (1ull << 41) | (1ull << 26) | (1ull << 11);
     memset(row, 0, 2 * Wp * sizeof *row);
     size_t c = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    for (; c + 8 <= W; c += 8) {
-        word w, b;
-        memcpy(&w, v + c, 8);
-        b = (~w >> 7) & 0x0101010101010101ull;
-        size_t j = c >> 1; /* 4 | j: the four bits stay in one word */
-        row[j / 64] |= (((b & M) * C) >> 56) << (j % 64);
-        row[Wp + j / 64] |= ((((b >> 8) & M) * C) >> 56) << (j % 64);
+    for (; c + 64 <= W; c += 64) {
+        word m = 0;
+#ifdef __SSE2__
+        for (int k = 0; k < 4; k++) {
+            __m128i q = _mm_loadu_si128((const __m128i *)(const void *)(v + c + 16 * k));
+            m |= (word)(uint16_t)_mm_movemask_epi8(q) << (16 * k);
+        }
+#else
+        for (int k = 0; k < 8; k++) {
+            word w;
+            memcpy(&w, v + c + 8 * k, 8);
+            m |= ((((w >> 7) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56) << (8 * k);
+        }
+#endif
+        m = unshuffle(~m);
+        size_t j = c >> 1; /* 32 | j: each half stays in one word */
+        row[j / 64] |= (m & 0xffffffffull) << (j % 64);
+        row[Wp + j / 64] |= (m >> 32) << (j % 64);
     }
 #endif
     for (; c < W; c++)
@@ -116,21 +155,33 @@ static void pack_row(const int8_t *v, size_t W, size_t Wp, word *row)
             row[(c & 1) * Wp + (c >> 1) / 64] |= (word)1 << ((c >> 1) % 64);
 }
 
-/* The inverse: a row of two planes into W spins.  Four bits of each plane
- * spread to bytes 0, 2, 4, 6 (1, 3, 5, 7) by a multiply, then 0/1 bytes
- * become 0xff / 0x01 by b * 0xfe ^ 0xff (no carries between bytes). */
+/* The inverse: a row of two planes into W spins.  64 at a time: shuffle
+ * interleaves 32 bits of each plane; each byte then tests its bit (SSE2:
+ * spread, AND, compare; else a byte at a time) and becomes +1 or -1. */
 static void unpack_row(const word *row, size_t W, size_t Wp, int8_t *v)
 {
-    const word M = 0x0001000100010001ull;
-    const word C = 1ull | (1ull << 15) | (1ull << 30) | (1ull << 45);
     size_t c = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    for (; c + 8 <= W; c += 8) {
+    for (; c + 64 <= W; c += 64) {
         size_t j = c >> 1;
-        word e = (row[j / 64] >> (j % 64)) & 0xf, o = (row[Wp + j / 64] >> (j % 64)) & 0xf;
-        word b = ((e * C) & M) | (((o * C) & M) << 8);
-        b = (b * 0xfe) ^ ~(word)0;
-        memcpy(v + c, &b, 8);
+        word m = shuffle(((row[j / 64] >> (j % 64)) & 0xffffffffull)
+                         | ((row[Wp + j / 64] >> (j % 64)) << 32));
+#ifdef __SSE2__
+        const __m128i bit = _mm_set_epi8((char)0x80, 0x40, 0x20, 0x10, 8, 4, 2, 1, (char)0x80,
+                                         0x40, 0x20, 0x10, 8, 4, 2, 1);
+        for (int k = 0; k < 4; k++) {
+            __m128i q = _mm_cvtsi32_si128((int)(m >> (16 * k)) & 0xffff);
+            q = _mm_unpacklo_epi8(q, q);   /* lo lo hi hi */
+            q = _mm_unpacklo_epi16(q, q);  /* lo x4, hi x4 */
+            q = _mm_unpacklo_epi32(q, q);  /* lo x8, hi x8 */
+            q = _mm_cmpeq_epi8(_mm_and_si128(q, bit), bit);
+            q = _mm_add_epi8(_mm_and_si128(q, _mm_set1_epi8(2)), _mm_set1_epi8(-1));
+            _mm_storeu_si128((__m128i *)(void *)(v + c + 16 * k), q);
+        }
+#else
+        for (int k = 0; k < 64; k++)
+            v[c + (size_t)k] = (m >> k) & 1 ? 1 : -1;
+#endif
     }
 #endif
     for (; c < W; c++)
