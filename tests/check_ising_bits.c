@@ -130,6 +130,50 @@ START_TEST(test_bits_hand)
 }
 END_TEST
 
+/* An image of more than 2^18 pixels (the blocks pmk_ising_denoise's check
+ * of y and its counts share among threads): on 1 to 3 threads the changed
+ * pixels and errors are the ones counted here, and a bad spin in the second
+ * block is found where it is. */
+START_TEST(test_denoise_counts_any_threads)
+{
+    enum { W = 513, H = 512 };
+    size_t n = (size_t)W * H;
+    int8_t *y = malloc(n), *x = malloc(n), *truth = malloc(n);
+    pmk_rng *r = pmk_rng_alloc(NULL, 13);
+    ising_random_spins(r, y, n, 0.5);
+    ising_random_spins(r, truth, n, 0.5);
+    pmk_rng_free(r);
+    pmk_ising_params p = ising_params(1, 2.1, 0, 4);
+    for (int T = 1; T <= 3; T++) {
+        pmk_ising_options o;
+        pmk_ising_options_init_default(&o);
+        o.order = PMK_ISING_CHECKERBOARD;
+        o.truth = truth;
+        o.threads = T;
+        pmk_ising_result res = {0};
+        ck_assert_int_eq(pmk_ising_denoise(&p, &o, W, H, y, x, NULL, &res, NULL), PMK_OK);
+        size_t ch = 0, er = 0;
+        for (size_t i = 0; i < n; i++) {
+            ch += x[i] != y[i];
+            er += x[i] != truth[i];
+        }
+        ck_assert_uint_gt(ch, 0);
+        ck_assert_uint_eq(res.changed, ch);
+        ck_assert_uint_eq(res.errors, er);
+        ck_assert_uint_eq(res.trace[res.ntrace - 1].errors, er);
+        pmk_ising_result_clear(&res);
+        y[262500] = 3;   /* in block 2: row 512 (1-based), column 358 */
+        pmk_error e;
+        ck_assert_int_eq(pmk_ising_denoise(&p, &o, W, H, y, x, NULL, NULL, &e), PMK_EINVAL);
+        ck_assert_str_eq(e.msg, "observed image: spin at row 512, column 358 is 3, not -1 or +1");
+        y[262500] = 1;
+    }
+    free(y);
+    free(x);
+    free(truth);
+}
+END_TEST
+
 void suite_ising_bits(Suite *s)
 {
     TCase *tc = tcase_create("icm_bits");
@@ -137,5 +181,6 @@ void suite_ising_bits(Suite *s)
     tcase_add_test(tc, test_bits_equal_bytes_and_reference);
     tcase_add_test(tc, test_bits_any_threads);
     tcase_add_test(tc, test_bits_hand);
+    tcase_add_test(tc, test_denoise_counts_any_threads);
     suite_add_tcase(s, tc);
 }

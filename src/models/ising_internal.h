@@ -78,8 +78,8 @@ double ising_energy_of(const pmk_ising_params *p, long long s1, long long s2, lo
 double ising_energy(const pmk_ising_params *p, size_t W, size_t H, const int8_t *x,
                     const int8_t *y);
 
-/* Pixels where a and b differ. */
-size_t ising_count_diff(const int8_t *a, const int8_t *b, size_t n);
+/* Pixels where a and b differ, on T threads (1: this one). */
+size_t ising_count_diff(const int8_t *a, const int8_t *b, size_t n, int T);
 
 /* The visiting order of one sweep as pixel indices (n = W H of them):
  * raster, a fresh random permutation (rng), or the colour classes in turn. */
