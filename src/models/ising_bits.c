@@ -94,29 +94,31 @@ static inline void bit_put(word *X, size_t S, size_t Wp, size_t r, size_t c, int
 
 /* ------------------------------------------------------------------ pack, unpack */
 
-/* Separates the even bits of v (to the low half) from the odd ones (to the
- * high half): Hacker's Delight 7-2, unshuffle, five swaps of bit groups. */
+/* Hacker's Delight 7-2: five swaps of bit groups (step k swaps the
+ * groups of 2^k bits picked by mask[k] with their neighbours above) turn
+ * v's even bits into its low half and the odd ones into its high half
+ * (unshuffle: k = 0..4), or back (shuffle: k = 4..0). */
+static const word swap_mask[5] = {0x2222222222222222ull, 0x0c0c0c0c0c0c0c0cull,
+                                  0x00f000f000f000f0ull, 0x0000ff000000ff00ull,
+                                  0x00000000ffff0000ull};
+
+static inline word swap_step(word v, int k)
+{
+    word t = (v ^ (v >> (1u << k))) & swap_mask[k];
+    return v ^ t ^ (t << (1u << k));
+}
+
 static inline word unshuffle(word v)
 {
-    word t;
-    t = (v ^ (v >> 1)) & 0x2222222222222222ull, v ^= t ^ (t << 1);
-    t = (v ^ (v >> 2)) & 0x0c0c0c0c0c0c0c0cull, v ^= t ^ (t << 2);
-    t = (v ^ (v >> 4)) & 0x00f000f000f000f0ull, v ^= t ^ (t << 4);
-    t = (v ^ (v >> 8)) & 0x0000ff000000ff00ull, v ^= t ^ (t << 8);
-    t = (v ^ (v >> 16)) & 0x00000000ffff0000ull, v ^= t ^ (t << 16);
+    for (int k = 0; k < 5; k++)
+        v = swap_step(v, k);
     return v;
 }
 
-/* The inverse of unshuffle: the low half to the even bits, the high to the
- * odd ones. */
 static inline word shuffle(word v)
 {
-    word t;
-    t = (v ^ (v >> 16)) & 0x00000000ffff0000ull, v ^= t ^ (t << 16);
-    t = (v ^ (v >> 8)) & 0x0000ff000000ff00ull, v ^= t ^ (t << 8);
-    t = (v ^ (v >> 4)) & 0x00f000f000f000f0ull, v ^= t ^ (t << 4);
-    t = (v ^ (v >> 2)) & 0x0c0c0c0c0c0c0c0cull, v ^= t ^ (t << 2);
-    t = (v ^ (v >> 1)) & 0x2222222222222222ull, v ^= t ^ (t << 1);
+    for (int k = 4; k >= 0; k--)
+        v = swap_step(v, k);
     return v;
 }
 
