@@ -10,7 +10,7 @@
 #include "models/ising_internal.h"
 
 /* The three ICM paths on y (W x H, 4 neighbours, checkerboard), with
- * o.threads = T for the bit-packed one: images, traces (changed counts,
+ * T threads for the bit-packed one: images, traces (changed counts,
  * energies, errors against truth) and the start energy must be equal. */
 static void three_paths(const pmk_ising_params *p, size_t W, size_t H, const int8_t *y,
                         const int8_t *truth, size_t max_sweeps, int T)
@@ -26,8 +26,7 @@ static void three_paths(const pmk_ising_params *p, size_t W, size_t H, const int
     pmk_ising_result ra = {0}, rb = {0}, rc = {0};
     ck_assert_int_eq(pmk_ising_icm_reference(p, &o, W, H, y, a, NULL, &ra, NULL), PMK_OK);
     ck_assert_int_eq(ising_icm_bytes(p, &o, W, H, y, b, &rb, NULL), PMK_OK);
-    o.threads = T;
-    ck_assert_int_eq(ising_icm_bits(p, &o, W, H, y, c, &rc, NULL), PMK_OK);
+    ck_assert_int_eq(ising_icm_bits(p, &o, W, H, y, c, T, &rc, NULL), PMK_OK);
     ck_assert_mem_eq(a, b, n);
     ck_assert_mem_eq(a, c, n);
     ck_assert(ra.energy_initial == rc.energy_initial);
@@ -117,7 +116,7 @@ START_TEST(test_bits_hand)
     pmk_ising_options_init_default(&o);
     o.order = PMK_ISING_CHECKERBOARD;
     pmk_ising_result res = {0};
-    ck_assert_int_eq(ising_icm_bits(&p, &o, 4, 3, y, x, &res, NULL), PMK_OK);
+    ck_assert_int_eq(ising_icm_bits(&p, &o, 4, 3, y, x, 1, &res, NULL), PMK_OK);
     for (int i = 0; i < 12; i++)
         ck_assert_int_eq(x[i], 1);
     ck_assert_uint_eq(res.ntrace, 2);

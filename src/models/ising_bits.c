@@ -16,7 +16,6 @@
 #endif
 
 #include "pmk/ising.h"
-#include "pmk/threads.h"
 #include "models/ising_internal.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -360,11 +359,10 @@ static void bits_work(bits_ctx *b)
 }
 
 int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
-                   const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err)
+                   const int8_t *y, int8_t *x, int T, pmk_ising_result *res, pmk_error *err)
 {
     bits_ctx b = {.p = p, .o = o, .W = W, .H = H, .y = y, .x = x, .err = err};
     ising_rule_init(&b.R, p);
-    int T = pmk_threads_resolve(o->threads);
 #ifndef _OPENMP
     T = 1;
 #endif

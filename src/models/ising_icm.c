@@ -384,11 +384,18 @@ int ising_icm_bytes(const pmk_ising_params *p, const pmk_ising_options *o, size_
 }
 
 /* Checkerboard order with 4 neighbours runs on bit-packed spins
- * (ising_bits.c); 8 neighbours (four colours) and raster order on bytes. */
+ * (ising_bits.c), a thread for each 2^18 pixels at most: a bit-packed sweep
+ * of 2^18 takes some tens of microseconds, a barrier on a busy machine
+ * (a descheduled thread) milliseconds.  8 neighbours (four colours) and
+ * raster order run on bytes. */
 int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                    const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err)
 {
-    if (o->order == PMK_ISING_CHECKERBOARD && p->neighbours == 4)
-        return ising_icm_bits(p, o, W, H, y, x, res, err);
+    if (o->order == PMK_ISING_CHECKERBOARD && p->neighbours == 4) {
+        size_t most = (W * H) >> 18;
+        int T = pmk_threads_resolve(o->threads);
+        return ising_icm_bits(p, o, W, H, y, x, (size_t)T > most ? (most ? (int)most : 1) : T,
+                              res, err);
+    }
     return ising_icm_bytes(p, o, W, H, y, x, res, err);
 }
