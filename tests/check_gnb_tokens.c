@@ -3,7 +3,8 @@
 /* check_gnb_tokens.c: the classifier's token labels (gnb_tokens.c): classes
  * in byte order, a streamed fit meeting tokens late (integer classes turned
  * into tokens) equal to the one-pass fit, merge of an integer and a token
- * model, the version-4 file read back byte for byte. */
+ * model, the version-4 file read back byte for byte; the evaluation of
+ * token chunks. */
 #include "config.h"
 
 #include <stdio.h>
@@ -134,9 +135,83 @@ START_TEST(test_gnb_tokens_fit_merge_file)
 }
 END_TEST
 
+/* pmk_gnb_eval_add_tokens: a chunk's tokens mapped to the model's classes
+ * (its own table in another order, a token the model lacks, an integer
+ * model); too many tokens name the row of the first one too many. */
+START_TEST(test_gnb_tokens_eval)
+{
+    pmk_gnb *one = model(), *a = model();
+    fit_range(one, 0, 8, 8, 0);
+    fit_range(a, 0, 2, 2, 2);   /* the integer model of label 7 */
+    ck_assert_int_eq(pmk_gnb_finish(one, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_gnb_finish(a, NULL), PMK_OK);
+    /* rows 3 (cat), 4 (emu), 0 (7); the chunk's table "7" "cat" "emu" */
+    static const char *const tok[3] = {"7", "cat", "emu"};
+    const double x3[3][2] = {{0, 6}, {5, 1}, {1, 2}};
+    const long y[3] = {1, 2, 0};
+    gsl_matrix_const_view V = gsl_matrix_const_view_array(&x3[0][0], 3, 2);
+    long pred[3];
+    pmk_error e;
+    ck_assert_int_eq(pmk_gnb_predict(one, &V.matrix, pred, NULL), PMK_OK);
+    pmk_gnb_eval *ev = pmk_gnb_eval_alloc(one, NULL);
+    ck_assert_msg(pmk_gnb_eval_add_tokens(ev, one, &V.matrix, y, tok, 3, &e) == PMK_OK, "%s",
+                  e.msg);
+    ck_assert_uint_eq(ev->n, 3);
+    /* classes 7 cat dog emu: one row each of 7, cat and emu */
+    ck_assert_uint_eq(ev->support[0], 1);
+    ck_assert_uint_eq(ev->support[1], 1);
+    ck_assert_uint_eq(ev->support[2], 0);
+    ck_assert_uint_eq(ev->support[3], 1);
+    const long truth[3] = {1, 3, 0};
+    size_t hits = 0;
+    for (size_t i = 0; i < 3; i++)
+        hits += pred[i] == truth[i];
+    ck_assert_uint_eq(ev->correct, hits);
+    /* bird: not a class; the evaluation unchanged */
+    static const char *const tb[2] = {"bird", "cat"};
+    const long yb[2] = {1, 0};
+    gsl_matrix_const_view V2 = gsl_matrix_const_view_array(&x3[0][0], 2, 2);
+    ck_assert_int_eq(pmk_gnb_eval_add_tokens(ev, one, &V2.matrix, yb, tb, 2, &e), PMK_EDATA);
+    ck_assert_int_eq(e.line, 2);
+    ck_assert_str_eq(e.msg, "label bird was not seen in training (the model has 4 classes, "
+                            "labels 7 to emu)");
+    ck_assert_uint_eq(ev->n, 3);
+    const long y9[2] = {1, 9};
+    ck_assert_int_eq(pmk_gnb_eval_add_tokens(ev, one, &V2.matrix, y9, tb, 2, &e), PMK_EINVAL);
+    pmk_gnb_eval_free(ev);
+    /* an integer model: "7" is its class 7, "cat" none */
+    ev = pmk_gnb_eval_alloc(a, NULL);
+    const long y0[2] = {0, 0};
+    ck_assert_int_eq(pmk_gnb_eval_add_tokens(ev, a, &V2.matrix, y0, tok, 3, &e), PMK_OK);
+    ck_assert_uint_eq(ev->support[0], 2);
+    ck_assert_int_eq(pmk_gnb_eval_add_tokens(ev, a, &V2.matrix, yb + 1, tb, 2, &e), PMK_EDATA);
+    ck_assert_str_eq(e.msg, "label bird was not seen in training (the model has 1 classes, "
+                            "labels 7 to 7)");
+    pmk_gnb_eval_free(ev);
+    /* more tokens than max_classes: the row of "cat", the third class */
+    pmk_gnb_options o;
+    pmk_gnb_options_init_default(&o);
+    o.max_classes = 2;
+    pmk_gnb *m2 = pmk_gnb_alloc(2, &o, NULL);
+    long y8[8];
+    for (size_t i = 0; i < 8; i++)
+        y8[i] = rank_of(ttok[i]);
+    gsl_matrix_const_view V8 = gsl_matrix_const_view_array(&tx[0][0], 8, 2);
+    ck_assert_int_eq(pmk_gnb_partial_fit_tokens(m2, &V8.matrix, y8, NULL, sorted, 4, &e),
+                     PMK_EDATA);
+    ck_assert_int_eq(e.line, 4);
+    ck_assert_str_eq(e.msg, "label cat makes more than 2 classes (is the label column right?)");
+    ck_assert_uint_eq(pmk_gnb_nclasses(m2), 0);
+    pmk_gnb_free(m2);
+    pmk_gnb_free(one);
+    pmk_gnb_free(a);
+}
+END_TEST
+
 void suite_gnb_tokens(Suite *s)
 {
     TCase *t = tcase_create("tokens");
     tcase_add_test(t, test_gnb_tokens_fit_merge_file);
+    tcase_add_test(t, test_gnb_tokens_eval);
     suite_add_tcase(s, t);
 }

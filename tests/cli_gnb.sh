@@ -115,8 +115,9 @@ expect_ok "$PMK" gnb predict "$T/m.gnb" "$T/first5.csv" -o "$T/p5.csv"
 expect_ok "$PMK" gnb predict "$T/m.gnb" "$FIX/gnb-header.csv" -o "$T/p5h.csv"
 same_bytes "$T/p5.csv" "$T/p5h.csv"
 head -n 6 "$T/p.csv" | cmp -s - "$T/p5.csv" || fail "first 5 predictions differ from the full run"
-# Forcing --no-header on it makes the header a bad data row.
-expect_fail 1 "pmk gnb eval: $FIX/gnb-header.csv:1:1: field 1: label 'label' is not an integer" \
+# Forcing --no-header on it makes the header a bad data row (its label
+# 'label' is a token; its first value is not a number).
+expect_fail 1 "pmk gnb eval: $FIX/gnb-header.csv:1:7: field 2: 'pixel0' is not a number" \
     "$PMK" gnb eval --no-header "$T/m.gnb" "$FIX/gnb-header.csv"
 # Without labels, predict still works (D columns, --no-labels).
 cut -d, -f2- "$T/first5.csv" >"$T/nolab.csv"

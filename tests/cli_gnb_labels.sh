@@ -66,10 +66,9 @@ Try 'pmk gnb fit --help'." "$PMK" gnb fit --weight-col 3x "$T/wlast.csv" -o "$T/
 [ ! -e "$T/x.gnb" ] || fail "a failed fit left a model"
 
 # ---------------------------------------------------------------- token labels
-# A version-4 model of token labels (written by the library's
-# pmk_gnb_partial_fit_tokens; the CLI's fit does not make them yet): predict
-# prints the tokens, and p_TOKEN columns in byte order; one thread and many
-# give the same bytes.
+# A hand-written version-4 model of token labels: predict prints the
+# tokens, and p_TOKEN columns in byte order; one thread and many give the
+# same bytes.
 printf 'pmk-gnb 4\nfeatures 1\nclasses 3\nrows 6\nvariance shared\npriors empirical\nscale 1\nvar_smoothing 1.0000000000000001e-09\nvar_floor 0\nlabels 0 1 2\ntokens 7 cat dog\ndata\nclass 0 2\nmean 0\nm2 1\nclass 1 2\nmean 10\nm2 1\nclass 2 2\nmean 20\nm2 1\nend\n' >"$T/tok.gnb"
 printf '19\n1\n11\n-3\n' >"$T/tok.csv"
 for th in 1 3; do
@@ -95,3 +94,85 @@ expect_fail 1 "pmk gnb eval: $T/tokeval2.csv:2: label 3 was not seen in training
     "$PMK" gnb eval "$T/tok.gnb" "$T/tokeval2.csv"
 expect_fail 1 "pmk gnb export: export of a model of token labels is not supported yet" \
     "$PMK" gnb export "$T/tok.gnb" "$T/tokexp"
+
+# ---------------------------------------------------------------- token labels from the CLI
+# cat/dog/emu, met in the order emu, cat, dog (each new class inserted in
+# place).  Two rows a class: every Chan update is exact (a mean of two small
+# integers, halves), so however the rows are cut the model has the same bytes.
+printf 'emu,9,1\ncat,1,5\ndog,5,9\ncat,3,7\nemu,11,3\ndog,7,11\n' >"$T/ani.csv"
+expect_ok "$PMK" gnb fit --threads 1 "$T/ani.csv" -o "$T/ani.gnb"
+grep -q '^train accuracy    1.000000 (6/6)$' "$T/out" || fail "token fit report: $(cat "$T/out")"
+[ "$(head -n 1 "$T/ani.gnb")" = "pmk-gnb 4" ] || fail "token model version: $(head -n 1 "$T/ani.gnb")"
+grep -qx 'labels 0 1 2' "$T/ani.gnb" && grep -qx 'tokens cat dog emu' "$T/ani.gnb" \
+    || fail "token model labels: $(cat "$T/ani.gnb")"
+# the same rows labelled 0 1 2 (cat dog emu) make the same statistics: only
+# the version line and the tokens line differ
+sed 's/^cat/0/; s/^dog/1/; s/^emu/2/' "$T/ani.csv" >"$T/ani012.csv"
+expect_ok "$PMK" gnb fit --threads 1 --chunk-rows 1 "$T/ani012.csv" -o "$T/ani012.gnb"
+grep -v '^tokens ' "$T/ani.gnb" | sed 1d >"$T/ani.body"
+sed 1d "$T/ani012.gnb" >"$T/ani012.body"
+same_bytes "$T/ani.body" "$T/ani012.body"
+# streamed in chunks of 1 and 4, from stdin, on 2 threads, as two files,
+# and two shards merged: all the one-pass bytes
+for c in 1 4; do
+    expect_ok "$PMK" gnb fit --threads 1 --chunk-rows "$c" "$T/ani.csv" -o "$T/ani-c$c.gnb"
+    same_bytes "$T/ani.gnb" "$T/ani-c$c.gnb"
+done
+run sh -c "'$PMK' gnb fit -q --threads 1 - -o '$T/ani-in.gnb' <'$T/ani.csv'"
+grep -q '^train accuracy    not measured' "$T/out" || fail "token fit from stdin: $(cat "$T/out")"
+same_bytes "$T/ani.gnb" "$T/ani-in.gnb"
+expect_ok "$PMK" gnb fit --threads 2 "$T/ani.csv" -o "$T/ani-t2.gnb"
+grep -q '^train accuracy    1.000000 (6/6)$' "$T/out" || fail "threaded token fit: $(cat "$T/out")"
+same_bytes "$T/ani.gnb" "$T/ani-t2.gnb"
+head -n 3 "$T/ani.csv" >"$T/ani-a.csv"
+tail -n 3 "$T/ani.csv" >"$T/ani-b.csv"
+expect_ok "$PMK" gnb fit --threads 1 "$T/ani-a.csv" "$T/ani-b.csv" -o "$T/ani-ab.gnb"
+same_bytes "$T/ani.gnb" "$T/ani-ab.gnb"
+expect_ok "$PMK" gnb fit --threads 1 "$T/ani-a.csv" -o "$T/ani-a.gnb"
+expect_ok "$PMK" gnb fit --threads 1 "$T/ani-b.csv" -o "$T/ani-b.gnb"
+expect_ok "$PMK" gnb merge "$T/ani-a.gnb" "$T/ani-b.gnb" -o "$T/ani-m.gnb"
+same_bytes "$T/ani.gnb" "$T/ani-m.gnb"
+# predict prints the tokens; eval names them in the table and the confusion
+for th in 1 2; do
+    expect_ok "$PMK" gnb predict --threads "$th" "$T/ani.gnb" "$T/ani.csv"
+    [ "$(tr '\n' ' ' <"$T/out")" = "label emu cat dog cat emu dog " ] || fail "token predict: $(cat "$T/out")"
+done
+expect_ok "$PMK" gnb predict --proba "$T/ani.gnb" "$T/ani.csv"
+head -n 1 "$T/out" | grep -qx 'label,p_cat,p_dog,p_emu' || fail "token proba header: $(head -n 1 "$T/out")"
+printf 'cat,1,5\ndog,2,6\nemu,6,10\n' >"$T/ani-test.csv"
+expect_ok "$PMK" gnb eval "$T/ani.gnb" "$T/ani-test.csv"
+grep -q '^accuracy            0.3333 (1/3)$' "$T/out" || fail "token eval: $(cat "$T/out")"
+grep -qx '       cat  dog  emu' "$T/out" && grep -qx '  dog    1    0    0' "$T/out" \
+    && grep -qx '  emu    0    1    0' "$T/out" || fail "token confusion: $(cat "$T/out")"
+grep -q '^ *emu  *-  *0.0000  *0.0000  *1$' "$T/out" || fail "token eval row: $(cat "$T/out")"
+expect_ok "$PMK" gnb eval --json --threads 2 "$T/ani.gnb" "$T/ani-test.csv"
+grep -q '"labels": \["cat", "dog", "emu"\]' "$T/out" || fail "token eval JSON: $(cat "$T/out")"
+# a token the model lacks is the error of an unseen integer label
+printf 'cat,1,5\nbird,3,3\n' >"$T/ani-bird.csv"
+for th in 1 2; do
+    expect_fail 1 "pmk gnb eval: $T/ani-bird.csv:2: label bird was not seen in training (the model has 3 classes, labels cat to emu)" \
+        "$PMK" gnb eval --threads "$th" "$T/ani.gnb" "$T/ani-bird.csv"
+done
+expect_fail 1 "pmk gnb eval: $T/ani-bird.csv:1: label cat was not seen in training (the model has 3 classes, labels 0 to 2)" \
+    "$PMK" gnb eval "$T/ani012.gnb" "$T/ani-bird.csv"
+# too many distinct tokens: the row of the first one too many, on any thread count
+for th in 1 2; do
+    expect_fail 1 "pmk gnb fit: $T/ani.csv:3: label dog makes more than 2 classes (is the label column right?)" \
+        "$PMK" gnb fit --threads "$th" --max-classes 2 "$T/ani.csv" -o "$T/x.gnb"
+done
+[ ! -e "$T/x.gnb" ] || fail "a failed fit left a model"
+
+# Integers with gaps stay an integer model (version 1, labels 3 7 12); mixed
+# with a word, every label is a token in byte order ("12" < "7" < "cat", and
+# "007" is the class 7).
+sed 's/^cat/3/; s/^dog/7/; s/^emu/12/' "$T/ani.csv" >"$T/gap.csv"
+expect_ok "$PMK" gnb fit "$T/gap.csv" -o "$T/gap.gnb"
+[ "$(head -n 1 "$T/gap.gnb")" = "pmk-gnb 1" ] && grep -qx 'labels 3 7 12' "$T/gap.gnb" \
+    && ! grep -q '^tokens' "$T/gap.gnb" || fail "integer model with gaps: $(cat "$T/gap.gnb")"
+expect_ok "$PMK" gnb predict "$T/gap.gnb" "$T/gap.csv"
+[ "$(tr '\n' ' ' <"$T/out")" = "label 12 3 7 3 12 7 " ] || fail "gap predict: $(cat "$T/out")"
+printf '12,9,1\ncat,1,5\n7,5,9\ncat,3,7\n12,11,3\n007,7,11\n' >"$T/mix.csv"
+expect_ok "$PMK" gnb fit "$T/mix.csv" -o "$T/mix.gnb"
+grep -qx 'tokens 12 7 cat' "$T/mix.gnb" || fail "mixed tokens: $(cat "$T/mix.gnb")"
+expect_ok "$PMK" gnb predict "$T/mix.gnb" "$T/mix.csv"
+[ "$(tr '\n' ' ' <"$T/out")" = "label 12 cat 7 cat 12 7 " ] || fail "mixed predict: $(cat "$T/out")"

@@ -345,6 +345,17 @@ PMK_API void pmk_gnb_eval_free(pmk_gnb_eval *e);
 PMK_API int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
                              const long *y, pmk_error *err);
 
+/** pmk_gnb_eval_add for labels that are any token (a chunk read with
+ *  label_tokens: pmk_data_chunk.tok): y[i] indexes the @p ntok tokens
+ *  @p tok.  A token is the class of that token on a token model, and on an
+ *  integer model the class of the integer it spells ("7"; "cat" is none).
+ *  A token the model lacks is PMK_EDATA "label cat was not seen in training
+ *  (...)", err->line its 1-based row, as for an integer; an index outside
+ *  the tokens PMK_EINVAL.  @p tok NULL: pmk_gnb_eval_add. */
+PMK_API int pmk_gnb_eval_add_tokens(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
+                                    const long *y, const char *const *tok, size_t ntok,
+                                    pmk_error *err);
+
 /** The evaluation @p e of model @p m as text: scikit-learn's
  *  classification_report(digits=4) layout (a header, each class's label,
  *  precision, recall, F1 and support, "-" where undefined; then the

@@ -35,7 +35,7 @@ static int open_model(const cli_args *a, pmk_gnb **m, pmk_data_options *o)
     if (pmk_gnb_check_transform(*m, &tf, &err))
         return cli_usage("%s: %s", a->pos[0], err.msg);
     cli_data_options(a, o);
-    o->chunk_rows = GNB_CHUNK_ROWS;
+    o->chunk_rows = GNB_CHUNK_ROWS, o->label_tokens = 1;   /* labels may be any token */
     return 0;
 }
 
@@ -130,7 +130,7 @@ static int cmd_fit(int argc, char **argv)
     pmk_gnb_fitter *f = NULL;
     pmk_data_options o;
     cli_data_options(&a, &o);
-    o.chunk_rows = chunk, o.weight_col = wcol;
+    o.chunk_rows = chunk, o.weight_col = wcol, o.label_tokens = 1;
     /* mpirun -np P, or several files: src/mpi/mpi_gnb.c fits and saves */
     int mpi = pmkmpi_size() > 1 || a.npos > 1;
     if (!rc && mpi && (wpath || wcol != -1))
@@ -222,7 +222,7 @@ static int cmd_eval(int argc, char **argv)
     if (pmkmpi_gnb_eval(rc, m, a.pos[0], (const char *const *)a.pos + 1, a.npos - 1, &o, &e,
                         &err) && !rc)
         rc = err.code == PMK_EINVAL ? cli_usage_pmk(&err) : cli_error_pmk(&err);
-    cli_data_options(&a, &o);
+    cli_data_options(&a, &o), o.label_tokens = 1;
     if (!rc && ((png[0] && pmk_plot_confusion(e, m, png[0], &err))
                 || (png[1] && pmk_plot_gnb_worst(m, a.pos[0], a.pos[1], &o, 20, 4, png[1], &err))))
         rc = cli_error_pmk(&err);

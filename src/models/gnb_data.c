@@ -337,9 +337,11 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
     if (f->wt && (rc = weights_read(f, &ch, err)))
         return rc;
     const double *w = f->wt ? f->wt->w : ch.w;   /* a file's, the column's, or none */
-    if ((rc = pmk_gnb_partial_fit_weighted(f->m, &ch.X.matrix, ch.y, w, err)))
+    if ((rc = pmk_gnb_partial_fit_tokens(f->m, &ch.X.matrix, ch.y, w, ch.tok, ch.ntok, err)))
         return pmk_gnb_at_chunk(f->r, &ch, err);
-    if (f->spilling)
+    if (f->spilling && ch.tok)
+        spill_drop(&f->sp);   /* its labels are integers: the training pass reads the file */
+    else if (f->spilling)
         spill_add(&f->sp, &ch, w);
     f->rows += (double)ch.n;
     return PMK_OK;
@@ -473,7 +475,7 @@ int pmk_gnb_eval_reader(const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out
         pmk_data_chunk ch;
         if ((rc = pmk_data_read_chunk(r, &ch, err)) || ch.n == 0)
             break;
-        if ((rc = pmk_gnb_eval_add(e, m, &ch.X.matrix, ch.y, err))) {
+        if ((rc = pmk_gnb_eval_add_tokens(e, m, &ch.X.matrix, ch.y, ch.tok, ch.ntok, err))) {
             pmk_gnb_at_chunk(r, &ch, err);
             break;
         }

@@ -135,6 +135,12 @@ const char *pmk_gnb_label_text(const pmk_gnb *m, size_t k, char buf[32]);
 /* The class of integer label @p label: on a token model, the class of its
  * decimal token; -1 when there is none. */
 long pmk_gnb_label_class(const pmk_gnb *m, long label);
+
+/* The class of each of the @p ntok tokens @p tok (a token chunk's labels)
+ * into @p cls: on a token model the class of that token, on an integer
+ * model the class of the integer a token spells; -1 when there is none.
+ * @p tok NULL: nothing. */
+void pmk_gnb_token_classes(const pmk_gnb *m, const char *const *tok, size_t ntok, long *cls);
 /* The full covariance (gnb_full.c).  Alloc: the zeroed scatter (PMK_ELIMIT
  * beyond PMK_GNB_MAX_PARAMS, the memory ceiling, PMK_ENOMEM).  Chunk: adds
  * to S the chunk's within-class scatter (its rows X, scaled by s, weights w

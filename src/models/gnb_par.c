@@ -107,8 +107,10 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
         pmk_data_chunk ch;
         if ((p->rc = pmk_data_read_chunk(r, &ch, &p->err)) || ch.n == 0)
             break;
-        p->rc = j->g ? pmk_gnb_partial_fit(p->m, &ch.X.matrix, ch.y, &p->err)
-                     : pmk_gnb_eval_add(p->e, j->fitted, &ch.X.matrix, ch.y, &p->err);
+        p->rc = j->g ? pmk_gnb_partial_fit_tokens(p->m, &ch.X.matrix, ch.y, NULL, ch.tok,
+                                                  ch.ntok, &p->err)
+                     : pmk_gnb_eval_add_tokens(p->e, j->fitted, &ch.X.matrix, ch.y, ch.tok,
+                                               ch.ntok, &p->err);
         if (p->rc) {
             pmk_gnb_at_chunk(r, &ch, &p->err);
             break;
@@ -203,6 +205,11 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gn
         stats_merge(&mm->stats, &b->stats);
         pmk_gnb_free(acc);
         acc = mm;
+    }
+    if (!rc && acc->k > gopt->max_classes) {   /* too many: one thread names the row */
+        free_parts(parts, P);
+        pmk_gnb_free(acc);
+        return PMK_OK;
     }
     for (size_t p = 0; p < P; p++)
         *rows += parts[p].rows;

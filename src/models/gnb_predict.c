@@ -343,6 +343,12 @@ static int eval_block(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_inp
 int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X, const long *y,
                      pmk_error *err)
 {
+    return pmk_gnb_eval_add_tokens(e, m, X, y, NULL, 0, err);
+}
+
+int pmk_gnb_eval_add_tokens(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X,
+                            const long *y, const char *const *tok, size_t ntok, pmk_error *err)
+{
     int rc = check_predict(m, X, X->size1, m->k, err);
     if (rc)
         return rc;
@@ -352,20 +358,30 @@ int pmk_gnb_eval_add(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix *X, con
     if (N == 0)
         return PMK_OK;
     size_t *truth = malloc(N * sizeof *truth);
-    if (!truth)
+    long *cls = tok ? malloc((ntok ? ntok : 1) * sizeof *cls) : NULL;   /* tok[j]'s class */
+    if (!truth || (tok && !cls)) {
+        CORE_FREE(truth, cls);
         return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    }
+    pmk_gnb_token_classes(m, tok, ntok, cls);
     for (size_t i = 0; i < N; i++) {
-        long k = pmk_gnb_label_class(m, y[i]);
+        int in = y[i] >= 0 && (size_t)y[i] < ntok;   /* tok: y[i] indexes it */
+        long k = !tok ? pmk_gnb_label_class(m, y[i]) : in ? cls[y[i]] : -1;
         if (k < 0) {
-            char b0[32], b1[32];
-            free(truth);
+            char b0[32], b1[32], bl[32];
+            CORE_FREE(truth, cls);
+            if (tok && !in)
+                return pmk_error_at(err, PMK_EINVAL, NULL, (long)(i + 1), 0,
+                                    "label index %ld outside the %zu tokens", y[i], ntok);
+            snprintf(bl, sizeof bl, "%ld", y[i]);
             return pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), 0,
-                                "label %ld was not seen in training (the model has %zu "
-                                "classes, labels %s to %s)", y[i], m->k,
+                                "label %s was not seen in training (the model has %zu "
+                                "classes, labels %s to %s)", tok ? tok[y[i]] : bl, m->k,
                                 pmk_gnb_label_text(m, 0, b0), pmk_gnb_label_text(m, m->k - 1, b1));
         }
         truth[i] = (size_t)k;
     }
+    free(cls);
     /* Accumulate into a copy so that a failure leaves @p e unchanged. */
     pmk_gnb_eval tmp = *e;
     size_t K = m->k, kk = K <= PMK_GNB_EVAL_CONFUSION_MAX ? K * K : 0;

@@ -98,6 +98,30 @@ static void swap_rows(pmk_gnb *m, ranked *v)
     *v = t;
 }
 
+/* When the chunk's new tokens would make more than max_classes classes: the
+ * row whose label is the first one too many, as gnb_fit.c says it for
+ * integers (the union of the tables would only say "more than MAX"). */
+static int too_many_tokens(const pmk_gnb *m, const long *y, size_t N, const char *const *tok,
+                           size_t ntok, pmk_error *err)
+{
+    long *cls = malloc((ntok ? ntok : 1) * sizeof *cls);
+    unsigned char *hit = calloc(ntok ? ntok : 1, 1);
+    int rc = !cls || !hit ? pmk_error_set(err, PMK_ENOMEM, "out of memory") : PMK_OK;
+    if (!rc)
+        pmk_gnb_token_classes(m, tok, ntok, cls);
+    for (size_t i = 0, seen = m->k; !rc && i < N; i++) {
+        if (cls[y[i]] >= 0 || hit[y[i]])
+            continue;   /* a class already, or met before in the chunk */
+        hit[y[i]] = 1;
+        if (++seen > m->opt.max_classes)
+            rc = pmk_error_at(err, PMK_EDATA, NULL, (long)(i + 1), 0,
+                              "label %s makes more than %zu classes (is the label column "
+                              "right?)", tok[y[i]], m->opt.max_classes);
+    }
+    CORE_FREE(cls, hit);
+    return rc;
+}
+
 int pmk_gnb_partial_fit_tokens(pmk_gnb *m, const gsl_matrix *X, const long *y,
                                const double *w, const char *const *tok, size_t ntok,
                                pmk_error *err)
@@ -131,7 +155,7 @@ int pmk_gnb_partial_fit_tokens(pmk_gnb *m, const gsl_matrix *X, const long *y,
     pmk_tokens u;
     pmk_tokens_init(&u);
     ranked v = {0};
-    if (!rc && !known) {
+    if (!rc && !known && !(rc = too_many_tokens(m, y, N, tok, ntok, err))) {
         size_t at;
         int added;
         rc = add_classes(&u, m, m->opt.max_classes, err);
@@ -226,4 +250,15 @@ long pmk_gnb_label_class(const pmk_gnb *m, long label)
     char buf[24];
     int len = snprintf(buf, sizeof buf, "%ld", label);
     return pmk_tokens_find(&m->tok, buf, (size_t)len);
+}
+
+void pmk_gnb_token_classes(const pmk_gnb *m, const char *const *tok, size_t ntok, long *cls)
+{
+    for (size_t j = 0; tok && j < ntok; j++) {
+        size_t len = strlen(tok[j]);
+        long v;
+        cls[j] = m->tokens ? pmk_tokens_find(&m->tok, tok[j], len)
+                 : pmk_token_integer(tok[j], len, &v) ? pmk_gnb_find_label(m->labels, m->k, v)
+                                                      : -1;
+    }
 }

@@ -7,6 +7,7 @@
  * numbers, with FILE:LINE in every message. */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,11 @@
 #include "pmk/image.h"
 #include "pmk/stream.h"
 #include "plot/plot_internal.h"
+
+/* A class name's room: a token (64 bytes, doc/design.md) and its NUL; a
+ * caption's: two names and two posteriors. */
+#define PMK_TOKEN_BYTES 72
+#define CAPTION_BYTES (2 * PMK_TOKEN_BYTES + 64)
 #include "core/core_internal.h"
 
 /* ---------------------------------------------------------------- CSV */
@@ -320,21 +326,51 @@ int pmk_plot_trace_files(const char *const *csv, size_t n, const char *png, pmk_
 
 /* ---------------------------------------------------------------- gnb */
 
+/* Class @p k's label as text: a token model's token, else the integer in @p buf. */
+static const char *class_name(const pmk_gnb *m, size_t k, char buf[24])
+{
+    const char *t = pmk_gnb_token(m, k);
+    if (!t)
+        snprintf(buf, 24, "%ld", pmk_gnb_labels(m)[k]);
+    return t ? t : buf;
+}
+
+/* The class of row @p i of @p ch, as pmk gnb eval reads it: a token chunk's
+ * label through its table, an integer on a token model as its decimal
+ * token; -1 when the model has none. */
+static long true_class(const pmk_gnb *m, const pmk_data_chunk *ch, size_t i)
+{
+    char buf[24], *end;
+    const char *s = ch->tok ? ch->tok[ch->y[i]] : NULL;
+    if (!pmk_gnb_token(m, 0)) {   /* an integer model: a token spells an integer or is none */
+        errno = 0;
+        long v = s ? strtol(s, &end, 10) : ch->y[i];
+        return s && (*end || errno) ? -1 : pmk_gnb_class_index(m, v);
+    }
+    if (!s)
+        snprintf(buf, sizeof buf, "%ld", ch->y[i]), s = buf;
+    for (size_t k = 0; k < pmk_gnb_nclasses(m); k++)
+        if (!strcmp(pmk_gnb_token(m, k), s))
+            return (long)k;
+    return -1;
+}
+
 int pmk_plot_confusion(const pmk_gnb_eval *e, const pmk_gnb *m, const char *png, pmk_error *err)
 {
     if (!e->confusion)
         return pmk_error_set(err, PMK_EINVAL, "plot: no confusion matrix (%zu classes)", e->k);
     const size_t K = e->k;
     double *v = malloc(K * K * sizeof *v);
-    char **names = malloc(K * (sizeof *names + 24));
+    char **names = malloc(K * (sizeof *names + PMK_TOKEN_BYTES));
     if (!v || !names) {
         free(v);
         free(names);
         return pmk_error_set(err, PMK_ENOMEM, "plot: out of memory");
     }
     for (size_t k = 0; k < K; k++) {
-        names[k] = (char *)(names + K) + 24 * k;
-        snprintf(names[k], 24, "%ld", pmk_gnb_labels(m)[k]);
+        char buf[24];
+        names[k] = (char *)(names + K) + PMK_TOKEN_BYTES * k;
+        snprintf(names[k], PMK_TOKEN_BYTES, "%s", class_name(m, k, buf));
     }
     for (size_t i = 0; i < K * K; i++)
         v[i] = (double)e->confusion[i];
@@ -398,7 +434,7 @@ int pmk_plot_gnb_worst(const pmk_gnb *m, const char *model_name, const char *dat
         if ((rc = pmk_gnb_predict_log_proba(m, &ch.X.matrix, &Lv.matrix, err)))
             break;
         for (size_t i = 0; i < ch.n; i++) {
-            long t = pmk_gnb_class_index(m, ch.y[i]);
+            long t = true_class(m, &ch, i);
             if (t < 0)
                 continue;   /* a label the model never saw: eval refuses it */
             gsl_vector_view row = gsl_matrix_row(&Lv.matrix, i);
@@ -428,18 +464,17 @@ int pmk_plot_gnb_worst(const pmk_gnb *m, const char *model_name, const char *dat
     }
     if (!rc && kept == 0)
         rc = pmk_error_set(err, PMK_EDATA, "%s: no labelled rows to judge", data);
-    char **cap = rc ? NULL : malloc(kept * (sizeof *cap + 96));
+    char **cap = rc ? NULL : malloc(kept * (sizeof *cap + CAPTION_BYTES));
     if (!rc && !cap)
         rc = pmk_error_set(err, PMK_ENOMEM, "plot: out of memory");
     if (!rc) {
-        const long *lab = pmk_gnb_labels(m);
         for (size_t q = 0; q < kept; q++) {
-            char a[16], b[16];
+            char a[16], b[16], ta[24], tb[24];
             fmt_p(a, sizeof a, exp(lp[2 * q]));
             fmt_p(b, sizeof b, exp(lp[2 * q + 1]));
-            cap[q] = (char *)(cap + kept) + 96 * q;
-            snprintf(cap[q], 96, "true %ld, p %s\npredicted %ld, p %s", lab[cls[2 * q]], a,
-                     lab[cls[2 * q + 1]], b);
+            cap[q] = (char *)(cap + kept) + CAPTION_BYTES * q;
+            snprintf(cap[q], CAPTION_BYTES, "true %s, p %s\npredicted %s, p %s",
+                     class_name(m, cls[2 * q], ta), a, class_name(m, cls[2 * q + 1], tb), b);
         }
         pmk_plot_montage_options po;
         pmk_plot_montage_options_init_default(&po);
