@@ -7,7 +7,11 @@
 #   rbm    one CD-1 epoch, H 500, batch 100, on Fashion-MNIST (the epoch's
 #          seconds from --log: data loading excluded)
 #   icm    checkerboard ICM (at most 20 sweeps; it converges in 2) on a
-#          2048 x 2048 image with 10% flips: the --json seconds of the sweeps
+#          2048 x 2048 image with 10% flips: the --json seconds (the whole
+#          pmk_ising_denoise: checking y, packing the spins into bits, the
+#          sweeps with their energies, unpacking, counting the changes)
+#   icm7   the same with --eta 1, which takes 7 sweeps: the sweeps weigh
+#          more against the one-thread checks and counts around them
 # Each run gets --threads T and OMP_NUM_THREADS=T.
 #
 # Usage: bench/threads.sh [REPS [THREADS...]]   (from a built tree; default 3; 1 2)
@@ -73,12 +77,16 @@ for r in $(seq "$reps"); do
             --max-sweeps 20 "$noisy" -o "$out/threads-denoised.pbm" |
             tr ',' '\n' | sed -n 's/.*"seconds": *//p')
         echo "$t icm $secs" >>"$raw"
+        secs=$("$pmk" ising denoise -q --json --threads "$t" --method icm --order checkerboard \
+            --eta 1 --max-sweeps 20 "$noisy" -o "$out/threads-denoised.pbm" |
+            tr ',' '\n' | sed -n 's/.*"seconds": *//p')
+        echo "$t icm7 $secs" >>"$raw"
     done
 done
 printf '%-6s' "task"
 for t in $threads; do printf '%12s' "$t thr (s)"; done
 printf '%12s\n' "speed-up"
-for task in gnb rbm icm; do
+for task in gnb rbm icm icm7; do
     printf '%-6s' "$task"
     first= last=
     for t in $threads; do

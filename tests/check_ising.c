@@ -633,5 +633,6 @@ Suite *suite_ising(void)
     suite_add_tcase(s, tc);
     suite_ising_noise(s);   /* check_ising_noise.c */
     suite_ising_potts(s);   /* check_ising_potts.c */
+    suite_ising_bits(s);    /* check_ising_bits.c */
     return s;
 }

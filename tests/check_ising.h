@@ -17,5 +17,7 @@ pmk_ising_params ising_params(double beta, double eta, double h, int nb);
 void suite_ising_noise(Suite *s);
 /* The marginals and Potts tests (check_ising_potts.c). */
 void suite_ising_potts(Suite *s);
+/* The bit-packed checkerboard ICM tests (check_ising_bits.c). */
+void suite_ising_bits(Suite *s);
 
 #endif

@@ -231,7 +231,7 @@ void pmk_ising_result_clear(pmk_ising_result *r)
 
 /* Checks the size and that every spin is -1 or +1. */
 static int check_spins(size_t width, size_t height, const int8_t *v, const char *what,
-                       size_t *n, pmk_error *err)
+                       size_t *n, int T, pmk_error *err)
 {
     if (width == 0 || height == 0)
         return pmk_error_set(err, PMK_EINVAL, "the image is empty (%zux%zu)", width, height);
@@ -239,8 +239,14 @@ static int check_spins(size_t width, size_t height, const int8_t *v, const char 
         return pmk_error_set(err, PMK_ELIMIT, "the image is too large (%zux%zu)", width, height);
     /* Vectorisable scan, then locate: a spin + 1 is 0 or 2 (bit 1 only). */
     uint8_t bad = 0;
-    for (size_t i = 0; i < *n; i++)
-        bad |= (uint8_t)((uint8_t)(v[i] + 1) & 0xfdu);
+    const size_t nn = *n;
+    long nblk = (long)((nn + (1u << 18) - 1) >> 18);
+#pragma omp parallel for schedule(static) num_threads(T) reduction(| : bad) if (T > 1 && nblk > 1)
+    for (long k = 0; k < nblk; k++) {
+        size_t e = nn - ((size_t)k << 18) < (1u << 18) ? nn : ((size_t)k + 1) << 18;
+        for (size_t i = (size_t)k << 18; i < e; i++)
+            bad |= (uint8_t)((uint8_t)(v[i] + 1) & 0xfdu);
+    }
     for (size_t i = 0; bad && i < *n; i++)
         if (v[i] != 1 && v[i] != -1)
             return pmk_error_set(err, PMK_EINVAL,
@@ -328,8 +334,8 @@ int pmk_ising_energy_terms(const pmk_ising_params *p, size_t width, size_t heigh
 {
     size_t n;
     int rc;
-    if ((rc = pmk_ising_params_check(p, err)) || (rc = check_spins(width, height, x, "x", &n, err))
-        || (rc = check_spins(width, height, y, "y", &n, err))
+    if ((rc = pmk_ising_params_check(p, err)) || (rc = check_spins(width, height, x, "x", &n, 1, err))
+        || (rc = check_spins(width, height, y, "y", &n, 1, err))
         || (rc = pmk_ising_params_check_size(p, width, height, err)))
         return rc;
     ising_energy_sums(width, height, x, y, p->neighbours, &t->sum_x, &t->sum_pairs, &t->sum_xy);
@@ -391,7 +397,7 @@ int ising_run_sweep(ising_run *run, size_t sweep, size_t changed, double energy,
     const pmk_ising_options *o = run->o;
     pmk_ising_sweep rec = {sweep, changed, energy, temperature, free_energy,
                            run->have_errors ? run->errors
-                           : o->truth       ? ising_count_diff(run->x, o->truth, run->n)
+                           : o->truth       ? ising_count_diff(run->x, o->truth, run->n, 1)
                                             : 0};
     if ((run->rc = trace_push(run->res, &run->cap, &rec, err)))
         return 1;
@@ -452,12 +458,15 @@ void ising_visit_order(pmk_ising_order order, size_t W, size_t H, int nb, pmk_rn
 }
 
 /* Pixels where a and b differ, counted in blocks into an unsigned (a
- * byte-compare reduction of that width vectorises; a size_t one does not). */
-size_t ising_count_diff(const int8_t *a, const int8_t *b, size_t n)
+ * byte-compare reduction of that width vectorises; a size_t one does not),
+ * the blocks shared among T threads. */
+size_t ising_count_diff(const int8_t *a, const int8_t *b, size_t n, int T)
 {
     size_t d = 0;
-    for (size_t i0 = 0; i0 < n; i0 += 1u << 20) {
-        size_t e = n - i0 < (1u << 20) ? n : i0 + (1u << 20);
+    long nblk = (long)((n + (1u << 18) - 1) >> 18);
+#pragma omp parallel for schedule(static) num_threads(T) reduction(+ : d) if (T > 1 && nblk > 1)
+    for (long k0 = 0; k0 < nblk; k0++) {
+        size_t i0 = (size_t)k0 << 18, e = n - i0 < (1u << 18) ? n : i0 + (1u << 18);
         unsigned k = 0;
         for (size_t i = i0; i < e; i++)
             k += (unsigned)(a[i] != b[i]);
@@ -515,13 +524,14 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
     pmk_ising_result local;
     size_t n;
     int rc;
+    const int T = pmk_threads_resolve(o->threads); /* checking y, counting */
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
     if ((rc = pmk_ising_check(p, o, err))
         || (p->levels && (rc = pmk_error_set(err, PMK_EINVAL, "levels %u: the Potts model "
                                              "runs through pmk_potts_denoise", p->levels)))
-        || (rc = check_spins(width, height, y, "observed image", &n, err))
+        || (rc = check_spins(width, height, y, "observed image", &n, T, err))
         || (rc = pmk_ising_params_check_size(p, width, height, err)))
         return rc;
     /* The method's own buffers, beside the caller's x and y: a visiting
@@ -572,8 +582,8 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
                    && res->ntrace > 0;
         res->energy = last ? res->trace[res->ntrace - 1].energy
                            : ising_energy(p, width, height, x, y);
-        res->changed = ising_count_diff(x, y, n);
-        res->errors = o->truth ? ising_count_diff(x, o->truth, n) : 0;
+        res->changed = ising_count_diff(x, y, n, T);
+        res->errors = o->truth ? ising_count_diff(x, o->truth, n, T) : 0;
         res->error = (double)res->errors / (double)n;
         res->width = width;
         res->height = height;

@@ -24,19 +24,8 @@
 #endif
 
 /* ------------------------------------------------------------------ the ICM rule
- *
- * The decision depends only on (s, y_i): dec[y_i > 0][s + 8] is +1, -1 or 0
- * (a tie: keep x_i), computed once per run in double precision as
- * sign((-h + beta s) + eta y).  For beta >= 0 this is non-decreasing in s
- * (each floating-point step is monotone), so it is also given by two integer
- * thresholds per y: +1 iff s >= pmin[y], -1 iff s <= mmax[y].  The byte-wise
- * fast paths use the thresholds; the reference path uses the table. */
-typedef struct ising_rule {
-    int8_t dec[2][17];
-    int8_t pmin[2], mmax[2];
-} ising_rule;
-
-static void rule_init(ising_rule *R, const pmk_ising_params *p)
+ * (ising_rule in ising_internal.h) */
+void ising_rule_init(ising_rule *R, const pmk_ising_params *p)
 {
     for (int yb = 0; yb < 2; yb++) {
         double yv = yb ? 1.0 : -1.0;
@@ -74,7 +63,7 @@ int pmk_ising_icm_reference(const pmk_ising_params *p, const pmk_ising_options *
     int nb = p->neighbours;
     ising_rule R;
     ising_run run;
-    rule_init(&R, p);
+    ising_rule_init(&R, p);
     memset(res, 0, sizeof *res);
     if (o->order == PMK_ISING_RANDOM && !rng)
         return pmk_error_set(err, PMK_EINVAL, "this method and order need a random generator");
@@ -355,12 +344,12 @@ static size_t icm_checker_sweep_par(const ising_rule *R, size_t W, size_t H, con
     return changed;
 }
 
-int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
+int ising_icm_bytes(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                     const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err)
 {
     ising_rule R;
     ising_run run;
-    rule_init(&R, p);
+    ising_rule_init(&R, p);
     /* zero row, three work rows, two mask rows, then T work rows (threads) */
     int T = o->order == PMK_ISING_CHECKERBOARD && H > 1 ? pmk_threads_resolve(o->threads) : 1;
 #ifndef _OPENMP
@@ -392,4 +381,21 @@ int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t
     }
     free(buf);
     return ising_run_end(&run);
+}
+
+/* Checkerboard order with 4 neighbours runs on bit-packed spins
+ * (ising_bits.c), a thread for each 2^18 pixels at most: a bit-packed sweep
+ * of 2^18 takes some tens of microseconds, a barrier on a busy machine
+ * (a descheduled thread) milliseconds.  8 neighbours (four colours) and
+ * raster order run on bytes. */
+int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
+                   const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err)
+{
+    if (o->order == PMK_ISING_CHECKERBOARD && p->neighbours == 4) {
+        size_t most = (W * H) >> 18;
+        int T = pmk_threads_resolve(o->threads);
+        return ising_icm_bits(p, o, W, H, y, x, (size_t)T > most ? (most ? (int)most : 1) : T,
+                              res, err);
+    }
+    return ising_icm_bytes(p, o, W, H, y, x, res, err);
 }

@@ -55,6 +55,20 @@ ISING_NEIGHBOUR_SUM(ising_nsum, int8_t, int)
 ISING_NEIGHBOUR_SUM(ising_msum, double, double)
 
 
+/* The ICM rule of a run (ising_icm.c).  The decision depends only on the
+ * neighbour sum s and y_i: dec[y_i > 0][s + 8] is +1, -1 or 0 (a tie: keep
+ * x_i), computed once per run in double precision as
+ * sign((-h + beta s) + eta y).  For beta >= 0 this is non-decreasing in s
+ * (each floating-point step is monotone), so it is also given by two integer
+ * thresholds per y: +1 iff s >= pmin[y], -1 iff s <= mmax[y].  The byte-wise
+ * fast paths use the thresholds, the bit-packed one (ising_bits.c) the
+ * table, the reference path the table. */
+typedef struct ising_rule {
+    int8_t dec[2][17];
+    int8_t pmin[2], mmax[2];
+} ising_rule;
+void ising_rule_init(ising_rule *R, const pmk_ising_params *p);
+
 /* The integer sums S1 = sum x_i, S2 = sum_<ij> x_i x_j, S3 = sum x_i y_i of
  * E over the W x H image, and E = h S1 - beta S2 - eta S3 from them. */
 void ising_energy_sums(size_t W, size_t H, const int8_t *x, const int8_t *y, int nb,
@@ -64,8 +78,8 @@ double ising_energy_of(const pmk_ising_params *p, long long s1, long long s2, lo
 double ising_energy(const pmk_ising_params *p, size_t W, size_t H, const int8_t *x,
                     const int8_t *y);
 
-/* Pixels where a and b differ. */
-size_t ising_count_diff(const int8_t *a, const int8_t *b, size_t n);
+/* Pixels where a and b differ, on T threads (1: this one). */
+size_t ising_count_diff(const int8_t *a, const int8_t *b, size_t n, int T);
 
 /* The visiting order of one sweep as pixel indices (n = W H of them):
  * raster, a fresh random permutation (rng), or the colour classes in turn. */
@@ -124,6 +138,16 @@ int ising_run_end(ising_run *run);
  * (energy_initial, the trace, sweeps, converged). */
 int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                    const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err);
+/* The two fast ICM paths behind ising_icm_fast, apart for the tests: the
+ * byte-parallel sweeps (any neighbours, raster or checkerboard) and the
+ * bit-packed checkerboard sweep (4 neighbours only; x written at the end;
+ * T threads, at most H used, where ising_icm_fast allots one per 2^18
+ * pixels at most).
+ * Both give the image and trace of pmk_ising_icm_reference. */
+int ising_icm_bytes(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
+                    const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err);
+int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
+                   const int8_t *y, int8_t *x, int T, pmk_ising_result *res, pmk_error *err);
 int ising_anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                  const int8_t *y, int8_t *x, pmk_rng *rng, pmk_ising_result *res,
                  pmk_error *err);

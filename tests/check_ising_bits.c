@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* check_ising_bits.c: the bit-packed checkerboard ICM (ising_bits.c) against
+ * the byte path and the plain per-pixel rule: the same image, trace and
+ * error counts, on every thread count. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_ising.h"
+#include "models/ising_internal.h"
+
+/* The three ICM paths on y (W x H, 4 neighbours, checkerboard), with
+ * T threads for the bit-packed one: images, traces (changed counts,
+ * energies, errors against truth) and the start energy must be equal. */
+static void three_paths(const pmk_ising_params *p, size_t W, size_t H, const int8_t *y,
+                        const int8_t *truth, size_t max_sweeps, int T)
+{
+    size_t n = W * H;
+    int8_t *a = malloc(n), *b = malloc(n), *c = malloc(n);
+    pmk_ising_options o;
+    pmk_ising_options_init_default(&o);
+    o.order = PMK_ISING_CHECKERBOARD;
+    o.max_sweeps = max_sweeps;
+    o.truth = truth;
+    o.threads = 1;
+    pmk_ising_result ra = {0}, rb = {0}, rc = {0};
+    ck_assert_int_eq(pmk_ising_icm_reference(p, &o, W, H, y, a, NULL, &ra, NULL), PMK_OK);
+    ck_assert_int_eq(ising_icm_bytes(p, &o, W, H, y, b, &rb, NULL), PMK_OK);
+    ck_assert_int_eq(ising_icm_bits(p, &o, W, H, y, c, T, &rc, NULL), PMK_OK);
+    ck_assert_mem_eq(a, b, n);
+    ck_assert_mem_eq(a, c, n);
+    ck_assert(ra.energy_initial == rc.energy_initial);
+    ck_assert_uint_eq(ra.ntrace, rb.ntrace);
+    ck_assert_uint_eq(ra.ntrace, rc.ntrace);
+    ck_assert_uint_eq(ra.sweeps, rc.sweeps);
+    ck_assert_int_eq(ra.converged, rc.converged);
+    for (size_t s = 0; s < ra.ntrace; s++) {
+        ck_assert_uint_eq(ra.trace[s].sweep, rc.trace[s].sweep);
+        ck_assert_uint_eq(ra.trace[s].changed, rb.trace[s].changed);
+        ck_assert_uint_eq(ra.trace[s].changed, rc.trace[s].changed);
+        ck_assert(ra.trace[s].energy == rb.trace[s].energy);
+        ck_assert(ra.trace[s].energy == rc.trace[s].energy);
+        ck_assert_uint_eq(ra.trace[s].errors, rc.trace[s].errors);
+    }
+    pmk_ising_result_clear(&ra);
+    pmk_ising_result_clear(&rb);
+    pmk_ising_result_clear(&rc);
+    free(a);
+    free(b);
+    free(c);
+}
+
+/* Random images (each spin +1 with probability 0.3, 0.5 or 0.8) of odd and
+ * even sides, 1 x 1, 1 x N, N x 1 and widths around word boundaries (the
+ * planes hold ceil(W / 2) bits: 63, 64, 65, 127, 128, 129, 257), with ties
+ * (eta = 2, h = 0; eta = 0; beta = h = 0), beta = 0 and a field h. */
+START_TEST(test_bits_equal_bytes_and_reference)
+{
+    const double par[][3] = {{1, 2.1, 0}, {1, 2, 0}, {1, 1, 1},     {0.3, 1.7, -0.2},
+                             {0, 1, 0.5}, {2.5, 0.4, 0}, {1, 0, 0}, {0, 0, 0}, {0.5, 1, -0.5}};
+    const size_t dims[][2] = {{1, 1},  {1, 17},  {17, 1}, {2, 2},   {3, 3},  {2, 7},
+                              {7, 2},  {63, 5},  {64, 6}, {65, 7},  {127, 3}, {128, 4},
+                              {129, 9}, {257, 2}, {130, 1}, {31, 29}};
+    pmk_rng *r = pmk_rng_alloc(NULL, 11);
+    for (size_t t = 0; t < sizeof dims / sizeof dims[0]; t++) {
+        size_t W = dims[t][0], H = dims[t][1], n = W * H;
+        int8_t *y = malloc(n), *truth = malloc(n);
+        for (int seed = 0; seed < 3; seed++) {
+            ising_random_spins(r, y, n, seed == 0 ? 0.3 : seed == 1 ? 0.5 : 0.8);
+            ising_random_spins(r, truth, n, 0.5);
+            for (size_t k = 0; k < sizeof par / sizeof par[0]; k++) {
+                pmk_ising_params p = ising_params(par[k][0], par[k][1], par[k][2], 4);
+                three_paths(&p, W, H, y, seed == 1 ? truth : NULL, 100, 1);
+                three_paths(&p, W, H, y, NULL, 1 + (size_t)seed, 1);
+            }
+        }
+        free(y);
+        free(truth);
+    }
+    pmk_rng_free(r);
+}
+END_TEST
+
+/* 1 to 5 threads, more threads than rows included (3 x 2, 129 x 3): the
+ * same image, trace and errors as one thread and as the byte path. */
+START_TEST(test_bits_any_threads)
+{
+    const size_t dims[][2] = {{3, 2}, {129, 3}, {65, 37}, {200, 11}, {64, 64}};
+    pmk_rng *r = pmk_rng_alloc(NULL, 12);
+    for (size_t t = 0; t < sizeof dims / sizeof dims[0]; t++) {
+        size_t W = dims[t][0], H = dims[t][1], n = W * H;
+        int8_t *y = malloc(n), *truth = malloc(n);
+        ising_random_spins(r, y, n, 0.45);
+        ising_random_spins(r, truth, n, 0.5);
+        pmk_ising_params p = ising_params(1, 2, 0, 4);   /* ties */
+        for (int T = 1; T <= 5; T++) {
+            three_paths(&p, W, H, y, truth, 100, T);
+            three_paths(&p, W, H, y, NULL, 2, T);
+        }
+        free(y);
+        free(truth);
+    }
+    pmk_rng_free(r);
+}
+END_TEST
+
+/* A 4 x 3 image by hand (beta 1, eta 0.5, h 0: the neighbours outvote y):
+ * the first sweep turns the lone -1 inside +1s and the lone +1 in the
+ * corner, and the second sweep changes nothing. */
+START_TEST(test_bits_hand)
+{
+    const int8_t y[12] = {1, 1, 1, -1, /* */ 1, -1, 1, 1, /* */ 1, 1, 1, 1};
+    int8_t x[12];
+    pmk_ising_params p = ising_params(1, 0.5, 0, 4);
+    pmk_ising_options o;
+    pmk_ising_options_init_default(&o);
+    o.order = PMK_ISING_CHECKERBOARD;
+    pmk_ising_result res = {0};
+    ck_assert_int_eq(ising_icm_bits(&p, &o, 4, 3, y, x, 1, &res, NULL), PMK_OK);
+    for (int i = 0; i < 12; i++)
+        ck_assert_int_eq(x[i], 1);
+    ck_assert_uint_eq(res.ntrace, 2);
+    ck_assert_uint_eq(res.trace[0].changed, 2);
+    ck_assert_uint_eq(res.trace[1].changed, 0);
+    /* all +1: S1 = 12, S2 = 17 pairs, S3 = 10 - 2 (y has two -1s); h = 0 */
+    ck_assert(res.trace[1].energy == -17.0 - 0.5 * 8);
+    ck_assert_int_eq(res.converged, 1);
+    pmk_ising_result_clear(&res);
+}
+END_TEST
+
+/* An image of more than 2^18 pixels (the blocks pmk_ising_denoise's check
+ * of y and its counts share among threads): on 1 to 3 threads the changed
+ * pixels and errors are the ones counted here, and a bad spin in the second
+ * block is found where it is. */
+START_TEST(test_denoise_counts_any_threads)
+{
+    enum { W = 513, H = 512 };
+    size_t n = (size_t)W * H;
+    int8_t *y = malloc(n), *x = malloc(n), *truth = malloc(n);
+    pmk_rng *r = pmk_rng_alloc(NULL, 13);
+    ising_random_spins(r, y, n, 0.5);
+    ising_random_spins(r, truth, n, 0.5);
+    pmk_rng_free(r);
+    pmk_ising_params p = ising_params(1, 2.1, 0, 4);
+    for (int T = 1; T <= 3; T++) {
+        pmk_ising_options o;
+        pmk_ising_options_init_default(&o);
+        o.order = PMK_ISING_CHECKERBOARD;
+        o.truth = truth;
+        o.threads = T;
+        pmk_ising_result res = {0};
+        ck_assert_int_eq(pmk_ising_denoise(&p, &o, W, H, y, x, NULL, &res, NULL), PMK_OK);
+        size_t ch = 0, er = 0;
+        for (size_t i = 0; i < n; i++) {
+            ch += x[i] != y[i];
+            er += x[i] != truth[i];
+        }
+        ck_assert_uint_gt(ch, 0);
+        ck_assert_uint_eq(res.changed, ch);
+        ck_assert_uint_eq(res.errors, er);
+        ck_assert_uint_eq(res.trace[res.ntrace - 1].errors, er);
+        pmk_ising_result_clear(&res);
+        y[262500] = 3;   /* in block 2: row 512 (1-based), column 358 */
+        pmk_error e;
+        ck_assert_int_eq(pmk_ising_denoise(&p, &o, W, H, y, x, NULL, NULL, &e), PMK_EINVAL);
+        ck_assert_str_eq(e.msg, "observed image: spin at row 512, column 358 is 3, not -1 or +1");
+        y[262500] = 1;
+    }
+    free(y);
+    free(x);
+    free(truth);
+}
+END_TEST
+
+void suite_ising_bits(Suite *s)
+{
+    TCase *tc = tcase_create("icm_bits");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_bits_equal_bytes_and_reference);
+    tcase_add_test(tc, test_bits_any_threads);
+    tcase_add_test(tc, test_bits_hand);
+    tcase_add_test(tc, test_denoise_counts_any_threads);
+    suite_add_tcase(s, tc);
+}
