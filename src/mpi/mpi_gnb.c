@@ -95,6 +95,22 @@ static void reduce_eval(pmk_gnb_eval *e)
     MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
     e->sum_nll = sums[0];
     e->sum_log_post = sums[1];
+    /* The exact sums (pmk_gnb_eval's fix_*: whole part and 2^-52 units),
+     * summed as integers and carried once: the bits of one process.  A
+     * fraction is below 2^52 on each rank, so P of them fit a long long. */
+    long long fix[4] = {e->fix_whole_[0], e->fix_whole_[1], e->fix_frac_[0], e->fix_frac_[1]};
+    int off = e->fix_off_;
+    MPI_Allreduce(MPI_IN_PLACE, fix, 4, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, &off, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (!off) {
+        double *out[2] = {&e->sum_nll, &e->sum_log_post};
+        for (int s = 0; s < 2; s++) {
+            long long c = fix[2 + s] >> 52;   /* arithmetic: the floor */
+            e->fix_whole_[s] = fix[s] + c;
+            e->fix_frac_[s] = fix[2 + s] - c * (1LL << 52);
+            *out[s] = (double)e->fix_whole_[s] + (double)e->fix_frac_[s] * 0x1p-52;
+        }
+    }
     pmk_gnb_eval_rates(e);   /* every rate, log-loss and the averages included */
 }
 
