@@ -51,3 +51,16 @@ for f in W b a; do
         END { if (m > 1e-6) { printf "%s differs by %g\n", f, m; exit 1 } }' ||
         fail "the OpenBLAS and gslcblas models differ beyond rounding"
 done
+
+# OpenBLAS starts a pool of threads when it is loaded (OPENBLAS_NUM_THREADS
+# of them, else one per core), and idle they spin in sched_yield; pmk runs
+# OpenBLAS on one thread, so pmk sets the variable to 1 before any GEMM: a
+# one-thread command that opens OpenBLAS starts no thread at all, whatever
+# the caller's environment says (strace: no clone with CLONE_THREAD).
+if [ "$cblas" = openblas ] && command -v strace >/dev/null 2>&1 &&
+    strace -f -o /dev/null true 2>/dev/null; then
+    OPENBLAS_NUM_THREADS=4 strace -f -e trace=clone,clone3 -o trace.txt \
+        "$PMK" rbm train -q --threads 1 --hidden 4 --epochs 1 --seed 7 "$FIX/rbm-bars.csv" \
+        -o s.rbm >out 2>log || { cat log >&2; fail "rbm train under strace failed"; }
+    ! grep -q CLONE_THREAD trace.txt || fail "a one-thread rbm train started threads: $(grep CLONE_THREAD trace.txt | head -3)"
+fi

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
@@ -80,6 +81,10 @@ int main(int argc, char **argv)
 {
     /* The library reports every GSL failure as a status; GSL must never abort. */
     gsl_set_error_handler_off();
+    /* pmk runs OpenBLAS on one thread (its own threads split the work), and
+     * OpenBLAS starts its pool when loaded, from this variable or the core
+     * count; idle, the pool spins in sched_yield beside pmk's threads. */
+    setenv("OPENBLAS_NUM_THREADS", "1", 1);
     cli_set_command(NULL);
     cli_stdio_init();
     pmkmpi_init(&argc, &argv);   /* under mpirun: only rank 0 prints (src/mpi/) */

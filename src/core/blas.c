@@ -11,7 +11,11 @@
  * count: openblas_set_num_threads is found with dlsym when OpenBLAS is
  * opened (not at configure time: the library opened is the one installed at
  * run time), set to 1 at once, and raised only for GEMM phases
- * (core_blas_threads, threads.c) from their options' thread count. */
+ * (core_blas_threads, threads.c) from their options' thread count.  OpenBLAS
+ * starts its pool of threads when it is loaded (OPENBLAS_NUM_THREADS of
+ * them, else one per core) and they spin while idle; the library does not
+ * touch the environment, so the pmk CLI sets that variable to 1 at start,
+ * and a C program that wants no pool does the same before its first GEMM. */
 #include "config.h"
 
 #include <dlfcn.h>
