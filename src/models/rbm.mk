@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (C) 2026 The pmk developers
 # src/models/rbm: the binary RBM, its CLI command and tests.
-pkginclude_HEADERS += include/pmk/rbm.h
+pkginclude_HEADERS += include/pmk/rbm.h include/pmk/rbm_train.h
 src_libpmk_la_SOURCES += src/models/rbm.c src/models/rbm_score.c src/models/rbm_train.c src/models/rbm_fit.c \
 	src/models/rbm_io.c src/models/rbm_draw.c src/models/rbm_export.c src/models/rbm_gauss.c \
 	src/models/rbm_gauss_score.c \
