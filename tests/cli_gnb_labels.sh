@@ -147,6 +147,15 @@ grep -qx '       cat  dog  emu' "$T/out" && grep -qx '  dog    1    0    0' "$T/
 grep -q '^ *emu  *-  *0.0000  *0.0000  *1$' "$T/out" || fail "token eval row: $(cat "$T/out")"
 expect_ok "$PMK" gnb eval --json --threads 2 "$T/ani.gnb" "$T/ani-test.csv"
 grep -q '"labels": \["cat", "dog", "emu"\]' "$T/out" || fail "token eval JSON: $(cat "$T/out")"
+# classes far apart: every posterior is exactly 1, each log p(true | x) is 0,
+# and the log-loss prints as 0, not -0 (it was -log of a mean of zeros)
+printf 'cat,1,2\ndog,5,6\ncat,1.5,2.5\nemu,9,9\ndog,5.5,6.5\nemu,8,9.5\n' >"$T/far.csv"
+expect_ok "$PMK" gnb fit "$T/far.csv" -o "$T/far.gnb"
+expect_ok "$PMK" gnb eval "$T/far.gnb" "$T/far.csv"
+grep -qx 'log-loss            0.000000 nats (mean -log p(true class | x))' "$T/out" \
+    || fail "log-loss of certain posteriors: $(grep log-loss "$T/out")"
+expect_ok "$PMK" gnb eval --json "$T/far.gnb" "$T/far.csv"
+grep -q '"log_loss": 0[,}]' "$T/out" || fail "log-loss JSON: $(tr ',' '\n' <"$T/out" | grep log_loss)"
 # a token the model lacks is the error of an unseen integer label
 printf 'cat,1,5\nbird,3,3\n' >"$T/ani-bird.csv"
 for th in 1 2; do

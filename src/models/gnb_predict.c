@@ -256,7 +256,7 @@ void pmk_gnb_eval_rates(pmk_gnb_eval *e)
     e->accuracy = e->n ? (double)e->correct / n : NAN;
     e->mean_nll = e->n ? e->sum_nll / n : NAN;
     e->mean_log_post = e->n ? e->sum_log_post / n : NAN;
-    e->log_loss = -e->mean_log_post;
+    e->log_loss = 0.0 - e->mean_log_post;   /* +0, not -0, when every posterior is 1 */
     /* averages over the classes true or predicted, undefined rates as 0 */
     double mp = 0, mr = 0, mf = 0, wp = 0, wr = 0, wf = 0, na = 0;
     for (size_t k = 0; k < e->k; k++) {
