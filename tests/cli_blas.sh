@@ -59,6 +59,8 @@ done
 # the caller's environment says (strace: no clone with CLONE_THREAD).
 if [ "$cblas" = openblas ] && command -v strace >/dev/null 2>&1 &&
     strace -f -o /dev/null true 2>/dev/null; then
+    # (LeakSanitizer stops the process with ptrace at exit, which strace holds)
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
     OPENBLAS_NUM_THREADS=4 strace -f -e trace=clone,clone3 -o trace.txt \
         "$PMK" rbm train -q --threads 1 --hidden 4 --epochs 1 --seed 7 "$FIX/rbm-bars.csv" \
         -o s.rbm >out 2>log || { cat log >&2; fail "rbm train under strace failed"; }
