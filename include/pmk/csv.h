@@ -48,7 +48,8 @@ typedef struct pmk_csv_options {
     long label_col;      /**< 0-based label column [0]; -1 = no label column;
                               PMK_COL_FROM_END(k) the k-th column from the
                               end (pmk_data_parse_column) */
-    size_t chunk_rows;   /**< rows per chunk for pmk_csv_read_chunk [4096] */
+    size_t chunk_rows;   /**< rows per chunk for pmk_csv_read_chunk; 0
+                              [default]: about 1 MiB of doubles */
     size_t max_line;     /**< longest line accepted, bytes, line end excluded
                               [PMK_CSV_MAX_LINE_DEFAULT] */
     /* Optional checks on the values read, each failure an error naming the

@@ -112,7 +112,8 @@ typedef struct pmk_data_options {
                               paired), -1 reads the images alone */
     const char *labels;  /**< IDX: the labels file; NULL [default] = the
                               standard pairing (doc/formats.md) */
-    size_t chunk_rows;   /**< rows per chunk [4096] */
+    size_t chunk_rows;   /**< rows per chunk; 0 [default]: about 1 MiB of
+                              doubles (167 rows of 784 values) */
     size_t max_line;     /**< CSV: longest line, bytes [PMK_CSV_MAX_LINE_DEFAULT] */
     unsigned long long begin; /**< range start: CSV byte offset, IDX row [0] */
     unsigned long long end;   /**< range end (exclusive) [PMK_DATA_END] */

@@ -35,7 +35,7 @@ static int open_model(const cli_args *a, pmk_gnb **m, pmk_data_options *o)
     if (pmk_gnb_check_transform(*m, &tf, &err))
         return cli_usage("%s: %s", a->pos[0], err.msg);
     cli_data_options(a, o);
-    o->chunk_rows = GNB_CHUNK_ROWS, o->label_tokens = 1;   /* labels may be any token */
+    o->label_tokens = 1;   /* labels may be any token; chunks of the default size */
     return 0;
 }
 

@@ -26,7 +26,7 @@ void pmk_csv_options_init_default(pmk_csv_options *o)
 {
     o->header = PMK_CSV_HEADER_AUTO;
     o->label_col = 0;
-    o->chunk_rows = 4096;
+    o->chunk_rows = 0;   /* about 1 MiB of doubles a chunk */
     o->max_line = PMK_CSV_MAX_LINE_DEFAULT;
     o->value_min = -HUGE_VAL;
     o->value_max = HUGE_VAL;
@@ -55,9 +55,8 @@ static int check_options(const char *shown, const pmk_csv_options *o, pmk_error 
     if (o->label_col != -1 && o->label_col == o->weight_col)
         return pmk_error_at(err, PMK_EINVAL, shown, 0, 0,
                             "the label column cannot also be the weight column");
-    if (o->chunk_rows == 0 || o->max_line == 0 || o->max_line > SIZE_MAX / 4)
-        return pmk_error_at(err, PMK_EINVAL, shown, 0, 0,
-                            "chunk_rows and max_line must be positive");
+    if (o->max_line == 0 || o->max_line > SIZE_MAX / 4)
+        return pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "max_line must be positive");
     if (o->header < PMK_CSV_HEADER_AUTO || o->header > PMK_CSV_HEADER_YES)
         return pmk_error_at(err, PMK_EINVAL, shown, 0, 0, "header must be auto, no or yes");
     return PMK_OK;
@@ -168,6 +167,8 @@ static int alloc_chunk(pmk_csv_reader *r, pmk_error *err)
     unsigned long long mcap = pmk_mem_limit(NULL);
     if (mcap && mcap / 4 / sizeof(double) < max_cells)   /* PMK_MAX_MEMORY below 256 MiB */
         max_cells = (size_t)(mcap / 4 / sizeof(double));
+    if (r->opt.chunk_rows == 0)
+        r->opt.chunk_rows = CSV_CHUNK_AUTO_ROWS(r->d);
     if (r->opt.chunk_rows > max_cells / r->d)
         r->opt.chunk_rows = max_cells / r->d ? max_cells / r->d : 1;
     size_t cells = r->opt.chunk_rows * r->d;

@@ -90,7 +90,7 @@ void pmk_data_options_init_default(pmk_data_options *o)
     o->header = PMK_CSV_HEADER_AUTO;
     o->label_col = 0;
     o->labels = NULL;
-    o->chunk_rows = 4096;
+    o->chunk_rows = 0;   /* about 1 MiB of doubles a chunk */
     o->max_line = PMK_CSV_MAX_LINE_DEFAULT;
     o->begin = 0;
     o->end = PMK_DATA_END;
@@ -129,8 +129,8 @@ int pmk_data_options_check(const pmk_data_options *o, pmk_error *err)
         return pmk_error_set(err, PMK_EINVAL, "column LONG_MIN is not valid");
     if (o->label_col != -1 && o->label_col == o->weight_col)
         return pmk_error_set(err, PMK_EINVAL, "the label column cannot also be the weight column");
-    if (o->chunk_rows == 0 || o->max_line == 0 || o->max_line > SIZE_MAX / 4)
-        return pmk_error_set(err, PMK_EINVAL, "chunk_rows and max_line must be positive");
+    if (o->max_line == 0 || o->max_line > SIZE_MAX / 4)
+        return pmk_error_set(err, PMK_EINVAL, "max_line must be positive");
     if (o->u8 & ~(PMK_DATA_U8_VALUES | PMK_DATA_U8_LABELS))
         return pmk_error_set(err, PMK_EINVAL, "u8 flags %#x are not known", (unsigned)o->u8);
     if (pmk_threads_check(o->threads, err))

@@ -210,7 +210,7 @@ static int open_idx(pmk_data_reader *r, const char *path, const unsigned char *p
         r->has_labels = 1;
     }
     /* a chunk holds at most CSV_CHUNK_CELLS values, as for CSV */
-    r->chunk_rows = o->chunk_rows;
+    r->chunk_rows = o->chunk_rows ? o->chunk_rows : r->d ? CSV_CHUNK_AUTO_ROWS(r->d) : 1;
     if (r->d && r->chunk_rows > CSV_CHUNK_CELLS / r->d)
         r->chunk_rows = CSV_CHUNK_CELLS / r->d ? CSV_CHUNK_CELLS / r->d : 1;
     r->next = o->begin < N ? (size_t)o->begin : N;

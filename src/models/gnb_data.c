@@ -306,6 +306,8 @@ pmk_gnb_fitter *pmk_gnb_fitter_open(const char *path, const pmk_data_options *do
         f->dopt = *dopt;
     else
         pmk_data_options_init_default(&f->dopt);
+    if (f->dopt.chunk_rows == 0)   /* the Chan merges of 4096-row chunks, as before */
+        f->dopt.chunk_rows = 4096;
     if (!(f->path = strdup(path)) || (f->dopt.labels && !(f->labels = strdup(f->dopt.labels))))
         goto nomem;
     f->dopt.labels = f->labels;
