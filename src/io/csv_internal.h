@@ -12,7 +12,10 @@
 #include "pmk/stream.h"
 #include "io/tokens_internal.h"
 
-#define CSV_BLOCK ((size_t)1 << 20)   /* bytes read at a time */
+#define CSV_BLOCK ((size_t)1 << 20)   /* bytes written at a time */
+/* the reader's buffer: 256 KiB, read() into cache-resident bytes (and 64
+ * page faults a reader, not 256) */
+#define CSV_READ_BLOCK ((size_t)1 << 18)
 #define CSV_CHUNK_CELLS ((size_t)8 << 20) /* values in one chunk at most (64 MiB) */
 /* chunk_rows 0 (the default): rows of about 1 MiB of doubles a chunk, which
  * stay in cache for the consumer and are faulted in once (4096 rows of

@@ -85,7 +85,7 @@ int pmk_csv_next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
             r->beg = 0;
             r->end = avail;
         }
-        if (r->cap - r->end < CSV_BLOCK / 2) {
+        if (r->cap - r->end < CSV_READ_BLOCK / 2) {
             if (r->cap > SIZE_MAX / 2 - 1)
                 return pmk_error_at(err, PMK_ENOMEM, r->path, r->line + 1, 0, "out of memory"), -1;
             /* whatever max_line says, the line buffer stays under the ceiling */

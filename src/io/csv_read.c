@@ -204,7 +204,7 @@ pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void 
     r->in = in;
     r->opt = o;
     r->range_end = (unsigned long long)-1;   /* in force once the header is read */
-    r->cap = CSV_BLOCK;
+    r->cap = CSV_READ_BLOCK;
     r->cloc = pmk_c_locale_new();
     r->buf = malloc(r->cap + 1);
     if (!r->cloc || !r->buf) {
