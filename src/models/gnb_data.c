@@ -345,7 +345,7 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
                                          * not with weights, so that a weight column
                                          * gives the very bytes of a weights file */
         f->par_tried = 1;
-        if ((rc = pmk_gnb_par_fit(f->path, &f->dopt, &f->m->opt, &pm, &f->rows,
+        if ((rc = pmk_gnb_par_fit(f->path, f->r, &f->dopt, &f->m->opt, &pm, &f->rows,
                                   f->spilling ? &f->psp : NULL, &f->np, err)))
             return rc;
         if (pm) {
@@ -398,7 +398,7 @@ int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *
         return rc;
     if (!strcmp(f->path, "-") || f->wt || f->dopt.weight_col != -1)
         return PMK_OK;   /* stdin cannot be read twice; weighted rows are counted by the spill */
-    if ((rc = pmk_gnb_par_eval(f->m, f->path, &f->dopt, out, err)) || *out)
+    if ((rc = pmk_gnb_par_eval(f->m, f->path, NULL, &f->dopt, out, err)) || *out)
         return rc;   /* over ranges, when the fit was */
     pmk_data_reader *r = pmk_data_open(f->path, &f->dopt, err);
     if (!r)
@@ -503,7 +503,7 @@ int pmk_gnb_eval_reader(const pmk_gnb *m, pmk_data_reader *r, pmk_gnb_eval **out
         return pmk_error_set(err, PMK_EINVAL, "%s: evaluation needs labels", pmk_data_path(r));
     const pmk_data_options *so;
     const char *src = pmk_data_reader_source(r, &so);   /* over ranges when it can (gnb_par.c) */
-    int rc = src ? pmk_gnb_par_eval(m, src, so, out, err) : PMK_OK;
+    int rc = src ? pmk_gnb_par_eval(m, src, r, so, out, err) : PMK_OK;
     if (rc || *out)
         return rc;
     pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, err);
@@ -535,7 +535,8 @@ int pmk_gnb_predict_write(const pmk_gnb *m, pmk_data_reader *r, int columns, FIL
     gsl_matrix *L = NULL;
     const pmk_data_options *so;
     const char *src = pmk_data_reader_source(r, &so);   /* over ranges when it can */
-    int done = 0, rc = src ? pmk_gnb_par_predict(m, src, so, columns, out, &done, err) : PMK_OK;
+    int done = 0;
+    int rc = src ? pmk_gnb_par_predict(m, src, r, so, columns, out, &done, err) : PMK_OK;
     if (rc || done)
         return rc;
     fputs("label", out);

@@ -110,8 +110,11 @@ void pmk_gnb_spill_free(pmk_gnb_spill *sp);
  * cannot be split (one thread, stdin, gzip, a range asked for, too small):
  * the caller then reads it on one thread.  With @p spills, each range also
  * spills its rows (*@p spills, *@p nsp of them, for pmk_gnb_par_spill_eval;
- * NULL when any range's spill was dropped). */
-int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gnb_options *gopt,
+ * NULL when any range's spill was dropped).  @p r0: a reader of the whole
+ * of @p path open with @p dopt (its format is used), or NULL; the same in
+ * pmk_gnb_par_eval and pmk_gnb_par_predict. */
+int pmk_gnb_par_fit(const char *path, const pmk_data_reader *r0, const pmk_data_options *dopt,
+                    const pmk_gnb_options *gopt,
                     pmk_gnb **out, double *rows, pmk_gnb_spill ***spills, size_t *nsp,
                     pmk_error *err);
 
@@ -129,14 +132,15 @@ void pmk_gnb_par_spills_free(pmk_gnb_spill **spills, size_t P);
  * counts and sums added in range order: *@p out (caller's; the caller
  * sets it to NULL first).  PMK_OK with *@p out NULL when the file cannot be
  * split. */
-int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
-                     pmk_gnb_eval **out, pmk_error *err);
+int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_reader *r0,
+                     const pmk_data_options *dopt, pmk_gnb_eval **out, pmk_error *err);
 
 /* pmk_gnb_predict_write of every row of @p path over ranges, each range's
  * lines in a temporary file, copied to @p out in file order; *@p done 1
  * when it was (PMK_OK and 0 when the file cannot be split). */
-int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
-                        int columns, FILE *out, int *done, pmk_error *err);
+int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_reader *r0,
+                        const pmk_data_options *dopt, int columns, FILE *out, int *done,
+                        pmk_error *err);
 
 /* pmk_gnb_partial_fit_weighted on the class labels as they are (a token
  * model's: class indices), the token check left to the caller. */

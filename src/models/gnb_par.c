@@ -25,9 +25,12 @@
 /* The cuts of @p path into at most @p T ranges: cut[0] = 0 < ... <
  * cut[P] = the file's bytes (CSV) or rows (IDX).  Returns P; 1 when the
  * file is not to be split (stdin, gzip, not a regular file, a range already
- * asked for, an error opening it: the one-thread path reports it). */
-static size_t plan(const char *path, const pmk_data_options *o, size_t T,
-                   unsigned long long *cut)
+ * asked for, an error opening it: the one-thread path reports it).  @p r0,
+ * when not NULL, is a reader of the whole file already open with @p o: its
+ * format and rows are used instead of opening another (a reader reads its
+ * first 256 KiB and first row at open). */
+static size_t plan(const char *path, const pmk_data_options *o, const pmk_data_reader *r0,
+                   size_t T, unsigned long long *cut)
 {
     struct stat st;
     if (T < 2 || !strcmp(path, "-") || o->begin != 0 || o->end != PMK_DATA_END
@@ -42,11 +45,13 @@ static size_t plan(const char *path, const pmk_data_options *o, size_t T,
         return 1;   /* gzip: each range would inflate everything before it */
     pmk_data_options q = *o;
     q.progress = NULL;
-    pmk_data_reader *r = pmk_data_open(path, &q, NULL);
-    if (!r)
+    q.chunk_rows = 1;
+    pmk_data_reader *r = r0 ? NULL : pmk_data_open(path, &q, NULL);
+    if (!r0 && !r)
         return 1;
-    unsigned long long total = pmk_data_format(r) == PMK_DATA_IDX
-                                   ? (unsigned long long)pmk_data_range_rows(r)
+    const pmk_data_reader *rr = r0 ? r0 : r;
+    unsigned long long total = pmk_data_format(rr) == PMK_DATA_IDX
+                                   ? (unsigned long long)pmk_data_range_rows(rr)
                                    : (unsigned long long)st.st_size;
     pmk_data_close(r);
     size_t P = total < T ? (size_t)total : T;
@@ -71,6 +76,7 @@ typedef struct part {
 
 typedef struct job {
     const char *path;
+    const pmk_data_reader *r0;  /* a reader of path already open, or NULL */
     const pmk_data_options *dopt;
     const pmk_gnb_options *g;   /* a fit's options, or NULL for an evaluation */
     const pmk_gnb *fitted;      /* the model an evaluation or prediction uses */
@@ -148,7 +154,7 @@ static part *run_parts(job j, size_t *np, int *rc, pmk_error *err)
     *rc = PMK_OK;
     size_t T = (size_t)pmk_threads_resolve(j.dopt->threads);
     unsigned long long *cut = malloc((T + 1) * sizeof *cut);
-    size_t P = cut ? plan(j.path, j.dopt, T, cut) : 0;
+    size_t P = cut ? plan(j.path, j.dopt, j.r0, T, cut) : 0;
     part *parts = P > 1 ? calloc(P, sizeof *parts) : NULL;
     if (!parts) {
         free(cut);
@@ -189,7 +195,8 @@ static void stats_merge(pmk_data_stats *s, const pmk_data_stats *b)
     s->all_u8 = s->all_u8 && b->all_u8;
 }
 
-int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gnb_options *gopt,
+int pmk_gnb_par_fit(const char *path, const pmk_data_reader *r0, const pmk_data_options *dopt,
+                    const pmk_gnb_options *gopt,
                     pmk_gnb **out, double *rows, pmk_gnb_spill ***spills, size_t *nsp,
                     pmk_error *err)
 {
@@ -197,7 +204,7 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gn
     *rows = 0;
     size_t P;
     int rc;
-    part *parts = run_parts((job){path, dopt, gopt, NULL, -1, spills != NULL}, &P, &rc, err);
+    part *parts = run_parts((job){path, r0, dopt, gopt, NULL, -1, spills != NULL}, &P, &rc, err);
     if (!parts)
         return rc;
     pmk_gnb *acc = parts[0].m;
@@ -239,12 +246,12 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_options *dopt, const pmk_gn
     return PMK_OK;
 }
 
-int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
-                     pmk_gnb_eval **out, pmk_error *err)
+int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_reader *r0,
+                     const pmk_data_options *dopt, pmk_gnb_eval **out, pmk_error *err)
 {
     size_t P;
     int rc;
-    part *parts = run_parts((job){path, dopt, NULL, m, -1, 0}, &P, &rc, err);
+    part *parts = run_parts((job){path, r0, dopt, NULL, m, -1, 0}, &P, &rc, err);
     if (!parts)   /* *out stays the caller's NULL */
         return rc;
     /* counts add exactly; the two sums in range order */
@@ -267,12 +274,13 @@ int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_options 
     return PMK_OK;
 }
 
-int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_options *dopt,
-                        int columns, FILE *out, int *done, pmk_error *err)
+int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_reader *r0,
+                        const pmk_data_options *dopt, int columns, FILE *out, int *done,
+                        pmk_error *err)
 {
     size_t P;
     int rc;
-    part *parts = run_parts((job){path, dopt, NULL, m, columns, 0}, &P, &rc, err);
+    part *parts = run_parts((job){path, r0, dopt, NULL, m, columns, 0}, &P, &rc, err);
     *done = 0;
     if (!parts)
         return rc;
