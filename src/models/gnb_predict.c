@@ -16,9 +16,15 @@
 #include "core/core_internal.h"
 
 /* Rows per block in the prediction GEMMs: bounds the scratch at B x D doubles
- * (1.6 MB for MNIST) whatever N is, while keeping the GEMMs large enough for
- * BLAS to run near peak. */
-#define GNB_BLOCK 256
+ * whatever N is.  Diagonal models: 32 rows (201 KB for MNIST, 1.6 MB with
+ * 256), a scratch malloc hands back from the heap with its pages already
+ * touched (one of 1 MB was mapped fresh, 256 page faults, twice a thread);
+ * a GEMM of 32 x D by D x K still runs near peak.  A row's J does not depend
+ * on the block it is in (the GEMM's sums over D are blocked the same for any
+ * number of rows; eval and predict output is the same bytes for 16 to 256).
+ * The full covariance keeps 256: its second GEMM packs the D x D inverse
+ * each call. */
+#define GNB_BLOCK(m) ((m)->full ? (size_t)256 : (size_t)32)
 
 /* The row kernel of prediction, unrolled by four so that GCC's basic-block
  * vectorizer packs it at -O2 (the loop vectorizer is off there); D is any
@@ -61,42 +67,51 @@ static double row_shift(double *restrict out, const double *restrict x, double s
 
 /* ---------------------------------------------------------------- prediction
  *
- * Joint log-likelihood of a block of B rows (B <= GNB_BLOCK), X' = s X - 1 t^T
- * (B x D, in the scratch), W and P K x D:
- *   J = X' W^T                                   (GEMM, B x K)
+ * Joint log-likelihood of a block of B rows (B <= G = GNB_BLOCK(m)), X' =
+ * s X - 1 t^T (G x D, in the scratch, rows B.. zero), W and P K x D:
+ *   J = X' W^T                                   (GEMM, G x K, B rows kept)
  *   shared: J[i,k] += c_k - 1/2 sum_d X'_id^2 P_0d   (one row dot per i)
  *   class:  J += -1/2 (X' o X') P^T + 1 c^T      (second GEMM)
+ * Every GEMM has the same G rows, so that each row goes through the same
+ * kernel: OpenBLAS computes the last rows of a block that is not a multiple
+ * of its unroll (4 rows here, 16 on AVX-512) in another order, and a row's
+ * J would differ in its last bits with its place in a chunk, so with the
+ * thread count (the posteriors predict --proba writes).
  * The shift t (see pmk_gnb_finish) keeps the cancellation between the three
- * terms of sum (x - mu)^2 / v small. */
+ * terms of sum (x - mu)^2 / v small.  Scratch: G (D + 1 + K) doubles. */
 
 static int jll_block(const pmk_gnb *m, const gsl_matrix *X, double s, gsl_matrix *J,
                      double *scratch, int exact)
 {
     if (m->full)   /* the shared full covariance: gnb_full.c */
         return pmk_gnb_full_block(m, X, s, J, scratch, exact);
-    size_t B = X->size1, D = m->d, K = m->k;
+    size_t B = X->size1, G = GNB_BLOCK(m), D = m->d, K = m->k;
     int shared = m->opt.variance == PMK_GNB_VAR_SHARED;
-    double *q = scratch + B * D;   /* B: -1/2 sum_d x'^2 P_0d, shared mode */
+    double *q = scratch + G * D;   /* G: -1/2 sum_d x'^2 P_0d, shared mode */
+    double *jg = q + G;            /* G x K */
     for (size_t i = 0; i < B; i++)
         q[i] = -0.5 * row_shift(scratch + i * D, gsl_matrix_const_ptr(X, i, 0), s, m->shift,
                                 shared ? m->P : NULL, D);
-    gsl_matrix_view Xb = gsl_matrix_view_array(scratch, B, D);
+    if (B < G)
+        memset(scratch + B * D, 0, (G - B) * D * sizeof *scratch);
+    gsl_matrix_view Xb = gsl_matrix_view_array(scratch, G, D);
+    gsl_matrix_view Jg = gsl_matrix_view_array(jg, G, K);
     gsl_matrix_const_view W = gsl_matrix_const_view_array(m->W, K, D);
-    int rc = pmk_gemm(CblasNoTrans, CblasTrans, 1.0, &Xb.matrix, &W.matrix, 0.0, J);
+    int rc = pmk_gemm(CblasNoTrans, CblasTrans, 1.0, &Xb.matrix, &W.matrix, 0.0, &Jg.matrix);
     if (rc)
         return rc;
     if (!shared) {
         for (size_t t = 0; t < B * D; t++)
             scratch[t] *= scratch[t];
         gsl_matrix_const_view P = gsl_matrix_const_view_array(m->P, K, D);
-        rc = pmk_gemm(CblasNoTrans, CblasTrans, -0.5, &Xb.matrix, &P.matrix, 1.0, J);
+        rc = pmk_gemm(CblasNoTrans, CblasTrans, -0.5, &Xb.matrix, &P.matrix, 1.0, &Jg.matrix);
         if (rc)
             return rc;
     }
     for (size_t i = 0; i < B; i++) {
         double *out = gsl_matrix_ptr(J, i, 0), qi = shared ? q[i] : 0;
         for (size_t k = 0; k < K; k++)
-            out[k] += m->c[k] + qi;
+            out[k] = jg[i * K + k] + (m->c[k] + qi);
     }
     return PMK_OK;
 }
@@ -116,9 +131,9 @@ static int check_predict(const pmk_gnb *m, const gsl_matrix *X, size_t jrows, si
 }
 
 /* Runs jll_block over the raw rows X, transformed as the model was, in
- * blocks of GNB_BLOCK rows (@p exact: J itself, else J up to a constant per
+ * blocks of GNB_BLOCK(m) rows (@p exact: J itself, else J up to a constant per
  * row, enough for posteriors and labels and cheaper with a full covariance).  @p J is N x K, or, when @p per_block is
- * non-NULL, GNB_BLOCK x K scratch handed with each block (rows [start,
+ * non-NULL, GNB_BLOCK(m) x K scratch handed with each block (rows [start,
  * start+B)) to @p per_block, with the transformed rows @p in. */
 typedef int (*block_fn)(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_input *in,
                         pmk_error *err);
@@ -129,10 +144,14 @@ static int jll_blocks(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J, bloc
     size_t N = X->size1;
     if (N == 0)
         return PMK_OK;
-    size_t B = N < GNB_BLOCK ? N : GNB_BLOCK;
+    size_t B = N < GNB_BLOCK(m) ? N : GNB_BLOCK(m);
     pmk_gnb_input in;
     int rc = pmk_gnb_input_open(m, X, m->opt.transform.scale, &in, err);
-    double *scratch = rc ? NULL : malloc(B * ((m->full ? 2 : 1) * m->d + 1) * sizeof *scratch);
+    /* the full covariance: B (2 D + 1); else G (D + 1 + K), jll_block's */
+    size_t G = GNB_BLOCK(m);
+    double *scratch = rc ? NULL
+                         : malloc((m->full ? B * (2 * m->d + 1) : G * (m->d + 1 + m->k))
+                                  * sizeof *scratch);
     if (!rc && !scratch)
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
     for (size_t start = 0; start < N && !rc; start += B) {
@@ -204,11 +223,11 @@ static int predict_block(void *ctx, size_t start, gsl_matrix *Jb, const pmk_gnb_
     return PMK_OK;
 }
 
-/* The GNB_BLOCK x K scratch that jll_blocks fills block by block. */
+/* The GNB_BLOCK(m) x K scratch that jll_blocks fills block by block. */
 static int with_block_scratch(const pmk_gnb *m, const gsl_matrix *X, block_fn fn, void *ctx,
                               int exact, pmk_error *err)
 {
-    size_t B = X->size1 < GNB_BLOCK ? X->size1 : GNB_BLOCK;
+    size_t B = X->size1 < GNB_BLOCK(m) ? X->size1 : GNB_BLOCK(m);
     if (B == 0)
         return PMK_OK;
     gsl_matrix *J = gsl_matrix_alloc(B, m->k);
