@@ -290,7 +290,7 @@ static int idx_chunk(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *err)
     if (rc || chunk->n == 0)
         return rc;
     /* the doubles, once the bytes they come from are there */
-    if (!r->X && !(r->X = malloc(r->chunk_rows * r->d * sizeof(double))))
+    if (!r->X && !(r->X = core_alloc_huge(r->chunk_rows * r->d * sizeof(double))))
         return pmk_error_at(err, PMK_ENOMEM, r->path, 0, 0, "out of memory for a chunk of %zu rows",
                             r->chunk_rows);
     const size_t cells = chunk->n * r->d, first = ((size_t)chunk->first_pos - 1) * r->d;

@@ -121,14 +121,17 @@ static void spill_add(spill *sp, const pmk_data_chunk *ch, const double *w)
 
 /* The second pass over a complete spill: PMK_OK and *out, or -1 when the
  * spill cannot be read back (the caller then re-reads the file), or a model
- * error (check01). */
+ * error (check01).  Each spilled chunk is evaluated SPILL_ROWS rows at a
+ * time (the figures do not depend on the grouping), so that the doubles
+ * stay in cache and are not a fresh chunk-sized buffer to fault in. */
+#define SPILL_ROWS ((size_t)128)
 static int spill_eval(spill *sp, const pmk_gnb *m, pmk_gnb_eval **out, pmk_error *err)
 {
-    size_t D = sp->d, n, cap = sp->chunk_rows;
+    size_t D = sp->d, n, cap = sp->chunk_rows, B = cap < SPILL_ROWS ? cap : SPILL_ROWS;
     if (!sp->f || fflush(sp->f) || fseek(sp->f, 0, SEEK_SET))
         return -1;
     pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, err);
-    gsl_matrix *X = gsl_matrix_alloc(cap, D);
+    gsl_matrix *X = gsl_matrix_alloc(B, D);
     long *y = malloc(cap * sizeof *y);
     int rc = (!e || !X || !y) ? -1 : 0;
     while (!rc && fread(&n, sizeof n, 1, sp->f) == 1) {
@@ -137,10 +140,14 @@ static int spill_eval(spill *sp, const pmk_gnb *m, pmk_gnb_eval **out, pmk_error
             rc = -1;
             break;
         }
-        for (size_t t = 0; t < n * D; t++)
-            X->data[t] = sp->bytes[t];
-        gsl_matrix_view V = gsl_matrix_submatrix(X, 0, 0, n, D);
-        rc = pmk_gnb_eval_add(e, m, &V.matrix, y, err) ? -1 : 0;
+        for (size_t a = 0; a < n && !rc; a += B) {
+            size_t b = n - a < B ? n - a : B;
+            const unsigned char *src = sp->bytes + a * D;
+            for (size_t t = 0; t < b * D; t++)
+                X->data[t] = src[t];
+            gsl_matrix_view V = gsl_matrix_submatrix(X, 0, 0, b, D);
+            rc = pmk_gnb_eval_add(e, m, &V.matrix, y + a, err) ? -1 : 0;
+        }
     }
     if (!rc && (ferror(sp->f) || !e || e->n == 0))
         rc = -1;
