@@ -4,6 +4,7 @@
 # bench/threads.sh: strong scaling on one machine, 1 vs 2 threads (or the
 # counts given) in the same run, medians of REPS runs, wall seconds:
 #   gnb    `gnb fit` + `gnb eval` on Fashion-MNIST (CSV, 60,000 + 10,000 rows)
+#          (gnbfit, gnbeval: the two commands' own wall seconds)
 #   rbm    one CD-1 epoch, H 500, batch 100, on Fashion-MNIST (the epoch's
 #          seconds from --log: data loading excluded)
 #   icm    checkerboard ICM (at most 20 sweeps; it converges in 2) on a
@@ -65,9 +66,12 @@ for r in $(seq "$reps"); do
         export OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t
         t0=$(now)
         "$pmk" gnb fit -q --threads "$t" "$train" -o "$out/threads.gnb" >/dev/null
+        tm=$(now)
         "$pmk" gnb eval -q --threads "$t" "$out/threads.gnb" "$test" >/dev/null
         t1=$(now)
         echo "$t gnb $(echo "$t1 - $t0" | bc)" >>"$raw"
+        echo "$t gnbfit $(echo "$tm - $t0" | bc)" >>"$raw"
+        echo "$t gnbeval $(echo "$t1 - $tm" | bc)" >>"$raw"
         "$pmk" rbm train -q --threads "$t" -H 500 -e 1 -b 100 --holdout 0 --seed "$r" \
             "$train" -o "$out/threads.rbm" --log "$out/threads-rbm-log.csv"
         echo "$t rbm $(awk -F, 'NR == 2 { print $5 }' "$out/threads-rbm-log.csv")" >>"$raw"
@@ -86,7 +90,7 @@ done
 printf '%-6s' "task"
 for t in $threads; do printf '%12s' "$t thr (s)"; done
 printf '%12s\n' "speed-up"
-for task in gnb rbm icm icm7; do
+for task in gnb gnbfit gnbeval rbm icm icm7; do
     printf '%-6s' "$task"
     first= last=
     for t in $threads; do
