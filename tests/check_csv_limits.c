@@ -100,89 +100,11 @@ START_TEST(test_fast_path_edges)
 }
 END_TEST
 
-/* A range far into a plain file passes over the lines before it in the file
- * mapped (csv_skip.c, from 4 MiB before the range's start): the same rows,
- * values and line numbers as the whole file read, with CRLF lines among
- * them; a line over max_line before the range is still reported, with its
- * number, as the whole read reports it. */
-START_TEST(test_range_skip_mapped)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/big.csv", test_tmpdir());
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    const long N = 600000;   /* 6 MB: lines of 9 to 15 bytes */
-    for (long i = 1; i <= N; i++)
-        fprintf(f, "%ld,%ld%s", i % 3, i, i % 7 == 0 ? "\r\n" : "\n");
-    ck_assert_int_eq(fclose(f), 0);
-    f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    /* begin: past 5 MB, inside a line; want: the first line starting at or
-     * after it (its number, and its value: the number) */
-    unsigned long long begin = 5000003, at = 0;
-    long line = 1;
-    int c;
-    while ((c = getc(f)) != EOF) {
-        at++;
-        if (c == '\n') {
-            line++;
-            if (at >= begin)
-                break;
-        }
-    }
-    fclose(f);
-    pmk_data_options o;
-    pmk_data_options_init_default(&o);
-    o.begin = begin;
-    pmk_error e;
-    pmk_data_reader *r = pmk_data_open(path, &o, &e);
-    ck_assert_msg(r != NULL, "%s", e.msg);
-    pmk_data_chunk ch;
-    ck_assert_int_eq(pmk_data_read_chunk(r, &ch, &e), PMK_OK);
-    ck_assert_uint_gt(ch.n, 0);
-    ck_assert_int_eq(ch.first_pos, line);
-    ck_assert(gsl_matrix_get(&ch.X.matrix, 0, 0) == (double)line);
-    ck_assert_int_eq(ch.y[0], line % 3);
-    long rows = 0, last = 0;
-    do {
-        rows += (long)ch.n;
-        last = (long)gsl_matrix_get(&ch.X.matrix, ch.n - 1, 0);
-    } while (pmk_data_read_chunk(r, &ch, &e) == PMK_OK && ch.n > 0);
-    ck_assert_int_eq(rows, N - line + 1);
-    ck_assert_int_eq(last, N);
-    pmk_data_close(r);
-    /* a line of 40 bytes, line 50001, with max_line 32: the whole read and
-     * the range both name it */
-    f = fopen(path, "r+b");
-    ck_assert_ptr_nonnull(f);
-    line = 1;
-    while (line < 50001 && (c = getc(f)) != EOF)
-        line += c == '\n';
-    fseek(f, 0, SEEK_CUR);
-    fputs("1,0000000000000000000000000000000000001\n", f);   /* over the next lines */
-    fclose(f);
-    o.max_line = 32;
-    char want[4200];
-    snprintf(want, sizeof want, "%s:50001:33: line longer than the limit of 32 bytes", path);
-    for (int k = 0; k < 2; k++) {
-        o.begin = k ? begin : 0;
-        r = pmk_data_open(path, &o, &e);
-        int rc = r ? PMK_OK : e.code;
-        while (!rc && !(rc = pmk_data_read_chunk(r, &ch, &e)) && ch.n > 0)
-            ;
-        pmk_data_close(r);
-        ck_assert_int_eq(rc, PMK_ELIMIT);
-        ck_assert_str_eq(e.msg, want);
-    }
-}
-END_TEST
-
 TCase *tcase_csv_limits(void)
 {
     TCase *tc = tcase_create("limits");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_max_memory_env);
     tcase_add_test(tc, test_fast_path_edges);
-    tcase_add_test(tc, test_range_skip_mapped);
     return tc;
 }

@@ -62,17 +62,6 @@ struct pmk_csv_reader {
     long tok_col;
 };
 
-/* Lines before the range, counted in the file mapped instead of read (no
- * copy) when the reader is at least CSV_SKIP_MIN bytes before skip_before
- * in a plain regular file: called by pmk_csv_next_line when it would read
- * more while passing over lines.  1: r->line counts the complete lines
- * passed, and the buffer is empty at the start of the line that follows
- * (still before skip_before); 0: nothing changed (not a plain file, too
- * close, mmap failed, or a line longer than max_line, which the usual path
- * then reports).  In csv_skip.c. */
-#define CSV_SKIP_MIN ((unsigned long long)4 << 20)
-int pmk_csv_skip_mapped(pmk_csv_reader *r);
-
 /* Takes the next line: on return 1, [*ls, *le) is its text without the line
  * end, *le == '\n' (a sentinel), and r->line is its number.  0 at end of
  * file, -1 on error (a read error, or a line longer than max_line).  Lines

@@ -78,8 +78,6 @@ int pmk_csv_next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
         }
         if (r->eof)
             return 0;
-        if (pmk_csv_offset(r, b) < r->skip_before && pmk_csv_skip_mapped(r))
-            continue;   /* passed over lines before the range without reading them */
         r->scan = avail;
         if (r->beg > 0) {
             memmove(r->buf, b, avail);

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (C) 2026 The pmk developers
 # src/io: byte streams, CSV and IDX data sets, images (image.mk), pmk convert.
-src_libpmk_la_SOURCES += src/io/stream.c src/io/paths.c src/io/dataout.c src/io/csv_parse.c src/io/csv_run.c src/io/csv_skip.c src/io/csv_read.c src/io/csv_tokens.c src/io/csv_write.c src/io/csv_numbered.c src/io/csv_set.c src/io/idx.c src/io/dataset.c src/io/dataset_read.c src/io/dataset_table.c src/io/dataset_convert.c src/io/tokens.c \
+src_libpmk_la_SOURCES += src/io/stream.c src/io/paths.c src/io/dataout.c src/io/csv_parse.c src/io/csv_run.c src/io/csv_read.c src/io/csv_tokens.c src/io/csv_write.c src/io/csv_numbered.c src/io/csv_set.c src/io/idx.c src/io/dataset.c src/io/dataset_read.c src/io/dataset_table.c src/io/dataset_convert.c src/io/tokens.c \
 	src/io/record.c src/io/modelfile.c src/io/report.c
 noinst_HEADERS += src/io/tokens_internal.h src/io/dataout_internal.h src/io/record_internal.h src/io/idx_internal.h src/io/csv_internal.h src/io/dataset_internal.h
 pkginclude_HEADERS += include/pmk/report.h include/pmk/stream.h include/pmk/csv.h include/pmk/idx.h include/pmk/dataset.h

@@ -207,24 +207,6 @@ long pmk_instream_read(pmk_instream *s, void *buf, size_t n, pmk_error *err)
     return (long)got;
 }
 
-int pmk_instream_seekable_fd(const pmk_instream *s)
-{
-    struct stat st;
-    if (s->gzip || s->plain_pos < s->plain_len || s->fd < 0 || fstat(s->fd, &st)
-        || !S_ISREG(st.st_mode))
-        return -1;
-    return s->fd;
-}
-
-int pmk_instream_seek(pmk_instream *s, unsigned long long off)
-{
-    if (pmk_instream_seekable_fd(s) < 0 || off > (unsigned long long)INT64_MAX
-        || lseek(s->fd, (off_t)off, SEEK_SET) == (off_t)-1)
-        return -1;
-    s->in_eof = 0;
-    return 0;
-}
-
 const char *pmk_instream_path(const pmk_instream *s) { return s->path; }
 int pmk_instream_is_gzip(const pmk_instream *s) { return s->gzip; }
 

@@ -25,13 +25,4 @@ struct pmk_instream;
 void pmk_instream_tell(const struct pmk_instream *s, unsigned long long *at,
                        unsigned long long *size);
 
-/* The descriptor of @p s when it is a plain (not gzip) regular file whose
- * first bytes (read to look for gzip's magic) have all been handed out, else
- * -1: what pmk_instream_seek can move, and what may be mapped to be read. */
-int pmk_instream_seekable_fd(const struct pmk_instream *s);
-
-/* The next read of @p s starts at byte @p off of its file: 0, or -1 (not
- * seekable, or lseek failed; nothing changed). */
-int pmk_instream_seek(struct pmk_instream *s, unsigned long long off);
-
 #endif
