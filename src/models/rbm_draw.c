@@ -23,11 +23,8 @@
 
 void pmk_rbm_sample_options_init_default(pmk_rbm_sample_options *o)
 {
-    o->chains = 10;
-    o->steps = 1000;
-    o->every = 0;
-    o->binary = 0;
-    o->threads = 0;
+    /* every, binary and threads 0 */
+    *o = (pmk_rbm_sample_options){.chains = 10, .steps = 1000};
 }
 
 /* The snapshot interval: o->every, or steps / 10 and at least 1. */
