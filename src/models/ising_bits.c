@@ -16,6 +16,7 @@
 #endif
 
 #include "pmk/ising.h"
+#include "core/core_internal.h"
 #include "models/ising_internal.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -56,7 +57,8 @@ typedef uint64_t word;
 /* One thread's sums of a sweep, on its own cache line. */
 typedef struct bits_part {
     unsigned long long changed, pop_x, pop_xy, unlike, err;
-    char pad[64 - 5 * sizeof(unsigned long long)];
+    unsigned bad;           /* non-zero: a byte of y in the band is not -1 or +1 */
+    char pad[64 - 5 * sizeof(unsigned long long) - sizeof(unsigned)];
 } bits_part;
 
 typedef struct bits_ctx {
@@ -121,28 +123,39 @@ static inline word shuffle(word v)
     return v;
 }
 
-/* Spins (W bytes, -1 / +1) into the two planes of a row (zeroed first).
+/* Spins (W bytes, -1 / +1) into the two planes of a row (zeroed first);
+ * returns non-zero when a byte is neither (v + 1 is 0 or 2: bit 1 only).
  * 64 at a time: one bit a spin (1 = +1: the sign bit, inverted; SSE2's
  * movemask, or eight bytes at a time by a shift and a multiply that
  * gathers bytes 0..7's bits without carries), then unshuffle puts columns
  * c .. c + 63's even ones in the low 32 bits, the odd ones in the high. */
-static void pack_row(const int8_t *v, size_t W, size_t Wp, word *row)
+static unsigned pack_row(const int8_t *v, size_t W, size_t Wp, word *row)
 {
     memset(row, 0, 2 * Wp * sizeof *row);
     size_t c = 0;
+    unsigned bad = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef __SSE2__
+    const __m128i one = _mm_set1_epi8(1), not2 = _mm_set1_epi8((char)0xfd);
+    __m128i acc = _mm_setzero_si128();
+#endif
     for (; c + 64 <= W; c += 64) {
         word m = 0;
 #ifdef __SSE2__
         for (int k = 0; k < 4; k++) {
             __m128i q = _mm_loadu_si128((const __m128i *)(const void *)(v + c + 16 * k));
             m |= (word)(uint16_t)_mm_movemask_epi8(q) << (16 * k);
+            acc = _mm_or_si128(acc, _mm_and_si128(_mm_add_epi8(q, one), not2));
         }
 #else
         for (int k = 0; k < 8; k++) {
             word w;
             memcpy(&w, v + c + 8 * k, 8);
             m |= ((((w >> 7) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56) << (8 * k);
+            /* bytewise w + 1 without carries across bytes, then all bits but bit 1 */
+            word w1 = ((w & 0x7f7f7f7f7f7f7f7full) + 0x0101010101010101ull)
+                      ^ (w & 0x8080808080808080ull);
+            bad |= (w1 & 0xfdfdfdfdfdfdfdfdull) != 0;
         }
 #endif
         m = unshuffle(~m);
@@ -150,10 +163,16 @@ static void pack_row(const int8_t *v, size_t W, size_t Wp, word *row)
         row[j / 64] |= (m & 0xffffffffull) << (j % 64);
         row[Wp + j / 64] |= (m >> 32) << (j % 64);
     }
+#ifdef __SSE2__
+    bad |= _mm_movemask_epi8(_mm_cmpeq_epi8(acc, _mm_setzero_si128())) != 0xffff;
 #endif
-    for (; c < W; c++)
+#endif
+    for (; c < W; c++) {
+        bad |= (uint8_t)(v[c] + 1) & 0xfdu;
         if (v[c] > 0)
             row[(c & 1) * Wp + (c >> 1) / 64] |= (word)1 << ((c >> 1) % 64);
+    }
+    return bad;
 }
 
 /* The inverse: a row of two planes into W spins.  64 at a time: shuffle
@@ -314,13 +333,18 @@ static int sweep_end(bits_ctx *b, size_t sw, int nt)
     }
     b->run.have_errors = b->T != NULL;
     b->run.errors = (size_t)er;
+    /* the run's counts so far: x != y, and x != truth */
+    b->run.res->changed = (size_t)pxy;
+    b->run.res->errors = (size_t)er;
     return ising_run_sweep(&b->run, sw, (size_t)ch, e, 0, 0, ch == 0, b->err)
            || sw >= b->o->max_sweeps;
 }
 
-/* One thread's part of the run: its band of rows packed, the sweeps (a
- * barrier between the colours and around the bookkeeping), its band
- * unpacked into x.  Called inside the parallel region (or alone). */
+/* One thread's part of the run: its band of rows of y checked and packed
+ * (and the truth), the sweeps (a barrier between the colours and around the
+ * bookkeeping), its band unpacked into x.  Called inside the parallel
+ * region (or alone); every thread stops after the packing when y has a
+ * bad spin anywhere. */
 static void bits_work(bits_ctx *b)
 {
     int t = 0, nt = 1;
@@ -330,14 +354,20 @@ static void bits_work(bits_ctx *b)
 #endif
     const size_t r0 = b->H * (size_t)t / (size_t)nt, r1 = b->H * (size_t)(t + 1) / (size_t)nt;
     bits_part *pt = &b->part[t];
+    unsigned bad = 0;
     for (size_t r = r0; r < r1; r++) {
-        pack_row(b->y + r * b->W, b->W, b->Wp, b->Y + r * b->S);
+        bad |= pack_row(b->y + r * b->W, b->W, b->Wp, b->Y + r * b->S);
         memcpy(b->X + r * b->S, b->Y + r * b->S, b->S * sizeof(word));
         if (b->T)
-            pack_row(b->o->truth + r * b->W, b->W, b->Wp, b->T + r * b->S);
+            (void)pack_row(b->o->truth + r * b->W, b->W, b->Wp, b->T + r * b->S);
     }
     pt->changed = 0;
+    pt->bad = bad;
 #pragma omp barrier
+    for (int u = 0; u < nt; u++)
+        bad |= b->part[u].bad;
+    if (bad)
+        return;
     sums_rows(b, r0, r1, pt);
     for (size_t sw = 0;; sw++) {
         if (sw > 0) {
@@ -371,11 +401,19 @@ int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t
     const size_t nE = (W + 1) / 2, nO = W / 2;
     b.Wp = (nE + 63) / 64;
     b.S = 2 * b.Wp;
-    /* X, Y, the truth, zero, inner, odd_ok, next_ok; then the threads' sums */
+    /* X, Y, the truth (written whole by the packing), zero, inner, odd_ok,
+     * next_ok (zeroed here); then the threads' sums.  1 MiB for 2048^2: in
+     * 2 MiB huge pages from 256 KiB up, one page fault where there would be
+     * 256 of 4 KiB, each tens of microseconds on a virtual machine. */
     size_t nw = (2 + (o->truth != NULL)) * H * b.S + 5 * b.Wp;
-    word *buf = calloc(nw * sizeof(word) + (size_t)T * sizeof(bits_part) + 64, 1);
+    size_t bytes = nw * sizeof(word) + (size_t)T * sizeof(bits_part) + 64;
+    word *buf = core_alloc_huge(bytes < ((size_t)1 << 18) ? bytes
+                                : bytes < ((size_t)1 << 21) ? (size_t)1 << 21 : bytes);
     if (!buf)
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", W * H);
+    memset(buf + (nw - 5 * b.Wp), 0, 5 * b.Wp * sizeof(word));   /* and the sums: */
+    memset((char *)buf + bytes - (size_t)T * sizeof(bits_part) - 64, 0,
+           (size_t)T * sizeof(bits_part) + 64);   /* fewer threads than T may come */
     b.X = buf;
     b.Y = b.X + H * b.S;
     word *w = b.Y + H * b.S;
@@ -421,6 +459,11 @@ int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t
     } else
 #endif
         bits_work(&b);
+    int bad = 0;
+    for (int t = 0; t < T; t++)
+        bad |= b.part[t].bad != 0;
     free(buf);
+    if (bad)
+        return ising_spins_bad(y, W, W * H, "observed image", err);
     return ising_run_end(&b.run);
 }
