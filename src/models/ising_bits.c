@@ -54,25 +54,30 @@
 
 typedef uint64_t word;
 
-/* One thread's sums of a sweep, on its own cache line. */
+/* One thread's band: rows r0 .. r1 - 1, stored as n = r1 - r0 rows of X
+ * (the state), then n of Y, then n of the truth (when there is one), S
+ * words a row; and its sums of a sweep.  Whole cache lines, one a thread
+ * at least (aligned). */
 typedef struct bits_part {
-    unsigned long long changed, pop_x, pop_xy, unlike, err;
+    _Alignas(64) unsigned long long changed, pop_x, pop_xy, unlike, err;
     unsigned bad;           /* non-zero: a byte of y in the band is not -1 or +1 */
-    char pad[64 - 5 * sizeof(unsigned long long) - sizeof(unsigned)];
+    size_t r0, r1;
+    word *X, *Y, *T;
 } bits_part;
 
 typedef struct bits_ctx {
     const pmk_ising_params *p;
     const pmk_ising_options *o;
     ising_rule R;
-    size_t W, H, Wp, S;
+    size_t W, H, Wp, S, k;  /* k: 2 or 3 row images (X, Y and the truth) */
     const int8_t *y;
     int8_t *x;
-    word *X, *Y, *T;        /* the state, y, the truth (or NULL): H S words */
+    word *buf;              /* the bands' rows when not in x (else NULL) */
     word *zero;             /* Wp zero words: the row beyond the border */
     word *inner;            /* S words: plane bits of columns 1 .. W - 2 */
     word *odd_ok;           /* Wp words: bit j set iff 2j + 1 < W */
     word *next_ok;          /* Wp words: bit j set iff 2j + 2 < W */
+    word *tmp;              /* S words a thread: a row to unpack */
     int gp[3][2], gk[3][2]; /* [d - 2][y]: t of G_P and of G_{M+1} */
     bits_part *part;
     ising_run run;
@@ -80,16 +85,22 @@ typedef struct bits_ctx {
     int stop;
 } bits_ctx;
 
-static inline int bit_get(const word *X, size_t S, size_t Wp, size_t r, size_t c)
+/* Row r's X (both planes, S words) in band u. */
+static inline word *row_of(const bits_ctx *b, const bits_part *u, size_t r)
 {
-    size_t j = c >> 1;
-    return (int)((X[r * S + (c & 1) * Wp + j / 64] >> (j % 64)) & 1);
+    return u->X + (r - u->r0) * b->S;
 }
 
-static inline void bit_put(word *X, size_t S, size_t Wp, size_t r, size_t c, int v)
+static inline int bit_get(const word *row, size_t Wp, size_t c)
 {
     size_t j = c >> 1;
-    word *w = &X[r * S + (c & 1) * Wp + j / 64], m = (word)1 << (j % 64);
+    return (int)((row[(c & 1) * Wp + j / 64] >> (j % 64)) & 1);
+}
+
+static inline void bit_put(word *row, size_t Wp, size_t c, int v)
+{
+    size_t j = c >> 1;
+    word *w = &row[(c & 1) * Wp + j / 64], m = (word)1 << (j % 64);
     *w = v ? *w | m : *w & ~m;
 }
 
@@ -210,44 +221,53 @@ static void unpack_row(const word *row, size_t W, size_t Wp, int8_t *v)
 
 /* ------------------------------------------------------------------ one colour */
 
-/* The table rule at (r, c), one pixel (the first and last columns). */
-static int edge_pixel(const bits_ctx *b, size_t r, size_t c)
+/* The table rule at column c of row xr (one pixel: the first and last
+ * columns); up and dn are the rows above and below (NULL: none), yr y's. */
+static int edge_pixel(const bits_ctx *b, word *xr, const word *up, const word *dn,
+                      const word *yr, size_t c)
 {
-    const word *X = b->X;
-    size_t S = b->S, Wp = b->Wp;
+    const size_t Wp = b->Wp;
     int s = 0;
     if (c > 0)
-        s += 2 * bit_get(X, S, Wp, r, c - 1) - 1;
+        s += 2 * bit_get(xr, Wp, c - 1) - 1;
     if (c + 1 < b->W)
-        s += 2 * bit_get(X, S, Wp, r, c + 1) - 1;
-    if (r > 0)
-        s += 2 * bit_get(X, S, Wp, r - 1, c) - 1;
-    if (r + 1 < b->H)
-        s += 2 * bit_get(X, S, Wp, r + 1, c) - 1;
-    int old = bit_get(X, S, Wp, r, c);
-    int d = b->R.dec[bit_get(b->Y, S, Wp, r, c)][s + 8];
+        s += 2 * bit_get(xr, Wp, c + 1) - 1;
+    if (up)
+        s += 2 * bit_get(up, Wp, c) - 1;
+    if (dn)
+        s += 2 * bit_get(dn, Wp, c) - 1;
+    int old = bit_get(xr, Wp, c);
+    int d = b->R.dec[bit_get(yr, Wp, c)][s + 8];
     int nw = d ? d > 0 : old;
-    bit_put(b->X, S, Wp, r, c, nw);
+    bit_put(xr, Wp, c, nw);
     return nw != old;
 }
 
-/* Colour k on rows r0 .. r1 - 1; returns the pixels changed.
+/* Colour k on band u (thread t of nt); returns the pixels changed.
  * Dimensions: each row's plane q = (k + r) mod 2 (Wp words) is written from
- * its other plane and plane q of the rows above and below. */
+ * its other plane and plane q of the rows above and below (the bands
+ * next to u's for its first and last rows). */
 ISING_HOT
-static unsigned long long colour_rows(bits_ctx *b, int k, size_t r0, size_t r1)
+static unsigned long long colour_rows(bits_ctx *b, int k, int t, int nt)
 {
+    const bits_part *u = &b->part[t];
     const size_t Wp = b->Wp, S = b->S, W = b->W, H = b->H;
     unsigned long long changed = 0;
-    for (size_t r = r0; r < r1; r++) {
+    for (size_t r = u->r0; r < u->r1; r++) {
         const size_t q = (size_t)(k + (int)(r & 1)) & 1;
-        word *restrict w = b->X + r * S + q * Wp;
-        const word *restrict oth = b->X + r * S + (1 - q) * Wp;
-        const word *restrict up = r > 0 ? b->X + (r - 1) * S + q * Wp : b->zero;
-        const word *restrict dn = r + 1 < H ? b->X + (r + 1) * S + q * Wp : b->zero;
-        const word *restrict yy = b->Y + r * S + q * Wp;
+        word *xr = row_of(b, u, r);
+        const word *ur = r == 0 ? NULL : r > u->r0 ? xr - S : row_of(b, u - 1, r - 1);
+        const word *dr = r + 1 == H ? NULL
+                         : r + 1 < u->r1 ? xr + S
+                                         : (t + 1 < nt ? row_of(b, u + 1, r + 1) : NULL);
+        const word *yr = u->Y + (r - u->r0) * S;
+        word *restrict w = xr + q * Wp;
+        const word *restrict oth = xr + (1 - q) * Wp;
+        const word *restrict up = ur ? ur + q * Wp : b->zero;
+        const word *restrict dn = dr ? dr + q * Wp : b->zero;
+        const word *restrict yy = yr + q * Wp;
         const word *restrict in = b->inner + q * Wp;
-        const int d = 2 + (r > 0) + (r + 1 < H);
+        const int d = 2 + (ur != NULL) + (dr != NULL);
         const int p0 = b->gp[d - 2][0], p1 = b->gp[d - 2][1];
         const int k0 = b->gk[d - 2][0], k1 = b->gk[d - 2][1];
         for (size_t j = 0; j < Wp; j++) {
@@ -273,23 +293,28 @@ static unsigned long long colour_rows(bits_ctx *b, int k, size_t r0, size_t r1)
         }
         /* the first and last columns of this colour, after the rest */
         if (q == 0)
-            changed += (unsigned long long)edge_pixel(b, r, 0);
+            changed += (unsigned long long)edge_pixel(b, xr, ur, dr, yr, 0);
         if (W > 1 && ((W - 1) & 1) == q)
-            changed += (unsigned long long)edge_pixel(b, r, W - 1);
+            changed += (unsigned long long)edge_pixel(b, xr, ur, dr, yr, W - 1);
     }
     return changed;
 }
 
-/* The popcounts of the energy (and errors) over rows r0 .. r1 - 1, into pt. */
+/* The popcounts of the energy (and errors) over band t's rows, into its
+ * part (the last row's pairs below with the next band's first row). */
 ISING_HOT
-static void sums_rows(const bits_ctx *b, size_t r0, size_t r1, bits_part *pt)
+static void sums_rows(const bits_ctx *b, int t, int nt)
 {
+    bits_part *u = &b->part[t];
     const size_t Wp = b->Wp, S = b->S;
     unsigned long long px = 0, pxy = 0, un = 0, er = 0;
-    for (size_t r = r0; r < r1; r++) {
-        const word *e = b->X + r * S, *o = e + Wp, *ye = b->Y + r * S;
-        const word *dn = r + 1 < b->H ? e + S : NULL;
-        const word *t = b->T ? b->T + r * S : NULL;
+    for (size_t r = u->r0; r < u->r1; r++) {
+        const size_t i = r - u->r0;
+        const word *e = u->X + i * S, *o = e + Wp, *ye = u->Y + i * S;
+        const word *dn = r + 1 == b->H ? NULL
+                         : r + 1 < u->r1 ? e + S
+                                         : (t + 1 < nt ? row_of(b, u + 1, r + 1) : NULL);
+        const word *tr = u->T ? u->T + i * S : NULL;
         for (size_t j = 0; j < Wp; j++) {
             word en = e[j] >> 1 | (j + 1 < Wp ? e[j + 1] << 63 : 0);
             px += (unsigned long long)(__builtin_popcountll(e[j]) + __builtin_popcountll(o[j]));
@@ -300,19 +325,19 @@ static void sums_rows(const bits_ctx *b, size_t r0, size_t r1, bits_part *pt)
             if (dn)
                 un += (unsigned long long)(__builtin_popcountll(e[j] ^ dn[j])
                                            + __builtin_popcountll(o[j] ^ dn[Wp + j]));
-            if (t)
-                er += (unsigned long long)(__builtin_popcountll(e[j] ^ t[j])
-                                           + __builtin_popcountll(o[j] ^ t[Wp + j]));
+            if (tr)
+                er += (unsigned long long)(__builtin_popcountll(e[j] ^ tr[j])
+                                           + __builtin_popcountll(o[j] ^ tr[Wp + j]));
         }
     }
-    pt->pop_x = px;
-    pt->pop_xy = pxy;
-    pt->unlike = un;
-    pt->err = er;
+    u->pop_x = px;
+    u->pop_xy = pxy;
+    u->unlike = un;
+    u->err = er;
 }
 
-/* After sweep sw (0: the start) on thread 0: the threads' sums into the
- * energy, and the sweep's record; non-zero to stop. */
+/* After sweep sw (0: the start) on thread 0: the threads' sums, added in
+ * band order, into the energy, and the sweep's record; non-zero to stop. */
 static int sweep_end(bits_ctx *b, size_t sw, int nt)
 {
     unsigned long long ch = 0, px = 0, pxy = 0, un = 0, er = 0;
@@ -327,22 +352,39 @@ static int sweep_end(bits_ctx *b, size_t sw, int nt)
     long long pairs = (long long)(b->H * (b->W - 1) + (b->H - 1) * b->W);
     double e = ising_energy_of(b->p, 2 * (long long)px - n, pairs - 2 * (long long)un,
                                n - 2 * (long long)pxy);
+    /* the run's counts so far: x != y, and x != the truth */
+    b->run.res->changed = (size_t)pxy;
+    b->run.res->errors = (size_t)er;
     if (sw == 0) {
         b->run.res->energy_initial = e;
         return 0;
     }
-    b->run.have_errors = b->T != NULL;
+    b->run.have_errors = b->o->truth != NULL;
     b->run.errors = (size_t)er;
-    /* the run's counts so far: x != y, and x != truth */
-    b->run.res->changed = (size_t)pxy;
-    b->run.res->errors = (size_t)er;
     return ising_run_sweep(&b->run, sw, (size_t)ch, e, 0, 0, ch == 0, b->err)
            || sw >= b->o->max_sweeps;
 }
 
+/* Unpacks band u's rows into x, last row first: a band kept in x lies at
+ * the start of its own rows of x, so each row written lies past the X rows
+ * still to read; a row of X under its own bytes of x goes through tmp. */
+static void unpack_band(const bits_ctx *b, const bits_part *u, word *tmp)
+{
+    const size_t S = b->S, W = b->W;
+    for (size_t r = u->r1; r-- > u->r0;) {
+        const word *xr = row_of(b, u, r);
+        int8_t *v = b->x + r * W;
+        if ((uintptr_t)(xr + S) > (uintptr_t)v && (uintptr_t)xr < (uintptr_t)(v + W)) {
+            memcpy(tmp, xr, S * sizeof *tmp);
+            xr = tmp;
+        }
+        unpack_row(xr, W, b->Wp, v);
+    }
+}
+
 /* One thread's part of the run: its band of rows of y checked and packed
- * (and the truth), the sweeps (a barrier between the colours and around the
- * bookkeeping), its band unpacked into x.  Called inside the parallel
+ * (and the truth), the sweeps (a barrier between the colours and around
+ * the bookkeeping), its band unpacked into x.  Called inside the parallel
  * region (or alone); every thread stops after the packing when y has a
  * bad spin anywhere. */
 static void bits_work(bits_ctx *b)
@@ -352,30 +394,39 @@ static void bits_work(bits_ctx *b)
     t = omp_get_thread_num();
     nt = omp_get_num_threads();
 #endif
-    const size_t r0 = b->H * (size_t)t / (size_t)nt, r1 = b->H * (size_t)(t + 1) / (size_t)nt;
-    bits_part *pt = &b->part[t];
+    const size_t S = b->S, W = b->W;
+    bits_part *u = &b->part[t];
+    u->r0 = b->H * (size_t)t / (size_t)nt;
+    u->r1 = b->H * (size_t)(t + 1) / (size_t)nt;
+    const size_t n = u->r1 - u->r0;
+    /* the band in x (past its first byte, 64-byte aligned), or in buf */
+    u->X = b->buf ? b->buf + u->r0 * b->k * S
+                  : (word *)(((uintptr_t)(b->x + u->r0 * W) + 63) & ~(uintptr_t)63);
+    u->Y = u->X + n * S;
+    u->T = b->o->truth ? u->Y + n * S : NULL;
     unsigned bad = 0;
-    for (size_t r = r0; r < r1; r++) {
-        bad |= pack_row(b->y + r * b->W, b->W, b->Wp, b->Y + r * b->S);
-        memcpy(b->X + r * b->S, b->Y + r * b->S, b->S * sizeof(word));
-        if (b->T)
-            (void)pack_row(b->o->truth + r * b->W, b->W, b->Wp, b->T + r * b->S);
+    for (size_t r = u->r0; r < u->r1; r++) {
+        const size_t i = r - u->r0;
+        bad |= pack_row(b->y + r * W, W, b->Wp, u->Y + i * S);
+        memcpy(u->X + i * S, u->Y + i * S, S * sizeof(word));
+        if (u->T)
+            (void)pack_row(b->o->truth + r * W, W, b->Wp, u->T + i * S);
     }
-    pt->changed = 0;
-    pt->bad = bad;
+    u->changed = 0;
+    u->bad = bad;
 #pragma omp barrier
-    for (int u = 0; u < nt; u++)
-        bad |= b->part[u].bad;
+    for (int v = 0; v < nt; v++)
+        bad |= b->part[v].bad;
     if (bad)
         return;
-    sums_rows(b, r0, r1, pt);
+    sums_rows(b, t, nt);
     for (size_t sw = 0;; sw++) {
         if (sw > 0) {
-            pt->changed = colour_rows(b, 0, r0, r1);
+            u->changed = colour_rows(b, 0, t, nt);
 #pragma omp barrier
-            pt->changed += colour_rows(b, 1, r0, r1);
+            u->changed += colour_rows(b, 1, t, nt);
 #pragma omp barrier
-            sums_rows(b, r0, r1, pt);
+            sums_rows(b, t, nt);
         }
 #pragma omp barrier
         if (t == 0)
@@ -384,8 +435,7 @@ static void bits_work(bits_ctx *b)
         if (b->stop)
             break;
     }
-    for (size_t r = r0; r < r1; r++)
-        unpack_row(b->X + r * b->S, b->W, b->Wp, b->x + r * b->W);
+    unpack_band(b, u, b->tmp + (size_t)t * S);
 }
 
 int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
@@ -401,31 +451,38 @@ int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t
     const size_t nE = (W + 1) / 2, nO = W / 2;
     b.Wp = (nE + 63) / 64;
     b.S = 2 * b.Wp;
-    /* X, Y, the truth (written whole by the packing), zero, inner, odd_ok,
-     * next_ok (zeroed here); then the threads' sums.  1 MiB for 2048^2: in
-     * 2 MiB huge pages from 256 KiB up, one page fault where there would be
-     * 256 of 4 KiB, each tens of microseconds on a virtual machine. */
-    size_t nw = (2 + (o->truth != NULL)) * H * b.S + 5 * b.Wp;
-    size_t bytes = nw * sizeof(word) + (size_t)T * sizeof(bits_part) + 64;
-    word *buf = core_alloc_huge(bytes < ((size_t)1 << 18) ? bytes
+    b.k = o->truth ? 3 : 2;
+    /* The bands' rows (X, Y, the truth: k S words a row, 1 MiB for 2048^2
+     * without a truth) go in x, which is written only at the end: no fresh
+     * memory, whose page faults cost more than the sweeps on a virtual
+     * machine.  That needs k S words + 63 bytes of alignment in W bytes (W
+     * of about 50 and up) and x apart from y and the truth; else a buffer
+     * of its own, in 2 MiB pages from 256 KiB up. */
+    const size_t n = W * H, rowb = b.k * b.S * sizeof(word);
+    const uintptr_t x0 = (uintptr_t)x, x1 = x0 + n, y0 = (uintptr_t)y,
+                    t0 = (uintptr_t)o->truth;
+    if (rowb + 63 > W || (x0 < y0 + n && y0 < x1) || (o->truth && x0 < t0 + n && t0 < x1)) {
+        size_t bytes = H * rowb;
+        b.buf = core_alloc_huge(bytes < ((size_t)1 << 18) ? bytes
                                 : bytes < ((size_t)1 << 21) ? (size_t)1 << 21 : bytes);
-    if (!buf)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", W * H);
-    memset(buf + (nw - 5 * b.Wp), 0, 5 * b.Wp * sizeof(word));   /* and the sums: */
-    memset((char *)buf + bytes - (size_t)T * sizeof(bits_part) - 64, 0,
-           (size_t)T * sizeof(bits_part) + 64);   /* fewer threads than T may come */
-    b.X = buf;
-    b.Y = b.X + H * b.S;
-    word *w = b.Y + H * b.S;
-    if (o->truth) {
-        b.T = w;
-        w += H * b.S;
+        if (!b.buf)
+            return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", n);
     }
-    b.zero = w;
-    b.inner = w + b.Wp;
-    b.odd_ok = w + 3 * b.Wp;
-    b.next_ok = w + 4 * b.Wp;
-    b.part = (bits_part *)(((uintptr_t)(w + 5 * b.Wp) + 63) & ~(uintptr_t)63);
+    /* the threads' parts, then zero, inner, odd_ok, next_ok, a row a thread */
+    size_t partb = ((size_t)T * sizeof(bits_part) + 63) & ~(size_t)63;
+    size_t smallb = (partb + (5 * b.Wp + (size_t)T * b.S) * sizeof(word) + 63) & ~(size_t)63;
+    char *small = aligned_alloc(64, smallb);   /* C11: a multiple of 64 */
+    if (!small) {
+        free(b.buf);
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu pixels", n);
+    }
+    memset(small, 0, partb + 5 * b.Wp * sizeof(word));
+    b.part = (bits_part *)(void *)small;
+    b.zero = (word *)(void *)(small + partb);
+    b.inner = b.zero + b.Wp;
+    b.odd_ok = b.zero + 3 * b.Wp;
+    b.next_ok = b.zero + 4 * b.Wp;
+    b.tmp = b.zero + 5 * b.Wp;
     for (size_t j = 0; j < nE; j++) {
         word m = (word)1 << (j % 64);
         if (j > 0 && 2 * j + 1 < W)
@@ -450,7 +507,7 @@ int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t
             b.gp[d - 2][yb] = P;
             b.gk[d - 2][yb] = M + 1;
         }
-    b.run = (ising_run){.o = o, .res = res, .x = x, .W = W, .H = H, .n = W * H, .nb = 4,
+    b.run = (ising_run){.o = o, .res = res, .x = x, .W = W, .H = H, .n = n, .nb = 4,
                         .rc = PMK_OK};
 #ifdef _OPENMP
     if (T > 1) {
@@ -462,8 +519,9 @@ int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t
     int bad = 0;
     for (int t = 0; t < T; t++)
         bad |= b.part[t].bad != 0;
-    free(buf);
+    free(small);
+    free(b.buf);
     if (bad)
-        return ising_spins_bad(y, W, W * H, "observed image", err);
+        return ising_spins_bad(y, W, n, "observed image", err);
     return ising_run_end(&b.run);
 }
