@@ -54,15 +54,19 @@
 
 typedef uint64_t word;
 
-/* One thread's band: rows r0 .. r1 - 1, stored as n = r1 - r0 rows of X
- * (the state), then n of Y, then n of the truth (when there is one), S
- * words a row; and its sums of a sweep.  Whole cache lines, one a thread
- * at least (aligned). */
-typedef struct bits_part {
-    _Alignas(64) unsigned long long changed, pop_x, pop_xy, unlike, err;
-    unsigned bad;           /* non-zero: a byte of y in the band is not -1 or +1 */
+/* Band t of nt: rows r0 .. r1 - 1, stored as n = r1 - r0 rows of X (the
+ * state), then n of Y, then n of the truth (when there is one), S words a
+ * row. */
+typedef struct bits_band {
     size_t r0, r1;
     word *X, *Y, *T;
+} bits_band;
+
+/* Thread t's band and its sums of a sweep: whole cache lines (aligned). */
+typedef struct bits_part {
+    _Alignas(64) unsigned long long changed, pop_x, pop_xy, unlike, err;
+    unsigned bad;           /* non-zero: a byte of y it packed is not -1 or +1 */
+    bits_band band;
 } bits_part;
 
 typedef struct bits_ctx {
@@ -86,7 +90,7 @@ typedef struct bits_ctx {
 } bits_ctx;
 
 /* Row r's X (both planes, S words) in band u. */
-static inline word *row_of(const bits_ctx *b, const bits_part *u, size_t r)
+static inline word *row_of(const bits_ctx *b, const bits_band *u, size_t r)
 {
     return u->X + (r - u->r0) * b->S;
 }
@@ -243,23 +247,25 @@ static int edge_pixel(const bits_ctx *b, word *xr, const word *up, const word *d
     return nw != old;
 }
 
-/* Colour k on band u (thread t of nt); returns the pixels changed.
+/* Colour k on thread t's band; returns the pixels changed.
  * Dimensions: each row's plane q = (k + r) mod 2 (Wp words) is written from
  * its other plane and plane q of the rows above and below (the bands
  * next to u's for its first and last rows). */
 ISING_HOT
-static unsigned long long colour_rows(bits_ctx *b, int k, int t, int nt)
+static unsigned long long colour_rows(bits_ctx *b, int k, int t)
 {
-    const bits_part *u = &b->part[t];
+    const bits_band *u = &b->part[t].band;
     const size_t Wp = b->Wp, S = b->S, W = b->W, H = b->H;
     unsigned long long changed = 0;
     for (size_t r = u->r0; r < u->r1; r++) {
         const size_t q = (size_t)(k + (int)(r & 1)) & 1;
         word *xr = row_of(b, u, r);
-        const word *ur = r == 0 ? NULL : r > u->r0 ? xr - S : row_of(b, u - 1, r - 1);
-        const word *dr = r + 1 == H ? NULL
+        const word *ur = r == 0        ? NULL
+                         : r > u->r0   ? xr - S
+                                       : row_of(b, &b->part[t - 1].band, r - 1);
+        const word *dr = r + 1 == H    ? NULL
                          : r + 1 < u->r1 ? xr + S
-                                         : (t + 1 < nt ? row_of(b, u + 1, r + 1) : NULL);
+                                         : row_of(b, &b->part[t + 1].band, r + 1);
         const word *yr = u->Y + (r - u->r0) * S;
         word *restrict w = xr + q * Wp;
         const word *restrict oth = xr + (1 - q) * Wp;
@@ -303,17 +309,17 @@ static unsigned long long colour_rows(bits_ctx *b, int k, int t, int nt)
 /* The popcounts of the energy (and errors) over band t's rows, into its
  * part (the last row's pairs below with the next band's first row). */
 ISING_HOT
-static void sums_rows(const bits_ctx *b, int t, int nt)
+static void sums_rows(bits_ctx *b, int t)
 {
-    bits_part *u = &b->part[t];
+    const bits_band *u = &b->part[t].band;
     const size_t Wp = b->Wp, S = b->S;
     unsigned long long px = 0, pxy = 0, un = 0, er = 0;
     for (size_t r = u->r0; r < u->r1; r++) {
         const size_t i = r - u->r0;
         const word *e = u->X + i * S, *o = e + Wp, *ye = u->Y + i * S;
-        const word *dn = r + 1 == b->H ? NULL
+        const word *dn = r + 1 == b->H   ? NULL
                          : r + 1 < u->r1 ? e + S
-                                         : (t + 1 < nt ? row_of(b, u + 1, r + 1) : NULL);
+                                         : row_of(b, &b->part[t + 1].band, r + 1);
         const word *tr = u->T ? u->T + i * S : NULL;
         for (size_t j = 0; j < Wp; j++) {
             word en = e[j] >> 1 | (j + 1 < Wp ? e[j + 1] << 63 : 0);
@@ -330,10 +336,10 @@ static void sums_rows(const bits_ctx *b, int t, int nt)
                                            + __builtin_popcountll(o[j] ^ tr[Wp + j]));
         }
     }
-    u->pop_x = px;
-    u->pop_xy = pxy;
-    u->unlike = un;
-    u->err = er;
+    b->part[t].pop_x = px;
+    b->part[t].pop_xy = pxy;
+    b->part[t].unlike = un;
+    b->part[t].err = er;
 }
 
 /* After sweep sw (0: the start) on thread 0: the threads' sums, added in
@@ -368,7 +374,7 @@ static int sweep_end(bits_ctx *b, size_t sw, int nt)
 /* Unpacks band u's rows into x, last row first: a band kept in x lies at
  * the start of its own rows of x, so each row written lies past the X rows
  * still to read; a row of X under its own bytes of x goes through tmp. */
-static void unpack_band(const bits_ctx *b, const bits_part *u, word *tmp)
+static void unpack_band(const bits_ctx *b, const bits_band *u, word *tmp)
 {
     const size_t S = b->S, W = b->W;
     for (size_t r = u->r1; r-- > u->r0;) {
@@ -382,11 +388,25 @@ static void unpack_band(const bits_ctx *b, const bits_part *u, word *tmp)
     }
 }
 
-/* One thread's part of the run: its band of rows of y checked and packed
- * (and the truth), the sweeps (a barrier between the colours and around
- * the bookkeeping), its band unpacked into x.  Called inside the parallel
- * region (or alone); every thread stops after the packing when y has a
- * bad spin anywhere. */
+/* Band t of nt (rows H t / nt .. H (t + 1) / nt - 1): in x past its first
+ * byte, 64-byte aligned, or in buf. */
+static void band_at(const bits_ctx *b, int t, int nt, bits_band *u)
+{
+    const size_t S = b->S;
+    u->r0 = b->H * (size_t)t / (size_t)nt;
+    u->r1 = b->H * (size_t)(t + 1) / (size_t)nt;
+    u->X = b->buf ? b->buf + u->r0 * b->k * S
+                  : (word *)(((uintptr_t)(b->x + u->r0 * b->W) + 63) & ~(uintptr_t)63);
+    u->Y = u->X + (u->r1 - u->r0) * S;
+    u->T = b->o->truth ? u->Y + (u->r1 - u->r0) * S : NULL;
+}
+
+/* One thread's part of the run: rows of y checked and packed (and the
+ * truth), taken 1/16 of a band at a time by whichever thread is free, so
+ * that a thread the system starts late finds the work done; the sweeps on
+ * its own band (a barrier between the colours and around the bookkeeping);
+ * its band unpacked into x.  Called inside the parallel region (or alone);
+ * every thread stops after the packing when y has a bad spin anywhere. */
 static void bits_work(bits_ctx *b)
 {
     int t = 0, nt = 1;
@@ -395,38 +415,38 @@ static void bits_work(bits_ctx *b)
     nt = omp_get_num_threads();
 #endif
     const size_t S = b->S, W = b->W;
-    bits_part *u = &b->part[t];
-    u->r0 = b->H * (size_t)t / (size_t)nt;
-    u->r1 = b->H * (size_t)(t + 1) / (size_t)nt;
-    const size_t n = u->r1 - u->r0;
-    /* the band in x (past its first byte, 64-byte aligned), or in buf */
-    u->X = b->buf ? b->buf + u->r0 * b->k * S
-                  : (word *)(((uintptr_t)(b->x + u->r0 * W) + 63) & ~(uintptr_t)63);
-    u->Y = u->X + n * S;
-    u->T = b->o->truth ? u->Y + n * S : NULL;
+    enum { PIECES = 16 };
+    bits_part *me = &b->part[t];
+    band_at(b, t, nt, &me->band);
     unsigned bad = 0;
-    for (size_t r = u->r0; r < u->r1; r++) {
-        const size_t i = r - u->r0;
-        bad |= pack_row(b->y + r * W, W, b->Wp, u->Y + i * S);
-        memcpy(u->X + i * S, u->Y + i * S, S * sizeof(word));
-        if (u->T)
-            (void)pack_row(b->o->truth + r * W, W, b->Wp, u->T + i * S);
+#pragma omp for schedule(dynamic, 1) nowait
+    for (int i = 0; i < nt * PIECES; i++) {
+        bits_band u;
+        band_at(b, i / PIECES, nt, &u);
+        const size_t n = u.r1 - u.r0, p = (size_t)(i % PIECES);
+        for (size_t r = u.r0 + n * p / PIECES; r < u.r0 + n * (p + 1) / PIECES; r++) {
+            const size_t j = r - u.r0;
+            bad |= pack_row(b->y + r * W, W, b->Wp, u.Y + j * S);
+            memcpy(u.X + j * S, u.Y + j * S, S * sizeof(word));
+            if (u.T)
+                (void)pack_row(b->o->truth + r * W, W, b->Wp, u.T + j * S);
+        }
     }
-    u->changed = 0;
-    u->bad = bad;
+    me->changed = 0;
+    me->bad = bad;
 #pragma omp barrier
     for (int v = 0; v < nt; v++)
         bad |= b->part[v].bad;
     if (bad)
         return;
-    sums_rows(b, t, nt);
+    sums_rows(b, t);
     for (size_t sw = 0;; sw++) {
         if (sw > 0) {
-            u->changed = colour_rows(b, 0, t, nt);
+            me->changed = colour_rows(b, 0, t);
 #pragma omp barrier
-            u->changed += colour_rows(b, 1, t, nt);
+            me->changed += colour_rows(b, 1, t);
 #pragma omp barrier
-            sums_rows(b, t, nt);
+            sums_rows(b, t);
         }
 #pragma omp barrier
         if (t == 0)
@@ -435,7 +455,7 @@ static void bits_work(bits_ctx *b)
         if (b->stop)
             break;
     }
-    unpack_band(b, u, b->tmp + (size_t)t * S);
+    unpack_band(b, &me->band, b->tmp + (size_t)t * S);
 }
 
 int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
