@@ -4,6 +4,8 @@
  * beta >= 0), 64 pixels a word, over row bands on T threads. */
 #include "config.h"
 
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +89,7 @@ typedef struct bits_ctx {
     ising_run run;
     pmk_error *err;
     int stop;
+    _Alignas(64) atomic_uint arrived, sense;   /* bits_barrier's */
 } bits_ctx;
 
 /* Row r's X (both planes, S words) in band u. */
@@ -388,6 +391,33 @@ static void unpack_band(const bits_ctx *b, const bits_band *u, word *tmp)
     }
 }
 
+/* A barrier of the run's nt threads (sense-reversing; *mine is the
+ * thread's own sense).  OpenMP's spins some 300,000 rounds (milliseconds)
+ * before it sleeps: with another job on the machine the thread waited for
+ * can share the spinner's CPU, and every barrier then costs a time slice
+ * (two threads took 45 ms where one took 2 under such load).  This one
+ * spins 4096 rounds (tens of microseconds, longer than the waits of a run
+ * with a CPU to each thread), then yields the CPU at each look. */
+static void bits_barrier(bits_ctx *b, int nt, unsigned *mine)
+{
+    if (nt == 1)
+        return;
+    const unsigned s = *mine ^= 1u;
+    if (atomic_fetch_add_explicit(&b->arrived, 1u, memory_order_acq_rel) == (unsigned)nt - 1) {
+        atomic_store_explicit(&b->arrived, 0u, memory_order_relaxed);
+        atomic_store_explicit(&b->sense, s, memory_order_release);
+        return;
+    }
+    for (unsigned k = 0; atomic_load_explicit(&b->sense, memory_order_acquire) != s; k++) {
+        if (k >= 4096u)
+            sched_yield();
+#ifdef __SSE2__
+        else
+            _mm_pause();
+#endif
+    }
+}
+
 /* Band t of nt (rows H t / nt .. H (t + 1) / nt - 1): in x past its first
  * byte, 64-byte aligned, or in buf. */
 static void band_at(const bits_ctx *b, int t, int nt, bits_band *u)
@@ -417,6 +447,7 @@ static void bits_work(bits_ctx *b)
     const size_t S = b->S, W = b->W;
     enum { PIECES = 16 };
     bits_part *me = &b->part[t];
+    unsigned sense = 0;
     band_at(b, t, nt, &me->band);
     unsigned bad = 0;
 #pragma omp for schedule(dynamic, 1) nowait
@@ -434,7 +465,7 @@ static void bits_work(bits_ctx *b)
     }
     me->changed = 0;
     me->bad = bad;
-#pragma omp barrier
+    bits_barrier(b, nt, &sense);
     for (int v = 0; v < nt; v++)
         bad |= b->part[v].bad;
     if (bad)
@@ -443,15 +474,15 @@ static void bits_work(bits_ctx *b)
     for (size_t sw = 0;; sw++) {
         if (sw > 0) {
             me->changed = colour_rows(b, 0, t);
-#pragma omp barrier
+            bits_barrier(b, nt, &sense);
             me->changed += colour_rows(b, 1, t);
-#pragma omp barrier
+            bits_barrier(b, nt, &sense);
             sums_rows(b, t);
         }
-#pragma omp barrier
+        bits_barrier(b, nt, &sense);
         if (t == 0)
             b->stop = sweep_end(b, sw, nt);
-#pragma omp barrier
+        bits_barrier(b, nt, &sense);
         if (b->stop)
             break;
     }
@@ -529,6 +560,8 @@ int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t
         }
     b.run = (ising_run){.o = o, .res = res, .x = x, .W = W, .H = H, .n = n, .nb = 4,
                         .rc = PMK_OK};
+    atomic_init(&b.arrived, 0u);
+    atomic_init(&b.sense, 0u);
 #ifdef _OPENMP
     if (T > 1) {
 #pragma omp parallel num_threads(T)
