@@ -145,9 +145,9 @@ int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t
                    const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err);
 /* The two fast ICM paths behind ising_icm_fast, apart for the tests: the
  * byte-parallel sweeps (any neighbours, raster or checkerboard) and the
- * bit-packed checkerboard sweep (4 neighbours only; x written at the end;
- * T threads, at most H used, where ising_icm_fast allots one per 2^18
- * pixels at most).
+ * bit-packed checkerboard sweep (4 neighbours only; x serves as its work
+ * space and is written at the end; T threads, at most H used, where
+ * ising_icm_fast allots one per 2^18 pixels at most).
  * Both give the image and trace of pmk_ising_icm_reference. */
 int ising_icm_bytes(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                     const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err);
