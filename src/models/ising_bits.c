@@ -433,7 +433,8 @@ static void band_at(const bits_ctx *b, int t, int nt, bits_band *u)
 
 /* One thread's part of the run: rows of y checked and packed (and the
  * truth), taken 1/16 of a band at a time by whichever thread is free, so
- * that a thread the system starts late finds the work done; the sweeps on
+ * that a thread the system runs late (another job on the machine) finds
+ * the work done; the sweeps on
  * its own band (a barrier between the colours and around the bookkeeping);
  * its band unpacked into x.  Called inside the parallel region (or alone);
  * every thread stops after the packing when y has a bad spin anywhere. */
