@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (C) 2026 The pmk developers
 # src/core: status codes, RNG wrapper, numeric kernels.
-src_libpmk_la_SOURCES += src/core/status.c src/core/rng.c src/core/kernels.c src/core/limits.c src/core/alloc.c src/core/blas.c \
+src_libpmk_la_SOURCES += src/core/status.c src/core/rng.c src/core/kernels.c src/core/vecf.c src/core/limits.c src/core/alloc.c src/core/blas.c \
 	src/core/threads.c
-noinst_HEADERS += src/core/core_internal.h src/core/progress_internal.h
+noinst_HEADERS += src/core/core_internal.h src/core/progress_internal.h src/core/vecf_internal.h \
+	src/core/vecf_body.h
 pkginclude_HEADERS += include/pmk/status.h include/pmk/rng.h include/pmk/kernels.h include/pmk/limits.h \
 	include/pmk/progress.h include/pmk/threads.h
 tests_check_pmk_SOURCES += tests/check_core.c tests/check_progress.c tests/check_threads.c
