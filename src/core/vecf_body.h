@@ -237,22 +237,33 @@ VF_ATTR static void VF(sigmoid_draw_row)(float *y, const float *c, float *s, siz
 }
 
 /* Elementwise kernels: any width gives the same bits, the tails are scalar. */
-VF_ATTR static void VF(decay_step)(float *restrict w, float *restrict dw, float decay, size_t k)
+VF_ATTR static void VF(momentum)(float *restrict dw, const float *restrict w, float mu,
+                                 float decay, size_t k)
 {
     size_t j = 0;
     for (; j + VW <= k; j += VW) {
         vf x, d;
         memcpy(&x, w + j, sizeof x);
         memcpy(&d, dw + j, sizeof d);
-        d -= decay * x;
-        x += d;
-        memcpy(w + j, &x, sizeof x);
+        d = mu * d - decay * x;
         memcpy(dw + j, &d, sizeof d);
     }
-    for (; j < k; j++) {
-        dw[j] -= decay * w[j];
-        w[j] += dw[j];
+    for (; j < k; j++)
+        dw[j] = mu * dw[j] - decay * w[j];
+}
+
+VF_ATTR static void VF(add)(float *restrict w, const float *restrict dw, size_t k)
+{
+    size_t j = 0;
+    for (; j + VW <= k; j += VW) {
+        vf x, d;
+        memcpy(&x, w + j, sizeof x);
+        memcpy(&d, dw + j, sizeof d);
+        x += d;
+        memcpy(w + j, &x, sizeof x);
     }
+    for (; j < k; j++)
+        w[j] += dw[j];
 }
 
 VF_ATTR static void VF(col_sums)(const float *restrict Y, size_t ld, size_t n, size_t k,

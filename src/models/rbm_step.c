@@ -13,8 +13,8 @@
  *              PH  = sigmoid(V W + a)             (GEMM 3)
  *              H   ~ Bernoulli(PH) when s < k, and always for PCD (the new chains)
  *   update, mu the momentum, eps the learning rate, lambda the weight cost:
- *              dW <- mu dW + eps (V0'PH0 / n - V'PH / P - lambda W)   (GEMMs 4, 5,
- *                    mu applied through GEMM 4's beta, lambda in the final pass)
+ *              dW <- mu dW - eps lambda W + eps (V0'PH0 / n - V'PH / P)   (the
+ *                    first two terms beside the data rows, GEMMs 4, 5 onto them)
  *              db <- mu db + eps (mean_rows V0 - mean_rows V)
  *              da <- mu da + eps (mean_rows PH0 - mean_rows PH)
  *              W += dW, b += db, a += da.
@@ -25,16 +25,21 @@
  * Threads.  Every row of the positive phase and of a chain depends only on
  * its own row and on W, so one parallel region per minibatch gives each
  * thread a contiguous run of RBM_GRAIN-row blocks of the data rows (and of
- * the chains), through GEMMs 1-3 and the sigmoids and draws between them,
- * on a working set of a few blocks that stays in cache.  After a barrier each
- * thread takes its run of rows of D for GEMMs 4 and 5 (K = the whole batch),
- * the weight decay, W += dW and the visible biases, and its run of columns
- * of H for the hidden biases.  Every column sum runs over the rows in order,
- * and every row's draws come from its own stream, a function of (seed,
- * epoch, minibatch, row) (rbm_stream): nothing depends on the thread count
- * but the GEMM calls' row ranges (see RBM_GRAIN).  Bernoulli draws take four
- * xoshiro128** lanes at a time; the sigmoid is a Cephes-style expf on 4-float
- * vectors, relative error ~1e-7. */
+ * the chains): it gathers its rows of the minibatch (rbm_source), then takes
+ * them through GEMMs 1-3 and the sigmoids and draws between them, on a
+ * working set of a few blocks that stays in cache.  Beside them dW gets its
+ * momentum and decay (lag_share: the threads with fewer rows do it, which
+ * evens out a 48/52 split).  After a barrier each thread takes its run of
+ * rows of D for GEMMs 4 and 5 (K = the whole batch), W += dW and the visible
+ * biases, and its run of columns of H for the hidden biases.  Every column
+ * sum runs over the rows in order, and every row's draws come from its own
+ * streams, functions of (seed, epoch, minibatch, row) (rbm_stream): nothing
+ * depends on the thread count but the GEMM calls' row ranges (see
+ * RBM_GRAIN).  The row kernels (core/vecf.c) work on 16-float vectors (one
+ * AVX-512 register, two AVX2 ones or four SSE2 ones, the same bits at each):
+ * the sigmoid (Cephes' expf, relative error below 1e-7) fused with the
+ * Bernoulli draws (16 xoshiro128** lanes a row) or the reconstruction error,
+ * while each row is in cache. */
 #include "config.h"
 
 #include <math.h>
@@ -94,6 +99,33 @@ static void share(size_t n, int T, int id, size_t *lo, size_t *hi)
     size_t b0 = nb * (size_t)id / (size_t)T, b1 = nb * (size_t)(id + 1) / (size_t)T;
     *lo = b0 * RBM_GRAIN < n ? b0 * RBM_GRAIN : n;
     *hi = b1 * RBM_GRAIN < n ? b1 * RBM_GRAIN : n;
+}
+
+/* Thread @p id of @p T: rows [*lo, *hi) of D for dW <- mu dW - lambda eps W,
+ * which needs nothing of the minibatch and so runs beside the data rows'
+ * blocks (elementwise: the same bits whoever does it).  The threads with
+ * fewer data rows (share) take it, in proportion to how many fewer: a
+ * 100-row batch, 48 + 52 rows on 2 threads, gives it all to the first; equal
+ * shares split it evenly. */
+static void lag_share(size_t n, size_t D, int T, int id, size_t *lo, size_t *hi)
+{
+    size_t a, b, most = 0, before = 0, total = 0, mine = 0;
+    for (int i = 0; i < T; i++) {
+        share(n, T, i, &a, &b);
+        most = b - a > most ? b - a : most;
+    }
+    for (int i = 0; i < T; i++) {
+        share(n, T, i, &a, &b);
+        size_t d = most - (b - a);
+        before += i < id ? d : 0;
+        mine = i == id ? d : mine;
+        total += d;
+    }
+    if (!total) {
+        before = (size_t)id, mine = 1, total = (size_t)T;
+    }
+    *lo = D * before / total;
+    *hi = D * (before + mine) / total;
 }
 
 /* C (m x N, rows ldc apart) <- alpha A B + beta C, A m x K (or K x m when
@@ -350,20 +382,21 @@ static void sparsity_step(pmk_rbm_trainer *t, size_t n, float *g)
     }
 }
 
-/* Rows [d0, d1) of D: GEMMs 4 and 5, the weight decay, W += dW, and the
- * visible biases; V0 n rows, Vk and PHk P rows. */
+/* Rows [d0, d1) of D: GEMMs 4 and 5 onto dW (its momentum and decay done
+ * beside the row blocks: lag_share), W += dW, and the visible biases; V0 n
+ * rows, Vk and PHk P rows. */
 static void update_rows(pmk_rbm_trainer *t, size_t d0, size_t d1, size_t n, size_t P,
                         const float *Vk, float fmu)
 {
     const size_t D = t->d, H = t->h;
     if (d1 <= d0)
         return;
-    sgemm(1, 0, d1 - d0, H, n, t->lr / (float)n, t->V0->data + d0, D, t->PH0->data, H, fmu,
+    sgemm(1, 0, d1 - d0, H, n, t->lr / (float)n, t->V0->data + d0, D, t->PH0->data, H, 1.0f,
           ROW(t->dW, d0), H);
     sgemm(1, 0, d1 - d0, H, P, -t->lr / (float)P, Vk + d0, D, t->PH->data, H, 1.0f,
           ROW(t->dW, d0), H);
     for (size_t i = d0; i < d1; i++)
-        vecf_decay_step(t->simd, ROW(t->W, i), ROW(t->dW, i), t->lr * t->wd, H);
+        vecf_add(t->simd, ROW(t->W, i), ROW(t->dW, i), H);
     float *s1 = t->sums + d0, *s2 = t->sums + D + d0;
     vecf_col_sums(t->simd, t->V0->data + d0, D, n, d1 - d0, s1);
     vecf_col_sums(t->simd, Vk + d0, D, P, d1 - d0, s2);
@@ -435,6 +468,9 @@ int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_floa
                     *err = e;
             }
         }
+        lag_share(n, D, nt, id, &lo, &hi);
+        for (size_t i = lo; i < hi; i++)
+            vecf_momentum(t->simd, ROW(t->dW, i), ROW(t->W, i), fmu, t->lr * t->wd, H);
         if (t->p) {
 #pragma omp barrier
             if (init) {   /* the first chains: the data's h, cycled */
