@@ -269,22 +269,19 @@ VF_ATTR static void VF(add)(float *restrict w, const float *restrict dw, size_t 
 VF_ATTR static void VF(col_sums)(const float *restrict Y, size_t ld, size_t n, size_t k,
                                  float *restrict out)
 {
-    size_t j = 0;
-    for (; j + 4 * VW <= k; j += 4 * VW) {   /* four vectors of columns at a time */
-        vf a[4] = {SPLAT(0.0f), SPLAT(0.0f), SPLAT(0.0f), SPLAT(0.0f)};
-        for (size_t r = 0; r < n; r++)
-            for (int q = 0; q < 4; q++) {
-                vf y;
-                memcpy(&y, Y + r * ld + j + q * VW, sizeof y);
-                a[q] += y;
-            }
-        memcpy(out + j, a, sizeof a);
-    }
-    for (; j < k; j++) {
-        float a = 0.0f;
-        for (size_t r = 0; r < n; r++)
-            a += Y[r * ld + j];
-        out[j] = a;
+    memset(out, 0, k * sizeof *out);
+    for (size_t r = 0; r < n; r++) {   /* row by row: Y is read in order */
+        const float *y = Y + r * ld;
+        size_t j = 0;
+        for (; j + VW <= k; j += VW) {
+            vf a, b;
+            memcpy(&a, out + j, sizeof a);
+            memcpy(&b, y + j, sizeof b);
+            a += b;
+            memcpy(out + j, &a, sizeof a);
+        }
+        for (; j < k; j++)
+            out[j] += y[j];
     }
 }
 
