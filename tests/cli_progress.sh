@@ -54,6 +54,9 @@ env PMK_PROGRESS_INTERVAL=0 "$PMK" rbm train "$BARS" -H 8 -e 3 -b 10 --holdout 0
 [ "$(grep -c '^pmk rbm train: epoch [1-3]/3 *[0-9]*% [1-4]/4 batches  .* batches/s  ETA ' "$T/err")" \
     -eq 12 ] || fail "12 plain meter lines wanted: $(cat "$T/err")"
 [ "$(grep -c '^pmk rbm train: epoch [1-3]/3  recon ' "$T/err")" -eq 3 ] || fail "3 epoch lines"
+# no holdout: no free-energy gap on the epoch lines (it printed "nan")
+grep -q '^pmk rbm train: epoch 3/3  recon [0-9.]*  pseudo-likelihood -[0-9.]*  [0-9.]* s$' "$T/err" \
+    || fail "epoch line without a holdout: $(grep 'epoch 3/3  recon' "$T/err")"
 same_bytes "$T/m.rbm" "$T/m2.rbm"
 
 # the throttle's other end: an interval no run reaches draws no meter

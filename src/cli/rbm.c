@@ -139,11 +139,13 @@ static int train_epoch(const pmk_rbm *m, const pmk_rbm_epoch_info *info, void *v
         cli_notice("%s", info->notice);
         return 0;
     }
-    char pls[48] = "";   /* none for Gaussian units (NaN) */
+    char pls[48] = "", gaps[48] = "";   /* none for Gaussian units, none without a holdout */
     if (!isnan(pl))
         snprintf(pls, sizeof pls, "  pseudo-likelihood %.4f", pl);
-    cli_progress_line("epoch %zu/%zu  recon %.4f%s  free-energy gap %.4f  %.2f s", info->epoch,
-                      c->epochs_total, info->recon_error, pls, gap, secs);
+    if (!isnan(gap))
+        snprintf(gaps, sizeof gaps, "  free-energy gap %.4f", gap);
+    cli_progress_line("epoch %zu/%zu  recon %.4f%s%s  %.2f s", info->epoch, c->epochs_total,
+                      info->recon_error, pls, gaps, secs);
     if (c->log) {   /* then the swap rates of each pair, space-separated */
         fprintf(c->log, "%zu,%.17g,%.17g,%.17g,%.6f,%.6f", info->epoch, info->recon_error, pl,
                 gap, secs, now - c->t0);
