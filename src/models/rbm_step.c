@@ -461,7 +461,7 @@ int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_floa
         int drc;
         share(n, nt, id, &lo, &hi);
         if (hi > lo && (drc = data_rows(t, lo, hi, h0, src, err ? &e : NULL))) {
-#pragma omp critical(rbm_step_fill)
+#pragma omp critical
             if (lo < flo) {
                 flo = lo, frc = drc;
                 if (err)
