@@ -112,8 +112,8 @@ START_TEST(test_levels_agree)
             e[lvl] = vecf_sigmoid_sqerr(lvl, y[lvl], c, v, k);
             memcpy(w[lvl], y0, k * sizeof(float));
             memcpy(dw[lvl], y0 + kmax, k * sizeof(float));
-            vecf_momentum(lvl, dw[lvl], w[lvl], 0.9f, 0.01f, k);
-            vecf_add(lvl, w[lvl], dw[lvl], k);
+            vecf_axpby(lvl, dw[lvl], w[lvl], 0.9f, -0.01f, k);
+            vecf_axpby(lvl, w[lvl], dw[lvl], 1.0f, 1.0f, k);
             vecf_col_sums(lvl, y0, kmax, n, k, sums[lvl]);
             if (lvl == 0)
                 continue;

@@ -106,12 +106,10 @@ void vecf_sigmoid_draw(int lvl, float *y, const float *c, float *s, size_t k, ve
     DISPATCH(lvl, sigmoid_draw_row, y, c, s, k, x);
 }
 
-void vecf_momentum(int lvl, float *dw, const float *w, float mu, float decay, size_t k)
+void vecf_axpby(int lvl, float *a, const float *b, float ca, float cb, size_t k)
 {
-    DISPATCH(lvl, momentum, dw, w, mu, decay, k);
+    DISPATCH(lvl, axpby, a, b, ca, cb, k);
 }
-
-void vecf_add(int lvl, float *w, const float *dw, size_t k) { DISPATCH(lvl, add, w, dw, k); }
 
 void vecf_col_sums(int lvl, const float *Y, size_t ld, size_t n, size_t k, float *out)
 {

@@ -50,12 +50,10 @@ void vecf_bernoulli(int lvl, const float *p, float *s, size_t k, vecf_xo16 *x);
 /* y <- sigmoid(y + c), then s ~ Bernoulli(y) as vecf_bernoulli, in one pass. */
 void vecf_sigmoid_draw(int lvl, float *y, const float *c, float *s, size_t k, vecf_xo16 *x);
 
-/* dw[0..k) <- mu dw - decay w: the momentum and the weight decay of an
- * update, before its gradient is added. */
-void vecf_momentum(int lvl, float *dw, const float *w, float mu, float decay, size_t k);
-
-/* w[0..k) <- w + dw. */
-void vecf_add(int lvl, float *w, const float *dw, size_t k);
+/* a[0..k) <- ca a + cb b (two products and a sum, rounded each): the
+ * update's momentum and decay, dW <- mu dW + (-eps lambda) W, and its step,
+ * W <- 1 W + 1 dW (exactly W + dW). */
+void vecf_axpby(int lvl, float *a, const float *b, float ca, float cb, size_t k);
 
 /* out[j] <- sum over rows r = 0..n-1 in order of Y[r ld + j], j in [0, k):
  * column sums of n rows ld apart. */

@@ -396,7 +396,7 @@ static void update_rows(pmk_rbm_trainer *t, size_t d0, size_t d1, size_t n, size
     sgemm(1, 0, d1 - d0, H, P, -t->lr / (float)P, Vk + d0, D, t->PH->data, H, 1.0f,
           ROW(t->dW, d0), H);
     for (size_t i = d0; i < d1; i++)
-        vecf_add(t->simd, ROW(t->W, i), ROW(t->dW, i), H);
+        vecf_axpby(t->simd, ROW(t->W, i), ROW(t->dW, i), 1.0f, 1.0f, H);
     float *s1 = t->sums + d0, *s2 = t->sums + D + d0;
     vecf_col_sums(t->simd, t->V0->data + d0, D, n, d1 - d0, s1);
     vecf_col_sums(t->simd, Vk + d0, D, P, d1 - d0, s2);
@@ -470,7 +470,7 @@ int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_floa
         }
         lag_share(n, D, nt, id, &lo, &hi);
         for (size_t i = lo; i < hi; i++)
-            vecf_momentum(t->simd, ROW(t->dW, i), ROW(t->W, i), fmu, t->lr * t->wd, H);
+            vecf_axpby(t->simd, ROW(t->dW, i), ROW(t->W, i), fmu, -(t->lr * t->wd), H);
         if (t->p) {
 #pragma omp barrier
             if (init) {   /* the first chains: the data's h, cycled */
