@@ -7,11 +7,17 @@
 #   rbm    one CD-1 epoch, H 500, batch 100, on Fashion-MNIST (the epoch's
 #          seconds from --log: data loading excluded)
 #   icm    checkerboard ICM (at most 20 sweeps; it converges in 2) on a
-#          2048 x 2048 image with 10% flips: the --json seconds (the whole
-#          pmk_ising_denoise: checking y, packing the spins into bits, the
-#          sweeps with their energies, unpacking, counting the changes)
-#   icm7   the same with --eta 1, which takes 7 sweeps: the sweeps weigh
-#          more against the one-thread checks and counts around them
+#          2048 x 2048 image with 10% flips: the --json seconds, which are
+#          the whole pmk_ising_denoise call (the output image is allocated
+#          before the clock, as a caller's buffer): starting OpenMP's threads
+#          (the process's first parallel region), checking y while packing
+#          it into bits, the sweeps with their energies and counts, and
+#          unpacking into the output
+#   icm7   the same with --eta 1, which takes 7 sweeps
+#   sweep  one sweep's share: (icm7 - icm1) / (S - 1) from the medians (S:
+#          icm7's sweeps, 7 on 2048 x 2048), icm1 being
+#          the icm7 run stopped after its first sweep (--max-sweeps 1); what
+#          the two runs share (threads, packing, unpacking) cancels
 # Each run gets --threads T and OMP_NUM_THREADS=T.
 #
 # Usage: bench/threads.sh [REPS [THREADS...]]   (from a built tree; default 3; 1 2)
@@ -59,7 +65,7 @@ fi
 raw="$out/threads-times.txt"
 : >"$raw"
 now() { date +%s.%N; }
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median() { sort -g | awk '{ a[NR] = $1 } END { printf "%.9f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 for r in $(seq "$reps"); do
     for t in $threads; do
         export OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t
@@ -77,21 +83,31 @@ for r in $(seq "$reps"); do
             --max-sweeps 20 "$noisy" -o "$out/threads-denoised.pbm" |
             tr ',' '\n' | sed -n 's/.*"seconds": *//p')
         echo "$t icm $secs" >>"$raw"
-        secs=$("$pmk" ising denoise -q --json --threads "$t" --method icm --order checkerboard \
-            --eta 1 --max-sweeps 20 "$noisy" -o "$out/threads-denoised.pbm" |
-            tr ',' '\n' | sed -n 's/.*"seconds": *//p')
+        json=$("$pmk" ising denoise -q --json --threads "$t" --method icm --order checkerboard \
+            --eta 1 --max-sweeps 20 "$noisy" -o "$out/threads-denoised.pbm" | tr ',' '\n')
+        secs=$(echo "$json" | sed -n 's/.*"seconds": *//p')
+        echo "$t icm7sweeps $(echo "$json" | sed -n 's/.*"sweeps": *//p')" >>"$raw"
         echo "$t icm7 $secs" >>"$raw"
+        secs=$("$pmk" ising denoise -q --json --threads "$t" --method icm --order checkerboard \
+            --eta 1 --max-sweeps 1 "$noisy" -o "$out/threads-denoised.pbm" |
+            tr ',' '\n' | sed -n 's/.*"seconds": *//p')
+        echo "$t icm1 $secs" >>"$raw"
     done
 done
 printf '%-6s' "task"
 for t in $threads; do printf '%12s' "$t thr (s)"; done
 printf '%12s\n' "speed-up"
-for task in gnb rbm icm icm7; do
+med() { awk -v t="$1" -v k="$2" '$1 == t && $2 == k { print $3 }' "$raw" | median; }
+for task in gnb rbm icm icm7 sweep; do
     printf '%-6s' "$task"
     first= last=
     for t in $threads; do
-        m=$(awk -v t="$t" -v k="$task" '$1 == t && $2 == k { print $3 }' "$raw" | median)
-        printf '%12.3f' "$m"
+        if [ "$task" = sweep ]; then
+            m=$(echo "($(med "$t" icm7) - $(med "$t" icm1)) / ($(med "$t" icm7sweeps) - 1)" | bc -l)
+        else
+            m=$(med "$t" "$task")
+        fi
+        printf '%12.5f' "$m"
         first=${first:-$m} last=$m
     done
     printf '%12.2f\n' "$(echo "$first / $last" | bc -l)"

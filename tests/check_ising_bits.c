@@ -173,6 +173,113 @@ START_TEST(test_denoise_counts_any_threads)
 }
 END_TEST
 
+/* Where the run keeps its bit planes: in x's own rows when a row of them
+ * (k = 2, or 3 with a truth, times S = 2 ceil(ceil(W / 2) / 64) words) and
+ * 63 bytes of alignment fit in W bytes, else in a buffer of its own.  100
+ * wide takes x without a truth and the buffer with one; 1 wide, 17 and 64
+ * always the buffer; 150, 200, 333 and 1000 always x.  Bands of one row (5
+ * threads on 5 or 7 rows), one row, odd widths off the word size: the
+ * same image, trace and errors as the byte path and the plain rule, on 1
+ * to 5 threads. */
+START_TEST(test_bits_bands_in_x)
+{
+    const size_t dims[][2] = {{100, 9}, {150, 5}, {200, 7}, {333, 6}, {1000, 3},
+                              {300, 1}, {1, 40},  {17, 12}, {64, 10}};
+    pmk_rng *r = pmk_rng_alloc(NULL, 14);
+    for (size_t t = 0; t < sizeof dims / sizeof dims[0]; t++) {
+        size_t W = dims[t][0], H = dims[t][1], n = W * H;
+        int8_t *y = malloc(n), *truth = malloc(n);
+        ising_random_spins(r, y, n, 0.4);
+        ising_random_spins(r, truth, n, 0.5);
+        pmk_ising_params p = ising_params(1, 2, 0, 4);   /* ties */
+        pmk_ising_params q = ising_params(0.8, 1.1, 0.2, 4);
+        for (int T = 1; T <= 5; T++) {
+            three_paths(&p, W, H, y, truth, 100, T);
+            three_paths(&p, W, H, y, NULL, 100, T);
+            three_paths(&q, W, H, y, truth, 1, T);
+        }
+        free(y);
+        free(truth);
+    }
+    pmk_rng_free(r);
+}
+END_TEST
+
+/* x overlapping the truth (here: the same buffer, holding it) makes the
+ * run keep its planes apart: the image and the error counts are those of
+ * a run with the truth elsewhere. */
+START_TEST(test_bits_x_is_truth)
+{
+    enum { W = 200, H = 7 };
+    int8_t y[W * H], truth[W * H], a[W * H], b[W * H];
+    pmk_rng *r = pmk_rng_alloc(NULL, 15);
+    ising_random_spins(r, y, W * H, 0.4);
+    ising_random_spins(r, truth, W * H, 0.5);
+    pmk_rng_free(r);
+    pmk_ising_params p = ising_params(1, 2.1, 0, 4);
+    pmk_ising_options o;
+    pmk_ising_options_init_default(&o);
+    o.order = PMK_ISING_CHECKERBOARD;
+    o.truth = truth;
+    pmk_ising_result ra = {0}, rb = {0};
+    ck_assert_int_eq(ising_icm_bits(&p, &o, W, H, y, a, 3, &ra, NULL), PMK_OK);
+    memcpy(b, truth, sizeof b);
+    o.truth = b;
+    ck_assert_int_eq(ising_icm_bits(&p, &o, W, H, y, b, 3, &rb, NULL), PMK_OK);
+    ck_assert_mem_eq(a, b, sizeof a);
+    ck_assert_uint_gt(ra.errors, 0);
+    ck_assert_uint_eq(ra.errors, rb.errors);
+    ck_assert_uint_eq(ra.changed, rb.changed);
+    ck_assert_uint_eq(ra.ntrace, rb.ntrace);
+    for (size_t s = 0; s < ra.ntrace; s++)
+        ck_assert_uint_eq(ra.trace[s].errors, rb.trace[s].errors);
+    pmk_ising_result_clear(&ra);
+    pmk_ising_result_clear(&rb);
+}
+END_TEST
+
+/* The check of y done while packing: a bad spin in the last of 3 bands
+ * (row 8 of 9), in the first (row 1, the last column) and in a 1-wide
+ * image is found where it is, with pmk_ising_denoise's message; and
+ * before pmk_ising_denoise's check of the parameters against the size. */
+START_TEST(test_bits_bad_spin)
+{
+    enum { W = 200, H = 9 };
+    int8_t y[W * H], x[W * H];
+    for (size_t i = 0; i < W * H; i++)
+        y[i] = i % 3 ? 1 : -1;
+    pmk_ising_params p = ising_params(1, 2.1, 0, 4);
+    pmk_ising_options o;
+    pmk_ising_options_init_default(&o);
+    o.order = PMK_ISING_CHECKERBOARD;
+    pmk_ising_result res = {0};
+    pmk_error e;
+    const size_t at[3][2] = {{7 * W + 4, W}, {W - 1, W}, {5, 1}};
+    const char *msg[3] = {"observed image: spin at row 8, column 5 is 0, not -1 or +1",
+                          "observed image: spin at row 1, column 200 is 0, not -1 or +1",
+                          "observed image: spin at row 6, column 1 is 0, not -1 or +1"};
+    for (int k = 0; k < 3; k++) {
+        size_t w = at[k][1];
+        int8_t old = y[at[k][0]];
+        y[at[k][0]] = 0;
+        for (int T = 1; T <= 3; T++) {
+            ck_assert_int_eq(ising_icm_bits(&p, &o, w, H, y, x, T, &res, &e), PMK_EINVAL);
+            ck_assert_str_eq(e.msg, msg[k]);
+            pmk_ising_result_clear(&res);
+        }
+        o.threads = 3;
+        ck_assert_int_eq(pmk_ising_denoise(&p, &o, w, H, y, x, NULL, &res, &e), PMK_EINVAL);
+        ck_assert_str_eq(e.msg, msg[k]);
+        pmk_ising_params big = ising_params(1e308, 2.1, 0, 4);   /* too large for W H */
+        ck_assert_int_eq(pmk_ising_denoise(&big, &o, w, H, y, x, NULL, &res, &e), PMK_EINVAL);
+        ck_assert_str_eq(e.msg, msg[k]);
+        y[at[k][0]] = old;
+        ck_assert_int_eq(pmk_ising_denoise(&big, &o, w, H, y, x, NULL, &res, &e), PMK_EINVAL);
+        ck_assert_ptr_nonnull(strstr(e.msg, "too large"));
+    }
+}
+END_TEST
+
 void suite_ising_bits(Suite *s)
 {
     TCase *tc = tcase_create("icm_bits");
@@ -181,5 +288,8 @@ void suite_ising_bits(Suite *s)
     tcase_add_test(tc, test_bits_any_threads);
     tcase_add_test(tc, test_bits_hand);
     tcase_add_test(tc, test_denoise_counts_any_threads);
+    tcase_add_test(tc, test_bits_bands_in_x);
+    tcase_add_test(tc, test_bits_x_is_truth);
+    tcase_add_test(tc, test_bits_bad_spin);
     suite_add_tcase(s, tc);
 }

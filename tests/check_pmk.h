@@ -40,6 +40,7 @@ Suite *suite_reentrant(void);
 Suite *suite_progress(void);
 Suite *suite_threads(void);
 TCase *tcase_threads_gnb(void);   /* check_threads_gnb.c: in suite_threads */
+TCase *tcase_threads_rbm(void);   /* check_threads_rbm.c: in suite_threads */
 Suite *suite_plot(void);
 Suite *suite_vecf(void);   /* check_vecf.c: the RBM trainer's vector kernels */
 

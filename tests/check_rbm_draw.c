@@ -3,7 +3,8 @@
 /* check_rbm_draw.c: the rbm suite's third part: what `pmk rbm` makes of a
  * model through the library: the data path, every figure of `rbm eval` in
  * one call, Gibbs chains with snapshots
- * (against pmk_rbm_gibbs run by hand from the same seed), pictures (levels
+ * (against each chain run by hand from its own stream, the same for any
+ * thread count), pictures (levels
  * worked out by hand), the exported CSV files byte for byte, and the exact
  * message for each bad input. */
 #include "config.h"
@@ -16,6 +17,7 @@
 #include "check_pmk.h"
 #include "pmk/pmk.h"
 #include "models/rbm_internal.h"
+#include "models/rbm_rows_internal.h"
 
 /* A 4 x 3 model (2 x 2 images) with W's columns 0 1 2 3, 3 2 1 0, 0 0 0 0. */
 static pmk_rbm *model_4x3(void)
@@ -138,7 +140,7 @@ START_TEST(test_sample_init)
 {
     pmk_error e;
     pmk_rbm *m = model_4x3();
-    pmk_rbm_sample_options o = {3, 10, 0, 0};
+    pmk_rbm_sample_options o = {3, 10, 0, 0, 1};
     gsl_matrix *V = NULL;
     /* random: C*D uniforms, row by row, each pixel u < 1/2 */
     pmk_rng *r = pmk_rng_alloc(NULL, 7), *r2 = pmk_rng_alloc(NULL, 7);
@@ -178,13 +180,37 @@ START_TEST(test_sample_init)
 }
 END_TEST
 
+/* Sweeps of chain v (D = 4, H = 3) by brute force, drawing from x as
+ * pmk_rbm_sample does: h ~ p(h | v) (H draws), mean <- p(v | h), v ~ mean
+ * (D draws). */
+static void chain_by_hand(const pmk_rbm *m, double *v, size_t sweeps, double *mean, rbm_xs *x)
+{
+    for (size_t t = 0; t < sweeps; t++) {
+        double h[3];
+        for (size_t k = 0; k < 3; k++) {
+            double s = gsl_vector_get(m->a, k);
+            for (size_t i = 0; i < 4; i++)
+                s += v[i] * gsl_matrix_get(m->W, i, k);
+            h[k] = rbm_xs_uniform(x) < pmk_sigmoid(s) ? 1.0 : 0.0;
+        }
+        for (size_t i = 0; i < 4; i++) {
+            double s = gsl_vector_get(m->b, i);
+            for (size_t k = 0; k < 3; k++)
+                s += h[k] * gsl_matrix_get(m->W, i, k);
+            mean[i] = pmk_sigmoid(s);
+        }
+        for (size_t i = 0; i < 4; i++)
+            v[i] = rbm_xs_uniform(x) < mean[i] ? 1.0 : 0.0;
+    }
+}
+
 START_TEST(test_sample_chains)
 {
     pmk_error e;
     pmk_rbm *m = check_rbm_random_model(4, 3, 1.0, 11);
-    pmk_rbm_sample_options o = {2, 7, 3, 0};   /* 2 snapshots: after 3 and 6 sweeps */
+    pmk_rbm_sample_options o = {2, 7, 3, 0, 1};   /* 2 snapshots: after 3 and 6 sweeps */
     pmk_rng *r = pmk_rng_alloc(NULL, 5), *r2 = pmk_rng_alloc(NULL, 5);
-    gsl_matrix *V = NULL, *S = NULL, *V2 = gsl_matrix_calloc(2, 4), *mean = gsl_matrix_alloc(2, 4);
+    gsl_matrix *V = NULL, *S = NULL, *V2 = gsl_matrix_calloc(2, 4);
     long *sw = NULL;
     ck_assert_int_eq(pmk_rbm_sample_init(m, NULL, &o, r, &V, &e), PMK_OK);
     for (size_t k = 0; k < 8; k++)
@@ -192,15 +218,21 @@ START_TEST(test_sample_chains)
     ck_assert_int_eq(pmk_rbm_sample(m, V, &o, r, &S, &sw, &e), PMK_OK);
     ck_assert_uint_eq(S->size1, 4);
     const long want_sw[4] = {3, 3, 6, 6};
-    for (size_t s = 0; s < 2; s++) {
-        ck_assert_int_eq(pmk_rbm_gibbs(m, V2, 3, mean, r2, &e), PMK_OK);
-        for (size_t c = 0; c < 2; c++) {
+    rbm_key key;   /* the key: four draws after the starting states */
+    rbm_key_draw(r2, &key);
+    for (size_t c = 0; c < 2; c++) {
+        rbm_xs x;
+        rbm_xs_init(&x, &key, RBM_DOM_CHAIN, c);
+        double mean[4], *v = gsl_matrix_ptr(V2, c, 0);
+        for (size_t s = 0; s < 2; s++) {
+            chain_by_hand(m, v, 3, mean, &x);
             ck_assert_int_eq(sw[2 * s + c], want_sw[2 * s + c]);
-            for (size_t i = 0; i < 4; i++)
-                ck_assert_double_eq(gsl_matrix_get(S, 2 * s + c, i), gsl_matrix_get(mean, c, i));
+            for (size_t i = 0; i < 4; i++)   /* a GEMM against a loop: rounding */
+                ck_assert_double_eq_tol(gsl_matrix_get(S, 2 * s + c, i), mean[i], 1e-14);
         }
     }
     ck_assert(gsl_matrix_equal(V, V2));   /* the chains' states after 6 sweeps */
+    ck_assert_uint_eq(pmk_rng_uniform_int(r, 1000), pmk_rng_uniform_int(r2, 1000));
     gsl_matrix_free(S);
     free(sw);
     /* every 0: steps / 10; sweeps may be left out */
@@ -216,7 +248,6 @@ START_TEST(test_sample_chains)
     ck_assert_ptr_null(S);
     gsl_matrix_free(V);
     gsl_matrix_free(V2);
-    gsl_matrix_free(mean);
     pmk_rng_free(r);
     pmk_rng_free(r2);
     pmk_rbm_free(m);

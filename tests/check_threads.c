@@ -324,5 +324,6 @@ Suite *suite_threads(void)
     tcase_add_test(tc, test_icm_any_threads);
     suite_add_tcase(s, tc);
     suite_add_tcase(s, tcase_threads_gnb());
+    suite_add_tcase(s, tcase_threads_rbm());
     return s;
 }

@@ -7,7 +7,7 @@
 # and 2 threads; a gnb model fitted over 2 ranges agrees with the one-thread
 # fit to 1e-12 relative and is byte-identical for the same count; an RBM
 # trained with the same seed is byte-identical for any --threads (rbm train
-# --help).
+# --help), and so are rbm hidden, eval and sample with the same seed.
 . "$PMK_TOP_SRCDIR/tests/lib.sh"
 cd "$T"
 
@@ -101,6 +101,20 @@ done
 same_bytes m1.rbm m2.rbm
 same_bytes m1.rbm m3.rbm
 both rbm eval -q --json --ais --ais-runs 20 --ais-betas 10,10,10 --seed 2 a1.rbm "$FIX/rbm-bars.csv"
+# hidden, eval and sample: rows (chains) in fixed blocks of 96 shared among
+# the threads, each row's draws from its own stream: the same bytes for 1, 2
+# and 3 threads (200 rows: 3 blocks; 100 chains: 2)
+for t in 1 2 3; do
+    expect_ok "$PMK" rbm hidden -q m1.rbm test.csv -o h$t.csv --threads $t
+    expect_ok "$PMK" rbm hidden -q --sample --seed 3 m1.rbm test.csv -o s$t.csv --threads $t
+    expect_ok "$PMK" rbm eval -q --json --seed 3 m1.rbm test.csv --threads $t
+    mv out e$t.json
+    expect_ok "$PMK" rbm sample -q --seed 3 -n 100 -s 2 --every 1 m1.rbm -o c$t.csv --threads $t
+done
+for t in 2 3; do
+    for f in h s c; do same_bytes "${f}1.csv" "$f$t.csv"; done
+    same_bytes e1.json e$t.json
+done
 both rbm hidden -q a1.rbm "$FIX/rbm-bars.csv" -o OUT.csv
 both rbm sample -q --seed 4 a1.rbm -o OUT.csv
 both rbm filters -q a1.rbm -o OUT.png

@@ -239,7 +239,8 @@ PMK_API double pmk_ising_local_delta(const pmk_ising_params *p, size_t width, si
                                      const int8_t *x, const int8_t *y, size_t row, size_t col);
 
 /** Restores @p x (width x height) from the observation @p y with the method in
- *  @p o (and the marginals when o->marginals is set).  @p x need not be initialised and must not overlap @p y.  @p rng is
+ *  @p o (and the marginals when o->marginals is set).  @p x need not be initialised and must not overlap @p y
+ *  (it may serve as work space: on failure its content is unspecified).  @p rng is
  *  needed by anneal, by the random order and by marginals from anneal (NULL
  *  is PMK_EINVAL there); @p res (may be NULL) receives the figures, the
  *  trace and the marginals (cleared on failure).

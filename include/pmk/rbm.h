@@ -136,19 +136,35 @@ PMK_API int pmk_rbm_check_data(const pmk_rbm *m, const gsl_matrix *X, pmk_error 
  * output of the wrong size, is PMK_EINVAL with a message naming both sizes;
  * a failed GEMM passes its status up.  Outputs are caller-allocated. */
 
-/** P (N x H) <- p(h = 1 | v) = sigmoid(V W + a) for V (N x D). */
+/** P (N x H) <- p(h = 1 | v) = sigmoid(V W + a) for V (N x D), on one
+ *  thread (pmk_rbm_hidden_prob_threads with 1). */
 PMK_API int pmk_rbm_hidden_prob(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *P,
                                 pmk_error *err);
+
+/** pmk_rbm_hidden_prob on @p threads threads (0: the cores available,
+ *  pmk/threads.h): the rows in fixed blocks of 96, one GEMM each, shared
+ *  among the threads, so P is the same bits for any count. */
+PMK_API int pmk_rbm_hidden_prob_threads(const pmk_rbm *m, const gsl_matrix *V, int threads,
+                                        gsl_matrix *P, pmk_error *err);
 
 /** P (N x D) <- p(v = 1 | h) = sigmoid(Hs W' + b) for Hs (N x H); Gaussian
  *  units: the means b + s (Hs W') of p(v | h). */
 PMK_API int pmk_rbm_visible_prob(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *P,
                                  pmk_error *err);
 
-/** S (N x H) <- one sample of h ~ p(h | v) per row of V (N x D), drawing
- *  N*H uniforms from @p r.  Statuses as pmk_rbm_hidden_prob. */
+/** S (N x H) <- one sample of h ~ p(h | v) per row of V (N x D), on one
+ *  thread: pmk_rbm_sample_hidden_threads with 1, the same draws. */
 PMK_API int pmk_rbm_sample_hidden(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *S,
                                   pmk_rng *r, pmk_error *err);
+
+/** S (N x H) <- one sample of h ~ p(h | v) per row of V (N x D) on
+ *  @p threads threads (0: the cores available).  Four uniforms are drawn
+ *  from @p r (after the shapes are checked) as the key of one stream per
+ *  row (xoshiro256** seeded from the key and the row's index), from which
+ *  that row's H draws come: the same seed gives the same S for any thread
+ *  count.  Statuses as pmk_rbm_hidden_prob. */
+PMK_API int pmk_rbm_sample_hidden_threads(const pmk_rbm *m, const gsl_matrix *V, int threads,
+                                          gsl_matrix *S, pmk_rng *r, pmk_error *err);
 
 /** S (N x D) <- one sample of v ~ p(v | h) per row of Hs (N x H), drawing
  *  N*D uniforms (Gaussian units: N*D normals) from @p r.  Statuses as
@@ -174,6 +190,12 @@ PMK_API int pmk_rbm_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vecto
 PMK_API int pmk_rbm_hidden_means(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *M,
                                  pmk_error *err);
 
+/** pmk_rbm_hidden_means on @p threads threads (0: the cores available):
+ *  the column sums of fixed blocks of 96 rows added in block order, so M is
+ *  the same bits for any count (and as pmk_rbm_hidden_means). */
+PMK_API int pmk_rbm_hidden_means_threads(const pmk_rbm *m, const gsl_matrix *V, int threads,
+                                         gsl_vector *M, pmk_error *err);
+
 /** The mean of F(v) over the rows of V (N x D) into *@p out (NaN for N = 0);
  *  statuses as pmk_rbm_free_energy. */
 PMK_API int pmk_rbm_mean_free_energy(const pmk_rbm *m, const gsl_matrix *V, double *out,
@@ -183,7 +205,10 @@ PMK_API int pmk_rbm_mean_free_energy(const pmk_rbm *m, const gsl_matrix *V, doub
 
 /** Reconstruction error as in Hinton's rbm.m: the mean over rows of
  *  sum_i (v_i - p(v_i = 1 | h))^2 with h sampled from p(h | v), into *@p out
- *  (NaN for N = 0).  PMK_EINVAL when V is not N x D; PMK_ENOMEM. */
+ *  (NaN for N = 0).  The samples come from per-row streams keyed by four
+ *  uniforms of @p r, as pmk_rbm_sample_hidden_threads; one thread
+ *  (pmk_rbm_evaluate has the threaded one).  PMK_EINVAL when V is not
+ *  N x D; PMK_ENOMEM. */
 PMK_API int pmk_rbm_recon_error(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r,
                                 double *out, pmk_error *err);
 
@@ -194,7 +219,8 @@ PMK_API int pmk_rbm_pseudo_likelihood(const pmk_rbm *m, const gsl_matrix *V, dou
                                       pmk_error *err);
 
 /** scikit-learn's stochastic estimate (BernoulliRBM.score_samples): per row one
- *  bit i drawn uniformly, D * log sigmoid(F(v~i) - F(v)); the mean over rows. */
+ *  bit i drawn uniformly, D * log sigmoid(F(v~i) - F(v)); the mean over rows.
+ *  The N bits are drawn from @p r first, in row order (N draws). */
 PMK_API int pmk_rbm_pseudo_likelihood_1bit(const pmk_rbm *m, const gsl_matrix *V,
                                            pmk_rng *r, double *out, pmk_error *err);
 
@@ -288,8 +314,13 @@ typedef struct pmk_rbm_evaluation {
  *  @p log_z_method (EXACT first, so that a layer too wide is refused before
  *  any other work), then the reconstruction error, both pseudo-likelihoods,
  *  the mean free energy and, for AIS, pmk_rbm_log_z_ais with @p ao (NULL:
- *  the defaults), drawing from @p r in that order.  *@p out is set only on
- *  success.  Statuses: those of the functions named; PMK_ELIMIT is, with
+ *  the defaults), drawing from @p r in that order.  Every figure runs on
+ *  ao->threads threads (0, and with @p ao NULL: the cores available), and
+ *  none depends on the count: rows in fixed blocks, sums added in block
+ *  order, the reconstruction's hidden samples from per-row streams keyed by
+ *  four draws of @p r (as pmk_rbm_sample_hidden_threads), the one-bit
+ *  estimate's bits drawn from @p r in row order first, AIS as
+ *  pmk_rbm_log_z_ais.  *@p out is set only on success.  Statuses: those of the functions named; PMK_ELIMIT is, with
  *  EXACT, a layer too wide (pmk_rbm_log_z_exact), with AIS, the runs'
  *  memory; PMK_EINVAL for an unknown method. */
 PMK_API int pmk_rbm_evaluate(const pmk_rbm *m, const gsl_matrix *V, int log_z_method,
@@ -389,13 +420,18 @@ typedef struct pmk_rbm_sample_options {
     int binary;           /**< 1: the snapshots are the chains' binary visible
                                states, 0: the means p(v = 1 | h) [0]; the
                                chains and their draws are the same */
+    int threads;          /**< threads running the chains (blocks of 96
+                               chains, each chain its own RNG stream: the
+                               snapshots do not depend on it); 0 = the
+                               cores available [0] */
 } pmk_rbm_sample_options;
 
 /** Fills @p o with the defaults in brackets above. */
 PMK_API void pmk_rbm_sample_options_init_default(pmk_rbm_sample_options *o);
 
-/** Checks @p o: at least 1 chain and 1 step, and at least one snapshot
- *  (every <= steps); PMK_EINVAL with a message naming the setting. */
+/** Checks @p o: at least 1 chain and 1 step, at least one snapshot
+ *  (every <= steps) and a thread count pmk_threads_check takes; PMK_EINVAL
+ *  with a message naming the setting. */
 PMK_API int pmk_rbm_sample_options_check(const pmk_rbm_sample_options *o, pmk_error *err);
 
 /** Starting states of o->chains chains, a new C x D matrix *@p V (owned by
@@ -411,7 +447,11 @@ PMK_API int pmk_rbm_sample_init(const pmk_rbm *m, const pmk_table *t,
                                 pmk_error *err);
 
 /** Runs the chains V (C x D binary states, updated in place) for S * every
- *  sweeps of pmk_rbm_gibbs, S = steps / every, keeping the visible means
+ *  sweeps of block Gibbs sampling (as pmk_rbm_gibbs), S = steps / every, on
+ *  o->threads threads.  Four uniforms drawn from @p r key one stream per
+ *  chain (xoshiro256** seeded from the key and the chain's index) that
+ *  gives all its draws: the same seed gives the same snapshots for any
+ *  thread count.  It keeps the visible means
  *  p(v = 1 | h) after every @c every sweeps: *@p snaps (S C x D; snapshot s
  *  in rows s C .. s C + C - 1) and, when @p sweeps is non-NULL, *@p sweeps
  *  (S C entries, the sweep count of each row), both new and owned by the

@@ -4,7 +4,8 @@
  * How many threads a call uses.  There is no library-wide setting: every
  * call that can use threads takes a @c threads field in its options
  * (pmk_data_options, pmk_ising_options, pmk_rbm_options,
- * pmk_rbm_ais_options), 0 meaning the cores available to the process.
+ * pmk_rbm_ais_options, pmk_rbm_sample_options; the pmk_rbm_*_threads calls
+ * take it as an argument), 0 meaning the cores available to the process.
  * pmk's own threads are OpenMP's (when built with it: pmk_threads_openmp);
  * without OpenMP the same work is done on one thread with the same
  * results.  The count also sets OpenBLAS's threads for the GEMM phases

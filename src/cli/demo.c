@@ -229,7 +229,7 @@ static int demo_rbm(const char *const in[], const char *const outs[], unsigned l
             gsl_matrix_set(V, c, i, y && n < X->size1 ? gsl_matrix_get(X, n, i) : 0.5);
     }
     pmk_bernoulli_sample(V, V, r);   /* in place, one shape: cannot fail */
-    pmk_rbm_sample_options so = {C, STEPS, EVERY, 0};
+    pmk_rbm_sample_options so = {C, STEPS, EVERY, 0, cli_threads()};
     if (pmk_rbm_sample(m, V, &so, r, &snaps, NULL, &err)
         || !(g = pmk_gnb_fit(&Xv.matrix, y, NULL, &err)))
         goto fail;

@@ -250,10 +250,10 @@ static int cmd_denoise(int argc, char **argv)
     o->truth = t ? t->spins : NULL;
     o->on_sweep = progress_sweep;
     o->on_sweep_arg = &prog;
+    x = gy ? NULL : pmk_spin_image_alloc(W, H, &err);   /* before the clock: the solver's time */
     double t0 = cli_now();
     if (gy ? pmk_potts_denoise(&v.p, o, gy, gt, &gx, rng, &res, &err) != PMK_OK
-           : !(x = pmk_spin_image_alloc(W, H, &err))
-                 || pmk_ising_denoise(&v.p, o, W, H, y->spins, x->spins, rng, &res, &err)) {
+           : !x || pmk_ising_denoise(&v.p, o, W, H, y->spins, x->spins, rng, &res, &err)) {
         /* The options are checked and the spins come from a reader: the one
          * PMK_EINVAL left is parameters too large for this image's energy
          * (pmk_ising_params_check_size), a usage error. */

@@ -335,8 +335,8 @@ static int rbm_hidden(int argc, char **argv)
         return rc;
     if (!(rc = load_both(&a, sample, &u)) && !(u.V = gsl_matrix_alloc(u.X->size1, u.m->h)))
         rc = cli_error("out of memory");
-    else if (!rc && ((sample ? pmk_rbm_sample_hidden(u.m, u.X, u.V, u.r, &err)
-                             : pmk_rbm_hidden_prob(u.m, u.X, u.V, &err))
+    else if (!rc && ((sample ? pmk_rbm_sample_hidden_threads(u.m, u.X, cli_threads(), u.V, u.r, &err)
+                             : pmk_rbm_hidden_prob_threads(u.m, u.X, cli_threads(), u.V, &err))
                      || pmk_csv_write_numbered(out, u.V, pmk_table_labels(u.t),
                                                pmk_table_labels(u.t) ? "label" : NULL, "h", &err)))
         rc = cli_error_pmk(&err);
@@ -439,7 +439,7 @@ static int rbm_eval(int argc, char **argv)
     if (!(rc = load_both(&a, 1, &u)) && !(hm = gsl_vector_alloc(u.m->h)))
         rc = cli_error("out of memory");
     if (!rc && (pmk_rbm_evaluate(u.m, u.X, method, &ao, u.r, &ev, &err)
-                || pmk_rbm_hidden_means(u.m, u.X, hm, &err)))
+                || pmk_rbm_hidden_means_threads(u.m, u.X, ao.threads, hm, &err)))
         rc = method == PMK_RBM_LOG_Z_EXACT && err.code == PMK_ELIMIT   /* a layer too wide */
                  ? cli_error("%s: %s (--ais)", a.pos[0], err.msg) : cli_error_pmk(&err);
     else if (!rc) {
@@ -504,6 +504,7 @@ static int rbm_sample(int argc, char **argv)
     }
     if (rc || key < 0)
         return rc ? rc : p.status;
+    so.threads = cli_threads();
     rbm_run u;
     if ((rc = cli_args_count(&a, 1, 1, "missing MODEL")) || (rc = sample_output(&a, &out, &fmt, &image))
         || (rc = run_begin(&a, &u)))

@@ -17,7 +17,7 @@ void core_advise_huge(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
     const uintptr_t huge = (uintptr_t)1 << 21;
-    if (n < 2 * huge)
+    if (n < huge)   /* no whole huge page inside */
         return;
     uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
     uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);

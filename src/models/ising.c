@@ -229,7 +229,18 @@ void pmk_ising_result_clear(pmk_ising_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Checks the size and that every spin is -1 or +1. */
+int ising_spins_bad(const int8_t *v, size_t width, size_t n, const char *what, pmk_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] != 1 && v[i] != -1)
+            return pmk_error_set(err, PMK_EINVAL,
+                                 "%s: spin at row %zu, column %zu is %d, not -1 or +1", what,
+                                 i / width + 1, i % width + 1, (int)v[i]);
+    return PMK_OK;
+}
+
+/* Checks the size and, unless v is NULL (a method that checks the spins as
+ * it reads them), that every spin is -1 or +1. */
 static int check_spins(size_t width, size_t height, const int8_t *v, const char *what,
                        size_t *n, int T, pmk_error *err)
 {
@@ -237,6 +248,8 @@ static int check_spins(size_t width, size_t height, const int8_t *v, const char 
         return pmk_error_set(err, PMK_EINVAL, "the image is empty (%zux%zu)", width, height);
     if (pmk_size_mul(width, height, n) != PMK_OK || *n > (size_t)INT32_MAX)
         return pmk_error_set(err, PMK_ELIMIT, "the image is too large (%zux%zu)", width, height);
+    if (!v)
+        return PMK_OK;
     /* Vectorisable scan, then locate: a spin + 1 is 0 or 2 (bit 1 only). */
     uint8_t bad = 0;
     const size_t nn = *n;
@@ -247,12 +260,7 @@ static int check_spins(size_t width, size_t height, const int8_t *v, const char 
         for (size_t i = (size_t)k << 18; i < e; i++)
             bad |= (uint8_t)((uint8_t)(v[i] + 1) & 0xfdu);
     }
-    for (size_t i = 0; bad && i < *n; i++)
-        if (v[i] != 1 && v[i] != -1)
-            return pmk_error_set(err, PMK_EINVAL,
-                                 "%s: spin at row %zu, column %zu is %d, not -1 or +1", what,
-                                 i / width + 1, i % width + 1, (int)v[i]);
-    return PMK_OK;
+    return bad ? ising_spins_bad(v, width, nn, what, err) : PMK_OK;
 }
 
 /* The three integer sums S1, S2, S3 of E over the W x H image, one fused
@@ -525,15 +533,20 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
     size_t n;
     int rc;
     const int T = pmk_threads_resolve(o->threads); /* checking y, counting */
+    /* The bit-packed ICM checks y as it packs it and counts the changed
+     * pixels and errors from its last sweep's popcounts. */
+    const int bits = ising_icm_bits_runs(p, o);
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
     if ((rc = pmk_ising_check(p, o, err))
         || (p->levels && (rc = pmk_error_set(err, PMK_EINVAL, "levels %u: the Potts model "
                                              "runs through pmk_potts_denoise", p->levels)))
-        || (rc = check_spins(width, height, y, "observed image", &n, T, err))
-        || (rc = pmk_ising_params_check_size(p, width, height, err)))
+        || (rc = check_spins(width, height, bits ? NULL : y, "observed image", &n, T, err)))
         return rc;
+    if ((rc = pmk_ising_params_check_size(p, width, height, err)))   /* a bad y first */
+        return bits && check_spins(width, height, y, "observed image", &n, T, err) ? PMK_EINVAL
+                                                                                   : rc;
     /* The method's own buffers, beside the caller's x and y: a visiting
      * order (size_t a pixel) for the reference ICM, anneal and mean field,
      * plus the best state (anneal) or the means (mean field); the fast ICM
@@ -582,8 +595,10 @@ int pmk_ising_denoise(const pmk_ising_params *p, const pmk_ising_options *o, siz
                    && res->ntrace > 0;
         res->energy = last ? res->trace[res->ntrace - 1].energy
                            : ising_energy(p, width, height, x, y);
-        res->changed = ising_count_diff(x, y, n, T);
-        res->errors = o->truth ? ising_count_diff(x, o->truth, n, T) : 0;
+        if (!bits) {
+            res->changed = ising_count_diff(x, y, n, T);
+            res->errors = o->truth ? ising_count_diff(x, o->truth, n, T) : 0;
+        }
         res->error = (double)res->errors / (double)n;
         res->width = width;
         res->height = height;

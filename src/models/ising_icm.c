@@ -388,10 +388,16 @@ int ising_icm_bytes(const pmk_ising_params *p, const pmk_ising_options *o, size_
  * of 2^18 takes some tens of microseconds, a barrier on a busy machine
  * (a descheduled thread) milliseconds.  8 neighbours (four colours) and
  * raster order run on bytes. */
+int ising_icm_bits_runs(const pmk_ising_params *p, const pmk_ising_options *o)
+{
+    return o->method == PMK_ISING_ICM && p->beta >= 0 && o->order == PMK_ISING_CHECKERBOARD
+           && p->neighbours == 4;
+}
+
 int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                    const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err)
 {
-    if (o->order == PMK_ISING_CHECKERBOARD && p->neighbours == 4) {
+    if (ising_icm_bits_runs(p, o)) {
         size_t most = (W * H) >> 18;
         int T = pmk_threads_resolve(o->threads);
         return ising_icm_bits(p, o, W, H, y, x, (size_t)T > most ? (most ? (int)most : 1) : T,

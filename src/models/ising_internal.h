@@ -78,6 +78,11 @@ double ising_energy_of(const pmk_ising_params *p, long long s1, long long s2, lo
 double ising_energy(const pmk_ising_params *p, size_t W, size_t H, const int8_t *x,
                     const int8_t *y);
 
+/* The first spin of v (n of them, rows of width) that is not -1 or +1:
+ * PMK_EINVAL with "WHAT: spin at row R, column C is V, not -1 or +1" in
+ * err; PMK_OK when there is none. */
+int ising_spins_bad(const int8_t *v, size_t width, size_t n, const char *what, pmk_error *err);
+
 /* Pixels where a and b differ, on T threads (1: this one). */
 size_t ising_count_diff(const int8_t *a, const int8_t *b, size_t n, int T);
 
@@ -140,14 +145,20 @@ int ising_icm_fast(const pmk_ising_params *p, const pmk_ising_options *o, size_t
                    const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err);
 /* The two fast ICM paths behind ising_icm_fast, apart for the tests: the
  * byte-parallel sweeps (any neighbours, raster or checkerboard) and the
- * bit-packed checkerboard sweep (4 neighbours only; x written at the end;
- * T threads, at most H used, where ising_icm_fast allots one per 2^18
- * pixels at most).
+ * bit-packed checkerboard sweep (4 neighbours only; x serves as its work
+ * space and is written at the end; T threads, at most H used, where
+ * ising_icm_fast allots one per 2^18 pixels at most).
  * Both give the image and trace of pmk_ising_icm_reference. */
 int ising_icm_bytes(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                     const int8_t *y, int8_t *x, pmk_ising_result *res, pmk_error *err);
 int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                    const int8_t *y, int8_t *x, int T, pmk_ising_result *res, pmk_error *err);
+/* Whether pmk_ising_denoise runs ising_icm_bits (ICM, checkerboard order,
+ * 4 neighbours, beta >= 0).  That path also checks y (its spins -1 or +1:
+ * PMK_EINVAL and ising_spins_bad's message for "observed image") and sets
+ * res->changed and res->errors (from options.truth), which pmk_ising_denoise
+ * then does not. */
+int ising_icm_bits_runs(const pmk_ising_params *p, const pmk_ising_options *o);
 int ising_anneal(const pmk_ising_params *p, const pmk_ising_options *o, size_t W, size_t H,
                  const int8_t *y, int8_t *x, pmk_rng *rng, pmk_ising_result *res,
                  pmk_error *err);

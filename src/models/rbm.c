@@ -24,11 +24,12 @@
 #include "pmk/limits.h"
 #include "pmk/rbm.h"
 #include "models/rbm_internal.h"
+#include "models/rbm_rows_internal.h"
 
 /* Clip for the logit of pixel means: keeps biases within +-6.9. */
 #define RBM_P_CLIP 0.001
 
-/* Rows in blocks of RBM_BLOCK: each block is one GEMM (or one gather). */
+/* Rows in blocks of RBM_BLOCK for the base rates: one gather each. */
 #define RBM_BLOCK 256
 
 /* ---------------------------------------------------------------- life cycle */
@@ -365,8 +366,8 @@ int pmk_rbm_read_data(const pmk_rbm *m, const char *path, const pmk_data_options
 
 /* The input X has @p cols columns (the layer @p layer of the model) and the
  * output Y is X's rows by @p out_cols. */
-static int check_shapes(const gsl_matrix *X, size_t cols, const char *layer,
-                        const gsl_matrix *Y, size_t out_cols, pmk_error *err)
+int rbm_check_shapes(const gsl_matrix *X, size_t cols, const char *layer, const gsl_matrix *Y,
+                     size_t out_cols, pmk_error *err)
 {
     if (X->size2 != cols)
         return pmk_error_set(err, PMK_EINVAL,
@@ -381,11 +382,11 @@ static int check_shapes(const gsl_matrix *X, size_t cols, const char *layer,
 /* Y <- sigmoid(X op(W) + c), row by row: the two conditionals.
  *   hidden:  X = V (N x D), op(W) = W (D x H), c = a, Y N x H;
  *   visible: X = Hs (N x H), op(W) = W' (H x D), c = b, Y N x D. */
-static int conditional(const pmk_rbm *m, int hidden, const gsl_matrix *X, gsl_matrix *Y,
-                       pmk_error *err)
+int rbm_conditional(const pmk_rbm *m, int hidden, const gsl_matrix *X, gsl_matrix *Y,
+                    pmk_error *err)
 {
-    int rc = hidden ? check_shapes(X, m->d, "visible", Y, m->h, err)
-                    : check_shapes(X, m->h, "hidden", Y, m->d, err);
+    int rc = hidden ? rbm_check_shapes(X, m->d, "visible", Y, m->h, err)
+                    : rbm_check_shapes(X, m->h, "hidden", Y, m->d, err);
     gsl_matrix *U = NULL;   /* Gaussian units: the hidden layer sees v / s */
     if (rc || (hidden && (rc = rbm_gauss_scaled(m, X, &U, err))))
         return rc;
@@ -403,41 +404,79 @@ static int conditional(const pmk_rbm *m, int hidden, const gsl_matrix *X, gsl_ma
     return PMK_OK;
 }
 
+/* One block of rbm_hidden_rows: p(h | v) of its rows, drawn unless key is NULL. */
+typedef struct hidden_job {
+    const pmk_rbm *m;
+    const gsl_matrix *V;
+    gsl_matrix *Y;
+    const rbm_key *key;
+} hidden_job;
+
+static int hidden_block(void *ctx, size_t n0, size_t nb, double *ws, double *part)
+{
+    const hidden_job *j = ctx;
+    gsl_matrix_const_view Vb = gsl_matrix_const_submatrix(j->V, n0, 0, nb, j->m->d);
+    gsl_matrix_view Yb = gsl_matrix_submatrix(j->Y, n0, 0, nb, j->m->h);
+    int rc = rbm_conditional(j->m, 1, &Vb.matrix, &Yb.matrix, NULL);
+    if (!rc && j->key)
+        rbm_bernoulli_rows(&Yb.matrix, j->key, RBM_DOM_HIDDEN, n0);
+    return rc;
+}
+
+int rbm_hidden_rows(const pmk_rbm *m, const gsl_matrix *V, const rbm_key *key, int threads,
+                    gsl_matrix *Y, pmk_error *err)
+{
+    hidden_job j = {m, V, Y, key};
+    int rc = rbm_check_shapes(V, m->d, "visible", Y, m->h, err);
+    if (!rc && (rc = rbm_rows_run(V->size1, threads, 0, 0, hidden_block, &j, NULL)))
+        pmk_error_set(err, rc, "hidden units: %s", pmk_strerror(rc));
+    return rc;
+}
+
+int pmk_rbm_hidden_prob_threads(const pmk_rbm *m, const gsl_matrix *V, int threads,
+                                gsl_matrix *P, pmk_error *err)
+{
+    return rbm_hidden_rows(m, V, NULL, threads, P, err);
+}
+
 int pmk_rbm_hidden_prob(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *P, pmk_error *err)
 {
-    return conditional(m, 1, V, P, err);
+    return rbm_hidden_rows(m, V, NULL, 1, P, err);
 }
 
 int pmk_rbm_visible_prob(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *P, pmk_error *err)
 {
-    return conditional(m, 0, Hs, P, err);
+    return rbm_conditional(m, 0, Hs, P, err);
 }
 
-/* S <- Bernoulli(S) in place, the status passed up with a message. */
-static int sample_in_place(gsl_matrix *S, pmk_rng *r, pmk_error *err)
+int pmk_rbm_sample_hidden_threads(const pmk_rbm *m, const gsl_matrix *V, int threads,
+                                  gsl_matrix *S, pmk_rng *r, pmk_error *err)
 {
-    int rc = pmk_bernoulli_sample(S, S, r);
-    return rc ? pmk_error_set(err, rc, "sampling: %s", pmk_strerror(rc)) : PMK_OK;
+    rbm_key key;
+    int rc = rbm_check_shapes(V, m->d, "visible", S, m->h, err);
+    if (rc)
+        return rc;
+    rbm_key_draw(r, &key);
+    return rbm_hidden_rows(m, V, &key, threads, S, err);
 }
 
 int pmk_rbm_sample_hidden(const pmk_rbm *m, const gsl_matrix *V, gsl_matrix *S, pmk_rng *r,
                           pmk_error *err)
 {
-    int rc = conditional(m, 1, V, S, err);
-    return rc ? rc : sample_in_place(S, r, err);
+    return pmk_rbm_sample_hidden_threads(m, V, 1, S, r, err);
 }
 
 int pmk_rbm_sample_visible(const pmk_rbm *m, const gsl_matrix *Hs, gsl_matrix *S, pmk_rng *r,
                            pmk_error *err)
 {
-    int rc = conditional(m, 0, Hs, S, err);
+    int rc = rbm_conditional(m, 0, Hs, S, err);
     return rc ? rc : rbm_visible_draw(m, S, r, err);
 }
 
 int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_matrix *mean, pmk_rng *r,
                   pmk_error *err)
 {
-    int rc = check_shapes(V, m->d, "visible", mean, m->d, err);
+    int rc = rbm_check_shapes(V, m->d, "visible", mean, m->d, err);
     if (rc)
         return rc;
     gsl_matrix *Hs = gsl_matrix_alloc(V->size1, m->h);
@@ -446,7 +485,7 @@ int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_matrix *mea
     for (size_t s = 0; s < steps && !rc; s++) {
         rc = pmk_rbm_sample_hidden(m, V, Hs, r, err);
         if (!rc)
-            rc = conditional(m, 0, Hs, V, err);
+            rc = rbm_conditional(m, 0, Hs, V, err);
         if (!rc && mean && s + 1 == steps)
             gsl_matrix_memcpy(mean, V);
         if (!rc)
@@ -458,125 +497,160 @@ int pmk_rbm_gibbs(const pmk_rbm *m, gsl_matrix *V, size_t steps, gsl_matrix *mea
 
 /* ---------------------------------------------------------------- free energy */
 
+/* The row-parallel figures: one block of rows each call (rbm_rows_run). */
+typedef struct fig_job {
+    const pmk_rbm *m;
+    const gsl_matrix *V;
+    gsl_vector *F;        /* free energies (may be NULL) */
+    const rbm_key *key;   /* recon: the hidden draws */
+} fig_job;
+
 /* F(v) = -b'v - sum_j softplus((W'v + a)_j) for each row, through X = V W
- * (one GEMM of nb x D by D x H per block); F may be NULL, *sum gets the total. */
-static int free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F, double *sum,
-                       pmk_error *err)
+ * (one GEMM of nb x D by D x H); part[0] the block's total. */
+static int fe_block(void *ctx, size_t n0, size_t nb, double *ws, double *part)
 {
-    int rc = check_shapes(V, m->d, "visible", NULL, 0, err);
+    const fig_job *j = ctx;
+    const pmk_rbm *m = j->m;
+    gsl_matrix_const_view Vb = gsl_matrix_const_submatrix(j->V, n0, 0, nb, m->d);
+    gsl_matrix_view Xb = gsl_matrix_view_array(ws, nb, m->h);
+    gsl_matrix *U = NULL;   /* Gaussian units: (v / s) W */
+    int rc = rbm_gauss_scaled(m, &Vb.matrix, &U, NULL);
+    if (!rc)
+        rc = pmk_gemm(CblasNoTrans, CblasNoTrans, 1.0, U ? U : &Vb.matrix, m->W, 0.0, &Xb.matrix);
+    rbm_matrix_free(U);
+    for (size_t n = 0; n < nb && !rc; n++) {
+        const double *v = gsl_matrix_const_ptr(&Vb.matrix, n, 0);
+        const double *x = gsl_matrix_const_ptr(&Xb.matrix, n, 0);
+        double f = rbm_visible_energy(m, v);
+        for (size_t k = 0; k < m->h; k++)
+            f -= pmk_softplus(x[k] + m->a->data[k * m->a->stride]);
+        if (j->F)
+            gsl_vector_set(j->F, n0 + n, f);
+        part[0] += f;
+    }
+    return rc;
+}
+
+int rbm_free_energy_rows(const pmk_rbm *m, const gsl_matrix *V, int threads, gsl_vector *F,
+                         double *sum, pmk_error *err)
+{
+    int rc = rbm_check_shapes(V, m->d, "visible", NULL, 0, err);
     if (rc)
         return rc;
     if (F && F->size != V->size1)
         return pmk_error_set(err, PMK_EINVAL, "the output has %zu entries, expected %zu",
                              F->size, V->size1);
-    *sum = 0.0;
-    if (V->size1 == 0)
-        return PMK_OK;
-    gsl_matrix *X = gsl_matrix_alloc(V->size1 < RBM_BLOCK ? V->size1 : RBM_BLOCK, m->h);
-    if (!X)
-        return pmk_error_set(err, PMK_ENOMEM, "out of memory for free energies");
-    for (size_t n0 = 0; n0 < V->size1 && !rc; n0 += RBM_BLOCK) {
-        size_t nb = V->size1 - n0 < RBM_BLOCK ? V->size1 - n0 : RBM_BLOCK;
-        gsl_matrix_const_view Vb = gsl_matrix_const_submatrix(V, n0, 0, nb, m->d);
-        gsl_matrix_view Xb = gsl_matrix_submatrix(X, 0, 0, nb, m->h);
-        gsl_matrix *U = NULL;   /* Gaussian units: (v / s) W */
-        if (!(rc = rbm_gauss_scaled(m, &Vb.matrix, &U, err)))
-            rc = pmk_gemm(CblasNoTrans, CblasNoTrans, 1.0, U ? U : &Vb.matrix, m->W, 0.0,
-                          &Xb.matrix);
-        rbm_matrix_free(U);
-        for (size_t n = 0; n < nb && !rc; n++) {
-            const double *v = gsl_matrix_const_ptr(V, n0 + n, 0);
-            const double *x = gsl_matrix_const_ptr(&Xb.matrix, n, 0);
-            double f = rbm_visible_energy(m, v);
-            for (size_t j = 0; j < m->h; j++)
-                f -= pmk_softplus(x[j] + m->a->data[j * m->a->stride]);
-            if (F)
-                gsl_vector_set(F, n0 + n, f);
-            *sum += f;
-        }
-    }
-    gsl_matrix_free(X);
-    return rc ? pmk_error_set(err, rc, "free energy: %s", pmk_strerror(rc)) : PMK_OK;
+    fig_job j = {m, V, F, NULL};
+    if ((rc = rbm_rows_run(V->size1, threads, RBM_ROWS_BLOCK * m->h, 1, fe_block, &j, sum)))
+        pmk_error_set(err, rc, "free energy: %s", pmk_strerror(rc));
+    return rc;
 }
 
 int pmk_rbm_free_energy(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *F, pmk_error *err)
 {
     double sum;
-    return free_energy(m, V, F, &sum, err);
+    return rbm_free_energy_rows(m, V, 1, F, &sum, err);
 }
 
 int pmk_rbm_mean_free_energy(const pmk_rbm *m, const gsl_matrix *V, double *out,
                              pmk_error *err)
 {
     double sum;
-    int rc = free_energy(m, V, NULL, &sum, err);
+    int rc = rbm_free_energy_rows(m, V, 1, NULL, &sum, err);
     if (!rc)
         *out = V->size1 ? sum / (double)V->size1 : NAN;
     return rc;
 }
 
-int pmk_rbm_hidden_means(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *M, pmk_error *err)
+/* part[0..H-1] <- the column sums of p(h | v) over the block's rows, in order. */
+static int means_block(void *ctx, size_t n0, size_t nb, double *ws, double *part)
+{
+    const fig_job *j = ctx;
+    gsl_matrix_const_view Vb = gsl_matrix_const_submatrix(j->V, n0, 0, nb, j->m->d);
+    gsl_matrix_view Pb = gsl_matrix_view_array(ws, nb, j->m->h);
+    gsl_vector_view sums = gsl_vector_view_array(part, j->m->h);
+    int rc = rbm_conditional(j->m, 1, &Vb.matrix, &Pb.matrix, NULL);
+    if (!rc)
+        add_column_sums(&Pb.matrix, &sums.vector);
+    return rc;
+}
+
+int pmk_rbm_hidden_means_threads(const pmk_rbm *m, const gsl_matrix *V, int threads,
+                                 gsl_vector *M, pmk_error *err)
 {
     if (M->size != m->h)
         return pmk_error_set(err, PMK_EINVAL, "the means have %zu entries, expected %zu",
                              M->size, m->h);
-    int rc = check_shapes(V, m->d, "visible", NULL, 0, err);
-    size_t nb0 = V->size1 < RBM_BLOCK ? V->size1 : RBM_BLOCK;
-    if (rc || nb0 == 0) {
+    int rc = rbm_check_shapes(V, m->d, "visible", NULL, 0, err);
+    if (rc || V->size1 == 0) {
         gsl_vector_set_all(M, NAN);
         return rc;
     }
-    gsl_matrix *P = gsl_matrix_alloc(nb0, m->h);
-    if (!P)
+    fig_job j = {m, V, NULL, NULL};
+    double *sums = malloc(m->h * sizeof *sums);
+    if (!sums)
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for the hidden means");
-    gsl_vector_set_zero(M);
-    for (size_t n0 = 0; n0 < V->size1 && !rc; n0 += RBM_BLOCK) {
-        size_t nb = V->size1 - n0 < RBM_BLOCK ? V->size1 - n0 : RBM_BLOCK;
-        gsl_matrix_const_view Vb = gsl_matrix_const_submatrix(V, n0, 0, nb, m->d);
-        gsl_matrix_view Pb = gsl_matrix_submatrix(P, 0, 0, nb, m->h);
-        if (!(rc = conditional(m, 1, &Vb.matrix, &Pb.matrix, err)))
-            add_column_sums(&Pb.matrix, M);
-    }
-    gsl_vector_scale(M, 1.0 / (double)V->size1);
-    gsl_matrix_free(P);
+    if ((rc = rbm_rows_run(V->size1, threads, RBM_ROWS_BLOCK * m->h, m->h, means_block, &j, sums)))
+        pmk_error_set(err, rc, "hidden means: %s", pmk_strerror(rc));
+    for (size_t k = 0; k < m->h && !rc; k++)
+        gsl_vector_set(M, k, sums[k] / (double)V->size1);
+    free(sums);
     return rc;
+}
+
+int pmk_rbm_hidden_means(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *M, pmk_error *err)
+{
+    return pmk_rbm_hidden_means_threads(m, V, 1, M, err);
 }
 
 /* ---------------------------------------------------------------- monitoring */
 
-int pmk_rbm_recon_error(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, double *out,
-                        pmk_error *err)
+/* part[0] <- sum over the block's rows of |v - p(v | h)|^2, h ~ p(h | v) from
+ * row n's stream (key, RBM_DOM_RECON, n); ws: nb x H then nb x D. */
+static int recon_block(void *ctx, size_t n0, size_t nb, double *ws, double *part)
 {
-    int rc = check_shapes(V, m->d, "visible", NULL, 0, err);
+    const fig_job *j = ctx;
+    const pmk_rbm *m = j->m;
+    gsl_matrix_const_view Vb = gsl_matrix_const_submatrix(j->V, n0, 0, nb, m->d);
+    gsl_matrix_view Hb = gsl_matrix_view_array(ws, nb, m->h);
+    gsl_matrix_view Pb = gsl_matrix_view_array(ws + nb * m->h, nb, m->d);
+    int rc = rbm_conditional(m, 1, &Vb.matrix, &Hb.matrix, NULL);
+    if (!rc) {
+        rbm_bernoulli_rows(&Hb.matrix, j->key, RBM_DOM_RECON, n0);
+        rc = rbm_conditional(m, 0, &Hb.matrix, &Pb.matrix, NULL);
+    }
+    for (size_t n = 0; n < nb && !rc; n++) {
+        const double *v = gsl_matrix_const_ptr(&Vb.matrix, n, 0);
+        const double *p = gsl_matrix_const_ptr(&Pb.matrix, n, 0);
+        for (size_t i = 0; i < m->d; i++)
+            part[0] += (v[i] - p[i]) * (v[i] - p[i]);
+    }
+    return rc;
+}
+
+int rbm_recon_error_rows(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, int threads,
+                         double *out, pmk_error *err)
+{
+    int rc = rbm_check_shapes(V, m->d, "visible", NULL, 0, err);
     if (rc)
         return rc;
-    size_t nb0 = V->size1 < RBM_BLOCK ? V->size1 : RBM_BLOCK;
-    if (nb0 == 0) {
+    if (V->size1 == 0) {
         *out = NAN;
         return PMK_OK;
     }
-    gsl_matrix *Hs = gsl_matrix_alloc(nb0, m->h), *P = gsl_matrix_alloc(nb0, m->d);
-    if (!Hs || !P)
-        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for the reconstruction error");
-    double sum = 0.0;
-    for (size_t n0 = 0; n0 < V->size1 && !rc; n0 += RBM_BLOCK) {
-        size_t nb = V->size1 - n0 < RBM_BLOCK ? V->size1 - n0 : RBM_BLOCK;
-        gsl_matrix_const_view Vb = gsl_matrix_const_submatrix(V, n0, 0, nb, m->d);
-        gsl_matrix_view Hb = gsl_matrix_submatrix(Hs, 0, 0, nb, m->h);
-        gsl_matrix_view Pb = gsl_matrix_submatrix(P, 0, 0, nb, m->d);
-        rc = pmk_rbm_sample_hidden(m, &Vb.matrix, &Hb.matrix, r, err);
-        if (!rc)
-            rc = conditional(m, 0, &Hb.matrix, &Pb.matrix, err);
-        for (size_t n = 0; n < nb && !rc; n++) {
-            const double *v = gsl_matrix_const_ptr(V, n0 + n, 0);
-            const double *p = gsl_matrix_const_ptr(&Pb.matrix, n, 0);
-            for (size_t i = 0; i < m->d; i++)
-                sum += (v[i] - p[i]) * (v[i] - p[i]);
-        }
-    }
-    rbm_matrix_free(Hs);
-    rbm_matrix_free(P);
-    if (!rc)
-        *out = sum / (double)V->size1;
-    return rc;
+    rbm_key key;
+    rbm_key_draw(r, &key);
+    fig_job j = {m, V, NULL, &key};
+    double sum;
+    if ((rc = rbm_rows_run(V->size1, threads, RBM_ROWS_BLOCK * (m->h + m->d), 1, recon_block, &j,
+                           &sum)))
+        return pmk_error_set(err, rc, "reconstruction error: %s", pmk_strerror(rc));
+    *out = sum / (double)V->size1;
+    return PMK_OK;
+}
+
+int pmk_rbm_recon_error(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, double *out,
+                        pmk_error *err)
+{
+    return rbm_recon_error_rows(m, V, r, 1, out, err);
 }

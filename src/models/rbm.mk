@@ -7,6 +7,10 @@ src_libpmk_la_SOURCES += src/models/rbm.c src/models/rbm_score.c src/models/rbm_
 	src/models/rbm_gauss_score.c \
 	src/models/rbm_run.c src/models/rbm_step.c
 noinst_HEADERS += src/models/rbm_internal.h src/models/rbm_train_internal.h
+# rows shared among threads outside training (hidden, eval, sample)
+src_libpmk_la_SOURCES += src/models/rbm_rows.c
+noinst_HEADERS += src/models/rbm_rows_internal.h
+tests_check_pmk_SOURCES += tests/check_threads_rbm.c
 src_pmk_SOURCES += src/cli/rbm.c
 tests_check_pmk_SOURCES += tests/check_rbm.c tests/check_rbm_train.c tests/check_rbm_draw.c \
 	tests/check_rbm_run.c tests/check_rbm_resume.c tests/check_rbm_gauss.c tests/check_rbm.h

@@ -14,17 +14,17 @@
 #include <stdlib.h>
 
 #include "pmk/limits.h"
+#include "pmk/threads.h"
 #include "pmk/rbm.h"
 #include "models/rbm_internal.h"
+#include "models/rbm_rows_internal.h"
 
 /* ---------------------------------------------------------------- sampling */
 
 void pmk_rbm_sample_options_init_default(pmk_rbm_sample_options *o)
 {
-    o->chains = 10;
-    o->steps = 1000;
-    o->every = 0;
-    o->binary = 0;
+    /* every, binary and threads 0 */
+    *o = (pmk_rbm_sample_options){.chains = 10, .steps = 1000};
 }
 
 /* The snapshot interval: o->every, or steps / 10 and at least 1. */
@@ -42,7 +42,7 @@ int pmk_rbm_sample_options_check(const pmk_rbm_sample_options *o, pmk_error *err
     if (sample_every(o) > o->steps)
         return pmk_error_set(err, PMK_EINVAL, "no snapshot: every %zu exceeds steps %zu",
                              o->every, o->steps);
-    return PMK_OK;
+    return pmk_threads_check(o->threads, err);
 }
 
 /* The options checked, and the run's memory against the ceiling: the states,
@@ -90,6 +90,59 @@ int pmk_rbm_sample_init(const pmk_rbm *m, const pmk_table *t, const pmk_rbm_samp
     return PMK_OK;
 }
 
+/* The chains of pmk_rbm_sample, a block of them per call (rbm_rows_run). */
+typedef struct chain_job {
+    const pmk_rbm *m;
+    gsl_matrix *V, *S;    /* C x D states; nsnap C x D snapshots */
+    size_t every, nsnap;
+    int binary;
+    const rbm_key *key;
+} chain_job;
+
+/* Chains [c0, c0 + nb) through every sweep: h ~ p(h | v), the means
+ * p(v | h), v drawn from them, each chain's draws from its own stream
+ * (key, RBM_DOM_CHAIN, c) in that order; ws: nb x H. */
+static int chain_block(void *ctx, size_t c0, size_t nb, double *ws, double *part)
+{
+    const chain_job *j = ctx;
+    const pmk_rbm *m = j->m;
+    const size_t C = j->V->size1, D = m->d, H = m->h;
+    rbm_xs *xs = malloc(nb * sizeof *xs);
+    if (!xs)
+        return PMK_ENOMEM;
+    for (size_t c = 0; c < nb; c++)
+        rbm_xs_init(xs + c, j->key, RBM_DOM_CHAIN, c0 + c);
+    gsl_matrix_view Vb = gsl_matrix_submatrix(j->V, c0, 0, nb, D);
+    gsl_matrix_view Hb = gsl_matrix_view_array(ws, nb, H);
+    int rc = PMK_OK;
+    for (size_t s = 0; s < j->nsnap && !rc; s++) {
+        gsl_matrix_view dst = gsl_matrix_submatrix(j->S, s * C + c0, 0, nb, D);
+        for (size_t t = 0; t < j->every && !rc; t++) {
+            if ((rc = rbm_conditional(m, 1, &Vb.matrix, &Hb.matrix, NULL)))
+                break;
+            for (size_t c = 0; c < nb; c++) {   /* h ~ p(h | v) */
+                double *h = gsl_matrix_ptr(&Hb.matrix, c, 0);
+                for (size_t k = 0; k < H; k++)
+                    h[k] = rbm_xs_uniform(xs + c) < h[k] ? 1.0 : 0.0;
+            }
+            if ((rc = rbm_conditional(m, 0, &Hb.matrix, &Vb.matrix, NULL)))
+                break;
+            if (!j->binary && t + 1 == j->every)   /* the snapshot: p(v | h) */
+                gsl_matrix_memcpy(&dst.matrix, &Vb.matrix);
+            for (size_t c = 0; c < nb; c++) {   /* v ~ p(v | h) */
+                double *v = gsl_matrix_ptr(&Vb.matrix, c, 0);
+                for (size_t i = 0; i < D; i++)
+                    v[i] = m->visible ? v[i] + gsl_vector_get(m->sigma, i) * rbm_xs_gaussian(xs + c)
+                                      : rbm_xs_uniform(xs + c) < v[i] ? 1.0 : 0.0;
+            }
+        }
+        if (!rc && j->binary)
+            gsl_matrix_memcpy(&dst.matrix, &Vb.matrix);
+    }
+    free(xs);
+    return rc;
+}
+
 int pmk_rbm_sample(const pmk_rbm *m, gsl_matrix *V, const pmk_rbm_sample_options *o,
                    pmk_rng *r, gsl_matrix **snaps, long **sweeps, pmk_error *err)
 {
@@ -105,14 +158,14 @@ int pmk_rbm_sample(const pmk_rbm *m, gsl_matrix *V, const pmk_rbm_sample_options
     if (!S || (sweeps && !lab))
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for %zu chains with %zu snapshots",
                            C, nsnap);
-    for (size_t s = 0; s < nsnap && !rc; s++) {
-        gsl_matrix_view dst = gsl_matrix_submatrix(S, s * C, 0, C, m->d);
-        rc = pmk_rbm_gibbs(m, V, every, o->binary ? NULL : &dst.matrix, r, err);
-        if (!rc && o->binary)
-            gsl_matrix_memcpy(&dst.matrix, V);
-        for (size_t k = 0; lab && k < C; k++)
+    for (size_t s = 0; lab && s < nsnap; s++)
+        for (size_t k = 0; k < C; k++)
             lab[s * C + k] = (long)((s + 1) * every);
-    }
+    rbm_key key;
+    rbm_key_draw(r, &key);
+    chain_job j = {m, V, S, every, nsnap, o->binary, &key};
+    if (!rc && (rc = rbm_rows_run(C, o->threads, RBM_ROWS_BLOCK * m->h, 0, chain_block, &j, NULL)))
+        pmk_error_set(err, rc, "sampling: %s", pmk_strerror(rc));
     if (!rc)   /* Gaussian units: back to the data's (scaled) units */
         rc = pmk_rbm_standardise(m, S, 1, err);
     if (rc) {

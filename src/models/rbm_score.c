@@ -18,6 +18,7 @@
 #include "pmk/limits.h"
 #include "pmk/rbm.h"
 #include "models/rbm_internal.h"
+#include "models/rbm_rows_internal.h"
 #include "core/progress_internal.h"
 #include "core/core_internal.h"
 
@@ -33,11 +34,14 @@
  * weight (delta = +-1) and is tabulated once.  The sum of logs is taken as
  * the log of products of 16 factors at a time: each factor lies in
  * [e^-|w|, e^|w|], so with max |W| <= 40 no product leaves double range;
- * wider weights fall back to one log1p per term.  N*D*H multiply-adds. */
+ * wider weights fall back to one log1p per term.  N*D*H multiply-adds, the
+ * rows in blocks on threads (rbm_rows_run), and the tables' rows too. */
 typedef struct pl_work {
-    gsl_matrix *X;        /* N x H: W'v + a, then sigmoid of it */
+    const pmk_rbm *m;
+    const gsl_matrix *V;
     double *ep, *em;      /* D x H: expm1(W), expm1(-W) */
     int products;         /* max |W| <= 40 */
+    const size_t *bit;    /* the one-bit estimate: row n's bit (NULL: every bit) */
 } pl_work;
 
 static double sum_log1p(const double *s, const double *e, size_t H, int products)
@@ -80,8 +84,47 @@ static double flip_gap(const pmk_rbm *m, const pl_work *w, const double *v, cons
     return -gsl_vector_get(m->b, i) * delta - sum_log1p(s, e, m->h, w->products);
 }
 
-static int pl_common(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, double *out,
-                     pmk_error *err)
+/* The tables' rows [i0, i0 + ni); part[0] counts the weights beyond 40. */
+static int table_block(void *ctx, size_t i0, size_t ni, double *ws, double *part)
+{
+    pl_work *w = ctx;
+    const size_t H = w->m->h;
+    for (size_t i = i0; i < i0 + ni; i++) {
+        const double *wr = gsl_matrix_const_ptr(w->m->W, i, 0);
+        for (size_t j = 0; j < H; j++) {
+            w->ep[i * H + j] = expm1(wr[j]);
+            w->em[i * H + j] = expm1(-wr[j]);
+            part[0] += !(fabs(wr[j]) <= 40.0);
+        }
+    }
+    return PMK_OK;
+}
+
+/* part[0] <- the block's sum of log p(v_i | v_-i), over every bit or row n's
+ * one bit times D; ws: s = sigmoid(W'v + a) (nb x H), then H for flip_gap. */
+static int pl_block(void *ctx, size_t n0, size_t nb, double *ws, double *part)
+{
+    const pl_work *w = ctx;
+    const size_t D = w->m->d, H = w->m->h;
+    gsl_matrix_const_view Vb = gsl_matrix_const_submatrix(w->V, n0, 0, nb, D);
+    gsl_matrix_view Sb = gsl_matrix_view_array(ws, nb, H);
+    int rc = rbm_conditional(w->m, 1, &Vb.matrix, &Sb.matrix, NULL);
+    for (size_t n = 0; n < nb && !rc; n++) {
+        const double *v = gsl_matrix_const_ptr(w->V, n0 + n, 0);
+        const double *s = gsl_matrix_const_ptr(&Sb.matrix, n, 0);
+        if (w->bit) {
+            part[0] += (double)D * pmk_log_sigmoid(flip_gap(w->m, w, v, s, w->bit[n0 + n],
+                                                            ws + nb * H));
+        } else {
+            for (size_t i = 0; i < D; i++)
+                part[0] += pmk_log_sigmoid(flip_gap(w->m, w, v, s, i, ws + nb * H));
+        }
+    }
+    return rc;
+}
+
+int rbm_pseudo_likelihood_rows(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, int threads,
+                               double *out, pmk_error *err)
 {
     if (V->size2 != m->d)
         return pmk_error_set(err, PMK_EINVAL,
@@ -91,59 +134,37 @@ static int pl_common(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, double *
         *out = NAN;
         return PMK_OK;
     }
-    const size_t D = m->d, H = m->h;
-    pl_work w = {0};
-    double *tmp = malloc(H * sizeof *tmp);
-    w.ep = malloc(D * H * sizeof(double));
-    w.em = malloc(D * H * sizeof(double));
-    w.X = gsl_matrix_alloc(V->size1, H);
+    const size_t D = m->d, H = m->h, N = V->size1;
+    pl_work w = {m, V, malloc(D * H * sizeof(double)), malloc(D * H * sizeof(double)), 0, NULL};
+    size_t *bit = r ? malloc(N * sizeof *bit) : NULL;
+    double wide = 0.0, sum = 0.0;
     int rc = PMK_OK;
-    if (!tmp || !w.ep || !w.em || !w.X)
-        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for the pseudo-likelihood");
-    else
-        rc = pmk_rbm_hidden_prob(m, V, w.X, err);
-    double sum = 0.0;
-    if (!rc) {
-        double wmax = 0.0;
-        for (size_t i = 0; i < D; i++) {
-            const double *wr = gsl_matrix_const_ptr(m->W, i, 0);
-            for (size_t j = 0; j < H; j++) {
-                w.ep[i * H + j] = expm1(wr[j]);
-                w.em[i * H + j] = expm1(-wr[j]);
-                if (fabs(wr[j]) > wmax)
-                    wmax = fabs(wr[j]);
-            }
-        }
-        w.products = wmax <= 40.0;
-        for (size_t n = 0; n < V->size1; n++) {
-            const double *v = gsl_matrix_const_ptr(V, n, 0);
-            const double *s = gsl_matrix_const_ptr(w.X, n, 0);
-            if (r) {
-                size_t i = (size_t)pmk_rng_uniform_int(r, (unsigned long)D);
-                sum += (double)D * pmk_log_sigmoid(flip_gap(m, &w, v, s, i, tmp));
-            } else {
-                for (size_t i = 0; i < D; i++)
-                    sum += pmk_log_sigmoid(flip_gap(m, &w, v, s, i, tmp));
-            }
-        }
+    if (!w.ep || !w.em || (r && !bit))
+        rc = PMK_ENOMEM;
+    for (size_t n = 0; bit && n < N; n++)   /* in row order, on this thread */
+        bit[n] = (size_t)pmk_rng_uniform_int(r, (unsigned long)D);
+    w.bit = bit;
+    if (!rc && !(rc = rbm_rows_run(D, threads, 0, 1, table_block, &w, &wide))) {
+        w.products = wide == 0.0;
+        rc = rbm_rows_run(N, threads, RBM_ROWS_BLOCK * H + H, 1, pl_block, &w, &sum);
     }
-    CORE_FREE(tmp, w.ep, w.em);
-    rbm_matrix_free(w.X);
-    if (!rc)
-        *out = sum / (double)V->size1;
-    return rc;
+    CORE_FREE(w.ep, w.em, bit);
+    if (rc)
+        return pmk_error_set(err, rc, "pseudo-likelihood: %s", pmk_strerror(rc));
+    *out = sum / (double)N;
+    return PMK_OK;
 }
 
 int pmk_rbm_pseudo_likelihood(const pmk_rbm *m, const gsl_matrix *V, double *out,
                               pmk_error *err)
 {
-    return pl_common(m, V, NULL, out, err);
+    return rbm_pseudo_likelihood_rows(m, V, NULL, 1, out, err);
 }
 
 int pmk_rbm_pseudo_likelihood_1bit(const pmk_rbm *m, const gsl_matrix *V,
                                    pmk_rng *r, double *out, pmk_error *err)
 {
-    return pl_common(m, V, r, out, err);
+    return rbm_pseudo_likelihood_rows(m, V, r, 1, out, err);
 }
 
 /* ---------------------------------------------------------------- exact log Z */
@@ -479,15 +500,19 @@ int pmk_rbm_evaluate(const pmk_rbm *m, const gsl_matrix *V, int log_z_method,
         return pmk_error_set(err, PMK_EINVAL, "unknown log Z method %d", log_z_method);
     /* in this order, which fixes the draws from r: exact log Z first, so that
      * a layer too wide for it is refused before any work */
-    int rc;
+    int rc, T = ao ? ao->threads : 0;   /* every figure on the AIS options' threads */
     if ((log_z_method == PMK_RBM_LOG_Z_EXACT && (rc = pmk_rbm_log_z_exact(m, &e.log_z, err)))
-        || (rc = pmk_rbm_recon_error(m, V, r, &e.recon_error, err))
-        || (rc = pmk_rbm_pseudo_likelihood(m, V, &e.pseudo_likelihood, err))
-        || (rc = pmk_rbm_pseudo_likelihood_1bit(m, V, r, &e.pseudo_likelihood_1bit, err))
-        || (rc = pmk_rbm_mean_free_energy(m, V, &e.mean_free_energy, err))
+        || (rc = rbm_recon_error_rows(m, V, r, T, &e.recon_error, err))
+        || (rc = rbm_pseudo_likelihood_rows(m, V, NULL, T, &e.pseudo_likelihood, err))
+        || (rc = rbm_pseudo_likelihood_rows(m, V, r, T, &e.pseudo_likelihood_1bit, err))
+        || (rc = rbm_free_energy_rows(m, V, T, NULL, &e.mean_free_energy, err))
         || (log_z_method == PMK_RBM_LOG_Z_AIS
             && (rc = pmk_rbm_log_z_ais(m, V, ao, r, &e.ais, err))))
         return rc;
+    if (V->size1)
+        e.mean_free_energy /= (double)V->size1;
+    else
+        e.mean_free_energy = NAN;
     if (log_z_method == PMK_RBM_LOG_Z_AIS)
         e.log_z = e.ais.log_z;
     e.mean_log_prob = -e.mean_free_energy - e.log_z;

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The pmk developers */
+/* check_threads_rbm.c: the RBM's calls outside training on 1, 2, 3 and 5
+ * threads (src/models/rbm_rows.c): hidden probabilities and samples, hidden
+ * means, every figure of pmk_rbm_evaluate and the chains of pmk_rbm_sample
+ * give the same bits for any count; the one-thread results against brute
+ * force (a loop over one row, drawing from the row's own stream).  250 rows:
+ * blocks of 96, 96 and 58.  No timing. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_pmk.h"
+#include "pmk/pmk.h"
+#include "models/rbm_rows_internal.h"
+
+enum { N = 250, D = 12, H = 10 };
+static const int counts[] = {1, 2, 3, 5};
+
+/* N random rows, binary (or Gaussian draws for @p gauss). */
+static gsl_matrix *rows(unsigned long seed, int gauss)
+{
+    pmk_rng *r = pmk_rng_alloc(NULL, seed);
+    gsl_matrix *V = gsl_matrix_alloc(N, D);
+    for (size_t k = 0; k < N * D; k++)
+        V->data[k] = gauss ? pmk_rng_gaussian(r) : pmk_rng_uniform(r) < 0.4 ? 1.0 : 0.0;
+    pmk_rng_free(r);
+    return V;
+}
+
+/* A Gaussian model with s not all 1 (the scaled path). */
+static pmk_rbm *gauss_model(void)
+{
+    pmk_rbm *m = pmk_rbm_alloc_gauss(D, H, NULL), *b = check_rbm_random_model(D, H, 0.3, 5);
+    gsl_matrix_memcpy(m->W, b->W);
+    gsl_vector_memcpy(m->a, b->a);
+    for (size_t i = 0; i < D; i++)
+        gsl_vector_set(m->sigma, i, 0.6 + 0.1 * (double)i);
+    pmk_rbm_free(b);
+    return m;
+}
+
+/* x_j = a_j + sum_i v_i W_ij of one binary row by a loop, and p(h_j = 1 | v). */
+static double xh(const pmk_rbm *m, const double *v, size_t j)
+{
+    double x = gsl_vector_get(m->a, j);
+    for (size_t i = 0; i < D; i++)
+        x += v[i] * gsl_matrix_get(m->W, i, j);
+    return x;
+}
+
+static double ph(const pmk_rbm *m, const double *v, size_t j)
+{
+    return 1.0 / (1.0 + exp(-xh(m, v, j)));
+}
+
+static int same(const gsl_matrix *A, const gsl_matrix *B)
+{
+    return memcmp(A->data, B->data, A->size1 * A->size2 * sizeof(double)) == 0;
+}
+
+START_TEST(test_hidden_any_threads)
+{
+    pmk_rbm *m = check_rbm_random_model(D, H, 1.0, 3);
+    gsl_matrix *V = rows(1, 0), *P1 = gsl_matrix_alloc(N, H), *P = gsl_matrix_alloc(N, H);
+    gsl_matrix *S1 = gsl_matrix_alloc(N, H), *S = gsl_matrix_alloc(N, H);
+    gsl_vector *M1 = gsl_vector_alloc(H), *M = gsl_vector_alloc(H);
+    pmk_error e;
+    ck_assert_int_eq(pmk_rbm_hidden_prob(m, V, P1, &e), PMK_OK);
+    pmk_rng *r = pmk_rng_alloc(NULL, 8);
+    ck_assert_int_eq(pmk_rbm_sample_hidden(m, V, S1, r, &e), PMK_OK);
+    pmk_rng_free(r);
+    ck_assert_int_eq(pmk_rbm_hidden_means(m, V, M1, &e), PMK_OK);
+    /* brute force: each row by a loop, its draws from stream (key, hidden, n) */
+    r = pmk_rng_alloc(NULL, 8);
+    rbm_key key;
+    rbm_key_draw(r, &key);
+    pmk_rng_free(r);
+    for (size_t j = 0; j < H; j++) {
+        double sum = 0.0;
+        for (size_t n = 0; n < N; n++)
+            sum += gsl_matrix_get(P1, n, j);
+        ck_assert_double_eq_tol(gsl_vector_get(M1, j), sum / N, 1e-15);
+    }
+    for (size_t n = 0; n < N; n++) {
+        rbm_xs x;
+        rbm_xs_init(&x, &key, RBM_DOM_HIDDEN, n);
+        for (size_t j = 0; j < H; j++) {
+            double p = ph(m, gsl_matrix_const_ptr(V, n, 0), j);
+            ck_assert_double_eq_tol(gsl_matrix_get(P1, n, j), p, 1e-15);
+            ck_assert_double_eq(gsl_matrix_get(S1, n, j), rbm_xs_uniform(&x) < p ? 1.0 : 0.0);
+        }
+    }
+    for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+        ck_assert_int_eq(pmk_rbm_hidden_prob_threads(m, V, counts[c], P, &e), PMK_OK);
+        ck_assert_msg(same(P, P1), "p(h|v), %d threads", counts[c]);
+        r = pmk_rng_alloc(NULL, 8);
+        ck_assert_int_eq(pmk_rbm_sample_hidden_threads(m, V, counts[c], S, r, &e), PMK_OK);
+        pmk_rng_free(r);
+        ck_assert_msg(same(S, S1), "h ~ p(h|v), %d threads", counts[c]);
+        ck_assert_int_eq(pmk_rbm_hidden_means_threads(m, V, counts[c], M, &e), PMK_OK);
+        ck_assert(memcmp(M->data, M1->data, H * sizeof(double)) == 0);
+    }
+    /* shapes are checked before any draw */
+    gsl_matrix *bad = gsl_matrix_alloc(N, H + 1);
+    ck_assert_int_eq(pmk_rbm_sample_hidden_threads(m, V, 2, bad, NULL, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "the output is 250 x 11, expected 250 x 10");
+    ck_assert_int_eq(pmk_rbm_hidden_means_threads(m, V, 2, M1, NULL), PMK_OK);
+    gsl_matrix_free(bad);
+    gsl_matrix_free(V);
+    gsl_matrix_free(P1);
+    gsl_matrix_free(P);
+    gsl_matrix_free(S1);
+    gsl_matrix_free(S);
+    gsl_vector_free(M1);
+    gsl_vector_free(M);
+    pmk_rbm_free(m);
+}
+END_TEST
+
+/* The figures of pmk_rbm_evaluate with ao.threads 1, 2, 3, 5 (and log Z
+ * exact, and AIS): the same bits; against brute force on one thread. */
+START_TEST(test_evaluate_any_threads)
+{
+    pmk_rbm *m = check_rbm_random_model(D, H, 1.0, 4);
+    gsl_matrix *V = rows(2, 0);
+    pmk_error e;
+    for (int method = PMK_RBM_LOG_Z_NONE; method <= PMK_RBM_LOG_Z_AIS; method++) {
+        pmk_rbm_evaluation ref = {0};
+        for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+            pmk_rbm_ais_options ao;
+            pmk_rbm_ais_options_init_default(&ao);
+            ao.runs = 20;
+            ao.n_betas[0] = ao.n_betas[1] = ao.n_betas[2] = 10;
+            ao.threads = counts[c];
+            pmk_rng *r = pmk_rng_alloc(NULL, 6);
+            pmk_rbm_evaluation ev;
+            ck_assert_int_eq(pmk_rbm_evaluate(m, V, method, &ao, r, &ev, &e), PMK_OK);
+            pmk_rng_free(r);
+            if (c == 0)
+                ref = ev;
+            double a[] = {ev.recon_error, ev.pseudo_likelihood, ev.pseudo_likelihood_1bit,
+                          ev.mean_free_energy, ev.log_z, ev.mean_log_prob};
+            double b[] = {ref.recon_error, ref.pseudo_likelihood, ref.pseudo_likelihood_1bit,
+                          ref.mean_free_energy, ref.log_z, ref.mean_log_prob};
+            ck_assert_msg(memcmp(a, b, sizeof a) == 0, "method %d, %d threads", method,
+                          counts[c]);
+        }
+        if (method != PMK_RBM_LOG_Z_NONE)
+            continue;
+        /* brute force: F, every flipped bit's F, the reconstruction from
+         * stream (key, recon, n), the one bit the n-th draw after the key */
+        pmk_rng *r = pmk_rng_alloc(NULL, 6);
+        rbm_key key;
+        rbm_key_draw(r, &key);
+        double fsum = 0.0, pl = 0.0, pl1 = 0.0, rec = 0.0;
+        for (size_t n = 0; n < N; n++) {
+            double v[D], f0 = 0.0;
+            memcpy(v, gsl_matrix_const_ptr(V, n, 0), sizeof v);
+            for (int flip = -1; flip < D; flip++) {   /* -1: v itself */
+                if (flip >= 0)
+                    v[flip] = 1.0 - v[flip];
+                double f = 0.0;
+                for (size_t i = 0; i < D; i++)
+                    f -= gsl_vector_get(m->b, i) * v[i];
+                for (size_t j = 0; j < H; j++)
+                    f -= log1p(exp(xh(m, v, j)));   /* softplus(x_j) */
+                if (flip < 0)
+                    f0 = f, fsum += f;
+                else
+                    pl += -log1p(exp(-(f - f0)));
+                if (flip >= 0)
+                    v[flip] = 1.0 - v[flip];
+            }
+            rbm_xs x;
+            rbm_xs_init(&x, &key, RBM_DOM_RECON, n);
+            double h[H];
+            for (size_t j = 0; j < H; j++)
+                h[j] = rbm_xs_uniform(&x) < ph(m, v, j) ? 1.0 : 0.0;
+            for (size_t i = 0; i < D; i++) {
+                double y = gsl_vector_get(m->b, i);
+                for (size_t j = 0; j < H; j++)
+                    y += h[j] * gsl_matrix_get(m->W, i, j);
+                rec += (v[i] - 1.0 / (1.0 + exp(-y))) * (v[i] - 1.0 / (1.0 + exp(-y)));
+            }
+        }
+        for (size_t n = 0; n < N; n++) {   /* the bits: drawn after the key */
+            size_t i = (size_t)pmk_rng_uniform_int(r, D);
+            double v[D], fl;
+            memcpy(v, gsl_matrix_const_ptr(V, n, 0), sizeof v);
+            double f[2];
+            for (int k = 0; k < 2; k++) {
+                f[k] = 0.0;
+                for (size_t q = 0; q < D; q++)
+                    f[k] -= gsl_vector_get(m->b, q) * v[q];
+                for (size_t j = 0; j < H; j++)
+                    f[k] -= log1p(exp(xh(m, v, j)));
+                v[i] = 1.0 - v[i];
+            }
+            fl = -log1p(exp(-(f[1] - f[0])));
+            pl1 += (double)D * fl;
+        }
+        pmk_rng_free(r);
+        ck_assert_double_eq_tol(ref.mean_free_energy, fsum / N, 1e-11);
+        ck_assert_double_eq_tol(ref.pseudo_likelihood, pl / N, 1e-10);
+        ck_assert_double_eq_tol(ref.pseudo_likelihood_1bit, pl1 / N, 1e-10);
+        ck_assert_double_eq_tol(ref.recon_error, rec / N, 1e-12);
+        /* and the one-thread public calls give the same bits */
+        double one[4];
+        r = pmk_rng_alloc(NULL, 6);
+        ck_assert_int_eq(pmk_rbm_recon_error(m, V, r, &one[0], &e), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_pseudo_likelihood(m, V, &one[1], &e), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_pseudo_likelihood_1bit(m, V, r, &one[2], &e), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_mean_free_energy(m, V, &one[3], &e), PMK_OK);
+        pmk_rng_free(r);
+        double want[] = {ref.recon_error, ref.pseudo_likelihood, ref.pseudo_likelihood_1bit,
+                         ref.mean_free_energy};
+        ck_assert(memcmp(one, want, sizeof one) == 0);
+    }
+    gsl_matrix_free(V);
+    pmk_rbm_free(m);
+}
+END_TEST
+
+/* Gaussian units (s not 1): the figures and hidden means for any count. */
+START_TEST(test_evaluate_gauss_any_threads)
+{
+    pmk_rbm *m = gauss_model();
+    gsl_matrix *V = rows(3, 1);
+    gsl_vector *M1 = gsl_vector_alloc(H), *M = gsl_vector_alloc(H);
+    pmk_rbm_evaluation ref = {0};
+    for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+        pmk_rbm_ais_options ao;
+        pmk_rbm_ais_options_init_default(&ao);
+        ao.threads = counts[c];
+        pmk_rng *r = pmk_rng_alloc(NULL, 6);
+        pmk_rbm_evaluation ev;
+        ck_assert_int_eq(pmk_rbm_evaluate(m, V, PMK_RBM_LOG_Z_EXACT, &ao, r, &ev, NULL), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_hidden_means_threads(m, V, counts[c], c ? M : M1, NULL), PMK_OK);
+        pmk_rng_free(r);
+        if (c == 0)
+            ref = ev;
+        ck_assert(isfinite(ev.recon_error) && isfinite(ev.mean_log_prob));
+        ck_assert(isnan(ev.pseudo_likelihood) && isnan(ev.pseudo_likelihood_1bit));
+        double a[] = {ev.recon_error, ev.mean_free_energy, ev.mean_log_prob};
+        double b[] = {ref.recon_error, ref.mean_free_energy, ref.mean_log_prob};
+        ck_assert_msg(memcmp(a, b, sizeof a) == 0, "%d threads", counts[c]);
+        ck_assert(c == 0 || memcmp(M->data, M1->data, H * sizeof(double)) == 0);
+    }
+    gsl_vector_free(M1);
+    gsl_vector_free(M);
+    gsl_matrix_free(V);
+    pmk_rbm_free(m);
+}
+END_TEST
+
+/* pmk_rbm_sample: 100 chains (blocks of 96 and 4), binary and Gaussian,
+ * snapshots and final states the same bits for any count. */
+START_TEST(test_sample_any_threads)
+{
+    for (int gauss = 0; gauss < 2; gauss++) {
+        pmk_rbm *m = gauss ? gauss_model() : check_rbm_random_model(D, H, 1.0, 9);
+        gsl_matrix *ref = NULL, *Vref = NULL;
+        for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+            pmk_rbm_sample_options o;
+            pmk_rbm_sample_options_init_default(&o);
+            o.chains = 100;
+            o.steps = 6;
+            o.every = 3;
+            o.threads = counts[c];
+            pmk_rng *r = pmk_rng_alloc(NULL, 12);
+            gsl_matrix *V = NULL, *S = NULL;
+            pmk_error e;
+            ck_assert_int_eq(pmk_rbm_sample_init(m, NULL, &o, r, &V, &e), PMK_OK);
+            ck_assert_int_eq(pmk_rbm_sample(m, V, &o, r, &S, NULL, &e), PMK_OK);
+            pmk_rng_free(r);
+            ck_assert_uint_eq(S->size1, 200);
+            if (!ref) {
+                ref = S, Vref = V;
+                continue;
+            }
+            ck_assert_msg(same(S, ref) && same(V, Vref), "gauss %d, %d threads", gauss,
+                          counts[c]);
+            gsl_matrix_free(S);
+            gsl_matrix_free(V);
+        }
+        gsl_matrix_free(ref);
+        gsl_matrix_free(Vref);
+        pmk_rbm_free(m);
+    }
+    pmk_rbm_sample_options o;
+    pmk_rbm_sample_options_init_default(&o);
+    ck_assert_int_eq(o.threads, 0);
+    o.threads = -1;
+    pmk_error e;
+    ck_assert_int_eq(pmk_rbm_sample_options_check(&o, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "threads: -1 is not 0 (the cores available) or a count up to 1024");
+}
+END_TEST
+
+TCase *tcase_threads_rbm(void)
+{
+    TCase *tc = tcase_create("threads_rbm");
+    tcase_add_test(tc, test_hidden_any_threads);
+    tcase_add_test(tc, test_evaluate_any_threads);
+    tcase_add_test(tc, test_evaluate_gauss_any_threads);
+    tcase_add_test(tc, test_sample_any_threads);
+    return tc;
+}
