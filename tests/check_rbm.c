@@ -515,7 +515,7 @@ START_TEST(test_option_sizes_checked)
     pmk_error e;
     ck_assert_int_eq(pmk_rbm_fit(m, X, &o, r, NULL, NULL, &e), PMK_ELIMIT);
     ck_assert_str_eq(e.msg, "training 3 x 2 units with batches of 1000000000000000 rows needs "
-                            "128000000000000128 bytes, more than the PMK_MAX_MEMORY limit of "
+                            "320000000000000128 bytes, more than the PMK_MAX_MEMORY limit of "
                             "1073741824 bytes");
     ck_assert_uint_eq(m->epochs, 0);
     pmk_rbm_ais_options ao;

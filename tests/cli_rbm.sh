@@ -316,12 +316,12 @@ expect_err_line 2 "pmk rbm: unknown verb 'fit' (verbs: train, hidden, sample, ev
 # ---- sizes from options: checked against the ceiling before anything is
 # allocated (exit 1, naming the need), or impossible whatever the data (2).
 # m.rbm is D = 36, H = 8.  Training floats: 2 D H + 2 (D + H) + B (D + H)
-# + 2 B (D + H) + 17 B (each row's stream and error) + 2 (D + H) (column
-# sums) = 752 + 149 B, 4 bytes each; with --persistent, B chains of H and
-# their streams (16) more: 752 + 173 B.
-expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 1000000000000 rows needs 596000000003008 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+# + 2 B (D + H) + 65 B (each row's stream and error) + 2 (D + H) (column
+# sums) = 752 + 197 B, 4 bytes each; with --persistent, B chains of H and
+# their streams (64) more: 752 + 269 B.
+expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 1000000000000 rows needs 788000000003008 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
     env PMK_MAX_MEMORY=1G $R train -q "$BARS" -o "$T/big.rbm" -H 8 -b 1000000000000
-expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 100000000000 rows needs 69200000003008 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
+expect_fail 1 "pmk rbm train: training 36 x 8 units with batches of 100000000000 rows needs 107600000003008 bytes, more than the PMK_MAX_MEMORY limit of 1073741824 bytes" \
     env PMK_MAX_MEMORY=1G $R train -q "$BARS" -o "$T/big.rbm" -H 8 -b 100000000000 --persistent
 expect_err_line 2 "pmk rbm train: 1000000000000 hidden units are more than the 1073741824 weights an RBM may have" \
     $R train "$BARS" -o "$T/big.rbm" -H 1000000000000

@@ -518,6 +518,11 @@ int pmk_table_gather_f32(const pmk_table *t, const size_t *rows, size_t n, float
     for (size_t i = 0; i < n && !rc; i++) {
         const unsigned char *p = row_ptr(t, rows ? rows[i] : i);
         float *dst = out + i * d;
+        if (i + 4 < n) {   /* the RBM's rows are random: row i + 4's lines on their way */
+            const unsigned char *q = row_ptr(t, rows ? rows[i + 4] : i + 4);
+            for (size_t o = 0; o < t->st->stride; o += 64)
+                __builtin_prefetch(q + o);
+        }
         GATHER_ROW(float, lutf)
     }
     return rc;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "pmk/rbm.h"
-#include "models/rbm_internal.h"
+#include "models/rbm_train_internal.h"
 #include "core/core_internal.h"
 #include "core/progress_internal.h"
 #include "pmk/threads.h"
@@ -70,20 +70,24 @@ typedef struct rows_src {
     const pmk_rbm *m;   /* a Gaussian model standardises the table's rows */
 } rows_src;
 
-/* B's first n rows (B is batch x D, contiguous) <- rows idx[0..n) of the source. */
-static int fill_batch(const rows_src *s, const size_t *idx, size_t n, gsl_matrix_float *B,
-                      pmk_error *err)
+/* Rows [lo, hi) of the minibatch (rows D floats apart) <- rows idx[lo..hi)
+ * of the source: called by the step on each thread for its own rows
+ * (rbm_source). */
+static int fill_rows(const void *ctx, const size_t *idx, size_t lo, size_t hi, float *rows,
+                     pmk_error *err)
 {
+    const rows_src *s = ctx;
     if (s->t) {
-        int rc = pmk_table_gather_f32(s->t, idx, n, B->data, err);
+        int rc = pmk_table_gather_f32(s->t, idx + lo, hi - lo, rows, err);
         if (!rc)
-            rbm_standardise_f(s->m, B->data, n);
+            rbm_standardise_f(s->m, rows, hi - lo);
         return rc;
     }
-    for (size_t i = 0; i < n; i++) {
+    const size_t D = s->X->size2;
+    for (size_t i = lo; i < hi; i++) {
         const double *x = gsl_matrix_const_ptr(s->X, idx[i], 0);
-        float *v = gsl_matrix_float_ptr(B, i, 0);
-        for (size_t c = 0; c < B->size2; c++)
+        float *v = rows + (i - lo) * D;
+        for (size_t c = 0; c < D; c++)
             v[c] = (float)x[c];
     }
     return PMK_OK;
@@ -142,7 +146,6 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
         pmk_rbm_trainer_free(t);
         return pmk_error_set(err, PMK_ENOMEM, "out of memory for training");
     }
-    gsl_matrix_float *batch = pmk_rbm_trainer_batch(t);
     double rates[PMK_RBM_PT_MAX];
     int rc = PMK_OK;
     core_blas_threads(1);   /* the steps run on pmk's threads (rbm_step.c) */
@@ -163,8 +166,8 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
             size_t lo = n * o->part / o->parts, hi = n * (o->part + 1) / o->parts;
             double rs = 0.0;
             rbm_trainer_place(t, s / o->batch, lo);
-            if (hi > lo && ((rc = fill_batch(src, perm + s + lo, hi - lo, batch, err))
-                            || (rc = pmk_rbm_trainer_step(t, hi - lo, mu, NULL, &rs, err))))
+            rbm_source fill = {fill_rows, src, perm + s + lo};
+            if (hi > lo && (rc = rbm_step_rows(t, hi - lo, mu, NULL, &fill, &rs, err)))
                 break;
             if (o->reduce)
                 rc = rbm_trainer_reduce(t, o, (double)(hi - lo) / (double)n, &rs, err);

@@ -13,8 +13,8 @@
  *              PH  = sigmoid(V W + a)             (GEMM 3)
  *              H   ~ Bernoulli(PH) when s < k, and always for PCD (the new chains)
  *   update, mu the momentum, eps the learning rate, lambda the weight cost:
- *              dW <- mu dW + eps (V0'PH0 / n - V'PH / P - lambda W)   (GEMMs 4, 5,
- *                    mu applied through GEMM 4's beta, lambda in the final pass)
+ *              dW <- mu dW - eps lambda W + eps (V0'PH0 / n - V'PH / P)   (the
+ *                    first two terms beside the data rows, GEMMs 4, 5 onto them)
  *              db <- mu db + eps (mean_rows V0 - mean_rows V)
  *              da <- mu da + eps (mean_rows PH0 - mean_rows PH)
  *              W += dW, b += db, a += da.
@@ -25,16 +25,21 @@
  * Threads.  Every row of the positive phase and of a chain depends only on
  * its own row and on W, so one parallel region per minibatch gives each
  * thread a contiguous run of RBM_GRAIN-row blocks of the data rows (and of
- * the chains), through GEMMs 1-3 and the sigmoids and draws between them,
- * on a working set of a few blocks that stays in cache.  After a barrier each
- * thread takes its run of rows of D for GEMMs 4 and 5 (K = the whole batch),
- * the weight decay, W += dW and the visible biases, and its run of columns
- * of H for the hidden biases.  Every column sum runs over the rows in order,
- * and every row's draws come from its own stream, a function of (seed,
- * epoch, minibatch, row) (rbm_stream): nothing depends on the thread count
- * but the GEMM calls' row ranges (see RBM_GRAIN).  Bernoulli draws take four
- * xoshiro128** lanes at a time; the sigmoid is a Cephes-style expf on 4-float
- * vectors, relative error ~1e-7. */
+ * the chains): it gathers its rows of the minibatch (rbm_source), then takes
+ * them through GEMMs 1-3 and the sigmoids and draws between them, on a
+ * working set of a few blocks that stays in cache.  Beside them dW gets its
+ * momentum and decay (lag_share: the threads with fewer rows do it, which
+ * evens out a 48/52 split).  After a barrier each thread takes its run of
+ * rows of D for GEMMs 4 and 5 (K = the whole batch), W += dW and the visible
+ * biases, and its run of columns of H for the hidden biases.  Every column
+ * sum runs over the rows in order, and every row's draws come from its own
+ * streams, functions of (seed, epoch, minibatch, row) (rbm_stream): nothing
+ * depends on the thread count but the GEMM calls' row ranges (see
+ * RBM_GRAIN).  The row kernels (core/vecf.c) work on 16-float vectors (one
+ * AVX-512 register, two AVX2 ones or four SSE2 ones, the same bits at each):
+ * the sigmoid (Cephes' expf, relative error below 1e-7) fused with the
+ * Bernoulli draws (16 xoshiro128** lanes a row) or the reconstruction error,
+ * while each row is in cache. */
 #include "config.h"
 
 #include <math.h>
@@ -50,89 +55,6 @@
 
 /* ---------------------------------------------------------------- float kernels */
 
-typedef float v4sf __attribute__((vector_size(16)));
-typedef int32_t v4si __attribute__((vector_size(16)));
-#define SPLAT(c) ((v4sf){(c), (c), (c), (c)})
-
-/* Per lane: m ? x : y, with m a comparison result (all ones or all zeros). */
-static inline v4sf select4(v4si m, v4sf x, v4sf y)
-{
-    return (v4sf)(((v4si)x & m) | ((v4si)y & ~m));
-}
-
-/* e^x for 4 floats: x = n ln2 + r, |r| <= ln2/2, e^r by the Cephes minimax
- * polynomial, 2^n through the exponent bits.  x is clamped to [-87, 88]. */
-static inline v4sf exp4(v4sf x)
-{
-    x = select4(x > SPLAT(88.f), SPLAT(88.f), x);
-    x = select4(x < SPLAT(-87.f), SPLAT(-87.f), x);
-    v4sf fx = x * 1.44269504088896341f + 0.5f;
-    v4si n = __builtin_convertvector(fx, v4si);
-    v4sf tf = __builtin_convertvector(n, v4sf);
-    n += (v4si)(tf > fx);               /* truncation -> floor: true is -1 */
-    tf = __builtin_convertvector(n, v4sf);
-    x = x - tf * 0.693359375f - tf * -2.12194440e-4f;
-    v4sf z = x * x;
-    v4sf y = SPLAT(1.9875691500e-4f);
-    y = y * x + 1.3981999507e-3f;
-    y = y * x + 8.3334519073e-3f;
-    y = y * x + 4.1665795894e-2f;
-    y = y * x + 1.6666665459e-1f;
-    y = y * x + 5.0000001201e-1f;
-    y = y * z + x + 1.0f;
-    v4si e = (n + 127) << 23;
-    return y * (v4sf)e;
-}
-
-/* row[0..k) <- sigmoid(row + c); the tail goes through a padded vector so
- * every entry gets the same arithmetic. */
-static void sigmoid_bias_row(float *row, const float *c, size_t k)
-{
-    size_t j = 0;
-    for (; j + 4 <= k; j += 4) {
-        v4sf x, cb;
-        memcpy(&x, row + j, sizeof x);
-        memcpy(&cb, c + j, sizeof cb);
-        x = 1.0f / (1.0f + exp4(-(x + cb)));
-        memcpy(row + j, &x, sizeof x);
-    }
-    if (j < k) {
-        v4sf x = {0}, cb = {0};
-        memcpy(&x, row + j, (k - j) * sizeof(float));
-        memcpy(&cb, c + j, (k - j) * sizeof(float));
-        x = 1.0f / (1.0f + exp4(-(x + cb)));
-        memcpy(row + j, &x, (k - j) * sizeof(float));
-    }
-}
-
-/* s[0..k) <- 1 where u < p, else 0, u = (top 24 bits) / 2^24 uniform on
- * [0,1) in float: entry j from lane j mod 4 of the row's (j / 4)-th draw. */
-static void bernoulli_row(const float *p, float *s, size_t k, xo4 *x)
-{
-    const v4si one = (v4si)SPLAT(1.0f);
-    for (size_t j = 0; j < k; j += 4) {
-        v4si u = (v4si)(xo4_next(x) >> 8);
-        v4sf uf = __builtin_convertvector(u, v4sf) * 0x1p-24f, pv = {0}, sv;
-        size_t w = k - j < 4 ? k - j : 4;
-        memcpy(&pv, p + j, w * sizeof(float));
-        sv = (v4sf)(one & (uf < pv));
-        memcpy(s + j, &sv, w * sizeof(float));
-    }
-}
-
-/* out[j - j0] (+)= sum over rows 0..n-1 of Y[r][j], j in [j0, j1), rows in
- * order (the same sum whatever the column range). */
-static void col_sums(const float *restrict Y, size_t ld, size_t n, size_t j0, size_t j1,
-                     float *restrict out)
-{
-    memset(out, 0, (j1 - j0) * sizeof *out);
-    for (size_t r = 0; r < n; r++) {
-#pragma omp simd
-        for (size_t j = j0; j < j1; j++)
-            out[j - j0] += Y[r * ld + j];
-    }
-}
-
 /* ---------------------------------------------------------------- streams */
 
 /* The finaliser of splitmix64 (Steele, Lea & Flood 2014). */
@@ -143,26 +65,28 @@ static inline uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
-void rbm_stream(const pmk_rbm_trainer *t, unsigned dom, uint64_t row, xo4 *x)
+void rbm_stream(const pmk_rbm_trainer *t, unsigned dom, uint64_t row, vecf_xo16 *xb, xo4 *x4)
 {
     uint64_t z = mix64(((uint64_t)t->key[0] << 32 | t->key[1]) + 0x9e3779b97f4a7c15u);
     z = mix64(z ^ ((uint64_t)t->key[2] << 32 | t->key[3]));
     z = mix64(z ^ t->step);
     z = mix64(z ^ ((uint64_t)dom << 56 | row));
-    uint32_t w[16];
-    for (int i = 0; i < 16; i += 2) {   /* splitmix64's sequence from z */
+    uint32_t w[80];   /* splitmix64's sequence from z: 64 words for xb, 16 for x4 */
+    for (int i = 0; i < (x4 ? 80 : 64); i += 2) {
         uint64_t v = mix64(z += 0x9e3779b97f4a7c15u);
         w[i] = (uint32_t)v;
         w[i + 1] = (uint32_t)(v >> 32);
     }
-    for (int l = 0; l < 4; l++)   /* lane l: words 4l..4l+3; never all zero */
-        if (!(w[4 * l] | w[4 * l + 1] | w[4 * l + 2] | w[4 * l + 3]))
-            w[4 * l] = 1u;
-    for (int l = 0; l < 4; l++) {
-        x->s0[l] = w[4 * l];
-        x->s1[l] = w[4 * l + 1];
-        x->s2[l] = w[4 * l + 2];
-        x->s3[l] = w[4 * l + 3];
+    if (xb)
+        vecf_xo16_seed(xb, w);
+    if (!x4)
+        return;
+    const uint32_t *q = w + 64;
+    for (int l = 0; l < 4; l++) {   /* lane l: words 4l..4l+3; never all zero */
+        x4->s0[l] = q[4 * l] | !(q[4 * l] | q[4 * l + 1] | q[4 * l + 2] | q[4 * l + 3]);
+        x4->s1[l] = q[4 * l + 1];
+        x4->s2[l] = q[4 * l + 2];
+        x4->s3[l] = q[4 * l + 3];
     }
 }
 
@@ -177,6 +101,33 @@ static void share(size_t n, int T, int id, size_t *lo, size_t *hi)
     *hi = b1 * RBM_GRAIN < n ? b1 * RBM_GRAIN : n;
 }
 
+/* Thread @p id of @p T: rows [*lo, *hi) of D for dW <- mu dW - lambda eps W,
+ * which needs nothing of the minibatch and so runs beside the data rows'
+ * blocks (elementwise: the same bits whoever does it).  The threads with
+ * fewer data rows (share) take it, in proportion to how many fewer: a
+ * 100-row batch, 48 + 52 rows on 2 threads, gives it all to the first; equal
+ * shares split it evenly. */
+static void lag_share(size_t n, size_t D, int T, int id, size_t *lo, size_t *hi)
+{
+    size_t a, b, most = 0, before = 0, total = 0, mine = 0;
+    for (int i = 0; i < T; i++) {
+        share(n, T, i, &a, &b);
+        most = b - a > most ? b - a : most;
+    }
+    for (int i = 0; i < T; i++) {
+        share(n, T, i, &a, &b);
+        size_t d = most - (b - a);
+        before += i < id ? d : 0;
+        mine = i == id ? d : mine;
+        total += d;
+    }
+    if (!total) {
+        before = (size_t)id, mine = 1, total = (size_t)T;
+    }
+    *lo = D * before / total;
+    *hi = D * (before + mine) / total;
+}
+
 /* C (m x N, rows ldc apart) <- alpha A B + beta C, A m x K (or K x m when
  * @p ta), row-major; shapes checked by the caller. */
 static void sgemm(int ta, int tb, size_t m, size_t N, size_t K, float alpha, const float *A,
@@ -189,94 +140,125 @@ static void sgemm(int ta, int tb, size_t m, size_t N, size_t K, float alpha, con
 
 #define ROW(M, r) ((M)->data + (r) * (M)->tda)
 
+/* The streams of a domain's rows: row r's at xb[r] (and at xs[r] for
+ * Gaussian draws). */
+typedef struct streams {
+    vecf_xo16 *xb;
+    xo4 *xs;
+} streams;
+
+static streams streams_at(const pmk_rbm_trainer *t, size_t off)
+{
+    return (streams){t->xb + off, t->xs ? t->xs + off : NULL};
+}
+
+static void streams_seed(const pmk_rbm_trainer *t, unsigned dom, uint64_t row0, streams st,
+                         size_t lo, size_t hi)
+{
+    for (size_t r = lo; r < hi; r++)
+        rbm_stream(t, dom, row0 + r, st.xb + r, st.xs ? st.xs + r : NULL);
+}
+
 /* PV rows [lo, hi) <- the visible means from the hidden states Hc (rows lo..,
- * H apart), beta times W: sigmoid(beta Hc W' + c) or Hc W' + c (Gaussian). */
+ * H apart), beta times W: sigmoid(beta Hc W' + c) or Hc W' + c (Gaussian);
+ * with @p V0, also each row's squared error sum_i (V0_ri - PV_ri)^2 in recon
+ * (in the same pass for binary units). */
 static void visible_means(const pmk_rbm_trainer *t, const float *Hc, size_t lo, size_t hi,
-                          float beta, const float *c)
+                          float beta, const float *c, const gsl_matrix_float *V0)
 {
     const size_t D = t->d, H = t->h;
     sgemm(0, 1, hi - lo, D, H, beta, Hc, H, t->W->data, H, 0.0f, ROW(t->PV, lo), D);
     for (size_t r = lo; r < hi; r++) {
-        if (t->gauss)
-            rbm_add_bias_row_f(ROW(t->PV, r), c, D);
-        else
-            sigmoid_bias_row(ROW(t->PV, r), c, D);
+        float *p = ROW(t->PV, r);
+        if (!t->gauss) {
+            if (V0)
+                t->recon[r] = vecf_sigmoid_sqerr(t->simd, p, c, ROW(V0, r), D);
+            else
+                vecf_sigmoid(t->simd, p, c, D);
+            continue;
+        }
+        rbm_add_bias_row_f(p, c, D);
+        if (V0) {
+            const float *v = ROW(V0, r);
+            float s = 0.0f;
+            for (size_t i = 0; i < D; i++)
+                s += (v[i] - p[i]) * (v[i] - p[i]);
+            t->recon[r] = s;
+        }
     }
 }
 
-/* PH rows [lo, hi) of @p Out <- sigmoid(beta V W + c), V rows lo.. (D apart). */
+/* PH rows [lo, hi) of @p Out <- sigmoid(beta V W + c), V rows lo.. (D
+ * apart); with @p S, S rows [lo, hi) ~ Bernoulli(PH) in the same pass, row r
+ * from stream xb[r]. */
 static void hidden_probs(const pmk_rbm_trainer *t, const float *V, gsl_matrix_float *Out,
-                         size_t lo, size_t hi, float beta, const float *c)
+                         size_t lo, size_t hi, float beta, const float *c, gsl_matrix_float *S,
+                         vecf_xo16 *xb)
 {
     sgemm(0, 0, hi - lo, t->h, t->d, beta, V, t->d, t->W->data, t->h, 0.0f, ROW(Out, lo), t->h);
-    for (size_t r = lo; r < hi; r++)
-        sigmoid_bias_row(ROW(Out, r), c, t->h);
+    for (size_t r = lo; r < hi; r++) {
+        if (S)
+            vecf_sigmoid_draw(t->simd, ROW(Out, r), c, ROW(S, r), t->h, xb + r);
+        else
+            vecf_sigmoid(t->simd, ROW(Out, r), c, t->h);
+    }
 }
 
-/* Draws V rows [lo, hi) from PV's (Bernoulli or Gaussian), streams xs[lo..]. */
-static void visible_draw(const pmk_rbm_trainer *t, float *V, size_t lo, size_t hi, xo4 *xs)
+/* Draws V rows [lo, hi) (V's first row is row lo) from PV's, Bernoulli or
+ * Gaussian. */
+static void visible_draw(const pmk_rbm_trainer *t, float *V, size_t lo, size_t hi, streams st)
 {
     for (size_t r = lo; r < hi; r++) {
+        float *v = V + (r - lo) * t->d;
         if (t->gauss)
-            rbm_gauss_draw_row_f(ROW(t->PV, r), V + (r - lo) * t->d, t->d, xs + r - lo);
+            rbm_gauss_draw_row_f(ROW(t->PV, r), v, t->d, st.xs + r);
         else
-            bernoulli_row(ROW(t->PV, r), V + (r - lo) * t->d, t->d, xs + r - lo);
+            vecf_bernoulli(t->simd, ROW(t->PV, r), v, t->d, st.xb + r);
     }
 }
 
-/* The data rows [lo, hi): GEMMs 1-3 and CD's chain (PCD and tempering: the
- * positive phase and the reconstruction only). */
-static void data_rows(pmk_rbm_trainer *t, size_t lo, size_t hi, const gsl_matrix_float *h0)
+/* The data rows [lo, hi): gathered from @p src when given, then GEMMs 1-3
+ * and CD's chain (PCD and tempering: the positive phase and the
+ * reconstruction only). */
+static int data_rows(pmk_rbm_trainer *t, size_t lo, size_t hi, const gsl_matrix_float *h0,
+                     const rbm_source *src, pmk_error *err)
 {
-    const size_t D = t->d, H = t->h;
+    const size_t H = t->h;
     const float *c = t->sg ? t->sg->c : t->b->data;
-    xo4 *xs = t->xs;
-    for (size_t r = lo; r < hi; r++)
-        rbm_stream(t, RBM_DOM_DATA, t->row0 + r, xs + r);
-    hidden_probs(t, ROW(t->V0, lo), t->PH0, lo, hi, 1.0f, t->a->data);
-    for (size_t r = lo; r < hi; r++) {
-        if (h0)
-            memcpy(ROW(t->Hs, r), h0->data + r * h0->tda, H * sizeof(float));
-        else
-            bernoulli_row(ROW(t->PH0, r), ROW(t->Hs, r), H, xs + r);
-    }
-    visible_means(t, ROW(t->Hs, lo), lo, hi, 1.0f, c);
-    for (size_t r = lo; r < hi; r++) {
-        const float *v = ROW(t->V0, r), *p = ROW(t->PV, r);
-        float s = 0.0f;
-        for (size_t i = 0; i < D; i++)
-            s += (v[i] - p[i]) * (v[i] - p[i]);
-        t->recon[r] = s;
-    }
+    const streams st = streams_at(t, 0);
+    int rc;
+    if (src && (rc = src->fill(src->ctx, src->idx, lo, hi, ROW(t->V0, lo), err)))
+        return rc;
+    streams_seed(t, RBM_DOM_DATA, t->row0, st, lo, hi);
+    hidden_probs(t, ROW(t->V0, lo), t->PH0, lo, hi, 1.0f, t->a->data, h0 ? NULL : t->Hs, st.xb);
+    for (size_t r = lo; r < hi && h0; r++)
+        memcpy(ROW(t->Hs, r), h0->data + r * h0->tda, H * sizeof(float));
+    visible_means(t, ROW(t->Hs, lo), lo, hi, 1.0f, c, t->V0);
     if (t->p || t->M)
-        return;
+        return PMK_OK;
     for (size_t s = 1; s <= t->k; s++) {   /* CD: the chain from the data's h */
         if (s > 1)
-            visible_means(t, ROW(t->Hs, lo), lo, hi, 1.0f, c);
+            visible_means(t, ROW(t->Hs, lo), lo, hi, 1.0f, c, NULL);
         const float *Vk = ROW(t->PV, lo);
         if (s < t->k) {
-            visible_draw(t, ROW(t->Vs, lo), lo, hi, xs + lo);
+            visible_draw(t, ROW(t->Vs, lo), lo, hi, st);
             Vk = ROW(t->Vs, lo);
         }
-        hidden_probs(t, Vk, t->PH, lo, hi, 1.0f, t->a->data);
-        for (size_t r = lo; r < hi && s < t->k; r++)
-            bernoulli_row(ROW(t->PH, r), ROW(t->Hs, r), H, xs + r);
+        hidden_probs(t, Vk, t->PH, lo, hi, 1.0f, t->a->data, s < t->k ? t->Hs : NULL, st.xb);
     }
+    return PMK_OK;
 }
 
 /* PCD: chains [lo, hi), k Gibbs steps each. */
 static void chain_rows(pmk_rbm_trainer *t, size_t lo, size_t hi)
 {
     const float *c = t->sg ? t->sg->c : t->b->data;
-    xo4 *xs = t->xs + t->batch;
-    for (size_t r = lo; r < hi; r++)
-        rbm_stream(t, RBM_DOM_CHAIN, r, xs + r);
+    const streams st = streams_at(t, t->batch);
+    streams_seed(t, RBM_DOM_CHAIN, 0, st, lo, hi);
     for (size_t s = 1; s <= t->k; s++) {
-        visible_means(t, ROW(t->chains, lo), lo, hi, 1.0f, c);
-        visible_draw(t, ROW(t->Vs, lo), lo, hi, xs + lo);
-        hidden_probs(t, ROW(t->Vs, lo), t->PH, lo, hi, 1.0f, t->a->data);
-        for (size_t r = lo; r < hi; r++)
-            bernoulli_row(ROW(t->PH, r), ROW(t->chains, r), t->h, xs + r);
+        visible_means(t, ROW(t->chains, lo), lo, hi, 1.0f, c, NULL);
+        visible_draw(t, ROW(t->Vs, lo), lo, hi, st);
+        hidden_probs(t, ROW(t->Vs, lo), t->PH, lo, hi, 1.0f, t->a->data, t->chains, st.xb);
     }
 }
 
@@ -304,15 +286,13 @@ static void pt_rows(pmk_rbm_trainer *t, size_t r, size_t lo, size_t hi)
     const size_t P = t->p, D = t->d, H = t->h, o = r * P;
     const float beta = t->betas[r];
     gsl_matrix_float_view Hr = gsl_matrix_float_submatrix(t->chains, o, 0, P, H);
-    xo4 *xs = t->xs + t->batch + o;
-    for (size_t c = lo; c < hi; c++)
-        rbm_stream(t, RBM_DOM_CHAIN, o + c, xs + c);
+    const streams st = streams_at(t, t->batch + o);
+    streams_seed(t, RBM_DOM_CHAIN, o, st, lo, hi);
     for (size_t s = 0; s < t->k; s++) {
-        visible_means(t, ROW(&Hr.matrix, lo), lo, hi, beta, ROW(t->bb, r));
-        visible_draw(t, ROW(t->ptv, o + lo), lo, hi, xs + lo);
-        hidden_probs(t, ROW(t->ptv, o + lo), t->PH, lo, hi, beta, ROW(t->ab, r));
-        for (size_t c = lo; c < hi; c++)
-            bernoulli_row(ROW(t->PH, c), ROW(&Hr.matrix, c), H, xs + c);
+        visible_means(t, ROW(&Hr.matrix, lo), lo, hi, beta, ROW(t->bb, r), NULL);
+        visible_draw(t, ROW(t->ptv, o + lo), lo, hi, st);
+        hidden_probs(t, ROW(t->ptv, o + lo), t->PH, lo, hi, beta, ROW(t->ab, r), &Hr.matrix,
+                     st.xb);
     }
     /* E(v, h) = -h'(W'v + a) - b'v, with W'v from one more GEMM */
     sgemm(0, 0, hi - lo, H, D, 1.0f, ROW(t->ptv, o + lo), D, t->W->data, H, 0.0f,
@@ -345,7 +325,7 @@ static void pt_swaps(pmk_rbm_trainer *t)
 {
     const size_t P = t->p, M = t->M;
     xo4 x;
-    rbm_stream(t, RBM_DOM_SWAP, 0, &x);
+    rbm_stream(t, RBM_DOM_SWAP, 0, NULL, &x);
     rbm_v4su u = {0};
     unsigned used = 4;
     for (size_t r = 0; r + 1 < M; r++)
@@ -402,30 +382,24 @@ static void sparsity_step(pmk_rbm_trainer *t, size_t n, float *g)
     }
 }
 
-/* Rows [d0, d1) of D: GEMMs 4 and 5, the weight decay, W += dW, and the
- * visible biases; V0 n rows, Vk and PHk P rows. */
+/* Rows [d0, d1) of D: GEMMs 4 and 5 onto dW (its momentum and decay done
+ * beside the row blocks: lag_share), W += dW, and the visible biases; V0 n
+ * rows, Vk and PHk P rows. */
 static void update_rows(pmk_rbm_trainer *t, size_t d0, size_t d1, size_t n, size_t P,
                         const float *Vk, float fmu)
 {
     const size_t D = t->d, H = t->h;
     if (d1 <= d0)
         return;
-    sgemm(1, 0, d1 - d0, H, n, t->lr / (float)n, t->V0->data + d0, D, t->PH0->data, H, fmu,
+    sgemm(1, 0, d1 - d0, H, n, t->lr / (float)n, t->V0->data + d0, D, t->PH0->data, H, 1.0f,
           ROW(t->dW, d0), H);
     sgemm(1, 0, d1 - d0, H, P, -t->lr / (float)P, Vk + d0, D, t->PH->data, H, 1.0f,
           ROW(t->dW, d0), H);
-    const float decay = t->lr * t->wd;
-    for (size_t i = d0; i < d1; i++) {   /* elementwise: vectors give the same bits */
-        float *restrict w = ROW(t->W, i), *restrict dw = ROW(t->dW, i);
-#pragma omp simd
-        for (size_t j = 0; j < H; j++) {
-            dw[j] -= decay * w[j];
-            w[j] += dw[j];
-        }
-    }
+    for (size_t i = d0; i < d1; i++)
+        vecf_axpby(t->simd, ROW(t->W, i), ROW(t->dW, i), 1.0f, 1.0f, H);
     float *s1 = t->sums + d0, *s2 = t->sums + D + d0;
-    col_sums(t->V0->data, D, n, d0, d1, s1);
-    col_sums(Vk, D, P, d0, d1, s2);
+    vecf_col_sums(t->simd, t->V0->data + d0, D, n, d1 - d0, s1);
+    vecf_col_sums(t->simd, Vk + d0, D, P, d1 - d0, s2);
     for (size_t i = d0; i < d1; i++) {
         float g = s1[i - d0] / (float)n - s2[i - d0] / (float)P;
         if (t->sg)   /* Gaussian units: d/db_i = (u0_i - uk_i) / s_i */
@@ -442,8 +416,8 @@ static void update_cols(pmk_rbm_trainer *t, size_t j0, size_t j1, size_t n, size
     if (j1 <= j0)
         return;
     float *s1 = t->sums + 2 * D + j0, *s2 = t->sums + 2 * D + H + j0;
-    col_sums(t->PH0->data, H, n, j0, j1, s1);
-    col_sums(t->PH->data, H, P, j0, j1, s2);
+    vecf_col_sums(t->simd, t->PH0->data + j0, H, n, j1 - j0, s1);
+    vecf_col_sums(t->simd, t->PH->data + j0, H, P, j1 - j0, s2);
     for (size_t j = j0; j < j1; j++) {
         t->da->data[j] = fmu * t->da->data[j]
                          + t->lr * (s1[j - j0] / (float)n - s2[j - j0] / (float)P);
@@ -452,7 +426,7 @@ static void update_cols(pmk_rbm_trainer *t, size_t j0, size_t j1, size_t n, size
 }
 
 int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_float *h0,
-                  double *recon_sum)
+                  const rbm_source *src, double *recon_sum, pmk_error *err)
 {
     const size_t D = t->d, H = t->h, P = t->p ? t->p : n;
     const int init = t->p && !t->chains_ready;
@@ -460,9 +434,14 @@ int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_floa
     /* the negative statistics' v: CD's last means, PCD's samples, or the
      * beta = 1 replica's v */
     const float *Vk = t->M ? ROW(t->ptv, (t->M - 1) * P) : t->p ? t->Vs->data : t->PV->data;
-    int rc = PMK_OK;
-    if (t->sg)   /* Gaussian units with s: the step runs in u = v / s */
+    int rc = PMK_OK, frc = PMK_OK;   /* frc: the gather's, from the lowest rows failing */
+    size_t flo = n;
+    if (t->sg) {   /* Gaussian units with s: the step runs in u = v / s, all rows first */
+        if (src && (rc = src->fill(src->ctx, src->idx, 0, n, t->V0->data, err)))
+            return rc;
+        src = NULL;
         rbm_sigma_begin(t->sg, t->b, t->V0, n);
+    }
     for (size_t r = 0; r < t->M; r++)   /* the replicas' biases beta_r b, beta_r a */
         for (size_t i = 0; i < D + H; i++) {
             float *y = i < D ? ROW(t->bb, r) + i : ROW(t->ab, r) + i - D;
@@ -478,9 +457,20 @@ int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_floa
         const int id = 0, nt = 1;
 #endif
         size_t lo, hi;
+        pmk_error e;
+        int drc;
         share(n, nt, id, &lo, &hi);
-        if (hi > lo)
-            data_rows(t, lo, hi, h0);
+        if (hi > lo && (drc = data_rows(t, lo, hi, h0, src, err ? &e : NULL))) {
+#pragma omp critical
+            if (lo < flo) {
+                flo = lo, frc = drc;
+                if (err)
+                    *err = e;
+            }
+        }
+        lag_share(n, D, nt, id, &lo, &hi);
+        for (size_t i = lo; i < hi; i++)
+            vecf_axpby(t->simd, ROW(t->dW, i), ROW(t->W, i), fmu, -(t->lr * t->wd), H);
         if (t->p) {
 #pragma omp barrier
             if (init) {   /* the first chains: the data's h, cycled */
@@ -497,7 +487,7 @@ int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_floa
 #pragma omp single
                 pt_swaps(t);
                 if (hi > lo)   /* PH <- p(h | v) of the beta = 1 replica */
-                    hidden_probs(t, Vk + lo * D, t->PH, lo, hi, 1.0f, t->a->data);
+                    hidden_probs(t, Vk + lo * D, t->PH, lo, hi, 1.0f, t->a->data, NULL, NULL);
             } else if (hi > lo) {
                 chain_rows(t, lo, hi);
             }
@@ -513,7 +503,7 @@ int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_floa
                     rc = rbm_sigma_grad(t->sg, t->W, &U.matrix, &PHk.matrix, P, -1.0f, !t->p);
             }
         }
-        if (!rc) {
+        if (!rc && !frc) {
             share(D, nt, id, &lo, &hi);
             update_rows(t, lo, hi, n, P, Vk, fmu);
             share(H, nt, id, &lo, &hi);
@@ -521,7 +511,9 @@ int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_floa
         }
     }
     if (rc)
-        return rc;
+        return pmk_error_set(err, rc, "training step: %s", pmk_strerror(rc));
+    if (frc)
+        return frc;
     t->chains_ready |= init;
     t->step++;
     double rs = 0.0;

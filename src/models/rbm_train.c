@@ -59,7 +59,7 @@ void pmk_rbm_trainer_free(pmk_rbm_trainer *t)
         if (vs[i])
             gsl_vector_float_free(vs[i]);
     rbm_sigma_free(t->sg);
-    CORE_FREE(t->sums, t->recon, t->xs, t);
+    CORE_FREE(t->sums, t->recon, t->xb, t->xs, t);
 }
 
 pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *o,
@@ -67,8 +67,8 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
 {
     /* Floats: W and dW (2 D H), four vectors (2 D + 2 H), the batch V0 and
      * PH0 (B (D + H)), four work matrices of max(B, P) rows (2 D + 2 H each),
-     * the P persistent chains (P H), each data row's and chain's stream
-     * (16) and error (1), and column sums (2 D + 2 H); B and P come from
+     * the P persistent chains (P H), each data row's and chain's streams
+     * (64, Gaussian 80) and error (1), and column sums (2 D + 2 H); B and P come from
      * the options, so the total is checked against the ceiling first. */
     if (rbm_gauss_train_check(m, o, err))
         return NULL;
@@ -80,10 +80,11 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
         f = rbm_sat_add(f, rbm_sat_mul(B, DH));
         f = rbm_sat_add(f, rbm_sat_mul(R, rbm_sat_mul(2, DH)));
         f = rbm_sat_add(f, rbm_sat_mul(P, H));
-        /* each row's and chain's stream (16 floats), the rows' errors, the
-         * column sums (2 (D + H)) */
+        /* each row's and chain's streams (64 floats, and 16 more for
+         * Gaussian draws), the rows' errors, the column sums (2 (D + H)) */
         unsigned long long rows = rbm_sat_add(B, rbm_sat_add(P, rbm_sat_mul(o->temperatures, B)));
-        f = rbm_sat_add(f, rbm_sat_add(rbm_sat_add(rbm_sat_mul(rows, 16), B), 2 * DH));
+        unsigned long long xf = m->visible == PMK_RBM_GAUSSIAN ? 80 : 64;
+        f = rbm_sat_add(f, rbm_sat_add(rbm_sat_add(rbm_sat_mul(rows, xf), B), 2 * DH));
         if (o->temperatures)   /* M B chains: h, v and an energy (2 floats) each */
             f = rbm_sat_add(f, rbm_sat_mul(rbm_sat_mul(o->temperatures, B),
                                            rbm_sat_add(DH, 2 + D + H)));
@@ -150,8 +151,11 @@ pmk_rbm_trainer *pmk_rbm_trainer_alloc(const pmk_rbm *m, const pmk_rbm_options *
     t->sg = rbm_sigma_alloc(m, o, rows, &bad);
     t->sums = malloc(2 * (D + H) * sizeof(float));
     t->recon = malloc(t->batch * sizeof(float));
-    t->xs = malloc((t->batch + t->nch) * sizeof *t->xs);
-    if (bad || !t->sums || !t->recon || !t->xs)
+    t->xb = malloc((t->batch + t->nch) * sizeof *t->xb);
+    if (t->gauss)
+        bad |= !(t->xs = malloc((t->batch + t->nch) * sizeof *t->xs));
+    t->simd = vecf_level();
+    if (bad || !t->sums || !t->recon || !t->xb)
         goto nomem;
     for (size_t i = 0; i < D; i++) {
         const double *w = gsl_matrix_const_ptr(m->W, i, 0);
@@ -225,8 +229,7 @@ int pmk_rbm_trainer_step(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matr
     if (h0 && (h0->size1 != n || h0->size2 != t->h))
         return pmk_error_set(err, PMK_EINVAL, "training step: h0 is %zu x %zu, expected %zu x %zu",
                              h0->size1, h0->size2, n, t->h);
-    int rc = rbm_step_rows(t, n, mu, h0, recon_sum);
-    return rc ? pmk_error_set(err, rc, "training step: %s", pmk_strerror(rc)) : PMK_OK;
+    return rbm_step_rows(t, n, mu, h0, NULL, recon_sum, err);
 }
 
 /* Data-parallel training: the options' reduce over the trainer's parameters

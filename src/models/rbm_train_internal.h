@@ -10,6 +10,7 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 #include "models/rbm_internal.h"
+#include "core/vecf_internal.h"
 
 /* Rows per block of the threaded step: every thread takes a contiguous run
  * of whole blocks, so each GEMM call starts at a multiple of RBM_GRAIN rows.
@@ -44,7 +45,9 @@ struct pmk_rbm_trainer {
     int q_ready;
     float *sums;                /* column sums: V0, Vk (D each), PH0, PHk (H each) */
     float *recon;               /* batch: each row's squared reconstruction error */
-    xo4 *xs;                    /* batch + nch: each data row's and chain's stream */
+    vecf_xo16 *xb;              /* batch + nch: each data row's and chain's stream */
+    xo4 *xs;                    /* the same rows' streams of Gaussian draws (else NULL) */
+    int simd;                   /* the vector level of the row kernels (vecf_level) */
     uint32_t key[4];            /* the epoch's key (pmk_rbm_trainer_seed) */
     uint64_t step;              /* minibatches since the key was set */
     size_t row0;                /* the first data row's index in the minibatch (MPI) */
@@ -52,17 +55,30 @@ struct pmk_rbm_trainer {
     rbm_sigma_f *sg;            /* their s when not all 1 or learned, else NULL */
 };
 
-/* The stream domains of xo4_derive: a minibatch's data rows, its chains,
+/* The stream domains of rbm_stream: a minibatch's data rows, its chains,
  * and the tempering swaps. */
 enum { RBM_DOM_DATA = 1, RBM_DOM_CHAIN = 2, RBM_DOM_SWAP = 3 };
 
-/* *x <- the stream of row @p row in domain @p dom of the trainer's current
- * minibatch: a function of (seed, epoch, minibatch, domain, row) only. */
-void rbm_stream(const pmk_rbm_trainer *t, unsigned dom, uint64_t row, xo4 *x);
+/* *xb (16 lanes, Bernoulli draws) and, when @p x4 is not NULL, *x4 (4 lanes,
+ * Gaussian draws and the swaps) <- the streams of row @p row in domain
+ * @p dom of the trainer's current minibatch: functions of (seed, epoch,
+ * minibatch, domain, row) only. */
+void rbm_stream(const pmk_rbm_trainer *t, unsigned dom, uint64_t row, vecf_xo16 *xb, xo4 *x4);
 
-/* pmk_rbm_trainer_step on checked shapes (rbm_step.c): PMK_OK or a GEMM's
- * status. */
+/* Where the step finds its minibatch: rows @p idx[0..n) of a table (or of a
+ * matrix), gathered into V0 on the threads, each its own rows, when @p src
+ * is given to rbm_step_rows; fill writes rows [lo, hi) of the minibatch. */
+typedef struct rbm_source {
+    int (*fill)(const void *ctx, const size_t *idx, size_t lo, size_t hi, float *rows,
+                pmk_error *err);
+    const void *ctx;
+    const size_t *idx;
+} rbm_source;
+
+/* pmk_rbm_trainer_step on checked shapes (rbm_step.c), the minibatch in V0
+ * already or, with @p src, gathered from it first: PMK_OK, or a GEMM's status
+ * or the gather's, with the message in @p err. */
 int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_float *h0,
-                  double *recon_sum);
+                  const rbm_source *src, double *recon_sum, pmk_error *err);
 
 #endif
