@@ -222,7 +222,7 @@ START_TEST(test_sample_chains)
     rbm_key_draw(r2, &key);
     for (size_t c = 0; c < 2; c++) {
         rbm_xs x;
-        rbm_xs_init(&x, &key, RBM_DOM_CHAIN, c);
+        rbm_xs_init(&x, &key, RBM_ROWS_DOM_CHAIN, c);
         double mean[4], *v = gsl_matrix_ptr(V2, c, 0);
         for (size_t s = 0; s < 2; s++) {
             chain_by_hand(m, v, 3, mean, &x);

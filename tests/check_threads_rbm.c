@@ -86,7 +86,7 @@ START_TEST(test_hidden_any_threads)
     }
     for (size_t n = 0; n < N; n++) {
         rbm_xs x;
-        rbm_xs_init(&x, &key, RBM_DOM_HIDDEN, n);
+        rbm_xs_init(&x, &key, RBM_ROWS_DOM_HIDDEN, n);
         for (size_t j = 0; j < H; j++) {
             double p = ph(m, gsl_matrix_const_ptr(V, n, 0), j);
             ck_assert_double_eq_tol(gsl_matrix_get(P1, n, j), p, 1e-15);
@@ -175,7 +175,7 @@ START_TEST(test_evaluate_any_threads)
                     v[flip] = 1.0 - v[flip];
             }
             rbm_xs x;
-            rbm_xs_init(&x, &key, RBM_DOM_RECON, n);
+            rbm_xs_init(&x, &key, RBM_ROWS_DOM_RECON, n);
             double h[H];
             for (size_t j = 0; j < H; j++)
                 h[j] = rbm_xs_uniform(&x) < ph(m, v, j) ? 1.0 : 0.0;

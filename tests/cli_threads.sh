@@ -96,10 +96,16 @@ same_bytes a1.rbm a2.rbm
 # minibatches shared among the threads (100 x 784 x 120, 6 of them): the same
 # model for 1, 2 and 3 threads
 for t in 1 2 3; do
-    expect_ok "$PMK" rbm train -q --hidden 120 --epochs 1 --seed 7 --threads $t train.csv -o m$t.rbm
+    expect_ok "$PMK" rbm train -q --hidden 120 --epochs 1 --seed 7 --threads $t train.csv -o m$t.rbm \
+        --holdout 0.1 --log-exact-pl --log log$t.csv
+    cut -d, -f1-4,7 log$t.csv >mon$t.csv   # the epoch's figures, not its seconds
 done
 same_bytes m1.rbm m2.rbm
 same_bytes m1.rbm m3.rbm
+# the epoch's monitoring (recon error, both pseudo-likelihoods, free-energy
+# gap) runs on the threads too: the same figures for any count
+same_bytes mon1.csv mon2.csv
+same_bytes mon1.csv mon3.csv
 both rbm eval -q --json --ais --ais-runs 20 --ais-betas 10,10,10 --seed 2 a1.rbm "$FIX/rbm-bars.csv"
 # hidden, eval and sample: rows (chains) in fixed blocks of 96 shared among
 # the threads, each row's draws from its own stream: the same bytes for 1, 2

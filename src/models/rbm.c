@@ -419,7 +419,7 @@ static int hidden_block(void *ctx, size_t n0, size_t nb, double *ws, double *par
     gsl_matrix_view Yb = gsl_matrix_submatrix(j->Y, n0, 0, nb, j->m->h);
     int rc = rbm_conditional(j->m, 1, &Vb.matrix, &Yb.matrix, NULL);
     if (!rc && j->key)
-        rbm_bernoulli_rows(&Yb.matrix, j->key, RBM_DOM_HIDDEN, n0);
+        rbm_bernoulli_rows(&Yb.matrix, j->key, RBM_ROWS_DOM_HIDDEN, n0);
     return rc;
 }
 
@@ -606,7 +606,7 @@ int pmk_rbm_hidden_means(const pmk_rbm *m, const gsl_matrix *V, gsl_vector *M, p
 /* ---------------------------------------------------------------- monitoring */
 
 /* part[0] <- sum over the block's rows of |v - p(v | h)|^2, h ~ p(h | v) from
- * row n's stream (key, RBM_DOM_RECON, n); ws: nb x H then nb x D. */
+ * row n's stream (key, RBM_ROWS_DOM_RECON, n); ws: nb x H then nb x D. */
 static int recon_block(void *ctx, size_t n0, size_t nb, double *ws, double *part)
 {
     const fig_job *j = ctx;
@@ -616,7 +616,7 @@ static int recon_block(void *ctx, size_t n0, size_t nb, double *ws, double *part
     gsl_matrix_view Pb = gsl_matrix_view_array(ws + nb * m->h, nb, m->d);
     int rc = rbm_conditional(m, 1, &Vb.matrix, &Hb.matrix, NULL);
     if (!rc) {
-        rbm_bernoulli_rows(&Hb.matrix, j->key, RBM_DOM_RECON, n0);
+        rbm_bernoulli_rows(&Hb.matrix, j->key, RBM_ROWS_DOM_RECON, n0);
         rc = rbm_conditional(m, 0, &Hb.matrix, &Pb.matrix, NULL);
     }
     for (size_t n = 0; n < nb && !rc; n++) {

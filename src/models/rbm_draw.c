@@ -101,7 +101,7 @@ typedef struct chain_job {
 
 /* Chains [c0, c0 + nb) through every sweep: h ~ p(h | v), the means
  * p(v | h), v drawn from them, each chain's draws from its own stream
- * (key, RBM_DOM_CHAIN, c) in that order; ws: nb x H. */
+ * (key, RBM_ROWS_DOM_CHAIN, c) in that order; ws: nb x H. */
 static int chain_block(void *ctx, size_t c0, size_t nb, double *ws, double *part)
 {
     const chain_job *j = ctx;
@@ -111,7 +111,7 @@ static int chain_block(void *ctx, size_t c0, size_t nb, double *ws, double *part
     if (!xs)
         return PMK_ENOMEM;
     for (size_t c = 0; c < nb; c++)
-        rbm_xs_init(xs + c, j->key, RBM_DOM_CHAIN, c0 + c);
+        rbm_xs_init(xs + c, j->key, RBM_ROWS_DOM_CHAIN, c0 + c);
     gsl_matrix_view Vb = gsl_matrix_submatrix(j->V, c0, 0, nb, D);
     gsl_matrix_view Hb = gsl_matrix_view_array(ws, nb, H);
     int rc = PMK_OK;

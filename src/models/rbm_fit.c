@@ -16,6 +16,7 @@
 #include "core/core_internal.h"
 #include "core/progress_internal.h"
 #include "pmk/threads.h"
+#include "rbm_rows_internal.h"
 
 /* ---------------------------------------------------------------- fit */
 
@@ -115,22 +116,26 @@ static int table_rows(const pmk_rbm *m, const pmk_table *t, size_t max, gsl_matr
     return rc ? rc : pmk_rbm_standardise(m, *out, 0, err);
 }
 
-/* The epoch's pseudo-likelihood and free-energy gap (NaN where not computed). */
-static void monitor_epoch(const pmk_rbm *m, const monitor *w, int exact_pl, pmk_rng *r,
-                          pmk_rbm_epoch_info *info)
+/* The epoch's pseudo-likelihood and free-energy gap (NaN where not computed),
+ * on @p threads threads (rbm_rows.c: the same bits for any count, and those of
+ * the public one-thread calls). */
+static void monitor_epoch(const pmk_rbm *m, const monitor *w, int exact_pl, int threads,
+                          pmk_rng *r, pmk_rbm_epoch_info *info)
 {
     double fm, fh;
     info->pseudo_likelihood = info->free_energy_gap = info->pseudo_likelihood_exact = NAN;
     if (!w || !w->mon)
         return;
     if (exact_pl && w->held
-        && pmk_rbm_pseudo_likelihood(m, w->held, &info->pseudo_likelihood_exact, NULL))
+        && rbm_pseudo_likelihood_rows(m, w->held, NULL, threads, &info->pseudo_likelihood_exact,
+                                      NULL))
         info->pseudo_likelihood_exact = NAN;
-    if (pmk_rbm_pseudo_likelihood_1bit(m, w->mon, r, &info->pseudo_likelihood, NULL))
+    if (rbm_pseudo_likelihood_rows(m, w->mon, r, threads, &info->pseudo_likelihood, NULL))
         info->pseudo_likelihood = NAN;
-    if (w->held && !pmk_rbm_mean_free_energy(m, w->held, &fh, NULL)
-        && !pmk_rbm_mean_free_energy(m, w->mon, &fm, NULL))
-        info->free_energy_gap = fh - fm;
+    if (w->held && w->held->size1 && w->mon->size1
+        && !rbm_free_energy_rows(m, w->held, threads, NULL, &fh, NULL)
+        && !rbm_free_energy_rows(m, w->mon, threads, NULL, &fm, NULL))
+        info->free_energy_gap = fh / (double)w->held->size1 - fm / (double)w->mon->size1;
 }
 
 /* The epochs of pmk_rbm_fit and pmk_rbm_fit_table on N rows (N >= 1). */
@@ -190,7 +195,7 @@ static int fit_rows(pmk_rbm *m, const rows_src *src, size_t N, const monitor *w,
             info.swap_rates = rates;
         }
         if (cb)
-            monitor_epoch(m, w, o->log_exact_pl, r, &info);
+            monitor_epoch(m, w, o->log_exact_pl, o->threads, r, &info);
         /* the stream as the next epoch will find it: what a resume restores */
         if ((rc = pmk_rbm_rng_capture(m, r, pmk_rng_get_seed(r), err)))
             break;

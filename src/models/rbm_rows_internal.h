@@ -18,7 +18,7 @@
 #define RBM_ROWS_BLOCK 96
 
 /* The domains of the keyed streams (one stream per row and domain). */
-enum { RBM_DOM_HIDDEN = 1, RBM_DOM_RECON = 2, RBM_DOM_CHAIN = 3 };
+enum { RBM_ROWS_DOM_HIDDEN = 1, RBM_ROWS_DOM_RECON = 2, RBM_ROWS_DOM_CHAIN = 3 };
 
 /* A stream's key: four 32-bit draws from the caller's pmk_rng. */
 typedef struct rbm_key {
@@ -84,13 +84,13 @@ int rbm_conditional(const pmk_rbm *m, int hidden, const gsl_matrix *X, gsl_matri
 
 /* The threaded bodies of the public calls (@p threads as pmk_threads_resolve
  * takes it; the result the same for any count).  @p key NULL: p(h | v),
- * else a draw of it, row n from stream (key, RBM_DOM_HIDDEN, n). */
+ * else a draw of it, row n from stream (key, RBM_ROWS_DOM_HIDDEN, n). */
 int rbm_hidden_rows(const pmk_rbm *m, const gsl_matrix *V, const rbm_key *key, int threads,
                     gsl_matrix *Y, pmk_error *err);
 /* F (may be NULL) <- the free energies of V's rows; *sum their total. */
 int rbm_free_energy_rows(const pmk_rbm *m, const gsl_matrix *V, int threads, gsl_vector *F,
                          double *sum, pmk_error *err);
-/* The hidden sample of row n from stream (key from @p r, RBM_DOM_RECON, n). */
+/* The hidden sample of row n from stream (key from @p r, RBM_ROWS_DOM_RECON, n). */
 int rbm_recon_error_rows(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, int threads,
                          double *out, pmk_error *err);
 /* The pseudo-likelihood (rbm_score.c): exact (r NULL) or one bit a row, row
