@@ -81,26 +81,39 @@ START_TEST(test_bits_equal_bytes_and_reference)
 }
 END_TEST
 
-/* 1 to 5 threads, more threads than rows included (3 x 2, 129 x 3): the
- * same image, trace and errors as one thread and as the byte path. */
-START_TEST(test_bits_any_threads)
+/* For each W x H of @p dims: y with a fraction @p p_minus of -1s and a random
+ * truth, through three_paths on 1 to 5 threads with beta 1, eta 2 (ties):
+ * with the truth to @p sweeps sweeps, without it to @p sweeps_plain; and,
+ * when @p also_q, with beta 0.8, eta 1.1, h 0.2 and the truth for 1 sweep. */
+static void paths_on_dims(const size_t (*dims)[2], size_t count, unsigned long seed,
+                          double p_minus, size_t sweeps, size_t sweeps_plain, int also_q)
 {
-    const size_t dims[][2] = {{3, 2}, {129, 3}, {65, 37}, {200, 11}, {64, 64}};
-    pmk_rng *r = pmk_rng_alloc(NULL, 12);
-    for (size_t t = 0; t < sizeof dims / sizeof dims[0]; t++) {
+    pmk_rng *r = pmk_rng_alloc(NULL, seed);
+    for (size_t t = 0; t < count; t++) {
         size_t W = dims[t][0], H = dims[t][1], n = W * H;
         int8_t *y = malloc(n), *truth = malloc(n);
-        ising_random_spins(r, y, n, 0.45);
+        ising_random_spins(r, y, n, p_minus);
         ising_random_spins(r, truth, n, 0.5);
         pmk_ising_params p = ising_params(1, 2, 0, 4);   /* ties */
+        pmk_ising_params q = ising_params(0.8, 1.1, 0.2, 4);
         for (int T = 1; T <= 5; T++) {
-            three_paths(&p, W, H, y, truth, 100, T);
-            three_paths(&p, W, H, y, NULL, 2, T);
+            three_paths(&p, W, H, y, truth, sweeps, T);
+            three_paths(&p, W, H, y, NULL, sweeps_plain, T);
+            if (also_q)
+                three_paths(&q, W, H, y, truth, 1, T);
         }
         free(y);
         free(truth);
     }
     pmk_rng_free(r);
+}
+
+/* 1 to 5 threads, more threads than rows included (3 x 2, 129 x 3): the
+ * same image, trace and errors as one thread and as the byte path. */
+START_TEST(test_bits_any_threads)
+{
+    const size_t dims[][2] = {{3, 2}, {129, 3}, {65, 37}, {200, 11}, {64, 64}};
+    paths_on_dims(dims, sizeof dims / sizeof dims[0], 12, 0.45, 100, 2, 0);
 }
 END_TEST
 
@@ -185,23 +198,7 @@ START_TEST(test_bits_bands_in_x)
 {
     const size_t dims[][2] = {{100, 9}, {150, 5}, {200, 7}, {333, 6}, {1000, 3},
                               {300, 1}, {1, 40},  {17, 12}, {64, 10}};
-    pmk_rng *r = pmk_rng_alloc(NULL, 14);
-    for (size_t t = 0; t < sizeof dims / sizeof dims[0]; t++) {
-        size_t W = dims[t][0], H = dims[t][1], n = W * H;
-        int8_t *y = malloc(n), *truth = malloc(n);
-        ising_random_spins(r, y, n, 0.4);
-        ising_random_spins(r, truth, n, 0.5);
-        pmk_ising_params p = ising_params(1, 2, 0, 4);   /* ties */
-        pmk_ising_params q = ising_params(0.8, 1.1, 0.2, 4);
-        for (int T = 1; T <= 5; T++) {
-            three_paths(&p, W, H, y, truth, 100, T);
-            three_paths(&p, W, H, y, NULL, 100, T);
-            three_paths(&q, W, H, y, truth, 1, T);
-        }
-        free(y);
-        free(truth);
-    }
-    pmk_rng_free(r);
+    paths_on_dims(dims, sizeof dims / sizeof dims[0], 14, 0.4, 100, 100, 1);
 }
 END_TEST
 
