@@ -300,6 +300,50 @@ START_TEST(test_sample_any_threads)
 }
 END_TEST
 
+/* Exact log Z with more than one block of states (H = 14 < D = 20: 2^14
+ * states, 4 blocks of 4096) on 1, 2, 3 and 5 threads: the same bits, and the
+ * brute-force sum over every hidden state (log-sum-exp of all 16384 terms at
+ * once) to 1e-12 relative; the visible layer enumerated (D = 13 < H = 15: 2
+ * blocks) as well. */
+START_TEST(test_log_z_exact_any_threads)
+{
+    const size_t shapes[][2] = {{20, 14}, {13, 15}};
+    for (size_t c = 0; c < 2; c++) {
+        size_t d = shapes[c][0], h = shapes[c][1], K = d < h ? d : h, L = d < h ? h : d;
+        pmk_rbm *m = check_rbm_random_model(d, h, 0.3, 11 + c);
+        double z1, z;
+        ck_assert_int_eq(rbm_log_z_exact_rows(m, 1, &z1, NULL), PMK_OK);
+        for (size_t t = 1; t < sizeof counts / sizeof counts[0]; t++) {
+            ck_assert_int_eq(rbm_log_z_exact_rows(m, counts[t], &z, NULL), PMK_OK);
+            ck_assert(memcmp(&z, &z1, sizeof z) == 0);
+        }
+        ck_assert_int_eq(pmk_rbm_log_z_exact(m, &z, NULL), PMK_OK);
+        ck_assert(memcmp(&z, &z1, sizeof z) == 0);
+        size_t n = (size_t)1 << K;
+        double *val = malloc(n * sizeof *val);
+        ck_assert_ptr_nonnull(val);
+        for (size_t s = 0; s < n; s++) {   /* state s of the smaller layer */
+            double t = 0.0;
+            for (size_t k = 0; k < K; k++)
+                if ((s >> k) & 1u)
+                    t += d < h ? gsl_vector_get(m->b, k) : gsl_vector_get(m->a, k);
+            for (size_t l = 0; l < L; l++) {
+                double x = d < h ? gsl_vector_get(m->a, l) : gsl_vector_get(m->b, l);
+                for (size_t k = 0; k < K; k++)
+                    if ((s >> k) & 1u)
+                        x += d < h ? gsl_matrix_get(m->W, k, l) : gsl_matrix_get(m->W, l, k);
+                t += log1p(exp(-fabs(x))) + (x > 0 ? x : 0.0);
+            }
+            val[s] = t;
+        }
+        double brute = pmk_logsumexp(val, n, 1);
+        ck_assert_double_eq_tol(z1, brute, 1e-12 * fabs(brute));
+        free(val);
+        pmk_rbm_free(m);
+    }
+}
+END_TEST
+
 TCase *tcase_threads_rbm(void)
 {
     TCase *tc = tcase_create("threads_rbm");
@@ -307,5 +351,6 @@ TCase *tcase_threads_rbm(void)
     tcase_add_test(tc, test_evaluate_any_threads);
     tcase_add_test(tc, test_evaluate_gauss_any_threads);
     tcase_add_test(tc, test_sample_any_threads);
+    tcase_add_test(tc, test_log_z_exact_any_threads);
     return tc;
 }

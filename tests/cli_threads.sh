@@ -107,6 +107,10 @@ same_bytes m1.rbm m3.rbm
 same_bytes mon1.csv mon2.csv
 same_bytes mon1.csv mon3.csv
 both rbm eval -q --json --ais --ais-runs 20 --ais-betas 10,10,10 --seed 2 a1.rbm "$FIX/rbm-bars.csv"
+# exact log Z over 2^14 hidden states: 4 blocks of 4,096 shared among the
+# threads, merged in block order
+expect_ok "$PMK" rbm train -q --hidden 14 --epochs 1 --seed 7 "$FIX/rbm-bars.csv" -o z.rbm
+both rbm eval -q --json --exact --seed 2 z.rbm "$FIX/rbm-bars.csv"
 # hidden, eval and sample: rows (chains) in fixed blocks of 96 shared among
 # the threads, each row's draws from its own stream: the same bytes for 1, 2
 # and 3 threads (200 rows: 3 blocks; 100 chains: 2)

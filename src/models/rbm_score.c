@@ -171,10 +171,47 @@ int pmk_rbm_pseudo_likelihood_1bit(const pmk_rbm *m, const gsl_matrix *V,
 
 /* Enumerating the hidden layer (K = H states bits, the other layer L = D):
  *   log Z = logsumexp_{h in {0,1}^H} [a'h + sum_i softplus(b_i + (W h)_i)],
- * and with the roles swapped for the visible layer.  States go in blocks of up
- * to 4096 rows S (nb x K), G = S A' (nb x L) by one GEMM, then one term per
- * row; block sums are merged with a running log-sum-exp in double. */
-int pmk_rbm_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err)
+ * and with the roles swapped for the visible layer.  States go in blocks of
+ * min(2^K, 4096) rows S (nb x K), G = S A' (nb x L) by one GEMM, then one term
+ * per row and the block's log-sum-exp; the blocks are shared among the
+ * threads and their sums merged with a running log-sum-exp in block order,
+ * so the result is the same bits for any thread count. */
+typedef struct exact_ctx {
+    const pmk_rbm *m;
+    int hidden;
+    size_t K, L, block;
+    const gsl_vector *ck, *cl;   /* biases of the enumerated, the summed-out layer */
+} exact_ctx;
+
+static int exact_block(const exact_ctx *c, size_t s0, gsl_matrix *S, gsl_matrix *G, double *val,
+                       double *part)
+{
+    for (size_t r = 0; r < c->block; r++) {
+        size_t s = s0 + r;
+        double *row = gsl_matrix_ptr(S, r, 0);
+        for (size_t k = 0; k < c->K; k++)
+            row[k] = (double)((s >> k) & 1u);
+    }
+    /* hidden: G = S W' (block x D); visible: G = S W (block x H) */
+    int rc = pmk_gemm(CblasNoTrans, c->hidden ? CblasTrans : CblasNoTrans, 1.0, S, c->m->W, 0.0,
+                      G);
+    if (rc)
+        return rc;
+    for (size_t r = 0; r < c->block; r++) {
+        const double *srow = gsl_matrix_const_ptr(S, r, 0);
+        const double *grow = gsl_matrix_const_ptr(G, r, 0);
+        double t = 0.0;
+        for (size_t k = 0; k < c->K; k++)
+            t += gsl_vector_get(c->ck, k) * srow[k];
+        for (size_t l = 0; l < c->L; l++)
+            t += pmk_softplus(gsl_vector_get(c->cl, l) + grow[l]);
+        val[r] = t;
+    }
+    *part = pmk_logsumexp(val, c->block, 1);
+    return PMK_OK;
+}
+
+int rbm_log_z_exact_rows(const pmk_rbm *m, int threads, double *log_z, pmk_error *err)
 {
     if (m->visible)
         return rbm_gauss_log_z_exact(m, log_z, err);
@@ -185,50 +222,57 @@ int pmk_rbm_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err)
                              "exact log Z needs a layer of at most %d units, but the "
                              "smaller layer has %zu; use AIS",
                              PMK_RBM_EXACT_MAX, K);
-    const gsl_vector *ck = hidden ? m->a : m->b;   /* biases of the enumerated layer */
-    const gsl_vector *cl = hidden ? m->b : m->a;   /* biases of the summed-out layer */
     size_t nstates = (size_t)1 << K;
-    size_t block = nstates < 4096 ? nstates : 4096;
-    gsl_matrix *S = gsl_matrix_alloc(block, K), *G = gsl_matrix_alloc(block, L);
-    double *val = malloc(block * sizeof *val);
+    exact_ctx c = {m, hidden, K, L, nstates < 4096 ? nstates : 4096,
+                   hidden ? m->a : m->b, hidden ? m->b : m->a};
+    size_t nblk = nstates / c.block;   /* both powers of 2 */
+    double *parts = malloc(nblk * sizeof *parts);
+    int *brc = calloc(nblk, sizeof *brc);
+    if (!parts || !brc) {
+        free(parts);
+        free(brc);
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory computing log Z");
+    }
+    int T = pmk_threads_resolve(threads);
+    if ((size_t)T > nblk)
+        T = (int)nblk;
+    (void)T;   /* without OpenMP: one thread, the same result */
+#pragma omp parallel num_threads(T) if (T > 1)
+    {
+        gsl_matrix *S = gsl_matrix_alloc(c.block, K), *G = gsl_matrix_alloc(c.block, L);
+        double *val = malloc(c.block * sizeof *val);
+#pragma omp for schedule(dynamic, 1)
+        for (size_t b = 0; b < nblk; b++)
+            brc[b] = !S || !G || !val ? PMK_ENOMEM
+                                      : exact_block(&c, b * c.block, S, G, val, parts + b);
+        rbm_matrix_free(S);
+        rbm_matrix_free(G);
+        free(val);
+    }
     double total = -INFINITY;
     int rc = PMK_OK;
-    if (!S || !G || !val)
-        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory computing log Z");
-    for (size_t s0 = 0; s0 < nstates && !rc; s0 += block) {
-        for (size_t r = 0; r < block; r++) {
-            size_t s = s0 + r;
-            double *row = gsl_matrix_ptr(S, r, 0);
-            for (size_t k = 0; k < K; k++)
-                row[k] = (double)((s >> k) & 1u);
-        }
-        /* hidden: G = S W' (block x D); visible: G = S W (block x H) */
-        if ((rc = pmk_gemm(CblasNoTrans, hidden ? CblasTrans : CblasNoTrans, 1.0, S, m->W, 0.0,
-                           G)))
+    for (size_t b = 0; b < nblk && !rc; b++) {
+        if ((rc = brc[b]) == PMK_ENOMEM)
+            rc = pmk_error_set(err, rc, "out of memory computing log Z");
+        else if (rc)
             rc = pmk_error_set(err, rc, "log Z: %s", pmk_strerror(rc));
-        for (size_t r = 0; r < block && !rc; r++) {
-            const double *srow = gsl_matrix_const_ptr(S, r, 0);
-            const double *grow = gsl_matrix_const_ptr(G, r, 0);
-            double t = 0.0;
-            for (size_t k = 0; k < K; k++)
-                t += gsl_vector_get(ck, k) * srow[k];
-            for (size_t l = 0; l < L; l++)
-                t += pmk_softplus(gsl_vector_get(cl, l) + grow[l]);
-            val[r] = t;
-        }
-        double part = pmk_logsumexp(val, block, 1);
-        double pair[2] = {total, part};
-        total = pmk_logsumexp(pair, 2, 1);
+        double pair[2] = {total, parts[b]};
+        if (!rc)
+            total = pmk_logsumexp(pair, 2, 1);
     }
-    rbm_matrix_free(S);
-    rbm_matrix_free(G);
-    free(val);
+    free(parts);
+    free(brc);
     if (rc)
         return rc;
     if (!isfinite(total))
         return pmk_error_set(err, PMK_ENUMERIC, "log Z is not finite");
     *log_z = total;
     return PMK_OK;
+}
+
+int pmk_rbm_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err)
+{
+    return rbm_log_z_exact_rows(m, 1, log_z, err);
 }
 
 /* ---------------------------------------------------------------- AIS */
@@ -501,7 +545,7 @@ int pmk_rbm_evaluate(const pmk_rbm *m, const gsl_matrix *V, int log_z_method,
     /* in this order, which fixes the draws from r: exact log Z first, so that
      * a layer too wide for it is refused before any work */
     int rc, T = ao ? ao->threads : 0;   /* every figure on the AIS options' threads */
-    if ((log_z_method == PMK_RBM_LOG_Z_EXACT && (rc = pmk_rbm_log_z_exact(m, &e.log_z, err)))
+    if ((log_z_method == PMK_RBM_LOG_Z_EXACT && (rc = rbm_log_z_exact_rows(m, T, &e.log_z, err)))
         || (rc = rbm_recon_error_rows(m, V, r, T, &e.recon_error, err))
         || (rc = rbm_pseudo_likelihood_rows(m, V, NULL, T, &e.pseudo_likelihood, err))
         || (rc = rbm_pseudo_likelihood_rows(m, V, r, T, &e.pseudo_likelihood_1bit, err))
