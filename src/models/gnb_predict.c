@@ -14,6 +14,8 @@
 #include "pmk/limits.h"
 #include "models/gnb_internal.h"
 #include "core/core_internal.h"
+#include "core/vecf_internal.h"
+#include "models/gnb_jll_internal.h"
 
 /* Rows per block in the prediction GEMMs: bounds the scratch at B x D doubles
  * whatever N is.  Diagonal models: 32 rows (201 KB for MNIST, 1.6 MB with
@@ -80,18 +82,39 @@ static double row_shift(double *restrict out, const double *restrict x, double s
  * The shift t (see pmk_gnb_finish) keeps the cancellation between the three
  * terms of sum (x - mu)^2 / v small.  Scratch: G (D + 1 + K) doubles. */
 
+/* The transposed, lane-padded W and P of the small-K kernel (gnb_jll.c);
+ * scratch: G (D + 1 + 2 Kp) + 2 D Kp doubles, in jll_blocks. */
+struct jll_ws {
+    double *scratch;
+    const double *Wt, *Pt;   /* D x Kp; Pt NULL in shared mode */
+    size_t Kp;               /* 0: the GEMMs */
+    int lvl;                 /* vecf_level() */
+};
+
 static int jll_block(const pmk_gnb *m, const gsl_matrix *X, double s, gsl_matrix *J,
-                     double *scratch, int exact)
+                     const struct jll_ws *ws, int exact)
 {
+    double *scratch = ws->scratch;
     if (m->full)   /* the shared full covariance: gnb_full.c */
         return pmk_gnb_full_block(m, X, s, J, scratch, exact);
-    size_t B = X->size1, G = GNB_BLOCK(m), D = m->d, K = m->k;
+    size_t B = X->size1, G = GNB_BLOCK(m), D = m->d, K = m->k, Kp = ws->Kp;
     int shared = m->opt.variance == PMK_GNB_VAR_SHARED;
     double *q = scratch + G * D;   /* G: -1/2 sum_d x'^2 P_0d, shared mode */
-    double *jg = q + G;            /* G x K */
+    double *jg = q + G;            /* G x K, or G x Kp twice (small K) */
     for (size_t i = 0; i < B; i++)
         q[i] = -0.5 * row_shift(scratch + i * D, gsl_matrix_const_ptr(X, i, 0), s, m->shift,
                                 shared ? m->P : NULL, D);
+    if (Kp) {   /* small K: rows independent, no padding rows needed */
+        double *A = jg, *Q = jg + G * Kp;
+        gnb_jll_small(ws->lvl, scratch, B, D, ws->Wt, ws->Pt, Kp, A, Q);
+        for (size_t i = 0; i < B; i++) {
+            double *out = gsl_matrix_ptr(J, i, 0), qi = shared ? q[i] : 0;
+            for (size_t k = 0; k < K; k++)
+                out[k] = (shared ? A[i * Kp + k] : A[i * Kp + k] + -0.5 * Q[i * Kp + k])
+                         + (m->c[k] + qi);
+        }
+        return PMK_OK;
+    }
     if (B < G)
         memset(scratch + B * D, 0, (G - B) * D * sizeof *scratch);
     gsl_matrix_view Xb = gsl_matrix_view_array(scratch, G, D);
@@ -114,6 +137,22 @@ static int jll_block(const pmk_gnb *m, const gsl_matrix *X, double s, gsl_matrix
             out[k] = jg[i * K + k] + (m->c[k] + qi);
     }
     return PMK_OK;
+}
+
+/* Wt = W^T and Pt = P^T (D x Kp, lanes K.. zero) into @p t for the small-K
+ * kernel; returns Pt, NULL in shared mode. */
+static double *jll_transpose(const pmk_gnb *m, size_t Kp, double *t)
+{
+    size_t D = m->d, K = m->k;
+    int shared = m->opt.variance == PMK_GNB_VAR_SHARED;
+    memset(t, 0, (shared ? 1 : 2) * D * Kp * sizeof *t);
+    for (size_t k = 0; k < K; k++)
+        for (size_t d = 0; d < D; d++) {
+            t[d * Kp + k] = m->W[k * D + d];
+            if (!shared)
+                t[(D + d) * Kp + k] = m->P[k * D + d];
+        }
+    return shared ? NULL : t + D * Kp;
 }
 
 static int check_predict(const pmk_gnb *m, const gsl_matrix *X, size_t jrows, size_t jcols,
@@ -147,18 +186,27 @@ static int jll_blocks(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J, bloc
     size_t B = N < GNB_BLOCK(m) ? N : GNB_BLOCK(m);
     pmk_gnb_input in;
     int rc = pmk_gnb_input_open(m, X, m->opt.transform.scale, &in, err);
-    /* the full covariance: B (2 D + 1); else G (D + 1 + K), jll_block's */
-    size_t G = GNB_BLOCK(m);
-    double *scratch = rc ? NULL
-                         : malloc((m->full ? B * (2 * m->d + 1) : G * (m->d + 1 + m->k))
-                                  * sizeof *scratch);
+    /* the full covariance: B (2 D + 1); else G (D + 1 + K), jll_block's;
+     * small K: G (D + 1 + 2 Kp) + 2 D Kp */
+    size_t G = GNB_BLOCK(m), D = m->d;
+    struct jll_ws ws = {0};
+    ws.Kp = !m->full && m->k <= GNB_JLL_KMAX ? gnb_jll_kp(m->k) : 0;
+    size_t n = m->full ? B * (2 * D + 1)
+               : ws.Kp ? G * (D + 1 + 2 * ws.Kp) + 2 * D * ws.Kp : G * (D + 1 + m->k);
+    double *scratch = ws.scratch = rc ? NULL : malloc(n * sizeof *scratch);
     if (!rc && !scratch)
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    if (!rc && ws.Kp) {
+        double *t = scratch + G * (D + 1 + 2 * ws.Kp);
+        ws.Wt = t;
+        ws.Pt = jll_transpose(m, ws.Kp, t);
+        ws.lvl = vecf_level();
+    }
     for (size_t start = 0; start < N && !rc; start += B) {
         size_t nb = N - start < B ? N - start : B;
         gsl_matrix_const_view Xb = gsl_matrix_const_submatrix(in.X, start, 0, nb, m->d);
         gsl_matrix_view Jb = gsl_matrix_submatrix(J, per_block ? 0 : start, 0, nb, m->k);
-        rc = jll_block(m, &Xb.matrix, in.s, &Jb.matrix, scratch, exact);
+        rc = jll_block(m, &Xb.matrix, in.s, &Jb.matrix, &ws, exact);
         if (rc)
             rc = pmk_error_set(err, rc, "GEMM failed: %s", pmk_strerror(rc));
         else if (per_block)
