@@ -38,5 +38,7 @@ void suite_gnb_tokens(Suite *s);
 void suite_gnb_full(Suite *s);
 /* Several data files as one (check_gnb_files.c). */
 void suite_gnb_files(Suite *s);
+/* The small-K likelihood kernel (check_gnb_jll.c). */
+void suite_gnb_jll(Suite *s);
 
 #endif

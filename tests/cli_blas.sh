@@ -16,10 +16,17 @@ expect_ok "$PMK" --version
 cblas=$(sed -n 's/.*CBLAS: \([a-z]*\),.*/\1/p' "$T/out")
 [ "$cblas" = openblas ] || [ "$cblas" = gslcblas ] || fail "--version names CBLAS '$cblas'"
 
-# No BLAS: ising, convert.  (gnb's class scores are a GEMM.)
+# No BLAS: ising, convert, and gnb with a diagonal variance and few classes
+# (K <= 32: pmk's own kernel, src/models/gnb_jll.c), its fit's training pass
+# included, on one thread and on two.
+"$PMK" gnb fit -q "$FIX/gnb-tiny-train.csv" -o m.gnb 2>log || { cat log >&2; fail "gnb fit"; }
 for cmd in "ising denoise $FIX/ising-y.pbm -o d.pbm" \
            "ising noise --seed 1 --flip 0.1 $FIX/ising-y.pbm -o n.pbm" \
-           "convert $FIX/gnb-tiny-train.csv -o t.idx"; do
+           "convert $FIX/gnb-tiny-train.csv -o t.idx" \
+           "gnb fit --threads 2 $FIX/gnb-tiny-train.csv -o f.gnb" \
+           "gnb fit --variance class $FIX/gnb-tiny-train.csv -o c.gnb" \
+           "gnb eval --threads 2 m.gnb $FIX/gnb-tiny-test.csv" \
+           "gnb predict m.gnb $FIX/gnb-tiny-test.csv -o p.txt"; do
     # shellcheck disable=SC2086
     LD_DEBUG=files "$PMK" -q $cmd >out 2>log || { cat log >&2; fail "$cmd failed"; }
     ! opened log || fail "pmk $cmd opened OpenBLAS without a GEMM to do"

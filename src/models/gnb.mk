@@ -15,4 +15,4 @@ EXTRA_DIST += tests/cli_gnb.sh tests/cli_gnb_sklearn.sh tests/cli_gnb_labels.sh 
 	tests/data/gnb-wrong-kind.model tests/data/gnb-future.model \
 	bench/gnb.py bench/gnb_baseline.py
 src_libpmk_la_SOURCES += src/models/gnb_files.c
-tests_check_pmk_SOURCES += tests/check_gnb_files.c
+tests_check_pmk_SOURCES += tests/check_gnb_files.c tests/check_gnb_jll.c
