@@ -52,6 +52,12 @@ struct pmk_csv_reader {
      * are passed over (counted, not parsed). */
     unsigned long long off0, skip_before, range_end;
     int range_done;           /* a line at or after range_end was reached */
+    /* A range opened with seek: the reader reads from the byte before the
+     * range, not from the file's start, and numbers the range's lines from 1
+     * (rel_lines); range_lines is the number of the range's last line once
+     * a line at or after range_end was taken, else -1. */
+    int seek_range, rel_lines;
+    long range_lines;
     /* Token labels (opt.label_tokens, csv_tokens.c) */
     int tokmode;              /* a label that is not an integer was met */
     pmk_tokens tok;           /* tokmode: the chunk's labels; y indexes them */
@@ -117,10 +123,20 @@ static inline unsigned long long pmk_csv_offset(const pmk_csv_reader *r, const c
 /* Opens a reader on the stream @p in (taken over: closed with the reader,
  * also on failure), whose first @p npre bytes were already read into @p pre,
  * for the rows whose first byte lies in [begin, end).  Messages name @p shown.
- * As pmk_csv_open otherwise; an empty range is not an error. */
+ * As pmk_csv_open otherwise; an empty range is not an error.  With @p rel
+ * non-NULL and a regular file, the lines before the range are not read: the
+ * reader moves to the range after the header, and the range's lines are
+ * numbered from 1 in messages and chunks; *@p rel says whether they are
+ * (also when the open fails), and the caller makes them absolute. */
 pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void *pre,
                                 size_t npre, const pmk_csv_options *opt,
-                                unsigned long long begin, unsigned long long end,
+                                unsigned long long begin, unsigned long long end, int *rel,
                                 pmk_error *err);
+
+/* After a range was read to its end: *@p relative, whether its lines are
+ * numbered from its start (1 = the first line starting in the range), and
+ * *@p last, the number of its last line in that numbering (that of the line
+ * before the first one starting at or after the range's end; 0 for none). */
+void pmk_csv_range_lines(const pmk_csv_reader *r, int *relative, long *last);
 
 #endif

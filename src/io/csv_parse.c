@@ -66,6 +66,8 @@ int pmk_csv_next_line(pmk_csv_reader *r, char **ls, char **le, pmk_error *err)
                 nl--;
                 *nl = '\n';
             }
+            if (r->range_lines < 0 && pmk_csv_offset(r, b) >= r->range_end)
+                r->range_lines = r->line - 1;   /* the range's last line: the one before */
             if (pmk_csv_offset(r, b) < r->skip_before)
                 continue;   /* before the range: counted, not parsed */
             *ls = b;

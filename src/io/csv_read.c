@@ -78,7 +78,7 @@ pmk_csv_reader *pmk_csv_open(const char *path, const pmk_csv_options *opt, pmk_e
     pmk_instream *in = pmk_instream_open(path, err);
     if (!in)
         return NULL;
-    return pmk_csv_open_in(in, shown, NULL, 0, &o, 0, (unsigned long long)-1, err);
+    return pmk_csv_open_in(in, shown, NULL, 0, &o, 0, (unsigned long long)-1, NULL, err);
 }
 
 /* The first line: a UTF-16 BOM is refused, a UTF-8 one skipped (a BOM alone
@@ -183,11 +183,62 @@ static int alloc_chunk(pmk_csv_reader *r, pmk_error *err)
     return PMK_OK;
 }
 
+/* Moves @p r (its header read, the next unread byte at a line start before
+ * @p begin > 0) to the first line starting at or after @p begin: to the
+ * byte before it, by lseek when that is past the buffer, then past the next
+ * line end, and numbers lines from there (the range's first is 1).  The
+ * bytes passed over are not lines of this range, so max_line does not apply
+ * to them.  0 done, 1 when the stream cannot seek (the caller counts the
+ * lines instead), -1 on a read error. */
+static int seek_range(pmk_csv_reader *r, unsigned long long begin, pmk_error *err)
+{
+    if (r->off0 + r->beg < begin) {
+        unsigned long long t = begin - 1;
+        if (t < r->off0 + r->end) {
+            r->beg = (size_t)(t - r->off0);
+        } else {
+            if (pmk_instream_seek(r->in, t))
+                return 1;
+            r->off0 = t;
+            r->beg = r->end = 0;
+            r->eof = 0;
+        }
+        r->scan = 0;
+        for (;;) {
+            char *nl = memchr(r->buf + r->beg, '\n', r->end - r->beg);
+            if (nl) {
+                r->beg = (size_t)(nl + 1 - r->buf);
+                break;
+            }
+            r->off0 += r->end;
+            r->beg = r->end = 0;
+            if (r->eof)
+                break;
+            long got = pmk_instream_read(r->in, r->buf, r->cap, err);
+            if (got < 0)
+                return -1;
+            r->eof = got == 0;
+            r->end = (size_t)got;
+        }
+    }
+    r->line = 0;
+    r->rel_lines = 1;
+    return 0;
+}
+
+void pmk_csv_range_lines(const pmk_csv_reader *r, int *relative, long *last)
+{
+    *relative = r->rel_lines;
+    *last = r->range_lines >= 0 ? r->range_lines : r->line;
+}
+
 pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void *pre,
                                 size_t npre, const pmk_csv_options *opt,
-                                unsigned long long begin, unsigned long long end,
+                                unsigned long long begin, unsigned long long end, int *rel,
                                 pmk_error *err)
 {
+    if (rel)
+        *rel = 0;
     pmk_error local;
     if (!err)
         err = &local;
@@ -206,6 +257,7 @@ pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void 
     r->in = in;
     r->opt = o;
     r->range_end = (unsigned long long)-1;   /* in force once the header is read */
+    r->range_lines = -1;
     r->cap = CSV_READ_BLOCK;
     r->cloc = pmk_c_locale_new();
     r->buf = malloc(r->cap + 1);
@@ -257,7 +309,13 @@ pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void 
     /* The range: rows starting before begin are passed over. */
     r->range_end = end;
     if (pmk_csv_offset(r, ls) < begin) {
-        r->skip_before = begin;
+        int s = rel ? seek_range(r, begin, err) : 1;
+        if (s < 0)
+            goto fail;
+        if (rel)
+            *rel = r->rel_lines;
+        if (s)
+            r->skip_before = begin;
         r->blank_line = 0;
         if ((got = pmk_csv_next_data_line(r, &ls, &le, err)) < 0)
             goto fail;
@@ -265,6 +323,7 @@ pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void 
             return r;   /* an empty range */
     } else if (pmk_csv_offset(r, ls) >= end) {
         r->range_done = 1;
+        r->range_lines = r->line - 1;
         return r;
     }
     /* The first data row is parsed here, so that a bad first row fails the open. */
@@ -272,7 +331,8 @@ pmk_csv_reader *pmk_csv_open_in(pmk_instream *in, const char *shown, const void 
     double wt = 1;
     if (pmk_csv_parse_row(r, ls, le, r->X, &lab, &wt, err)) {
         /* Line 1 has names but was not all names: say why it was read as data. */
-        if (o.header == PMK_CSV_HEADER_AUTO && r->line == 1 && pmk_csv_any_name(ls, le)) {
+        if (o.header == PMK_CSV_HEADER_AUTO && r->line == 1 && !r->rel_lines
+            && pmk_csv_any_name(ls, le)) {
             size_t len = strlen(err->msg);
             snprintf(err->msg + len, sizeof err->msg - len,
                      " (line 1 is read as data: a header needs every field to be a name)");

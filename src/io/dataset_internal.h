@@ -22,6 +22,22 @@ size_t pmk_data_range_rows(const pmk_data_reader *r);
  * (gnb_par.c); NULL once a chunk was asked for. */
 const char *pmk_data_reader_source(const pmk_data_reader *r, const pmk_data_options **o);
 
+/* As pmk_data_open for a range (o->begin, o->end) that the caller reads
+ * together with the ranges before it (gnb_par.c): a CSV reader of a regular
+ * file moves straight to its range after reading the header, without
+ * reading the lines before it, and numbers the range's lines from 1
+ * (chunks' first_pos, messages); *@p rel says so (also when the open
+ * fails), and the caller makes them absolute from the earlier ranges'
+ * lines. */
+pmk_data_reader *pmk_data_open_seek(const char *path, const pmk_data_options *o, int *rel,
+                                    pmk_error *err);
+
+/* After a reader of pmk_data_open_seek read its range to the end: whether
+ * its lines are numbered from the range's start (*@p relative; always 0 for
+ * IDX, whose records are absolute) and the number, in that numbering, of the
+ * range's last line (*@p last; 0 for IDX). */
+void pmk_data_range_lines(const pmk_data_reader *r, int *relative, long *last);
+
 /* As pmk_data_read_chunk for an IDX u8 reader, giving the rows as bytes
  * (*X: n x D, row-major, owned by the reader); chunk->X is not filled. */
 int pmk_data_read_chunk_u8(pmk_data_reader *r, const unsigned char **X, pmk_data_chunk *chunk,

@@ -306,7 +306,8 @@ static int idx_chunk(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *err)
 
 /* ---------------------------------------------------------------- both */
 
-pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pmk_error *err)
+static pmk_data_reader *data_open(const char *path, const pmk_data_options *opt, int *rel,
+                                  pmk_error *err)
 {
     pmk_error local;
     if (!err)
@@ -378,7 +379,7 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
         co.label_min = 0;
         co.label_max = 255;
     }
-    if (!(r->csv = pmk_csv_open_in(in, shown, pre, (size_t)npre, &co, o.begin, o.end, err)))
+    if (!(r->csv = pmk_csv_open_in(in, shown, pre, (size_t)npre, &co, o.begin, o.end, rel, err)))
         goto fail;
     r->d = pmk_csv_ncols(r->csv);
     r->has_labels = o.label_col != -1;
@@ -386,6 +387,26 @@ pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pm
 fail:
     pmk_data_close(r);
     return NULL;
+}
+
+pmk_data_reader *pmk_data_open(const char *path, const pmk_data_options *opt, pmk_error *err)
+{
+    return data_open(path, opt, NULL, err);
+}
+
+pmk_data_reader *pmk_data_open_seek(const char *path, const pmk_data_options *o, int *rel,
+                                    pmk_error *err)
+{
+    *rel = 0;
+    return data_open(path, o, rel, err);
+}
+
+void pmk_data_range_lines(const pmk_data_reader *r, int *relative, long *last)
+{
+    *relative = 0;
+    *last = 0;
+    if (r->csv)
+        pmk_csv_range_lines(r->csv, relative, last);
 }
 
 int pmk_data_read_chunk(pmk_data_reader *r, pmk_data_chunk *chunk, pmk_error *err)

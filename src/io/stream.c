@@ -484,6 +484,24 @@ void pmk_outfile_abort(pmk_outfile *o)
     outfile_reset(o);
 }
 
+int pmk_instream_seek(pmk_instream *s, unsigned long long off)
+{
+    if (s->gzip || off > (unsigned long long)INT64_MAX)
+        return -1;
+    /* the first plain_len bytes of the file are in s->in, the fd after them */
+    if (off < s->plain_len) {
+        if (lseek(s->fd, (off_t)s->plain_len, SEEK_SET) < 0)
+            return -1;
+        s->plain_pos = (size_t)off;
+    } else {
+        if (lseek(s->fd, (off_t)off, SEEK_SET) < 0)
+            return -1;
+        s->plain_pos = s->plain_len;
+    }
+    s->in_eof = 0;
+    return 0;
+}
+
 void pmk_instream_tell(const pmk_instream *s, unsigned long long *at, unsigned long long *size)
 {
     struct stat st;

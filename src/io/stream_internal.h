@@ -25,4 +25,8 @@ struct pmk_instream;
 void pmk_instream_tell(const struct pmk_instream *s, unsigned long long *at,
                        unsigned long long *size);
 
+/* Moves the next read of the plain (not gzip) regular file @p s to byte
+ * @p off.  0, or -1 when it cannot (gzip, a pipe, lseek's error). */
+int pmk_instream_seek(struct pmk_instream *s, unsigned long long off);
+
 #endif

@@ -9,8 +9,8 @@ noinst_HEADERS += src/models/gnb_internal.h src/models/gnb_jll_internal.h src/mo
 src_pmk_SOURCES += src/cli/gnb.c
 tests_check_pmk_SOURCES += tests/check_gnb.c tests/check_gnb_more.c tests/check_gnb_data.c tests/check_gnb_weights.c tests/check_gnb_full.c tests/check_gnb_tokens.c tests/check_gnb.h \
 	tests/check_threads_gnb.c
-TESTS += tests/cli_gnb.sh tests/cli_gnb_sklearn.sh tests/cli_gnb_labels.sh tests/cli_lda.sh tests/cli_lda_numpy.sh
-EXTRA_DIST += tests/cli_gnb.sh tests/cli_gnb_sklearn.sh tests/cli_gnb_labels.sh tests/cli_lda.sh tests/cli_lda_numpy.sh \
+TESTS += tests/cli_gnb.sh tests/cli_gnb_ranges.sh tests/cli_gnb_sklearn.sh tests/cli_gnb_labels.sh tests/cli_lda.sh tests/cli_lda_numpy.sh
+EXTRA_DIST += tests/cli_gnb.sh tests/cli_gnb_ranges.sh tests/cli_gnb_sklearn.sh tests/cli_gnb_labels.sh tests/cli_lda.sh tests/cli_lda_numpy.sh \
 	tests/data/gnb-tiny-train.csv tests/data/gnb-tiny-test.csv tests/data/gnb-unseen.csv tests/data/gnb-header.csv \
 	tests/data/gnb-wrong-kind.model tests/data/gnb-future.model \
 	bench/gnb.py bench/gnb_baseline.py

@@ -20,6 +20,7 @@
 
 #include "pmk/threads.h"
 #include "io/dataset_internal.h"
+#include "io/stream_internal.h"
 #include "models/gnb_internal.h"
 
 /* The cuts of @p path into at most @p T ranges: cut[0] = 0 < ... <
@@ -72,6 +73,9 @@ typedef struct part {
     double rows;
     int rc;
     pmk_error err;
+    int rel;                    /* CSV: lines numbered from the range's start */
+    long last;                  /* the number of the range's last line */
+    char *shown;                /* the path as messages show it */
 } part;
 
 typedef struct job {
@@ -91,7 +95,9 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
     o.begin = begin;
     o.end = end;
     o.progress = NULL;   /* the callback is the caller's, on its thread */
-    pmk_data_reader *r = pmk_data_open(j->path, &o, &p->err);
+    pmk_data_reader *r = pmk_data_open_seek(j->path, &o, &p->rel, &p->err);
+    p->shown = strdup(pmk_stream_shown(j->path));   /* NULL: messages stay as they are */
+    int rel;   /* p->rel, as the reader goes on */
     if (!r) {
         p->rc = p->err.code;
         return;
@@ -102,6 +108,7 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
         else if (!(p->rc = pmk_gnb_predict_write(j->fitted, r, j->columns, p->f, &p->err))
                  && (fflush(p->f) || ferror(p->f)))
             p->rc = pmk_error_set(&p->err, PMK_EIO, "writing a temporary file failed");
+        pmk_data_range_lines(r, &rel, &p->last);
         pmk_data_close(r);
         return;
     }
@@ -129,7 +136,30 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
             pmk_gnb_spill_add(p->sp, &ch);
         p->rows += (double)ch.n;
     }
+    pmk_data_range_lines(r, &rel, &p->last);
     pmk_data_close(r);
+}
+
+/* The message of a range that numbers its lines from its start
+ * ("SHOWN:LINE:..."), with the line made absolute: @p base lines precede
+ * the range. */
+static void absolute_line(pmk_error *e, const char *shown, long base)
+{
+    char head[64];
+    size_t n = shown ? strlen(shown) : 0;
+    int h = snprintf(head, sizeof head, ":%ld:", e->line);
+    if (!shown || e->line <= 0 || h <= 0 || strncmp(e->msg, shown, n)
+        || strncmp(e->msg + n, head, (size_t)h))
+        return;
+    char rest[sizeof e->msg];
+    snprintf(rest, sizeof rest, "%s", e->msg + n + (size_t)h);
+    e->line += base;
+    int w = snprintf(e->msg, sizeof e->msg, "%s:%ld:", shown, e->line);
+    if (w > 0 && (size_t)w < sizeof e->msg) {
+        size_t len = strnlen(rest, sizeof e->msg - (size_t)w - 1);
+        memcpy(e->msg + w, rest, len);
+        e->msg[(size_t)w + len] = '\0';
+    }
 }
 
 static void free_parts(part *parts, size_t P)
@@ -138,6 +168,7 @@ static void free_parts(part *parts, size_t P)
         pmk_gnb_free(parts[p].m);
         pmk_gnb_eval_free(parts[p].e);
         pmk_gnb_spill_free(parts[p].sp);
+        free(parts[p].shown);
         if (parts[p].f)
             fclose(parts[p].f);
     }
@@ -168,14 +199,19 @@ static part *run_parts(job j, size_t *np, int *rc, pmk_error *err)
     for (size_t p = 0; p < P; p++)
         run_part(&j, cut[p], p + 1 < P ? cut[p + 1] : PMK_DATA_END, &parts[p]);
     free(cut);
-    for (size_t p = 0; p < P; p++)
+    long base = 0;   /* the lines before range p */
+    for (size_t p = 0; p < P; p++) {
         if (parts[p].rc) {
+            if (parts[p].rel)
+                absolute_line(&parts[p].err, parts[p].shown, base);
             *rc = parts[p].rc;
             if (err)
                 *err = parts[p].err;
             free_parts(parts, P);
             return NULL;
         }
+        base = parts[p].rel ? base + parts[p].last : parts[p].last;
+    }
     *np = P;
     return parts;
 }
