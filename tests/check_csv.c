@@ -662,5 +662,6 @@ Suite *suite_csv(void)
     suite_add_tcase(s, tc);
     suite_add_tcase(s, tcase_csv_limits());
     suite_add_tcase(s, tcase_csv_simd());
+    suite_add_tcase(s, tcase_csv_seek());
     return s;
 }

@@ -14,6 +14,7 @@ Suite *suite_report(void);
 Suite *suite_csv(void);
 TCase *tcase_csv_limits(void);   /* check_csv_limits.c, part of suite_csv */
 TCase *tcase_csv_simd(void);     /* check_csv_simd.c, part of suite_csv */
+TCase *tcase_csv_seek(void);     /* check_csv_seek.c, part of suite_csv */
 Suite *suite_readers(void);
 Suite *suite_idx(void);
 Suite *suite_dataset(void);

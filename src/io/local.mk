@@ -5,7 +5,7 @@ src_libpmk_la_SOURCES += src/io/stream.c src/io/paths.c src/io/dataout.c src/io/
 	src/io/record.c src/io/modelfile.c src/io/report.c
 noinst_HEADERS += src/io/tokens_internal.h src/io/dataout_internal.h src/io/record_internal.h src/io/idx_internal.h src/io/csv_internal.h src/io/dataset_internal.h
 pkginclude_HEADERS += include/pmk/report.h include/pmk/stream.h include/pmk/csv.h include/pmk/idx.h include/pmk/dataset.h
-tests_check_pmk_SOURCES += tests/check_stream.c tests/check_record.c tests/check_report.c tests/check_csv.c tests/check_csv_limits.c tests/check_csv_simd.c tests/check_readers.c tests/check_idx.c tests/check_dataset.c \
+tests_check_pmk_SOURCES += tests/check_stream.c tests/check_record.c tests/check_report.c tests/check_csv.c tests/check_csv_limits.c tests/check_csv_simd.c tests/check_csv_seek.c tests/check_readers.c tests/check_idx.c tests/check_dataset.c \
 	tests/check_dataset_table.c tests/check_dataset_convert.c tests/check_dataset_columns.c tests/check_tokens.c tests/check_dataset.h
 src_pmk_SOURCES += src/cli/convert.c
 
