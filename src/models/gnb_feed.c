@@ -3,14 +3,15 @@
 /* gnb_feed.c: a fit's rows gathered into its chunks.  The statistics of a
  * fit depend on how its rows are grouped (each chunk's own mean and M2, then
  * a Chan merge), so the fit works in chunks of a fixed number of rows
- * (4096).  As doubles, such a chunk of 784 pixels a row is 25.7 MB, read five
+ * (1024 in the CLI, 4096 for a library caller who leaves chunk_rows 0).  As
+ * doubles, such a chunk of 784 pixels a row is 6.4 (25.7) MB, gone over five
  * times (the parse writes it; the means, the deviations, the raw-value
- * summary and the byte spill read it): far beyond a core's caches, and at
- * two threads the cores wait on memory.  So the reader hands over small
- * chunks (FEED_READ_ROWS rows, whose doubles stay in the cache), the feeder
- * keeps their rows as bytes while every value is an integer 0..255, and the
- * fit sees the same chunks as before, as bytes (pmk_gnb_fit_bytes: the same
- * bits): 3.2 MB.  A full chunk of bytes goes to the byte spill as it is.  At
+ * summary and the byte spill read it): beyond a core's own caches, and at two
+ * threads the cores wait on memory.  So the reader hands over small chunks
+ * (FEED_READ_ROWS rows, whose doubles stay in the cache), the feeder keeps
+ * their rows as bytes while every value is an integer 0..255, and the fit
+ * sees the same chunks as before, as bytes (pmk_gnb_fit_bytes: the same
+ * bits): 0.8 (3.2) MB.  A full chunk of bytes goes to the byte spill as it is.  At
  * the first value that is not a byte the chunk held so far is widened to
  * doubles and the rest of the data stays doubles (as before, to the bit).
  * Messages about a row name its place in the file: the feeder keeps where
