@@ -645,6 +645,7 @@ Suite *suite_gnb(void)
     suite_gnb_tokens(s);    /* check_gnb_tokens.c */
     suite_gnb_full(s);   /* check_gnb_full.c */
     suite_gnb_files(s);   /* check_gnb_files.c */
+    suite_gnb_feed(s);    /* check_gnb_feed.c */
     suite_gnb_jll(s);     /* check_gnb_jll.c */
     return s;
 }

@@ -38,6 +38,8 @@ void suite_gnb_tokens(Suite *s);
 void suite_gnb_full(Suite *s);
 /* Several data files as one (check_gnb_files.c). */
 void suite_gnb_files(Suite *s);
+/* The fit's feeder (check_gnb_feed.c). */
+void suite_gnb_feed(Suite *s);
 /* The small-K likelihood kernel (check_gnb_jll.c). */
 void suite_gnb_jll(Suite *s);
 
