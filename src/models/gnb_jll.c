@@ -11,14 +11,15 @@
  * off (AVX-512F implies FMA): every level gives the same bits. */
 #include "config.h"
 
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
-
 #include <string.h>
+
+/* one rounding a multiply and one an add, whatever the level */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("fp-contract=off")
+#pragma GCC diagnostic ignored "-Wpsabi"   /* 64-byte vectors stay inside the kernel */
+#elif defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 
 #include "core/vecf_internal.h"
 #include "models/gnb_jll_internal.h"

@@ -10,7 +10,10 @@
  * every time; another P rounds differently (parameters agree to about
  * 1e-15 relative).  The training pass of the fit (its accuracy) reads the
  * ranges the same way, each range's counts added in range order.  Memory: P
- * readers' chunks and P models, O(P K D). */
+ * readers' chunks and P models, O(P K D).  A range after the first does not
+ * read the lines before it (pmk_data_open_seek): it numbers its own lines,
+ * and a failed range's message gets its line made absolute here, from the
+ * earlier ranges' line counts, so that it names the line one thread does. */
 #include "config.h"
 
 #include <stdio.h>
