@@ -2,7 +2,7 @@
 # Copyright (C) 2026 The pmk developers
 # src/models/gnb: the gnb model, its CLI command and tests.
 pkginclude_HEADERS += include/pmk/gnb.h
-src_libpmk_la_SOURCES += src/models/gnb.c src/models/gnb_fit.c src/models/gnb_predict.c \
+src_libpmk_la_SOURCES += src/models/gnb.c src/models/gnb_fit.c src/models/gnb_finish.c src/models/gnb_predict.c \
 	src/models/gnb_data.c src/models/gnb_io.c src/models/gnb_text.c src/models/gnb_tokens.c src/models/gnb_par.c \
 	src/models/gnb_full.c src/models/gnb_full_io.c
 noinst_HEADERS += src/models/gnb_internal.h
