@@ -37,6 +37,20 @@ static void make_data(double *X, long *y, long frac_row)
     pmk_rng_free(r);
 }
 
+/* The in-memory fit of the rows in chunks of CHUNK rows: what the feeder
+ * must give to the bit. */
+static pmk_gnb *chunks_fit(const double *X, const long *y)
+{
+    pmk_gnb *ref = pmk_gnb_alloc(D, NULL, NULL);
+    for (size_t a = 0; a < ROWS; a += CHUNK) {
+        size_t n = ROWS - a < CHUNK ? ROWS - a : CHUNK;
+        gsl_matrix_const_view V = gsl_matrix_const_view_array(X + a * D, n, D);
+        ck_assert_int_eq(pmk_gnb_partial_fit(ref, &V.matrix, y + a, NULL), PMK_OK);
+    }
+    ck_assert_int_eq(pmk_gnb_finish(ref, NULL), PMK_OK);
+    return ref;
+}
+
 /* The rows as CSV with a header; labels as numbers, or, from row
  * @p token_from on (>= 0), "c" and the number. */
 static const char *write_csv(const char *name, const double *X, const long *y, long token_from)
@@ -97,13 +111,7 @@ START_TEST(test_feed_same_bits_as_chunks)
     make_data(X, y, frac[_i]);
     const char *path = write_csv("feed.csv", X, y, -1);
 
-    pmk_gnb *ref = pmk_gnb_alloc(D, NULL, NULL);
-    for (size_t a = 0; a < ROWS; a += CHUNK) {
-        size_t n = ROWS - a < CHUNK ? ROWS - a : CHUNK;
-        gsl_matrix_view V = gsl_matrix_view_array(X + a * D, n, D);
-        ck_assert_int_eq(pmk_gnb_partial_fit(ref, &V.matrix, y + a, NULL), PMK_OK);
-    }
-    ck_assert_int_eq(pmk_gnb_finish(ref, NULL), PMK_OK);
+    pmk_gnb *ref = chunks_fit(X, y);
 
     pmk_gnb_eval *tr = NULL;
     pmk_gnb *m1 = fitter_model(path, 1, 0, &tr);
@@ -141,13 +149,7 @@ START_TEST(test_feed_idx_bytes)
     double *X = malloc(ROWS * D * sizeof *X);
     long *y = malloc(ROWS * sizeof *y);
     make_data(X, y, -1);
-    pmk_gnb *ref = pmk_gnb_alloc(D, NULL, NULL);
-    for (size_t a = 0; a < ROWS; a += CHUNK) {
-        size_t n = ROWS - a < CHUNK ? ROWS - a : CHUNK;
-        gsl_matrix_view V = gsl_matrix_view_array(X + a * D, n, D);
-        ck_assert_int_eq(pmk_gnb_partial_fit(ref, &V.matrix, y + a, NULL), PMK_OK);
-    }
-    ck_assert_int_eq(pmk_gnb_finish(ref, NULL), PMK_OK);
+    pmk_gnb *ref = chunks_fit(X, y);
     gsl_matrix_view all = gsl_matrix_view_array(X, ROWS, D);
     static const char *const names[] = {"feed-images.idx", "feed-images.idx.gz"};
     for (int z = 0; z < 2; z++) {
