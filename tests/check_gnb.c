@@ -645,5 +645,6 @@ Suite *suite_gnb(void)
     suite_gnb_tokens(s);    /* check_gnb_tokens.c */
     suite_gnb_full(s);   /* check_gnb_full.c */
     suite_gnb_files(s);   /* check_gnb_files.c */
+    suite_gnb_feed(s);    /* check_gnb_feed.c */
     return s;
 }

@@ -38,5 +38,7 @@ void suite_gnb_tokens(Suite *s);
 void suite_gnb_full(Suite *s);
 /* Several data files as one (check_gnb_files.c). */
 void suite_gnb_files(Suite *s);
+/* The fit's feeder (check_gnb_feed.c). */
+void suite_gnb_feed(Suite *s);
 
 #endif

@@ -165,14 +165,7 @@ static int set_columns(pmk_csv_reader *r, char *ls, char *le, pmk_error *err)
  * 4 KiB: each thread's reader has its own chunk). */
 static int alloc_chunk(pmk_csv_reader *r, pmk_error *err)
 {
-    size_t max_cells = CSV_CHUNK_CELLS;
-    unsigned long long mcap = pmk_mem_limit(NULL);
-    if (mcap && mcap / 4 / sizeof(double) < max_cells)   /* PMK_MAX_MEMORY below 256 MiB */
-        max_cells = (size_t)(mcap / 4 / sizeof(double));
-    if (r->opt.chunk_rows == 0)
-        r->opt.chunk_rows = CSV_CHUNK_AUTO_ROWS(r->d);
-    if (r->opt.chunk_rows > max_cells / r->d)
-        r->opt.chunk_rows = max_cells / r->d ? max_cells / r->d : 1;
+    r->opt.chunk_rows = pmk_data_chunk_cap(r->d, r->opt.chunk_rows);
     size_t cells = r->opt.chunk_rows * r->d;
     r->X = core_alloc_huge(cells * sizeof(double));   /* gnb fit's 1024 rows: 6.4 MB */
     r->y = r->lc != SIZE_MAX ? malloc(r->opt.chunk_rows * sizeof(long)) : NULL;

@@ -23,6 +23,7 @@
 #include "pmk/threads.h"
 #include "pmk/dataset.h"
 #include "pmk/limits.h"
+#include "io/csv_internal.h"
 #include "io/dataset_internal.h"
 
 void pmk_transform_init(pmk_transform *tf)
@@ -62,21 +63,71 @@ void pmk_data_stats_init(pmk_data_stats *s)
     s->all_u8 = 1;
 }
 
+/* The two summaries below are loops for the compiler to vectorise (-O3). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("O3")
+#endif
+
+/* One branch-free pass a row: the row's least and greatest value (a NaN
+ * compares false and is passed over, as the running min and max pass it),
+ * and whether every value is an integer 0..255 (NaN: not). */
 void pmk_data_stats_add(pmk_data_stats *s, const gsl_matrix *X)
 {
+    size_t D = X->size2;
+    if (D == 0)
+        return;
     for (size_t i = 0; i < X->size1; i++) {
         const double *row = X->data + i * X->tda;
-        for (size_t j = 0; j < X->size2; j++) {
+        double lo = s->count == 0 ? row[0] : s->min, hi = s->count == 0 ? row[0] : s->max;
+        int u8 = 1;
+        for (size_t j = 0; j < D; j++) {
             double x = row[j];
-            if (s->count == 0 || x < s->min)
-                s->min = x;
-            if (s->count == 0 || x > s->max)
-                s->max = x;
-            s->count++;
-            if (s->all_u8 && !(x >= 0 && x <= 255 && x == floor(x)))
-                s->all_u8 = 0;
+            int in = x >= 0 && x <= 255;   /* NaN: not */
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+            u8 &= in & ((double)(int)(in ? x : 0) == x);
         }
+        s->min = lo;
+        s->max = hi;
+        s->count += D;
+        s->all_u8 &= u8;
     }
+}
+
+void pmk_data_stats_add_bytes(pmk_data_stats *s, const unsigned char *b, size_t n)
+{
+    if (n == 0)
+        return;
+    unsigned char lo = 255, hi = 0;
+    for (size_t t = 0; t < n; t++) {
+        lo = b[t] < lo ? b[t] : lo;
+        hi = b[t] > hi ? b[t] : hi;
+    }
+    if (s->count == 0 || lo < s->min)
+        s->min = lo;
+    if (s->count == 0 || hi > s->max)
+        s->max = hi;
+    s->count += n;
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+
+size_t pmk_data_chunk_cap(size_t d, size_t rows)
+{
+    size_t max_cells = CSV_CHUNK_CELLS;
+    unsigned long long mcap = pmk_mem_limit(NULL);
+    if (mcap && mcap / 4 / sizeof(double) < max_cells)   /* PMK_MAX_MEMORY below 256 MiB */
+        max_cells = (size_t)(mcap / 4 / sizeof(double));
+    if (d == 0)
+        return rows ? rows : 1;
+    if (rows == 0)
+        rows = CSV_CHUNK_AUTO_ROWS(d);
+    if (rows > max_cells / d)
+        rows = max_cells / d ? max_cells / d : 1;
+    return rows;
 }
 
 void pmk_transform_auto(const pmk_data_stats *s, pmk_transform *tf)

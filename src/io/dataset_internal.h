@@ -27,6 +27,16 @@ const char *pmk_data_reader_source(const pmk_data_reader *r, const pmk_data_opti
 int pmk_data_read_chunk_u8(pmk_data_reader *r, const unsigned char **X, pmk_data_chunk *chunk,
                            pmk_error *err);
 
+/* The rows of a CSV reader's chunk for rows of @p d values when @p rows are
+ * asked for (0: about 1 MiB of doubles): at most CSV_CHUNK_CELLS values
+ * (64 MiB), or a quarter of the memory ceiling, whatever @p rows says, so
+ * that very wide rows cannot demand gigabytes; at least 1. */
+size_t pmk_data_chunk_cap(size_t d, size_t rows);
+
+/* pmk_data_stats_add of the @p n values @p b, all of them bytes (all_u8
+ * stays as it is). */
+void pmk_data_stats_add_bytes(pmk_data_stats *s, const unsigned char *b, size_t n);
+
 /* A CSV reader's label and weight columns, 0-based, resolved (counted from
  * the end when asked so); -1 for none and for IDX. */
 void pmk_data_csv_columns(const pmk_data_reader *r, long *label_col, long *weight_col);

@@ -101,17 +101,8 @@ static void compute_stats(pmk_table *t)
     pmk_data_stats *s = &t->stats;
     pmk_data_stats_init(s);
     if (t->st->kind == PMK_TABLE_U8) {
-        int lo = 255, hi = 0;
-        for (size_t i = 0; i < t->n; i++) {
-            const unsigned char *p = row_ptr(t, i);
-            for (size_t j = 0; j < t->d; j++) {
-                lo = p[j] < lo ? p[j] : lo;
-                hi = p[j] > hi ? p[j] : hi;
-            }
-        }
-        s->count = t->n * t->d;
-        s->min = s->count ? lo : 0;
-        s->max = s->count ? hi : 0;
+        for (size_t i = 0; i < t->n; i++)
+            pmk_data_stats_add_bytes(s, row_ptr(t, i), t->d);
         return;
     }
     for (size_t i = 0; i < t->n; i++) {

@@ -3,7 +3,7 @@
 # src/models/gnb: the gnb model, its CLI command and tests.
 pkginclude_HEADERS += include/pmk/gnb.h
 src_libpmk_la_SOURCES += src/models/gnb.c src/models/gnb_fit.c src/models/gnb_finish.c src/models/gnb_predict.c \
-	src/models/gnb_data.c src/models/gnb_io.c src/models/gnb_text.c src/models/gnb_tokens.c src/models/gnb_par.c \
+	src/models/gnb_data.c src/models/gnb_feed.c src/models/gnb_spill.c src/models/gnb_io.c src/models/gnb_text.c src/models/gnb_tokens.c src/models/gnb_par.c \
 	src/models/gnb_full.c src/models/gnb_full_io.c
 noinst_HEADERS += src/models/gnb_internal.h
 src_pmk_SOURCES += src/cli/gnb.c
@@ -15,4 +15,4 @@ EXTRA_DIST += tests/cli_gnb.sh tests/cli_gnb_sklearn.sh tests/cli_gnb_labels.sh 
 	tests/data/gnb-wrong-kind.model tests/data/gnb-future.model \
 	bench/gnb.py bench/gnb_baseline.py
 src_libpmk_la_SOURCES += src/models/gnb_files.c
-tests_check_pmk_SOURCES += tests/check_gnb_files.c
+tests_check_pmk_SOURCES += tests/check_gnb_files.c tests/check_gnb_feed.c

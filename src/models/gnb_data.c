@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The pmk developers */
 /* gnb_data.c: the Gaussian classifier over the data-set layer: the streaming
- * fit of a CSV or IDX file (iterate-style, with the byte spill that gives the
- * training accuracy a cheap second pass), evaluation and prediction of every
- * row of a reader, and the picture of the model.  Messages name the file and
+ * fit of a CSV or IDX file (iterate-style; gnb_feed.c gathers its reads into
+ * the fit's chunks, gnb_spill.c keeps the byte spill that gives the training
+ * accuracy a cheap second pass), evaluation and prediction of every row of a
+ * reader, and the picture of the model.  Messages name the file and
  * the row's line or record. */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pmk/image.h"
 #include "pmk/limits.h"
@@ -46,150 +48,6 @@ int pmk_gnb_at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_err
     return err->code;
 }
 
-/* ---------------------------------------------------------------- spill
- *
- * The training accuracy needs the finished model, hence a second pass over
- * the training rows.  Re-parsing a CSV would cost as much as the fit, so
- * while fitting, rows whose values are all integers 0..255 (pixels) are also
- * written to an anonymous temporary file, one byte per value: N*D bytes on
- * disk, nothing in memory.  The second pass reads that back (and works for
- * stdin too).  At the first value that is not a byte the spill is dropped and
- * the second pass re-reads the file (or, for stdin, is skipped).  Record
- * layout: size_t n, n longs (labels), n*D bytes. */
-
-typedef struct pmk_gnb_spill {
-    FILE *f;
-    unsigned char *bytes;   /* chunk_rows * D */
-    long *y;                /* chunk_rows: the labels of the rows kept */
-    size_t d, chunk_rows;
-} spill;
-
-static void spill_drop(spill *sp)
-{
-    if (sp->f)
-        fclose(sp->f);
-    free(sp->bytes);
-    free(sp->y);
-    sp->f = NULL;
-    sp->bytes = NULL;
-    sp->y = NULL;
-}
-
-static void spill_init(spill *sp, size_t chunk_rows, size_t d)
-{
-    sp->d = d;
-    sp->chunk_rows = chunk_rows;
-    sp->f = tmpfile();
-    sp->bytes = malloc(chunk_rows * d);
-    sp->y = malloc(chunk_rows * sizeof *sp->y);
-    if (!sp->f || !sp->bytes || !sp->y)
-        spill_drop(sp);
-}
-
-/* The rows of chunk @p ch, those of weight 0 (@p w, NULL: none) left out as
- * the fit leaves them out. */
-static void spill_add(spill *sp, const pmk_data_chunk *ch, const double *w)
-{
-    if (!sp->f)
-        return;
-    if (!ch->y || ch->n > sp->chunk_rows) {
-        spill_drop(sp);
-        return;
-    }
-    size_t D = sp->d, n = 0;
-    int ok = 1;
-    for (size_t i = 0; i < ch->n; i++) {
-        if (w && w[i] == 0)
-            continue;
-        const double *row = gsl_matrix_const_ptr(&ch->X.matrix, i, 0);
-        sp->y[n] = ch->y[i];
-        unsigned char *out = sp->bytes + n++ * D;
-        /* Branch-free: clamp, truncate, and check that the byte gives v back
-         * (the readers never hand over NaN or infinities). */
-        for (size_t j = 0; j < D; j++) {
-            double v = row[j], c = v < 0 ? 0 : v > 255 ? 255 : v;
-            unsigned char b = (unsigned char)c;
-            out[j] = b;
-            ok &= (double)b == v;
-        }
-    }
-    if (n && (!ok || fwrite(&n, sizeof n, 1, sp->f) != 1
-              || fwrite(sp->y, sizeof *sp->y, n, sp->f) != n
-              || fwrite(sp->bytes, D, n, sp->f) != n))
-        spill_drop(sp);
-}
-
-/* The second pass over a complete spill: PMK_OK and *out, or -1 when the
- * spill cannot be read back (the caller then re-reads the file), or a model
- * error (check01).  Each spilled chunk is evaluated SPILL_ROWS rows at a
- * time (the figures do not depend on the grouping), so that the doubles
- * stay in cache and are not a fresh chunk-sized buffer to fault in. */
-#define SPILL_ROWS ((size_t)128)
-static int spill_eval(spill *sp, const pmk_gnb *m, pmk_gnb_eval **out, pmk_error *err)
-{
-    size_t D = sp->d, n, cap = sp->chunk_rows, B = cap < SPILL_ROWS ? cap : SPILL_ROWS;
-    if (!sp->f || fflush(sp->f) || fseek(sp->f, 0, SEEK_SET))
-        return -1;
-    pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, err);
-    gsl_matrix *X = gsl_matrix_alloc(B, D);
-    long *y = malloc(cap * sizeof *y);
-    int rc = (!e || !X || !y) ? -1 : 0;
-    while (!rc && fread(&n, sizeof n, 1, sp->f) == 1) {
-        if (n == 0 || n > cap || fread(y, sizeof *y, n, sp->f) != n
-            || fread(sp->bytes, D, n, sp->f) != n) {
-            rc = -1;
-            break;
-        }
-        for (size_t a = 0; a < n && !rc; a += B) {
-            size_t b = n - a < B ? n - a : B;
-            const unsigned char *src = sp->bytes + a * D;
-            for (size_t t = 0; t < b * D; t++)
-                X->data[t] = src[t];
-            gsl_matrix_view V = gsl_matrix_submatrix(X, 0, 0, b, D);
-            rc = pmk_gnb_eval_add(e, m, &V.matrix, y + a, err) ? -1 : 0;
-        }
-    }
-    if (!rc && (ferror(sp->f) || !e || e->n == 0))
-        rc = -1;
-    gsl_matrix_free(X);
-    free(y);
-    if (rc) {
-        pmk_gnb_eval_free(e);
-        return -1;
-    }
-    *out = e;
-    return PMK_OK;
-}
-
-/* The spill of one range of gnb_par.c's fit (gnb_internal.h). */
-pmk_gnb_spill *pmk_gnb_spill_open(size_t chunk_rows, size_t d)
-{
-    spill *sp = calloc(1, sizeof *sp);
-    if (sp)
-        spill_init(sp, chunk_rows, d);
-    return sp;
-}
-
-void pmk_gnb_spill_add(pmk_gnb_spill *sp, const pmk_data_chunk *ch)
-{
-    if (ch->tok)   /* labels that index the chunk's tokens: the training pass re-reads */
-        spill_drop(sp);
-    else
-        spill_add(sp, ch, NULL);
-}
-
-int pmk_gnb_spill_eval(pmk_gnb_spill *sp, const pmk_gnb *m, pmk_gnb_eval **out, pmk_error *err)
-{
-    return spill_eval(sp, m, out, err);
-}
-
-void pmk_gnb_spill_free(pmk_gnb_spill *sp)
-{
-    if (sp)
-        spill_drop(sp);
-    free(sp);
-}
-
 /* ---------------------------------------------------------------- fitter */
 
 /* The weights file: one number per line, line i for data row i. */
@@ -204,9 +62,11 @@ struct pmk_gnb_fitter {
     pmk_data_options dopt;
     pmk_data_reader *r;
     pmk_gnb *m;
-    spill sp;
+    pmk_gnb_spill *sp;        /* the rows spilled as bytes (gnb_spill.c), or NULL */
     pmk_gnb_spill **psp;      /* the ranges' spills of a fit over ranges (gnb_par.c) */
     size_t np;
+    size_t fit_rows;          /* rows a chunk of the fit (the reader's chunk without feed) */
+    pmk_gnb_feed *feed;       /* unweighted integer labels: small reads gathered (gnb_feed.c) */
     int spilling, done, par_tried;
     double rows;
     weights *wt;              /* NULL: every row weighs 1 */
@@ -228,6 +88,18 @@ int pmk_gnb_fitter_set_weights(pmk_gnb_fitter *f, const char *path, pmk_error *e
         return pmk_error_set(err, PMK_EINVAL, "weights are set once, before the first chunk");
     if (f->dopt.weight_col != -1)
         return pmk_error_set(err, PMK_EINVAL, "a weights file and a weight column exclude each other");
+    if (f->feed) {   /* weighted rows go to the fit in the reader's chunks: reopen with those */
+        pmk_data_options o = f->dopt;
+        o.chunk_rows = f->fit_rows;
+        pmk_data_reader *r = pmk_data_open(f->path, &o, err);
+        if (!r)
+            return err ? err->code : PMK_EIO;
+        pmk_data_close(f->r);
+        f->r = r;
+        f->dopt = o;
+        pmk_gnb_feed_free(f->feed);
+        f->feed = NULL;
+    }
     weights *w = calloc(1, sizeof *w);
     if (!w || !(w->w = malloc(f->dopt.chunk_rows * sizeof *w->w))) {
         weights_close(w);
@@ -313,8 +185,16 @@ pmk_gnb_fitter *pmk_gnb_fitter_open(const char *path, const pmk_data_options *do
         f->dopt = *dopt;
     else
         pmk_data_options_init_default(&f->dopt);
-    if (f->dopt.chunk_rows == 0)   /* the Chan merges of 4096-row chunks, as before */
-        f->dopt.chunk_rows = 4096;
+    /* the Chan merges of 4096-row chunks, as before; without weights, for a
+     * model that can fit bytes, read in small chunks that gnb_feed.c gathers
+     * into those (token labels, when met, make the fit start again without
+     * it: unfeed) */
+    f->fit_rows = f->dopt.chunk_rows ? f->dopt.chunk_rows : 4096;
+    struct stat st;   /* starting again needs a file that can be read twice */
+    const int feed = f->dopt.weight_col == -1 && pmk_gnb_options_bytes_ok(gopt)
+                     && (!f->dopt.label_tokens
+                         || (strcmp(path, "-") && !stat(path, &st) && S_ISREG(st.st_mode)));
+    f->dopt.chunk_rows = feed ? pmk_gnb_feed_read_rows(f->fit_rows) : f->fit_rows;
     if (!(f->path = strdup(path)) || (f->dopt.labels && !(f->labels = strdup(f->dopt.labels))))
         goto nomem;
     f->dopt.labels = f->labels;
@@ -328,15 +208,47 @@ pmk_gnb_fitter *pmk_gnb_fitter_open(const char *path, const pmk_data_options *do
     if (!(f->m = pmk_gnb_alloc(pmk_data_nfeatures(f->r), gopt, err)))
         goto fail;
     if (train_pass) {
-        spill_init(&f->sp, f->dopt.chunk_rows, pmk_data_nfeatures(f->r));
+        size_t D = pmk_data_nfeatures(f->r);
+        f->sp = pmk_gnb_spill_open(pmk_data_chunk_cap(D, f->fit_rows), D);
         f->spilling = 1;
     }
+    if (feed && !(f->feed = pmk_gnb_feed_open(f->m, f->fit_rows, f->sp, err)))
+        goto fail;
     return f;
 nomem:
     pmk_error_set(err, PMK_ENOMEM, "out of memory");
 fail:
     pmk_gnb_fitter_free(f);
     return NULL;
+}
+
+/* Token labels met by the feeder: the fit starts again without it, on a
+ * reader of the fit's chunks and a new model (the spill restarted too). */
+static int unfeed(pmk_gnb_fitter *f, pmk_error *err)
+{
+    pmk_data_options o = f->dopt;
+    o.chunk_rows = f->fit_rows;
+    pmk_data_reader *r = pmk_data_open(f->path, &o, err);
+    pmk_gnb *m = r ? pmk_gnb_alloc(pmk_data_nfeatures(r), &f->m->opt, err) : NULL;
+    if (!m) {
+        pmk_data_close(r);
+        return err ? err->code : PMK_ENOMEM;
+    }
+    pmk_gnb_feed_free(f->feed);
+    f->feed = NULL;
+    pmk_data_close(f->r);
+    f->r = r;
+    f->dopt = o;
+    pmk_gnb_free(f->m);
+    f->m = m;
+    f->rows = 0;
+    f->par_tried = 0;
+    if (f->spilling) {
+        size_t D = pmk_data_nfeatures(r);
+        pmk_gnb_spill_free(f->sp);
+        f->sp = pmk_gnb_spill_open(pmk_data_chunk_cap(D, f->fit_rows), D);
+    }
+    return PMK_OK;
 }
 
 int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
@@ -352,19 +264,27 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
                                          * not with weights, so that a weight column
                                          * gives the very bytes of a weights file */
         f->par_tried = 1;
-        if ((rc = pmk_gnb_par_fit(f->path, f->r, &f->dopt, &f->m->opt, &pm, &f->rows,
-                                  f->spilling ? &f->psp : NULL, &f->np, err)))
-            return rc;
+        if ((rc = pmk_gnb_par_fit(f->path, f->r, &f->dopt, &f->m->opt, f->feed ? f->fit_rows : 0,
+                                  &pm, &f->rows, f->spilling ? &f->psp : NULL, &f->np, err)))
+            return rc == PMK_GNB_FEED_TOKENS ? unfeed(f, err) : rc;
         if (pm) {
+            pmk_gnb_feed_free(f->feed);   /* it fits the model replaced */
+            f->feed = NULL;
             pmk_gnb_free(f->m);
             f->m = pm;
-            spill_drop(&f->sp);   /* the training pass reads the ranges' spills */
+            pmk_gnb_spill_drop(f->sp);   /* the training pass reads the ranges' spills */
         }
     }
-    if (!pm && (rc = pmk_data_read_chunk(f->r, &ch, err)))
+    if (!pm && f->feed) {   /* the reads gathered into the fit's chunks */
+        if ((rc = pmk_gnb_feed_read(f->feed, f->r, &ch, err)))
+            return rc == PMK_GNB_FEED_TOKENS ? unfeed(f, err) : rc;
+        f->rows += (double)ch.n;
+    } else if (!pm && (rc = pmk_data_read_chunk(f->r, &ch, err)))
         return rc;
     if (ch.n == 0) {
         if (f->wt && (rc = weights_read(f, &ch, err)))
+            return rc;
+        if (f->feed && (rc = pmk_gnb_feed_flush(f->feed, f->r, err)))
             return rc;
         if ((rc = pmk_gnb_finish(f->m, err))) {
             if (rc == PMK_EDATA && f->rows == 0)
@@ -378,12 +298,12 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
     if (f->wt && (rc = weights_read(f, &ch, err)))
         return rc;
     const double *w = f->wt ? f->wt->w : ch.w;   /* a file's, the column's, or none */
+    if (f->feed)
+        return PMK_OK;
     if ((rc = pmk_gnb_partial_fit_tokens(f->m, &ch.X.matrix, ch.y, w, ch.tok, ch.ntok, err)))
         return pmk_gnb_at_chunk(f->r, &ch, err);
-    if (f->spilling && ch.tok)
-        spill_drop(&f->sp);   /* its labels are integers: the training pass reads the file */
-    else if (f->spilling)
-        spill_add(&f->sp, &ch, w);
+    pmk_gnb_spill_add(f->sp, &ch, w);   /* dropped at token labels: the training pass reads
+                                         * the file */
     f->rows += (double)ch.n;
     return PMK_OK;
 }
@@ -397,8 +317,8 @@ int pmk_gnb_fitter_train_eval(pmk_gnb_fitter *f, pmk_gnb_eval **out, pmk_error *
     if (!f->done || !f->m)
         return pmk_error_set(err, PMK_EINVAL, "the fit is not done");
     int rc = f->psp ? pmk_gnb_par_spill_eval(f->psp, f->np, f->m, out, err)
-                    : spill_eval(&f->sp, f->m, out, err);
-    spill_drop(&f->sp);
+                    : pmk_gnb_spill_eval(f->sp, f->m, out, err);
+    pmk_gnb_spill_drop(f->sp);
     pmk_gnb_par_spills_free(f->psp, f->np);
     f->psp = NULL;
     if (rc != -1)
@@ -443,8 +363,9 @@ void pmk_gnb_fitter_free(pmk_gnb_fitter *f)
 {
     if (!f)
         return;
-    spill_drop(&f->sp);
+    pmk_gnb_spill_free(f->sp);
     pmk_gnb_par_spills_free(f->psp, f->np);
+    pmk_gnb_feed_free(f->feed);
     weights_close(f->wt);
     pmk_data_close(f->r);
     pmk_gnb_free(f->m);

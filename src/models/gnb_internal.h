@@ -93,15 +93,46 @@ int pmk_gnb_merge_stats(pmk_gnb *m, const pmk_gnb *a, const pmk_gnb *b, pmk_erro
  * " (feature C)"; returns err->code. */
 int pmk_gnb_at_chunk(const pmk_data_reader *r, const pmk_data_chunk *ch, pmk_error *err);
 
-/* The byte spill of gnb_data.c (its comment) for one range of a fit over
- * ranges: open (NULL: out of memory), add a chunk's rows (the spill drops
+/* The byte spill (gnb_spill.c, its comment) of a fit or of one range of a
+ * fit over ranges: open (NULL: out of memory), add a chunk's rows (those of
+ * weight 0 in @p w, NULL: none, left out; the spill drops
  * itself at a value that is not a byte, or a chunk without labels), eval
  * (PMK_OK and *out, -1 when incomplete or empty, or a model error), free. */
 typedef struct pmk_gnb_spill pmk_gnb_spill;
 pmk_gnb_spill *pmk_gnb_spill_open(size_t chunk_rows, size_t d);
-void pmk_gnb_spill_add(pmk_gnb_spill *sp, const pmk_data_chunk *ch);
+void pmk_gnb_spill_add(pmk_gnb_spill *sp, const pmk_data_chunk *ch, const double *w);
 int pmk_gnb_spill_eval(pmk_gnb_spill *sp, const pmk_gnb *m, pmk_gnb_eval **out, pmk_error *err);
 void pmk_gnb_spill_free(pmk_gnb_spill *sp);
+/* A record of @p n rows of bytes and their labels, as spill_add writes it
+ * (the spill drops itself when it cannot write); drop: no spill from now
+ * on (the training pass re-reads the file).  Both accept NULL. */
+void pmk_gnb_spill_put(pmk_gnb_spill *sp, const long *y, const unsigned char *bytes, size_t n);
+void pmk_gnb_spill_drop(pmk_gnb_spill *sp);
+
+/* The fit's feeder (gnb_feed.c): reader chunks of any size gathered into
+ * the fit's chunks of pmk_data_chunk_cap(D, @p rows) rows, held as bytes
+ * while every value is one (pmk_gnb_fit_bytes), and spilled as such to @p sp
+ * (may be NULL).  add: a reader chunk (integer labels, no weights); flush:
+ * fits the rows held (at the end of the data); messages name the row's
+ * place in @p r's file.  read_rows: the reader chunk to ask for. */
+typedef struct pmk_gnb_feed pmk_gnb_feed;
+/* pmk_gnb_feed_add's answer to a chunk of token labels (a reader with
+ * label_tokens that met a label that is not an integer): such chunks go to
+ * the fit as the reader hands them, so the caller fits again without the
+ * feeder (tokens are rare; the part read so far is read again). */
+#define PMK_GNB_FEED_TOKENS (-2)
+pmk_gnb_feed *pmk_gnb_feed_open(pmk_gnb *m, size_t rows, pmk_gnb_spill *sp, pmk_error *err);
+int pmk_gnb_feed_add(pmk_gnb_feed *f, const pmk_data_reader *r, const pmk_data_chunk *ch,
+                     pmk_error *err);
+/* add_bytes: the chunk's rows as the bytes @p B (n x D) instead; read: the
+ * next chunk of @p r into *@p ch (n 0 at the end) added, as bytes from an
+ * IDX file of bytes (pmk_data_read_chunk_u8), no doubles made. */
+int pmk_gnb_feed_add_bytes(pmk_gnb_feed *f, const pmk_data_reader *r, const unsigned char *B,
+                           const pmk_data_chunk *ch, pmk_error *err);
+int pmk_gnb_feed_read(pmk_gnb_feed *f, pmk_data_reader *r, pmk_data_chunk *ch, pmk_error *err);
+int pmk_gnb_feed_flush(pmk_gnb_feed *f, const pmk_data_reader *r, pmk_error *err);
+void pmk_gnb_feed_free(pmk_gnb_feed *f);
+size_t pmk_gnb_feed_read_rows(size_t rows);
 
 /* The parallel fit (gnb_par.c): the file @p path read by pmk_threads_resolve
  * (dopt->threads) threads over disjoint ranges, each fitting its own
@@ -110,11 +141,14 @@ void pmk_gnb_spill_free(pmk_gnb_spill *sp);
  * cannot be split (one thread, stdin, gzip, a range asked for, too small):
  * the caller then reads it on one thread.  With @p spills, each range also
  * spills its rows (*@p spills, *@p nsp of them, for pmk_gnb_par_spill_eval;
- * NULL when any range's spill was dropped).  @p r0: a reader of the whole
+ * NULL when any range's spill was dropped).  @p feed_rows > 0: each range's
+ * small reader chunks are gathered into chunks of that many rows by
+ * gnb_feed.c (pmk_gnb_fitter's chunks; 0: the reader's chunks are the
+ * fit's).  @p r0: a reader of the whole
  * of @p path open with @p dopt (its format is used), or NULL; the same in
  * pmk_gnb_par_eval and pmk_gnb_par_predict. */
 int pmk_gnb_par_fit(const char *path, const pmk_data_reader *r0, const pmk_data_options *dopt,
-                    const pmk_gnb_options *gopt,
+                    const pmk_gnb_options *gopt, size_t feed_rows,
                     pmk_gnb **out, double *rows, pmk_gnb_spill ***spills, size_t *nsp,
                     pmk_error *err);
 
@@ -141,6 +175,26 @@ int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_reader *
 int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_reader *r0,
                         const pmk_data_options *dopt, int columns, FILE *out, int *done,
                         pmk_error *err);
+
+/* 1 when @p m can fit rows held as bytes (pmk_gnb_fit_bytes): diagonal
+ * covariance, integer labels, no transform that binarizes or checks [0,1];
+ * the options' part of that (NULL: the defaults, which can). */
+static inline int pmk_gnb_options_bytes_ok(const pmk_gnb_options *o)
+{
+    return !o || (o->covariance == PMK_GNB_COV_DIAG && o->transform.threshold == 0
+                  && !o->transform.check01);
+}
+
+static inline int pmk_gnb_bytes_fit_ok(const pmk_gnb *m)
+{
+    return !m->scatter && !m->tokens && pmk_gnb_options_bytes_ok(&m->opt);
+}
+
+/* pmk_gnb_partial_fit of the @p N x D rows @p B held as bytes (row-major)
+ * with labels @p y, unweighted: the same statistics, to the bit, as those
+ * of the rows as doubles.  PMK_EINVAL unless pmk_gnb_bytes_fit_ok. */
+int pmk_gnb_fit_bytes(pmk_gnb *m, const unsigned char *B, size_t N, const long *y,
+                      pmk_error *err);
 
 /* pmk_gnb_partial_fit_weighted on the class labels as they are (a token
  * model's: class indices), the token check left to the caller. */

@@ -82,6 +82,7 @@ typedef struct job {
     const pmk_gnb *fitted;      /* the model an evaluation or prediction uses */
     int columns;                /* a prediction's (>= 0), else -1 */
     int spill;                  /* a fit: spill the rows (pmk_gnb_spill_open) */
+    size_t feed_rows;           /* a fit: > 0, the reads gathered into chunks (gnb_feed.c) */
 } job;
 
 /* Range [begin, end) of the job, on one thread. */
@@ -111,12 +112,24 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
         pmk_data_close(r);
         return;
     }
+    size_t D = pmk_data_nfeatures(r);
     if (j->g && j->spill)   /* out of memory: no spill, the training pass re-reads */
-        p->sp = pmk_gnb_spill_open(o.chunk_rows, pmk_data_nfeatures(r));
-    for (;;) {
+        p->sp = pmk_gnb_spill_open(pmk_data_chunk_cap(D, j->feed_rows ? j->feed_rows
+                                                                        : o.chunk_rows), D);
+    pmk_gnb_feed *feed = NULL;
+    if (j->g && j->feed_rows && !(feed = pmk_gnb_feed_open(p->m, j->feed_rows, p->sp, &p->err)))
+        p->rc = p->err.code;
+    while (!p->rc) {
         pmk_data_chunk ch;
-        if ((p->rc = pmk_data_read_chunk(r, &ch, &p->err)) || ch.n == 0)
+        /* the feeder's messages are placed in the file already */
+        if ((p->rc = feed ? pmk_gnb_feed_read(feed, r, &ch, &p->err)
+                          : pmk_data_read_chunk(r, &ch, &p->err))
+            || ch.n == 0)
             break;
+        if (feed) {
+            p->rows += (double)ch.n;
+            continue;
+        }
         p->rc = j->g ? pmk_gnb_partial_fit_tokens(p->m, &ch.X.matrix, ch.y, NULL, ch.tok,
                                                   ch.ntok, &p->err)
                      : pmk_gnb_eval_add_tokens(p->e, j->fitted, &ch.X.matrix, ch.y, ch.tok,
@@ -126,9 +139,12 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
             break;
         }
         if (p->sp)
-            pmk_gnb_spill_add(p->sp, &ch);
+            pmk_gnb_spill_add(p->sp, &ch, NULL);
         p->rows += (double)ch.n;
     }
+    if (feed && !p->rc)
+        p->rc = pmk_gnb_feed_flush(feed, r, &p->err);
+    pmk_gnb_feed_free(feed);
     pmk_data_close(r);
 }
 
@@ -196,7 +212,7 @@ static void stats_merge(pmk_data_stats *s, const pmk_data_stats *b)
 }
 
 int pmk_gnb_par_fit(const char *path, const pmk_data_reader *r0, const pmk_data_options *dopt,
-                    const pmk_gnb_options *gopt,
+                    const pmk_gnb_options *gopt, size_t feed_rows,
                     pmk_gnb **out, double *rows, pmk_gnb_spill ***spills, size_t *nsp,
                     pmk_error *err)
 {
@@ -204,7 +220,8 @@ int pmk_gnb_par_fit(const char *path, const pmk_data_reader *r0, const pmk_data_
     *rows = 0;
     size_t P;
     int rc;
-    part *parts = run_parts((job){path, r0, dopt, gopt, NULL, -1, spills != NULL}, &P, &rc, err);
+    part *parts = run_parts((job){path, r0, dopt, gopt, NULL, -1, spills != NULL, feed_rows}, &P,
+                            &rc, err);
     if (!parts)
         return rc;
     pmk_gnb *acc = parts[0].m;
@@ -251,7 +268,7 @@ int pmk_gnb_par_eval(const pmk_gnb *m, const char *path, const pmk_data_reader *
 {
     size_t P;
     int rc;
-    part *parts = run_parts((job){path, r0, dopt, NULL, m, -1, 0}, &P, &rc, err);
+    part *parts = run_parts((job){path, r0, dopt, NULL, m, -1, 0, 0}, &P, &rc, err);
     if (!parts)   /* *out stays the caller's NULL */
         return rc;
     /* counts add exactly; the two sums in range order */
@@ -280,7 +297,7 @@ int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_reade
 {
     size_t P;
     int rc;
-    part *parts = run_parts((job){path, r0, dopt, NULL, m, columns, 0}, &P, &rc, err);
+    part *parts = run_parts((job){path, r0, dopt, NULL, m, columns, 0, 0}, &P, &rc, err);
     *done = 0;
     if (!parts)
         return rc;
