@@ -10,20 +10,26 @@
 #   icm    checkerboard ICM (at most 20 sweeps; it converges in 2) on a
 #          2048 x 2048 image with 10% flips: the --json seconds, which are
 #          the whole pmk_ising_denoise call (the output image is allocated
-#          before the clock, as a caller's buffer): starting OpenMP's threads
-#          (the process's first parallel region), checking y while packing
+#          before the clock, as a caller's buffer): checking y while packing
 #          it into bits, the sweeps with their energies and counts, and
-#          unpacking into the output
+#          unpacking into the output (since session 9 `ising denoise` starts
+#          OpenMP's threads before reading the image, pmk_threads_start,
+#          so the fresh process's thread start is outside these seconds)
 #   icm7   the same with --eta 1, which takes 7 sweeps
 #   sweep  one sweep's share: (icm7 - icm1) / (S - 1) from the medians (the bests) (S:
 #          icm7's sweeps, 7 on 2048 x 2048), icm1 being
 #          the icm7 run stopped after its first sweep (--max-sweeps 1); what
 #          the two runs share (threads, packing, unpacking) cancels
+#   ipicm, ipicm7, ipsweep   the same three in one process (bench/ising_sweeps,
+#          built here by `make bench-ising`): IPREPS interleaved rounds
+#          (PMK_BENCH_IPREPS, default 51) after each count's threads started
+#          and every task ran once, so no row depends on a process's start
 # Each run gets --threads T and OMP_NUM_THREADS=T.
 #
 # Usage: bench/threads.sh [REPS [THREADS...]]   (from a built tree; default 3; 1 2)
 #        PMK_BENCH_SMALL=1 bench/threads.sh 1     (data/'s MNIST sample, 256^2: a smoke test)
-# Output: two tables on stdout (medians; bests); the raw times in bench/out/threads-times.txt.
+# Output: two tables on stdout (medians; bests); the raw times in bench/out/threads-times.txt,
+# bench/ising_sweeps's own table in bench/out/ising-sweeps.txt.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 reps=${1:-3}
@@ -98,6 +104,11 @@ for r in $(seq "$reps"); do
         echo "$t icm1 $secs" >>"$raw"
     done
 done
+# the ICM rows again in one process (ipicm, ipicm7, ipsweep); it prints its
+# own table too (per-round sweep differences), kept in bench/out
+(cd "$top" && make -s bench-ising >/dev/null)
+"$top/bench/ising_sweeps" -o "$raw" "$noisy" "${PMK_BENCH_IPREPS:-51}" $threads \
+    >"$out/ising-sweeps.txt"
 # Two tables: medians, then the best (the minimum) of the REPS runs.  On a VM
 # the 2-thread times can be bimodal (the second vCPU woken late: a run of a few
 # ms then takes 5-15 ms more), which a median of few runs reports as it falls;
@@ -105,15 +116,16 @@ done
 best() { sort -g | awk 'NR == 1 { printf "%.9f\n", $1 }'; }
 table() {   # $1: median or best
     echo "$1 of $reps runs"
-    printf '%-6s' "task"
+    printf '%-8s' "task"
     for t in $threads; do printf '%12s' "$t thr (s)"; done
     printf '%12s\n' "speed-up"
-    for task in gnb gnbfit gnbeval rbm icm icm7 sweep; do
-        printf '%-6s' "$task"
+    for task in gnb gnbfit gnbeval rbm icm icm7 sweep ipicm ipicm7 ipsweep; do
+        printf '%-8s' "$task"
         first= last=
         for t in $threads; do
-            if [ "$task" = sweep ]; then
-                m=$(echo "($(stat "$1" "$t" icm7) - $(stat "$1" "$t" icm1)) / ($(stat median "$t" icm7sweeps) - 1)" | bc -l)
+            if [ "$task" = sweep ] || [ "$task" = ipsweep ]; then
+                p=${task%sweep}
+                m=$(echo "($(stat "$1" "$t" ${p}icm7) - $(stat "$1" "$t" ${p}icm1)) / ($(stat median "$t" ${p}icm7sweeps) - 1)" | bc -l)
             else
                 m=$(stat "$1" "$t" "$task")
             fi

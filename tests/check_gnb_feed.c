@@ -5,7 +5,8 @@
  * the chunks a reader of the fit's chunk size would: the model's every bit
  * equals the in-memory fit of those chunks (pmk_gnb_partial_fit) for pixel
  * data, for data that stops being bytes inside a chunk or on its first row,
- * on 1 to 3 threads against the one-thread model to 1e-12; token labels
+ * on 1 to 3 threads against the one-thread model to 1e-12, for IDX bytes
+ * handed over as bytes; token labels
  * met late start the fit again without the feeder (the reader's chunks,
  * fitted as they come); and a model error names its line in the file. */
 #include "config.h"
@@ -34,6 +35,20 @@ static void make_data(double *X, long *y, long frac_row)
     if (frac_row >= 0)
         X[frac_row * D + 2] = 12.5;
     pmk_rng_free(r);
+}
+
+/* The in-memory fit of the rows in chunks of CHUNK rows: what the feeder
+ * must give to the bit. */
+static pmk_gnb *chunks_fit(const double *X, const long *y)
+{
+    pmk_gnb *ref = pmk_gnb_alloc(D, NULL, NULL);
+    for (size_t a = 0; a < ROWS; a += CHUNK) {
+        size_t n = ROWS - a < CHUNK ? ROWS - a : CHUNK;
+        gsl_matrix_const_view V = gsl_matrix_const_view_array(X + a * D, n, D);
+        ck_assert_int_eq(pmk_gnb_partial_fit(ref, &V.matrix, y + a, NULL), PMK_OK);
+    }
+    ck_assert_int_eq(pmk_gnb_finish(ref, NULL), PMK_OK);
+    return ref;
 }
 
 /* The rows as CSV with a header; labels as numbers, or, from row
@@ -96,13 +111,7 @@ START_TEST(test_feed_same_bits_as_chunks)
     make_data(X, y, frac[_i]);
     const char *path = write_csv("feed.csv", X, y, -1);
 
-    pmk_gnb *ref = pmk_gnb_alloc(D, NULL, NULL);
-    for (size_t a = 0; a < ROWS; a += CHUNK) {
-        size_t n = ROWS - a < CHUNK ? ROWS - a : CHUNK;
-        gsl_matrix_view V = gsl_matrix_view_array(X + a * D, n, D);
-        ck_assert_int_eq(pmk_gnb_partial_fit(ref, &V.matrix, y + a, NULL), PMK_OK);
-    }
-    ck_assert_int_eq(pmk_gnb_finish(ref, NULL), PMK_OK);
+    pmk_gnb *ref = chunks_fit(X, y);
 
     pmk_gnb_eval *tr = NULL;
     pmk_gnb *m1 = fitter_model(path, 1, 0, &tr);
@@ -127,6 +136,50 @@ START_TEST(test_feed_same_bits_as_chunks)
     assert_same_text(mk, m1);
     pmk_gnb_free(mk);
     pmk_gnb_free(m1);
+    pmk_gnb_free(ref);
+    free(X);
+    free(y);
+}
+END_TEST
+
+/* An IDX file of bytes, plain (read over ranges) and gzipped: its bytes go
+ * to the feeder as they are (no doubles made), the same model. */
+START_TEST(test_feed_idx_bytes)
+{
+    double *X = malloc(ROWS * D * sizeof *X);
+    long *y = malloc(ROWS * sizeof *y);
+    make_data(X, y, -1);
+    pmk_gnb *ref = chunks_fit(X, y);
+    gsl_matrix_view all = gsl_matrix_view_array(X, ROWS, D);
+    static const char *const names[] = {"feed-images.idx", "feed-images.idx.gz"};
+    for (int z = 0; z < 2; z++) {
+        char img[700], lab[700];
+        snprintf(img, sizeof img, "%s/%s", test_tmpdir(), names[z]);
+        snprintf(lab, sizeof lab, "%s/feed-labels.idx", test_tmpdir());
+        pmk_error e;
+        ck_assert_int_eq(pmk_idx_write(img, &all.matrix, PMK_IDX_U8, NULL, 0, &e), PMK_OK);
+        ck_assert_int_eq(pmk_idx_write_labels(lab, y, ROWS, &e), PMK_OK);
+        for (int t = 1; t <= 2; t++) {
+            pmk_data_options o;
+            pmk_data_options_init_default(&o);
+            o.chunk_rows = CHUNK;
+            o.threads = t;
+            o.labels = lab;
+            pmk_gnb_fitter *f = pmk_gnb_fitter_open(img, &o, NULL, 1, &e);
+            ck_assert_msg(f != NULL, "%s", e.msg);
+            pmk_gnb *m = NULL;
+            pmk_gnb_eval *tr = NULL;
+            ck_assert_msg(pmk_gnb_fitter_run(f, &m, &tr, &e) == PMK_OK, "%s", e.msg);
+            pmk_gnb_fitter_free(f);
+            if (t == 1)
+                assert_same_text(m, ref);
+            else
+                gnb_assert_same_model(m, ref, 1e-12);
+            ck_assert_uint_eq(tr->n, ROWS);
+            pmk_gnb_eval_free(tr);
+            pmk_gnb_free(m);
+        }
+    }
     pmk_gnb_free(ref);
     free(X);
     free(y);
@@ -217,6 +270,7 @@ void suite_gnb_feed(Suite *s)
 {
     TCase *t = tcase_create("gnb_feed");
     tcase_add_loop_test(t, test_feed_same_bits_as_chunks, 0, 3);
+    tcase_add_test(t, test_feed_idx_bytes);
     tcase_add_test(t, test_feed_tokens_start_again);
     tcase_add_test(t, test_feed_error_names_line);
     suite_add_tcase(s, t);

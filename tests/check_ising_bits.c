@@ -3,10 +3,14 @@
 /* check_ising_bits.c: the bit-packed checkerboard ICM (ising_bits.c) against
  * the byte path and the plain per-pixel rule: the same image, trace and
  * error counts, on every thread count. */
+#include "config.h"
+
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_ising.h"
+#include "core/core_internal.h"
 #include "models/ising_internal.h"
 
 /* The three ICM paths on y (W x H, 4 neighbours, checkerboard), with
@@ -277,6 +281,32 @@ START_TEST(test_bits_bad_spin)
 }
 END_TEST
 
+/* pmk_threads_start: the team's size (the count asked for with OpenMP, 1
+ * for a count of 1, a negative one or without OpenMP); the bit-packed runs
+ * after it, whose threads move off thread 0's CPU (core_thread_apart), give
+ * the one-thread images and traces; core_thread_apart leaves the caller's
+ * affinity mask as it was (nothing pinned), also when it moves it, and does
+ * nothing for CPU -1. */
+START_TEST(test_threads_start)
+{
+    const int omp = pmk_threads_openmp();
+    ck_assert_int_eq(pmk_threads_start(1), 1);
+    ck_assert_int_eq(pmk_threads_start(-2), 1);
+    ck_assert_int_eq(pmk_threads_start(3), omp ? 3 : 1);
+    ck_assert_int_eq(pmk_threads_start(2), omp ? 2 : 1);
+    const size_t dims[][2] = {{65, 37}, {200, 11}};
+    paths_on_dims(dims, 2, 14, 0.4, 100, 3, 1);
+#if defined(__linux__) && defined(CPU_COUNT)
+    cpu_set_t before, after;
+    ck_assert_int_eq(sched_getaffinity(0, sizeof before, &before), 0);
+    core_thread_apart(-1);
+    core_thread_apart(core_thread_cpu());   /* moves this thread when it can */
+    ck_assert_int_eq(sched_getaffinity(0, sizeof after, &after), 0);
+    ck_assert(CPU_EQUAL(&before, &after));
+#endif
+}
+END_TEST
+
 void suite_ising_bits(Suite *s)
 {
     TCase *tc = tcase_create("icm_bits");
@@ -288,5 +318,6 @@ void suite_ising_bits(Suite *s)
     tcase_add_test(tc, test_bits_bands_in_x);
     tcase_add_test(tc, test_bits_x_is_truth);
     tcase_add_test(tc, test_bits_bad_spin);
+    tcase_add_test(tc, test_threads_start);
     suite_add_tcase(s, tc);
 }

@@ -38,6 +38,17 @@ PMK_API int pmk_threads_check(int threads, pmk_error *err);
 /** 1 when libpmk was built with OpenMP (its own threads), else 0. */
 PMK_API int pmk_threads_openmp(void);
 
+/** Starts the threads of a @c threads option (pmk_threads_resolve) now, so
+ *  that the next call with that count finds them started.  OpenMP starts a
+ *  thread in the first parallel region that needs it and the caller waits
+ *  there until the thread runs (on a virtual machine often milliseconds,
+ *  more than a 2048 x 2048 ICM run); a program that times its calls, or
+ *  can start its threads while it has nothing else to do, calls this first.
+ *  A thread that starts on the caller's CPU moves once to another CPU the
+ *  process may use (nothing stays pinned).  Returns the threads now
+ *  started, the caller included: 1 for a count of 1 or without OpenMP. */
+PMK_API int pmk_threads_start(int threads);
+
 #ifdef __cplusplus
 }
 #endif

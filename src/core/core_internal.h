@@ -54,4 +54,15 @@ const core_blas *core_blas_get(void);
  * the speed). */
 void core_blas_threads(int n);
 
+/* The CPU the calling thread runs on, or -1 where that is unknown. */
+int core_thread_cpu(void);
+
+/* Called by a team's thread other than the first with the CPU the first
+ * thread ran on (core_thread_cpu(), taken before the parallel region): when
+ * the caller runs on that CPU too, it moves to another CPU of its affinity
+ * mask and gets the whole mask back at once, so the kernel keeps it free
+ * to move.  Nothing when the CPUs differ, cpu is -1 or there is no other
+ * CPU. */
+void core_thread_apart(int cpu);
+
 #endif

@@ -275,7 +275,11 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
             pmk_gnb_spill_drop(f->sp);   /* the training pass reads the ranges' spills */
         }
     }
-    if (!pm && (rc = pmk_data_read_chunk(f->r, &ch, err)))
+    if (!pm && f->feed) {   /* the reads gathered into the fit's chunks */
+        if ((rc = pmk_gnb_feed_read(f->feed, f->r, &ch, err)))
+            return rc == PMK_GNB_FEED_TOKENS ? unfeed(f, err) : rc;
+        f->rows += (double)ch.n;
+    } else if (!pm && (rc = pmk_data_read_chunk(f->r, &ch, err)))
         return rc;
     if (ch.n == 0) {
         if (f->wt && (rc = weights_read(f, &ch, err)))
@@ -294,12 +298,8 @@ int pmk_gnb_fitter_iterate(pmk_gnb_fitter *f, int *done, pmk_error *err)
     if (f->wt && (rc = weights_read(f, &ch, err)))
         return rc;
     const double *w = f->wt ? f->wt->w : ch.w;   /* a file's, the column's, or none */
-    if (f->feed) {
-        if ((rc = pmk_gnb_feed_add(f->feed, f->r, &ch, err)))
-            return rc == PMK_GNB_FEED_TOKENS ? unfeed(f, err) : rc;
-        f->rows += (double)ch.n;
+    if (f->feed)
         return PMK_OK;
-    }
     if ((rc = pmk_gnb_partial_fit_tokens(f->m, &ch.X.matrix, ch.y, w, ch.tok, ch.ntok, err)))
         return pmk_gnb_at_chunk(f->r, &ch, err);
     pmk_gnb_spill_add(f->sp, &ch, w);   /* dropped at token labels: the training pass reads

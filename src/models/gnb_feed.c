@@ -191,12 +191,14 @@ int pmk_gnb_feed_flush(pmk_gnb_feed *f, const pmk_data_reader *r, pmk_error *err
     return PMK_OK;
 }
 
-int pmk_gnb_feed_add(pmk_gnb_feed *f, const pmk_data_reader *r, const pmk_data_chunk *ch,
-                     pmk_error *err)
+/* pmk_gnb_feed_add of a chunk's rows as doubles (@p B NULL) or as the
+ * bytes @p B (n x D). */
+static int add(pmk_gnb_feed *f, const pmk_data_reader *r, const pmk_data_chunk *ch,
+               const unsigned char *B, pmk_error *err)
 {
     if (ch->n && ch->tok)
         return PMK_GNB_FEED_TOKENS;
-    if (ch->n && (!ch->y || ch->w || ch->X.matrix.size2 != f->d))
+    if (ch->n && (!ch->y || ch->w || (!B && ch->X.matrix.size2 != f->d)))
         return pmk_error_set(err, PMK_EINVAL, "the fit's feeder takes rows with integer labels "
                                               "and no weights");
     size_t D = f->d;
@@ -213,11 +215,16 @@ int pmk_gnb_feed_add(pmk_gnb_feed *f, const pmk_data_reader *r, const pmk_data_c
         f->run[f->nrun++] = (feed_run){f->n, ch->first_pos + (long)i};
         memcpy(f->y + f->n, ch->y + i, take * sizeof *f->y);
         int rc = PMK_OK;
-        if (f->b && !to_bytes(&ch->X.matrix, i, take, f->b + f->n * D))
+        if (B && f->b)
+            memcpy(f->b + f->n * D, B + i * D, take * D);
+        else if (B)   /* a model that needs doubles */
+            for (size_t t = 0; t < take * D; t++)
+                f->x[f->n * D + t] = B[i * D + t];
+        else if (f->b && !to_bytes(&ch->X.matrix, i, take, f->b + f->n * D))
             rc = widen(f, err);
         if (rc)
             return rc;
-        if (!f->b)
+        if (!B && !f->b)
             for (size_t t = 0; t < take; t++)
                 memcpy(f->x + (f->n + t) * D, gsl_matrix_const_ptr(&ch->X.matrix, i + t, 0),
                        D * sizeof *f->x);
@@ -227,4 +234,26 @@ int pmk_gnb_feed_add(pmk_gnb_feed *f, const pmk_data_reader *r, const pmk_data_c
             return rc;
     }
     return PMK_OK;
+}
+
+int pmk_gnb_feed_add(pmk_gnb_feed *f, const pmk_data_reader *r, const pmk_data_chunk *ch,
+                     pmk_error *err)
+{
+    return add(f, r, ch, NULL, err);
+}
+
+int pmk_gnb_feed_add_bytes(pmk_gnb_feed *f, const pmk_data_reader *r, const unsigned char *B,
+                           const pmk_data_chunk *ch, pmk_error *err)
+{
+    return add(f, r, ch, B, err);
+}
+
+int pmk_gnb_feed_read(pmk_gnb_feed *f, pmk_data_reader *r, pmk_data_chunk *ch, pmk_error *err)
+{
+    const unsigned char *B = NULL;
+    int rc = pmk_data_is_u8(r) ? pmk_data_read_chunk_u8(r, &B, ch, err)
+                               : pmk_data_read_chunk(r, ch, err);
+    if (!rc && ch->n)
+        rc = add(f, r, ch, B, err);
+    return rc;
 }

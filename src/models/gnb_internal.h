@@ -124,6 +124,12 @@ typedef struct pmk_gnb_feed pmk_gnb_feed;
 pmk_gnb_feed *pmk_gnb_feed_open(pmk_gnb *m, size_t rows, pmk_gnb_spill *sp, pmk_error *err);
 int pmk_gnb_feed_add(pmk_gnb_feed *f, const pmk_data_reader *r, const pmk_data_chunk *ch,
                      pmk_error *err);
+/* add_bytes: the chunk's rows as the bytes @p B (n x D) instead; read: the
+ * next chunk of @p r into *@p ch (n 0 at the end) added, as bytes from an
+ * IDX file of bytes (pmk_data_read_chunk_u8), no doubles made. */
+int pmk_gnb_feed_add_bytes(pmk_gnb_feed *f, const pmk_data_reader *r, const unsigned char *B,
+                           const pmk_data_chunk *ch, pmk_error *err);
+int pmk_gnb_feed_read(pmk_gnb_feed *f, pmk_data_reader *r, pmk_data_chunk *ch, pmk_error *err);
 int pmk_gnb_feed_flush(pmk_gnb_feed *f, const pmk_data_reader *r, pmk_error *err);
 void pmk_gnb_feed_free(pmk_gnb_feed *f);
 size_t pmk_gnb_feed_read_rows(size_t rows);

@@ -131,11 +131,12 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
         p->rc = p->err.code;
     while (!p->rc) {
         pmk_data_chunk ch;
-        if ((p->rc = pmk_data_read_chunk(r, &ch, &p->err)) || ch.n == 0)
+        /* the feeder's messages are placed in the file already */
+        if ((p->rc = feed ? pmk_gnb_feed_read(feed, r, &ch, &p->err)
+                          : pmk_data_read_chunk(r, &ch, &p->err))
+            || ch.n == 0)
             break;
-        if (feed) {   /* its messages are placed in the file already */
-            if ((p->rc = pmk_gnb_feed_add(feed, r, &ch, &p->err)))
-                break;
+        if (feed) {
             p->rows += (double)ch.n;
             continue;
         }

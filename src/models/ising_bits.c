@@ -89,6 +89,7 @@ typedef struct bits_ctx {
     ising_run run;
     pmk_error *err;
     int stop;
+    int cpu;                /* the CPU thread 0 ran on before the region, or -1 */
     _Alignas(64) atomic_uint arrived, sense;   /* bits_barrier's */
 } bits_ctx;
 
@@ -449,6 +450,8 @@ static void bits_work(bits_ctx *b)
     enum { PIECES = 16 };
     bits_part *me = &b->part[t];
     unsigned sense = 0;
+    if (t > 0)   /* not on thread 0's CPU (a thread woken there waits for it) */
+        core_thread_apart(b->cpu);
     band_at(b, t, nt, &me->band);
     unsigned bad = 0;
 #pragma omp for schedule(dynamic, 1) nowait
@@ -565,6 +568,7 @@ int ising_icm_bits(const pmk_ising_params *p, const pmk_ising_options *o, size_t
     atomic_init(&b.sense, 0u);
 #ifdef _OPENMP
     if (T > 1) {
+        b.cpu = core_thread_cpu();
 #pragma omp parallel num_threads(T)
         bits_work(&b);
     } else
