@@ -11,19 +11,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "pmk/pmk.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "bench_clock.h"
 
 int main(int argc, char **argv)
 {
@@ -39,15 +27,15 @@ int main(int argc, char **argv)
     for (int i = 0; i < reps; i++) {
         pmk_error e;
         pmk_image *img;
-        double t0 = now();
+        double t0 = bench_now();
         if (pmk_image_read(argv[1], &img, &e)) {
             fprintf(stderr, "image_read: %s\n", e.msg);
             return 1;
         }
-        t[i] = (now() - t0) * 1e3;
+        t[i] = (bench_now() - t0) * 1e3;
         pmk_image_free(img);
     }
-    qsort(t, (size_t)reps, sizeof *t, cmp);
+    qsort(t, (size_t)reps, sizeof *t, bench_cmp_double);
     printf("%.3f\n", t[reps / 2]);
     free(t);
     return 0;

@@ -30,28 +30,16 @@
 #include <time.h>
 
 #include "pmk/pmk.h"
+#include "bench_clock.h"
 
 enum { NTASK = 3, MAXT = 8 };
 static const char *const task_name[NTASK] = {"icm", "icm7", "icm1"};
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* The median of v[0 .. n - 1], sorted in tmp (v keeps its order). */
 static double median(const double *v, int n, double *tmp)
 {
     memcpy(tmp, v, (size_t)n * sizeof *v);
-    qsort(tmp, (size_t)n, sizeof *tmp, cmp);
+    qsort(tmp, (size_t)n, sizeof *tmp, bench_cmp_double);
     return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
 }
 
@@ -78,12 +66,12 @@ static double run(int k, int T, const pmk_spin_image *y, pmk_spin_image *x, size
     o.max_sweeps = k == 2 ? 1 : 20;
     if (k > 0)
         p.eta = 1;
-    double t0 = now();
+    double t0 = bench_now();
     if (pmk_ising_denoise(&p, &o, y->width, y->height, y->spins, x->spins, NULL, &res, &e)) {
         fprintf(stderr, "ising_sweeps: %s\n", e.msg);
         exit(1);
     }
-    double s = now() - t0;
+    double s = bench_now() - t0;
     *sweeps = res.sweeps;
     pmk_ising_result_clear(&res);
     return s;

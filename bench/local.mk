@@ -9,7 +9,7 @@ EXTRA_DIST += bench/lda.sh bench/ising_start.sh
 # (bench/threads.sh's ip* rows), built by `make bench-ising` (never
 # installed, never run by make check).  src/io/local.mk sets EXTRA_PROGRAMS.
 EXTRA_PROGRAMS += bench/ising_sweeps
-bench_ising_sweeps_SOURCES = bench/ising_sweeps.c
+bench_ising_sweeps_SOURCES = bench/ising_sweeps.c bench/bench_clock.h
 bench_ising_sweeps_LDADD = src/libpmk.la $(GSL_LIBS)
 CLEANFILES += bench/ising_sweeps$(EXEEXT)
 .PHONY: bench-ising

@@ -22,15 +22,9 @@
 #endif
 
 #include "pmk/pmk.h"
+#include "bench_clock.h"
 
 enum { GRAIN = 48 };
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* Thread id of T: rows [*lo, *hi) of n in whole g-row blocks (rbm_step.c). */
 static void share(size_t n, size_t g, int T, int id, size_t *lo, size_t *hi)
@@ -50,7 +44,7 @@ static void share(size_t n, size_t g, int T, int id, size_t *lo, size_t *hi)
         gsl_##M *V = gsl_##M##_calloc(B, D), *PV = gsl_##M##_calloc(B, D);                        \
         gsl_##M *P0 = gsl_##M##_calloc(B, H), *P = gsl_##M##_calloc(B, H);                        \
         gsl_##M *W = gsl_##M##_calloc(D, H), *G = gsl_##M##_calloc(D, H);                         \
-        double t0 = now();                                                                        \
+        double t0 = bench_now();                                                                  \
         for (size_t s = 0; s < (N) / (B); s++) {                                                  \
             _Pragma("omp parallel num_threads(T)")                                                \
             {                                                                                     \
@@ -78,7 +72,7 @@ static void share(size_t n, size_t g, int T, int id, size_t *lo, size_t *hi)
                 }                                                                                 \
             }                                                                                     \
         }                                                                                         \
-        printf("%s %.4f\n", #TYPE, now() - t0);                                                   \
+        printf("%s %.4f\n", #TYPE, bench_now() - t0);                                             \
         gsl_##M##_free(V), gsl_##M##_free(PV), gsl_##M##_free(P0), gsl_##M##_free(P);             \
         gsl_##M##_free(W), gsl_##M##_free(G);                                                     \
     } while (0)

@@ -8,4 +8,4 @@ tests_check_pmk_SOURCES += tests/check_image.c tests/check_image_bad.c tests/che
 	tests/check_spins.c
 EXTRA_DIST += \
 	tests/data/img-comments.pbm tests/data/img-plain.pgm
-EXTRA_DIST += bench/image.sh bench/image_read.c
+EXTRA_DIST += bench/image.sh bench/image_read.c bench/bench_clock.h
