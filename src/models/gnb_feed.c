@@ -105,7 +105,7 @@ void pmk_gnb_feed_free(pmk_gnb_feed *f)
 /* One row of @p D doubles as bytes at @p o: 1 when every value is an
  * integer 0..255 (the byte gives it back; NaN: not).  Clamp, truncate and
  * compare, two doubles an SSE2 operation where there is SSE2. */
-static int row_to_bytes(const double *restrict row, unsigned char *restrict o, size_t D)
+int pmk_gnb_row_bytes(const double *restrict row, unsigned char *restrict o, size_t D)
 {
     size_t j = 0;
     int ok = 1;
@@ -140,7 +140,7 @@ static int to_bytes(const gsl_matrix *X, size_t i, size_t n, unsigned char *out)
     size_t D = X->size2;
     int ok = 1;
     for (size_t r = 0; r < n; r++)
-        ok &= row_to_bytes(gsl_matrix_const_ptr(X, i + r, 0), out + r * D, D);
+        ok &= pmk_gnb_row_bytes(gsl_matrix_const_ptr(X, i + r, 0), out + r * D, D);
     return ok;
 }
 

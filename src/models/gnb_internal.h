@@ -109,6 +109,11 @@ void pmk_gnb_spill_free(pmk_gnb_spill *sp);
 void pmk_gnb_spill_put(pmk_gnb_spill *sp, const long *y, const unsigned char *bytes, size_t n);
 void pmk_gnb_spill_drop(pmk_gnb_spill *sp);
 
+/* One row of @p D doubles as bytes at @p o (gnb_feed.c): 1 when every value
+ * is an integer 0..255, which the byte gives back (NaN: not); the feeder's
+ * and the spill's test of pixels. */
+int pmk_gnb_row_bytes(const double *restrict row, unsigned char *restrict o, size_t D);
+
 /* The fit's feeder (gnb_feed.c): reader chunks of any size gathered into
  * the fit's chunks of pmk_data_chunk_cap(D, @p rows) rows, held as bytes
  * while every value is one (pmk_gnb_fit_bytes), and spilled as such to @p sp

@@ -71,15 +71,7 @@ static void spill_add(spill *sp, const pmk_data_chunk *ch, const double *w)
             continue;
         const double *row = gsl_matrix_const_ptr(&ch->X.matrix, i, 0);
         sp->y[n] = ch->y[i];
-        unsigned char *out = sp->bytes + n++ * D;
-        /* Branch-free: clamp, truncate, and check that the byte gives v back
-         * (the readers never hand over NaN or infinities). */
-        for (size_t j = 0; j < D; j++) {
-            double v = row[j], c = v < 0 ? 0 : v > 255 ? 255 : v;
-            unsigned char b = (unsigned char)c;
-            out[j] = b;
-            ok &= (double)b == v;
-        }
+        ok &= pmk_gnb_row_bytes(row, sp->bytes + n++ * D, D);
     }
     if (n && (!ok || fwrite(&n, sizeof n, 1, sp->f) != 1
               || fwrite(sp->y, sizeof *sp->y, n, sp->f) != n
