@@ -191,8 +191,8 @@ int pmk_gnb_feed_flush(pmk_gnb_feed *f, const pmk_data_reader *r, pmk_error *err
     return PMK_OK;
 }
 
-/* pmk_gnb_feed_add of a chunk's rows as doubles (@p B NULL) or as the
- * bytes @p B (n x D). */
+/* A reader chunk's rows added, as doubles (@p B NULL) or as the bytes
+ * @p B (n x D). */
 static int add(pmk_gnb_feed *f, const pmk_data_reader *r, const pmk_data_chunk *ch,
                const unsigned char *B, pmk_error *err)
 {
@@ -234,18 +234,6 @@ static int add(pmk_gnb_feed *f, const pmk_data_reader *r, const pmk_data_chunk *
             return rc;
     }
     return PMK_OK;
-}
-
-int pmk_gnb_feed_add(pmk_gnb_feed *f, const pmk_data_reader *r, const pmk_data_chunk *ch,
-                     pmk_error *err)
-{
-    return add(f, r, ch, NULL, err);
-}
-
-int pmk_gnb_feed_add_bytes(pmk_gnb_feed *f, const pmk_data_reader *r, const unsigned char *B,
-                           const pmk_data_chunk *ch, pmk_error *err)
-{
-    return add(f, r, ch, B, err);
 }
 
 int pmk_gnb_feed_read(pmk_gnb_feed *f, pmk_data_reader *r, pmk_data_chunk *ch, pmk_error *err)

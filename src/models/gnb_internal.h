@@ -117,23 +117,18 @@ int pmk_gnb_row_bytes(const double *restrict row, unsigned char *restrict o, siz
 /* The fit's feeder (gnb_feed.c): reader chunks of any size gathered into
  * the fit's chunks of pmk_data_chunk_cap(D, @p rows) rows, held as bytes
  * while every value is one (pmk_gnb_fit_bytes), and spilled as such to @p sp
- * (may be NULL).  add: a reader chunk (integer labels, no weights); flush:
- * fits the rows held (at the end of the data); messages name the row's
- * place in @p r's file.  read_rows: the reader chunk to ask for. */
+ * (may be NULL).  read: the next chunk of @p r into *@p ch (n 0 at the end)
+ * added (integer labels, no weights; an IDX file of bytes as its bytes,
+ * pmk_data_read_chunk_u8, no doubles made); flush: fits the rows held (at
+ * the end of the data); messages name the row's place in @p r's file.
+ * read_rows: the reader chunk to ask for. */
 typedef struct pmk_gnb_feed pmk_gnb_feed;
-/* pmk_gnb_feed_add's answer to a chunk of token labels (a reader with
+/* pmk_gnb_feed_read's answer to a chunk of token labels (a reader with
  * label_tokens that met a label that is not an integer): such chunks go to
  * the fit as the reader hands them, so the caller fits again without the
  * feeder (tokens are rare; the part read so far is read again). */
 #define PMK_GNB_FEED_TOKENS (-2)
 pmk_gnb_feed *pmk_gnb_feed_open(pmk_gnb *m, size_t rows, pmk_gnb_spill *sp, pmk_error *err);
-int pmk_gnb_feed_add(pmk_gnb_feed *f, const pmk_data_reader *r, const pmk_data_chunk *ch,
-                     pmk_error *err);
-/* add_bytes: the chunk's rows as the bytes @p B (n x D) instead; read: the
- * next chunk of @p r into *@p ch (n 0 at the end) added, as bytes from an
- * IDX file of bytes (pmk_data_read_chunk_u8), no doubles made. */
-int pmk_gnb_feed_add_bytes(pmk_gnb_feed *f, const pmk_data_reader *r, const unsigned char *B,
-                           const pmk_data_chunk *ch, pmk_error *err);
 int pmk_gnb_feed_read(pmk_gnb_feed *f, pmk_data_reader *r, pmk_data_chunk *ch, pmk_error *err);
 int pmk_gnb_feed_flush(pmk_gnb_feed *f, const pmk_data_reader *r, pmk_error *err);
 void pmk_gnb_feed_free(pmk_gnb_feed *f);
