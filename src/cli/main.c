@@ -3,6 +3,7 @@
 /* main.c: the `pmk` program: dispatches `pmk <command> [verb] [options] ARGS`. */
 #include "config.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,15 @@ int main(int argc, char **argv)
      * OpenBLAS starts its pool when loaded, from this variable or the core
      * count; idle, the pool spins in sched_yield beside pmk's threads. */
     setenv("OPENBLAS_NUM_THREADS", "1", 1);
+    /* Memory the command frees stays in the process for its next use
+     * (malloc's default returns every block over 128 KiB to the kernel at
+     * once): a command allocates and frees the same buffers pass after pass
+     * (a reader's block and chunk, a fit's and its training pass's), and
+     * each fresh page costs a fault, about 10 us a 4 KiB page on the VMs
+     * measured (doc/scaling.md).  The largest threshold malloc takes is
+     * 32 MiB; larger blocks are still mapped and unmapped. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     cli_set_command(NULL);
     cli_stdio_init();
     pmkmpi_init(&argc, &argv);   /* under mpirun: only rank 0 prints (src/mpi/) */
