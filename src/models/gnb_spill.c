@@ -27,7 +27,10 @@
 
 typedef struct pmk_gnb_spill {
     FILE *f;
-    unsigned char *bytes;   /* chunk_rows * D */
+    unsigned char *bytes;   /* chunk_rows * D, made at first use: with the
+                             * feeder (pmk_gnb_spill_put) not before the
+                             * second pass, which then takes the block the
+                             * feeder's chunk freed instead of fresh pages */
     long *y;                /* chunk_rows: the labels of the rows kept */
     size_t d, chunk_rows;
 } spill;
@@ -48,10 +51,17 @@ static void spill_init(spill *sp, size_t chunk_rows, size_t d)
     sp->d = d;
     sp->chunk_rows = chunk_rows;
     sp->f = tmpfile();
-    sp->bytes = malloc(chunk_rows * d);
     sp->y = malloc(chunk_rows * sizeof *sp->y);
-    if (!sp->f || !sp->bytes || !sp->y)
+    if (!sp->f || !sp->y)
         spill_drop(sp);
+}
+
+/* The row buffer, made now if not yet: 0, or -1 out of memory. */
+static int spill_bytes(spill *sp)
+{
+    if (!sp->bytes)
+        sp->bytes = malloc(sp->chunk_rows * sp->d ? sp->chunk_rows * sp->d : 1);
+    return sp->bytes ? 0 : -1;
 }
 
 /* The rows of chunk @p ch, those of weight 0 (@p w, NULL: none) left out as
@@ -60,7 +70,7 @@ static void spill_add(spill *sp, const pmk_data_chunk *ch, const double *w)
 {
     if (!sp->f)
         return;
-    if (!ch->y || ch->n > sp->chunk_rows) {
+    if (!ch->y || ch->n > sp->chunk_rows || spill_bytes(sp)) {
         spill_drop(sp);
         return;
     }
@@ -84,11 +94,11 @@ static void spill_add(spill *sp, const pmk_data_chunk *ch, const double *w)
  * error (check01).  Each spilled chunk is evaluated SPILL_ROWS rows at a
  * time (the figures do not depend on the grouping), so that the doubles
  * stay in cache and are not a fresh chunk-sized buffer to fault in. */
-#define SPILL_ROWS ((size_t)128)
+#define SPILL_ROWS ((size_t)32)
 static int spill_eval(spill *sp, const pmk_gnb *m, pmk_gnb_eval **out, pmk_error *err)
 {
     size_t D = sp->d, n, cap = sp->chunk_rows, B = cap < SPILL_ROWS ? cap : SPILL_ROWS;
-    if (!sp->f || fflush(sp->f) || fseek(sp->f, 0, SEEK_SET))
+    if (!sp->f || fflush(sp->f) || fseek(sp->f, 0, SEEK_SET) || spill_bytes(sp))
         return -1;
     pmk_gnb_eval *e = pmk_gnb_eval_alloc(m, err);
     gsl_matrix *X = gsl_matrix_alloc(B, D);
