@@ -65,4 +65,13 @@ int core_thread_cpu(void);
  * CPU. */
 void core_thread_apart(int cpu);
 
+/* Runs fn(ctx, p) for p = 0 .. P-1, part 0 on the calling thread and each
+ * other part on a POSIX thread of its own, and returns when all are done.
+ * For coarse parts that share nothing (gnb_par.c's file ranges): a new
+ * thread runs its part at once, where an OpenMP team's first region keeps
+ * the caller waiting while the new thread spins on the caller's CPU (the
+ * kernel often puts it there; core_thread_apart).  A part whose thread
+ * cannot be made runs on the calling thread after part 0. */
+void core_threads_run(size_t P, void (*fn)(void *ctx, size_t p), void *ctx);
+
 #endif

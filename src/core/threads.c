@@ -5,6 +5,7 @@
  * the count comes with each call's options. */
 #include "config.h"
 
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -126,4 +127,41 @@ void core_blas_threads(int n)
     const core_blas *b = core_blas_get();
     if (b->set_threads)
         b->set_threads(n < 1 ? 1 : n);
+}
+
+typedef struct run_arg {
+    void (*fn)(void *, size_t);
+    void *ctx;
+    size_t p;
+    int cpu;        /* the caller's CPU, for core_thread_apart */
+    int started;    /* the thread was made */
+    pthread_t th;
+} run_arg;
+
+static void *run_one(void *v)
+{
+    run_arg *a = v;
+    core_thread_apart(a->cpu);
+    a->fn(a->ctx, a->p);
+    return NULL;
+}
+
+void core_threads_run(size_t P, void (*fn)(void *ctx, size_t p), void *ctx)
+{
+    run_arg local[8], *a = P <= 8 ? local : malloc(P * sizeof *a);
+    const int cpu = core_thread_cpu();
+    for (size_t p = 1; a && p < P; p++) {
+        a[p] = (run_arg){fn, ctx, p, cpu, 0, 0};
+        a[p].started = pthread_create(&a[p].th, NULL, run_one, &a[p]) == 0;
+    }
+    if (P > 0)
+        fn(ctx, 0);
+    for (size_t p = 1; p < P; p++) {
+        if (a && a[p].started)
+            pthread_join(a[p].th, NULL);
+        else
+            fn(ctx, p);   /* no thread (or no memory for the list): here */
+    }
+    if (a != local)
+        free(a);
 }

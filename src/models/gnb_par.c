@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "pmk/threads.h"
+#include "core/core_internal.h"
 #include "io/dataset_internal.h"
 #include "io/stream_internal.h"
 #include "models/gnb_internal.h"
@@ -159,6 +160,20 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
     pmk_data_close(r);
 }
 
+/* The P ranges of a job, each on its own thread (core_threads_run). */
+typedef struct parts_run {
+    const job *j;
+    const unsigned long long *cut;
+    part *parts;
+    size_t P;
+} parts_run;
+
+static void run_range(void *ctx, size_t p)
+{
+    parts_run *r = ctx;
+    run_part(r->j, r->cut[p], p + 1 < r->P ? r->cut[p + 1] : PMK_DATA_END, &r->parts[p]);
+}
+
 /* The message of a range that numbers its lines from its start
  * ("SHOWN:LINE:..."), with the line made absolute: @p base lines precede
  * the range. */
@@ -212,11 +227,8 @@ static part *run_parts(job j, size_t *np, int *rc, pmk_error *err)
             *rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
         return NULL;
     }
-    int nthr = (int)P;
-    (void)nthr;   /* without OpenMP the ranges are read one after the other */
-#pragma omp parallel for schedule(static, 1) num_threads(nthr)
-    for (size_t p = 0; p < P; p++)
-        run_part(&j, cut[p], p + 1 < P ? cut[p + 1] : PMK_DATA_END, &parts[p]);
+    parts_run pr = {&j, cut, parts, P};
+    core_threads_run(P, run_range, &pr);
     free(cut);
     long base = 0;   /* the lines before range p */
     for (size_t p = 0; p < P; p++) {
@@ -365,6 +377,24 @@ int pmk_gnb_par_predict(const pmk_gnb *m, const char *path, const pmk_data_reade
     return rc;
 }
 
+/* The training pass over range p's spill, on range p's thread. */
+typedef struct spills_run {
+    pmk_gnb_spill **spills;
+    const pmk_gnb *m;
+    part *parts;
+} spills_run;
+
+static void spill_range(void *ctx, size_t p)
+{
+    spills_run *r = ctx;
+    if (r->spills[p])
+        r->parts[p].rc = pmk_gnb_spill_eval(r->spills[p], r->m, &r->parts[p].e,
+                                            &r->parts[p].err);
+    /* the spill's file is closed here, on its range's thread: dropping a
+     * file of tens of MB of page cache takes the kernel milliseconds */
+    pmk_gnb_spill_drop(r->spills[p]);
+}
+
 int pmk_gnb_par_spill_eval(pmk_gnb_spill **spills, size_t P, const pmk_gnb *m,
                            pmk_gnb_eval **out, pmk_error *err)
 {
@@ -372,12 +402,8 @@ int pmk_gnb_par_spill_eval(pmk_gnb_spill **spills, size_t P, const pmk_gnb *m,
     part *parts = calloc(P ? P : 1, sizeof *parts);
     if (!parts)
         return -1;   /* the caller re-reads the file */
-    int nthr = (int)P;
-    (void)nthr;
-#pragma omp parallel for schedule(static, 1) num_threads(nthr)
-    for (size_t p = 0; p < P; p++)
-        if (spills[p])
-            parts[p].rc = pmk_gnb_spill_eval(spills[p], m, &parts[p].e, &parts[p].err);
+    spills_run sr = {spills, m, parts};
+    core_threads_run(P, spill_range, &sr);
     int rc = PMK_OK;
     pmk_gnb_eval *e = NULL;
     for (size_t p = 0; p < P && !rc; p++) {   /* the first failed range's error */
