@@ -6,6 +6,7 @@
 # (so it neither pays for loading it nor starts its threads); the RBM, which
 # has GEMMs, opens it when pmk was configured with it; PMK_CBLAS=gslcblas keeps
 # GSL's reference CBLAS, whose models agree with OpenBLAS's to rounding.
+# cairo is opened the same way, by the first figure drawn.
 . "$PMK_TOP_SRCDIR/tests/lib.sh"
 cd "$T"
 
@@ -31,6 +32,20 @@ for cmd in "ising denoise $FIX/ising-y.pbm -o d.pbm" \
     LD_DEBUG=files "$PMK" -q $cmd >out 2>log || { cat log >&2; fail "$cmd failed"; }
     ! opened log || fail "pmk $cmd opened OpenBLAS without a GEMM to do"
 done
+
+# cairo likewise (src/plot/plot_cairo.c): opened by the first figure only.
+# Those commands neither map it nor its X11/fontconfig/freetype libraries.
+drew() { grep -q 'file=libcairo' "$1"; }
+for cmd in "gnb eval m.gnb $FIX/gnb-tiny-test.csv" "ising denoise $FIX/ising-y.pbm -o e.pbm" \
+           "gnb show --shape 1x2 m.gnb -o s.png"; do
+    # shellcheck disable=SC2086
+    LD_DEBUG=files "$PMK" -q $cmd >out 2>log || { cat log >&2; fail "$cmd failed"; }
+    ! drew log || fail "pmk $cmd opened cairo without a figure to draw"
+done
+LD_DEBUG=files "$PMK" -q gnb eval m.gnb "$FIX/gnb-tiny-test.csv" --confusion-png c.png \
+    >out 2>log || { cat log >&2; fail "gnb eval --confusion-png failed"; }
+drew log || fail "gnb eval --confusion-png drew without opening cairo"
+[ "$(od -An -tx1 -N8 c.png | tr -d ' ')" = 89504e470d0a1a0a ] || fail "c.png is not a PNG"
 
 # The RBM's GEMMs open it (when pmk has it), and PMK_CBLAS=gslcblas does not.
 LD_DEBUG=files "$PMK" rbm train -q --hidden 4 --epochs 3 --seed 7 "$FIX/rbm-bars.csv" \

@@ -60,7 +60,7 @@ static void spill_init(spill *sp, size_t chunk_rows, size_t d)
 static int spill_bytes(spill *sp)
 {
     if (!sp->bytes)
-        sp->bytes = malloc(sp->chunk_rows * sp->d ? sp->chunk_rows * sp->d : 1);
+        sp->bytes = malloc(sp->chunk_rows * sp->d > 0 ? sp->chunk_rows * sp->d : 1);
     return sp->bytes ? 0 : -1;
 }
 

@@ -21,6 +21,8 @@ cairo_t *plot_canvas(size_t w, size_t h, pmk_error *err)
                       "32767 a side", w, h);
         return NULL;
     }
+    if (plot_cairo_open(err))
+        return NULL;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h);
     cairo_t *cr = cairo_create(s);
     cairo_surface_destroy(s);   /* cr holds it */

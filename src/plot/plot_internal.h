@@ -7,6 +7,7 @@
 
 #include <cairo.h>
 #include "pmk/plot.h"
+#include "plot/plot_cairo.h"
 
 /* A white RGB24 surface of w x h pixels and a context on it; NULL with
  * PMK_ENOMEM (or PMK_ELIMIT past cairo's 32767 pixels a side) in err. */
