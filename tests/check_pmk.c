@@ -148,6 +148,7 @@ int main(int argc, char **argv)
     srunner_add_suite(sr, suite_threads());
     srunner_add_suite(sr, suite_plot());
     srunner_add_suite(sr, suite_vecf());
+    srunner_add_suite(sr, suite_decimal());
     /* `check_pmk SUITE` runs one suite (CK_RUN_SUITE works too). */
     if (argc > 1)
         srunner_run(sr, argv[1], NULL, CK_NORMAL);

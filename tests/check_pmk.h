@@ -44,6 +44,7 @@ TCase *tcase_threads_gnb(void);   /* check_threads_gnb.c: in suite_threads */
 TCase *tcase_threads_rbm(void);   /* check_threads_rbm.c: in suite_threads */
 Suite *suite_plot(void);
 Suite *suite_vecf(void);   /* check_vecf.c: the RBM trainer's vector kernels */
+Suite *suite_decimal(void);   /* check_decimal.c: exact model-file number conversions */
 
 /* Path of a file in the source tree ($PMK_TOP_SRCDIR/<rel>), in a static buffer
  * that the next call overwrites. */

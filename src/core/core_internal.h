@@ -74,4 +74,19 @@ void core_thread_apart(int cpu);
  * cannot be made runs on the calling thread after part 0. */
 void core_threads_run(size_t P, void (*fn)(void *ctx, size_t p), void *ctx);
 
+/* Exact decimal conversions for model files (decimal.c).
+ * core_decimal_parse: the double strtod gives for @p s, which must be
+ * [+-]digits[.digits][(e|E)[+-]digits] and nothing more: 1 and *out when
+ * done here, 0 when the caller is to call strtod (more than 19 significant
+ * digits, a power of ten past 10^-31 or 10^27, a rounding mode not to
+ * nearest).
+ * core_decimal_g17: writes what snprintf(buf, 32, "%.17g", x) writes in the
+ * C locale (it is called for values it does not cover); the length.
+ * core_decimal_g17_fast: the same, or 0 for a value it leaves to snprintf
+ * (|x| below 1e-16 or from 1e44, not finite, a rounding mode not to
+ * nearest). */
+int core_decimal_parse(const char *s, double *out);
+size_t core_decimal_g17(double x, char *buf);
+size_t core_decimal_g17_fast(double x, char *buf);
+
 #endif

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "pmk/limits.h"
+#include "core/core_internal.h"
 #include "io/record_internal.h"
 
 #define REC_BUF 65536
@@ -262,18 +263,18 @@ static int decimal_syntax(const char *w)
 int pmk_rec_number(pmk_rec_reader *r, const char *w, const pmk_rec_rule *rule,
                    const char *prefix, double *out)
 {
-    char tok[48];
-    snprintf(tok, sizeof tok, "%.40s", w);
     const char *sep = prefix ? ": " : "";
     if (!prefix)
         prefix = "";
     double v = 0;
-    if (decimal_syntax(w)) {
-        /* the caller is in the C locale; ERANGE with a finite result is
-         * underflow to a subnormal, which %.17g writes */
+    int syntax = decimal_syntax(w);
+    /* exactly strtod's value, without its multiple-precision path where
+     * 128-bit integers suffice (src/core/decimal.c); else strtod, the
+     * caller in the C locale (ERANGE with a finite result is underflow to
+     * a subnormal, which %.17g writes) */
+    if (syntax && !core_decimal_parse(w, &v))
         v = strtod(w, NULL);
-    }
-    if (!decimal_syntax(w) || !isfinite(v)) {
+    if (!syntax || !isfinite(v)) {
         char ex[176];
         return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s'%s' is not a finite number", prefix,
                             sep, pmk_rec_excerpt(w, ex, sizeof ex));
@@ -282,18 +283,18 @@ int pmk_rec_number(pmk_rec_reader *r, const char *w, const pmk_rec_rule *rule,
     int lo_ok = (rule->flags & PMK_REC_LO_OPEN) ? v > rule->lo : v >= rule->lo;
     if ((rule->flags & PMK_REC_INTEGER) && rule->lo == 0 && rule->hi == 1
         && !(is_int && lo_ok && v <= rule->hi))
-        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be 0 or 1, not %s", prefix, sep,
-                            rule->what, tok);
+        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be 0 or 1, not %.40s", prefix, sep,
+                            rule->what, w);
     if ((rule->flags & PMK_REC_INTEGER) && !is_int)
-        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be an integer, not %s", prefix,
-                            sep, rule->what, tok);
+        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be an integer, not %.40s", prefix,
+                            sep, rule->what, w);
     if (rule->lo == -INFINITY && !(v <= rule->hi))
-        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be at most %.16g, not %s",
-                            prefix, sep, rule->what, rule->hi, tok);
+        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be at most %.16g, not %.40s",
+                            prefix, sep, rule->what, rule->hi, w);
     if (!lo_ok || !(v <= rule->hi)) {
-        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be in %c%.16g, %.16g], not %s",
+        return pmk_rec_fail(r, PMK_EFORMAT, r->col, "%s%s%s must be in %c%.16g, %.16g], not %.40s",
                             prefix, sep, rule->what, (rule->flags & PMK_REC_LO_OPEN) ? '(' : '[',
-                            rule->lo, rule->hi, tok);
+                            rule->lo, rule->hi, w);
     }
     *out = v;
     return PMK_OK;
@@ -422,11 +423,23 @@ void pmk_rec_put_magic(FILE *f, const char *magic, int version)
 
 void pmk_rec_put_row(FILE *f, const char *key, const double *x, size_t n, size_t stride)
 {
+    /* "%.17g" each, formatted by core_decimal_g17 (exactly printf's bytes,
+     * without its multiple-precision path) into a block written at once */
+    char line[4096];
+    size_t at = 0;
     if (key)
         fputs(key, f);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, (i || key) ? " %.17g" : "%.17g", x[i * stride]);
-    fputc('\n', f);
+    for (size_t i = 0; i < n; i++) {
+        if (at > sizeof line - 40) {
+            fwrite(line, 1, at, f);
+            at = 0;
+        }
+        if (i || key)
+            line[at++] = ' ';
+        at += core_decimal_g17(x[i * stride], line + at);
+    }
+    line[at++] = '\n';
+    fwrite(line, 1, at, f);
 }
 
 int pmk_rec_put_done(FILE *f, const char *name, pmk_error *err)
