@@ -70,8 +70,10 @@ void core_thread_apart(int cpu);
  * For coarse parts that share nothing (gnb_par.c's file ranges): a new
  * thread runs its part at once, where an OpenMP team's first region keeps
  * the caller waiting while the new thread spins on the caller's CPU (the
- * kernel often puts it there; core_thread_apart).  A part whose thread
- * cannot be made runs on the calling thread after part 0. */
+ * kernel often puts it there; core_thread_apart).  Each thread is made
+ * with an affinity mask without the caller's CPU and takes the whole mask
+ * back as it starts.  A part whose thread cannot be made runs on the
+ * calling thread after part 0. */
 void core_threads_run(size_t P, void (*fn)(void *ctx, size_t p), void *ctx);
 
 /* Exact decimal conversions for model files (decimal.c).
