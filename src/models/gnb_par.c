@@ -93,6 +93,8 @@ typedef struct job {
     size_t feed_rows;           /* a fit: > 0, the reads gathered into chunks (gnb_feed.c) */
 } job;
 
+#define EVAL_ROWS 32
+
 /* Range [begin, end) of the job, on one thread. */
 static void run_part(const job *j, unsigned long long begin, unsigned long long end, part *p)
 {
@@ -100,6 +102,12 @@ static void run_part(const job *j, unsigned long long begin, unsigned long long 
     o.begin = begin;
     o.end = end;
     o.progress = NULL;   /* the callback is the caller's, on its thread */
+    /* An evaluation or prediction takes EVAL_ROWS rows a chunk unless asked
+     * otherwise: the figures do not depend on the chunks (sums in fixed
+     * point, GEMMs of 32 rows), and each thread's chunk is fresh memory,
+     * ~10 us a 4 KiB page on the VMs measured (1 MiB: 2.6 ms). */
+    if (!j->g && o.chunk_rows == 0)
+        o.chunk_rows = EVAL_ROWS;
     pmk_data_reader *r = pmk_data_open_seek(j->path, &o, &p->rel, &p->err);
     p->shown = strdup(pmk_stream_shown(j->path));   /* NULL: messages stay as they are */
     int rel;   /* p->rel, as the reader goes on */
