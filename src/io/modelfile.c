@@ -6,6 +6,9 @@
  * temporary file replaces the target only when the whole model is written. */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "pmk/gnb.h"
 #include "pmk/rbm.h"
 #include "pmk/stream.h"
@@ -19,12 +22,24 @@ static int save_path(const void *m, int (*put)(const void *, FILE *, pmk_error *
     int rc = pmk_outfile_open(&o, path, err);
     if (rc)
         return rc;
+    /* A model is hundreds of KB to MB: written in 256 KiB blocks, not the
+     * file's 4 KiB (85 write calls for a Fashion-MNIST classifier); a
+     * stream that is not a file (stdout to a pipe) keeps its own. */
+    enum { MODEL_BUF = 1 << 18 };
+    char *buf = o.fp != stdout ? malloc(MODEL_BUF) : NULL;
+    if (buf && setvbuf(o.fp, buf, _IOFBF, MODEL_BUF) != 0) {
+        free(buf);
+        buf = NULL;
+    }
     if ((rc = put(m, o.fp, err))) {
         pmk_outfile_abort(&o);
+        free(buf);
         pmk_error_prefix(err, path);
         return rc;
     }
-    return pmk_outfile_commit(&o, err);
+    rc = pmk_outfile_commit(&o, err);   /* closes the stream, then its buffer can go */
+    free(buf);
+    return rc;
 }
 
 static int put_gnb(const void *m, FILE *f, pmk_error *err) { return pmk_gnb_write(m, f, err); }
