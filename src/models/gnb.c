@@ -145,7 +145,8 @@ void pmk_gnb_free_derived(pmk_gnb *m)
 {
     free(m->derived);
     free(m->zero_off);
-    m->derived = m->var = m->W = m->P = m->alpha = m->c = NULL;
+    free(m->lanes);
+    m->derived = m->var = m->W = m->P = m->alpha = m->c = m->lanes = NULL;
     m->zero_off = m->zero_dim = NULL;
     pmk_gnb_full_free_derived(m);
     m->finished = 0;

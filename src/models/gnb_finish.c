@@ -224,6 +224,8 @@ int pmk_gnb_finish(pmk_gnb *m, pmk_error *err)
         rc = coefficients(m, N, err);
     if (!rc && m->scatter)
         rc = pmk_gnb_full_finish(m, N, err);
+    if (!rc)
+        rc = pmk_gnb_lanes_make(m, err);
     if (rc) {
         pmk_gnb_free_derived(m);
         return rc;

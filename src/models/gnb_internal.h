@@ -32,6 +32,10 @@ struct pmk_gnb {
     double *P;               /* K x D: 1 / var_kd */
     double *alpha;           /* K: priors */
     double *c;               /* K: log alpha_k - 1/2 sum_d [log(2 pi var_kd) + (mu_kd - shift_d)^2 / var_kd] */
+    double *lanes;           /* a diagonal model of K <= GNB_JLL_KMAX classes: W^T
+                                then (per-class variances) P^T, D x Kp each, the
+                                lanes past K zero: the small-K kernel's layout,
+                                made once by finish, not for every block */
     size_t *zero_off;        /* K + 1: class k's features of zero fitted variance
                                 (before smoothing) are zero_dim[zero_off[k] ..] */
     size_t *zero_dim;        /* those features, class by class (same block) */
@@ -80,6 +84,10 @@ void pmk_gnb_refresh_views(pmk_gnb *m);
 int pmk_gnb_reserve(pmk_gnb *m, size_t k, pmk_error *err);
 
 /* Frees what pmk_gnb_finish derived; the model is then not finished. */
+/* Makes m->lanes for a finished diagonal model of at most GNB_JLL_KMAX
+ * classes (gnb_predict.c); PMK_OK (nothing for other models) or PMK_ENOMEM. */
+int pmk_gnb_lanes_make(pmk_gnb *m, pmk_error *err);
+
 void pmk_gnb_free_derived(pmk_gnb *m);
 
 /* The statistics of @p a and @p b (same D and options, either automatic

@@ -141,6 +141,21 @@ static int jll_block(const pmk_gnb *m, const gsl_matrix *X, double s, gsl_matrix
 
 /* Wt = W^T and Pt = P^T (D x Kp, lanes K.. zero) into @p t for the small-K
  * kernel; returns Pt, NULL in shared mode. */
+static double *jll_transpose(const pmk_gnb *m, size_t Kp, double *t);
+
+int pmk_gnb_lanes_make(pmk_gnb *m, pmk_error *err)
+{
+    free(m->lanes);
+    m->lanes = NULL;
+    if (m->full || m->scatter || m->k > GNB_JLL_KMAX)
+        return PMK_OK;
+    size_t Kp = gnb_jll_kp(m->k), n = (m->opt.variance == PMK_GNB_VAR_SHARED ? 1 : 2) * m->d * Kp;
+    if (!(m->lanes = malloc(n * sizeof *m->lanes)))
+        return pmk_error_set(err, PMK_ENOMEM, "out of memory");
+    (void)jll_transpose(m, Kp, m->lanes);
+    return PMK_OK;
+}
+
 static double *jll_transpose(const pmk_gnb *m, size_t Kp, double *t)
 {
     size_t D = m->d, K = m->k;
@@ -191,15 +206,18 @@ static int jll_blocks(const pmk_gnb *m, const gsl_matrix *X, gsl_matrix *J, bloc
     size_t G = GNB_BLOCK(m), D = m->d;
     struct jll_ws ws = {0};
     ws.Kp = !m->full && m->k <= GNB_JLL_KMAX ? gnb_jll_kp(m->k) : 0;
+    int own = ws.Kp && !m->lanes;   /* the lanes made by finish, else here */
     size_t n = m->full ? B * (2 * D + 1)
-               : ws.Kp ? G * (D + 1 + 2 * ws.Kp) + 2 * D * ws.Kp : G * (D + 1 + m->k);
+               : ws.Kp ? G * (D + 1 + 2 * ws.Kp) + (own ? 2 * D * ws.Kp : 0)
+                       : G * (D + 1 + m->k);
     double *scratch = ws.scratch = rc ? NULL : malloc(n * sizeof *scratch);
     if (!rc && !scratch)
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
     if (!rc && ws.Kp) {
-        double *t = scratch + G * (D + 1 + 2 * ws.Kp);
+        double *t = own ? scratch + G * (D + 1 + 2 * ws.Kp) : m->lanes;
         ws.Wt = t;
-        ws.Pt = jll_transpose(m, ws.Kp, t);
+        ws.Pt = own ? jll_transpose(m, ws.Kp, t)
+                    : m->opt.variance == PMK_GNB_VAR_SHARED ? NULL : t + D * ws.Kp;
         ws.lvl = vecf_level();
     }
     for (size_t start = 0; start < N && !rc; start += B) {
