@@ -176,8 +176,12 @@ static int scaled(uint64_t M, int E, int p, u128 *n, int *up)
 size_t core_decimal_g17_fast(double x, char *buf)
 {
     if (x == 0) {
-        memcpy(buf, signbit(x) ? "-0" : "0", 3);
-        return strlen(buf);
+        size_t n = 0;
+        if (signbit(x))
+            buf[n++] = '-';
+        buf[n++] = '0';
+        buf[n] = '\0';
+        return n;
     }
     int e2;
     double fr = frexp(fabs(x), &e2);   /* |x| = fr 2^e2, fr in [0.5, 1) */
