@@ -6,7 +6,9 @@
  * (NLL, log-posterior: held as fixed-point integers, which add in any
  * grouping to the same bits) identical.  Files: LF, CRLF, no
  * final newline, fewer rows than threads, and a first row longer than a
- * range (ranges without a row start); diagonal and full covariance. */
+ * range (ranges without a row start); diagonal and full covariance.  And
+ * how many ranges a file of a given size gets (ranges of at least 256 KiB,
+ * or PMK_RANGE_MIN bytes). */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 #include "check_pmk.h"
 #include "pmk/pmk.h"
+#include "models/gnb_internal.h"
 
 enum { SHAPE_LF, SHAPE_CRLF, SHAPE_NO_NEWLINE, SHAPE_TINY, SHAPE_LONG_FIRST, SHAPE_BYTES, NSHAPES };
 
@@ -182,9 +185,86 @@ START_TEST(test_gnb_eval_predict_any_threads)
 }
 END_TEST
 
+/* A labelled CSV of @p kib KiB: a header, then rows "1,2" and "2,5" (4
+ * bytes each) in turn; *@p rows their number. */
+static void write_sized(char *path, size_t kib, size_t *rows)
+{
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "wb");
+    fputs("label,x\n", f);   /* 8 bytes */
+    *rows = (kib * 1024 - 8) / 4;
+    for (size_t n = 0; n < *rows; n++)
+        fputs(n % 2 ? "2,5\n" : "1,2\n", f);
+    fclose(f);
+}
+
+/* The number of ranges pmk_gnb_par_fit cuts @p path into on @p threads (1:
+ * it declined, and the caller reads the file on one thread), each range's
+ * rows spilled; the rows read must be all @p rows. */
+static size_t ranges_of(const char *path, int threads, size_t rows)
+{
+    pmk_data_options o;
+    pmk_data_options_init_default(&o);
+    o.threads = threads;
+    pmk_gnb_options g;
+    pmk_gnb_options_init_default(&g);
+    pmk_gnb *m = NULL;
+    pmk_gnb_spill **sp = NULL;
+    size_t nsp = 0;
+    double got = 0;
+    pmk_error e;
+    ck_assert_msg(pmk_gnb_par_fit(path, NULL, &o, &g, 0, &m, &got, &sp, &nsp, &e) == PMK_OK,
+                  "%s", e.msg);
+    if (!m) {
+        ck_assert_ptr_null(sp);
+        return 1;
+    }
+    ck_assert_double_eq(got, (double)rows);
+    ck_assert_uint_eq(m->k, 2);
+    pmk_gnb_par_spills_free(sp, nsp);
+    pmk_gnb_free(m);
+    return nsp;
+}
+
+START_TEST(test_range_min)
+{
+    char small[] = "/tmp/pmk-check-range-XXXXXX", mid[] = "/tmp/pmk-check-range-XXXXXX";
+    char big[] = "/tmp/pmk-check-range-XXXXXX";
+    size_t rs, rm, rb;
+    write_sized(small, 300, &rs);   /* one 256 KiB range: no split */
+    write_sized(mid, 600, &rm);     /* two */
+    write_sized(big, 800, &rb);     /* three */
+    unsetenv("PMK_RANGE_MIN");
+    ck_assert_uint_eq(pmk_gnb_par_range_min(), 256 * 1024);
+    ck_assert_uint_eq(ranges_of(small, 3, rs), 1);
+    ck_assert_uint_eq(ranges_of(mid, 3, rm), 2);
+    ck_assert_uint_eq(ranges_of(mid, 2, rm), 2);
+    ck_assert_uint_eq(ranges_of(big, 3, rb), 3);
+    ck_assert_uint_eq(ranges_of(big, 8, rb), 3);
+    ck_assert_uint_eq(ranges_of(big, 1, rb), 1);
+    setenv("PMK_RANGE_MIN", "1", 1);
+    ck_assert_uint_eq(pmk_gnb_par_range_min(), 1);
+    ck_assert_uint_eq(ranges_of(small, 3, rs), 3);
+    setenv("PMK_RANGE_MIN", "400k", 1);
+    ck_assert_uint_eq(pmk_gnb_par_range_min(), 400 * 1024);
+    ck_assert_uint_eq(ranges_of(mid, 3, rm), 1);
+    ck_assert_uint_eq(ranges_of(big, 3, rb), 2);
+    const char *bad[] = {"0", "junk", "-5", ""};   /* the default instead */
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        setenv("PMK_RANGE_MIN", bad[i], 1);
+        ck_assert_uint_eq(pmk_gnb_par_range_min(), 256 * 1024);
+        ck_assert_uint_eq(ranges_of(mid, 3, rm), 2);
+    }
+    setenv("PMK_RANGE_MIN", "1", 1);   /* as check_pmk's main left it */
+    remove(small), remove(mid), remove(big);
+}
+END_TEST
+
 TCase *tcase_threads_gnb(void)
 {
     TCase *tc = tcase_create("threads_gnb");
     tcase_add_loop_test(tc, test_gnb_eval_predict_any_threads, 0, 2 * NSHAPES);
+    tcase_add_test(tc, test_range_min);
     return tc;
 }

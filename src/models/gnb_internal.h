@@ -155,6 +155,12 @@ size_t pmk_gnb_feed_read_rows(size_t rows);
  * fit's).  @p r0: a reader of the whole
  * of @p path open with @p dopt (its format is used), or NULL; the same in
  * pmk_gnb_par_eval and pmk_gnb_par_predict. */
+/* A file is cut into ranges of at least this many bytes (256 KiB) unless
+ * PMK_RANGE_MIN says otherwise: pmk_gnb_par_range_min() is the one in
+ * force; a smaller file is read on one thread whatever the thread count. */
+#define PMK_GNB_RANGE_MIN (256ULL << 10)
+unsigned long long pmk_gnb_par_range_min(void);
+
 int pmk_gnb_par_fit(const char *path, const pmk_data_reader *r0, const pmk_data_options *dopt,
                     const pmk_gnb_options *gopt, size_t feed_rows,
                     pmk_gnb **out, double *rows, pmk_gnb_spill ***spills, size_t *nsp,

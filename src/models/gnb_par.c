@@ -21,15 +21,32 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "pmk/limits.h"
 #include "pmk/threads.h"
 #include "core/core_internal.h"
 #include "io/dataset_internal.h"
 #include "io/stream_internal.h"
 #include "models/gnb_internal.h"
 
-/* The cuts of @p path into at most @p T ranges: cut[0] = 0 < ... <
- * cut[P] = the file's bytes (CSV) or rows (IDX).  Returns P; 1 when the
- * file is not to be split (stdin, gzip, not a regular file, a range already
+/* The least bytes of the file a range may have (PMK_GNB_RANGE_MIN).  Each
+ * range costs its thread's start, its own reader with fresh buffers, and a
+ * spill or output file: about 2 ms on the 2-vCPU VM measured, where a
+ * one-row `gnb predict` took 10.1 ms on 2 ranges and 7.6 ms on one, and
+ * gnb eval of Fashion-MNIST's rows broke even near 256 KiB a range.  The
+ * environment variable PMK_RANGE_MIN (bytes, pmk_mem_parse's form, > 0)
+ * sets it instead: the tests set 1, so that their small files are split. */
+unsigned long long pmk_gnb_par_range_min(void)
+{
+    unsigned long long v;
+    if (pmk_mem_parse(getenv("PMK_RANGE_MIN"), &v) == PMK_OK && v > 0)
+        return v;
+    return PMK_GNB_RANGE_MIN;
+}
+
+/* The cuts of @p path into at most @p T ranges, each of at least
+ * pmk_gnb_par_range_min() bytes of the file: cut[0] = 0 < ... < cut[P] =
+ * the file's bytes (CSV) or rows (IDX).  Returns P; 1 when the file is not
+ * to be split (stdin, gzip, not a regular file, too small, a range already
  * asked for, an error opening it: the one-thread path reports it).  @p r0,
  * when not NULL, is a reader of the whole file already open with @p o: its
  * format and rows are used instead of opening another (a reader reads its
@@ -48,6 +65,10 @@ static size_t plan(const char *path, const pmk_data_options *o, const pmk_data_r
         fclose(f);
     if (got != 2 || (magic[0] == 0x1f && magic[1] == 0x8b))
         return 1;   /* gzip: each range would inflate everything before it */
+    unsigned long long most = (unsigned long long)st.st_size / pmk_gnb_par_range_min();
+    if (most < 2)
+        return 1;
+    T = most < T ? (size_t)most : T;
     pmk_data_options q = *o;
     q.progress = NULL;
     q.chunk_rows = 1;
