@@ -27,10 +27,11 @@
  * thread a contiguous run of RBM_GRAIN-row blocks of the data rows (and of
  * the chains): it gathers its rows of the minibatch (rbm_source), then takes
  * them through GEMMs 1-3 and the sigmoids and draws between them, on a
- * working set of a few blocks that stays in cache.  Beside them dW gets its
- * momentum and decay (lag_share: the threads with fewer rows do it, which
- * evens out a 48/52 split).  After a barrier each thread takes its run of
- * rows of D for GEMMs 4 and 5 (K = the whole batch), W += dW and the visible
+ * working set of a few blocks that stays in cache.  A thread with fewer
+ * rows than another (48 + 52 on two) then gives the rows of dW it will
+ * update their momentum and decay (momentum_rows).  After a barrier each
+ * thread takes its run of rows of D for GEMMs 4 and 5 (K = the whole
+ * batch; the momentum first where not done), W += dW and the visible
  * biases, and its run of columns of H for the hidden biases.  Every column
  * sum runs over the rows in order, and every row's draws come from its own
  * streams, functions of (seed, epoch, minibatch, row) (rbm_stream): nothing
@@ -101,31 +102,15 @@ static void share(size_t n, int T, int id, size_t *lo, size_t *hi)
     *hi = b1 * RBM_GRAIN < n ? b1 * RBM_GRAIN : n;
 }
 
-/* Thread @p id of @p T: rows [*lo, *hi) of D for dW <- mu dW - lambda eps W,
- * which needs nothing of the minibatch and so runs beside the data rows'
- * blocks (elementwise: the same bits whoever does it).  The threads with
- * fewer data rows (share) take it, in proportion to how many fewer: a
- * 100-row batch, 48 + 52 rows on 2 threads, gives it all to the first; equal
- * shares split it evenly. */
-static void lag_share(size_t n, size_t D, int T, int id, size_t *lo, size_t *hi)
+/* The most rows share gives one of @p T threads. */
+static size_t most_rows(size_t n, int T)
 {
-    size_t a, b, most = 0, before = 0, total = 0, mine = 0;
+    size_t lo, hi, most = 0;
     for (int i = 0; i < T; i++) {
-        share(n, T, i, &a, &b);
-        most = b - a > most ? b - a : most;
+        share(n, T, i, &lo, &hi);
+        most = hi - lo > most ? hi - lo : most;
     }
-    for (int i = 0; i < T; i++) {
-        share(n, T, i, &a, &b);
-        size_t d = most - (b - a);
-        before += i < id ? d : 0;
-        mine = i == id ? d : mine;
-        total += d;
-    }
-    if (!total) {
-        before = (size_t)id, mine = 1, total = (size_t)T;
-    }
-    *lo = D * before / total;
-    *hi = D * (before + mine) / total;
+    return most;
 }
 
 /* C (m x N, rows ldc apart) <- alpha A B + beta C, A m x K (or K x m when
@@ -382,15 +367,30 @@ static void sparsity_step(pmk_rbm_trainer *t, size_t n, float *g)
     }
 }
 
-/* Rows [d0, d1) of D: GEMMs 4 and 5 onto dW (its momentum and decay done
- * beside the row blocks: lag_share), W += dW, and the visible biases; V0 n
- * rows, Vk and PHk P rows. */
+/* dW rows [d0, d1) <- mu dW - eps lambda W: the momentum and the weight
+ * cost, elementwise (the same bits whoever does it, whenever before GEMMs 4
+ * and 5).  Each thread does it on the rows of D it updates (update_rows),
+ * so that those rows of W and dW stay in its core's cache: done by the
+ * thread with the most data rows for all of D, as before, at two threads
+ * it cost four times the CPU (perf, Fashion-MNIST, H 500), and the
+ * transposed packing of GEMMs 4 and 5 twice. */
+static void momentum_rows(pmk_rbm_trainer *t, size_t d0, size_t d1, float fmu)
+{
+    for (size_t i = d0; i < d1; i++)
+        vecf_axpby(t->simd, ROW(t->dW, i), ROW(t->W, i), fmu, -(t->lr * t->wd), t->h);
+}
+
+/* Rows [d0, d1) of D: the momentum unless @p done (momentum_rows), GEMMs 4
+ * and 5 onto dW, W += dW, and the visible biases; V0 n rows, Vk and PHk P
+ * rows. */
 static void update_rows(pmk_rbm_trainer *t, size_t d0, size_t d1, size_t n, size_t P,
-                        const float *Vk, float fmu)
+                        const float *Vk, float fmu, int done)
 {
     const size_t D = t->d, H = t->h;
     if (d1 <= d0)
         return;
+    if (!done)
+        momentum_rows(t, d0, d1, fmu);
     sgemm(1, 0, d1 - d0, H, n, t->lr / (float)n, t->V0->data + d0, D, t->PH0->data, H, 1.0f,
           ROW(t->dW, d0), H);
     sgemm(1, 0, d1 - d0, H, P, -t->lr / (float)P, Vk + d0, D, t->PH->data, H, 1.0f,
@@ -468,9 +468,14 @@ int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_floa
                     *err = e;
             }
         }
-        lag_share(n, D, nt, id, &lo, &hi);
-        for (size_t i = lo; i < hi; i++)
-            vecf_axpby(t->simd, ROW(t->dW, i), ROW(t->W, i), fmu, -(t->lr * t->wd), H);
+        /* A thread with fewer data rows than another (48 + 52 on two) does
+         * its rows' momentum now, while that one finishes; the others in
+         * update_rows. */
+        const int early = hi - lo < most_rows(n, nt);
+        if (early) {
+            share(D, nt, id, &lo, &hi);
+            momentum_rows(t, lo, hi, fmu);
+        }
         if (t->p) {
 #pragma omp barrier
             if (init) {   /* the first chains: the data's h, cycled */
@@ -505,7 +510,7 @@ int rbm_step_rows(pmk_rbm_trainer *t, size_t n, double mu, const gsl_matrix_floa
         }
         if (!rc && !frc) {
             share(D, nt, id, &lo, &hi);
-            update_rows(t, lo, hi, n, P, Vk, fmu);
+            update_rows(t, lo, hi, n, P, Vk, fmu, early);
             share(H, nt, id, &lo, &hi);
             update_cols(t, lo, hi, n, P, fmu);
         }
