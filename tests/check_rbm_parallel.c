@@ -232,10 +232,23 @@ static void ais_run(const pmk_rbm *m, const gsl_matrix *X, pmk_rbm_ais_options *
     pmk_rng_free(r);
 }
 
+/* The toy rows' Gaussian model (D 8, H 3): pmk_rbm_init's weights, s 0.5 to 1.2. */
+static pmk_rbm *initial_gauss(const gsl_matrix *X)
+{
+    pmk_rbm *m = pmk_rbm_alloc_gauss(8, 3, NULL);
+    pmk_rng *r = pmk_rng_alloc(NULL, 2);
+    ck_assert_int_eq(pmk_rbm_init(m, X, r, NULL), PMK_OK);
+    for (size_t i = 0; i < 8; i++)
+        gsl_vector_set(m->sigma, i, 0.5 + 0.1 * (double)i);
+    pmk_rng_free(r);
+    return m;
+}
+
 START_TEST(test_ais_parts)
 {
     gsl_matrix *X = toy_rows();
-    pmk_rbm *m = initial_model(X);
+    /* _i: 0 binary units, 1 Gaussian */
+    pmk_rbm *m = _i ? initial_gauss(X) : initial_model(X);
     pmk_rbm_ais_options o;
     pmk_rbm_ais_options_init_default(&o);
     o.runs = 40;
@@ -273,6 +286,6 @@ void suite_rbm_parallel(Suite *s)
     TCase *tc = tcase_create("parallel");
     tcase_add_test(tc, test_two_workers);
     tcase_add_test(tc, test_hook_and_options);
-    tcase_add_test(tc, test_ais_parts);
+    tcase_add_loop_test(tc, test_ais_parts, 0, 2);
     suite_add_tcase(s, tc);
 }

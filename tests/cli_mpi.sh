@@ -165,6 +165,18 @@ for np in 1 2 3; do
     expect_ok ais mpi $np "$PMK"
     same_bytes "$T/ais1.json" "$T/out"
 done
+# Gaussian visible units: the same driver, the same split
+gais() { "$@" rbm eval --ais --ais-runs 40 --ais-betas 20,20,20 --seed 3 --json -q \
+           "$T/g1.rbm" "$T/small.csv"; }
+expect_ok "$PMK" rbm train "$T/small.csv" --visible gaussian -H 8 -e 1 --seed 5 --holdout 0 -q \
+    -o "$T/g1.rbm"
+expect_ok gais "$PMK"
+cp "$T/out" "$T/gais1.json"
+grep -q '"log_z_method": "ais"' "$T/gais1.json" || fail "gais: $(cat "$T/gais1.json")"
+for np in 2 3; do
+    expect_ok gais mpi $np "$PMK"
+    same_bytes "$T/gais1.json" "$T/out"
+done
 
 # ---------------------------------------------------------------- failures
 # A bad value in the last rows, which only the last rank reads: every rank

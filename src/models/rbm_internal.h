@@ -195,8 +195,33 @@ void rbm_ais_schedule(const pmk_rbm_ais_options *o, double *beta);
 int rbm_ais_estimate(const double *logw, size_t M, size_t K, double log_za,
                      pmk_rbm_ais_result *out, pmk_error *err);
 
-/* pmk_rbm_log_z_exact and pmk_rbm_log_z_ais for a Gaussian model. */
-int rbm_gauss_log_z_exact(const pmk_rbm *m, double *log_z, pmk_error *err);
+/* One model's AIS path for rbm_ais_drive: start draws run q's first state
+ * v_1 ~ p_0 from the run's stream; block does step k (beta bk, the previous
+ * bp) for the runs [n0, n0 + n), one block of at most RBM_AIS_BLOCK runs on
+ * one thread: log w += log p*_k(v) - log p*_{k-1}(v), then unless @p last
+ * the Gibbs sweep leaving p_k invariant, run q drawing from rs[q] only.  A
+ * status, PMK_OK or a GEMM's. */
+enum { RBM_AIS_BLOCK = 16 };
+typedef struct rbm_ais_path {
+    void *ctx;
+    void (*start)(void *ctx, size_t q, pmk_rng *r);
+    int (*block)(void *ctx, size_t n0, size_t n, double bk, double bp, int last, pmk_rng **rs,
+                 double *logw);
+} rbm_ais_path;
+
+/* The runs of AIS for either model (rbm_score.c): the M run streams (taus2,
+ * seeded by M draws from @p r in run order), this worker's blocks
+ * (o->part of o->parts) shared among o->threads threads in fixed blocks,
+ * the progress after each step, o->reduce, and the estimate from log Z_0 =
+ * @p log_z0 into *out.  @p logw: M zeros.  The same bits for any thread
+ * count. */
+int rbm_ais_drive(const pmk_rbm_ais_options *o, pmk_rng *r, const double *beta,
+                  double log_z0, const rbm_ais_path *path, double *logw,
+                  pmk_rbm_ais_result *out, pmk_error *err);
+
+/* pmk_rbm_log_z_exact (on @p threads threads: the same bits for any count)
+ * and pmk_rbm_log_z_ais for a Gaussian model. */
+int rbm_gauss_log_z_exact(const pmk_rbm *m, int threads, double *log_z, pmk_error *err);
 int rbm_gauss_log_z_ais(const pmk_rbm *m, const gsl_matrix *X, const pmk_rbm_ais_options *o,
                         pmk_rng *r, pmk_rbm_ais_result *out, pmk_error *err);
 

@@ -214,7 +214,7 @@ static int exact_block(const exact_ctx *c, size_t s0, gsl_matrix *S, gsl_matrix 
 int rbm_log_z_exact_rows(const pmk_rbm *m, int threads, double *log_z, pmk_error *err)
 {
     if (m->visible)
-        return rbm_gauss_log_z_exact(m, log_z, err);
+        return rbm_gauss_log_z_exact(m, threads, log_z, err);
     int hidden = m->h <= m->d;
     size_t K = hidden ? m->h : m->d, L = hidden ? m->d : m->h;
     if (K > PMK_RBM_EXACT_MAX)
@@ -312,30 +312,47 @@ int pmk_rbm_ais_options_check(const pmk_rbm_ais_options *o, pmk_error *err)
     return PMK_OK;
 }
 
+/* The binary path's state: the runs' visible rows V (M x D), Xh and Hs
+ * (M x H), bd = b - bA, the visible biases bb and bA, the hidden biases. */
+typedef struct bais {
+    const pmk_rbm *m;
+    gsl_matrix *V, *Xh, *Hs;
+    double *bd, *bb, *ba, *aa;   /* D, D, D, H */
+} bais;
+
+/* v_1 ~ p_0 = p_A for run q. */
+static void bais_start(void *ctx, size_t q, pmk_rng *r)
+{
+    const bais *g = ctx;
+    double *v = gsl_matrix_ptr(g->V, q, 0);
+    for (size_t i = 0; i < g->m->d; i++)
+        v[i] = pmk_rng_uniform(r) < pmk_sigmoid(g->ba[i]) ? 1.0 : 0.0;
+}
+
 /* One AIS step k for the runs [n0, n0 + n) (one block, on one thread):
  * Xh = V W + a, log w += log p*_k(v) - log p*_{k-1}(v), then unless @p last
- * the Gibbs sweep T_k, every draw from the run's own stream rs[n]. */
-static int ais_block(const pmk_rbm *m, size_t n0, size_t n, gsl_matrix *V, gsl_matrix *Xh,
-                     gsl_matrix *Hs, const double *bd, const double *bb, const double *ba,
-                     const double *aa, double bk, double bp, int last, pmk_rng **rs,
-                     double *logw)
+ * the Gibbs sweep T_k, every draw from the run's own stream rs[q]. */
+static int bais_block(void *ctx, size_t n0, size_t n, double bk, double bp, int last,
+                      pmk_rng **rs, double *logw)
 {
+    const bais *g = ctx;
+    const pmk_rbm *m = g->m;
     size_t D = m->d, H = m->h;
-    gsl_matrix_view Vb = gsl_matrix_submatrix(V, n0, 0, n, D);
-    gsl_matrix_view Xb = gsl_matrix_submatrix(Xh, n0, 0, n, H);
-    gsl_matrix_view Hb = gsl_matrix_submatrix(Hs, n0, 0, n, H);
+    gsl_matrix_view Vb = gsl_matrix_submatrix(g->V, n0, 0, n, D);
+    gsl_matrix_view Xb = gsl_matrix_submatrix(g->Xh, n0, 0, n, H);
+    gsl_matrix_view Hb = gsl_matrix_submatrix(g->Hs, n0, 0, n, H);
     int rc = pmk_gemm(CblasNoTrans, CblasNoTrans, 1.0, &Vb.matrix, m->W, 0.0, &Xb.matrix);
     if (rc)
         return rc;
     for (size_t q = n0; q < n0 + n; q++) {
-        const double *v = gsl_matrix_const_ptr(V, q, 0);
-        double *x = gsl_matrix_ptr(Xh, q, 0);
+        const double *v = gsl_matrix_const_ptr(g->V, q, 0);
+        double *x = gsl_matrix_ptr(g->Xh, q, 0);
         double t = 0.0;
         for (size_t i = 0; i < D; i++)
-            t += bd[i] * v[i];
+            t += g->bd[i] * v[i];
         t *= bk - bp;
         for (size_t j = 0; j < H; j++) {
-            x[j] += aa[j];
+            x[j] += g->aa[j];
             t += pmk_softplus(bk * x[j]) - pmk_softplus(bp * x[j]);
         }
         logw[q] += t;
@@ -344,17 +361,17 @@ static int ais_block(const pmk_rbm *m, size_t n0, size_t n, gsl_matrix *V, gsl_m
         return PMK_OK;
     /* T_k: h ~ sigmoid(beta_k x), then v ~ sigmoid((1-beta_k) bA + beta_k (W h + b)) */
     for (size_t q = n0; q < n0 + n; q++) {
-        const double *x = gsl_matrix_const_ptr(Xh, q, 0);
-        double *hrow = gsl_matrix_ptr(Hs, q, 0);
+        const double *x = gsl_matrix_const_ptr(g->Xh, q, 0);
+        double *hrow = gsl_matrix_ptr(g->Hs, q, 0);
         for (size_t j = 0; j < H; j++)
             hrow[j] = pmk_rng_uniform(rs[q]) < pmk_sigmoid(bk * x[j]) ? 1.0 : 0.0;
     }
     if ((rc = pmk_gemm(CblasNoTrans, CblasTrans, 1.0, &Hb.matrix, m->W, 0.0, &Vb.matrix)))
         return rc;
     for (size_t q = n0; q < n0 + n; q++) {
-        double *v = gsl_matrix_ptr(V, q, 0);
+        double *v = gsl_matrix_ptr(g->V, q, 0);
         for (size_t i = 0; i < D; i++) {
-            double in = (1.0 - bk) * ba[i] + bk * (v[i] + bb[i]);
+            double in = (1.0 - bk) * g->ba[i] + bk * (v[i] + g->bb[i]);
             v[i] = pmk_rng_uniform(rs[q]) < pmk_sigmoid(in) ? 1.0 : 0.0;
         }
     }
@@ -372,10 +389,8 @@ static int ais_block(const pmk_rbm *m, size_t n0, size_t n, gsl_matrix *V, gsl_m
  *   h_j ~ sigmoid(beta_k x_j),  v_i ~ sigmoid((1 - beta_k) bA_i + beta_k (Wh + b)_i).
  * Then Z_B / Z_0 ~= mean_m w_m, log Z_B ~= log Z_A + H log 2 + log mean w, and
  * the interval uses sigma^ = std(w) / sqrt(M).  The M runs go as the rows of an
- * M x D matrix, in blocks of 16 rows, so each sweep of a block is two GEMMs
- * (16 x D by D x H, 16 x H by H x D); the blocks are shared among the
- * threads (OpenBLAS on one thread meanwhile), each run drawing from its own
- * stream (taus2, seeded by M draws from r in run order). */
+ * M x D matrix, in blocks of RBM_AIS_BLOCK rows, so each sweep of a block is
+ * two GEMMs (16 x D by D x H, 16 x H by H x D): rbm_ais_drive. */
 void rbm_ais_schedule(const pmk_rbm_ais_options *o, double *beta)
 {
     /* n_betas[s] equal steps across each of the three segments */
@@ -416,6 +431,59 @@ int rbm_ais_estimate(const double *logw, size_t M, size_t K, double log_za,
     return PMK_OK;
 }
 
+int rbm_ais_drive(const pmk_rbm_ais_options *o, pmk_rng *r, const double *beta,
+                  double log_z0, const rbm_ais_path *path, double *logw,
+                  pmk_rbm_ais_result *out, pmk_error *err)
+{
+    const size_t M = o->runs, K = o->n_betas[0] + o->n_betas[1] + o->n_betas[2];
+    /* Each run draws from its own stream, seeded from r in run order, and
+     * the runs go in fixed blocks of RBM_AIS_BLOCK rows (their GEMMs' shapes
+     * fixed too): the estimate is the same for any number of threads. */
+    const size_t B = RBM_AIS_BLOCK, nblk = (M + B - 1) / B;
+    /* this part's blocks [b0, b1), runs [n0, n1) (o->parts workers) */
+    size_t b0 = nblk * o->part / o->parts, b1 = nblk * (o->part + 1) / o->parts;
+    size_t n0 = b0 * B, n1 = b1 * B < M ? b1 * B : M;
+    int rc = PMK_OK, stopped = 0;   /* stopped: the progress callback's return */
+    pmk_rng **rs = calloc(M, sizeof *rs);
+    int *brc = calloc(nblk, sizeof *brc);
+    for (size_t n = 0; rs && n < M; n++) {   /* every seed drawn, in run order */
+        unsigned long seed = gsl_rng_get(pmk_rng_gsl(r));
+        if (n >= n0 && n < n1 && !(rs[n] = pmk_rng_alloc(gsl_rng_taus2, seed)))
+            rc = PMK_ENOMEM;
+    }
+    if (rc || !rs || !brc) {
+        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for AIS");
+        goto done;
+    }
+    for (size_t n = n0; n < n1; n++)   /* v_1 ~ p_0 */
+        path->start(path->ctx, n, rs[n]);
+    int T = pmk_threads_resolve(o->threads);
+    (void)T;   /* without OpenMP: one thread, the same result */
+    for (size_t k = 1; k <= K && !rc; k++) {
+        double bk = beta[k], bp = beta[k - 1];
+        int last = k == K;
+#pragma omp parallel for schedule(static) num_threads(T)
+        for (size_t blk = b0; blk < b1; blk++)
+            brc[blk] = path->block(path->ctx, blk * B, blk + 1 < nblk ? B : M - blk * B, bk, bp,
+                                   last, rs, logw);
+        for (size_t blk = b0; blk < b1 && !rc; blk++)
+            if ((rc = brc[blk]))
+                rc = pmk_error_set(err, rc, "AIS: %s", pmk_strerror(rc));
+        if (!rc && (stopped = pmk_progress_tell(o->progress, o->progress_ctx, "AIS", k, K,
+                                                "beta steps", err)))
+            rc = stopped;
+    }
+    if (!rc && o->reduce)
+        rc = o->reduce(logw, M, o->reduce_ctx, err);
+    if (!rc)
+        rc = rbm_ais_estimate(logw, M, K, log_z0, out, err);
+done:
+    for (size_t n = 0; rs && n < M; n++)
+        pmk_rng_free(rs[n]);
+    CORE_FREE(rs, brc);
+    return rc;
+}
+
 int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
                       const pmk_rbm_ais_options *o, pmk_rng *r,
                       pmk_rbm_ais_result *out, pmk_error *err)
@@ -426,9 +494,9 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
         o = &def;
     }
     size_t K = o->n_betas[0] + o->n_betas[1] + o->n_betas[2];
-    int rc0 = pmk_rbm_ais_options_check(o, err);
-    if (rc0)
-        return rc0;
+    int rc = pmk_rbm_ais_options_check(o, err);
+    if (rc)
+        return rc;
     if (X && X->size2 != m->d)
         return pmk_error_set(err, PMK_EDATA,
                              "the data have %zu columns but the model has %zu visible units",
@@ -443,93 +511,37 @@ int pmk_rbm_log_z_ais(const pmk_rbm *m, const gsl_matrix *X,
                                                  rbm_sat_add(K + 1, rbm_sat_mul(4, D) + H)));
     char what[64];
     snprintf(what, sizeof what, "AIS with %zu runs", M);
-    if ((rc0 = pmk_mem_check(NULL, 0, 0, need, what, err)))
-        return rc0;
-    double *beta = malloc((K + 1) * sizeof *beta);
-    double *logw = calloc(M, sizeof *logw);
+    if ((rc = pmk_mem_check(NULL, 0, 0, need, what, err)))
+        return rc;
+    double *beta = malloc((K + 1) * sizeof *beta), *logw = calloc(M, sizeof *logw);
+    double *vec = malloc((3 * D + H) * sizeof *vec);
     gsl_vector *bA = gsl_vector_alloc(D);
-    gsl_matrix *V = gsl_matrix_alloc(M, D), *Xh = gsl_matrix_alloc(M, H);
-    gsl_matrix *Hs = gsl_matrix_alloc(M, H);
-    int rc = PMK_OK, stopped = 0;   /* stopped: the progress callback's return */
-    if (!beta || !logw || !bA || !V || !Xh || !Hs) {
+    bais g = {m, gsl_matrix_alloc(M, D), gsl_matrix_alloc(M, H), gsl_matrix_alloc(M, H),
+              NULL, NULL, NULL, NULL};
+    if (!beta || !logw || !vec || !bA || !g.V || !g.Xh || !g.Hs) {
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for AIS");
         goto done;
     }
     rbm_ais_schedule(o, beta);
     pmk_rbm_base_rates(X, bA);
     double log_za = (double)H * M_LN2;
-    for (size_t i = 0; i < D; i++)
-        log_za += pmk_softplus(gsl_vector_get(bA, i));
-    /* Each run draws from its own stream, seeded from r in run order, and
-     * the runs go in fixed blocks of AIS_BLOCK rows (their GEMMs' shapes
-     * fixed too): the estimate is the same for any number of threads. */
-    enum { AIS_BLOCK = 16 };
-    size_t nblk = (M + AIS_BLOCK - 1) / AIS_BLOCK;
-    /* this part's blocks [b0, b1), runs [n0, n1) (o->parts workers) */
-    size_t b0 = nblk * o->part / o->parts, b1 = nblk * (o->part + 1) / o->parts;
-    size_t n0 = b0 * AIS_BLOCK, n1 = b1 * AIS_BLOCK < M ? b1 * AIS_BLOCK : M;
-    pmk_rng **rs = calloc(M, sizeof *rs);
-    int *brc = calloc(nblk, sizeof *brc);
-    for (size_t n = 0; rs && n < M; n++) {   /* every seed drawn, in run order */
-        unsigned long seed = gsl_rng_get(pmk_rng_gsl(r));
-        if (n >= n0 && n < n1 && !(rs[n] = pmk_rng_alloc(gsl_rng_taus2, seed)))
-            rc = PMK_ENOMEM;
-    }
-    /* contiguous copies: bd = b - bA, and the biases */
-    double *bd = malloc(D * sizeof *bd), *bb = malloc(D * sizeof *bb);
-    double *ba = malloc(D * sizeof *ba), *aa = malloc(H * sizeof *aa);
-    if (rc || !rs || !brc || !bd || !bb || !ba || !aa) {
-        rc = pmk_error_set(err, PMK_ENOMEM, "out of memory for AIS");
-        goto ais_free;
-    }
+    g.bd = vec, g.bb = vec + D, g.ba = vec + 2 * D, g.aa = vec + 3 * D;
     for (size_t i = 0; i < D; i++) {
-        bb[i] = gsl_vector_get(m->b, i);
-        ba[i] = gsl_vector_get(bA, i);
-        bd[i] = bb[i] - ba[i];
+        log_za += pmk_softplus(gsl_vector_get(bA, i));
+        g.bb[i] = gsl_vector_get(m->b, i);
+        g.ba[i] = gsl_vector_get(bA, i);
+        g.bd[i] = g.bb[i] - g.ba[i];
     }
     for (size_t j = 0; j < H; j++)
-        aa[j] = gsl_vector_get(m->a, j);
-    /* v_1 ~ p_0 = p_A */
-    for (size_t n = n0; n < n1; n++) {
-        double *v = gsl_matrix_ptr(V, n, 0);
-        for (size_t i = 0; i < D; i++)
-            v[i] = pmk_rng_uniform(rs[n]) < pmk_sigmoid(ba[i]) ? 1.0 : 0.0;
-    }
-    int T = pmk_threads_resolve(o->threads);
-    (void)T;   /* without OpenMP: one thread, the same result */
-    for (size_t k = 1; k <= K && !rc; k++) {
-        double bk = beta[k], bp = beta[k - 1];
-        int last = k == K;
-#pragma omp parallel for schedule(static) num_threads(T)
-        for (size_t blk = b0; blk < b1; blk++)
-            brc[blk] = ais_block(m, blk * AIS_BLOCK, blk + 1 < nblk ? AIS_BLOCK : M - blk * AIS_BLOCK,
-                                 V, Xh, Hs, bd, bb, ba, aa, bk, bp, last, rs, logw);
-        for (size_t blk = b0; blk < b1 && !rc; blk++)
-            rc = brc[blk];
-        if (rc)
-            break;
-        if ((stopped = pmk_progress_tell(o->progress, o->progress_ctx, "AIS", k, K,
-                                         "beta steps", err)))
-            break;
-    }
-ais_free:
-    for (size_t n = 0; rs && n < M; n++)
-        pmk_rng_free(rs[n]);
-    CORE_FREE(rs, brc, bd, bb, ba, aa);
-    if (rc || stopped) {
-        rc = stopped ? stopped : pmk_error_set(err, rc, "AIS: %s", pmk_strerror(rc));
-        goto done;
-    }
-    if (o->reduce && (rc = o->reduce(logw, M, o->reduce_ctx, err)))
-        goto done;
-    rc = rbm_ais_estimate(logw, M, K, log_za, out, err);
+        g.aa[j] = gsl_vector_get(m->a, j);
+    rbm_ais_path path = {&g, bais_start, bais_block};
+    rc = rbm_ais_drive(o, r, beta, log_za, &path, logw, out, err);
 done:
-    free(beta);
-    free(logw);
+    CORE_FREE(beta, logw, vec);
     rbm_vector_free(bA);
-    rbm_matrix_free(V);
-    rbm_matrix_free(Xh);
-    rbm_matrix_free(Hs);
+    rbm_matrix_free(g.V);
+    rbm_matrix_free(g.Xh);
+    rbm_matrix_free(g.Hs);
     return rc;
 }
 
