@@ -224,6 +224,44 @@ START_TEST(test_evaluate_any_threads)
 }
 END_TEST
 
+/* The monitoring calls' thread-count variants (what `pmk demo` prints):
+ * reconstruction error, exact and one-bit pseudo-likelihood, the same bits
+ * as the one-thread calls for every count, with the same draws from r; a
+ * negative count refused with pmk_threads_check's message. */
+START_TEST(test_monitoring_any_threads)
+{
+    pmk_rbm *m = check_rbm_random_model(D, H, 1.0, 12);
+    gsl_matrix *V = rows(13, 0);
+    double re1, pl1, pb1, re, pl, pb;
+    pmk_rng *r = pmk_rng_alloc(NULL, 14);
+    ck_assert_int_eq(pmk_rbm_recon_error(m, V, r, &re1, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_pseudo_likelihood(m, V, &pl1, NULL), PMK_OK);
+    ck_assert_int_eq(pmk_rbm_pseudo_likelihood_1bit(m, V, r, &pb1, NULL), PMK_OK);
+    unsigned long next1 = gsl_rng_get(pmk_rng_gsl(r));
+    pmk_rng_free(r);
+    ck_assert(isfinite(re1) && isfinite(pl1) && isfinite(pb1) && pl1 < 0.0);
+    for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+        r = pmk_rng_alloc(NULL, 14);
+        ck_assert_int_eq(pmk_rbm_recon_error_threads(m, V, counts[c], r, &re, NULL), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_pseudo_likelihood_threads(m, V, counts[c], &pl, NULL), PMK_OK);
+        ck_assert_int_eq(pmk_rbm_pseudo_likelihood_1bit_threads(m, V, counts[c], r, &pb, NULL),
+                         PMK_OK);
+        ck_assert_msg(re == re1 && pl == pl1 && pb == pb1, "%d threads: %.17g %.17g %.17g",
+                      counts[c], re, pl, pb);
+        ck_assert_uint_eq(gsl_rng_get(pmk_rng_gsl(r)), next1);   /* the same draws */
+        pmk_rng_free(r);
+    }
+    pmk_error e;
+    ck_assert_int_eq(pmk_rbm_recon_error_threads(m, V, -1, NULL, &re, &e), PMK_EINVAL);
+    ck_assert_str_eq(e.msg, "threads: -1 is not 0 (the cores available) or a count up to 1024");
+    ck_assert_int_eq(pmk_rbm_pseudo_likelihood_threads(m, V, -2, &pl, &e), PMK_EINVAL);
+    ck_assert_int_eq(pmk_rbm_pseudo_likelihood_1bit_threads(m, V, -3, NULL, &pb, &e),
+                     PMK_EINVAL);
+    gsl_matrix_free(V);
+    pmk_rbm_free(m);
+}
+END_TEST
+
 /* log Z of a Gaussian model by brute force over the 2^H states, each c = W h
  * made afresh (rbm_gauss_score.c's closed form):
  *   log Z = (D/2) log 2 pi + sum_i log s_i
@@ -395,6 +433,7 @@ TCase *tcase_threads_rbm(void)
     TCase *tc = tcase_create("threads_rbm");
     tcase_add_test(tc, test_hidden_any_threads);
     tcase_add_test(tc, test_evaluate_any_threads);
+    tcase_add_test(tc, test_monitoring_any_threads);
     tcase_add_test(tc, test_evaluate_gauss_any_threads);
     tcase_add_test(tc, test_sample_any_threads);
     tcase_add_test(tc, test_log_z_exact_any_threads);

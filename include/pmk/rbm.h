@@ -207,10 +207,16 @@ PMK_API int pmk_rbm_mean_free_energy(const pmk_rbm *m, const gsl_matrix *V, doub
  *  sum_i (v_i - p(v_i = 1 | h))^2 with h sampled from p(h | v), into *@p out
  *  (NaN for N = 0).  The samples come from per-row streams keyed by four
  *  uniforms of @p r, as pmk_rbm_sample_hidden_threads; one thread
- *  (pmk_rbm_evaluate has the threaded one).  PMK_EINVAL when V is not
+ *  (pmk_rbm_recon_error_threads: any count, the same bits).  PMK_EINVAL when V is not
  *  N x D; PMK_ENOMEM. */
 PMK_API int pmk_rbm_recon_error(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r,
                                 double *out, pmk_error *err);
+
+/** pmk_rbm_recon_error on @p threads threads (0: the cores available): the
+ *  rows in fixed blocks, each row's draws from its own stream, the blocks'
+ *  sums added in block order, so *@p out is the same bits for any count. */
+PMK_API int pmk_rbm_recon_error_threads(const pmk_rbm *m, const gsl_matrix *V, int threads,
+                                        pmk_rng *r, double *out, pmk_error *err);
 
 /** Pseudo-likelihood, mean over rows of sum_i log p(v_i | v_{-i}), where
  *  log p(v_i | v_{-i}) = log sigmoid(F(v~i) - F(v)) and v~i is v with bit i
@@ -223,6 +229,15 @@ PMK_API int pmk_rbm_pseudo_likelihood(const pmk_rbm *m, const gsl_matrix *V, dou
  *  The N bits are drawn from @p r first, in row order (N draws). */
 PMK_API int pmk_rbm_pseudo_likelihood_1bit(const pmk_rbm *m, const gsl_matrix *V,
                                            pmk_rng *r, double *out, pmk_error *err);
+
+/** pmk_rbm_pseudo_likelihood and pmk_rbm_pseudo_likelihood_1bit on
+ *  @p threads threads (0: the cores available): the same bits for any count
+ *  (the one-bit estimate's N bits are still drawn first, in row order). */
+PMK_API int pmk_rbm_pseudo_likelihood_threads(const pmk_rbm *m, const gsl_matrix *V,
+                                              int threads, double *out, pmk_error *err);
+PMK_API int pmk_rbm_pseudo_likelihood_1bit_threads(const pmk_rbm *m, const gsl_matrix *V,
+                                                   int threads, pmk_rng *r, double *out,
+                                                   pmk_error *err);
 
 /* ---------------------------------------------------------------- log Z */
 

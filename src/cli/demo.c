@@ -193,8 +193,8 @@ static int demo_rbm(const char *const in[], const char *const outs[], unsigned l
     if (pmk_rbm_init(m, &Xv.matrix, r, &err) || pmk_rbm_fit(m, &Xv.matrix, &o, r, NULL, NULL, &err))
         goto fail;
     double secs = cli_now() - t0;
-    if (pmk_rbm_recon_error(m, &Xv.matrix, r, &recon, &err)
-        || pmk_rbm_pseudo_likelihood_1bit(m, &Xv.matrix, r, &pl, &err))
+    if (pmk_rbm_recon_error_threads(m, &Xv.matrix, cli_threads(), r, &recon, &err)
+        || pmk_rbm_pseudo_likelihood_1bit_threads(m, &Xv.matrix, cli_threads(), r, &pl, &err))
         goto fail;
     printf("rbm: %zu hidden units trained on %zu digits (CD-1, %zu epochs, batch %zu) in %.1f s\n"
            "rbm: reconstruction error %.2f per digit, pseudo-likelihood %.2f\n", H, N, o.epochs,

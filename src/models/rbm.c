@@ -23,6 +23,7 @@
 #include "pmk/kernels.h"
 #include "pmk/limits.h"
 #include "pmk/rbm.h"
+#include "pmk/threads.h"
 #include "models/rbm_internal.h"
 #include "models/rbm_rows_internal.h"
 
@@ -653,4 +654,12 @@ int pmk_rbm_recon_error(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, doubl
                         pmk_error *err)
 {
     return rbm_recon_error_rows(m, V, r, 1, out, err);
+}
+
+int pmk_rbm_recon_error_threads(const pmk_rbm *m, const gsl_matrix *V, int threads, pmk_rng *r,
+                                double *out, pmk_error *err)
+{
+    if (pmk_threads_check(threads, err))
+        return PMK_EINVAL;
+    return rbm_recon_error_rows(m, V, r, threads, out, err);
 }

@@ -94,7 +94,7 @@ int rbm_free_energy_rows(const pmk_rbm *m, const gsl_matrix *V, int threads, gsl
 int rbm_recon_error_rows(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r, int threads,
                          double *out, pmk_error *err);
 /* pmk_rbm_log_z_exact (rbm_score.c): blocks of states on @p threads threads,
- * merged in block order (Gaussian units: one thread). */
+ * merged in block order (Gaussian units: rbm_gauss_log_z_exact's blocks). */
 int rbm_log_z_exact_rows(const pmk_rbm *m, int threads, double *log_z, pmk_error *err);
 /* The pseudo-likelihood (rbm_score.c): exact (r NULL) or one bit a row, row
  * n's bit the n-th draw of pmk_rng_uniform_int(r, D) (drawn first, in row

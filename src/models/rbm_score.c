@@ -167,6 +167,22 @@ int pmk_rbm_pseudo_likelihood_1bit(const pmk_rbm *m, const gsl_matrix *V,
     return rbm_pseudo_likelihood_rows(m, V, r, 1, out, err);
 }
 
+int pmk_rbm_pseudo_likelihood_threads(const pmk_rbm *m, const gsl_matrix *V, int threads,
+                                      double *out, pmk_error *err)
+{
+    if (pmk_threads_check(threads, err))
+        return PMK_EINVAL;
+    return rbm_pseudo_likelihood_rows(m, V, NULL, threads, out, err);
+}
+
+int pmk_rbm_pseudo_likelihood_1bit_threads(const pmk_rbm *m, const gsl_matrix *V, int threads,
+                                           pmk_rng *r, double *out, pmk_error *err)
+{
+    if (pmk_threads_check(threads, err))
+        return PMK_EINVAL;
+    return rbm_pseudo_likelihood_rows(m, V, r, threads, out, err);
+}
+
 /* ---------------------------------------------------------------- exact log Z */
 
 /* Enumerating the hidden layer (K = H states bits, the other layer L = D):
