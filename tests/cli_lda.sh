@@ -38,10 +38,21 @@ for m in t ab; do
 done
 expect_ok "$PMK" gnb eval "$T/f.gnb" "$T/test.csv"
 expect_ok "$PMK" gnb show --zoom 1 "$T/f.gnb" -o "$T/f.png"
+# export: cov.csv beside the four files, D rows of "feature,cov0..", symmetric
+expect_ok "$PMK" gnb export "$T/f.gnb" "$T/exp"
+[ "$(ls "$T/exp" | tr '\n' ' ')" = "cov.csv mu.csv priors.csv transform.csv var.csv " ] ||
+    fail "export of a full model: $(ls "$T/exp")"
+[ "$(wc -l <"$T/exp/cov.csv")" -eq 785 ] || fail "export: cov.csv rows"
+[ "$(head -n 1 "$T/exp/cov.csv" | cut -d, -f1-3)" = feature,cov0,cov1 ] || fail "export: cov.csv header"
+awk -F, 'NR > 1 { if (NF != 785 || $1 != NR - 2) exit 1; for (j = 2; j <= NF; j++) c[NR - 2, j - 2] = $j }
+         END { for (i = 0; i < 784; i++) for (j = 0; j < i; j++) if (c[i, j] != c[j, i]) exit 1 }' \
+    "$T/exp/cov.csv" || fail "export: cov.csv is not 784 symmetric rows"
 
 # a diagonal model and a full one do not merge; usage errors
 expect_ok "$PMK" gnb fit -q "$T/a.csv" -o "$T/d.gnb"
 grep -q '^covariance' "$T/d.gnb" && fail "a diagonal model has a covariance line"
+expect_ok "$PMK" gnb export "$T/d.gnb" "$T/dexp"
+[ ! -e "$T/dexp/cov.csv" ] || fail "a diagonal model's export wrote cov.csv"
 expect_fail 1 "pmk gnb merge: $T/d.gnb: cannot merge models with different covariance kinds or ridges" \
     "$PMK" gnb merge "$T/a.gnb" "$T/d.gnb" -o "$T/x.gnb"
 expect_err_line 2 "pmk gnb fit: --covariance: 'diag' or 'full', not 'tied'" \

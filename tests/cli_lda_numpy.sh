@@ -7,7 +7,8 @@
 # solve, empirical priors): fitted on the first 1,000 rows of the MNIST
 # sample's training split, it predicts the same label as numpy on every one
 # of the 2,000 test rows, and the log-posteriors agree.  Skipped (77) without
-# /usr/bin/python3 + numpy.
+# /usr/bin/python3 + numpy.  `gnb export`'s cov.csv is numpy's Sigma (ridge
+# included) and var.csv its diagonal, to rounding.
 . "$PMK_TOP_SRCDIR/tests/lib.sh"
 set -e
 PY=/usr/bin/python3
@@ -17,7 +18,8 @@ PY=/usr/bin/python3
 gzip -dc "$DATA/mnist-train.csv.gz" | head -n 1000 >"$T/train.csv"
 expect_ok "$PMK" gnb fit -q --no-train-accuracy --covariance full "$T/train.csv" -o "$T/f.gnb"
 expect_ok "$PMK" gnb predict --log-proba "$T/f.gnb" "$DATA/mnist-test.csv.gz" -o "$T/p.csv"
-"$PY" - "$T/train.csv" "$DATA/mnist-test.csv.gz" "$T/p.csv" <<'PYEOF' || fail "pmk and numpy disagree"
+expect_ok "$PMK" gnb export "$T/f.gnb" "$T/exp"
+"$PY" - "$T/train.csv" "$DATA/mnist-test.csv.gz" "$T/p.csv" "$T/exp" <<'PYEOF' || fail "pmk and numpy disagree"
 import sys
 import numpy as np
 tr = np.loadtxt(sys.argv[1], delimiter=",")
@@ -46,6 +48,16 @@ mask = lp > -30
 err = float(np.abs(np.where(mask, lp - mine[:, 1:], 0)).max())
 acc = float((pred == te[:, 0]).mean())
 print("rows differing: %d, max |log-posterior diff|: %.3g, accuracy %.4f" % (diff, err, acc))
-sys.exit(0 if diff == 0 and err <= 1e-6 else 1)
+# the export: Sigma's entries are sums of N products of values in [0, 1]
+# divided by N, each within ~1e-15 of numpy's (another order of the sums);
+# 1e-12 of the largest entry leaves room and still catches a missing ridge
+# (1e-3 x the mean variance, ~1e-4 of the largest entry here) or a transpose
+cov = np.loadtxt(sys.argv[4] + "/cov.csv", delimiter=",", skiprows=1)
+var = np.loadtxt(sys.argv[4] + "/var.csv", delimiter=",", skiprows=1)
+cerr = float(np.abs(cov[:, 1:] - Sig).max() / np.abs(Sig).max())
+ok = (cov.shape == (D, D + 1) and (cov[:, 0] == np.arange(D)).all() and cerr <= 1e-12
+      and var.shape == (len(ks), D + 1) and (var[:, 1:] == cov[:, 1:].diagonal()).all())
+print("cov.csv: max relative difference %.3g, shape %s" % (cerr, cov.shape))
+sys.exit(0 if diff == 0 and err <= 1e-6 and ok else 1)
 PYEOF
 cat "$T/out"

@@ -581,11 +581,11 @@ PMK_API int pmk_gnb_predict_files(const pmk_gnb *m, const char *model_name,
 PMK_API int pmk_gnb_montage(const pmk_gnb *m, size_t th, size_t tw, size_t ncols,
                             pmk_image **out, pmk_error *err);
 
-/** Files pmk_gnb_export writes. */
-#define PMK_GNB_EXPORT_FILES 4
+/** Files pmk_gnb_export may write: the last only for a full covariance. */
+#define PMK_GNB_EXPORT_FILES 5
 
 /** The name of export file @p i (0 to PMK_GNB_EXPORT_FILES - 1): "mu.csv",
- *  "var.csv", "priors.csv", "transform.csv"; NULL past the last. */
+ *  "var.csv", "priors.csv", "transform.csv", "cov.csv"; NULL past the last. */
 PMK_API const char *pmk_gnb_export_file(size_t i);
 
 /** Writes a finished model's parameters as CSV files into the folder @p dir
@@ -594,7 +594,11 @@ PMK_API const char *pmk_gnb_export_file(size_t i);
  *  means per class; var.csv: "label,var0,..." the variances used for
  *  prediction; priors.csv: "label,prior,count"; transform.csv: "scale" and
  *  the model's scale (means and variances are in scaled units: x' = scale *
- *  x).  Errors as pmk_csv_write_set; PMK_EINVAL for an unfinished model. */
+ *  x); a full-covariance model (PMK_GNB_COV_FULL) also cov.csv:
+ *  "feature,cov0,...", the D x D covariance used for prediction (ridge
+ *  included, scaled units), row i feature i, and its diagonal as every row
+ *  of var.csv.  Errors as pmk_csv_write_set;
+ *  PMK_EINVAL for an unfinished model. */
 PMK_API int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err);
 
 

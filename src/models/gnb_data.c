@@ -573,8 +573,8 @@ int pmk_gnb_montage(const pmk_gnb *m, size_t th, size_t tw, size_t ncols, pmk_im
 
 /* ---------------------------------------------------------------- export */
 
-static const char *const export_names[PMK_GNB_EXPORT_FILES] = {"mu.csv", "var.csv",
-                                                               "priors.csv", "transform.csv"};
+static const char *const export_names[PMK_GNB_EXPORT_FILES] = {
+    "mu.csv", "var.csv", "priors.csv", "transform.csv", "cov.csv"};
 
 const char *pmk_gnb_export_file(size_t i)
 {
@@ -589,11 +589,16 @@ int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err)
         return pmk_error_set(err, PMK_EUNSUP, "export of a model of token labels is not "
                                               "supported yet");
     size_t K = m->k, D = m->d;
+    const gsl_matrix *cov = pmk_gnb_covariance(m);   /* a full model's, else NULL */
     char *hmu = pmk_csv_numbered_header("label", "mu", D);
     char *hvar = pmk_csv_numbered_header("label", "var", D);
+    char *hcov = cov ? pmk_csv_numbered_header("feature", "cov", D) : NULL;
+    long *feat = cov ? malloc(D * sizeof *feat) : NULL;
     gsl_matrix *pc = gsl_matrix_alloc(K, 2);
+    /* a full model predicts with Sigma: its diagonal is var.csv's every row */
+    gsl_matrix *dv = cov ? gsl_matrix_alloc(K, D) : NULL;
     int rc;
-    if (!hmu || !hvar || !pc) {
+    if (!hmu || !hvar || !pc || (cov && (!hcov || !feat || !dv))) {
         rc = pmk_error_set(err, PMK_ENOMEM, "out of memory");
         goto done;
     }
@@ -605,16 +610,23 @@ int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err)
      * used on raw features: x_scaled = scale * x. */
     double scale = m->opt.transform.scale;
     gsl_matrix_view sv = gsl_matrix_view_array(&scale, 1, 1);
+    for (size_t i = 0; cov && i < D; i++) {
+        feat[i] = (long)i;
+        for (size_t k = 0; k < K; k++)
+            gsl_matrix_set(dv, k, i, gsl_matrix_get(cov, i, i));
+    }
     const pmk_csv_table t[PMK_GNB_EXPORT_FILES] = {
         {export_names[0], pmk_gnb_means(m), m->labels, hmu},
-        {export_names[1], pmk_gnb_variances(m), m->labels, hvar},
+        {export_names[1], cov ? dv : pmk_gnb_variances(m), m->labels, hvar},
         {export_names[2], pc, m->labels, "label,prior,count"},
         {export_names[3], &sv.matrix, NULL, "scale"},
+        {export_names[4], cov, feat, hcov},
     };
-    rc = pmk_csv_write_set(dir, t, PMK_GNB_EXPORT_FILES, err);
+    rc = pmk_csv_write_set(dir, t, cov ? PMK_GNB_EXPORT_FILES : PMK_GNB_EXPORT_FILES - 1, err);
 done:
-    free(hmu);
-    free(hvar);
+    CORE_FREE(hmu, hvar, hcov, feat);
     gsl_matrix_free(pc);
+    if (dv)
+        gsl_matrix_free(dv);
     return rc;
 }
