@@ -120,6 +120,22 @@ START_TEST(test_hidden_any_threads)
 }
 END_TEST
 
+/* pmk_rbm_evaluate of V with log Z @p method, AIS of @p runs runs and 10
+ * steps on each interval, on @p threads threads, drawing from seed 6. */
+static void evaluate(const pmk_rbm *m, const gsl_matrix *V, int method, size_t runs,
+                     int threads, pmk_rbm_evaluation *ev)
+{
+    pmk_rbm_ais_options ao;
+    pmk_rbm_ais_options_init_default(&ao);
+    ao.runs = runs;
+    ao.n_betas[0] = ao.n_betas[1] = ao.n_betas[2] = 10;
+    ao.threads = threads;
+    pmk_rng *r = pmk_rng_alloc(NULL, 6);
+    pmk_error e;
+    ck_assert_int_eq(pmk_rbm_evaluate(m, V, method, &ao, r, ev, &e), PMK_OK);
+    pmk_rng_free(r);
+}
+
 /* The figures of pmk_rbm_evaluate with ao.threads 1, 2, 3, 5 (and log Z
  * exact, and AIS): the same bits; against brute force on one thread. */
 START_TEST(test_evaluate_any_threads)
@@ -130,15 +146,8 @@ START_TEST(test_evaluate_any_threads)
     for (int method = PMK_RBM_LOG_Z_NONE; method <= PMK_RBM_LOG_Z_AIS; method++) {
         pmk_rbm_evaluation ref = {0};
         for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
-            pmk_rbm_ais_options ao;
-            pmk_rbm_ais_options_init_default(&ao);
-            ao.runs = 20;
-            ao.n_betas[0] = ao.n_betas[1] = ao.n_betas[2] = 10;
-            ao.threads = counts[c];
-            pmk_rng *r = pmk_rng_alloc(NULL, 6);
             pmk_rbm_evaluation ev;
-            ck_assert_int_eq(pmk_rbm_evaluate(m, V, method, &ao, r, &ev, &e), PMK_OK);
-            pmk_rng_free(r);
+            evaluate(m, V, method, 20, counts[c], &ev);
             if (c == 0)
                 ref = ev;
             double a[] = {ev.recon_error, ev.pseudo_likelihood, ev.pseudo_likelihood_1bit,
@@ -303,17 +312,10 @@ START_TEST(test_evaluate_gauss_any_threads)
     for (int method = PMK_RBM_LOG_Z_EXACT; method <= PMK_RBM_LOG_Z_AIS; method++) {
         pmk_rbm_evaluation ref = {0};
         for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
-            pmk_rbm_ais_options ao;
-            pmk_rbm_ais_options_init_default(&ao);
-            ao.runs = 37;
-            ao.n_betas[0] = ao.n_betas[1] = ao.n_betas[2] = 10;
-            ao.threads = counts[c];
-            pmk_rng *r = pmk_rng_alloc(NULL, 6);
             pmk_rbm_evaluation ev;
-            ck_assert_int_eq(pmk_rbm_evaluate(m, V, method, &ao, r, &ev, NULL), PMK_OK);
+            evaluate(m, V, method, 37, counts[c], &ev);
             ck_assert_int_eq(pmk_rbm_hidden_means_threads(m, V, counts[c], c ? M : M1, NULL),
                              PMK_OK);
-            pmk_rng_free(r);
             if (c == 0)
                 ref = ev;
             if (method == PMK_RBM_LOG_Z_EXACT)
