@@ -270,6 +270,12 @@ int pmk_gnb_full_check_header(struct pmk_rec_reader *r, size_t D);
 /* The exact sums of @p b added to @p a's (gnb_predict.c); sum_nll and
  * sum_log_post set from them where they hold (pmk_gnb_eval's fix_*). */
 void pmk_gnb_eval_fix_merge(pmk_gnb_eval *a, const pmk_gnb_eval *b);
+/* @p e's exact sums set to whole and fraction parts added up elsewhere
+ * (mpi_gnb.c: over the ranks, as integers; off: any part's were off), the
+ * fraction's carry moved once, and sum_nll and sum_log_post set from them
+ * where they hold: the bits one process gets. */
+void pmk_gnb_eval_fix_set(pmk_gnb_eval *e, const long long whole[2], const long long frac[2],
+                          int off);
 
 /* Index of @p label among the @p K increasing @p labels, or -1. */
 long pmk_gnb_find_label(const long *labels, size_t K, long label);

@@ -422,6 +422,19 @@ static void fix_sums(pmk_gnb_eval *e)
     e->sum_log_post = (double)e->fix_whole_[1] + (double)e->fix_frac_[1] * 0x1p-52;
 }
 
+void pmk_gnb_eval_fix_set(pmk_gnb_eval *e, const long long whole[2], const long long frac[2],
+                          int off)
+{
+    e->fix_off_ = off;
+    for (int s = 0; s < 2; s++) {
+        e->fix_whole_[s] = whole[s];
+        e->fix_frac_[s] = frac[s];
+        if (!e->fix_off_)
+            fix_carry(e, s);
+    }
+    fix_sums(e);
+}
+
 void pmk_gnb_eval_fix_merge(pmk_gnb_eval *a, const pmk_gnb_eval *b)
 {
     a->fix_off_ |= b->fix_off_;

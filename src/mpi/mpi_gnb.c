@@ -102,15 +102,7 @@ static void reduce_eval(pmk_gnb_eval *e)
     int off = e->fix_off_;
     MPI_Allreduce(MPI_IN_PLACE, fix, 4, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
     MPI_Allreduce(MPI_IN_PLACE, &off, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    if (!off) {
-        double *out[2] = {&e->sum_nll, &e->sum_log_post};
-        for (int s = 0; s < 2; s++) {
-            long long c = fix[2 + s] >> 52;   /* arithmetic: the floor */
-            e->fix_whole_[s] = fix[s] + c;
-            e->fix_frac_[s] = fix[2 + s] - c * (1LL << 52);
-            *out[s] = (double)e->fix_whole_[s] + (double)e->fix_frac_[s] * 0x1p-52;
-        }
-    }
+    pmk_gnb_eval_fix_set(e, fix, fix + 2, off);
     pmk_gnb_eval_rates(e);   /* every rate, log-loss and the averages included */
 }
 
