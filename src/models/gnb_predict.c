@@ -391,14 +391,8 @@ void pmk_gnb_eval_free(pmk_gnb_eval *e)
  * (|v| < 2^40, so that 2^23 rows of the largest fit in 63 bits), f in
  * 2^-52 units (exact for |v| >= 1, rounded once per row below); the
  * fraction's carry moves into the whole part at each addition, leaving it in
- * [0, 2^52).  The double is w + f 2^-52, rounded once. */
-static void fix_carry(pmk_gnb_eval *e, int s)
-{
-    long long c = e->fix_frac_[s] >> 52;   /* arithmetic: the floor */
-    e->fix_frac_[s] -= c * (1LL << 52);
-    if (__builtin_add_overflow(e->fix_whole_[s], c, &e->fix_whole_[s]))
-        e->fix_off_ = 1;
-}
+ * [0, 2^52) (gnb_fix_carry, gnb_internal.h).  The double is w + f 2^-52,
+ * rounded once (gnb_fix_sums). */
 
 static void fix_add(pmk_gnb_eval *e, int s, double v)
 {
@@ -410,29 +404,7 @@ static void fix_add(pmk_gnb_eval *e, int s, double v)
     e->fix_frac_[s] += llrint((v - w) * 0x1p52);
     if (__builtin_add_overflow(e->fix_whole_[s], (long long)w, &e->fix_whole_[s]))
         e->fix_off_ = 1;
-    fix_carry(e, s);
-}
-
-/* sum_nll and sum_log_post from the integers, when they hold. */
-static void fix_sums(pmk_gnb_eval *e)
-{
-    if (e->fix_off_)
-        return;
-    e->sum_nll = (double)e->fix_whole_[0] + (double)e->fix_frac_[0] * 0x1p-52;
-    e->sum_log_post = (double)e->fix_whole_[1] + (double)e->fix_frac_[1] * 0x1p-52;
-}
-
-void pmk_gnb_eval_fix_set(pmk_gnb_eval *e, const long long whole[2], const long long frac[2],
-                          int off)
-{
-    e->fix_off_ = off;
-    for (int s = 0; s < 2; s++) {
-        e->fix_whole_[s] = whole[s];
-        e->fix_frac_[s] = frac[s];
-        if (!e->fix_off_)
-            fix_carry(e, s);
-    }
-    fix_sums(e);
+    gnb_fix_carry(e, s);
 }
 
 void pmk_gnb_eval_fix_merge(pmk_gnb_eval *a, const pmk_gnb_eval *b)
@@ -442,9 +414,9 @@ void pmk_gnb_eval_fix_merge(pmk_gnb_eval *a, const pmk_gnb_eval *b)
         a->fix_frac_[s] += b->fix_frac_[s];   /* both in [0, 2^52) */
         if (__builtin_add_overflow(a->fix_whole_[s], b->fix_whole_[s], &a->fix_whole_[s]))
             a->fix_off_ = 1;
-        fix_carry(a, s);
+        gnb_fix_carry(a, s);
     }
-    fix_sums(a);
+    gnb_fix_sums(a);
 }
 
 struct eval_ctx {
@@ -551,7 +523,7 @@ int pmk_gnb_eval_add_tokens(pmk_gnb_eval *e, const pmk_gnb *m, const gsl_matrix 
     }
     eval_counts_free(e);
     *e = tmp;
-    fix_sums(e);
+    gnb_fix_sums(e);
     pmk_gnb_eval_rates(e);
     return PMK_OK;
 }

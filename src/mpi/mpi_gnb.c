@@ -102,7 +102,13 @@ static void reduce_eval(pmk_gnb_eval *e)
     int off = e->fix_off_;
     MPI_Allreduce(MPI_IN_PLACE, fix, 4, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
     MPI_Allreduce(MPI_IN_PLACE, &off, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    pmk_gnb_eval_fix_set(e, fix, fix + 2, off);
+    e->fix_off_ = off;
+    for (int s = 0; s < 2 && !off; s++) {
+        e->fix_whole_[s] = fix[s];
+        e->fix_frac_[s] = fix[2 + s];
+        gnb_fix_carry(e, s);
+    }
+    gnb_fix_sums(e);
     pmk_gnb_eval_rates(e);   /* every rate, log-loss and the averages included */
 }
 
