@@ -5,7 +5,7 @@ pkginclude_HEADERS += include/pmk/gnb.h
 src_libpmk_la_SOURCES += src/models/gnb.c src/models/gnb_fit.c src/models/gnb_finish.c src/models/gnb_predict.c \
 	src/models/gnb_data.c src/models/gnb_feed.c src/models/gnb_spill.c src/models/gnb_io.c src/models/gnb_text.c src/models/gnb_tokens.c src/models/gnb_par.c \
 	src/models/gnb_full.c src/models/gnb_full_io.c src/models/gnb_jll.c
-noinst_HEADERS += src/models/gnb_internal.h src/models/gnb_jll_internal.h src/models/gnb_jll_body.h
+noinst_HEADERS += src/models/gnb_internal.h src/models/gnb_fix.h src/models/gnb_jll_internal.h src/models/gnb_jll_body.h
 src_pmk_SOURCES += src/cli/gnb.c
 tests_check_pmk_SOURCES += tests/check_gnb.c tests/check_gnb_more.c tests/check_gnb_data.c tests/check_gnb_weights.c tests/check_gnb_full.c tests/check_gnb_tokens.c tests/check_gnb.h \
 	tests/check_threads_gnb.c

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include "pmk/gnb.h"
+#include "models/gnb_fix.h"
 #include "io/tokens_internal.h"
 
 struct pmk_gnb {
@@ -270,26 +271,6 @@ int pmk_gnb_full_check_header(struct pmk_rec_reader *r, size_t D);
 /* The exact sums of @p b added to @p a's (gnb_predict.c); sum_nll and
  * sum_log_post set from them where they hold (pmk_gnb_eval's fix_*). */
 void pmk_gnb_eval_fix_merge(pmk_gnb_eval *a, const pmk_gnb_eval *b);
-/* The exact sums' carry of sum @p s: the fraction's whole units moved into
- * the whole part, leaving it in [0, 2^52); fix_off_ on overflow.  Inline,
- * for the CLI's mpi_gnb.c too, which adds the ranks' parts as integers and
- * carries once (libpmk exports only the public API). */
-static inline void gnb_fix_carry(pmk_gnb_eval *e, int s)
-{
-    long long c = e->fix_frac_[s] >> 52;   /* arithmetic: the floor */
-    e->fix_frac_[s] -= c * (1LL << 52);
-    if (__builtin_add_overflow(e->fix_whole_[s], c, &e->fix_whole_[s]))
-        e->fix_off_ = 1;
-}
-
-/* sum_nll and sum_log_post from the exact sums, when they hold. */
-static inline void gnb_fix_sums(pmk_gnb_eval *e)
-{
-    if (e->fix_off_)
-        return;
-    e->sum_nll = (double)e->fix_whole_[0] + (double)e->fix_frac_[0] * 0x1p-52;
-    e->sum_log_post = (double)e->fix_whole_[1] + (double)e->fix_frac_[1] * 0x1p-52;
-}
 
 /* Index of @p label among the @p K increasing @p labels, or -1. */
 long pmk_gnb_find_label(const long *labels, size_t K, long label);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <mpi.h>
 
+#include "models/gnb_fix.h"
 #include "mpi/pmk_mpi.h"
 
 /* A finished model as its file text: *@p buf (free()), *@p len bytes. */
