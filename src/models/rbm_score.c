@@ -478,7 +478,9 @@ int rbm_ais_drive(const pmk_rbm_ais_options *o, pmk_rng *r, const double *beta,
     for (size_t k = 1; k <= K && !rc; k++) {
         double bk = beta[k], bp = beta[k - 1];
         int last = k == K;
-#pragma omp parallel for schedule(static) num_threads(T)
+        /* round robin: the last, short block is not on the thread that
+         * has the most blocks (100 runs on 2 threads: 52 and 48 runs) */
+#pragma omp parallel for schedule(static, 1) num_threads(T)
         for (size_t blk = b0; blk < b1; blk++)
             brc[blk] = path->block(path->ctx, blk * B, blk + 1 < nblk ? B : M - blk * B, bk, bp,
                                    last, rs, logw);
