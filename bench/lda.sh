@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (C) 2026 The pmk developers
 # bench/lda.sh: the Gaussian classifier with one full shared covariance
@@ -16,8 +16,10 @@
 #        PMK_BENCH_SMALL=1 bench/lda.sh 1    (1,000 training rows of the MNIST
 #                                             sample, no Fashion-MNIST: a smoke test)
 # Output: a table on stdout; the raw figures in bench/out/lda-times.txt.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/stamp.sh"   # stamp VAR: the clock, without a process
 reps=${1:-3}
 pmk="$top/src/pmk"
 out="$top/bench/out"
@@ -41,18 +43,17 @@ sk=0
 "$py" -c 'import sklearn' 2>/dev/null && sk=1
 raw="$out/lda-times.txt"
 : >"$raw"
-now() { date +%s.%N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 acc() { tr ',' '\n' <"$1" | sed -n 's/^ *"accuracy": *//p'; }
 for set in $sets; do
     train="$out/lda-$set-train.csv" test="$out/lda-$set-test.csv"
     for r in $(seq "$reps"); do
         for cov in full diag; do
-            t0=$(now)
+            stamp t0
             "$pmk" gnb fit -q --no-train-accuracy --covariance "$cov" "$train" -o "$out/lda.gnb" >/dev/null
-            t1=$(now)
+            stamp t1
             "$pmk" gnb eval -q --json "$out/lda.gnb" "$test" >"$out/lda-eval.json"
-            t2=$(now)
+            stamp t2
             echo "$set pmk-$cov $(acc "$out/lda-eval.json") $(echo "$t1 - $t0" | bc) $(echo "$t2 - $t1" | bc)" >>"$raw"
         done
         if [ "$sk" = 1 ]; then

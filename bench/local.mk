@@ -3,7 +3,7 @@
 # bench/: benchmark scripts (run by hand, never by make check).
 EXTRA_DIST += bench/README
 EXTRA_DIST += bench/threads.sh bench/mpi.sh bench/mpi_model.py bench/rbm_chains.py
-EXTRA_DIST += bench/lda.sh bench/ising_start.sh
+EXTRA_DIST += bench/lda.sh bench/ising_start.sh bench/stamp.sh
 
 # bench/ising_sweeps: checkerboard ICM at 1 and 2 threads in one process
 # (bench/threads.sh's ip* rows), built by `make bench-ising` (never

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (C) 2026 The pmk developers
 # bench/mpi.sh: strong scaling over MPI ranks, 1 process vs `mpirun -np P`
@@ -15,8 +15,10 @@
 # Usage: bench/mpi.sh [REPS [RANKS...]]   (from a built tree; default 3; 2)
 #        PMK_BENCH_SMALL=1 bench/mpi.sh 1  (data/'s MNIST sample, H 50: a smoke test)
 # Output: a table on stdout; the raw times in bench/out/mpi-times.txt.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/stamp.sh"   # stamp VAR: the clock, without a process
 reps=${1:-3}
 shift 2>/dev/null || true
 ranks=${*:-2}
@@ -44,22 +46,21 @@ split -n l/4 -d --additional-suffix=.csv "$test" "$out/mpi-te-"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 raw="$out/mpi-times.txt"
 : >"$raw"
-now() { date +%s.%N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 for r in $(seq "$reps"); do
     for np in 1 $ranks; do
         run=""
         [ "$np" -eq 1 ] || run="mpirun -q --oversubscribe -np $np"
-        t0=$(now)
+        stamp t0
         $run "$pmk" gnb fit -q --threads 1 --no-train-accuracy "$train" -o "$out/mpi.gnb" >/dev/null
         $run "$pmk" gnb eval -q --threads 1 "$out/mpi.gnb" "$test" >/dev/null
-        t1=$(now)
+        stamp t1
         echo "$np gnb $(echo "$t1 - $t0" | bc)" >>"$raw"
-        t0=$(now)
+        stamp t0
         $run "$pmk" gnb fit -q --threads 1 --no-train-accuracy "$out"/mpi-tr-*.csv \
             -o "$out/mpi.gnb" >/dev/null
         $run "$pmk" gnb eval -q --threads 1 "$out/mpi.gnb" "$out"/mpi-te-*.csv >/dev/null
-        t1=$(now)
+        stamp t1
         echo "$np gnb_files $(echo "$t1 - $t0" | bc)" >>"$raw"
         $run "$pmk" rbm train -q --threads 1 -H "$H" -e 1 -b 100 --holdout 0 --seed "$r" \
             "$train" -o "$out/mpi.rbm" --log "$out/mpi-rbm-log.csv"

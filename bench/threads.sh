@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (C) 2026 The pmk developers
 # bench/threads.sh: strong scaling on one machine, 1 vs 2 threads (or the
@@ -32,8 +32,10 @@
 #        PMK_BENCH_SMALL=1 bench/threads.sh 1     (data/'s MNIST sample, 256^2: a smoke test)
 # Output: two tables on stdout (medians; bests); the raw times in bench/out/threads-times.txt,
 # bench/ising_sweeps's own table in bench/out/ising-sweeps.txt.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/stamp.sh"   # stamp VAR: the clock, without a process
 reps=${1:-3}
 shift 2>/dev/null || true
 threads=${*:-"1 2"}
@@ -73,7 +75,6 @@ if [ ! -s "$noisy" ]; then
 fi
 raw="$out/threads-times.txt"
 : >"$raw"
-now() { date +%s.%N; }
 median() { sort -g | awk '{ a[NR] = $1 } END { printf "%.9f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 for r in $(seq "$reps"); do
     for t in $threads; do
@@ -83,13 +84,13 @@ for r in $(seq "$reps"); do
         # (6 MB of the training CSV in 20 s, fincore), and what a command
         # then reads from the disk is I/O wait, not what threads change
         cat "$train" >/dev/null
-        t0=$(now)
+        stamp t0
         "$pmk" gnb fit -q --threads "$t" "$train" -o "$out/threads.gnb" >/dev/null
-        tm=$(now)
+        stamp tm
         cat "$test" "$out/threads.gnb" >/dev/null
-        te=$(now)
+        stamp te
         "$pmk" gnb eval -q --threads "$t" "$out/threads.gnb" "$test" >/dev/null
-        t1=$(now)
+        stamp t1
         echo "$t gnb $(echo "$t1 - $te + $tm - $t0" | bc)" >>"$raw"
         echo "$t gnbfit $(echo "$tm - $t0" | bc)" >>"$raw"
         echo "$t gnbeval $(echo "$t1 - $te" | bc)" >>"$raw"
