@@ -20,7 +20,7 @@ if [ ! -s "$CSV" ]; then
     ./src/pmk convert -q "$D/train-images-idx3-ubyte.gz" "$D/train-labels-idx1-ubyte.gz" -o "$CSV"
 fi
 [ -s "$CSV.gz" ] || gzip -6 -c "$CSV" >"$CSV.gz"
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc --all) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "## plain CSV"
 "$PY" "$SRC/csv_baseline.py" "$CSV" bench/csv_parse "$RUNS"
 echo "## gzipped CSV"

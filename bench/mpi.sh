@@ -67,7 +67,7 @@ for r in $(seq "$reps"); do
         echo "$np rbm $(awk -F, 'NR == 2 { print $5 }' "$out/mpi-rbm-log.csv")" >>"$raw"
     done
 done
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc --all) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "1 process vs mpirun -np P, one thread per rank (medians of $reps; seconds)"
 printf '%-6s %10s %10s %10s %10s %10s %10s\n' ranks gnb speedup gnb_files speedup rbm speedup
 m() { awk -v p="$1" -v k="$2" '$1 == p && $2 == k { print $3 }' "$raw" | median; }
