@@ -597,8 +597,8 @@ PMK_API const char *pmk_gnb_export_file(size_t i);
  *  x); a full-covariance model (PMK_GNB_COV_FULL) also cov.csv:
  *  "feature,cov0,...", the D x D covariance used for prediction (ridge
  *  included, scaled units), row i feature i, and its diagonal as every row
- *  of var.csv.  Errors as pmk_csv_write_set;
- *  PMK_EINVAL for an unfinished model. */
+ *  of var.csv.  Errors as pmk_csv_write_set; PMK_EINVAL for an unfinished
+ *  model. */
 PMK_API int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err);
 
 

@@ -207,8 +207,8 @@ PMK_API int pmk_rbm_mean_free_energy(const pmk_rbm *m, const gsl_matrix *V, doub
  *  sum_i (v_i - p(v_i = 1 | h))^2 with h sampled from p(h | v), into *@p out
  *  (NaN for N = 0).  The samples come from per-row streams keyed by four
  *  uniforms of @p r, as pmk_rbm_sample_hidden_threads; one thread
- *  (pmk_rbm_recon_error_threads: any count, the same bits).  PMK_EINVAL when V is not
- *  N x D; PMK_ENOMEM. */
+ *  (pmk_rbm_recon_error_threads: any count, the same bits).  PMK_EINVAL
+ *  when V is not N x D; PMK_ENOMEM. */
 PMK_API int pmk_rbm_recon_error(const pmk_rbm *m, const gsl_matrix *V, pmk_rng *r,
                                 double *out, pmk_error *err);
 

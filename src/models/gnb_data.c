@@ -625,8 +625,7 @@ int pmk_gnb_export(const pmk_gnb *m, const char *dir, pmk_error *err)
     rc = pmk_csv_write_set(dir, t, cov ? PMK_GNB_EXPORT_FILES : PMK_GNB_EXPORT_FILES - 1, err);
 done:
     CORE_FREE(hmu, hvar, hcov, feat);
-    gsl_matrix_free(pc);
-    if (dv)
-        gsl_matrix_free(dv);
+    gsl_matrix_free(pc);   /* gsl_matrix_free takes NULL */
+    gsl_matrix_free(dv);
     return rc;
 }

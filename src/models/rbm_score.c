@@ -459,7 +459,7 @@ int rbm_ais_drive(const pmk_rbm_ais_options *o, pmk_rng *r, const double *beta,
     /* this part's blocks [b0, b1), runs [n0, n1) (o->parts workers) */
     size_t b0 = nblk * o->part / o->parts, b1 = nblk * (o->part + 1) / o->parts;
     size_t n0 = b0 * B, n1 = b1 * B < M ? b1 * B : M;
-    int rc = PMK_OK, stopped = 0;   /* stopped: the progress callback's return */
+    int rc = PMK_OK;
     pmk_rng **rs = calloc(M, sizeof *rs);
     int *brc = calloc(nblk, sizeof *brc);
     for (size_t n = 0; rs && n < M; n++) {   /* every seed drawn, in run order */
@@ -487,9 +487,8 @@ int rbm_ais_drive(const pmk_rbm_ais_options *o, pmk_rng *r, const double *beta,
         for (size_t blk = b0; blk < b1 && !rc; blk++)
             if ((rc = brc[blk]))
                 rc = pmk_error_set(err, rc, "AIS: %s", pmk_strerror(rc));
-        if (!rc && (stopped = pmk_progress_tell(o->progress, o->progress_ctx, "AIS", k, K,
-                                                "beta steps", err)))
-            rc = stopped;
+        if (!rc)   /* non-zero: the callback stopped the run, its status */
+            rc = pmk_progress_tell(o->progress, o->progress_ctx, "AIS", k, K, "beta steps", err);
     }
     if (!rc && o->reduce)
         rc = o->reduce(logw, M, o->reduce_ctx, err);
