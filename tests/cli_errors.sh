@@ -158,6 +158,8 @@ done <<'TABLE'
 1|rbm sample -n 2 -s 2 m.rbm -o file/s.png|pmk rbm sample: file/s.png: cannot write: Not a directory
 2|rbm eval --ais-runs 1 m.rbm bars.csv|pmk rbm eval: AIS needs at least 2 runs
 2|rbm eval --ais-betas 1,2 m.rbm bars.csv|pmk rbm eval: --ais-betas: '1,2' is not three counts A,B,C
+2|rbm eval --ais-betas 100000000,1,1 m.rbm bars.csv|pmk rbm eval: --ais-betas: '100000000,1,1': each count is a whole number from 0 to 10000000
+2|rbm eval --ais-betas 1.5,1,1 m.rbm bars.csv|pmk rbm eval: --ais-betas: '1.5,1,1': each count is a whole number from 0 to 10000000
 2|rbm eval --ais-betas 0,0,0 m.rbm bars.csv|pmk rbm eval: AIS needs at least 1 intermediate distribution
 2|rbm eval --ais-betas 1,x,3 m.rbm bars.csv|pmk rbm eval: --ais-betas: '1,x,3' is not a comma-separated list of numbers
 2|rbm eval --bogus m.rbm bars.csv|pmk rbm eval: unknown option '--bogus'

@@ -354,13 +354,16 @@ static int parse_betas(const char *arg, pmk_rbm_ais_options *ao)
     int rc = cli_parse_double_list("ais-betas", arg, &v, &n);
     if (rc)
         return rc;
-    int ok = n == 3;
+    int three = n == 3, ok = three;
     for (size_t k = 0; k < n && ok; k++)
         ok = v[k] >= 0 && v[k] <= 1e7 && v[k] == floor(v[k]);
     for (size_t k = 0; k < 3 && ok; k++)
         ao->n_betas[k] = (size_t)v[k];
     free(v);
-    return ok ? 0 : cli_usage("--ais-betas: '%s' is not three counts A,B,C", arg);
+    if (!three)
+        return cli_usage("--ais-betas: '%s' is not three counts A,B,C", arg);
+    return ok ? 0 : cli_usage("--ais-betas: '%s': each count is a whole number from 0 to "
+                              "10000000", arg);
 }
 
 /* A figure of eval's report: its JSON key and, unless @p label is NULL, a
